@@ -1,0 +1,54 @@
+//! The command line: argument parsing (clap), one function per command, and
+//! the mapping of outcomes to exit codes. Errors are printed once, here.
+
+pub mod exit;
+mod parse_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// pointage — bank reconciliation batch processor.
+#[derive(Debug, Parser)]
+#[command(name = "pointage", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print every transaction of bank statement files (CAMT or CFONB 120),
+    /// one row each, CSV by default; findings go to stderr.
+    Parse {
+        /// Statement files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// JSON lines instead of CSV.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Parse { files, json } => parse_cmd::run(&files, json),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,17 @@
+//! pointage: bank reconciliation as a nightly batch.
+//!
+//! The pipeline, in data-flow order (see `ARCHITECTURE.md`):
+//! statement formats ([`formats`]) → statement model ([`statement`]) →
+//! matching → alerts → dunning → reports → batch → CLI ([`cli`]).
+//! Shared leaf modules: [`money`] (exact amounts), [`refs`] (IBAN, RF).
+//!
+//! The library never reads the clock: "today" is always an argument.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod formats;
+pub mod money;
+pub mod refs;
+pub mod statement;

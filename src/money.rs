@@ -1,0 +1,319 @@
+//! Exact money: a signed amount ([`Money`]) and its currency ([`Currency`]).
+//!
+//! Amounts are `rust_decimal::Decimal` behind a newtype, signed from the account
+//! holder's side (a credit is positive). Every arithmetic operation that could
+//! overflow is checked and returns `None` instead of panicking, because
+//! `Decimal`'s operators panic on overflow and on division by zero.
+//! No floating point is used anywhere on a money path.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// A signed amount of money. Credit positive, debit negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(Decimal);
+
+impl Money {
+    /// Zero.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Wraps a decimal. Negative zero is normalised to zero.
+    pub fn new(d: Decimal) -> Money {
+        let mut d = d;
+        if d.is_zero() {
+            d.set_sign_positive(true);
+        }
+        Money(d)
+    }
+
+    /// Builds `units × 10^-scale` (e.g. `(166956, 2)` is 1669.56).
+    /// Returns `None` if the scale is beyond what `Decimal` can hold.
+    pub fn from_scaled(units: i64, scale: u32) -> Option<Money> {
+        Decimal::try_from_i128_with_scale(i128::from(units), scale)
+            .ok()
+            .map(Money::new)
+    }
+
+    /// The decimal value.
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    /// True for zero.
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// True for amounts above zero (credits).
+    pub fn is_positive(self) -> bool {
+        self.0 > Decimal::ZERO
+    }
+
+    /// True for amounts below zero (debits).
+    pub fn is_negative(self) -> bool {
+        self.0 < Decimal::ZERO
+    }
+
+    /// Absolute value.
+    pub fn abs(self) -> Money {
+        Money(self.0.abs())
+    }
+
+
+    /// Checked addition.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.0.checked_add(other.0).map(Money::new)
+    }
+
+    /// Checked subtraction.
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        self.0.checked_sub(other.0).map(Money::new)
+    }
+
+    /// Checked multiplication by a plain factor (rates, percentages).
+    pub fn checked_mul(self, factor: Decimal) -> Option<Money> {
+        self.0.checked_mul(factor).map(Money::new)
+    }
+
+    /// Sum of an iterator, `None` on overflow.
+    pub fn checked_sum<I: IntoIterator<Item = Money>>(iter: I) -> Option<Money> {
+        iter.into_iter()
+            .try_fold(Money::ZERO, |acc, m| acc.checked_add(m))
+    }
+
+    /// Rounds half away from zero ("half-up" as accountants say) to `dp` places.
+    pub fn round_half_up(self, dp: u32) -> Money {
+        Money::new(
+            self.0
+                .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero),
+        )
+    }
+
+    /// Number of decimal places actually significant (trailing zeros ignored).
+    pub fn significant_decimals(self) -> u32 {
+        self.0.normalize().scale()
+    }
+
+    /// The smaller of two amounts.
+    pub fn min(self, other: Money) -> Money {
+        if self <= other { self } else { other }
+    }
+
+    /// The larger of two amounts.
+    pub fn max(self, other: Money) -> Money {
+        if self >= other { self } else { other }
+    }
+
+    /// Plain text with at least two decimals and a dot (`-12.50`, `1234.567`):
+    /// the form written to every CSV output.
+    pub fn to_plain(self) -> String {
+        let mut d = self.0.normalize();
+        if d.scale() < 2 {
+            d.rescale(2);
+        }
+        d.to_string()
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_plain())
+    }
+}
+
+impl std::ops::Neg for Money {
+    type Output = Money;
+
+    /// Negation never overflows: `Decimal` is sign-magnitude.
+    fn neg(self) -> Money {
+        Money::new(-self.0)
+    }
+}
+
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_plain())
+    }
+}
+
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Error parsing a decimal amount written as text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a decimal amount")]
+pub struct AmountParseError {
+    /// The offending text.
+    pub text: String,
+}
+
+impl FromStr for Money {
+    type Err = AmountParseError;
+
+    /// Parses `1234.56`, `-0.5`, `+12`, and also `1 234,56` (decimal comma,
+    /// spaces or non-breaking spaces as thousands separators). Rejects
+    /// exponents, several separators, and anything `Decimal` cannot hold.
+    fn from_str(s: &str) -> Result<Money, AmountParseError> {
+        parse_amount(s).ok_or_else(|| AmountParseError {
+            text: s.to_string(),
+        })
+    }
+}
+
+fn parse_amount(s: &str) -> Option<Money> {
+    let t = s.trim();
+    if t.is_empty() || t.len() > 64 {
+        return None;
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut seen_sep = false;
+    let mut seen_digit = false;
+    for (i, c) in t.char_indices() {
+        match c {
+            '0'..='9' => {
+                seen_digit = true;
+                out.push(c);
+            }
+            '+' | '-' if i == 0 => out.push(c),
+            '.' | ',' if !seen_sep => {
+                seen_sep = true;
+                out.push('.');
+            }
+            ' ' | '\u{a0}' | '\u{202f}' | '\'' if seen_digit && !seen_sep => {}
+            _ => return None,
+        }
+    }
+    if !seen_digit {
+        return None;
+    }
+    Decimal::from_str_exact(&out).ok().map(Money::new)
+}
+
+/// An ISO 4217 alphabetic currency code (three upper-case ASCII letters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// The euro, the default wherever a format leaves the currency blank.
+    pub const EUR: Currency = Currency(*b"EUR");
+
+    /// Parses three ASCII letters (case-insensitive). Does not require the code
+    /// to be a known ISO 4217 code: see [`Currency::is_known`].
+    pub fn parse(s: &str) -> Option<Currency> {
+        let b = s.trim().as_bytes();
+        if b.len() == 3 && b.iter().all(u8::is_ascii_alphabetic) {
+            Some(Currency([
+                b[0].to_ascii_uppercase(),
+                b[1].to_ascii_uppercase(),
+                b[2].to_ascii_uppercase(),
+            ]))
+        } else {
+            None
+        }
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        // The constructor only admits ASCII letters.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+
+    /// True for an active ISO 4217 code.
+    pub fn is_known(&self) -> bool {
+        KNOWN_CURRENCIES
+            .binary_search_by(|c| c.as_bytes().cmp(&self.0[..]))
+            .is_ok()
+    }
+
+    /// The currency's usual number of decimals (minor units): 2 unless listed.
+    pub fn minor_units(&self) -> u32 {
+        match self.as_str() {
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+            _ => 2,
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Active ISO 4217 codes, sorted (binary-searched).
+const KNOWN_CURRENCIES: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
+    "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ",
+    "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD",
+    "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+    "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
+    "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR",
+    "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB",
+    "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS",
+    "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn parses_the_forms_french_exports_use() {
+        assert_eq!(m("1234.56").to_plain(), "1234.56");
+        assert_eq!(m("1 234,56").to_plain(), "1234.56");
+        assert_eq!(m("1\u{a0}234,5").to_plain(), "1234.50");
+        assert_eq!(m("-12.5").to_plain(), "-12.50");
+        assert_eq!(m("+7").to_plain(), "7.00");
+        assert_eq!(m("0.125").to_plain(), "0.125");
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_amount() {
+        for bad in ["", "abc", "1e5", "1.2.3", "1,2,3", "--1", "12-", "١٢", "."] {
+            assert!(bad.parse::<Money>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn negative_zero_is_zero() {
+        assert_eq!(m("-0.00"), Money::ZERO);
+        assert_eq!(m("-0.00").to_plain(), "0.00");
+    }
+
+    #[test]
+    fn overflow_is_none_not_a_panic() {
+        let big = Money::new(Decimal::MAX);
+        assert_eq!(big.checked_add(big), None);
+        assert_eq!(Money::checked_sum([big, big]), None);
+    }
+
+    #[test]
+    fn rounding_is_half_up() {
+        assert_eq!(m("2.345").round_half_up(2).to_plain(), "2.35");
+        assert_eq!(m("-2.345").round_half_up(2).to_plain(), "-2.35");
+        assert_eq!(m("2.344").round_half_up(2).to_plain(), "2.34");
+    }
+
+    #[test]
+    fn currencies() {
+        assert!(KNOWN_CURRENCIES.windows(2).all(|w| w[0] < w[1]));
+        assert!(Currency::parse("eur").unwrap().is_known());
+        assert!(!Currency::parse("XYZ").unwrap().is_known());
+        assert_eq!(Currency::parse("JPY").unwrap().minor_units(), 0);
+        assert!(Currency::parse("EU").is_none());
+    }
+}

@@ -1,0 +1,66 @@
+//! ISO 11649 RF creditor references: `RF` + 2 check digits + 1–21 characters,
+//! printed in groups of four. Valid when, with the first four characters moved
+//! to the end and letters as 10…35, the number mod 97 is 1.
+
+use super::mod97;
+
+/// Upper-cases and removes spaces: `rf18 5390 0754 7034` → `RF18539007547034`.
+pub fn normalize_rf(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// True when `s` (spaces allowed) is an RF reference with correct check digits.
+pub fn is_valid_rf(s: &str) -> bool {
+    let n = normalize_rf(s);
+    let b = n.as_bytes();
+    if b.len() < 5 || b.len() > 25 || &b[..2] != b"RF" {
+        return false;
+    }
+    if !b[2].is_ascii_digit() || !b[3].is_ascii_digit() {
+        return false;
+    }
+    if !b[4..].iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    mod97(b[4..].iter().chain(&b[..4]).copied()) == Some(1)
+}
+
+/// Builds the RF reference for a creditor's own reference (letters and digits,
+/// at most 21): `INV2024001` → `RF78INV2024001`. `None` if it cannot be one.
+pub fn rf_from_reference(reference: &str) -> Option<String> {
+    let r = normalize_rf(reference);
+    if r.is_empty() || r.len() > 21 || !r.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let rem = mod97(r.bytes().chain(*b"RF00"))?;
+    Some(format!("RF{:02}{r}", 98 - rem))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_references() {
+        assert!(is_valid_rf("RF18 5390 0754 7034"));
+        assert!(is_valid_rf("RF38000000000000000000552"));
+        assert!(!is_valid_rf("RF123456"));
+        assert!(!is_valid_rf("RF19 5390 0754 7034"));
+        assert!(!is_valid_rf("XX18539007547034"));
+        assert_eq!(
+            rf_from_reference("INV2024001").as_deref(),
+            Some("RF78INV2024001")
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn generated_references_verify(r in "[A-Z0-9]{1,21}") {
+            let rf = rf_from_reference(&r).unwrap();
+            proptest::prop_assert!(is_valid_rf(&rf));
+        }
+    }
+}

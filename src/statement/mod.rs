@@ -1,0 +1,287 @@
+//! The normalised statement model every format parses into.
+//!
+//! A [`Statement`] is one account over one period (a CFONB 01…07 block, a CAMT
+//! `Stmt` or `Ntfctn`). It holds [`Entry`]s (booking lines) and each entry holds
+//! one or more [`Transaction`]s (the money of one payer or payee). Matching,
+//! alerts and dunning only ever see this model, never a format.
+//!
+//! Owns: the types, transaction identity ([`identity`]), the balance check
+//! ([`check`]) and the [`Finding`]s a parser returns beside its result.
+//! Does not: read files, know any format's layout, or read the clock.
+
+pub mod check;
+mod finding;
+pub mod identity;
+mod kind;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::money::{Currency, Money};
+
+pub use finding::{Finding, FindingKind, Location};
+pub use kind::{BankCode, TxKind};
+
+/// The format a statement was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum SourceFormat {
+    /// French CFONB 120-character account statement.
+    Cfonb120,
+    /// ISO 20022 camt.053 bank-to-customer statement, with its version (2…13).
+    Camt053 {
+        /// The `camt.053.001.NN` version number, 0 when no namespace said.
+        version: u8,
+    },
+    /// ISO 20022 camt.054 debit/credit notification, with its version.
+    Camt054 {
+        /// The `camt.054.001.NN` version number, 0 when no namespace said.
+        version: u8,
+    },
+    /// ISO 20022 camt.052 intraday account report, with its version.
+    Camt052 {
+        /// The `camt.052.001.NN` version number, 0 when no namespace said.
+        version: u8,
+    },
+}
+
+impl SourceFormat {
+    /// A short name for outputs and messages (`cfonb120`, `camt.053.001.08`).
+    pub fn label(&self) -> String {
+        match self {
+            SourceFormat::Cfonb120 => "cfonb120".to_string(),
+            SourceFormat::Camt053 { version } => format!("camt.053.001.{version:02}"),
+            SourceFormat::Camt054 { version } => format!("camt.054.001.{version:02}"),
+            SourceFormat::Camt052 { version } => format!("camt.052.001.{version:02}"),
+        }
+    }
+
+    /// True for notifications and reports, which carry no authoritative
+    /// balances and detail money that a statement also books.
+    pub fn is_notification(&self) -> bool {
+        matches!(
+            self,
+            SourceFormat::Camt054 { .. } | SourceFormat::Camt052 { .. }
+        )
+    }
+}
+
+/// The account a statement belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Account {
+    /// IBAN, upper-case without spaces. For CFONB, computed from bank, branch,
+    /// account number and the RIB key.
+    pub iban: Option<String>,
+    /// A non-IBAN account identifier (`Acct/Id/Othr/Id`).
+    pub other_id: Option<String>,
+    /// Servicing bank BIC when given.
+    pub bic: Option<String>,
+    /// CFONB: code banque (5 digits).
+    pub bank_code: Option<String>,
+    /// CFONB: code guichet (5 digits).
+    pub branch_code: Option<String>,
+    /// CFONB: numéro de compte (11 characters).
+    pub account_number: Option<String>,
+}
+
+impl Account {
+    /// The key that identifies the account across files and formats: the IBAN,
+    /// else the other id, else `bank-branch-account` (CFONB without IBAN).
+    pub fn key(&self) -> String {
+        if let Some(iban) = &self.iban {
+            return iban.clone();
+        }
+        if let Some(id) = &self.other_id {
+            return id.clone();
+        }
+        format!(
+            "{}-{}-{}",
+            self.bank_code.as_deref().unwrap_or(""),
+            self.branch_code.as_deref().unwrap_or(""),
+            self.account_number.as_deref().unwrap_or("")
+        )
+    }
+}
+
+/// A booked balance: amount (negative = overdrawn) and its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Balance {
+    /// Signed amount.
+    pub amount: Money,
+    /// The date the balance is at, when given.
+    pub date: Option<NaiveDate>,
+}
+
+/// One statement: one account over one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    /// Format it was read from.
+    pub format: SourceFormat,
+    /// Statement id (`Stmt/Id`; for CFONB, built from account and dates).
+    pub id: String,
+    /// Electronic (else legal) sequence number, when the format has one.
+    pub sequence: Option<u64>,
+    /// Account.
+    pub account: Account,
+    /// Account currency.
+    pub currency: Currency,
+    /// Opening booked balance (OPBD, else PRCD; CFONB record 01).
+    pub opening: Option<Balance>,
+    /// Closing booked balance (CLBD; CFONB record 07).
+    pub closing: Option<Balance>,
+    /// First day covered, when known.
+    pub from_date: Option<NaiveDate>,
+    /// Last day covered, when known.
+    pub to_date: Option<NaiveDate>,
+    /// Booking lines in file order.
+    pub entries: Vec<Entry>,
+    /// 1-based line in the source file where the statement starts.
+    pub line: u64,
+}
+
+/// Whether an entry is booked (carries money) or only announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum EntryStatus {
+    /// Booked: moves the balance; the only status matched against invoices.
+    Booked,
+    /// Pending: not yet booked.
+    Pending,
+    /// Information only (also `FUTR` and unknown codes).
+    Info,
+}
+
+impl EntryStatus {
+    /// Lower-case name used in outputs.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EntryStatus::Booked => "booked",
+            EntryStatus::Pending => "pending",
+            EntryStatus::Info => "info",
+        }
+    }
+}
+
+/// One booking line of a statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// Booking date.
+    pub booking_date: Option<NaiveDate>,
+    /// Value date.
+    pub value_date: Option<NaiveDate>,
+    /// Signed amount (credit positive).
+    pub amount: Money,
+    /// Booked, pending or information.
+    pub status: EntryStatus,
+    /// True when the entry reverses an earlier one (`RvslInd`).
+    pub reversal: bool,
+    /// The bank's reference for the entry (`AcctSvcrRef`, else `NtryRef`;
+    /// CFONB: the reference zone, columns 105–120).
+    pub bank_ref: Option<String>,
+    /// The bank transaction code as sent.
+    pub bank_code: BankCode,
+    /// The normalised kind.
+    pub kind: TxKind,
+    /// Free text about the entry (`AddtlNtryInf`; CFONB: the 04 label).
+    pub additional_info: Option<String>,
+    /// One transaction per `TxDtls` (at least one).
+    pub transactions: Vec<Transaction>,
+    /// 1-based line in the source file where the entry starts.
+    pub line: u64,
+}
+
+/// A party's name and account as the bank reported them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Party {
+    /// Name, as sent (often truncated or upper-cased).
+    pub name: Option<String>,
+    /// IBAN (or other account id), upper-case without spaces.
+    pub iban: Option<String>,
+    /// BIC of the party's bank.
+    pub bic: Option<String>,
+}
+
+/// A structured creditor reference (`Strd/CdtrRefInf`, CFONB `LCS`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditorRef {
+    /// `SCOR`, a proprietary type such as `QRR`, or empty when untyped.
+    pub kind: String,
+    /// The reference as sent (spaces kept).
+    pub reference: String,
+}
+
+/// Why a payment came back (direct-debit return, rejected transfer…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReturnReason {
+    /// ISO reason code (`AM04`) or the CFONB numeric code.
+    pub code: String,
+    /// Additional text from the bank, if any.
+    pub text: Option<String>,
+}
+
+/// The money of one payer or payee inside an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Transaction {
+    /// Identity used by every later output (see [`identity`]).
+    pub entry_id: String,
+    /// Signed amount of this transaction.
+    pub amount: Money,
+    /// The transaction's own bank reference (`TxDtls/Refs/AcctSvcrRef`).
+    pub bank_ref: Option<String>,
+    /// End-to-end id (`NOTPROVIDED` dropped).
+    pub end_to_end_id: Option<String>,
+    /// SEPA mandate id (RUM).
+    pub mandate_id: Option<String>,
+    /// Instruction id.
+    pub instruction_id: Option<String>,
+    /// Transaction id.
+    pub transaction_id: Option<String>,
+    /// Payment information / batch id.
+    pub payment_info_id: Option<String>,
+    /// The other side: the payer of a credit, the payee of a debit.
+    pub counterparty: Party,
+    /// Ultimate debtor name (a third party paying for the customer).
+    pub ultimate_debtor: Option<String>,
+    /// Unstructured remittance lines in order.
+    pub remittance: Vec<String>,
+    /// Structured creditor references.
+    pub creditor_refs: Vec<CreditorRef>,
+    /// Referred document numbers (`RfrdDocInf/Nb`).
+    pub document_numbers: Vec<String>,
+    /// Return reason for returns and rejects.
+    pub return_reason: Option<ReturnReason>,
+    /// Free text about the transaction (`AddtlTxInf`).
+    pub additional_info: Option<String>,
+    /// A more precise code for this transaction, if it differs from the entry's.
+    pub bank_code: Option<BankCode>,
+    /// CFONB complements (record 05): qualifier and text, in file order.
+    pub complements: Vec<(String, String)>,
+}
+
+impl Statement {
+    /// All transactions with their entry, in file order.
+    pub fn transactions(&self) -> impl Iterator<Item = (&Entry, &Transaction)> {
+        self.entries
+            .iter()
+            .flat_map(|e| e.transactions.iter().map(move |t| (e, t)))
+    }
+}
+
+impl Transaction {
+    /// Every piece of free text a person or a bank attached to the money, in
+    /// order: remittance lines, additional info, CFONB label complements.
+    pub fn free_text(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.remittance.iter().map(String::as_str).collect();
+        out.extend(self.additional_info.as_deref());
+        out
+    }
+
+    /// The kind of this transaction: its own code's kind, else the entry's.
+    pub fn kind(&self, entry: &Entry) -> TxKind {
+        match &self.bank_code {
+            Some(code) => {
+                let k = code.kind(self.amount.is_negative(), entry.reversal);
+                if k == TxKind::Other { entry.kind } else { k }
+            }
+            None => entry.kind,
+        }
+    }
+}
