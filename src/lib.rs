@@ -12,6 +12,8 @@
 
 pub mod cli;
 pub mod formats;
+pub mod ledger;
 pub mod money;
 pub mod refs;
 pub mod statement;
+pub mod synth;

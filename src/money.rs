@@ -61,7 +61,6 @@ impl Money {
         Money(self.0.abs())
     }
 
-
     /// Checked addition.
     pub fn checked_add(self, other: Money) -> Option<Money> {
         self.0.checked_add(other.0).map(Money::new)

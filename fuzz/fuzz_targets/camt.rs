@@ -1,0 +1,8 @@
+//! Fuzz target: arbitrary bytes through the camt parser. Any panic is a bug.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = pointage::formats::camt::parse(data, std::path::Path::new("fuzz"));
+});

@@ -1,0 +1,157 @@
+//! The ledger side of reconciliation: the client's open invoices
+//! (`invoices.csv`) and customers (`customers.csv`) as the ERP exports them
+//! tonight.
+//!
+//! Owns: the `Invoice` and `Customer` types and their CSV loaders (comma or
+//! semicolon, decimal point or comma, UTF-8 with or without BOM, ISO-8859-1,
+//! quoted fields). A bad row is a [`LedgerError`] naming file, row and column;
+//! nothing is half-loaded.
+//! Does not: read statements, match, or keep state.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::money::{Currency, Money};
+
+mod error;
+mod load;
+
+pub use error::{LedgerError, LedgerErrorKind};
+pub use load::{load_customers, load_invoices, read_customers, read_invoices};
+
+/// How the customer was asked to pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum PaymentMethod {
+    /// Credit transfer (virement).
+    Transfer,
+    /// SEPA direct debit (prélèvement).
+    DirectDebit,
+    /// Cheque.
+    Cheque,
+    /// Card.
+    Card,
+    /// Bill of exchange (LCR).
+    Lcr,
+}
+
+impl PaymentMethod {
+    /// Parses `transfer`, `direct_debit`, `cheque`, `card`, `lcr` (case-insensitive;
+    /// French and common variants accepted: `virement`, `prelevement`, `sdd`, `cheque`).
+    pub fn parse(s: &str) -> Option<PaymentMethod> {
+        let t = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Some(match t.as_str() {
+            "transfer" | "virement" | "credit_transfer" | "sct" | "vir" => PaymentMethod::Transfer,
+            "direct_debit" | "prelevement" | "prélèvement" | "sdd" | "prlv" => {
+                PaymentMethod::DirectDebit
+            }
+            "cheque" | "check" | "chèque" | "chq" => PaymentMethod::Cheque,
+            "card" | "carte" | "cb" => PaymentMethod::Card,
+            "lcr" | "bill" | "traite" | "effet" => PaymentMethod::Lcr,
+            _ => return None,
+        })
+    }
+
+    /// Snake-case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PaymentMethod::Transfer => "transfer",
+            PaymentMethod::DirectDebit => "direct_debit",
+            PaymentMethod::Cheque => "cheque",
+            PaymentMethod::Card => "card",
+            PaymentMethod::Lcr => "lcr",
+        }
+    }
+}
+
+/// One open item as the ERP sees it tonight. A negative `amount` is a credit note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invoice {
+    /// Invoice number, unique within the client.
+    pub invoice_id: String,
+    /// Customer account in the ERP.
+    pub customer_id: String,
+    /// Customer name as on the invoice.
+    pub customer_name: String,
+    /// Issue date.
+    pub issue_date: NaiveDate,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Invoice total (negative for a credit note).
+    pub amount: Money,
+    /// What is still open tonight according to the ERP (defaults to `amount`).
+    pub open_amount: Money,
+    /// Currency (defaults to EUR).
+    pub currency: Currency,
+    /// What the customer was asked to quote (often an RF creditor reference).
+    pub reference: Option<String>,
+    /// How the customer was asked to pay.
+    pub payment_method: Option<PaymentMethod>,
+    /// SEPA mandate id (RUM).
+    pub mandate_id: Option<String>,
+    /// Disputed invoices are never chased.
+    pub disputed: bool,
+    /// Groups instalments of one contract (`C-2291 2/4`).
+    pub installment: Option<String>,
+    /// Early-payment discount in percent (e.g. 2 for 2 %).
+    pub discount_percent: Option<Decimal>,
+    /// Last day the discount applies.
+    pub discount_until: Option<NaiveDate>,
+    /// 1-based line of the row in the file (header is line 1).
+    pub line: u64,
+}
+
+impl Invoice {
+    /// True for a credit note (negative amount).
+    pub fn is_credit_note(&self) -> bool {
+        self.amount.is_negative()
+    }
+}
+
+/// B2B or B2C: late-payment charges apply to businesses only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub enum CustomerType {
+    /// A business (default).
+    #[default]
+    B2b,
+    /// A consumer.
+    B2c,
+}
+
+/// One customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Customer {
+    /// Customer account in the ERP.
+    pub customer_id: String,
+    /// Name.
+    pub name: String,
+    /// B2B or B2C.
+    pub customer_type: CustomerType,
+    /// Known IBANs (normalised), `|`-separated in the file.
+    pub ibans: Vec<String>,
+    /// Other names the customer pays under.
+    pub aliases: Vec<String>,
+    /// SEPA mandate ids.
+    pub mandate_ids: Vec<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Dunning plan name, overriding the one derived from history.
+    pub dunning_plan: Option<String>,
+    /// 1-based line of the row in the file.
+    pub line: u64,
+}
+
+/// A client's invoices and customers, loaded and validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// Invoices in file order.
+    pub invoices: Vec<Invoice>,
+    /// Customers by id (ordered).
+    pub customers: BTreeMap<String, Customer>,
+}

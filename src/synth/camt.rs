@@ -1,0 +1,1 @@
+//! Synthetic CAMT documents (placeholder until the CAMT work lands).

@@ -1,0 +1,1 @@
+//! Synthetic CFONB 120 files (placeholder until the CFONB work lands).
