@@ -10,10 +10,13 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod cli;
 pub mod formats;
 pub mod ledger;
 pub mod money;
+pub mod output;
 pub mod refs;
+pub mod returns;
 pub mod statement;
 pub mod synth;
