@@ -12,6 +12,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod config;
 pub mod formats;
 pub mod ledger;
 pub mod money;

@@ -1,0 +1,344 @@
+//! A client's settings: `client.toml`, every key optional with a documented
+//! default (README, "client.toml"). An unknown key or a bad value is an error
+//! naming the file, the line and the key.
+//!
+//! Owns: the settings types and their defaults, including the built-in
+//! dunning plans. Does not: interpret them (matching, alerts and dunning do).
+
+mod date;
+mod decimal;
+mod plans;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+pub use decimal::DecimalSetting;
+pub use plans::{Channel, PlanStep, default_plans};
+
+/// All of a client's settings.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClientConfig {
+    /// Matching thresholds and bounds.
+    pub matching: MatchingConfig,
+    /// Alert settings.
+    pub alerts: AlertsConfig,
+    /// Dunning plans, calendar, charges.
+    pub dunning: DunningConfig,
+    /// Report presentation.
+    pub report: ReportConfig,
+}
+
+/// `[matching]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MatchingConfig {
+    /// Confidence at or above which a single best candidate is applied
+    /// automatically (default 0.90).
+    pub auto_threshold: f64,
+    /// Candidates listed for a person when not automatic (default 3).
+    pub max_suggestions: usize,
+    /// Largest shortfall written off as bank fees, absolute (default 15.00).
+    pub fee_tolerance_amount: DecimalSetting,
+    /// Largest shortfall written off as bank fees, percent of the open amount (default 0.5).
+    pub fee_tolerance_percent: DecimalSetting,
+    /// Open invoices per customer considered for sums, oldest due first (default 40).
+    pub max_invoices_per_customer: usize,
+    /// Combinations tried per payment in the subset search (default 20000).
+    pub max_combinations: usize,
+    /// Minimum name similarity (0–1) for the fuzzy-name rule (default 0.88).
+    pub name_min_score: f64,
+}
+
+impl Default for MatchingConfig {
+    fn default() -> Self {
+        MatchingConfig {
+            auto_threshold: 0.90,
+            max_suggestions: 3,
+            fee_tolerance_amount: DecimalSetting(Decimal::new(1500, 2)),
+            fee_tolerance_percent: DecimalSetting(Decimal::new(5, 1)),
+            max_invoices_per_customer: 40,
+            max_combinations: 20_000,
+            name_min_score: 0.88,
+        }
+    }
+}
+
+/// `[alerts]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertsConfig {
+    /// Window, in months, in which a second direct-debit return is a
+    /// `repeated_direct_debit_return` (default 12).
+    pub repeat_return_months: u32,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        AlertsConfig {
+            repeat_return_months: 12,
+        }
+    }
+}
+
+/// A period when reminders are not sent (`{ from = "08-01", to = "08-31" }`,
+/// month-day, inclusive, every year).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuietPeriod {
+    /// First day, `MM-DD`.
+    pub from: String,
+    /// Last day, `MM-DD`.
+    pub to: String,
+}
+
+/// `[dunning]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DunningConfig {
+    /// Plan for customers with no history or a good one (default `default`).
+    pub default_plan: String,
+    /// Plan for watched customers (default `watch`).
+    pub watch_plan: String,
+    /// Average lateness, in days, above which a customer is watched (default 15).
+    pub watch_average_days_late: u32,
+    /// Extra days off besides weekends and French public holidays.
+    #[serde(deserialize_with = "date::dates")]
+    pub days_off: Vec<NaiveDate>,
+    /// Quiet periods (default: August).
+    pub quiet_periods: Vec<QuietPeriod>,
+    /// Days an invoice in a pending suggestion is not chased (default 5).
+    pub suggestion_hold_days: u32,
+    /// Business days of grace after a promised date (default 3).
+    pub promise_grace_days: u32,
+    /// Fixed recovery indemnity per invoice, B2B only (default 40.00).
+    pub recovery_indemnity: DecimalSetting,
+    /// Annual late-interest rate in percent, B2B only (default 12.15: the ECB
+    /// refinancing rate 2.15 plus 10 points; pointage fetches nothing).
+    pub late_interest_rate: DecimalSetting,
+    /// Accounts whose statement gap or balance mismatch a person has cleared
+    /// (until `decisions.csv` replaces this line).
+    pub cleared_gaps: Vec<String>,
+    /// Plans by name; the built-in `default` and `watch` unless redefined.
+    pub plans: BTreeMap<String, Vec<PlanStep>>,
+}
+
+impl Default for DunningConfig {
+    fn default() -> Self {
+        DunningConfig {
+            default_plan: "default".into(),
+            watch_plan: "watch".into(),
+            watch_average_days_late: 15,
+            days_off: Vec::new(),
+            quiet_periods: vec![QuietPeriod {
+                from: "08-01".into(),
+                to: "08-31".into(),
+            }],
+            suggestion_hold_days: 5,
+            promise_grace_days: 3,
+            recovery_indemnity: DecimalSetting(Decimal::new(4000, 2)),
+            late_interest_rate: DecimalSetting(Decimal::new(1215, 2)),
+            cleared_gaps: Vec::new(),
+            plans: BTreeMap::new(),
+        }
+    }
+}
+
+impl DunningConfig {
+    /// The plans in force: built-in ones overridden by the file's.
+    pub fn effective_plans(&self) -> BTreeMap<String, Vec<PlanStep>> {
+        let mut all = default_plans();
+        all.extend(self.plans.clone());
+        all
+    }
+}
+
+/// `[report]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// `fr` (default) or `en`.
+    pub language: String,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            language: "fr".into(),
+        }
+    }
+}
+
+/// A `client.toml` that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: line {line}: {message}", file.display())]
+pub struct ConfigError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line (0 when unknown).
+    pub line: u64,
+    /// What is wrong, naming the key.
+    pub message: String,
+}
+
+impl ClientConfig {
+    /// Parses `client.toml` text; `file` names it in errors.
+    pub fn parse(text: &str, file: &Path) -> Result<ClientConfig, ConfigError> {
+        let cfg: ClientConfig = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1)
+                .unwrap_or(0);
+            ConfigError {
+                file: file.to_path_buf(),
+                line,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        cfg.validate(text, file)?;
+        Ok(cfg)
+    }
+
+    /// Loads `client.toml` from a client folder; absent file = all defaults.
+    pub fn load(client_dir: &Path) -> Result<ClientConfig, ConfigError> {
+        let file = client_dir.join("client.toml");
+        match std::fs::read(&file) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|e| ConfigError {
+                    file: file.clone(),
+                    line: 0,
+                    message: format!("not UTF-8: {e}"),
+                })?;
+                ClientConfig::parse(&text, &file)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ClientConfig::default()),
+            Err(e) => Err(ConfigError {
+                file,
+                line: 0,
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    fn validate(&self, text: &str, file: &Path) -> Result<(), ConfigError> {
+        let fail = |key: &str, message: String| {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map(|i| i as u64 + 1)
+                .unwrap_or(0);
+            Err(ConfigError {
+                file: file.to_path_buf(),
+                line,
+                message: format!("{key}: {message}"),
+            })
+        };
+        let m = &self.matching;
+        if !(0.0..=1.0).contains(&m.auto_threshold) {
+            return fail("auto_threshold", "must be between 0 and 1".into());
+        }
+        if !(0.0..=1.0).contains(&m.name_min_score) {
+            return fail("name_min_score", "must be between 0 and 1".into());
+        }
+        if m.max_suggestions == 0 {
+            return fail("max_suggestions", "must be at least 1".into());
+        }
+        let d = &self.dunning;
+        if d.recovery_indemnity.0.is_sign_negative() {
+            return fail("recovery_indemnity", "must not be negative".into());
+        }
+        if d.late_interest_rate.0.is_sign_negative()
+            || d.late_interest_rate.0 > Decimal::ONE_HUNDRED
+        {
+            return fail(
+                "late_interest_rate",
+                "must be a percentage between 0 and 100".into(),
+            );
+        }
+        for q in &d.quiet_periods {
+            for md in [&q.from, &q.to] {
+                if month_day(md).is_none() {
+                    return fail("quiet_periods", format!("{md:?} is not a MM-DD day"));
+                }
+            }
+        }
+        let plans = d.effective_plans();
+        for name in [&d.default_plan, &d.watch_plan] {
+            if !plans.contains_key(name) {
+                return fail("default_plan", format!("no plan named {name:?}"));
+            }
+        }
+        for (name, steps) in &plans {
+            if steps.is_empty() {
+                return fail(name, "a plan needs at least one step".into());
+            }
+        }
+        if !matches!(self.report.language.as_str(), "fr" | "en") {
+            return fail("language", "must be \"fr\" or \"en\"".into());
+        }
+        Ok(())
+    }
+}
+
+/// Parses `MM-DD` into (month, day).
+pub fn month_day(s: &str) -> Option<(u32, u32)> {
+    let (m, d) = s.split_once('-')?;
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    // 2024 is a leap year, so 02-29 is accepted.
+    NaiveDate::from_ymd_opt(2024, m, d).map(|_| (m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<ClientConfig, ConfigError> {
+        ClientConfig::parse(s, Path::new("acme/client.toml"))
+    }
+
+    #[test]
+    fn empty_file_gives_the_documented_defaults() {
+        let c = parse("").unwrap();
+        assert_eq!(c, ClientConfig::default());
+        assert_eq!(c.matching.auto_threshold, 0.90);
+        assert_eq!(c.dunning.recovery_indemnity.0.to_string(), "40.00");
+        assert!(c.dunning.effective_plans().contains_key("watch"));
+    }
+
+    #[test]
+    fn values_are_read() {
+        let c = parse(
+            "[matching]\nauto_threshold = 0.95\nfee_tolerance_amount = \"10.50\"\n\n[dunning]\nlate_interest_rate = 12.5\ndays_off = [2026-12-24]\n",
+        )
+        .unwrap();
+        assert_eq!(c.matching.auto_threshold, 0.95);
+        assert_eq!(c.matching.fee_tolerance_amount.0.to_string(), "10.50");
+        assert_eq!(c.dunning.late_interest_rate.0.to_string(), "12.5");
+        assert_eq!(
+            c.dunning.days_off,
+            vec![NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()]
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_names_file_line_and_key() {
+        let e = parse("[matching]\nauto_threshold = 0.9\nautothreshold = 0.8\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let text = e.to_string();
+        assert!(text.starts_with("acme/client.toml: line 3:"), "{text}");
+        assert!(text.contains("autothreshold"), "{text}");
+    }
+
+    #[test]
+    fn a_bad_value_names_the_key() {
+        let e = parse("[matching]\n\nauto_threshold = 1.5\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("auto_threshold"), "{}", e.message);
+        let e = parse("[dunning]\nrecovery_indemnity = \"quarante\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+}
