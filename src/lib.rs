@@ -19,5 +19,6 @@ pub mod money;
 pub mod output;
 pub mod refs;
 pub mod returns;
+pub mod state;
 pub mod statement;
 pub mod synth;

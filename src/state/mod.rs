@@ -1,0 +1,212 @@
+//! What pointage remembers between nights, per client: an embedded SQLite
+//! database (bundled, nothing to install) in the state folder, plus the lock
+//! that keeps two runs of one client apart.
+//!
+//! Owns: the schema and its migrations ([`schema`]), opening and migrating,
+//! the run-date rules (a committed night reproduces its outputs; an earlier
+//! night is refused), and the per-client lock ([`lock`]).
+//! Does not: decide anything — the nightly run reads and writes through it.
+
+pub mod lock;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub use lock::{ClientLock, LockError};
+
+/// The state file's name inside the state folder.
+pub const DB_FILE: &str = "state.sqlite";
+
+/// A state database that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// SQLite failed.
+    #[error("{}: {source}", path.display())]
+    Sql {
+        /// The database.
+        path: PathBuf,
+        /// The cause.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer pointage.
+    #[error("{}: schema version {found} is newer than this pointage knows ({known}); upgrade pointage", path.display())]
+    TooNew {
+        /// The database.
+        path: PathBuf,
+        /// Its version.
+        found: i64,
+        /// The newest this binary knows.
+        known: i64,
+    },
+    /// The state folder could not be created.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// An output file as committed: its name in OUT_DIR and its bytes.
+pub type OutputFile = (String, Vec<u8>);
+
+/// An open, migrated state database.
+#[derive(Debug)]
+pub struct State {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl State {
+    /// Opens (creating if needed) `state_dir/state.sqlite` and applies migrations.
+    pub fn open(state_dir: &Path) -> Result<State, StateError> {
+        std::fs::create_dir_all(state_dir).map_err(|source| StateError::Io {
+            path: state_dir.to_path_buf(),
+            source,
+        })?;
+        let path = state_dir.join(DB_FILE);
+        let conn = Connection::open(&path).map_err(|source| StateError::Sql {
+            path: path.clone(),
+            source,
+        })?;
+        let mut state = State { conn, path };
+        state.configure()?;
+        state.migrate()?;
+        Ok(state)
+    }
+
+    fn sql<T>(&self, r: rusqlite::Result<T>) -> Result<T, StateError> {
+        r.map_err(|source| StateError::Sql {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    fn configure(&mut self) -> Result<(), StateError> {
+        // WAL + full sync: a committed night survives a crash or power cut.
+        let r = self.conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        );
+        self.sql(r)
+    }
+
+    fn migrate(&mut self) -> Result<(), StateError> {
+        let r = self
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0));
+        let version = self.sql(r)?;
+        let known = MIGRATION_COUNT;
+        if version > known {
+            return Err(StateError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known,
+            });
+        }
+        if version == known {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|source| StateError::Sql {
+            path: path.clone(),
+            source,
+        })?;
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)
+                .and_then(|()| tx.pragma_update(None, "user_version", i as i64 + 1))
+                .map_err(|source| StateError::Sql {
+                    path: path.clone(),
+                    source,
+                })?;
+        }
+        tx.commit()
+            .map_err(|source| StateError::Sql { path, source })
+    }
+
+    /// The connection, for the nightly run's queries.
+    pub fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The latest committed night, if any.
+    pub fn last_run(&self) -> Result<Option<NaiveDate>, StateError> {
+        let r = self
+            .conn
+            .query_row("SELECT MAX(run_date) FROM runs", [], |row| {
+                row.get::<_, Option<String>>(0)
+            });
+        let s = self.sql(r)?;
+        Ok(s.and_then(|s| s.parse().ok()))
+    }
+
+    /// The stored outputs of a committed night (name → bytes), if it committed.
+    pub fn committed_outputs(
+        &self,
+        date: NaiveDate,
+    ) -> Result<Option<Vec<OutputFile>>, StateError> {
+        let d = date.to_string();
+        let r = self
+            .conn
+            .query_row("SELECT 1 FROM runs WHERE run_date = ?1", params![d], |_| {
+                Ok(())
+            })
+            .optional();
+        if self.sql(r)?.is_none() {
+            return Ok(None);
+        }
+        let mut stmt = self
+            .sql(self.conn.prepare(
+                "SELECT name, bytes FROM run_outputs WHERE run_date = ?1 ORDER BY name",
+            ))?;
+        let rows = stmt
+            .query_map(params![d], |row| Ok((row.get(0)?, row.get(1)?)))
+            .and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>());
+        let rows = rows.map_err(|source| StateError::Sql {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(Some(rows))
+    }
+}
+
+const MIGRATION_COUNT: i64 = schema::MIGRATIONS.len() as i64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_migrates_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = State::open(dir.path()).unwrap();
+            assert_eq!(s.last_run().unwrap(), None);
+        }
+        let mut s = State::open(dir.path()).unwrap();
+        let v: i64 = s
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATION_COUNT);
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut s = State::open(dir.path()).unwrap();
+            s.conn().pragma_update(None, "user_version", 999).unwrap();
+        }
+        let e = State::open(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("newer"), "{e}");
+    }
+}

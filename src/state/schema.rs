@@ -1,0 +1,160 @@
+//! The state database's schema, as numbered migrations. `PRAGMA user_version`
+//! holds the number applied; opening a database applies the missing ones in
+//! one transaction. A database newer than this binary is refused.
+//!
+//! Money is stored as text (`Money::to_plain`), dates as `YYYY-MM-DD`: exact,
+//! readable with `sqlite3 .dump`, and sorted correctly as text.
+
+/// Migrations in order; index + 1 is the schema version.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+CREATE TABLE runs (
+    run_date      TEXT PRIMARY KEY,          -- the night, YYYY-MM-DD
+    outputs_hash  TEXT NOT NULL              -- SHA-256 over the output files' hashes
+);
+
+CREATE TABLE run_outputs (
+    run_date  TEXT NOT NULL REFERENCES runs(run_date),
+    name      TEXT NOT NULL,                 -- file name in OUT_DIR
+    sha256    TEXT NOT NULL,
+    bytes     BLOB NOT NULL,                 -- so a rerun rewrites the same bytes
+    PRIMARY KEY (run_date, name)
+);
+
+CREATE TABLE statements (
+    account       TEXT NOT NULL,
+    statement_id  TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,             -- of the parsed statement, not the file
+    format        TEXT NOT NULL,
+    sequence      INTEGER,
+    from_date     TEXT,
+    to_date       TEXT,
+    opening       TEXT,
+    closing       TEXT,
+    currency      TEXT NOT NULL,
+    run_date      TEXT NOT NULL,             -- night it was imported
+    PRIMARY KEY (account, statement_id)
+);
+
+CREATE TABLE statement_files (
+    account       TEXT NOT NULL,
+    statement_id  TEXT NOT NULL,
+    file_name     TEXT NOT NULL,
+    run_date      TEXT NOT NULL,
+    PRIMARY KEY (account, statement_id, file_name)
+);
+
+CREATE TABLE transactions (
+    account            TEXT NOT NULL,
+    entry_id           TEXT NOT NULL,
+    statement_id       TEXT NOT NULL,
+    position           INTEGER NOT NULL,     -- order within the statement
+    booking_date       TEXT,
+    value_date         TEXT,
+    amount             TEXT NOT NULL,
+    currency           TEXT NOT NULL,
+    kind               TEXT NOT NULL,
+    status             TEXT NOT NULL,        -- booked / pending / info
+    notification       INTEGER NOT NULL,     -- 1 when from a camt.054/052
+    bank_ref           TEXT,
+    counterparty_name  TEXT,
+    counterparty_iban  TEXT,
+    end_to_end_id      TEXT,
+    mandate_id         TEXT,
+    remittance         TEXT NOT NULL,
+    return_reason      TEXT,
+    details            TEXT NOT NULL,        -- JSON of what matching reads
+    remaining          TEXT NOT NULL,        -- money not yet applied
+    processed_run      TEXT,                 -- night it was first matched; NULL = waiting
+    PRIMARY KEY (account, entry_id)
+);
+CREATE INDEX transactions_waiting ON transactions(processed_run, booking_date);
+
+CREATE TABLE invoices (
+    invoice_id      TEXT PRIMARY KEY,
+    customer_id     TEXT NOT NULL,
+    customer_name   TEXT NOT NULL,
+    issue_date      TEXT NOT NULL,
+    due_date        TEXT NOT NULL,
+    amount          TEXT NOT NULL,
+    currency        TEXT NOT NULL,
+    mandate_id      TEXT,
+    exported_open   TEXT NOT NULL,           -- open_amount in the latest export
+    first_seen_run  TEXT NOT NULL,
+    last_seen_run   TEXT NOT NULL,
+    settled_run     TEXT                     -- night pointage saw it fully settled
+);
+
+CREATE TABLE applications (
+    id              INTEGER PRIMARY KEY,
+    run_date        TEXT NOT NULL,
+    account         TEXT NOT NULL,
+    entry_id        TEXT NOT NULL,
+    invoice_id      TEXT NOT NULL,
+    customer_id     TEXT NOT NULL,
+    applied         TEXT NOT NULL,
+    writeoff        TEXT NOT NULL,
+    writeoff_kind   TEXT NOT NULL,
+    rule            TEXT NOT NULL,
+    confidence      TEXT NOT NULL,
+    evidence        TEXT NOT NULL,
+    recorded_open   TEXT NOT NULL,           -- the invoice's exported open amount then
+    reversed_run    TEXT                     -- set when a return undid it
+);
+CREATE INDEX applications_invoice ON applications(invoice_id);
+CREATE INDEX applications_entry ON applications(account, entry_id);
+
+CREATE TABLE direct_debits (
+    id              INTEGER PRIMARY KEY,
+    run_date        TEXT NOT NULL,
+    event           TEXT NOT NULL,           -- collected / returned
+    account         TEXT NOT NULL,
+    entry_id        TEXT NOT NULL,
+    customer_id     TEXT,
+    invoice_id      TEXT,
+    mandate_id      TEXT,
+    end_to_end_id   TEXT,
+    amount          TEXT NOT NULL,
+    booking_date    TEXT,
+    reason_code     TEXT
+);
+CREATE INDEX direct_debits_customer ON direct_debits(customer_id, event);
+
+CREATE TABLE alerts (
+    id              INTEGER PRIMARY KEY,
+    alert_key       TEXT NOT NULL UNIQUE,    -- what makes two alerts the same
+    kind            TEXT NOT NULL,
+    severity        TEXT NOT NULL,
+    customer_id     TEXT NOT NULL,
+    invoice_id      TEXT NOT NULL,
+    entry_id        TEXT NOT NULL,
+    amount          TEXT NOT NULL,
+    currency        TEXT NOT NULL,
+    reason_code     TEXT NOT NULL,
+    message         TEXT NOT NULL,
+    first_raised    TEXT NOT NULL,
+    resolved_run    TEXT,
+    resolution      TEXT
+);
+
+CREATE TABLE dunning_actions (
+    action_id       TEXT PRIMARY KEY,
+    run_date        TEXT NOT NULL,
+    action_date     TEXT NOT NULL,
+    customer_id     TEXT NOT NULL,
+    step            TEXT NOT NULL,
+    channel         TEXT NOT NULL,
+    invoice_ids     TEXT NOT NULL,
+    amount_due      TEXT NOT NULL,
+    currency        TEXT NOT NULL
+);
+
+CREATE TABLE dunning_steps (
+    invoice_id      TEXT NOT NULL,
+    step            TEXT NOT NULL,
+    run_date        TEXT NOT NULL,
+    PRIMARY KEY (invoice_id, step)
+);
+"#,
+];
