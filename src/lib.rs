@@ -13,6 +13,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod dunning;
 pub mod formats;
 pub mod ledger;
 pub mod money;

@@ -1,0 +1,258 @@
+//! From candidates (one invoice at one step) to `dunning.csv` rows: one per
+//! customer, step, channel and currency, listing every invoice concerned, with
+//! a stable `action_id` so downstream tools can drop a line already sent.
+
+use std::collections::BTreeMap;
+use std::io;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use super::{Candidate, CustomerFile, DunningRun, penalty};
+use crate::config::Channel;
+use crate::ledger::CustomerType;
+use crate::money::{Currency, Money};
+use crate::output::neutralize;
+
+/// The columns of `dunning.csv`, in order (public interface: add, never rename).
+pub const DUNNING_COLUMNS: [&str; 16] = [
+    "action_id",
+    "action_date",
+    "customer_id",
+    "customer_name",
+    "step",
+    "channel",
+    "invoice_ids",
+    "amount_due",
+    "currency",
+    "oldest_due_date",
+    "days_overdue",
+    "penalty_amount",
+    "reason",
+    "email",
+    "phone",
+    "address",
+];
+
+/// One line of tomorrow's dunning file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DunningAction {
+    /// Stable id: see [`action_id`].
+    pub action_id: String,
+    /// The next business day after the run date.
+    pub action_date: NaiveDate,
+    /// Customer.
+    pub customer_id: String,
+    /// Customer name.
+    pub customer_name: String,
+    /// Step name.
+    pub step: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Invoices concerned, sorted.
+    pub invoice_ids: Vec<String>,
+    /// Sum of their open amounts.
+    pub amount_due: Money,
+    /// Currency of all of them.
+    pub currency: Currency,
+    /// Oldest due date among them.
+    pub oldest_due_date: NaiveDate,
+    /// Days from the oldest due date to the action date (negative = not yet due).
+    pub days_overdue: i64,
+    /// Late charges (B2B, formal notice and later), zero otherwise.
+    pub penalty_amount: Money,
+    /// Why, in words.
+    pub reason: String,
+    /// Contact details from customers.csv.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+}
+
+/// `action_id`: the first 16 hex digits of SHA-256 over client, customer,
+/// step, channel, sorted invoice ids and action date, separated by `\x1f`.
+pub fn action_id(
+    client: &str,
+    customer: &str,
+    step: &str,
+    channel: Channel,
+    sorted_invoice_ids: &[String],
+    action_date: NaiveDate,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [client, customer, step, channel.as_str()] {
+        h.update(part.as_bytes());
+        h.update(b"\x1f");
+    }
+    for id in sorted_invoice_ids {
+        h.update(id.as_bytes());
+        h.update(b"\x1e");
+    }
+    h.update(action_date.to_string().as_bytes());
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Groups one customer's candidates into actions.
+pub(super) fn group(
+    run: &DunningRun<'_>,
+    action_date: NaiveDate,
+    customer: &CustomerFile,
+    candidates: Vec<Candidate<'_>>,
+) -> Vec<DunningAction> {
+    // The customer's unapplied money covers what they owe: the payment is
+    // probably theirs, so nobody is chased in that currency.
+    let mut owed: BTreeMap<Currency, Money> = BTreeMap::new();
+    for inv in customer.invoices.iter().filter(|i| i.open.is_positive()) {
+        let e = owed.entry(inv.currency).or_insert(Money::ZERO);
+        *e = e.checked_add(inv.open).unwrap_or(*e);
+    }
+    let covered = |c: Currency| {
+        customer
+            .unapplied
+            .get(&c)
+            .is_some_and(|u| owed.get(&c).is_some_and(|o| u >= o))
+    };
+    let candidates: Vec<Candidate<'_>> = candidates
+        .into_iter()
+        .filter(|c| !covered(c.invoice.currency))
+        .collect();
+
+    // At most one step per channel and day: the highest.
+    let mut best_rank: BTreeMap<Channel, u32> = BTreeMap::new();
+    for c in &candidates {
+        let r = best_rank.entry(c.channel).or_insert(c.rank);
+        *r = (*r).max(c.rank);
+    }
+    let mut groups: BTreeMap<(String, Channel, Currency), Vec<Candidate<'_>>> = BTreeMap::new();
+    for c in candidates {
+        if best_rank.get(&c.channel) == Some(&c.rank) {
+            groups
+                .entry((c.step.clone(), c.channel, c.invoice.currency))
+                .or_default()
+                .push(c);
+        }
+    }
+
+    let plan = run.plans.get(&customer.plan);
+    let mut out = Vec::new();
+    for ((step, channel, currency), mut members) in groups {
+        members.sort_by(|a, b| {
+            (a.invoice.due_date, &a.invoice.invoice_id)
+                .cmp(&(b.invoice.due_date, &b.invoice.invoice_id))
+        });
+        members.dedup_by(|a, b| a.invoice.invoice_id == b.invoice.invoice_id);
+        let Some(amount_due) = Money::checked_sum(members.iter().map(|m| m.invoice.open)) else {
+            continue;
+        };
+        let min = plan
+            .and_then(|p| p.iter().find(|s| s.name == step))
+            .and_then(|s| s.min_amount)
+            .map(|m| Money::new(m.0));
+        if min.is_some_and(|m| amount_due < m) {
+            continue;
+        }
+        let Some(first) = members.first() else {
+            continue;
+        };
+        let oldest = first.invoice.due_date;
+        let charges = customer.customer_type == CustomerType::B2b && first.charges;
+        let penalty_amount = if charges {
+            let indemnity = Money::new(run.config.recovery_indemnity.0);
+            let rate = run.config.late_interest_rate.0;
+            Money::checked_sum(members.iter().map(|m| {
+                penalty::invoice_penalty(
+                    m.invoice.open,
+                    m.invoice.due_date,
+                    action_date,
+                    rate,
+                    indemnity,
+                )
+                .unwrap_or(Money::ZERO)
+            }))
+            .unwrap_or(Money::ZERO)
+        } else {
+            Money::ZERO
+        };
+        let mut invoice_ids: Vec<String> = members
+            .iter()
+            .map(|m| m.invoice.invoice_id.clone())
+            .collect();
+        invoice_ids.sort();
+        let reason = if members.len() == 1 {
+            first.reason.clone()
+        } else {
+            format!("{} invoices; oldest {}", members.len(), first.reason)
+        };
+        out.push(DunningAction {
+            action_id: action_id(
+                run.client_id,
+                &customer.customer_id,
+                &step,
+                channel,
+                &invoice_ids,
+                action_date,
+            ),
+            action_date,
+            customer_id: customer.customer_id.clone(),
+            customer_name: customer.name.clone(),
+            step,
+            channel,
+            invoice_ids,
+            amount_due,
+            currency,
+            oldest_due_date: oldest,
+            days_overdue: (action_date - oldest).num_days(),
+            penalty_amount,
+            reason,
+            email: customer.email.clone(),
+            phone: customer.phone.clone(),
+            address: customer.address.clone(),
+        });
+    }
+    out
+}
+
+/// A phone number passes as is when it only holds digits, spaces, `+`, `.`,
+/// `-` and brackets (a leading `+` is a country code there, not a formula).
+fn phone_cell(p: &str) -> std::borrow::Cow<'_, str> {
+    if p.chars()
+        .all(|c| c.is_ascii_digit() || " +.-()".contains(c))
+    {
+        std::borrow::Cow::Borrowed(p)
+    } else {
+        neutralize(p)
+    }
+}
+
+/// Writes `dunning.csv` (header included) to `w`.
+pub fn write_csv<W: io::Write>(w: W, actions: &[DunningAction]) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(DUNNING_COLUMNS)?;
+    for a in actions {
+        out.write_record([
+            a.action_id.as_str(),
+            &a.action_date.to_string(),
+            &a.customer_id,
+            &neutralize(&a.customer_name),
+            &a.step,
+            a.channel.as_str(),
+            &a.invoice_ids.join("|"),
+            &a.amount_due.to_plain(),
+            a.currency.as_str(),
+            &a.oldest_due_date.to_string(),
+            &a.days_overdue.to_string(),
+            &a.penalty_amount.to_plain(),
+            &neutralize(&a.reason),
+            &neutralize(a.email.as_deref().unwrap_or("")),
+            &phone_cell(a.phone.as_deref().unwrap_or("")),
+            &neutralize(a.address.as_deref().unwrap_or("")),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}

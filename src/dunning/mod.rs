@@ -1,0 +1,231 @@
+//! Tomorrow's dunning actions ("relances"), per customer, from each invoice's
+//! effective open amount, its history, and the client's plans.
+//!
+//! Pure: everything comes in through [`DunningRun`] and [`CustomerFile`]
+//! (built by the nightly run from state); out come [`DunningAction`]s, one per
+//! customer, step, channel and currency. Rules (README, "Dunning"):
+//! - actions are dated the next business day after the run date;
+//! - per invoice, only the highest step already due and never issued is
+//!   issued (a missed night never sends every earlier step at once);
+//! - at most one step per customer and channel per day (the highest);
+//! - not chased: settled invoices, credit notes, disputed invoices, invoices in
+//!   a pending suggestion (for `suggestion_hold_days`), invoices under a
+//!   promise, customers whose unapplied money covers what they owe;
+//! - a statement gap holds formal-notice and later steps;
+//! - returned direct debits follow their own path ([`returns_path`]);
+//! - quiet periods move post-due steps after them and schedule a preventive
+//!   contact before them ([`quiet`]);
+//! - B2B customers get late-payment charges from the formal notice on ([`penalty`]).
+
+mod action;
+pub mod penalty;
+mod plan;
+pub mod quiet;
+mod returns_path;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::config::{Channel, DunningConfig};
+use crate::ledger::CustomerType;
+use crate::money::{Currency, Money};
+use crate::returns::ReturnCategory;
+
+pub use action::{DUNNING_COLUMNS, DunningAction, action_id, write_csv};
+
+/// What the whole night's dunning needs.
+#[derive(Debug, Clone)]
+pub struct DunningRun<'a> {
+    /// The client's id (part of every action id).
+    pub client_id: &'a str,
+    /// The night being run.
+    pub run_date: NaiveDate,
+    /// Business days.
+    pub calendar: &'a Calendar,
+    /// Plans and settings.
+    pub config: &'a DunningConfig,
+    /// Formal notice and later steps are held (an uncleared statement gap or
+    /// balance mismatch: the payment may be in the missing statement).
+    pub hold_formal: bool,
+    /// The plans in force (built-in ones overridden by `client.toml`).
+    pub plans: BTreeMap<String, Vec<crate::config::PlanStep>>,
+}
+
+impl<'a> DunningRun<'a> {
+    /// Everything the night's dunning needs; plans resolved once here.
+    pub fn new(
+        client_id: &'a str,
+        run_date: NaiveDate,
+        calendar: &'a Calendar,
+        config: &'a DunningConfig,
+        hold_formal: bool,
+    ) -> DunningRun<'a> {
+        DunningRun {
+            client_id,
+            run_date,
+            calendar,
+            config,
+            hold_formal,
+            plans: config.effective_plans(),
+        }
+    }
+}
+
+/// Where an invoice stands with a promise to pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Promise {
+    /// No promise.
+    #[default]
+    None,
+    /// Promised; dunning pauses until the date plus the grace days.
+    Until(NaiveDate),
+    /// The promise was broken and this is the first night it is seen: the plan
+    /// resumes at its next step at once.
+    BrokenTonight,
+}
+
+/// One open invoice, as dunning sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DunningInvoice {
+    /// Invoice number.
+    pub invoice_id: String,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Effective open amount tonight (after pointage's applications).
+    pub open: Money,
+    /// Currency.
+    pub currency: Currency,
+    /// Disputed invoices are never chased.
+    pub disputed: bool,
+    /// An early-payment discount, for the preventive message.
+    pub discount_percent: Option<rust_decimal::Decimal>,
+    /// Date since which a payment suggestion on this invoice waits for a person.
+    pub suggested_since: Option<NaiveDate>,
+    /// Steps already issued for this invoice, with the night they were issued.
+    pub steps_done: BTreeMap<String, NaiveDate>,
+    /// Promise to pay.
+    pub promise: Promise,
+}
+
+/// A returned direct debit whose invoices follow the return path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnCase {
+    /// The invoices the returned collection paid.
+    pub invoice_ids: Vec<String>,
+    /// Booking date of the return.
+    pub return_date: NaiveDate,
+    /// The reason code (`AM04`).
+    pub reason_code: String,
+    /// Its category.
+    pub category: ReturnCategory,
+    /// True when this is the customer's second return within the window.
+    pub repeated: bool,
+}
+
+/// Everything dunning knows about one customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerFile {
+    /// Customer id.
+    pub customer_id: String,
+    /// Name.
+    pub name: String,
+    /// B2B customers get late-payment charges.
+    pub customer_type: CustomerType,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// The plan to follow (resolved by the caller).
+    pub plan: String,
+    /// Why that plan, in words.
+    pub plan_reason: String,
+    /// Open invoices (credit notes included; they are never chased).
+    pub invoices: Vec<DunningInvoice>,
+    /// The customer's money received but not applied, per currency.
+    pub unapplied: BTreeMap<Currency, Money>,
+    /// Returned direct debits still on their path.
+    pub returns: Vec<ReturnCase>,
+}
+
+/// A candidate before grouping: one invoice at one step.
+#[derive(Debug, Clone)]
+struct Candidate<'a> {
+    invoice: &'a DunningInvoice,
+    step: String,
+    channel: Channel,
+    /// Higher wins when two steps share a channel on one day.
+    rank: u32,
+    /// Late charges apply (B2B, formal notice or later).
+    charges: bool,
+    reason: String,
+}
+
+/// Tomorrow's actions for every customer, sorted by customer, channel, step,
+/// currency.
+pub fn plan_actions(run: &DunningRun<'_>, customers: &[CustomerFile]) -> Vec<DunningAction> {
+    let action_date = run.calendar.next_business_day(run.run_date);
+    let mut out = Vec::new();
+    for customer in customers {
+        out.extend(customer_actions(run, action_date, customer));
+    }
+    out.sort_by(|a, b| {
+        (&a.customer_id, a.channel, &a.step, &a.currency).cmp(&(
+            &b.customer_id,
+            b.channel,
+            &b.step,
+            &b.currency,
+        ))
+    });
+    out
+}
+
+fn customer_actions(
+    run: &DunningRun<'_>,
+    action_date: NaiveDate,
+    customer: &CustomerFile,
+) -> Vec<DunningAction> {
+    let mut candidates = returns_path::candidates(run, action_date, customer);
+    let on_return_path = returns_path::invoices_on_path(run, action_date, customer);
+    let path_today = !candidates.is_empty();
+    for inv in &customer.invoices {
+        if on_return_path.contains(inv.invoice_id.as_str()) || !chaseable(run, inv) {
+            continue;
+        }
+        if let Some(c) = plan::candidate(run, action_date, customer, inv, path_today) {
+            candidates.push(c);
+        } else if let Some(c) = quiet::preventive_candidate(run, action_date, inv) {
+            candidates.push(c);
+        }
+    }
+    action::group(run, action_date, customer, candidates)
+}
+
+/// Settled invoices, credit notes, disputed ones, those in a fresh suggestion
+/// and those under a promise are not chased.
+fn chaseable(run: &DunningRun<'_>, inv: &DunningInvoice) -> bool {
+    if !inv.open.is_positive() || inv.disputed {
+        return false;
+    }
+    if let Some(since) = inv.suggested_since {
+        let held = (run.run_date - since).num_days();
+        if held < i64::from(run.config.suggestion_hold_days) {
+            return false;
+        }
+    }
+    if let Promise::Until(date) = inv.promise {
+        let grace_end = run
+            .calendar
+            .add_business_days(date, run.config.promise_grace_days);
+        if run.run_date <= grace_end {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,122 @@
+//! The normal plan: which step an invoice is at tonight.
+//!
+//! A step is due when its date (due date + offset, moved past a quiet period
+//! for steps after the due date) is on or before the action date. The step
+//! issued is the highest one due, provided no step at or above it was issued
+//! before; when that step is held (statement gap, or a return-path action for
+//! the customer the same day), the highest lower step not yet issued is taken.
+
+use chrono::{Days, NaiveDate};
+
+use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, Promise, quiet};
+use crate::config::{Channel, PlanStep};
+
+/// The step this invoice should get tomorrow, if any.
+pub(super) fn candidate<'a>(
+    run: &DunningRun<'_>,
+    action_date: NaiveDate,
+    customer: &CustomerFile,
+    inv: &'a DunningInvoice,
+    path_today: bool,
+) -> Option<Candidate<'a>> {
+    let steps = run
+        .plans
+        .get(&customer.plan)
+        .or_else(|| run.plans.get(&run.config.default_plan))?;
+    let formal = formal_index(steps);
+    let highest_done = steps
+        .iter()
+        .rposition(|s| inv.steps_done.contains_key(&s.name));
+    let held = |i: usize| {
+        let late_step = i >= formal;
+        late_step && (run.hold_formal || path_today)
+    };
+
+    let chosen = if inv.promise == Promise::BrokenTonight {
+        // The plan resumes at its next step at once.
+        let next = highest_done.map_or(0, |h| h + 1);
+        (next..steps.len()).find(|&i| !held(i))
+    } else {
+        let dates = schedule(run, inv.due_date, steps);
+        let due = dates
+            .iter()
+            .rposition(|d| d.is_some_and(|d| d <= action_date))?;
+        let floor = highest_done.map_or(0, |h| h + 1);
+        (floor..=due).rev().find(|&i| {
+            let postponed =
+                steps[i].offset_days > 0 && quiet::in_quiet_period(run.config, action_date);
+            !held(i) && !postponed
+        })
+    }?;
+
+    let step = &steps[chosen];
+    let days = (action_date - inv.due_date).num_days();
+    let when = if days >= 0 {
+        format!("{days} days overdue")
+    } else {
+        format!("due in {} days", -days)
+    };
+    Some(Candidate {
+        invoice: inv,
+        step: step.name.clone(),
+        channel: step.channel,
+        rank: u32::try_from(chosen).unwrap_or(u32::MAX),
+        charges: chosen >= formal,
+        reason: format!(
+            "{when} (due {}); plan {} ({}){}",
+            inv.due_date,
+            customer.plan,
+            customer.plan_reason,
+            if inv.promise == Promise::BrokenTonight {
+                "; promise to pay broken"
+            } else {
+                ""
+            }
+        ),
+    })
+}
+
+/// The position of the formal notice in a plan: the step named
+/// `formal_notice`, else the first registered letter or handover.
+fn formal_index(steps: &[PlanStep]) -> usize {
+    steps
+        .iter()
+        .position(|s| s.name == "formal_notice")
+        .or_else(|| {
+            steps
+                .iter()
+                .position(|s| matches!(s.channel, Channel::RegisteredLetter | Channel::Handover))
+        })
+        .unwrap_or(steps.len())
+}
+
+/// The dates the plan's steps fall due for an invoice: due date + offset,
+/// except that a step after the due date landing in a quiet period moves to
+/// the first business day after it, and every later step moves by the same
+/// delay, keeping the plan's spacing (so August does not turn a courtesy
+/// reminder straight into a formal notice on 1 September).
+fn schedule(run: &DunningRun<'_>, due: NaiveDate, steps: &[PlanStep]) -> Vec<Option<NaiveDate>> {
+    let mut delay = 0u64;
+    steps
+        .iter()
+        .map(|step| {
+            let raw = if step.offset_days >= 0 {
+                due.checked_add_days(Days::new(u64::from(step.offset_days.unsigned_abs())))
+            } else {
+                due.checked_sub_days(Days::new(u64::from(step.offset_days.unsigned_abs())))
+            }?;
+            if step.offset_days <= 0 {
+                return Some(raw);
+            }
+            let date = raw.checked_add_days(Days::new(delay))?;
+            match quiet::period_end_containing(run.config, date) {
+                Some(end) => {
+                    let moved = run.calendar.next_business_day(end);
+                    delay += u64::try_from((moved - date).num_days()).unwrap_or(0);
+                    Some(moved)
+                }
+                None => Some(date),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,82 @@
+//! Quiet periods (default: August, when many French firms close): steps after
+//! the due date that would fall in one move to the first business day after
+//! it; for invoices falling due in one, a preventive contact is scheduled in
+//! the four weeks before it starts, asking for a payment commitment, a bill of
+//! exchange (LCR) or an early payment with discount where the invoice offers one.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::{Candidate, DunningInvoice, DunningRun};
+use crate::config::{Channel, DunningConfig, month_day};
+
+/// Step name of the preventive contact before a quiet period.
+pub const PREVENTIVE_STEP: &str = "quiet_period_preventive";
+
+/// The quiet periods that contain or touch `year`, as (first, last) dates.
+fn periods(config: &DunningConfig, year: i32) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    for q in &config.quiet_periods {
+        let (Some((fm, fd)), Some((tm, td))) = (month_day(&q.from), month_day(&q.to)) else {
+            continue;
+        };
+        for y in [year - 1, year] {
+            let from = NaiveDate::from_ymd_opt(y, fm, fd);
+            // A period like 12-20 → 01-05 crosses the new year.
+            let to_year = if (tm, td) < (fm, fd) { y + 1 } else { y };
+            let to = NaiveDate::from_ymd_opt(to_year, tm, td)
+                .or_else(|| NaiveDate::from_ymd_opt(to_year, tm, td.saturating_sub(1)));
+            if let (Some(from), Some(to)) = (from, to) {
+                out.push((from, to));
+            }
+        }
+    }
+    out
+}
+
+/// The last day of the quiet period containing `d`, if any.
+pub fn period_end_containing(config: &DunningConfig, d: NaiveDate) -> Option<NaiveDate> {
+    periods(config, d.year())
+        .into_iter()
+        .filter(|(from, to)| *from <= d && d <= *to)
+        .map(|(_, to)| to)
+        .max()
+}
+
+/// True when `d` is in a quiet period.
+pub fn in_quiet_period(config: &DunningConfig, d: NaiveDate) -> bool {
+    period_end_containing(config, d).is_some()
+}
+
+/// A preventive contact for an invoice falling due in a coming quiet period,
+/// on or after four weeks before the period starts and before it starts.
+pub(super) fn preventive_candidate<'a>(
+    run: &DunningRun<'_>,
+    action_date: NaiveDate,
+    inv: &'a DunningInvoice,
+) -> Option<Candidate<'a>> {
+    if inv.steps_done.contains_key(PREVENTIVE_STEP) || inv.due_date <= action_date {
+        return None;
+    }
+    let (from, _) = periods(run.config, inv.due_date.year())
+        .into_iter()
+        .find(|(from, to)| *from <= inv.due_date && inv.due_date <= *to)?;
+    let window_start = from.checked_sub_days(Days::new(28))?;
+    if action_date < window_start || action_date >= from {
+        return None;
+    }
+    let offer = match inv.discount_percent {
+        Some(p) if !p.is_zero() => format!(", or early payment with the {p} % discount"),
+        _ => String::new(),
+    };
+    Some(Candidate {
+        invoice: inv,
+        step: PREVENTIVE_STEP.to_string(),
+        channel: Channel::Email,
+        rank: 0,
+        charges: false,
+        reason: format!(
+            "due {} during the closing period starting {from}: ask for a payment commitment or a bill of exchange (LCR){offer}",
+            inv.due_date
+        ),
+    })
+}

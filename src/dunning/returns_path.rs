@@ -1,0 +1,144 @@
+//! Returned direct debits follow their own path, decided by the return
+//! reason's category, as collection teams do:
+//!
+//! | category | actions |
+//! |---|---|
+//! | insufficient funds, unspecified (AM04, MS03…) | `return_call` (phone) and `return_letter` the next business day; `return_second_letter` 15 days after the return if still unpaid |
+//! | refused or disputed by the debtor (MS02, MD06…) | `dispute_call` (phone) only; the invoice is marked disputed |
+//! | account closed, no or revoked mandate, wrong account (AC04, MD01, AC01…) | `new_details_letter` (asks for new bank details or a new mandate) and `return_call` |
+//! | debtor deceased (MD07) | nothing: an alert only |
+//! | technical (our data) | nothing: an alert only; fix and re-present |
+//! | unknown | `return_call` |
+//! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not |
+//!
+//! While on the path (30 days from the return; for ever after a death), the
+//! invoice leaves its normal plan, so a formal notice and a return call never
+//! land on the same day.
+
+use std::collections::BTreeSet;
+
+use chrono::{Days, NaiveDate};
+
+use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, ReturnCase};
+use crate::config::Channel;
+use crate::returns::ReturnCategory;
+
+/// Days an invoice stays on the return path before its normal plan resumes.
+pub const PATH_DAYS: u64 = 30;
+
+/// Step name of the demand for the whole balance after a second return.
+pub const FULL_BALANCE_STEP: &str = "full_balance_demand";
+
+fn on_path(case: &ReturnCase, run_date: NaiveDate) -> bool {
+    case.category == ReturnCategory::Deceased
+        || case
+            .return_date
+            .checked_add_days(Days::new(PATH_DAYS))
+            .is_some_and(|end| run_date <= end)
+}
+
+/// Invoices that are on a return path tonight (they leave the normal plan).
+pub(super) fn invoices_on_path<'c>(
+    run: &DunningRun<'_>,
+    _action_date: NaiveDate,
+    customer: &'c CustomerFile,
+) -> BTreeSet<&'c str> {
+    customer
+        .returns
+        .iter()
+        .filter(|c| on_path(c, run.run_date))
+        .flat_map(|c| c.invoice_ids.iter().map(String::as_str))
+        .collect()
+}
+
+fn done_since(inv: &DunningInvoice, step: &str, since: NaiveDate) -> bool {
+    inv.steps_done.get(step).is_some_and(|d| *d >= since)
+}
+
+/// The return-path actions due tomorrow for this customer.
+pub(super) fn candidates<'c>(
+    run: &DunningRun<'_>,
+    action_date: NaiveDate,
+    customer: &'c CustomerFile,
+) -> Vec<Candidate<'c>> {
+    let mut out = Vec::new();
+    let open = |id: &str| {
+        customer
+            .invoices
+            .iter()
+            .find(|i| i.invoice_id == id && i.open.is_positive())
+    };
+    for case in customer.returns.iter().filter(|c| on_path(c, run.run_date)) {
+        let invoices: Vec<&DunningInvoice> =
+            case.invoice_ids.iter().filter_map(|id| open(id)).collect();
+        if invoices.is_empty() {
+            continue;
+        }
+        let why = format!(
+            "direct debit returned on {} ({} {})",
+            case.return_date,
+            case.reason_code,
+            crate::returns::reason(&case.reason_code).en
+        );
+        if case.repeated {
+            let already = invoices
+                .iter()
+                .any(|i| done_since(i, FULL_BALANCE_STEP, case.return_date));
+            if !already {
+                for inv in customer
+                    .invoices
+                    .iter()
+                    .filter(|i| i.open.is_positive() && !i.disputed)
+                {
+                    out.push(Candidate {
+                        invoice: inv,
+                        step: FULL_BALANCE_STEP.into(),
+                        channel: Channel::RegisteredLetter,
+                        rank: 1000,
+                        charges: false,
+                        reason: format!(
+                            "second direct-debit return within the window: whole remaining balance demanded instead of re-presenting; {why}"
+                        ),
+                    });
+                }
+            }
+            continue;
+        }
+        let steps: &[(&str, Channel, u64)] = match case.category {
+            ReturnCategory::InsufficientFunds => &[
+                ("return_call", Channel::Phone, 0),
+                ("return_letter", Channel::Letter, 0),
+                ("return_second_letter", Channel::Letter, 15),
+            ],
+            ReturnCategory::Disputed => &[("dispute_call", Channel::Phone, 0)],
+            ReturnCategory::AccountOrMandate => &[
+                ("new_details_letter", Channel::Letter, 0),
+                ("return_call", Channel::Phone, 0),
+            ],
+            ReturnCategory::Unknown => &[("return_call", Channel::Phone, 0)],
+            ReturnCategory::Deceased | ReturnCategory::Technical => &[],
+        };
+        for (rank, (step, channel, after)) in steps.iter().enumerate() {
+            let Some(due) = case.return_date.checked_add_days(Days::new(*after)) else {
+                continue;
+            };
+            if due > action_date {
+                continue;
+            }
+            for inv in &invoices {
+                if done_since(inv, step, case.return_date) {
+                    continue;
+                }
+                out.push(Candidate {
+                    invoice: inv,
+                    step: (*step).to_string(),
+                    channel: *channel,
+                    rank: 500 + u32::try_from(rank).unwrap_or(0),
+                    charges: false,
+                    reason: why.clone(),
+                });
+            }
+        }
+    }
+    out
+}

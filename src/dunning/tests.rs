@@ -1,0 +1,353 @@
+//! Dunning rules, one scenario each, with dates worked out by hand.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::config::DunningConfig;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn m(s: &str) -> Money {
+    s.parse().unwrap()
+}
+
+fn invoice(id: &str, due: &str, open: &str) -> DunningInvoice {
+    DunningInvoice {
+        invoice_id: id.into(),
+        due_date: d(due),
+        open: m(open),
+        currency: Currency::EUR,
+        disputed: false,
+        discount_percent: None,
+        suggested_since: None,
+        steps_done: BTreeMap::new(),
+        promise: Promise::None,
+    }
+}
+
+fn customer(invoices: Vec<DunningInvoice>) -> CustomerFile {
+    CustomerFile {
+        customer_id: "C1".into(),
+        name: "Dupont SARL".into(),
+        customer_type: CustomerType::B2b,
+        email: Some("compta@dupont.example".into()),
+        phone: Some("+33 1 23 45 67 89".into()),
+        address: None,
+        plan: "default".into(),
+        plan_reason: "no history".into(),
+        invoices,
+        unapplied: BTreeMap::new(),
+        returns: Vec::new(),
+    }
+}
+
+fn run_with(
+    date: &str,
+    config: &DunningConfig,
+    hold: bool,
+    customers: &[CustomerFile],
+) -> Vec<DunningAction> {
+    let cal = Calendar::new([]);
+    let run = DunningRun::new("acme", d(date), &cal, config, hold);
+    plan_actions(&run, customers)
+}
+
+fn run(date: &str, customers: &[CustomerFile]) -> Vec<DunningAction> {
+    run_with(date, &DunningConfig::default(), false, customers)
+}
+
+fn steps(actions: &[DunningAction]) -> Vec<(String, &'static str, String)> {
+    actions
+        .iter()
+        .map(|a| (a.step.clone(), a.channel.as_str(), a.invoice_ids.join("|")))
+        .collect()
+}
+
+fn one(step: &str, channel: &'static str, ids: &str) -> Vec<(String, &'static str, String)> {
+    vec![(step.to_string(), channel, ids.to_string())]
+}
+
+#[test]
+fn courtesy_reminder_the_day_after_the_due_date() {
+    // Run Monday 2026-11-23 → actions Tuesday 24 = due + 1.
+    let a = run(
+        "2026-11-23",
+        &[customer(vec![invoice("F1", "2026-11-23", "100")])],
+    );
+    assert_eq!(steps(&a), one("courtesy_reminder", "email", "F1"));
+    assert_eq!(a[0].action_date, d("2026-11-24"));
+    assert_eq!(a[0].days_overdue, 1);
+    assert_eq!(a[0].penalty_amount, Money::ZERO);
+}
+
+#[test]
+fn friday_runs_act_on_monday_and_holidays_are_skipped() {
+    let a = run(
+        "2026-11-20",
+        &[customer(vec![invoice("F1", "2026-11-01", "100")])],
+    );
+    assert_eq!(a[0].action_date, d("2026-11-23"));
+    // Tuesday 10 Nov 2026: 11 Nov is Armistice Day → Thursday 12.
+    let a = run(
+        "2026-11-10",
+        &[customer(vec![invoice("F1", "2026-11-01", "100")])],
+    );
+    assert_eq!(a[0].action_date, d("2026-11-12"));
+}
+
+#[test]
+fn a_first_run_over_an_old_invoice_issues_only_the_highest_step() {
+    let a = run(
+        "2026-11-23",
+        &[customer(vec![invoice("F1", "2025-11-20", "100")])],
+    );
+    assert_eq!(steps(&a), one("litigation_handover", "handover", "F1"));
+}
+
+#[test]
+fn a_step_is_never_issued_twice_nor_a_lower_one_after_it() {
+    let mut inv = invoice("F1", "2026-11-10", "100"); // due + 14 → firm_reminder is highest
+    inv.steps_done
+        .insert("firm_reminder".into(), d("2026-11-18"));
+    assert!(run("2026-11-23", &[customer(vec![inv.clone()])]).is_empty());
+    // Two days later the phone call is due.
+    let a = run("2026-11-25", &[customer(vec![inv])]);
+    assert_eq!(steps(&a), one("phone_call", "phone", "F1"));
+}
+
+#[test]
+fn paid_credit_notes_and_disputed_invoices_are_not_chased() {
+    let mut disputed = invoice("F3", "2026-10-01", "100");
+    disputed.disputed = true;
+    let c = customer(vec![
+        invoice("F1", "2026-10-01", "0.00"),
+        invoice("AV2", "2026-10-01", "-50"),
+        disputed,
+    ]);
+    assert!(run("2026-11-23", &[c]).is_empty());
+}
+
+#[test]
+fn one_letter_covers_all_invoices_at_the_same_step() {
+    let c = customer(vec![
+        invoice("F2", "2026-11-12", "200.50"),
+        invoice("F1", "2026-11-13", "100"),
+    ]);
+    let a = run("2026-11-23", &[c]);
+    assert_eq!(steps(&a), one("firm_reminder", "letter", "F1|F2"));
+    assert_eq!(a[0].amount_due, m("300.50"));
+    assert_eq!(a[0].oldest_due_date, d("2026-11-12"));
+}
+
+#[test]
+fn a_fresh_suggestion_holds_dunning_then_expires() {
+    let mut inv = invoice("F1", "2026-11-01", "100");
+    inv.suggested_since = Some(d("2026-11-21"));
+    assert!(run("2026-11-23", &[customer(vec![inv.clone()])]).is_empty());
+    inv.suggested_since = Some(d("2026-11-18"));
+    assert_eq!(run("2026-11-23", &[customer(vec![inv])]).len(), 1);
+}
+
+#[test]
+fn unapplied_money_covering_the_debt_stops_dunning() {
+    let mut c = customer(vec![invoice("F1", "2026-11-01", "100")]);
+    c.unapplied.insert(Currency::EUR, m("100"));
+    assert!(run("2026-11-23", std::slice::from_ref(&c)).is_empty());
+    c.unapplied.insert(Currency::EUR, m("99.99"));
+    assert_eq!(run("2026-11-23", &[c]).len(), 1);
+}
+
+#[test]
+fn a_statement_gap_holds_the_formal_notice() {
+    // Due 2026-10-20: +30 = 11-19, formal notice due on 11-24.
+    let inv = invoice("F1", "2026-10-20", "1000");
+    let cfg = DunningConfig::default();
+    let held = run_with("2026-11-23", &cfg, true, &[customer(vec![inv.clone()])]);
+    assert_eq!(steps(&held), one("phone_call", "phone", "F1"));
+    let mut called = inv.clone();
+    called
+        .steps_done
+        .insert("phone_call".into(), d("2026-11-05"));
+    assert!(run_with("2026-11-23", &cfg, true, &[customer(vec![called.clone()])]).is_empty());
+    let a = run_with("2026-11-23", &cfg, false, &[customer(vec![called])]);
+    assert_eq!(steps(&a), one("formal_notice", "registered_letter", "F1"));
+}
+
+#[test]
+fn late_charges_for_b2b_only_from_the_formal_notice() {
+    // 1000.00 due 2026-10-20, action 2026-11-24: 35 days × 12.15 % / 365
+    // = 11.6506… → 11.65, + 40.00 = 51.65.
+    let a = run(
+        "2026-11-23",
+        &[customer(vec![invoice("F1", "2026-10-20", "1000.00")])],
+    );
+    assert_eq!(a[0].step, "formal_notice");
+    assert_eq!(a[0].penalty_amount, m("51.65"));
+    let mut b2c = customer(vec![invoice("F1", "2026-10-20", "1000.00")]);
+    b2c.customer_type = CustomerType::B2c;
+    let a = run("2026-11-23", &[b2c]);
+    assert_eq!(a[0].step, "formal_notice");
+    assert_eq!(a[0].penalty_amount, Money::ZERO);
+}
+
+#[test]
+fn august_moves_reminders_to_september() {
+    let mut inv = invoice("F1", "2026-07-25", "100");
+    inv.steps_done
+        .insert("courtesy_reminder".into(), d("2026-07-27"));
+    // Firm reminder would be 08-02: quiet. Nothing during August.
+    assert!(run("2026-08-10", &[customer(vec![inv.clone()])]).is_empty());
+    assert!(run("2026-08-28", &[customer(vec![inv.clone()])]).is_empty());
+    // Monday 31 Aug → action Tuesday 1 Sep: the firm reminder, moved out of
+    // August; later steps keep their spacing (phone call 7 days later).
+    let a = run("2026-08-31", &[customer(vec![inv.clone()])]);
+    assert_eq!(steps(&a), one("firm_reminder", "letter", "F1"));
+    assert_eq!(a[0].action_date, d("2026-09-01"));
+    inv.steps_done
+        .insert("firm_reminder".into(), d("2026-08-31"));
+    assert!(run("2026-09-04", &[customer(vec![inv.clone()])]).is_empty());
+    let a = run("2026-09-07", &[customer(vec![inv])]);
+    assert_eq!(steps(&a), one("phone_call", "phone", "F1"));
+}
+
+#[test]
+fn an_august_due_date_gets_a_preventive_contact_in_july() {
+    let mut inv = invoice("F1", "2026-08-14", "100");
+    inv.discount_percent = Some(rust_decimal::Decimal::new(2, 0));
+    assert!(run("2026-06-29", &[customer(vec![inv.clone()])]).is_empty());
+    let a = run("2026-07-06", &[customer(vec![inv.clone()])]);
+    assert_eq!(steps(&a), one("quiet_period_preventive", "email", "F1"));
+    assert!(a[0].reason.contains("LCR") && a[0].reason.contains("2 % discount"));
+    inv.steps_done
+        .insert("quiet_period_preventive".into(), d("2026-07-06"));
+    assert!(run("2026-07-13", &[customer(vec![inv])]).is_empty());
+}
+
+fn returned(c: &mut CustomerFile, code: &str, date: &str, repeated: bool) {
+    c.returns.push(ReturnCase {
+        invoice_ids: vec!["F1".into()],
+        return_date: d(date),
+        reason_code: code.into(),
+        category: crate::returns::reason(code).category,
+        repeated,
+    });
+}
+
+#[test]
+fn insufficient_funds_call_and_letter_then_a_second_letter() {
+    let mut c = customer(vec![invoice("F1", "2026-11-05", "80")]);
+    returned(&mut c, "AM04", "2026-11-23", false);
+    let a = run("2026-11-23", std::slice::from_ref(&c));
+    let mut got = steps(&a);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("return_call".to_string(), "phone", "F1".to_string()),
+            ("return_letter".to_string(), "letter", "F1".to_string())
+        ]
+    );
+    // Never the normal plan's formal notice on the same day.
+    for (step, _) in [("return_call", 0), ("return_letter", 0)] {
+        c.invoices[0]
+            .steps_done
+            .insert(step.into(), d("2026-11-23"));
+    }
+    assert!(run("2026-11-30", std::slice::from_ref(&c)).is_empty());
+    let a = run("2026-12-08", &[c]);
+    assert_eq!(steps(&a), one("return_second_letter", "letter", "F1"));
+}
+
+#[test]
+fn each_return_category_has_its_path() {
+    let paths = [
+        ("MS02", vec!["dispute_call"]),
+        ("AC04", vec!["new_details_letter", "return_call"]),
+        ("MD01", vec!["new_details_letter", "return_call"]),
+        ("MD07", vec![]),
+    ];
+    for (code, want) in paths {
+        let mut c = customer(vec![invoice("F1", "2026-11-05", "80")]);
+        returned(&mut c, code, "2026-11-23", false);
+        let mut got: Vec<String> = run("2026-11-23", &[c])
+            .into_iter()
+            .map(|a| a.step)
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{code}");
+    }
+}
+
+#[test]
+fn a_second_return_demands_the_whole_balance() {
+    let mut c = customer(vec![
+        invoice("F1", "2026-11-05", "80"),
+        invoice("F2", "2026-12-05", "80"), // not yet due
+    ]);
+    returned(&mut c, "AM04", "2026-11-23", true);
+    let a = run("2026-11-23", &[c]);
+    assert_eq!(
+        steps(&a),
+        one("full_balance_demand", "registered_letter", "F1|F2")
+    );
+    assert_eq!(a[0].amount_due, m("160"));
+}
+
+#[test]
+fn one_step_per_channel_per_day() {
+    let mut c = customer(vec![
+        invoice("F1", "2026-11-27", "100"), // watch: preventive call (−5)
+        invoice("F2", "2026-11-10", "100"), // watch: phone call (+10)
+    ]);
+    c.plan = "watch".into();
+    let a = run("2026-11-23", &[c]);
+    assert_eq!(steps(&a), one("phone_call", "phone", "F2"));
+}
+
+#[test]
+fn promises_pause_and_a_broken_one_resumes_at_the_next_step() {
+    let mut inv = invoice("F1", "2026-11-01", "100");
+    inv.steps_done
+        .insert("courtesy_reminder".into(), d("2026-11-02"));
+    inv.promise = Promise::Until(d("2026-11-20")); // + 3 business days = 11-25
+    assert!(run("2026-11-23", &[customer(vec![inv.clone()])]).is_empty());
+    inv.promise = Promise::BrokenTonight;
+    let a = run("2026-11-26", &[customer(vec![inv])]);
+    assert_eq!(steps(&a), one("firm_reminder", "letter", "F1"));
+    assert!(a[0].reason.contains("promise"));
+}
+
+#[test]
+fn action_ids_are_stable_and_distinct() {
+    let c = customer(vec![invoice("F1", "2026-11-01", "100")]);
+    let a = run("2026-11-23", std::slice::from_ref(&c));
+    let b = run("2026-11-23", &[c]);
+    assert_eq!(a[0].action_id, b[0].action_id);
+    assert_eq!(a[0].action_id.len(), 16);
+    let other = action_id(
+        "acme",
+        "C1",
+        "firm_reminder",
+        Channel::Letter,
+        &["F1".into()],
+        d("2026-11-25"),
+    );
+    assert_ne!(a[0].action_id, other);
+}
+
+#[test]
+fn the_csv_keeps_phone_numbers_and_defuses_formulas() {
+    let mut c = customer(vec![invoice("F1", "2026-11-01", "100")]);
+    c.name = "=HYPERLINK(\"http://x\")".into();
+    let a = run("2026-11-23", &[c]);
+    let mut buf = Vec::new();
+    write_csv(&mut buf, &a).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    assert!(text.starts_with("action_id,action_date,customer_id,customer_name,step,"));
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+    assert!(text.contains(",+33 1 23 45 67 89,"), "{text}");
+}
