@@ -1,0 +1,210 @@
+//! Alerts: what needs a person tonight — money nobody explained, returned
+//! direct debits, a customer's second return, statements that don't add up or
+//! are missing — as rows of `alerts.csv` / `open_items.csv`.
+//!
+//! Owns: the alert types, their stable kinds and keys, the CSV layout, and the
+//! pure checks that need only statements ([`sequence`]). The nightly run
+//! decides which alerts are new and which are still open.
+
+pub mod sequence;
+
+use std::io;
+
+use serde::Serialize;
+
+use crate::money::{Currency, Money};
+use crate::output::neutralize;
+
+/// The kinds of alert (stable snake-case names in `alerts.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum AlertKind {
+    /// A booked credit nobody explained.
+    UnmatchedCredit,
+    /// A debit tied to receivables (return, reversal, refund) not explained.
+    UnmatchedDebit,
+    /// A payment with candidates waiting for a person.
+    SuggestedMatch,
+    /// A rejected or returned SEPA direct debit.
+    DirectDebitReturned,
+    /// A remitted cheque came back unpaid.
+    ChequeUnpaid,
+    /// A bill of exchange (LCR) came back unpaid.
+    BillUnpaid,
+    /// The same customer's second return within the window.
+    RepeatedDirectDebitReturn,
+    /// A payment larger than what it settles.
+    Overpayment,
+    /// A payment smaller than the invoice it pays.
+    PartialPayment,
+    /// A statement whose balances don't close.
+    BalanceMismatch,
+    /// A missing statement number, or an opening that differs from the previous closing.
+    SequenceGap,
+    /// A statement already imported arrived again in another file.
+    DuplicateStatement,
+    /// A known statement id with different content (not imported).
+    ConflictingStatement,
+    /// A currency code that is not ISO 4217.
+    UnknownCurrency,
+    /// A promise to pay whose date and grace passed without the money.
+    BrokenPromise,
+    /// A person's decision that no longer fits (invoice settled, entry unknown…).
+    DecisionRejected,
+}
+
+impl AlertKind {
+    /// Snake-case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AlertKind::UnmatchedCredit => "unmatched_credit",
+            AlertKind::UnmatchedDebit => "unmatched_debit",
+            AlertKind::SuggestedMatch => "suggested_match",
+            AlertKind::DirectDebitReturned => "direct_debit_returned",
+            AlertKind::ChequeUnpaid => "cheque_unpaid",
+            AlertKind::BillUnpaid => "bill_unpaid",
+            AlertKind::RepeatedDirectDebitReturn => "repeated_direct_debit_return",
+            AlertKind::Overpayment => "overpayment",
+            AlertKind::PartialPayment => "partial_payment",
+            AlertKind::BalanceMismatch => "balance_mismatch",
+            AlertKind::SequenceGap => "sequence_gap",
+            AlertKind::DuplicateStatement => "duplicate_statement",
+            AlertKind::ConflictingStatement => "conflicting_statement",
+            AlertKind::UnknownCurrency => "unknown_currency",
+            AlertKind::BrokenPromise => "broken_promise",
+            AlertKind::DecisionRejected => "decision_rejected",
+        }
+    }
+
+    /// How urgent the kind is by default.
+    pub fn severity(&self) -> Severity {
+        match self {
+            AlertKind::DirectDebitReturned
+            | AlertKind::ChequeUnpaid
+            | AlertKind::BillUnpaid
+            | AlertKind::RepeatedDirectDebitReturn
+            | AlertKind::SequenceGap
+            | AlertKind::ConflictingStatement => Severity::Critical,
+            AlertKind::UnmatchedCredit
+            | AlertKind::UnmatchedDebit
+            | AlertKind::SuggestedMatch
+            | AlertKind::Overpayment
+            | AlertKind::BalanceMismatch
+            | AlertKind::UnknownCurrency
+            | AlertKind::BrokenPromise
+            | AlertKind::DecisionRejected => Severity::Warning,
+            AlertKind::PartialPayment | AlertKind::DuplicateStatement => Severity::Info,
+        }
+    }
+}
+
+/// How urgent an alert is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Needs a person.
+    Warning,
+    /// Needs a person today (money went back, statements missing).
+    Critical,
+}
+
+impl Severity {
+    /// Lower-case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// One alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// Kind.
+    pub kind: AlertKind,
+    /// Severity.
+    pub severity: Severity,
+    /// Customer concerned, when known.
+    pub customer_id: String,
+    /// Invoice concerned, when known.
+    pub invoice_id: String,
+    /// Transaction concerned, when any.
+    pub entry_id: String,
+    /// Amount concerned (signed as on the statement), when any.
+    pub amount: Option<Money>,
+    /// Its currency.
+    pub currency: Option<Currency>,
+    /// Return reason code, for returns.
+    pub reason_code: String,
+    /// A sentence for a person.
+    pub message: String,
+    /// What makes two alerts the same across nights (kind + object).
+    pub key: String,
+}
+
+impl Alert {
+    /// An alert with the kind's default severity and a key built from the kind
+    /// and `object` (e.g. an account and entry id).
+    pub fn new(kind: AlertKind, object: &str, message: impl Into<String>) -> Alert {
+        Alert {
+            kind,
+            severity: kind.severity(),
+            customer_id: String::new(),
+            invoice_id: String::new(),
+            entry_id: String::new(),
+            amount: None,
+            currency: None,
+            reason_code: String::new(),
+            message: message.into(),
+            key: format!("{}:{object}", kind.as_str()),
+        }
+    }
+}
+
+/// The columns of `alerts.csv` (public interface: add, never rename).
+pub const ALERT_COLUMNS: [&str; 9] = [
+    "kind",
+    "severity",
+    "customer_id",
+    "invoice_id",
+    "entry_id",
+    "amount",
+    "currency",
+    "reason_code",
+    "message",
+];
+
+/// Writes alerts as CSV. With `first_raised`, adds that column (open_items.csv).
+pub fn write_csv<W: io::Write>(
+    w: W,
+    alerts: &[(Alert, Option<chrono::NaiveDate>)],
+    with_first_raised: bool,
+) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let mut header: Vec<&str> = ALERT_COLUMNS.to_vec();
+    if with_first_raised {
+        header.push("first_raised");
+    }
+    out.write_record(&header)?;
+    for (a, first) in alerts {
+        let mut row = vec![
+            a.kind.as_str().to_string(),
+            a.severity.as_str().to_string(),
+            a.customer_id.clone(),
+            a.invoice_id.clone(),
+            a.entry_id.clone(),
+            a.amount.map(Money::to_plain).unwrap_or_default(),
+            a.currency.map(|c| c.to_string()).unwrap_or_default(),
+            a.reason_code.clone(),
+            neutralize(&a.message).into_owned(),
+        ];
+        if with_first_raised {
+            row.push(first.map(|d| d.to_string()).unwrap_or_default());
+        }
+        out.write_record(&row)?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! Statement continuity per account: a missing statement number (allowing
+//! numbers that restart in January), or an opening balance that differs from
+//! the previous closing one, is a `sequence_gap`: a payment may be in the
+//! missing statement, so dunning holds its formal notices until it is filled.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::money::Money;
+
+/// What continuity needs to know of a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementHeader {
+    /// Account key.
+    pub account: String,
+    /// Statement id.
+    pub statement_id: String,
+    /// Sequence number, when the format has one.
+    pub sequence: Option<u64>,
+    /// First day covered (or the opening balance date).
+    pub from_date: Option<NaiveDate>,
+    /// Last day covered (or the closing balance date).
+    pub to_date: Option<NaiveDate>,
+    /// Opening booked balance.
+    pub opening: Option<Money>,
+    /// Closing booked balance.
+    pub closing: Option<Money>,
+}
+
+/// A break between two consecutive statements of one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// Account.
+    pub account: String,
+    /// The statement after the break.
+    pub statement_id: String,
+    /// Sentence for a person.
+    pub message: String,
+}
+
+/// Checks consecutive statements of one account, in order (by date, then
+/// sequence). `previous` is the last statement already known, if any.
+pub fn gaps(previous: Option<&StatementHeader>, ordered: &[StatementHeader]) -> Vec<Gap> {
+    let mut out = Vec::new();
+    let mut prev = previous;
+    for s in ordered {
+        if let Some(p) = prev
+            && let Some(g) = gap_between(p, s)
+        {
+            out.push(g);
+        }
+        prev = Some(s);
+    }
+    out
+}
+
+fn gap_between(p: &StatementHeader, s: &StatementHeader) -> Option<Gap> {
+    let mut reasons = Vec::new();
+    if let (Some(a), Some(b)) = (p.sequence, s.sequence) {
+        let restarted = b == 1 && new_year(p, s);
+        if b != a.saturating_add(1) && !restarted && b > a {
+            reasons.push(format!(
+                "statement number {b} follows {a}: {} missing",
+                if b - a == 2 {
+                    format!("number {}", a + 1)
+                } else {
+                    format!("numbers {} to {}", a + 1, b - 1)
+                }
+            ));
+        }
+    }
+    if let (Some(close), Some(open)) = (p.closing, s.opening)
+        && close != open
+    {
+        reasons.push(format!(
+            "opening balance {open} differs from the previous closing balance {close} (statement {})",
+            p.statement_id
+        ));
+    }
+    if reasons.is_empty() {
+        return None;
+    }
+    Some(Gap {
+        account: s.account.clone(),
+        statement_id: s.statement_id.clone(),
+        message: format!(
+            "account {}: statement {}: {}",
+            crate::refs::mask_iban(&s.account),
+            s.statement_id,
+            reasons.join("; ")
+        ),
+    })
+}
+
+fn new_year(p: &StatementHeader, s: &StatementHeader) -> bool {
+    match (p.to_date.or(p.from_date), s.from_date.or(s.to_date)) {
+        (Some(a), Some(b)) => b.year() > a.year(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(id: &str, seq: u64, from: &str, open: &str, close: &str) -> StatementHeader {
+        StatementHeader {
+            account: "FR7630001007941234567890185".into(),
+            statement_id: id.into(),
+            sequence: Some(seq),
+            from_date: from.parse().ok(),
+            to_date: from.parse().ok(),
+            opening: open.parse().ok(),
+            closing: close.parse().ok(),
+        }
+    }
+
+    #[test]
+    fn consecutive_statements_have_no_gap() {
+        let s = [
+            h("A", 41, "2026-11-19", "10", "20"),
+            h("B", 42, "2026-11-20", "20", "5"),
+        ];
+        assert!(gaps(None, &s).is_empty());
+    }
+
+    #[test]
+    fn a_missing_number_is_a_gap() {
+        let s = [
+            h("A", 41, "2026-11-19", "10", "20"),
+            h("C", 43, "2026-11-23", "20", "5"),
+        ];
+        let g = gaps(None, &s);
+        assert_eq!(g.len(), 1);
+        assert!(
+            g[0].message.contains("number 42 missing"),
+            "{}",
+            g[0].message
+        );
+        assert!(g[0].message.contains("FR76…0185"), "{}", g[0].message);
+    }
+
+    #[test]
+    fn numbers_restart_in_january() {
+        let prev = h("Z", 250, "2026-12-31", "10", "20");
+        assert!(gaps(Some(&prev), &[h("A", 1, "2027-01-04", "20", "20")]).is_empty());
+        assert_eq!(
+            gaps(Some(&prev), &[h("A", 1, "2026-12-31", "20", "20")]).len(),
+            0
+        );
+    }
+
+    #[test]
+    fn an_opening_that_differs_from_the_previous_closing_is_a_gap() {
+        let prev = h("A", 41, "2026-11-19", "10", "20");
+        let g = gaps(Some(&prev), &[h("B", 42, "2026-11-20", "25", "30")]);
+        assert_eq!(g.len(), 1);
+        assert!(
+            g[0].message.contains("opening balance 25.00 differs"),
+            "{}",
+            g[0].message
+        );
+    }
+}
