@@ -9,6 +9,7 @@
 
 pub mod lock;
 pub mod schema;
+pub mod statements;
 
 use std::path::{Path, PathBuf};
 
