@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alerts;
+pub mod batch;
 pub mod calendar;
 pub mod cli;
 pub mod config;

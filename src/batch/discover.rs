@@ -1,0 +1,123 @@
+//! Finding the clients of a firm: the direct subfolders of ROOT that hold an
+//! `invoices.csv`, sorted by name. Other entries are listed as skipped with a
+//! reason. Names that are `.`/`..`, hidden, symlinks, or hold control
+//! characters or path separators are refused: nothing may be read or written
+//! outside ROOT, `--out` and the state folder.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A client folder to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientDir {
+    /// The folder name, the client's id.
+    pub id: String,
+    /// The folder.
+    pub path: PathBuf,
+}
+
+/// An entry of ROOT that is not run, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The entry's name (lossy for non-UTF-8 names).
+    pub name: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Why a name cannot be a client id, if it cannot.
+pub fn refuse_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() || name == "." || name == ".." {
+        return Some("not a client name");
+    }
+    if name.starts_with('.') {
+        return Some("hidden folder");
+    }
+    if name.chars().any(|c| c.is_control()) {
+        return Some("name holds control characters");
+    }
+    if name.contains(['/', '\\']) {
+        return Some("name holds a path separator");
+    }
+    None
+}
+
+/// Lists the clients of ROOT, sorted by id, and the entries skipped.
+pub fn discover(root: &Path) -> std::io::Result<(Vec<ClientDir>, Vec<Skipped>)> {
+    let mut clients = Vec::new();
+    let mut skipped = Vec::new();
+    let mut entries: Vec<_> = fs::read_dir(root)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let file_type = entry.file_type()?;
+        let skip = |reason: &str| Skipped {
+            name: name.clone(),
+            reason: reason.to_string(),
+        };
+        if file_type.is_symlink() {
+            skipped.push(skip("symbolic link: refused"));
+            continue;
+        }
+        if !file_type.is_dir() {
+            continue;
+        }
+        if entry.file_name().to_str().is_none() {
+            skipped.push(skip("name is not valid UTF-8"));
+            continue;
+        }
+        if let Some(reason) = refuse_name(&name) {
+            if name.starts_with('.') {
+                continue;
+            }
+            skipped.push(skip(reason));
+            continue;
+        }
+        if !entry.path().join("invoices.csv").is_file() {
+            skipped.push(skip("no invoices.csv"));
+            continue;
+        }
+        clients.push(ClientDir {
+            id: name,
+            path: entry.path(),
+        });
+    }
+    Ok((clients, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clients_are_sorted_and_others_skipped_with_a_reason() {
+        let root = tempfile::tempdir().unwrap();
+        for c in ["zeta", "alpha"] {
+            fs::create_dir(root.path().join(c)).unwrap();
+            fs::write(root.path().join(c).join("invoices.csv"), "x").unwrap();
+        }
+        fs::create_dir(root.path().join("archive")).unwrap();
+        fs::create_dir(root.path().join(".pointage")).unwrap();
+        fs::write(root.path().join("notes.txt"), "x").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.path().join("alpha"), root.path().join("link")).unwrap();
+        let (clients, skipped) = discover(root.path()).unwrap();
+        let ids: Vec<&str> = clients.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["alpha", "zeta"]);
+        let names: Vec<(&str, &str)> = skipped
+            .iter()
+            .map(|s| (s.name.as_str(), s.reason.as_str()))
+            .collect();
+        assert!(names.contains(&("archive", "no invoices.csv")));
+        #[cfg(unix)]
+        assert!(names.contains(&("link", "symbolic link: refused")));
+    }
+
+    #[test]
+    fn refused_names() {
+        assert!(refuse_name("..").is_some());
+        assert!(refuse_name("a\u{1b}[31m").is_some());
+        assert!(refuse_name("a/b").is_some());
+        assert!(refuse_name("dupont-sarl").is_none());
+    }
+}
