@@ -19,6 +19,7 @@ pub mod dunning;
 pub mod formats;
 pub mod ledger;
 pub mod money;
+pub mod nightly;
 pub mod output;
 pub mod refs;
 pub mod returns;

@@ -1,0 +1,22 @@
+//! Named fault points for the crash-safety tests: with the `failpoints`
+//! feature, `POINTAGE_FAILPOINT=<name>` makes the process exit abruptly (as a
+//! crash would, without unwinding or cleanup) when it reaches that point.
+//! Without the feature every call compiles to nothing.
+//!
+//! Points: `after_parse`, `before_commit`, `after_commit`, `mid_rename`,
+//! `before_summary`.
+
+/// Exit code of a process stopped at a fault point.
+pub const FAILPOINT_EXIT: i32 = 86;
+
+/// Stops the process here when `POINTAGE_FAILPOINT` names this point.
+#[inline]
+pub fn hit(name: &str) {
+    #[cfg(feature = "failpoints")]
+    if std::env::var("POINTAGE_FAILPOINT").is_ok_and(|v| v == name) {
+        eprintln!("failpoint {name}: stopping");
+        std::process::exit(FAILPOINT_EXIT);
+    }
+    #[cfg(not(feature = "failpoints"))]
+    let _ = name;
+}
