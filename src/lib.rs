@@ -22,6 +22,7 @@ pub mod money;
 pub mod nightly;
 pub mod output;
 pub mod refs;
+pub mod reports;
 pub mod returns;
 pub mod state;
 pub mod statement;
