@@ -11,8 +11,10 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod client;
 pub mod formats;
 pub mod ledger;
+pub mod matching;
 pub mod money;
 pub mod refs;
 pub mod statement;
