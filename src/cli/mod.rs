@@ -2,6 +2,7 @@
 //! the mapping of outcomes to exit codes. Errors are printed once, here.
 
 pub mod exit;
+mod match_cmd;
 mod parse_cmd;
 
 use std::path::PathBuf;
@@ -31,6 +32,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Match a client's bank payments to its open invoices and write
+    /// OUT_DIR/matches.csv (no state kept).
+    Match {
+        /// The client folder (invoices.csv, customers.csv, statements/).
+        client_dir: PathBuf,
+        /// Where to write matches.csv (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -49,6 +59,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Parse { files, json } => parse_cmd::run(&files, json),
+        Command::Match { client_dir, out } => match_cmd::run(&client_dir, &out),
     };
     ExitCode::from(code)
 }

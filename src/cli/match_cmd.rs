@@ -1,0 +1,54 @@
+//! `pointage match CLIENT_DIR --out OUT_DIR`: reads a client folder, matches
+//! its booked credits to its open invoices and writes `OUT_DIR/matches.csv`.
+//! Keeps no state. Exit 3 when an input is malformed, 4 when the output
+//! cannot be written (nothing half-written).
+
+use std::path::Path;
+
+use super::exit;
+use crate::client;
+use crate::matching::{self, MatchConfig, OpenItem, Payment};
+
+/// Runs the command; returns the exit code.
+pub fn run(client_dir: &Path, out_dir: &Path) -> u8 {
+    let data = match client::load_client(client_dir) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    for f in &data.statements {
+        for finding in &f.parsed.findings {
+            eprintln!("{}: {finding}", f.path.display());
+        }
+    }
+    let payments: Vec<Payment> = data
+        .statements
+        .iter()
+        .flat_map(|f| f.parsed.statements.iter())
+        .flat_map(matching::payments_of_statement)
+        .collect();
+    let items: Vec<OpenItem> = data
+        .ledger
+        .invoices
+        .iter()
+        .map(OpenItem::from_invoice)
+        .collect();
+    let apps = matching::reconcile(
+        &payments,
+        &items,
+        &data.ledger.customers,
+        &MatchConfig::default(),
+    );
+    let rows = matching::output::rows(&payments, &items, &apps);
+    if let Err(e) = std::fs::create_dir_all(out_dir) {
+        eprintln!("error: {}: {e}", out_dir.display());
+        return exit::OUTPUT;
+    }
+    if let Err(e) = matching::output::write_matches_csv(out_dir, &rows) {
+        eprintln!("error: {}: {e}", out_dir.join("matches.csv").display());
+        return exit::OUTPUT;
+    }
+    exit::OK
+}

@@ -1,0 +1,385 @@
+//! The allocation pass: turns every payment's candidates into applications,
+//! sequentially and deterministically, so that across a run an item never
+//! receives more than its open amount and a payment never gives more than
+//! its amount.
+//!
+//! Order (the tie-break, written down): strongest evidence first (rule rank,
+//! then higher confidence), then earlier booking date (undated last), then
+//! `entry_id`, then statement id, then input position. The first payment in
+//! that order to quote an item gets it; a later one finds it settled and its
+//! money stays `unapplied`, with the settling entry named in the evidence.
+//!
+//! Per payment (`amount` = what it has to give):
+//! - nothing found → one `unapplied` row of `amount`;
+//! - ambiguous evidence or confidence below the threshold → up to
+//!   `max_suggestions` `suggested` rows (proposed amount, not applied) and one
+//!   `unapplied` row of `amount`;
+//! - otherwise the quoted items still open are settled: one item → up to its
+//!   open amount; several (a grouped payment) → all of them when the amount
+//!   covers their sum, else credit notes first, then invoices by oldest due
+//!   date (then id) until the money runs out; a surplus is `unapplied`.
+
+use std::cmp::Reverse;
+
+use super::MatchConfig;
+use super::item::OpenItem;
+use super::payment::Payment;
+use super::rule::{Confidence, Rule, Status, WriteoffKind};
+use super::rules::{C_AMBIGUOUS, C_AMBIGUOUS_AMOUNT, Candidates, Proposal};
+use crate::money::Money;
+
+/// One application of a payment's money (or one unapplied remainder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    /// Index of the payment in the input slice.
+    pub payment: usize,
+    /// Index of the item in the input slice; `None` for `unapplied`.
+    pub item: Option<usize>,
+    /// Money applied (`matched`), proposed (`suggested`) or left (`unapplied`).
+    /// Negative when a credit note is used inside a grouped payment.
+    pub applied_amount: Money,
+    /// Written off with this application (part 2; zero in part 1).
+    pub writeoff_amount: Money,
+    /// Why it was written off (part 2).
+    pub writeoff_kind: Option<WriteoffKind>,
+    /// The rule that found the item (also on an `unapplied` row whose item
+    /// was already settled).
+    pub rule: Option<Rule>,
+    /// How sure.
+    pub confidence: Confidence,
+    /// Matched, suggested or unapplied.
+    pub status: Status,
+    /// Why, in words an accountant can audit.
+    pub evidence: String,
+}
+
+/// Allocates every payment; `cands[i]` are payment `i`'s candidates.
+/// Returns applications grouped by payment in allocation order (see
+/// [`super::output`] for the output order).
+pub fn allocate(
+    payments: &[Payment],
+    items: &[OpenItem],
+    cands: &[Candidates],
+    cfg: &MatchConfig,
+) -> Vec<Application> {
+    let mut order: Vec<usize> = (0..payments.len()).collect();
+    let key = |i: &usize| {
+        let p = payments.get(*i);
+        let prop = cands.get(*i).and_then(|c| c.proposal.as_ref());
+        (
+            prop.map_or(u8::MAX, |pr| pr.rule.rank()),
+            Reverse(prop.map_or(Confidence::NONE, Proposal::confidence)),
+            p.map(|p| (p.booking_date.is_none(), p.booking_date)),
+            p.map(|p| p.entry_id.as_str()),
+            p.map(|p| p.statement_id.as_str()),
+            *i,
+        )
+    };
+    order.sort_by(|a, b| key(a).cmp(&key(b)));
+
+    let mut state = State {
+        remaining: items.iter().map(|it| it.open_amount).collect(),
+        settled_by: vec![None; items.len()],
+        out: Vec::new(),
+    };
+    for i in order {
+        let (Some(p), Some(c)) = (payments.get(i), cands.get(i)) else {
+            continue;
+        };
+        state.payment(i, p, items, payments, c, cfg);
+    }
+    state.out
+}
+
+struct State {
+    remaining: Vec<Money>,
+    settled_by: Vec<Option<usize>>,
+    out: Vec<Application>,
+}
+
+fn row(payment: usize, item: Option<usize>, amount: Money) -> Application {
+    Application {
+        payment,
+        item,
+        applied_amount: amount,
+        writeoff_amount: Money::ZERO,
+        writeoff_kind: None,
+        rule: None,
+        confidence: Confidence::NONE,
+        status: Status::Unapplied,
+        evidence: String::new(),
+    }
+}
+
+impl State {
+    fn remaining(&self, i: u32) -> Money {
+        self.remaining
+            .get(i as usize)
+            .copied()
+            .unwrap_or(Money::ZERO)
+    }
+
+    fn unapplied(&mut self, pi: usize, amount: Money, rule: Option<Rule>, evidence: String) {
+        if amount.is_zero() {
+            return;
+        }
+        let mut r = row(pi, None, amount);
+        r.rule = rule;
+        r.evidence = evidence;
+        self.out.push(r);
+    }
+
+    fn payment(
+        &mut self,
+        pi: usize,
+        p: &Payment,
+        items: &[OpenItem],
+        payments: &[Payment],
+        c: &Candidates,
+        cfg: &MatchConfig,
+    ) {
+        if !p.amount.is_positive() {
+            // Nothing to give (a carried-over remainder of zero).
+            return;
+        }
+        let Some(prop) = &c.proposal else {
+            let why = c
+                .note
+                .clone()
+                .unwrap_or_else(|| "no reference, invoice number or mandate found".into());
+            self.unapplied(pi, p.amount, None, why);
+            return;
+        };
+        let all = prop.items();
+        let settled_note = |st: &State, list: &[u32]| -> Vec<String> {
+            list.iter()
+                .filter(|&&i| st.remaining(i).is_zero())
+                .filter_map(|&i| {
+                    let it = items.get(i as usize)?;
+                    let by = st
+                        .settled_by
+                        .get(i as usize)
+                        .copied()
+                        .flatten()
+                        .and_then(|b| payments.get(b))
+                        .map_or("an earlier payment".to_string(), |b| {
+                            format!("entry {}", b.entry_id)
+                        });
+                    Some(format!("invoice {} already settled by {by}", it.invoice_id))
+                })
+                .collect()
+        };
+        if prop.is_ambiguous() || prop.confidence() < cfg.threshold {
+            self.suggest(pi, p, items, prop, &all, cfg);
+            let mut why = vec![format!(
+                "not applied: {} to confirm",
+                if prop.is_ambiguous() {
+                    "evidence that cannot tell candidates apart"
+                } else {
+                    "evidence below the matching threshold"
+                }
+            )];
+            why.extend(settled_note(self, &all));
+            self.unapplied(pi, p.amount, Some(prop.rule), why.join("; "));
+            return;
+        }
+        let live: Vec<u32> = all
+            .iter()
+            .copied()
+            .filter(|&i| !self.remaining(i).is_zero())
+            .collect();
+        let settled = settled_note(self, &all);
+        let labels = |i: u32| {
+            let it = items.get(i as usize);
+            let id = it.map_or("", |it| it.invoice_id.as_str());
+            match prop.hit_for(i) {
+                Some(h) => format!("{} → {id}", h.label),
+                None => id.to_string(),
+            }
+        };
+        let total = Money::checked_sum(live.iter().map(|&i| self.remaining(i)));
+        let Some(total) = total.filter(|t| t.is_positive()) else {
+            let mut why: Vec<String> = all.iter().map(|&i| labels(i)).collect();
+            if live.is_empty() {
+                why.extend(settled);
+            } else {
+                why.push("the quoted items net to nothing to pay".into());
+            }
+            self.unapplied(pi, p.amount, Some(prop.rule), why.join("; "));
+            return;
+        };
+        let conf = prop.confidence();
+        let mut plan: Vec<(u32, Money)> = Vec::new();
+        let mut detail = String::new();
+        if live.len() > 1 {
+            detail = grouped_text(items, &live, |i| self.remaining(i), total);
+        }
+        if p.amount >= total {
+            plan.extend(live.iter().map(|&i| (i, self.remaining(i))));
+        } else {
+            // Partial: credit notes first so they count, then oldest due.
+            let mut avail = p.amount;
+            let mut order = live.clone();
+            order.sort_by_key(|&i| {
+                let it = items.get(i as usize);
+                (
+                    !self.remaining(i).is_negative(),
+                    it.map(|it| it.due_date),
+                    it.map(|it| it.invoice_id.as_str()),
+                    i,
+                )
+            });
+            for i in order {
+                let r = self.remaining(i);
+                let a = if r.is_negative() { r } else { avail.min(r) };
+                let Some(next) = avail.checked_sub(a) else {
+                    self.unapplied(pi, p.amount, Some(prop.rule), "amount overflow".into());
+                    return;
+                };
+                avail = next;
+                if !a.is_zero() {
+                    plan.push((i, a));
+                }
+            }
+            if live.len() > 1 {
+                detail.push_str(&format!(
+                    "; partial: {} of {} open, oldest due first",
+                    p.amount.to_plain(),
+                    total.to_plain()
+                ));
+            }
+        }
+        let mut given = Money::ZERO;
+        for (i, a) in plan {
+            let r = self.remaining(i);
+            let Some(left) = r.checked_sub(a) else {
+                continue;
+            };
+            let Some(g) = given.checked_add(a) else {
+                continue;
+            };
+            given = g;
+            if let Some(slot) = self.remaining.get_mut(i as usize) {
+                *slot = left;
+            }
+            if left.is_zero()
+                && let Some(s) = self.settled_by.get_mut(i as usize)
+            {
+                *s = Some(pi);
+            }
+            let mut ev = labels(i);
+            if !detail.is_empty() {
+                ev.push_str("; ");
+                ev.push_str(&detail);
+            }
+            if a != r && live.len() == 1 {
+                ev.push_str(&format!(
+                    "; partial: {} of {} open",
+                    a.to_plain(),
+                    r.to_plain()
+                ));
+            }
+            let mut app = row(pi, Some(i as usize), a);
+            app.rule = Some(prop.rule);
+            app.confidence = conf;
+            app.status = Status::Matched;
+            app.evidence = ev;
+            self.out.push(app);
+        }
+        let rest = p.amount.checked_sub(given).unwrap_or(p.amount);
+        if rest.is_positive() {
+            let mut why = vec![format!(
+                "surplus {} after applying {} to the quoted items",
+                rest.to_plain(),
+                given.to_plain()
+            )];
+            why.extend(settled);
+            self.unapplied(pi, rest, Some(prop.rule), why.join("; "));
+        }
+    }
+
+    fn suggest(
+        &mut self,
+        pi: usize,
+        p: &Payment,
+        items: &[OpenItem],
+        prop: &Proposal,
+        all: &[u32],
+        cfg: &MatchConfig,
+    ) {
+        let mut cands: Vec<(u32, Money)> = all
+            .iter()
+            .map(|&i| (i, self.remaining(i)))
+            .filter(|(_, r)| r.is_positive())
+            .collect();
+        cands.sort_by_key(|&(i, r)| {
+            let it = items.get(i as usize);
+            (
+                r != p.amount,
+                it.map(|it| it.due_date),
+                it.map(|it| it.invoice_id.as_str()),
+                i,
+            )
+        });
+        let ambiguous = prop.is_ambiguous();
+        let names: Vec<&str> = cands
+            .iter()
+            .filter_map(|&(i, _)| items.get(i as usize).map(|it| it.invoice_id.as_str()))
+            .collect();
+        for &(i, r) in cands.iter().take(cfg.max_suggestions) {
+            let conf = if !ambiguous {
+                prop.confidence()
+            } else if r == p.amount {
+                C_AMBIGUOUS_AMOUNT
+            } else {
+                C_AMBIGUOUS
+            };
+            let label = prop.hit_for(i).map_or("", |h| h.label.as_str());
+            let id = items
+                .get(i as usize)
+                .map_or("", |it| it.invoice_id.as_str());
+            let mut ev = format!("{label} → {id}");
+            if ambiguous {
+                ev = format!("ambiguous: {label} → {}", names.join(" or "));
+            }
+            if r != p.amount {
+                ev.push_str(&format!(
+                    "; proposes {} of {} open",
+                    p.amount.min(r).to_plain(),
+                    r.to_plain()
+                ));
+            }
+            let mut app = row(pi, Some(i as usize), p.amount.min(r));
+            app.rule = Some(prop.rule);
+            app.confidence = conf;
+            app.status = Status::Suggested;
+            app.evidence = ev;
+            self.out.push(app);
+        }
+    }
+}
+
+/// `grouped: F-1 + F-2 - AV-3 = 1200.00`
+fn grouped_text(
+    items: &[OpenItem],
+    live: &[u32],
+    remaining: impl Fn(u32) -> Money,
+    total: Money,
+) -> String {
+    let mut s = String::from("grouped: ");
+    for (n, &i) in live.iter().enumerate() {
+        let id = items
+            .get(i as usize)
+            .map_or("", |it| it.invoice_id.as_str());
+        let neg = remaining(i).is_negative();
+        match (n, neg) {
+            (0, false) => {}
+            (0, true) => s.push_str("- "),
+            (_, false) => s.push_str(" + "),
+            (_, true) => s.push_str(" - "),
+        }
+        s.push_str(id);
+    }
+    s.push_str(&format!(" = {}", total.to_plain()));
+    s
+}

@@ -1,0 +1,156 @@
+//! Matching ("pointage"): applies the money of bank payments to open
+//! invoices, with the rule, the confidence and the evidence of every
+//! application, and money nobody explained kept visible as `unapplied`.
+//!
+//! Flow: [`payment::payments_of_statement`] and [`item::OpenItem::from_invoice`]
+//! build the matcher's inputs (the nightly run may instead feed carried-over
+//! remainders and effective open amounts) → [`index::InvoiceIndex::build`]
+//! (once) → [`rules::candidates`] per payment, in parallel → the sequential,
+//! deterministic [`allocate::allocate`] pass → [`output`] rows.
+//!
+//! Invariants (checked by [`check_invariants`], enforced by the tests): for
+//! every payment, Σ `matched` + `unapplied` = its amount exactly; an item never
+//! receives more than its open amount; a payment never gives more than it
+//! has; the result does not depend on the number of threads.
+//! Does not: read files, read the clock, or keep state between runs.
+
+pub mod allocate;
+pub mod index;
+pub mod item;
+pub mod output;
+pub mod payment;
+pub mod rule;
+pub mod rules;
+pub mod tokens;
+
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+pub use allocate::Application;
+pub use item::OpenItem;
+pub use payment::{Payment, payment_of, payments_of_statement};
+pub use rule::{Confidence, Rule, Status, WriteoffKind};
+
+use crate::ledger::Customer;
+use crate::money::Money;
+
+/// Settings of a matching run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchConfig {
+    /// Least confidence for an automatic match (default 0.90).
+    pub threshold: Confidence,
+    /// Most candidates proposed for one payment (default 3).
+    pub max_suggestions: usize,
+}
+
+impl Default for MatchConfig {
+    fn default() -> MatchConfig {
+        MatchConfig {
+            threshold: Confidence::from_hundredths(90),
+            max_suggestions: 3,
+        }
+    }
+}
+
+/// Matches payments to open items. Candidate search runs in parallel (rayon,
+/// order kept); allocation is sequential. Same inputs, same output, whatever
+/// the number of threads.
+pub fn reconcile(
+    payments: &[Payment],
+    items: &[OpenItem],
+    customers: &BTreeMap<String, Customer>,
+    cfg: &MatchConfig,
+) -> Vec<Application> {
+    let ix = index::InvoiceIndex::build(items, customers);
+    let cands: Vec<rules::Candidates> = payments
+        .par_iter()
+        .map(|p| rules::candidates(p, items, &ix))
+        .collect();
+    allocate::allocate(payments, items, &cands, cfg)
+}
+
+/// Checks the invariants of a result; `Err` says which one broke and where.
+pub fn check_invariants(
+    payments: &[Payment],
+    items: &[OpenItem],
+    apps: &[Application],
+) -> Result<(), String> {
+    let mut given = vec![Money::ZERO; payments.len()];
+    let mut unapplied_rows = vec![0usize; payments.len()];
+    let mut received = vec![Money::ZERO; items.len()];
+    for a in apps {
+        let p = payments
+            .get(a.payment)
+            .ok_or_else(|| format!("application to unknown payment {}", a.payment))?;
+        match a.status {
+            Status::Suggested => continue,
+            Status::Unapplied => {
+                if a.item.is_some() {
+                    return Err(format!("{}: unapplied row with an item", p.entry_id));
+                }
+                if !a.applied_amount.is_positive() {
+                    return Err(format!("{}: unapplied row not positive", p.entry_id));
+                }
+                if let Some(n) = unapplied_rows.get_mut(a.payment) {
+                    *n += 1;
+                }
+            }
+            Status::Matched => {
+                let i = a
+                    .item
+                    .ok_or_else(|| format!("{}: matched row without item", p.entry_id))?;
+                let it = items
+                    .get(i)
+                    .ok_or_else(|| format!("{}: unknown item {i}", p.entry_id))?;
+                if it.currency != p.currency {
+                    return Err(format!(
+                        "{} → {}: currency differs",
+                        p.entry_id, it.invoice_id
+                    ));
+                }
+                let r = received.get_mut(i).ok_or("item index")?;
+                *r = r.checked_add(a.applied_amount).ok_or("overflow")?;
+            }
+        }
+        let g = given.get_mut(a.payment).ok_or("payment index")?;
+        *g = g.checked_add(a.applied_amount).ok_or("overflow")?;
+    }
+    for (i, p) in payments.iter().enumerate() {
+        let g = given.get(i).copied().unwrap_or(Money::ZERO);
+        let want = if p.amount.is_positive() {
+            p.amount
+        } else {
+            Money::ZERO
+        };
+        if g != want {
+            return Err(format!(
+                "{}: matched + unapplied = {} but the amount is {}",
+                p.entry_id, g, p.amount
+            ));
+        }
+        if unapplied_rows.get(i).copied().unwrap_or(0) > 1 {
+            return Err(format!("{}: several unapplied rows", p.entry_id));
+        }
+    }
+    for (i, it) in items.iter().enumerate() {
+        let r = received.get(i).copied().unwrap_or(Money::ZERO);
+        let over = if it.open_amount.is_negative() {
+            r < it.open_amount || r.is_positive()
+        } else {
+            r > it.open_amount || r.is_negative()
+        };
+        if over {
+            return Err(format!(
+                "{}: received {} but only {} was open",
+                it.invoice_id, r, it.open_amount
+            ));
+        }
+    }
+    Ok(())
+}

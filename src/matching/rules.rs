@@ -1,0 +1,454 @@
+//! Candidate generation: for one payment, what each rule of part 1 finds,
+//! strongest rule first. Runs in parallel over payments (pure: reads the
+//! payment, the items and the index, changes nothing).
+//!
+//! Confidences (hundredths), documented because an accountant reads them:
+//! | evidence | confidence |
+//! |---|---|
+//! | valid RF reference = item reference or id | 100 |
+//! | end-to-end id = item reference or id | 99 |
+//! | mandate + amount equal to the open amount (or to the sum of the mandate's items) | 97 |
+//! | invoice number in text, as written (leading zeros kept) | 95 |
+//! | invoice number in text, leading zeros lost | 93 |
+//! | a short number announced by `FACT`/`N°`… (`fact 42` → `F-2026-0042`) | 85 |
+//! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
+//!
+//! With the default threshold (0.90) a weak match is therefore always a
+//! suggestion: better no automatic match than a wrong one.
+
+use super::index::InvoiceIndex;
+use super::item::OpenItem;
+use super::payment::Payment;
+use super::rule::{Confidence, Rule};
+use super::tokens::{self, Group};
+use crate::statement::TxKind;
+
+const C_RF: Confidence = Confidence::from_hundredths(100);
+const C_E2E: Confidence = Confidence::from_hundredths(99);
+const C_MANDATE: Confidence = Confidence::from_hundredths(97);
+const C_STRICT: Confidence = Confidence::from_hundredths(95);
+const C_LOOSE: Confidence = Confidence::from_hundredths(93);
+const C_WEAK: Confidence = Confidence::from_hundredths(85);
+/// Confidence of an ambiguous candidate whose open amount equals the payment.
+pub const C_AMBIGUOUS_AMOUNT: Confidence = Confidence::from_hundredths(60);
+/// Confidence of an ambiguous candidate otherwise.
+pub const C_AMBIGUOUS: Confidence = Confidence::from_hundredths(50);
+
+/// Most groups of text scanned per payment (bounds work on absurd input).
+const MAX_TEXT_GROUPS: usize = 512;
+
+/// One piece of evidence pointing at one or several items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// What was seen, in words (`text token "fact 42"`, `RF ref RF18…`).
+    pub label: String,
+    /// The items it points at (several: it cannot tell them apart).
+    pub items: Vec<u32>,
+    /// How sure, when it points at one item.
+    pub confidence: Confidence,
+}
+
+/// What a rule proposes for a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// The rule.
+    pub rule: Rule,
+    /// The evidence, in text order; every hit's items share the currency.
+    pub hits: Vec<Hit>,
+}
+
+impl Proposal {
+    /// True when some evidence points at several items.
+    pub fn is_ambiguous(&self) -> bool {
+        self.hits.iter().any(|h| h.items.len() > 1)
+    }
+
+    /// The items, deduplicated, in order of first appearance.
+    pub fn items(&self) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for h in &self.hits {
+            for &i in &h.items {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+
+    /// The weakest hit's confidence (for an unambiguous proposal).
+    pub fn confidence(&self) -> Confidence {
+        self.hits
+            .iter()
+            .map(|h| h.confidence)
+            .min()
+            .unwrap_or(Confidence::NONE)
+    }
+
+    /// The hit that names item `i`, for evidence.
+    pub fn hit_for(&self, i: u32) -> Option<&Hit> {
+        self.hits.iter().find(|h| h.items.contains(&i))
+    }
+}
+
+/// What candidate search found for one payment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Candidates {
+    /// The strongest rule's proposal, if any rule found something.
+    pub proposal: Option<Proposal>,
+    /// Why nothing was found, when there is something to say (an item quoted
+    /// in another currency).
+    pub note: Option<String>,
+}
+
+/// Runs the rules of part 1 for one payment, strongest first; the first rule
+/// that finds an item of the payment's currency wins.
+pub fn candidates(p: &Payment, items: &[OpenItem], ix: &InvoiceIndex) -> Candidates {
+    let mut ctx = Ctx {
+        p,
+        items,
+        note: None,
+    };
+    let proposal = ctx
+        .rf(ix)
+        .or_else(|| ctx.e2e(ix))
+        .or_else(|| ctx.mandate(ix))
+        .or_else(|| ctx.invoice_numbers(ix));
+    Candidates {
+        note: if proposal.is_none() { ctx.note } else { None },
+        proposal,
+    }
+}
+
+struct Ctx<'a> {
+    p: &'a Payment,
+    items: &'a [OpenItem],
+    note: Option<String>,
+}
+
+impl Ctx<'_> {
+    fn item(&self, i: u32) -> Option<&OpenItem> {
+        self.items.get(i as usize)
+    }
+
+    /// Keeps the items of the payment's currency; remembers the others.
+    fn same_currency(&mut self, found: &[u32]) -> Vec<u32> {
+        let mut keep = Vec::with_capacity(found.len());
+        for &i in found {
+            let Some(it) = self.item(i) else { continue };
+            if it.currency == self.p.currency {
+                keep.push(i);
+            } else if self.note.is_none() {
+                self.note = Some(format!(
+                    "{} quoted but it is in {}, the payment in {}",
+                    it.invoice_id, it.currency, self.p.currency
+                ));
+            }
+        }
+        keep
+    }
+
+    fn proposal(rule: Rule, hits: Vec<Hit>) -> Option<Proposal> {
+        (!hits.is_empty()).then_some(Proposal { rule, hits })
+    }
+
+    fn rf(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
+        let mut hits = Vec::new();
+        for r in &self.p.creditor_refs {
+            if !crate::refs::is_valid_rf(r) {
+                continue;
+            }
+            let key = tokens::normalize_ref(r);
+            let found = self.same_currency(ix.reference(&key));
+            if !found.is_empty() {
+                hits.push(Hit {
+                    label: format!("RF ref {key}"),
+                    items: found,
+                    confidence: C_RF,
+                });
+            }
+        }
+        Self::proposal(Rule::RfReference, hits)
+    }
+
+    fn e2e(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
+        let e2e = self.p.end_to_end_id.as_deref()?;
+        let key = tokens::normalize_ref(e2e);
+        if key.is_empty() || key == "NOTPROVIDED" {
+            return None;
+        }
+        let found = self.same_currency(ix.reference(&key));
+        let hits = if found.is_empty() {
+            Vec::new()
+        } else {
+            vec![Hit {
+                label: format!("end-to-end id {key}"),
+                items: found,
+                confidence: C_E2E,
+            }]
+        };
+        Self::proposal(Rule::EndToEndId, hits)
+    }
+
+    fn mandate(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
+        if self.p.kind != TxKind::DirectDebitCollected {
+            return None;
+        }
+        let m = tokens::normalize_ref(self.p.mandate_id.as_deref()?);
+        if m.is_empty() {
+            return None;
+        }
+        let all = self.same_currency(ix.mandate(&m));
+        let amount = self.p.amount;
+        let equal: Vec<u32> = all
+            .iter()
+            .copied()
+            .filter(|&i| self.item(i).is_some_and(|it| it.open_amount == amount))
+            .collect();
+        let label = format!("mandate {m} and amount {}", amount.to_plain());
+        if !equal.is_empty() {
+            return Self::proposal(
+                Rule::Mandate,
+                vec![Hit {
+                    label,
+                    items: equal,
+                    confidence: C_MANDATE,
+                }],
+            );
+        }
+        // One collection for all of the mandate's open items.
+        let sum = crate::money::Money::checked_sum(
+            all.iter()
+                .filter_map(|&i| self.item(i))
+                .map(|it| it.open_amount),
+        );
+        if all.len() > 1 && sum == Some(amount) {
+            let hits = all
+                .into_iter()
+                .map(|i| Hit {
+                    label: format!("mandate {m}, all its open items"),
+                    items: vec![i],
+                    confidence: C_MANDATE,
+                })
+                .collect();
+            return Self::proposal(Rule::Mandate, hits);
+        }
+        None
+    }
+
+    fn invoice_numbers(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
+        let k = ix.max_groups();
+        if k == 0 {
+            return None;
+        }
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut budget = MAX_TEXT_GROUPS;
+        let mut buf = String::new();
+        for text in &self.p.texts {
+            if budget == 0 {
+                break;
+            }
+            let mut gs = tokens::content_groups(text);
+            gs.truncate(budget);
+            budget -= gs.len();
+            let mut i = 0;
+            while i < gs.len() {
+                let max = k.min(gs.len() - i);
+                let mut advanced = false;
+                for len in (1..=max).rev() {
+                    let Some(run) = gs.get(i..i + len) else {
+                        continue;
+                    };
+                    if let Some(hit) = self.lookup(ix, text, run, &mut buf) {
+                        if !hits.iter().any(|h| h.items == hit.items) {
+                            hits.push(hit);
+                        }
+                        i += len;
+                        advanced = true;
+                        break;
+                    }
+                }
+                if !advanced {
+                    i += 1;
+                }
+            }
+        }
+        Self::proposal(Rule::InvoiceNumber, hits)
+    }
+
+    /// Looks one run of groups up: strict key, then loose, then (announced
+    /// single numbers only) the tail key.
+    fn lookup(
+        &mut self,
+        ix: &InvoiceIndex,
+        text: &str,
+        run: &[Group],
+        buf: &mut String,
+    ) -> Option<Hit> {
+        let first = run.first()?;
+        let last = run.last()?;
+        let announced = first.announced;
+        let from = if announced {
+            first.announced_from
+        } else {
+            first.start
+        };
+        let fragment = text.get(from..last.end).unwrap_or("");
+        let fragment_alnum: String = fragment
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_uppercase)
+            .collect();
+        // A short bare number is only a candidate when announced; unless the
+        // text spells the id literally (`F-0042`), it is weak evidence.
+        let judge = |ctx: &Self, i: u32, base: Confidence| -> Option<Confidence> {
+            if !ix.is_short_bare(i) {
+                return Some(base);
+            }
+            if !announced {
+                return None;
+            }
+            let literal = ctx.item(i).is_some_and(|it| {
+                let id: String = it
+                    .invoice_id
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_uppercase)
+                    .collect();
+                !id.is_empty() && fragment_alnum.ends_with(&id)
+            });
+            Some(if literal { base } else { C_WEAK })
+        };
+        tokens::write_strict(run, buf);
+        let mut tiers: Vec<(Vec<u32>, Confidence)> = vec![(ix.strict(buf).to_vec(), C_STRICT)];
+        tokens::write_loose(run, buf);
+        tiers.push((ix.loose(buf).to_vec(), C_LOOSE));
+        if announced && run.len() == 1 && first.digits {
+            tiers.push((ix.tail(first.loose()).to_vec(), C_WEAK));
+        }
+        for (found, base) in tiers {
+            let mut items = Vec::new();
+            let mut conf = base;
+            for i in found {
+                if let Some(c) = judge(self, i, base) {
+                    items.push(i);
+                    conf = conf.min(c);
+                }
+            }
+            let items = self.same_currency(&items);
+            if items.is_empty() {
+                continue;
+            }
+            return Some(Hit {
+                label: format!("text token \"{fragment}\""),
+                items,
+                confidence: conf,
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::testkit::{item, payment};
+    use std::collections::BTreeMap;
+
+    fn run(texts: &[&str], ids: &[&str]) -> Option<Proposal> {
+        let items: Vec<OpenItem> = ids.iter().map(|id| item(id, "100.00")).collect();
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        let mut p = payment("E1", "100.00");
+        p.texts = texts.iter().map(|s| s.to_string()).collect();
+        candidates(&p, &items, &ix).proposal
+    }
+
+    fn found(texts: &[&str], ids: &[&str]) -> Vec<(Vec<String>, u8)> {
+        let items: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        run(texts, ids)
+            .map(|p| {
+                p.hits
+                    .iter()
+                    .map(|h| {
+                        (
+                            h.items.iter().map(|&i| items[i as usize].clone()).collect(),
+                            h.confidence.hundredths(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn one(id: &str, c: u8) -> Vec<(Vec<String>, u8)> {
+        vec![(vec![id.to_string()], c)]
+    }
+
+    #[test]
+    fn an_id_inside_a_longer_number_is_not_found() {
+        assert_eq!(found(&["INV-99910"], &["991"]), []);
+        assert_eq!(found(&["paid 1991"], &["991"]), []);
+        assert_eq!(found(&["ref INV-991 thanks"], &["991"]), one("991", 95));
+        // A short bare number needs a prefix word.
+        assert_eq!(found(&["991 EUR"], &["991"]), []);
+    }
+
+    #[test]
+    fn forms_people_write() {
+        let ids = ["F-2026-0042", "F-2026-0043"];
+        assert_eq!(found(&["FACT 2026/42"], &ids), one("F-2026-0042", 93));
+        assert_eq!(found(&["fa-2026-0042"], &ids), one("F-2026-0042", 95));
+        assert_eq!(found(&["N° F20260042"], &ids), one("F-2026-0042", 95));
+        assert_eq!(found(&["f 2026 0043"], &ids), one("F-2026-0043", 95));
+        // The bare tail number: announced only, weak.
+        assert_eq!(found(&["fact 42"], &ids), one("F-2026-0042", 85));
+        assert_eq!(found(&["virement 42"], &ids), []);
+    }
+
+    #[test]
+    fn ids_differing_by_a_leading_zero() {
+        let ids = ["F-042", "F-0042"];
+        // Exact with zeros wins.
+        assert_eq!(found(&["F-0042"], &ids), one("F-0042", 95));
+        assert_eq!(found(&["F-042"], &ids), one("F-042", 95));
+        // Zeros lost: cannot tell them apart.
+        let p = run(&["fact 42"], &ids).unwrap();
+        assert!(p.is_ambiguous());
+        assert_eq!(p.items(), [0, 1]);
+    }
+
+    #[test]
+    fn several_ids_make_several_hits() {
+        let ids = ["F-1001", "F-1002", "AV-1003"];
+        let got = found(&["F-1001 F-1002 / AV-1003"], &ids);
+        assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn rf_with_a_wrong_check_digit_is_plain_text() {
+        let mut items = vec![item("F-1", "100.00")];
+        items[0].reference = Some("RF18539007547034".into());
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        let mut p = payment("E1", "100.00");
+        p.creditor_refs = vec!["RF18 5390 0754 7034".into()];
+        let c = candidates(&p, &items, &ix);
+        assert_eq!(c.proposal.unwrap().rule, Rule::RfReference);
+        p.creditor_refs = vec!["RF19 5390 0754 7034".into()];
+        assert_eq!(candidates(&p, &items, &ix).proposal, None);
+    }
+
+    #[test]
+    fn another_currency_is_no_candidate_and_says_so() {
+        let mut items = vec![item("F-2026-0042", "100.00")];
+        items[0].currency = crate::money::Currency::parse("USD").unwrap();
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        let mut p = payment("E1", "100.00");
+        p.texts = vec!["F-2026-0042".into()];
+        let c = candidates(&p, &items, &ix);
+        assert_eq!(c.proposal, None);
+        assert_eq!(
+            c.note.as_deref(),
+            Some("F-2026-0042 quoted but it is in USD, the payment in EUR")
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! Model-level tests of the whole matcher: hand-written adversarial cases
+//! and a property test of the invariants (including thread-count
+//! independence).
+
+use std::collections::BTreeMap;
+
+use super::testkit::{d, item, m, payment};
+use super::*;
+use crate::ledger::{Customer, CustomerType};
+use crate::money::Currency;
+use crate::statement::TxKind;
+
+/// One line per row: `entry invoice applied status rule conf | evidence`.
+fn run(payments: &[Payment], items: &[OpenItem]) -> Vec<String> {
+    run_with(payments, items, &BTreeMap::new())
+}
+
+fn run_with(
+    payments: &[Payment],
+    items: &[OpenItem],
+    customers: &BTreeMap<String, Customer>,
+) -> Vec<String> {
+    let apps = reconcile(payments, items, customers, &MatchConfig::default());
+    check_invariants(payments, items, &apps).unwrap();
+    output::rows(payments, items, &apps)
+        .into_iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {} {} | {}",
+                r.entry_id,
+                if r.invoice_id.is_empty() {
+                    "-"
+                } else {
+                    &r.invoice_id
+                },
+                r.applied_amount,
+                r.status,
+                if r.rule.is_empty() { "-" } else { &r.rule },
+                r.confidence,
+                r.evidence
+            )
+        })
+        .collect()
+}
+
+fn with_text(mut p: Payment, pos: usize, text: &str) -> Payment {
+    p.texts = vec![text.to_string()];
+    p.remittance = text.to_string();
+    p.position = pos;
+    p
+}
+
+#[test]
+fn rf_reference_with_a_valid_check_digit_matches() {
+    let mut inv = item("F-2026-0042", "100.00");
+    inv.reference = Some("RF18 5390 0754 7034".into());
+    let mut p = payment("E1", "100.00");
+    p.creditor_refs = vec!["rf18539007547034".into()];
+    assert_eq!(
+        run(&[p], &[inv]),
+        ["E1 F-2026-0042 100.00 matched rf_reference 1.00 | RF ref RF18539007547034 → F-2026-0042"]
+    );
+}
+
+#[test]
+fn rf_reference_with_a_wrong_check_digit_is_never_a_structured_match() {
+    let mut inv = item("F-2026-0042", "100.00");
+    inv.reference = Some("RF19539007547034".into());
+    let mut p = payment("E1", "100.00");
+    p.creditor_refs = vec!["RF19 5390 0754 7034".into()];
+    // As plain text it does not name the invoice either.
+    p.texts = vec!["RF19 5390 0754 7034".into()];
+    let got = run(&[p], &[inv]);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].starts_with("E1 - 100.00 unapplied - 0.00"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn end_to_end_id_equal_to_the_invoice_id() {
+    let inv = item("F 2026 0042", "250.00");
+    let mut p = payment("E1", "250.00");
+    p.end_to_end_id = Some("f2026 0042".into());
+    assert_eq!(
+        run(&[p], &[inv]),
+        [
+            "E1 F 2026 0042 250.00 matched end_to_end_id 0.99 | end-to-end id F20260042 → F 2026 0042"
+        ]
+    );
+}
+
+#[test]
+fn grouped_payment_with_a_credit_note_matches_exactly() {
+    let items = [
+        item("F-1001", "800.00"),
+        item("F-1002", "600.00"),
+        item("AV-1003", "-200.00"),
+    ];
+    let p = with_text(
+        payment("E1", "1200.00"),
+        0,
+        "FACT F-1001 F-1002 AVOIR AV-1003",
+    );
+    let got = run(&[p], &items);
+    let g = "grouped: F-1001 + F-1002 - AV-1003 = 1200.00";
+    assert_eq!(
+        got,
+        [
+            format!(
+                "E1 AV-1003 -200.00 matched invoice_number 0.95 | text token \"AV-1003\" → AV-1003; {g}"
+            ),
+            format!(
+                "E1 F-1001 800.00 matched invoice_number 0.95 | text token \"FACT F-1001\" → F-1001; {g}"
+            ),
+            format!(
+                "E1 F-1002 600.00 matched invoice_number 0.95 | text token \"F-1002\" → F-1002; {g}"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn partial_grouped_payment_goes_to_the_oldest_due_first_after_credit_notes() {
+    let mut a = item("F-2001", "500.00");
+    a.due_date = d(20);
+    let mut b = item("F-2002", "700.00");
+    b.due_date = d(5);
+    let mut c = item("AV-2003", "-100.00");
+    c.due_date = d(25);
+    let p = with_text(payment("E1", "900.00"), 0, "F-2001 F-2002 AV-2003");
+    let got = run(&[p], &[a, b, c]);
+    let tail = "grouped: F-2001 + F-2002 - AV-2003 = 1100.00; partial: 900.00 of 1100.00 open, oldest due first";
+    assert_eq!(
+        got,
+        [
+            format!(
+                "E1 AV-2003 -100.00 matched invoice_number 0.95 | text token \"AV-2003\" → AV-2003; {tail}"
+            ),
+            format!(
+                "E1 F-2001 300.00 matched invoice_number 0.95 | text token \"F-2001\" → F-2001; {tail}"
+            ),
+            format!(
+                "E1 F-2002 700.00 matched invoice_number 0.95 | text token \"F-2002\" → F-2002; {tail}"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn single_partial_and_overpayment() {
+    let items = [item("F-3001", "1000.00"), item("F-3002", "100.00")];
+    let p1 = with_text(payment("E1", "400.00"), 0, "F-3001");
+    let p2 = with_text(payment("E2", "150.00"), 1, "F-3002");
+    assert_eq!(
+        run(&[p1, p2], &items),
+        [
+            "E1 F-3001 400.00 matched invoice_number 0.95 | text token \"F-3001\" → F-3001; partial: 400.00 of 1000.00 open",
+            "E2 F-3002 100.00 matched invoice_number 0.95 | text token \"F-3002\" → F-3002",
+            "E2 - 50.00 unapplied invoice_number 0.00 | surplus 50.00 after applying 100.00 to the quoted items",
+        ]
+    );
+}
+
+#[test]
+fn a_payment_in_another_currency_is_not_matched() {
+    let inv = item("F-2026-0042", "100.00");
+    let mut p = with_text(payment("E1", "100.00"), 0, "F-2026-0042");
+    p.currency = Currency::parse("CHF").unwrap();
+    assert_eq!(
+        run(&[p], &[inv]),
+        ["E1 - 100.00 unapplied - 0.00 | F-2026-0042 quoted but it is in EUR, the payment in CHF"]
+    );
+}
+
+#[test]
+fn the_same_reference_quoted_twice_goes_to_the_first_by_date_then_entry_id() {
+    let inv = item("F-4001", "300.00");
+    // Input order deliberately reversed: booking date decides, not order.
+    let mut late = with_text(payment("A-LATE", "300.00"), 0, "F-4001");
+    late.booking_date = Some(d(12));
+    let mut early = with_text(payment("Z-EARLY", "300.00"), 1, "F-4001");
+    early.booking_date = Some(d(11));
+    assert_eq!(
+        run(&[late, early], &[inv]),
+        [
+            "A-LATE - 300.00 unapplied invoice_number 0.00 | text token \"F-4001\" → F-4001; invoice F-4001 already settled by entry Z-EARLY",
+            "Z-EARLY F-4001 300.00 matched invoice_number 0.95 | text token \"F-4001\" → F-4001",
+        ]
+    );
+}
+
+#[test]
+fn stronger_evidence_wins_a_conflict_whatever_the_date() {
+    let mut inv = item("F-4002", "300.00");
+    inv.reference = Some("RF18539007547034".into());
+    let text = with_text(payment("E1", "300.00"), 0, "F-4002");
+    let mut rf = payment("E2", "300.00");
+    rf.creditor_refs = vec!["RF18539007547034".into()];
+    rf.booking_date = Some(d(20));
+    rf.position = 1;
+    let got = run(&[text, rf], &[inv]);
+    assert!(
+        got[0].starts_with("E1 - 300.00 unapplied invoice_number"),
+        "{got:?}"
+    );
+    assert!(got[0].ends_with("already settled by entry E2"), "{got:?}");
+    assert!(
+        got[1].starts_with("E2 F-4002 300.00 matched rf_reference"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn direct_debit_matched_by_mandate_and_amount() {
+    let mut a = item("F-5001", "49.90");
+    a.customer_id = "C9".into();
+    let mut b = item("F-5002", "59.90");
+    b.customer_id = "C9".into();
+    let mut p = payment("E1", "59.90");
+    p.kind = TxKind::DirectDebitCollected;
+    p.mandate_id = Some("RUM-C9-01".into());
+    let customers = BTreeMap::from([(
+        "C9".to_string(),
+        Customer {
+            customer_id: "C9".into(),
+            name: "Dupont".into(),
+            customer_type: CustomerType::B2b,
+            ibans: vec![],
+            aliases: vec![],
+            mandate_ids: vec!["RUM-C9-01".into()],
+            email: None,
+            phone: None,
+            address: None,
+            dunning_plan: None,
+            line: 2,
+        },
+    )]);
+    assert_eq!(
+        run_with(
+            std::slice::from_ref(&p),
+            &[a.clone(), b.clone()],
+            &customers
+        ),
+        ["E1 F-5002 59.90 matched mandate 0.97 | mandate RUM-C9-01 and amount 59.90 → F-5002"]
+    );
+    // The same collection booked as a transfer is not a mandate match.
+    p.kind = TxKind::CreditTransferIn;
+    assert!(run_with(&[p], &[a, b], &customers)[0].contains("unapplied"));
+}
+
+#[test]
+fn ambiguity_gives_at_most_three_suggestions_and_keeps_the_money_unapplied() {
+    let items = [
+        item("F-2025-0042", "100.00"),
+        item("G-2024-0042", "90.00"),
+        item("H-2023-0042", "100.00"),
+        item("K-2022-0042", "100.00"),
+    ];
+    let p = with_text(payment("E1", "100.00"), 0, "facture 42");
+    let got = run(&[p], &items);
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!(got.iter().filter(|r| r.contains(" suggested ")).count(), 3);
+    assert!(
+        got[3].starts_with("E1 - 100.00 unapplied invoice_number"),
+        "{got:?}"
+    );
+    // The candidate whose open amount differs ranks after those that equal it.
+    assert!(
+        !got.iter()
+            .any(|r| r.contains("G-2024-0042 90.00 suggested")),
+        "{got:?}"
+    );
+    assert!(
+        got[0].contains("ambiguous: text token \"facture 42\""),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_weak_match_is_only_a_suggestion() {
+    let items = [item("F-2026-0042", "100.00")];
+    let p = with_text(payment("E1", "100.00"), 0, "fact 42");
+    assert_eq!(
+        run(&[p], &items),
+        [
+            "E1 F-2026-0042 100.00 suggested invoice_number 0.85 | text token \"fact 42\" → F-2026-0042",
+            "E1 - 100.00 unapplied invoice_number 0.00 | not applied: evidence below the matching threshold to confirm",
+        ]
+    );
+}
+
+#[test]
+fn settled_and_disputed_items() {
+    // open 0: not a candidate.
+    let items = [item("F-6001", "0.00")];
+    let p = with_text(payment("E1", "10.00"), 0, "F-6001");
+    assert!(run(&[p], &items)[0].contains("unapplied - 0.00"));
+}
+
+#[test]
+fn carried_over_remainder_only_gives_what_is_left() {
+    let items = [item("F-7001", "500.00")];
+    let mut p = with_text(payment("E1", "800.00"), 0, "F-7001");
+    p.amount = m("300.00");
+    assert_eq!(
+        run(&[p], &items),
+        [
+            "E1 F-7001 300.00 matched invoice_number 0.95 | text token \"F-7001\" → F-7001; partial: 300.00 of 500.00 open"
+        ]
+    );
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_case() -> impl Strategy<Value = (Vec<Payment>, Vec<OpenItem>)> {
+        let items = proptest::collection::vec((1u32..40, -300i64..3000, 0u32..3, 1u32..28), 1..25);
+        let pays = proptest::collection::vec(
+            (
+                proptest::collection::vec(1u32..45, 0..4),
+                1i64..5000,
+                0u32..3,
+                1u32..28,
+                0u32..6,
+            ),
+            1..30,
+        );
+        (items, pays).prop_map(|(its, ps)| {
+            let items: Vec<OpenItem> = its
+                .iter()
+                .enumerate()
+                .map(|(n, &(id, open, cur, due))| {
+                    // Ids may collide: duplicates make ambiguity.
+                    let mut it = item(&format!("F-{id:04}"), "0");
+                    it.invoice_id = format!("F-{id:04}-{}", n % 3);
+                    it.open_amount = crate::money::Money::from_scaled(open * 10, 2).unwrap();
+                    it.amount = it.open_amount;
+                    it.currency = if cur == 2 {
+                        Currency::parse("USD").unwrap()
+                    } else {
+                        Currency::EUR
+                    };
+                    it.due_date = d(due);
+                    if id % 5 == 0 {
+                        it.reference =
+                            Some(crate::refs::rf_from_reference(&format!("R{id}")).unwrap());
+                    }
+                    it
+                })
+                .collect();
+            let payments = ps
+                .iter()
+                .enumerate()
+                .map(|(n, (ids, amt, cur, day, e))| {
+                    let mut p = payment(&format!("E{}", e * 7 + n as u32 % 3), "1");
+                    p.position = n;
+                    p.amount = crate::money::Money::from_scaled(*amt * 10, 2).unwrap();
+                    p.tx_amount = p.amount;
+                    p.booking_date = Some(d(*day));
+                    if *cur == 2 {
+                        p.currency = Currency::parse("USD").unwrap();
+                    }
+                    p.texts = vec![
+                        ids.iter()
+                            .map(|i| format!("F-{i:04}-{}", i % 3))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ];
+                    if let Some(i) = ids.first().filter(|i| *i % 5 == 0) {
+                        p.creditor_refs =
+                            vec![crate::refs::rf_from_reference(&format!("R{i}")).unwrap()];
+                    }
+                    p
+                })
+                .collect();
+            (payments, items)
+        })
+    }
+
+    fn in_pool(n: usize, pays: &[Payment], items: &[OpenItem]) -> Vec<Application> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+            .install(|| reconcile(pays, items, &BTreeMap::new(), &MatchConfig::default()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn invariants_hold_and_threads_do_not_matter((pays, items) in arb_case()) {
+            let one = in_pool(1, &pays, &items);
+            if let Err(e) = check_invariants(&pays, &items, &one) {
+                return Err(TestCaseError::fail(e));
+            }
+            let four = in_pool(4, &pays, &items);
+            prop_assert_eq!(&one, &four);
+            let r1 = output::to_csv(&output::rows(&pays, &items, &one)).unwrap();
+            let r4 = output::to_csv(&output::rows(&pays, &items, &four)).unwrap();
+            prop_assert_eq!(r1, r4);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Normalisation and tokenising of invoice numbers and payment texts.
+//!
+//! Both sides are cut into *groups*: runs of letters or runs of ASCII digits,
+//! split at every non-alphanumeric character AND at every letter↔digit
+//! boundary (`FA2026/0042` → `FA` `2026` `0042`). Letters are upper-cased.
+//! Words that people put in front of an invoice number (`FACT`, `FACTURE`,
+//! `FA`, `N°`, `NO`, `INV`…) are *prefix words*: they are dropped from keys,
+//! and in a text they mark the group right after them as "announced".
+//!
+//! From the remaining groups two keys are formed:
+//! - the **strict** key: the groups concatenated as written (leading zeros
+//!   kept): `F-2026-0042` → `20260042`;
+//! - the **loose** key: digit groups with leading zeros stripped, joined by
+//!   `|`: `F-2026-0042` → `2026|42`, which also matches `fa 2026/42`.
+//!
+//! Pure functions; no allocation beyond the returned vectors.
+
+/// Words that announce an invoice number; dropped from keys.
+/// Compared upper-case. `F` covers ids such as `F-2026-0042`.
+const PREFIX_WORDS: &[&str] = &[
+    "F", "FA", "FAC", "FACT", "FACTURE", "FACTURES", "FCT", "FV", "INV", "INVOICE", "N", "NO",
+    "NR", "NUM", "NUMERO", "NUMÉRO", "REF",
+];
+
+/// True when `upper` (an upper-cased letter group) is a prefix word.
+pub fn is_prefix_word(upper: &str) -> bool {
+    PREFIX_WORDS.contains(&upper)
+}
+
+/// One group of a tokenised text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Upper-cased text of the group as written (zeros kept).
+    pub text: String,
+    /// True for a run of ASCII digits.
+    pub digits: bool,
+    /// Byte range in the source text.
+    pub start: usize,
+    /// End of the byte range (exclusive).
+    pub end: usize,
+    /// True when the previous group (nothing but separators between) was a
+    /// prefix word.
+    pub announced: bool,
+    /// Where the announcing prefix word starts, for evidence.
+    pub announced_from: usize,
+}
+
+impl Group {
+    /// The group for the loose key: digits without leading zeros (`0042` →
+    /// `42`, `000` → `0`); letters unchanged.
+    pub fn loose(&self) -> &str {
+        if self.digits {
+            let t = self.text.trim_start_matches('0');
+            if t.is_empty() {
+                // All zeros: keep one.
+                self.text.get(..1).unwrap_or("0")
+            } else {
+                t
+            }
+        } else {
+            &self.text
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Digit,
+    Letter,
+    Sep,
+}
+
+fn class(c: char) -> Class {
+    if c.is_ascii_digit() {
+        Class::Digit
+    } else if c.is_alphanumeric() {
+        Class::Letter
+    } else {
+        Class::Sep
+    }
+}
+
+/// Cuts `text` into groups (prefix words included, marked by nothing: see
+/// [`content_groups`] for the filtered form).
+pub fn groups(text: &str) -> Vec<Group> {
+    let mut out = Vec::new();
+    let mut cur: Option<(Class, usize)> = None;
+    let push = |out: &mut Vec<Group>, cls: Class, start: usize, end: usize| {
+        let raw = text.get(start..end).unwrap_or("");
+        let text = if cls == Class::Digit {
+            raw.to_string()
+        } else {
+            raw.to_uppercase()
+        };
+        out.push(Group {
+            text,
+            digits: cls == Class::Digit,
+            start,
+            end,
+            announced: false,
+            announced_from: start,
+        });
+    };
+    for (i, c) in text.char_indices() {
+        let k = class(c);
+        match cur {
+            Some((cls, start)) if cls != k => {
+                push(&mut out, cls, start, i);
+                cur = (k != Class::Sep).then_some((k, i));
+            }
+            None if k != Class::Sep => cur = Some((k, i)),
+            _ => {}
+        }
+    }
+    if let Some((cls, start)) = cur {
+        push(&mut out, cls, start, text.len());
+    }
+    out
+}
+
+/// The groups of a payment text with prefix words removed; a group right
+/// after a prefix word (or a chain of them: `FACT N° 42`) is `announced`.
+pub fn content_groups(text: &str) -> Vec<Group> {
+    let mut out = Vec::new();
+    let mut announce_from: Option<usize> = None;
+    for mut g in groups(text) {
+        if !g.digits && is_prefix_word(&g.text) {
+            announce_from.get_or_insert(g.start);
+            continue;
+        }
+        if let Some(from) = announce_from.take() {
+            g.announced = true;
+            g.announced_from = from;
+        }
+        out.push(g);
+    }
+    out
+}
+
+/// Keys of an invoice id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdKeys {
+    /// Groups concatenated, zeros kept (`20260042`).
+    pub strict: String,
+    /// Zero-stripped groups joined by `|` (`2026|42`).
+    pub loose: String,
+    /// Number of groups in the key.
+    pub len: usize,
+    /// The key is one short number (≤ 4 digits once zeros are stripped):
+    /// only matched when announced by a prefix word, with lower confidence.
+    pub short_bare: bool,
+    /// The last group when it is a number and the id has other groups
+    /// (`42` for `F-2026-0042`): a weak key, announced-only.
+    pub tail: Option<String>,
+}
+
+/// Longest id (in groups) the index considers; longer ids keep only their
+/// first groups' worth of matching power (bounds the text scan).
+pub const MAX_ID_GROUPS: usize = 8;
+
+/// Digits at or below which a bare number is "short".
+const SHORT_DIGITS: usize = 4;
+
+/// The keys of an invoice id; `None` when it has no letter or digit.
+pub fn id_keys(id: &str) -> Option<IdKeys> {
+    let all = groups(id);
+    // Drop leading prefix words, unless that would leave nothing.
+    let first_content = all
+        .iter()
+        .position(|g| g.digits || !is_prefix_word(&g.text))
+        .unwrap_or(0);
+    let content = all.get(first_content..)?;
+    if content.is_empty() || content.len() > MAX_ID_GROUPS {
+        return None;
+    }
+    let strict: String = content.iter().map(|g| g.text.as_str()).collect();
+    let loose = join_loose(content);
+    let short_bare = content.len() == 1
+        && content
+            .iter()
+            .all(|g| g.digits && g.loose().len() <= SHORT_DIGITS);
+    let tail = match content.last() {
+        Some(g) if content.len() > 1 && g.digits => Some(g.loose().to_string()),
+        _ => None,
+    };
+    Some(IdKeys {
+        strict,
+        loose,
+        len: content.len(),
+        short_bare,
+        tail,
+    })
+}
+
+/// `groups` zero-stripped and joined by `|`.
+pub fn join_loose(groups: &[Group]) -> String {
+    let mut s = String::new();
+    write_loose(groups, &mut s);
+    s
+}
+
+/// Writes the loose key of `groups` into `buf` (cleared first).
+pub fn write_loose(groups: &[Group], buf: &mut String) {
+    buf.clear();
+    for (i, g) in groups.iter().enumerate() {
+        if i > 0 {
+            buf.push('|');
+        }
+        buf.push_str(g.loose());
+    }
+}
+
+/// Writes the strict key of `groups` into `buf` (cleared first).
+pub fn write_strict(groups: &[Group], buf: &mut String) {
+    buf.clear();
+    for g in groups {
+        buf.push_str(&g.text);
+    }
+}
+
+/// A structured reference compared exactly: upper-case, no white space.
+pub fn normalize_ref(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        groups(s).into_iter().map(|g| g.text).collect()
+    }
+
+    #[test]
+    fn splits_at_separators_and_letter_digit_boundaries() {
+        assert_eq!(texts("fa-2026-0042"), ["FA", "2026", "0042"]);
+        assert_eq!(texts("N° F20260042"), ["N", "F", "20260042"]);
+        assert_eq!(texts("FACT 2026/42"), ["FACT", "2026", "42"]);
+        assert_eq!(texts("INV-99910"), ["INV", "99910"]);
+        assert_eq!(texts("  "), Vec::<String>::new());
+        assert_eq!(texts("réf été2"), ["RÉF", "ÉTÉ", "2"]);
+    }
+
+    #[test]
+    fn id_keys_drop_prefixes_and_strip_zeros_in_the_loose_key() {
+        let k = id_keys("F-2026-0042").unwrap();
+        assert_eq!(k.strict, "20260042");
+        assert_eq!(k.loose, "2026|42");
+        assert_eq!(k.tail.as_deref(), Some("42"));
+        assert!(!k.short_bare);
+        let k = id_keys("991").unwrap();
+        assert!(k.short_bare);
+        assert_eq!(k.tail, None);
+        assert_eq!(id_keys("F-042").unwrap().strict, "042");
+        assert_eq!(id_keys("F-0042").unwrap().strict, "0042");
+        assert_eq!(id_keys("F-0042").unwrap().loose, "42");
+        // A prefix word alone is kept rather than leaving nothing.
+        assert_eq!(id_keys("FACT").unwrap().strict, "FACT");
+        assert_eq!(id_keys("--"), None);
+        assert_eq!(id_keys("VT-2026-001").unwrap().strict, "VT2026001");
+    }
+
+    #[test]
+    fn content_groups_mark_announced_numbers() {
+        let g = content_groups("paiement fact n° 42 merci");
+        let t: Vec<_> = g.iter().map(|g| (g.text.as_str(), g.announced)).collect();
+        assert_eq!(t, [("PAIEMENT", false), ("42", true), ("MERCI", false)]);
+        let g = content_groups("paiement fact n° 42");
+        assert_eq!(
+            "paiement fact n° 42".get(g[1].announced_from..g[1].end),
+            Some("fact n° 42")
+        );
+    }
+
+    #[test]
+    fn all_zero_groups_keep_one_zero() {
+        let g = groups("000");
+        assert_eq!(g[0].loose(), "0");
+    }
+
+    #[test]
+    fn references_compare_without_spaces_and_case() {
+        assert_eq!(normalize_ref(" rf18 5390 0754 7034 "), "RF18539007547034");
+    }
+}
