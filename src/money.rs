@@ -143,6 +143,21 @@ impl serde::Serialize for Currency {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Currency::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a currency code")))
+    }
+}
+
 /// Error parsing a decimal amount written as text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{text}` is not a decimal amount")]

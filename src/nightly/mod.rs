@@ -6,5 +6,6 @@
 //! Owns: the order of the night and its crash-safety ([`outputs`],
 //! [`failpoint`]). Decides nothing itself: matching, alerts and dunning do.
 
+pub mod effective;
 pub mod failpoint;
 pub mod outputs;

@@ -6,10 +6,10 @@
 //! money always comes from the amount, never from the code: banks are not
 //! consistent about families, so the code only classifies.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a transaction is, for matching, alerts and the summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum TxKind {
     /// A credit transfer received.
     CreditTransferIn,
@@ -72,7 +72,7 @@ impl TxKind {
 }
 
 /// A bank transaction code exactly as the bank sent it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BankCode {
     /// ISO `Domn/Cd`, `Fmly/Cd`, `SubFmlyCd`, with the proprietary code if also sent.
     Iso {

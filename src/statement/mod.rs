@@ -15,7 +15,7 @@ pub mod identity;
 mod kind;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Money};
 
@@ -23,7 +23,7 @@ pub use finding::{Finding, FindingKind, Location};
 pub use kind::{BankCode, TxKind};
 
 /// The format a statement was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SourceFormat {
     /// French CFONB 120-character account statement.
     Cfonb120,
@@ -66,7 +66,7 @@ impl SourceFormat {
 }
 
 /// The account a statement belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Account {
     /// IBAN, upper-case without spaces. For CFONB, computed from bank, branch,
     /// account number and the RIB key.
@@ -103,7 +103,7 @@ impl Account {
 }
 
 /// A booked balance: amount (negative = overdrawn) and its date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Balance {
     /// Signed amount.
     pub amount: Money,
@@ -112,7 +112,7 @@ pub struct Balance {
 }
 
 /// One statement: one account over one period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
     /// Format it was read from.
     pub format: SourceFormat,
@@ -139,7 +139,7 @@ pub struct Statement {
 }
 
 /// Whether an entry is booked (carries money) or only announced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum EntryStatus {
     /// Booked: moves the balance; the only status matched against invoices.
     Booked,
@@ -161,7 +161,7 @@ impl EntryStatus {
 }
 
 /// One booking line of a statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// Booking date.
     pub booking_date: Option<NaiveDate>,
@@ -189,7 +189,7 @@ pub struct Entry {
 }
 
 /// A party's name and account as the bank reported them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Party {
     /// Name, as sent (often truncated or upper-cased).
     pub name: Option<String>,
@@ -200,7 +200,7 @@ pub struct Party {
 }
 
 /// A structured creditor reference (`Strd/CdtrRefInf`, CFONB `LCS`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditorRef {
     /// `SCOR`, a proprietary type such as `QRR`, or empty when untyped.
     pub kind: String,
@@ -209,7 +209,7 @@ pub struct CreditorRef {
 }
 
 /// Why a payment came back (direct-debit return, rejected transfer…).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnReason {
     /// ISO reason code (`AM04`) or the CFONB numeric code.
     pub code: String,
@@ -218,7 +218,7 @@ pub struct ReturnReason {
 }
 
 /// The money of one payer or payee inside an entry.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Transaction {
     /// Identity used by every later output (see [`identity`]).
     pub entry_id: String,
