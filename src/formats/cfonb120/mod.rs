@@ -428,8 +428,9 @@ impl Block {
     }
 }
 
-/// `{bank}-{branch}-{account}-{YYYYMMDD of 01}-{YYYYMMDD of 07}`.
-fn statement_id(s: &Statement) -> String {
+/// The id of a CFONB statement: `{bank}-{branch}-{account}-{YYYYMMDD of the
+/// 01 date}-{YYYYMMDD of the 07 date}` (`00000000` for an absent date).
+pub fn statement_id(s: &Statement) -> String {
     let day = |d: Option<chrono::NaiveDate>| {
         d.map_or_else(
             || "00000000".to_string(),
