@@ -1,0 +1,181 @@
+//! Record 05 (complement): the qualifier of cols 46-48 and the 70 characters
+//! of cols 49-118, kept raw in [`Transaction::complements`] and mapped to the
+//! model where the meaning is clear:
+//!
+//! | qualifier | mapped to |
+//! |---|---|
+//! | `LIB`, `LCC`, `LC2`, blank | a remittance line (pre-2010 files put label continuations under `LIB` or no qualifier) |
+//! | `NPY` (payer name) | `counterparty.name` when the counterparty is the payer |
+//! | `NBE` (beneficiary name) | `counterparty.name` when the counterparty is the beneficiary |
+//! | `CPY` (payer account, 49-83) | `counterparty.iban` when the counterparty is the payer |
+//! | `CBE` (beneficiary account, 49-83) | `counterparty.iban` when the counterparty is the beneficiary |
+//! | `LCS` (creditor reference, 49-83) | a `creditor_refs` item, kind `SCOR` when a valid RF reference, else empty |
+//! | `RCN` (end-to-end id 49-83, purpose 84-118) | `end_to_end_id` (`NOTPROVIDED` dropped) |
+//! | `REF` (49-83, 84-118) | `payment_info_id`, `instruction_id` |
+//! | `RUM` (mandate 49-83, sequence type 84-87) | `mandate_id` |
+//! | `NPO` (ultimate debtor name) | `ultimate_debtor` |
+//! | others (`IPY`, `IBE`, `NBU`, `MMO`, `FEE`, unknown, malformed) | kept raw only |
+//!
+//! The counterparty is the payer for credits and for debits that undo a
+//! customer's payment (SDD returns B3/B4 and other unpaids: the customer is
+//! the debtor of the original collection); otherwise it is the beneficiary.
+//! When a qualifier occurs twice, the first mapped value wins (raw keeps both).
+
+use crate::refs;
+use crate::statement::{CreditorRef, Transaction};
+
+/// Applies one complement to the transaction of the preceding 04. `info` is
+/// cols 49-118. Returns a message when an account in it is an invalid IBAN.
+pub fn apply(
+    tx: &mut Transaction,
+    qualifier: &str,
+    info: &str,
+    counterparty_is_payer: bool,
+) -> Option<String> {
+    let qualifier = qualifier.trim_end();
+    let info = info.trim_end();
+    let (first, second) = split35(info);
+    let mut warning = None;
+    match qualifier {
+        "LIB" | "LCC" | "LC2" | "" => {
+            let t = info.trim();
+            if !t.is_empty() {
+                tx.remittance.push(t.to_string());
+            }
+        }
+        "NPY" if counterparty_is_payer => set(&mut tx.counterparty.name, info),
+        "NBE" if !counterparty_is_payer => set(&mut tx.counterparty.name, info),
+        "CPY" if counterparty_is_payer => warning = set_account(tx, first),
+        "CBE" if !counterparty_is_payer => warning = set_account(tx, first),
+        "LCS" => {
+            let reference = first.trim();
+            if !reference.is_empty() {
+                let kind = if refs::is_valid_rf(reference) {
+                    "SCOR"
+                } else {
+                    ""
+                };
+                tx.creditor_refs.push(CreditorRef {
+                    kind: kind.to_string(),
+                    reference: reference.to_string(),
+                });
+            }
+        }
+        "RCN" => {
+            let e2e = first.trim();
+            if !e2e.eq_ignore_ascii_case("NOTPROVIDED") {
+                set(&mut tx.end_to_end_id, e2e);
+            }
+        }
+        "REF" => {
+            set(&mut tx.payment_info_id, first);
+            set(&mut tx.instruction_id, second);
+        }
+        "RUM" => set(&mut tx.mandate_id, first),
+        "NPO" => set(&mut tx.ultimate_debtor, info),
+        _ => {}
+    }
+    tx.complements
+        .push((qualifier.to_string(), info.to_string()));
+    warning
+}
+
+/// Columns 49-83 and 84-118 of the record: the first 35 characters of `info`
+/// and the rest.
+pub fn split35(info: &str) -> (&str, &str) {
+    if info.is_ascii() {
+        return info.split_at(35.min(info.len()));
+    }
+    let at = info.char_indices().nth(35).map_or(info.len(), |(i, _)| i);
+    info.split_at(at)
+}
+
+fn set(slot: &mut Option<String>, value: &str) {
+    let v = value.trim();
+    if slot.is_none() && !v.is_empty() {
+        *slot = Some(v.to_string());
+    }
+}
+
+fn set_account(tx: &mut Transaction, value: &str) -> Option<String> {
+    if tx.counterparty.iban.is_some() {
+        return None;
+    }
+    let account = refs::normalize_iban(value);
+    if account.is_empty() {
+        return None;
+    }
+    let looks_like_iban = account.len() > 4
+        && account.as_bytes()[..2].iter().all(u8::is_ascii_alphabetic)
+        && account.as_bytes()[2..4].iter().all(u8::is_ascii_digit);
+    let warning = (looks_like_iban && !refs::is_valid_iban(&account))
+        .then(|| format!("counterparty account {account} is not a valid IBAN"));
+    tx.counterparty.iban = Some(account);
+    warning
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(a: &str, b: &str) -> String {
+        format!("{a:<35}{b:<35}")
+    }
+
+    #[test]
+    fn qualifiers_map_by_side() {
+        let mut credit = Transaction::default();
+        apply(&mut credit, "NPY", "SARL DUPONT", true);
+        apply(&mut credit, "NBE", "ACME SAS", true);
+        apply(&mut credit, "LIB", "FACT F-2026-0042 ", true);
+        apply(&mut credit, "LCS", &info("RF18 5390 0754 7034", ""), true);
+        apply(&mut credit, "LCS", &info("4654654654654654", ""), true);
+        apply(&mut credit, "RCN", &info("E2E-42", "SUPP"), true);
+        apply(
+            &mut credit,
+            "CPY",
+            &info("FR76 3000 1007 9412 3456 7890 185", ""),
+            true,
+        );
+        assert_eq!(credit.counterparty.name.as_deref(), Some("SARL DUPONT"));
+        assert_eq!(
+            credit.counterparty.iban.as_deref(),
+            Some("FR7630001007941234567890185")
+        );
+        assert_eq!(credit.remittance, ["FACT F-2026-0042"]);
+        assert_eq!(credit.creditor_refs[0].kind, "SCOR");
+        assert_eq!(credit.creditor_refs[1].kind, "");
+        assert_eq!(credit.end_to_end_id.as_deref(), Some("E2E-42"));
+        assert_eq!(credit.complements.len(), 7);
+        assert_eq!(credit.complements[1], ("NBE".into(), "ACME SAS".into()));
+
+        let mut debit = Transaction::default();
+        apply(&mut debit, "NPY", "ACME SAS", false);
+        apply(&mut debit, "NBE", "EDF", false);
+        apply(&mut debit, "REF", &info("PMT-1", "INSTR-1"), false);
+        apply(&mut debit, "RUM", &info("UMR-0001", "RCUR"), false);
+        apply(&mut debit, "RCN", &info("NOTPROVIDED", ""), false);
+        assert_eq!(debit.counterparty.name.as_deref(), Some("EDF"));
+        assert_eq!(debit.payment_info_id.as_deref(), Some("PMT-1"));
+        assert_eq!(debit.instruction_id.as_deref(), Some("INSTR-1"));
+        assert_eq!(debit.mandate_id.as_deref(), Some("UMR-0001"));
+        assert_eq!(debit.end_to_end_id, None);
+    }
+
+    #[test]
+    fn a_bad_iban_is_kept_and_reported() {
+        let mut t = Transaction::default();
+        let w = apply(&mut t, "CPY", "FR7630001007941234567890186", true);
+        assert!(w.unwrap().contains("not a valid IBAN"));
+        assert_eq!(
+            t.counterparty.iban.as_deref(),
+            Some("FR7630001007941234567890186")
+        );
+    }
+
+    #[test]
+    fn split_counts_characters() {
+        let s = format!("{:<35}{}", "É", "x");
+        assert_eq!(split35(&s), (format!("{:<35}", "É").as_str(), "x"));
+    }
+}
