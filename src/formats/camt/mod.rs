@@ -1,10 +1,113 @@
-//! CAMT parser (placeholder until the CAMT work lands).
+//! ISO 20022 CAMT: camt.053 bank-to-customer statements (every version,
+//! 001.02 to 001.13), camt.052 account reports and camt.054 debit/credit
+//! notifications, streamed into the statement model.
+//!
+//! Elements are recognised by local name, whatever the prefix (`ns2:`) or
+//! namespace; the version (from the namespace, 0 without one) only labels the
+//! [`SourceFormat`](crate::statement::SourceFormat): the version differences
+//! (`Sts` text or `Sts/Cd`, `Dbtr/Nm` or `Dbtr/Pty/Nm`, `Dt` or `DtTm`,
+//! `TxDtls/Amt` or `AmtDtls/…/Amt`, `BIC` or `BICFI`, `PRCD` for `OPBD`) are
+//! all accepted everywhere. See `entry.rs` for how entries become transactions.
+//!
+//! Memory does not grow with the number of entries: [`parse_streaming`] hands
+//! each entry to a [`CamtSink`] as soon as its `</Ntry>` is read (only the set
+//! of ids used in the current statement is kept, to keep ids unique).
+//! Safety: no DTD or entity definition is ever read (a DOCTYPE is an error),
+//! element text is capped at 1 MiB, any one tag or text run at about 1 MiB,
+//! nesting at 64 levels; NUL bytes are refused. Input is UTF-8 (BOM or not) or
+//! any ASCII-compatible encoding it declares (ISO-8859-1, windows-1252…),
+//! transcoded while streaming; an undeclared non-UTF-8 file given to
+//! [`parse`] is read again as windows-1252 with a finding.
+//!
+//! Module map: `input` (bytes, encodings, line/column counting), `reader`
+//! (XML events, path, limits), `tag` (interned names), `version`,
+//! `statement` / `entry` (builders), `codes` (bank transaction codes),
+//! `values` (leaf values), `parser` (the event loop), `sink`.
 
+mod codes;
+mod entry;
+mod input;
+mod parser;
+mod reader;
+mod sink;
+mod statement;
+mod tag;
+mod values;
+mod version;
+
+use std::io::{BufRead, Cursor, Read};
 use std::path::Path;
 
-use super::{ParseError, Parsed};
+pub use sink::{CamtSink, Collect, StatementEnd};
 
-/// Parses a CAMT document.
-pub fn parse(_bytes: &[u8], _file: &Path) -> Result<Parsed, ParseError> {
-    Ok(Parsed::default())
+use super::{ParseError, ParseErrorKind, Parsed};
+use crate::statement::{Finding, FindingKind, Location};
+use input::Declared;
+
+/// Parses a whole CAMT document held in memory. `file` names the input in
+/// errors and findings only.
+pub fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ParseError> {
+    let mut sink = Collect::default();
+    match parse_streaming(bytes, file, &mut sink) {
+        Ok(findings) => Ok(Parsed {
+            statements: sink.statements,
+            findings,
+        }),
+        Err(e) if reader::Xml::<&[u8]>::is_encoding_error(&e) && declares_nothing(bytes) => {
+            let mut sink = Collect::default();
+            let mut findings = vec![Finding::new(
+                FindingKind::Other,
+                Location::default(),
+                "not valid UTF-8 and no encoding declared: read as windows-1252 (ISO-8859-1)",
+            )];
+            let mut src = bytes;
+            let (head, _) = input::sniff(&mut src).map_err(|e| ParseError::io(file, &e))?;
+            let chained = Cursor::new(head).chain(src);
+            let t = input::Transcoder::new(chained, encoding_rs::WINDOWS_1252);
+            findings.extend(run(t, file, &mut sink)?);
+            Ok(Parsed {
+                statements: sink.statements,
+                findings,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn declares_nothing(bytes: &[u8]) -> bool {
+    let mut src = bytes;
+    matches!(
+        input::sniff(&mut src),
+        Ok((_, Ok(Declared::Utf8 { implicit: true })))
+    )
+}
+
+/// Parses a CAMT document from a reader, handing statements and entries to
+/// `sink` as they are read. Returns the findings (at most 10 000 listed, then a
+/// count). On error the sink may have received part of the document.
+pub fn parse_streaming<R: BufRead>(
+    mut reader: R,
+    file: &Path,
+    sink: &mut impl CamtSink,
+) -> Result<Vec<Finding>, ParseError> {
+    let (head, declared) = input::sniff(&mut reader).map_err(|e| ParseError::io(file, &e))?;
+    let chained = Cursor::new(head).chain(reader);
+    match declared {
+        Ok(Declared::Utf8 { .. }) => run(chained, file, sink),
+        Ok(Declared::Other(enc)) => run(input::Transcoder::new(chained, enc), file, sink),
+        Err(label) => Err(ParseError::new(
+            file,
+            Location::at(1, 1, 0),
+            "encoding",
+            ParseErrorKind::Invalid {
+                expected: "UTF-8 or an ASCII-compatible encoding such as ISO-8859-1".into(),
+                found: label,
+            },
+        )),
+    }
+}
+
+fn run<R: Read>(src: R, file: &Path, sink: &mut impl CamtSink) -> Result<Vec<Finding>, ParseError> {
+    let mut xml = reader::Xml::new(src, file);
+    parser::Parser::new(file, sink).run(&mut xml)
 }

@@ -1,0 +1,471 @@
+//! Building one [`Entry`] (`Ntry`) and its [`Transaction`]s (`TxDtls`) from
+//! the leaf values the reader hands over, by path relative to the `Ntry` or
+//! `TxDtls` element, absorbing the version differences (`Sts` text or
+//! `Sts/Cd`, `Dbtr/Nm` or `Dbtr/Pty/Nm`, `BIC` or `BICFI`, `TxDtls/Amt` or
+//! `AmtDtls/…/Amt`).
+//!
+//! How an entry becomes transactions:
+//! * no `TxDtls`: one transaction from the entry's own data (its amount, its
+//!   `AddtlNtryInf` as the transaction's additional info);
+//! * one `TxDtls`: its amount if it has one in the entry's currency, else the
+//!   entry amount;
+//! * several `TxDtls`, each with an amount: one transaction each, signed by
+//!   `TxDtls/CdtDbtInd` else by the entry; a sum different from the entry
+//!   amount (charges deducted) is a `BatchSumMismatch` finding;
+//! * several `TxDtls` of which one or more carry no usable amount: a
+//!   `BatchWithoutAmounts` finding, and the entry is kept whole as one
+//!   transaction built from entry-level data only (no party or reference of
+//!   any single `TxDtls` is attached to the whole amount).
+//!
+//! A `TxDtls` amount in another currency than the entry (an instructed amount
+//! before conversion) is never used as the transaction amount.
+//! The counterparty is the debtor for money received and the creditor for
+//! money paid, seen from the original payment: for a reversal or a returned
+//! direct debit (a debit that undoes a credit) it stays the debtor.
+
+use chrono::NaiveDate;
+
+use super::codes::{self, CodeParts};
+use super::tag::Tag;
+use super::values;
+use crate::money::{Currency, Money};
+use crate::statement::{
+    BankCode, CreditorRef, Entry, EntryStatus, FindingKind, Location, Party, ReturnReason,
+    Transaction,
+};
+
+/// An amount as read, with its `Ccy` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Amount {
+    pub value: Money,
+    pub ccy: Option<Currency>,
+}
+
+/// A finding produced while building, before the statement id is attached.
+pub(super) type Note = (FindingKind, Location, String);
+
+/// What is wrong with a leaf value: the expected form.
+pub(super) type Expected = &'static str;
+
+#[derive(Debug, Default)]
+struct Side {
+    name: Option<String>,
+    account: Option<String>,
+    bic: Option<String>,
+}
+
+/// One `TxDtls` being read.
+#[derive(Debug, Default)]
+pub(super) struct TxBuilder {
+    location: Location,
+    amt: Option<Amount>,
+    tx_amt: Option<Amount>,
+    cntr_amt: Option<Amount>,
+    instd_amt: Option<Amount>,
+    debit: Option<bool>,
+    bank_ref: Option<String>,
+    end_to_end_id: Option<String>,
+    mandate_id: Option<String>,
+    instruction_id: Option<String>,
+    transaction_id: Option<String>,
+    payment_info_id: Option<String>,
+    debtor: Side,
+    creditor: Side,
+    ultimate_debtor: Option<String>,
+    remittance: Vec<String>,
+    creditor_refs: Vec<CreditorRef>,
+    cref_kind: Option<String>,
+    cref_ref: Option<String>,
+    document_numbers: Vec<String>,
+    return_code: Option<String>,
+    return_text: Vec<String>,
+    additional_info: Option<String>,
+    code: CodeParts,
+}
+
+impl TxBuilder {
+    pub(super) fn new(location: Location) -> Self {
+        TxBuilder {
+            location,
+            ..Default::default()
+        }
+    }
+
+    /// A leaf under `TxDtls`; `rel` starts below `TxDtls`.
+    pub(super) fn text(
+        &mut self,
+        rel: &[Tag],
+        text: &str,
+        amount: Option<Amount>,
+    ) -> Result<(), Expected> {
+        use Tag as T;
+        match rel {
+            [T::Refs, leaf] => {
+                let v = reference(text);
+                match leaf {
+                    T::AcctSvcrRef => self.bank_ref = v,
+                    T::EndToEndId => self.end_to_end_id = v,
+                    T::MndtId => self.mandate_id = v,
+                    T::InstrId => self.instruction_id = v,
+                    T::TxId => self.transaction_id = v,
+                    T::PmtInfId => self.payment_info_id = v,
+                    _ => {}
+                }
+            }
+            [T::Amt] => self.amt = amount,
+            [T::AmtDtls, T::TxAmt, T::Amt] => self.tx_amt = amount,
+            [T::AmtDtls, T::CntrValAmt, T::Amt] => self.cntr_amt = amount,
+            [T::AmtDtls, T::InstdAmt, T::Amt] => self.instd_amt = amount,
+            [T::CdtDbtInd] => self.debit = Some(values::is_debit(text).ok_or("CRDT or DBIT")?),
+            [T::BkTxCd, rest @ ..] => code_part(&mut self.code, rest, text),
+            [T::RltdPties, party, rest @ ..] => {
+                let v = values::clean(text);
+                match (party, rest) {
+                    (T::Dbtr, [T::Nm] | [T::Pty, T::Nm]) => self.debtor.name = v,
+                    (T::Cdtr, [T::Nm] | [T::Pty, T::Nm]) => self.creditor.name = v,
+                    (T::UltmtDbtr, [T::Nm] | [T::Pty, T::Nm]) => self.ultimate_debtor = v,
+                    (T::DbtrAcct, [T::Id, T::IBAN]) => {
+                        self.debtor.account = v.map(|s| crate::refs::normalize_iban(&s));
+                    }
+                    (T::CdtrAcct, [T::Id, T::IBAN]) => {
+                        self.creditor.account = v.map(|s| crate::refs::normalize_iban(&s));
+                    }
+                    (T::DbtrAcct, [T::Id, T::Othr, T::Id]) if self.debtor.account.is_none() => {
+                        self.debtor.account = v;
+                    }
+                    (T::CdtrAcct, [T::Id, T::Othr, T::Id]) if self.creditor.account.is_none() => {
+                        self.creditor.account = v;
+                    }
+                    _ => {}
+                }
+            }
+            [T::RltdAgts, agent, T::FinInstnId, T::BIC | T::BICFI] => match agent {
+                T::DbtrAgt => self.debtor.bic = values::clean(text),
+                T::CdtrAgt => self.creditor.bic = values::clean(text),
+                _ => {}
+            },
+            [T::RmtInf, T::Ustrd] => self.remittance.extend(values::clean(text)),
+            [T::RmtInf, T::Strd, T::CdtrRefInf, T::Ref] => self.cref_ref = values::clean(text),
+            [
+                T::RmtInf,
+                T::Strd,
+                T::CdtrRefInf,
+                T::Tp,
+                T::CdOrPrtry,
+                T::Cd | T::Prtry,
+            ] => {
+                self.cref_kind = values::clean(text);
+            }
+            [T::RmtInf, T::Strd, T::RfrdDocInf, T::Nb] => {
+                self.document_numbers.extend(values::clean(text));
+            }
+            [T::RtrInf, T::Rsn, T::Cd | T::Prtry] => self.return_code = values::clean(text),
+            [T::RtrInf, T::AddtlInf] => self.return_text.extend(values::clean(text)),
+            [T::AddtlTxInf] => self.additional_info = values::clean(text),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A `CdtrRefInf` closed: keep its reference with its type.
+    pub(super) fn close_creditor_ref(&mut self) {
+        let kind = self.cref_kind.take().unwrap_or_default();
+        if let Some(reference) = self.cref_ref.take() {
+            self.creditor_refs.push(CreditorRef { kind, reference });
+        }
+    }
+
+    /// The first amount in the entry's currency: `Amt`, `TxAmt`, `CntrValAmt`, `InstdAmt`.
+    fn usable_amount(&self, ccy: Currency) -> Option<Money> {
+        [self.amt, self.tx_amt, self.cntr_amt, self.instd_amt]
+            .into_iter()
+            .flatten()
+            .find(|a| a.ccy.is_none_or(|c| c == ccy))
+            .map(|a| a.value)
+    }
+}
+
+/// A reference value: trimmed, `NOTPROVIDED` dropped.
+fn reference(text: &str) -> Option<String> {
+    values::clean(text).filter(|s| !s.eq_ignore_ascii_case("NOTPROVIDED"))
+}
+
+fn code_part(code: &mut CodeParts, rest: &[Tag], text: &str) {
+    use Tag as T;
+    let v = values::clean(text);
+    match rest {
+        [T::Domn, T::Cd] => code.domain = v,
+        [T::Domn, T::Fmly, T::Cd] => code.family = v,
+        [T::Domn, T::Fmly, T::SubFmlyCd] => code.subfamily = v,
+        [T::Prtry, T::Cd] => code.proprietary = v,
+        [T::Prtry, T::Issr] => code.issuer = v,
+        _ => {}
+    }
+}
+
+/// One `Ntry` being read.
+#[derive(Debug, Default)]
+pub(super) struct EntryBuilder {
+    location: Location,
+    ntry_ref: Option<String>,
+    amount: Option<Amount>,
+    debit: Option<bool>,
+    reversal: bool,
+    status: Option<EntryStatus>,
+    booking_date: Option<NaiveDate>,
+    value_date: Option<NaiveDate>,
+    acct_svcr_ref: Option<String>,
+    code: CodeParts,
+    additional_info: Option<String>,
+    batch_payment_info_id: Option<String>,
+    txs: Vec<TxBuilder>,
+    /// The `TxDtls` being read, if any.
+    pub(super) current: Option<TxBuilder>,
+}
+
+/// Why an entry could not be built: a mandatory element is missing.
+#[derive(Debug)]
+pub(super) struct MissingElement(pub &'static str);
+
+impl EntryBuilder {
+    pub(super) fn new(location: Location) -> Self {
+        EntryBuilder {
+            location,
+            ..Default::default()
+        }
+    }
+
+    /// The currency of the entry's `Amt`, when given.
+    pub(super) fn currency(&self) -> Option<Currency> {
+        self.amount.and_then(|a| a.ccy)
+    }
+
+    /// A leaf under `Ntry` (outside `TxDtls`); `rel` starts below `Ntry`.
+    pub(super) fn text(
+        &mut self,
+        rel: &[Tag],
+        text: &str,
+        amount: Option<Amount>,
+    ) -> Result<(), Expected> {
+        use Tag as T;
+        match rel {
+            [T::NtryRef] => self.ntry_ref = reference(text),
+            [T::Amt] => self.amount = amount,
+            [T::CdtDbtInd] => self.debit = Some(values::is_debit(text).ok_or("CRDT or DBIT")?),
+            [T::RvslInd] => self.reversal = values::boolean(text).ok_or("true or false")?,
+            [T::Sts] | [T::Sts, T::Cd | T::Prtry] if !text.trim().is_empty() => {
+                self.status = Some(values::status(text));
+            }
+            [T::BookgDt, T::Dt | T::DtTm] => {
+                self.booking_date = Some(values::date(text).ok_or("a date (YYYY-MM-DD)")?);
+            }
+            [T::ValDt, T::Dt | T::DtTm] => {
+                self.value_date = Some(values::date(text).ok_or("a date (YYYY-MM-DD)")?);
+            }
+            [T::AcctSvcrRef] => self.acct_svcr_ref = reference(text),
+            [T::BkTxCd, rest @ ..] => code_part(&mut self.code, rest, text),
+            [T::AddtlNtryInf] => self.additional_info = values::clean(text),
+            [T::NtryDtls, T::Btch, T::PmtInfId] => self.batch_payment_info_id = reference(text),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The current `TxDtls` closed.
+    pub(super) fn close_tx(&mut self) {
+        if let Some(tx) = self.current.take() {
+            self.txs.push(tx);
+        }
+    }
+
+    /// Builds the entry. `statement_ccy` is the statement's currency (used when
+    /// the entry's `Amt` has no `Ccy`). Findings are pushed to `notes`.
+    pub(super) fn finish(
+        mut self,
+        statement_ccy: Currency,
+        notes: &mut Vec<Note>,
+    ) -> Result<Entry, MissingElement> {
+        self.close_tx();
+        let amount = self.amount.ok_or(MissingElement("Amt"))?;
+        let debit = self.debit.ok_or(MissingElement("CdtDbtInd"))?;
+        let ccy = amount.ccy.unwrap_or(statement_ccy);
+        if ccy != statement_ccy {
+            notes.push((
+                FindingKind::Other,
+                self.location.clone(),
+                format!("entry amount in {ccy} in a statement in {statement_ccy}"),
+            ));
+        }
+        let signed = if debit { -amount.value } else { amount.value };
+        let status = match self.status {
+            Some(s) => s,
+            None => {
+                notes.push((
+                    FindingKind::Other,
+                    self.location.clone(),
+                    "entry without Sts: read as information only".to_string(),
+                ));
+                EntryStatus::Info
+            }
+        };
+        let code = std::mem::take(&mut self.code).build();
+        let entry_code = code.clone();
+        if !codes::is_known(&code) {
+            notes.push((
+                FindingKind::UnknownCode,
+                self.location.clone(),
+                format!("unknown bank transaction code {}", code.raw()),
+            ));
+        }
+        let kind = code.kind(debit, self.reversal);
+        let bank_ref = self.acct_svcr_ref.clone().or(self.ntry_ref.clone());
+        let original_credit = (!debit) ^ (self.reversal || kind.is_receivable_debit());
+
+        let txs = std::mem::take(&mut self.txs);
+        let n = txs.len();
+        let amounts: Vec<Option<Money>> = txs
+            .iter()
+            .map(|t| {
+                t.usable_amount(ccy).map(|a| {
+                    let d = t.debit.unwrap_or(debit);
+                    if d { -a } else { a }
+                })
+            })
+            .collect();
+        let mut transactions = Vec::with_capacity(n.max(1));
+        if n == 0 {
+            transactions.push(self.whole(signed));
+        } else if n == 1 {
+            let tx = txs.into_iter().next().unwrap_or_default();
+            let amt = amounts.first().copied().flatten().unwrap_or(signed);
+            if amt != signed {
+                notes.push((
+                    FindingKind::BatchSumMismatch,
+                    tx.location.clone(),
+                    format!("transaction amount {amt} differs from entry amount {signed}"),
+                ));
+            }
+            let mut t = self.transaction(tx, amt, (original_credit, debit), &entry_code, notes);
+            if t.additional_info.is_none() {
+                t.additional_info = self.additional_info.clone();
+            }
+            transactions.push(t);
+        } else if amounts.iter().any(Option::is_none) {
+            let missing = amounts.iter().filter(|a| a.is_none()).count();
+            notes.push((
+                FindingKind::BatchWithoutAmounts,
+                self.location.clone(),
+                format!(
+                    "batch of {n} transactions, {missing} without an amount in {ccy}: kept whole as one transaction of {signed}"
+                ),
+            ));
+            transactions.push(self.whole(signed));
+        } else {
+            let sum = Money::checked_sum(amounts.iter().flatten().copied());
+            if sum != Some(signed) {
+                let shown = sum.map(|s| s.to_string()).unwrap_or("overflow".into());
+                notes.push((
+                    FindingKind::BatchSumMismatch,
+                    self.location.clone(),
+                    format!("{n} transactions sum to {shown}, entry amount is {signed}"),
+                ));
+            }
+            for (tx, amt) in txs.into_iter().zip(amounts) {
+                let amt = amt.unwrap_or(Money::ZERO);
+                let t = self.transaction(tx, amt, (original_credit, debit), &entry_code, notes);
+                transactions.push(t);
+            }
+        }
+        Ok(Entry {
+            booking_date: self.booking_date,
+            value_date: self.value_date,
+            amount: signed,
+            status,
+            reversal: self.reversal,
+            bank_ref,
+            bank_code: code,
+            kind,
+            additional_info: self.additional_info,
+            transactions,
+            line: self.location.line,
+        })
+    }
+
+    /// The entry as one transaction built from entry-level data.
+    fn whole(&self, amount: Money) -> Transaction {
+        Transaction {
+            amount,
+            payment_info_id: self.batch_payment_info_id.clone(),
+            additional_info: self.additional_info.clone(),
+            ..Default::default()
+        }
+    }
+
+    fn transaction(
+        &self,
+        tx: TxBuilder,
+        amount: Money,
+        (original_credit, entry_debit): (bool, bool),
+        entry_code: &BankCode,
+        notes: &mut Vec<Note>,
+    ) -> Transaction {
+        // A TxDtls that states its own direction against the entry's (a credit
+        // line inside a debit batch) keeps the same reading of the parties.
+        let own_credit = match tx.debit {
+            Some(d) if d != entry_debit => !original_credit,
+            _ => original_credit,
+        };
+        let (primary, other) = if own_credit {
+            (tx.debtor, tx.creditor)
+        } else {
+            (tx.creditor, tx.debtor)
+        };
+        let side = if primary.name.is_none() && primary.account.is_none() {
+            other
+        } else {
+            primary
+        };
+        let code = if tx.code.is_empty() {
+            None
+        } else {
+            let c = tx.code.build();
+            if !codes::is_known(&c) {
+                notes.push((
+                    FindingKind::UnknownCode,
+                    tx.location.clone(),
+                    format!("unknown bank transaction code {}", c.raw()),
+                ));
+            }
+            Some(c)
+        };
+        let return_reason = tx.return_code.map(|code| ReturnReason {
+            code,
+            text: (!tx.return_text.is_empty()).then(|| tx.return_text.join(" ")),
+        });
+        Transaction {
+            entry_id: String::new(),
+            amount,
+            bank_ref: tx.bank_ref,
+            end_to_end_id: tx.end_to_end_id,
+            mandate_id: tx.mandate_id,
+            instruction_id: tx.instruction_id,
+            transaction_id: tx.transaction_id,
+            payment_info_id: tx
+                .payment_info_id
+                .or_else(|| self.batch_payment_info_id.clone()),
+            counterparty: Party {
+                name: side.name,
+                iban: side.account,
+                bic: side.bic,
+            },
+            ultimate_debtor: tx.ultimate_debtor,
+            remittance: tx.remittance,
+            creditor_refs: tx.creditor_refs,
+            document_numbers: tx.document_numbers,
+            return_reason,
+            additional_info: tx.additional_info,
+            bank_code: code.filter(|c| *c != BankCode::None && c != entry_code),
+            complements: Vec::new(),
+        }
+    }
+}

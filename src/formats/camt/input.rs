@@ -1,0 +1,335 @@
+//! The byte stream under the XML reader: BOM and declared-encoding handling,
+//! streaming transcoding to UTF-8 (ISO-8859-1, windows-1252 and any other
+//! ASCII-compatible encoding `encoding_rs` knows), and a counting buffer that
+//! tracks line and column as the reader consumes bytes.
+//!
+//! The [`Counter`] is the `BufRead` quick-xml reads from. Because quick-xml
+//! consumes exactly one event's bytes at a time, the counter's position taken
+//! just before an event is read is where that event starts. The counter also
+//! refuses NUL bytes (never legal in XML) and events larger than a limit, so a
+//! hostile file cannot make the reader buffer without bound.
+
+use std::io::{self, BufRead, Read};
+
+/// Largest raw event (tag, text run, comment…) the reader may buffer.
+pub(super) const MAX_EVENT_BYTES: u64 = (1 << 20) + 4096;
+
+/// How far we look for the XML declaration.
+const PROLOG_SNIFF: usize = 512;
+
+/// What the input prefix told us about the encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Declared {
+    /// UTF-8 (declared, BOM, or nothing declared).
+    Utf8 {
+        /// True when the file said nothing (no BOM, no encoding attribute).
+        implicit: bool,
+    },
+    /// Another ASCII-compatible encoding, transcoded on the fly.
+    Other(&'static encoding_rs::Encoding),
+}
+
+/// Reads the start of the input (up to the end of the XML declaration) and
+/// works out its encoding. Returns the bytes read (BOM removed) and the
+/// encoding, or the label of an encoding pointage cannot read.
+pub(super) fn sniff<R: BufRead>(src: &mut R) -> io::Result<(Vec<u8>, Result<Declared, String>)> {
+    let mut head = Vec::with_capacity(PROLOG_SNIFF);
+    while head.len() < PROLOG_SNIFF {
+        let buf = src.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        let take = buf.len().min(PROLOG_SNIFF - head.len());
+        head.extend_from_slice(&buf[..take]);
+        src.consume(take);
+    }
+    let mut bom = false;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        head.drain(..3);
+        bom = true;
+    }
+    if head.starts_with(b"\xFE\xFF") || head.starts_with(b"\xFF\xFE") {
+        return Ok((head, Err("UTF-16".to_string())));
+    }
+    let declared = declared_label(&head);
+    let enc = match declared {
+        None => Ok(Declared::Utf8 { implicit: !bom }),
+        Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
+            Some(e) if e == encoding_rs::UTF_8 => Ok(Declared::Utf8 { implicit: false }),
+            Some(e) if e.is_ascii_compatible() && !bom => Ok(Declared::Other(e)),
+            Some(e) if e.is_ascii_compatible() => Ok(Declared::Utf8 { implicit: false }),
+            _ => Err(label),
+        },
+    };
+    Ok((head, enc))
+}
+
+/// The `encoding="…"` value of an XML declaration at the very start.
+fn declared_label(head: &[u8]) -> Option<String> {
+    let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = head.get(start..)?;
+    if !rest.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = memchr::memmem::find(rest, b"?>")?;
+    let decl = std::str::from_utf8(rest.get(..end)?).ok()?;
+    let at = decl.find("encoding")?;
+    let after = decl.get(at + "encoding".len()..)?.trim_start();
+    let after = after.strip_prefix('=')?.trim_start();
+    let quote = after.chars().next()?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    let value = after.get(1..)?;
+    let close = value.find(quote)?;
+    Some(value.get(..close)?.trim().to_string())
+}
+
+/// Streaming transcoder: bytes in some ASCII-compatible encoding in, UTF-8 out.
+pub(super) struct Transcoder<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    done: bool,
+}
+
+impl<R: BufRead> Transcoder<R> {
+    pub(super) fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
+        Transcoder {
+            inner,
+            decoder: encoding.new_decoder_without_bom_handling(),
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead> Read for Transcoder<R> {
+    fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
+        // A decoder may need up to 4 output bytes of room for one character.
+        if self.done || dst.len() < 8 {
+            return Ok(0);
+        }
+        loop {
+            let src = self.inner.fill_buf()?;
+            let last = src.is_empty();
+            let (res, read, written) = self
+                .decoder
+                .decode_to_utf8_without_replacement(src, dst, last);
+            self.inner.consume(read);
+            if let encoding_rs::DecoderResult::Malformed(_, _) = res {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "byte sequence invalid in the declared encoding",
+                ));
+            }
+            if last && matches!(res, encoding_rs::DecoderResult::InputEmpty) {
+                self.done = true;
+            }
+            if written > 0 || self.done {
+                return Ok(written);
+            }
+        }
+    }
+}
+
+/// Why the counter stopped the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Fault {
+    /// A NUL byte at this position.
+    Nul(Pos),
+    /// One event grew beyond [`MAX_EVENT_BYTES`].
+    TooLarge(Pos),
+}
+
+/// A position in the decoded text: 1-based line, 1-based column in
+/// characters, byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Pos {
+    pub line: u64,
+    pub column: u32,
+    pub byte: u64,
+}
+
+/// A buffered reader that counts lines and columns of what is consumed.
+pub(super) struct Counter<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+    line: u64,
+    /// Characters since the start of the current line.
+    col: u64,
+    byte: u64,
+    event_bytes: u64,
+    pub(super) fault: Option<Fault>,
+}
+
+impl<R: Read> Counter<R> {
+    pub(super) fn new(inner: R) -> Self {
+        Counter {
+            inner,
+            buf: vec![0u8; 64 * 1024].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            line: 1,
+            col: 0,
+            byte: 0,
+            event_bytes: 0,
+            fault: None,
+        }
+    }
+
+    /// Where the next unread byte is.
+    pub(super) fn pos(&self) -> Pos {
+        Pos {
+            line: self.line,
+            column: u32::try_from(self.col + 1).unwrap_or(u32::MAX),
+            byte: self.byte,
+        }
+    }
+
+    /// Called before each event: the size limit is per event.
+    pub(super) fn start_event(&mut self) {
+        self.event_bytes = 0;
+    }
+
+    fn count(&mut self, chunk_start: usize, amt: usize) {
+        let Some(chunk) = self.buf.get(chunk_start..chunk_start + amt) else {
+            return;
+        };
+        if self.fault.is_none()
+            && let Some(i) = memchr::memchr(0, chunk)
+        {
+            let before = chunk.get(..i).unwrap_or_default();
+            let (line, col) = advance(self.line, self.col, before);
+            let pos = Pos {
+                line,
+                column: u32::try_from(col + 1).unwrap_or(u32::MAX),
+                byte: self.byte + i as u64,
+            };
+            self.fault = Some(Fault::Nul(pos));
+        }
+        let (line, col) = advance(self.line, self.col, chunk);
+        self.line = line;
+        self.col = col;
+        self.byte += amt as u64;
+        self.event_bytes += amt as u64;
+        if self.event_bytes > MAX_EVENT_BYTES && self.fault.is_none() {
+            self.fault = Some(Fault::TooLarge(self.pos()));
+        }
+    }
+}
+
+/// Line and column after `chunk`, starting from `line`, `col`.
+fn advance(line: u64, col: u64, chunk: &[u8]) -> (u64, u64) {
+    match memchr::memrchr(b'\n', chunk) {
+        None => (line, col + chars(chunk)),
+        Some(last) => {
+            let newlines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+            let tail = chunk.get(last + 1..).unwrap_or_default();
+            (line + newlines, chars(tail))
+        }
+    }
+}
+
+/// UTF-8 characters in a byte slice (bytes that are not continuation bytes).
+fn chars(s: &[u8]) -> u64 {
+    s.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
+}
+
+impl<R: Read> Read for Counter<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Counter<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.fault.is_some() {
+            return Err(io::Error::other("input refused"));
+        }
+        if self.start >= self.end {
+            self.start = 0;
+            self.end = loop {
+                match self.inner.read(&mut self.buf) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                }
+            };
+        }
+        Ok(self.buf.get(self.start..self.end).unwrap_or_default())
+    }
+
+    fn consume(&mut self, amt: usize) {
+        let amt = amt.min(self.end.saturating_sub(self.start));
+        self.count(self.start, amt);
+        self.start += amt;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_encodings() {
+        let (_, e) = sniff(&mut &b"<?xml version='1.0' encoding='ISO-8859-1'?><a/>"[..]).unwrap();
+        assert_eq!(e, Ok(Declared::Other(encoding_rs::WINDOWS_1252)));
+        let (h, e) =
+            sniff(&mut &b"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>"[..]).unwrap();
+        assert_eq!(e, Ok(Declared::Utf8 { implicit: false }));
+        assert!(h.starts_with(b"<?xml"));
+        let (_, e) = sniff(&mut &b"<Document/>"[..]).unwrap();
+        assert_eq!(e, Ok(Declared::Utf8 { implicit: true }));
+        let (_, e) = sniff(&mut &b"<?xml version='1.0' encoding='UTF-16'?>"[..]).unwrap();
+        assert!(e.is_err());
+    }
+
+    #[test]
+    fn transcodes_latin1_in_small_reads() {
+        let src: &[u8] = b"Soci\xe9t\xe9 G\xe9n\xe9rale";
+        let mut t = Transcoder::new(src, encoding_rs::WINDOWS_1252);
+        let mut out = String::new();
+        t.read_to_string(&mut out).unwrap();
+        assert_eq!(out, "Société Générale");
+    }
+
+    #[test]
+    fn counts_lines_and_character_columns() {
+        let mut c = Counter::new("ab\ncé\nxyz"[..].as_bytes());
+        let n = c.fill_buf().unwrap().len();
+        c.consume(n - 2);
+        assert_eq!(
+            c.pos(),
+            Pos {
+                line: 3,
+                column: 2,
+                byte: 8
+            }
+        );
+        let mut c = Counter::new("é\n"[..].as_bytes());
+        c.fill_buf().unwrap();
+        c.consume(2);
+        assert_eq!(c.pos().column, 2);
+    }
+
+    #[test]
+    fn nul_bytes_are_refused_where_they_are() {
+        let mut c = Counter::new(&b"<a>\n x\0"[..]);
+        let n = c.fill_buf().unwrap().len();
+        c.consume(n);
+        assert_eq!(
+            c.fault,
+            Some(Fault::Nul(Pos {
+                line: 2,
+                column: 3,
+                byte: 6
+            }))
+        );
+        assert!(c.fill_buf().is_err());
+    }
+}

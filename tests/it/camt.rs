@@ -1,0 +1,642 @@
+//! The CAMT parser as users meet it: golden `pointage parse` outputs for every
+//! fixture, the public samples against the figures of their MANIFEST, exact
+//! error locations for malformed files, streaming, and parse(render(x)) == x.
+//!
+//! Golden files: `fixtures/camt/NAME.csv` (stdout) and `NAME.findings.txt`
+//! (stderr) next to each input; `UPDATE_GOLDEN=1 cargo test --test it camt`
+//! rewrites them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use pointage::formats::camt::{self, CamtSink, StatementEnd};
+use pointage::money::Money;
+use pointage::statement::check::{BalanceCheck, check_balances};
+use pointage::statement::{Entry, EntryStatus, FindingKind, SourceFormat, Statement};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn xml_files(dir: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn golden(actual: &str, expected_file: &Path) {
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(expected_file, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(expected_file).unwrap_or_else(|_| {
+        panic!(
+            "{} missing: run with UPDATE_GOLDEN=1",
+            expected_file.display()
+        )
+    });
+    assert_eq!(actual, expected, "{} differs", expected_file.display());
+}
+
+fn check_golden(dir: &str) -> usize {
+    let files = xml_files(dir);
+    for file in &files {
+        let rel = file.strip_prefix(root()).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_pointage"))
+            .current_dir(root())
+            .arg("parse")
+            .arg(rel)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", rel.display());
+        golden(
+            &String::from_utf8(out.stdout).unwrap(),
+            &file.with_extension("csv"),
+        );
+        golden(
+            &String::from_utf8(out.stderr).unwrap(),
+            &file.with_extension("findings.txt"),
+        );
+    }
+    files.len()
+}
+
+#[test]
+fn golden_outputs_of_the_written_fixtures() {
+    assert_eq!(check_golden("fixtures/camt"), 11);
+}
+
+#[test]
+fn golden_outputs_of_the_public_samples() {
+    assert_eq!(check_golden("fixtures/camt/samples"), 9);
+}
+
+fn parse(rel: &str) -> pointage::formats::Parsed {
+    let path = root().join(rel);
+    let bytes = std::fs::read(&path).unwrap();
+    camt::parse(&bytes, Path::new(rel)).unwrap()
+}
+
+fn money(s: &str) -> Money {
+    s.parse().unwrap()
+}
+
+/// Σ credits and Σ debits over entries, as MANIFEST counts them.
+fn sums(s: &Statement) -> (Money, Money) {
+    let credits = s
+        .entries
+        .iter()
+        .filter(|e| e.amount.is_positive())
+        .map(|e| e.amount);
+    let debits = s
+        .entries
+        .iter()
+        .filter(|e| e.amount.is_negative())
+        .map(|e| e.amount.abs());
+    (
+        Money::checked_sum(credits).unwrap(),
+        Money::checked_sum(debits).unwrap(),
+    )
+}
+
+struct Expect<'a> {
+    id: &'a str,
+    account: &'a str,
+    sequence: Option<u64>,
+    entries: usize,
+    transactions: usize,
+    credits: &'a str,
+    debits: &'a str,
+    opening: Option<&'a str>,
+    closing: Option<&'a str>,
+    closes: Option<bool>,
+}
+
+fn assert_statement(s: &Statement, e: &Expect<'_>) {
+    assert_eq!(s.id, e.id);
+    assert_eq!(s.account.key(), e.account, "{}", e.id);
+    assert_eq!(s.sequence, e.sequence, "{}", e.id);
+    assert_eq!(s.entries.len(), e.entries, "{}", e.id);
+    assert_eq!(s.transactions().count(), e.transactions, "{}", e.id);
+    assert_eq!(sums(s), (money(e.credits), money(e.debits)), "{}", e.id);
+    assert_eq!(
+        s.opening.map(|b| b.amount),
+        e.opening.map(money),
+        "{}",
+        e.id
+    );
+    assert_eq!(
+        s.closing.map(|b| b.amount),
+        e.closing.map(money),
+        "{}",
+        e.id
+    );
+    let closes = match check_balances(s) {
+        BalanceCheck::Closes => Some(true),
+        BalanceCheck::Mismatch { .. } => Some(false),
+        _ => None,
+    };
+    assert_eq!(closes, e.closes, "{}", e.id);
+    assert!(s.entries.iter().all(|e| e.status == EntryStatus::Booked));
+}
+
+const S: &str = "fixtures/camt/samples/";
+
+#[test]
+fn genkgo_multi_statement_matches_manifest() {
+    let p = parse(&format!("{S}genkgo_camt__camt053.v2.multi.statement.xml"));
+    assert_eq!(p.statements.len(), 2);
+    let (a, b) = (&p.statements[0], &p.statements[1]);
+    assert_statement(
+        a,
+        &Expect {
+            id: "253EURNL26VAYB8060476890",
+            account: "NL26VAYB8060476890",
+            sequence: Some(12312),
+            entries: 1,
+            transactions: 1,
+            credits: "8.85",
+            debits: "0",
+            opening: Some("18.15"),
+            closing: Some("27.00"),
+            closes: Some(true),
+        },
+    );
+    assert_statement(
+        b,
+        &Expect {
+            id: "254EURNL26VAYB8060476890",
+            account: "NL26VAYB8060476890",
+            sequence: None,
+            entries: 1,
+            transactions: 1,
+            credits: "0",
+            debits: "7.00",
+            opening: Some("27.00"),
+            closing: Some("20.00"),
+            closes: Some(true),
+        },
+    );
+    assert_eq!(a.entries[0].bank_code.raw(), "P:544");
+    assert_eq!(a.format, SourceFormat::Camt053 { version: 2 });
+    assert!(
+        p.findings
+            .iter()
+            .all(|f| f.kind != FindingKind::BalanceMismatch)
+    );
+}
+
+#[test]
+fn genkgo_v3_v4_match_manifest() {
+    for (file, version, code) in [("v3", 3, "PMNT/RCDT/DMCT"), ("v4", 4, "PAYM/0001/0005")] {
+        let p = parse(&format!("{S}genkgo_camt__camt053.{file}.xml"));
+        let s = &p.statements[0];
+        assert_eq!(s.format, SourceFormat::Camt053 { version });
+        assert_eq!(
+            (s.id.as_str(), s.sequence),
+            ("253EURNL26VAYB8060476890", Some(12312))
+        );
+        assert_eq!(s.entries.len(), 1);
+        assert_eq!(sums(s), (money("8.85"), Money::ZERO));
+        assert_eq!(s.entries[0].bank_code.raw(), code);
+        // Mixed-currency balances: OPBD 18.15 EUR, CLBD -27.00 SEK → does not close.
+        assert_eq!(s.opening.unwrap().amount, money("18.15"));
+        assert_eq!(s.closing.unwrap().amount, money("-27.00"));
+        assert!(
+            p.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::BalanceMismatch)
+        );
+        let refs: Vec<_> = s
+            .transactions()
+            .flat_map(|(_, t)| t.creditor_refs.clone())
+            .collect();
+        assert_eq!(refs.len(), 1);
+        assert_eq!(
+            (refs[0].kind.as_str(), refs[0].reference.as_str()),
+            ("SCOR", "4654654654654654")
+        );
+    }
+    let v4 = parse(&format!("{S}genkgo_camt__camt053.v4.xml"));
+    assert!(
+        v4.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::UnknownCode)
+    );
+}
+
+#[test]
+fn genkgo_camt054_matches_manifest() {
+    let p = parse(&format!("{S}genkgo_camt__camt054.v8.xml"));
+    let s = &p.statements[0];
+    assert_eq!(s.format, SourceFormat::Camt054 { version: 8 });
+    assert_eq!(
+        (s.id.as_str(), s.sequence),
+        ("AAAASESS-FP-ACCR001", Some(12312))
+    );
+    assert_eq!(s.account.key(), "CH2801234000123456789");
+    assert_eq!((s.opening, s.closing), (None, None));
+    assert_eq!(s.entries.len(), 1);
+    assert_eq!(sums(s), (Money::ZERO, money("200000")));
+    // The 3 TxDtls carry CHF amounts inside a SEK entry: none is a usable
+    // amount, so the entry stays whole (never a wrong amount) with a finding.
+    assert_eq!(s.transactions().count(), 1);
+    assert!(
+        p.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::BatchWithoutAmounts)
+    );
+    assert_eq!(
+        s.entries[0].bank_ref.as_deref(),
+        Some("ACSR160617103200001")
+    );
+}
+
+#[test]
+fn viafintech_samples_match_manifest() {
+    let p = parse(&format!("{S}viafintech_camt_parser__valid_example.xml"));
+    let s = &p.statements[0];
+    assert_statement(
+        s,
+        &Expect {
+            id: "0352C5320131227220503",
+            account: "DE14740618130000033626",
+            sequence: Some(130000005),
+            entries: 4,
+            transactions: 5,
+            credits: "1.00",
+            debits: "11.00",
+            opening: Some("33.06"),
+            closing: Some("23.06"),
+            closes: Some(true),
+        },
+    );
+    let first = &s.entries[0];
+    assert_eq!(first.amount, money("-2"));
+    assert_eq!(first.booking_date.unwrap().to_string(), "2013-12-27");
+    assert_eq!(first.bank_ref.as_deref(), Some("2013122710583450000"));
+    assert!(
+        first
+            .additional_info
+            .as_deref()
+            .unwrap()
+            .starts_with("Überweisungs-Gutschrift; GVC: SEPA Credit Transfer")
+    );
+
+    let p = parse(&format!("{S}viafintech_camt_parser__valid_example_v8.xml"));
+    let s = &p.statements[0];
+    assert_statement(
+        s,
+        &Expect {
+            id: "R30B4SA880HMZ9XA",
+            account: "CH1111111111111111111",
+            sequence: Some(122),
+            entries: 3,
+            transactions: 3,
+            credits: "563.25",
+            debits: "20.97",
+            opening: Some("82721.95"),
+            closing: Some("84515.25"),
+            closes: Some(false),
+        },
+    );
+    assert_eq!(s.from_date.unwrap().to_string(), "2023-06-20");
+    assert_eq!(s.to_date.unwrap().to_string(), "2023-06-20");
+    let refs: Vec<(String, String)> = s
+        .transactions()
+        .flat_map(|(_, t)| {
+            t.creditor_refs
+                .iter()
+                .map(|r| (r.kind.clone(), r.reference.clone()))
+        })
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            ("SCOR".into(), "RF38000000000000000000552".into()),
+            ("QRR".into(), "000000270148751802165444888".into())
+        ]
+    );
+    assert!(pointage::refs::is_valid_rf(&refs[0].1));
+
+    let p = parse(&format!(
+        "{S}viafintech_camt_parser__valid_example_with_batch.xml"
+    ));
+    let s = &p.statements[0];
+    // PRCD and OPBD both present: OPBD wins.
+    assert_statement(
+        s,
+        &Expect {
+            id: "2019062434566666666666666",
+            account: "NL18INGB00012345678",
+            sequence: None,
+            entries: 3,
+            transactions: 3,
+            credits: "7688.00",
+            debits: "4753.74",
+            opening: Some("7329.80"),
+            closing: Some("23038.20"),
+            closes: Some(false),
+        },
+    );
+    assert_eq!(s.opening.unwrap().date.unwrap().to_string(), "2019-01-01");
+
+    let p = parse(&format!(
+        "{S}viafintech_camt_parser__valid_example_with_datetime.xml"
+    ));
+    let s = &p.statements[0];
+    assert_statement(
+        s,
+        &Expect {
+            id: "7301750-38631543-1688639227213",
+            account: "11111111",
+            sequence: None,
+            entries: 1,
+            transactions: 1,
+            credits: "195.86",
+            debits: "0",
+            opening: None,
+            closing: Some("606.80"),
+            closes: None,
+        },
+    );
+    assert_eq!(s.currency.as_str(), "USD");
+    assert_eq!(s.entries[0].booking_date.unwrap().to_string(), "2023-06-21");
+    assert_eq!(s.format, SourceFormat::Camt053 { version: 10 });
+}
+
+#[test]
+fn newinnovations_sample_matches_manifest() {
+    let p = parse(&format!("{S}newinnovations_camt053__example-camt053-a.xml"));
+    assert_eq!(p.statements.len(), 2);
+    assert_statement(
+        &p.statements[0],
+        &Expect {
+            id: "CAMT05398765432164600000",
+            account: "NL14SNSB0012345678",
+            sequence: Some(26098),
+            entries: 7,
+            transactions: 7,
+            credits: "500.00",
+            debits: "42.00",
+            opening: Some("203.69"),
+            closing: Some("661.69"),
+            closes: Some(true),
+        },
+    );
+    assert_statement(
+        &p.statements[1],
+        &Expect {
+            id: "CAMT05398765432164700000",
+            account: "NL78SNSB0022446688",
+            sequence: Some(26098),
+            entries: 4,
+            transactions: 4,
+            credits: "301.74",
+            debits: "500.00",
+            opening: Some("1859.13"),
+            closing: Some("1660.87"),
+            closes: Some(true),
+        },
+    );
+    assert!(
+        p.findings
+            .iter()
+            .all(|f| f.kind != FindingKind::BalanceMismatch)
+    );
+}
+
+#[test]
+fn written_fixtures_carry_what_matching_needs() {
+    let p = parse("fixtures/camt/v04_sdd_returns.xml");
+    let s = &p.statements[0];
+    let txs: Vec<_> = s.transactions().collect();
+    assert_eq!(txs.len(), 5);
+    let mandates: Vec<_> = txs
+        .iter()
+        .filter_map(|(_, t)| t.mandate_id.as_deref())
+        .collect();
+    assert_eq!(
+        mandates,
+        [
+            "RUM-ACME-0007",
+            "RUM-ACME-0012",
+            "RUM-ACME-0019",
+            "RUM-ACME-0012",
+            "RUM-ACME-0019"
+        ]
+    );
+    let (e, t) = txs[3];
+    assert!(e.reversal);
+    assert_eq!(t.amount, money("-360.00"));
+    let r = t.return_reason.as_ref().unwrap();
+    assert_eq!(
+        (r.code.as_str(), r.text.as_deref()),
+        ("AM04", Some("Provision insuffisante"))
+    );
+    assert_eq!(t.counterparty.name.as_deref(), Some("Boulangerie Léa"));
+    assert_eq!(t.kind(e).as_str(), "direct_debit_returned");
+    assert_eq!(txs[4].1.return_reason.as_ref().unwrap().code, "MD06");
+    assert_eq!(txs[0].1.payment_info_id.as_deref(), Some("PRLV-2026-03-A"));
+
+    let p = parse("fixtures/camt/v02_transfers.xml");
+    let t = &p.statements[0].entries[0].transactions[0];
+    assert_eq!(t.counterparty.name.as_deref(), Some("Dupont & Fils SARL"));
+    assert_eq!(t.counterparty.bic.as_deref(), Some("PSSTFRPPXXX"));
+    assert_eq!(
+        t.remittance,
+        ["Facture F-2026-0042", "et F-2026-0043 <solde>"]
+    );
+    assert_eq!(t.document_numbers, ["F-2026-0042"]);
+    assert!(pointage::refs::is_valid_rf(&t.creditor_refs[0].reference));
+
+    let p = parse("fixtures/camt/v08_batches_reversal.xml");
+    let e = &p.statements[0].entries[1];
+    assert_eq!(
+        e.transactions[0].ultimate_debtor.as_deref(),
+        Some("Gamma Holding")
+    );
+    assert_eq!(
+        e.transactions[0].counterparty.bic.as_deref(),
+        Some("CRLYFRPPXXX")
+    );
+    let kinds: Vec<_> = p.findings.iter().map(|f| f.kind).collect();
+    assert!(kinds.contains(&FindingKind::BatchWithoutAmounts));
+    assert!(kinds.contains(&FindingKind::BatchSumMismatch));
+
+    let p = parse("fixtures/camt/v13_prefixed.xml");
+    let s = &p.statements[0];
+    assert_eq!(s.format, SourceFormat::Camt053 { version: 13 });
+    assert_eq!(s.transactions().next().unwrap().1.end_to_end_id, None);
+
+    let p = parse("fixtures/camt/no_namespace.xml");
+    assert_eq!(p.statements[0].format, SourceFormat::Camt053 { version: 0 });
+
+    let p = parse("fixtures/camt/latin1_declared.xml");
+    let t = &p.statements[0].entries[0].transactions[0];
+    assert_eq!(
+        t.counterparty.name.as_deref(),
+        Some("Société Générale d'Électricité Hélène")
+    );
+
+    let p = parse("fixtures/camt/camt054_sdd_detail.xml");
+    let s = &p.statements[0];
+    assert_eq!(s.format, SourceFormat::Camt054 { version: 8 });
+    let ids: Vec<_> = s.transactions().map(|(_, t)| t.entry_id.as_str()).collect();
+    assert_eq!(ids, ["NTF-0100-1", "NTF-0100-2", "NTF-0100-3"]);
+    assert_eq!(s.entries[0].bank_ref.as_deref(), Some("BNP20260305-0100"));
+}
+
+#[test]
+fn undeclared_latin1_is_read_with_a_finding() {
+    let bytes = std::fs::read(root().join("fixtures/camt/latin1_declared.xml")).unwrap();
+    let mut raw = bytes.clone();
+    let decl = b" encoding=\"ISO-8859-1\"";
+    let at = raw.windows(decl.len()).position(|w| w == decl).unwrap();
+    raw.drain(at..at + decl.len());
+    let p = camt::parse(&raw, Path::new("x.xml")).unwrap();
+    assert_eq!(
+        p.statements[0].entries[0].transactions[0]
+            .counterparty
+            .name
+            .as_deref(),
+        Some("Société Générale d'Électricité Hélène")
+    );
+    assert!(p.findings[0].message.contains("no encoding declared"));
+}
+
+#[test]
+fn malformed_files_name_file_line_column_and_path() {
+    let cases = [
+        (
+            "bad_amount",
+            "fixtures/camt/err/bad_amount.xml: line 119, column 9: Document/BkToCstmrStmt/Stmt/Ntry/Amt: expected a decimal amount (digits and an optional '.'), found \"89,90\"",
+        ),
+        (
+            "bad_cdtdbtind",
+            "fixtures/camt/err/bad_cdtdbtind.xml: line 120, column 9: Document/BkToCstmrStmt/Stmt/Ntry/CdtDbtInd: expected CRDT or DBIT, found \"DEBIT\"",
+        ),
+        (
+            "bad_date",
+            "fixtures/camt/err/bad_date.xml: line 56, column 11: Document/BkToCstmrStmt/Stmt/Ntry/BookgDt/Dt: expected a date (YYYY-MM-DD), found \"02/03/2026\"",
+        ),
+        (
+            "doctype_entities",
+            "fixtures/camt/err/doctype_entities.xml: line 2, column 1: document: malformed XML: DOCTYPE is not allowed (no DTD or entity definition is ever read)",
+        ),
+        (
+            "missing_amt",
+            "fixtures/camt/err/missing_amt.xml: line 118, column 7: Document/BkToCstmrStmt/Stmt/Ntry: missing Amt",
+        ),
+        (
+            "nul_byte",
+            "fixtures/camt/err/nul_byte.xml: line 189, column 27: Document/BkToCstmrStmt/Stmt/Ntry/NtryDtls/TxDtls/RmtInf/Ustrd: malformed XML: NUL byte (not allowed anywhere in XML)",
+        ),
+        (
+            "truncated",
+            "fixtures/camt/err/truncated.xml: line 83, column 8: Document/BkToCstmrStmt/Stmt/Ntry/NtryDtls/TxDtls/RltdPties/Dbtr: unexpected end of file: Document/BkToCstmrStmt/Stmt/Ntry/NtryDtls/TxDtls/RltdPties/Dbtr is not closed",
+        ),
+        (
+            "undefined_entity",
+            "fixtures/camt/err/undefined_entity.xml: line 83, column 28: Document/BkToCstmrStmt/Stmt/Ntry/NtryDtls/TxDtls/RltdPties/Dbtr/Nm: malformed XML: undefined entity &nbsp; (only the predefined entities are allowed)",
+        ),
+        (
+            "wrong_root",
+            "fixtures/camt/err/wrong_root.xml: line 2, column 1: Invoice: unexpected root element Invoice (expected Document)",
+        ),
+    ];
+    assert_eq!(xml_files("fixtures/camt/err").len(), cases.len());
+    for (name, want) in cases {
+        let rel = format!("fixtures/camt/err/{name}.xml");
+        let bytes = std::fs::read(root().join(&rel)).unwrap();
+        let err = camt::parse(&bytes, Path::new(&rel)).unwrap_err();
+        assert_eq!(err.to_string(), want);
+    }
+}
+
+#[test]
+fn limits_refuse_hostile_shapes() {
+    let deep = format!(
+        "<Document><BkToCstmrStmt>{}{}</BkToCstmrStmt></Document>",
+        "<a>".repeat(100),
+        "</a>".repeat(100)
+    );
+    let e = camt::parse(deep.as_bytes(), Path::new("d.xml")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("limit exceeded: elements nested deeper than 64"),
+        "{e}"
+    );
+    let big = format!(
+        "<Document><BkToCstmrStmt><Stmt><Id>{}</Id></Stmt></BkToCstmrStmt></Document>",
+        "x".repeat(3 << 20)
+    );
+    let e = camt::parse(big.as_bytes(), Path::new("b.xml"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("limit exceeded"), "{e}");
+    let refs = format!(
+        "<Document><BkToCstmrStmt><Stmt><Id>{}</Id></Stmt></BkToCstmrStmt></Document>",
+        "&amp;".repeat(1_100_000)
+    );
+    let e = camt::parse(refs.as_bytes(), Path::new("r.xml"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("element text longer than"), "{e}");
+}
+
+/// Counts without keeping anything: what a 1 GB run uses.
+#[derive(Default)]
+struct Count {
+    statements: usize,
+    entries: usize,
+    ends: usize,
+    sum: Money,
+}
+
+impl CamtSink for Count {
+    fn statement(&mut self, _: &Statement) {
+        self.statements += 1;
+    }
+    fn entry(&mut self, e: Entry) {
+        self.entries += 1;
+        self.sum = self.sum.checked_add(e.amount).unwrap();
+    }
+    fn end_statement(&mut self, _: &StatementEnd) {
+        self.ends += 1;
+    }
+}
+
+#[test]
+fn streaming_delivers_the_same_as_parse() {
+    let bytes = std::fs::read(root().join("fixtures/camt/v06_two_statements.xml")).unwrap();
+    let mut sink = Count::default();
+    let findings = camt::parse_streaming(&bytes[..], Path::new("x"), &mut sink).unwrap();
+    assert_eq!((sink.statements, sink.entries, sink.ends), (2, 4, 2));
+    assert_eq!(sink.sum, money("1043.00"));
+    let p = camt::parse(&bytes, Path::new("x")).unwrap();
+    assert_eq!(findings, p.findings);
+}
+
+#[test]
+fn generated_documents_parse_with_their_figures() {
+    let mut out = Vec::new();
+    let summary = pointage::synth::camt::write_camt053(&mut out, 500, 7).unwrap();
+    let p = camt::parse(&out, Path::new("synth.xml")).unwrap();
+    let entries: usize = p.statements.iter().map(|s| s.entries.len()).sum();
+    assert_eq!(entries, 500);
+    let txs: usize = p.statements.iter().map(|s| s.transactions().count()).sum();
+    assert_eq!(txs as u64, summary.transactions);
+    assert!(
+        p.statements
+            .iter()
+            .all(|s| check_balances(s) == BalanceCheck::Closes)
+    );
+    assert!(p.findings.is_empty(), "{:?}", p.findings.first());
+}
