@@ -10,6 +10,7 @@
 //! the file-wide decimal-separator evidence (see [`SeparatorEvidence`]).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 
 use crate::money::{Currency, Money};
@@ -147,7 +148,7 @@ fn invoice(row: &Row<'_>, evidence: &mut SeparatorEvidence) -> Result<Invoice, L
     }
     let payment_method = match row.optional(PAYMENT_METHOD) {
         None => None,
-        Some(p) => Some(PaymentMethod::parse(p).ok_or_else(|| {
+        Some(p) => Some(payment_method(p).ok_or_else(|| {
             row.invalid(
                 PAYMENT_METHOD,
                 "transfer, direct_debit, cheque, card or lcr",
@@ -185,6 +186,21 @@ fn invoice(row: &Row<'_>, evidence: &mut SeparatorEvidence) -> Result<Invoice, L
         discount_until,
         line: row.line,
     })
+}
+
+/// [`PaymentMethod::parse`], without its allocations for the canonical names.
+fn payment_method(s: &str) -> Option<PaymentMethod> {
+    const CANONICAL: [PaymentMethod; 5] = [
+        PaymentMethod::Transfer,
+        PaymentMethod::DirectDebit,
+        PaymentMethod::Cheque,
+        PaymentMethod::Card,
+        PaymentMethod::Lcr,
+    ];
+    CANONICAL
+        .into_iter()
+        .find(|p| p.as_str().eq_ignore_ascii_case(s))
+        .or_else(|| PaymentMethod::parse(s))
 }
 
 fn date(row: &Row<'_>, k: usize) -> Result<chrono::NaiveDate, LedgerError> {
@@ -258,19 +274,23 @@ impl SeparatorEvidence {
 fn check_duplicates(invoices: &[Invoice], file: &Path) -> Result<(), LedgerError> {
     let mut seen: HashMap<&str, u64> = HashMap::with_capacity(invoices.len());
     for inv in invoices {
-        if let Some(&first_line) = seen.get(inv.invoice_id.as_str()) {
-            return Err(LedgerError::new(
-                file,
-                inv.line,
-                Some("invoice_id"),
-                LedgerErrorKind::Duplicate {
-                    what: "invoice_id".into(),
-                    id: inv.invoice_id.clone(),
-                    first_line,
-                },
-            ));
+        match seen.entry(inv.invoice_id.as_str()) {
+            Entry::Vacant(slot) => {
+                slot.insert(inv.line);
+            }
+            Entry::Occupied(first) => {
+                return Err(LedgerError::new(
+                    file,
+                    inv.line,
+                    Some("invoice_id"),
+                    LedgerErrorKind::Duplicate {
+                        what: "invoice_id".into(),
+                        id: inv.invoice_id.clone(),
+                        first_line: *first.get(),
+                    },
+                ));
+            }
         }
-        seen.insert(&inv.invoice_id, inv.line);
     }
     Ok(())
 }

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use csv::ByteRecord;
+use csv::StringRecord;
 
 use super::{LedgerError, LedgerErrorKind};
 
@@ -65,13 +65,13 @@ impl<'a> Table<'a> {
             .has_headers(false)
             .flexible(true)
             .from_reader(text);
-        let mut record = ByteRecord::new();
+        let mut record = StringRecord::new();
         let mut lines = LineCounter::new(text);
         let mut mapping: Option<Vec<Option<usize>>> = None;
         let mut n_fields = 0;
         let mut skip_sep_line = self.sep_line;
         loop {
-            let more = reader.read_byte_record(&mut record).map_err(|e| {
+            let more = reader.read_record(&mut record).map_err(|e| {
                 LedgerError::new(
                     self.file,
                     lines.line,
@@ -99,7 +99,7 @@ impl<'a> Table<'a> {
                 continue;
             };
             if record.len() != n_fields {
-                if record.iter().all(|f| f.trim_ascii().is_empty()) {
+                if record.iter().all(|f| trim(f).is_empty()) {
                     continue;
                 }
                 return Err(self.field_count_error(line, record.len(), n_fields));
@@ -130,13 +130,10 @@ impl<'a> Table<'a> {
     /// Maps each known column to its field position in the header.
     fn map_header(
         &self,
-        header: &ByteRecord,
+        header: &StringRecord,
         columns: &[Column],
     ) -> Result<Vec<Option<usize>>, LedgerError> {
-        let names: Vec<String> = header
-            .iter()
-            .map(|f| normalize_header(&String::from_utf8_lossy(f)))
-            .collect();
+        let names: Vec<String> = header.iter().map(normalize_header).collect();
         let mut map = vec![None; columns.len()];
         for (pos, name) in names.iter().enumerate() {
             if let Some(k) = columns.iter().position(|c| c.name == name) {
@@ -236,19 +233,15 @@ pub(crate) struct Row<'r> {
     file: &'r Path,
     /// 1-based physical line where the row starts (header = line 1).
     pub line: u64,
-    record: &'r ByteRecord,
+    record: &'r StringRecord,
     map: &'r [Option<usize>],
     columns: &'r [Column],
 }
 
 impl Row<'_> {
-    /// Field at position `i`, trimmed; empty when absent or not UTF-8 (which
-    /// cannot happen: the whole file was decoded to UTF-8 first).
+    /// Field at position `i`, trimmed; empty when absent.
     fn field(&self, i: usize) -> &str {
-        self.record
-            .get(i)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .map_or("", str::trim)
+        self.record.get(i).map_or("", trim)
     }
 
     /// The trimmed cell of known column `k`; empty when the column is absent.
@@ -293,6 +286,16 @@ impl Row<'_> {
     /// the cell).
     pub fn invalid_found(&self, k: usize, expected: &str, found: &str) -> LedgerError {
         LedgerError::invalid(self.file, self.line, self.column(k), expected, found)
+    }
+}
+
+/// Trims white space (Unicode's, so no-break spaces too), quickly when the
+/// ends are ASCII.
+fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(a), Some(b)) if !a.is_ascii() || !b.is_ascii() => t.trim(),
+        _ => t,
     }
 }
 
