@@ -1,4 +1,6 @@
 //! The one integration-test binary: a module per pipeline stage.
 
 mod cli_parse;
+mod client;
 mod fuzz_corpus;
+mod ledger;
