@@ -1,7 +1,8 @@
 //! pointage: bank reconciliation as a nightly batch.
 //!
 //! The pipeline, in data-flow order (see `ARCHITECTURE.md`):
-//! statement formats ([`formats`]) → statement model ([`statement`]) →
+//! statement formats ([`formats`]) → statement model ([`statement`]);
+//! client inputs ([`client`]: [`ledger`] CSVs and statement files) →
 //! matching → alerts → dunning → reports → batch → CLI ([`cli`]).
 //! Shared leaf modules: [`money`] (exact amounts), [`refs`] (IBAN, RF).
 //!

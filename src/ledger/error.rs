@@ -1,10 +1,10 @@
 //! Errors loading `invoices.csv` / `customers.csv`: file, line, column, what.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A CSV input that cannot be loaded. Nothing of the file is used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: line {line}{}: {kind}", file.display(), column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default())]
+#[error("{}{}: {kind}", file.display(), location(*line, column.as_deref()))]
 pub struct LedgerError {
     /// The file.
     pub file: PathBuf,
@@ -49,4 +49,63 @@ pub enum LedgerErrorKind {
     /// The file could not be read.
     #[error("cannot read: {0}")]
     Io(String),
+    /// A known column named twice in the header: which one to use is unclear.
+    #[error("column appears more than once in the header")]
+    DuplicateColumn,
+    /// A header name one or two letters away from a known column that is
+    /// absent: refused, because the misspelt column would otherwise be ignored
+    /// and its default (e.g. `open_amount` = `amount`) silently used.
+    #[error("unknown column {found:?}: did you mean {known}?")]
+    Misspelled {
+        /// The known column it resembles.
+        known: String,
+        /// The header name as written.
+        found: String,
+    },
+}
+
+/// `: line 4, column amount`, `: line 1`, or nothing for the whole file.
+fn location(line: u64, column: Option<&str>) -> String {
+    match (line, column) {
+        (0, None) => String::new(),
+        (0, Some(c)) => format!(": column {c}"),
+        (l, None) => format!(": line {l}"),
+        (l, Some(c)) => format!(": line {l}, column {c}"),
+    }
+}
+
+impl LedgerError {
+    /// Builds an error.
+    pub fn new(file: &Path, line: u64, column: Option<&str>, kind: LedgerErrorKind) -> Self {
+        LedgerError {
+            file: file.to_path_buf(),
+            line,
+            column: column.map(str::to_string),
+            kind,
+        }
+    }
+
+    /// An [`LedgerErrorKind::Invalid`] error; `found` is cut to 40 characters.
+    pub fn invalid(
+        file: &Path,
+        line: u64,
+        column: &str,
+        expected: impl Into<String>,
+        found: &str,
+    ) -> Self {
+        LedgerError::new(
+            file,
+            line,
+            Some(column),
+            LedgerErrorKind::Invalid {
+                expected: expected.into(),
+                found: found.chars().take(40).collect(),
+            },
+        )
+    }
+
+    /// The file could not be read.
+    pub fn io(file: &Path, err: &std::io::Error) -> Self {
+        LedgerError::new(file, 0, None, LedgerErrorKind::Io(err.to_string()))
+    }
 }

@@ -1,30 +1,517 @@
-//! CSV loaders for `invoices.csv` and `customers.csv` (placeholder until the
-//! ledger work lands).
+//! The CSV reading shared by `invoices.csv` and `customers.csv`: decoding,
+//! separator sniffing, header mapping, physical line numbers, field-count and
+//! quote checks. Hands each data row to the file's own loader as a [`Row`].
+//!
+//! Owns: everything about the bytes of a ledger CSV that is not a cell value.
+//! Does not: interpret cells (see `values`, `invoices`, `customers`).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::path::Path;
 
-use super::{Customer, Invoice, LedgerError};
+use csv::StringRecord;
 
-/// Loads `invoices.csv` from disk.
-pub fn load_invoices(_path: &Path) -> Result<Vec<Invoice>, LedgerError> {
-    Ok(Vec::new())
+use super::{LedgerError, LedgerErrorKind};
+
+/// A column a loader knows: its canonical (header) name and whether the file
+/// must have it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Column {
+    /// Canonical name, lower-case snake case.
+    pub name: &'static str,
+    /// A required column must be in the header.
+    pub required: bool,
 }
 
-/// Parses `invoices.csv` content; `file` names it in errors.
-pub fn read_invoices(_bytes: &[u8], _file: &Path) -> Result<Vec<Invoice>, LedgerError> {
-    Ok(Vec::new())
+/// A decoded CSV file ready to be read row by row.
+pub(crate) struct Table<'a> {
+    file: &'a Path,
+    text: Cow<'a, str>,
+    separator: u8,
+    /// True when the first line is Excel's `sep=;` hint (not a header).
+    sep_line: bool,
 }
 
-/// Loads `customers.csv` from disk.
-pub fn load_customers(_path: &Path) -> Result<BTreeMap<String, Customer>, LedgerError> {
-    Ok(BTreeMap::new())
+impl<'a> Table<'a> {
+    /// Decodes `bytes` and sniffs the separator. Never fails: problems show
+    /// when the header is read.
+    pub fn new(bytes: &'a [u8], file: &'a Path) -> Table<'a> {
+        let text = decode(bytes);
+        let (separator, sep_line) = sniff(text.as_bytes());
+        Table {
+            file,
+            text,
+            separator,
+            sep_line,
+        }
+    }
+
+    /// An upper bound on the number of data rows (line ends in the file), to
+    /// size the output once.
+    pub fn max_rows(&self) -> usize {
+        memchr::memchr_iter(b'\n', self.text.as_bytes()).count() + 1
+    }
+
+    /// Reads the header, maps `columns` to field positions, then calls
+    /// `on_row` for each non-empty data row in file order. Stops at the first
+    /// error, which names file, line and (when one is at fault) column.
+    pub fn for_each_row(
+        &self,
+        columns: &[Column],
+        mut on_row: impl FnMut(&Row<'_>) -> Result<(), LedgerError>,
+    ) -> Result<(), LedgerError> {
+        let text = self.text.as_bytes();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(self.separator)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        let mut record = StringRecord::new();
+        let mut lines = LineCounter::new(text);
+        let mut mapping: Option<Vec<Option<usize>>> = None;
+        let mut n_fields = 0;
+        let mut skip_sep_line = self.sep_line;
+        loop {
+            let more = reader.read_record(&mut record).map_err(|e| {
+                LedgerError::new(
+                    self.file,
+                    lines.line,
+                    None,
+                    LedgerErrorKind::Csv(e.to_string()),
+                )
+            })?;
+            if !more {
+                break;
+            }
+            let start = record.position().map_or(0, |p| p.byte());
+            let line = lines.advance(start);
+            let end = reader.position().byte();
+            if end >= text.len() as u64 {
+                self.check_quotes(lines.byte, line, mapping.as_deref(), columns)?;
+            }
+            if skip_sep_line {
+                skip_sep_line = false;
+                continue;
+            }
+            let Some(map) = &mapping else {
+                let m = self.map_header(&record, columns)?;
+                n_fields = record.len();
+                mapping = Some(m);
+                continue;
+            };
+            if record.len() != n_fields {
+                if record.iter().all(|f| trim(f).is_empty()) {
+                    continue;
+                }
+                return Err(self.field_count_error(line, record.len(), n_fields));
+            }
+            let row = Row {
+                file: self.file,
+                line,
+                record: &record,
+                map,
+                columns,
+            };
+            if (0..n_fields).all(|i| row.field(i).is_empty()) {
+                continue;
+            }
+            on_row(&row)?;
+        }
+        if mapping.is_none() {
+            return Err(LedgerError::new(
+                self.file,
+                0,
+                None,
+                LedgerErrorKind::Csv("no header line: the file is empty".into()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Maps each known column to its field position in the header.
+    fn map_header(
+        &self,
+        header: &StringRecord,
+        columns: &[Column],
+    ) -> Result<Vec<Option<usize>>, LedgerError> {
+        let names: Vec<String> = header.iter().map(normalize_header).collect();
+        let mut map = vec![None; columns.len()];
+        for (pos, name) in names.iter().enumerate() {
+            if let Some(k) = columns.iter().position(|c| c.name == name) {
+                if map.get(k).copied().flatten().is_some() {
+                    return Err(LedgerError::new(
+                        self.file,
+                        1,
+                        Some(name),
+                        LedgerErrorKind::DuplicateColumn,
+                    ));
+                }
+                if let Some(slot) = map.get_mut(k) {
+                    *slot = Some(pos);
+                }
+            }
+        }
+        // A misspelt column would be ignored and its default used: refuse.
+        for name in &names {
+            if name.is_empty() || columns.iter().any(|c| c.name == name) {
+                continue;
+            }
+            let near = columns.iter().zip(&map).find(|(c, found)| {
+                found.is_none() && {
+                    let d = strsim::levenshtein(c.name, name);
+                    d <= 2 && d * 4 <= c.name.len()
+                }
+            });
+            if let Some((c, _)) = near {
+                return Err(LedgerError::new(
+                    self.file,
+                    1,
+                    Some(c.name),
+                    LedgerErrorKind::Misspelled {
+                        known: c.name.to_string(),
+                        found: name.clone(),
+                    },
+                ));
+            }
+        }
+        for (c, found) in columns.iter().zip(&map) {
+            if c.required && found.is_none() {
+                return Err(LedgerError::new(
+                    self.file,
+                    1,
+                    Some(c.name),
+                    LedgerErrorKind::MissingColumn,
+                ));
+            }
+        }
+        Ok(map)
+    }
+
+    fn field_count_error(&self, line: u64, found: usize, expected: usize) -> LedgerError {
+        let sep = match self.separator {
+            b'\t' => "tab".to_string(),
+            s => format!("'{}'", char::from(s)),
+        };
+        let mut msg = format!("{found} fields where the header has {expected} (separator {sep})");
+        if self.separator == b',' && found > expected {
+            msg.push_str("; in a comma-separated file a decimal comma must be quoted: \"12,50\"");
+        }
+        LedgerError::new(self.file, line, None, LedgerErrorKind::Csv(msg))
+    }
+
+    /// Called for a record that reaches the end of the file: an unclosed
+    /// quote makes the csv reader swallow everything after it into one field.
+    fn check_quotes(
+        &self,
+        start: usize,
+        line: u64,
+        mapping: Option<&[Option<usize>]>,
+        columns: &[Column],
+    ) -> Result<(), LedgerError> {
+        let raw = self.text.as_bytes().get(start..).unwrap_or_default();
+        let Some(field) = unclosed_quote_field(raw, self.separator) else {
+            return Ok(());
+        };
+        let column = mapping.and_then(|m| {
+            m.iter()
+                .position(|p| *p == Some(field))
+                .and_then(|k| columns.get(k))
+                .map(|c| c.name)
+        });
+        Err(LedgerError::new(
+            self.file,
+            line,
+            column,
+            LedgerErrorKind::Csv(
+                "a quoted field opened on this line is never closed (unbalanced \")".into(),
+            ),
+        ))
+    }
 }
 
-/// Parses `customers.csv` content; `file` names it in errors.
-pub fn read_customers(
-    _bytes: &[u8],
-    _file: &Path,
-) -> Result<BTreeMap<String, Customer>, LedgerError> {
-    Ok(BTreeMap::new())
+/// One data row, with its physical line, giving trimmed cells by known column.
+pub(crate) struct Row<'r> {
+    file: &'r Path,
+    /// 1-based physical line where the row starts (header = line 1).
+    pub line: u64,
+    record: &'r StringRecord,
+    map: &'r [Option<usize>],
+    columns: &'r [Column],
+}
+
+impl Row<'_> {
+    /// Field at position `i`, trimmed; empty when absent.
+    fn field(&self, i: usize) -> &str {
+        self.record.get(i).map_or("", trim)
+    }
+
+    /// The trimmed cell of known column `k`; empty when the column is absent.
+    pub fn get(&self, k: usize) -> &str {
+        match self.map.get(k) {
+            Some(Some(i)) => self.field(*i),
+            _ => "",
+        }
+    }
+
+    /// The cell of required column `k`, or an `Empty` error.
+    pub fn required(&self, k: usize) -> Result<&str, LedgerError> {
+        let v = self.get(k);
+        if v.is_empty() {
+            Err(self.error(k, LedgerErrorKind::Empty))
+        } else {
+            Ok(v)
+        }
+    }
+
+    /// The cell of column `k`, `None` when empty.
+    pub fn optional(&self, k: usize) -> Option<&str> {
+        Some(self.get(k)).filter(|v| !v.is_empty())
+    }
+
+    /// Name of known column `k`.
+    pub fn column(&self, k: usize) -> &'static str {
+        self.columns.get(k).map_or("?", |c| c.name)
+    }
+
+    /// An error at this row, column `k`.
+    pub fn error(&self, k: usize, kind: LedgerErrorKind) -> LedgerError {
+        LedgerError::new(self.file, self.line, Some(self.column(k)), kind)
+    }
+
+    /// An `Invalid` error at this row, column `k`, quoting the cell.
+    pub fn invalid(&self, k: usize, expected: &str) -> LedgerError {
+        self.invalid_found(k, expected, self.get(k))
+    }
+
+    /// An `Invalid` error at this row, column `k`, quoting `found` (part of
+    /// the cell).
+    pub fn invalid_found(&self, k: usize, expected: &str, found: &str) -> LedgerError {
+        LedgerError::invalid(self.file, self.line, self.column(k), expected, found)
+    }
+}
+
+/// Trims white space (Unicode's, so no-break spaces too), quickly when the
+/// ends are ASCII.
+fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(a), Some(b)) if !a.is_ascii() || !b.is_ascii() => t.trim(),
+        _ => t,
+    }
+}
+
+/// Turns byte offsets of record starts into physical line numbers, counting
+/// line ends once over the whole file.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    /// Line ends are `\n`, or `\r` in a file that has no `\n` at all.
+    eol: u8,
+    /// Byte offset counted up to.
+    byte: usize,
+    /// Line number at `byte`.
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t [u8]) -> Self {
+        let eol = if memchr::memchr(b'\n', text).is_none() {
+            b'\r'
+        } else {
+            b'\n'
+        };
+        LineCounter {
+            text,
+            eol,
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of a record the csv reader says starts at `start` (the
+    /// reader's offset is before any blank lines and line-end bytes that
+    /// precede the record: skip them).
+    fn advance(&mut self, start: u64) -> u64 {
+        let mut s = usize::try_from(start).unwrap_or(usize::MAX).max(self.byte);
+        while matches!(self.text.get(s), Some(b'\r' | b'\n')) {
+            s += 1;
+        }
+        let s = s.min(self.text.len());
+        if let Some(between) = self.text.get(self.byte..s) {
+            self.line += memchr::memchr_iter(self.eol, between).count() as u64;
+        }
+        self.byte = s;
+        self.line
+    }
+}
+
+/// Decodes a ledger CSV: UTF-8 (BOM stripped; with a BOM, invalid bytes
+/// become U+FFFD); UTF-16 with a BOM (Excel's
+/// "Unicode text"); otherwise windows-1252, the superset of ISO-8859-1 that
+/// Excel and French ERPs write (so `€`, `’`, `œ` come out right; every other
+/// byte reads as in ISO-8859-1).
+pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    if let Some(b) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        // The BOM says UTF-8: a stray invalid byte shows as U+FFFD.
+        return String::from_utf8_lossy(b);
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let (s, _, _) = encoding_rs::UTF_16LE.decode(bytes);
+        return s;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    }
+}
+
+/// Finds the separator from the header line: the most frequent of `;`, `,`
+/// and tab outside quotes (ties: `;`, then `,`, then tab; none: `,`). An
+/// Excel `sep=X` first line decides instead (second value `true`).
+pub(crate) fn sniff(text: &[u8]) -> (u8, bool) {
+    let start = text
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(text.len());
+    let text = text.get(start..).unwrap_or_default();
+    if let (Some(prefix), Some(&s)) = (text.get(..4), text.get(4)) {
+        let line_end = matches!(text.get(5), None | Some(b'\r' | b'\n'));
+        if prefix.eq_ignore_ascii_case(b"sep=")
+            && line_end
+            && matches!(s, b';' | b',' | b'\t' | b'|')
+        {
+            return (s, true);
+        }
+    }
+    let (mut semi, mut comma, mut tab) = (0usize, 0usize, 0usize);
+    let mut quoted = false;
+    for &b in text {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b';' if !quoted => semi += 1,
+            b',' if !quoted => comma += 1,
+            b'\t' if !quoted => tab += 1,
+            _ => {}
+        }
+    }
+    let sep = if semi >= comma && semi >= tab && semi > 0 {
+        b';'
+    } else if comma >= tab && comma > 0 {
+        b','
+    } else if tab > 0 {
+        b'\t'
+    } else {
+        b','
+    };
+    (sep, false)
+}
+
+/// Header cell → canonical name: trimmed, lower-case, spaces and hyphens as
+/// underscores (`Invoice ID` → `invoice_id`).
+fn normalize_header(s: &str) -> String {
+    s.trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// Reads one CSV record from `raw` the way the csv reader does (RFC 4180
+/// quotes, doubled quotes inside) and returns the 0-based field index where a
+/// quote is opened and never closed before the end, if any.
+fn unclosed_quote_field(raw: &[u8], sep: u8) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum S {
+        Start,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = S::Start;
+    let mut field = 0usize;
+    for &b in raw {
+        state = match state {
+            S::Start | S::Unquoted | S::QuoteInQuoted if b == sep => {
+                field += 1;
+                S::Start
+            }
+            S::Start | S::Unquoted | S::QuoteInQuoted if matches!(b, b'\r' | b'\n') => {
+                return None;
+            }
+            S::Start if b == b'"' => S::Quoted,
+            S::Start | S::Unquoted => S::Unquoted,
+            S::Quoted if b == b'"' => S::QuoteInQuoted,
+            S::Quoted => S::Quoted,
+            S::QuoteInQuoted if b == b'"' => S::Quoted,
+            S::QuoteInQuoted => S::Unquoted,
+        };
+    }
+    (state == S::Quoted).then_some(field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separator_sniffing() {
+        let table: &[(&[u8], (u8, bool))] = &[
+            (b"a;b;c\n1,5;2;3", (b';', false)),
+            (b"a,b,c\n1;2;3", (b',', false)),
+            (b"a\tb\tc", (b'\t', false)),
+            (b"\"x;y\",b,c", (b',', false)),
+            (b"\r\n\na;b", (b';', false)),
+            (b"sep=;\na,b;c", (b';', true)),
+            (b"SEP=,\r\na;b", (b',', true)),
+            (b"sep=;x\na,b", (b';', false)),
+            (b"abc", (b',', false)),
+            (b"", (b',', false)),
+            (b"a;b,c", (b';', false)),
+        ];
+        for (text, want) in table {
+            assert_eq!(sniff(text), *want, "{:?}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa;b"), "a;b");
+        assert_eq!(decode(b"Soci\xe9t\xe9 G\xe9n\xe9rale"), "Société Générale");
+        assert_eq!(decode(b"C\x9cur \x80"), "Cœur €");
+        assert_eq!(decode(b"\xFF\xFEa\0;\0\xe9\0"), "a;é");
+        assert_eq!(decode(b"\xEF\xBB\xBF\xe9;a"), "\u{fffd};a");
+    }
+
+    #[test]
+    fn header_names() {
+        assert_eq!(normalize_header("  Invoice ID "), "invoice_id");
+        assert_eq!(normalize_header("OPEN-AMOUNT"), "open_amount");
+        assert_eq!(normalize_header("\u{feff}invoice_id"), "invoice_id");
+    }
+
+    #[test]
+    fn unclosed_quotes() {
+        assert_eq!(unclosed_quote_field(b"a;\"b\nc", b';'), Some(1));
+        assert_eq!(unclosed_quote_field(b"a;\"b\"\"c", b';'), Some(1));
+        assert_eq!(unclosed_quote_field(b"a;\"b\"\"\"", b';'), None);
+        assert_eq!(unclosed_quote_field(b"a;b\"c", b';'), None);
+        assert_eq!(unclosed_quote_field(b"\"a\nb\";c\n", b';'), None);
+        assert_eq!(unclosed_quote_field(b"\"a\"x;\"c", b';'), Some(1));
+    }
+
+    #[test]
+    fn line_numbers_skip_blank_lines() {
+        let text = b"h\n\n\na\r\n\"x\ny\"\nb";
+        let mut lc = LineCounter::new(text);
+        assert_eq!(lc.advance(0), 1);
+        assert_eq!(lc.advance(2), 4);
+        assert_eq!(lc.advance(6), 5);
+        assert_eq!(lc.advance(12), 7);
+    }
 }

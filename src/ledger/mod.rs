@@ -16,11 +16,17 @@ use serde::Serialize;
 
 use crate::money::{Currency, Money};
 
+mod customers;
 mod error;
+mod invoices;
 mod load;
+mod values;
 
+use std::path::Path;
+
+pub use customers::{load_customers, read_customers};
 pub use error::{LedgerError, LedgerErrorKind};
-pub use load::{load_customers, load_invoices, read_customers, read_invoices};
+pub use invoices::{load_invoices, read_invoices};
 
 /// How the customer was asked to pay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -145,6 +151,19 @@ pub struct Customer {
     pub dunning_plan: Option<String>,
     /// 1-based line of the row in the file.
     pub line: u64,
+}
+
+/// Loads a client's `invoices.csv` and, when given, its `customers.csv`.
+/// An invoice whose `customer_id` is not in `customers.csv` is accepted: its
+/// own `customer_name` stands for the customer.
+pub fn load_ledger(invoices: &Path, customers: Option<&Path>) -> Result<Ledger, LedgerError> {
+    Ok(Ledger {
+        invoices: load_invoices(invoices)?,
+        customers: match customers {
+            Some(path) => load_customers(path)?,
+            None => BTreeMap::new(),
+        },
+    })
 }
 
 /// A client's invoices and customers, loaded and validated.

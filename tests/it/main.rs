@@ -3,4 +3,6 @@
 mod camt;
 mod cfonb120;
 mod cli_parse;
+mod client;
 mod fuzz_corpus;
+mod ledger;

@@ -1,0 +1,151 @@
+//! `customers.csv` (optional): who the customers are and how they pay.
+//!
+//! Columns: `customer_id, name` required; `customer_type` (b2b default),
+//! `iban`, `aliases`, `mandate_ids` (several values separated by `|`),
+//! `email, phone, address, dunning_plan` optional.
+//!
+//! Owns: the meaning and validation of each customer cell and duplicate ids.
+//! An invalid IBAN is an error, not a warning: a wrong customer IBAN would
+//! attribute money to the wrong customer.
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::path::Path;
+
+use crate::refs::{is_valid_iban, normalize_iban};
+
+use super::load::{Column, Row, Table};
+use super::values;
+use super::{Customer, LedgerError, LedgerErrorKind};
+
+const CUSTOMER_ID: usize = 0;
+const NAME: usize = 1;
+const CUSTOMER_TYPE: usize = 2;
+const IBAN: usize = 3;
+const ALIASES: usize = 4;
+const MANDATE_IDS: usize = 5;
+const EMAIL: usize = 6;
+const PHONE: usize = 7;
+const ADDRESS: usize = 8;
+const DUNNING_PLAN: usize = 9;
+
+/// The columns of `customers.csv`, indexed by the constants above.
+const COLUMNS: &[Column] = &[
+    Column {
+        name: "customer_id",
+        required: true,
+    },
+    Column {
+        name: "name",
+        required: true,
+    },
+    Column {
+        name: "customer_type",
+        required: false,
+    },
+    Column {
+        name: "iban",
+        required: false,
+    },
+    Column {
+        name: "aliases",
+        required: false,
+    },
+    Column {
+        name: "mandate_ids",
+        required: false,
+    },
+    Column {
+        name: "email",
+        required: false,
+    },
+    Column {
+        name: "phone",
+        required: false,
+    },
+    Column {
+        name: "address",
+        required: false,
+    },
+    Column {
+        name: "dunning_plan",
+        required: false,
+    },
+];
+
+/// Loads `customers.csv` from disk.
+pub fn load_customers(path: &Path) -> Result<BTreeMap<String, Customer>, LedgerError> {
+    let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, &e))?;
+    read_customers(&bytes, path)
+}
+
+/// Parses `customers.csv` content; `file` names it in errors. The first
+/// error in file order is returned and nothing else.
+pub fn read_customers(
+    bytes: &[u8],
+    file: &Path,
+) -> Result<BTreeMap<String, Customer>, LedgerError> {
+    let table = Table::new(bytes, file);
+    let mut customers = BTreeMap::new();
+    table.for_each_row(COLUMNS, |row| {
+        let c = customer(row)?;
+        match customers.entry(c.customer_id.clone()) {
+            Entry::Occupied(first) => {
+                let first: &Customer = first.get();
+                Err(row.error(
+                    CUSTOMER_ID,
+                    LedgerErrorKind::Duplicate {
+                        what: "customer_id".into(),
+                        id: c.customer_id,
+                        first_line: first.line,
+                    },
+                ))
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(c);
+                Ok(())
+            }
+        }
+    })?;
+    Ok(customers)
+}
+
+fn customer(row: &Row<'_>) -> Result<Customer, LedgerError> {
+    let customer_id = row.required(CUSTOMER_ID)?.to_string();
+    let name = row.required(NAME)?.to_string();
+    let customer_type = values::parse_customer_type(row.get(CUSTOMER_TYPE))
+        .ok_or_else(|| row.invalid(CUSTOMER_TYPE, values::CUSTOMER_TYPE_FORMS))?;
+    let mut ibans = Vec::new();
+    for part in split_list(row.get(IBAN)) {
+        if !is_valid_iban(part) {
+            return Err(row.invalid_found(
+                IBAN,
+                "IBANs with correct length and check digits, separated by |",
+                part,
+            ));
+        }
+        let iban = normalize_iban(part);
+        if !ibans.contains(&iban) {
+            ibans.push(iban);
+        }
+    }
+    let owned = |k| split_list(row.get(k)).map(str::to_string).collect();
+    Ok(Customer {
+        customer_id,
+        name,
+        customer_type,
+        ibans,
+        aliases: owned(ALIASES),
+        mandate_ids: owned(MANDATE_IDS),
+        email: row.optional(EMAIL).map(str::to_string),
+        phone: row.optional(PHONE).map(str::to_string),
+        address: row.optional(ADDRESS).map(str::to_string),
+        dunning_plan: row.optional(DUNNING_PLAN).map(str::to_string),
+        line: row.line,
+    })
+}
+
+/// `a | b||c` → `a`, `b`, `c`.
+fn split_list(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split('|').map(str::trim).filter(|s| !s.is_empty())
+}

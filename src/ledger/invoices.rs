@@ -1,0 +1,296 @@
+//! `invoices.csv`: one row per open item as the ERP sees it tonight.
+//!
+//! Columns (found by header name, any order, case-insensitive; unknown
+//! columns ignored): `invoice_id, customer_id, customer_name, issue_date,
+//! due_date, amount` required; `open_amount` (default `amount`), `currency`
+//! (default EUR), `reference`, `payment_method`, `mandate_id`, `disputed`,
+//! `installment`, `discount_percent`, `discount_until` optional.
+//!
+//! Owns: the meaning and validation of each invoice cell, duplicate ids, and
+//! the file-wide decimal-separator evidence (see [`SeparatorEvidence`]).
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::path::Path;
+
+use crate::money::{Currency, Money};
+
+use super::load::{Column, Row, Table};
+use super::values::{self, Amount};
+use super::{Invoice, LedgerError, LedgerErrorKind, PaymentMethod};
+
+const INVOICE_ID: usize = 0;
+const CUSTOMER_ID: usize = 1;
+const CUSTOMER_NAME: usize = 2;
+const ISSUE_DATE: usize = 3;
+const DUE_DATE: usize = 4;
+const AMOUNT: usize = 5;
+const OPEN_AMOUNT: usize = 6;
+const CURRENCY: usize = 7;
+const REFERENCE: usize = 8;
+const PAYMENT_METHOD: usize = 9;
+const MANDATE_ID: usize = 10;
+const DISPUTED: usize = 11;
+const INSTALLMENT: usize = 12;
+const DISCOUNT_PERCENT: usize = 13;
+const DISCOUNT_UNTIL: usize = 14;
+
+/// The columns of `invoices.csv`, indexed by the constants above.
+const COLUMNS: &[Column] = &[
+    Column {
+        name: "invoice_id",
+        required: true,
+    },
+    Column {
+        name: "customer_id",
+        required: true,
+    },
+    Column {
+        name: "customer_name",
+        required: true,
+    },
+    Column {
+        name: "issue_date",
+        required: true,
+    },
+    Column {
+        name: "due_date",
+        required: true,
+    },
+    Column {
+        name: "amount",
+        required: true,
+    },
+    Column {
+        name: "open_amount",
+        required: false,
+    },
+    Column {
+        name: "currency",
+        required: false,
+    },
+    Column {
+        name: "reference",
+        required: false,
+    },
+    Column {
+        name: "payment_method",
+        required: false,
+    },
+    Column {
+        name: "mandate_id",
+        required: false,
+    },
+    Column {
+        name: "disputed",
+        required: false,
+    },
+    Column {
+        name: "installment",
+        required: false,
+    },
+    Column {
+        name: "discount_percent",
+        required: false,
+    },
+    Column {
+        name: "discount_until",
+        required: false,
+    },
+];
+
+/// Loads `invoices.csv` from disk.
+pub fn load_invoices(path: &Path) -> Result<Vec<Invoice>, LedgerError> {
+    let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, &e))?;
+    read_invoices(&bytes, path)
+}
+
+/// Parses `invoices.csv` content; `file` names it in errors. Invoices come
+/// back in file order; the first error (in file order; duplicate ids are
+/// checked after every row has read well) is returned and nothing else.
+pub fn read_invoices(bytes: &[u8], file: &Path) -> Result<Vec<Invoice>, LedgerError> {
+    let table = Table::new(bytes, file);
+    let mut invoices = Vec::with_capacity(table.max_rows().min(1 << 24));
+    let mut evidence = SeparatorEvidence::default();
+    table.for_each_row(COLUMNS, |row| {
+        invoices.push(invoice(row, &mut evidence)?);
+        Ok(())
+    })?;
+    evidence.check()?;
+    check_duplicates(&invoices, file)?;
+    Ok(invoices)
+}
+
+/// One row to an invoice.
+fn invoice(row: &Row<'_>, evidence: &mut SeparatorEvidence) -> Result<Invoice, LedgerError> {
+    let invoice_id = row.required(INVOICE_ID)?;
+    let customer_id = row.required(CUSTOMER_ID)?;
+    let customer_name = row.required(CUSTOMER_NAME)?;
+    let issue_date = date(row, ISSUE_DATE)?;
+    let due_date = date(row, DUE_DATE)?;
+    let currency = match row.optional(CURRENCY) {
+        None => Currency::EUR,
+        Some(c) => Currency::parse(c)
+            .ok_or_else(|| row.invalid(CURRENCY, "a three-letter currency code (EUR)"))?,
+    };
+    row.required(AMOUNT)?;
+    let amount = evidence.amount(row, AMOUNT)?;
+    let open_amount = match row.optional(OPEN_AMOUNT) {
+        None => amount,
+        Some(_) => evidence.amount(row, OPEN_AMOUNT)?,
+    };
+    let same_sign = open_amount.is_zero() || open_amount.is_negative() == amount.is_negative();
+    if !same_sign || open_amount.abs() > amount.abs() {
+        return Err(row.invalid(
+            OPEN_AMOUNT,
+            &format!("an open amount of the same sign as amount and no larger than {amount}"),
+        ));
+    }
+    let payment_method = match row.optional(PAYMENT_METHOD) {
+        None => None,
+        Some(p) => Some(payment_method(p).ok_or_else(|| {
+            row.invalid(
+                PAYMENT_METHOD,
+                "transfer, direct_debit, cheque, card or lcr",
+            )
+        })?),
+    };
+    let disputed = values::parse_bool(row.get(DISPUTED))
+        .ok_or_else(|| row.invalid(DISPUTED, values::BOOL_FORMS))?;
+    let discount_percent = match row.optional(DISCOUNT_PERCENT) {
+        None => None,
+        Some(p) => Some(
+            values::parse_percent(p)
+                .ok_or_else(|| row.invalid(DISCOUNT_PERCENT, values::PERCENT_FORMS))?,
+        ),
+    };
+    let discount_until = match row.optional(DISCOUNT_UNTIL) {
+        None => None,
+        Some(_) => Some(date(row, DISCOUNT_UNTIL)?),
+    };
+    Ok(Invoice {
+        invoice_id: invoice_id.to_string(),
+        customer_id: customer_id.to_string(),
+        customer_name: customer_name.to_string(),
+        issue_date,
+        due_date,
+        amount,
+        open_amount,
+        currency,
+        reference: row.optional(REFERENCE).map(str::to_string),
+        payment_method,
+        mandate_id: row.optional(MANDATE_ID).map(str::to_string),
+        disputed,
+        installment: row.optional(INSTALLMENT).map(str::to_string),
+        discount_percent,
+        discount_until,
+        line: row.line,
+    })
+}
+
+/// [`PaymentMethod::parse`], without its allocations for the canonical names.
+fn payment_method(s: &str) -> Option<PaymentMethod> {
+    const CANONICAL: [PaymentMethod; 5] = [
+        PaymentMethod::Transfer,
+        PaymentMethod::DirectDebit,
+        PaymentMethod::Cheque,
+        PaymentMethod::Card,
+        PaymentMethod::Lcr,
+    ];
+    CANONICAL
+        .into_iter()
+        .find(|p| p.as_str().eq_ignore_ascii_case(s))
+        .or_else(|| PaymentMethod::parse(s))
+}
+
+fn date(row: &Row<'_>, k: usize) -> Result<chrono::NaiveDate, LedgerError> {
+    values::parse_date(row.required(k)?).ok_or_else(|| row.invalid(k, values::DATE_FORMS))
+}
+
+/// What the file's amounts say about `.` and `,`.
+///
+/// `1,234` or `12.500` (one to three integer digits, exactly three decimals)
+/// would be written the same by an export that uses that character between
+/// thousands. Such a value is read as a decimal only if another amount of the
+/// same file uses the same character unambiguously as a decimal separator
+/// (`1234,5`, `0,125`, `1 234,567`…); otherwise the file is refused at the
+/// first ambiguous value: a wrong amount is worse than no amount.
+#[derive(Debug, Default)]
+struct SeparatorEvidence {
+    /// `[.]`, `[,]`: some amount used it unambiguously as a decimal separator.
+    proof: [bool; 2],
+    /// `[.]`, `[,]`: the first ambiguous amount using it.
+    first_ambiguous: [Option<LedgerError>; 2],
+}
+
+impl SeparatorEvidence {
+    /// Parses the amount in column `k` and records its evidence.
+    fn amount(&mut self, row: &Row<'_>, k: usize) -> Result<Money, LedgerError> {
+        let text = row.get(k);
+        let Some(Amount {
+            money,
+            separator,
+            ambiguous,
+        }) = values::parse_amount(text)
+        else {
+            return Err(row.invalid(k, values::AMOUNT_FORMS));
+        };
+        if let Some(sep) = separator {
+            let i = usize::from(sep == b',');
+            if ambiguous {
+                if let Some(slot @ None) = self.first_ambiguous.get_mut(i) {
+                    *slot = Some(row.invalid(
+                        k,
+                        "an amount whose decimal separator is unambiguous \
+                         (1,234 could mean 1234: write 1234 or 1234,000, \
+                         or give two decimals)",
+                    ));
+                }
+            } else if let Some(p) = self.proof.get_mut(i) {
+                *p = true;
+            }
+        }
+        Ok(money)
+    }
+
+    /// The first ambiguous amount whose separator no other amount proves.
+    fn check(self) -> Result<(), LedgerError> {
+        let [dot, comma] = self.first_ambiguous;
+        let unproven = |e: Option<LedgerError>, proof: bool| e.filter(|_| !proof);
+        let mut errors: Vec<LedgerError> =
+            [unproven(dot, self.proof[0]), unproven(comma, self.proof[1])]
+                .into_iter()
+                .flatten()
+                .collect();
+        errors.sort_by_key(|e| e.line);
+        match errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The first row (in file order) whose `invoice_id` an earlier row already has.
+fn check_duplicates(invoices: &[Invoice], file: &Path) -> Result<(), LedgerError> {
+    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(invoices.len());
+    for inv in invoices {
+        match seen.entry(inv.invoice_id.as_str()) {
+            Entry::Vacant(slot) => {
+                slot.insert(inv.line);
+            }
+            Entry::Occupied(first) => {
+                return Err(LedgerError::new(
+                    file,
+                    inv.line,
+                    Some("invoice_id"),
+                    LedgerErrorKind::Duplicate {
+                        what: "invoice_id".into(),
+                        id: inv.invoice_id.clone(),
+                        first_line: *first.get(),
+                    },
+                ));
+            }
+        }
+    }
+    Ok(())
+}
