@@ -59,7 +59,7 @@ fn row<'a>(file: &Path, s: &'a Statement, e: &'a Entry, t: &'a Transaction) -> R
             .map(|r| r.reference.as_str())
             .collect::<Vec<_>>()
             .join(" | "),
-        remittance: remittance(e, t),
+        remittance: t.texts(e).join(" | "),
         return_reason: t
             .return_reason
             .as_ref()
@@ -69,18 +69,6 @@ fn row<'a>(file: &Path, s: &'a Statement, e: &'a Entry, t: &'a Transaction) -> R
         reversal: e.reversal,
         format: s.format.label(),
     }
-}
-
-/// The transaction's free text, then the entry's label (CFONB 04 label, CAMT
-/// `AddtlNtryInf`) when not already there: what a person reads to match.
-fn remittance(e: &Entry, t: &Transaction) -> String {
-    let mut parts = t.free_text();
-    if let Some(label) = e.additional_info.as_deref()
-        && !parts.contains(&label)
-    {
-        parts.push(label);
-    }
-    parts.join(" | ")
 }
 
 /// Runs the command; returns the exit code.

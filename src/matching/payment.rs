@@ -73,7 +73,7 @@ pub fn payment_of(
     if !is_matchable(entry, tx) {
         return None;
     }
-    let free = tx.free_text();
+    let free = tx.texts(entry);
     let remittance = free.join(" | ");
     let mut texts: Vec<String> = free.iter().map(|s| s.to_string()).collect();
     for (q, text) in &tx.complements {

@@ -27,17 +27,7 @@
 //! are the mirror image.
 
 use crate::money::Money;
-
-/// One application of money to the invoice, as recorded in state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AppEvent {
-    /// The invoice's exported open amount the night it was applied.
-    pub recorded_open: Money,
-    /// Applied plus written off.
-    pub amount: Money,
-    /// The exported open amount the night it was reversed, if it was.
-    pub reversed_at_open: Option<Money>,
-}
+pub use crate::state::ledger::AppEvent;
 
 /// The effective open amount; `events` in the order they happened.
 /// `None` on overflow.

@@ -1,11 +1,308 @@
-//! The nightly run for one client (`pointage run`): parse tonight's
-//! statements, import them into state, match, raise alerts, plan tomorrow's
-//! dunning, commit the night in one SQLite transaction, then write the outputs
-//! from what was committed.
+//! The nightly run for one client (`pointage run`), in this order:
 //!
-//! Owns: the order of the night and its crash-safety ([`outputs`],
-//! [`failpoint`]). Decides nothing itself: matching, alerts and dunning do.
+//! 1. take the client's lock (a second run exits at once);
+//! 2. open state; a date before the last committed night is refused; a date
+//!    already committed rewrites that night's outputs byte for byte and
+//!    changes nothing;
+//! 3. load the client folder (settings, invoices, customers, statements,
+//!    promises) — fault point `after_parse`;
+//! 4. in one SQLite transaction: import statements ([`import`]), process
+//!    debits ([`debits`]: returns reopen invoices), match credits
+//!    ([`credits`]), settle alerts ([`alerting`]), plan dunning
+//!    ([`dunning_input`]), render the files ([`render`]) and store them —
+//!    fault point `before_commit`, commit, `after_commit`;
+//! 5. write the files from what was committed, atomically, `summary.json`
+//!    last ([`outputs`]: fault points `mid_rename`, `before_summary`).
+//!
+//! A crash before the commit leaves state as it was, so the rerun starts
+//! clean; after it, the rerun rewrites the same bytes.
 
+pub mod alerting;
+pub mod credits;
+pub mod debits;
+pub mod dunning_input;
 pub mod effective;
 pub mod failpoint;
+pub mod import;
 pub mod outputs;
+pub mod promises;
+pub mod render;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::params;
+
+use crate::calendar::Calendar;
+use crate::client::{ClientError, load_client};
+use crate::config::{ClientConfig, ConfigError};
+use crate::dunning::{DunningRun, plan_actions};
+use crate::ledger::LedgerError;
+use crate::state::{ClientLock, LockError, State, StateError};
+
+pub use outputs::Outputs;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The client folder.
+    pub client_dir: PathBuf,
+    /// The night.
+    pub date: NaiveDate,
+    /// Where the files go.
+    pub out_dir: PathBuf,
+    /// The state folder (default `CLIENT_DIR/.pointage`).
+    pub state_dir: PathBuf,
+}
+
+impl RunOptions {
+    /// The default state folder of a client.
+    pub fn default_state_dir(client_dir: &Path) -> PathBuf {
+        client_dir.join(".pointage")
+    }
+}
+
+/// How the run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunKind {
+    /// A new night was committed and written.
+    Committed,
+    /// The night was already committed: its outputs were written again.
+    Replayed,
+}
+
+/// A finished run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// Committed or replayed.
+    pub kind: RunKind,
+    /// The files written.
+    pub outputs: Outputs,
+}
+
+/// Why a client's run failed. Nothing of the night was committed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Another run holds the client's lock.
+    #[error(transparent)]
+    Locked(LockError),
+    /// The date is before the last committed night.
+    #[error(
+        "{client}: --date {date} is before the last committed night {last}; runs go forward only"
+    )]
+    DateBeforeLast {
+        /// Client.
+        client: String,
+        /// Requested date.
+        date: NaiveDate,
+        /// Last committed night.
+        last: NaiveDate,
+    },
+    /// `client.toml` is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An input file is wrong.
+    #[error(transparent)]
+    Input(#[from] ClientError),
+    /// `promises.csv` is wrong.
+    #[error(transparent)]
+    Promises(#[from] LedgerError),
+    /// The state database failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// A consistency check failed; nothing was committed.
+    #[error("{0}")]
+    Check(String),
+    /// Writing the outputs failed (state is committed: a rerun writes them).
+    #[error("writing outputs: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl RunError {
+    /// The exit code of `pointage run` for this error (README, "Exit codes").
+    pub fn exit_code(&self) -> u8 {
+        use crate::cli::exit;
+        match self {
+            RunError::Locked(_) => exit::LOCKED,
+            RunError::DateBeforeLast { .. } => exit::REFUSED,
+            RunError::Config(_) => exit::USAGE,
+            RunError::Input(_) | RunError::Promises(_) => exit::BAD_INPUT,
+            RunError::State(_) | RunError::Check(_) | RunError::Output(_) => exit::OUTPUT,
+        }
+    }
+}
+
+fn client_id(dir: &Path) -> String {
+    dir.canonicalize()
+        .ok()
+        .as_deref()
+        .unwrap_or(dir)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Runs one client's night.
+pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
+    let id = client_id(&opts.client_dir);
+    let _lock = ClientLock::acquire(&opts.state_dir).map_err(|e| match e {
+        LockError::Io { path, source } => RunError::State(StateError::Io { path, source }),
+        busy => RunError::Locked(busy),
+    })?;
+    let mut state = State::open(&opts.state_dir)?;
+    if let Some(last) = state.last_run()? {
+        if opts.date < last {
+            return Err(RunError::DateBeforeLast {
+                client: id,
+                date: opts.date,
+                last,
+            });
+        }
+        if let Some(files) = state.committed_outputs(opts.date)? {
+            let outputs = Outputs::from_files(files);
+            outputs.write(&opts.out_dir)?;
+            return Ok(RunReport {
+                kind: RunKind::Replayed,
+                outputs,
+            });
+        }
+    }
+
+    let config = ClientConfig::load(&opts.client_dir)?;
+    let client = load_client(&opts.client_dir)?;
+    let promise_rows = promises::load(&opts.client_dir)?;
+    failpoint::hit("after_parse");
+
+    let outputs = night(&mut state, &id, opts.date, &config, &client, &promise_rows)?;
+    failpoint::hit("after_commit");
+    outputs.write(&opts.out_dir)?;
+    Ok(RunReport {
+        kind: RunKind::Committed,
+        outputs,
+    })
+}
+
+fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> RunError + '_ {
+    move |source| {
+        RunError::State(StateError::Sql {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+/// Everything between loading and writing, in one transaction.
+fn night(
+    state: &mut State,
+    id: &str,
+    date: NaiveDate,
+    config: &ClientConfig,
+    client: &crate::client::ClientData,
+    promise_rows: &[promises::PromiseRow],
+) -> Result<Outputs, RunError> {
+    let db_path = state.path().to_path_buf();
+    let e = sql(&db_path);
+    let rd = date.to_string();
+    let tx = state.conn().transaction().map_err(&e)?;
+
+    let import = import::import(&tx, &client.statements, &rd).map_err(&e)?;
+    crate::state::ledger::upsert_invoices(&tx, &client.ledger.invoices, &rd).map_err(&e)?;
+    let debits = debits::run(&tx, &rd, config.alerts.repeat_return_months).map_err(&e)?;
+    let credits = credits::run(&tx, &client.ledger, config, &rd).map_err(|err| match err {
+        credits::CreditError::Sql(s) => e(s),
+        other => RunError::Check(other.to_string()),
+    })?;
+
+    let calendar = Calendar::new(config.dunning.days_off.iter().copied());
+    let (promise_status, promise_alerts) = dunning_input::promises(
+        &tx,
+        &client.ledger,
+        promise_rows,
+        &calendar,
+        config,
+        date,
+        |i| credits.open_after(i),
+    )
+    .map_err(&e)?;
+
+    let mut conditions = alerting::credit_conditions(&credits);
+    let headers = crate::state::statements::headers(&tx).map_err(&e)?;
+    conditions.extend(alerting::sequence_conditions(
+        &headers,
+        &config.dunning.cleared_gaps,
+    ));
+    let mut events = import.alerts.clone();
+    events.extend(debits.alerts.iter().cloned());
+    events.extend(alerting::partial_payments(&credits));
+    events.extend(promise_alerts);
+    let settled = |invoice: &str| credits.open_after(invoice).is_none_or(|o| o.is_zero());
+    let alerts = alerting::settle(
+        &tx,
+        date,
+        conditions,
+        events,
+        settled,
+        &config.dunning.cleared_gaps,
+    )
+    .map_err(&e)?;
+
+    let run = DunningRun::new(
+        id,
+        date,
+        &calendar,
+        &config.dunning,
+        dunning_input::hold_formal(&alerts),
+    );
+    let plan_names: BTreeSet<String> = run.plans.keys().cloned().collect();
+    let customers = dunning_input::customers(
+        &tx,
+        &client.ledger,
+        config,
+        date,
+        &credits,
+        &alerts,
+        &promise_status,
+        &plan_names,
+    )
+    .map_err(&e)?;
+    let actions = plan_actions(&run, &customers);
+    for a in &actions {
+        crate::state::events::record_action(&tx, &rd, a).map_err(&e)?;
+    }
+    let last_payment = crate::state::ledger::last_payment_dates(&tx).map_err(&e)?;
+
+    let outputs = render::render(&render::NightData {
+        client_id: id,
+        run_date: date,
+        ledger: &client.ledger,
+        import: &import,
+        credits: &credits,
+        debits: &debits,
+        alerts: &alerts,
+        customers: &customers,
+        actions: &actions,
+        last_payment: &last_payment,
+    })?;
+
+    let all: Vec<String> = outputs
+        .files()
+        .iter()
+        .map(|(n, b)| format!("{n}:{}", outputs::sha256(b)))
+        .collect();
+    tx.execute(
+        "INSERT INTO runs (run_date, outputs_hash) VALUES (?1, ?2)",
+        params![rd, outputs::sha256(all.join("\n").as_bytes())],
+    )
+    .map_err(&e)?;
+    for (name, bytes) in outputs.files() {
+        tx.execute(
+            "INSERT INTO run_outputs (run_date, name, sha256, bytes) VALUES (?1, ?2, ?3, ?4)",
+            params![rd, name, outputs::sha256(bytes), bytes],
+        )
+        .map_err(&e)?;
+    }
+    failpoint::hit("before_commit");
+    tx.commit().map_err(&e)?;
+    Ok(outputs)
+}

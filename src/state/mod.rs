@@ -7,6 +7,8 @@
 //! night is refused), and the per-client lock ([`lock`]).
 //! Does not: decide anything — the nightly run reads and writes through it.
 
+pub mod events;
+pub mod ledger;
 pub mod lock;
 pub mod schema;
 pub mod statements;

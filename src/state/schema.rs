@@ -65,8 +65,9 @@ CREATE TABLE transactions (
     remittance         TEXT NOT NULL,
     return_reason      TEXT,
     details            TEXT NOT NULL,        -- JSON of what matching reads
-    remaining          TEXT NOT NULL,        -- money not yet applied
+    remaining          TEXT NOT NULL,        -- money not yet applied ("0.00" = none)
     processed_run      TEXT,                 -- night it was first matched; NULL = waiting
+    linked_to          TEXT,                 -- the statement/notification entry it details
     PRIMARY KEY (account, entry_id)
 );
 CREATE INDEX transactions_waiting ON transactions(processed_run, booking_date);
@@ -100,7 +101,8 @@ CREATE TABLE applications (
     confidence      TEXT NOT NULL,
     evidence        TEXT NOT NULL,
     recorded_open   TEXT NOT NULL,           -- the invoice's exported open amount then
-    reversed_run    TEXT                     -- set when a return undid it
+    reversed_run    TEXT,                    -- set when a return undid it
+    reversed_open   TEXT                     -- the invoice's exported open amount then
 );
 CREATE INDEX applications_invoice ON applications(invoice_id);
 CREATE INDEX applications_entry ON applications(account, entry_id);

@@ -76,7 +76,8 @@ pub fn record_file(
 
 /// Imports a new statement and its transactions. Booked credits and debits get
 /// their full amount as `remaining`; the night that first matches them sets
-/// `processed_run`.
+/// `processed_run`. Notification (camt.054/052) transactions carry no money
+/// until the nightly run links them or declares them payable.
 pub fn import(
     conn: &Connection,
     statement: &Statement,
@@ -137,10 +138,10 @@ pub fn import(
             tx.counterparty.iban,
             tx.end_to_end_id,
             tx.mandate_id,
-            tx.free_text().join(" | "),
+            tx.texts(entry).join(" | "),
             tx.return_reason.as_ref().map(|r| r.code.clone()),
             details,
-            if booked {
+            if booked && !statement.format.is_notification() {
                 tx.amount.abs().to_plain()
             } else {
                 "0.00".to_string()
@@ -221,4 +222,220 @@ mod tests {
             .unwrap();
         assert_eq!(remaining, "120.50");
     }
+}
+
+/// A transaction as stored, rebuilt into the model.
+#[derive(Debug, Clone)]
+pub struct StoredTx {
+    /// Account key.
+    pub account: String,
+    /// Statement id.
+    pub statement_id: String,
+    /// Position in the statement.
+    pub position: usize,
+    /// Currency.
+    pub currency: crate::money::Currency,
+    /// The entry (with only this transaction's data needed).
+    pub entry: crate::statement::Entry,
+    /// The transaction.
+    pub tx: crate::statement::Transaction,
+    /// Money not yet applied (absolute).
+    pub remaining: crate::money::Money,
+    /// Night it was first processed, if any.
+    pub processed_run: Option<String>,
+    /// True when it came from a notification (camt.054/052).
+    pub notification: bool,
+}
+
+const STORED_COLUMNS: &str =
+    "account, statement_id, position, currency, details, remaining, processed_run, notification";
+
+fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<StoredTx>> {
+    let details: String = r.get(4)?;
+    let parsed: Option<(crate::statement::Entry, crate::statement::Transaction)> =
+        serde_json::from_str(&details).ok();
+    let Some((entry, tx)) = parsed else {
+        return Ok(None);
+    };
+    let currency: String = r.get(3)?;
+    Ok(Some(StoredTx {
+        account: r.get(0)?,
+        statement_id: r.get(1)?,
+        position: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+        currency: crate::money::Currency::parse(&currency).unwrap_or(crate::money::Currency::EUR),
+        entry,
+        tx,
+        remaining: r
+            .get::<_, String>(5)?
+            .parse()
+            .unwrap_or(crate::money::Money::ZERO),
+        processed_run: r.get(6)?,
+        notification: r.get(7)?,
+    }))
+}
+
+fn query_stored(
+    conn: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(p, stored)?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+/// Booked transactions with money still to apply: never processed and booked
+/// on or before `run_date`, or processed earlier with a remainder (credits
+/// carried over). Ordered by account, statement, position.
+pub fn waiting(conn: &Connection, run_date: &str) -> rusqlite::Result<Vec<StoredTx>> {
+    query_stored(
+        conn,
+        &format!(
+            "SELECT {STORED_COLUMNS} FROM transactions
+             WHERE status = 'booked' AND remaining != '0.00'
+               AND (booking_date IS NULL OR booking_date <= ?1)
+               AND (processed_run IS NULL OR amount NOT LIKE '-%')
+             ORDER BY account, statement_id, position"
+        ),
+        params![run_date],
+    )
+}
+
+/// Unlinked transactions of an account that share the bank reference, or the
+/// amount and booking date, from statements (`notification = false`) or from
+/// notifications. The caller decides which of them really correspond.
+pub fn counterpart_candidates(
+    conn: &Connection,
+    account: &str,
+    notification: bool,
+    bank_ref: Option<&str>,
+    amount: &str,
+    booking_date: Option<&str>,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    query_stored(
+        conn,
+        &format!(
+            "SELECT {STORED_COLUMNS} FROM transactions
+             WHERE account = ?1 AND notification = ?2 AND linked_to IS NULL
+               AND ((?3 IS NOT NULL AND bank_ref = ?3) OR (amount = ?4 AND booking_date IS ?5))
+             ORDER BY statement_id, position"
+        ),
+        params![account, notification, bank_ref, amount, booking_date],
+    )
+}
+
+/// True when a statement (not a notification) of the account covers the date.
+pub fn statement_covers(conn: &Connection, account: &str, date: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM statements WHERE account = ?1
+             AND format NOT LIKE 'camt.054%' AND format NOT LIKE 'camt.052%'
+             AND from_date <= ?2 AND to_date >= ?2)",
+        params![account, date],
+        |r| r.get(0),
+    )
+}
+
+/// Sets a transaction's remaining money, processed night and link.
+pub fn settle_tx(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+    remaining: crate::money::Money,
+    processed_run: Option<&str>,
+    linked_to: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE transactions SET remaining = ?3,
+             processed_run = COALESCE(processed_run, ?4),
+             linked_to = COALESCE(?5, linked_to)
+         WHERE account = ?1 AND entry_id = ?2",
+    )?
+    .execute(params![
+        account,
+        entry_id,
+        remaining.to_plain(),
+        processed_run,
+        linked_to
+    ])?;
+    Ok(())
+}
+
+/// Replaces a transaction's stored details (a notification added to them).
+pub fn set_details(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+    details: &str,
+    remittance: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE transactions SET details = ?3, remittance = ?4 WHERE account = ?1 AND entry_id = ?2",
+        params![account, entry_id, details, remittance],
+    )?;
+    Ok(())
+}
+
+/// The stored transaction by key.
+pub fn get_tx(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+) -> rusqlite::Result<Option<StoredTx>> {
+    Ok(query_stored(
+        conn,
+        &format!("SELECT {STORED_COLUMNS} FROM transactions WHERE account = ?1 AND entry_id = ?2"),
+        params![account, entry_id],
+    )?
+    .into_iter()
+    .next())
+}
+
+/// Credit transactions (any night) with an end-to-end id or a mandate and
+/// amount, newest first: the collections a return may undo.
+pub fn collections_for(
+    conn: &Connection,
+    end_to_end_id: Option<&str>,
+    mandate_id: Option<&str>,
+    amount: &str,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    query_stored(
+        conn,
+        &format!(
+            "SELECT {STORED_COLUMNS} FROM transactions
+             WHERE amount NOT LIKE '-%' AND status = 'booked'
+               AND ((?1 IS NOT NULL AND end_to_end_id = ?1)
+                    OR (?2 IS NOT NULL AND mandate_id = ?2 AND amount = ?3))
+             ORDER BY booking_date DESC, entry_id"
+        ),
+        params![end_to_end_id, mandate_id, amount],
+    )
+}
+
+/// Every statement's header, for continuity checks, by account then date.
+pub fn headers(
+    conn: &Connection,
+) -> rusqlite::Result<Vec<crate::alerts::sequence::StatementHeader>> {
+    let mut stmt = conn.prepare(
+        "SELECT account, statement_id, sequence, from_date, to_date, opening, closing FROM statements
+         WHERE format NOT LIKE 'camt.054%' AND format NOT LIKE 'camt.052%'
+         ORDER BY account, COALESCE(from_date, to_date), sequence, statement_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(crate::alerts::sequence::StatementHeader {
+            account: r.get(0)?,
+            statement_id: r.get(1)?,
+            sequence: r
+                .get::<_, Option<i64>>(2)?
+                .and_then(|s| u64::try_from(s).ok()),
+            from_date: r.get::<_, Option<String>>(3)?.and_then(|d| d.parse().ok()),
+            to_date: r.get::<_, Option<String>>(4)?.and_then(|d| d.parse().ok()),
+            opening: r.get::<_, Option<String>>(5)?.and_then(|d| d.parse().ok()),
+            closing: r.get::<_, Option<String>>(6)?.and_then(|d| d.parse().ok()),
+        })
+    })?;
+    rows.collect()
 }

@@ -274,6 +274,20 @@ impl Transaction {
         out
     }
 
+    /// What a person reads to match: the transaction's free text, then the
+    /// entry's label (CFONB 04 label, CAMT `AddtlNtryInf`) when not already
+    /// there. Banks often put the invoice number only in that label.
+    pub fn texts<'a>(&'a self, entry: &'a Entry) -> Vec<&'a str> {
+        let mut parts = self.free_text();
+        if let Some(label) = entry.additional_info.as_deref()
+            && !label.trim().is_empty()
+            && !parts.contains(&label)
+        {
+            parts.push(label);
+        }
+        parts
+    }
+
     /// The kind of this transaction: its own code's kind, else the entry's.
     pub fn kind(&self, entry: &Entry) -> TxKind {
         match &self.bank_code {

@@ -1,0 +1,261 @@
+//! Tonight's alerts: which are new (`alerts.csv`), which are still waiting
+//! for a person (`open_items.csv`, with the night first raised), which are
+//! resolved.
+//!
+//! Two families:
+//! - conditions, recomputed every night and resolved when they no longer hold:
+//!   `unmatched_credit`, `suggested_match`, `overpayment` (money still
+//!   unapplied), `sequence_gap` (a missing statement that arrived fills it);
+//! - events, raised the night they happen: returns and unpaid items (resolved
+//!   when the invoice is settled), `partial_payment` (resolved when settled),
+//!   `duplicate_statement` (information: resolved at once), and the rest, which
+//!   wait for a person (`balance_mismatch` until its account is cleared).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::credits::CreditStep;
+use crate::alerts::sequence::{StatementHeader, gaps};
+use crate::alerts::{Alert, AlertKind};
+use crate::matching::Status;
+use crate::money::Money;
+use crate::state::events as ev;
+
+/// The night's alert files.
+#[derive(Debug, Clone, Default)]
+pub struct AlertSet {
+    /// New tonight, in output order.
+    pub new: Vec<Alert>,
+    /// Still open after tonight, with the night first raised.
+    pub open: Vec<(Alert, NaiveDate)>,
+}
+
+fn is_condition(kind: AlertKind) -> bool {
+    matches!(
+        kind,
+        AlertKind::UnmatchedCredit
+            | AlertKind::SuggestedMatch
+            | AlertKind::Overpayment
+            | AlertKind::SequenceGap
+    )
+}
+
+/// Conditions that hold tonight from matching.
+pub fn credit_conditions(step: &CreditStep) -> Vec<Alert> {
+    let mut out = Vec::new();
+    let mut per_payment: BTreeMap<usize, (Money, Money, Vec<usize>)> = BTreeMap::new();
+    for a in &step.apps {
+        let e = per_payment
+            .entry(a.payment)
+            .or_insert((Money::ZERO, Money::ZERO, Vec::new()));
+        match a.status {
+            Status::Matched => e.0 = e.0.checked_add(a.applied_amount).unwrap_or(e.0),
+            Status::Unapplied => e.1 = a.applied_amount,
+            Status::Suggested => e.2.extend(a.item),
+        }
+    }
+    for (i, (matched, unapplied, suggested)) in per_payment {
+        let Some(p) = step.payments.get(i) else {
+            continue;
+        };
+        let object = format!("{}:{}", p.account, p.entry_id);
+        let payer = p.counterparty_name.as_deref().unwrap_or("unknown payer");
+        let mut a = if !suggested.is_empty() {
+            let ids: Vec<&str> = suggested
+                .iter()
+                .filter_map(|&i| step.items.get(i).map(|it| it.invoice_id.as_str()))
+                .collect();
+            let mut a = Alert::new(
+                AlertKind::SuggestedMatch,
+                &object,
+                format!(
+                    "{} from {payer} on {}: candidates {} need a person's confirmation (see matches.csv)",
+                    p.amount,
+                    date(p.booking_date),
+                    ids.join(", ")
+                ),
+            );
+            if let Some(first) = suggested.first().and_then(|&i| step.items.get(i)) {
+                a.invoice_id = first.invoice_id.clone();
+                a.customer_id = first.customer_id.clone();
+            }
+            a
+        } else if !unapplied.is_positive() {
+            continue;
+        } else if matched.is_positive() {
+            Alert::new(
+                AlertKind::Overpayment,
+                &object,
+                format!(
+                    "{} from {payer} on {}: {matched} applied, {unapplied} more than the invoices it pays",
+                    p.tx_amount,
+                    date(p.booking_date)
+                ),
+            )
+        } else {
+            Alert::new(
+                AlertKind::UnmatchedCredit,
+                &object,
+                format!(
+                    "{} from {payer} on {}: nobody explained it ({})",
+                    unapplied,
+                    date(p.booking_date),
+                    if p.remittance.is_empty() {
+                        "no remittance text"
+                    } else {
+                        &p.remittance
+                    }
+                ),
+            )
+        };
+        a.entry_id = p.entry_id.clone();
+        a.amount = Some(if a.kind == AlertKind::SuggestedMatch {
+            p.amount
+        } else {
+            unapplied
+        });
+        a.currency = Some(p.currency);
+        out.push(a);
+    }
+    out
+}
+
+/// Partial payments tonight: an invoice paid in part and still open.
+pub fn partial_payments(step: &CreditStep) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for a in step.apps.iter().filter(|a| a.status == Status::Matched) {
+        let (Some(item), Some(p)) = (
+            a.item.and_then(|i| step.items.get(i)),
+            step.payments.get(a.payment),
+        ) else {
+            continue;
+        };
+        let still = step.open_after(&item.invoice_id).unwrap_or(Money::ZERO);
+        if !still.is_positive() || item.is_credit_note() {
+            continue;
+        }
+        let mut al = Alert::new(
+            AlertKind::PartialPayment,
+            &format!("{}:{}:{}", item.invoice_id, p.account, p.entry_id),
+            format!(
+                "invoice {}: {} received on {}, {} still open",
+                item.invoice_id,
+                a.applied_amount,
+                date(p.booking_date),
+                still
+            ),
+        );
+        al.customer_id = item.customer_id.clone();
+        al.invoice_id = item.invoice_id.clone();
+        al.entry_id = p.entry_id.clone();
+        al.amount = Some(a.applied_amount);
+        al.currency = Some(p.currency);
+        out.push(al);
+    }
+    out
+}
+
+/// Statement gaps over every account's statements in state, except cleared accounts.
+pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> Vec<Alert> {
+    let mut by_account: BTreeMap<&str, Vec<StatementHeader>> = BTreeMap::new();
+    for h in headers {
+        by_account
+            .entry(h.account.as_str())
+            .or_default()
+            .push(h.clone());
+    }
+    let mut out = Vec::new();
+    for (account, list) in by_account {
+        if cleared.iter().any(|c| c == account) {
+            continue;
+        }
+        for g in gaps(None, &list) {
+            out.push(Alert::new(
+                AlertKind::SequenceGap,
+                &format!("{}:{}", g.account, g.statement_id),
+                g.message,
+            ));
+        }
+    }
+    out
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string())
+        .unwrap_or_else(|| "an unknown date".into())
+}
+
+/// Settles tonight's alert set against state: records new alerts, resolves
+/// what no longer holds, and returns the files' contents.
+pub fn settle(
+    conn: &Connection,
+    run_date: NaiveDate,
+    conditions: Vec<Alert>,
+    events: Vec<Alert>,
+    settled_invoice: impl Fn(&str) -> bool,
+    cleared_accounts: &[String],
+) -> rusqlite::Result<AlertSet> {
+    let rd = run_date.to_string();
+    let open = ev::open_alerts(conn)?;
+    let ever = ev::alert_keys(conn)?;
+    let current: BTreeSet<String> = conditions.iter().map(|a| a.key.clone()).collect();
+
+    let mut new = Vec::new();
+    for a in conditions {
+        if !open.contains_key(&a.key) {
+            ev::insert_alert(conn, &a, &rd)?;
+            // A condition that was resolved before and holds again is new again.
+            if ever.contains(&a.key) {
+                conn.execute(
+                    "UPDATE alerts SET resolved_run = NULL, resolution = NULL, first_raised = ?2 WHERE alert_key = ?1",
+                    rusqlite::params![a.key, rd],
+                )?;
+            }
+            new.push(a);
+        }
+    }
+    let mut seen_events = BTreeSet::new();
+    for a in events {
+        if ever.contains(&a.key) || !seen_events.insert(a.key.clone()) {
+            continue;
+        }
+        ev::insert_alert(conn, &a, &rd)?;
+        if a.kind == AlertKind::DuplicateStatement {
+            ev::resolve_alert(conn, &a.key, &rd, "information")?;
+        }
+        new.push(a);
+    }
+    for (key, (a, _)) in &open {
+        let resolution = if is_condition(a.kind) {
+            (!current.contains(key)).then_some("no longer applies")
+        } else {
+            match a.kind {
+                AlertKind::DirectDebitReturned
+                | AlertKind::ChequeUnpaid
+                | AlertKind::BillUnpaid
+                | AlertKind::RepeatedDirectDebitReturn
+                | AlertKind::PartialPayment
+                | AlertKind::BrokenPromise
+                    if !a.invoice_id.is_empty() && settled_invoice(&a.invoice_id) =>
+                {
+                    Some("invoice settled")
+                }
+                AlertKind::BalanceMismatch
+                    if cleared_accounts.iter().any(|c| key.contains(c.as_str())) =>
+                {
+                    Some("cleared in client.toml")
+                }
+                _ => None,
+            }
+        };
+        if let Some(r) = resolution {
+            ev::resolve_alert(conn, key, &rd, r)?;
+        }
+    }
+    new.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
+    let mut still: Vec<(Alert, NaiveDate)> = ev::open_alerts(conn)?.into_values().collect();
+    still.sort_by(|a, b| (a.1, a.0.kind, &a.0.key).cmp(&(b.1, b.0.kind, &b.0.key)));
+    Ok(AlertSet { new, open: still })
+}

@@ -1,0 +1,208 @@
+//! The money in: tonight's booked credits and the unapplied remainders of
+//! earlier nights, matched against the invoices' effective open amounts, and
+//! the applications recorded. Unapplied money is never dropped: it stays in
+//! state and is tried again every night.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+
+use super::effective::effective_open;
+use crate::config::ClientConfig;
+use crate::ledger::Ledger;
+use crate::matching::{self, Application, MatchConfig, OpenItem, Payment, Status};
+use crate::money::Money;
+use crate::state::{ledger as sl, statements as st};
+use crate::statement::{Account, Statement};
+
+/// The outcome of matching tonight.
+#[derive(Debug, Clone, Default)]
+pub struct CreditStep {
+    /// Payments tried tonight (new and carried over), in account, statement, position order.
+    pub payments: Vec<Payment>,
+    /// Open items tonight (tonight's export, effective open amounts).
+    pub items: Vec<OpenItem>,
+    /// The matcher's applications.
+    pub apps: Vec<Application>,
+    /// Effective open amount before tonight's applications, by invoice.
+    pub open_before: BTreeMap<String, Money>,
+    /// Money applied tonight, by invoice.
+    pub applied: BTreeMap<String, Money>,
+    /// Money written off tonight, by invoice.
+    pub written_off: BTreeMap<String, Money>,
+    /// Credits in currencies that are not ISO 4217 (not matched).
+    pub skipped_unknown_currency: usize,
+}
+
+impl CreditStep {
+    /// Effective open amount after tonight, by invoice.
+    pub fn open_after(&self, invoice_id: &str) -> Option<Money> {
+        let before = *self.open_before.get(invoice_id)?;
+        let a = self.applied.get(invoice_id).copied().unwrap_or(Money::ZERO);
+        let w = self
+            .written_off
+            .get(invoice_id)
+            .copied()
+            .unwrap_or(Money::ZERO);
+        before.checked_sub(a)?.checked_sub(w)
+    }
+}
+
+/// Why the credit step could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum CreditError {
+    /// SQLite failed.
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+    /// The matcher broke one of its invariants: nothing is committed.
+    #[error("internal check failed, nothing was committed: {0}")]
+    Invariant(String),
+    /// An amount overflowed.
+    #[error("amounts out of range for invoice {0}")]
+    Overflow(String),
+}
+
+/// The payment of a stored credit, with what is left of it to apply.
+fn payment(stored: &st::StoredTx) -> Option<Payment> {
+    let shell = Statement {
+        format: crate::statement::SourceFormat::Cfonb120,
+        id: stored.statement_id.clone(),
+        sequence: None,
+        account: Account {
+            iban: Some(stored.account.clone()),
+            ..Account::default()
+        },
+        currency: stored.currency,
+        opening: None,
+        closing: None,
+        from_date: None,
+        to_date: None,
+        entries: Vec::new(),
+        line: 0,
+    };
+    let mut p = matching::payment_of(&shell, &stored.entry, &stored.tx, stored.position)?;
+    p.amount = stored.remaining;
+    Some(p)
+}
+
+/// Matches tonight's money and records the applications.
+pub fn run(
+    conn: &Connection,
+    ledger: &Ledger,
+    config: &ClientConfig,
+    run_date: &str,
+) -> Result<CreditStep, CreditError> {
+    let mut step = CreditStep::default();
+    for stored in st::waiting(conn, run_date)? {
+        if !stored.tx.amount.is_positive() {
+            continue;
+        }
+        if !stored.currency.is_known() {
+            step.skipped_unknown_currency += 1;
+            continue;
+        }
+        if let Some(p) = payment(&stored) {
+            step.payments.push(p);
+        }
+    }
+
+    let history = sl::app_events(conn)?;
+    for inv in &ledger.invoices {
+        let events = history
+            .get(&inv.invoice_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let open = effective_open(inv.open_amount, events)
+            .ok_or_else(|| CreditError::Overflow(inv.invoice_id.clone()))?;
+        step.open_before.insert(inv.invoice_id.clone(), open);
+        let mut item = OpenItem::from_invoice(inv);
+        item.open_amount = open;
+        step.items.push(item);
+    }
+
+    let cfg = MatchConfig {
+        threshold: matching::Confidence::from_hundredths(threshold_hundredths(
+            config.matching.auto_threshold,
+        )),
+        max_suggestions: config.matching.max_suggestions,
+    };
+    step.apps = matching::reconcile(&step.payments, &step.items, &ledger.customers, &cfg);
+    matching::check_invariants(&step.payments, &step.items, &step.apps)
+        .map_err(CreditError::Invariant)?;
+
+    let exported: BTreeMap<&str, Money> = ledger
+        .invoices
+        .iter()
+        .map(|i| (i.invoice_id.as_str(), i.open_amount))
+        .collect();
+    let mut unapplied: Vec<Money> = vec![Money::ZERO; step.payments.len()];
+    for a in &step.apps {
+        let Some(p) = step.payments.get(a.payment) else {
+            continue;
+        };
+        match a.status {
+            Status::Unapplied => {
+                if let Some(u) = unapplied.get_mut(a.payment) {
+                    *u = a.applied_amount;
+                }
+            }
+            Status::Suggested => {}
+            Status::Matched => {
+                let Some(item) = a.item.and_then(|i| step.items.get(i)) else {
+                    continue;
+                };
+                let id = item.invoice_id.as_str();
+                sl::record_application(
+                    conn,
+                    run_date,
+                    &sl::NewApplication {
+                        account: &p.account,
+                        entry_id: &p.entry_id,
+                        invoice_id: id,
+                        customer_id: &item.customer_id,
+                        applied: a.applied_amount,
+                        writeoff: a.writeoff_amount,
+                        writeoff_kind: a.writeoff_kind.map(|k| k.as_str()).unwrap_or(""),
+                        rule: a.rule.map(|r| r.as_str()).unwrap_or(""),
+                        confidence: &a.confidence.to_string(),
+                        evidence: &a.evidence,
+                        recorded_open: exported.get(id).copied().unwrap_or(item.open_amount),
+                    },
+                )?;
+                add(&mut step.applied, id, a.applied_amount)?;
+                add(&mut step.written_off, id, a.writeoff_amount)?;
+            }
+        }
+    }
+    for (p, left) in step.payments.iter().zip(&unapplied) {
+        st::settle_tx(conn, &p.account, &p.entry_id, *left, Some(run_date), None)?;
+    }
+    for inv in &ledger.invoices {
+        if step.applied.contains_key(&inv.invoice_id)
+            && step.open_after(&inv.invoice_id).is_some_and(Money::is_zero)
+        {
+            sl::mark_settled(conn, &inv.invoice_id, run_date)?;
+        }
+    }
+    Ok(step)
+}
+
+fn add(map: &mut BTreeMap<String, Money>, id: &str, m: Money) -> Result<(), CreditError> {
+    let e = map.entry(id.to_string()).or_insert(Money::ZERO);
+    *e = e
+        .checked_add(m)
+        .ok_or_else(|| CreditError::Overflow(id.to_string()))?;
+    Ok(())
+}
+
+/// `0.90` → 90 (configuration is validated to 0..=1).
+fn threshold_hundredths(t: f64) -> u8 {
+    let h = (t * 100.0).round();
+    if h <= 0.0 {
+        0
+    } else if h >= 100.0 {
+        100
+    } else {
+        h as u8
+    }
+}

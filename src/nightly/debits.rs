@@ -1,0 +1,297 @@
+//! The money out: tonight's booked debits.
+//!
+//! A debit tied to receivables — a returned or rejected direct debit, an
+//! unpaid cheque or bill, a reversal — is linked to the collection it undoes
+//! (by end-to-end id, else by mandate and amount), whose applications are
+//! reversed so the invoices are open again; the customer's return is recorded,
+//! and a second return within the window raises
+//! `repeated_direct_debit_return` (counted per collection, not per line). A
+//! receivable debit nobody can link is an `unmatched_debit`. Other debits
+//! (supplier payments, fees) are only counted by kind for the summary.
+//!
+//! Returns are processed before tonight's credits, so a re-presented
+//! collection booked the same night finds its invoice open again.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Months, NaiveDate};
+use rusqlite::Connection;
+
+use crate::alerts::{Alert, AlertKind};
+use crate::money::{Currency, Money};
+use crate::returns::reason;
+use crate::state::events::{self as ev, DirectDebitEvent};
+use crate::state::{ledger as sl, statements as st};
+use crate::statement::TxKind;
+
+/// What the debits did tonight.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DebitStep {
+    /// Alerts raised.
+    pub alerts: Vec<Alert>,
+    /// Debits by kind and currency: (count, total, absolute).
+    pub by_kind: BTreeMap<(String, Currency), (usize, Money)>,
+    /// Invoices reopened by a return tonight.
+    pub reopened: BTreeSet<String>,
+}
+
+fn alert_kind(kind: TxKind) -> AlertKind {
+    match kind {
+        TxKind::ChequeUnpaid => AlertKind::ChequeUnpaid,
+        TxKind::BillUnpaid => AlertKind::BillUnpaid,
+        _ => AlertKind::DirectDebitReturned,
+    }
+}
+
+/// Processes tonight's booked debits.
+pub fn run(conn: &Connection, run_date: &str, repeat_months: u32) -> rusqlite::Result<DebitStep> {
+    let mut step = DebitStep::default();
+    for d in st::waiting(conn, run_date)? {
+        if !d.tx.amount.is_negative() || d.processed_run.is_some() {
+            continue;
+        }
+        let kind = d.tx.kind(&d.entry);
+        let amount = d.tx.amount.abs();
+        let slot = step
+            .by_kind
+            .entry((kind.as_str().to_string(), d.currency))
+            .or_insert((0, Money::ZERO));
+        slot.0 += 1;
+        slot.1 = slot.1.checked_add(amount).unwrap_or(slot.1);
+        let receivable = kind.is_receivable_debit() || d.entry.reversal;
+        if receivable {
+            undo_collection(conn, run_date, repeat_months, &d, kind, &mut step)?;
+        }
+        st::settle_tx(
+            conn,
+            &d.account,
+            &d.tx.entry_id,
+            Money::ZERO,
+            Some(run_date),
+            None,
+        )?;
+    }
+    Ok(step)
+}
+
+fn undo_collection(
+    conn: &Connection,
+    run_date: &str,
+    repeat_months: u32,
+    d: &st::StoredTx,
+    kind: TxKind,
+    step: &mut DebitStep,
+) -> rusqlite::Result<()> {
+    let amount = d.tx.amount.abs();
+    let e2e = d.tx.end_to_end_id.as_deref();
+    let mandate = d.tx.mandate_id.as_deref();
+    let candidates = st::collections_for(conn, e2e, mandate, &amount.to_plain())?;
+    // Prefer a collection that still has applications to undo.
+    let mut collection = None;
+    for c in &candidates {
+        if c.tx.entry_id == d.tx.entry_id {
+            continue;
+        }
+        let live = sl::live_applications(conn, &c.account, &c.tx.entry_id)?;
+        if !live.is_empty() {
+            collection = Some((c.clone(), live));
+            break;
+        }
+        if collection.is_none() {
+            collection = Some((c.clone(), live));
+        }
+    }
+    let code =
+        d.tx.return_reason
+            .as_ref()
+            .map(|r| r.code.clone())
+            .unwrap_or_default();
+    let info = reason(&code);
+
+    let Some((c, live)) = collection else {
+        let customer = match mandate {
+            Some(m) => sl::customer_of_mandate(conn, m)?,
+            None => None,
+        };
+        let mut a = Alert::new(
+            AlertKind::UnmatchedDebit,
+            &format!("{}:{}", d.account, d.tx.entry_id),
+            format!(
+                "{} of {} on {}: no collection found to link it to{}",
+                kind.as_str().replace('_', " "),
+                amount,
+                d.entry
+                    .booking_date
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                if code.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (reason {code}: {})", info.en)
+                }
+            ),
+        );
+        a.entry_id = d.tx.entry_id.clone();
+        a.amount = Some(d.tx.amount);
+        a.currency = Some(d.currency);
+        a.reason_code = code.clone();
+        a.customer_id = customer.clone().unwrap_or_default();
+        step.alerts.push(a);
+        if customer.is_some() {
+            record_return(
+                conn,
+                run_date,
+                d,
+                customer.as_deref(),
+                None,
+                &d.tx.entry_id,
+                &code,
+            )?;
+        }
+        return Ok(());
+    };
+
+    // The returned money leaves the collection's unapplied remainder first,
+    // then its applications are reversed.
+    let mut to_undo = amount;
+    if c.remaining.is_positive() {
+        let take = c.remaining.min(to_undo);
+        let left = c.remaining.checked_sub(take).unwrap_or(Money::ZERO);
+        st::settle_tx(conn, &c.account, &c.tx.entry_id, left, None, None)?;
+        to_undo = to_undo.checked_sub(take).unwrap_or(Money::ZERO);
+    }
+    let mut invoices = Vec::new();
+    let mut customer = None;
+    for app in &live {
+        if !to_undo.is_positive() {
+            break;
+        }
+        let exported = sl::invoice_customer(conn, &app.invoice_id)?
+            .map(|(_, o)| o)
+            .unwrap_or(Money::ZERO);
+        sl::reverse_application(conn, app.id, run_date, exported)?;
+        to_undo = to_undo.checked_sub(app.applied).unwrap_or(Money::ZERO);
+        step.reopened.insert(app.invoice_id.clone());
+        invoices.push(app.invoice_id.clone());
+        customer.get_or_insert_with(|| app.customer_id.clone());
+    }
+    if customer.is_none()
+        && let Some(m) = c.tx.mandate_id.as_deref().or(mandate)
+    {
+        customer = sl::customer_of_mandate(conn, m)?;
+    }
+    let collection_key =
+        c.tx.end_to_end_id
+            .clone()
+            .unwrap_or_else(|| c.tx.entry_id.clone());
+    record_return(
+        conn,
+        run_date,
+        d,
+        customer.as_deref(),
+        invoices.first().map(String::as_str),
+        &collection_key,
+        &code,
+    )?;
+
+    let invoice_list = if invoices.is_empty() {
+        "no invoice (the collection was not applied)".to_string()
+    } else {
+        format!("invoice {} open again", invoices.join(", "))
+    };
+    let mut a = Alert::new(
+        alert_kind(kind),
+        &format!("{}:{}", d.account, d.tx.entry_id),
+        format!(
+            "{} of {} on {} (reason {}: {} / {}), collection {} of {}: {}",
+            kind.as_str().replace('_', " "),
+            amount,
+            d.entry
+                .booking_date
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+            if code.is_empty() { "none" } else { &code },
+            info.en,
+            info.fr,
+            c.tx.entry_id,
+            c.entry
+                .booking_date
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+            invoice_list
+        ),
+    );
+    a.entry_id = d.tx.entry_id.clone();
+    a.amount = Some(d.tx.amount);
+    a.currency = Some(d.currency);
+    a.reason_code = code.clone();
+    a.customer_id = customer.clone().unwrap_or_default();
+    a.invoice_id = invoices.first().cloned().unwrap_or_default();
+    step.alerts.push(a);
+
+    if let Some(customer) = customer
+        && let Some(date) = d.entry.booking_date
+        && kind == TxKind::DirectDebitReturned
+    {
+        let since = date
+            .checked_sub_months(Months::new(repeat_months))
+            .unwrap_or(NaiveDate::MIN);
+        let returns = ev::returns_by_customer(conn)?;
+        let collections: BTreeSet<&str> = returns
+            .get(&customer)
+            .map(|v| {
+                v.iter()
+                    .filter(|r| r.booking_date.is_some_and(|b| b > since && b <= date))
+                    .map(|r| r.collection.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if collections.len() >= 2 {
+            let mut r = Alert::new(
+                AlertKind::RepeatedDirectDebitReturn,
+                &format!("{customer}:{collection_key}"),
+                format!(
+                    "customer {customer}: {} direct debits returned within {repeat_months} months (latest {} on {date}, reason {}): demand the full balance instead of re-presenting",
+                    collections.len(),
+                    amount,
+                    if code.is_empty() { "none" } else { &code }
+                ),
+            );
+            r.customer_id = customer.clone();
+            r.entry_id = d.tx.entry_id.clone();
+            r.invoice_id = invoices.first().cloned().unwrap_or_default();
+            r.amount = Some(d.tx.amount);
+            r.currency = Some(d.currency);
+            r.reason_code = code;
+            step.alerts.push(r);
+        }
+    }
+    Ok(())
+}
+
+fn record_return(
+    conn: &Connection,
+    run_date: &str,
+    d: &st::StoredTx,
+    customer: Option<&str>,
+    invoice: Option<&str>,
+    collection_key: &str,
+    code: &str,
+) -> rusqlite::Result<()> {
+    ev::record_direct_debit(
+        conn,
+        run_date,
+        &DirectDebitEvent {
+            event: "returned",
+            account: &d.account,
+            entry_id: &d.tx.entry_id,
+            customer_id: customer,
+            invoice_id: invoice,
+            mandate_id: d.tx.mandate_id.as_deref(),
+            end_to_end_id: Some(collection_key),
+            amount: d.tx.amount.abs(),
+            booking_date: d.entry.booking_date,
+            reason_code: (!code.is_empty()).then_some(code),
+        },
+    )
+}

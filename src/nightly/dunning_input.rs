@@ -1,0 +1,325 @@
+//! Builds dunning's inputs from tonight's export and state: each customer's
+//! plan (from `customers.csv`, else `watch` for a recent return or late
+//! payer, else the default), invoices with their effective open amount,
+//! steps already issued, suggestions waiting, promises, returns, and the
+//! customer's unapplied money.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Days, Months, NaiveDate};
+use rusqlite::Connection;
+
+use super::alerting::AlertSet;
+use super::credits::CreditStep;
+use super::promises::PromiseRow;
+use crate::alerts::{Alert, AlertKind};
+use crate::calendar::Calendar;
+use crate::config::ClientConfig;
+use crate::dunning::{CustomerFile, DunningInvoice, Promise, ReturnCase};
+use crate::ledger::{CustomerType, Ledger};
+use crate::matching::Status;
+use crate::money::{Currency, Money};
+use crate::returns::{ReturnCategory, reason};
+use crate::state::{events as ev, ledger as sl};
+
+/// Promise status per invoice tonight, and `broken_promise` alerts for
+/// promises first seen broken tonight.
+pub fn promises(
+    conn: &Connection,
+    ledger: &Ledger,
+    rows: &[PromiseRow],
+    calendar: &Calendar,
+    config: &ClientConfig,
+    run_date: NaiveDate,
+    open_after: impl Fn(&str) -> Option<Money>,
+) -> rusqlite::Result<(BTreeMap<String, Promise>, Vec<Alert>)> {
+    let ever = ev::alert_keys(conn)?;
+    let mut status = BTreeMap::new();
+    let mut alerts = Vec::new();
+    for inv in &ledger.invoices {
+        let promise = rows
+            .iter()
+            .filter(|p| {
+                p.customer_id == inv.customer_id
+                    && p.invoice_id.as_deref().is_none_or(|i| i == inv.invoice_id)
+            })
+            .max_by_key(|p| p.promised_date);
+        let Some(p) = promise else {
+            continue;
+        };
+        let grace_end =
+            calendar.add_business_days(p.promised_date, config.dunning.promise_grace_days);
+        if run_date <= grace_end {
+            status.insert(inv.invoice_id.clone(), Promise::Until(p.promised_date));
+            continue;
+        }
+        let open = open_after(&inv.invoice_id).unwrap_or(Money::ZERO);
+        if !open.is_positive() {
+            continue;
+        }
+        let key = format!(
+            "broken_promise:{}:{}:{}",
+            inv.customer_id,
+            p.invoice_id.as_deref().unwrap_or("*"),
+            p.promised_date
+        );
+        if ever.contains(&key) {
+            continue;
+        }
+        status.insert(inv.invoice_id.clone(), Promise::BrokenTonight);
+        if alerts.iter().any(|a: &Alert| a.key == key) {
+            continue;
+        }
+        let mut a = Alert::new(
+            AlertKind::BrokenPromise,
+            "",
+            format!(
+                "customer {} promised to pay {} by {}; {} still open after the grace days: dunning resumes",
+                inv.customer_id,
+                p.invoice_id.as_deref().unwrap_or("all invoices"),
+                p.promised_date,
+                open
+            ),
+        );
+        a.key = key;
+        a.customer_id = inv.customer_id.clone();
+        a.invoice_id = p
+            .invoice_id
+            .clone()
+            .unwrap_or_else(|| inv.invoice_id.clone());
+        a.amount = Some(open);
+        a.currency = Some(inv.currency);
+        alerts.push(a);
+    }
+    Ok((status, alerts))
+}
+
+/// Everything dunning needs about every customer with invoices tonight.
+#[allow(clippy::too_many_arguments)]
+pub fn customers(
+    conn: &Connection,
+    ledger: &Ledger,
+    config: &ClientConfig,
+    run_date: NaiveDate,
+    credits: &CreditStep,
+    alerts: &AlertSet,
+    promises: &BTreeMap<String, Promise>,
+    plans: &BTreeSet<String>,
+) -> rusqlite::Result<Vec<CustomerFile>> {
+    let steps = ev::dunning_steps(conn)?;
+    let returns = ev::returns_by_customer(conn)?;
+    let lateness = sl::lateness(conn)?;
+    let window_start = run_date
+        .checked_sub_months(Months::new(config.alerts.repeat_return_months))
+        .unwrap_or(NaiveDate::MIN);
+    let path_start = run_date
+        .checked_sub_days(Days::new(60))
+        .unwrap_or(NaiveDate::MIN);
+
+    // Suggestions waiting for a person: the night each was first raised.
+    let first_raised: BTreeMap<&str, NaiveDate> = alerts
+        .open
+        .iter()
+        .filter(|(a, _)| a.kind == AlertKind::SuggestedMatch)
+        .map(|(a, d)| (a.entry_id.as_str(), *d))
+        .collect();
+    let mut suggested_since: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    let mut suggested_customers: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for a in credits
+        .apps
+        .iter()
+        .filter(|a| a.status == Status::Suggested)
+    {
+        let (Some(p), Some(item)) = (
+            credits.payments.get(a.payment),
+            a.item.and_then(|i| credits.items.get(i)),
+        ) else {
+            continue;
+        };
+        let since = first_raised
+            .get(p.entry_id.as_str())
+            .copied()
+            .unwrap_or(run_date);
+        let e = suggested_since
+            .entry(item.invoice_id.clone())
+            .or_insert(since);
+        *e = (*e).min(since);
+        suggested_customers
+            .entry(a.payment)
+            .or_default()
+            .insert(item.customer_id.clone());
+    }
+
+    // Unapplied money attributable to a customer: their IBAN, or suggestions
+    // pointing only at their invoices.
+    let mut unapplied: BTreeMap<String, BTreeMap<Currency, Money>> = BTreeMap::new();
+    for a in credits
+        .apps
+        .iter()
+        .filter(|a| a.status == Status::Unapplied)
+    {
+        let Some(p) = credits.payments.get(a.payment) else {
+            continue;
+        };
+        let by_iban = p.counterparty_iban.as_deref().and_then(|iban| {
+            ledger
+                .customers
+                .values()
+                .find(|c| c.ibans.iter().any(|i| i == iban))
+                .map(|c| c.customer_id.clone())
+        });
+        let by_suggestion = suggested_customers
+            .get(&a.payment)
+            .filter(|s| s.len() == 1)
+            .and_then(|s| s.iter().next().cloned());
+        if let Some(c) = by_iban.or(by_suggestion) {
+            let e = unapplied
+                .entry(c)
+                .or_default()
+                .entry(p.currency)
+                .or_insert(Money::ZERO);
+            *e = e.checked_add(a.applied_amount).unwrap_or(*e);
+        }
+    }
+
+    let mut by_customer: BTreeMap<&str, Vec<&crate::ledger::Invoice>> = BTreeMap::new();
+    for inv in &ledger.invoices {
+        by_customer
+            .entry(inv.customer_id.as_str())
+            .or_default()
+            .push(inv);
+    }
+    let mut out = Vec::new();
+    for (cid, invoices) in by_customer {
+        let known = ledger.customers.get(cid);
+        let recorded = returns.get(cid).map(Vec::as_slice).unwrap_or(&[]);
+        let mut disputed_by_return: BTreeSet<&str> = BTreeSet::new();
+        let mut cases = Vec::new();
+        let mut seen_collections: Vec<(&str, NaiveDate)> = Vec::new();
+        for r in recorded {
+            let Some(date) = r.booking_date else {
+                continue;
+            };
+            let code = r.reason_code.clone().unwrap_or_default();
+            let category = reason(&code).category;
+            if category == ReturnCategory::Disputed
+                && let Some(i) = &r.invoice_id
+            {
+                disputed_by_return.insert(i.as_str());
+            }
+            let since = date
+                .checked_sub_months(Months::new(config.alerts.repeat_return_months))
+                .unwrap_or(NaiveDate::MIN);
+            let earlier = seen_collections
+                .iter()
+                .filter(|(c, d)| *c != r.collection && *d > since)
+                .count();
+            seen_collections.push((r.collection.as_str(), date));
+            if date >= path_start || category == ReturnCategory::Deceased {
+                cases.push(ReturnCase {
+                    invoice_ids: r.invoice_id.iter().cloned().collect(),
+                    return_date: date,
+                    reason_code: code,
+                    category,
+                    repeated: earlier >= 1,
+                });
+            }
+        }
+        let (plan, plan_reason) = choose_plan(
+            known.and_then(|c| c.dunning_plan.as_deref()),
+            plans,
+            config,
+            recorded
+                .iter()
+                .filter(|r| r.booking_date.is_some_and(|d| d > window_start))
+                .next_back(),
+            lateness.get(cid).copied(),
+        );
+        let dunning_invoices = invoices
+            .iter()
+            .map(|inv| DunningInvoice {
+                invoice_id: inv.invoice_id.clone(),
+                due_date: inv.due_date,
+                open: credits.open_after(&inv.invoice_id).unwrap_or(Money::ZERO),
+                currency: inv.currency,
+                disputed: inv.disputed || disputed_by_return.contains(inv.invoice_id.as_str()),
+                discount_percent: inv.discount_percent,
+                suggested_since: suggested_since.get(&inv.invoice_id).copied(),
+                steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),
+                promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
+            })
+            .collect();
+        out.push(CustomerFile {
+            customer_id: cid.to_string(),
+            name: known.map(|c| c.name.clone()).unwrap_or_else(|| {
+                invoices
+                    .first()
+                    .map(|i| i.customer_name.clone())
+                    .unwrap_or_default()
+            }),
+            customer_type: known.map(|c| c.customer_type).unwrap_or(CustomerType::B2b),
+            email: known.and_then(|c| c.email.clone()),
+            phone: known.and_then(|c| c.phone.clone()),
+            address: known.and_then(|c| c.address.clone()),
+            plan,
+            plan_reason,
+            invoices: dunning_invoices,
+            unapplied: unapplied.remove(cid).unwrap_or_default(),
+            returns: cases,
+        });
+    }
+    Ok(out)
+}
+
+fn choose_plan(
+    named: Option<&str>,
+    plans: &BTreeSet<String>,
+    config: &ClientConfig,
+    recent_return: Option<&ev::RecordedReturn>,
+    lateness: Option<(i64, i64)>,
+) -> (String, String) {
+    let d = &config.dunning;
+    if let Some(name) = named.filter(|n| !n.trim().is_empty()) {
+        if plans.contains(name) {
+            return (name.to_string(), "named in customers.csv".into());
+        }
+        return (
+            d.default_plan.clone(),
+            format!("customers.csv names unknown plan {name:?}"),
+        );
+    }
+    if let Some(r) = recent_return {
+        return (
+            d.watch_plan.clone(),
+            format!(
+                "direct-debit return on {} ({})",
+                r.booking_date.map(|x| x.to_string()).unwrap_or_default(),
+                r.reason_code.as_deref().unwrap_or("no reason")
+            ),
+        );
+    }
+    if let Some((n, days)) = lateness
+        && n > 0
+        && days / n > i64::from(d.watch_average_days_late)
+    {
+        return (
+            d.watch_plan.clone(),
+            format!("paid {} days late on average over {n} invoices", days / n),
+        );
+    }
+    let why = if lateness.is_some() {
+        "pays on time"
+    } else {
+        "no payment history yet"
+    };
+    (d.default_plan.clone(), why.into())
+}
+
+/// True when formal notices must wait: a statement gap or balance mismatch
+/// is open on an account nobody cleared.
+pub fn hold_formal(alerts: &AlertSet) -> bool {
+    alerts
+        .open
+        .iter()
+        .any(|(a, _)| matches!(a.kind, AlertKind::SequenceGap | AlertKind::BalanceMismatch))
+}

@@ -1,0 +1,349 @@
+//! Tonight's statements into state.
+//!
+//! - A statement already imported (same account, id and content) is skipped,
+//!   silently when its file was seen before, with one `duplicate_statement`
+//!   alert when it arrives in a new file.
+//! - A known id with different content is not imported: `conflicting_statement`.
+//! - A new statement is imported with its transactions; its findings become
+//!   alerts (`balance_mismatch`, `unknown_currency`).
+//! - Statements go in before notifications, so a camt.054 finds the booked
+//!   entry it details: it then adds its details (or splits a lump batch entry
+//!   into its transactions) and never adds money. A notification with no such
+//!   entry becomes money only when no statement of the account covers its
+//!   booking date; a statement entry arriving later for money a notification
+//!   already brought is linked to it and adds nothing.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::alerts::{Alert, AlertKind};
+use crate::client::StatementFile;
+use crate::money::Money;
+use crate::state::statements::{self as st, Known, StoredTx};
+use crate::statement::{Entry, EntryStatus, FindingKind, Statement, Transaction};
+
+/// What the import did, for the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Statements imported tonight.
+    pub imported: usize,
+    /// Statements already imported (skipped).
+    pub already_imported: usize,
+    /// Of those, arrived in a file not seen before.
+    pub duplicates: usize,
+    /// Known ids with different content (not imported).
+    pub conflicting: usize,
+    /// Notification entries linked to statement entries.
+    pub notifications_linked: usize,
+    /// Alerts raised by the import.
+    pub alerts: Vec<Alert>,
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Imports tonight's statement files.
+pub fn import(
+    conn: &Connection,
+    files: &[StatementFile],
+    run_date: &str,
+) -> rusqlite::Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let mut ordered: Vec<(&StatementFile, &Statement)> = files
+        .iter()
+        .flat_map(|f| f.parsed.statements.iter().map(move |s| (f, s)))
+        .collect();
+    // Statements before notifications; otherwise file order (files are sorted).
+    ordered.sort_by_key(|(_, s)| s.format.is_notification());
+
+    for (file, statement) in ordered {
+        let account = statement.account.key();
+        let hash = st::content_hash(statement);
+        let name = file_name(&file.path);
+        match st::lookup(conn, &account, &statement.id, &hash)? {
+            Known::Same => {
+                report.already_imported += 1;
+                if st::record_file(conn, &account, &statement.id, &name, run_date)? {
+                    report.duplicates += 1;
+                    let mut a = Alert::new(
+                        AlertKind::DuplicateStatement,
+                        &format!("{account}:{}:{name}", statement.id),
+                        format!(
+                            "statement {} of account {} was already imported; file {name} skipped",
+                            statement.id,
+                            crate::refs::mask_iban(&account)
+                        ),
+                    );
+                    a.entry_id = String::new();
+                    report.alerts.push(a);
+                }
+            }
+            Known::Different { .. } => {
+                report.conflicting += 1;
+                report.alerts.push(Alert::new(
+                    AlertKind::ConflictingStatement,
+                    &format!("{account}:{}:{hash}", statement.id),
+                    format!(
+                        "statement {} of account {} in {name} differs from the one imported before: not imported, check with the bank",
+                        statement.id,
+                        crate::refs::mask_iban(&account)
+                    ),
+                ));
+            }
+            Known::New => {
+                st::import(conn, statement, &hash, run_date)?;
+                st::record_file(conn, &account, &statement.id, &name, run_date)?;
+                report.imported += 1;
+                findings_to_alerts(file, statement, &mut report.alerts);
+                if statement.format.is_notification() {
+                    report.notifications_linked += link_notification(conn, statement, run_date)?;
+                } else {
+                    link_to_notifications(conn, statement, run_date)?;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut Vec<Alert>) {
+    let account = statement.account.key();
+    for f in &file.parsed.findings {
+        if f.statement_id.as_deref() != Some(statement.id.as_str()) {
+            continue;
+        }
+        let kind = match f.kind {
+            FindingKind::BalanceMismatch => AlertKind::BalanceMismatch,
+            FindingKind::UnknownCurrency => AlertKind::UnknownCurrency,
+            _ => continue,
+        };
+        let mut a = Alert::new(
+            kind,
+            &format!("{account}:{}", statement.id),
+            format!("{}: {}", file_name(&file.path), f.message),
+        );
+        a.currency = Some(statement.currency);
+        alerts.push(a);
+    }
+    if !statement.currency.is_known() {
+        let mut a = Alert::new(
+            AlertKind::UnknownCurrency,
+            &format!("{account}:{}", statement.id),
+            format!(
+                "statement {} is in {}, not an ISO 4217 currency: its money is not matched",
+                statement.id, statement.currency
+            ),
+        );
+        a.currency = Some(statement.currency);
+        alerts.push(a);
+    }
+}
+
+/// Marker in `linked_to` for notification money a statement covers: not money.
+const NOT_MONEY: &str = "(covered by a statement)";
+
+/// The stored transactions that correspond to `entry` on the other side
+/// (statements for a notification entry, notifications for a statement entry):
+/// those sharing its bank reference; else the single one with the same amount
+/// and booking date that no end-to-end id or IBAN contradicts. Two customers
+/// paying the same amount on the same day must never be taken for one.
+fn counterparts(
+    conn: &Connection,
+    account: &str,
+    other_side_is_notification: bool,
+    entry: &Entry,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    let date = entry.booking_date.map(|d| d.to_string());
+    let all = st::counterpart_candidates(
+        conn,
+        account,
+        other_side_is_notification,
+        entry.bank_ref.as_deref(),
+        &entry.amount.to_plain(),
+        date.as_deref(),
+    )?;
+    let by_ref: Vec<StoredTx> = all
+        .iter()
+        .filter(|c| c.entry.bank_ref.is_some() && c.entry.bank_ref == entry.bank_ref)
+        .cloned()
+        .collect();
+    if !by_ref.is_empty() {
+        return Ok(by_ref);
+    }
+    let compatible = |c: &StoredTx| {
+        let agree = |a: Option<&str>, b: Option<&str>| match (a, b) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            _ => true,
+        };
+        c.entry.amount == entry.amount
+            && c.entry.booking_date == entry.booking_date
+            && entry.transactions.iter().all(|t| {
+                agree(t.end_to_end_id.as_deref(), c.tx.end_to_end_id.as_deref())
+                    && agree(
+                        t.counterparty.iban.as_deref(),
+                        c.tx.counterparty.iban.as_deref(),
+                    )
+            })
+    };
+    let by_amount: Vec<StoredTx> = all.into_iter().filter(compatible).collect();
+    Ok(if by_amount.len() == 1 {
+        by_amount
+    } else {
+        Vec::new()
+    })
+}
+
+/// Links each booked entry of a notification to the statement entry it
+/// details. Returns how many entries were linked.
+fn link_notification(conn: &Connection, n: &Statement, run_date: &str) -> rusqlite::Result<usize> {
+    let account = n.account.key();
+    let mut linked = 0;
+    for entry in n.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
+        let own: Vec<&Transaction> = entry.transactions.iter().collect();
+        let found = counterparts(conn, &account, false, entry)?;
+        if let [lump] = found.as_slice() {
+            linked += 1;
+            if own.len() > 1 && lump.processed_run.is_none() && lump.remaining == entry.amount.abs()
+            {
+                // A lump batch entry becomes its detailed transactions: the
+                // lump keeps no money, the notification's transactions carry it.
+                let first = own.first().map(|t| t.entry_id.as_str());
+                st::settle_tx(
+                    conn,
+                    &account,
+                    &lump.tx.entry_id,
+                    Money::ZERO,
+                    Some(run_date),
+                    first,
+                )?;
+                for t in &own {
+                    st::settle_tx(
+                        conn,
+                        &account,
+                        &t.entry_id,
+                        t.amount.abs(),
+                        None,
+                        Some(&lump.tx.entry_id),
+                    )?;
+                }
+            } else {
+                enrich(conn, &account, lump, entry)?;
+                for t in &own {
+                    st::settle_tx(
+                        conn,
+                        &account,
+                        &t.entry_id,
+                        Money::ZERO,
+                        Some(run_date),
+                        Some(&lump.tx.entry_id),
+                    )?;
+                }
+            }
+            continue;
+        }
+        if !found.is_empty() {
+            // Several statement transactions share its reference: the statement
+            // already has the detail.
+            linked += 1;
+            for t in &own {
+                st::settle_tx(
+                    conn,
+                    &account,
+                    &t.entry_id,
+                    Money::ZERO,
+                    Some(run_date),
+                    Some(&found[0].tx.entry_id),
+                )?;
+            }
+            continue;
+        }
+        let covered = match entry.booking_date {
+            Some(d) => st::statement_covers(conn, &account, &d.to_string())?,
+            None => false,
+        };
+        for t in &own {
+            if covered {
+                st::settle_tx(
+                    conn,
+                    &account,
+                    &t.entry_id,
+                    Money::ZERO,
+                    Some(run_date),
+                    Some(NOT_MONEY),
+                )?;
+            } else {
+                // No statement yet for that day: the notification is the money.
+                st::settle_tx(conn, &account, &t.entry_id, t.amount.abs(), None, None)?;
+            }
+        }
+    }
+    Ok(linked)
+}
+
+/// Adds a single-transaction notification's details to the statement
+/// transaction it details, filling only what the statement left empty.
+fn enrich(conn: &Connection, account: &str, stored: &StoredTx, n: &Entry) -> rusqlite::Result<()> {
+    let [detail] = n.transactions.as_slice() else {
+        return Ok(());
+    };
+    let mut tx = stored.tx.clone();
+    if tx.counterparty.name.is_none() {
+        tx.counterparty = detail.counterparty.clone();
+    }
+    if tx.remittance.is_empty() {
+        tx.remittance = detail.remittance.clone();
+    }
+    if tx.creditor_refs.is_empty() {
+        tx.creditor_refs = detail.creditor_refs.clone();
+    }
+    tx.end_to_end_id = tx.end_to_end_id.or_else(|| detail.end_to_end_id.clone());
+    tx.mandate_id = tx.mandate_id.or_else(|| detail.mandate_id.clone());
+    tx.return_reason = tx.return_reason.or_else(|| detail.return_reason.clone());
+    if tx == stored.tx {
+        return Ok(());
+    }
+    let details = serde_json::to_string(&(&stored.entry, &tx)).unwrap_or_default();
+    st::set_details(
+        conn,
+        account,
+        &stored.tx.entry_id,
+        &details,
+        &tx.free_text().join(" | "),
+    )
+}
+
+/// A statement entry for money a notification already brought adds nothing.
+fn link_to_notifications(conn: &Connection, s: &Statement, run_date: &str) -> rusqlite::Result<()> {
+    let account = s.account.key();
+    for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
+        let found = counterparts(conn, &account, true, entry)?;
+        let Some(first) = found.first() else {
+            continue;
+        };
+        for n in &found {
+            st::settle_tx(
+                conn,
+                &account,
+                &n.tx.entry_id,
+                n.remaining,
+                None,
+                entry.transactions.first().map(|t| t.entry_id.as_str()),
+            )?;
+        }
+        for t in &entry.transactions {
+            st::settle_tx(
+                conn,
+                &account,
+                &t.entry_id,
+                Money::ZERO,
+                Some(run_date),
+                Some(&first.tx.entry_id),
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,301 @@
+//! The night's files, rendered in memory: `matches.csv`, `alerts.csv`,
+//! `open_items.csv`, `invoice_status.csv`, `dunning.csv` and `summary.json`
+//! (counts and totals per currency — never a mixed-currency sum — and the
+//! SHA-256 of every other file; no timestamps, so it is reproducible).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use super::alerting::AlertSet;
+use super::credits::CreditStep;
+use super::debits::DebitStep;
+use super::import::ImportReport;
+use super::outputs::{Outputs, SUMMARY};
+use crate::alerts::{self, AlertKind};
+use crate::dunning::{self, CustomerFile, DunningAction};
+use crate::ledger::Ledger;
+use crate::matching::{Status, output};
+use crate::money::{Currency, Money};
+use crate::output::neutralize;
+
+/// The columns of `invoice_status.csv` (public interface: add, never rename).
+pub const INVOICE_STATUS_COLUMNS: [&str; 9] = [
+    "invoice_id",
+    "customer_id",
+    "open_before",
+    "applied",
+    "written_off",
+    "open_after",
+    "status",
+    "last_payment_date",
+    "currency",
+];
+
+/// Everything the files are made of.
+pub struct NightData<'a> {
+    /// Client id.
+    pub client_id: &'a str,
+    /// Run date.
+    pub run_date: chrono::NaiveDate,
+    /// Tonight's export.
+    pub ledger: &'a Ledger,
+    /// Statements imported.
+    pub import: &'a ImportReport,
+    /// Matching.
+    pub credits: &'a CreditStep,
+    /// Debits.
+    pub debits: &'a DebitStep,
+    /// Alerts.
+    pub alerts: &'a AlertSet,
+    /// Customers as dunning saw them.
+    pub customers: &'a [CustomerFile],
+    /// Tomorrow's actions.
+    pub actions: &'a [DunningAction],
+    /// Last payment date per invoice.
+    pub last_payment: &'a BTreeMap<String, String>,
+}
+
+fn csv_bytes(f: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    f(&mut buf).map_err(std::io::Error::other)?;
+    Ok(buf)
+}
+
+/// Renders every file.
+pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
+    let mut out = Outputs::default();
+    let mut rows = output::rows(&d.credits.payments, &d.credits.items, &d.credits.apps);
+    rows.iter_mut().for_each(neutralize_row);
+    out.add("matches.csv", output::to_csv(&rows)?);
+    let new: Vec<_> = d.alerts.new.iter().map(|a| (a.clone(), None)).collect();
+    out.add(
+        "alerts.csv",
+        csv_bytes(|b| alerts::write_csv(b, &new, false))?,
+    );
+    let open: Vec<_> = d
+        .alerts
+        .open
+        .iter()
+        .map(|(a, first)| (a.clone(), Some(*first)))
+        .collect();
+    out.add(
+        "open_items.csv",
+        csv_bytes(|b| alerts::write_csv(b, &open, true))?,
+    );
+    out.add("invoice_status.csv", invoice_status(d)?);
+    out.add(
+        "dunning.csv",
+        csv_bytes(|b| dunning::write_csv(b, d.actions))?,
+    );
+    let summary = summary(d, &out);
+    let mut bytes = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
+    bytes.push(b'\n');
+    out.add(SUMMARY, bytes);
+    Ok(out)
+}
+
+fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
+    let disputed: BTreeSet<&str> = d
+        .customers
+        .iter()
+        .flat_map(|c| c.invoices.iter())
+        .filter(|i| i.disputed)
+        .map(|i| i.invoice_id.as_str())
+        .collect();
+    let returned: BTreeSet<&str> = d
+        .alerts
+        .open
+        .iter()
+        .filter(|(a, _)| {
+            matches!(
+                a.kind,
+                AlertKind::DirectDebitReturned | AlertKind::ChequeUnpaid | AlertKind::BillUnpaid
+            )
+        })
+        .map(|(a, _)| a.invoice_id.as_str())
+        .chain(d.debits.reopened.iter().map(String::as_str))
+        .collect();
+    let mut invoices: Vec<_> = d.ledger.invoices.iter().collect();
+    invoices.sort_by(|a, b| a.invoice_id.cmp(&b.invoice_id));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(INVOICE_STATUS_COLUMNS)
+        .map_err(std::io::Error::other)?;
+    for inv in invoices {
+        let id = inv.invoice_id.as_str();
+        let before = d
+            .credits
+            .open_before
+            .get(id)
+            .copied()
+            .unwrap_or(Money::ZERO);
+        let applied = d.credits.applied.get(id).copied().unwrap_or(Money::ZERO);
+        let written = d
+            .credits
+            .written_off
+            .get(id)
+            .copied()
+            .unwrap_or(Money::ZERO);
+        let after = d.credits.open_after(id).unwrap_or(before);
+        let status = if after.is_zero() {
+            "paid"
+        } else if disputed.contains(id) {
+            "disputed"
+        } else if returned.contains(id) {
+            "returned"
+        } else if after.abs() < inv.amount.abs() {
+            "partly_paid"
+        } else {
+            "open"
+        };
+        w.write_record([
+            id,
+            &inv.customer_id,
+            &before.to_plain(),
+            &applied.to_plain(),
+            &written.to_plain(),
+            &after.to_plain(),
+            status,
+            d.last_payment.get(id).map(String::as_str).unwrap_or(""),
+            inv.currency.as_str(),
+        ])
+        .map_err(std::io::Error::other)?;
+    }
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+#[derive(Default)]
+struct Totals {
+    received: Money,
+    applied: Money,
+    written_off: Money,
+    unapplied: Money,
+    suggested_payments: usize,
+}
+
+fn add(m: &mut Money, x: Money) {
+    *m = m.checked_add(x).unwrap_or(*m);
+}
+
+fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
+    let c = d.credits;
+    let mut per_currency: BTreeMap<Currency, Totals> = BTreeMap::new();
+    let mut status_of: BTreeMap<usize, (bool, bool, bool)> = BTreeMap::new();
+    for p in &c.payments {
+        add(
+            &mut per_currency.entry(p.currency).or_default().received,
+            p.amount,
+        );
+    }
+    for a in &c.apps {
+        let Some(p) = c.payments.get(a.payment) else {
+            continue;
+        };
+        let t = per_currency.entry(p.currency).or_default();
+        let s = status_of.entry(a.payment).or_default();
+        match a.status {
+            Status::Matched => {
+                add(&mut t.applied, a.applied_amount);
+                add(&mut t.written_off, a.writeoff_amount);
+                s.0 = true;
+            }
+            Status::Suggested => s.1 = true,
+            Status::Unapplied => {
+                add(&mut t.unapplied, a.applied_amount);
+                s.2 = true;
+            }
+        }
+    }
+    for (i, s) in &status_of {
+        if s.1
+            && let Some(p) = c.payments.get(*i)
+        {
+            per_currency
+                .entry(p.currency)
+                .or_default()
+                .suggested_payments += 1;
+        }
+    }
+    let currencies: BTreeMap<String, Value> = per_currency
+        .iter()
+        .map(|(cur, t)| {
+            (
+                cur.to_string(),
+                json!({
+                    "received": t.received.to_plain(),
+                    "applied": t.applied.to_plain(),
+                    "written_off": t.written_off.to_plain(),
+                    "unapplied": t.unapplied.to_plain(),
+                    "suggested_payments": t.suggested_payments,
+                }),
+            )
+        })
+        .collect();
+    let mut debits: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+    for ((kind, cur), (n, total)) in &d.debits.by_kind {
+        debits.entry(kind.clone()).or_default().insert(
+            cur.to_string(),
+            json!({"count": n, "amount": total.to_plain()}),
+        );
+    }
+    let mut new_by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &d.alerts.new {
+        *new_by_kind.entry(a.kind.as_str()).or_default() += 1;
+    }
+    let mut open_by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for (a, _) in &d.alerts.open {
+        *open_by_kind.entry(a.kind.as_str()).or_default() += 1;
+    }
+    let mut by_step: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in d.actions {
+        *by_step.entry(a.step.as_str()).or_default() += 1;
+    }
+    let matched = status_of.values().filter(|s| s.0).count();
+    let suggested = status_of.values().filter(|s| s.1).count();
+    let unexplained = status_of.values().filter(|s| !s.0 && !s.1).count();
+    let outputs: BTreeMap<String, String> = out.hashes().into_iter().collect();
+    json!({
+        "client": d.client_id,
+        "run_date": d.run_date.to_string(),
+        "statements": {
+            "imported": d.import.imported,
+            "already_imported": d.import.already_imported,
+            "duplicate_files": d.import.duplicates,
+            "conflicting": d.import.conflicting,
+            "notifications_linked": d.import.notifications_linked,
+        },
+        "payments": {
+            "tried": c.payments.len(),
+            "matched": matched,
+            "suggested": suggested,
+            "unexplained": unexplained,
+            "skipped_unknown_currency": c.skipped_unknown_currency,
+        },
+        "currencies": currencies,
+        "debits_by_kind": debits,
+        "alerts": {
+            "new": d.alerts.new.len(),
+            "open": d.alerts.open.len(),
+            "new_by_kind": new_by_kind,
+            "open_by_kind": open_by_kind,
+        },
+        "dunning": {
+            "actions": d.actions.len(),
+            "by_step": by_step,
+        },
+        "invoices": {
+            "exported": d.ledger.invoices.len(),
+        },
+        "outputs": outputs,
+    })
+}
+
+/// Free-text cells of `matches.csv` made safe for spreadsheets.
+pub fn neutralize_row(r: &mut output::MatchRow) {
+    for cell in [&mut r.counterparty_name, &mut r.remittance, &mut r.evidence] {
+        if let std::borrow::Cow::Owned(s) = neutralize(cell) {
+            *cell = s;
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! Events in state: direct-debit collections and returns per customer,
+//! alerts with their first night and resolution, dunning steps issued.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use crate::alerts::{Alert, AlertKind};
+use crate::money::{Currency, Money};
+
+/// A direct-debit event to record.
+#[derive(Debug, Clone)]
+pub struct DirectDebitEvent<'a> {
+    /// `collected` or `returned`.
+    pub event: &'a str,
+    /// Account.
+    pub account: &'a str,
+    /// The transaction.
+    pub entry_id: &'a str,
+    /// Customer, when known.
+    pub customer_id: Option<&'a str>,
+    /// Invoice, when known.
+    pub invoice_id: Option<&'a str>,
+    /// Mandate.
+    pub mandate_id: Option<&'a str>,
+    /// End-to-end id.
+    pub end_to_end_id: Option<&'a str>,
+    /// Amount (absolute).
+    pub amount: Money,
+    /// Booking date.
+    pub booking_date: Option<NaiveDate>,
+    /// Return reason.
+    pub reason_code: Option<&'a str>,
+}
+
+/// Records a direct-debit event.
+pub fn record_direct_debit(
+    conn: &Connection,
+    run_date: &str,
+    e: &DirectDebitEvent<'_>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO direct_debits (run_date, event, account, entry_id, customer_id, invoice_id,
+             mandate_id, end_to_end_id, amount, booking_date, reason_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        run_date,
+        e.event,
+        e.account,
+        e.entry_id,
+        e.customer_id,
+        e.invoice_id,
+        e.mandate_id,
+        e.end_to_end_id,
+        e.amount.to_plain(),
+        e.booking_date.map(|d| d.to_string()),
+        e.reason_code,
+    ])?;
+    Ok(())
+}
+
+/// A customer's recorded return: the collection it undid and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedReturn {
+    /// The returned collection's entry id (or the return's own when unlinked).
+    pub collection: String,
+    /// Booking date of the return.
+    pub booking_date: Option<NaiveDate>,
+    /// Invoice concerned.
+    pub invoice_id: Option<String>,
+    /// Reason code.
+    pub reason_code: Option<String>,
+}
+
+/// Returns recorded for each customer, oldest first.
+pub fn returns_by_customer(
+    conn: &Connection,
+) -> rusqlite::Result<BTreeMap<String, Vec<RecordedReturn>>> {
+    let mut stmt = conn.prepare(
+        "SELECT customer_id, end_to_end_id, entry_id, booking_date, invoice_id, reason_code
+         FROM direct_debits WHERE event = 'returned' AND customer_id IS NOT NULL
+         ORDER BY booking_date, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    let mut out: BTreeMap<String, Vec<RecordedReturn>> = BTreeMap::new();
+    for row in rows {
+        let (customer, collection, entry, date, invoice, reason) = row?;
+        out.entry(customer).or_default().push(RecordedReturn {
+            collection: collection.unwrap_or(entry),
+            booking_date: date.and_then(|d| d.parse().ok()),
+            invoice_id: invoice,
+            reason_code: reason,
+        });
+    }
+    Ok(out)
+}
+
+/// An alert as stored: the alert and the night it was first raised.
+pub type StoredAlert = (Alert, NaiveDate);
+
+fn kind_from(s: &str) -> Option<AlertKind> {
+    use AlertKind::*;
+    [
+        UnmatchedCredit,
+        UnmatchedDebit,
+        SuggestedMatch,
+        DirectDebitReturned,
+        ChequeUnpaid,
+        BillUnpaid,
+        RepeatedDirectDebitReturn,
+        Overpayment,
+        PartialPayment,
+        BalanceMismatch,
+        SequenceGap,
+        DuplicateStatement,
+        ConflictingStatement,
+        UnknownCurrency,
+        BrokenPromise,
+        DecisionRejected,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == s)
+}
+
+/// Alerts not yet resolved, by key.
+pub fn open_alerts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, StoredAlert>> {
+    let mut stmt = conn.prepare(
+        "SELECT alert_key, kind, customer_id, invoice_id, entry_id, amount, currency,
+             reason_code, message, first_raised
+         FROM alerts WHERE resolved_run IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, String>(8)?,
+            r.get::<_, String>(9)?,
+        ))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (key, kind, customer, invoice, entry, amount, currency, reason, message, first) = row?;
+        let (Some(kind), Ok(first)) = (kind_from(&kind), first.parse::<NaiveDate>()) else {
+            continue;
+        };
+        let mut a = Alert::new(kind, "", message);
+        a.key = key.clone();
+        a.customer_id = customer;
+        a.invoice_id = invoice;
+        a.entry_id = entry;
+        a.amount = amount.parse().ok();
+        a.currency = Currency::parse(&currency);
+        a.reason_code = reason;
+        out.insert(key, (a, first));
+    }
+    Ok(out)
+}
+
+/// All alert keys ever raised (resolved or not).
+pub fn alert_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
+    let mut stmt = conn.prepare("SELECT alert_key FROM alerts")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.collect()
+}
+
+/// Records a new alert raised tonight.
+pub fn insert_alert(conn: &Connection, a: &Alert, run_date: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO alerts (alert_key, kind, severity, customer_id, invoice_id, entry_id,
+             amount, currency, reason_code, message, first_raised)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        a.key,
+        a.kind.as_str(),
+        a.severity.as_str(),
+        a.customer_id,
+        a.invoice_id,
+        a.entry_id,
+        a.amount.map(Money::to_plain).unwrap_or_default(),
+        a.currency.map(|c| c.to_string()).unwrap_or_default(),
+        a.reason_code,
+        a.message,
+        run_date,
+    ])?;
+    Ok(())
+}
+
+/// Marks an alert resolved tonight.
+pub fn resolve_alert(
+    conn: &Connection,
+    key: &str,
+    run_date: &str,
+    resolution: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE alerts SET resolved_run = ?2, resolution = ?3 WHERE alert_key = ?1 AND resolved_run IS NULL",
+        params![key, run_date, resolution],
+    )?;
+    Ok(())
+}
+
+/// Steps issued per invoice, with the night.
+pub fn dunning_steps(
+    conn: &Connection,
+) -> rusqlite::Result<BTreeMap<String, BTreeMap<String, NaiveDate>>> {
+    let mut stmt = conn.prepare("SELECT invoice_id, step, run_date FROM dunning_steps")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out: BTreeMap<String, BTreeMap<String, NaiveDate>> = BTreeMap::new();
+    for row in rows {
+        let (invoice, step, date) = row?;
+        if let Ok(d) = date.parse() {
+            out.entry(invoice).or_default().insert(step, d);
+        }
+    }
+    Ok(out)
+}
+
+/// Records a dunning action and the step for each of its invoices.
+pub fn record_action(
+    conn: &Connection,
+    run_date: &str,
+    a: &crate::dunning::DunningAction,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO dunning_actions (action_id, run_date, action_date, customer_id,
+             step, channel, invoice_ids, amount_due, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        a.action_id,
+        run_date,
+        a.action_date.to_string(),
+        a.customer_id,
+        a.step,
+        a.channel.as_str(),
+        a.invoice_ids.join("|"),
+        a.amount_due.to_plain(),
+        a.currency.as_str(),
+    ])?;
+    let mut step = conn.prepare_cached(
+        "INSERT OR IGNORE INTO dunning_steps (invoice_id, step, run_date) VALUES (?1, ?2, ?3)",
+    )?;
+    for id in &a.invoice_ids {
+        step.execute(params![id, a.step, run_date])?;
+    }
+    Ok(())
+}

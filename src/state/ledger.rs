@@ -1,0 +1,272 @@
+//! Invoices and applications in state: every invoice ever exported (so a
+//! return days later still finds its customer), and every application of
+//! money with the invoice's exported open amount at that time.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::ledger::Invoice;
+use crate::money::Money;
+
+/// One application of money to the invoice, as recorded in state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppEvent {
+    /// The invoice's exported open amount the night it was applied.
+    pub recorded_open: Money,
+    /// Applied plus written off.
+    pub amount: Money,
+    /// The exported open amount the night it was reversed, if it was.
+    pub reversed_at_open: Option<Money>,
+}
+
+fn money(s: &str) -> Money {
+    s.parse().unwrap_or(Money::ZERO)
+}
+
+/// Records tonight's export of the invoices (insert or update).
+pub fn upsert_invoices(
+    conn: &Connection,
+    invoices: &[Invoice],
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO invoices (invoice_id, customer_id, customer_name, issue_date, due_date,
+             amount, currency, mandate_id, exported_open, first_seen_run, last_seen_run)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+         ON CONFLICT(invoice_id) DO UPDATE SET
+             customer_id = excluded.customer_id, customer_name = excluded.customer_name,
+             issue_date = excluded.issue_date, due_date = excluded.due_date,
+             amount = excluded.amount, currency = excluded.currency,
+             mandate_id = excluded.mandate_id, exported_open = excluded.exported_open,
+             last_seen_run = excluded.last_seen_run",
+    )?;
+    for inv in invoices {
+        stmt.execute(params![
+            inv.invoice_id,
+            inv.customer_id,
+            inv.customer_name,
+            inv.issue_date.to_string(),
+            inv.due_date.to_string(),
+            inv.amount.to_plain(),
+            inv.currency.as_str(),
+            inv.mandate_id,
+            inv.open_amount.to_plain(),
+            run_date,
+        ])?;
+    }
+    Ok(())
+}
+
+/// Every invoice's application history, in order, by invoice id.
+pub fn app_events(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Vec<AppEvent>>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.invoice_id, a.recorded_open, a.applied, a.writeoff, a.reversed_open
+         FROM applications a ORDER BY a.id",
+    )?;
+    let mut out: BTreeMap<String, Vec<AppEvent>> = BTreeMap::new();
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, recorded, applied, writeoff, reversed) = row?;
+        let amount = money(&applied)
+            .checked_add(money(&writeoff))
+            .unwrap_or(Money::ZERO);
+        out.entry(id).or_default().push(AppEvent {
+            recorded_open: money(&recorded),
+            amount,
+            reversed_at_open: reversed.as_deref().map(money),
+        });
+    }
+    Ok(out)
+}
+
+/// One application to record.
+#[derive(Debug, Clone)]
+pub struct NewApplication<'a> {
+    /// Account of the transaction.
+    pub account: &'a str,
+    /// Transaction.
+    pub entry_id: &'a str,
+    /// Invoice.
+    pub invoice_id: &'a str,
+    /// Its customer.
+    pub customer_id: &'a str,
+    /// Money applied.
+    pub applied: Money,
+    /// Money written off.
+    pub writeoff: Money,
+    /// `fee`, `discount`, `rounding` or empty.
+    pub writeoff_kind: &'a str,
+    /// Rule name.
+    pub rule: &'a str,
+    /// Confidence, two decimals.
+    pub confidence: &'a str,
+    /// Evidence.
+    pub evidence: &'a str,
+    /// The invoice's exported open amount tonight.
+    pub recorded_open: Money,
+}
+
+/// Records an application.
+pub fn record_application(
+    conn: &Connection,
+    run_date: &str,
+    a: &NewApplication<'_>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id, applied,
+             writeoff, writeoff_kind, rule, confidence, evidence, recorded_open)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        run_date,
+        a.account,
+        a.entry_id,
+        a.invoice_id,
+        a.customer_id,
+        a.applied.to_plain(),
+        a.writeoff.to_plain(),
+        a.writeoff_kind,
+        a.rule,
+        a.confidence,
+        a.evidence,
+        a.recorded_open.to_plain(),
+    ])?;
+    Ok(())
+}
+
+/// A live application of a transaction, as needed to reverse it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveApplication {
+    /// Row id.
+    pub id: i64,
+    /// Invoice.
+    pub invoice_id: String,
+    /// Customer.
+    pub customer_id: String,
+    /// Money applied.
+    pub applied: Money,
+}
+
+/// The live (not reversed) applications of a transaction.
+pub fn live_applications(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+) -> rusqlite::Result<Vec<LiveApplication>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, invoice_id, customer_id, applied FROM applications
+         WHERE account = ?1 AND entry_id = ?2 AND reversed_run IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![account, entry_id], |r| {
+        Ok(LiveApplication {
+            id: r.get(0)?,
+            invoice_id: r.get(1)?,
+            customer_id: r.get(2)?,
+            applied: money(&r.get::<_, String>(3)?),
+        })
+    })?;
+    rows.collect()
+}
+
+/// Marks an application reversed tonight, with the invoice's exported open then.
+pub fn reverse_application(
+    conn: &Connection,
+    id: i64,
+    run_date: &str,
+    exported_open: Money,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE applications SET reversed_run = ?2, reversed_open = ?3 WHERE id = ?1",
+        params![id, run_date, exported_open.to_plain()],
+    )?;
+    Ok(())
+}
+
+/// The customer and exported open amount of an invoice ever exported.
+pub fn invoice_customer(
+    conn: &Connection,
+    invoice_id: &str,
+) -> rusqlite::Result<Option<(String, Money)>> {
+    conn.query_row(
+        "SELECT customer_id, exported_open FROM invoices WHERE invoice_id = ?1",
+        params![invoice_id],
+        |r| Ok((r.get::<_, String>(0)?, money(&r.get::<_, String>(1)?))),
+    )
+    .optional()
+}
+
+/// Invoices (ever exported) carrying a mandate id, with their customer.
+pub fn customer_of_mandate(
+    conn: &Connection,
+    mandate_id: &str,
+) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT customer_id FROM invoices WHERE mandate_id = ?1 ORDER BY last_seen_run DESC, invoice_id LIMIT 1",
+        params![mandate_id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// The latest booking date of live money applied to each invoice.
+pub fn last_payment_dates(conn: &Connection) -> rusqlite::Result<BTreeMap<String, String>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.invoice_id, MAX(t.booking_date) FROM applications a
+         JOIN transactions t ON t.account = a.account AND t.entry_id = a.entry_id
+         WHERE a.reversed_run IS NULL AND t.booking_date IS NOT NULL
+         GROUP BY a.invoice_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    rows.collect()
+}
+
+/// Per customer: (invoices settled through pointage, total days late) over
+/// invoices whose live applications settled them, for the `watch` plan.
+pub fn lateness(conn: &Connection) -> rusqlite::Result<BTreeMap<String, (i64, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.customer_id, i.due_date, MAX(t.booking_date) FROM invoices i
+         JOIN applications a ON a.invoice_id = i.invoice_id AND a.reversed_run IS NULL
+         JOIN transactions t ON t.account = a.account AND t.entry_id = a.entry_id
+         WHERE i.settled_run IS NOT NULL AND t.booking_date IS NOT NULL
+         GROUP BY i.invoice_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for row in rows {
+        let (customer, due, paid) = row?;
+        let (Ok(due), Ok(paid)) = (
+            due.parse::<chrono::NaiveDate>(),
+            paid.parse::<chrono::NaiveDate>(),
+        ) else {
+            continue;
+        };
+        let e = out.entry(customer).or_insert((0, 0));
+        e.0 += 1;
+        e.1 += (paid - due).num_days().max(0);
+    }
+    Ok(out)
+}
+
+/// Marks invoices settled tonight (first night seen fully settled).
+pub fn mark_settled(conn: &Connection, invoice_id: &str, run_date: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE invoices SET settled_run = COALESCE(settled_run, ?2) WHERE invoice_id = ?1",
+        params![invoice_id, run_date],
+    )?;
+    Ok(())
+}
