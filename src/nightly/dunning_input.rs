@@ -231,8 +231,7 @@ pub fn customers(
             config,
             recorded
                 .iter()
-                .filter(|r| r.booking_date.is_some_and(|d| d > window_start))
-                .next_back(),
+                .rfind(|r| r.booking_date.is_some_and(|d| d > window_start)),
             lateness.get(cid).copied(),
         );
         let dunning_invoices = invoices
