@@ -4,6 +4,7 @@
 pub mod exit;
 mod match_cmd;
 mod parse_cmd;
+mod run_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +42,21 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Run one client's night: match, alerts, invoice statuses, dunning,
+    /// summary; remembered in the client's state.
+    Run {
+        /// The client folder.
+        client_dir: PathBuf,
+        /// The night to run, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// Where to write the night's files (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// State folder (default: CLIENT_DIR/.pointage).
+        #[arg(long)]
+        state: Option<PathBuf>,
+    },
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -60,6 +76,12 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Parse { files, json } => parse_cmd::run(&files, json),
         Command::Match { client_dir, out } => match_cmd::run(&client_dir, &out),
+        Command::Run {
+            client_dir,
+            date,
+            out,
+            state,
+        } => run_cmd::run(client_dir, date, out, state),
     };
     ExitCode::from(code)
 }

@@ -43,8 +43,14 @@ fn alert_kind(kind: TxKind) -> AlertKind {
     }
 }
 
-/// Processes tonight's booked debits.
-pub fn run(conn: &Connection, run_date: &str, repeat_months: u32) -> rusqlite::Result<DebitStep> {
+/// Processes tonight's booked debits. `mandate_customer` finds a customer
+/// from `customers.csv` `mandate_ids`.
+pub fn run(
+    conn: &Connection,
+    run_date: &str,
+    repeat_months: u32,
+    mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
+) -> rusqlite::Result<DebitStep> {
     let mut step = DebitStep::default();
     for d in st::waiting(conn, run_date)? {
         if !d.tx.amount.is_negative() || d.processed_run.is_some() {
@@ -60,7 +66,15 @@ pub fn run(conn: &Connection, run_date: &str, repeat_months: u32) -> rusqlite::R
         slot.1 = slot.1.checked_add(amount).unwrap_or(slot.1);
         let receivable = kind.is_receivable_debit() || d.entry.reversal;
         if receivable {
-            undo_collection(conn, run_date, repeat_months, &d, kind, &mut step)?;
+            undo_collection(
+                conn,
+                run_date,
+                repeat_months,
+                &d,
+                kind,
+                mandate_customer,
+                &mut step,
+            )?;
         }
         st::settle_tx(
             conn,
@@ -80,6 +94,7 @@ fn undo_collection(
     repeat_months: u32,
     d: &st::StoredTx,
     kind: TxKind,
+    mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
     step: &mut DebitStep,
 ) -> rusqlite::Result<()> {
     let amount = d.tx.amount.abs();
@@ -112,7 +127,8 @@ fn undo_collection(
         let customer = match mandate {
             Some(m) => sl::customer_of_mandate(conn, m)?,
             None => None,
-        };
+        }
+        .or_else(|| mandate_customer(mandate));
         let mut a = Alert::new(
             AlertKind::UnmatchedDebit,
             &format!("{}:{}", d.account, d.tx.entry_id),
@@ -175,10 +191,21 @@ fn undo_collection(
         invoices.push(app.invoice_id.clone());
         customer.get_or_insert_with(|| app.customer_id.clone());
     }
-    if customer.is_none()
+    if invoices.is_empty()
         && let Some(m) = c.tx.mandate_id.as_deref().or(mandate)
     {
-        customer = sl::customer_of_mandate(conn, m)?;
+        // The collection was not applied (e.g. returned the night it was
+        // booked): its invoice is the one collected under that mandate.
+        if let Some((inv, cust)) = sl::invoice_of_mandate(conn, m, c.tx.amount.abs())? {
+            step.reopened.insert(inv.clone());
+            invoices.push(inv);
+            customer = Some(cust);
+        } else {
+            customer = sl::customer_of_mandate(conn, m)?;
+        }
+    }
+    if customer.is_none() {
+        customer = mandate_customer(c.tx.mandate_id.as_deref().or(mandate));
     }
     let collection_key =
         c.tx.end_to_end_id

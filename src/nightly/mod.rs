@@ -208,7 +208,22 @@ fn night(
 
     let import = import::import(&tx, &client.statements, &rd).map_err(&e)?;
     crate::state::ledger::upsert_invoices(&tx, &client.ledger.invoices, &rd).map_err(&e)?;
-    let debits = debits::run(&tx, &rd, config.alerts.repeat_return_months).map_err(&e)?;
+    let mandate_customer = |m: Option<&str>| {
+        let m = m?;
+        client
+            .ledger
+            .customers
+            .values()
+            .find(|c| c.mandate_ids.iter().any(|x| x == m))
+            .map(|c| c.customer_id.clone())
+    };
+    let debits = debits::run(
+        &tx,
+        &rd,
+        config.alerts.repeat_return_months,
+        &mandate_customer,
+    )
+    .map_err(&e)?;
     let credits = credits::run(&tx, &client.ledger, config, &rd).map_err(|err| match err {
         credits::CreditError::Sql(s) => e(s),
         other => RunError::Check(other.to_string()),

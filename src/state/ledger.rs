@@ -270,3 +270,20 @@ pub fn mark_settled(conn: &Connection, invoice_id: &str, run_date: &str) -> rusq
     )?;
     Ok(())
 }
+
+/// The oldest exported invoice under a mandate whose amount equals `amount`
+/// (a collection not applied yet), with its customer.
+pub fn invoice_of_mandate(
+    conn: &Connection,
+    mandate_id: &str,
+    amount: Money,
+) -> rusqlite::Result<Option<(String, String)>> {
+    conn.query_row(
+        "SELECT invoice_id, customer_id FROM invoices
+         WHERE mandate_id = ?1 AND (amount = ?2 OR exported_open = ?2)
+         ORDER BY due_date, invoice_id LIMIT 1",
+        params![mandate_id, amount.to_plain()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
