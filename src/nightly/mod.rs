@@ -1,9 +1,9 @@
 //! The nightly run for one client (`pointage run`), in this order:
 //!
 //! 1. take the client's lock (a second run exits at once);
-//! 2. open state; a date before the last committed night is refused; a date
-//!    already committed rewrites that night's outputs byte for byte and
-//!    changes nothing;
+//! 2. open state; a night already committed rewrites its outputs byte for
+//!    byte and changes nothing; any other date before the last committed
+//!    night is refused;
 //! 3. load the client folder (settings, invoices, customers, statements,
 //!    promises) — fault point `after_parse`;
 //! 4. in one SQLite transaction: import statements ([`import`]), process
@@ -151,22 +151,22 @@ pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
         busy => RunError::Locked(busy),
     })?;
     let mut state = State::open(&opts.state_dir)?;
-    if let Some(last) = state.last_run()? {
-        if opts.date < last {
-            return Err(RunError::DateBeforeLast {
-                client: id,
-                date: opts.date,
-                last,
-            });
-        }
-        if let Some(files) = state.committed_outputs(opts.date)? {
-            let outputs = Outputs::from_files(files);
-            outputs.write(&opts.out_dir)?;
-            return Ok(RunReport {
-                kind: RunKind::Replayed,
-                outputs,
-            });
-        }
+    if let Some(files) = state.committed_outputs(opts.date)? {
+        let outputs = Outputs::from_files(files);
+        outputs.write(&opts.out_dir)?;
+        return Ok(RunReport {
+            kind: RunKind::Replayed,
+            outputs,
+        });
+    }
+    if let Some(last) = state.last_run()?
+        && opts.date < last
+    {
+        return Err(RunError::DateBeforeLast {
+            client: id,
+            date: opts.date,
+            last,
+        });
     }
 
     let config = ClientConfig::load(&opts.client_dir)?;

@@ -6,3 +6,5 @@ mod cli_parse;
 mod client;
 mod fuzz_corpus;
 mod ledger;
+mod nightly;
+mod support;
