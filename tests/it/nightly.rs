@@ -372,10 +372,10 @@ fn stopped_at_every_fault_point_the_rerun_equals_an_uninterrupted_run() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         let client = dir.path().join("nightco");
-        for n in 0..NIGHTS.len() {
+        for (n, night) in NIGHTS.iter().enumerate() {
             prepare(&client, n);
             let out = night_out(dir.path(), n);
-            let o = run_night(&client, NIGHTS[n], &out, &[("POINTAGE_FAILPOINT", point)]);
+            let o = run_night(&client, night, &out, &[("POINTAGE_FAILPOINT", point)]);
             assert_eq!(
                 o.status.code(),
                 Some(86),

@@ -91,9 +91,9 @@ pub fn camt(
     );
     if let Some((open, close)) = balances {
         for (code, amt, date) in [("OPBD", open, from), ("CLBD", close, to)] {
-            let _ = write!(
+            let _ = writeln!(
                 x,
-                "<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{}</Amt><CdtDbtInd>{}</CdtDbtInd><Dt><Dt>{date}</Dt></Dt></Bal>\n",
+                "<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{}</Amt><CdtDbtInd>{}</CdtDbtInd><Dt><Dt>{date}</Dt></Dt></Bal>",
                 abs(amt),
                 ind(amt)
             );
@@ -106,9 +106,9 @@ pub fn camt(
         } else {
             ""
         };
-        let _ = write!(
+        let _ = writeln!(
             x,
-            "<Ntry><NtryRef>{r}</NtryRef><Amt Ccy=\"EUR\">{a}</Amt><CdtDbtInd>{i}</CdtDbtInd>{reversal}<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{d}</Dt></BookgDt><ValDt><Dt>{d}</Dt></ValDt><AcctSvcrRef>{r}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{fam}</Cd><SubFmlyCd>{sub}</SubFmlyCd></Fmly></Domn></BkTxCd>\n",
+            "<Ntry><NtryRef>{r}</NtryRef><Amt Ccy=\"EUR\">{a}</Amt><CdtDbtInd>{i}</CdtDbtInd>{reversal}<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{d}</Dt></BookgDt><ValDt><Dt>{d}</Dt></ValDt><AcctSvcrRef>{r}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{fam}</Cd><SubFmlyCd>{sub}</SubFmlyCd></Fmly></Domn></BkTxCd>",
             r = e.reference,
             a = abs(e.amount),
             i = ind(e.amount),
