@@ -3,9 +3,11 @@
 //! into another), in parallel, in a stable order, and shardable across
 //! machines by an existing job engine.
 //!
-//! Owns: client discovery ([`discover`]), sharding ([`shard`]). The per-client
-//! run, the summary files and progress reporting are added with the nightly
-//! run.
+//! Owns: client discovery ([`discover`]), sharding ([`shard`]), running the
+//! clients in parallel and isolated ([`run`]), the batch summary
+//! ([`summary`]). Progress display and logs belong to the CLI.
 
 pub mod discover;
+pub mod run;
 pub mod shard;
+pub mod summary;

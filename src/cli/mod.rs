@@ -1,9 +1,11 @@
 //! The command line: argument parsing (clap), one function per command, and
 //! the mapping of outcomes to exit codes. Errors are printed once, here.
 
+mod batch_cmd;
 pub mod exit;
 mod match_cmd;
 mod parse_cmd;
+mod progress;
 mod run_cmd;
 
 use std::path::PathBuf;
@@ -57,6 +59,33 @@ pub enum Command {
         #[arg(long)]
         state: Option<PathBuf>,
     },
+    /// Run every client of a firm (each direct subfolder of ROOT holding an
+    /// invoices.csv) as `pointage run` would, in parallel and isolated.
+    Batch {
+        /// The firm's folder.
+        root: PathBuf,
+        /// The night to run, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// Output root: OUT/<client>/ and OUT/batch-summary.{csv,json}.
+        #[arg(long)]
+        out: PathBuf,
+        /// State root: STATE_ROOT/<client>/ (default: each client's .pointage/).
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// Clients run at once (default: the number of cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Run only shard K of N (K from 0): clients whose stable hash mod N is K.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Shard count when the shard index comes from a Kubernetes Indexed Job.
+        #[arg(long, value_name = "N")]
+        shards: Option<u64>,
+        /// No progress bars or log lines.
+        #[arg(long)]
+        quiet: bool,
+    },
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -82,6 +111,25 @@ pub fn main() -> ExitCode {
             out,
             state,
         } => run_cmd::run(client_dir, date, out, state),
+        Command::Batch {
+            root,
+            date,
+            out,
+            state,
+            jobs,
+            shard,
+            shards,
+            quiet,
+        } => batch_cmd::run(batch_cmd::BatchArgs {
+            root,
+            date,
+            out,
+            state,
+            jobs,
+            shard,
+            shards,
+            quiet,
+        }),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,133 @@
+//! `pointage batch ROOT --date D --out OUT [--state STATE_ROOT] [--jobs N]
+//! [--shard K/N]`: every client of a firm, isolated, in parallel.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::exit;
+use super::progress::Progress;
+use crate::batch::discover::discover;
+use crate::batch::run::{BatchOptions, ClientStatus, run_clients, summary_path};
+use crate::batch::shard::Shard;
+use crate::batch::summary;
+use crate::output::write_atomic;
+
+/// The batch command's arguments.
+#[derive(Debug, Clone)]
+pub struct BatchArgs {
+    /// Firm root.
+    pub root: PathBuf,
+    /// Night.
+    pub date: Option<NaiveDate>,
+    /// Output root.
+    pub out: PathBuf,
+    /// State root.
+    pub state: Option<PathBuf>,
+    /// Threads.
+    pub jobs: Option<usize>,
+    /// `K/N`.
+    pub shard: Option<String>,
+    /// Shard count for a Kubernetes Indexed Job.
+    pub shards: Option<u64>,
+    /// No progress output.
+    pub quiet: bool,
+}
+
+/// Runs the command; returns the exit code.
+pub fn run(a: BatchArgs) -> u8 {
+    let shard = match &a.shard {
+        Some(s) => Shard::parse(s).map(Some),
+        None => Shard::from_env(a.shards, |k| std::env::var(k).ok()),
+    };
+    let shard = match shard {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let (clients, skipped) = match discover(&a.root) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {}: cannot list clients: {e}", a.root.display());
+            return exit::USAGE;
+        }
+    };
+    let clients: Vec<_> = clients
+        .into_iter()
+        .filter(|c| shard.is_none_or(|s| s.owns(&c.id)))
+        .collect();
+    let date = a.date.unwrap_or_else(super::run_cmd::today);
+    let opts = BatchOptions {
+        date,
+        out: a.out.clone(),
+        state_root: a.state.clone(),
+        jobs: a.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }),
+    };
+    if !a.quiet {
+        for s in &skipped {
+            eprintln!("skipped {}: {}", s.name, s.reason);
+        }
+    }
+    let progress = Progress::new(a.quiet, clients.len());
+    let outcomes = match run_clients(&clients, &opts, &|o| progress.client_done(o)) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: cannot start {} threads: {e}", opts.jobs);
+            return exit::USAGE;
+        }
+    };
+    progress.finish();
+
+    let suffix = shard.map(|s| s.file_suffix());
+    let csv_bytes = match summary::csv(&outcomes) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: batch summary: {e}");
+            return exit::OUTPUT;
+        }
+    };
+    let json_bytes = summary::json(&outcomes, &skipped, &date.to_string(), suffix.as_deref());
+    let written = std::fs::create_dir_all(&a.out)
+        .and_then(|()| write_atomic(&summary_path(&a.out, suffix.as_deref(), "csv"), &csv_bytes))
+        .and_then(|()| {
+            write_atomic(
+                &summary_path(&a.out, suffix.as_deref(), "json"),
+                &json_bytes,
+            )
+        });
+    if let Err(e) = written {
+        eprintln!("error: writing the batch summary: {e}");
+        return exit::OUTPUT;
+    }
+    let failed = outcomes
+        .iter()
+        .filter(|o| o.status == ClientStatus::Failed)
+        .count();
+    let locked = outcomes
+        .iter()
+        .filter(|o| o.status == ClientStatus::Locked)
+        .count();
+    if !a.quiet {
+        eprintln!(
+            "batch {date}{}: {} clients, {} failed, {} locked; summary in {}",
+            shard.map(|s| format!(" shard {s}")).unwrap_or_default(),
+            outcomes.len(),
+            failed,
+            locked,
+            summary_path(&a.out, suffix.as_deref(), "csv").display()
+        );
+    }
+    if failed > 0 {
+        exit::PARTIAL
+    } else if locked > 0 {
+        exit::LOCKED
+    } else {
+        exit::OK
+    }
+}
