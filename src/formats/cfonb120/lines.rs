@@ -212,11 +212,12 @@ impl<'a> Lines<'a> {
         }
         let rest = self.bytes.get(self.pos..end).unwrap_or_default();
         // One record: 120 characters, i.e. 120 bytes unless non-ASCII UTF-8.
-        let len = if self.utf8.is_some() && !rest.get(..RECORD).unwrap_or(rest).is_ascii() {
-            let s = std::str::from_utf8(rest).unwrap_or_default();
-            s.char_indices().nth(RECORD).map_or(s.len(), |(i, _)| i)
-        } else {
-            RECORD.min(rest.len())
+        // Only the next record is looked at, so a long stream stays linear.
+        let len = match self.utf8.and_then(|t| t.get(self.pos..end)) {
+            Some(s) if !rest.get(..RECORD).unwrap_or(rest).is_ascii() => {
+                s.char_indices().nth(RECORD).map_or(s.len(), |(i, _)| i)
+            }
+            _ => RECORD.min(rest.len()),
         };
         let first = self.pos;
         let byte = self.base + first as u64;
@@ -381,6 +382,17 @@ mod tests {
         assert_eq!(got[2], (3, rec('c')));
         let err = read(format!("{}x", rec('a').repeat(2)).as_bytes()).unwrap_err();
         assert!(err.to_string().contains("241 characters"), "{err}");
+    }
+
+    #[test]
+    fn a_long_accented_utf8_stream_is_read_in_linear_time() {
+        // Each record is validated alone: a quadratic reader would take
+        // minutes here (20 000 records × 2.4 MB).
+        let record = format!("{}é{}", "a".repeat(60), "b".repeat(59));
+        let text = record.repeat(20_000);
+        let (got, _) = read(text.as_bytes()).unwrap();
+        assert_eq!(got.len(), 20_000);
+        assert_eq!(got[19_999], (20_000, record));
     }
 
     #[test]
