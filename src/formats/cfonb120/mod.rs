@@ -90,7 +90,7 @@ use crate::money::Currency;
 use crate::refs;
 use crate::statement::{
     Account, Balance, BankCode, Entry, EntryStatus, Finding, FindingKind, Location, ReturnReason,
-    SourceFormat, Statement, Transaction, check, identity,
+    SourceFormat, Statement, Transaction, TxKind, check, identity,
 };
 use lines::{Line, Lines};
 use record::{AccountFields, Code};
@@ -242,7 +242,8 @@ impl Block {
                 closing: None,
                 from_date: date,
                 to_date: None,
-                entries: Vec::new(),
+                // Daily blocks usually hold a few dozen movements.
+                entries: Vec::with_capacity(32),
                 line: line.number,
             },
             key: [
@@ -277,7 +278,7 @@ impl Block {
         };
         let debit = amount.is_negative();
         let kind = bank_code.kind(debit, false);
-        if !bank_code.is_known(debit) {
+        if kind == TxKind::Other && !bank_code.is_known(debit) {
             self.findings.push(Finding::new(
                 FindingKind::UnknownCode,
                 line.at(33, 34),
