@@ -2,3 +2,4 @@
 
 mod cli_parse;
 mod fuzz_corpus;
+mod matching;
