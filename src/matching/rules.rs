@@ -233,6 +233,13 @@ impl Ctx<'_> {
                 .collect();
             return Self::proposal(Rule::Mandate, hits);
         }
+        if !all.is_empty() && self.note.is_none() {
+            self.note = Some(format!(
+                "mandate {m} known but {} equals no open amount of its {} item(s)",
+                amount.to_plain(),
+                all.len()
+            ));
+        }
         None
     }
 
