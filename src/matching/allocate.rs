@@ -62,27 +62,29 @@ pub fn allocate(
     cands: &[Candidates],
     cfg: &MatchConfig,
 ) -> Vec<Application> {
-    let mut order: Vec<usize> = (0..payments.len()).collect();
-    let key = |i: &usize| {
-        let p = payments.get(*i);
-        let prop = cands.get(*i).and_then(|c| c.proposal.as_ref());
-        (
-            prop.map_or(u8::MAX, |pr| pr.rule.rank()),
-            Reverse(prop.map_or(Confidence::NONE, Proposal::confidence)),
-            p.map(|p| (p.booking_date.is_none(), p.booking_date)),
-            p.map(|p| p.entry_id.as_str()),
-            p.map(|p| p.statement_id.as_str()),
-            *i,
-        )
-    };
-    order.sort_by(|a, b| key(a).cmp(&key(b)));
+    let mut order: Vec<_> = payments
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let prop = cands.get(i).and_then(|c| c.proposal.as_ref());
+            (
+                prop.map_or(u8::MAX, |pr| pr.rule.rank()),
+                Reverse(prop.map_or(Confidence::NONE, Proposal::confidence)),
+                (p.booking_date.is_none(), p.booking_date),
+                p.entry_id.as_str(),
+                p.statement_id.as_str(),
+                i,
+            )
+        })
+        .collect();
+    order.sort_unstable();
 
     let mut state = State {
         remaining: items.iter().map(|it| it.open_amount).collect(),
         settled_by: vec![None; items.len()],
         out: Vec::new(),
     };
-    for i in order {
+    for (.., i) in order {
         let (Some(p), Some(c)) = (payments.get(i), cands.get(i)) else {
             continue;
         };
@@ -171,14 +173,16 @@ impl State {
         };
         if prop.is_ambiguous() || prop.confidence() < cfg.threshold {
             self.suggest(pi, p, items, prop, &all, cfg);
-            let mut why = vec![format!(
-                "not applied: {} to confirm",
-                if prop.is_ambiguous() {
-                    "evidence that cannot tell candidates apart"
-                } else {
-                    "evidence below the matching threshold"
-                }
-            )];
+            let mut why = vec![if prop.is_ambiguous() {
+                "not applied: the evidence fits several invoices; suggestions to confirm"
+                    .to_string()
+            } else {
+                format!(
+                    "not applied: confidence {} below the {} threshold; suggestion to confirm",
+                    prop.confidence(),
+                    cfg.threshold
+                )
+            }];
             why.extend(settled_note(self, &all));
             self.unapplied(pi, p.amount, Some(prop.rule), why.join("; "));
             return;

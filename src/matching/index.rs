@@ -13,34 +13,69 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use super::item::OpenItem;
-use super::tokens::{self, IdKeys};
+use super::tokens;
 use crate::ledger::Customer;
 
-/// FxHash (as in rustc): fast, deterministic, fine for keys we build.
+/// Keys are stored as 128-bit digests of the normalised text (two
+/// independently seeded 64-bit hashes): no per-key allocation, and a
+/// collision between two different keys (≈ n² / 2¹²⁹) is not a practical
+/// concern. The digest is a pure function of the text: deterministic.
+pub type Key = u128;
+
+fn fmix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+fn hash64(seed: u64, kind: u8, bytes: &[u8]) -> u64 {
+    // Every input (kind, each chunk, the length) goes through a bijective
+    // non-linear mix before the next is combined, so no two inputs can
+    // cancel out by XOR (the kind and the text never combine linearly).
+    let mut h = fmix(seed ^ u64::from(kind));
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = fmix(h ^ u64::from_le_bytes(w));
+    }
+    let mut w = [0u8; 8];
+    let rest = chunks.remainder();
+    if let Some(dst) = w.get_mut(..rest.len()) {
+        dst.copy_from_slice(rest);
+    }
+    h = fmix(h ^ u64::from_le_bytes(w));
+    fmix(h ^ bytes.len() as u64)
+}
+
+/// The digest of a key of `kind` (so equal texts of different kinds differ).
+pub fn key(kind: u8, text: &str) -> Key {
+    let a = hash64(0x243f_6a88_85a3_08d3, kind, text.as_bytes());
+    let b = hash64(0x1319_8a2e_0370_7344, kind, text.as_bytes());
+    (u128::from(a) << 64) | u128::from(b)
+}
+
+const K_STRICT: u8 = 1;
+const K_LOOSE: u8 = 2;
+const K_TAIL: u8 = 3;
+const K_REF: u8 = 4;
+const K_MANDATE: u8 = 5;
+
+/// Keys are already digests: the map's hasher passes them through.
 #[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
+pub struct PassHasher(u64);
 
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl Hasher for FxHasher {
+impl Hasher for PassHasher {
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
         }
     }
 
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
+    fn write_u128(&mut self, i: u128) {
+        self.0 ^= i as u64;
     }
 
     fn finish(&self) -> u64 {
@@ -48,89 +83,144 @@ impl Hasher for FxHasher {
     }
 }
 
-impl FxHasher {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(SEED);
-    }
+type KeyMap = HashMap<Key, Ids, BuildHasherDefault<PassHasher>>;
+
+/// Item indices of one key (into the `items` slice given to
+/// [`InvoiceIndex::build`]): one inline, several in the index's side table.
+/// Eight bytes, so the table stays small and cache-friendly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ids {
+    /// One item (the usual case).
+    One(u32),
+    /// Several items: a list in `InvoiceIndex::lists`.
+    Many(u32),
 }
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-/// Item indices (into the `items` slice given to [`InvoiceIndex::build`]).
-pub type Ids = Vec<u32>;
 
 /// The open items, indexed for every rule.
 #[derive(Debug, Default)]
 pub struct InvoiceIndex {
-    strict: FxMap<String, Ids>,
-    loose: FxMap<String, Ids>,
-    tail: FxMap<String, Ids>,
-    refs: FxMap<String, Ids>,
-    mandates: FxMap<String, Ids>,
+    map: KeyMap,
+    lists: Vec<Vec<u32>>,
     short_bare: Vec<bool>,
     max_groups: usize,
 }
 
-fn push(map: &mut FxMap<String, Ids>, key: String, i: u32) {
-    let v = map.entry(key).or_default();
-    if v.last() != Some(&i) {
-        v.push(i);
+fn push(map: &mut KeyMap, lists: &mut Vec<Vec<u32>>, key: Key, i: u32) {
+    match map.entry(key) {
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(Ids::One(i));
+        }
+        std::collections::hash_map::Entry::Occupied(mut o) => match *o.get() {
+            Ids::One(j) if j == i => {}
+            Ids::One(j) => {
+                let Ok(n) = u32::try_from(lists.len()) else {
+                    return;
+                };
+                lists.push(vec![j, i]);
+                o.insert(Ids::Many(n));
+            }
+            Ids::Many(n) => {
+                if let Some(v) = lists.get_mut(n as usize)
+                    && v.last() != Some(&i)
+                {
+                    v.push(i);
+                }
+            }
+        },
+    }
+}
+
+/// Digests of one item's keys, computed in parallel.
+struct ItemKeys {
+    keys: [Key; 6],
+    n: usize,
+    len: usize,
+    short_bare: bool,
+}
+
+impl ItemKeys {
+    fn add(&mut self, k: Key) {
+        if let Some(slot) = self.keys.get_mut(self.n) {
+            *slot = k;
+            self.n += 1;
+        }
     }
 }
 
 impl InvoiceIndex {
     /// Indexes every item whose open amount is not zero.
     pub fn build(items: &[OpenItem], customers: &BTreeMap<String, Customer>) -> InvoiceIndex {
-        let keys: Vec<Option<IdKeys>> = items
+        let per_item: Vec<Option<ItemKeys>> = items
             .par_iter()
-            .map(|it| {
+            .map_init(String::new, |buf, it| {
                 if it.open_amount.is_zero() {
-                    None
-                } else {
-                    tokens::id_keys(&it.invoice_id)
+                    return None;
                 }
+                let mut k = ItemKeys {
+                    keys: [0; 6],
+                    n: 0,
+                    len: 0,
+                    short_bare: false,
+                };
+                let id = it.invoice_id.as_str();
+                if let Some(content) = tokens::id_content(id) {
+                    k.len = content.len();
+                    k.short_bare = tokens::is_short_bare(id, &content);
+                    tokens::write_strict(id, &content, buf);
+                    k.add(key(K_STRICT, buf));
+                    tokens::write_loose(id, &content, buf);
+                    k.add(key(K_LOOSE, buf));
+                    if let Some(last) = content.last().filter(|g| g.digits && content.len() > 1) {
+                        k.add(key(K_TAIL, last.loose(id)));
+                    }
+                }
+                tokens::write_ref(id, buf);
+                let id_key = (!buf.is_empty()).then(|| key(K_REF, buf));
+                if let Some(r) = id_key {
+                    k.add(r);
+                }
+                if let Some(r) = it.reference.as_deref() {
+                    tokens::write_ref(r, buf);
+                    let r = key(K_REF, buf);
+                    if !buf.is_empty() && Some(r) != id_key {
+                        k.add(r);
+                    }
+                }
+                if let Some(m) = it.mandate_id.as_deref() {
+                    tokens::write_ref(m, buf);
+                    if !buf.is_empty() {
+                        k.add(key(K_MANDATE, buf));
+                    }
+                }
+                Some(k)
             })
             .collect();
         let mut ix = InvoiceIndex {
+            map: KeyMap::with_capacity_and_hasher(items.len() * 4, Default::default()),
+            lists: Vec::new(),
             short_bare: vec![false; items.len()],
-            ..InvoiceIndex::default()
+            max_groups: 0,
         };
-        let mut by_customer: BTreeMap<&str, Ids> = BTreeMap::new();
-        for (i, (it, k)) in items.iter().zip(keys).enumerate() {
-            if it.open_amount.is_zero() {
-                continue;
-            }
+        // Items by customer, only for customers with mandates (a map that is
+        // looked up, never iterated).
+        let mut by_customer: HashMap<&str, Vec<u32>> = customers
+            .values()
+            .filter(|c| !c.mandate_ids.is_empty())
+            .map(|c| (c.customer_id.as_str(), Vec::new()))
+            .collect();
+        for (i, (it, k)) in items.iter().zip(per_item).enumerate() {
+            let Some(k) = k else { continue };
             let Ok(n) = u32::try_from(i) else { break };
-            if let Some(k) = k {
-                ix.max_groups = ix.max_groups.max(k.len);
-                if let Some(flag) = ix.short_bare.get_mut(i) {
-                    *flag = k.short_bare;
-                }
-                push(&mut ix.strict, k.strict, n);
-                push(&mut ix.loose, k.loose, n);
-                if let Some(t) = k.tail {
-                    push(&mut ix.tail, t, n);
-                }
+            ix.max_groups = ix.max_groups.max(k.len);
+            if let Some(flag) = ix.short_bare.get_mut(i) {
+                *flag = k.short_bare;
             }
-            let id = tokens::normalize_ref(&it.invoice_id);
-            if let Some(r) = it.reference.as_deref().map(tokens::normalize_ref)
-                && !r.is_empty()
-                && r != id
-            {
-                push(&mut ix.refs, r, n);
+            for &digest in k.keys.iter().take(k.n) {
+                push(&mut ix.map, &mut ix.lists, digest, n);
             }
-            if !id.is_empty() {
-                push(&mut ix.refs, id, n);
+            if let Some(v) = by_customer.get_mut(it.customer_id.as_str()) {
+                v.push(n);
             }
-            if let Some(m) = it.mandate_id.as_deref().map(tokens::normalize_ref)
-                && !m.is_empty()
-            {
-                push(&mut ix.mandates, m, n);
-            }
-            by_customer
-                .entry(it.customer_id.as_str())
-                .or_default()
-                .push(n);
         }
         for c in customers.values() {
             let Some(list) = by_customer.get(c.customer_id.as_str()) else {
@@ -141,38 +231,56 @@ impl InvoiceIndex {
                 if m.is_empty() {
                     continue;
                 }
-                let v = ix.mandates.entry(m).or_default();
+                let k = key(K_MANDATE, &m);
+                let mut v = match ix.map.get(&k) {
+                    None => Vec::new(),
+                    Some(Ids::One(i)) => vec![*i],
+                    Some(Ids::Many(n)) => ix.lists.get(*n as usize).cloned().unwrap_or_default(),
+                };
                 v.extend_from_slice(list);
                 v.sort_unstable();
                 v.dedup();
+                let Ok(n) = u32::try_from(ix.lists.len()) else {
+                    continue;
+                };
+                ix.lists.push(v);
+                ix.map.insert(k, Ids::Many(n));
             }
         }
         ix
     }
 
+    fn get(&self, kind: u8, text: &str) -> &[u32] {
+        match self.map.get(&key(kind, text)) {
+            None => &[],
+            Some(Ids::One(i)) => std::slice::from_ref(i),
+            Some(Ids::Many(n)) => self.lists.get(*n as usize).map_or(&[], Vec::as_slice),
+        }
+    }
+
     /// Items whose strict id key is `key`.
     pub fn strict(&self, key: &str) -> &[u32] {
-        self.strict.get(key).map_or(&[], Vec::as_slice)
+        self.get(K_STRICT, key)
     }
 
     /// Items whose loose id key is `key`.
     pub fn loose(&self, key: &str) -> &[u32] {
-        self.loose.get(key).map_or(&[], Vec::as_slice)
+        self.get(K_LOOSE, key)
     }
 
     /// Items whose id ends with the number `key` (weak, announced-only).
     pub fn tail(&self, key: &str) -> &[u32] {
-        self.tail.get(key).map_or(&[], Vec::as_slice)
+        self.get(K_TAIL, key)
     }
 
     /// Items whose reference or id, normalised, is `key`.
     pub fn reference(&self, key: &str) -> &[u32] {
-        self.refs.get(key).map_or(&[], Vec::as_slice)
+        self.get(K_REF, key)
     }
 
     /// Items under mandate `key` (normalised).
     pub fn mandate(&self, key: &str) -> &[u32] {
-        self.mandates.get(key).map_or(&[], Vec::as_slice)
+        self.get(K_MANDATE, key)
     }
 
     /// True when item `i`'s id is one short bare number.
@@ -183,5 +291,54 @@ impl InvoiceIndex {
     /// The most groups of any indexed id: the longest run a text scan tries.
     pub fn max_groups(&self) -> usize {
         self.max_groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::testkit::item;
+
+    #[test]
+    fn keys_of_different_kinds_or_texts_never_collide_on_xor_patterns() {
+        // Kinds 1 and 3 differ by 2, as do '4' and '6': a linear hash
+        // would collide here.
+        assert_ne!(key(K_STRICT, "4711"), key(K_TAIL, "6711"));
+        assert_ne!(key(K_LOOSE, "4711"), key(K_TAIL, "5711"));
+        let mut seen = std::collections::HashSet::new();
+        for kind in 1..=5u8 {
+            for n in 0..20_000u32 {
+                for t in [n.to_string(), format!("{n:06}"), format!("2025|{n}")] {
+                    assert!(seen.insert((key(kind, &t), kind, t.clone())));
+                }
+            }
+        }
+        let digests: std::collections::HashSet<Key> = seen.iter().map(|s| s.0).collect();
+        assert_eq!(digests.len(), seen.len());
+    }
+
+    #[test]
+    fn index_lists_items_by_every_key() {
+        let mut items = vec![
+            item("F-2026-0042", "10.00"),
+            item("F-2025-0042", "10.00"),
+            item("F-0042", "10.00"),
+            item("F-9", "0.00"),
+        ];
+        items[0].reference = Some("RF18 5390 0754 7034".into());
+        items[1].mandate_id = Some("rum 1".into());
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        assert_eq!(ix.strict("20260042"), [0]);
+        assert_eq!(ix.loose("2026|42"), [0]);
+        assert_eq!(ix.tail("42"), [0, 1]);
+        assert_eq!(ix.strict("0042"), [2]);
+        assert_eq!(ix.loose("42"), [2]);
+        assert!(ix.is_short_bare(2));
+        assert_eq!(ix.reference("RF18539007547034"), [0]);
+        assert_eq!(ix.reference("F-2026-0042"), [0]);
+        assert_eq!(ix.mandate("RUM1"), [1]);
+        // Settled items (open 0) are not indexed.
+        assert!(ix.strict("9").is_empty());
+        assert_eq!(ix.max_groups(), 2);
     }
 }

@@ -11,10 +11,12 @@
 //! statement, `entry_id`, then `invoice_id` (the unapplied row last).
 //! Written atomically: a temporary file in the output folder, fsync, rename.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
 use serde::Serialize;
+
+use crate::output::neutralize;
 
 use super::allocate::Application;
 use super::item::OpenItem;
@@ -22,11 +24,11 @@ use super::payment::Payment;
 
 /// One row of `matches.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MatchRow {
+pub struct MatchRow<'a> {
     /// Statement id.
-    pub statement_id: String,
+    pub statement_id: &'a str,
     /// Transaction identity.
-    pub entry_id: String,
+    pub entry_id: &'a str,
     /// Booking date.
     pub booking_date: String,
     /// Value date.
@@ -34,33 +36,33 @@ pub struct MatchRow {
     /// Transaction amount.
     pub amount: String,
     /// Currency.
-    pub currency: String,
+    pub currency: &'a str,
     /// Payer name.
-    pub counterparty_name: String,
+    pub counterparty_name: &'a str,
     /// Payer IBAN.
-    pub counterparty_iban: String,
+    pub counterparty_iban: &'a str,
     /// Remittance text.
-    pub remittance: String,
+    pub remittance: &'a str,
     /// Invoice (empty for unapplied).
-    pub invoice_id: String,
+    pub invoice_id: &'a str,
     /// Customer of the invoice.
-    pub customer_id: String,
+    pub customer_id: &'a str,
     /// Applied / proposed / left amount.
     pub applied_amount: String,
     /// Written off.
     pub writeoff_amount: String,
     /// `fee`, `discount`, `rounding` or empty.
-    pub writeoff_kind: String,
+    pub writeoff_kind: &'a str,
     /// Rule name or empty.
-    pub rule: String,
+    pub rule: &'a str,
     /// Two decimals.
     pub confidence: String,
     /// matched, suggested, unapplied.
-    pub status: String,
+    pub status: &'a str,
     /// Why.
-    pub evidence: String,
+    pub evidence: &'a str,
     /// Account key (extra column).
-    pub account: String,
+    pub account: &'a str,
 }
 
 /// The column names, in order.
@@ -87,99 +89,90 @@ pub const COLUMNS: [&str; 19] = [
 ];
 
 /// The rows of a result, in output order.
-pub fn rows(payments: &[Payment], items: &[OpenItem], apps: &[Application]) -> Vec<MatchRow> {
-    let mut keyed: Vec<(_, MatchRow)> = apps
+pub fn rows<'a>(
+    payments: &'a [Payment],
+    items: &'a [OpenItem],
+    apps: &'a [Application],
+) -> Vec<MatchRow<'a>> {
+    let mut order: Vec<(&'a Application, &'a Payment, Option<&'a OpenItem>)> = apps
         .iter()
         .filter_map(|a| {
             let p = payments.get(a.payment)?;
-            let it = a.item.and_then(|i| items.get(i));
-            let key = (
-                p.account.clone(),
-                p.statement_id.clone(),
-                p.position,
-                p.entry_id.clone(),
-                it.is_none(),
-                it.map(|it| it.invoice_id.clone()),
-                a.status,
-                a.payment,
-            );
-            let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-            let row = MatchRow {
-                statement_id: p.statement_id.clone(),
-                entry_id: p.entry_id.clone(),
-                booking_date: date(p.booking_date),
-                value_date: date(p.value_date),
-                amount: p.tx_amount.to_plain(),
-                currency: p.currency.to_string(),
-                counterparty_name: p.counterparty_name.clone().unwrap_or_default(),
-                counterparty_iban: p.counterparty_iban.clone().unwrap_or_default(),
-                remittance: p.remittance.clone(),
-                invoice_id: it.map(|it| it.invoice_id.clone()).unwrap_or_default(),
-                customer_id: it.map(|it| it.customer_id.clone()).unwrap_or_default(),
-                applied_amount: a.applied_amount.to_plain(),
-                writeoff_amount: if a.writeoff_kind.is_some() {
-                    a.writeoff_amount.to_plain()
-                } else {
-                    String::new()
-                },
-                writeoff_kind: a
-                    .writeoff_kind
-                    .map(|k| k.as_str().to_string())
-                    .unwrap_or_default(),
-                rule: a.rule.map(|r| r.as_str().to_string()).unwrap_or_default(),
-                confidence: a.confidence.to_string(),
-                status: a.status.as_str().to_string(),
-                evidence: a.evidence.clone(),
-                account: p.account.clone(),
-            };
-            Some((key, row))
+            Some((a, p, a.item.and_then(|i| items.get(i))))
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    keyed.into_iter().map(|(_, r)| r).collect()
+    order.sort_by(|(a, p, it), (b, q, jt)| {
+        (p.account.as_str(), p.statement_id.as_str(), p.position)
+            .cmp(&(q.account.as_str(), q.statement_id.as_str(), q.position))
+            .then_with(|| p.entry_id.cmp(&q.entry_id))
+            .then_with(|| a.payment.cmp(&b.payment))
+            .then_with(|| it.is_none().cmp(&jt.is_none()))
+            .then_with(|| {
+                it.map(|i| i.invoice_id.as_str())
+                    .cmp(&jt.map(|j| j.invoice_id.as_str()))
+            })
+            .then_with(|| a.status.cmp(&b.status))
+            .then_with(|| a.item.cmp(&b.item))
+    });
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    order
+        .into_iter()
+        .map(|(a, p, it)| MatchRow {
+            statement_id: &p.statement_id,
+            entry_id: &p.entry_id,
+            booking_date: date(p.booking_date),
+            value_date: date(p.value_date),
+            amount: p.tx_amount.to_plain(),
+            currency: p.currency.as_str(),
+            counterparty_name: p.counterparty_name.as_deref().unwrap_or(""),
+            counterparty_iban: p.counterparty_iban.as_deref().unwrap_or(""),
+            remittance: &p.remittance,
+            invoice_id: it.map_or("", |it| it.invoice_id.as_str()),
+            customer_id: it.map_or("", |it| it.customer_id.as_str()),
+            applied_amount: a.applied_amount.to_plain(),
+            writeoff_amount: if a.writeoff_kind.is_some() {
+                a.writeoff_amount.to_plain()
+            } else {
+                String::new()
+            },
+            writeoff_kind: a.writeoff_kind.map_or("", |k| k.as_str()),
+            rule: a.rule.map_or("", |r| r.as_str()),
+            confidence: a.confidence.to_string(),
+            status: a.status.as_str(),
+            evidence: &a.evidence,
+            account: &p.account,
+        })
+        .collect()
 }
 
-/// Renders rows as CSV bytes (header always present).
-pub fn to_csv(rows: &[MatchRow]) -> io::Result<Vec<u8>> {
+/// Renders rows as CSV bytes (header always present). Free-text cells
+/// (payer name, remittance, evidence) that a spreadsheet would run as a
+/// formula get a leading `'`; amounts and ids are never altered.
+pub fn to_csv(rows: &[MatchRow<'_>]) -> io::Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
     w.write_record(COLUMNS).map_err(io::Error::other)?;
     for r in rows {
-        w.serialize(r).map_err(io::Error::other)?;
+        let safe = MatchRow {
+            counterparty_name: &neutralize(r.counterparty_name),
+            remittance: &neutralize(r.remittance),
+            evidence: &neutralize(r.evidence),
+            booking_date: r.booking_date.clone(),
+            value_date: r.value_date.clone(),
+            amount: r.amount.clone(),
+            applied_amount: r.applied_amount.clone(),
+            writeoff_amount: r.writeoff_amount.clone(),
+            confidence: r.confidence.clone(),
+            ..*r
+        };
+        w.serialize(&safe).map_err(io::Error::other)?;
     }
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file next to it, fsync,
-/// rename. On error nothing is left at `path` that was not there before.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let res = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        // Make the rename durable where the platform allows it.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res
-}
-
 /// Writes `matches.csv` into `out_dir` (which must exist).
-pub fn write_matches_csv(out_dir: &Path, rows: &[MatchRow]) -> io::Result<()> {
+pub fn write_matches_csv(out_dir: &Path, rows: &[MatchRow<'_>]) -> io::Result<()> {
     let bytes = to_csv(rows)?;
-    write_atomic(&out_dir.join("matches.csv"), &bytes)
+    crate::output::write_atomic(&out_dir.join("matches.csv"), &bytes)
 }

@@ -233,6 +233,13 @@ impl Ctx<'_> {
                 .collect();
             return Self::proposal(Rule::Mandate, hits);
         }
+        if !all.is_empty() && self.note.is_none() {
+            self.note = Some(format!(
+                "mandate {m} known but {} equals no open amount of its {} item(s)",
+                amount.to_plain(),
+                all.len()
+            ));
+        }
         None
     }
 
@@ -294,42 +301,44 @@ impl Ctx<'_> {
             first.start
         };
         let fragment = text.get(from..last.end).unwrap_or("");
-        let fragment_alnum: String = fragment
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_uppercase)
-            .collect();
         // A short bare number is only a candidate when announced; unless the
         // text spells the id literally (`F-0042`), it is weak evidence.
-        let judge = |ctx: &Self, i: u32, base: Confidence| -> Option<Confidence> {
+        let mut fragment_alnum: Option<String> = None;
+        let mut judge = |ctx: &Self, i: u32, base: Confidence| -> Option<Confidence> {
             if !ix.is_short_bare(i) {
                 return Some(base);
             }
             if !announced {
                 return None;
             }
+            let frag = fragment_alnum.get_or_insert_with(|| tokens::alnum_upper(fragment));
             let literal = ctx.item(i).is_some_and(|it| {
-                let id: String = it
-                    .invoice_id
-                    .chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .flat_map(char::to_uppercase)
-                    .collect();
-                !id.is_empty() && fragment_alnum.ends_with(&id)
+                let id = tokens::alnum_upper(&it.invoice_id);
+                !id.is_empty() && frag.ends_with(&id)
             });
             Some(if literal { base } else { C_WEAK })
         };
-        tokens::write_strict(run, buf);
-        let mut tiers: Vec<(Vec<u32>, Confidence)> = vec![(ix.strict(buf).to_vec(), C_STRICT)];
-        tokens::write_loose(run, buf);
-        tiers.push((ix.loose(buf).to_vec(), C_LOOSE));
-        if announced && run.len() == 1 && first.digits {
-            tiers.push((ix.tail(first.loose()).to_vec(), C_WEAK));
-        }
-        for (found, base) in tiers {
-            let mut items = Vec::new();
+        for tier in 0..3 {
+            let (found, base) = match tier {
+                0 => {
+                    tokens::write_strict(text, run, buf);
+                    (ix.strict(buf), C_STRICT)
+                }
+                1 => {
+                    tokens::write_loose(text, run, buf);
+                    (ix.loose(buf), C_LOOSE)
+                }
+                _ if announced && run.len() == 1 && first.digits => {
+                    (ix.tail(first.loose(text)), C_WEAK)
+                }
+                _ => break,
+            };
+            if found.is_empty() {
+                continue;
+            }
+            let mut items = Vec::with_capacity(found.len());
             let mut conf = base;
-            for i in found {
+            for &i in found {
                 if let Some(c) = judge(self, i, base) {
                     items.push(i);
                     conf = conf.min(c);

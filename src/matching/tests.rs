@@ -286,7 +286,7 @@ fn a_weak_match_is_only_a_suggestion() {
         run(&[p], &items),
         [
             "E1 F-2026-0042 100.00 suggested invoice_number 0.85 | text token \"fact 42\" → F-2026-0042",
-            "E1 - 100.00 unapplied invoice_number 0.00 | not applied: evidence below the matching threshold to confirm",
+            "E1 - 100.00 unapplied invoice_number 0.00 | not applied: confidence 0.85 below the 0.90 threshold; suggestion to confirm",
         ]
     );
 }

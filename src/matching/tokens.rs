@@ -13,7 +13,8 @@
 //! - the **loose** key: digit groups with leading zeros stripped, joined by
 //!   `|`: `F-2026-0042` → `2026|42`, which also matches `fa 2026/42`.
 //!
-//! Pure functions; no allocation beyond the returned vectors.
+//! Pure functions. Groups are byte ranges of their source: tokenising a
+//! text allocates one vector, keys are written into a caller's buffer.
 
 /// Words that announce an invoice number; dropped from keys.
 /// Compared upper-case. `F` covers ids such as `F-2026-0042`.
@@ -22,16 +23,19 @@ const PREFIX_WORDS: &[&str] = &[
     "NR", "NUM", "NUMERO", "NUMÉRO", "REF",
 ];
 
-/// True when `upper` (an upper-cased letter group) is a prefix word.
-pub fn is_prefix_word(upper: &str) -> bool {
-    PREFIX_WORDS.contains(&upper)
+/// True when the letter group `word` is a prefix word (any case).
+pub fn is_prefix_word(word: &str) -> bool {
+    if word.is_ascii() {
+        PREFIX_WORDS.iter().any(|p| p.eq_ignore_ascii_case(word))
+    } else {
+        let up = word.to_uppercase();
+        PREFIX_WORDS.contains(&up.as_str())
+    }
 }
 
-/// One group of a tokenised text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One group of a tokenised text: a byte range of the source (no copy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Group {
-    /// Upper-cased text of the group as written (zeros kept).
-    pub text: String,
     /// True for a run of ASCII digits.
     pub digits: bool,
     /// Byte range in the source text.
@@ -46,19 +50,24 @@ pub struct Group {
 }
 
 impl Group {
+    /// The group as written in `src`.
+    pub fn raw<'a>(&self, src: &'a str) -> &'a str {
+        src.get(self.start..self.end).unwrap_or("")
+    }
+
     /// The group for the loose key: digits without leading zeros (`0042` →
-    /// `42`, `000` → `0`); letters unchanged.
-    pub fn loose(&self) -> &str {
+    /// `42`, `000` → `0`); letters as written (upper-case them when writing).
+    pub fn loose<'a>(&self, src: &'a str) -> &'a str {
+        let raw = self.raw(src);
         if self.digits {
-            let t = self.text.trim_start_matches('0');
+            let t = raw.trim_start_matches('0');
             if t.is_empty() {
-                // All zeros: keep one.
-                self.text.get(..1).unwrap_or("0")
+                raw.get(..1).unwrap_or("0")
             } else {
                 t
             }
         } else {
-            &self.text
+            raw
         }
     }
 }
@@ -80,20 +89,13 @@ fn class(c: char) -> Class {
     }
 }
 
-/// Cuts `text` into groups (prefix words included, marked by nothing: see
-/// [`content_groups`] for the filtered form).
+/// Cuts `text` into groups (prefix words included: see [`content_groups`]
+/// for the filtered form).
 pub fn groups(text: &str) -> Vec<Group> {
     let mut out = Vec::new();
     let mut cur: Option<(Class, usize)> = None;
     let push = |out: &mut Vec<Group>, cls: Class, start: usize, end: usize| {
-        let raw = text.get(start..end).unwrap_or("");
-        let text = if cls == Class::Digit {
-            raw.to_string()
-        } else {
-            raw.to_uppercase()
-        };
         out.push(Group {
-            text,
             digits: cls == Class::Digit,
             start,
             end,
@@ -124,7 +126,7 @@ pub fn content_groups(text: &str) -> Vec<Group> {
     let mut out = Vec::new();
     let mut announce_from: Option<usize> = None;
     for mut g in groups(text) {
-        if !g.digits && is_prefix_word(&g.text) {
+        if !g.digits && is_prefix_word(g.raw(text)) {
             announce_from.get_or_insert(g.start);
             continue;
         }
@@ -135,6 +137,30 @@ pub fn content_groups(text: &str) -> Vec<Group> {
         out.push(g);
     }
     out
+}
+
+/// The groups of an id that make its keys: leading prefix words dropped
+/// (unless that would leave nothing). `None` when empty or longer than
+/// [`MAX_ID_GROUPS`].
+pub fn id_content(id: &str) -> Option<Vec<Group>> {
+    let mut all = groups(id);
+    let first_content = all
+        .iter()
+        .position(|g| g.digits || !is_prefix_word(g.raw(id)))
+        .unwrap_or(0);
+    all.drain(..first_content.min(all.len()));
+    if all.is_empty() || all.len() > MAX_ID_GROUPS {
+        return None;
+    }
+    Some(all)
+}
+
+/// True when the id's key is one short number (see [`IdKeys::short_bare`]).
+pub fn is_short_bare(id: &str, content: &[Group]) -> bool {
+    content.len() == 1
+        && content
+            .iter()
+            .all(|g| g.digits && g.loose(id).len() <= SHORT_DIGITS)
 }
 
 /// Keys of an invoice id.
@@ -154,8 +180,8 @@ pub struct IdKeys {
     pub tail: Option<String>,
 }
 
-/// Longest id (in groups) the index considers; longer ids keep only their
-/// first groups' worth of matching power (bounds the text scan).
+/// Longest id (in groups) the index considers; longer ids are not indexed
+/// by number (bounds the text scan); their reference still is.
 pub const MAX_ID_GROUPS: usize = 8;
 
 /// Digits at or below which a bare number is "short".
@@ -163,24 +189,15 @@ const SHORT_DIGITS: usize = 4;
 
 /// The keys of an invoice id; `None` when it has no letter or digit.
 pub fn id_keys(id: &str) -> Option<IdKeys> {
-    let all = groups(id);
-    // Drop leading prefix words, unless that would leave nothing.
-    let first_content = all
-        .iter()
-        .position(|g| g.digits || !is_prefix_word(&g.text))
-        .unwrap_or(0);
-    let content = all.get(first_content..)?;
-    if content.is_empty() || content.len() > MAX_ID_GROUPS {
-        return None;
-    }
-    let strict: String = content.iter().map(|g| g.text.as_str()).collect();
-    let loose = join_loose(content);
-    let short_bare = content.len() == 1
-        && content
-            .iter()
-            .all(|g| g.digits && g.loose().len() <= SHORT_DIGITS);
+    let content = id_content(id)?;
+    let content = content.as_slice();
+    let mut strict = String::with_capacity(id.len());
+    write_strict(id, content, &mut strict);
+    let mut loose = String::with_capacity(id.len() + content.len());
+    write_loose(id, content, &mut loose);
+    let short_bare = is_short_bare(id, content);
     let tail = match content.last() {
-        Some(g) if content.len() > 1 && g.digits => Some(g.loose().to_string()),
+        Some(g) if content.len() > 1 && g.digits => Some(g.loose(id).to_string()),
         _ => None,
     };
     Some(IdKeys {
@@ -192,36 +209,62 @@ pub fn id_keys(id: &str) -> Option<IdKeys> {
     })
 }
 
-/// `groups` zero-stripped and joined by `|`.
-pub fn join_loose(groups: &[Group]) -> String {
-    let mut s = String::new();
-    write_loose(groups, &mut s);
-    s
+fn push_upper(buf: &mut String, s: &str) {
+    if s.is_ascii() {
+        buf.extend(s.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+    } else {
+        buf.extend(s.chars().flat_map(char::to_uppercase));
+    }
 }
 
-/// Writes the loose key of `groups` into `buf` (cleared first).
-pub fn write_loose(groups: &[Group], buf: &mut String) {
+/// Writes the loose key of `groups` (of `src`) into `buf` (cleared first).
+pub fn write_loose(src: &str, groups: &[Group], buf: &mut String) {
     buf.clear();
     for (i, g) in groups.iter().enumerate() {
         if i > 0 {
             buf.push('|');
         }
-        buf.push_str(g.loose());
+        push_upper(buf, g.loose(src));
     }
 }
 
-/// Writes the strict key of `groups` into `buf` (cleared first).
-pub fn write_strict(groups: &[Group], buf: &mut String) {
+/// Writes the strict key of `groups` (of `src`) into `buf` (cleared first).
+pub fn write_strict(src: &str, groups: &[Group], buf: &mut String) {
     buf.clear();
     for g in groups {
-        buf.push_str(&g.text);
+        push_upper(buf, g.raw(src));
+    }
+}
+
+/// Writes `s` upper-case without white space into `buf` (cleared first).
+pub fn write_ref(s: &str, buf: &mut String) {
+    buf.clear();
+    if s.is_ascii() {
+        buf.extend(
+            s.bytes()
+                .filter(|b| !b.is_ascii_whitespace())
+                .map(|b| char::from(b.to_ascii_uppercase())),
+        );
+    } else {
+        buf.extend(
+            s.chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_uppercase),
+        );
     }
 }
 
 /// A structured reference compared exactly: upper-case, no white space.
 pub fn normalize_ref(s: &str) -> String {
+    let mut b = String::with_capacity(s.len());
+    write_ref(s, &mut b);
+    b
+}
+
+/// Letters and digits of `s`, upper-case (to compare ids as spelled).
+pub fn alnum_upper(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
         .collect()
 }
@@ -231,7 +274,10 @@ mod tests {
     use super::*;
 
     fn texts(s: &str) -> Vec<String> {
-        groups(s).into_iter().map(|g| g.text).collect()
+        groups(s)
+            .into_iter()
+            .map(|g| g.raw(s).to_uppercase())
+            .collect()
     }
 
     #[test]
@@ -265,9 +311,10 @@ mod tests {
 
     #[test]
     fn content_groups_mark_announced_numbers() {
-        let g = content_groups("paiement fact n° 42 merci");
-        let t: Vec<_> = g.iter().map(|g| (g.text.as_str(), g.announced)).collect();
-        assert_eq!(t, [("PAIEMENT", false), ("42", true), ("MERCI", false)]);
+        let src = "paiement fact n° 42 merci";
+        let g = content_groups(src);
+        let t: Vec<_> = g.iter().map(|g| (g.raw(src), g.announced)).collect();
+        assert_eq!(t, [("paiement", false), ("42", true), ("merci", false)]);
         let g = content_groups("paiement fact n° 42");
         assert_eq!(
             "paiement fact n° 42".get(g[1].announced_from..g[1].end),
@@ -278,7 +325,7 @@ mod tests {
     #[test]
     fn all_zero_groups_keep_one_zero() {
         let g = groups("000");
-        assert_eq!(g[0].loose(), "0");
+        assert_eq!(g[0].loose("000"), "0");
     }
 
     #[test]

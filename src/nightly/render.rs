@@ -17,7 +17,6 @@ use crate::dunning::{self, CustomerFile, DunningAction};
 use crate::ledger::Ledger;
 use crate::matching::{Status, output};
 use crate::money::{Currency, Money};
-use crate::output::neutralize;
 
 /// The columns of `invoice_status.csv` (public interface: add, never rename).
 pub const INVOICE_STATUS_COLUMNS: [&str; 9] = [
@@ -65,8 +64,7 @@ fn csv_bytes(f: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>) -> std::io::Result
 /// Renders every file.
 pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
     let mut out = Outputs::default();
-    let mut rows = output::rows(&d.credits.payments, &d.credits.items, &d.credits.apps);
-    rows.iter_mut().for_each(neutralize_row);
+    let rows = output::rows(&d.credits.payments, &d.credits.items, &d.credits.apps);
     out.add("matches.csv", output::to_csv(&rows)?);
     let new: Vec<_> = d.alerts.new.iter().map(|a| (a.clone(), None)).collect();
     out.add(
@@ -289,13 +287,4 @@ fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
         },
         "outputs": outputs,
     })
-}
-
-/// Free-text cells of `matches.csv` made safe for spreadsheets.
-pub fn neutralize_row(r: &mut output::MatchRow) {
-    for cell in [&mut r.counterparty_name, &mut r.remittance, &mut r.evidence] {
-        if let std::borrow::Cow::Owned(s) = neutralize(cell) {
-            *cell = s;
-        }
-    }
 }

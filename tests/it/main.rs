@@ -6,5 +6,6 @@ mod cli_parse;
 mod client;
 mod fuzz_corpus;
 mod ledger;
+mod matching;
 mod nightly;
 mod support;
