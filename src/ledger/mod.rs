@@ -1,8 +1,9 @@
 //! The ledger side of reconciliation: the client's open invoices
 //! (`invoices.csv`) and customers (`customers.csv`) as the ERP exports them
-//! tonight.
+//! tonight, and what people add to them: promises to pay (`promises.csv`)
+//! and decisions on what pointage could not settle (`decisions.csv`).
 //!
-//! Owns: the `Invoice` and `Customer` types and their CSV loaders (comma or
+//! Owns: those types and their CSV loaders (comma or
 //! semicolon, decimal point or comma, UTF-8 with or without BOM, ISO-8859-1,
 //! quoted fields). A bad row is a [`LedgerError`] naming file, row and column;
 //! nothing is half-loaded.
@@ -17,16 +18,20 @@ use serde::Serialize;
 use crate::money::{Currency, Money};
 
 mod customers;
+mod decisions;
 mod error;
 mod invoices;
 mod load;
+mod promises;
 mod values;
 
 use std::path::Path;
 
 pub use customers::{load_customers, read_customers};
+pub use decisions::{Decision, DecisionKind, load_decisions, read_decisions};
 pub use error::{LedgerError, LedgerErrorKind};
 pub use invoices::{load_invoices, read_invoices};
+pub use promises::{PromiseRow, load_promises, read_promises};
 
 /// How the customer was asked to pay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

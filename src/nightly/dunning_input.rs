@@ -11,11 +11,11 @@ use rusqlite::Connection;
 
 use super::alerting::AlertSet;
 use super::credits::CreditStep;
-use super::promises::PromiseRow;
 use crate::alerts::{Alert, AlertKind};
 use crate::calendar::Calendar;
 use crate::config::ClientConfig;
 use crate::dunning::{CustomerFile, DunningInvoice, Promise, ReturnCase};
+use crate::ledger::PromiseRow;
 use crate::ledger::{CustomerType, Ledger};
 use crate::matching::Status;
 use crate::money::{Currency, Money};

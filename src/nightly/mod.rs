@@ -25,7 +25,6 @@ pub mod effective;
 pub mod failpoint;
 pub mod import;
 pub mod outputs;
-pub mod promises;
 pub mod render;
 
 use std::collections::BTreeSet;
@@ -171,7 +170,7 @@ pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
 
     let config = ClientConfig::load(&opts.client_dir)?;
     let client = load_client(&opts.client_dir)?;
-    let promise_rows = promises::load(&opts.client_dir)?;
+    let promise_rows = crate::ledger::load_promises(&opts.client_dir)?;
     failpoint::hit("after_parse");
 
     let outputs = night(&mut state, &id, opts.date, &config, &client, &promise_rows)?;
@@ -199,7 +198,7 @@ fn night(
     date: NaiveDate,
     config: &ClientConfig,
     client: &crate::client::ClientData,
-    promise_rows: &[promises::PromiseRow],
+    promise_rows: &[crate::ledger::PromiseRow],
 ) -> Result<Outputs, RunError> {
     let db_path = state.path().to_path_buf();
     let e = sql(&db_path);

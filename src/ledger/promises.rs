@@ -1,0 +1,94 @@
+//! `promises.csv` (optional): `customer_id, invoice_id, promised_date`; an
+//! empty `invoice_id` covers all of the customer's invoices. Read like the
+//! other ledger files (either separator, UTF-8 or ISO-8859-1, quoted fields);
+//! a bad row is an error naming the file, line and column.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::load::{Column, Table};
+use super::{LedgerError, values};
+
+/// One promise to pay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromiseRow {
+    /// Customer.
+    pub customer_id: String,
+    /// Invoice, or `None` for all of the customer's invoices.
+    pub invoice_id: Option<String>,
+    /// The date the customer promised to pay by.
+    pub promised_date: NaiveDate,
+}
+
+const CUSTOMER_ID: usize = 0;
+const INVOICE_ID: usize = 1;
+const PROMISED_DATE: usize = 2;
+
+const COLUMNS: &[Column] = &[
+    Column {
+        name: "customer_id",
+        required: true,
+    },
+    Column {
+        name: "invoice_id",
+        required: false,
+    },
+    Column {
+        name: "promised_date",
+        required: true,
+    },
+];
+
+/// Loads `dir/promises.csv`; no file means no promises.
+pub fn load_promises(dir: &Path) -> Result<Vec<PromiseRow>, LedgerError> {
+    let file = dir.join("promises.csv");
+    match std::fs::read(&file) {
+        Ok(bytes) => read_promises(&bytes, &file),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(LedgerError::io(&file, &e)),
+    }
+}
+
+/// Parses promises; `file` names it in errors.
+pub fn read_promises(bytes: &[u8], file: &Path) -> Result<Vec<PromiseRow>, LedgerError> {
+    let table = Table::new(bytes, file);
+    let mut out = Vec::new();
+    table.for_each_row(COLUMNS, |row| {
+        let customer_id = row.required(CUSTOMER_ID)?.to_string();
+        let promised_date = values::parse_date(row.required(PROMISED_DATE)?)
+            .ok_or_else(|| row.invalid(PROMISED_DATE, values::DATE_FORMS))?;
+        out.push(PromiseRow {
+            customer_id,
+            invoice_id: row.optional(INVOICE_ID).map(str::to_string),
+            promised_date,
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_and_errors() {
+        let p = Path::new("acme/promises.csv");
+        let rows = read_promises(
+            b"customer_id;invoice_id;promised_date\nC1;;30/11/2026\nC2;F9;2026-12-01\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].invoice_id, None);
+        assert_eq!(
+            rows[0].promised_date,
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+        );
+        let e =
+            read_promises(b"customer_id,invoice_id,promised_date\nC1,F1,soon\n", p).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert_eq!(e.column.as_deref(), Some("promised_date"));
+    }
+}
