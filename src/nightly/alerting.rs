@@ -168,7 +168,7 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
     }
     let mut out = Vec::new();
     for (account, list) in by_account {
-        if cleared.iter().any(|c| c == account) {
+        if cleared.iter().any(|c| c == account || c == "*") {
             continue;
         }
         for g in gaps(None, &list) {
@@ -243,7 +243,9 @@ pub fn settle(
                     Some("invoice settled")
                 }
                 AlertKind::BalanceMismatch
-                    if cleared_accounts.iter().any(|c| key.contains(c.as_str())) =>
+                    if cleared_accounts
+                        .iter()
+                        .any(|c| c == "*" || key.contains(c.as_str())) =>
                 {
                     Some("cleared in client.toml")
                 }

@@ -85,12 +85,14 @@ fn payment(stored: &st::StoredTx) -> Option<Payment> {
     Some(p)
 }
 
-/// Matches tonight's money and records the applications.
+/// Matches tonight's money and records the applications. `rejected` holds
+/// the (entry, invoice) pairs people said never to propose.
 pub fn run(
     conn: &Connection,
     ledger: &Ledger,
     config: &ClientConfig,
     run_date: &str,
+    rejected: &std::collections::BTreeSet<(String, String)>,
 ) -> Result<CreditStep, CreditError> {
     let mut step = CreditStep::default();
     for stored in st::waiting(conn, run_date)? {
@@ -126,7 +128,34 @@ pub fn run(
         )),
         max_suggestions: config.matching.max_suggestions,
     };
-    step.apps = matching::reconcile(&step.payments, &step.items, &ledger.customers, &cfg);
+    // The matcher's stages, with the pairs people rejected taken out of the
+    // proposals before allocation.
+    let ix = matching::index::InvoiceIndex::build(&step.items, &ledger.customers);
+    let mut cands: Vec<matching::rules::Candidates> = {
+        use rayon::prelude::*;
+        step.payments
+            .par_iter()
+            .map(|p| matching::rules::candidates(p, &step.items, &ix))
+            .collect()
+    };
+    if !rejected.is_empty() {
+        for (p, c) in step.payments.iter().zip(cands.iter_mut()) {
+            if let Some(prop) = c.proposal.as_mut() {
+                for hit in &mut prop.hits {
+                    hit.items.retain(|&i| {
+                        step.items.get(i as usize).is_none_or(|it| {
+                            !rejected.contains(&(p.entry_id.clone(), it.invoice_id.clone()))
+                        })
+                    });
+                }
+                prop.hits.retain(|h| !h.items.is_empty());
+                if prop.hits.is_empty() {
+                    c.proposal = None;
+                }
+            }
+        }
+    }
+    step.apps = matching::allocate::allocate(&step.payments, &step.items, &cands, &cfg);
     matching::check_invariants(&step.payments, &step.items, &step.apps)
         .map_err(CreditError::Invariant)?;
 

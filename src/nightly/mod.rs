@@ -20,6 +20,7 @@
 pub mod alerting;
 pub mod credits;
 pub mod debits;
+pub mod decisions;
 pub mod dunning_input;
 pub mod effective;
 pub mod failpoint;
@@ -104,9 +105,9 @@ pub enum RunError {
     /// An input file is wrong.
     #[error(transparent)]
     Input(#[from] ClientError),
-    /// `promises.csv` is wrong.
+    /// `promises.csv` or `decisions.csv` is wrong.
     #[error(transparent)]
-    Promises(#[from] LedgerError),
+    PeopleInput(#[from] LedgerError),
     /// The state database failed.
     #[error(transparent)]
     State(#[from] StateError),
@@ -126,7 +127,7 @@ impl RunError {
             RunError::Locked(_) => exit::LOCKED,
             RunError::DateBeforeLast { .. } => exit::REFUSED,
             RunError::Config(_) => exit::USAGE,
-            RunError::Input(_) | RunError::Promises(_) => exit::BAD_INPUT,
+            RunError::Input(_) | RunError::PeopleInput(_) => exit::BAD_INPUT,
             RunError::State(_) | RunError::Check(_) | RunError::Output(_) => exit::OUTPUT,
         }
     }
@@ -170,10 +171,13 @@ pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
 
     let config = ClientConfig::load(&opts.client_dir)?;
     let client = load_client(&opts.client_dir)?;
-    let promise_rows = crate::ledger::load_promises(&opts.client_dir)?;
+    let people = People {
+        promises: crate::ledger::load_promises(&opts.client_dir)?,
+        decisions: crate::ledger::load_decisions(&opts.client_dir)?,
+    };
     failpoint::hit("after_parse");
 
-    let outputs = night(&mut state, &id, opts.date, &config, &client, &promise_rows)?;
+    let outputs = night(&mut state, &id, opts.date, &config, &client, &people)?;
     failpoint::hit("after_commit");
     outputs.write(&opts.out_dir)?;
     Ok(RunReport {
@@ -191,6 +195,53 @@ fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> RunError + '_ {
     }
 }
 
+/// What people added to the client folder.
+struct People {
+    promises: Vec<crate::ledger::PromiseRow>,
+    decisions: Vec<crate::ledger::Decision>,
+}
+
+/// Tonight's ledger with the aliases decisions taught merged into the
+/// customers (a customer only in invoices.csv gets a record of its own).
+fn with_aliases(
+    ledger: &crate::ledger::Ledger,
+    aliases: &std::collections::BTreeMap<String, Vec<crate::state::decisions::Alias>>,
+) -> crate::ledger::Ledger {
+    let mut out = ledger.clone();
+    for (cid, list) in aliases {
+        let Some(inv) = ledger.invoices.iter().find(|i| &i.customer_id == cid) else {
+            continue;
+        };
+        let c = out
+            .customers
+            .entry(cid.clone())
+            .or_insert_with(|| crate::ledger::Customer {
+                customer_id: cid.clone(),
+                name: inv.customer_name.clone(),
+                customer_type: crate::ledger::CustomerType::B2b,
+                ibans: Vec::new(),
+                aliases: Vec::new(),
+                mandate_ids: Vec::new(),
+                email: None,
+                phone: None,
+                address: None,
+                dunning_plan: None,
+                line: 0,
+            });
+        for a in list {
+            let target = if a.kind == "iban" {
+                &mut c.ibans
+            } else {
+                &mut c.aliases
+            };
+            if !target.contains(&a.value) {
+                target.push(a.value.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Everything between loading and writing, in one transaction.
 fn night(
     state: &mut State,
@@ -198,7 +249,7 @@ fn night(
     date: NaiveDate,
     config: &ClientConfig,
     client: &crate::client::ClientData,
-    promise_rows: &[crate::ledger::PromiseRow],
+    people: &People,
 ) -> Result<Outputs, RunError> {
     let db_path = state.path().to_path_buf();
     let e = sql(&db_path);
@@ -223,7 +274,14 @@ fn night(
         &mandate_customer,
     )
     .map_err(&e)?;
-    let credits = credits::run(&tx, &client.ledger, config, &rd).map_err(|err| match err {
+    let decided =
+        decisions::run(&tx, &client.dir, &people.decisions, &client.ledger, &rd).map_err(&e)?;
+    let aliases = crate::state::decisions::aliases(&tx).map_err(&e)?;
+    let ledger = with_aliases(&client.ledger, &aliases);
+    let rejected = crate::state::decisions::rejections(&tx).map_err(&e)?;
+    let mut cleared = config.dunning.cleared_gaps.clone();
+    cleared.extend(crate::state::decisions::cleared_accounts(&tx).map_err(&e)?);
+    let credits = credits::run(&tx, &ledger, config, &rd, &rejected).map_err(|err| match err {
         credits::CreditError::Sql(s) => e(s),
         other => RunError::Check(other.to_string()),
     })?;
@@ -232,7 +290,7 @@ fn night(
     let (promise_status, promise_alerts) = dunning_input::promises(
         &tx,
         &client.ledger,
-        promise_rows,
+        &people.promises,
         &calendar,
         config,
         date,
@@ -251,15 +309,7 @@ fn night(
     events.extend(alerting::partial_payments(&credits));
     events.extend(promise_alerts);
     let settled = |invoice: &str| credits.open_after(invoice).is_none_or(|o| o.is_zero());
-    let alerts = alerting::settle(
-        &tx,
-        date,
-        conditions,
-        events,
-        settled,
-        &config.dunning.cleared_gaps,
-    )
-    .map_err(&e)?;
+    let alerts = alerting::settle(&tx, date, conditions, events, settled, &cleared).map_err(&e)?;
 
     let run = DunningRun::new(
         id,
@@ -271,7 +321,7 @@ fn night(
     let plan_names: BTreeSet<String> = run.plans.keys().cloned().collect();
     let customers = dunning_input::customers(
         &tx,
-        &client.ledger,
+        &ledger,
         config,
         date,
         &credits,
@@ -293,6 +343,8 @@ fn night(
         import: &import,
         credits: &credits,
         debits: &debits,
+        decisions: &decided,
+        aliases: &aliases,
         alerts: &alerts,
         customers: &customers,
         actions: &actions,

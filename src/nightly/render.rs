@@ -45,6 +45,10 @@ pub struct NightData<'a> {
     pub credits: &'a CreditStep,
     /// Debits.
     pub debits: &'a DebitStep,
+    /// People's decisions applied tonight.
+    pub decisions: &'a super::decisions::DecisionStep,
+    /// Aliases decisions taught, by customer.
+    pub aliases: &'a BTreeMap<String, Vec<crate::state::decisions::Alias>>,
     /// Alerts.
     pub alerts: &'a AlertSet,
     /// Customers as dunning saw them.
@@ -64,7 +68,8 @@ fn csv_bytes(f: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>) -> std::io::Result
 /// Renders every file.
 pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
     let mut out = Outputs::default();
-    let rows = output::rows(&d.credits.payments, &d.credits.items, &d.credits.apps);
+    let mut rows = output::rows(&d.credits.payments, &d.credits.items, &d.credits.apps);
+    rows.extend(manual_rows(d.decisions));
     out.add("matches.csv", output::to_csv(&rows)?);
     let new: Vec<_> = d.alerts.new.iter().map(|a| (a.clone(), None)).collect();
     out.add(
@@ -91,6 +96,57 @@ pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
     bytes.push(b'\n');
     out.add(SUMMARY, bytes);
     Ok(out)
+}
+
+/// `matches.csv` rows for tonight's decisions (rule `manual`), after the
+/// matcher's rows, by account, statement, entry, invoice.
+fn manual_rows(step: &super::decisions::DecisionStep) -> Vec<output::MatchRow<'_>> {
+    let mut rows: Vec<output::MatchRow<'_>> = step
+        .manual
+        .iter()
+        .map(|m| {
+            let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let tx = m.tx.as_ref();
+            output::MatchRow {
+                statement_id: tx.map_or("", |t| t.statement_id.as_str()),
+                entry_id: tx.map_or("", |t| t.tx.entry_id.as_str()),
+                booking_date: date(tx.and_then(|t| t.entry.booking_date)),
+                value_date: date(tx.and_then(|t| t.entry.value_date)),
+                amount: tx.map(|t| t.tx.amount.to_plain()).unwrap_or_default(),
+                currency: tx.map_or("", |t| t.currency.as_str()),
+                counterparty_name: tx
+                    .and_then(|t| t.tx.counterparty.name.as_deref())
+                    .unwrap_or(""),
+                counterparty_iban: tx
+                    .and_then(|t| t.tx.counterparty.iban.as_deref())
+                    .unwrap_or(""),
+                remittance: "",
+                invoice_id: &m.invoice_id,
+                customer_id: &m.customer_id,
+                applied_amount: m.applied.to_plain(),
+                writeoff_amount: if m.writeoff.is_zero() {
+                    String::new()
+                } else {
+                    m.writeoff.to_plain()
+                },
+                writeoff_kind: if m.writeoff.is_zero() { "" } else { "decision" },
+                rule: "manual",
+                confidence: "1.00".to_string(),
+                status: "matched",
+                evidence: &m.evidence,
+                account: tx.map_or("", |t| t.account.as_str()),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.account, a.statement_id, a.entry_id, a.invoice_id).cmp(&(
+            b.account,
+            b.statement_id,
+            b.entry_id,
+            b.invoice_id,
+        ))
+    });
+    rows
 }
 
 fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
@@ -121,20 +177,37 @@ fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
         .map_err(std::io::Error::other)?;
     for inv in invoices {
         let id = inv.invoice_id.as_str();
-        let before = d
+        // Tonight's decisions were applied before matching: they count in
+        // tonight's columns, and open_before is the amount before them.
+        let sum = |a: Money, b: Money| a.checked_add(b).unwrap_or(a);
+        let (m_applied, m_written) = d
+            .decisions
+            .manual
+            .iter()
+            .filter(|m| m.invoice_id == id)
+            .fold((Money::ZERO, Money::ZERO), |(a, w), m| {
+                (sum(a, m.applied), sum(w, m.writeoff))
+            });
+        let matched_before = d
             .credits
             .open_before
             .get(id)
             .copied()
             .unwrap_or(Money::ZERO);
-        let applied = d.credits.applied.get(id).copied().unwrap_or(Money::ZERO);
-        let written = d
-            .credits
-            .written_off
-            .get(id)
-            .copied()
-            .unwrap_or(Money::ZERO);
-        let after = d.credits.open_after(id).unwrap_or(before);
+        let after = d.credits.open_after(id).unwrap_or(matched_before);
+        let before = sum(sum(matched_before, m_applied), m_written);
+        let applied = sum(
+            d.credits.applied.get(id).copied().unwrap_or(Money::ZERO),
+            m_applied,
+        );
+        let written = sum(
+            d.credits
+                .written_off
+                .get(id)
+                .copied()
+                .unwrap_or(Money::ZERO),
+            m_written,
+        );
         let status = if after.is_zero() {
             "paid"
         } else if disputed.contains(id) {
@@ -284,6 +357,13 @@ fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
         },
         "invoices": {
             "exported": d.ledger.invoices.len(),
+        },
+        "decisions": {
+            "handled": d.decisions.outcomes.len(),
+            "applied": d.decisions.outcomes.iter().filter(|o| o.2 == "applied").count(),
+            "refused": d.decisions.outcomes.iter().filter(|o| o.2 != "applied").count(),
+            "aliases_known": d.aliases.values().map(Vec::len).sum::<usize>(),
+            "aliases_undone": d.decisions.aliases_undone,
         },
         "outputs": outputs,
     })

@@ -159,4 +159,39 @@ CREATE TABLE dunning_steps (
     PRIMARY KEY (invoice_id, step)
 );
 "#,
+    // 2: people's decisions (decisions.csv), what they taught, what they released.
+    r#"
+CREATE TABLE decisions (
+    decision_key  TEXT PRIMARY KEY,          -- kind|entry|invoice|amount: applied once
+    kind          TEXT NOT NULL,
+    entry_id      TEXT NOT NULL,
+    invoice_id    TEXT NOT NULL,
+    amount        TEXT,
+    note          TEXT NOT NULL,
+    run_date      TEXT NOT NULL,
+    outcome       TEXT NOT NULL              -- "applied" or why it was refused
+);
+
+CREATE TABLE rejections (
+    entry_id      TEXT NOT NULL,
+    invoice_id    TEXT NOT NULL,
+    decision_key  TEXT NOT NULL,
+    PRIMARY KEY (entry_id, invoice_id)
+);
+
+CREATE TABLE aliases (
+    customer_id   TEXT NOT NULL,
+    kind          TEXT NOT NULL,             -- name / iban
+    value         TEXT NOT NULL,
+    decision_key  TEXT NOT NULL,             -- the decision that taught it
+    run_date      TEXT NOT NULL,
+    PRIMARY KEY (customer_id, kind, value)
+);
+
+CREATE TABLE cleared_accounts (
+    account       TEXT PRIMARY KEY,          -- '*' = every account
+    decision_key  TEXT NOT NULL,
+    run_date      TEXT NOT NULL
+);
+"#,
 ];

@@ -1,0 +1,324 @@
+//! The review loop: tonight's `decisions.csv` rows, each applied once
+//! (recorded in state), before the automatic matching so people's choices
+//! win. A decision that no longer fits (entry unknown, invoice settled,
+//! amount too large) is refused with a `decision_rejected` alert naming the
+//! file line and why.
+//!
+//! `accept`/`assign` apply money with rule `manual`; the payer's name and
+//! IBAN then become aliases of the invoice's customer for later nights,
+//! recorded with the decision that taught them and undone when that line is
+//! removed from `decisions.csv`. `reject` removes the pair from every later
+//! proposal; `ignore` takes the entry out of the money to explain; `writeoff`
+//! settles an invoice's rest without money; `clear_gap` releases formal
+//! notices held by a statement gap.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::effective::effective_open;
+use crate::alerts::{Alert, AlertKind};
+use crate::ledger::{Decision, DecisionKind, Ledger};
+use crate::money::Money;
+use crate::state::{decisions as sd, events as ev, ledger as sl, statements as st};
+
+/// A manual application made tonight, for `matches.csv`.
+#[derive(Debug, Clone)]
+pub struct ManualApp {
+    /// The transaction (absent for a write-off).
+    pub tx: Option<st::StoredTx>,
+    /// Invoice.
+    pub invoice_id: String,
+    /// Customer.
+    pub customer_id: String,
+    /// Money applied.
+    pub applied: Money,
+    /// Written off.
+    pub writeoff: Money,
+    /// Evidence.
+    pub evidence: String,
+}
+
+/// What the decisions did tonight.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionStep {
+    /// Applications made by decisions.
+    pub manual: Vec<ManualApp>,
+    /// Refused decisions.
+    pub alerts: Vec<Alert>,
+    /// Outcome of each decision handled tonight: (line, kind, outcome).
+    pub outcomes: Vec<(u64, &'static str, String)>,
+    /// Aliases undone because their decision was removed.
+    pub aliases_undone: usize,
+}
+
+fn file_name(dir: &Path) -> String {
+    dir.join("decisions.csv").display().to_string()
+}
+
+/// Applies the decisions not applied before.
+pub fn run(
+    conn: &Connection,
+    client_dir: &Path,
+    decisions: &[Decision],
+    ledger: &Ledger,
+    run_date: &str,
+) -> rusqlite::Result<DecisionStep> {
+    let mut step = DecisionStep::default();
+    let present: BTreeSet<String> = decisions.iter().map(Decision::key).collect();
+    step.aliases_undone = sd::undo_reverted(conn, &present)?;
+    let invoices: BTreeMap<&str, &crate::ledger::Invoice> = ledger
+        .invoices
+        .iter()
+        .map(|i| (i.invoice_id.as_str(), i))
+        .collect();
+    for d in decisions {
+        let key = d.key();
+        if sd::outcome(conn, &key)?.is_some() {
+            continue;
+        }
+        let outcome = match apply(conn, d, &key, &invoices, run_date, &mut step)? {
+            Ok(()) => "applied".to_string(),
+            Err(why) => {
+                let mut a = Alert::new(
+                    AlertKind::DecisionRejected,
+                    &key,
+                    format!(
+                        "{} line {}: {} {} {}: not applied: {why}",
+                        file_name(client_dir),
+                        d.line,
+                        d.kind.as_str(),
+                        d.entry_id,
+                        d.invoice_id
+                    ),
+                );
+                a.entry_id = d.entry_id.clone();
+                a.invoice_id = d.invoice_id.clone();
+                a.amount = d.amount;
+                step.alerts.push(a);
+                format!("refused: {why}")
+            }
+        };
+        sd::record(conn, d, run_date, &outcome)?;
+        step.outcomes.push((d.line, d.kind.as_str(), outcome));
+    }
+    Ok(step)
+}
+
+/// The single stored transaction with this id, or why not.
+fn entry(conn: &Connection, entry_id: &str) -> rusqlite::Result<Result<st::StoredTx, String>> {
+    let accounts = sd::accounts_of_entry(conn, entry_id)?;
+    Ok(match accounts.as_slice() {
+        [] => Err(format!("entry {entry_id} is unknown")),
+        [account] => match st::get_tx(conn, account, entry_id)? {
+            Some(tx) => Ok(tx),
+            None => Err(format!("entry {entry_id} is unknown")),
+        },
+        _ => Err(format!("entry {entry_id} exists on several accounts")),
+    })
+}
+
+fn open_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<Money> {
+    let events = sl::app_events(conn)?;
+    let e = events
+        .get(&inv.invoice_id)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    Ok(effective_open(inv.open_amount, e).unwrap_or(Money::ZERO))
+}
+
+fn apply(
+    conn: &Connection,
+    d: &Decision,
+    key: &str,
+    invoices: &BTreeMap<&str, &crate::ledger::Invoice>,
+    run_date: &str,
+    step: &mut DecisionStep,
+) -> rusqlite::Result<Result<(), String>> {
+    let note = if d.note.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", d.note)
+    };
+    match d.kind {
+        DecisionKind::Accept | DecisionKind::Assign => {
+            let tx = match entry(conn, &d.entry_id)? {
+                Ok(tx) => tx,
+                Err(why) => return Ok(Err(why)),
+            };
+            let Some(inv) = invoices.get(d.invoice_id.as_str()) else {
+                return Ok(Err(format!(
+                    "invoice {} is not in tonight's invoices.csv",
+                    d.invoice_id
+                )));
+            };
+            if !tx.tx.amount.is_positive() {
+                return Ok(Err(format!("entry {} is not money received", d.entry_id)));
+            }
+            if tx.currency != inv.currency {
+                return Ok(Err(format!(
+                    "entry is in {} but invoice {} is in {}",
+                    tx.currency, inv.invoice_id, inv.currency
+                )));
+            }
+            let open = open_of(conn, inv)?;
+            if !open.is_positive() {
+                return Ok(Err(format!(
+                    "invoice {} is already settled",
+                    inv.invoice_id
+                )));
+            }
+            if !tx.remaining.is_positive() {
+                return Ok(Err(format!(
+                    "entry {} has no money left to apply",
+                    d.entry_id
+                )));
+            }
+            let amount = d.amount.unwrap_or_else(|| tx.remaining.min(open));
+            if amount > tx.remaining || amount > open {
+                return Ok(Err(format!(
+                    "amount {amount} is more than the entry's {} left or the invoice's {open} open",
+                    tx.remaining
+                )));
+            }
+            let evidence = format!(
+                "decision {} (decisions.csv line {}){note}",
+                d.kind.as_str(),
+                d.line
+            );
+            sl::record_application(
+                conn,
+                run_date,
+                &sl::NewApplication {
+                    account: &tx.account,
+                    entry_id: &tx.tx.entry_id,
+                    invoice_id: &inv.invoice_id,
+                    customer_id: &inv.customer_id,
+                    applied: amount,
+                    writeoff: Money::ZERO,
+                    writeoff_kind: "",
+                    rule: "manual",
+                    confidence: "1.00",
+                    evidence: &evidence,
+                    recorded_open: inv.open_amount,
+                },
+            )?;
+            let left = tx.remaining.checked_sub(amount).unwrap_or(Money::ZERO);
+            st::settle_tx(
+                conn,
+                &tx.account,
+                &tx.tx.entry_id,
+                left,
+                Some(run_date),
+                None,
+            )?;
+            if let Some(name) = tx.tx.counterparty.name.as_deref().map(str::trim)
+                && !name.is_empty()
+                && !name.eq_ignore_ascii_case(&inv.customer_name)
+            {
+                sd::teach(conn, &inv.customer_id, "name", name, key, run_date)?;
+            }
+            if let Some(iban) = tx.tx.counterparty.iban.as_deref()
+                && crate::refs::is_valid_iban(iban)
+            {
+                let iban = crate::refs::normalize_iban(iban);
+                sd::teach(conn, &inv.customer_id, "iban", &iban, key, run_date)?;
+            }
+            step.manual.push(ManualApp {
+                tx: Some(tx),
+                invoice_id: inv.invoice_id.clone(),
+                customer_id: inv.customer_id.clone(),
+                applied: amount,
+                writeoff: Money::ZERO,
+                evidence,
+            });
+            Ok(Ok(()))
+        }
+        DecisionKind::Reject => {
+            sd::reject(conn, &d.entry_id, &d.invoice_id, key)?;
+            Ok(Ok(()))
+        }
+        DecisionKind::Ignore => {
+            let tx = match entry(conn, &d.entry_id)? {
+                Ok(tx) => tx,
+                Err(why) => return Ok(Err(why)),
+            };
+            st::settle_tx(
+                conn,
+                &tx.account,
+                &tx.tx.entry_id,
+                Money::ZERO,
+                Some(run_date),
+                None,
+            )?;
+            for (k, (a, _)) in ev::open_alerts(conn)? {
+                if a.entry_id == d.entry_id {
+                    ev::resolve_alert(conn, &k, run_date, "ignored by decision")?;
+                }
+            }
+            Ok(Ok(()))
+        }
+        DecisionKind::Writeoff => {
+            let Some(inv) = invoices.get(d.invoice_id.as_str()) else {
+                return Ok(Err(format!(
+                    "invoice {} is not in tonight's invoices.csv",
+                    d.invoice_id
+                )));
+            };
+            let open = open_of(conn, inv)?;
+            if !open.is_positive() {
+                return Ok(Err(format!(
+                    "invoice {} is already settled",
+                    inv.invoice_id
+                )));
+            }
+            let amount = d.amount.unwrap_or(open);
+            if amount > open {
+                return Ok(Err(format!("amount {amount} is more than the {open} open")));
+            }
+            let evidence = format!("decision writeoff (decisions.csv line {}){note}", d.line);
+            sl::record_application(
+                conn,
+                run_date,
+                &sl::NewApplication {
+                    account: "",
+                    entry_id: "",
+                    invoice_id: &inv.invoice_id,
+                    customer_id: &inv.customer_id,
+                    applied: Money::ZERO,
+                    writeoff: amount,
+                    writeoff_kind: "decision",
+                    rule: "manual",
+                    confidence: "1.00",
+                    evidence: &evidence,
+                    recorded_open: inv.open_amount,
+                },
+            )?;
+            step.manual.push(ManualApp {
+                tx: None,
+                invoice_id: inv.invoice_id.clone(),
+                customer_id: inv.customer_id.clone(),
+                applied: Money::ZERO,
+                writeoff: amount,
+                evidence,
+            });
+            Ok(Ok(()))
+        }
+        DecisionKind::ClearGap => {
+            let account = if d.entry_id.is_empty() {
+                "*".to_string()
+            } else {
+                crate::refs::normalize_iban(&d.entry_id)
+            };
+            sd::clear_account(conn, &account, key, run_date)?;
+            for (k, (a, _)) in ev::open_alerts(conn)? {
+                let gap = matches!(a.kind, AlertKind::SequenceGap | AlertKind::BalanceMismatch);
+                if gap && (account == "*" || k.contains(&account)) {
+                    ev::resolve_alert(conn, &k, run_date, "cleared by decision")?;
+                }
+            }
+            Ok(Ok(()))
+        }
+    }
+}

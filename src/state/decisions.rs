@@ -1,0 +1,170 @@
+//! People's decisions in state: which `decisions.csv` rows were applied (each
+//! once), the pairs never to propose again, the aliases a decision taught,
+//! and the accounts whose gaps a person cleared.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::ledger::Decision;
+
+/// The outcome recorded for a decision already seen, if any.
+pub fn outcome(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT outcome FROM decisions WHERE decision_key = ?1",
+        params![key],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Records that a decision was handled tonight, with its outcome.
+pub fn record(
+    conn: &Connection,
+    d: &Decision,
+    run_date: &str,
+    outcome: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO decisions (decision_key, kind, entry_id, invoice_id, amount, note, run_date, outcome)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            d.key(),
+            d.kind.as_str(),
+            d.entry_id,
+            d.invoice_id,
+            d.amount.map(|a| a.to_plain()),
+            d.note,
+            run_date,
+            outcome
+        ],
+    )?;
+    Ok(())
+}
+
+/// Adds a pair never to propose again.
+pub fn reject(
+    conn: &Connection,
+    entry_id: &str,
+    invoice_id: &str,
+    key: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO rejections (entry_id, invoice_id, decision_key) VALUES (?1, ?2, ?3)",
+        params![entry_id, invoice_id, key],
+    )?;
+    Ok(())
+}
+
+/// Every rejected (entry, invoice) pair.
+pub fn rejections(conn: &Connection) -> rusqlite::Result<BTreeSet<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT entry_id, invoice_id FROM rejections")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// Records an alias taught by a decision (kept if already known).
+pub fn teach(
+    conn: &Connection,
+    customer_id: &str,
+    kind: &str,
+    value: &str,
+    key: &str,
+    run_date: &str,
+) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "INSERT OR IGNORE INTO aliases (customer_id, kind, value, decision_key, run_date)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![customer_id, kind, value, key, run_date],
+    )?;
+    Ok(n == 1)
+}
+
+/// An alias taught by a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// Customer.
+    pub customer_id: String,
+    /// `name` or `iban`.
+    pub kind: String,
+    /// The name or IBAN.
+    pub value: String,
+    /// The decision that taught it.
+    pub decision_key: String,
+    /// The night it was taught.
+    pub run_date: String,
+}
+
+/// Every alias, by customer.
+pub fn aliases(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Vec<Alias>>> {
+    let mut stmt = conn.prepare(
+        "SELECT customer_id, kind, value, decision_key, run_date FROM aliases ORDER BY customer_id, kind, value",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Alias {
+            customer_id: r.get(0)?,
+            kind: r.get(1)?,
+            value: r.get(2)?,
+            decision_key: r.get(3)?,
+            run_date: r.get(4)?,
+        })
+    })?;
+    let mut out: BTreeMap<String, Vec<Alias>> = BTreeMap::new();
+    for a in rows {
+        let a = a?;
+        out.entry(a.customer_id.clone()).or_default().push(a);
+    }
+    Ok(out)
+}
+
+/// Undoes what decisions no longer in `decisions.csv` taught or released:
+/// their aliases and cleared accounts. Returns how many aliases were undone.
+/// (The decision itself stays recorded: money it applied is not applied
+/// twice if the line comes back.)
+pub fn undo_reverted(conn: &Connection, present: &BTreeSet<String>) -> rusqlite::Result<usize> {
+    let keys: Vec<String> = {
+        let mut stmt = conn.prepare(
+            "SELECT decision_key FROM aliases UNION SELECT decision_key FROM cleared_accounts",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut undone = 0;
+    for k in keys.iter().filter(|k| !present.contains(*k)) {
+        undone += conn.execute("DELETE FROM aliases WHERE decision_key = ?1", params![k])?;
+        conn.execute(
+            "DELETE FROM cleared_accounts WHERE decision_key = ?1",
+            params![k],
+        )?;
+    }
+    Ok(undone)
+}
+
+/// Records that a person cleared an account's gap (`*` = every account).
+pub fn clear_account(
+    conn: &Connection,
+    account: &str,
+    key: &str,
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO cleared_accounts (account, decision_key, run_date) VALUES (?1, ?2, ?3)",
+        params![account, key, run_date],
+    )?;
+    Ok(())
+}
+
+/// Accounts whose gaps a person cleared.
+pub fn cleared_accounts(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT account FROM cleared_accounts ORDER BY account")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// The accounts holding a transaction with this id.
+pub fn accounts_of_entry(conn: &Connection, entry_id: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT account FROM transactions WHERE entry_id = ?1 ORDER BY account")?;
+    let rows = stmt.query_map(params![entry_id], |r| r.get(0))?;
+    rows.collect()
+}
