@@ -45,10 +45,13 @@ impl<'a> Table<'a> {
         }
     }
 
-    /// An upper bound on the number of data rows (line ends in the file), to
-    /// size the output once.
-    pub fn max_rows(&self) -> usize {
-        memchr::memchr_iter(b'\n', self.text.as_bytes()).count() + 1
+    /// An upper bound on the number of data rows of at least `min_row_bytes`
+    /// bytes each, to size the output once: line ends in the file, and no
+    /// more than the bytes allow (so a file of blank lines reserves little).
+    pub fn max_rows(&self, min_row_bytes: usize) -> usize {
+        let text = self.text.as_bytes();
+        let lines = memchr::memchr_iter(b'\n', text).count() + 1;
+        lines.min(text.len() / min_row_bytes.max(1) + 1)
     }
 
     /// Reads the header, maps `columns` to field positions, then calls
@@ -155,8 +158,11 @@ impl<'a> Table<'a> {
             if name.is_empty() || columns.iter().any(|c| c.name == name) {
                 continue;
             }
+            let len = name.chars().count();
             let near = columns.iter().zip(&map).find(|(c, found)| {
-                found.is_none() && {
+                // The distance is at least the difference in length: skip
+                // the quadratic computation for names that cannot be close.
+                found.is_none() && len.abs_diff(c.name.len()) <= 2 && {
                     let d = strsim::levenshtein(c.name, name);
                     d <= 2 && d * 4 <= c.name.len()
                 }
