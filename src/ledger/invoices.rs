@@ -329,6 +329,8 @@ mod tests {
     fn header_only_is_no_invoices_and_empty_is_an_error() {
         let header = b"invoice_id,customer_id,customer_name,issue_date,due_date,amount\n";
         assert_eq!(read(header), Ok(Vec::new()));
+        let e = read(b" \n,,\ninvoice_id,customer_id\n").unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (3, Some("customer_name")));
         assert_eq!(
             read(b"").unwrap_err().to_string(),
             "invoices.csv: malformed CSV: no header line: the file is empty"

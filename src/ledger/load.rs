@@ -95,29 +95,27 @@ impl<'a> Table<'a> {
                 skip_sep_line = false;
                 continue;
             }
+            // Blank lines, and rows of empty cells (`;;;;` as spreadsheets
+            // export them), are skipped, before the header too.
+            if record.iter().all(|f| trim(f).is_empty()) {
+                continue;
+            }
             let Some(map) = &mapping else {
-                let m = self.map_header(&record, columns)?;
+                let m = self.map_header(&record, line, columns)?;
                 n_fields = record.len();
                 mapping = Some(m);
                 continue;
             };
             if record.len() != n_fields {
-                if record.iter().all(|f| trim(f).is_empty()) {
-                    continue;
-                }
                 return Err(self.field_count_error(line, record.len(), n_fields));
             }
-            let row = Row {
+            on_row(&Row {
                 file: self.file,
                 line,
                 record: &record,
                 map,
                 columns,
-            };
-            if (0..n_fields).all(|i| row.field(i).is_empty()) {
-                continue;
-            }
-            on_row(&row)?;
+            })?;
         }
         if mapping.is_none() {
             return Err(LedgerError::new(
@@ -130,10 +128,12 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
-    /// Maps each known column to its field position in the header.
+    /// Maps each known column to its field position in the header (on
+    /// `line`: 1 unless blank lines or a `sep=` line come first).
     fn map_header(
         &self,
         header: &StringRecord,
+        line: u64,
         columns: &[Column],
     ) -> Result<Vec<Option<usize>>, LedgerError> {
         let names: Vec<String> = header.iter().map(normalize_header).collect();
@@ -143,7 +143,7 @@ impl<'a> Table<'a> {
                 if map.get(k).copied().flatten().is_some() {
                     return Err(LedgerError::new(
                         self.file,
-                        1,
+                        line,
                         Some(name),
                         LedgerErrorKind::DuplicateColumn,
                     ));
@@ -170,7 +170,7 @@ impl<'a> Table<'a> {
             if let Some((c, _)) = near {
                 return Err(LedgerError::new(
                     self.file,
-                    1,
+                    line,
                     Some(c.name),
                     LedgerErrorKind::Misspelled {
                         known: c.name.to_string(),
@@ -183,7 +183,7 @@ impl<'a> Table<'a> {
             if c.required && found.is_none() {
                 return Err(LedgerError::new(
                     self.file,
-                    1,
+                    line,
                     Some(c.name),
                     LedgerErrorKind::MissingColumn,
                 ));
