@@ -110,7 +110,8 @@ pub fn load_invoices(path: &Path) -> Result<Vec<Invoice>, LedgerError> {
 /// checked after every row has read well) is returned and nothing else.
 pub fn read_invoices(bytes: &[u8], file: &Path) -> Result<Vec<Invoice>, LedgerError> {
     let table = Table::new(bytes, file);
-    let mut invoices = Vec::with_capacity(table.max_rows().min(1 << 24));
+    // Six required cells, two of them dates: no row is shorter than 24 bytes.
+    let mut invoices = Vec::with_capacity(table.max_rows(24));
     let mut evidence = SeparatorEvidence::default();
     table.for_each_row(COLUMNS, |row| {
         invoices.push(invoice(row, &mut evidence)?);
@@ -293,4 +294,66 @@ fn check_duplicates(invoices: &[Invoice], file: &Path) -> Result<(), LedgerError
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> Result<Vec<Invoice>, LedgerError> {
+        read_invoices(bytes, Path::new("invoices.csv"))
+    }
+
+    #[test]
+    fn excel_unicode_text_is_utf16_with_tabs() {
+        let text = "invoice_id\tcustomer_id\tcustomer_name\tissue_date\tdue_date\tamount\r\n\
+                    F-1\tC1\tSociété Œuvre\t01/01/2026\t31/01/2026\t1 234,50\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let inv = read(&bytes).unwrap();
+        assert_eq!(inv[0].customer_name, "Société Œuvre");
+        assert_eq!(inv[0].amount.to_plain(), "1234.50");
+    }
+
+    #[test]
+    fn excel_sep_line_and_old_mac_line_ends() {
+        let inv = read(
+            b"sep=;\rinvoice_id;customer_id;customer_name;issue_date;due_date;amount\r\
+              F-1;C1;A;2026-01-01;2026-01-31;1,5\rF-2;C1;A;2026-01-01;2026-01-31;x\r",
+        );
+        let e = inv.unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (4, Some("amount")));
+    }
+
+    #[test]
+    fn header_only_is_no_invoices_and_empty_is_an_error() {
+        let header = b"invoice_id,customer_id,customer_name,issue_date,due_date,amount\n";
+        assert_eq!(read(header), Ok(Vec::new()));
+        let e = read(b" \n,,\ninvoice_id,customer_id\n").unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (3, Some("customer_name")));
+        assert_eq!(
+            read(b"").unwrap_err().to_string(),
+            "invoices.csv: malformed CSV: no header line: the file is empty"
+        );
+    }
+
+    #[test]
+    fn a_known_column_twice_is_refused() {
+        let e = read(b"invoice_id;customer_id;customer_name;issue_date;due_date;amount;Amount\n")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invoices.csv: line 1, column amount: column appears more than once in the header"
+        );
+    }
+
+    #[test]
+    fn windows_1252_punctuation() {
+        let inv = read(
+            b"invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+              F-1;C1;L\x92\x9cuvre \x80;2026-01-01;2026-01-31;10\n",
+        )
+        .unwrap();
+        assert_eq!(inv[0].customer_name, "L’œuvre €");
+    }
 }

@@ -45,10 +45,13 @@ impl<'a> Table<'a> {
         }
     }
 
-    /// An upper bound on the number of data rows (line ends in the file), to
-    /// size the output once.
-    pub fn max_rows(&self) -> usize {
-        memchr::memchr_iter(b'\n', self.text.as_bytes()).count() + 1
+    /// An upper bound on the number of data rows of at least `min_row_bytes`
+    /// bytes each, to size the output once: line ends in the file, and no
+    /// more than the bytes allow (so a file of blank lines reserves little).
+    pub fn max_rows(&self, min_row_bytes: usize) -> usize {
+        let text = self.text.as_bytes();
+        let lines = memchr::memchr_iter(b'\n', text).count() + 1;
+        lines.min(text.len() / min_row_bytes.max(1) + 1)
     }
 
     /// Reads the header, maps `columns` to field positions, then calls
@@ -92,29 +95,27 @@ impl<'a> Table<'a> {
                 skip_sep_line = false;
                 continue;
             }
+            // Blank lines, and rows of empty cells (`;;;;` as spreadsheets
+            // export them), are skipped, before the header too.
+            if record.iter().all(|f| trim(f).is_empty()) {
+                continue;
+            }
             let Some(map) = &mapping else {
-                let m = self.map_header(&record, columns)?;
+                let m = self.map_header(&record, line, columns)?;
                 n_fields = record.len();
                 mapping = Some(m);
                 continue;
             };
             if record.len() != n_fields {
-                if record.iter().all(|f| trim(f).is_empty()) {
-                    continue;
-                }
                 return Err(self.field_count_error(line, record.len(), n_fields));
             }
-            let row = Row {
+            on_row(&Row {
                 file: self.file,
                 line,
                 record: &record,
                 map,
                 columns,
-            };
-            if (0..n_fields).all(|i| row.field(i).is_empty()) {
-                continue;
-            }
-            on_row(&row)?;
+            })?;
         }
         if mapping.is_none() {
             return Err(LedgerError::new(
@@ -127,10 +128,12 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
-    /// Maps each known column to its field position in the header.
+    /// Maps each known column to its field position in the header (on
+    /// `line`: 1 unless blank lines or a `sep=` line come first).
     fn map_header(
         &self,
         header: &StringRecord,
+        line: u64,
         columns: &[Column],
     ) -> Result<Vec<Option<usize>>, LedgerError> {
         let names: Vec<String> = header.iter().map(normalize_header).collect();
@@ -140,7 +143,7 @@ impl<'a> Table<'a> {
                 if map.get(k).copied().flatten().is_some() {
                     return Err(LedgerError::new(
                         self.file,
-                        1,
+                        line,
                         Some(name),
                         LedgerErrorKind::DuplicateColumn,
                     ));
@@ -155,8 +158,11 @@ impl<'a> Table<'a> {
             if name.is_empty() || columns.iter().any(|c| c.name == name) {
                 continue;
             }
+            let len = name.chars().count();
             let near = columns.iter().zip(&map).find(|(c, found)| {
-                found.is_none() && {
+                // The distance is at least the difference in length: skip
+                // the quadratic computation for names that cannot be close.
+                found.is_none() && len.abs_diff(c.name.len()) <= 2 && {
                     let d = strsim::levenshtein(c.name, name);
                     d <= 2 && d * 4 <= c.name.len()
                 }
@@ -164,7 +170,7 @@ impl<'a> Table<'a> {
             if let Some((c, _)) = near {
                 return Err(LedgerError::new(
                     self.file,
-                    1,
+                    line,
                     Some(c.name),
                     LedgerErrorKind::Misspelled {
                         known: c.name.to_string(),
@@ -177,7 +183,7 @@ impl<'a> Table<'a> {
             if c.required && found.is_none() {
                 return Err(LedgerError::new(
                     self.file,
-                    1,
+                    line,
                     Some(c.name),
                     LedgerErrorKind::MissingColumn,
                 ));

@@ -396,3 +396,27 @@ mod roundtrip {
         }
     }
 }
+
+#[test]
+fn the_readme_examples_load() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```csv\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert!(blocks.len() >= 3, "README lost its CSV examples");
+    for b in blocks {
+        if b.starts_with("invoice_id") {
+            let inv = read_invoices(b.as_bytes(), Path::new("README.md"))
+                .unwrap_or_else(|e| panic!("{e}\n{b}"));
+            assert_eq!(inv.len(), 3);
+            assert!(inv[2].is_credit_note());
+        } else {
+            let c = read_customers(b.as_bytes(), Path::new("README.md"))
+                .unwrap_or_else(|e| panic!("{e}\n{b}"));
+            assert_eq!(c.len(), 2);
+        }
+    }
+}
