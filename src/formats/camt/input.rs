@@ -179,7 +179,7 @@ impl Lines {
         let Some(span) = buf.get(self.counted..to) else {
             return;
         };
-        let newlines = span.iter().filter(|&&b| b == b'\n').count() as u64;
+        let newlines = count_newlines(span);
         if newlines == 0 {
             self.col += chars(span);
         } else {
@@ -315,6 +315,13 @@ impl<R: Read> Counter<R> {
     }
 }
 
+/// Newlines in a span, in blocks a compiler turns into SIMD code.
+fn count_newlines(span: &[u8]) -> u64 {
+    span.chunks(255)
+        .map(|c| u64::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+        .sum()
+}
+
 /// UTF-8 characters in a byte slice (bytes that are not continuation bytes).
 fn chars(s: &[u8]) -> u64 {
     s.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
@@ -331,7 +338,28 @@ impl<R: Read> Read for Counter<R> {
 }
 
 impl<R: Read> BufRead for Counter<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.start >= self.end || self.fault.is_some() {
+            return self.refill();
+        }
+        Ok(self.buf.get(self.start..self.end).unwrap_or_default())
+    }
+
+    #[inline]
+    fn consume(&mut self, amt: usize) {
+        let amt = amt.min(self.end.saturating_sub(self.start));
+        self.start += amt;
+        self.event_bytes += amt as u64;
+        if self.event_bytes > MAX_EVENT_BYTES || self.nul_at.is_some() {
+            self.check_faults();
+        }
+    }
+}
+
+impl<R: Read> Counter<R> {
+    #[inline(never)]
+    fn refill(&mut self) -> io::Result<&[u8]> {
         if self.fault.is_some() {
             return Err(io::Error::other("input refused"));
         }
@@ -359,10 +387,8 @@ impl<R: Read> BufRead for Counter<R> {
         Ok(self.buf.get(self.start..self.end).unwrap_or_default())
     }
 
-    fn consume(&mut self, amt: usize) {
-        let amt = amt.min(self.end.saturating_sub(self.start));
-        self.start += amt;
-        self.event_bytes += amt as u64;
+    #[inline(never)]
+    fn check_faults(&mut self) {
         if self.fault.is_none() {
             if let Some(nul) = self.nul_at.filter(|&n| n < self.abs()) {
                 let p = self.lines.get_mut().resolve(&self.buf, nul);

@@ -155,7 +155,12 @@ impl<R: Read> Xml<R> {
                 ParseErrorKind::Unexpected("a second root element".to_string()),
             ));
         }
-        let name = start.local_name().into_inner();
+        let raw = start.name().into_inner();
+        // The local name: after the prefix's `:`, if any.
+        let name = match raw.bytes().position(|b| b == b':') {
+            Some(i) => raw.get(i + 1..).unwrap_or(raw),
+            None => raw,
+        };
         let tag = Tag::intern(name.as_bytes());
         self.path_lens.push(self.path.len());
         if !self.path.is_empty() {
