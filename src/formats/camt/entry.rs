@@ -125,10 +125,10 @@ impl TxBuilder {
                     (T::Cdtr, [T::Nm] | [T::Pty, T::Nm]) => self.creditor.name = v,
                     (T::UltmtDbtr, [T::Nm] | [T::Pty, T::Nm]) => self.ultimate_debtor = v,
                     (T::DbtrAcct, [T::Id, T::IBAN]) => {
-                        self.debtor.account = v.map(|s| crate::refs::normalize_iban(&s));
+                        self.debtor.account = v.map(iban);
                     }
                     (T::CdtrAcct, [T::Id, T::IBAN]) => {
-                        self.creditor.account = v.map(|s| crate::refs::normalize_iban(&s));
+                        self.creditor.account = v.map(iban);
                     }
                     (T::DbtrAcct, [T::Id, T::Othr, T::Id]) if self.debtor.account.is_none() => {
                         self.debtor.account = v;
@@ -182,6 +182,17 @@ impl TxBuilder {
             .flatten()
             .find(|a| a.ccy.is_none_or(|c| c == ccy))
             .map(|a| a.value)
+    }
+}
+
+/// An IBAN upper-case without spaces (no copy when it already is).
+pub(super) fn iban(s: String) -> String {
+    if s.bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        s
+    } else {
+        crate::refs::normalize_iban(&s)
     }
 }
 

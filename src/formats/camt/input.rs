@@ -137,7 +137,7 @@ pub(super) enum Fault {
     /// A NUL byte at this position.
     Nul(Pos),
     /// One event grew beyond [`MAX_EVENT_BYTES`].
-    TooLarge(Pos),
+    TooLarge,
 }
 
 /// A position in the decoded text: 1-based line, 1-based column in
@@ -149,16 +149,86 @@ pub(super) struct Pos {
     pub byte: u64,
 }
 
-/// A buffered reader that counts lines and columns of what is consumed.
+/// A byte offset whose line and column are worked out only when asked for
+/// (or when its buffer is about to be replaced).
+#[derive(Debug, Clone, Copy, Default)]
+struct Mark {
+    byte: u64,
+    pos: Option<Pos>,
+}
+
+/// Line/column bookkeeping, done lazily over whole spans of the buffer
+/// rather than per event: most positions are never asked for.
+#[derive(Debug)]
+struct Lines {
+    /// Absolute offset of `buf[0]`.
+    base: u64,
+    /// Index in the buffer up to which `line` and `col` are counted.
+    counted: usize,
+    line: u64,
+    col: u64,
+    /// Start offsets of the open elements, outermost first.
+    marks: Vec<Mark>,
+    /// Start of the event being read.
+    event: Mark,
+}
+
+impl Lines {
+    /// Counts `buf[counted..to]`.
+    fn count_to(&mut self, buf: &[u8], to: usize) {
+        let Some(span) = buf.get(self.counted..to) else {
+            return;
+        };
+        let newlines = count_newlines(span);
+        if newlines == 0 {
+            self.col += chars(span);
+        } else {
+            let last = memchr::memrchr(b'\n', span).unwrap_or(0);
+            self.line += newlines;
+            self.col = chars(span.get(last + 1..).unwrap_or_default());
+        }
+        self.counted = to;
+    }
+
+    fn here(&self) -> Pos {
+        Pos {
+            line: self.line,
+            column: u32::try_from(self.col + 1).unwrap_or(u32::MAX),
+            byte: self.base + self.counted as u64,
+        }
+    }
+
+    /// Resolves every pending mark at or before `byte` (they are in file
+    /// order), then counts up to `byte`.
+    fn resolve(&mut self, buf: &[u8], byte: u64) -> Pos {
+        let mut marks = std::mem::take(&mut self.marks);
+        let mut event = self.event;
+        for m in marks.iter_mut().chain(std::iter::once(&mut event)) {
+            if m.pos.is_none() && m.byte <= byte && m.byte >= self.base + self.counted as u64 {
+                let rel = usize::try_from(m.byte - self.base).unwrap_or(usize::MAX);
+                self.count_to(buf, rel);
+                m.pos = Some(self.here());
+            }
+        }
+        self.marks = marks;
+        self.event = event;
+        if byte >= self.base + self.counted as u64 {
+            let rel = usize::try_from(byte - self.base).unwrap_or(usize::MAX);
+            self.count_to(buf, rel);
+        }
+        self.here()
+    }
+}
+
+/// A buffered reader that knows the line and column of any recent offset.
 pub(super) struct Counter<R> {
     inner: R,
     buf: Box<[u8]>,
     start: usize,
     end: usize,
-    line: u64,
-    /// Characters since the start of the current line.
-    col: u64,
-    byte: u64,
+    lines: std::cell::RefCell<Lines>,
+    /// Absolute offset of the first NUL byte of the current buffer, if any.
+    nul_at: Option<u64>,
     event_bytes: u64,
     pub(super) fault: Option<Fault>,
 }
@@ -170,65 +240,86 @@ impl<R: Read> Counter<R> {
             buf: vec![0u8; 64 * 1024].into_boxed_slice(),
             start: 0,
             end: 0,
-            line: 1,
-            col: 0,
-            byte: 0,
+            lines: std::cell::RefCell::new(Lines {
+                base: 0,
+                counted: 0,
+                line: 1,
+                col: 0,
+                marks: Vec::with_capacity(32),
+                event: Mark::default(),
+            }),
+            nul_at: None,
             event_bytes: 0,
             fault: None,
         }
     }
 
+    fn abs(&self) -> u64 {
+        self.lines.borrow().base + self.start as u64
+    }
+
     /// Where the next unread byte is.
     pub(super) fn pos(&self) -> Pos {
-        Pos {
-            line: self.line,
-            column: u32::try_from(self.col + 1).unwrap_or(u32::MAX),
-            byte: self.byte,
-        }
+        let at = self.abs();
+        self.lines.borrow_mut().resolve(&self.buf, at)
     }
 
-    /// Called before each event: the size limit is per event.
+    /// Called before each event: the size limit is per event, and the
+    /// event's start is remembered.
     pub(super) fn start_event(&mut self) {
         self.event_bytes = 0;
+        let byte = self.abs();
+        self.lines.get_mut().event = Mark { byte, pos: None };
     }
 
-    fn count(&mut self, chunk_start: usize, amt: usize) {
-        let Some(chunk) = self.buf.get(chunk_start..chunk_start + amt) else {
-            return;
+    /// Where the event being read (or just read) starts.
+    pub(super) fn event_pos(&self) -> Pos {
+        let mut l = self.lines.borrow_mut();
+        if let Some(p) = l.event.pos {
+            return p;
+        }
+        let byte = l.event.byte;
+        l.resolve(&self.buf, byte);
+        l.event.pos.unwrap_or_default()
+    }
+
+    /// The event just read opened an element.
+    pub(super) fn open_element(&mut self) {
+        let l = self.lines.get_mut();
+        let e = l.event;
+        l.marks.push(e);
+    }
+
+    /// The innermost element closed.
+    pub(super) fn close_element(&mut self) {
+        self.lines.get_mut().marks.pop();
+    }
+
+    /// Where the element at `depth` (0 = root) starts; the innermost one
+    /// when `depth` is `None`.
+    pub(super) fn element_pos(&self, depth: Option<usize>) -> Pos {
+        let mut l = self.lines.borrow_mut();
+        let i = match depth {
+            Some(d) => d,
+            None => l.marks.len().saturating_sub(1),
         };
-        if self.fault.is_none()
-            && let Some(i) = memchr::memchr(0, chunk)
-        {
-            let before = chunk.get(..i).unwrap_or_default();
-            let (line, col) = advance(self.line, self.col, before);
-            let pos = Pos {
-                line,
-                column: u32::try_from(col + 1).unwrap_or(u32::MAX),
-                byte: self.byte + i as u64,
-            };
-            self.fault = Some(Fault::Nul(pos));
+        let Some(m) = l.marks.get(i).copied() else {
+            drop(l);
+            return self.event_pos();
+        };
+        if let Some(p) = m.pos {
+            return p;
         }
-        let (line, col) = advance(self.line, self.col, chunk);
-        self.line = line;
-        self.col = col;
-        self.byte += amt as u64;
-        self.event_bytes += amt as u64;
-        if self.event_bytes > MAX_EVENT_BYTES && self.fault.is_none() {
-            self.fault = Some(Fault::TooLarge(self.pos()));
-        }
+        l.resolve(&self.buf, m.byte);
+        l.marks.get(i).and_then(|m| m.pos).unwrap_or_default()
     }
 }
 
-/// Line and column after `chunk`, starting from `line`, `col`.
-fn advance(line: u64, col: u64, chunk: &[u8]) -> (u64, u64) {
-    match memchr::memrchr(b'\n', chunk) {
-        None => (line, col + chars(chunk)),
-        Some(last) => {
-            let newlines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
-            let tail = chunk.get(last + 1..).unwrap_or_default();
-            (line + newlines, chars(tail))
-        }
-    }
+/// Newlines in a span, in blocks a compiler turns into SIMD code.
+fn count_newlines(span: &[u8]) -> u64 {
+    span.chunks(255)
+        .map(|c| u64::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+        .sum()
 }
 
 /// UTF-8 characters in a byte slice (bytes that are not continuation bytes).
@@ -247,11 +338,38 @@ impl<R: Read> Read for Counter<R> {
 }
 
 impl<R: Read> BufRead for Counter<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.start >= self.end || self.fault.is_some() {
+            return self.refill();
+        }
+        Ok(self.buf.get(self.start..self.end).unwrap_or_default())
+    }
+
+    #[inline]
+    fn consume(&mut self, amt: usize) {
+        let amt = amt.min(self.end.saturating_sub(self.start));
+        self.start += amt;
+        self.event_bytes += amt as u64;
+        if self.event_bytes > MAX_EVENT_BYTES || self.nul_at.is_some() {
+            self.check_faults();
+        }
+    }
+}
+
+impl<R: Read> Counter<R> {
+    #[inline(never)]
+    fn refill(&mut self) -> io::Result<&[u8]> {
         if self.fault.is_some() {
             return Err(io::Error::other("input refused"));
         }
         if self.start >= self.end {
+            // Settle every pending position in the old buffer before it goes.
+            let end_abs = self.abs();
+            let l = self.lines.get_mut();
+            l.resolve(&self.buf, end_abs);
+            l.base = end_abs;
+            l.counted = 0;
             self.start = 0;
             self.end = loop {
                 match self.inner.read(&mut self.buf) {
@@ -260,14 +378,25 @@ impl<R: Read> BufRead for Counter<R> {
                     Err(e) => return Err(e),
                 }
             };
+            self.nul_at = self
+                .buf
+                .get(..self.end)
+                .and_then(|b| memchr::memchr(0, b))
+                .map(|i| end_abs + i as u64);
         }
         Ok(self.buf.get(self.start..self.end).unwrap_or_default())
     }
 
-    fn consume(&mut self, amt: usize) {
-        let amt = amt.min(self.end.saturating_sub(self.start));
-        self.count(self.start, amt);
-        self.start += amt;
+    #[inline(never)]
+    fn check_faults(&mut self) {
+        if self.fault.is_none() {
+            if let Some(nul) = self.nul_at.filter(|&n| n < self.abs()) {
+                let p = self.lines.get_mut().resolve(&self.buf, nul);
+                self.fault = Some(Fault::Nul(p));
+            } else if self.event_bytes > MAX_EVENT_BYTES {
+                self.fault = Some(Fault::TooLarge);
+            }
+        }
     }
 }
 

@@ -224,7 +224,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
             None
         };
         if tag == Tag::IBAN {
-            let iban = crate::refs::normalize_iban(text);
+            let iban = super::entry::iban(text.trim().to_string());
             let is_account = xml.stack().get(BLOCK_DEPTH + 1) == Some(&Tag::Acct);
             if !is_account && !iban.is_empty() && !crate::refs::is_valid_iban(&iban) {
                 self.notes.push((

@@ -44,7 +44,6 @@ pub(super) struct Xml<R: Read> {
     buf: Vec<u8>,
     file: PathBuf,
     stack: Vec<Tag>,
-    positions: Vec<Pos>,
     path: String,
     path_lens: Vec<usize>,
     text: String,
@@ -52,7 +51,6 @@ pub(super) struct Xml<R: Read> {
     pending_end: bool,
     pop_pending: bool,
     root_done: bool,
-    event_pos: Pos,
 }
 
 impl<R: Read> Xml<R> {
@@ -67,7 +65,6 @@ impl<R: Read> Xml<R> {
             buf: Vec::with_capacity(1024),
             file: file.to_path_buf(),
             stack: Vec::with_capacity(32),
-            positions: Vec::with_capacity(32),
             path: String::with_capacity(256),
             path_lens: Vec::with_capacity(32),
             text: String::with_capacity(256),
@@ -75,7 +72,6 @@ impl<R: Read> Xml<R> {
             pending_end: false,
             pop_pending: false,
             root_done: false,
-            event_pos: Pos::default(),
         }
     }
 
@@ -106,7 +102,7 @@ impl<R: Read> Xml<R> {
 
     /// Where the current element's start tag is.
     pub(super) fn here(&self) -> Location {
-        let p = self.positions.last().copied().unwrap_or(self.event_pos);
+        let p = self.reader.get_ref().element_pos(None);
         Location::at(p.line, p.column, p.byte)
     }
 
@@ -134,9 +130,13 @@ impl<R: Read> Xml<R> {
         )
     }
 
+    fn event_pos(&self) -> Pos {
+        self.reader.get_ref().event_pos()
+    }
+
     fn pop(&mut self) {
         self.stack.pop();
-        self.positions.pop();
+        self.reader.get_mut().close_element();
         if let Some(len) = self.path_lens.pop() {
             self.path.truncate(len);
         }
@@ -145,17 +145,22 @@ impl<R: Read> Xml<R> {
     fn push(&mut self, start: &BytesStart<'_>) -> Result<Tag, ParseError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.error_at(
-                self.event_pos,
+                self.event_pos(),
                 ParseErrorKind::Limit(format!("elements nested deeper than {MAX_DEPTH}")),
             ));
         }
         if self.stack.is_empty() && self.root_done {
             return Err(self.error_at(
-                self.event_pos,
+                self.event_pos(),
                 ParseErrorKind::Unexpected("a second root element".to_string()),
             ));
         }
-        let name = start.local_name().into_inner();
+        let raw = start.name().into_inner();
+        // The local name: after the prefix's `:`, if any.
+        let name = match raw.bytes().position(|b| b == b':') {
+            Some(i) => raw.get(i + 1..).unwrap_or(raw),
+            None => raw,
+        };
         let tag = Tag::intern(name.as_bytes());
         self.path_lens.push(self.path.len());
         if !self.path.is_empty() {
@@ -163,7 +168,7 @@ impl<R: Read> Xml<R> {
         }
         self.path.push_str(name);
         self.stack.push(tag);
-        self.positions.push(self.event_pos);
+        self.reader.get_mut().open_element();
         self.text.clear();
         self.capturing = true;
         Ok(tag)
@@ -220,7 +225,7 @@ impl<R: Read> Xml<R> {
                 other => {
                     let other: String = other.chars().take(40).collect();
                     return Err(self.error_at(
-                        self.event_pos,
+                        self.event_pos(),
                         ParseErrorKind::Xml(format!(
                             "undefined entity &{other}; (only the predefined entities are allowed)"
                         )),
@@ -228,12 +233,12 @@ impl<R: Read> Xml<R> {
                 }
             },
             Err(e) => {
-                return Err(self.error_at(self.event_pos, ParseErrorKind::Xml(e.to_string())));
+                return Err(self.error_at(self.event_pos(), ParseErrorKind::Xml(e.to_string())));
             }
         };
         if c == '\0' {
             return Err(self.error_at(
-                self.event_pos,
+                self.event_pos(),
                 ParseErrorKind::Xml("character reference to NUL".to_string()),
             ));
         }
@@ -264,7 +269,7 @@ impl<R: Read> Xml<R> {
             quick_xml::Error::Io(io) => ParseErrorKind::Xml(io.to_string()),
             other => ParseErrorKind::Xml(other.to_string()),
         };
-        self.error_at(self.event_pos, kind)
+        self.error_at(self.event_pos(), kind)
     }
 
     /// True when the error came from bytes that are not UTF-8.
@@ -297,7 +302,6 @@ impl<R: Read> Xml<R> {
             let mut buf = std::mem::take(&mut self.buf);
             buf.clear();
             self.reader.get_mut().start_event();
-            self.event_pos = self.reader.get_ref().pos();
             let step = match self.reader.read_event_into(&mut buf) {
                 Ok(ev) => self.handle(ev),
                 Err(e) => Err(self.xml_error(e)),
@@ -307,7 +311,7 @@ impl<R: Read> Xml<R> {
                 Step::Continue => {}
                 Step::Start(tag, attr) => return Ok(Ev::Start { tag, attr }),
                 Step::End(tag, has_text) => {
-                    if has_text && self.text.contains('\r') {
+                    if has_text && self.text.as_bytes().contains(&b'\r') {
                         self.text = self.text.replace("\r\n", "\n").replace('\r', "\n");
                     }
                     return Ok(Ev::End { tag, has_text });
@@ -323,8 +327,8 @@ impl<R: Read> Xml<R> {
                 *p,
                 ParseErrorKind::Xml("NUL byte (not allowed anywhere in XML)".to_string()),
             ),
-            Fault::TooLarge(_) => self.error_at(
-                self.event_pos,
+            Fault::TooLarge => self.error_at(
+                self.event_pos(),
                 ParseErrorKind::Limit(format!(
                     "a tag or text run longer than {} bytes",
                     super::input::MAX_EVENT_BYTES
@@ -352,7 +356,7 @@ impl<R: Read> Xml<R> {
             Event::End(_) => {
                 if self.stack.is_empty() {
                     return Err(self.error_at(
-                        self.event_pos,
+                        self.event_pos(),
                         ParseErrorKind::Xml("end tag without start tag".to_string()),
                     ));
                 }
@@ -367,7 +371,7 @@ impl<R: Read> Xml<R> {
                     self.append(&t)?;
                 } else if self.stack.is_empty() && !t.trim().is_empty() {
                     return Err(self.error_at(
-                        self.event_pos,
+                        self.event_pos(),
                         ParseErrorKind::Xml("text outside the root element".to_string()),
                     ));
                 }
@@ -382,7 +386,7 @@ impl<R: Read> Xml<R> {
                 Ok(Step::Continue)
             }
             Event::DocType(_) => Err(self.error_at(
-                self.event_pos,
+                self.event_pos(),
                 ParseErrorKind::Xml(
                     "DOCTYPE is not allowed (no DTD or entity definition is ever read)".to_string(),
                 ),

@@ -95,7 +95,7 @@ impl StatementBuilder {
             }
             [T::FrToDt, T::ToDtTm] => self.to_date = Some(values::date(text).ok_or("a date-time")?),
             [T::Acct, T::Id, T::IBAN] => {
-                self.iban = values::clean(text).map(|s| crate::refs::normalize_iban(&s));
+                self.iban = values::clean(text).map(super::entry::iban);
             }
             [T::Acct, T::Id, T::Othr, T::Id] => self.other_id = values::clean(text),
             [T::Acct, T::Ccy] => {

@@ -16,8 +16,8 @@ pub(super) fn amount(text: &str) -> Option<Money> {
     if t.is_empty() || t.len() > 40 {
         return None;
     }
-    let (int, frac) = match t.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
+    let (int, frac) = match t.bytes().position(|b| b == b'.') {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
         None => (t, None),
     };
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -49,7 +49,18 @@ pub(super) fn date(text: &str) -> Option<NaiveDate> {
         None | Some(b'T' | b' ' | b'+' | b'-' | b'Z') => {}
         Some(_) => return None,
     }
-    NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
+    let b = head.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let d = b.get(r)?;
+        d.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let year = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
 }
 
 /// `DBIT` → true, `CRDT` → false.
