@@ -99,10 +99,35 @@ enum Ids {
 /// The open items, indexed for every rule.
 #[derive(Debug, Default)]
 pub struct InvoiceIndex {
-    map: KeyMap,
-    lists: Vec<Vec<u32>>,
+    shards: Vec<Shard>,
     short_bare: Vec<bool>,
     max_groups: usize,
+}
+
+/// One part of the index: the keys whose top bits are its number. Shards
+/// are built in parallel, each from every item in item order, so the result
+/// does not depend on threads.
+#[derive(Debug, Default)]
+struct Shard {
+    map: KeyMap,
+    lists: Vec<Vec<u32>>,
+}
+
+const SHARD_BITS: u32 = 4;
+const SHARDS: usize = 1 << SHARD_BITS;
+
+fn shard_of(k: Key) -> usize {
+    (k >> (128 - SHARD_BITS)) as usize
+}
+
+impl Shard {
+    fn get(&self, k: Key) -> &[u32] {
+        match self.map.get(&k) {
+            None => &[],
+            Some(Ids::One(i)) => std::slice::from_ref(i),
+            Some(Ids::Many(n)) => self.lists.get(*n as usize).map_or(&[], Vec::as_slice),
+        }
+    }
 }
 
 fn push(map: &mut KeyMap, lists: &mut Vec<Vec<u32>>, key: Key, i: u32) {
@@ -195,9 +220,29 @@ impl InvoiceIndex {
                 Some(k)
             })
             .collect();
+        let per_shard = items.len() * 4 / SHARDS + 16;
+        let shards: Vec<Shard> = (0..SHARDS)
+            .into_par_iter()
+            .map(|sh| {
+                let mut shard = Shard {
+                    map: KeyMap::with_capacity_and_hasher(per_shard, Default::default()),
+                    lists: Vec::new(),
+                };
+                for (n, k) in per_item.iter().enumerate() {
+                    let (Some(k), Ok(n)) = (k, u32::try_from(n)) else {
+                        continue;
+                    };
+                    for &digest in k.keys.iter().take(k.n) {
+                        if shard_of(digest) == sh {
+                            push(&mut shard.map, &mut shard.lists, digest, n);
+                        }
+                    }
+                }
+                shard
+            })
+            .collect();
         let mut ix = InvoiceIndex {
-            map: KeyMap::with_capacity_and_hasher(items.len() * 4, Default::default()),
-            lists: Vec::new(),
+            shards,
             short_bare: vec![false; items.len()],
             max_groups: 0,
         };
@@ -208,15 +253,12 @@ impl InvoiceIndex {
             .filter(|c| !c.mandate_ids.is_empty())
             .map(|c| (c.customer_id.as_str(), Vec::new()))
             .collect();
-        for (i, (it, k)) in items.iter().zip(per_item).enumerate() {
+        for (i, (it, k)) in items.iter().zip(&per_item).enumerate() {
             let Some(k) = k else { continue };
             let Ok(n) = u32::try_from(i) else { break };
             ix.max_groups = ix.max_groups.max(k.len);
             if let Some(flag) = ix.short_bare.get_mut(i) {
                 *flag = k.short_bare;
-            }
-            for &digest in k.keys.iter().take(k.n) {
-                push(&mut ix.map, &mut ix.lists, digest, n);
             }
             if let Some(v) = by_customer.get_mut(it.customer_id.as_str()) {
                 v.push(n);
@@ -232,30 +274,26 @@ impl InvoiceIndex {
                     continue;
                 }
                 let k = key(K_MANDATE, &m);
-                let mut v = match ix.map.get(&k) {
-                    None => Vec::new(),
-                    Some(Ids::One(i)) => vec![*i],
-                    Some(Ids::Many(n)) => ix.lists.get(*n as usize).cloned().unwrap_or_default(),
+                let Some(shard) = ix.shards.get_mut(shard_of(k)) else {
+                    continue;
                 };
+                let mut v = shard.get(k).to_vec();
                 v.extend_from_slice(list);
                 v.sort_unstable();
                 v.dedup();
-                let Ok(n) = u32::try_from(ix.lists.len()) else {
+                let Ok(n) = u32::try_from(shard.lists.len()) else {
                     continue;
                 };
-                ix.lists.push(v);
-                ix.map.insert(k, Ids::Many(n));
+                shard.lists.push(v);
+                shard.map.insert(k, Ids::Many(n));
             }
         }
         ix
     }
 
     fn get(&self, kind: u8, text: &str) -> &[u32] {
-        match self.map.get(&key(kind, text)) {
-            None => &[],
-            Some(Ids::One(i)) => std::slice::from_ref(i),
-            Some(Ids::Many(n)) => self.lists.get(*n as usize).map_or(&[], Vec::as_slice),
-        }
+        let k = key(kind, text);
+        self.shards.get(shard_of(k)).map_or(&[], |s| s.get(k))
     }
 
     /// Items whose strict id key is `key`.
