@@ -30,30 +30,34 @@ fn fmix(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
-fn hash64(seed: u64, kind: u8, bytes: &[u8]) -> u64 {
-    // Every input (kind, each chunk, the length) goes through a bijective
-    // non-linear mix before the next is combined, so no two inputs can
-    // cancel out by XOR (the kind and the text never combine linearly).
-    let mut h = fmix(seed ^ u64::from(kind));
+/// Two independently seeded 64-bit hashes of (kind, bytes) in one pass.
+/// Every input (kind, each chunk, the length) goes through a bijective
+/// non-linear mix before the next is combined, so no two inputs can cancel
+/// out by XOR (the kind and the text never combine linearly).
+fn hash2(kind: u8, bytes: &[u8]) -> (u64, u64) {
+    let mut a = fmix(0x243f_6a88_85a3_08d3 ^ u64::from(kind));
+    let mut b = fmix(0x1319_8a2e_0370_7344 ^ u64::from(kind));
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        h = fmix(h ^ u64::from_le_bytes(w));
+        let w = u64::from_le_bytes(w);
+        a = fmix(a ^ w);
+        b = fmix(b ^ w);
     }
     let mut w = [0u8; 8];
     let rest = chunks.remainder();
     if let Some(dst) = w.get_mut(..rest.len()) {
         dst.copy_from_slice(rest);
     }
-    h = fmix(h ^ u64::from_le_bytes(w));
-    fmix(h ^ bytes.len() as u64)
+    let w = u64::from_le_bytes(w);
+    let len = bytes.len() as u64;
+    (fmix(fmix(a ^ w) ^ len), fmix(fmix(b ^ w) ^ len))
 }
 
 /// The digest of a key of `kind` (so equal texts of different kinds differ).
 pub fn key(kind: u8, text: &str) -> Key {
-    let a = hash64(0x243f_6a88_85a3_08d3, kind, text.as_bytes());
-    let b = hash64(0x1319_8a2e_0370_7344, kind, text.as_bytes());
+    let (a, b) = hash2(kind, text.as_bytes());
     (u128::from(a) << 64) | u128::from(b)
 }
 
@@ -102,6 +106,7 @@ pub struct InvoiceIndex {
     shards: Vec<Shard>,
     short_bare: Vec<bool>,
     max_groups: usize,
+    letter_only_ids: bool,
 }
 
 /// One part of the index: the keys whose top bits are its number. Shards
@@ -161,6 +166,7 @@ struct ItemKeys {
     n: usize,
     len: usize,
     short_bare: bool,
+    letter_only: bool,
 }
 
 impl ItemKeys {
@@ -186,11 +192,13 @@ impl InvoiceIndex {
                     n: 0,
                     len: 0,
                     short_bare: false,
+                    letter_only: false,
                 };
                 let id = it.invoice_id.as_str();
                 if let Some(content) = tokens::id_content(id) {
                     k.len = content.len();
                     k.short_bare = tokens::is_short_bare(id, &content);
+                    k.letter_only = content.iter().all(|g| !g.digits);
                     tokens::write_strict(id, &content, buf);
                     k.add(key(K_STRICT, buf));
                     tokens::write_loose(id, &content, buf);
@@ -245,6 +253,7 @@ impl InvoiceIndex {
             shards,
             short_bare: vec![false; items.len()],
             max_groups: 0,
+            letter_only_ids: false,
         };
         // Items by customer, only for customers with mandates (a map that is
         // looked up, never iterated).
@@ -257,6 +266,7 @@ impl InvoiceIndex {
             let Some(k) = k else { continue };
             let Ok(n) = u32::try_from(i) else { break };
             ix.max_groups = ix.max_groups.max(k.len);
+            ix.letter_only_ids |= k.letter_only;
             if let Some(flag) = ix.short_bare.get_mut(i) {
                 *flag = k.short_bare;
             }
@@ -324,6 +334,12 @@ impl InvoiceIndex {
     /// True when item `i`'s id is one short bare number.
     pub fn is_short_bare(&self, i: u32) -> bool {
         self.short_bare.get(i as usize).copied().unwrap_or(false)
+    }
+
+    /// True when some id is made of letters only: only then can a run of
+    /// text without digits be an invoice number.
+    pub fn has_letter_only_ids(&self) -> bool {
+        self.letter_only_ids
     }
 
     /// The most groups of any indexed id: the longest run a text scan tries.

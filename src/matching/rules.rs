@@ -251,7 +251,17 @@ impl Ctx<'_> {
         let mut hits: Vec<Hit> = Vec::new();
         let mut budget = MAX_TEXT_GROUPS;
         let mut buf = String::new();
-        for text in &self.p.texts {
+        // A valid RF that equals no reference may still carry the invoice
+        // number in its body (`RF78INV2024001`): search it as text too.
+        let rf_bodies: Vec<String> = self
+            .p
+            .creditor_refs
+            .iter()
+            .filter(|r| crate::refs::is_valid_rf(r))
+            .filter_map(|r| tokens::normalize_ref(r).get(4..).map(str::to_string))
+            .collect();
+        let texts = self.p.texts.iter().chain(&rf_bodies);
+        for text in texts {
             if budget == 0 {
                 break;
             }
@@ -294,6 +304,10 @@ impl Ctx<'_> {
     ) -> Option<Hit> {
         let first = run.first()?;
         let last = run.last()?;
+        if !ix.has_letter_only_ids() && !run.iter().any(|g| g.digits) {
+            // Words alone cannot spell an id that has digits.
+            return None;
+        }
         let announced = first.announced;
         let from = if announced {
             first.announced_from
@@ -427,6 +441,12 @@ mod tests {
     }
 
     #[test]
+    fn ids_without_digits_still_match_words() {
+        assert_eq!(found(&["paid abc xyz"], &["ABC-XYZ"]), one("ABC-XYZ", 95));
+        assert_eq!(found(&["paid abc xyz"], &["F-1"]), []);
+    }
+
+    #[test]
     fn several_ids_make_several_hits() {
         let ids = ["F-1001", "F-1002", "AV-1003"];
         let got = found(&["F-1001 F-1002 / AV-1003"], &ids);
@@ -444,6 +464,17 @@ mod tests {
         assert_eq!(c.proposal.unwrap().rule, Rule::RfReference);
         p.creditor_refs = vec!["RF19 5390 0754 7034".into()];
         assert_eq!(candidates(&p, &items, &ix).proposal, None);
+    }
+
+    #[test]
+    fn a_valid_rf_built_on_the_invoice_number_is_searched_as_text() {
+        let items = vec![item("INV-2024-001", "100.00")];
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        let mut p = payment("E1", "100.00");
+        p.creditor_refs = vec![crate::refs::rf_from_reference("INV2024001").unwrap()];
+        let got = candidates(&p, &items, &ix).proposal.unwrap();
+        assert_eq!(got.rule, Rule::InvoiceNumber);
+        assert_eq!(got.items(), [0]);
     }
 
     #[test]
