@@ -344,7 +344,12 @@ impl State {
                 .map_or("", |it| it.invoice_id.as_str());
             let mut ev = format!("{label} → {id}");
             if ambiguous {
-                ev = format!("ambiguous: {label} → {}", names.join(" or "));
+                let shown = names.len().min(5);
+                let mut list = names.get(..shown).unwrap_or(&[]).join(" or ");
+                if names.len() > shown {
+                    list.push_str(&format!(" (and {} more)", names.len() - shown));
+                }
+                ev = format!("ambiguous: {label} → {list}");
             }
             if r != p.amount {
                 ev.push_str(&format!(

@@ -34,6 +34,9 @@ pub const C_AMBIGUOUS_AMOUNT: Confidence = Confidence::from_hundredths(60);
 /// Confidence of an ambiguous candidate otherwise.
 pub const C_AMBIGUOUS: Confidence = Confidence::from_hundredths(50);
 
+/// Most items one piece of evidence keeps (see `Ctx::cap`).
+const MAX_HIT_ITEMS: usize = 32;
+
 /// Most groups of text scanned per payment (bounds work on absurd input).
 const MAX_TEXT_GROUPS: usize = 512;
 
@@ -148,6 +151,20 @@ impl Ctx<'_> {
         keep
     }
 
+    /// Bounds a hit that fits very many items (a number every id ends
+    /// with): it can only be a suggestion, and keeping thousands of
+    /// candidates would cost time on every later step. Keeps the items whose
+    /// open amount equals the payment first, then by position.
+    fn cap(&self, items: &mut Vec<u32>) {
+        if items.len() <= MAX_HIT_ITEMS {
+            return;
+        }
+        let amount = self.p.amount;
+        items.sort_by_key(|&i| (self.item(i).map(|it| it.open_amount) != Some(amount), i));
+        items.truncate(MAX_HIT_ITEMS);
+        items.sort_unstable();
+    }
+
     fn proposal(rule: Rule, hits: Vec<Hit>) -> Option<Proposal> {
         (!hits.is_empty()).then_some(Proposal { rule, hits })
     }
@@ -159,7 +176,8 @@ impl Ctx<'_> {
                 continue;
             }
             let key = tokens::normalize_ref(r);
-            let found = self.same_currency(ix.reference(&key));
+            let mut found = self.same_currency(ix.reference(&key));
+            self.cap(&mut found);
             if !found.is_empty() {
                 hits.push(Hit {
                     label: format!("RF ref {key}"),
@@ -177,7 +195,8 @@ impl Ctx<'_> {
         if key.is_empty() || key == "NOTPROVIDED" {
             return None;
         }
-        let found = self.same_currency(ix.reference(&key));
+        let mut found = self.same_currency(ix.reference(&key));
+        self.cap(&mut found);
         let hits = if found.is_empty() {
             Vec::new()
         } else {
@@ -200,11 +219,12 @@ impl Ctx<'_> {
         }
         let all = self.same_currency(ix.mandate(&m));
         let amount = self.p.amount;
-        let equal: Vec<u32> = all
+        let mut equal: Vec<u32> = all
             .iter()
             .copied()
             .filter(|&i| self.item(i).is_some_and(|it| it.open_amount == amount))
             .collect();
+        self.cap(&mut equal);
         let label = format!("mandate {m} and amount {}", amount.to_plain());
         if !equal.is_empty() {
             return Self::proposal(
@@ -222,7 +242,7 @@ impl Ctx<'_> {
                 .filter_map(|&i| self.item(i))
                 .map(|it| it.open_amount),
         );
-        if all.len() > 1 && sum == Some(amount) {
+        if all.len() > 1 && all.len() <= MAX_HIT_ITEMS && sum == Some(amount) {
             let hits = all
                 .into_iter()
                 .map(|i| Hit {
@@ -358,10 +378,11 @@ impl Ctx<'_> {
                     conf = conf.min(c);
                 }
             }
-            let items = self.same_currency(&items);
+            let mut items = self.same_currency(&items);
             if items.is_empty() {
                 continue;
             }
+            self.cap(&mut items);
             return Some(Hit {
                 label: format!("text token \"{fragment}\""),
                 items,
@@ -438,6 +459,15 @@ mod tests {
         let p = run(&["fact 42"], &ids).unwrap();
         assert!(p.is_ambiguous());
         assert_eq!(p.items(), [0, 1]);
+    }
+
+    #[test]
+    fn a_number_that_thousands_of_ids_end_with_stays_cheap() {
+        let ids: Vec<String> = (0..5000).map(|n| format!("X{n}-0042")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let p = run(&["fact 42"], &refs).unwrap();
+        assert!(p.is_ambiguous());
+        assert_eq!(p.items().len(), MAX_HIT_ITEMS);
     }
 
     #[test]
