@@ -88,9 +88,8 @@ pub fn allocate(
 
     // Payments that quote no common item cannot affect each other: split
     // them into groups (connected by shared items), allocate each group
-    // sequentially in the global order, groups in parallel, then put the
-    // rows back in the global order. The result is exactly that of one
-    // sequential pass, whatever the threads.
+    // sequentially in the global order, groups in parallel. Every decision
+    // is exactly that of one sequential pass, whatever the threads.
     let mut uf = UnionFind::new(items.len());
     for c in cands {
         if let Some(p) = &c.proposal {
