@@ -95,26 +95,22 @@ pub fn rows<'a>(
 ) -> Vec<MatchRow<'a>> {
     // Rank payments once (account, statement, position, entry id), then
     // sort rows by rank: string comparisons only among a payment's rows.
-    let mut by_pos: Vec<usize> = (0..payments.len()).collect();
-    by_pos.par_sort_unstable_by(|&a, &b| {
-        let (p, q) = (&payments[a], &payments[b]);
-        (
-            p.account.as_str(),
-            p.statement_id.as_str(),
-            p.position,
-            p.entry_id.as_str(),
-            a,
-        )
-            .cmp(&(
-                q.account.as_str(),
-                q.statement_id.as_str(),
-                q.position,
-                q.entry_id.as_str(),
-                b,
-            ))
-    });
+    let mut by_pos: Vec<(&str, &str, usize, &str, usize)> = payments
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                p.account.as_str(),
+                p.statement_id.as_str(),
+                p.position,
+                p.entry_id.as_str(),
+                i,
+            )
+        })
+        .collect();
+    by_pos.par_sort_unstable();
     let mut rank = vec![0usize; payments.len()];
-    for (r, &i) in by_pos.iter().enumerate() {
+    for (r, &(.., i)) in by_pos.iter().enumerate() {
         if let Some(slot) = rank.get_mut(i) {
             *slot = r;
         }
