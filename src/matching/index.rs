@@ -104,6 +104,11 @@ enum Ids {
 #[derive(Debug, Default)]
 pub struct InvoiceIndex {
     shards: Vec<Shard>,
+    /// Bloom filter over every key (two bits each): most runs of text are
+    /// no key, and this answers "no" from a small table instead of a cache
+    /// miss in the large one.
+    bloom: Vec<u64>,
+    bloom_mask: u64,
     short_bare: Vec<bool>,
     max_groups: usize,
     letter_only_ids: bool,
@@ -120,6 +125,26 @@ struct Shard {
 
 const SHARD_BITS: u32 = 4;
 const SHARDS: usize = 1 << SHARD_BITS;
+
+fn bloom_bits(mask: u64, k: Key) -> [u64; 2] {
+    [(k as u64) & mask, ((k >> 64) as u64 >> 7) & mask]
+}
+
+fn bloom_set(bloom: &mut [u64], mask: u64, k: Key) {
+    for b in bloom_bits(mask, k) {
+        if let Some(w) = bloom.get_mut((b / 64) as usize) {
+            *w |= 1 << (b % 64);
+        }
+    }
+}
+
+fn bloom_has(bloom: &[u64], mask: u64, k: Key) -> bool {
+    bloom_bits(mask, k).iter().all(|&b| {
+        bloom
+            .get((b / 64) as usize)
+            .is_some_and(|w| w & (1 << (b % 64)) != 0)
+    })
+}
 
 fn shard_of(k: Key) -> usize {
     (k >> (128 - SHARD_BITS)) as usize
@@ -249,8 +274,19 @@ impl InvoiceIndex {
                 shard
             })
             .collect();
+        let n_keys: usize = per_item.iter().flatten().map(|k| k.n).sum();
+        let bits = (n_keys.max(64) * 8).next_power_of_two();
+        let mut bloom = vec![0u64; bits / 64];
+        let bloom_mask = (bits as u64) - 1;
+        for k in per_item.iter().flatten() {
+            for &digest in k.keys.iter().take(k.n) {
+                bloom_set(&mut bloom, bloom_mask, digest);
+            }
+        }
         let mut ix = InvoiceIndex {
             shards,
+            bloom,
+            bloom_mask,
             short_bare: vec![false; items.len()],
             max_groups: 0,
             letter_only_ids: false,
@@ -284,6 +320,7 @@ impl InvoiceIndex {
                     continue;
                 }
                 let k = key(K_MANDATE, &m);
+                bloom_set(&mut ix.bloom, ix.bloom_mask, k);
                 let Some(shard) = ix.shards.get_mut(shard_of(k)) else {
                     continue;
                 };
@@ -303,6 +340,9 @@ impl InvoiceIndex {
 
     fn get(&self, kind: u8, text: &str) -> &[u32] {
         let k = key(kind, text);
+        if !bloom_has(&self.bloom, self.bloom_mask, k) {
+            return &[];
+        }
         self.shards.get(shard_of(k)).map_or(&[], |s| s.get(k))
     }
 
