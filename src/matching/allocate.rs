@@ -1,7 +1,10 @@
 //! The allocation pass: turns every payment's candidates into applications,
-//! sequentially and deterministically, so that across a run an item never
-//! receives more than its open amount and a payment never gives more than
-//! its amount.
+//! deterministically, so that across a run an item never receives more than
+//! its open amount and a payment never gives more than its amount.
+//!
+//! Payments are split into groups connected by the items they quote; each
+//! group is allocated sequentially in the order below, groups in parallel
+//! (they share no item, so this is exactly one sequential pass).
 //!
 //! Order (the tie-break, written down): strongest evidence first (rule rank,
 //! then higher confidence), then earlier booking date (undated last), then
@@ -20,6 +23,9 @@
 //!   date (then id) until the money runs out; a surplus is `unapplied`.
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 
 use super::MatchConfig;
 use super::item::OpenItem;
@@ -54,8 +60,9 @@ pub struct Application {
 }
 
 /// Allocates every payment; `cands[i]` are payment `i`'s candidates.
-/// Returns applications grouped by payment in allocation order (see
-/// [`super::output`] for the output order).
+/// Returns applications grouped by payment: groups in order of their first
+/// payment, each group in allocation order — the same whatever the number
+/// of threads (see [`super::output`] for the output order).
 pub fn allocate(
     payments: &[Payment],
     items: &[OpenItem],
@@ -79,23 +86,143 @@ pub fn allocate(
         .collect();
     order.sort_unstable();
 
-    let mut state = State {
-        remaining: items.iter().map(|it| it.open_amount).collect(),
-        settled_by: vec![None; items.len()],
-        out: Vec::new(),
-    };
-    for (.., i) in order {
-        let (Some(p), Some(c)) = (payments.get(i), cands.get(i)) else {
-            continue;
-        };
-        state.payment(i, p, items, payments, c, cfg);
+    // Payments that quote no common item cannot affect each other: split
+    // them into groups (connected by shared items), allocate each group
+    // sequentially in the global order, groups in parallel. Every decision
+    // is exactly that of one sequential pass, whatever the threads.
+    let mut uf = UnionFind::new(items.len());
+    for c in cands {
+        if let Some(p) = &c.proposal {
+            let its = p.items();
+            for w in its.windows(2) {
+                if let [a, b] = w {
+                    uf.union(*a, *b);
+                }
+            }
+        }
     }
-    state.out
+    let mut group_of_root: ItemMap<usize> = ItemMap::default();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &(.., i) in &order {
+        let first = cands
+            .get(i)
+            .and_then(|c| c.proposal.as_ref())
+            .and_then(|p| p.hits.first())
+            .and_then(|h| h.items.first().copied());
+        match first {
+            Some(item) => {
+                let root = uf.find(item);
+                let g = *group_of_root.entry(root).or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+                if let Some(v) = groups.get_mut(g) {
+                    v.push(i);
+                }
+            }
+            None => groups.push(vec![i]),
+        }
+    }
+    // Groups share no item, so one state can serve a whole chunk of them:
+    // fewer allocations, same result.
+    let outs: Vec<Vec<Application>> = groups
+        .par_chunks(GROUPS_PER_TASK)
+        .map(|chunk| {
+            let mut state = State {
+                items,
+                remaining: ItemMap::default(),
+                settled_by: ItemMap::default(),
+                out: Vec::new(),
+            };
+            for g in chunk {
+                for &i in g {
+                    if let (Some(p), Some(c)) = (payments.get(i), cands.get(i)) {
+                        state.payment(i, p, items, payments, c, cfg);
+                    }
+                }
+            }
+            state.out
+        })
+        .collect();
+    // Groups in order of their first payment, each in allocation order:
+    // deterministic whatever the threads (`output::rows` sorts for output).
+    outs.into_iter().flatten().collect()
 }
 
-struct State {
-    remaining: Vec<Money>,
-    settled_by: Vec<Option<usize>>,
+/// Groups allocated by one rayon task.
+const GROUPS_PER_TASK: usize = 512;
+
+/// Hasher for item indices: one multiplication (keys are small integers
+/// we made; maps are looked up, never iterated).
+#[derive(Default, Clone, Copy)]
+struct U32Hasher(u64);
+
+impl std::hash::Hasher for U32Hasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.0 = u64::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+type ItemMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<U32Hasher>>;
+
+/// Union-find over item indices (path halving, union by index).
+struct UnionFind {
+    parent: Vec<u32>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n)
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect(),
+        }
+    }
+
+    fn find(&mut self, mut x: u32) -> u32 {
+        loop {
+            let Some(&p) = self.parent.get(x as usize) else {
+                return x;
+            };
+            if p == x {
+                return x;
+            }
+            let gp = self.parent.get(p as usize).copied().unwrap_or(p);
+            if let Some(slot) = self.parent.get_mut(x as usize) {
+                *slot = gp;
+            }
+            x = gp;
+        }
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        if lo != hi
+            && let Some(slot) = self.parent.get_mut(hi as usize)
+        {
+            *slot = lo;
+        }
+    }
+}
+
+/// The allocation state of one group: what is still open on the items it
+/// touched (others are at their input open amount) and who settled them.
+/// Looked up, never iterated.
+struct State<'a> {
+    items: &'a [OpenItem],
+    remaining: ItemMap<Money>,
+    settled_by: ItemMap<usize>,
     out: Vec<Application>,
 }
 
@@ -113,12 +240,15 @@ fn row(payment: usize, item: Option<usize>, amount: Money) -> Application {
     }
 }
 
-impl State {
+impl State<'_> {
     fn remaining(&self, i: u32) -> Money {
-        self.remaining
-            .get(i as usize)
-            .copied()
-            .unwrap_or(Money::ZERO)
+        match self.remaining.get(&i) {
+            Some(m) => *m,
+            None => self
+                .items
+                .get(i as usize)
+                .map_or(Money::ZERO, |it| it.open_amount),
+        }
     }
 
     fn unapplied(&mut self, pi: usize, amount: Money, rule: Option<Rule>, evidence: String) {
@@ -153,17 +283,15 @@ impl State {
             return;
         };
         let all = prop.items();
-        let settled_note = |st: &State, list: &[u32]| -> Vec<String> {
+        let settled_note = |st: &State<'_>, list: &[u32]| -> Vec<String> {
             list.iter()
                 .filter(|&&i| st.remaining(i).is_zero())
                 .filter_map(|&i| {
                     let it = items.get(i as usize)?;
                     let by = st
                         .settled_by
-                        .get(i as usize)
-                        .copied()
-                        .flatten()
-                        .and_then(|b| payments.get(b))
+                        .get(&i)
+                        .and_then(|&b| payments.get(b))
                         .map_or("an earlier payment".to_string(), |b| {
                             format!("entry {}", b.entry_id)
                         });
@@ -263,13 +391,9 @@ impl State {
                 continue;
             };
             given = g;
-            if let Some(slot) = self.remaining.get_mut(i as usize) {
-                *slot = left;
-            }
-            if left.is_zero()
-                && let Some(s) = self.settled_by.get_mut(i as usize)
-            {
-                *s = Some(pi);
+            self.remaining.insert(i, left);
+            if left.is_zero() {
+                self.settled_by.insert(i, pi);
             }
             let mut ev = labels(i);
             if !detail.is_empty() {
@@ -344,7 +468,12 @@ impl State {
                 .map_or("", |it| it.invoice_id.as_str());
             let mut ev = format!("{label} → {id}");
             if ambiguous {
-                ev = format!("ambiguous: {label} → {}", names.join(" or "));
+                let shown = names.len().min(5);
+                let mut list = names.get(..shown).unwrap_or(&[]).join(" or ");
+                if names.len() > shown {
+                    list.push_str(&format!(" (and {} more)", names.len() - shown));
+                }
+                ev = format!("ambiguous: {label} → {list}");
             }
             if r != p.amount {
                 ev.push_str(&format!(

@@ -30,30 +30,34 @@ fn fmix(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
-fn hash64(seed: u64, kind: u8, bytes: &[u8]) -> u64 {
-    // Every input (kind, each chunk, the length) goes through a bijective
-    // non-linear mix before the next is combined, so no two inputs can
-    // cancel out by XOR (the kind and the text never combine linearly).
-    let mut h = fmix(seed ^ u64::from(kind));
+/// Two independently seeded 64-bit hashes of (kind, bytes) in one pass.
+/// Every input (kind, each chunk, the length) goes through a bijective
+/// non-linear mix before the next is combined, so no two inputs can cancel
+/// out by XOR (the kind and the text never combine linearly).
+fn hash2(kind: u8, bytes: &[u8]) -> (u64, u64) {
+    let mut a = fmix(0x243f_6a88_85a3_08d3 ^ u64::from(kind));
+    let mut b = fmix(0x1319_8a2e_0370_7344 ^ u64::from(kind));
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        h = fmix(h ^ u64::from_le_bytes(w));
+        let w = u64::from_le_bytes(w);
+        a = fmix(a ^ w);
+        b = fmix(b ^ w);
     }
     let mut w = [0u8; 8];
     let rest = chunks.remainder();
     if let Some(dst) = w.get_mut(..rest.len()) {
         dst.copy_from_slice(rest);
     }
-    h = fmix(h ^ u64::from_le_bytes(w));
-    fmix(h ^ bytes.len() as u64)
+    let w = u64::from_le_bytes(w);
+    let len = bytes.len() as u64;
+    (fmix(fmix(a ^ w) ^ len), fmix(fmix(b ^ w) ^ len))
 }
 
 /// The digest of a key of `kind` (so equal texts of different kinds differ).
 pub fn key(kind: u8, text: &str) -> Key {
-    let a = hash64(0x243f_6a88_85a3_08d3, kind, text.as_bytes());
-    let b = hash64(0x1319_8a2e_0370_7344, kind, text.as_bytes());
+    let (a, b) = hash2(kind, text.as_bytes());
     (u128::from(a) << 64) | u128::from(b)
 }
 
@@ -99,10 +103,61 @@ enum Ids {
 /// The open items, indexed for every rule.
 #[derive(Debug, Default)]
 pub struct InvoiceIndex {
-    map: KeyMap,
-    lists: Vec<Vec<u32>>,
+    shards: Vec<Shard>,
+    /// Bloom filter over every key (two bits each): most runs of text are
+    /// no key, and this answers "no" from a small table instead of a cache
+    /// miss in the large one.
+    bloom: Vec<u64>,
+    bloom_mask: u64,
     short_bare: Vec<bool>,
     max_groups: usize,
+    letter_only_ids: bool,
+}
+
+/// One part of the index: the keys whose top bits are its number. Shards
+/// are built in parallel, each from every item in item order, so the result
+/// does not depend on threads.
+#[derive(Debug, Default)]
+struct Shard {
+    map: KeyMap,
+    lists: Vec<Vec<u32>>,
+}
+
+const SHARD_BITS: u32 = 4;
+const SHARDS: usize = 1 << SHARD_BITS;
+
+fn bloom_bits(mask: u64, k: Key) -> [u64; 2] {
+    [(k as u64) & mask, ((k >> 64) as u64 >> 7) & mask]
+}
+
+fn bloom_set(bloom: &mut [u64], mask: u64, k: Key) {
+    for b in bloom_bits(mask, k) {
+        if let Some(w) = bloom.get_mut((b / 64) as usize) {
+            *w |= 1 << (b % 64);
+        }
+    }
+}
+
+fn bloom_has(bloom: &[u64], mask: u64, k: Key) -> bool {
+    bloom_bits(mask, k).iter().all(|&b| {
+        bloom
+            .get((b / 64) as usize)
+            .is_some_and(|w| w & (1 << (b % 64)) != 0)
+    })
+}
+
+fn shard_of(k: Key) -> usize {
+    (k >> (128 - SHARD_BITS)) as usize
+}
+
+impl Shard {
+    fn get(&self, k: Key) -> &[u32] {
+        match self.map.get(&k) {
+            None => &[],
+            Some(Ids::One(i)) => std::slice::from_ref(i),
+            Some(Ids::Many(n)) => self.lists.get(*n as usize).map_or(&[], Vec::as_slice),
+        }
+    }
 }
 
 fn push(map: &mut KeyMap, lists: &mut Vec<Vec<u32>>, key: Key, i: u32) {
@@ -136,6 +191,7 @@ struct ItemKeys {
     n: usize,
     len: usize,
     short_bare: bool,
+    letter_only: bool,
 }
 
 impl ItemKeys {
@@ -161,11 +217,13 @@ impl InvoiceIndex {
                     n: 0,
                     len: 0,
                     short_bare: false,
+                    letter_only: false,
                 };
                 let id = it.invoice_id.as_str();
                 if let Some(content) = tokens::id_content(id) {
                     k.len = content.len();
                     k.short_bare = tokens::is_short_bare(id, &content);
+                    k.letter_only = content.iter().all(|g| !g.digits);
                     tokens::write_strict(id, &content, buf);
                     k.add(key(K_STRICT, buf));
                     tokens::write_loose(id, &content, buf);
@@ -195,11 +253,43 @@ impl InvoiceIndex {
                 Some(k)
             })
             .collect();
+        let per_shard = items.len() * 4 / SHARDS + 16;
+        let shards: Vec<Shard> = (0..SHARDS)
+            .into_par_iter()
+            .map(|sh| {
+                let mut shard = Shard {
+                    map: KeyMap::with_capacity_and_hasher(per_shard, Default::default()),
+                    lists: Vec::new(),
+                };
+                for (n, k) in per_item.iter().enumerate() {
+                    let (Some(k), Ok(n)) = (k, u32::try_from(n)) else {
+                        continue;
+                    };
+                    for &digest in k.keys.iter().take(k.n) {
+                        if shard_of(digest) == sh {
+                            push(&mut shard.map, &mut shard.lists, digest, n);
+                        }
+                    }
+                }
+                shard
+            })
+            .collect();
+        let n_keys: usize = per_item.iter().flatten().map(|k| k.n).sum();
+        let bits = (n_keys.max(64) * 8).next_power_of_two();
+        let mut bloom = vec![0u64; bits / 64];
+        let bloom_mask = (bits as u64) - 1;
+        for k in per_item.iter().flatten() {
+            for &digest in k.keys.iter().take(k.n) {
+                bloom_set(&mut bloom, bloom_mask, digest);
+            }
+        }
         let mut ix = InvoiceIndex {
-            map: KeyMap::with_capacity_and_hasher(items.len() * 4, Default::default()),
-            lists: Vec::new(),
+            shards,
+            bloom,
+            bloom_mask,
             short_bare: vec![false; items.len()],
             max_groups: 0,
+            letter_only_ids: false,
         };
         // Items by customer, only for customers with mandates (a map that is
         // looked up, never iterated).
@@ -208,15 +298,13 @@ impl InvoiceIndex {
             .filter(|c| !c.mandate_ids.is_empty())
             .map(|c| (c.customer_id.as_str(), Vec::new()))
             .collect();
-        for (i, (it, k)) in items.iter().zip(per_item).enumerate() {
+        for (i, (it, k)) in items.iter().zip(&per_item).enumerate() {
             let Some(k) = k else { continue };
             let Ok(n) = u32::try_from(i) else { break };
             ix.max_groups = ix.max_groups.max(k.len);
+            ix.letter_only_ids |= k.letter_only;
             if let Some(flag) = ix.short_bare.get_mut(i) {
                 *flag = k.short_bare;
-            }
-            for &digest in k.keys.iter().take(k.n) {
-                push(&mut ix.map, &mut ix.lists, digest, n);
             }
             if let Some(v) = by_customer.get_mut(it.customer_id.as_str()) {
                 v.push(n);
@@ -232,30 +320,30 @@ impl InvoiceIndex {
                     continue;
                 }
                 let k = key(K_MANDATE, &m);
-                let mut v = match ix.map.get(&k) {
-                    None => Vec::new(),
-                    Some(Ids::One(i)) => vec![*i],
-                    Some(Ids::Many(n)) => ix.lists.get(*n as usize).cloned().unwrap_or_default(),
+                bloom_set(&mut ix.bloom, ix.bloom_mask, k);
+                let Some(shard) = ix.shards.get_mut(shard_of(k)) else {
+                    continue;
                 };
+                let mut v = shard.get(k).to_vec();
                 v.extend_from_slice(list);
                 v.sort_unstable();
                 v.dedup();
-                let Ok(n) = u32::try_from(ix.lists.len()) else {
+                let Ok(n) = u32::try_from(shard.lists.len()) else {
                     continue;
                 };
-                ix.lists.push(v);
-                ix.map.insert(k, Ids::Many(n));
+                shard.lists.push(v);
+                shard.map.insert(k, Ids::Many(n));
             }
         }
         ix
     }
 
     fn get(&self, kind: u8, text: &str) -> &[u32] {
-        match self.map.get(&key(kind, text)) {
-            None => &[],
-            Some(Ids::One(i)) => std::slice::from_ref(i),
-            Some(Ids::Many(n)) => self.lists.get(*n as usize).map_or(&[], Vec::as_slice),
+        let k = key(kind, text);
+        if !bloom_has(&self.bloom, self.bloom_mask, k) {
+            return &[];
         }
+        self.shards.get(shard_of(k)).map_or(&[], |s| s.get(k))
     }
 
     /// Items whose strict id key is `key`.
@@ -286,6 +374,12 @@ impl InvoiceIndex {
     /// True when item `i`'s id is one short bare number.
     pub fn is_short_bare(&self, i: u32) -> bool {
         self.short_bare.get(i as usize).copied().unwrap_or(false)
+    }
+
+    /// True when some id is made of letters only: only then can a run of
+    /// text without digits be an invoice number.
+    pub fn has_letter_only_ids(&self) -> bool {
+        self.letter_only_ids
     }
 
     /// The most groups of any indexed id: the longest run a text scan tries.

@@ -5,8 +5,9 @@
 //! Flow: [`payment::payments_of_statement`] and [`item::OpenItem::from_invoice`]
 //! build the matcher's inputs (the nightly run may instead feed carried-over
 //! remainders and effective open amounts) → [`index::InvoiceIndex::build`]
-//! (once) → [`rules::candidates`] per payment, in parallel → the sequential,
-//! deterministic [`allocate::allocate`] pass → [`output`] rows.
+//! (once) → [`rules::candidates`] per payment, in parallel → the
+//! deterministic [`allocate::allocate`] pass (sequential per group of
+//! payments sharing items) → [`output`] rows.
 //!
 //! Invariants (checked by [`check_invariants`], enforced by the tests): for
 //! every payment, Σ `matched` + `unapplied` = its amount exactly; an item never
@@ -59,8 +60,9 @@ impl Default for MatchConfig {
 }
 
 /// Matches payments to open items. Candidate search runs in parallel (rayon,
-/// order kept); allocation is sequential. Same inputs, same output, whatever
-/// the number of threads.
+/// order kept); allocation is sequential within each group of payments that
+/// quote common items. Same inputs, same output, whatever the number of
+/// threads.
 pub fn reconcile(
     payments: &[Payment],
     items: &[OpenItem],

@@ -14,6 +14,7 @@
 use std::io;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::output::neutralize;
@@ -94,18 +95,38 @@ pub fn rows<'a>(
     items: &'a [OpenItem],
     apps: &'a [Application],
 ) -> Vec<MatchRow<'a>> {
-    let mut order: Vec<(&'a Application, &'a Payment, Option<&'a OpenItem>)> = apps
+    // Rank payments once (account, statement, position, entry id), then
+    // sort rows by rank: string comparisons only among a payment's rows.
+    let mut by_pos: Vec<(&str, &str, usize, &str, usize)> = payments
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                p.account.as_str(),
+                p.statement_id.as_str(),
+                p.position,
+                p.entry_id.as_str(),
+                i,
+            )
+        })
+        .collect();
+    by_pos.par_sort_unstable();
+    let mut rank = vec![0usize; payments.len()];
+    for (r, &(.., i)) in by_pos.iter().enumerate() {
+        if let Some(slot) = rank.get_mut(i) {
+            *slot = r;
+        }
+    }
+    let mut order: Vec<(usize, &'a Application, &'a Payment, Option<&'a OpenItem>)> = apps
         .iter()
         .filter_map(|a| {
             let p = payments.get(a.payment)?;
-            Some((a, p, a.item.and_then(|i| items.get(i))))
+            let r = rank.get(a.payment).copied()?;
+            Some((r, a, p, a.item.and_then(|i| items.get(i))))
         })
         .collect();
-    order.sort_by(|(a, p, it), (b, q, jt)| {
-        (p.account.as_str(), p.statement_id.as_str(), p.position)
-            .cmp(&(q.account.as_str(), q.statement_id.as_str(), q.position))
-            .then_with(|| p.entry_id.cmp(&q.entry_id))
-            .then_with(|| a.payment.cmp(&b.payment))
+    order.par_sort_unstable_by(|(r, a, _, it), (s, b, _, jt)| {
+        r.cmp(s)
             .then_with(|| it.is_none().cmp(&jt.is_none()))
             .then_with(|| {
                 it.map(|i| i.invoice_id.as_str())
@@ -116,8 +137,8 @@ pub fn rows<'a>(
     });
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     order
-        .into_iter()
-        .map(|(a, p, it)| MatchRow {
+        .into_par_iter()
+        .map(|(_, a, p, it)| MatchRow {
             statement_id: &p.statement_id,
             entry_id: &p.entry_id,
             booking_date: date(p.booking_date),

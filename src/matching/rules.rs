@@ -34,6 +34,9 @@ pub const C_AMBIGUOUS_AMOUNT: Confidence = Confidence::from_hundredths(60);
 /// Confidence of an ambiguous candidate otherwise.
 pub const C_AMBIGUOUS: Confidence = Confidence::from_hundredths(50);
 
+/// Most items one piece of evidence keeps (see `Ctx::cap`).
+const MAX_HIT_ITEMS: usize = 32;
+
 /// Most groups of text scanned per payment (bounds work on absurd input).
 const MAX_TEXT_GROUPS: usize = 512;
 
@@ -148,6 +151,20 @@ impl Ctx<'_> {
         keep
     }
 
+    /// Bounds a hit that fits very many items (a number every id ends
+    /// with): it can only be a suggestion, and keeping thousands of
+    /// candidates would cost time on every later step. Keeps the items whose
+    /// open amount equals the payment first, then by position.
+    fn cap(&self, items: &mut Vec<u32>) {
+        if items.len() <= MAX_HIT_ITEMS {
+            return;
+        }
+        let amount = self.p.amount;
+        items.sort_by_key(|&i| (self.item(i).map(|it| it.open_amount) != Some(amount), i));
+        items.truncate(MAX_HIT_ITEMS);
+        items.sort_unstable();
+    }
+
     fn proposal(rule: Rule, hits: Vec<Hit>) -> Option<Proposal> {
         (!hits.is_empty()).then_some(Proposal { rule, hits })
     }
@@ -159,7 +176,8 @@ impl Ctx<'_> {
                 continue;
             }
             let key = tokens::normalize_ref(r);
-            let found = self.same_currency(ix.reference(&key));
+            let mut found = self.same_currency(ix.reference(&key));
+            self.cap(&mut found);
             if !found.is_empty() {
                 hits.push(Hit {
                     label: format!("RF ref {key}"),
@@ -177,7 +195,8 @@ impl Ctx<'_> {
         if key.is_empty() || key == "NOTPROVIDED" {
             return None;
         }
-        let found = self.same_currency(ix.reference(&key));
+        let mut found = self.same_currency(ix.reference(&key));
+        self.cap(&mut found);
         let hits = if found.is_empty() {
             Vec::new()
         } else {
@@ -200,11 +219,12 @@ impl Ctx<'_> {
         }
         let all = self.same_currency(ix.mandate(&m));
         let amount = self.p.amount;
-        let equal: Vec<u32> = all
+        let mut equal: Vec<u32> = all
             .iter()
             .copied()
             .filter(|&i| self.item(i).is_some_and(|it| it.open_amount == amount))
             .collect();
+        self.cap(&mut equal);
         let label = format!("mandate {m} and amount {}", amount.to_plain());
         if !equal.is_empty() {
             return Self::proposal(
@@ -222,7 +242,7 @@ impl Ctx<'_> {
                 .filter_map(|&i| self.item(i))
                 .map(|it| it.open_amount),
         );
-        if all.len() > 1 && sum == Some(amount) {
+        if all.len() > 1 && all.len() <= MAX_HIT_ITEMS && sum == Some(amount) {
             let hits = all
                 .into_iter()
                 .map(|i| Hit {
@@ -251,7 +271,17 @@ impl Ctx<'_> {
         let mut hits: Vec<Hit> = Vec::new();
         let mut budget = MAX_TEXT_GROUPS;
         let mut buf = String::new();
-        for text in &self.p.texts {
+        // A valid RF that equals no reference may still carry the invoice
+        // number in its body (`RF78INV2024001`): search it as text too.
+        let rf_bodies: Vec<String> = self
+            .p
+            .creditor_refs
+            .iter()
+            .filter(|r| crate::refs::is_valid_rf(r))
+            .filter_map(|r| tokens::normalize_ref(r).get(4..).map(str::to_string))
+            .collect();
+        let texts = self.p.texts.iter().chain(&rf_bodies);
+        for text in texts {
             if budget == 0 {
                 break;
             }
@@ -294,6 +324,10 @@ impl Ctx<'_> {
     ) -> Option<Hit> {
         let first = run.first()?;
         let last = run.last()?;
+        if !ix.has_letter_only_ids() && !run.iter().any(|g| g.digits) {
+            // Words alone cannot spell an id that has digits.
+            return None;
+        }
         let announced = first.announced;
         let from = if announced {
             first.announced_from
@@ -344,10 +378,11 @@ impl Ctx<'_> {
                     conf = conf.min(c);
                 }
             }
-            let items = self.same_currency(&items);
+            let mut items = self.same_currency(&items);
             if items.is_empty() {
                 continue;
             }
+            self.cap(&mut items);
             return Some(Hit {
                 label: format!("text token \"{fragment}\""),
                 items,
@@ -427,6 +462,21 @@ mod tests {
     }
 
     #[test]
+    fn a_number_that_thousands_of_ids_end_with_stays_cheap() {
+        let ids: Vec<String> = (0..5000).map(|n| format!("X{n}-0042")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let p = run(&["fact 42"], &refs).unwrap();
+        assert!(p.is_ambiguous());
+        assert_eq!(p.items().len(), MAX_HIT_ITEMS);
+    }
+
+    #[test]
+    fn ids_without_digits_still_match_words() {
+        assert_eq!(found(&["paid abc xyz"], &["ABC-XYZ"]), one("ABC-XYZ", 95));
+        assert_eq!(found(&["paid abc xyz"], &["F-1"]), []);
+    }
+
+    #[test]
     fn several_ids_make_several_hits() {
         let ids = ["F-1001", "F-1002", "AV-1003"];
         let got = found(&["F-1001 F-1002 / AV-1003"], &ids);
@@ -444,6 +494,17 @@ mod tests {
         assert_eq!(c.proposal.unwrap().rule, Rule::RfReference);
         p.creditor_refs = vec!["RF19 5390 0754 7034".into()];
         assert_eq!(candidates(&p, &items, &ix).proposal, None);
+    }
+
+    #[test]
+    fn a_valid_rf_built_on_the_invoice_number_is_searched_as_text() {
+        let items = vec![item("INV-2024-001", "100.00")];
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        let mut p = payment("E1", "100.00");
+        p.creditor_refs = vec![crate::refs::rf_from_reference("INV2024001").unwrap()];
+        let got = candidates(&p, &items, &ix).proposal.unwrap();
+        assert_eq!(got.rule, Rule::InvoiceNumber);
+        assert_eq!(got.items(), [0]);
     }
 
     #[test]

@@ -404,3 +404,39 @@ mod props {
         }
     }
 }
+
+mod arbitrary_text {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Whatever ids and texts look like (any Unicode, separators,
+        /// absurd lengths), matching neither panics nor breaks an invariant.
+        #[test]
+        fn any_ids_and_texts(
+            ids in proptest::collection::vec("\\PC{0,24}", 1..8),
+            texts in proptest::collection::vec("\\PC{0,60}", 1..6),
+            refs in proptest::collection::vec("(RF[0-9]{2})?\\PC{0,20}", 0..3),
+        ) {
+            let items: Vec<OpenItem> = ids.iter().enumerate().map(|(n, id)| {
+                let mut it = item(id, if n % 3 == 2 { "-5.00" } else { "40.00" });
+                it.reference = refs.first().cloned();
+                it
+            }).collect();
+            let payments: Vec<Payment> = texts.iter().enumerate().map(|(n, t)| {
+                let mut p = payment(&format!("E{n}"), "50.00");
+                p.position = n;
+                p.texts = vec![t.clone(), ids.get(n % ids.len()).cloned().unwrap_or_default()];
+                p.creditor_refs = refs.clone();
+                p.end_to_end_id = Some(t.clone());
+                p
+            }).collect();
+            let apps = reconcile(&payments, &items, &BTreeMap::new(), &MatchConfig::default());
+            if let Err(e) = check_invariants(&payments, &items, &apps) {
+                return Err(TestCaseError::fail(e));
+            }
+            let _ = output::to_csv(&output::rows(&payments, &items, &apps)).unwrap();
+        }
+    }
+}
