@@ -3,6 +3,7 @@
 //! Keeps no state. Exit 3 when an input is malformed, 4 when the output
 //! cannot be written (nothing half-written).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::exit;
@@ -23,12 +24,37 @@ pub fn run(client_dir: &Path, out_dir: &Path) -> u8 {
             eprintln!("{}: {finding}", f.path.display());
         }
     }
-    let payments: Vec<Payment> = data
-        .statements
-        .iter()
-        .flat_map(|f| f.parsed.statements.iter())
-        .flat_map(matching::payments_of_statement)
-        .collect();
+    // The same statement in two files (a re-download, an old copy) must not
+    // bring its money twice: statements are taken once by account, id and
+    // content; the same id with other content is reported and skipped.
+    let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut payments: Vec<Payment> = Vec::new();
+    for f in &data.statements {
+        for s in &f.parsed.statements {
+            let key = (s.account.key(), s.id.clone());
+            let hash = crate::state::statements::content_hash(s);
+            match seen.get(&key) {
+                Some(h) if *h == hash => {
+                    eprintln!(
+                        "{}: statement {} already read from another file: skipped",
+                        f.path.display(),
+                        s.id
+                    );
+                }
+                Some(_) => {
+                    eprintln!(
+                        "{}: statement {} differs from the one of the same id in another file: skipped, check with the bank",
+                        f.path.display(),
+                        s.id
+                    );
+                }
+                None => {
+                    seen.insert(key, hash);
+                    payments.extend(matching::payments_of_statement(s));
+                }
+            }
+        }
+    }
     let items: Vec<OpenItem> = data
         .ledger
         .invoices

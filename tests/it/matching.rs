@@ -226,3 +226,25 @@ fn client_dir(tmp: &tempfile::TempDir) -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn a_statement_in_two_files_brings_its_money_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = cases()
+        .into_iter()
+        .find(|c| c.ends_with("structured_refs"))
+        .unwrap();
+    let dir = client_dir(&tmp);
+    std::fs::copy(src.join("invoices.csv"), dir.join("invoices.csv")).unwrap();
+    std::fs::copy(src.join("customers.csv"), dir.join("customers.csv")).unwrap();
+    std::fs::create_dir_all(dir.join("statements")).unwrap();
+    for f in std::fs::read_dir(src.join("statements")).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        std::fs::copy(&f, dir.join("statements").join(&name)).unwrap();
+        std::fs::copy(&f, dir.join("statements").join(format!("copy-{name}"))).unwrap();
+    }
+    let once = run_match(&src, &tmp.path().join("once"), "2");
+    let twice = run_match(&dir, &tmp.path().join("twice"), "2");
+    assert_eq!(once, twice);
+}
