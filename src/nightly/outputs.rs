@@ -56,7 +56,11 @@ impl Outputs {
     /// Writes every file into `dir` (created if needed), atomically each,
     /// summary last.
     pub fn write(&self, dir: &Path) -> io::Result<()> {
-        std::fs::create_dir_all(dir).map_err(|e| crate::output::atomic::with_path(e, dir))?;
+        if !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| crate::output::atomic::with_path(e, dir))?;
+            crate::state::owner_only(dir, 0o700)
+                .map_err(|e| crate::output::atomic::with_path(e, dir))?;
+        }
         for (i, (name, bytes)) in self.files.iter().enumerate() {
             if name == SUMMARY {
                 failpoint::hit("before_summary");

@@ -77,6 +77,14 @@ impl State {
             path: path.clone(),
             source,
         })?;
+        // State holds customers' payments: owner only (SQLite gives its -wal
+        // and -shm files the database file's permissions).
+        owner_only(state_dir, 0o700)
+            .and_then(|()| owner_only(&path, 0o600))
+            .map_err(|source| StateError::Io {
+                path: path.clone(),
+                source,
+            })?;
         let mut state = State { conn, path };
         state.configure()?;
         state.migrate()?;
@@ -184,6 +192,18 @@ impl State {
 
 const MIGRATION_COUNT: i64 = schema::MIGRATIONS.len() as i64;
 
+/// Restricts a file or folder to its owner (Unix; elsewhere nothing).
+pub fn owner_only(path: &Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +221,18 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, MIGRATION_COUNT);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn state_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let st = dir.path().join("st");
+        State::open(&st).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&st), 0o700);
+        assert_eq!(mode(&st.join(DB_FILE)), 0o600);
     }
 
     #[test]
