@@ -306,6 +306,7 @@ fn night(
     ));
     let mut events = import.alerts.clone();
     events.extend(debits.alerts.iter().cloned());
+    events.extend(decided.alerts.iter().cloned());
     events.extend(alerting::partial_payments(&credits));
     events.extend(promise_alerts);
     let settled = |invoice: &str| credits.open_after(invoice).is_none_or(|o| o.is_zero());

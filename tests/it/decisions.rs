@@ -1,0 +1,190 @@
+//! The review loop over three nights: people's decisions in `decisions.csv`
+//! are applied once (rule `manual`), refuse what no longer fits with an alert
+//! naming the line, teach aliases, and undo them when the line goes.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
+
+const IBAN: &str = "FR7630001007941234567890185";
+const PAYER_IBAN: &str = "FR1420041010050500013M02606";
+
+fn tx(amount: &'static str) -> Tx {
+    Tx {
+        amount,
+        ..Tx::default()
+    }
+}
+
+fn setup(client: &Path) {
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(
+        client.join("invoices.csv"),
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-10;C1;Dupont SARL;2026-02-01;2026-03-01;120,00\n\
+F-20;C2;Martin SAS;2026-02-01;2026-03-01;49,99\n\
+F-0077;C3;Leroy;2026-02-01;2026-03-01;300,00\n\
+G-0077;C4;Petit;2026-02-01;2026-03-01;300,00\n",
+    )
+    .unwrap();
+    let s1 = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-03-02",
+        "2026-03-02",
+        Some(("0.00", "713.00")),
+        &[
+            Ntry {
+                reference: "BQ-1",
+                date: "2026-03-02",
+                code: "RCDT/ESCT",
+                amount: "120.00",
+                txs: vec![Tx {
+                    name: Some("SARL DUPONT & FILS"),
+                    text: Some("merci"),
+                    ..tx("120.00")
+                }],
+            },
+            Ntry {
+                reference: "BQ-2",
+                date: "2026-03-02",
+                code: "RCDT/ESCT",
+                amount: "300.00",
+                txs: vec![Tx {
+                    name: Some("M. PETIT"),
+                    text: Some("FACTURE 77"),
+                    ..tx("300.00")
+                }],
+            },
+            Ntry {
+                reference: "BQ-3",
+                date: "2026-03-02",
+                code: "RCDT/ESCT",
+                amount: "293.00",
+                txs: vec![Tx {
+                    name: Some("URSSAF"),
+                    text: Some("REMBOURSEMENT TROP PERCU"),
+                    ..tx("293.00")
+                }],
+            },
+        ],
+    );
+    let s1 = s1.replace("SARL DUPONT & FILS", "SARL DUPONT &amp; FILS");
+    let s1 = s1.replace(
+        "<RltdPties><Dbtr><Pty><Nm>SARL DUPONT &amp; FILS</Nm></Pty></Dbtr></RltdPties>",
+        &format!(
+            "<RltdPties><Dbtr><Pty><Nm>SARL DUPONT &amp; FILS</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>{PAYER_IBAN}</IBAN></Id></DbtrAcct></RltdPties>"
+        ),
+    );
+    fs::write(client.join("statements/2026-03-02.xml"), s1).unwrap();
+}
+
+fn summary(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn decisions_apply_once_refuse_what_no_longer_fits_and_teach_aliases() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("revue");
+    setup(&client);
+    let out1 = dir.path().join("out1");
+    let o = run_night(&client, "2026-03-02", &out1, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m1 = csv_rows(&out1.join("matches.csv"));
+    // "FACTURE 77" is only a weak hint: a suggestion, never an automatic match.
+    assert_eq!(
+        column_where(&m1, "entry_id", "BQ-2", "status"),
+        ["suggested", "unapplied"]
+    );
+
+    fs::write(
+        client.join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\n\
+BQ-1;F-10;assign;;confirmé par téléphone\n\
+BQ-2;G-0077;accept;;\n\
+BQ-3;;ignore;;remboursement URSSAF\n\
+;F-20;writeoff;;petit solde\n\
+BQ-404;F-10;assign;;mauvaise ligne\n",
+    )
+    .unwrap();
+    let out2 = dir.path().join("out2");
+    let o = run_night(&client, "2026-03-03", &out2, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let st = csv_rows(&out2.join("invoice_status.csv"));
+    for (inv, status) in [
+        ("F-10", "paid"),
+        ("G-0077", "paid"),
+        ("F-20", "paid"),
+        ("F-0077", "open"),
+    ] {
+        assert_eq!(
+            column_where(&st, "invoice_id", inv, "status"),
+            [status],
+            "{inv}"
+        );
+    }
+    assert_eq!(
+        column_where(&st, "invoice_id", "F-20", "written_off"),
+        ["49.99"]
+    );
+    let m2 = csv_rows(&out2.join("matches.csv"));
+    assert_eq!(column_where(&m2, "invoice_id", "F-10", "rule"), ["manual"]);
+    assert_eq!(
+        column_where(&m2, "invoice_id", "F-10", "applied_amount"),
+        ["120.00"]
+    );
+    let alerts = csv_rows(&out2.join("alerts.csv"));
+    let rejected = column_where(&alerts, "kind", "decision_rejected", "message");
+    assert_eq!(rejected.len(), 1, "{alerts:?}");
+    assert!(
+        rejected[0].contains("decisions.csv line 6"),
+        "{}",
+        rejected[0]
+    );
+    assert!(rejected[0].contains("BQ-404 is unknown"), "{}", rejected[0]);
+    let open = csv_rows(&out2.join("open_items.csv"));
+    assert!(
+        column_where(&open, "entry_id", "BQ-3", "kind").is_empty(),
+        "ignored entry still alerted: {open:?}"
+    );
+    let s2 = summary(&out2);
+    assert_eq!(s2["decisions"]["applied"], 4);
+    assert_eq!(s2["decisions"]["refused"], 1);
+    // BQ-1's payer name and IBAN are now aliases of C1, BQ-2's name of C4.
+    assert_eq!(s2["decisions"]["aliases_known"], 3);
+
+    // Night 3: the same file again — nothing applied twice.
+    let out3 = dir.path().join("out3");
+    let o = run_night(&client, "2026-03-04", &out3, &[]);
+    assert!(o.status.success());
+    let s3 = summary(&out3);
+    assert_eq!(s3["decisions"]["handled"], 0);
+    assert!(
+        column_where(
+            &csv_rows(&out3.join("matches.csv")),
+            "rule",
+            "manual",
+            "entry_id"
+        )
+        .is_empty()
+    );
+
+    // Night 4: the assign line is removed: its aliases are undone, its money stays.
+    fs::write(
+        client.join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\nBQ-2;G-0077;accept;;\n",
+    )
+    .unwrap();
+    let out4 = dir.path().join("out4");
+    let o = run_night(&client, "2026-03-05", &out4, &[]);
+    assert!(o.status.success());
+    let s4 = summary(&out4);
+    assert_eq!(s4["decisions"]["aliases_undone"], 2);
+    assert_eq!(s4["decisions"]["aliases_known"], 1);
+    let st4 = csv_rows(&out4.join("invoice_status.csv"));
+    assert_eq!(column_where(&st4, "invoice_id", "F-10", "status"), ["paid"]);
+}
