@@ -115,8 +115,7 @@ pub fn load_client(dir: &Path) -> Result<ClientData, ClientError> {
     let statements = statement_files(&dir.join("statements"))?
         .into_iter()
         .map(|path| {
-            let bytes = std::fs::read(&path).map_err(|e| ClientError::io(&path, &e))?;
-            let parsed = formats::parse_bytes(&bytes, &path)?;
+            let parsed = formats::parse_file(&path)?;
             Ok(StatementFile { path, parsed })
         })
         .collect::<Result<Vec<_>, ClientError>>()?;

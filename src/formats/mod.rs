@@ -69,10 +69,34 @@ pub fn parse_bytes(bytes: &[u8], file: &Path) -> Result<Parsed, ParseError> {
     }
 }
 
+/// Statement files larger than this are refused before parsing (a night
+/// holds its statements in memory; 256 MiB of statements is years of a busy
+/// account). A bank that sends more is sending something else, or should
+/// split the file by day.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a statement file whole, refusing one over [`MAX_FILE_BYTES`] before
+/// reading it.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ParseError> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| ParseError::io(path, &e))?
+        .len();
+    if len > MAX_FILE_BYTES {
+        return Err(ParseError::new(
+            path,
+            crate::statement::Location::default(),
+            "file",
+            ParseErrorKind::Limit(format!(
+                "the file is {len} bytes; statement files over {MAX_FILE_BYTES} bytes (256 MiB) are refused before parsing: ask the bank for daily files"
+            )),
+        ));
+    }
+    std::fs::read(path).map_err(|e| ParseError::io(path, &e))
+}
+
 /// Reads and parses a file.
 pub fn parse_file(path: &Path) -> Result<Parsed, ParseError> {
-    let bytes = std::fs::read(path).map_err(|e| ParseError::io(path, &e))?;
-    parse_bytes(&bytes, path)
+    parse_bytes(&read_file(path)?, path)
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ const COLUMNS: &[Column] = &[
 
 /// Loads `customers.csv` from disk.
 pub fn load_customers(path: &Path) -> Result<BTreeMap<String, Customer>, LedgerError> {
-    let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, &e))?;
+    let bytes = LedgerError::read_limited(path, super::MAX_FILE_BYTES)?;
     read_customers(&bytes, path)
 }
 

@@ -128,10 +128,10 @@ const COLUMNS: &[Column] = &[
 /// Loads `dir/decisions.csv`; no file means no decisions.
 pub fn load_decisions(dir: &Path) -> Result<Vec<Decision>, LedgerError> {
     let file = dir.join("decisions.csv");
-    match std::fs::read(&file) {
+    match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
         Ok(bytes) => read_decisions(&bytes, &file),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(LedgerError::io(&file, &e)),
+        Err(_) if !file.exists() => Ok(Vec::new()),
+        Err(e) => Err(e),
     }
 }
 

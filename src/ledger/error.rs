@@ -49,6 +49,14 @@ pub enum LedgerErrorKind {
     /// The file could not be read.
     #[error("cannot read: {0}")]
     Io(String),
+    /// The file is larger than pointage reads (see `ledger::MAX_FILE_BYTES`).
+    #[error("the file is {bytes} bytes; files over {limit} bytes are refused before reading")]
+    TooLarge {
+        /// Its size.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// A known column named twice in the header: which one to use is unclear.
     #[error("column appears more than once in the header")]
     DuplicateColumn,
@@ -102,6 +110,22 @@ impl LedgerError {
                 found: found.chars().take(40).collect(),
             },
         )
+    }
+
+    /// Reads a whole input file, refusing one over `limit` bytes first.
+    pub fn read_limited(file: &Path, limit: u64) -> Result<Vec<u8>, LedgerError> {
+        let len = std::fs::metadata(file)
+            .map_err(|e| LedgerError::io(file, &e))?
+            .len();
+        if len > limit {
+            return Err(LedgerError::new(
+                file,
+                0,
+                None,
+                LedgerErrorKind::TooLarge { bytes: len, limit },
+            ));
+        }
+        std::fs::read(file).map_err(|e| LedgerError::io(file, &e))
     }
 
     /// The file could not be read.

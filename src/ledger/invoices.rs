@@ -101,7 +101,7 @@ const COLUMNS: &[Column] = &[
 
 /// Loads `invoices.csv` from disk.
 pub fn load_invoices(path: &Path) -> Result<Vec<Invoice>, LedgerError> {
-    let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, &e))?;
+    let bytes = LedgerError::read_limited(path, super::MAX_FILE_BYTES)?;
     read_invoices(&bytes, path)
 }
 

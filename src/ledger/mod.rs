@@ -33,6 +33,10 @@ pub use error::{LedgerError, LedgerErrorKind};
 pub use invoices::{load_invoices, read_invoices};
 pub use promises::{PromiseRow, load_promises, read_promises};
 
+/// Input CSV files larger than this (1 GiB) are refused before reading: the
+/// loaders hold a file in memory while checking it whole.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// How the customer was asked to pay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum PaymentMethod {

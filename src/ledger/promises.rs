@@ -43,10 +43,10 @@ const COLUMNS: &[Column] = &[
 /// Loads `dir/promises.csv`; no file means no promises.
 pub fn load_promises(dir: &Path) -> Result<Vec<PromiseRow>, LedgerError> {
     let file = dir.join("promises.csv");
-    match std::fs::read(&file) {
+    match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
         Ok(bytes) => read_promises(&bytes, &file),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(LedgerError::io(&file, &e)),
+        Err(_) if !file.exists() => Ok(Vec::new()),
+        Err(e) => Err(e),
     }
 }
 

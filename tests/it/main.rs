@@ -7,6 +7,7 @@ mod client;
 mod decisions;
 mod fuzz_corpus;
 mod ledger;
+mod malformed;
 mod matching;
 mod nightly;
 mod support;
