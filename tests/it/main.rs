@@ -6,6 +6,7 @@ mod cli_parse;
 mod client;
 mod decisions;
 mod fuzz_corpus;
+mod hostile;
 mod ledger;
 mod malformed;
 mod matching;
