@@ -404,3 +404,96 @@ fn stopped_at_every_fault_point_the_rerun_equals_an_uninterrupted_run() {
         assert_eq!(got, want_out, "outputs after {point}");
     }
 }
+
+#[test]
+fn entries_booked_after_the_date_wait_and_a_changed_statement_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("later");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(
+        client.join("invoices.csv"),
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
+F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
+    )
+    .unwrap();
+    let s = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-03-02",
+        "2026-03-03",
+        Some(("0.00", "300.00")),
+        &[
+            Ntry {
+                reference: "A",
+                date: "2026-03-02",
+                code: "RCDT/ESCT",
+                amount: "100.00",
+                txs: vec![Tx {
+                    text: Some("F-1"),
+                    ..tx("100.00")
+                }],
+            },
+            Ntry {
+                reference: "B",
+                date: "2026-03-03",
+                code: "RCDT/ESCT",
+                amount: "200.00",
+                txs: vec![Tx {
+                    text: Some("F-2"),
+                    ..tx("200.00")
+                }],
+            },
+        ],
+    );
+    fs::write(client.join("statements/s1.xml"), &s).unwrap();
+
+    let out1 = dir.path().join("out1");
+    assert!(
+        run_night(&client, "2026-03-02", &out1, &[])
+            .status
+            .success()
+    );
+    let m1 = csv_rows(&out1.join("matches.csv"));
+    assert_eq!(column_where(&m1, "entry_id", "A", "invoice_id"), ["F-1"]);
+    assert!(
+        column_where(&m1, "entry_id", "B", "status").is_empty(),
+        "B is booked tomorrow"
+    );
+
+    let out2 = dir.path().join("out2");
+    assert!(
+        run_night(&client, "2026-03-03", &out2, &[])
+            .status
+            .success()
+    );
+    let m2 = csv_rows(&out2.join("matches.csv"));
+    assert_eq!(column_where(&m2, "entry_id", "B", "invoice_id"), ["F-2"]);
+    assert!(
+        column_where(&m2, "entry_id", "A", "status").is_empty(),
+        "A is not matched twice"
+    );
+
+    // The bank re-sends statement S1 with an amount changed: not imported.
+    fs::write(
+        client.join("statements/s1-bis.xml"),
+        s.replace("200.00", "210.00"),
+    )
+    .unwrap();
+    let out3 = dir.path().join("out3");
+    assert!(
+        run_night(&client, "2026-03-04", &out3, &[])
+            .status
+            .success()
+    );
+    let a3 = csv_rows(&out3.join("alerts.csv"));
+    let msg = column_where(&a3, "kind", "conflicting_statement", "message");
+    assert_eq!(msg.len(), 1, "{a3:?}");
+    assert!(msg[0].contains("s1-bis.xml"), "{}", msg[0]);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out3.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["statements"]["conflicting"], 1);
+    assert_eq!(summary["payments"]["tried"], 0);
+}
