@@ -32,6 +32,8 @@ pub struct CreditStep {
     pub written_off: BTreeMap<String, Money>,
     /// Credits in currencies that are not ISO 4217 (not matched).
     pub skipped_unknown_currency: usize,
+    /// For each payment: true when it is money from an earlier night tried again.
+    pub carried_over: Vec<bool>,
 }
 
 impl CreditStep {
@@ -104,6 +106,7 @@ pub fn run(
             continue;
         }
         if let Some(p) = payment(&stored) {
+            step.carried_over.push(stored.processed_run.is_some());
             step.payments.push(p);
         }
     }

@@ -239,6 +239,7 @@ fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
 #[derive(Default)]
 struct Totals {
     received: Money,
+    carried_over: Money,
     applied: Money,
     written_off: Money,
     unapplied: Money,
@@ -295,6 +296,7 @@ fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
                 cur.to_string(),
                 json!({
                     "received": t.received.to_plain(),
+                    "carried_over": t.carried_over.to_plain(),
                     "applied": t.applied.to_plain(),
                     "written_off": t.written_off.to_plain(),
                     "unapplied": t.unapplied.to_plain(),
