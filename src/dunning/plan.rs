@@ -8,7 +8,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, Promise, quiet};
+use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, Promise, quiet, returns_path};
 use crate::config::{Channel, PlanStep};
 
 /// The step this invoice should get tomorrow, if any.
@@ -24,9 +24,25 @@ pub(super) fn candidate<'a>(
         .get(&customer.plan)
         .or_else(|| run.plans.get(&run.config.default_plan))?;
     let formal = formal_index(steps);
+    // A demand for the whole balance after a second return is a registered
+    // demand: never a courtesy reminder after it. For an invoice already due
+    // when it was sent it stands for the formal notice; for one not yet due,
+    // the formal notice still comes when due (it cannot put a debt not yet
+    // payable in default), but the milder reminders before it are skipped.
+    let demanded = inv
+        .steps_done
+        .get(returns_path::FULL_BALANCE_STEP)
+        .and_then(|sent| {
+            if *sent >= inv.due_date {
+                Some(formal)
+            } else {
+                formal.checked_sub(1)
+            }
+        });
     let highest_done = steps
         .iter()
-        .rposition(|s| inv.steps_done.contains_key(&s.name));
+        .rposition(|s| inv.steps_done.contains_key(&s.name))
+        .max(demanded);
     let held = |i: usize| {
         let late_step = i >= formal;
         late_step && (run.hold_formal || path_today)
@@ -51,10 +67,11 @@ pub(super) fn candidate<'a>(
 
     let step = &steps[chosen];
     let days = (action_date - inv.due_date).num_days();
-    let when = if days >= 0 {
-        format!("{days} days overdue")
-    } else {
-        format!("due in {} days", -days)
+    let when = match days {
+        1 => "1 day overdue".to_string(),
+        -1 => "due in 1 day".to_string(),
+        d if d >= 0 => format!("{d} days overdue"),
+        d => format!("due in {} days", -d),
     };
     Some(Candidate {
         invoice: inv,

@@ -95,7 +95,8 @@ pub(super) fn candidates<'c>(
                         step: FULL_BALANCE_STEP.into(),
                         channel: Channel::RegisteredLetter,
                         rank: 1000,
-                        charges: false,
+                        // It stands for the formal notice of what is overdue.
+                        charges: inv.due_date < action_date,
                         reason: format!(
                             "second direct-debit return within the window: whole remaining balance demanded instead of re-presenting; {why}"
                         ),
@@ -126,7 +127,11 @@ pub(super) fn candidates<'c>(
                 continue;
             }
             for inv in &invoices {
-                if done_since(inv, step, case.return_date) {
+                // After the whole balance was demanded, the first return's
+                // milder letters and calls would only blur that demand.
+                if done_since(inv, step, case.return_date)
+                    || done_since(inv, FULL_BALANCE_STEP, case.return_date)
+                {
                     continue;
                 }
                 out.push(Candidate {

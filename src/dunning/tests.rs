@@ -82,6 +82,11 @@ fn courtesy_reminder_the_day_after_the_due_date() {
     assert_eq!(a[0].action_date, d("2026-11-24"));
     assert_eq!(a[0].days_overdue, 1);
     assert_eq!(a[0].penalty_amount, Money::ZERO);
+    assert!(
+        a[0].reason.starts_with("1 day overdue (due 2026-11-23)"),
+        "{}",
+        a[0].reason
+    );
 }
 
 #[test]
@@ -295,6 +300,66 @@ fn a_second_return_demands_the_whole_balance() {
         one("full_balance_demand", "registered_letter", "F1|F2")
     );
     assert_eq!(a[0].amount_due, m("160"));
+    // B2B: the demand stands for the formal notice of the overdue F1 (due
+    // 2026-11-05, acted on 2026-11-24: 19 days): 40.00 + 80 × 12.15 % × 19 /
+    // 365 = 40.00 + 0.5059… → 40.51; nothing on F2, not yet due.
+    assert_eq!(a[0].penalty_amount, m("40.51"));
+    // One reason for both invoices, not "oldest second direct-debit return".
+    assert!(
+        a[0].reason
+            .starts_with("2 invoices; second direct-debit return"),
+        "{}",
+        a[0].reason
+    );
+}
+
+#[test]
+fn after_a_full_balance_demand_no_milder_step_follows() {
+    // First return 2026-03-04 (call and letter sent), re-presented, returned
+    // again 2026-03-11: the whole balance was demanded on 2026-03-11.
+    let mut c = customer(vec![
+        invoice("F1", "2026-03-02", "400"),
+        invoice("F2", "2026-04-02", "650"),
+    ]);
+    returned(&mut c, "AM04", "2026-03-04", false);
+    returned(&mut c, "AM04", "2026-03-11", true);
+    for step in ["return_call", "return_letter"] {
+        c.invoices[0]
+            .steps_done
+            .insert(step.into(), d("2026-03-04"));
+    }
+    for inv in &mut c.invoices {
+        inv.steps_done
+            .insert("full_balance_demand".into(), d("2026-03-11"));
+    }
+    // The first return's second letter (due 2026-03-19) would weaken the
+    // registered demand sent a week before.
+    assert!(run("2026-03-18", std::slice::from_ref(&c)).is_empty());
+    // F2 falls due: no courtesy reminder after a registered demand.
+    assert!(run("2026-04-02", std::slice::from_ref(&c)).is_empty());
+    // Off the return path (2026-04-10), F1 (due when demanded) goes on after
+    // the formal notice: nothing until the handover at +60 (2026-05-01);
+    // F2 (not yet due when demanded) skips the reminders and gets its formal
+    // notice at +30 (2026-05-02).
+    assert!(run("2026-04-13", std::slice::from_ref(&c)).is_empty());
+    let a = run("2026-04-30", &[c]); // acts on Mon 2026-05-04 (1 May is a holiday)
+    let mut got = steps(&a);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "formal_notice".to_string(),
+                "registered_letter",
+                "F2".to_string()
+            ),
+            (
+                "litigation_handover".to_string(),
+                "handover",
+                "F1".to_string()
+            ),
+        ]
+    );
 }
 
 #[test]
