@@ -4,6 +4,7 @@ mod camt;
 mod cfonb120;
 mod cli_parse;
 mod client;
+mod dunning;
 mod fuzz_corpus;
 mod ledger;
 mod matching;
