@@ -11,8 +11,8 @@
 //! | unknown | `return_call` |
 //! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not |
 //!
-//! While on the path (30 days from the return; for ever after a death), the
-//! invoice leaves its normal plan, so a formal notice and a return call never
+//! While on the path (30 days from the return; for ever after a death, and
+//! then for every invoice of the customer), the invoice leaves its normal plan, so a formal notice and a return call never
 //! land on the same day.
 
 use std::collections::BTreeSet;
@@ -38,11 +38,24 @@ fn on_path(case: &ReturnCase, run_date: NaiveDate) -> bool {
 }
 
 /// Invoices that are on a return path tonight (they leave the normal plan).
+/// Once a return says the debtor died, none of their invoices is chased any
+/// more: the estate is a person's job, not a reminder's.
 pub(super) fn invoices_on_path<'c>(
     run: &DunningRun<'_>,
     _action_date: NaiveDate,
     customer: &'c CustomerFile,
 ) -> BTreeSet<&'c str> {
+    if customer
+        .returns
+        .iter()
+        .any(|c| c.category == ReturnCategory::Deceased)
+    {
+        return customer
+            .invoices
+            .iter()
+            .map(|i| i.invoice_id.as_str())
+            .collect();
+    }
     customer
         .returns
         .iter()

@@ -288,6 +288,20 @@ fn each_return_category_has_its_path() {
 }
 
 #[test]
+fn after_a_death_no_invoice_of_the_customer_is_chased() {
+    // F1 was returned MD07 (debtor deceased); F2, paid by transfer, is as
+    // overdue and must not bring a reminder to the family either.
+    let mut c = customer(vec![
+        invoice("F1", "2026-10-05", "80"),
+        invoice("F2", "2026-10-05", "45"),
+    ]);
+    returned(&mut c, "MD07", "2026-10-07", false);
+    for night in ["2026-10-07", "2026-10-14", "2026-12-21"] {
+        assert!(run(night, std::slice::from_ref(&c)).is_empty(), "{night}");
+    }
+}
+
+#[test]
 fn a_second_return_demands_the_whole_balance() {
     let mut c = customer(vec![
         invoice("F1", "2026-11-05", "80"),
