@@ -48,21 +48,26 @@ pub(super) fn candidate<'a>(
         late_step && (run.hold_formal || path_today)
     };
 
+    let postponed = |i: usize| {
+        steps.get(i).is_some_and(|s| s.offset_days > 0)
+            && quiet::in_quiet_period(run.config, action_date)
+    };
+    let dates = schedule(run, inv.due_date, steps);
+    let due = dates
+        .iter()
+        .rposition(|d| d.is_some_and(|d| d <= action_date));
+    let floor = highest_done.map_or(0, |h| h + 1);
     let chosen = if inv.promise == Promise::BrokenTonight {
-        // The plan resumes at its next step at once.
-        let next = highest_done.map_or(0, |h| h + 1);
-        (next..steps.len()).find(|&i| !held(i))
+        // The plan resumes at once: at its next step even before that step's
+        // date, or at the highest step its dates have reached when further on
+        // (a long promise broken must not bring a firm reminder one day and a
+        // formal notice the next).
+        let top = due
+            .map_or(floor, |d| d.max(floor))
+            .min(steps.len().checked_sub(1)?);
+        (floor..=top).rev().find(|&i| !held(i) && !postponed(i))
     } else {
-        let dates = schedule(run, inv.due_date, steps);
-        let due = dates
-            .iter()
-            .rposition(|d| d.is_some_and(|d| d <= action_date))?;
-        let floor = highest_done.map_or(0, |h| h + 1);
-        (floor..=due).rev().find(|&i| {
-            let postponed =
-                steps[i].offset_days > 0 && quiet::in_quiet_period(run.config, action_date);
-            !held(i) && !postponed
-        })
+        (floor..=due?).rev().find(|&i| !held(i) && !postponed(i))
     }?;
 
     let step = &steps[chosen];

@@ -388,16 +388,23 @@ fn one_step_per_channel_per_day() {
 }
 
 #[test]
-fn promises_pause_and_a_broken_one_resumes_at_the_next_step() {
+fn promises_pause_and_a_broken_one_resumes_at_once() {
     let mut inv = invoice("F1", "2026-11-01", "100");
     inv.steps_done
         .insert("courtesy_reminder".into(), d("2026-11-02"));
-    inv.promise = Promise::Until(d("2026-11-20")); // + 3 business days = 11-25
-    assert!(run("2026-11-23", &[customer(vec![inv.clone()])]).is_empty());
+    inv.promise = Promise::Until(d("2026-11-04")); // + 3 business days = 11-09
+    assert!(run("2026-11-05", &[customer(vec![inv.clone()])]).is_empty());
+    // Broken on 11-05, acting 11-06: the next step at once, before its date
+    // (+8 = 11-09).
     inv.promise = Promise::BrokenTonight;
-    let a = run("2026-11-26", &[customer(vec![inv])]);
+    let a = run("2026-11-05", &[customer(vec![inv.clone()])]);
     assert_eq!(steps(&a), one("firm_reminder", "letter", "F1"));
     assert!(a[0].reason.contains("promise"));
+    // A long promise broken on 12-03 (acting 12-04, 33 days): straight to the
+    // formal notice its dates have reached (+30 = 12-01), not a firm reminder
+    // today and a formal notice tomorrow.
+    let a = run("2026-12-03", &[customer(vec![inv])]);
+    assert_eq!(steps(&a), one("formal_notice", "registered_letter", "F1"));
 }
 
 #[test]
