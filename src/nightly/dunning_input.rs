@@ -249,7 +249,7 @@ pub fn customers(
                 open: credits.open_after(&inv.invoice_id).unwrap_or(Money::ZERO),
                 currency: inv.currency,
                 disputed: inv.disputed || disputed_by_return.contains(inv.invoice_id.as_str()),
-                discount_percent: inv.discount_percent,
+                discount_percent: offered_discount(inv, run_date),
                 suggested_since: suggested_since.get(&inv.invoice_id).copied(),
                 steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),
                 promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
@@ -275,6 +275,16 @@ pub fn customers(
         });
     }
     Ok(out)
+}
+
+/// An early-payment discount is offered only while it lasts (an expired one
+/// must not be promised in a preventive e-mail).
+fn offered_discount(
+    inv: &crate::ledger::Invoice,
+    run_date: NaiveDate,
+) -> Option<rust_decimal::Decimal> {
+    inv.discount_percent
+        .filter(|_| inv.discount_until.is_none_or(|u| u > run_date))
 }
 
 fn choose_plan(
@@ -358,6 +368,23 @@ mod tests {
             discount_until: None,
             line: 2,
         }
+    }
+
+    #[test]
+    fn an_expired_discount_is_not_offered() {
+        let mut inv = invoice("F-503", "950.00");
+        inv.discount_percent = Some(rust_decimal::Decimal::from(3));
+        assert_eq!(
+            offered_discount(&inv, d("2026-07-03")),
+            inv.discount_percent,
+            "no end date"
+        );
+        inv.discount_until = Some(d("2026-06-30"));
+        assert_eq!(offered_discount(&inv, d("2026-07-03")), None);
+        assert_eq!(
+            offered_discount(&inv, d("2026-06-29")),
+            inv.discount_percent
+        );
     }
 
     #[test]
