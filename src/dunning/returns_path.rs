@@ -75,6 +75,15 @@ pub(super) fn candidates<'c>(
     customer: &'c CustomerFile,
 ) -> Vec<Candidate<'c>> {
     let mut out = Vec::new();
+    // After a death, an alert only: no call, no letter, no demand for the
+    // whole balance (even when the death comes as a second return).
+    if customer
+        .returns
+        .iter()
+        .any(|c| c.category == ReturnCategory::Deceased)
+    {
+        return out;
+    }
     let open = |id: &str| {
         customer
             .invoices

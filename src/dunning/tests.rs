@@ -299,6 +299,12 @@ fn after_a_death_no_invoice_of_the_customer_is_chased() {
     for night in ["2026-10-07", "2026-10-14", "2026-12-21"] {
         assert!(run(night, std::slice::from_ref(&c)).is_empty(), "{night}");
     }
+    // Even when the death comes as the second return within the window: no
+    // registered demand for the whole balance to a deceased debtor.
+    let mut c = customer(vec![invoice("F1", "2026-10-05", "80")]);
+    returned(&mut c, "AM04", "2026-08-05", false);
+    returned(&mut c, "MD07", "2026-10-07", true);
+    assert!(run("2026-10-07", &[c]).is_empty());
 }
 
 #[test]
