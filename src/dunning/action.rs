@@ -160,11 +160,11 @@ pub(super) fn group(
             continue;
         };
         let oldest = first.invoice.due_date;
-        let charges = customer.customer_type == CustomerType::B2b && first.charges;
-        let penalty_amount = if charges {
+        let penalty_amount = if customer.customer_type == CustomerType::B2b {
             let indemnity = Money::new(run.config.recovery_indemnity.0);
             let rate = run.config.late_interest_rate.0;
-            Money::checked_sum(members.iter().map(|m| {
+            // Per invoice: a full-balance demand charges only those overdue.
+            Money::checked_sum(members.iter().filter(|m| m.charges).map(|m| {
                 penalty::invoice_penalty(
                     m.invoice.open,
                     m.invoice.due_date,
@@ -185,6 +185,9 @@ pub(super) fn group(
         invoice_ids.sort();
         let reason = if members.len() == 1 {
             first.reason.clone()
+        } else if members.iter().all(|m| m.reason == first.reason) {
+            // One reason for all (a return, a full-balance demand).
+            format!("{} invoices; {}", members.len(), first.reason)
         } else {
             format!("{} invoices; oldest {}", members.len(), first.reason)
         };

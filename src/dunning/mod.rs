@@ -159,7 +159,8 @@ struct Candidate<'a> {
     channel: Channel,
     /// Higher wins when two steps share a channel on one day.
     rank: u32,
-    /// Late charges apply (B2B, formal notice or later).
+    /// Late charges apply to this invoice (for B2B customers): formal notice
+    /// or later, or an overdue invoice in a full-balance demand.
     charges: bool,
     reason: String,
 }

@@ -8,7 +8,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, Promise, quiet};
+use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, Promise, quiet, returns_path};
 use crate::config::{Channel, PlanStep};
 
 /// The step this invoice should get tomorrow, if any.
@@ -24,37 +24,59 @@ pub(super) fn candidate<'a>(
         .get(&customer.plan)
         .or_else(|| run.plans.get(&run.config.default_plan))?;
     let formal = formal_index(steps);
+    // A demand for the whole balance after a second return is a registered
+    // demand: never a courtesy reminder after it. For an invoice already due
+    // when it was sent it stands for the formal notice; for one not yet due,
+    // the formal notice still comes when due (it cannot put a debt not yet
+    // payable in default), but the milder reminders before it are skipped.
+    let demanded = inv
+        .steps_done
+        .get(returns_path::FULL_BALANCE_STEP)
+        .and_then(|sent| {
+            if *sent >= inv.due_date {
+                Some(formal)
+            } else {
+                formal.checked_sub(1)
+            }
+        });
     let highest_done = steps
         .iter()
-        .rposition(|s| inv.steps_done.contains_key(&s.name));
+        .rposition(|s| inv.steps_done.contains_key(&s.name))
+        .max(demanded);
     let held = |i: usize| {
         let late_step = i >= formal;
         late_step && (run.hold_formal || path_today)
     };
 
+    let postponed = |i: usize| {
+        steps.get(i).is_some_and(|s| s.offset_days > 0)
+            && quiet::in_quiet_period(run.config, action_date)
+    };
+    let dates = schedule(run, inv.due_date, steps);
+    let due = dates
+        .iter()
+        .rposition(|d| d.is_some_and(|d| d <= action_date));
+    let floor = highest_done.map_or(0, |h| h + 1);
     let chosen = if inv.promise == Promise::BrokenTonight {
-        // The plan resumes at its next step at once.
-        let next = highest_done.map_or(0, |h| h + 1);
-        (next..steps.len()).find(|&i| !held(i))
+        // The plan resumes at once: at its next step even before that step's
+        // date, or at the highest step its dates have reached when further on
+        // (a long promise broken must not bring a firm reminder one day and a
+        // formal notice the next).
+        let top = due
+            .map_or(floor, |d| d.max(floor))
+            .min(steps.len().checked_sub(1)?);
+        (floor..=top).rev().find(|&i| !held(i) && !postponed(i))
     } else {
-        let dates = schedule(run, inv.due_date, steps);
-        let due = dates
-            .iter()
-            .rposition(|d| d.is_some_and(|d| d <= action_date))?;
-        let floor = highest_done.map_or(0, |h| h + 1);
-        (floor..=due).rev().find(|&i| {
-            let postponed =
-                steps[i].offset_days > 0 && quiet::in_quiet_period(run.config, action_date);
-            !held(i) && !postponed
-        })
+        (floor..=due?).rev().find(|&i| !held(i) && !postponed(i))
     }?;
 
     let step = &steps[chosen];
     let days = (action_date - inv.due_date).num_days();
-    let when = if days >= 0 {
-        format!("{days} days overdue")
-    } else {
-        format!("due in {} days", -days)
+    let when = match days {
+        1 => "1 day overdue".to_string(),
+        -1 => "due in 1 day".to_string(),
+        d if d >= 0 => format!("{d} days overdue"),
+        d => format!("due in {} days", -d),
     };
     Some(Candidate {
         invoice: inv,

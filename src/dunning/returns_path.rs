@@ -11,8 +11,8 @@
 //! | unknown | `return_call` |
 //! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not |
 //!
-//! While on the path (30 days from the return; for ever after a death), the
-//! invoice leaves its normal plan, so a formal notice and a return call never
+//! While on the path (30 days from the return; for ever after a death, and
+//! then for every invoice of the customer), the invoice leaves its normal plan, so a formal notice and a return call never
 //! land on the same day.
 
 use std::collections::BTreeSet;
@@ -38,11 +38,24 @@ fn on_path(case: &ReturnCase, run_date: NaiveDate) -> bool {
 }
 
 /// Invoices that are on a return path tonight (they leave the normal plan).
+/// Once a return says the debtor died, none of their invoices is chased any
+/// more: the estate is a person's job, not a reminder's.
 pub(super) fn invoices_on_path<'c>(
     run: &DunningRun<'_>,
     _action_date: NaiveDate,
     customer: &'c CustomerFile,
 ) -> BTreeSet<&'c str> {
+    if customer
+        .returns
+        .iter()
+        .any(|c| c.category == ReturnCategory::Deceased)
+    {
+        return customer
+            .invoices
+            .iter()
+            .map(|i| i.invoice_id.as_str())
+            .collect();
+    }
     customer
         .returns
         .iter()
@@ -62,6 +75,15 @@ pub(super) fn candidates<'c>(
     customer: &'c CustomerFile,
 ) -> Vec<Candidate<'c>> {
     let mut out = Vec::new();
+    // After a death, an alert only: no call, no letter, no demand for the
+    // whole balance (even when the death comes as a second return).
+    if customer
+        .returns
+        .iter()
+        .any(|c| c.category == ReturnCategory::Deceased)
+    {
+        return out;
+    }
     let open = |id: &str| {
         customer
             .invoices
@@ -95,7 +117,8 @@ pub(super) fn candidates<'c>(
                         step: FULL_BALANCE_STEP.into(),
                         channel: Channel::RegisteredLetter,
                         rank: 1000,
-                        charges: false,
+                        // It stands for the formal notice of what is overdue.
+                        charges: inv.due_date < action_date,
                         reason: format!(
                             "second direct-debit return within the window: whole remaining balance demanded instead of re-presenting; {why}"
                         ),
@@ -126,7 +149,11 @@ pub(super) fn candidates<'c>(
                 continue;
             }
             for inv in &invoices {
-                if done_since(inv, step, case.return_date) {
+                // After the whole balance was demanded, the first return's
+                // milder letters and calls would only blur that demand.
+                if done_since(inv, step, case.return_date)
+                    || done_since(inv, FULL_BALANCE_STEP, case.return_date)
+                {
                     continue;
                 }
                 out.push(Candidate {

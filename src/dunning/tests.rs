@@ -82,6 +82,11 @@ fn courtesy_reminder_the_day_after_the_due_date() {
     assert_eq!(a[0].action_date, d("2026-11-24"));
     assert_eq!(a[0].days_overdue, 1);
     assert_eq!(a[0].penalty_amount, Money::ZERO);
+    assert!(
+        a[0].reason.starts_with("1 day overdue (due 2026-11-23)"),
+        "{}",
+        a[0].reason
+    );
 }
 
 #[test]
@@ -283,6 +288,26 @@ fn each_return_category_has_its_path() {
 }
 
 #[test]
+fn after_a_death_no_invoice_of_the_customer_is_chased() {
+    // F1 was returned MD07 (debtor deceased); F2, paid by transfer, is as
+    // overdue and must not bring a reminder to the family either.
+    let mut c = customer(vec![
+        invoice("F1", "2026-10-05", "80"),
+        invoice("F2", "2026-10-05", "45"),
+    ]);
+    returned(&mut c, "MD07", "2026-10-07", false);
+    for night in ["2026-10-07", "2026-10-14", "2026-12-21"] {
+        assert!(run(night, std::slice::from_ref(&c)).is_empty(), "{night}");
+    }
+    // Even when the death comes as the second return within the window: no
+    // registered demand for the whole balance to a deceased debtor.
+    let mut c = customer(vec![invoice("F1", "2026-10-05", "80")]);
+    returned(&mut c, "AM04", "2026-08-05", false);
+    returned(&mut c, "MD07", "2026-10-07", true);
+    assert!(run("2026-10-07", &[c]).is_empty());
+}
+
+#[test]
 fn a_second_return_demands_the_whole_balance() {
     let mut c = customer(vec![
         invoice("F1", "2026-11-05", "80"),
@@ -295,6 +320,66 @@ fn a_second_return_demands_the_whole_balance() {
         one("full_balance_demand", "registered_letter", "F1|F2")
     );
     assert_eq!(a[0].amount_due, m("160"));
+    // B2B: the demand stands for the formal notice of the overdue F1 (due
+    // 2026-11-05, acted on 2026-11-24: 19 days): 40.00 + 80 × 12.15 % × 19 /
+    // 365 = 40.00 + 0.5059… → 40.51; nothing on F2, not yet due.
+    assert_eq!(a[0].penalty_amount, m("40.51"));
+    // One reason for both invoices, not "oldest second direct-debit return".
+    assert!(
+        a[0].reason
+            .starts_with("2 invoices; second direct-debit return"),
+        "{}",
+        a[0].reason
+    );
+}
+
+#[test]
+fn after_a_full_balance_demand_no_milder_step_follows() {
+    // First return 2026-03-04 (call and letter sent), re-presented, returned
+    // again 2026-03-11: the whole balance was demanded on 2026-03-11.
+    let mut c = customer(vec![
+        invoice("F1", "2026-03-02", "400"),
+        invoice("F2", "2026-04-02", "650"),
+    ]);
+    returned(&mut c, "AM04", "2026-03-04", false);
+    returned(&mut c, "AM04", "2026-03-11", true);
+    for step in ["return_call", "return_letter"] {
+        c.invoices[0]
+            .steps_done
+            .insert(step.into(), d("2026-03-04"));
+    }
+    for inv in &mut c.invoices {
+        inv.steps_done
+            .insert("full_balance_demand".into(), d("2026-03-11"));
+    }
+    // The first return's second letter (due 2026-03-19) would weaken the
+    // registered demand sent a week before.
+    assert!(run("2026-03-18", std::slice::from_ref(&c)).is_empty());
+    // F2 falls due: no courtesy reminder after a registered demand.
+    assert!(run("2026-04-02", std::slice::from_ref(&c)).is_empty());
+    // Off the return path (2026-04-10), F1 (due when demanded) goes on after
+    // the formal notice: nothing until the handover at +60 (2026-05-01);
+    // F2 (not yet due when demanded) skips the reminders and gets its formal
+    // notice at +30 (2026-05-02).
+    assert!(run("2026-04-13", std::slice::from_ref(&c)).is_empty());
+    let a = run("2026-04-30", &[c]); // acts on Mon 2026-05-04 (1 May is a holiday)
+    let mut got = steps(&a);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "formal_notice".to_string(),
+                "registered_letter",
+                "F2".to_string()
+            ),
+            (
+                "litigation_handover".to_string(),
+                "handover",
+                "F1".to_string()
+            ),
+        ]
+    );
 }
 
 #[test]
@@ -309,16 +394,23 @@ fn one_step_per_channel_per_day() {
 }
 
 #[test]
-fn promises_pause_and_a_broken_one_resumes_at_the_next_step() {
+fn promises_pause_and_a_broken_one_resumes_at_once() {
     let mut inv = invoice("F1", "2026-11-01", "100");
     inv.steps_done
         .insert("courtesy_reminder".into(), d("2026-11-02"));
-    inv.promise = Promise::Until(d("2026-11-20")); // + 3 business days = 11-25
-    assert!(run("2026-11-23", &[customer(vec![inv.clone()])]).is_empty());
+    inv.promise = Promise::Until(d("2026-11-04")); // + 3 business days = 11-09
+    assert!(run("2026-11-05", &[customer(vec![inv.clone()])]).is_empty());
+    // Broken on 11-05, acting 11-06: the next step at once, before its date
+    // (+8 = 11-09).
     inv.promise = Promise::BrokenTonight;
-    let a = run("2026-11-26", &[customer(vec![inv])]);
+    let a = run("2026-11-05", &[customer(vec![inv.clone()])]);
     assert_eq!(steps(&a), one("firm_reminder", "letter", "F1"));
     assert!(a[0].reason.contains("promise"));
+    // A long promise broken on 12-03 (acting 12-04, 33 days): straight to the
+    // formal notice its dates have reached (+30 = 12-01), not a firm reminder
+    // today and a formal notice tomorrow.
+    let a = run("2026-12-03", &[customer(vec![inv])]);
+    assert_eq!(steps(&a), one("formal_notice", "registered_letter", "F1"));
 }
 
 #[test]

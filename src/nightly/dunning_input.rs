@@ -67,20 +67,27 @@ pub fn promises(
             continue;
         }
         status.insert(inv.invoice_id.clone(), Promise::BrokenTonight);
-        if alerts.iter().any(|a: &Alert| a.key == key) {
-            continue;
-        }
-        let mut a = Alert::new(
-            AlertKind::BrokenPromise,
-            "",
+        let message = |open: Money| {
             format!(
                 "customer {} promised to pay {} by {}; {} still open after the grace days: dunning resumes",
                 inv.customer_id,
                 p.invoice_id.as_deref().unwrap_or("all invoices"),
                 p.promised_date,
                 open
-            ),
-        );
+            )
+        };
+        // A promise covering all the customer's invoices: one alert for the
+        // whole amount still open (per currency), not the first invoice's.
+        if let Some(a) = alerts.iter_mut().find(|a: &&mut Alert| a.key == key) {
+            if a.currency == Some(inv.currency)
+                && let Some(total) = a.amount.and_then(|t| t.checked_add(open))
+            {
+                a.amount = Some(total);
+                a.message = message(total);
+            }
+            continue;
+        }
+        let mut a = Alert::new(AlertKind::BrokenPromise, "", message(open));
         a.key = key;
         a.customer_id = inv.customer_id.clone();
         a.invoice_id = p
@@ -242,7 +249,7 @@ pub fn customers(
                 open: credits.open_after(&inv.invoice_id).unwrap_or(Money::ZERO),
                 currency: inv.currency,
                 disputed: inv.disputed || disputed_by_return.contains(inv.invoice_id.as_str()),
-                discount_percent: inv.discount_percent,
+                discount_percent: offered_discount(inv, run_date),
                 suggested_since: suggested_since.get(&inv.invoice_id).copied(),
                 steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),
                 promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
@@ -268,6 +275,16 @@ pub fn customers(
         });
     }
     Ok(out)
+}
+
+/// An early-payment discount is offered only while it lasts (an expired one
+/// must not be promised in a preventive e-mail).
+fn offered_discount(
+    inv: &crate::ledger::Invoice,
+    run_date: NaiveDate,
+) -> Option<rust_decimal::Decimal> {
+    inv.discount_percent
+        .filter(|_| inv.discount_until.is_none_or(|u| u > run_date))
 }
 
 fn choose_plan(
@@ -321,4 +338,93 @@ pub fn hold_formal(alerts: &AlertSet) -> bool {
         .open
         .iter()
         .any(|(a, _)| matches!(a.kind, AlertKind::SequenceGap | AlertKind::BalanceMismatch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::Invoice;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn invoice(id: &str, open: &str) -> Invoice {
+        Invoice {
+            invoice_id: id.into(),
+            customer_id: "P3".into(),
+            customer_name: "Roche Textiles".into(),
+            issue_date: d("2026-02-02"),
+            due_date: d("2026-03-02"),
+            amount: open.parse().unwrap(),
+            open_amount: open.parse().unwrap(),
+            currency: Currency::EUR,
+            reference: None,
+            payment_method: None,
+            mandate_id: None,
+            disputed: false,
+            installment: None,
+            discount_percent: None,
+            discount_until: None,
+            line: 2,
+        }
+    }
+
+    #[test]
+    fn an_expired_discount_is_not_offered() {
+        let mut inv = invoice("F-503", "950.00");
+        inv.discount_percent = Some(rust_decimal::Decimal::from(3));
+        assert_eq!(
+            offered_discount(&inv, d("2026-07-03")),
+            inv.discount_percent,
+            "no end date"
+        );
+        inv.discount_until = Some(d("2026-06-30"));
+        assert_eq!(offered_discount(&inv, d("2026-07-03")), None);
+        assert_eq!(
+            offered_discount(&inv, d("2026-06-29")),
+            inv.discount_percent
+        );
+    }
+
+    #[test]
+    fn a_broken_promise_for_all_invoices_is_one_alert_for_the_whole_amount() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let ledger = Ledger {
+            invoices: vec![invoice("F-403", "1200.00"), invoice("F-404", "300.00")],
+            customers: BTreeMap::new(),
+        };
+        let rows = [PromiseRow {
+            customer_id: "P3".into(),
+            invoice_id: None,
+            promised_date: d("2026-04-10"),
+        }];
+        let opens: BTreeMap<&str, Money> = [
+            ("F-403", "1200.00".parse().unwrap()),
+            ("F-404", "300.00".parse().unwrap()),
+        ]
+        .into();
+        let (status, alerts) = promises(
+            st.conn(),
+            &ledger,
+            &rows,
+            &Calendar::new([]),
+            &ClientConfig::default(),
+            d("2026-04-16"), // 04-10 + 3 business days = 04-15
+            |i| opens.get(i).copied(),
+        )
+        .unwrap();
+        assert_eq!(status.get("F-403"), Some(&Promise::BrokenTonight));
+        assert_eq!(status.get("F-404"), Some(&Promise::BrokenTonight));
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].amount, Some("1500.00".parse().unwrap()));
+        assert!(
+            alerts[0]
+                .message
+                .contains("all invoices by 2026-04-10; 1500.00 still open"),
+            "{}",
+            alerts[0].message
+        );
+    }
 }

@@ -261,11 +261,58 @@ pub fn record_action(
         a.amount_due.to_plain(),
         a.currency.as_str(),
     ])?;
+    // The latest night wins: a step issued again for a new event (a second
+    // return of the same invoice) must count as done from that night on, or
+    // the return path would reissue it every night.
     let mut step = conn.prepare_cached(
-        "INSERT OR IGNORE INTO dunning_steps (invoice_id, step, run_date) VALUES (?1, ?2, ?3)",
+        "INSERT INTO dunning_steps (invoice_id, step, run_date) VALUES (?1, ?2, ?3)
+         ON CONFLICT (invoice_id, step) DO UPDATE SET run_date = excluded.run_date",
     )?;
     for id in &a.invoice_ids {
         step.execute(params![id, a.step, run_date])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Channel;
+    use crate::dunning::DunningAction;
+
+    fn action(step: &str, date: &str) -> DunningAction {
+        let d: NaiveDate = date.parse().unwrap();
+        DunningAction {
+            action_id: format!("{step}-{date}"),
+            action_date: d,
+            customer_id: "C1".into(),
+            customer_name: "Dupont".into(),
+            step: step.into(),
+            channel: Channel::Phone,
+            invoice_ids: vec!["F1".into()],
+            amount_due: "80".parse().unwrap(),
+            currency: Currency::EUR,
+            oldest_due_date: d,
+            days_overdue: 0,
+            penalty_amount: Money::ZERO,
+            reason: String::new(),
+            email: None,
+            phone: None,
+            address: None,
+        }
+    }
+
+    #[test]
+    fn a_step_issued_again_counts_from_its_latest_night() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        record_action(conn, "2026-03-04", &action("return_call", "2026-03-05")).unwrap();
+        record_action(conn, "2026-04-20", &action("return_call", "2026-04-21")).unwrap();
+        let steps = dunning_steps(conn).unwrap();
+        assert_eq!(
+            steps["F1"]["return_call"],
+            NaiveDate::from_ymd_opt(2026, 4, 20).unwrap()
+        );
+    }
 }

@@ -5,6 +5,7 @@ mod cfonb120;
 mod cli_parse;
 mod client;
 mod decisions;
+mod dunning;
 mod fuzz_corpus;
 mod hostile;
 mod ledger;
