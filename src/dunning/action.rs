@@ -111,11 +111,25 @@ pub(super) fn group(
         let e = owed.entry(inv.currency).or_insert(Money::ZERO);
         *e = e.checked_add(inv.open).unwrap_or(*e);
     }
+    // Open credit notes are the customer's too: what they owe is net of them.
+    let mut credit: BTreeMap<Currency, Money> = BTreeMap::new();
+    for inv in customer
+        .invoices
+        .iter()
+        .filter(|i| i.open.is_negative() && !i.disputed)
+    {
+        let e = credit.entry(inv.currency).or_insert(Money::ZERO);
+        *e = e.checked_add(inv.open.abs()).unwrap_or(*e);
+    }
     let covered = |c: Currency| {
-        customer
+        let theirs = customer
             .unapplied
             .get(&c)
-            .is_some_and(|u| owed.get(&c).is_some_and(|o| u >= o))
+            .copied()
+            .unwrap_or(Money::ZERO)
+            .checked_add(credit.get(&c).copied().unwrap_or(Money::ZERO))
+            .unwrap_or(Money::ZERO);
+        owed.get(&c).is_some_and(|o| theirs >= *o)
     };
     let candidates: Vec<Candidate<'_>> = candidates
         .into_iter()
@@ -140,15 +154,35 @@ pub(super) fn group(
 
     let plan = run.plans.get(&customer.plan);
     let mut out = Vec::new();
-    for ((step, channel, currency), mut members) in groups {
-        members.sort_by(|a, b| {
-            (a.invoice.due_date, &a.invoice.invoice_id)
-                .cmp(&(b.invoice.due_date, &b.invoice.invoice_id))
-        });
-        members.dedup_by(|a, b| a.invoice.invoice_id == b.invoice.invoice_id);
-        let Some(amount_due) = Money::checked_sum(members.iter().map(|m| m.invoice.open)) else {
+    // Credit notes are set against the rows with the oldest invoices first.
+    let mut groups: Vec<((String, Channel, Currency), Vec<Candidate<'_>>)> = groups
+        .into_iter()
+        .map(|(k, mut members)| {
+            members.sort_by(|a, b| {
+                (a.invoice.due_date, &a.invoice.invoice_id)
+                    .cmp(&(b.invoice.due_date, &b.invoice.invoice_id))
+            });
+            members.dedup_by(|a, b| a.invoice.invoice_id == b.invoice.invoice_id);
+            (k, members)
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        let oldest = |m: &Vec<Candidate<'_>>| m.first().map(|c| c.invoice.due_date);
+        (oldest(&a.1), &a.0).cmp(&(oldest(&b.1), &b.0))
+    });
+    for ((step, channel, currency), members) in groups {
+        let Some(gross) = Money::checked_sum(members.iter().map(|m| m.invoice.open)) else {
             continue;
         };
+        let left = credit.entry(currency).or_insert(Money::ZERO);
+        let used = (*left).min(gross);
+        *left = left.checked_sub(used).unwrap_or(Money::ZERO);
+        let Some(amount_due) = gross.checked_sub(used) else {
+            continue;
+        };
+        if !amount_due.is_positive() {
+            continue;
+        }
         let min = plan
             .and_then(|p| p.iter().find(|s| s.name == step))
             .and_then(|s| s.min_amount)
@@ -190,6 +224,11 @@ pub(super) fn group(
             format!("{} invoices; {}", members.len(), first.reason)
         } else {
             format!("{} invoices; oldest {}", members.len(), first.reason)
+        };
+        let reason = if used.is_positive() {
+            format!("{reason}; {gross} less {used} of open credit notes")
+        } else {
+            reason
         };
         out.push(DunningAction {
             action_id: action_id(

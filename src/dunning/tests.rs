@@ -443,3 +443,26 @@ fn the_csv_keeps_phone_numbers_and_defuses_formulas() {
     assert!(text.contains("'=HYPERLINK"), "{text}");
     assert!(text.contains(",+33 1 23 45 67 89,"), "{text}");
 }
+
+#[test]
+fn open_credit_notes_are_set_against_what_is_chased() {
+    let c = customer(vec![
+        invoice("F1", "2026-11-01", "1000.00"),
+        invoice("AV1", "2026-11-05", "-300.00"),
+    ]);
+    let a = run("2026-11-23", &[c]);
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].amount_due, m("700.00"));
+    assert!(
+        a[0].reason
+            .contains("1000.00 less 300.00 of open credit notes"),
+        "{}",
+        a[0].reason
+    );
+    // A credit note covering everything: nobody is chased.
+    let c = customer(vec![
+        invoice("F1", "2026-11-01", "100.00"),
+        invoice("AV1", "2026-11-05", "-100.00"),
+    ]);
+    assert!(run("2026-11-23", &[c]).is_empty());
+}
