@@ -7,6 +7,7 @@
 
 pub mod camt;
 pub mod cfonb;
+pub mod firm;
 pub mod ledger;
 
 /// SplitMix64: tiny, fast, deterministic across platforms and versions.
