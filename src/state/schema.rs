@@ -159,4 +159,10 @@ CREATE TABLE dunning_steps (
     PRIMARY KEY (invoice_id, step)
 );
 "#,
+    // 2: indexes for finding an entry's counterpart (same bank reference, or
+    // same amount and booking date) without scanning the account.
+    r#"
+CREATE INDEX transactions_ref ON transactions(account, notification, bank_ref);
+CREATE INDEX transactions_amount ON transactions(account, notification, amount, booking_date);
+"#,
 ];
