@@ -194,4 +194,10 @@ CREATE TABLE cleared_accounts (
     run_date      TEXT NOT NULL
 );
 "#,
+    // 3: indexes for finding an entry's counterpart (same bank reference, or
+    // same amount and booking date) without scanning the account.
+    r#"
+CREATE INDEX transactions_ref ON transactions(account, notification, bank_ref);
+CREATE INDEX transactions_amount ON transactions(account, notification, amount, booking_date);
+"#,
 ];

@@ -279,7 +279,8 @@ fn query_stored(
     sql: &str,
     p: impl rusqlite::Params,
 ) -> rusqlite::Result<Vec<StoredTx>> {
-    let mut stmt = conn.prepare(sql)?;
+    // Cached: the counterpart lookup runs once per imported entry.
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(p, stored)?;
     let mut out = Vec::new();
     for r in rows {
@@ -319,9 +320,16 @@ pub fn counterpart_candidates(
     query_stored(
         conn,
         &format!(
+            // Two indexed lookups (migration 2), not one OR that scans
+            // every transaction of the client for every imported entry.
             "SELECT {STORED_COLUMNS} FROM transactions
-             WHERE account = ?1 AND notification = ?2 AND linked_to IS NULL
-               AND ((?3 IS NOT NULL AND bank_ref = ?3) OR (amount = ?4 AND booking_date IS ?5))
+             WHERE rowid IN (
+                 SELECT rowid FROM transactions
+                  WHERE account = ?1 AND notification = ?2 AND bank_ref = ?3
+                 UNION
+                 SELECT rowid FROM transactions
+                  WHERE account = ?1 AND notification = ?2 AND amount = ?4 AND booking_date IS ?5)
+               AND linked_to IS NULL
              ORDER BY statement_id, position"
         ),
         params![account, notification, bank_ref, amount, booking_date],

@@ -8,6 +8,7 @@
 pub mod camt;
 pub mod cfonb;
 pub mod client;
+pub mod firm;
 pub mod ledger;
 
 /// SplitMix64: tiny, fast, deterministic across platforms and versions.
