@@ -9,6 +9,7 @@ pub mod camt;
 pub mod cfonb;
 pub mod client;
 pub mod ledger;
+pub mod quality;
 
 /// SplitMix64: tiny, fast, deterministic across platforms and versions.
 #[derive(Debug, Clone)]
