@@ -112,6 +112,8 @@ pub struct InvoiceIndex {
     short_bare: Vec<bool>,
     max_groups: usize,
     letter_only_ids: bool,
+    /// Customers by payer IBAN and name, with their open items.
+    pub payers: super::payer::PayerIndex,
 }
 
 /// One part of the index: the keys whose top bits are its number. Shards
@@ -290,6 +292,9 @@ impl InvoiceIndex {
             short_bare: vec![false; items.len()],
             max_groups: 0,
             letter_only_ids: false,
+            payers: super::payer::PayerIndex::build(items, customers, |i| {
+                items.get(i).map(|it| it.customer_name.clone())
+            }),
         };
         // Items by customer, only for customers with mandates (a map that is
         // looked up, never iterated).
