@@ -29,6 +29,9 @@ fn main() {
             eprintln!("invariant broken: {e}");
             std::process::exit(1);
         }
+        if std::env::var_os("QUALITY_WRONG").is_some() {
+            show_wrong(&set, &items, &apps);
+        }
         for (k, s) in quality::score(&set, &items, &apps) {
             let t = total.entry(k).or_default();
             t.payments += s.payments;
@@ -43,4 +46,30 @@ fn main() {
         cfg.threshold
     );
     print!("{}", quality::report(&total));
+}
+
+/// Prints the payments matched wrongly (with `QUALITY_WRONG=1`).
+fn show_wrong(set: &quality::QualitySet, items: &[OpenItem], apps: &[matching::Application]) {
+    for (i, t) in set.truth.iter().enumerate() {
+        let mut got: Vec<_> = apps
+            .iter()
+            .filter(|a| a.payment == i && a.status == matching::Status::Matched)
+            .filter_map(|a| Some((items.get(a.item?)?.invoice_id.clone(), a.applied_amount)))
+            .collect();
+        let mut want = t.pays.clone();
+        got.sort();
+        want.sort();
+        if !got.is_empty() && got != want {
+            let p = &set.payments[i];
+            let ev: Vec<&str> = apps
+                .iter()
+                .filter(|a| a.payment == i)
+                .map(|a| a.evidence.as_str())
+                .collect();
+            println!(
+                "WRONG {:?} amount {} name {:?} texts {:?}\n  want {:?}\n  got {:?}\n  {:?}",
+                t.class, p.amount, p.counterparty_name, p.texts, want, got, ev
+            );
+        }
+    }
 }

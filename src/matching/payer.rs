@@ -187,6 +187,7 @@ pub struct PayerCustomer {
 pub struct PayerIndex {
     customers: Vec<PayerCustomer>,
     by_iban: HashMap<String, Vec<u32>>,
+    by_id: HashMap<String, u32>,
     by_token: HashMap<String, Vec<u32>>,
 }
 
@@ -264,6 +265,7 @@ impl PayerIndex {
                 c.items.push(item);
             }
         }
+        ix.by_id = pos.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         for (n, c) in ix.customers.iter_mut().enumerate() {
             c.items.sort_by(|&a, &b| {
                 let (x, y) = (items.get(a as usize), items.get(b as usize));
@@ -287,6 +289,11 @@ impl PayerIndex {
     /// The customer at `n`.
     pub fn customer(&self, n: u32) -> Option<&PayerCustomer> {
         self.customers.get(n as usize)
+    }
+
+    /// The customer with this id.
+    pub fn by_id(&self, customer_id: &str) -> Option<&PayerCustomer> {
+        self.customer(*self.by_id.get(customer_id)?)
     }
 
     /// Customers who paid from this IBAN before (normalised lookup).

@@ -168,7 +168,10 @@ pub fn candidates_with(
         .rf(ix)
         .or_else(|| ctx.e2e(ix))
         .or_else(|| ctx.mandate(ix))
-        .or_else(|| ctx.invoice_numbers(ix))
+        .or_else(|| {
+            ctx.invoice_numbers(ix)
+                .map(|pr| ctx.corroborate(pr, ix, cfg))
+        })
         .or_else(|| ctx.payer(ix, cfg));
     Candidates {
         note: if proposal.is_none() { ctx.note } else { None },
@@ -464,6 +467,105 @@ enum Fit {
 }
 
 impl Ctx<'_> {
+    /// An invoice number read in text whose open amount the payment does
+    /// not pay exactly, while the payer (known IBAN, else a name close
+    /// enough) is another customer, is probably a typo for another invoice
+    /// (`F-0043` for `F-0034`): the hit is kept only as a suggestion.
+    fn corroborate(&self, mut prop: Proposal, ix: &InvoiceIndex, cfg: &MatchConfig) -> Proposal {
+        if prop.is_ambiguous() {
+            return prop;
+        }
+        let p = self.p;
+        let its = prop.items();
+        let total = crate::money::Money::checked_sum(
+            its.iter()
+                .filter_map(|&i| self.item(i))
+                .map(|it| it.open_amount),
+        );
+        let close = |it: &OpenItem| {
+            it.open_amount == p.amount
+                || it.discounted(it.open_amount, p.booking_date) == Some(p.amount)
+                || it
+                    .open_amount
+                    .checked_sub(p.amount)
+                    .is_some_and(|d| !d.is_negative() && d <= cfg.fee_tolerance(it.open_amount))
+        };
+        if total == Some(p.amount)
+            || (its.len() == 1 && its.iter().filter_map(|&i| self.item(i)).all(close))
+        {
+            return prop;
+        }
+        // Another open item of the same customer has exactly the amount: the
+        // number is probably mistyped; let a person choose.
+        if let ([one], [hit]) = (its.as_slice(), prop.hits.as_mut_slice())
+            && let Some(it) = self.item(*one)
+            && let Some(cust) = ix.payers.by_id(&it.customer_id)
+        {
+            let twin = cust.items.iter().take(MAX_SCAN).copied().find(|&j| {
+                j != *one
+                    && self
+                        .items
+                        .get(j as usize)
+                        .is_some_and(|o| o.currency == p.currency && o.open_amount == p.amount)
+            });
+            if let Some(j) = twin {
+                let twin_id = self.item(j).map_or("", |o| o.invoice_id.as_str());
+                hit.label = format!(
+                    "{} (but {} of the same customer is open for exactly {})",
+                    hit.label,
+                    twin_id,
+                    p.amount.to_plain()
+                );
+                hit.items.push(j);
+                hit.items.sort_unstable();
+                return prop;
+            }
+        }
+        let payers: Vec<&str> = match p.counterparty_iban.as_deref() {
+            Some(iban) if !ix.payers.by_iban(iban).is_empty() => ix
+                .payers
+                .by_iban(iban)
+                .iter()
+                .filter_map(|&c| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
+                .collect(),
+            _ => {
+                let name = p
+                    .counterparty_name
+                    .as_deref()
+                    .map(super::payer::normalize_name)
+                    .unwrap_or_default();
+                if name.is_empty() {
+                    return prop;
+                }
+                ix.payers
+                    .by_name(&name, cfg.name_min_score)
+                    .into_iter()
+                    .filter_map(|(c, ..)| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
+                    .collect()
+            }
+        };
+        if payers.is_empty() {
+            return prop;
+        }
+        for h in &mut prop.hits {
+            let other = h
+                .items
+                .iter()
+                .filter_map(|&i| self.item(i))
+                .find(|it| !payers.contains(&it.customer_id.as_str()));
+            if let Some(it) = other {
+                h.confidence = h.confidence.min(C_WEAK);
+                h.label = format!(
+                    "{} (but the payer is customer {}, the invoice is {}'s and the amount differs)",
+                    h.label,
+                    payers.join("/"),
+                    it.customer_id
+                );
+            }
+        }
+        prop
+    }
+
     /// Rules 3 and 4: the payer (by IBAN, else by name), then the amount.
     fn payer(&mut self, ix: &InvoiceIndex, cfg: &MatchConfig) -> Option<Proposal> {
         let p = self.p;
