@@ -77,6 +77,26 @@ const MAX_SCORED: usize = 64;
 /// Shortest normalised payer name compared as a possibly truncated prefix.
 const MIN_PREFIX: usize = 10;
 
+/// Narrowest field a bank truncates names to (CFONB labels hold 31
+/// characters, CAMT names 35 or 70): a shorter name was sent whole.
+const MIN_TRUNCATED: usize = 28;
+
+/// True when a name (or label) as sent may have been cut by the bank: it
+/// is at least [`MIN_TRUNCATED`] characters long and does not end with a
+/// legal form (a name that ends with `SARL` was not cut).
+pub fn may_be_truncated(raw: &str) -> bool {
+    let t = raw.trim_end();
+    if t.chars().count() < MIN_TRUNCATED {
+        return false;
+    }
+    let last: String = t
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_uppercase();
+    !LEGAL_FORMS.contains(&last.as_str())
+}
+
 fn fold(c: char) -> char {
     match c {
         'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'A',
@@ -155,7 +175,7 @@ pub fn name_in_label(label: &str) -> Option<String> {
 /// normalised Levenshtein, and when the payer's name is shorter and long
 /// enough to be a bank's truncation, the same against the customer name cut
 /// to the payer's length (`DUPONT TRANSPORTS INTERNATIO` vs the full name).
-pub fn name_score(payer: &str, customer: &str) -> u16 {
+pub fn name_score(payer: &str, customer: &str, truncated: bool) -> u16 {
     if payer.is_empty() || customer.is_empty() {
         return 0;
     }
@@ -164,7 +184,7 @@ pub fn name_score(payer: &str, customer: &str) -> u16 {
     }
     let full = strsim::normalized_levenshtein(payer, customer);
     let mut best = full;
-    if payer.len() >= MIN_PREFIX && payer.len() < customer.len() {
+    if truncated && payer.len() >= MIN_PREFIX && payer.len() < customer.len() {
         let cut: String = customer.chars().take(payer.chars().count()).collect();
         best = best.max(strsim::normalized_levenshtein(payer, &cut));
     }
@@ -305,7 +325,8 @@ impl PayerIndex {
     /// Customers whose best name scores at least `min` (thousandths) against
     /// the normalised payer name, best first (then by position), with the
     /// name compared and its score.
-    pub fn by_name(&self, payer: &str, min: u16) -> Vec<(u32, String, u16)> {
+    /// `truncated`: the payer name may have been cut by the bank.
+    pub fn by_name(&self, payer: &str, truncated: bool, min: u16) -> Vec<(u32, String, u16)> {
         let mut seen: Vec<u32> = Vec::new();
         for k in block_keys(payer) {
             let Some(list) = self.by_token.get(&k) else {
@@ -329,7 +350,7 @@ impl PayerIndex {
             let best = c
                 .names
                 .iter()
-                .map(|s| (name_score(payer, s), s))
+                .map(|s| (name_score(payer, s, truncated), s))
                 .max_by_key(|(sc, _)| *sc);
             if let Some((sc, s)) = best
                 && sc >= min
@@ -470,11 +491,18 @@ mod tests {
     fn truncated_and_misspelt_names_score_high_others_low() {
         let full = normalize_name("TRANSPORTS DUPONT INTERNATIONAL ET LOGISTIQUE SARL");
         let cut = normalize_name("TRANSPORTS DUPONT INTERNATIONAL");
-        assert_eq!(name_score(&cut, &full), 1000);
-        assert!(name_score("BOULANGERIE MARTIM", "BOULANGERIE MARTIN") >= 940);
-        assert!(name_score("TRANSPORTS DUPONT", "TRANSPORTS DURAND") < 880);
+        assert_eq!(name_score(&cut, &full, true), 1000);
         assert!(
-            name_score("DUPONT", "DUPONT FILS") < 880,
+            name_score(&cut, &full, false) < 880,
+            "a whole name is not a prefix"
+        );
+        assert!(may_be_truncated("TRANSPORTS DUPONT INTERNATIONAL"));
+        assert!(!may_be_truncated("TRANSPORTS DUPONT INTERNATIONAL SARL"));
+        assert!(!may_be_truncated("RESTAURANT ROUX"));
+        assert!(name_score("BOULANGERIE MARTIM", "BOULANGERIE MARTIN", false) >= 940);
+        assert!(name_score("TRANSPORTS DUPONT", "TRANSPORTS DURAND", true) < 880);
+        assert!(
+            name_score("DUPONT", "DUPONT FILS", true) < 880,
             "short names are not prefixes"
         );
     }

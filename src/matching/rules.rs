@@ -17,8 +17,10 @@
 //! | known payer IBAN + one subset of its open items summing exactly | 90 |
 //! | payer name ≥ 0.97 similar + one open item of exactly the amount | 92 |
 //! | payer name ≥ 0.88 similar + one open item of exactly the amount | 90 |
-//! | payer name + discounted amount of one item | 89 |
-//! | payer name + one item short by at most the fee tolerance | 86 |
+//! | payer name ≥ 0.97 similar + discounted amount of one item | 91 |
+//! | payer name ≥ 0.88 similar + discounted amount of one item | 88 |
+//! | payer name ≥ 0.97 similar + one item short by at most the fee tolerance | 88 |
+//! | payer name ≥ 0.88 similar + one item short by at most the fee tolerance | 86 |
 //! | payer name + one subset summing exactly | 80 |
 //! | several subsets reach the amount (each set suggested) | 70 |
 //! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
@@ -58,7 +60,9 @@ const C_IBAN_FEE: Confidence = Confidence::from_hundredths(91);
 const C_IBAN_SUM: Confidence = Confidence::from_hundredths(90);
 const C_NAME_EXACT_STRONG: Confidence = Confidence::from_hundredths(92);
 const C_NAME_EXACT: Confidence = Confidence::from_hundredths(90);
-const C_NAME_DISCOUNT: Confidence = Confidence::from_hundredths(89);
+const C_NAME_DISCOUNT_STRONG: Confidence = Confidence::from_hundredths(91);
+const C_NAME_DISCOUNT: Confidence = Confidence::from_hundredths(88);
+const C_NAME_FEE_STRONG: Confidence = Confidence::from_hundredths(88);
 const C_NAME_FEE: Confidence = Confidence::from_hundredths(86);
 const C_NAME_SUM: Confidence = Confidence::from_hundredths(80);
 /// Confidence of each set when several subsets reach the amount.
@@ -529,16 +533,17 @@ impl Ctx<'_> {
                 .filter_map(|&c| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
                 .collect(),
             _ => {
-                let name = p
-                    .counterparty_name
-                    .as_deref()
-                    .map(super::payer::normalize_name)
-                    .unwrap_or_default();
+                let raw = p.counterparty_name.as_deref().unwrap_or("");
+                let name = super::payer::normalize_name(raw);
                 if name.is_empty() {
                     return prop;
                 }
                 ix.payers
-                    .by_name(&name, cfg.name_min_score)
+                    .by_name(
+                        &name,
+                        super::payer::may_be_truncated(raw),
+                        cfg.name_min_score,
+                    )
                     .into_iter()
                     .filter_map(|(c, ..)| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
                     .collect()
@@ -593,19 +598,21 @@ impl Ctx<'_> {
                 return self.payer_proposal(Rule::PayerIban, fits, cfg);
             }
         }
-        let name = match p.counterparty_name.as_deref() {
-            Some(n) => super::payer::normalize_name(n),
-            None => p
-                .texts
-                .iter()
-                .take(2)
-                .find_map(|t| super::payer::name_in_label(t))?,
+        let (name, cut) = match p.counterparty_name.as_deref() {
+            Some(n) => (
+                super::payer::normalize_name(n),
+                super::payer::may_be_truncated(n),
+            ),
+            None => p.texts.iter().take(2).find_map(|t| {
+                let n = super::payer::name_in_label(t)?;
+                Some((n, super::payer::may_be_truncated(t)))
+            })?,
         };
         if name.is_empty() {
             return None;
         }
         let mut fits = Vec::new();
-        for (c, compared, score) in ix.payers.by_name(&name, cfg.name_min_score) {
+        for (c, compared, score) in ix.payers.by_name(&name, cut, cfg.name_min_score) {
             if let Some(fit) = self.fit(ix, c, cfg) {
                 let id = ix.payers.customer(c).map_or("", |c| c.customer_id.as_str());
                 fits.push((
@@ -762,10 +769,10 @@ impl Ctx<'_> {
             Fit::Discount(i) => one(
                 format!("{who}, amount {amount} = open amount less its early-payment discount"),
                 i,
-                if iban {
-                    C_IBAN_DISCOUNT
-                } else {
-                    C_NAME_DISCOUNT
+                match (iban, strong) {
+                    (true, _) => C_IBAN_DISCOUNT,
+                    (false, true) => C_NAME_DISCOUNT_STRONG,
+                    (false, false) => C_NAME_DISCOUNT,
                 },
             ),
             Fit::Fee(i) => one(
@@ -773,7 +780,11 @@ impl Ctx<'_> {
                     "{who}, amount {amount} short of one open amount by at most the fee tolerance"
                 ),
                 i,
-                if iban { C_IBAN_FEE } else { C_NAME_FEE },
+                match (iban, strong) {
+                    (true, _) => C_IBAN_FEE,
+                    (false, true) => C_NAME_FEE_STRONG,
+                    (false, false) => C_NAME_FEE,
+                },
             ),
             Fit::Sum(sets, complete) => {
                 let c = if iban { C_IBAN_SUM } else { C_NAME_SUM };
