@@ -208,6 +208,19 @@ impl ItemKeys {
 impl InvoiceIndex {
     /// Indexes every item whose open amount is not zero.
     pub fn build(items: &[OpenItem], customers: &BTreeMap<String, Customer>) -> InvoiceIndex {
+        let (mut ix, payers) = rayon::join(
+            || Self::build_keys(items, customers),
+            || {
+                super::payer::PayerIndex::build(items, customers, |i| {
+                    items.get(i).map(|it| it.customer_name.clone())
+                })
+            },
+        );
+        ix.payers = payers;
+        ix
+    }
+
+    fn build_keys(items: &[OpenItem], customers: &BTreeMap<String, Customer>) -> InvoiceIndex {
         let per_item: Vec<Option<ItemKeys>> = items
             .par_iter()
             .map_init(String::new, |buf, it| {
@@ -292,9 +305,7 @@ impl InvoiceIndex {
             short_bare: vec![false; items.len()],
             max_groups: 0,
             letter_only_ids: false,
-            payers: super::payer::PayerIndex::build(items, customers, |i| {
-                items.get(i).map(|it| it.customer_name.clone())
-            }),
+            payers: super::payer::PayerIndex::default(),
         };
         // Items by customer, only for customers with mandates (a map that is
         // looked up, never iterated).

@@ -198,7 +198,7 @@ pub struct PayerCustomer {
     pub customer_id: String,
     /// Normalised names: the name, then the aliases.
     pub names: Vec<String>,
-    /// The customer's items (open, non-zero), oldest due first, then id.
+    /// The customer's items (open, non-zero), oldest due first, then input order.
     pub items: Vec<u32>,
 }
 
@@ -235,7 +235,8 @@ impl PayerIndex {
         names_from_items: impl Fn(usize) -> Option<String>,
     ) -> PayerIndex {
         let mut ix = PayerIndex::default();
-        let mut pos: BTreeMap<&str, u32> = BTreeMap::new();
+        // Looked up, never iterated into an output.
+        let mut pos: HashMap<&str, u32> = HashMap::with_capacity(customers.len());
         for c in customers.values() {
             let Ok(n) = u32::try_from(ix.customers.len()) else {
                 break;
@@ -285,7 +286,7 @@ impl PayerIndex {
                 c.items.push(item);
             }
         }
-        ix.by_id = pos.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        ix.by_id = pos.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         for (n, c) in ix.customers.iter_mut().enumerate() {
             c.items.sort_by(|&a, &b| {
                 let (x, y) = (items.get(a as usize), items.get(b as usize));
