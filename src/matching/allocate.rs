@@ -20,7 +20,14 @@
 //! - otherwise the quoted items still open are settled: one item → up to its
 //!   open amount; several (a grouped payment) → all of them when the amount
 //!   covers their sum, else credit notes first, then invoices by oldest due
-//!   date (then id) until the money runs out; a surplus is `unapplied`.
+//!   date (then id) until the money runs out; a surplus is `unapplied`;
+//! - one item and less money than it has open: the exact early-payment
+//!   discounted amount (booked by `discount_until`) settles it with the
+//!   difference written off as `discount`; else a shortfall of at most
+//!   [`MatchConfig::fee_tolerance`] settles it as `fee`; else it is a
+//!   partial payment. Never a write-off on an overpayment;
+//! - a payer-rule fit (IBAN or name + amount) on an item an earlier payment
+//!   of the run already changed no longer holds: suggestions only.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -299,13 +306,23 @@ impl State<'_> {
                 })
                 .collect()
         };
-        if prop.is_ambiguous() || prop.confidence() < cfg.threshold {
+        // The payer rules fitted the amount to tonight's input open amounts:
+        // if an earlier payment changed one of them, the fit no longer holds.
+        let stale = matches!(prop.rule, Rule::PayerIban | Rule::PayerName)
+            && all.iter().any(|&i| {
+                self.remaining.contains_key(&i)
+                    && Some(self.remaining(i)) != items.get(i as usize).map(|it| it.open_amount)
+            });
+        if stale || prop.is_ambiguous() || prop.confidence() < cfg.threshold {
             if prop.sets.is_empty() {
                 self.suggest(pi, p, items, prop, &all, cfg);
             } else {
                 self.suggest_sets(pi, p, items, prop, &all, cfg);
             }
-            let mut why = vec![if prop.is_ambiguous() {
+            let mut why = vec![if stale {
+                "not applied: an earlier payment changed what is open on the fitted items; suggestion to confirm"
+                    .to_string()
+            } else if prop.is_ambiguous() {
                 "not applied: the evidence fits several invoices; suggestions to confirm"
                     .to_string()
             } else {

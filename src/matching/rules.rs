@@ -30,10 +30,11 @@
 //! after `VIR SEPA`) is compared with customer names and aliases. The
 //! customer's open items are then tried against the amount: one item of
 //! exactly that amount, else the discounted amount of one item (booked by
-//! its `discount_until`), else one item short by at most the fee tolerance,
-//! else a subset of at most `max_invoices_per_customer` items (oldest due
-//! first, credit notes included) summing exactly to the amount, at most
-//! `max_combinations` combinations tried. Several fits are suggestions,
+//! its `discount_until`), else a subset of at most
+//! `max_invoices_per_customer` items (oldest due first, credit notes
+//! included) summing exactly to the amount, at most `max_combinations`
+//! combinations tried, or one item short by at most the fee tolerance (both
+//! at once: suggestions). Several fits are suggestions,
 //! never matches. When the IBAN is known but nothing fits, the name is not
 //! tried (someone else's customer is not guessed from a name).
 //!
@@ -667,28 +668,25 @@ impl Ctx<'_> {
             })
             .map(|(i, _)| *i)
             .collect();
-        match fee.as_slice() {
-            [one] => return Some(Fit::Fee(*one)),
-            [] => {}
-            _ => return Some(Fit::Exact(fee)),
-        }
         let dec = p.currency.minor_units();
-        let target = super::payer::minor_units(p.amount, dec)?;
+        let Some(target) = super::payer::minor_units(p.amount, dec) else {
+            return Self::fee_fit(fee);
+        };
         let pool: Vec<(u32, i64)> = mine
             .iter()
             .take(cfg.max_invoices_per_customer)
             .filter_map(|(i, it)| Some((*i, super::payer::minor_units(it.open_amount, dec)?)))
             .collect();
         if pool.len() < 2 {
-            return None;
+            return Self::fee_fit(fee);
         }
         let values: Vec<i64> = pool.iter().map(|(_, v)| *v).collect();
         let want = cfg.max_suggestions.max(1) + 1;
         let (sets, complete) = super::payer::subsets(&values, target, want, cfg.max_combinations);
         if sets.is_empty() {
-            return None;
+            return Self::fee_fit(fee);
         }
-        let sets = sets
+        let sets: Vec<Vec<u32>> = sets
             .into_iter()
             .map(|s| {
                 s.iter()
@@ -696,7 +694,24 @@ impl Ctx<'_> {
                     .collect()
             })
             .collect();
+        if !fee.is_empty() {
+            // A set sums exactly and an item is short by a fee: let a person choose.
+            let mut all = fee;
+            all.extend(sets.iter().flatten());
+            all.sort_unstable();
+            all.dedup();
+            return Some(Fit::Exact(all));
+        }
         Some(Fit::Sum(sets, complete))
+    }
+
+    /// The fee fit, when exactly one item is short by at most the tolerance.
+    fn fee_fit(fee: Vec<u32>) -> Option<Fit> {
+        match fee.as_slice() {
+            [] => None,
+            [one] => Some(Fit::Fee(*one)),
+            _ => Some(Fit::Exact(fee)),
+        }
     }
 
     fn payer_proposal(

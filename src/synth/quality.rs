@@ -679,7 +679,20 @@ pub fn generate(seed: u64, n_customers: usize, n_payments: usize) -> QualitySet 
                     continue;
                 };
                 let amount = b.amount_of(i);
-                let other = company(&mut b.rng, n + 7);
+                let mut other = company(&mut b.rng, n + 7);
+                // A third party, not the customer under another spelling.
+                let owner = b.names.get(b.invoices.get(i).map_or(0, |v| {
+                    v.customer_id
+                        .get(1..)
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0)
+                }));
+                if owner.is_some_and(|o| {
+                    crate::matching::payer::normalize_name(o)
+                        == crate::matching::payer::normalize_name(&other)
+                }) {
+                    other = format!("{other} HOLDING");
+                }
                 let p = b.payment(class, amount, day);
                 p.counterparty_name = Some(other.to_uppercase());
                 p.counterparty_iban = Some(iban(2_000_000 + n as u64));
