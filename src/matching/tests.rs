@@ -440,3 +440,111 @@ mod arbitrary_text {
         }
     }
 }
+
+/// (invoice id, applied, written off, kind, status) of every row with an item.
+fn writeoffs(payments: &[Payment], items: &[OpenItem]) -> Vec<(String, String, String, String)> {
+    let apps = reconcile(payments, items, &BTreeMap::new(), &MatchConfig::default());
+    check_invariants(payments, items, &apps).unwrap();
+    apps.iter()
+        .map(|a| {
+            (
+                a.item
+                    .and_then(|i| items.get(i))
+                    .map_or("-".to_string(), |it| it.invoice_id.clone()),
+                a.applied_amount.to_plain(),
+                a.writeoff_kind.map_or("-".to_string(), |k| {
+                    format!("{} {}", k.as_str(), a.writeoff_amount.to_plain())
+                }),
+                a.status.as_str().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn quoted(entry: &str, amount: &str, id: &str) -> Payment {
+    let mut p = payment(entry, amount);
+    p.texts = vec![format!("FACTURE {id}")];
+    p
+}
+
+fn row(id: &str, applied: &str, w: &str, st: &str) -> (String, String, String, String) {
+    (id.into(), applied.into(), w.into(), st.into())
+}
+
+#[test]
+fn fee_within_tolerance_is_written_off_beyond_it_is_partial() {
+    // 0.5 % of 1000.00 = 5.00 < 15.00: the smaller limit applies.
+    let items = vec![
+        item("F-2026-0001", "1000.00"),
+        item("F-2026-0002", "1000.00"),
+    ];
+    let pays = vec![
+        quoted("E1", "995.00", "F-2026-0001"),
+        quoted("E2", "994.99", "F-2026-0002"),
+    ];
+    assert_eq!(
+        writeoffs(&pays, &items),
+        vec![
+            row("F-2026-0001", "995.00", "fee 5.00", "matched"),
+            row("F-2026-0002", "994.99", "-", "matched"),
+        ]
+    );
+}
+
+#[test]
+fn discount_only_exact_and_in_time_and_never_on_overpayment() {
+    let mut it = item("F-2026-0001", "1234.57");
+    it.discount_percent = Some(rust_decimal::Decimal::new(2, 0));
+    it.discount_until = Some(d(10));
+    // 1234.57 × 0.98 = 1209.8786 → 1209.88 (half-up).
+    let mut late = quoted("E2", "1209.88", "F-2026-0001");
+    late.booking_date = Some(d(11));
+    let items = vec![it.clone()];
+    assert_eq!(
+        writeoffs(&[quoted("E1", "1209.88", "F-2026-0001")], &items),
+        vec![row("F-2026-0001", "1209.88", "discount 24.69", "matched")]
+    );
+    // A day late: the discount is gone; 24.69 short is beyond the fee
+    // tolerance (6.17): a partial payment.
+    assert_eq!(
+        writeoffs(&[late], &items),
+        vec![row("F-2026-0001", "1209.88", "-", "matched")]
+    );
+    // Overpaid: no write-off, the surplus stays unapplied.
+    assert_eq!(
+        writeoffs(&[quoted("E3", "1240.00", "F-2026-0001")], &items),
+        vec![
+            row("F-2026-0001", "1234.57", "-", "matched"),
+            row("-", "5.43", "-", "unapplied"),
+        ]
+    );
+}
+
+#[test]
+fn invariants_count_write_offs_against_the_open_amount() {
+    let items = vec![item("F-2026-0001", "100.00")];
+    let p = vec![payment("E1", "100.00")];
+    let mut a = allocate::Application {
+        payment: 0,
+        item: Some(0),
+        applied_amount: m("99.00"),
+        writeoff_amount: m("2.00"),
+        writeoff_kind: Some(WriteoffKind::Fee),
+        rule: Some(Rule::InvoiceNumber),
+        confidence: Confidence::FULL,
+        status: Status::Matched,
+        evidence: String::new(),
+    };
+    let rest = allocate::Application {
+        item: None,
+        applied_amount: m("1.00"),
+        writeoff_amount: Money::ZERO,
+        writeoff_kind: None,
+        status: Status::Unapplied,
+        ..a.clone()
+    };
+    let err = check_invariants(&p, &items, &[a.clone(), rest.clone()]).unwrap_err();
+    assert!(err.contains("received 101.00"), "{err}");
+    a.writeoff_amount = m("1.00");
+    check_invariants(&p, &items, &[a, rest]).unwrap();
+}
