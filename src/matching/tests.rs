@@ -548,3 +548,91 @@ fn invariants_count_write_offs_against_the_open_amount() {
     a.writeoff_amount = m("1.00");
     check_invariants(&p, &items, &[a, rest]).unwrap();
 }
+
+fn cust(id: &str, name: &str, ibans: &[&str], aliases: &[&str]) -> (String, Customer) {
+    (
+        id.to_string(),
+        Customer {
+            customer_id: id.into(),
+            name: name.into(),
+            customer_type: CustomerType::B2b,
+            ibans: ibans.iter().map(|s| s.to_string()).collect(),
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+            mandate_ids: vec![],
+            email: None,
+            phone: None,
+            address: None,
+            dunning_plan: None,
+            line: 2,
+        },
+    )
+}
+
+fn owned(id: &str, open: &str, customer: &str) -> OpenItem {
+    let mut it = item(id, open);
+    it.customer_id = customer.into();
+    it
+}
+
+#[test]
+fn cfonb_label_name_and_taught_alias_find_the_payer() {
+    let customers = BTreeMap::from([
+        cust("C1", "SARL Boulangerie Martin", &[], &[]),
+        cust("C2", "Garage Petit", &[], &["PETIT AUTOMOBILES"]),
+    ]);
+    let items = vec![owned("F-1", "120.00", "C1"), owned("F-2", "80.00", "C2")];
+    // No counterparty name: the name is read from the label.
+    let mut a = payment("E1", "120.00");
+    a.texts = vec!["VIR SEPA BOULANGERIE MARTIN".into()];
+    // The alias a person taught.
+    let mut b = payment("E2", "80.00");
+    b.counterparty_name = Some("PETIT AUTOMOBILES".into());
+    let got = run_with(&[a, b], &items, &customers);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got[0].starts_with("E1 F-1 120.00 matched payer_name 0.92 | payer name \"BOULANGERIE MARTIN\" ~ \"BOULANGERIE MARTIN\" (customer C1) score 1.000"),
+        "{got:?}"
+    );
+    assert!(
+        got[1].starts_with("E2 F-2 80.00 matched payer_name 0.92 | payer name \"PETIT AUTOMOBILES\" ~ \"PETIT AUTOMOBILES\""),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn an_iban_shared_by_two_customers_that_both_fit_is_only_suggested() {
+    let iban = "FR7630004000031234567890143";
+    let customers = BTreeMap::from([
+        cust("C1", "Dupont Holding", &[iban], &[]),
+        cust("C2", "Dupont Filiale", &[iban], &[]),
+    ]);
+    let items = vec![owned("F-1", "500.00", "C1"), owned("F-2", "500.00", "C2")];
+    let mut p = payment("E1", "500.00");
+    p.counterparty_iban = Some(iban.into());
+    let got = run_with(&[p], &items, &customers);
+    assert!(got.iter().all(|r| !r.contains(" matched ")), "{got:?}");
+    assert_eq!(
+        got.iter().filter(|r| r.contains(" suggested ")).count(),
+        2,
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_known_iban_that_fits_nothing_does_not_fall_back_to_the_name() {
+    let iban = "FR7630004000031234567890143";
+    let customers = BTreeMap::from([
+        cust("C1", "Dupont", &[iban], &[]),
+        cust("C2", "Martin Transports", &[], &[]),
+    ]);
+    let items = vec![owned("F-1", "500.00", "C1"), owned("F-2", "75.00", "C2")];
+    let mut p = payment("E1", "75.00");
+    p.counterparty_iban = Some(iban.into());
+    p.counterparty_name = Some("MARTIN TRANSPORTS".into());
+    let got = run_with(&[p], &items, &customers);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("unapplied") && got[0].contains("fits no open item"),
+        "{got:?}"
+    );
+}
