@@ -371,9 +371,8 @@ impl State<'_> {
         if let ([one], true) = (live.as_slice(), p.amount < total) {
             writeoff = writeoff_for(items.get(*one as usize), total, p, cfg);
         }
-        if let (Some((w, ..)), [one]) = (&writeoff, live.as_slice()) {
+        if let (Some(_), [one]) = (&writeoff, live.as_slice()) {
             // The money received settles the item; the difference is written off.
-            let _ = w;
             plan.push((*one, p.amount));
         } else if p.amount >= total {
             plan.extend(live.iter().map(|&i| (i, self.remaining(i))));

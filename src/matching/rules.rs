@@ -845,7 +845,10 @@ impl Ctx<'_> {
                             confidence: C_SETS,
                         }],
                         sets: if sets.len() == 1 {
-                            // One set, search incomplete: still only a suggestion.
+                            // One set, search incomplete: another set may
+                            // exist, so still only a suggestion. The empty
+                            // marker set makes the proposal ambiguous; it is
+                            // never shown (`suggest_sets` skips empty sets).
                             let mut s = sets;
                             s.push(Vec::new());
                             s
