@@ -20,7 +20,14 @@
 //! - otherwise the quoted items still open are settled: one item → up to its
 //!   open amount; several (a grouped payment) → all of them when the amount
 //!   covers their sum, else credit notes first, then invoices by oldest due
-//!   date (then id) until the money runs out; a surplus is `unapplied`.
+//!   date (then id) until the money runs out; a surplus is `unapplied`;
+//! - one item and less money than it has open: the exact early-payment
+//!   discounted amount (booked by `discount_until`) settles it with the
+//!   difference written off as `discount`; else a shortfall of at most
+//!   [`MatchConfig::fee_tolerance`] settles it as `fee`; else it is a
+//!   partial payment. Never a write-off on an overpayment;
+//! - a payer-rule fit (IBAN or name + amount) on an item an earlier payment
+//!   of the run already changed no longer holds: suggestions only.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -299,9 +306,23 @@ impl State<'_> {
                 })
                 .collect()
         };
-        if prop.is_ambiguous() || prop.confidence() < cfg.threshold {
-            self.suggest(pi, p, items, prop, &all, cfg);
-            let mut why = vec![if prop.is_ambiguous() {
+        // The payer rules fitted the amount to tonight's input open amounts:
+        // if an earlier payment changed one of them, the fit no longer holds.
+        let stale = matches!(prop.rule, Rule::PayerIban | Rule::PayerName)
+            && all.iter().any(|&i| {
+                self.remaining.contains_key(&i)
+                    && Some(self.remaining(i)) != items.get(i as usize).map(|it| it.open_amount)
+            });
+        if stale || prop.is_ambiguous() || prop.confidence() < cfg.threshold {
+            if prop.sets.is_empty() {
+                self.suggest(pi, p, items, prop, &all, cfg);
+            } else {
+                self.suggest_sets(pi, p, items, prop, &all, cfg);
+            }
+            let mut why = vec![if stale {
+                "not applied: an earlier payment changed what is open on the fitted items; suggestion to confirm"
+                    .to_string()
+            } else if prop.is_ambiguous() {
                 "not applied: the evidence fits several invoices; suggestions to confirm"
                     .to_string()
             } else {
@@ -343,10 +364,17 @@ impl State<'_> {
         let conf = prop.confidence();
         let mut plan: Vec<(u32, Money)> = Vec::new();
         let mut detail = String::new();
+        let mut writeoff: Option<(Money, WriteoffKind, String)> = None;
         if live.len() > 1 {
             detail = grouped_text(items, &live, |i| self.remaining(i), total);
         }
-        if p.amount >= total {
+        if let ([one], true) = (live.as_slice(), p.amount < total) {
+            writeoff = writeoff_for(items.get(*one as usize), total, p, cfg);
+        }
+        if let (Some(_), [one]) = (&writeoff, live.as_slice()) {
+            // The money received settles the item; the difference is written off.
+            plan.push((*one, p.amount));
+        } else if p.amount >= total {
             plan.extend(live.iter().map(|&i| (i, self.remaining(i))));
         } else {
             // Partial: credit notes first so they count, then oldest due.
@@ -384,7 +412,8 @@ impl State<'_> {
         let mut given = Money::ZERO;
         for (i, a) in plan {
             let r = self.remaining(i);
-            let Some(left) = r.checked_sub(a) else {
+            let w = writeoff.as_ref().map_or(Money::ZERO, |(w, ..)| *w);
+            let Some(left) = r.checked_sub(a).and_then(|x| x.checked_sub(w)) else {
                 continue;
             };
             let Some(g) = given.checked_add(a) else {
@@ -400,7 +429,10 @@ impl State<'_> {
                 ev.push_str("; ");
                 ev.push_str(&detail);
             }
-            if a != r && live.len() == 1 {
+            if let Some((_, _, why)) = &writeoff {
+                ev.push_str("; ");
+                ev.push_str(why);
+            } else if a != r && live.len() == 1 {
                 ev.push_str(&format!(
                     "; partial: {} of {} open",
                     a.to_plain(),
@@ -408,6 +440,10 @@ impl State<'_> {
                 ));
             }
             let mut app = row(pi, Some(i as usize), a);
+            if let Some((w, k, _)) = &writeoff {
+                app.writeoff_amount = *w;
+                app.writeoff_kind = Some(*k);
+            }
             app.rule = Some(prop.rule);
             app.confidence = conf;
             app.status = Status::Matched;
@@ -423,6 +459,47 @@ impl State<'_> {
             )];
             why.extend(settled);
             self.unapplied(pi, rest, Some(prop.rule), why.join("; "));
+        }
+    }
+
+    /// Several subsets explain the amount: each set's items are suggested
+    /// (up to `max_suggestions` sets), none applied.
+    fn suggest_sets(
+        &mut self,
+        pi: usize,
+        p: &Payment,
+        items: &[OpenItem],
+        prop: &Proposal,
+        all: &[u32],
+        cfg: &MatchConfig,
+    ) {
+        let label = prop.hits.first().map_or("", |h| h.label.as_str());
+        let conf = prop.confidence();
+        let sets: Vec<&Vec<u32>> = prop
+            .sets
+            .iter()
+            .filter(|s| !s.is_empty() && s.iter().all(|i| all.contains(i)))
+            .collect();
+        let n = sets.len();
+        for (k, set) in sets.into_iter().take(cfg.max_suggestions).enumerate() {
+            let ids: Vec<&str> = set
+                .iter()
+                .filter_map(|&i| items.get(i as usize).map(|it| it.invoice_id.as_str()))
+                .collect();
+            for &i in set {
+                let r = self.remaining(i);
+                let mut app = row(pi, Some(i as usize), r);
+                app.rule = Some(prop.rule);
+                app.confidence = conf;
+                app.status = Status::Suggested;
+                app.evidence = format!(
+                    "{label}; set {} of {n}: {} = {}",
+                    k + 1,
+                    ids.join(" + "),
+                    p.amount.to_plain()
+                );
+                self.out.push(app);
+            }
         }
     }
 
@@ -490,6 +567,51 @@ impl State<'_> {
             self.out.push(app);
         }
     }
+}
+
+/// The write-off that lets `p` settle the one item `it` with `open` left
+/// although it pays less: the early-payment discount (exact discounted
+/// amount, booked by the discount's last day), else a bank fee (shortfall at
+/// most [`MatchConfig::fee_tolerance`]). Never on overpayments.
+fn writeoff_for(
+    it: Option<&OpenItem>,
+    open: Money,
+    p: &Payment,
+    cfg: &MatchConfig,
+) -> Option<(Money, WriteoffKind, String)> {
+    let it = it?;
+    let short = open.checked_sub(p.amount).filter(|s| s.is_positive())?;
+    if it.discounted(open, p.booking_date) == Some(p.amount) {
+        let pct = it
+            .discount_percent
+            .map(|d| d.normalize().to_string())
+            .unwrap_or_default();
+        let until = it.discount_until.map(|d| d.to_string()).unwrap_or_default();
+        return Some((
+            short,
+            WriteoffKind::Discount,
+            format!(
+                "early-payment discount {pct} % (until {until}): {} of {} open received, {} written off",
+                p.amount.to_plain(),
+                open.to_plain(),
+                short.to_plain()
+            ),
+        ));
+    }
+    let tol = cfg.fee_tolerance(open);
+    (short <= tol).then(|| {
+        (
+            short,
+            WriteoffKind::Fee,
+            format!(
+                "fee: {} of {} open received, shortfall {} written off (tolerance {})",
+                p.amount.to_plain(),
+                open.to_plain(),
+                short.to_plain(),
+                tol.round_half_up(2).to_plain()
+            ),
+        )
+    })
 }
 
 /// `grouped: F-1 + F-2 - AV-3 = 1200.00`

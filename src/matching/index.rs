@@ -112,6 +112,8 @@ pub struct InvoiceIndex {
     short_bare: Vec<bool>,
     max_groups: usize,
     letter_only_ids: bool,
+    /// Customers by payer IBAN and name, with their open items.
+    pub payers: super::payer::PayerIndex,
 }
 
 /// One part of the index: the keys whose top bits are its number. Shards
@@ -206,6 +208,19 @@ impl ItemKeys {
 impl InvoiceIndex {
     /// Indexes every item whose open amount is not zero.
     pub fn build(items: &[OpenItem], customers: &BTreeMap<String, Customer>) -> InvoiceIndex {
+        let (mut ix, payers) = rayon::join(
+            || Self::build_keys(items, customers),
+            || {
+                super::payer::PayerIndex::build(items, customers, |i| {
+                    items.get(i).map(|it| it.customer_name.clone())
+                })
+            },
+        );
+        ix.payers = payers;
+        ix
+    }
+
+    fn build_keys(items: &[OpenItem], customers: &BTreeMap<String, Customer>) -> InvoiceIndex {
         let per_item: Vec<Option<ItemKeys>> = items
             .par_iter()
             .map_init(String::new, |buf, it| {
@@ -290,6 +305,7 @@ impl InvoiceIndex {
             short_bare: vec![false; items.len()],
             max_groups: 0,
             letter_only_ids: false,
+            payers: super::payer::PayerIndex::default(),
         };
         // Items by customer, only for customers with mandates (a map that is
         // looked up, never iterated).

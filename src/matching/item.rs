@@ -3,6 +3,7 @@
 //! the nightly run may compute from earlier nights' applications).
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use crate::ledger::Invoice;
 use crate::money::{Currency, Money};
@@ -28,6 +29,13 @@ pub struct OpenItem {
     pub reference: Option<String>,
     /// SEPA mandate id (RUM).
     pub mandate_id: Option<String>,
+    /// Customer name as on the invoice (the payer rules' name for customers
+    /// absent from `customers.csv`).
+    pub customer_name: String,
+    /// Early-payment discount in percent (2 for 2 %).
+    pub discount_percent: Option<Decimal>,
+    /// Last booking date on which the discount applies.
+    pub discount_until: Option<NaiveDate>,
 }
 
 impl OpenItem {
@@ -43,7 +51,30 @@ impl OpenItem {
             currency: inv.currency,
             reference: inv.reference.clone(),
             mandate_id: inv.mandate_id.clone(),
+            customer_name: inv.customer_name.clone(),
+            discount_percent: inv.discount_percent,
+            discount_until: inv.discount_until,
         }
+    }
+
+    /// The amount that settles `open` with the early-payment discount when
+    /// paid on `booked`: `open × (100 − percent) / 100`, rounded to cents
+    /// half-up; `None` without a discount, after its last day, or for a
+    /// credit note.
+    pub fn discounted(&self, open: Money, booked: Option<NaiveDate>) -> Option<Money> {
+        let pct = self.discount_percent?;
+        let until = self.discount_until?;
+        if booked? > until
+            || !open.is_positive()
+            || pct <= Decimal::ZERO
+            || pct >= Decimal::ONE_HUNDRED
+        {
+            return None;
+        }
+        let keep = Decimal::ONE_HUNDRED
+            .checked_sub(pct)?
+            .checked_div(Decimal::ONE_HUNDRED)?;
+        Some(open.checked_mul(keep)?.round_half_up(2))
     }
 
     /// True for a credit note.

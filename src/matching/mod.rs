@@ -11,7 +11,7 @@
 //!
 //! Invariants (checked by [`check_invariants`], enforced by the tests): for
 //! every payment, Σ `matched` + `unapplied` = its amount exactly; an item never
-//! receives more than its open amount; a payment never gives more than it
+//! receives more than its open amount (applied plus written off); a payment never gives more than it
 //! has; the result does not depend on the number of threads.
 //! Does not: read files, read the clock, or keep state between runs.
 
@@ -19,6 +19,7 @@ pub mod allocate;
 pub mod index;
 pub mod item;
 pub mod output;
+pub mod payer;
 pub mod payment;
 pub mod rule;
 pub mod rules;
@@ -32,6 +33,7 @@ mod tests;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use rust_decimal::Decimal;
 
 pub use allocate::Application;
 pub use item::OpenItem;
@@ -46,8 +48,36 @@ use crate::money::Money;
 pub struct MatchConfig {
     /// Least confidence for an automatic match (default 0.90).
     pub threshold: Confidence,
-    /// Most candidates proposed for one payment (default 3).
+    /// Most candidates (or candidate sets) proposed for one payment (default 3).
     pub max_suggestions: usize,
+    /// Largest shortfall written off as a bank fee, absolute, in the
+    /// invoice's currency (default 15.00).
+    pub fee_tolerance_amount: Money,
+    /// Largest shortfall written off as a bank fee, percent of the open
+    /// amount (default 0.5); the smaller of the two limits applies.
+    pub fee_tolerance_percent: Decimal,
+    /// Open items per customer tried in a subset sum, oldest due first
+    /// (default 40).
+    pub max_invoices_per_customer: usize,
+    /// Combinations tried per payment and customer in a subset sum
+    /// (default 20,000).
+    pub max_combinations: usize,
+    /// Least name similarity for the payer-name rule, in thousandths
+    /// (default 880 = 0.88).
+    pub name_min_score: u16,
+}
+
+impl MatchConfig {
+    /// The largest shortfall written off as a fee on an item with `open`
+    /// left: min(absolute, percent of `open`).
+    pub fn fee_tolerance(&self, open: Money) -> Money {
+        let pct = open
+            .abs()
+            .checked_mul(self.fee_tolerance_percent)
+            .and_then(|m| m.checked_mul(Decimal::new(1, 2)))
+            .unwrap_or(Money::ZERO);
+        pct.min(self.fee_tolerance_amount)
+    }
 }
 
 impl Default for MatchConfig {
@@ -55,6 +85,11 @@ impl Default for MatchConfig {
         MatchConfig {
             threshold: Confidence::from_hundredths(90),
             max_suggestions: 3,
+            fee_tolerance_amount: Money::from_scaled(1500, 2).unwrap_or(Money::ZERO),
+            fee_tolerance_percent: Decimal::new(5, 1),
+            max_invoices_per_customer: 40,
+            max_combinations: 20_000,
+            name_min_score: 880,
         }
     }
 }
@@ -72,7 +107,7 @@ pub fn reconcile(
     let ix = index::InvoiceIndex::build(items, customers);
     let cands: Vec<rules::Candidates> = payments
         .par_iter()
-        .map(|p| rules::candidates(p, items, &ix))
+        .map(|p| rules::candidates_with(p, items, &ix, cfg))
         .collect();
     allocate::allocate(payments, items, &cands, cfg)
 }
@@ -116,8 +151,17 @@ pub fn check_invariants(
                         p.entry_id, it.invoice_id
                     ));
                 }
+                if a.writeoff_amount.is_negative()
+                    || (a.writeoff_kind.is_none() && !a.writeoff_amount.is_zero())
+                {
+                    return Err(format!("{} → {}: bad write-off", p.entry_id, it.invoice_id));
+                }
+                // Applied money and write-offs both use up the open amount.
                 let r = received.get_mut(i).ok_or("item index")?;
-                *r = r.checked_add(a.applied_amount).ok_or("overflow")?;
+                *r = r
+                    .checked_add(a.applied_amount)
+                    .and_then(|x| x.checked_add(a.writeoff_amount))
+                    .ok_or("overflow")?;
             }
         }
         let g = given.get_mut(a.payment).ok_or("payment index")?;

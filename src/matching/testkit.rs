@@ -29,6 +29,9 @@ pub fn item(id: &str, open: &str) -> OpenItem {
         currency: Currency::EUR,
         reference: None,
         mandate_id: None,
+        customer_name: "CLIENT 1".into(),
+        discount_percent: None,
+        discount_until: None,
     }
 }
 

@@ -440,3 +440,199 @@ mod arbitrary_text {
         }
     }
 }
+
+/// (invoice id, applied, written off, kind, status) of every row with an item.
+fn writeoffs(payments: &[Payment], items: &[OpenItem]) -> Vec<(String, String, String, String)> {
+    let apps = reconcile(payments, items, &BTreeMap::new(), &MatchConfig::default());
+    check_invariants(payments, items, &apps).unwrap();
+    apps.iter()
+        .map(|a| {
+            (
+                a.item
+                    .and_then(|i| items.get(i))
+                    .map_or("-".to_string(), |it| it.invoice_id.clone()),
+                a.applied_amount.to_plain(),
+                a.writeoff_kind.map_or("-".to_string(), |k| {
+                    format!("{} {}", k.as_str(), a.writeoff_amount.to_plain())
+                }),
+                a.status.as_str().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn quoted(entry: &str, amount: &str, id: &str) -> Payment {
+    let mut p = payment(entry, amount);
+    p.texts = vec![format!("FACTURE {id}")];
+    p
+}
+
+fn row(id: &str, applied: &str, w: &str, st: &str) -> (String, String, String, String) {
+    (id.into(), applied.into(), w.into(), st.into())
+}
+
+#[test]
+fn fee_within_tolerance_is_written_off_beyond_it_is_partial() {
+    // 0.5 % of 1000.00 = 5.00 < 15.00: the smaller limit applies.
+    let items = vec![
+        item("F-2026-0001", "1000.00"),
+        item("F-2026-0002", "1000.00"),
+    ];
+    let pays = vec![
+        quoted("E1", "995.00", "F-2026-0001"),
+        quoted("E2", "994.99", "F-2026-0002"),
+    ];
+    assert_eq!(
+        writeoffs(&pays, &items),
+        vec![
+            row("F-2026-0001", "995.00", "fee 5.00", "matched"),
+            row("F-2026-0002", "994.99", "-", "matched"),
+        ]
+    );
+}
+
+#[test]
+fn discount_only_exact_and_in_time_and_never_on_overpayment() {
+    let mut it = item("F-2026-0001", "1234.57");
+    it.discount_percent = Some(rust_decimal::Decimal::new(2, 0));
+    it.discount_until = Some(d(10));
+    // 1234.57 × 0.98 = 1209.8786 → 1209.88 (half-up).
+    let mut late = quoted("E2", "1209.88", "F-2026-0001");
+    late.booking_date = Some(d(11));
+    let items = vec![it.clone()];
+    assert_eq!(
+        writeoffs(&[quoted("E1", "1209.88", "F-2026-0001")], &items),
+        vec![row("F-2026-0001", "1209.88", "discount 24.69", "matched")]
+    );
+    // A day late: the discount is gone; 24.69 short is beyond the fee
+    // tolerance (6.17): a partial payment.
+    assert_eq!(
+        writeoffs(&[late], &items),
+        vec![row("F-2026-0001", "1209.88", "-", "matched")]
+    );
+    // Overpaid: no write-off, the surplus stays unapplied.
+    assert_eq!(
+        writeoffs(&[quoted("E3", "1240.00", "F-2026-0001")], &items),
+        vec![
+            row("F-2026-0001", "1234.57", "-", "matched"),
+            row("-", "5.43", "-", "unapplied"),
+        ]
+    );
+}
+
+#[test]
+fn invariants_count_write_offs_against_the_open_amount() {
+    let items = vec![item("F-2026-0001", "100.00")];
+    let p = vec![payment("E1", "100.00")];
+    let mut a = allocate::Application {
+        payment: 0,
+        item: Some(0),
+        applied_amount: m("99.00"),
+        writeoff_amount: m("2.00"),
+        writeoff_kind: Some(WriteoffKind::Fee),
+        rule: Some(Rule::InvoiceNumber),
+        confidence: Confidence::FULL,
+        status: Status::Matched,
+        evidence: String::new(),
+    };
+    let rest = allocate::Application {
+        item: None,
+        applied_amount: m("1.00"),
+        writeoff_amount: Money::ZERO,
+        writeoff_kind: None,
+        status: Status::Unapplied,
+        ..a.clone()
+    };
+    let err = check_invariants(&p, &items, &[a.clone(), rest.clone()]).unwrap_err();
+    assert!(err.contains("received 101.00"), "{err}");
+    a.writeoff_amount = m("1.00");
+    check_invariants(&p, &items, &[a, rest]).unwrap();
+}
+
+fn cust(id: &str, name: &str, ibans: &[&str], aliases: &[&str]) -> (String, Customer) {
+    (
+        id.to_string(),
+        Customer {
+            customer_id: id.into(),
+            name: name.into(),
+            customer_type: CustomerType::B2b,
+            ibans: ibans.iter().map(|s| s.to_string()).collect(),
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+            mandate_ids: vec![],
+            email: None,
+            phone: None,
+            address: None,
+            dunning_plan: None,
+            line: 2,
+        },
+    )
+}
+
+fn owned(id: &str, open: &str, customer: &str) -> OpenItem {
+    let mut it = item(id, open);
+    it.customer_id = customer.into();
+    it
+}
+
+#[test]
+fn cfonb_label_name_and_taught_alias_find_the_payer() {
+    let customers = BTreeMap::from([
+        cust("C1", "SARL Boulangerie Martin", &[], &[]),
+        cust("C2", "Garage Petit", &[], &["PETIT AUTOMOBILES"]),
+    ]);
+    let items = vec![owned("F-1", "120.00", "C1"), owned("F-2", "80.00", "C2")];
+    // No counterparty name: the name is read from the label.
+    let mut a = payment("E1", "120.00");
+    a.texts = vec!["VIR SEPA BOULANGERIE MARTIN".into()];
+    // The alias a person taught.
+    let mut b = payment("E2", "80.00");
+    b.counterparty_name = Some("PETIT AUTOMOBILES".into());
+    let got = run_with(&[a, b], &items, &customers);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got[0].starts_with("E1 F-1 120.00 matched payer_name 0.92 | payer name \"BOULANGERIE MARTIN\" ~ \"BOULANGERIE MARTIN\" (customer C1) score 1.000"),
+        "{got:?}"
+    );
+    assert!(
+        got[1].starts_with("E2 F-2 80.00 matched payer_name 0.92 | payer name \"PETIT AUTOMOBILES\" ~ \"PETIT AUTOMOBILES\""),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn an_iban_shared_by_two_customers_that_both_fit_is_only_suggested() {
+    let iban = "FR7630004000031234567890143";
+    let customers = BTreeMap::from([
+        cust("C1", "Dupont Holding", &[iban], &[]),
+        cust("C2", "Dupont Filiale", &[iban], &[]),
+    ]);
+    let items = vec![owned("F-1", "500.00", "C1"), owned("F-2", "500.00", "C2")];
+    let mut p = payment("E1", "500.00");
+    p.counterparty_iban = Some(iban.into());
+    let got = run_with(&[p], &items, &customers);
+    assert!(got.iter().all(|r| !r.contains(" matched ")), "{got:?}");
+    assert_eq!(
+        got.iter().filter(|r| r.contains(" suggested ")).count(),
+        2,
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_known_iban_that_fits_nothing_does_not_fall_back_to_the_name() {
+    let iban = "FR7630004000031234567890143";
+    let customers = BTreeMap::from([
+        cust("C1", "Dupont", &[iban], &[]),
+        cust("C2", "Martin Transports", &[], &[]),
+    ]);
+    let items = vec![owned("F-1", "500.00", "C1"), owned("F-2", "75.00", "C2")];
+    let mut p = payment("E1", "75.00");
+    p.counterparty_iban = Some(iban.into());
+    p.counterparty_name = Some("MARTIN TRANSPORTS".into());
+    let got = run_with(&[p], &items, &customers);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("unapplied") && got[0].contains("fits no open item"),
+        "{got:?}"
+    );
+}

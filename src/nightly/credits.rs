@@ -130,6 +130,13 @@ pub fn run(
             config.matching.auto_threshold,
         )),
         max_suggestions: config.matching.max_suggestions,
+        fee_tolerance_amount: Money::new(config.matching.fee_tolerance_amount.0),
+        fee_tolerance_percent: config.matching.fee_tolerance_percent.0,
+        max_invoices_per_customer: config.matching.max_invoices_per_customer,
+        max_combinations: config.matching.max_combinations,
+        name_min_score: (config.matching.name_min_score * 1000.0)
+            .round()
+            .clamp(0.0, 1000.0) as u16,
     };
     // The matcher's stages, with the pairs people rejected taken out of the
     // proposals before allocation.
@@ -138,7 +145,7 @@ pub fn run(
         use rayon::prelude::*;
         step.payments
             .par_iter()
-            .map(|p| matching::rules::candidates(p, &step.items, &ix))
+            .map(|p| matching::rules::candidates_with(p, &step.items, &ix, &cfg))
             .collect()
     };
     if !rejected.is_empty() {

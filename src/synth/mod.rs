@@ -10,6 +10,7 @@ pub mod cfonb;
 pub mod client;
 pub mod firm;
 pub mod ledger;
+pub mod quality;
 
 /// SplitMix64: tiny, fast, deterministic across platforms and versions.
 #[derive(Debug, Clone)]
