@@ -8,4 +8,5 @@ mod fuzz_corpus;
 mod ledger;
 mod matching;
 mod nightly;
+mod report;
 mod support;
