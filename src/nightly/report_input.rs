@@ -87,7 +87,7 @@ pub fn state_facts(conn: &Connection, entry_ids: &[&str]) -> rusqlite::Result<St
 }
 
 /// The entry ids of tonight's open unexplained debits.
-pub fn unexplained_debits<'a>(alerts: &'a super::alerting::AlertSet) -> Vec<&'a str> {
+pub fn unexplained_debits(alerts: &super::alerting::AlertSet) -> Vec<&str> {
     alerts
         .open
         .iter()

@@ -561,7 +561,7 @@ mod tests {
         let a = String::from_utf8(crate::reports::client_csv::aged_balance(&r).unwrap()).unwrap();
         assert_eq!(
             a,
-            "customer_id,customer_name,currency,not_due,1_30,31_60,61_90,over_90,total\nC<1>,<script>x</script>,EUR,1,2,3,4,5,15\n"
+            "customer_id,customer_name,currency,not_due,1_30,31_60,61_90,over_90,total\nC<1>,<script>x</script>,EUR,1.00,2.00,3.00,4.00,5.00,15.00\n"
         );
     }
 }
