@@ -3,6 +3,7 @@
 
 mod batch_cmd;
 pub mod exit;
+mod firm_cmd;
 mod match_cmd;
 mod parse_cmd;
 mod progress;
@@ -86,6 +87,13 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Build the firm-wide files from every client's outputs under OUT
+    /// (after `pointage batch`): firm_aged_balance.parquet and .csv,
+    /// firm_kpis.csv, firm-report.html.
+    Firm {
+        /// The batch output root (OUT/<client>/…).
+        out: PathBuf,
+    },
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -130,6 +138,7 @@ pub fn main() -> ExitCode {
             shards,
             quiet,
         }),
+        Command::Firm { out } => firm_cmd::run(&out),
     };
     ExitCode::from(code)
 }

@@ -27,6 +27,7 @@ pub mod failpoint;
 pub mod import;
 pub mod outputs;
 pub mod render;
+pub mod report_input;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -336,6 +337,8 @@ fn night(
         crate::state::events::record_action(&tx, &rd, a).map_err(&e)?;
     }
     let last_payment = crate::state::ledger::last_payment_dates(&tx).map_err(&e)?;
+    let facts =
+        report_input::state_facts(&tx, &report_input::unexplained_debits(&alerts)).map_err(&e)?;
 
     let outputs = render::render(&render::NightData {
         client_id: id,
@@ -350,6 +353,8 @@ fn night(
         customers: &customers,
         actions: &actions,
         last_payment: &last_payment,
+        lang: crate::reports::format::Lang::parse(&config.report.language),
+        facts: &facts,
     })?;
 
     let all: Vec<String> = outputs

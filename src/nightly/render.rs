@@ -1,5 +1,7 @@
 //! The night's files, rendered in memory: `matches.csv`, `alerts.csv`,
-//! `open_items.csv`, `invoice_status.csv`, `dunning.csv` and `summary.json`
+//! `open_items.csv`, `invoice_status.csv`, `dunning.csv`, the report files
+//! (`report.html`, `aged_balance.csv`, `unmatched.csv`, `kpis.json`, built by
+//! [`crate::reports`] from [`super::report_input`]) and `summary.json`
 //! (counts and totals per currency — never a mixed-currency sum — and the
 //! SHA-256 of every other file; no timestamps, so it is reproducible).
 
@@ -57,6 +59,10 @@ pub struct NightData<'a> {
     pub actions: &'a [DunningAction],
     /// Last payment date per invoice.
     pub last_payment: &'a BTreeMap<String, String>,
+    /// Language of the report (`client.toml` `[report] language`).
+    pub lang: crate::reports::format::Lang,
+    /// What the report needs from state (sales history, debit details).
+    pub facts: &'a super::report_input::StateFacts,
 }
 
 fn csv_bytes(f: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>) -> std::io::Result<Vec<u8>> {
@@ -90,6 +96,23 @@ pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
     out.add(
         "dunning.csv",
         csv_bytes(|b| dunning::write_csv(b, d.actions))?,
+    );
+    let report = super::report_input::build(d, d.lang, d.facts);
+    out.add(
+        "report.html",
+        crate::reports::client_html::render(&report).into_bytes(),
+    );
+    out.add(
+        "aged_balance.csv",
+        crate::reports::client_csv::aged_balance(&report).map_err(std::io::Error::other)?,
+    );
+    out.add(
+        "unmatched.csv",
+        crate::reports::client_csv::unmatched(&report).map_err(std::io::Error::other)?,
+    );
+    out.add(
+        crate::reports::kpis::KPIS,
+        crate::reports::kpis::kpis_bytes(&report),
     );
     let summary = summary(d, &out);
     let mut bytes = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;

@@ -8,6 +8,11 @@
 //!
 //! Months are calendar months ending on the report date: the current month
 //! counts the days from its first day to the report date.
+//!
+//! Sales are only known from pointage's first night on (an ERP export lists
+//! the invoices still open; those settled earlier were never seen), so the
+//! nightly report counts back only through complete months
+//! ([`first_complete_month`], [`count_back_since`]).
 
 use std::collections::BTreeMap;
 
@@ -30,13 +35,48 @@ pub enum Dso {
 /// Count-back DSO on `date` from `receivables` (open amounts, one currency)
 /// and `sales` by (year, month) of issue (same currency).
 pub fn count_back(receivables: Money, sales: &BTreeMap<(i32, u32), Money>, date: NaiveDate) -> Dso {
+    count_back_from(receivables, sales, date, sales.keys().next().copied())
+}
+
+/// The first month whose sales pointage knows completely when its first
+/// night was `first_night`: that month if the first night was its first day,
+/// else the next one (invoices settled before the first night were never
+/// seen, so the months before it are incomplete).
+pub fn first_complete_month(first_night: NaiveDate) -> (i32, u32) {
+    let (y, m) = (first_night.year(), first_night.month());
+    if first_night.day() == 1 {
+        (y, m)
+    } else if m == 12 {
+        (y + 1, 1)
+    } else {
+        (y, m + 1)
+    }
+}
+
+/// Count-back DSO using only the months from `since` on (year, month): the
+/// months before it are unknown, so needing one gives
+/// [`Dso::InsufficientHistory`].
+pub fn count_back_since(
+    receivables: Money,
+    sales: &BTreeMap<(i32, u32), Money>,
+    date: NaiveDate,
+    since: (i32, u32),
+) -> Dso {
+    count_back_from(receivables, sales, date, Some(since))
+}
+
+fn count_back_from(
+    receivables: Money,
+    sales: &BTreeMap<(i32, u32), Money>,
+    date: NaiveDate,
+    oldest: Option<(i32, u32)>,
+) -> Dso {
     if !receivables.is_positive() {
         return Dso::NothingOwed;
     }
     let mut remaining = receivables.decimal();
     let mut days = Decimal::ZERO;
     let (mut y, mut m) = (date.year(), date.month());
-    let oldest = sales.keys().next().copied();
     loop {
         if oldest.is_none_or(|o| (y, m) < o) {
             return Dso::InsufficientHistory;
@@ -110,5 +150,23 @@ mod tests {
             count_back(m("1"), &BTreeMap::new(), date),
             Dso::InsufficientHistory
         );
+        // Only October on are complete: 25 000 needs October pro rata → 46.3.
+        assert_eq!(
+            count_back_since(m("25000"), &sales, date, (2026, 10)),
+            Dso::Days(Decimal::new(463, 1))
+        );
+        // 35 000 would need September, before the history: no figure.
+        assert_eq!(
+            count_back_since(m("35000"), &sales, date, (2026, 10)),
+            Dso::InsufficientHistory
+        );
+    }
+
+    #[test]
+    fn history_starts_at_the_first_full_month() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(first_complete_month(d("2025-11-01")), (2025, 11));
+        assert_eq!(first_complete_month(d("2025-11-02")), (2025, 12));
+        assert_eq!(first_complete_month(d("2025-12-31")), (2026, 1));
     }
 }

@@ -13,4 +13,5 @@ mod ledger;
 mod malformed;
 mod matching;
 mod nightly;
+mod report;
 mod support;

@@ -1,0 +1,34 @@
+//! `pointage firm OUT`: the firm-wide files from the clients' outputs under
+//! OUT (after `pointage batch`, or after all shards of one).
+
+use std::path::Path;
+
+use super::exit;
+use crate::reports::firm::{self, FirmError};
+
+/// Runs the command; returns the exit code.
+pub fn run(out: &Path) -> u8 {
+    match firm::run(out) {
+        Ok(r) => {
+            eprintln!(
+                "{} clients, {} aged-balance rows; wrote {}",
+                r.clients,
+                r.aged_rows,
+                r.files
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            match e {
+                FirmError::Malformed { .. } => exit::BAD_INPUT,
+                FirmError::NoClients(_) => exit::USAGE,
+                FirmError::Io { .. } | FirmError::Table { .. } => exit::OUTPUT,
+            }
+        }
+    }
+}

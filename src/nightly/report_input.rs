@@ -1,0 +1,329 @@
+//! The client report's data ([`ClientReport`]) from what the night already
+//! has ([`NightData`]) and two facts from state: sales by issue month and
+//! currency (the `invoices` table: every invoice ever exported, for DSO), and
+//! the bank details of unexplained debits (the `transactions` table).
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{Connection, params};
+
+use super::render::NightData;
+use crate::alerts::{AlertKind, Severity};
+use crate::matching::Status;
+use crate::money::{Currency, Money};
+use crate::reports::dso::{Dso, count_back_since, first_complete_month};
+use crate::reports::model::{
+    AgedRow, AlertLine, Candidate, ClientReport, Figures, Waiting, WaitingKind,
+};
+
+/// What the report needs from state.
+#[derive(Debug, Clone, Default)]
+pub struct StateFacts {
+    /// Invoice amounts by currency and (year, month) of issue.
+    pub sales: BTreeMap<Currency, BTreeMap<(i32, u32), Money>>,
+    /// The first night pointage ran for this client (tonight on the first).
+    pub first_night: Option<NaiveDate>,
+    /// Booking date, counterparty and remittance of stored transactions by
+    /// entry id (first account in order when two accounts share an id).
+    pub debit_details: BTreeMap<String, (Option<NaiveDate>, String, String)>,
+}
+
+/// Reads the facts. `entry_ids`: the debits to describe.
+pub fn state_facts(conn: &Connection, entry_ids: &[&str]) -> rusqlite::Result<StateFacts> {
+    let mut facts = StateFacts::default();
+    let mut st =
+        conn.prepare("SELECT issue_date, amount, currency FROM invoices ORDER BY invoice_id")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (issue, amount, cur) = row?;
+        let (Ok(d), Ok(a), Some(c)) = (
+            issue.parse::<NaiveDate>(),
+            amount.parse::<Money>(),
+            Currency::parse(&cur),
+        ) else {
+            continue;
+        };
+        let slot = facts
+            .sales
+            .entry(c)
+            .or_default()
+            .entry((d.year(), d.month()))
+            .or_insert(Money::ZERO);
+        *slot = slot.checked_add(a).unwrap_or(*slot);
+    }
+    facts.first_night = conn
+        .query_row("SELECT MIN(run_date) FROM runs", [], |r| {
+            r.get::<_, Option<String>>(0)
+        })?
+        .and_then(|d| d.parse().ok());
+    let mut st = conn.prepare(
+        "SELECT booking_date, counterparty_name, remittance FROM transactions
+         WHERE entry_id = ?1 ORDER BY account LIMIT 1",
+    )?;
+    for id in entry_ids {
+        let mut rows = st.query(params![id])?;
+        if let Some(r) = rows.next()? {
+            let date: Option<String> = r.get(0)?;
+            let name: Option<String> = r.get(1)?;
+            let text: String = r.get(2)?;
+            facts.debit_details.insert(
+                (*id).to_string(),
+                (
+                    date.and_then(|d| d.parse().ok()),
+                    name.unwrap_or_default(),
+                    text,
+                ),
+            );
+        }
+    }
+    Ok(facts)
+}
+
+/// The entry ids of tonight's open unexplained debits.
+pub fn unexplained_debits(alerts: &super::alerting::AlertSet) -> Vec<&str> {
+    alerts
+        .open
+        .iter()
+        .filter(|(a, _)| a.kind == AlertKind::UnmatchedDebit)
+        .map(|(a, _)| a.entry_id.as_str())
+        .collect()
+}
+
+fn add(m: &mut Money, x: Money) {
+    *m = m.checked_add(x).unwrap_or(*m);
+}
+
+fn severity_rank(s: Severity) -> u8 {
+    match s {
+        Severity::Critical => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
+    let c = d.credits;
+    let mut f = Figures {
+        statements: d.import.imported,
+        tried: c.payments.len(),
+        ..Figures::default()
+    };
+    f.transactions = c.payments.len() + d.debits.by_kind.values().map(|(n, _)| *n).sum::<usize>();
+    // Per payment: matched?, suggestions, unapplied money and its evidence.
+    let mut per: BTreeMap<usize, (bool, Vec<Candidate>, Money, String)> = BTreeMap::new();
+    for a in &c.apps {
+        let e = per
+            .entry(a.payment)
+            .or_insert((false, Vec::new(), Money::ZERO, String::new()));
+        match a.status {
+            Status::Matched => e.0 = true,
+            Status::Suggested => {
+                if let Some(item) = a.item.and_then(|i| c.items.get(i)) {
+                    e.1.push(Candidate {
+                        invoice_id: item.invoice_id.clone(),
+                        customer_id: item.customer_id.clone(),
+                        amount: a.applied_amount,
+                        confidence: a.confidence.to_string(),
+                        evidence: a.evidence.clone(),
+                    });
+                }
+            }
+            Status::Unapplied => {
+                add(&mut e.2, a.applied_amount);
+                e.3 = a.evidence.clone();
+            }
+        }
+    }
+    let mut waiting = Vec::new();
+    for (i, (matched, cands, unapplied, evidence)) in per {
+        let Some(p) = c.payments.get(i) else {
+            continue;
+        };
+        if matched {
+            f.matched += 1;
+        }
+        if !cands.is_empty() {
+            f.suggested += 1;
+        }
+        if cands.is_empty() && !unapplied.is_positive() {
+            continue;
+        }
+        // Waiting money: what is left unapplied, or the whole payment while
+        // its suggestions wait for a person.
+        let amount = if unapplied.is_positive() {
+            unapplied
+        } else {
+            p.amount
+        };
+        add(
+            f.unapplied_in.entry(p.currency).or_insert(Money::ZERO),
+            amount,
+        );
+        waiting.push(Waiting {
+            kind: WaitingKind::Credit,
+            entry_id: p.entry_id.clone(),
+            booking_date: p.booking_date,
+            amount,
+            currency: p.currency,
+            counterparty_name: p.counterparty_name.clone().unwrap_or_default(),
+            remittance: p.remittance.clone(),
+            candidates: cands,
+            note: evidence,
+        });
+    }
+    (f, waiting)
+}
+
+fn aged_rows(d: &NightData<'_>) -> Vec<AgedRow> {
+    let mut rows: BTreeMap<(String, Currency), AgedRow> = BTreeMap::new();
+    for inv in &d.ledger.invoices {
+        let open = d
+            .credits
+            .open_after(&inv.invoice_id)
+            .unwrap_or(inv.open_amount);
+        if open.is_zero() {
+            continue;
+        }
+        let name = d
+            .ledger
+            .customers
+            .get(&inv.customer_id)
+            .map(|c| c.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| inv.customer_name.clone());
+        let row = rows
+            .entry((inv.customer_id.clone(), inv.currency))
+            .or_insert_with(|| AgedRow {
+                customer_id: inv.customer_id.clone(),
+                customer_name: name,
+                currency: inv.currency,
+                buckets: [Money::ZERO; 5],
+            });
+        let b = crate::reports::aged::bucket(inv.due_date, d.run_date);
+        if let Some(slot) = row.buckets.get_mut(b) {
+            add(slot, open);
+        }
+    }
+    rows.into_values().collect()
+}
+
+/// Builds the report's data.
+pub fn build(
+    d: &NightData<'_>,
+    lang: crate::reports::format::Lang,
+    facts: &StateFacts,
+) -> ClientReport {
+    let (mut figures, mut waiting) = figures_and_credits(d);
+    figures.returns = d
+        .alerts
+        .new
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.kind,
+                AlertKind::DirectDebitReturned | AlertKind::ChequeUnpaid | AlertKind::BillUnpaid
+            )
+        })
+        .count();
+    for (a, _) in d
+        .alerts
+        .open
+        .iter()
+        .filter(|(a, _)| a.kind == AlertKind::UnmatchedDebit)
+    {
+        let (Some(amount), Some(cur)) = (a.amount, a.currency) else {
+            continue;
+        };
+        add(
+            figures.unapplied_out.entry(cur).or_insert(Money::ZERO),
+            amount.abs(),
+        );
+        let (date, name, text) = facts
+            .debit_details
+            .get(&a.entry_id)
+            .cloned()
+            .unwrap_or_default();
+        waiting.push(Waiting {
+            kind: WaitingKind::Debit,
+            entry_id: a.entry_id.clone(),
+            booking_date: date,
+            amount,
+            currency: cur,
+            counterparty_name: name,
+            remittance: text,
+            candidates: Vec::new(),
+            note: a.message.clone(),
+        });
+    }
+    waiting.sort_by(|x, y| {
+        (x.kind, x.booking_date, &x.entry_id, x.amount).cmp(&(
+            y.kind,
+            y.booking_date,
+            &y.entry_id,
+            y.amount,
+        ))
+    });
+
+    let mut open: Vec<_> = d.alerts.open.iter().collect();
+    open.sort_by(|(a, _), (b, _)| {
+        (severity_rank(a.severity), a.kind, &a.key).cmp(&(
+            severity_rank(b.severity),
+            b.kind,
+            &b.key,
+        ))
+    });
+    let alerts = open
+        .into_iter()
+        .map(|(a, first)| AlertLine {
+            kind: a.kind.as_str().to_string(),
+            severity: a.severity.as_str().to_string(),
+            customer_id: a.customer_id.clone(),
+            invoice_id: a.invoice_id.clone(),
+            entry_id: a.entry_id.clone(),
+            amount: a.amount.zip(a.currency),
+            reason_code: a.reason_code.clone(),
+            message: a.message.clone(),
+            first_raised: *first,
+        })
+        .collect();
+
+    let aged = aged_rows(d);
+    let mut receivables: BTreeMap<Currency, Money> = BTreeMap::new();
+    for r in &aged {
+        if let Some(t) = r.total() {
+            add(receivables.entry(r.currency).or_insert(Money::ZERO), t);
+        }
+    }
+    for inv in &d.ledger.invoices {
+        receivables.entry(inv.currency).or_insert(Money::ZERO);
+    }
+    let empty = BTreeMap::new();
+    let first = facts.first_night.map_or(d.run_date, |f| f.min(d.run_date));
+    let since = first_complete_month(first);
+    let dso: BTreeMap<Currency, Dso> = receivables
+        .iter()
+        .map(|(c, r)| {
+            let sales = facts.sales.get(c).unwrap_or(&empty);
+            (*c, count_back_since(*r, sales, d.run_date, since))
+        })
+        .collect();
+
+    ClientReport {
+        client_id: d.client_id.to_string(),
+        run_date: d.run_date,
+        lang,
+        figures,
+        waiting,
+        alerts,
+        actions: d.actions.to_vec(),
+        aged,
+        dso,
+    }
+}

@@ -1,0 +1,246 @@
+//! Reading what the clients' nights left under `OUT/`: each client folder's
+//! `kpis.json` and `aged_balance.csv`, and every `batch-summary*.csv` for the
+//! clients' statuses (a failed client may have no folder). Clients sorted
+//! by id; amounts checked to be exact decimals. No polars here.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::FirmError;
+use crate::money::Money;
+
+/// One line of a client's `aged_balance.csv`, with the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgedLine {
+    /// Client id (its folder name).
+    pub client: String,
+    /// Customer id.
+    pub customer_id: String,
+    /// Customer name (as in the client's CSV, formulas neutralised).
+    pub customer_name: String,
+    /// Currency.
+    pub currency: String,
+    /// Not due, 1–30, 31–60, 61–90, over 90.
+    pub buckets: [Money; 5],
+    /// Total.
+    pub total: Money,
+}
+
+/// One client's figures in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrencyKpis {
+    /// Currency.
+    pub currency: String,
+    /// Open receivables.
+    pub open: Money,
+    /// Past due.
+    pub overdue: Money,
+    /// DSO in days, when there is a figure.
+    pub dso_days: Option<String>,
+    /// `days`, `nothing_owed` or `insufficient_history`.
+    pub dso: String,
+}
+
+/// One client's figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientKpis {
+    /// Client id.
+    pub client: String,
+    /// From the batch summary (`ok`, `failed`…), empty when there is none.
+    pub status: String,
+    /// The night of its outputs.
+    pub run_date: String,
+    /// Matched / tried, percent.
+    pub match_rate: Option<String>,
+    /// Transactions waiting for a person.
+    pub unmatched_items: Option<u64>,
+    /// Returns tonight.
+    pub returns: Option<u64>,
+    /// Tomorrow's dunning actions.
+    pub dunning_actions: Option<u64>,
+    /// Per currency.
+    pub currencies: Vec<CurrencyKpis>,
+    /// `OUT/<client>/report.html` exists.
+    pub has_report: bool,
+}
+
+/// Everything the firm files are made of.
+#[derive(Debug, Clone, Default)]
+pub struct FirmData {
+    /// Clients, sorted by id.
+    pub clients: Vec<ClientKpis>,
+    /// Aged balance lines, by client, then as in each client's file.
+    pub aged: Vec<AgedLine>,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> FirmError + '_ {
+    move |source| FirmError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn malformed(path: &Path, message: impl Into<String>) -> FirmError {
+    FirmError::Malformed {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+/// Statuses from every `batch-summary*.csv` in `out` (files in name order; a
+/// later file wins for a client in two).
+fn statuses(out: &Path) -> Result<BTreeMap<String, String>, FirmError> {
+    let mut names: Vec<_> = fs::read_dir(out)
+        .map_err(io(out))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("batch-summary") && n.ends_with(".csv"))
+        .collect();
+    names.sort();
+    let mut map = BTreeMap::new();
+    for n in names {
+        let path = out.join(&n);
+        let mut r = csv::Reader::from_path(&path).map_err(|e| malformed(&path, e.to_string()))?;
+        let head = r
+            .headers()
+            .map_err(|e| malformed(&path, e.to_string()))?
+            .clone();
+        let col = |name: &str| head.iter().position(|h| h == name);
+        let (Some(c), Some(s)) = (col("client"), col("status")) else {
+            return Err(malformed(&path, "expected columns `client` and `status`"));
+        };
+        for rec in r.records() {
+            let rec = rec.map_err(|e| malformed(&path, e.to_string()))?;
+            if let (Some(client), Some(status)) = (rec.get(c), rec.get(s)) {
+                map.insert(client.to_string(), status.to_string());
+            }
+        }
+    }
+    Ok(map)
+}
+
+fn money(path: &Path, line: u64, field: &str, text: &str) -> Result<Money, FirmError> {
+    text.parse::<Money>().map_err(|_| {
+        malformed(
+            path,
+            format!("line {line}: column {field}: expected a decimal amount, found {text:?}"),
+        )
+    })
+}
+
+/// Reads one client's `aged_balance.csv` (absent: no line).
+fn aged(path: &Path, client: &str) -> Result<Vec<AgedLine>, FirmError> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut r = csv::Reader::from_path(path).map_err(|e| malformed(path, e.to_string()))?;
+    let head = r
+        .headers()
+        .map_err(|e| malformed(path, e.to_string()))?
+        .clone();
+    let want = crate::reports::client_csv::AGED_COLUMNS;
+    let mut idx = [0usize; 9];
+    for (slot, name) in idx.iter_mut().zip(want) {
+        *slot = head
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| malformed(path, format!("line 1: missing column `{name}`")))?;
+    }
+    let mut out = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let line = i as u64 + 2;
+        let rec = rec.map_err(|e| malformed(path, e.to_string()))?;
+        let get = |k: usize| {
+            idx.get(k)
+                .and_then(|&c| rec.get(c))
+                .unwrap_or_default()
+                .to_string()
+        };
+        let mut buckets = [Money::ZERO; 5];
+        for (k, b) in buckets.iter_mut().enumerate() {
+            *b = money(
+                path,
+                line,
+                want.get(k + 3).copied().unwrap_or(""),
+                &get(k + 3),
+            )?;
+        }
+        out.push(AgedLine {
+            client: client.to_string(),
+            customer_id: get(0),
+            customer_name: get(1),
+            currency: get(2),
+            buckets,
+            total: money(path, line, "total", &get(8))?,
+        });
+    }
+    Ok(out)
+}
+
+fn kpis(path: &Path, client: &str) -> Result<ClientKpis, FirmError> {
+    let mut k = ClientKpis {
+        client: client.to_string(),
+        ..ClientKpis::default()
+    };
+    if !path.exists() {
+        return Ok(k);
+    }
+    let bytes = fs::read(path).map_err(io(path))?;
+    let v: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| malformed(path, format!("line {}: {e}", e.line())))?;
+    k.run_date = v["run_date"].as_str().unwrap_or_default().to_string();
+    k.match_rate = v["match_rate"].as_str().map(str::to_string);
+    k.unmatched_items = v["unmatched_items"].as_u64();
+    k.returns = v["returns"].as_u64();
+    k.dunning_actions = v["dunning_actions"].as_u64();
+    if let Some(m) = v["currencies"].as_object() {
+        for (cur, c) in m {
+            let amount = |f: &str| -> Result<Money, FirmError> {
+                let t = c[f].as_str().unwrap_or("0");
+                t.parse::<Money>().map_err(|_| {
+                    malformed(
+                        path,
+                        format!("currencies.{cur}.{f}: expected a decimal amount, found {t:?}"),
+                    )
+                })
+            };
+            k.currencies.push(CurrencyKpis {
+                currency: cur.clone(),
+                open: amount("open")?,
+                overdue: amount("overdue")?,
+                dso_days: c["dso_days"].as_str().map(str::to_string),
+                dso: c["dso"].as_str().unwrap_or_default().to_string(),
+            });
+        }
+    }
+    Ok(k)
+}
+
+/// Reads every client under `out`: folders holding a `summary.json`, plus
+/// clients named in a batch summary.
+pub fn read(out: &Path) -> Result<FirmData, FirmError> {
+    let statuses = statuses(out)?;
+    let mut ids: Vec<String> = fs::read_dir(out)
+        .map_err(io(out))?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| e.path().join("summary.json").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    ids.extend(statuses.keys().cloned());
+    ids.sort();
+    ids.dedup();
+    let mut data = FirmData::default();
+    for id in ids {
+        let dir = out.join(&id);
+        let mut k = kpis(&dir.join(crate::reports::kpis::KPIS), &id)?;
+        k.status = statuses.get(&id).cloned().unwrap_or_default();
+        k.has_report = dir.join("report.html").is_file();
+        data.aged.extend(aged(&dir.join("aged_balance.csv"), &id)?);
+        data.clients.push(k);
+    }
+    Ok(data)
+}
