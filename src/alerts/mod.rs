@@ -53,6 +53,31 @@ pub enum AlertKind {
 }
 
 impl AlertKind {
+    /// Every kind, in output order.
+    pub const ALL: [AlertKind; 16] = [
+        AlertKind::UnmatchedCredit,
+        AlertKind::UnmatchedDebit,
+        AlertKind::SuggestedMatch,
+        AlertKind::DirectDebitReturned,
+        AlertKind::ChequeUnpaid,
+        AlertKind::BillUnpaid,
+        AlertKind::RepeatedDirectDebitReturn,
+        AlertKind::Overpayment,
+        AlertKind::PartialPayment,
+        AlertKind::BalanceMismatch,
+        AlertKind::SequenceGap,
+        AlertKind::DuplicateStatement,
+        AlertKind::ConflictingStatement,
+        AlertKind::UnknownCurrency,
+        AlertKind::BrokenPromise,
+        AlertKind::DecisionRejected,
+    ];
+
+    /// The kind named `s` (its snake-case name).
+    pub fn parse(s: &str) -> Option<AlertKind> {
+        AlertKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     /// Snake-case name.
     pub fn as_str(&self) -> &'static str {
         match self {

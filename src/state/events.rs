@@ -109,30 +109,6 @@ pub fn returns_by_customer(
 /// An alert as stored: the alert and the night it was first raised.
 pub type StoredAlert = (Alert, NaiveDate);
 
-fn kind_from(s: &str) -> Option<AlertKind> {
-    use AlertKind::*;
-    [
-        UnmatchedCredit,
-        UnmatchedDebit,
-        SuggestedMatch,
-        DirectDebitReturned,
-        ChequeUnpaid,
-        BillUnpaid,
-        RepeatedDirectDebitReturn,
-        Overpayment,
-        PartialPayment,
-        BalanceMismatch,
-        SequenceGap,
-        DuplicateStatement,
-        ConflictingStatement,
-        UnknownCurrency,
-        BrokenPromise,
-        DecisionRejected,
-    ]
-    .into_iter()
-    .find(|k| k.as_str() == s)
-}
-
 /// Alerts not yet resolved, by key.
 pub fn open_alerts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, StoredAlert>> {
     let mut stmt = conn.prepare(
@@ -157,7 +133,7 @@ pub fn open_alerts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Store
     let mut out = BTreeMap::new();
     for row in rows {
         let (key, kind, customer, invoice, entry, amount, currency, reason, message, first) = row?;
-        let (Some(kind), Ok(first)) = (kind_from(&kind), first.parse::<NaiveDate>()) else {
+        let (Some(kind), Ok(first)) = (AlertKind::parse(&kind), first.parse::<NaiveDate>()) else {
             continue;
         };
         let mut a = Alert::new(kind, "", message);
