@@ -1,0 +1,427 @@
+//! Rules 3 to 6 for one payment: once the payer is known (IBAN, else name),
+//! how that customer's open items explain the amount — exactly, after an
+//! early-payment discount, short by a bank fee, or as a subset sum — and the
+//! check that an invoice number read in text agrees with the amount and payer.
+//! Part of [`super`]'s candidate search; shares its context and confidences.
+
+use super::*;
+
+/// How a customer's open items explain a payment's amount.
+enum Fit {
+    /// Items whose open amount equals the payment (one: a match).
+    Exact(Vec<u32>),
+    /// One item whose discounted amount equals the payment.
+    Discount(u32),
+    /// One item short by at most the fee tolerance.
+    Fee(u32),
+    /// Subsets summing exactly to the amount (one: a match); `complete` is
+    /// false when the search stopped at its budget.
+    Sum(Vec<Vec<u32>>, bool),
+}
+
+impl Ctx<'_> {
+    /// An invoice number read in text whose open amount the payment does
+    /// not pay exactly, while the payer (known IBAN, else a name close
+    /// enough) is another customer, is probably a typo for another invoice
+    /// (`F-0043` for `F-0034`): the hit is kept only as a suggestion.
+    pub(super) fn corroborate(
+        &self,
+        mut prop: Proposal,
+        ix: &InvoiceIndex,
+        cfg: &MatchConfig,
+    ) -> Proposal {
+        if prop.is_ambiguous() {
+            return prop;
+        }
+        let p = self.p;
+        let its = prop.items();
+        let total = crate::money::Money::checked_sum(
+            its.iter()
+                .filter_map(|&i| self.item(i))
+                .map(|it| it.open_amount),
+        );
+        let close = |it: &OpenItem| {
+            it.open_amount == p.amount
+                || it.discounted(it.open_amount, p.booking_date) == Some(p.amount)
+                || it
+                    .open_amount
+                    .checked_sub(p.amount)
+                    .is_some_and(|d| !d.is_negative() && d <= cfg.fee_tolerance(it.open_amount))
+        };
+        if total == Some(p.amount)
+            || (its.len() == 1 && its.iter().filter_map(|&i| self.item(i)).all(close))
+        {
+            return prop;
+        }
+        // Another open item of the same customer has exactly the amount: the
+        // number is probably mistyped; let a person choose.
+        if let ([one], [hit]) = (its.as_slice(), prop.hits.as_mut_slice())
+            && let Some(it) = self.item(*one)
+            && let Some(cust) = ix.payers.by_id(&it.customer_id)
+        {
+            let twin = cust.items.iter().take(MAX_SCAN).copied().find(|&j| {
+                j != *one
+                    && self
+                        .items
+                        .get(j as usize)
+                        .is_some_and(|o| o.currency == p.currency && o.open_amount == p.amount)
+            });
+            if let Some(j) = twin {
+                let twin_id = self.item(j).map_or("", |o| o.invoice_id.as_str());
+                hit.label = format!(
+                    "{} (but {} of the same customer is open for exactly {})",
+                    hit.label,
+                    twin_id,
+                    p.amount.to_plain()
+                );
+                hit.items.push(j);
+                hit.items.sort_unstable();
+                return prop;
+            }
+        }
+        let payers: Vec<&str> = match p.counterparty_iban.as_deref() {
+            Some(iban) if !ix.payers.by_iban(iban).is_empty() => ix
+                .payers
+                .by_iban(iban)
+                .iter()
+                .filter_map(|&c| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
+                .collect(),
+            _ => {
+                let raw = p.counterparty_name.as_deref().unwrap_or("");
+                let name = crate::matching::payer::normalize_name(raw);
+                if name.is_empty() {
+                    return prop;
+                }
+                ix.payers
+                    .by_name(
+                        &name,
+                        crate::matching::payer::may_be_truncated(raw),
+                        cfg.name_min_score,
+                    )
+                    .into_iter()
+                    .filter_map(|(c, ..)| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
+                    .collect()
+            }
+        };
+        if payers.is_empty() {
+            return prop;
+        }
+        for h in &mut prop.hits {
+            let other = h
+                .items
+                .iter()
+                .filter_map(|&i| self.item(i))
+                .find(|it| !payers.contains(&it.customer_id.as_str()));
+            if let Some(it) = other {
+                h.confidence = h.confidence.min(C_WEAK);
+                h.label = format!(
+                    "{} (but the payer is customer {}, the invoice is {}'s and the amount differs)",
+                    h.label,
+                    payers.join("/"),
+                    it.customer_id
+                );
+            }
+        }
+        prop
+    }
+
+    /// Rules 3 and 4: the payer (by IBAN, else by name), then the amount.
+    pub(super) fn payer(&mut self, ix: &InvoiceIndex, cfg: &MatchConfig) -> Option<Proposal> {
+        let p = self.p;
+        if let Some(iban) = p.counterparty_iban.as_deref() {
+            let custs = ix.payers.by_iban(iban);
+            if !custs.is_empty() {
+                let masked = crate::refs::mask_iban(iban);
+                let mut fits = Vec::new();
+                for &c in custs {
+                    if let Some(fit) = self.fit(ix, c, cfg) {
+                        let id = ix.payers.customer(c).map_or("", |c| c.customer_id.as_str());
+                        fits.push((
+                            fit,
+                            format!("payer IBAN {masked} known for customer {id}"),
+                            1000,
+                        ));
+                    }
+                }
+                if fits.is_empty() && self.note.is_none() {
+                    self.note = Some(format!(
+                        "payer IBAN {masked} known, but {} fits no open item, discount, fee or sum of its customer",
+                        p.amount.to_plain()
+                    ));
+                }
+                return self.payer_proposal(Rule::PayerIban, fits, cfg);
+            }
+        }
+        let (name, cut) = match p.counterparty_name.as_deref() {
+            Some(n) => (
+                crate::matching::payer::normalize_name(n),
+                crate::matching::payer::may_be_truncated(n),
+            ),
+            None => p.texts.iter().take(2).find_map(|t| {
+                let n = crate::matching::payer::name_in_label(t)?;
+                Some((n, crate::matching::payer::may_be_truncated(t)))
+            })?,
+        };
+        if name.is_empty() {
+            return None;
+        }
+        let mut fits = Vec::new();
+        for (c, compared, score) in ix.payers.by_name(&name, cut, cfg.name_min_score) {
+            if let Some(fit) = self.fit(ix, c, cfg) {
+                let id = ix.payers.customer(c).map_or("", |c| c.customer_id.as_str());
+                fits.push((
+                    fit,
+                    format!(
+                        "payer name \"{name}\" ~ \"{compared}\" (customer {id}) score {}.{:03}",
+                        score / 1000,
+                        score % 1000
+                    ),
+                    score,
+                ));
+            }
+        }
+        self.payer_proposal(Rule::PayerName, fits, cfg)
+    }
+
+    /// How customer `c`'s open items explain the amount, if they do.
+    fn fit(&self, ix: &InvoiceIndex, c: u32, cfg: &MatchConfig) -> Option<Fit> {
+        let p = self.p;
+        let cust = ix.payers.customer(c)?;
+        let mine: Vec<(u32, &OpenItem)> = cust
+            .items
+            .iter()
+            .take(MAX_SCAN)
+            .filter_map(|&i| Some((i, self.item(i)?)))
+            .filter(|(_, it)| it.currency == p.currency && !it.open_amount.is_zero())
+            .collect();
+        let exact: Vec<u32> = mine
+            .iter()
+            .filter(|(_, it)| it.open_amount == p.amount)
+            .map(|(i, _)| *i)
+            .collect();
+        if !exact.is_empty() {
+            return Some(Fit::Exact(exact));
+        }
+        let disc: Vec<u32> = mine
+            .iter()
+            .filter(|(_, it)| it.discounted(it.open_amount, p.booking_date) == Some(p.amount))
+            .map(|(i, _)| *i)
+            .collect();
+        match disc.as_slice() {
+            [one] => return Some(Fit::Discount(*one)),
+            [] => {}
+            _ => return Some(Fit::Exact(disc)),
+        }
+        let fee: Vec<u32> = mine
+            .iter()
+            .filter(|(_, it)| {
+                it.open_amount
+                    .checked_sub(p.amount)
+                    .is_some_and(|d| d.is_positive() && d <= cfg.fee_tolerance(it.open_amount))
+            })
+            .map(|(i, _)| *i)
+            .collect();
+        let dec = p.currency.minor_units();
+        let Some(target) = crate::matching::payer::minor_units(p.amount, dec) else {
+            return Self::fee_fit(fee);
+        };
+        let pool: Vec<(u32, i64)> = mine
+            .iter()
+            .take(cfg.max_invoices_per_customer)
+            .filter_map(|(i, it)| {
+                Some((
+                    *i,
+                    crate::matching::payer::minor_units(it.open_amount, dec)?,
+                ))
+            })
+            .collect();
+        if pool.len() < 2 {
+            return Self::fee_fit(fee);
+        }
+        let values: Vec<i64> = pool.iter().map(|(_, v)| *v).collect();
+        let want = cfg.max_suggestions.max(1) + 1;
+        let (sets, complete) =
+            crate::matching::payer::subsets(&values, target, want, cfg.max_combinations);
+        if sets.is_empty() {
+            return Self::fee_fit(fee);
+        }
+        let sets: Vec<Vec<u32>> = sets
+            .into_iter()
+            .map(|s| {
+                s.iter()
+                    .filter_map(|&k| pool.get(k).map(|(i, _)| *i))
+                    .collect()
+            })
+            .collect();
+        if !fee.is_empty() {
+            // A set sums exactly and an item is short by a fee: let a person choose.
+            let mut all = fee;
+            all.extend(sets.iter().flatten());
+            all.sort_unstable();
+            all.dedup();
+            return Some(Fit::Exact(all));
+        }
+        Some(Fit::Sum(sets, complete))
+    }
+
+    /// The fee fit, when exactly one item is short by at most the tolerance.
+    fn fee_fit(fee: Vec<u32>) -> Option<Fit> {
+        match fee.as_slice() {
+            [] => None,
+            [one] => Some(Fit::Fee(*one)),
+            _ => Some(Fit::Exact(fee)),
+        }
+    }
+
+    fn payer_proposal(
+        &self,
+        rule: Rule,
+        fits: Vec<(Fit, String, u16)>,
+        cfg: &MatchConfig,
+    ) -> Option<Proposal> {
+        let iban = rule == Rule::PayerIban;
+        let amount = self.p.amount.to_plain();
+        let id = |i: u32| self.item(i).map_or("", |it| it.invoice_id.as_str());
+        if fits.len() > 1 {
+            // Several customers fit: suggestions only.
+            let mut items: Vec<u32> = Vec::new();
+            let mut labels = Vec::new();
+            for (fit, label, _) in &fits {
+                labels.push(label.clone());
+                match fit {
+                    Fit::Exact(v) => items.extend(v),
+                    Fit::Discount(i) | Fit::Fee(i) => items.push(*i),
+                    Fit::Sum(sets, _) => items.extend(sets.iter().flatten()),
+                }
+            }
+            items.dedup();
+            self.cap_owned(&mut items);
+            return Some(Proposal {
+                rule,
+                hits: vec![Hit {
+                    label: format!("{} customers fit: {}", fits.len(), labels.join("; ")),
+                    items,
+                    confidence: C_AMBIGUOUS,
+                }],
+                sets: Vec::new(),
+            });
+        }
+        let (fit, who, score) = fits.into_iter().next()?;
+        let strong = score >= STRONG_NAME;
+        let one = |label: String, i: u32, confidence: Confidence| Proposal {
+            rule,
+            hits: vec![Hit {
+                label,
+                items: vec![i],
+                confidence,
+            }],
+            sets: Vec::new(),
+        };
+        Some(match fit {
+            Fit::Exact(mut v) => {
+                if let [i] = v.as_slice() {
+                    let c = match (iban, strong) {
+                        (true, _) => C_IBAN_EXACT,
+                        (false, true) => C_NAME_EXACT_STRONG,
+                        (false, false) => C_NAME_EXACT,
+                    };
+                    one(format!("{who}, amount {amount} = open amount"), *i, c)
+                } else {
+                    let n = v.len();
+                    self.cap_owned(&mut v);
+                    Proposal {
+                        rule,
+                        hits: vec![Hit {
+                            label: format!("{who}, amount {amount} fits {n} open items"),
+                            items: v,
+                            confidence: C_AMBIGUOUS,
+                        }],
+                        sets: Vec::new(),
+                    }
+                }
+            }
+            Fit::Discount(i) => one(
+                format!("{who}, amount {amount} = open amount less its early-payment discount"),
+                i,
+                match (iban, strong) {
+                    (true, _) => C_IBAN_DISCOUNT,
+                    (false, true) => C_NAME_DISCOUNT_STRONG,
+                    (false, false) => C_NAME_DISCOUNT,
+                },
+            ),
+            Fit::Fee(i) => one(
+                format!(
+                    "{who}, amount {amount} short of one open amount by at most the fee tolerance"
+                ),
+                i,
+                match (iban, strong) {
+                    (true, _) => C_IBAN_FEE,
+                    (false, true) => C_NAME_FEE_STRONG,
+                    (false, false) => C_NAME_FEE,
+                },
+            ),
+            Fit::Sum(sets, complete) => {
+                let c = if iban { C_IBAN_SUM } else { C_NAME_SUM };
+                if sets.len() == 1 && complete {
+                    let set = sets.into_iter().next().unwrap_or_default();
+                    let list: Vec<&str> = set.iter().map(|&i| id(i)).collect();
+                    let label = format!(
+                        "{who}, amount {amount} = sum of {} (the only subset of its {} oldest open items)",
+                        list.join(" + "),
+                        cfg.max_invoices_per_customer
+                    );
+                    Proposal {
+                        rule,
+                        hits: set
+                            .into_iter()
+                            .map(|i| Hit {
+                                label: label.clone(),
+                                items: vec![i],
+                                confidence: c,
+                            })
+                            .collect(),
+                        sets: Vec::new(),
+                    }
+                } else {
+                    let mut items: Vec<u32> = sets.iter().flatten().copied().collect();
+                    items.sort_unstable();
+                    items.dedup();
+                    let label = if complete {
+                        format!(
+                            "{who}, {} subsets of its open items sum to {amount}",
+                            sets.len()
+                        )
+                    } else {
+                        format!(
+                            "{who}, a subset sums to {amount} but the search stopped at its bound"
+                        )
+                    };
+                    Proposal {
+                        rule,
+                        hits: vec![Hit {
+                            label,
+                            items,
+                            confidence: C_SETS,
+                        }],
+                        sets: if sets.len() == 1 {
+                            // One set, search incomplete: another set may
+                            // exist, so still only a suggestion. The empty
+                            // marker set makes the proposal ambiguous; it is
+                            // never shown (`suggest_sets` skips empty sets).
+                            let mut s = sets;
+                            s.push(Vec::new());
+                            s
+                        } else {
+                            sets
+                        },
+                    }
+                }
+            }
+        })
+    }
+
+    /// [`Ctx::cap`] for a list that came from the payer rules.
+    fn cap_owned(&self, items: &mut Vec<u32>) {
+        self.cap(items);
+    }
+}
