@@ -127,12 +127,7 @@ const COLUMNS: &[Column] = &[
 
 /// Loads `dir/decisions.csv`; no file means no decisions.
 pub fn load_decisions(dir: &Path) -> Result<Vec<Decision>, LedgerError> {
-    let file = dir.join("decisions.csv");
-    match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
-        Ok(bytes) => read_decisions(&bytes, &file),
-        Err(_) if !file.exists() => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
+    super::load::load_optional(dir, "decisions.csv", read_decisions)
 }
 
 /// Parses decisions; `file` names it in errors.

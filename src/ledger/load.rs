@@ -12,6 +12,21 @@ use csv::StringRecord;
 
 use super::{LedgerError, LedgerErrorKind};
 
+/// Loads an optional people's file `dir/name` with `read`: no file means no
+/// rows; a file over the size limit or unreadable is an error naming it.
+pub(crate) fn load_optional<T>(
+    dir: &Path,
+    name: &str,
+    read: impl FnOnce(&[u8], &Path) -> Result<Vec<T>, LedgerError>,
+) -> Result<Vec<T>, LedgerError> {
+    let file = dir.join(name);
+    match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
+        Ok(bytes) => read(&bytes, &file),
+        Err(_) if !file.exists() => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
 /// A column a loader knows: its canonical (header) name and whether the file
 /// must have it.
 #[derive(Debug, Clone, Copy)]

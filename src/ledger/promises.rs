@@ -42,12 +42,7 @@ const COLUMNS: &[Column] = &[
 
 /// Loads `dir/promises.csv`; no file means no promises.
 pub fn load_promises(dir: &Path) -> Result<Vec<PromiseRow>, LedgerError> {
-    let file = dir.join("promises.csv");
-    match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
-        Ok(bytes) => read_promises(&bytes, &file),
-        Err(_) if !file.exists() => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
+    super::load::load_optional(dir, "promises.csv", read_promises)
 }
 
 /// Parses promises; `file` names it in errors.
