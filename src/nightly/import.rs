@@ -319,6 +319,9 @@ fn enrich(conn: &Connection, account: &str, stored: &StoredTx, n: &Entry) -> rus
 /// A statement entry for money a notification already brought adds nothing.
 fn link_to_notifications(conn: &Connection, s: &Statement, run_date: &str) -> rusqlite::Result<()> {
     let account = s.account.key();
+    if !st::has_unlinked(conn, &account, true)? {
+        return Ok(());
+    }
     for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
         let found = counterparts(conn, &account, true, entry)?;
         let Some(first) = found.first() else {

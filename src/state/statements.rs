@@ -306,6 +306,18 @@ pub fn waiting(conn: &Connection, run_date: &str) -> rusqlite::Result<Vec<Stored
     )
 }
 
+/// Whether the account has any transaction on that side (statements when
+/// `notification` is false) not yet linked to the other side: when it has
+/// none, no entry of tonight's statement can have a counterpart, and the
+/// per-entry lookup is skipped.
+pub fn has_unlinked(conn: &Connection, account: &str, notification: bool) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM transactions
+             WHERE account = ?1 AND notification = ?2 AND linked_to IS NULL)",
+    )?
+    .query_row(params![account, notification], |r| r.get(0))
+}
+
 /// Unlinked transactions of an account that share the bank reference, or the
 /// amount and booking date, from statements (`notification = false`) or from
 /// notifications. The caller decides which of them really correspond.
