@@ -208,10 +208,7 @@ pub fn settle(
             ev::insert_alert(conn, &a, &rd)?;
             // A condition that was resolved before and holds again is new again.
             if ever.contains(&a.key) {
-                conn.execute(
-                    "UPDATE alerts SET resolved_run = NULL, resolution = NULL, first_raised = ?2 WHERE alert_key = ?1",
-                    rusqlite::params![a.key, rd],
-                )?;
+                conn.prepare_cached("UPDATE alerts SET resolved_run = NULL, resolution = NULL, first_raised = ?2 WHERE alert_key = ?1")?.execute(rusqlite::params![a.key, rd])?;
             }
             new.push(a);
         }

@@ -306,7 +306,7 @@ fn enrich(conn: &Connection, account: &str, stored: &StoredTx, n: &Entry) -> rus
     if tx == stored.tx {
         return Ok(());
     }
-    let details = serde_json::to_string(&(&stored.entry, &tx)).unwrap_or_default();
+    let details = st::details_json(&stored.entry, &tx);
     st::set_details(
         conn,
         account,

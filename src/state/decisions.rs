@@ -25,10 +25,8 @@ pub fn record(
     run_date: &str,
     outcome: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT OR IGNORE INTO decisions (decision_key, kind, entry_id, invoice_id, amount, note, run_date, outcome)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    conn.prepare_cached("INSERT OR IGNORE INTO decisions (decision_key, kind, entry_id, invoice_id, amount, note, run_date, outcome)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![
             d.key(),
             d.kind.as_str(),
             d.entry_id,
@@ -37,8 +35,7 @@ pub fn record(
             d.note,
             run_date,
             outcome
-        ],
-    )?;
+        ])?;
     Ok(())
 }
 
@@ -49,10 +46,10 @@ pub fn reject(
     invoice_id: &str,
     key: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT OR IGNORE INTO rejections (entry_id, invoice_id, decision_key) VALUES (?1, ?2, ?3)",
-        params![entry_id, invoice_id, key],
-    )?;
+    )?
+    .execute(params![entry_id, invoice_id, key])?;
     Ok(())
 }
 
@@ -72,11 +69,12 @@ pub fn teach(
     key: &str,
     run_date: &str,
 ) -> rusqlite::Result<bool> {
-    let n = conn.execute(
-        "INSERT OR IGNORE INTO aliases (customer_id, kind, value, decision_key, run_date)
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO aliases (customer_id, kind, value, decision_key, run_date)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![customer_id, kind, value, key, run_date],
-    )?;
+        )?
+        .execute(params![customer_id, kind, value, key, run_date])?;
     Ok(n == 1)
 }
 
@@ -131,11 +129,11 @@ pub fn undo_reverted(conn: &Connection, present: &BTreeSet<String>) -> rusqlite:
     };
     let mut undone = 0;
     for k in keys.iter().filter(|k| !present.contains(*k)) {
-        undone += conn.execute("DELETE FROM aliases WHERE decision_key = ?1", params![k])?;
-        conn.execute(
-            "DELETE FROM cleared_accounts WHERE decision_key = ?1",
-            params![k],
-        )?;
+        undone += conn
+            .prepare_cached("DELETE FROM aliases WHERE decision_key = ?1")?
+            .execute(params![k])?;
+        conn.prepare_cached("DELETE FROM cleared_accounts WHERE decision_key = ?1")?
+            .execute(params![k])?;
     }
     Ok(undone)
 }
@@ -147,10 +145,7 @@ pub fn clear_account(
     key: &str,
     run_date: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT OR REPLACE INTO cleared_accounts (account, decision_key, run_date) VALUES (?1, ?2, ?3)",
-        params![account, key, run_date],
-    )?;
+    conn.prepare_cached("INSERT OR REPLACE INTO cleared_accounts (account, decision_key, run_date) VALUES (?1, ?2, ?3)")?.execute(params![account, key, run_date])?;
     Ok(())
 }
 

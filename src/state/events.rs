@@ -186,10 +186,7 @@ pub fn resolve_alert(
     run_date: &str,
     resolution: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE alerts SET resolved_run = ?2, resolution = ?3 WHERE alert_key = ?1 AND resolved_run IS NULL",
-        params![key, run_date, resolution],
-    )?;
+    conn.prepare_cached("UPDATE alerts SET resolved_run = ?2, resolution = ?3 WHERE alert_key = ?1 AND resolved_run IS NULL")?.execute(params![key, run_date, resolution])?;
     Ok(())
 }
 

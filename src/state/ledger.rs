@@ -184,10 +184,10 @@ pub fn reverse_application(
     run_date: &str,
     exported_open: Money,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE applications SET reversed_run = ?2, reversed_open = ?3 WHERE id = ?1",
-        params![id, run_date, exported_open.to_plain()],
-    )?;
+    )?
+    .execute(params![id, run_date, exported_open.to_plain()])?;
     Ok(())
 }
 
@@ -264,10 +264,10 @@ pub fn lateness(conn: &Connection) -> rusqlite::Result<BTreeMap<String, (i64, i6
 
 /// Marks invoices settled tonight (first night seen fully settled).
 pub fn mark_settled(conn: &Connection, invoice_id: &str, run_date: &str) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE invoices SET settled_run = COALESCE(settled_run, ?2) WHERE invoice_id = ?1",
-        params![invoice_id, run_date],
-    )?;
+    )?
+    .execute(params![invoice_id, run_date])?;
     Ok(())
 }
 

@@ -66,11 +66,12 @@ pub fn record_file(
     file_name: &str,
     run_date: &str,
 ) -> rusqlite::Result<bool> {
-    let n = conn.execute(
-        "INSERT OR IGNORE INTO statement_files (account, statement_id, file_name, run_date)
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO statement_files (account, statement_id, file_name, run_date)
          VALUES (?1, ?2, ?3, ?4)",
-        params![account, id, file_name, run_date],
-    )?;
+        )?
+        .execute(params![account, id, file_name, run_date])?;
     Ok(n == 1)
 }
 
@@ -86,30 +87,30 @@ pub fn import(
 ) -> rusqlite::Result<()> {
     let account = statement.account.key();
     let money = |m: Option<crate::statement::Balance>| m.map(|b| b.amount.to_plain());
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO statements (account, statement_id, content_hash, format, sequence,
              from_date, to_date, opening, closing, currency, run_date)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            account,
-            statement.id,
-            hash,
-            statement.format.label(),
-            statement.sequence.and_then(|s| i64::try_from(s).ok()),
-            statement
-                .from_date
-                .or(statement.opening.and_then(|b| b.date))
-                .map(|d| d.to_string()),
-            statement
-                .to_date
-                .or(statement.closing.and_then(|b| b.date))
-                .map(|d| d.to_string()),
-            money(statement.opening),
-            money(statement.closing),
-            statement.currency.as_str(),
-            run_date,
-        ],
-    )?;
+    )?
+    .execute(params![
+        account,
+        statement.id,
+        hash,
+        statement.format.label(),
+        statement.sequence.and_then(|s| i64::try_from(s).ok()),
+        statement
+            .from_date
+            .or(statement.opening.and_then(|b| b.date))
+            .map(|d| d.to_string()),
+        statement
+            .to_date
+            .or(statement.closing.and_then(|b| b.date))
+            .map(|d| d.to_string()),
+        money(statement.opening),
+        money(statement.closing),
+        statement.currency.as_str(),
+        run_date,
+    ])?;
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO transactions (account, entry_id, statement_id, position,
              booking_date, value_date, amount, currency, kind, status, notification, bank_ref,
@@ -119,7 +120,7 @@ pub fn import(
              ?18, ?19, ?20, NULL)",
     )?;
     for (position, (entry, tx)) in statement.transactions().enumerate() {
-        let details = serde_json::to_string(&(entry, tx)).unwrap_or_default();
+        let details = details_json(entry, tx);
         let booked = entry.status == EntryStatus::Booked;
         insert.execute(params![
             account,
@@ -250,25 +251,51 @@ pub struct StoredTx {
 const STORED_COLUMNS: &str =
     "account, statement_id, position, currency, details, remaining, processed_run, notification";
 
+/// What matching reads of a stored transaction, as JSON: its entry without
+/// the entry's other transactions (each has its own row) and the transaction.
+pub fn details_json(entry: &crate::statement::Entry, tx: &crate::statement::Transaction) -> String {
+    let shell = crate::statement::Entry {
+        booking_date: entry.booking_date,
+        value_date: entry.value_date,
+        amount: entry.amount,
+        status: entry.status,
+        reversal: entry.reversal,
+        bank_ref: entry.bank_ref.clone(),
+        bank_code: entry.bank_code.clone(),
+        kind: entry.kind,
+        additional_info: entry.additional_info.clone(),
+        transactions: Vec::new(),
+        line: entry.line,
+    };
+    serde_json::to_string(&(&shell, tx)).unwrap_or_default()
+}
+
+/// A column state wrote that does not read back: state is damaged, and the
+/// run stops rather than lose or misstate the transaction's money.
+fn damaged(column: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("stored transaction: unreadable {what}").into(),
+    )
+}
+
 fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<StoredTx>> {
     let details: String = r.get(4)?;
-    let parsed: Option<(crate::statement::Entry, crate::statement::Transaction)> =
-        serde_json::from_str(&details).ok();
-    let Some((entry, tx)) = parsed else {
-        return Ok(None);
-    };
+    let (entry, tx): (crate::statement::Entry, crate::statement::Transaction) =
+        serde_json::from_str(&details).map_err(|_| damaged(4, "details"))?;
     let currency: String = r.get(3)?;
     Ok(Some(StoredTx {
         account: r.get(0)?,
         statement_id: r.get(1)?,
         position: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
-        currency: crate::money::Currency::parse(&currency).unwrap_or(crate::money::Currency::EUR),
+        currency: crate::money::Currency::parse(&currency).ok_or_else(|| damaged(3, "currency"))?,
         entry,
         tx,
         remaining: r
             .get::<_, String>(5)?
             .parse()
-            .unwrap_or(crate::money::Money::ZERO),
+            .map_err(|_| damaged(5, "remaining amount"))?,
         processed_run: r.get(6)?,
         notification: r.get(7)?,
     }))
@@ -310,7 +337,11 @@ pub fn waiting(conn: &Connection, run_date: &str) -> rusqlite::Result<Vec<Stored
 /// `notification` is false) not yet linked to the other side: when it has
 /// none, no entry of tonight's statement can have a counterpart, and the
 /// per-entry lookup is skipped.
-pub fn has_unlinked(conn: &Connection, account: &str, notification: bool) -> rusqlite::Result<bool> {
+pub fn has_unlinked(
+    conn: &Connection,
+    account: &str,
+    notification: bool,
+) -> rusqlite::Result<bool> {
     conn.prepare_cached(
         "SELECT EXISTS(SELECT 1 FROM transactions
              WHERE account = ?1 AND notification = ?2 AND linked_to IS NULL)",
@@ -392,10 +423,7 @@ pub fn set_details(
     details: &str,
     remittance: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE transactions SET details = ?3, remittance = ?4 WHERE account = ?1 AND entry_id = ?2",
-        params![account, entry_id, details, remittance],
-    )?;
+    conn.prepare_cached("UPDATE transactions SET details = ?3, remittance = ?4 WHERE account = ?1 AND entry_id = ?2")?.execute(params![account, entry_id, details, remittance])?;
     Ok(())
 }
 
