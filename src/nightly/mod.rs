@@ -153,6 +153,31 @@ fn client_id(dir: &Path) -> String {
 
 /// Runs one client's night.
 pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
+    run(opts).map_err(explain_disk)
+}
+
+/// A SQLite "disk I/O error" says neither full nor read-only: probe the
+/// database's folder and add what the system says.
+fn explain_disk(e: RunError) -> RunError {
+    let RunError::State(StateError::Sql { path, source }) = e else {
+        return e;
+    };
+    let probed = crate::state::probe::is_disk_failure(&source)
+        .then(|| path.parent().and_then(crate::state::probe::probe))
+        .flatten();
+    match probed {
+        Some(cause) => RunError::State(StateError::Io {
+            source: std::io::Error::new(
+                cause.kind(),
+                format!("{source}; a test write in its folder: {cause}"),
+            ),
+            path,
+        }),
+        None => RunError::State(StateError::Sql { path, source }),
+    }
+}
+
+fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     let id = client_id(&opts.client_dir);
     let _lock = ClientLock::acquire(&opts.state_dir).map_err(|e| match e {
         LockError::Io { path, source } => RunError::State(StateError::Io { path, source }),

@@ -32,7 +32,7 @@ impl AtomicFile {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let file = opts.open(&temp).map_err(|e| with_path(e, &temp))?;
+        let file = opts.open(&temp).map_err(|e| temp_error(e, target, &temp))?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
             temp,
@@ -60,8 +60,9 @@ impl AtomicFile {
         };
         let file = writer
             .into_inner()
-            .map_err(|e| with_path(e.into_error(), &self.temp))?;
-        file.sync_all().map_err(|e| with_path(e, &self.temp))?;
+            .map_err(|e| temp_error(e.into_error(), &self.target, &self.temp))?;
+        file.sync_all()
+            .map_err(|e| temp_error(e, &self.target, &self.temp))?;
         Ok(pending)
     }
 }
@@ -189,6 +190,19 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
+}
+
+/// An error on the temporary copy, named after the file a person knows:
+/// `OUT/alerts.csv (temporary copy .alerts.csv.tmp-42): No space left…`.
+fn temp_error(e: io::Error, target: &Path, temp: &Path) -> io::Error {
+    let name = temp
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    io::Error::new(
+        e.kind(),
+        format!("{} (temporary copy {name}): {e}", target.display()),
+    )
 }
 
 /// Adds the path to an I/O error's message so it reaches a person.
