@@ -83,11 +83,11 @@ impl Finished {
 
     /// Renames the temporary file over the target (the caller fsyncs the folder).
     pub fn rename(mut self) -> io::Result<()> {
-        if let Some(temp) = self.temp.take() {
-            if let Err(e) = fs::rename(&temp, &self.target) {
-                let _ = fs::remove_file(&temp);
-                return Err(with_path(e, &self.target));
-            }
+        if let Some(temp) = self.temp.take()
+            && let Err(e) = fs::rename(&temp, &self.target)
+        {
+            let _ = fs::remove_file(&temp);
+            return Err(with_path(e, &self.target));
         }
         Ok(())
     }

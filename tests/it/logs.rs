@@ -56,10 +56,10 @@ fn secrets(root: &Path) -> Vec<String> {
                 .iter()
                 .position(|h| h == "name" || h == "customer_name");
             for r in rd.records().flatten() {
-                if let Some(v) = col.and_then(|c| r.get(c)) {
-                    if v.len() >= 5 {
-                        out.push(v.to_string());
-                    }
+                if let Some(v) = col.and_then(|c| r.get(c))
+                    && v.len() >= 5
+                {
+                    out.push(v.to_string());
                 }
             }
         }
@@ -120,7 +120,9 @@ fn logs_and_errors_never_show_a_full_iban_or_a_name() {
     let cut = text.find("</Nm>").expect("a name in the statement");
     fs::write(&xml, &text[..cut]).unwrap();
 
-    let secrets = secrets(&firm);
+    let mut secrets = secrets(&firm);
+    // The name the cut statement ends on is no longer between <Nm> tags.
+    secrets.extend(self::secrets(&demo()));
     assert!(secrets.iter().any(|s| s.starts_with("FR76")), "{secrets:?}");
     assert!(secrets.iter().any(|s| s == "Pharmacie Petit SELARL"));
     assert!(
