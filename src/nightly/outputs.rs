@@ -7,14 +7,12 @@
 //! nothing (its temporary files are removed by the next run); after it, the
 //! rerun writes the same bytes.
 
-use std::io;
-use std::path::Path;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::failpoint;
-use std::io::Write as _;
-
 use crate::output::atomic::{
     AtomicFile, Finished, pid_is_gone, remove_stale_temps, sync_dir, with_path,
 };
@@ -74,9 +72,8 @@ impl Outputs {
     /// previous outputs are untouched.
     pub fn stage(&self, dir: &Path) -> io::Result<Staged> {
         if !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(|e| crate::output::atomic::with_path(e, dir))?;
-            crate::state::owner_only(dir, 0o700)
-                .map_err(|e| crate::output::atomic::with_path(e, dir))?;
+            std::fs::create_dir_all(dir).map_err(|e| with_path(e, dir))?;
+            crate::state::owner_only(dir, 0o700).map_err(|e| with_path(e, dir))?;
         }
         for (name, _) in &self.files {
             remove_stale_temps(&dir.join(name), pid_is_gone)?;
@@ -99,7 +96,7 @@ impl Outputs {
 /// replace the previous ones. Dropped unpublished, they are removed.
 #[derive(Debug)]
 pub struct Staged {
-    dir: std::path::PathBuf,
+    dir: PathBuf,
     files: Vec<Finished>,
 }
 
