@@ -11,6 +11,7 @@ use crate::batch::discover::discover;
 use crate::batch::run::{BatchOptions, ClientStatus, run_clients, summary_path};
 use crate::batch::shard::Shard;
 use crate::batch::summary;
+use crate::output::atomic::{pid_is_gone, remove_stale_temps};
 use crate::output::write_atomic;
 
 /// The batch command's arguments.
@@ -32,6 +33,20 @@ pub struct BatchArgs {
     pub shards: Option<u64>,
     /// No progress output.
     pub quiet: bool,
+}
+
+/// Threads without `--jobs`: `RAYON_NUM_THREADS` when set to a positive
+/// number (as any rayon program would honour it), else the cores.
+fn default_jobs() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
 }
 
 /// Runs the command; returns the exit code.
@@ -63,11 +78,7 @@ pub fn run(a: BatchArgs) -> u8 {
         date,
         out: a.out.clone(),
         state_root: a.state.clone(),
-        jobs: a.jobs.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        }),
+        jobs: a.jobs.unwrap_or_else(default_jobs),
     };
     if !a.quiet {
         for s in &skipped {
@@ -93,14 +104,13 @@ pub fn run(a: BatchArgs) -> u8 {
         }
     };
     let json_bytes = summary::json(&outcomes, &skipped, &date.to_string(), suffix.as_deref());
+    let csv_path = summary_path(&a.out, suffix.as_deref(), "csv");
+    let json_path = summary_path(&a.out, suffix.as_deref(), "json");
     let written = std::fs::create_dir_all(&a.out)
-        .and_then(|()| write_atomic(&summary_path(&a.out, suffix.as_deref(), "csv"), &csv_bytes))
-        .and_then(|()| {
-            write_atomic(
-                &summary_path(&a.out, suffix.as_deref(), "json"),
-                &json_bytes,
-            )
-        });
+        .and_then(|()| remove_stale_temps(&csv_path, pid_is_gone))
+        .and_then(|_| remove_stale_temps(&json_path, pid_is_gone))
+        .and_then(|_| write_atomic(&csv_path, &csv_bytes))
+        .and_then(|()| write_atomic(&json_path, &json_bytes));
     if let Err(e) = written {
         eprintln!("error: writing the batch summary: {e}");
         return exit::OUTPUT;

@@ -118,10 +118,11 @@ fn customer(row: &Row<'_>) -> Result<Customer, LedgerError> {
     let mut ibans = Vec::new();
     for part in split_list(row.get(IBAN)) {
         if !is_valid_iban(part) {
+            // Masked: even a mistyped IBAN is a customer's bank account.
             return Err(row.invalid_found(
                 IBAN,
                 "IBANs with correct length and check digits, separated by |",
-                part,
+                &crate::refs::mask_iban(part),
             ));
         }
         let iban = normalize_iban(part);

@@ -1,6 +1,9 @@
 //! Named fault points for the crash-safety tests: with the `failpoints`
 //! feature, `POINTAGE_FAILPOINT=<name>` makes the process exit abruptly (as a
 //! crash would, without unwinding or cleanup) when it reaches that point.
+//! `POINTAGE_FAILPOINT_PAUSE=<name>` instead makes it stop there for good
+//! (printing `failpoint <name>: paused` on stderr), holding whatever it holds
+//! — the client's lock — until it is killed: the two-runs-at-once test.
 //! Without the feature every call compiles to nothing.
 //!
 //! Points: `after_parse`, `before_commit`, `after_commit`, `mid_rename`,
@@ -16,6 +19,13 @@ pub fn hit(name: &str) {
     if std::env::var("POINTAGE_FAILPOINT").is_ok_and(|v| v == name) {
         eprintln!("failpoint {name}: stopping");
         std::process::exit(FAILPOINT_EXIT);
+    }
+    #[cfg(feature = "failpoints")]
+    if std::env::var("POINTAGE_FAILPOINT_PAUSE").is_ok_and(|v| v == name) {
+        eprintln!("failpoint {name}: paused");
+        loop {
+            std::thread::park();
+        }
     }
     #[cfg(not(feature = "failpoints"))]
     let _ = name;

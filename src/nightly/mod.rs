@@ -9,13 +9,16 @@
 //! 4. in one SQLite transaction: import statements ([`import`]), process
 //!    debits ([`debits`]: returns reopen invoices), match credits
 //!    ([`credits`]), settle alerts ([`alerting`]), plan dunning
-//!    ([`dunning_input`]), render the files ([`render`]) and store them —
-//!    fault point `before_commit`, commit, `after_commit`;
-//! 5. write the files from what was committed, atomically, `summary.json`
-//!    last ([`outputs`]: fault points `mid_rename`, `before_summary`).
+//!    ([`dunning_input`]), render the files ([`render`]) and store them,
+//!    write them under temporary names in OUT_DIR and fsync them — fault
+//!    point `before_commit`, commit, `after_commit`;
+//! 5. rename the files into place, `summary.json` last ([`outputs`]: fault
+//!    points `mid_rename`, `before_summary`).
 //!
-//! A crash before the commit leaves state as it was, so the rerun starts
-//! clean; after it, the rerun rewrites the same bytes.
+//! A crash or a write error (disk full, read-only) before the commit leaves
+//! state and the previous outputs as they were, so the rerun starts clean;
+//! after it, the rerun rewrites the same bytes. [`phase`] traces the stages
+//! for the crash tests when asked to.
 
 pub mod alerting;
 pub mod credits;
@@ -26,6 +29,7 @@ pub mod effective;
 pub mod failpoint;
 pub mod import;
 pub mod outputs;
+pub mod phase;
 pub mod render;
 pub mod report_input;
 
@@ -43,6 +47,7 @@ use crate::ledger::LedgerError;
 use crate::state::{ClientLock, LockError, State, StateError};
 
 pub use outputs::Outputs;
+use phase::Phase;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -115,7 +120,9 @@ pub enum RunError {
     /// A consistency check failed; nothing was committed.
     #[error("{0}")]
     Check(String),
-    /// Writing the outputs failed (state is committed: a rerun writes them).
+    /// Writing the outputs failed: under temporary names, before the commit
+    /// (nothing committed, previous outputs untouched), or renaming them
+    /// after it (a rerun writes them).
     #[error("writing outputs: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -146,6 +153,31 @@ fn client_id(dir: &Path) -> String {
 
 /// Runs one client's night.
 pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
+    run(opts).map_err(explain_disk)
+}
+
+/// A SQLite "disk I/O error" says neither full nor read-only: probe the
+/// database's folder and add what the system says.
+fn explain_disk(e: RunError) -> RunError {
+    let RunError::State(StateError::Sql { path, source }) = e else {
+        return e;
+    };
+    let probed = crate::state::probe::is_disk_failure(&source)
+        .then(|| path.parent().and_then(crate::state::probe::probe))
+        .flatten();
+    match probed {
+        Some(cause) => RunError::State(StateError::Io {
+            source: std::io::Error::new(
+                cause.kind(),
+                format!("{source}; a test write in its folder: {cause}"),
+            ),
+            path,
+        }),
+        None => RunError::State(StateError::Sql { path, source }),
+    }
+}
+
+fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     let id = client_id(&opts.client_dir);
     let _lock = ClientLock::acquire(&opts.state_dir).map_err(|e| match e {
         LockError::Io { path, source } => RunError::State(StateError::Io { path, source }),
@@ -154,7 +186,11 @@ pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
     let mut state = State::open(&opts.state_dir)?;
     if let Some(files) = state.committed_outputs(opts.date)? {
         let outputs = Outputs::from_files(files);
-        outputs.write(&opts.out_dir)?;
+        phase::mark(&id, Phase::Write);
+        let staged = outputs.stage(&opts.out_dir)?;
+        phase::mark(&id, Phase::Rename);
+        staged.publish()?;
+        phase::mark(&id, Phase::Done);
         return Ok(RunReport {
             kind: RunKind::Replayed,
             outputs,
@@ -170,6 +206,7 @@ pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
         });
     }
 
+    phase::mark(&id, Phase::Parse);
     let config = ClientConfig::load(&opts.client_dir)?;
     let client = load_client(&opts.client_dir)?;
     let people = People {
@@ -178,9 +215,19 @@ pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
     };
     failpoint::hit("after_parse");
 
-    let outputs = night(&mut state, &id, opts.date, &config, &client, &people)?;
+    let (outputs, staged) = night(
+        &mut state,
+        &id,
+        opts.date,
+        &config,
+        &client,
+        &people,
+        &opts.out_dir,
+    )?;
     failpoint::hit("after_commit");
-    outputs.write(&opts.out_dir)?;
+    phase::mark(&id, Phase::Rename);
+    staged.publish()?;
+    phase::mark(&id, Phase::Done);
     Ok(RunReport {
         kind: RunKind::Committed,
         outputs,
@@ -243,7 +290,10 @@ fn with_aliases(
     out
 }
 
-/// Everything between loading and writing, in one transaction.
+/// Everything between loading and publishing, in one transaction: the
+/// files are staged in `out_dir` (written under temporary names) before the
+/// commit, so a write error leaves the night uncommitted.
+#[allow(clippy::too_many_arguments)]
 fn night(
     state: &mut State,
     id: &str,
@@ -251,10 +301,12 @@ fn night(
     config: &ClientConfig,
     client: &crate::client::ClientData,
     people: &People,
-) -> Result<Outputs, RunError> {
+    out_dir: &Path,
+) -> Result<(Outputs, outputs::Staged), RunError> {
     let db_path = state.path().to_path_buf();
     let e = sql(&db_path);
     let rd = date.to_string();
+    phase::mark(id, Phase::Match);
     let tx = state.conn().transaction().map_err(&e)?;
 
     let import = import::import(&tx, &client.statements, &rd).map_err(&e)?;
@@ -374,7 +426,10 @@ fn night(
         )
         .map_err(&e)?;
     }
+    phase::mark(id, Phase::Write);
+    let staged = outputs.stage(out_dir)?;
     failpoint::hit("before_commit");
+    phase::mark(id, Phase::Commit);
     tx.commit().map_err(&e)?;
-    Ok(outputs)
+    Ok((outputs, staged))
 }

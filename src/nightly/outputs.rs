@@ -1,15 +1,21 @@
-//! A night's output files: rendered in memory, hashed, committed to state
-//! with the night, then written to OUT_DIR atomically one by one, with
-//! `summary.json` last (it lists the SHA-256 of every other file). A crash
-//! before the commit leaves nothing; after it, the rerun writes the same bytes.
+//! A night's output files: rendered in memory, hashed, written under
+//! temporary names in OUT_DIR and fsynced ([`Outputs::stage`]) before the
+//! night is committed, then renamed into place with `summary.json` last (it
+//! lists the SHA-256 of every other file; [`Staged::publish`]). A write error
+//! (disk full, read-only) therefore aborts the night with nothing committed
+//! and the previous outputs untouched; a crash before the commit leaves
+//! nothing (its temporary files are removed by the next run); after it, the
+//! rerun writes the same bytes.
 
-use std::io;
-use std::path::Path;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::failpoint;
-use crate::output::write_atomic;
+use crate::output::atomic::{
+    AtomicFile, Finished, pid_is_gone, remove_stale_temps, sync_dir, with_path,
+};
 use crate::state::statements::hex;
 
 /// The name of the file written last.
@@ -54,23 +60,62 @@ impl Outputs {
     }
 
     /// Writes every file into `dir` (created if needed), atomically each,
-    /// summary last.
+    /// summary last: [`Outputs::stage`] then [`Staged::publish`].
     pub fn write(&self, dir: &Path) -> io::Result<()> {
+        self.stage(dir)?.publish()
+    }
+
+    /// Writes every file under a temporary name in `dir` (created if
+    /// needed) and fsyncs it, after removing the temporary files a killed
+    /// run left for these names. Nothing is replaced yet: on any error
+    /// (disk full, read-only folder) the temporary files are removed and the
+    /// previous outputs are untouched.
+    pub fn stage(&self, dir: &Path) -> io::Result<Staged> {
         if !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(|e| crate::output::atomic::with_path(e, dir))?;
-            crate::state::owner_only(dir, 0o700)
-                .map_err(|e| crate::output::atomic::with_path(e, dir))?;
+            std::fs::create_dir_all(dir).map_err(|e| with_path(e, dir))?;
+            crate::state::owner_only(dir, 0o700).map_err(|e| with_path(e, dir))?;
         }
-        for (i, (name, bytes)) in self.files.iter().enumerate() {
-            if name == SUMMARY {
+        for (name, _) in &self.files {
+            remove_stale_temps(&dir.join(name), pid_is_gone)?;
+        }
+        let mut files = Vec::with_capacity(self.files.len());
+        for (name, bytes) in &self.files {
+            let target = dir.join(name);
+            let mut f = AtomicFile::create(&target)?;
+            f.write_all(bytes).map_err(|e| with_path(e, &target))?;
+            files.push(f.finish()?);
+        }
+        Ok(Staged {
+            dir: dir.to_path_buf(),
+            files,
+        })
+    }
+}
+
+/// A night's files written and fsynced under temporary names, waiting to
+/// replace the previous ones. Dropped unpublished, they are removed.
+#[derive(Debug)]
+pub struct Staged {
+    dir: PathBuf,
+    files: Vec<Finished>,
+}
+
+impl Staged {
+    /// Renames every file over its target, summary last, fsyncing the folder
+    /// before and after the summary (fault points `mid_rename`,
+    /// `before_summary`).
+    pub fn publish(self) -> io::Result<()> {
+        for (i, f) in self.files.into_iter().enumerate() {
+            if f.target().file_name().is_some_and(|n| n == SUMMARY) {
+                sync_dir(&self.dir)?;
                 failpoint::hit("before_summary");
             }
-            write_atomic(&dir.join(name), bytes)?;
+            f.rename()?;
             if i == 0 {
                 failpoint::hit("mid_rename");
             }
         }
-        Ok(())
+        sync_dir(&self.dir)
     }
 }
 

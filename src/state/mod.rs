@@ -11,6 +11,7 @@ pub mod decisions;
 pub mod events;
 pub mod ledger;
 pub mod lock;
+pub mod probe;
 pub mod schema;
 pub mod statements;
 
@@ -45,7 +46,7 @@ pub enum StateError {
         /// The newest this binary knows.
         known: i64,
     },
-    /// The state folder could not be created.
+    /// A file or folder of the state could not be created or written.
     #[error("{}: {source}", path.display())]
     Io {
         /// The folder.

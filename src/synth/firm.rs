@@ -58,6 +58,75 @@ pub fn write_firm(root: &Path, size: FirmSize, seed: u64) -> io::Result<()> {
 
 /// One client folder.
 pub fn write_client(root: &Path, k: usize, size: FirmSize, seed: u64) -> io::Result<()> {
+    write_client_split(root, k, size, seed, ENTRIES_PER_FILE)
+}
+
+/// The firm with each client's transactions spread over `nights` daily
+/// statement files (the first on [`FIRST_DAY`], one a day), for runs night
+/// after night: see [`stage_night`] and [`night_date`].
+pub fn write_firm_nights(root: &Path, size: FirmSize, seed: u64, nights: usize) -> io::Result<()> {
+    use rayon::prelude::*;
+    let per_file = size.transactions.div_ceil(nights.max(1)).max(1);
+    std::fs::create_dir_all(root)?;
+    (0..size.clients)
+        .into_par_iter()
+        .try_for_each(|k| write_client_split(root, k, size, seed.wrapping_add(k as u64), per_file))
+}
+
+/// The date of night `n` (from 0) of a firm from [`write_firm_nights`]: the
+/// day of its `n`-th statement.
+pub fn night_date(n: usize) -> NaiveDate {
+    first_day() + Days::new(n as u64)
+}
+
+fn first_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(FIRST_DAY.0, FIRST_DAY.1, FIRST_DAY.2).unwrap_or_default()
+}
+
+/// Makes `firm` what the firm's folder holds on night `n`: every client of
+/// `source` (written by [`write_firm_nights`]) with its ledger files and the
+/// statements that arrived by then (booked on or before [`night_date`]`(n)`).
+/// Files already in place are left as they are; nothing is removed.
+pub fn stage_night(source: &Path, firm: &Path, n: usize) -> io::Result<()> {
+    let last = format!("releve-{}.xml", night_date(n));
+    let mut clients: Vec<_> = std::fs::read_dir(source)?
+        .collect::<io::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|e| e.file_name())
+        .collect();
+    clients.sort();
+    for c in clients {
+        let (from, to) = (source.join(&c), firm.join(&c));
+        std::fs::create_dir_all(to.join("statements"))?;
+        for f in ["invoices.csv", "customers.csv"] {
+            if !to.join(f).exists() {
+                std::fs::copy(from.join(f), to.join(f))?;
+            }
+        }
+        let mut files: Vec<_> = std::fs::read_dir(from.join("statements"))?
+            .collect::<io::Result<Vec<_>>>()?
+            .into_iter()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.as_str() <= last.as_str())
+            .collect();
+        files.sort();
+        for name in files {
+            let target = to.join("statements").join(&name);
+            if !target.exists() {
+                std::fs::copy(from.join("statements").join(&name), target)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_client_split(
+    root: &Path,
+    k: usize,
+    size: FirmSize,
+    seed: u64,
+    per_file: usize,
+) -> io::Result<()> {
     let dir = root.join(client_id(k));
     std::fs::create_dir_all(dir.join("statements"))?;
     let mut rng = Rng::new(seed);
@@ -78,9 +147,9 @@ pub fn write_client(root: &Path, k: usize, size: FirmSize, seed: u64) -> io::Res
     invs.retain(|i| i.currency == Currency::EUR);
     let account = iban_from_rib("30004", "00822", &format!("{:011}", k + 1)).unwrap_or_default();
     let entries = draw_entries(&mut rng, &custs, &invs, size.transactions);
-    let first = NaiveDate::from_ymd_opt(FIRST_DAY.0, FIRST_DAY.1, FIRST_DAY.2).unwrap_or_default();
+    let first = first_day();
     let mut balance: i64 = 1_000_000;
-    for (n, chunk) in entries.chunks(ENTRIES_PER_FILE).enumerate() {
+    for (n, chunk) in entries.chunks(per_file.max(1)).enumerate() {
         let day = first + Days::new(n as u64);
         let (xml, closing) = statement(&account, n + 1, day, balance, chunk);
         balance = closing;
@@ -388,5 +457,35 @@ mod tests {
                 std::fs::read(again.path().join("client-0001").join(name)).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn nights_arrive_one_statement_at_a_time() {
+        let root = tempfile::tempdir().unwrap();
+        let size = FirmSize {
+            clients: 2,
+            transactions: 100,
+            invoices: 50,
+        };
+        let source = root.path().join("source");
+        write_firm_nights(&source, size, 3, 3).unwrap();
+        let firm = root.path().join("firm");
+        let count = |n: usize| {
+            stage_night(&source, &firm, n).unwrap();
+            std::fs::read_dir(firm.join(client_id(1)).join("statements"))
+                .unwrap()
+                .count()
+        };
+        assert_eq!(count(0), 1);
+        assert_eq!(count(2), 3);
+        assert_eq!(night_date(2).to_string(), "2026-11-04");
+        let c = crate::client::load_client(&firm.join(client_id(0))).unwrap();
+        let txs: usize = c
+            .statements
+            .iter()
+            .flat_map(|f| &f.parsed.statements)
+            .map(|s| s.transactions().count())
+            .sum();
+        assert_eq!(txs, 100, "34 + 34 + 32");
     }
 }

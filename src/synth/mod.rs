@@ -8,6 +8,7 @@
 pub mod camt;
 pub mod cfonb;
 pub mod client;
+pub mod conflicts;
 pub mod firm;
 pub mod ledger;
 pub mod quality;

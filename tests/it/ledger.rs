@@ -249,7 +249,7 @@ fn error_fixtures_name_file_line_and_column() {
         (
             "customers_bad_iban.csv",
             "customers_bad_iban.csv: line 3, column iban: expected IBANs with correct length \
-             and check digits, separated by |, found \"FR7630001007941234567890186\"",
+             and check digits, separated by |, found \"FR76…0186\"",
         ),
         (
             "customers_duplicate_id.csv",
