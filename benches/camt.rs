@@ -14,6 +14,10 @@ use pointage::formats::camt::{self, CamtSink, StatementEnd};
 use pointage::statement::{Entry, Statement};
 use rust_decimal::Decimal;
 
+/// The binary's allocator (src/main.rs), so the figures are the shipped ones.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Default)]
 struct Count(u64);
 

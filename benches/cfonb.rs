@@ -24,6 +24,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pointage::formats::{Parsed, cfonb120};
 use pointage::synth::{Rng, cfonb};
 
+/// The binary's allocator (src/main.rs), so the figures are the shipped ones.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct BenchFile {
     _dir: tempfile::TempDir,
     path: PathBuf,

@@ -14,6 +14,10 @@ use std::path::Path;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pointage::synth::{Rng, ledger::invoices_csv};
 
+/// The binary's allocator (src/main.rs), so the figures are the shipped ones.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn rows() -> usize {
     std::env::var("LEDGER_ROWS")
         .ok()

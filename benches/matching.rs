@@ -10,6 +10,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pointage::matching::{self, MatchConfig, OpenItem, Payment};
 use pointage::synth::client::generate;
 
+/// The binary's allocator (src/main.rs), so the figures are the shipped ones.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let client = generate(42, 111_000, 200_000);
     let payments: Vec<Payment> = client

@@ -11,6 +11,10 @@ use std::time::Instant;
 use pointage::matching::{self, MatchConfig, OpenItem, Payment};
 use pointage::synth::client::generate;
 
+/// The binary's allocator (src/main.rs), so the figures are the shipped ones.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<usize> = std::env::args()
         .skip(1)

@@ -18,8 +18,10 @@
 //! statement gets the same ids whatever file it arrives in.
 
 use std::collections::HashMap;
-use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::hash::{BuildHasher, RandomState};
 
+use hashbrown::HashTable;
 use sha2::{Digest, Sha256};
 
 use super::{Entry, Statement, Transaction};
@@ -41,8 +43,12 @@ pub fn assign_entry_ids(statement: &mut Statement) -> usize {
 #[derive(Debug)]
 pub struct IdAssigner {
     account: String,
-    used: HashSet<String>,
-    fingerprints: HashMap<String, u32>,
+    used: UsedIds,
+    /// Identical lines so far, by the first 6 bytes of their digest (the
+    /// `FP-` id's hex).
+    fingerprints: HashMap<[u8; 6], u32>,
+    /// Scratch for `ref/n` candidates and fingerprint text (reused).
+    scratch: String,
 }
 
 impl IdAssigner {
@@ -50,40 +56,49 @@ impl IdAssigner {
     pub fn new(account: String) -> IdAssigner {
         IdAssigner {
             account,
-            used: HashSet::new(),
+            used: UsedIds::default(),
             fingerprints: HashMap::new(),
+            scratch: String::new(),
         }
     }
 
     /// Assigns ids to one entry's transactions. Returns how many collided.
     pub fn assign_entry(&mut self, entry: &mut Entry) -> usize {
         let n = entry.transactions.len();
-        let entry_ref = clean(entry.bank_ref.as_deref());
         let mut collisions = 0;
         for i in 0..n {
             let tx = &entry.transactions[i];
+            let entry_ref = clean(entry.bank_ref.as_deref());
             let candidate = match (clean(tx.bank_ref.as_deref()), entry_ref) {
-                (Some(own), _) => Some(own.to_string()),
-                (None, Some(r)) if n > 1 => Some(format!("{r}/{}", i + 1)),
-                (None, Some(r)) => Some(r.to_string()),
+                (Some(own), _) => Some(own),
+                (None, Some(r)) if n > 1 => {
+                    self.scratch.clear();
+                    let _ = write!(self.scratch, "{r}/{}", i + 1);
+                    Some(self.scratch.as_str())
+                }
+                (None, Some(r)) => Some(r),
                 (None, None) => None,
             };
-            let id = match candidate {
-                Some(c) if !self.used.contains(&c) => c,
-                other => {
-                    if other.is_some() {
+            let (id, hash) = match candidate {
+                Some(c) => {
+                    let hash = self.used.hash(c);
+                    if self.used.contains(c, hash) {
                         collisions += 1;
+                        self.fingerprint(entry, tx)
+                    } else {
+                        (c.to_string(), hash)
                     }
-                    self.fingerprint(entry, tx)
                 }
+                None => self.fingerprint(entry, tx),
             };
-            self.used.insert(id.clone());
+            self.used.insert(&id, hash);
             entry.transactions[i].entry_id = id;
         }
         collisions
     }
 
-    fn fingerprint(&mut self, entry: &Entry, tx: &Transaction) -> String {
+    /// The rule-4 id of `tx` and its hash in `used`.
+    fn fingerprint(&mut self, entry: &Entry, tx: &Transaction) -> (String, u64) {
         let label = tx
             .remittance
             .first()
@@ -95,31 +110,74 @@ impl IdAssigner {
             .as_deref()
             .or(entry.bank_ref.as_deref())
             .unwrap_or("");
-        let date = entry
-            .booking_date
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
-        let text = format!(
-            "{}|{}|{}|{}|{}",
-            self.account,
-            date,
+        let text = &mut self.scratch;
+        text.clear();
+        text.push_str(&self.account);
+        text.push('|');
+        if let Some(d) = entry.booking_date {
+            // `%Y-%m-%d`, written without a format string parser.
+            use chrono::Datelike;
+            let _ = write!(text, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        }
+        let _ = write!(
+            text,
+            "|{}|{}|{}",
             tx.amount.to_plain(),
             label.trim(),
             reference.trim()
         );
         let digest = Sha256::digest(text.as_bytes());
-        let mut base = String::from("FP-");
-        for b in &digest[..6] {
-            base.push_str(&format!("{b:02x}"));
-        }
+        let mut key = [0u8; 6];
+        key.copy_from_slice(&digest[..6]);
+        let counter = self.fingerprints.entry(key).or_insert(0);
         loop {
-            let counter = self.fingerprints.entry(base.clone()).or_insert(0);
             *counter += 1;
-            let id = format!("{base}-{counter}");
-            if !self.used.contains(&id) {
-                return id;
+            let mut id = String::with_capacity(20);
+            id.push_str("FP-");
+            for b in key {
+                let _ = write!(id, "{b:02x}");
+            }
+            let _ = write!(id, "-{counter}");
+            let hash = self.used.hash(&id);
+            if !self.used.contains(&id, hash) {
+                return (id, hash);
             }
         }
+    }
+}
+
+/// The ids already given in one statement: their text kept end to end in one
+/// string, found through a table of spans — no allocation per id. Hashed with
+/// std's randomly keyed SipHash, so a crafted file cannot make it quadratic.
+#[derive(Debug, Default)]
+struct UsedIds {
+    text: String,
+    spans: HashTable<(usize, usize)>,
+    hasher: RandomState,
+}
+
+impl UsedIds {
+    fn hash(&self, id: &str) -> u64 {
+        self.hasher.hash_one(id)
+    }
+
+    /// Whether `id` (of hash `hash`) is already used.
+    fn contains(&self, id: &str, hash: u64) -> bool {
+        let text = &self.text;
+        self.spans
+            .find(hash, |&(start, end)| text.get(start..end) == Some(id))
+            .is_some()
+    }
+
+    /// Adds `id` of hash `hash` (the caller has checked it is not there yet).
+    fn insert(&mut self, id: &str, hash: u64) {
+        let start = self.text.len();
+        self.text.push_str(id);
+        let span = (start, self.text.len());
+        let (text, hasher) = (&self.text, &self.hasher);
+        self.spans.insert_unique(hash, span, |&(s, e)| {
+            hasher.hash_one(text.get(s..e).unwrap_or(""))
+        });
     }
 }
 

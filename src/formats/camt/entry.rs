@@ -320,7 +320,6 @@ impl EntryBuilder {
             }
         };
         let code = std::mem::take(&mut self.code).build();
-        let entry_code = code.clone();
         if !codes::is_known(&code) {
             notes.push((
                 FindingKind::UnknownCode,
@@ -329,7 +328,7 @@ impl EntryBuilder {
             ));
         }
         let kind = code.kind(debit, self.reversal);
-        let bank_ref = self.acct_svcr_ref.clone().or(self.ntry_ref.clone());
+        let bank_ref = self.acct_svcr_ref.take().or_else(|| self.ntry_ref.take());
         let original_credit = (!debit) ^ (self.reversal || kind.is_receivable_debit());
 
         let txs = std::mem::take(&mut self.txs);
@@ -356,7 +355,7 @@ impl EntryBuilder {
                     format!("transaction amount {amt} differs from entry amount {signed}"),
                 ));
             }
-            let mut t = self.transaction(tx, amt, (original_credit, debit), &entry_code, notes);
+            let mut t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
             if t.additional_info.is_none() {
                 t.additional_info = self.additional_info.clone();
             }
@@ -383,7 +382,7 @@ impl EntryBuilder {
             }
             for (tx, amt) in txs.into_iter().zip(amounts) {
                 let amt = amt.unwrap_or(Money::ZERO);
-                let t = self.transaction(tx, amt, (original_credit, debit), &entry_code, notes);
+                let t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
                 transactions.push(t);
             }
         }

@@ -49,7 +49,8 @@ pub(super) struct Parser<'a, S: CamtSink> {
     format_version: u8,
     statement: Option<Open>,
     entry: Option<EntryBuilder>,
-    amount_ccy: Option<String>,
+    amount_ccy: String,
+    has_ccy: bool,
     notes: Vec<Note>,
 }
 
@@ -65,7 +66,8 @@ impl<'a, S: CamtSink> Parser<'a, S> {
             format_version: 0,
             statement: None,
             entry: None,
-            amount_ccy: None,
+            amount_ccy: String::new(),
+            has_ccy: false,
             notes: Vec::new(),
         }
     }
@@ -93,7 +95,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
     pub(super) fn run<R: Read>(mut self, xml: &mut Xml<R>) -> Result<Vec<Finding>, ParseError> {
         loop {
             match xml.next()? {
-                Ev::Start { tag, attr } => self.start(xml, tag, attr)?,
+                Ev::Start { tag, attr } => self.start(xml, tag, attr.then(|| xml.attr()))?,
                 Ev::End { tag, has_text } => self.end(xml, tag, has_text)?,
                 Ev::Eof => break,
             }
@@ -126,7 +128,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
         &mut self,
         xml: &Xml<R>,
         tag: Tag,
-        attr: Option<String>,
+        attr: Option<&str>,
     ) -> Result<(), ParseError> {
         let depth = xml.stack().len().saturating_sub(1);
         match depth {
@@ -137,7 +139,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
                         xml.path()
                     ))));
                 }
-                self.namespace = attr.clone();
+                self.namespace = attr.map(str::to_string);
             }
             1 => {
                 let Some(message) = Message::from_tag(tag) else {
@@ -181,7 +183,10 @@ impl<'a, S: CamtSink> Parser<'a, S> {
             _ => {}
         }
         if tag == Tag::Amt {
-            self.amount_ccy = attr;
+            // Kept in a reused buffer: one `Ccy` per amount, millions per file.
+            self.amount_ccy.clear();
+            self.has_ccy = attr.is_some();
+            self.amount_ccy.push_str(attr.unwrap_or(""));
         }
         Ok(())
     }
@@ -223,10 +228,21 @@ impl<'a, S: CamtSink> Parser<'a, S> {
         } else {
             None
         };
-        if tag == Tag::IBAN {
-            let iban = super::entry::iban(text.trim().to_string());
-            let is_account = xml.stack().get(BLOCK_DEPTH + 1) == Some(&Tag::Acct);
-            if !is_account && !iban.is_empty() && !crate::refs::is_valid_iban(&iban) {
+        if tag == Tag::IBAN && xml.stack().get(BLOCK_DEPTH + 1) != Some(&Tag::Acct) {
+            // Checked as `entry::iban` will store it, without a copy when the
+            // text is already upper-case without spaces.
+            let t = text.trim();
+            let normalized;
+            let iban = if t
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            {
+                t
+            } else {
+                normalized = crate::refs::normalize_iban(t);
+                normalized.as_str()
+            };
+            if !iban.is_empty() && !crate::refs::is_valid_iban(iban) {
                 self.notes.push((
                     FindingKind::InvalidIban,
                     xml.here(),
@@ -261,20 +277,20 @@ impl<'a, S: CamtSink> Parser<'a, S> {
     fn amount<R: Read>(&mut self, xml: &Xml<R>, text: &str) -> Result<Amount, ParseError> {
         let value = values::amount(text)
             .ok_or_else(|| xml.invalid("a decimal amount (digits and an optional '.')", text))?;
-        let ccy = match self.amount_ccy.take() {
-            None => None,
-            Some(c) => {
-                let ccy = Currency::parse(&c)
-                    .ok_or_else(|| xml.invalid("an ISO 4217 currency code in Ccy", &c))?;
-                if !ccy.is_known() {
-                    self.notes.push((
-                        FindingKind::UnknownCurrency,
-                        xml.here(),
-                        format!("currency {ccy} is not an active ISO 4217 code"),
-                    ));
-                }
-                Some(ccy)
+        let ccy = if std::mem::take(&mut self.has_ccy) {
+            let c = self.amount_ccy.as_str();
+            let ccy = Currency::parse(c)
+                .ok_or_else(|| xml.invalid("an ISO 4217 currency code in Ccy", c))?;
+            if !ccy.is_known() {
+                self.notes.push((
+                    FindingKind::UnknownCurrency,
+                    xml.here(),
+                    format!("currency {ccy} is not an active ISO 4217 code"),
+                ));
             }
+            Some(ccy)
+        } else {
+            None
         };
         let units = ccy
             .or_else(|| {

@@ -28,9 +28,9 @@ pub(super) const MAX_DEPTH: usize = 64;
 /// What the builders see.
 #[derive(Debug)]
 pub(super) enum Ev {
-    /// An element opens. `attr` is the `Ccy` attribute of an `Amt`, or the
+    /// An element opens. `attr`: it has [`Xml::attr`], the `Ccy` attribute of an `Amt`, or the
     /// namespace URI of the root element; `None` otherwise.
-    Start { tag: Tag, attr: Option<String> },
+    Start { tag: Tag, attr: bool },
     /// An element closes. `has_text`: it held no child element, and its whole
     /// text is [`Xml::text`].
     End { tag: Tag, has_text: bool },
@@ -47,6 +47,7 @@ pub(super) struct Xml<R: Read> {
     path: String,
     path_lens: Vec<usize>,
     text: String,
+    attr: String,
     capturing: bool,
     pending_end: bool,
     pop_pending: bool,
@@ -68,6 +69,7 @@ impl<R: Read> Xml<R> {
             path: String::with_capacity(256),
             path_lens: Vec::with_capacity(32),
             text: String::with_capacity(256),
+            attr: String::with_capacity(16),
             capturing: false,
             pending_end: false,
             pop_pending: false,
@@ -174,30 +176,37 @@ impl<R: Read> Xml<R> {
         Ok(tag)
     }
 
-    fn attr(&self, start: &BytesStart<'_>, tag: Tag) -> Option<String> {
-        if tag == Tag::Amt {
-            return start.try_get_attribute("Ccy").ok().flatten().and_then(|a| {
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .ok()
-                    .map(|v| v.into_owned())
-            });
-        }
-        if self.stack.len() == 1 {
+    /// Reads the attribute the builders want (see [`Ev::Start`]) into
+    /// `self.attr`, a buffer reused for every element. True when there is one.
+    fn read_attr(&mut self, start: &BytesStart<'_>, tag: Tag) -> bool {
+        self.attr.clear();
+        let value = if tag == Tag::Amt {
+            start.try_get_attribute("Ccy").ok().flatten()
+        } else if self.stack.len() == 1 {
             // The root: its namespace, default or bound to its own prefix.
             let want = match start.name().prefix() {
                 Some(p) => format!("xmlns:{}", p.into_inner()),
                 None => "xmlns".to_string(),
             };
-            for a in start.attributes().flatten() {
-                if a.key.into_inner() == want {
-                    return a
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .ok()
-                        .map(|v| v.into_owned());
-                }
-            }
-        }
-        None
+            start
+                .attributes()
+                .flatten()
+                .find(|a| a.key.into_inner() == want)
+        } else {
+            None
+        };
+        value
+            .and_then(|a| {
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .ok()
+                    .map(|v| self.attr.push_str(&v))
+            })
+            .is_some()
+    }
+
+    /// The attribute of the element that just opened, when `Ev::Start` said so.
+    pub(super) fn attr(&self) -> &str {
+        &self.attr
     }
 
     fn append(&mut self, s: &str) -> Result<(), ParseError> {
@@ -344,12 +353,12 @@ impl<R: Read> Xml<R> {
         match ev {
             Event::Start(s) => {
                 let tag = self.push(&s)?;
-                let attr = self.attr(&s, tag);
+                let attr = self.read_attr(&s, tag);
                 Ok(Step::Start(tag, attr))
             }
             Event::Empty(s) => {
                 let tag = self.push(&s)?;
-                let attr = self.attr(&s, tag);
+                let attr = self.read_attr(&s, tag);
                 self.pending_end = true;
                 Ok(Step::Start(tag, attr))
             }
@@ -415,7 +424,7 @@ impl<R: Read> Xml<R> {
 /// What one quick-xml event amounts to.
 enum Step {
     Continue,
-    Start(Tag, Option<String>),
+    Start(Tag, bool),
     End(Tag, bool),
     Eof,
 }

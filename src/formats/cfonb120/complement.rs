@@ -21,6 +21,7 @@
 //! the debtor of the original collection); otherwise it is the beneficiary.
 //! When a qualifier occurs twice, the first mapped value wins (raw keeps both).
 
+use crate::formats::text::{trim, trim_end};
 use crate::refs;
 use crate::statement::{CreditorRef, Transaction};
 
@@ -32,13 +33,13 @@ pub fn apply(
     info: &str,
     counterparty_is_payer: bool,
 ) -> Option<String> {
-    let qualifier = qualifier.trim_end();
-    let info = info.trim_end();
+    let qualifier = trim_end(qualifier);
+    let info = trim_end(info);
     let (first, second) = split35(info);
     let mut warning = None;
     match qualifier {
         "LIB" | "LCC" | "LC2" | "" => {
-            let t = info.trim();
+            let t = trim(info);
             if !t.is_empty() {
                 tx.remittance.push(t.to_string());
             }
@@ -48,7 +49,7 @@ pub fn apply(
         "CPY" if counterparty_is_payer => warning = set_account(tx, first),
         "CBE" if !counterparty_is_payer => warning = set_account(tx, first),
         "LCS" => {
-            let reference = first.trim();
+            let reference = trim(first);
             if !reference.is_empty() {
                 let kind = if refs::is_valid_rf(reference) {
                     "SCOR"
@@ -62,7 +63,7 @@ pub fn apply(
             }
         }
         "RCN" => {
-            let e2e = first.trim();
+            let e2e = trim(first);
             if !e2e.eq_ignore_ascii_case("NOTPROVIDED") {
                 set(&mut tx.end_to_end_id, e2e);
             }
@@ -91,7 +92,10 @@ pub fn split35(info: &str) -> (&str, &str) {
 }
 
 fn set(slot: &mut Option<String>, value: &str) {
-    let v = value.trim();
+    if slot.is_some() {
+        return;
+    }
+    let v = trim(value);
     if slot.is_none() && !v.is_empty() {
         *slot = Some(v.to_string());
     }

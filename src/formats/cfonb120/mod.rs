@@ -101,6 +101,9 @@ pub fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ParseError> {
     let mut lines = Lines::new(bytes, file)?;
     let mut out = Parsed::default();
     let mut open: Option<Block> = None;
+    // Entries of the previous block: the next one is usually alike (same
+    // account, next day), so its vector is sized once instead of regrown.
+    let mut last_len = 0;
     while let Some(line) = lines.next_line(file, &mut out.findings)? {
         match record::code(&line, file)? {
             Code::Open => {
@@ -115,7 +118,7 @@ pub fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ParseError> {
                         )),
                     ));
                 }
-                open = Some(Block::open(&line, file)?);
+                open = Some(Block::open(&line, file, last_len)?);
             }
             Code::Movement => match open.as_mut() {
                 Some(block) => block.movement(&line, file)?,
@@ -145,7 +148,10 @@ pub fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ParseError> {
                 }
             },
             Code::Close => match open.take() {
-                Some(block) => block.close(&line, file, &mut out)?,
+                Some(block) => {
+                    last_len = block.statement.entries.len();
+                    block.close(&line, file, &mut out)?;
+                }
                 None => {
                     return Err(structural(
                         file,
@@ -196,7 +202,7 @@ struct Block {
 }
 
 impl Block {
-    fn open(line: &Line<'_>, file: &Path) -> Result<Block, ParseError> {
+    fn open(line: &Line<'_>, file: &Path, expected: usize) -> Result<Block, ParseError> {
         let fields = AccountFields::of(line);
         let (currency, known) = record::currency(line, file)?;
         let decimals = record::decimals(line, currency, file)?;
@@ -243,7 +249,7 @@ impl Block {
                 from_date: date,
                 to_date: None,
                 // Daily blocks usually hold a few dozen movements.
-                entries: Vec::with_capacity(32),
+                entries: Vec::with_capacity(expected.clamp(32, 1 << 16)),
                 line: line.number,
             },
             key: [
@@ -315,7 +321,7 @@ impl Block {
         self.check_account(line, "complement (05)", false);
         let qualifier = line.col(46, 48);
         let info = line.col(49, 118);
-        if qualifier.trim().is_empty() && info.trim().is_empty() {
+        if qualifier.trim_start().is_empty() && info.trim_start().is_empty() {
             self.findings.push(Finding::new(
                 FindingKind::Ignored,
                 line.at(46, 118),

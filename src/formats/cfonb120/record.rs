@@ -181,7 +181,7 @@ pub fn amount(line: &Line<'_>, decimals: u32, file: &Path) -> Result<(Money, boo
 
 /// Trimmed text of cols `first..=last`, `None` when blank.
 pub fn text(line: &Line<'_>, first: usize, last: usize) -> Option<String> {
-    let t = line.col(first, last).trim();
+    let t = crate::formats::text::trim(line.col(first, last));
     (!t.is_empty()).then(|| t.to_string())
 }
 
