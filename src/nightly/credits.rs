@@ -97,7 +97,7 @@ pub fn run(
     rejected: &std::collections::BTreeSet<(String, String)>,
 ) -> Result<CreditStep, CreditError> {
     let mut step = CreditStep::default();
-    for stored in st::waiting(conn, run_date)? {
+    for stored in st::waiting_credits(conn, run_date)? {
         if !stored.tx.amount.is_positive() {
             continue;
         }

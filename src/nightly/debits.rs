@@ -52,7 +52,7 @@ pub fn run(
     mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
 ) -> rusqlite::Result<DebitStep> {
     let mut step = DebitStep::default();
-    for d in st::waiting(conn, run_date)? {
+    for d in st::waiting_debits(conn, run_date)? {
         if !d.tx.amount.is_negative() || d.processed_run.is_some() {
             continue;
         }

@@ -316,10 +316,25 @@ fn query_stored(
     Ok(out)
 }
 
-/// Booked transactions with money still to apply: never processed and booked
-/// on or before `run_date`, or processed earlier with a remainder (credits
-/// carried over). Ordered by account, statement, position.
-pub fn waiting(conn: &Connection, run_date: &str) -> rusqlite::Result<Vec<StoredTx>> {
+/// The waiting debits (never processed): what the debit step reads.
+pub fn waiting_debits(conn: &Connection, run_date: &str) -> rusqlite::Result<Vec<StoredTx>> {
+    waiting_where(conn, run_date, "amount LIKE '-%' AND processed_run IS NULL")
+}
+
+/// The waiting credits (new or carried over): what matching reads.
+pub fn waiting_credits(conn: &Connection, run_date: &str) -> rusqlite::Result<Vec<StoredTx>> {
+    waiting_where(conn, run_date, "amount NOT LIKE '-%'")
+}
+
+/// Booked transactions with money still to apply — never processed and
+/// booked on or before `run_date`, or processed earlier with a remainder
+/// (credits carried over) — narrowed by a fixed SQL condition so each step
+/// decodes only the rows it uses. Ordered by account, statement, position.
+fn waiting_where(
+    conn: &Connection,
+    run_date: &str,
+    condition: &str,
+) -> rusqlite::Result<Vec<StoredTx>> {
     query_stored(
         conn,
         &format!(
@@ -327,6 +342,7 @@ pub fn waiting(conn: &Connection, run_date: &str) -> rusqlite::Result<Vec<Stored
              WHERE status = 'booked' AND remaining != '0.00'
                AND (booking_date IS NULL OR booking_date <= ?1)
                AND (processed_run IS NULL OR amount NOT LIKE '-%')
+               AND ({condition})
              ORDER BY account, statement_id, position"
         ),
         params![run_date],
