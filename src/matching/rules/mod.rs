@@ -38,7 +38,8 @@
 //! `max_invoices_per_customer` items (oldest due first, credit notes
 //! included) summing exactly to the amount, at most `max_combinations`
 //! combinations tried, or one item short by at most the fee tolerance (both
-//! at once: suggestions). Several fits are suggestions,
+//! at once: suggestions), else one item short by at most the absolute fee
+//! limit (a partial payment). Several fits are suggestions,
 //! never matches. When the IBAN is known but nothing fits, the name is not
 //! tried (someone else's customer is not guessed from a name).
 //!
