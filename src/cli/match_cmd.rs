@@ -1,6 +1,7 @@
 //! `pointage match CLIENT_DIR --out OUT_DIR`: reads a client folder, matches
 //! its booked credits to its open invoices and writes `OUT_DIR/matches.csv`.
-//! Keeps no state. Exit 3 when an input is malformed, 4 when the output
+//! Honours the folder's `client.toml` `[matching]` settings (defaults when
+//! there is none). Keeps no state. Exit 3 when an input is malformed, 4 when the output
 //! cannot be written (nothing half-written).
 
 use std::collections::BTreeMap;
@@ -14,6 +15,13 @@ use crate::matching::{self, MatchConfig, OpenItem, Payment};
 pub fn run(client_dir: &Path, out_dir: &Path) -> u8 {
     let data = match client::load_client(client_dir) {
         Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let settings = match crate::config::ClientConfig::load(client_dir) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::BAD_INPUT;
@@ -65,7 +73,7 @@ pub fn run(client_dir: &Path, out_dir: &Path) -> u8 {
         &payments,
         &items,
         &data.ledger.customers,
-        &MatchConfig::default(),
+        &MatchConfig::from_settings(&settings.matching),
     );
     let rows = matching::output::rows(&payments, &items, &apps);
     if let Err(e) = std::fs::create_dir_all(out_dir) {

@@ -156,6 +156,10 @@ pub fn allocate(
     outs.into_iter().flatten().collect()
 }
 
+/// Why a payment no rule explained stays unapplied: every rule tried, in
+/// cascade order.
+pub const NOTHING_FOUND: &str = "nothing found: no RF reference, end-to-end id, mandate or invoice number, and no known payer (IBAN or name) whose open items fit the amount (exactly, less a discount or a fee, or as a sum)";
+
 /// Groups allocated by one rayon task.
 const GROUPS_PER_TASK: usize = 512;
 
@@ -282,10 +286,7 @@ impl State<'_> {
             return;
         }
         let Some(prop) = &c.proposal else {
-            let why = c
-                .note
-                .clone()
-                .unwrap_or_else(|| "no reference, invoice number or mandate found".into());
+            let why = c.note.clone().unwrap_or_else(|| NOTHING_FOUND.into());
             self.unapplied(pi, p.amount, None, why);
             return;
         };

@@ -89,6 +89,39 @@ impl Hasher for PassHasher {
 
 type KeyMap = HashMap<Key, Ids, BuildHasherDefault<PassHasher>>;
 
+type PrefixSet = std::collections::HashSet<u64, BuildHasherDefault<PrefixHasher>>;
+
+/// Hasher of packed prefixes: one multiplication (values we made).
+#[derive(Default, Clone, Copy)]
+pub struct PrefixHasher(u64);
+
+impl Hasher for PrefixHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (i ^ (i >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
+/// Kind, length (at most 4) and first four bytes of a key, in one integer.
+fn prefix_of(kind: u8, text: &str) -> u64 {
+    let b = text.as_bytes();
+    let n = b.len().min(4);
+    let mut v = (u64::from(kind) << 40) | ((n as u64) << 32);
+    for (k, &x) in b.iter().take(n).enumerate() {
+        v |= u64::from(x) << (8 * k);
+    }
+    v
+}
+
 /// Item indices of one key (into the `items` slice given to
 /// [`InvoiceIndex::build`]): one inline, several in the index's side table.
 /// Eight bytes, so the table stays small and cache-friendly.
@@ -109,6 +142,11 @@ pub struct InvoiceIndex {
     /// miss in the large one.
     bloom: Vec<u64>,
     bloom_mask: u64,
+    /// The first (up to) four bytes of every strict and loose key, packed
+    /// with kind and length ([`prefix_of`]): a small set that answers "no
+    /// id starts like this" for most runs of text (`REGLEMENT 2026…`)
+    /// before the key is even hashed.
+    prefixes: PrefixSet,
     short_bare: Vec<bool>,
     max_groups: usize,
     letter_only_ids: bool,
@@ -128,24 +166,25 @@ struct Shard {
 const SHARD_BITS: u32 = 4;
 const SHARDS: usize = 1 << SHARD_BITS;
 
-fn bloom_bits(mask: u64, k: Key) -> [u64; 2] {
-    [(k as u64) & mask, ((k >> 64) as u64 >> 7) & mask]
+/// The word of the filter and the two bits in it for key `k`: both bits in
+/// one 64-bit word (a "blocked" filter), so a probe costs one cache miss,
+/// not two; `mask` selects a word index.
+fn bloom_pos(mask: u64, k: Key) -> (usize, u64) {
+    let word = ((k as u64) & mask) as usize;
+    let hi = (k >> 64) as u64;
+    (word, (1u64 << (hi & 63)) | (1u64 << ((hi >> 6) & 63)))
 }
 
 fn bloom_set(bloom: &mut [u64], mask: u64, k: Key) {
-    for b in bloom_bits(mask, k) {
-        if let Some(w) = bloom.get_mut((b / 64) as usize) {
-            *w |= 1 << (b % 64);
-        }
+    let (w, bits) = bloom_pos(mask, k);
+    if let Some(w) = bloom.get_mut(w) {
+        *w |= bits;
     }
 }
 
 fn bloom_has(bloom: &[u64], mask: u64, k: Key) -> bool {
-    bloom_bits(mask, k).iter().all(|&b| {
-        bloom
-            .get((b / 64) as usize)
-            .is_some_and(|w| w & (1 << (b % 64)) != 0)
-    })
+    let (w, bits) = bloom_pos(mask, k);
+    bloom.get(w).is_some_and(|w| w & bits == bits)
 }
 
 fn shard_of(k: Key) -> usize {
@@ -190,6 +229,7 @@ fn push(map: &mut KeyMap, lists: &mut Vec<Vec<u32>>, key: Key, i: u32) {
 /// Digests of one item's keys, computed in parallel.
 struct ItemKeys {
     keys: [Key; 6],
+    prefixes: [u64; 2],
     n: usize,
     len: usize,
     short_bare: bool,
@@ -229,6 +269,7 @@ impl InvoiceIndex {
                 }
                 let mut k = ItemKeys {
                     keys: [0; 6],
+                    prefixes: [0; 2],
                     n: 0,
                     len: 0,
                     short_bare: false,
@@ -241,8 +282,10 @@ impl InvoiceIndex {
                     k.letter_only = content.iter().all(|g| !g.digits);
                     tokens::write_strict(id, &content, buf);
                     k.add(key(K_STRICT, buf));
+                    k.prefixes[0] = prefix_of(K_STRICT, buf);
                     tokens::write_loose(id, &content, buf);
                     k.add(key(K_LOOSE, buf));
+                    k.prefixes[1] = prefix_of(K_LOOSE, buf);
                     if let Some(last) = content.last().filter(|g| g.digits && content.len() > 1) {
                         k.add(key(K_TAIL, last.loose(id)));
                     }
@@ -292,16 +335,25 @@ impl InvoiceIndex {
         let n_keys: usize = per_item.iter().flatten().map(|k| k.n).sum();
         let bits = (n_keys.max(64) * 8).next_power_of_two();
         let mut bloom = vec![0u64; bits / 64];
-        let bloom_mask = (bits as u64) - 1;
+        let bloom_mask = (bits / 64) as u64 - 1;
         for k in per_item.iter().flatten() {
             for &digest in k.keys.iter().take(k.n) {
                 bloom_set(&mut bloom, bloom_mask, digest);
+            }
+        }
+        let mut prefixes = PrefixSet::default();
+        for k in per_item.iter().flatten() {
+            for &p in &k.prefixes {
+                if p != 0 {
+                    prefixes.insert(p);
+                }
             }
         }
         let mut ix = InvoiceIndex {
             shards,
             bloom,
             bloom_mask,
+            prefixes,
             short_bare: vec![false; items.len()],
             max_groups: 0,
             letter_only_ids: false,
@@ -355,6 +407,10 @@ impl InvoiceIndex {
     }
 
     fn get(&self, kind: u8, text: &str) -> &[u32] {
+        if (kind == K_STRICT || kind == K_LOOSE) && !self.prefixes.contains(&prefix_of(kind, text))
+        {
+            return &[];
+        }
         let k = key(kind, text);
         if !bloom_has(&self.bloom, self.bloom_mask, k) {
             return &[];

@@ -29,6 +29,8 @@ pub mod tokens;
 mod testkit;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_recall;
 
 use std::collections::BTreeMap;
 
@@ -68,6 +70,22 @@ pub struct MatchConfig {
 }
 
 impl MatchConfig {
+    /// The settings of a client's `client.toml` `[matching]` section (the
+    /// threshold and the name score rounded to the matcher's integer
+    /// hundredths and thousandths, clamped to their ranges).
+    pub fn from_settings(m: &crate::config::MatchingConfig) -> MatchConfig {
+        let h = (m.auto_threshold * 100.0).round().clamp(0.0, 100.0) as u8;
+        MatchConfig {
+            threshold: Confidence::from_hundredths(h),
+            max_suggestions: m.max_suggestions,
+            fee_tolerance_amount: Money::new(m.fee_tolerance_amount.0),
+            fee_tolerance_percent: m.fee_tolerance_percent.0,
+            max_invoices_per_customer: m.max_invoices_per_customer,
+            max_combinations: m.max_combinations,
+            name_min_score: (m.name_min_score * 1000.0).round().clamp(0.0, 1000.0) as u16,
+        }
+    }
+
     /// The largest shortfall written off as a fee on an item with `open`
     /// left: min(absolute, percent of `open`).
     pub fn fee_tolerance(&self, open: Money) -> Money {

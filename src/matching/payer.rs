@@ -174,7 +174,9 @@ pub fn name_in_label(label: &str) -> Option<String> {
 /// Similarity of two normalised names in thousandths (1000 = equal):
 /// normalised Levenshtein, and when the payer's name is shorter and long
 /// enough to be a bank's truncation, the same against the customer name cut
-/// to the payer's length (`DUPONT TRANSPORTS INTERNATIO` vs the full name).
+/// to the payer's length (`DUPONT TRANSPORTS INTERNATIO` vs the full name);
+/// a possibly truncated name whose last word is the start of a legal form
+/// (`… SAR`, `… SC`) is also compared without it.
 pub fn name_score(payer: &str, customer: &str, truncated: bool) -> u16 {
     if payer.is_empty() || customer.is_empty() {
         return 0;
@@ -184,6 +186,19 @@ pub fn name_score(payer: &str, customer: &str, truncated: bool) -> u16 {
     }
     let full = strsim::normalized_levenshtein(payer, customer);
     let mut best = full;
+    if truncated
+        && let Some((head, last)) = payer.rsplit_once(' ')
+        && LEGAL_FORMS
+            .iter()
+            .any(|f| last.len() >= 2 && f.len() > last.len() && f.starts_with(last))
+    {
+        // `LAMBERT ATLANTIQUE SAR`: the bank cut a legal form, which the
+        // normalisation would have dropped whole.
+        if head == customer {
+            return 1000;
+        }
+        best = best.max(strsim::normalized_levenshtein(head, customer));
+    }
     if truncated && payer.len() >= MIN_PREFIX && payer.len() < customer.len() {
         let cut: String = customer.chars().take(payer.chars().count()).collect();
         best = best.max(strsim::normalized_levenshtein(payer, &cut));
@@ -506,6 +521,13 @@ mod tests {
             name_score("DUPONT", "DUPONT FILS", true) < 880,
             "short names are not prefixes"
         );
+        // A legal form cut by the bank (`SAR` for `SARL`) is not part of the name.
+        assert_eq!(
+            name_score("LAMBERT ATLANTIQUE SAR", "LAMBERT ATLANTIQUE", true),
+            1000
+        );
+        assert!(name_score("LAMBERT ATLANTIQUE SAR", "LAMBERT ATLANTIQUE", false) < 880);
+        assert!(name_score("LAMBERT ATLANTIQUE SARDINES", "LAMBERT ATLANTIQUE", true) < 880);
     }
 
     #[test]

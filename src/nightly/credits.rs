@@ -125,19 +125,7 @@ pub fn run(
         step.items.push(item);
     }
 
-    let cfg = MatchConfig {
-        threshold: matching::Confidence::from_hundredths(threshold_hundredths(
-            config.matching.auto_threshold,
-        )),
-        max_suggestions: config.matching.max_suggestions,
-        fee_tolerance_amount: Money::new(config.matching.fee_tolerance_amount.0),
-        fee_tolerance_percent: config.matching.fee_tolerance_percent.0,
-        max_invoices_per_customer: config.matching.max_invoices_per_customer,
-        max_combinations: config.matching.max_combinations,
-        name_min_score: (config.matching.name_min_score * 1000.0)
-            .round()
-            .clamp(0.0, 1000.0) as u16,
-    };
+    let cfg = MatchConfig::from_settings(&config.matching);
     // The matcher's stages, with the pairs people rejected taken out of the
     // proposals before allocation.
     let ix = matching::index::InvoiceIndex::build(&step.items, &ledger.customers);
@@ -232,16 +220,4 @@ fn add(map: &mut BTreeMap<String, Money>, id: &str, m: Money) -> Result<(), Cred
         .checked_add(m)
         .ok_or_else(|| CreditError::Overflow(id.to_string()))?;
     Ok(())
-}
-
-/// `0.90` → 90 (configuration is validated to 0..=1).
-fn threshold_hundredths(t: f64) -> u8 {
-    let h = (t * 100.0).round();
-    if h <= 0.0 {
-        0
-    } else if h >= 100.0 {
-        100
-    } else {
-        h as u8
-    }
 }

@@ -248,3 +248,51 @@ fn a_statement_in_two_files_brings_its_money_once() {
     let twice = run_match(&dir, &tmp.path().join("twice"), "2");
     assert_eq!(once, twice);
 }
+
+/// Copies a golden case's inputs into a fresh client folder.
+fn copy_case(case: &str, tmp: &tempfile::TempDir) -> PathBuf {
+    let src = cases().into_iter().find(|c| c.ends_with(case)).unwrap();
+    let dir = client_dir(tmp);
+    std::fs::copy(src.join("invoices.csv"), dir.join("invoices.csv")).unwrap();
+    std::fs::copy(src.join("customers.csv"), dir.join("customers.csv")).unwrap();
+    std::fs::create_dir_all(dir.join("statements")).unwrap();
+    for f in std::fs::read_dir(src.join("statements")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.join("statements").join(f.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn match_honours_the_matching_settings_of_client_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = copy_case("structured_refs", &tmp);
+    let defaults = String::from_utf8(run_match(&dir, &tmp.path().join("d"), "2")).unwrap();
+    assert!(defaults.contains(",payer_iban,0.95,matched,"), "{defaults}");
+    // Only certainty is applied automatically: the 0.95 match becomes a
+    // suggestion, the RF reference (1.00) stays matched.
+    std::fs::write(
+        dir.join("client.toml"),
+        "[matching]\nauto_threshold = 1.0\n",
+    )
+    .unwrap();
+    let strict = String::from_utf8(run_match(&dir, &tmp.path().join("s"), "2")).unwrap();
+    assert!(!strict.contains(",0.95,matched,"), "{strict}");
+    assert!(strict.contains(",payer_iban,0.95,suggested,"), "{strict}");
+    assert!(strict.contains(",rf_reference,1.00,matched,"), "{strict}");
+    // A bad setting is refused with the file and the key, exit 3.
+    std::fs::write(dir.join("client.toml"), "[matching]\nauto_treshold = 1.0\n").unwrap();
+    let res = pointage()
+        .arg("match")
+        .arg(&dir)
+        .arg("--out")
+        .arg(tmp.path().join("bad"))
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("client.toml") && err.contains("auto_treshold"),
+        "{err}"
+    );
+}

@@ -11,17 +11,21 @@
 //! | invoice number in text, as written (leading zeros kept) | 95 |
 //! | invoice number in text, leading zeros lost | 93 |
 //! | a short number announced by `FACT`/`N°`… (`fact 42` → `F-2026-0042`) | 85 |
+//! | invoice number one digit off (typo), the only open item so near with exactly the amount | 91 |
 //! | known payer IBAN + one open item of exactly the amount | 95 |
 //! | known payer IBAN + the early-payment discounted amount of one item | 93 |
 //! | known payer IBAN + one item short by at most the fee tolerance | 91 |
 //! | known payer IBAN + one subset of its open items summing exactly | 90 |
+//! | known payer IBAN + the only item short by more than the fee tolerance but at most its absolute limit (applied as a partial payment) | 90 |
 //! | payer name ≥ 0.97 similar + one open item of exactly the amount | 92 |
 //! | payer name ≥ 0.88 similar + one open item of exactly the amount | 90 |
 //! | payer name ≥ 0.97 similar + discounted amount of one item | 91 |
-//! | payer name ≥ 0.88 similar + discounted amount of one item | 88 |
+//! | payer name ≥ 0.88 similar + discounted amount of one item | 90 |
 //! | payer name ≥ 0.97 similar + one item short by at most the fee tolerance | 88 |
 //! | payer name ≥ 0.88 similar + one item short by at most the fee tolerance | 86 |
-//! | payer name + one subset summing exactly | 80 |
+//! | payer name ≥ 0.97 similar + the only subset summing exactly (search complete) | 90 |
+//! | payer name ≥ 0.88 similar + one subset summing exactly | 80 |
+//! | payer name + the only item short by more than the fee tolerance but at most its absolute limit | 80 |
 //! | several subsets reach the amount (each set suggested) | 70 |
 //! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
 //!
@@ -34,7 +38,8 @@
 //! `max_invoices_per_customer` items (oldest due first, credit notes
 //! included) summing exactly to the amount, at most `max_combinations`
 //! combinations tried, or one item short by at most the fee tolerance (both
-//! at once: suggestions). Several fits are suggestions,
+//! at once: suggestions), else one item short by at most the absolute fee
+//! limit (a partial payment). Several fits are suggestions,
 //! never matches. When the IBAN is known but nothing fits, the name is not
 //! tried (someone else's customer is not guessed from a name).
 //!
@@ -50,6 +55,7 @@ use super::tokens::{self, Group};
 use crate::statement::TxKind;
 
 mod payer_fit;
+mod typo;
 
 const C_RF: Confidence = Confidence::from_hundredths(100);
 const C_E2E: Confidence = Confidence::from_hundredths(99);
@@ -57,16 +63,20 @@ const C_MANDATE: Confidence = Confidence::from_hundredths(97);
 const C_STRICT: Confidence = Confidence::from_hundredths(95);
 const C_LOOSE: Confidence = Confidence::from_hundredths(93);
 const C_WEAK: Confidence = Confidence::from_hundredths(85);
+const C_TYPO: Confidence = Confidence::from_hundredths(91);
 const C_IBAN_EXACT: Confidence = Confidence::from_hundredths(95);
 const C_IBAN_DISCOUNT: Confidence = Confidence::from_hundredths(93);
 const C_IBAN_FEE: Confidence = Confidence::from_hundredths(91);
 const C_IBAN_SUM: Confidence = Confidence::from_hundredths(90);
+const C_IBAN_NEAR: Confidence = Confidence::from_hundredths(90);
+const C_NAME_NEAR: Confidence = Confidence::from_hundredths(80);
 const C_NAME_EXACT_STRONG: Confidence = Confidence::from_hundredths(92);
 const C_NAME_EXACT: Confidence = Confidence::from_hundredths(90);
 const C_NAME_DISCOUNT_STRONG: Confidence = Confidence::from_hundredths(91);
-const C_NAME_DISCOUNT: Confidence = Confidence::from_hundredths(88);
+const C_NAME_DISCOUNT: Confidence = Confidence::from_hundredths(90);
 const C_NAME_FEE_STRONG: Confidence = Confidence::from_hundredths(88);
 const C_NAME_FEE: Confidence = Confidence::from_hundredths(86);
+const C_NAME_SUM_STRONG: Confidence = Confidence::from_hundredths(90);
 const C_NAME_SUM: Confidence = Confidence::from_hundredths(80);
 /// Confidence of each set when several subsets reach the amount.
 pub const C_SETS: Confidence = Confidence::from_hundredths(70);

@@ -14,6 +14,9 @@ enum Fit {
     Discount(u32),
     /// One item short by at most the fee tolerance.
     Fee(u32),
+    /// One item short by more than the fee tolerance but at most its
+    /// absolute limit (a bank fee too large to write off): a partial payment.
+    Near(u32),
     /// Subsets summing exactly to the amount (one: a match); `complete` is
     /// false when the search stopped at its budget.
     Sum(Vec<Vec<u32>>, bool),
@@ -21,9 +24,12 @@ enum Fit {
 
 impl Ctx<'_> {
     /// An invoice number read in text whose open amount the payment does
-    /// not pay exactly, while the payer (known IBAN, else a name close
-    /// enough) is another customer, is probably a typo for another invoice
-    /// (`F-0043` for `F-0034`): the hit is kept only as a suggestion.
+    /// not pay (exactly, less its discount, or short by a fee) is checked:
+    /// when the only open item one digit away has exactly the amount (and
+    /// the payer, if known, is its customer), that item is taken (a typo,
+    /// [`Ctx::typo_neighbour`]); when another item of the same customer has
+    /// the amount, or the payer (known IBAN, else a name close enough) is
+    /// another customer, the hit is kept only as a suggestion.
     pub(super) fn corroborate(
         &self,
         mut prop: Proposal,
@@ -53,6 +59,22 @@ impl Ctx<'_> {
         {
             return prop;
         }
+        let payers = self.payer_ids(ix, cfg);
+        // One digit off an item open for exactly the amount: a typo.
+        if let ([one], [hit]) = (its.as_slice(), prop.hits.as_mut_slice())
+            && let Some(j) = self.typo_neighbour(ix, *one, &payers)
+        {
+            let quoted = self.item(*one).map_or("", |o| o.invoice_id.as_str());
+            let fixed = self.item(j).map_or("", |o| o.invoice_id.as_str());
+            hit.label = format!(
+                "{} read as {fixed}: one digit away from {quoted}, and the only such invoice open for exactly {}",
+                hit.label,
+                p.amount.to_plain()
+            );
+            hit.items = vec![j];
+            hit.confidence = hit.confidence.min(C_TYPO);
+            return prop;
+        }
         // Another open item of the same customer has exactly the amount: the
         // number is probably mistyped; let a person choose.
         if let ([one], [hit]) = (its.as_slice(), prop.hits.as_mut_slice())
@@ -79,30 +101,6 @@ impl Ctx<'_> {
                 return prop;
             }
         }
-        let payers: Vec<&str> = match p.counterparty_iban.as_deref() {
-            Some(iban) if !ix.payers.by_iban(iban).is_empty() => ix
-                .payers
-                .by_iban(iban)
-                .iter()
-                .filter_map(|&c| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
-                .collect(),
-            _ => {
-                let raw = p.counterparty_name.as_deref().unwrap_or("");
-                let name = crate::matching::payer::normalize_name(raw);
-                if name.is_empty() {
-                    return prop;
-                }
-                ix.payers
-                    .by_name(
-                        &name,
-                        crate::matching::payer::may_be_truncated(raw),
-                        cfg.name_min_score,
-                    )
-                    .into_iter()
-                    .filter_map(|(c, ..)| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
-                    .collect()
-            }
-        };
         if payers.is_empty() {
             return prop;
         }
@@ -123,6 +121,36 @@ impl Ctx<'_> {
             }
         }
         prop
+    }
+
+    /// Customer ids the payer is known as: by a known IBAN, else by a name
+    /// close enough (empty: unknown).
+    fn payer_ids<'i>(&self, ix: &'i InvoiceIndex, cfg: &MatchConfig) -> Vec<&'i str> {
+        let p = self.p;
+        match p.counterparty_iban.as_deref() {
+            Some(iban) if !ix.payers.by_iban(iban).is_empty() => ix
+                .payers
+                .by_iban(iban)
+                .iter()
+                .filter_map(|&c| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
+                .collect(),
+            _ => {
+                let raw = p.counterparty_name.as_deref().unwrap_or("");
+                let name = crate::matching::payer::normalize_name(raw);
+                if name.is_empty() {
+                    return Vec::new();
+                }
+                ix.payers
+                    .by_name(
+                        &name,
+                        crate::matching::payer::may_be_truncated(raw),
+                        cfg.name_min_score,
+                    )
+                    .into_iter()
+                    .filter_map(|(c, ..)| ix.payers.customer(c).map(|c| c.customer_id.as_str()))
+                    .collect()
+            }
+        }
     }
 
     /// Rules 3 and 4: the payer (by IBAN, else by name), then the amount.
@@ -221,6 +249,16 @@ impl Ctx<'_> {
             })
             .map(|(i, _)| *i)
             .collect();
+        let near: Vec<u32> = mine
+            .iter()
+            .filter(|(_, it)| {
+                it.open_amount.checked_sub(p.amount).is_some_and(|d| {
+                    d > cfg.fee_tolerance(it.open_amount) && d <= cfg.fee_tolerance_amount
+                })
+            })
+            .map(|(i, _)| *i)
+            .collect();
+        let fee = (fee, near);
         let dec = p.currency.minor_units();
         let Some(target) = crate::matching::payer::minor_units(p.amount, dec) else {
             return Self::fee_fit(fee);
@@ -253,9 +291,9 @@ impl Ctx<'_> {
                     .collect()
             })
             .collect();
-        if !fee.is_empty() {
+        if !fee.0.is_empty() {
             // A set sums exactly and an item is short by a fee: let a person choose.
-            let mut all = fee;
+            let mut all = fee.0;
             all.extend(sets.iter().flatten());
             all.sort_unstable();
             all.dedup();
@@ -264,11 +302,15 @@ impl Ctx<'_> {
         Some(Fit::Sum(sets, complete))
     }
 
-    /// The fee fit, when exactly one item is short by at most the tolerance.
-    fn fee_fit(fee: Vec<u32>) -> Option<Fit> {
-        match fee.as_slice() {
-            [] => None,
-            [one] => Some(Fit::Fee(*one)),
+    /// The fee fit, when exactly one item is short by at most the
+    /// tolerance; else, when none is, the near fit of the one item short by
+    /// at most the absolute fee limit. Several: suggestions.
+    fn fee_fit((fee, near): (Vec<u32>, Vec<u32>)) -> Option<Fit> {
+        match (fee.as_slice(), near.as_slice()) {
+            ([], []) => None,
+            ([one], _) => Some(Fit::Fee(*one)),
+            ([], [one]) => Some(Fit::Near(*one)),
+            ([], _) => Some(Fit::Exact(near)),
             _ => Some(Fit::Exact(fee)),
         }
     }
@@ -290,7 +332,7 @@ impl Ctx<'_> {
                 labels.push(label.clone());
                 match fit {
                     Fit::Exact(v) => items.extend(v),
-                    Fit::Discount(i) | Fit::Fee(i) => items.push(*i),
+                    Fit::Discount(i) | Fit::Fee(i) | Fit::Near(i) => items.push(*i),
                     Fit::Sum(sets, _) => items.extend(sets.iter().flatten()),
                 }
             }
@@ -360,8 +402,20 @@ impl Ctx<'_> {
                     (false, false) => C_NAME_FEE,
                 },
             ),
+            Fit::Near(i) => one(
+                format!(
+                    "{who}, amount {amount} short of one open amount by more than the fee tolerance but at most {}: a partial payment",
+                    cfg.fee_tolerance_amount.to_plain()
+                ),
+                i,
+                if iban { C_IBAN_NEAR } else { C_NAME_NEAR },
+            ),
             Fit::Sum(sets, complete) => {
-                let c = if iban { C_IBAN_SUM } else { C_NAME_SUM };
+                let c = match (iban, strong) {
+                    (true, _) => C_IBAN_SUM,
+                    (false, true) => C_NAME_SUM_STRONG,
+                    (false, false) => C_NAME_SUM,
+                };
                 if sets.len() == 1 && complete {
                     let set = sets.into_iter().next().unwrap_or_default();
                     let list: Vec<&str> = set.iter().map(|&i| id(i)).collect();
