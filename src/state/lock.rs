@@ -41,12 +41,15 @@ impl ClientLock {
             source,
         };
         std::fs::create_dir_all(state_dir).map_err(io_err)?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io_err)?;
+        let mut opts = OpenOptions::new();
+        opts.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            // Owner only, like everything else in the state folder.
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts.open(&path).map_err(io_err)?;
         match file.try_lock() {
             Ok(()) => Ok(ClientLock { _file: file, path }),
             Err(TryLockError::WouldBlock) => Err(LockError::Busy { path }),

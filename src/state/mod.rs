@@ -237,10 +237,12 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let st = dir.path().join("st");
+        let lock = ClientLock::acquire(&st).unwrap();
         State::open(&st).unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&st), 0o700);
         assert_eq!(mode(&st.join(DB_FILE)), 0o600);
+        assert_eq!(mode(lock.path()), 0o600);
     }
 
     #[test]
