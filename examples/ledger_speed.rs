@@ -12,6 +12,10 @@ use std::path::Path;
 
 use pointage::synth::{Rng, ledger::invoices_csv};
 
+/// The binary's allocator (src/main.rs), so the figures are the shipped ones.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The calibration baseline's typed row (less work than pointage does).
 #[allow(dead_code)]
 #[derive(serde::Deserialize)]
