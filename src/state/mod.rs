@@ -246,6 +246,33 @@ mod tests {
     }
 
     #[test]
+    fn a_database_an_earlier_pointage_left_in_wal_mode_opens_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut s = State::open(dir.path()).unwrap();
+            let mode: String = s
+                .conn()
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(mode, "wal");
+            s.conn()
+                .execute(
+                    "INSERT INTO runs (run_date, outputs_hash) VALUES ('2026-11-20', 'h')",
+                    [],
+                )
+                .unwrap();
+        }
+        let mut s = State::open(dir.path()).unwrap();
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "truncate");
+        assert_eq!(s.last_run().unwrap(), "2026-11-20".parse().ok());
+        assert!(!dir.path().join("state.sqlite-wal").exists());
+    }
+
+    #[test]
     fn a_newer_database_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         {
