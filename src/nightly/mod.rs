@@ -251,10 +251,14 @@ struct People {
 
 /// Tonight's ledger with the aliases decisions taught merged into the
 /// customers (a customer only in invoices.csv gets a record of its own).
-fn with_aliases(
-    ledger: &crate::ledger::Ledger,
+fn with_aliases<'a>(
+    ledger: &'a crate::ledger::Ledger,
     aliases: &std::collections::BTreeMap<String, Vec<crate::state::decisions::Alias>>,
-) -> crate::ledger::Ledger {
+) -> std::borrow::Cow<'a, crate::ledger::Ledger> {
+    if aliases.is_empty() {
+        // Nothing taught: tonight's ledger as loaded, not a copy of it.
+        return std::borrow::Cow::Borrowed(ledger);
+    }
     let mut out = ledger.clone();
     for (cid, list) in aliases {
         let Some(inv) = ledger.invoices.iter().find(|i| &i.customer_id == cid) else {
@@ -287,7 +291,7 @@ fn with_aliases(
             }
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Everything between loading and publishing, in one transaction: the
