@@ -107,8 +107,15 @@ pub fn run(a: BatchArgs) -> u8 {
     let csv_path = summary_path(&a.out, suffix.as_deref(), "csv");
     let json_path = summary_path(&a.out, suffix.as_deref(), "json");
     let written = std::fs::create_dir_all(&a.out)
-        .and_then(|()| remove_stale_temps(&csv_path, pid_is_gone))
-        .and_then(|_| remove_stale_temps(&json_path, pid_is_gone))
+        .and_then(|()| {
+            let name = |p: &std::path::Path| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            let (csv, json) = (name(&csv_path), name(&json_path));
+            remove_stale_temps(&a.out, &[csv.as_str(), json.as_str()], pid_is_gone)
+        })
         .and_then(|_| write_atomic(&csv_path, &csv_bytes))
         .and_then(|()| write_atomic(&json_path, &json_bytes));
     if let Err(e) = written {

@@ -75,9 +75,8 @@ impl Outputs {
             std::fs::create_dir_all(dir).map_err(|e| with_path(e, dir))?;
             crate::state::owner_only(dir, 0o700).map_err(|e| with_path(e, dir))?;
         }
-        for (name, _) in &self.files {
-            remove_stale_temps(&dir.join(name), pid_is_gone)?;
-        }
+        let names: Vec<&str> = self.files.iter().map(|(n, _)| n.as_str()).collect();
+        remove_stale_temps(dir, &names, pid_is_gone)?;
         let mut files = Vec::with_capacity(self.files.len());
         for (name, bytes) in &self.files {
             let target = dir.join(name);

@@ -132,17 +132,17 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
     f.commit()
 }
 
-/// Removes the temporary files a killed writer left beside `target`
-/// (`.<name>.tmp-<pid>`: a crash skips the cleanup in `Drop`) whose pid
-/// `is_stale` accepts. Returns how many were removed. The caller must know
-/// nobody else is writing that file now: it holds the client's lock, or it
-/// only removes files of processes that are gone ([`pid_is_gone`]).
-pub fn remove_stale_temps(target: &Path, is_stale: impl Fn(u32) -> bool) -> io::Result<usize> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let Some(name) = target.file_name().map(|n| n.to_string_lossy()) else {
-        return Ok(0);
-    };
-    let prefix = format!(".{name}.tmp-");
+/// Removes the temporary files a killed writer left in `dir` for any of
+/// `names` (`.<name>.tmp-<pid>`: a crash skips the cleanup in `Drop`) whose
+/// pid `is_stale` accepts, reading the folder once. Returns how many were
+/// removed. The caller must know nobody else is writing those files now: it
+/// holds the client's lock, or it only removes files of processes that are
+/// gone ([`pid_is_gone`]).
+pub fn remove_stale_temps(
+    dir: &Path,
+    names: &[&str],
+    is_stale: impl Fn(u32) -> bool,
+) -> io::Result<usize> {
     let entries = match fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
@@ -153,13 +153,16 @@ pub fn remove_stale_temps(target: &Path, is_stale: impl Fn(u32) -> bool) -> io::
         let entry = entry.map_err(|e| with_path(e, dir))?;
         let file = entry.file_name();
         let file = file.to_string_lossy();
-        let Some(pid) = file
-            .strip_prefix(&prefix)
-            .and_then(|p| p.parse::<u32>().ok())
+        let Some((name, pid)) = file
+            .strip_prefix('.')
+            .and_then(|rest| rest.rsplit_once(".tmp-"))
         else {
             continue;
         };
-        if pid != std::process::id() && is_stale(pid) {
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if names.contains(&name) && pid != std::process::id() && is_stale(pid) {
             let path = entry.path();
             match fs::remove_file(&path) {
                 Ok(()) => removed += 1,
@@ -228,19 +231,23 @@ mod tests {
     #[test]
     fn stale_temporary_files_of_dead_writers_are_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("matches.csv");
         fs::write(dir.path().join(".matches.csv.tmp-999999999"), b"half").unwrap();
         fs::write(dir.path().join(".alerts.csv.tmp-999999999"), b"other file").unwrap();
         fs::write(dir.path().join(".matches.csv.tmp-x"), b"not ours").unwrap();
-        assert_eq!(remove_stale_temps(&target, pid_is_gone).unwrap(), 1);
+        assert_eq!(
+            remove_stale_temps(dir.path(), &["matches.csv"], pid_is_gone).unwrap(),
+            1
+        );
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
         // A live writer (this test's own process) is never touched.
         let live = dir
             .path()
             .join(format!(".alerts.csv.tmp-{}", std::process::id()));
         fs::write(&live, b"live").unwrap();
-        let alerts = dir.path().join("alerts.csv");
-        assert_eq!(remove_stale_temps(&alerts, |_| true).unwrap(), 1);
+        assert_eq!(
+            remove_stale_temps(dir.path(), &["alerts.csv"], |_| true).unwrap(),
+            1
+        );
         assert!(live.exists());
     }
 
