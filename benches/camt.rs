@@ -73,6 +73,7 @@ fn floor(path: &Path) -> (u64, Decimal) {
 }
 
 fn bench(c: &mut Criterion) {
+    pointage::alloc::tune();
     let dir = tempfile::tempdir().unwrap();
     let sizes: Vec<u64> = match std::env::var("CAMT_BENCH_ENTRIES") {
         Ok(v) => v.split(',').filter_map(|s| s.trim().parse().ok()).collect(),

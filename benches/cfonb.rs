@@ -78,6 +78,7 @@ fn line_count(p: &Path) -> usize {
 }
 
 fn bench<M: Measurement>(c: &mut Criterion<M>, label: &str, per_record: bool) {
+    pointage::alloc::tune();
     let f = bench_file();
     let mut g = c.benchmark_group(format!("cfonb120_{label}"));
     g.sample_size(10).measurement_time(Duration::from_secs(30));

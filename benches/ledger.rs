@@ -47,6 +47,7 @@ struct SerdeRow {
 }
 
 fn bench(c: &mut Criterion) {
+    pointage::alloc::tune();
     let n = rows();
     let comma = invoices_csv(&mut Rng::new(1), 20_000, n, b',', false);
     let french = invoices_csv(&mut Rng::new(1), 20_000, n, b';', true);

@@ -15,6 +15,7 @@ use pointage::synth::client::generate;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn bench(c: &mut Criterion) {
+    pointage::alloc::tune();
     let client = generate(42, 111_000, 200_000);
     let payments: Vec<Payment> = client
         .statements

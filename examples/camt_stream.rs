@@ -92,6 +92,7 @@ fn report(what: &str, bytes: u64, entries: u64, secs: f64) {
 }
 
 fn main() {
+    pointage::alloc::tune();
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
     match arg(1).as_str() {

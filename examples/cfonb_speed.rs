@@ -51,6 +51,7 @@ fn thread_cpu_ns() -> u64 {
 }
 
 fn main() {
+    pointage::alloc::tune();
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
     match arg(1).as_str() {

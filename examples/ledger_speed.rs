@@ -38,6 +38,7 @@ struct SerdeRow {
 }
 
 fn main() {
+    pointage::alloc::tune();
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
