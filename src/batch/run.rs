@@ -106,10 +106,8 @@ pub fn run_one(client: &ClientDir, o: &BatchOptions) -> ClientOutcome {
         Ok(Ok(report)) => {
             let summary = report
                 .outputs
-                .files()
-                .iter()
-                .find(|(n, _)| n == crate::nightly::outputs::SUMMARY)
-                .and_then(|(_, b)| serde_json::from_slice(b).ok());
+                .get(crate::nightly::outputs::SUMMARY)
+                .and_then(|b| serde_json::from_slice(b).ok());
             let status = match report.kind {
                 RunKind::Committed => ClientStatus::Done,
                 RunKind::Replayed => ClientStatus::Replayed,

@@ -416,17 +416,17 @@ fn night(
     let all: Vec<String> = outputs
         .files()
         .iter()
-        .map(|(n, b)| format!("{n}:{}", outputs::sha256(b)))
+        .map(|f| format!("{}:{}", f.name, f.sha256))
         .collect();
     tx.execute(
         "INSERT INTO runs (run_date, outputs_hash) VALUES (?1, ?2)",
         params![rd, outputs::sha256(all.join("\n").as_bytes())],
     )
     .map_err(&e)?;
-    for (name, bytes) in outputs.files() {
+    for f in outputs.files() {
         tx.execute(
             "INSERT INTO run_outputs (run_date, name, sha256, bytes) VALUES (?1, ?2, ?3, ?4)",
-            params![rd, name, outputs::sha256(bytes), bytes],
+            params![rd, f.name, f.sha256, f.bytes],
         )
         .map_err(&e)?;
     }

@@ -21,19 +21,36 @@ use crate::state::statements::hex;
 /// The name of the file written last.
 pub const SUMMARY: &str = "summary.json";
 
-/// The files of one night, in the order they are written (summary last).
+/// The files of one night, in the order they are written (summary last),
+/// each with its SHA-256, computed once when the file is added: the summary,
+/// the run's record in state and the stored copy all use it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outputs {
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<OutputFile>,
+}
+
+/// One output file: name, bytes and hex SHA-256 of the bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// File name inside OUT_DIR.
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+    /// Hex SHA-256 of `bytes`.
+    pub sha256: String,
 }
 
 impl Outputs {
     /// Adds a file (replacing one of the same name).
     pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
-        self.files.retain(|(n, _)| n != name);
-        self.files.push((name.to_string(), bytes));
+        self.files.retain(|f| f.name != name);
+        self.files.push(OutputFile {
+            name: name.to_string(),
+            sha256: sha256(&bytes),
+            bytes,
+        });
         self.files
-            .sort_by(|a, b| (a.0 == SUMMARY, &a.0).cmp(&(b.0 == SUMMARY, &b.0)));
+            .sort_by(|a, b| (a.name == SUMMARY, &a.name).cmp(&(b.name == SUMMARY, &b.name)));
     }
 
     /// Builds from stored (name, bytes) pairs.
@@ -46,16 +63,24 @@ impl Outputs {
     }
 
     /// The files, summary last.
-    pub fn files(&self) -> &[(String, Vec<u8>)] {
+    pub fn files(&self) -> &[OutputFile] {
         &self.files
+    }
+
+    /// The bytes of the file named `name`.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.bytes.as_slice())
     }
 
     /// SHA-256 of each file except the summary, by name.
     pub fn hashes(&self) -> Vec<(String, String)> {
         self.files
             .iter()
-            .filter(|(n, _)| n != SUMMARY)
-            .map(|(n, b)| (n.clone(), sha256(b)))
+            .filter(|f| f.name != SUMMARY)
+            .map(|f| (f.name.clone(), f.sha256.clone()))
             .collect()
     }
 
@@ -75,13 +100,14 @@ impl Outputs {
             std::fs::create_dir_all(dir).map_err(|e| with_path(e, dir))?;
             crate::state::owner_only(dir, 0o700).map_err(|e| with_path(e, dir))?;
         }
-        let names: Vec<&str> = self.files.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = self.files.iter().map(|f| f.name.as_str()).collect();
         remove_stale_temps(dir, &names, pid_is_gone)?;
         let mut files = Vec::with_capacity(self.files.len());
-        for (name, bytes) in &self.files {
-            let target = dir.join(name);
+        for file in &self.files {
+            let target = dir.join(&file.name);
             let mut f = AtomicFile::create(&target)?;
-            f.write_all(bytes).map_err(|e| with_path(e, &target))?;
+            f.write_all(&file.bytes)
+                .map_err(|e| with_path(e, &target))?;
             files.push(f.finish()?);
         }
         Ok(Staged {
@@ -133,7 +159,7 @@ mod tests {
         o.add(SUMMARY, b"{}".to_vec());
         o.add("matches.csv", b"a".to_vec());
         o.add("alerts.csv", b"b".to_vec());
-        let names: Vec<&str> = o.files().iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = o.files().iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["alerts.csv", "matches.csv", SUMMARY]);
         assert_eq!(o.hashes().len(), 2);
         let dir = tempfile::tempdir().unwrap();

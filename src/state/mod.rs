@@ -7,6 +7,7 @@
 //! night is refused), and the per-client lock ([`lock`]).
 //! Does not: decide anything — the nightly run reads and writes through it.
 
+pub mod canonical;
 pub mod decisions;
 pub mod events;
 pub mod ledger;

@@ -7,20 +7,10 @@
 //! same statement; the same id with other content is a conflict.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use crate::statement::{EntryStatus, Statement};
 
-/// The content hash of a parsed statement (hex SHA-256).
-pub fn content_hash(statement: &Statement) -> String {
-    let mut canonical = statement.clone();
-    canonical.line = 0;
-    for e in &mut canonical.entries {
-        e.line = 0;
-    }
-    let json = serde_json::to_vec(&canonical).unwrap_or_default();
-    hex(&Sha256::digest(&json))
-}
+pub use super::canonical::{content_hash, details_json};
 
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
@@ -250,25 +240,6 @@ pub struct StoredTx {
 
 const STORED_COLUMNS: &str =
     "account, statement_id, position, currency, details, remaining, processed_run, notification";
-
-/// What matching reads of a stored transaction, as JSON: its entry without
-/// the entry's other transactions (each has its own row) and the transaction.
-pub fn details_json(entry: &crate::statement::Entry, tx: &crate::statement::Transaction) -> String {
-    let shell = crate::statement::Entry {
-        booking_date: entry.booking_date,
-        value_date: entry.value_date,
-        amount: entry.amount,
-        status: entry.status,
-        reversal: entry.reversal,
-        bank_ref: entry.bank_ref.clone(),
-        bank_code: entry.bank_code.clone(),
-        kind: entry.kind,
-        additional_info: entry.additional_info.clone(),
-        transactions: Vec::new(),
-        line: entry.line,
-    };
-    serde_json::to_string(&(&shell, tx)).unwrap_or_default()
-}
 
 /// A column state wrote that does not read back: state is damaged, and the
 /// run stops rather than lose or misstate the transaction's money.
