@@ -37,7 +37,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rusqlite::params;
 
 use crate::calendar::Calendar;
 use crate::client::{ClientError, load_client};
@@ -418,18 +417,22 @@ fn night(
         .iter()
         .map(|f| format!("{}:{}", f.name, f.sha256))
         .collect();
-    tx.execute(
-        "INSERT INTO runs (run_date, outputs_hash) VALUES (?1, ?2)",
-        params![rd, outputs::sha256(all.join("\n").as_bytes())],
+    let files: Vec<crate::state::runs::FileToStore<'_>> = outputs
+        .files()
+        .iter()
+        .map(|f| crate::state::runs::FileToStore {
+            name: &f.name,
+            sha256: &f.sha256,
+            bytes: &f.bytes,
+        })
+        .collect();
+    crate::state::runs::record(
+        &tx,
+        &rd,
+        &outputs::sha256(all.join("\n").as_bytes()),
+        &files,
     )
     .map_err(&e)?;
-    for f in outputs.files() {
-        tx.execute(
-            "INSERT INTO run_outputs (run_date, name, sha256, bytes) VALUES (?1, ?2, ?3, ?4)",
-            params![rd, f.name, f.sha256, f.bytes],
-        )
-        .map_err(&e)?;
-    }
     phase::mark(id, Phase::Write);
     let staged = outputs.stage(out_dir)?;
     failpoint::hit("before_commit");

@@ -13,13 +13,14 @@ pub mod events;
 pub mod ledger;
 pub mod lock;
 pub mod probe;
+pub mod runs;
 pub mod schema;
 pub mod statements;
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 
 pub use lock::{ClientLock, LockError};
 
@@ -174,28 +175,8 @@ impl State {
         &self,
         date: NaiveDate,
     ) -> Result<Option<Vec<OutputFile>>, StateError> {
-        let d = date.to_string();
-        let r = self
-            .conn
-            .query_row("SELECT 1 FROM runs WHERE run_date = ?1", params![d], |_| {
-                Ok(())
-            })
-            .optional();
-        if self.sql(r)?.is_none() {
-            return Ok(None);
-        }
-        let mut stmt = self
-            .sql(self.conn.prepare(
-                "SELECT name, bytes FROM run_outputs WHERE run_date = ?1 ORDER BY name",
-            ))?;
-        let rows = stmt
-            .query_map(params![d], |row| Ok((row.get(0)?, row.get(1)?)))
-            .and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>());
-        let rows = rows.map_err(|source| StateError::Sql {
-            path: self.path.clone(),
-            source,
-        })?;
-        Ok(Some(rows))
+        let r = runs::committed_files(&self.conn, &date.to_string());
+        self.sql(r)
     }
 }
 

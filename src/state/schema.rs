@@ -200,4 +200,8 @@ CREATE TABLE cleared_accounts (
 CREATE INDEX transactions_ref ON transactions(account, notification, bank_ref);
 CREATE INDEX transactions_amount ON transactions(account, notification, amount, booking_date);
 "#,
+    // 4: the stored copies of a night's outputs compressed (state/runs.rs).
+    r#"
+ALTER TABLE run_outputs ADD COLUMN encoding TEXT NOT NULL DEFAULT '';  -- '' plain, 'zstd'
+"#,
 ];
