@@ -1,6 +1,5 @@
 //! The JSON forms state hashes and stores, written straight from borrowed
-//! statements: no copy of a statement to blank its file positions, no
-//! `String` of a whole statement before it is hashed.
+//! statements: no copy of a statement to blank its file positions.
 //!
 //! Both forms are exactly what `serde_json` writes for the model with the
 //! fields shown blanked (tests below compare byte for byte): a statement's
@@ -72,38 +71,6 @@ impl Serialize for Entries<'_> {
     }
 }
 
-/// Feeds written bytes to SHA-256 in blocks of a few KiB (serde_json writes
-/// many short pieces).
-struct HashWriter {
-    hasher: Sha256,
-    buf: Vec<u8>,
-}
-
-impl HashWriter {
-    fn finish(mut self) -> String {
-        self.hasher.update(&self.buf);
-        super::statements::hex(&self.hasher.finalize())
-    }
-}
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if self.buf.len() + bytes.len() > self.buf.capacity() {
-            self.hasher.update(&self.buf);
-            self.buf.clear();
-        }
-        if bytes.len() >= self.buf.capacity() {
-            self.hasher.update(bytes);
-        } else {
-            self.buf.extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The content hash of a parsed statement (hex SHA-256 of its JSON with the
 /// file positions blanked): the same statement read from another file, or
 /// from another place in a file, has the same hash.
@@ -121,14 +88,13 @@ pub fn content_hash(statement: &Statement) -> String {
         entries: Entries(&statement.entries),
         line: 0,
     };
-    let mut w = HashWriter {
-        hasher: Sha256::new(),
-        buf: Vec::with_capacity(8192),
-    };
-    // HashWriter never fails, and the model serializes to JSON without error
-    // (string keys only): nothing to report.
-    let _ = serde_json::to_writer(&mut w, &view);
-    w.finish()
+    // Into one buffer, then hashed at once: serde_json writes many short
+    // pieces, which a Vec takes fastest.
+    let mut json = Vec::with_capacity(1024 * (1 + statement.entries.len()));
+    // The model serializes to JSON without error (string keys only), and a
+    // Vec never fails: nothing to report.
+    let _ = serde_json::to_writer(&mut json, &view);
+    super::statements::hex(&Sha256::digest(&json))
 }
 
 /// What matching reads of a stored transaction, as JSON: its entry without
