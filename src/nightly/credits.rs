@@ -3,7 +3,7 @@
 //! the applications recorded. Unapplied money is never dropped: it stays in
 //! state and is tried again every night.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
 
@@ -24,12 +24,13 @@ pub struct CreditStep {
     pub items: Vec<OpenItem>,
     /// The matcher's applications.
     pub apps: Vec<Application>,
-    /// Effective open amount before tonight's applications, by invoice.
-    pub open_before: BTreeMap<String, Money>,
-    /// Money applied tonight, by invoice.
-    pub applied: BTreeMap<String, Money>,
-    /// Money written off tonight, by invoice.
-    pub written_off: BTreeMap<String, Money>,
+    /// Effective open amount before tonight's applications, by invoice
+    /// (looked up only, never listed: no map order reaches an output).
+    pub open_before: HashMap<String, Money>,
+    /// Money applied tonight, by invoice (looked up only).
+    pub applied: HashMap<String, Money>,
+    /// Money written off tonight, by invoice (looked up only).
+    pub written_off: HashMap<String, Money>,
     /// Credits in currencies that are not ISO 4217 (not matched).
     pub skipped_unknown_currency: usize,
     /// For each payment: true when it is money from an earlier night tried again.
@@ -88,16 +89,18 @@ fn payment(stored: &st::StoredTx) -> Option<Payment> {
 }
 
 /// Matches tonight's money and records the applications. `rejected` holds
-/// the (entry, invoice) pairs people said never to propose.
+/// the (entry, invoice) pairs people said never to propose; `tonight` the
+/// statements imported tonight.
 pub fn run(
     conn: &Connection,
     ledger: &Ledger,
     config: &ClientConfig,
     run_date: &str,
     rejected: &std::collections::BTreeSet<(String, String)>,
+    tonight: &st::InMemory<'_>,
 ) -> Result<CreditStep, CreditError> {
     let mut step = CreditStep::default();
-    for stored in st::waiting_credits(conn, run_date)? {
+    for stored in st::waiting_credits(conn, run_date, tonight)? {
         if !stored.tx.amount.is_positive() {
             continue;
         }
@@ -214,7 +217,7 @@ pub fn run(
     Ok(step)
 }
 
-fn add(map: &mut BTreeMap<String, Money>, id: &str, m: Money) -> Result<(), CreditError> {
+fn add(map: &mut HashMap<String, Money>, id: &str, m: Money) -> Result<(), CreditError> {
     let e = map.entry(id.to_string()).or_insert(Money::ZERO);
     *e = e
         .checked_add(m)

@@ -44,15 +44,17 @@ fn alert_kind(kind: TxKind) -> AlertKind {
 }
 
 /// Processes tonight's booked debits. `mandate_customer` finds a customer
-/// from `customers.csv` `mandate_ids`.
+/// from `customers.csv` `mandate_ids`; `tonight` holds the statements
+/// imported tonight.
 pub fn run(
     conn: &Connection,
     run_date: &str,
     repeat_months: u32,
     mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
+    tonight: &st::InMemory<'_>,
 ) -> rusqlite::Result<DebitStep> {
     let mut step = DebitStep::default();
-    for d in st::waiting_debits(conn, run_date)? {
+    for d in st::waiting_debits(conn, run_date, tonight)? {
         if !d.tx.amount.is_negative() || d.processed_run.is_some() {
             continue;
         }

@@ -38,6 +38,9 @@ pub struct ImportReport {
     pub notifications_linked: usize,
     /// Alerts raised by the import.
     pub alerts: Vec<Alert>,
+    /// The statements imported tonight, as (file, statement) positions in
+    /// the files given, in import order.
+    pub fresh: Vec<(usize, usize)>,
 }
 
 fn file_name(p: &Path) -> String {
@@ -53,14 +56,21 @@ pub fn import(
     run_date: &str,
 ) -> rusqlite::Result<ImportReport> {
     let mut report = ImportReport::default();
-    let mut ordered: Vec<(&StatementFile, &Statement)> = files
+    let mut ordered: Vec<((usize, usize), &StatementFile, &Statement)> = files
         .iter()
-        .flat_map(|f| f.parsed.statements.iter().map(move |s| (f, s)))
+        .enumerate()
+        .flat_map(|(fi, f)| {
+            f.parsed
+                .statements
+                .iter()
+                .enumerate()
+                .map(move |(si, s)| ((fi, si), f, s))
+        })
         .collect();
     // Statements before notifications; otherwise file order (files are sorted).
-    ordered.sort_by_key(|(_, s)| s.format.is_notification());
+    ordered.sort_by_key(|(_, _, s)| s.format.is_notification());
 
-    for (file, statement) in ordered {
+    for (at, file, statement) in ordered {
         let account = statement.account.key();
         let hash = st::content_hash(statement);
         let name = file_name(&file.path);
@@ -98,6 +108,7 @@ pub fn import(
                 st::import(conn, statement, &hash, run_date)?;
                 st::record_file(conn, &account, &statement.id, &name, run_date)?;
                 report.imported += 1;
+                report.fresh.push(at);
                 findings_to_alerts(file, statement, &mut report.alerts);
                 if statement.format.is_notification() {
                     report.notifications_linked += link_notification(conn, statement, run_date)?;
@@ -349,4 +360,29 @@ fn link_to_notifications(conn: &Connection, s: &Statement, run_date: &str) -> ru
         }
     }
     Ok(())
+}
+
+/// Tonight's imported statements, kept in memory so that the debit and
+/// credit steps rebuild their rows from them instead of decoding the
+/// details just stored. An account that received a notification tonight is
+/// left out: a notification may have added to its entries' stored details.
+pub fn in_memory<'a>(files: &'a [StatementFile], report: &ImportReport) -> st::InMemory<'a> {
+    let fresh: Vec<&Statement> = report
+        .fresh
+        .iter()
+        .filter_map(|&(fi, si)| files.get(fi)?.parsed.statements.get(si))
+        .collect();
+    let notified: std::collections::BTreeSet<String> = fresh
+        .iter()
+        .filter(|s| s.format.is_notification())
+        .map(|s| s.account.key())
+        .collect();
+    let mut memo = st::InMemory::default();
+    for s in fresh {
+        let account = s.account.key();
+        if !s.format.is_notification() && !notified.contains(&account) {
+            memo.add(account, s);
+        }
+    }
+    memo
 }

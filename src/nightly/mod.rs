@@ -313,6 +313,7 @@ fn night(
     let tx = state.conn().transaction().map_err(&e)?;
 
     let import = import::import(&tx, &client.statements, &rd).map_err(&e)?;
+    let tonight = import::in_memory(&client.statements, &import);
     crate::state::ledger::upsert_invoices(&tx, &client.ledger.invoices, &rd).map_err(&e)?;
     let mandate_customer = |m: Option<&str>| {
         let m = m?;
@@ -328,6 +329,7 @@ fn night(
         &rd,
         config.alerts.repeat_return_months,
         &mandate_customer,
+        &tonight,
     )
     .map_err(&e)?;
     let decided =
@@ -337,10 +339,11 @@ fn night(
     let rejected = crate::state::decisions::rejections(&tx).map_err(&e)?;
     let mut cleared = config.dunning.cleared_gaps.clone();
     cleared.extend(crate::state::decisions::cleared_accounts(&tx).map_err(&e)?);
-    let credits = credits::run(&tx, &ledger, config, &rd, &rejected).map_err(|err| match err {
-        credits::CreditError::Sql(s) => e(s),
-        other => RunError::Check(other.to_string()),
-    })?;
+    let credits =
+        credits::run(&tx, &ledger, config, &rd, &rejected, &tonight).map_err(|err| match err {
+            credits::CreditError::Sql(s) => e(s),
+            other => RunError::Check(other.to_string()),
+        })?;
 
     let calendar = Calendar::new(config.dunning.days_off.iter().copied());
     let (promise_status, promise_alerts) = dunning_input::promises(

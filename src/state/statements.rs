@@ -6,9 +6,11 @@
 //! excluded), so the same statement in another file, or re-encoded, is the
 //! same statement; the same id with other content is a conflict.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::statement::{EntryStatus, Statement};
+use crate::statement::{Entry, EntryStatus, Statement, Transaction};
 
 pub use super::canonical::{content_hash, details_json};
 
@@ -192,6 +194,44 @@ mod tests {
     }
 
     #[test]
+    fn rows_rebuilt_from_memory_equal_rows_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let mut memo = InMemory::default();
+        let mut parsed = Vec::new();
+        for f in [
+            "v08_batches_reversal.xml",
+            "v04_sdd_returns.xml",
+            "v06_two_statements.xml",
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/camt")
+                .join(f);
+            parsed.extend(crate::formats::parse_file(&path).unwrap().statements);
+        }
+        for s in &parsed {
+            import(conn, s, &content_hash(s), "2026-12-31").unwrap();
+            memo.add(s.account.key(), s);
+        }
+        let none = InMemory::default();
+        for (a, b) in [
+            (
+                waiting_credits(conn, "2026-12-31", &none),
+                waiting_credits(conn, "2026-12-31", &memo),
+            ),
+            (
+                waiting_debits(conn, "2026-12-31", &none),
+                waiting_debits(conn, "2026-12-31", &memo),
+            ),
+        ] {
+            let (a, b) = (a.unwrap(), b.unwrap());
+            assert!(!a.is_empty());
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
+    }
+
+    #[test]
     fn import_then_lookup() {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();
@@ -251,15 +291,73 @@ fn damaged(column: usize, what: &str) -> rusqlite::Error {
     )
 }
 
-fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<StoredTx>> {
-    let details: String = r.get(4)?;
-    let (entry, tx): (crate::statement::Entry, crate::statement::Transaction) =
-        serde_json::from_str(&details).map_err(|_| damaged(4, "details"))?;
+/// Statements imported tonight and still in memory, by account and id:
+/// their rows are rebuilt from them, exactly as their stored details would
+/// read back, without decoding the details. Filled by the nightly run with
+/// the statements whose stored details nothing changed since the import.
+#[derive(Debug, Default)]
+pub struct InMemory<'a> {
+    by_account: HashMap<String, HashMap<&'a str, Vec<(&'a Entry, &'a Transaction)>>>,
+}
+
+impl<'a> InMemory<'a> {
+    /// Adds a statement imported tonight under its account key.
+    pub fn add(&mut self, account: String, statement: &'a Statement) {
+        self.by_account
+            .entry(account)
+            .or_default()
+            .insert(statement.id.as_str(), statement.transactions().collect());
+    }
+
+    /// The entry (without its transactions list, as stored) and transaction
+    /// at `position` of a statement, when it is in memory.
+    fn get(
+        &self,
+        account: &str,
+        statement_id: &str,
+        position: usize,
+    ) -> Option<(Entry, Transaction)> {
+        let &(e, tx) = self
+            .by_account
+            .get(account)?
+            .get(statement_id)?
+            .get(position)?;
+        let shell = Entry {
+            booking_date: e.booking_date,
+            value_date: e.value_date,
+            amount: e.amount,
+            status: e.status,
+            reversal: e.reversal,
+            bank_ref: e.bank_ref.clone(),
+            bank_code: e.bank_code.clone(),
+            kind: e.kind,
+            additional_info: e.additional_info.clone(),
+            transactions: Vec::new(),
+            line: e.line,
+        };
+        Some((shell, tx.clone()))
+    }
+}
+
+fn stored(
+    r: &rusqlite::Row<'_>,
+    memo: Option<&InMemory<'_>>,
+) -> rusqlite::Result<Option<StoredTx>> {
+    let account: String = r.get(0)?;
+    let statement_id: String = r.get(1)?;
+    let position = usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0);
+    let (entry, tx) = match memo.and_then(|m| m.get(&account, &statement_id, position)) {
+        Some(pair) => pair,
+        None => {
+            let details: String = r.get(4)?;
+            serde_json::from_str(&details).map_err(|_| damaged(4, "details"))?
+        }
+    };
     let currency: String = r.get(3)?;
     Ok(Some(StoredTx {
-        account: r.get(0)?,
-        statement_id: r.get(1)?,
-        position: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+        account,
+        statement_id,
+        position,
         currency: crate::money::Currency::parse(&currency).ok_or_else(|| damaged(3, "currency"))?,
         entry,
         tx,
@@ -277,9 +375,18 @@ fn query_stored(
     sql: &str,
     p: impl rusqlite::Params,
 ) -> rusqlite::Result<Vec<StoredTx>> {
+    query_stored_with(conn, sql, p, None)
+}
+
+fn query_stored_with(
+    conn: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+    memo: Option<&InMemory<'_>>,
+) -> rusqlite::Result<Vec<StoredTx>> {
     // Cached: the counterpart lookup runs once per imported entry.
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(p, stored)?;
+    let rows = stmt.query_map(p, |r| stored(r, memo))?;
     let mut out = Vec::new();
     for r in rows {
         out.extend(r?);
@@ -288,13 +395,26 @@ fn query_stored(
 }
 
 /// The waiting debits (never processed): what the debit step reads.
-pub fn waiting_debits(conn: &Connection, run_date: &str) -> rusqlite::Result<Vec<StoredTx>> {
-    waiting_where(conn, run_date, "amount LIKE '-%' AND processed_run IS NULL")
+pub fn waiting_debits(
+    conn: &Connection,
+    run_date: &str,
+    memo: &InMemory<'_>,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    waiting_where(
+        conn,
+        run_date,
+        "amount LIKE '-%' AND processed_run IS NULL",
+        memo,
+    )
 }
 
 /// The waiting credits (new or carried over): what matching reads.
-pub fn waiting_credits(conn: &Connection, run_date: &str) -> rusqlite::Result<Vec<StoredTx>> {
-    waiting_where(conn, run_date, "amount NOT LIKE '-%'")
+pub fn waiting_credits(
+    conn: &Connection,
+    run_date: &str,
+    memo: &InMemory<'_>,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    waiting_where(conn, run_date, "amount NOT LIKE '-%'", memo)
 }
 
 /// Booked transactions with money still to apply — never processed and
@@ -305,8 +425,9 @@ fn waiting_where(
     conn: &Connection,
     run_date: &str,
     condition: &str,
+    memo: &InMemory<'_>,
 ) -> rusqlite::Result<Vec<StoredTx>> {
-    query_stored(
+    query_stored_with(
         conn,
         &format!(
             "SELECT {STORED_COLUMNS} FROM transactions
@@ -317,6 +438,7 @@ fn waiting_where(
              ORDER BY account, statement_id, position"
         ),
         params![run_date],
+        Some(memo),
     )
 }
 
