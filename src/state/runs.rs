@@ -53,7 +53,7 @@ pub fn record(
 pub fn committed_files(
     conn: &Connection,
     run_date: &str,
-) -> rusqlite::Result<Option<Vec<(String, Vec<u8>)>>> {
+) -> rusqlite::Result<Option<Vec<super::OutputFile>>> {
     let committed: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM runs WHERE run_date = ?1)",
         params![run_date],

@@ -291,13 +291,16 @@ fn damaged(column: usize, what: &str) -> rusqlite::Error {
     )
 }
 
+/// A statement's (entry, transaction) pairs in row order.
+type StatementRows<'a> = Vec<(&'a Entry, &'a Transaction)>;
+
 /// Statements imported tonight and still in memory, by account and id:
 /// their rows are rebuilt from them, exactly as their stored details would
 /// read back, without decoding the details. Filled by the nightly run with
 /// the statements whose stored details nothing changed since the import.
 #[derive(Debug, Default)]
 pub struct InMemory<'a> {
-    by_account: HashMap<String, HashMap<&'a str, Vec<(&'a Entry, &'a Transaction)>>>,
+    by_account: HashMap<String, HashMap<&'a str, StatementRows<'a>>>,
 }
 
 impl<'a> InMemory<'a> {
