@@ -204,4 +204,12 @@ CREATE INDEX transactions_amount ON transactions(account, notification, amount, 
     r#"
 ALTER TABLE run_outputs ADD COLUMN encoding TEXT NOT NULL DEFAULT '';  -- '' plain, 'zstd'
 "#,
+    // 5: the waiting transactions found through an index of only the rows
+    // with money left, in the order the steps read them, instead of a scan
+    // of every transaction ever imported (which grew with every night).
+    r#"
+DROP INDEX transactions_waiting;
+CREATE INDEX transactions_open ON transactions(account, statement_id, position)
+    WHERE status = 'booked' AND remaining != '0.00';
+"#,
 ];

@@ -232,6 +232,30 @@ mod tests {
     }
 
     #[test]
+    fn waiting_rows_are_read_through_the_index_of_open_money() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        for condition in [
+            "amount NOT LIKE '-%'",
+            "amount LIKE '-%' AND processed_run IS NULL",
+        ] {
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {}", waiting_sql(condition)))
+                .unwrap()
+                .query_map(["2026-12-31"], |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(
+                plan,
+                ["SCAN transactions USING INDEX transactions_open"],
+                "{condition}"
+            );
+        }
+    }
+
+    #[test]
     fn import_then_lookup() {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();
@@ -430,18 +454,21 @@ fn waiting_where(
     condition: &str,
     memo: &InMemory<'_>,
 ) -> rusqlite::Result<Vec<StoredTx>> {
-    query_stored_with(
-        conn,
-        &format!(
-            "SELECT {STORED_COLUMNS} FROM transactions
-             WHERE status = 'booked' AND remaining != '0.00'
-               AND (booking_date IS NULL OR booking_date <= ?1)
-               AND (processed_run IS NULL OR amount NOT LIKE '-%')
-               AND ({condition})
-             ORDER BY account, statement_id, position"
-        ),
-        params![run_date],
-        Some(memo),
+    query_stored_with(conn, &waiting_sql(condition), params![run_date], Some(memo))
+}
+
+/// The query of [`waiting_where`]. Its first two conditions are those of the
+/// partial index `transactions_open` (migration 5), which holds only the rows
+/// with money left, in this order: the steps read what waits, never the
+/// whole history.
+fn waiting_sql(condition: &str) -> String {
+    format!(
+        "SELECT {STORED_COLUMNS} FROM transactions
+         WHERE status = 'booked' AND remaining != '0.00'
+           AND (booking_date IS NULL OR booking_date <= ?1)
+           AND (processed_run IS NULL OR amount NOT LIKE '-%')
+           AND ({condition})
+         ORDER BY account, statement_id, position"
     )
 }
 
