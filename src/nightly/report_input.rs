@@ -29,6 +29,12 @@ pub struct StateFacts {
     pub debit_details: BTreeMap<String, (Option<NaiveDate>, String, String)>,
 }
 
+/// A debit's date, payee and text, by entry id alone (the alert does not
+/// name the account): through the index `transactions_entry`, not a scan of
+/// every transaction ever imported.
+const DEBIT_DETAILS: &str = "SELECT booking_date, counterparty_name, remittance FROM transactions
+     WHERE entry_id = ?1 ORDER BY account LIMIT 1";
+
 /// Reads the facts. `entry_ids`: the debits to describe.
 pub fn state_facts(conn: &Connection, entry_ids: &[&str]) -> rusqlite::Result<StateFacts> {
     let mut facts = StateFacts::default();
@@ -63,10 +69,7 @@ pub fn state_facts(conn: &Connection, entry_ids: &[&str]) -> rusqlite::Result<St
             r.get::<_, Option<String>>(0)
         })?
         .and_then(|d| d.parse().ok());
-    let mut st = conn.prepare(
-        "SELECT booking_date, counterparty_name, remittance FROM transactions
-         WHERE entry_id = ?1 ORDER BY account LIMIT 1",
-    )?;
+    let mut st = conn.prepare(DEBIT_DETAILS)?;
     for id in entry_ids {
         let mut rows = st.query(params![id])?;
         if let Some(r) = rows.next()? {
@@ -325,5 +328,28 @@ pub fn build(
         actions: d.actions.to_vec(),
         aged,
         dso,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_debit_is_described_without_reading_every_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let plan: Vec<String> = st
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {DEBIT_DETAILS}"))
+            .unwrap()
+            .query_map(["B-1"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            plan,
+            ["SEARCH transactions USING INDEX transactions_entry (entry_id=?)"]
+        );
     }
 }

@@ -204,12 +204,17 @@ CREATE INDEX transactions_amount ON transactions(account, notification, amount, 
     r#"
 ALTER TABLE run_outputs ADD COLUMN encoding TEXT NOT NULL DEFAULT '';  -- '' plain, 'zstd'
 "#,
-    // 5: the waiting transactions found through an index of only the rows
-    // with money left, in the order the steps read them, instead of a scan
-    // of every transaction ever imported (which grew with every night).
+    // 5: queries run every night found through indexes instead of a scan of
+    // every transaction ever imported (which grew with every night): the
+    // waiting money (only the rows with money left, in reading order), and
+    // the collections a returned direct debit may undo, and a debit's
+    // details for the report, known by its entry id alone.
     r#"
 DROP INDEX transactions_waiting;
 CREATE INDEX transactions_open ON transactions(account, statement_id, position)
     WHERE status = 'booked' AND remaining != '0.00';
+CREATE INDEX transactions_e2e ON transactions(end_to_end_id) WHERE end_to_end_id IS NOT NULL;
+CREATE INDEX transactions_mandate ON transactions(mandate_id, amount) WHERE mandate_id IS NOT NULL;
+CREATE INDEX transactions_entry ON transactions(entry_id, account);
 "#,
 ];

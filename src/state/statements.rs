@@ -231,6 +231,37 @@ mod tests {
         }
     }
 
+    /// The query plan of `sql`, one line per step.
+    fn plan(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Vec<String> {
+        conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(p, |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn a_return_finds_its_collection_without_reading_every_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let p = plan(
+            st.conn(),
+            &collections_sql(),
+            params!["E2E", "M-1", "10.00"],
+        );
+        assert!(
+            p.iter().any(|l| l.contains("USING INDEX transactions_e2e")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|l| l.contains("USING INDEX transactions_mandate")),
+            "{p:?}"
+        );
+        assert!(!p.iter().any(|l| l == "SCAN transactions"), "{p:?}");
+    }
+
     #[test]
     fn waiting_rows_are_read_through_the_index_of_open_money() {
         let dir = tempfile::tempdir().unwrap();
@@ -591,14 +622,20 @@ pub fn collections_for(
 ) -> rusqlite::Result<Vec<StoredTx>> {
     query_stored(
         conn,
-        &format!(
-            "SELECT {STORED_COLUMNS} FROM transactions
-             WHERE amount NOT LIKE '-%' AND status = 'booked'
-               AND ((?1 IS NOT NULL AND end_to_end_id = ?1)
-                    OR (?2 IS NOT NULL AND mandate_id = ?2 AND amount = ?3))
-             ORDER BY booking_date DESC, entry_id"
-        ),
+        &collections_sql(),
         params![end_to_end_id, mandate_id, amount],
+    )
+}
+
+/// The query of [`collections_for`]: through the partial indexes
+/// `transactions_e2e` and `transactions_mandate` (migration 5).
+fn collections_sql() -> String {
+    format!(
+        "SELECT {STORED_COLUMNS} FROM transactions
+         WHERE amount NOT LIKE '-%' AND status = 'booked'
+           AND ((?1 IS NOT NULL AND end_to_end_id = ?1)
+                OR (?2 IS NOT NULL AND mandate_id = ?2 AND amount = ?3))
+         ORDER BY booking_date DESC, entry_id"
     )
 }
 
