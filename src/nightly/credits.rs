@@ -114,7 +114,7 @@ pub fn run(
         }
     }
 
-    let history = sl::app_events(conn)?;
+    let history = sl::app_events(conn, run_date)?;
     for inv in &ledger.invoices {
         let events = history
             .get(&inv.invoice_id)

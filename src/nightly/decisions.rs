@@ -120,12 +120,8 @@ fn entry(conn: &Connection, entry_id: &str) -> rusqlite::Result<Result<st::Store
 }
 
 fn open_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<Money> {
-    let events = sl::app_events(conn)?;
-    let e = events
-        .get(&inv.invoice_id)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
-    Ok(effective_open(inv.open_amount, e).unwrap_or(Money::ZERO))
+    let events = sl::app_events_of(conn, &inv.invoice_id)?;
+    Ok(effective_open(inv.open_amount, &events).unwrap_or(Money::ZERO))
 }
 
 fn apply(

@@ -394,7 +394,7 @@ fn night(
     for a in &actions {
         crate::state::events::record_action(&tx, &rd, a).map_err(&e)?;
     }
-    let last_payment = crate::state::ledger::last_payment_dates(&tx).map_err(&e)?;
+    let last_payment = crate::state::ledger::last_payment_dates(&tx, &rd).map_err(&e)?;
     let facts =
         report_input::state_facts(&tx, &report_input::unexplained_debits(&alerts)).map_err(&e)?;
 

@@ -58,14 +58,38 @@ pub fn upsert_invoices(
     Ok(())
 }
 
-/// Every invoice's application history, in order, by invoice id.
-pub fn app_events(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Vec<AppEvent>>> {
-    let mut stmt = conn.prepare(
+/// The application history, in order, of every invoice in the export of
+/// night `run_date` (upserted first), by invoice id: through the index on
+/// applications' invoice, not the whole history of the client.
+pub fn app_events(
+    conn: &Connection,
+    run_date: &str,
+) -> rusqlite::Result<BTreeMap<String, Vec<AppEvent>>> {
+    events_where(
+        conn,
+        "a.invoice_id IN (SELECT invoice_id FROM invoices WHERE last_seen_run = ?1)",
+        run_date,
+    )
+}
+
+/// The application history of one invoice, in order.
+pub fn app_events_of(conn: &Connection, invoice_id: &str) -> rusqlite::Result<Vec<AppEvent>> {
+    Ok(events_where(conn, "a.invoice_id = ?1", invoice_id)?
+        .remove(invoice_id)
+        .unwrap_or_default())
+}
+
+fn events_where(
+    conn: &Connection,
+    condition: &str,
+    param: &str,
+) -> rusqlite::Result<BTreeMap<String, Vec<AppEvent>>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.invoice_id, a.recorded_open, a.applied, a.writeoff, a.reversed_open
-         FROM applications a ORDER BY a.id",
-    )?;
+         FROM applications a WHERE {condition} ORDER BY a.id"
+    ))?;
     let mut out: BTreeMap<String, Vec<AppEvent>> = BTreeMap::new();
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map(params![param], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -217,15 +241,22 @@ pub fn customer_of_mandate(
     .optional()
 }
 
-/// The latest booking date of live money applied to each invoice.
-pub fn last_payment_dates(conn: &Connection) -> rusqlite::Result<BTreeMap<String, String>> {
+/// The latest booking date of live money applied to each invoice in the
+/// export of night `run_date`.
+pub fn last_payment_dates(
+    conn: &Connection,
+    run_date: &str,
+) -> rusqlite::Result<BTreeMap<String, String>> {
     let mut stmt = conn.prepare(
         "SELECT a.invoice_id, MAX(t.booking_date) FROM applications a
          JOIN transactions t ON t.account = a.account AND t.entry_id = a.entry_id
          WHERE a.reversed_run IS NULL AND t.booking_date IS NOT NULL
+           AND a.invoice_id IN (SELECT invoice_id FROM invoices WHERE last_seen_run = ?1)
          GROUP BY a.invoice_id",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map(params![run_date], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
     rows.collect()
 }
 
