@@ -22,6 +22,8 @@
 
 use std::path::{Path, PathBuf};
 
+use sha2::Digest as _;
+
 use crate::formats::{self, ParseError, Parsed};
 use crate::ledger::{self, Ledger, LedgerError};
 
@@ -43,8 +45,14 @@ pub struct ClientData {
 pub struct StatementFile {
     /// The file.
     pub path: PathBuf,
-    /// Its statements and findings.
+    /// Its statements and findings (empty when `already_imported`).
     pub parsed: Parsed,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Set when state knew these exact bytes, under this name, as imported
+    /// whole on an earlier night: the file was not parsed again, and this
+    /// is the number of statements it held.
+    pub already_imported: Option<usize>,
 }
 
 /// A client folder that cannot be loaded. Nothing of the client is used.
@@ -94,6 +102,16 @@ impl ClientError {
 /// Loads a client folder: `invoices.csv`, `customers.csv` if present, then
 /// every statement file of `statements/` in name order.
 pub fn load_client(dir: &Path) -> Result<ClientData, ClientError> {
+    load_client_knowing(dir, &|_, _| None)
+}
+
+/// [`load_client`], leaving unparsed the statement files that `known`
+/// (file name, hex SHA-256 of the bytes) says were imported whole before: it
+/// returns how many statements such a file held.
+pub fn load_client_knowing(
+    dir: &Path,
+    known: &dyn Fn(&str, &str) -> Option<usize>,
+) -> Result<ClientData, ClientError> {
     let meta = std::fs::metadata(dir).map_err(|e| ClientError::io(dir, &e))?;
     if !meta.is_dir() {
         return Err(ClientError::NotAClient {
@@ -115,8 +133,23 @@ pub fn load_client(dir: &Path) -> Result<ClientData, ClientError> {
     let statements = statement_files(&dir.join("statements"))?
         .into_iter()
         .map(|path| {
-            let parsed = formats::parse_file(&path)?;
-            Ok(StatementFile { path, parsed })
+            let bytes = formats::read_file(&path)?;
+            let sha256 = format!("{:x}", sha2::Sha256::digest(&bytes));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let already_imported = known(&name, &sha256);
+            let parsed = match already_imported {
+                Some(_) => Parsed::default(),
+                None => formats::parse_bytes(&bytes, &path)?,
+            };
+            Ok(StatementFile {
+                path,
+                parsed,
+                sha256,
+                already_imported,
+            })
         })
         .collect::<Result<Vec<_>, ClientError>>()?;
     Ok(ClientData {

@@ -4,6 +4,11 @@
 //!   silently when its file was seen before, with one `duplicate_statement`
 //!   alert when it arrives in a new file.
 //! - A known id with different content is not imported: `conflicting_statement`.
+//! - A file whose every statement is in state is recorded (`seen_files`: name,
+//!   SHA-256 of its bytes, pointage version); the next nights do not parse it
+//!   again and count its statements as already imported, so a folder that
+//!   keeps every day's file does not cost more each night. A file with a
+//!   conflicting statement is read, and counted, every night.
 //! - A new statement is imported with its transactions; its findings become
 //!   alerts (`balance_mismatch`, `unknown_currency`).
 //! - Statements go in before notifications, so a camt.054 finds the booked
@@ -56,6 +61,14 @@ pub fn import(
     run_date: &str,
 ) -> rusqlite::Result<ImportReport> {
     let mut report = ImportReport::default();
+    // Files imported whole on an earlier night are not parsed again: their
+    // statements count as already imported, as reading them would find.
+    for f in files {
+        report.already_imported += f.already_imported.unwrap_or(0);
+    }
+    // A file whose statement conflicts with state is read again every night
+    // (and alerts every night); the others are recorded once all is in.
+    let mut conflicts = vec![false; files.len()];
     let mut ordered: Vec<((usize, usize), &StatementFile, &Statement)> = files
         .iter()
         .enumerate()
@@ -93,6 +106,9 @@ pub fn import(
                 }
             }
             Known::Different { .. } => {
+                if let Some(c) = conflicts.get_mut(at.0) {
+                    *c = true;
+                }
                 report.conflicting += 1;
                 report.alerts.push(Alert::new(
                     AlertKind::ConflictingStatement,
@@ -116,6 +132,12 @@ pub fn import(
                     link_to_notifications(conn, statement, run_date)?;
                 }
             }
+        }
+    }
+    for (f, conflict) in files.iter().zip(conflicts) {
+        if f.already_imported.is_none() && !conflict {
+            let name = file_name(&f.path);
+            st::record_seen_file(conn, &name, &f.sha256, f.parsed.statements.len(), run_date)?;
         }
     }
     Ok(report)

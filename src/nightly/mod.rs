@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
-use crate::client::{ClientError, load_client};
+use crate::client::{ClientError, load_client_knowing};
 use crate::config::{ClientConfig, ConfigError};
 use crate::dunning::{DunningRun, plan_actions};
 use crate::ledger::LedgerError;
@@ -207,7 +207,15 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
 
     phase::mark(&id, Phase::Parse);
     let config = ClientConfig::load(&opts.client_dir)?;
-    let client = load_client(&opts.client_dir)?;
+    let seen = state.seen_files().map_err(|source| {
+        RunError::State(StateError::Sql {
+            path: state.path().to_path_buf(),
+            source,
+        })
+    })?;
+    let client = load_client_knowing(&opts.client_dir, &|name, sha| {
+        seen.get(&(name.to_string(), sha.to_string())).copied()
+    })?;
     let people = People {
         promises: crate::ledger::load_promises(&opts.client_dir)?,
         decisions: crate::ledger::load_decisions(&opts.client_dir)?,

@@ -170,6 +170,14 @@ impl State {
         Ok(s.and_then(|s| s.parse().ok()))
     }
 
+    /// The statement files imported whole on earlier nights (see
+    /// [`statements::seen_files`]).
+    pub fn seen_files(
+        &self,
+    ) -> rusqlite::Result<std::collections::HashMap<(String, String), usize>> {
+        statements::seen_files(&self.conn)
+    }
+
     /// The stored outputs of a committed night (name → bytes), if it committed.
     pub fn committed_outputs(
         &self,

@@ -208,7 +208,9 @@ ALTER TABLE run_outputs ADD COLUMN encoding TEXT NOT NULL DEFAULT '';  -- '' pla
     // every transaction ever imported (which grew with every night): the
     // waiting money (only the rows with money left, in reading order), and
     // the collections a returned direct debit may undo, and a debit's
-    // details for the report, known by its entry id alone.
+    // details for the report, known by its entry id alone. And the statement
+    // files already imported whole, so that a folder keeping every day's
+    // file is not parsed again from the start every night.
     r#"
 DROP INDEX transactions_waiting;
 CREATE INDEX transactions_open ON transactions(account, statement_id, position)
@@ -216,5 +218,13 @@ CREATE INDEX transactions_open ON transactions(account, statement_id, position)
 CREATE INDEX transactions_e2e ON transactions(end_to_end_id) WHERE end_to_end_id IS NOT NULL;
 CREATE INDEX transactions_mandate ON transactions(mandate_id, amount) WHERE mandate_id IS NOT NULL;
 CREATE INDEX transactions_entry ON transactions(entry_id, account);
+CREATE TABLE seen_files (
+    file_name   TEXT NOT NULL,
+    sha256      TEXT NOT NULL,               -- of the file's bytes
+    reader      TEXT NOT NULL,               -- the pointage version that read it
+    statements  INTEGER NOT NULL,            -- how many it held, all imported
+    run_date    TEXT NOT NULL,
+    PRIMARY KEY (file_name, sha256, reader)
+);
 "#,
 ];

@@ -49,6 +49,47 @@ pub fn lookup(conn: &Connection, account: &str, id: &str, hash: &str) -> rusqlit
     })
 }
 
+/// The reader recorded with a file imported whole: a newer pointage reads
+/// every file again once.
+const READER: &str = env!("CARGO_PKG_VERSION");
+
+/// The statement files this pointage imported whole on earlier nights:
+/// (file name, hex SHA-256 of the bytes) → how many statements they held.
+pub fn seen_files(conn: &Connection) -> rusqlite::Result<HashMap<(String, String), usize>> {
+    let mut stmt =
+        conn.prepare("SELECT file_name, sha256, statements FROM seen_files WHERE reader = ?1")?;
+    let rows = stmt.query_map(params![READER], |r| {
+        Ok((
+            (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+            usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+        ))
+    })?;
+    rows.collect()
+}
+
+/// Records a statement file whose every statement is now in state (imported
+/// tonight or before): the next nights leave it unparsed.
+pub fn record_seen_file(
+    conn: &Connection,
+    file_name: &str,
+    sha256: &str,
+    statements: usize,
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO seen_files (file_name, sha256, reader, statements, run_date)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        file_name,
+        sha256,
+        READER,
+        i64::try_from(statements).unwrap_or(i64::MAX),
+        run_date
+    ])?;
+    Ok(())
+}
+
 /// Records that `file_name` carried the statement; returns false when that
 /// file was already recorded for it.
 pub fn record_file(

@@ -497,3 +497,96 @@ F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
     assert_eq!(summary["statements"]["conflicting"], 1);
     assert_eq!(summary["payments"]["tried"], 0);
 }
+
+/// The rows of `seen_files` in a client's state: (file name, statements).
+fn seen_files(client: &Path) -> Vec<(String, i64)> {
+    let db = rusqlite::Connection::open(client.join(".pointage/state.sqlite")).unwrap();
+    let mut stmt = db
+        .prepare("SELECT file_name, statements FROM seen_files ORDER BY file_name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn files_imported_whole_are_not_read_again_and_conflicting_ones_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("keeper");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(
+        client.join("invoices.csv"),
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n",
+    )
+    .unwrap();
+    let s = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-03-02",
+        "2026-03-02",
+        Some(("0.00", "100.00")),
+        &[Ntry {
+            reference: "A",
+            date: "2026-03-02",
+            code: "RCDT/ESCT",
+            amount: "100.00",
+            txs: vec![Tx {
+                text: Some("F-1"),
+                ..tx("100.00")
+            }],
+        }],
+    );
+    fs::write(client.join("statements/s1.xml"), &s).unwrap();
+    let night = |date: &str| {
+        let out = dir.path().join(date);
+        let o = run_night(&client, date, &out, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let summary: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+        (out, summary)
+    };
+
+    let (_, s1) = night("2026-03-02");
+    assert_eq!(s1["statements"]["imported"], 1);
+    assert_eq!(seen_files(&client), [("s1.xml".to_string(), 1)]);
+
+    // Night 2: s1.xml is known byte for byte; it counts as already
+    // imported, as reading it would find, and A is not matched again.
+    let (out2, s2) = night("2026-03-03");
+    assert_eq!(s2["statements"]["imported"], 0);
+    assert_eq!(s2["statements"]["already_imported"], 1);
+    assert_eq!(s2["payments"]["tried"], 0);
+    assert!(
+        column_where(
+            &csv_rows(&out2.join("matches.csv")),
+            "entry_id",
+            "A",
+            "status"
+        )
+        .is_empty()
+    );
+
+    // The same name with other bytes is read: here a changed S1, refused;
+    // it is not recorded, so it is read again every night (and its alert,
+    // raised the first night, stays open).
+    fs::write(
+        client.join("statements/s1.xml"),
+        s.replace("100.00", "110.00"),
+    )
+    .unwrap();
+    for (date, new_alerts) in [("2026-03-04", 1), ("2026-03-05", 0)] {
+        let (out, summary) = night(date);
+        assert_eq!(summary["statements"]["conflicting"], 1, "{date}");
+        let alerts = csv_rows(&out.join("alerts.csv"));
+        assert_eq!(
+            column_where(&alerts, "kind", "conflicting_statement", "kind").len(),
+            new_alerts,
+            "{date}: {alerts:?}"
+        );
+        assert_eq!(seen_files(&client), [("s1.xml".to_string(), 1)], "{date}");
+    }
+}
