@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -245,6 +246,75 @@ impl ItemKeys {
     }
 }
 
+/// What the index keeps of an indexed item besides its keys.
+struct ItemFacts {
+    len: usize,
+    short_bare: bool,
+    letter_only: bool,
+}
+
+/// Items per chunk of the parallel key computation.
+const CHUNK: usize = 2048;
+
+/// The keys of one chunk of items: per item its facts (`None`: not
+/// indexed), per shard the (digest, item) pairs in item order, and the
+/// chunk's distinct key prefixes.
+struct Chunk {
+    facts: Vec<Option<ItemFacts>>,
+    buckets: [Vec<(Key, u32)>; SHARDS],
+    prefixes: Vec<u64>,
+}
+
+/// The keys of one item (`None` when its open amount is zero); `buf` is
+/// scratch space.
+fn item_keys(it: &OpenItem, buf: &mut String) -> Option<ItemKeys> {
+    if it.open_amount.is_zero() {
+        return None;
+    }
+    let mut k = ItemKeys {
+        keys: [0; 6],
+        prefixes: [0; 2],
+        n: 0,
+        len: 0,
+        short_bare: false,
+        letter_only: false,
+    };
+    let id = it.invoice_id.as_str();
+    if let Some(content) = tokens::id_content(id) {
+        k.len = content.len();
+        k.short_bare = tokens::is_short_bare(id, &content);
+        k.letter_only = content.iter().all(|g| !g.digits);
+        tokens::write_strict(id, &content, buf);
+        k.add(key(K_STRICT, buf));
+        k.prefixes[0] = prefix_of(K_STRICT, buf);
+        tokens::write_loose(id, &content, buf);
+        k.add(key(K_LOOSE, buf));
+        k.prefixes[1] = prefix_of(K_LOOSE, buf);
+        if let Some(last) = content.last().filter(|g| g.digits && content.len() > 1) {
+            k.add(key(K_TAIL, last.loose(id)));
+        }
+    }
+    tokens::write_ref(id, buf);
+    let id_key = (!buf.is_empty()).then(|| key(K_REF, buf));
+    if let Some(r) = id_key {
+        k.add(r);
+    }
+    if let Some(r) = it.reference.as_deref() {
+        tokens::write_ref(r, buf);
+        let r = key(K_REF, buf);
+        if !buf.is_empty() && Some(r) != id_key {
+            k.add(r);
+        }
+    }
+    if let Some(m) = it.mandate_id.as_deref() {
+        tokens::write_ref(m, buf);
+        if !buf.is_empty() {
+            k.add(key(K_MANDATE, buf));
+        }
+    }
+    Some(k)
+}
+
 impl InvoiceIndex {
     /// Indexes every item whose open amount is not zero.
     pub fn build(items: &[OpenItem], customers: &BTreeMap<String, Customer>) -> InvoiceIndex {
@@ -261,94 +331,82 @@ impl InvoiceIndex {
     }
 
     fn build_keys(items: &[OpenItem], customers: &BTreeMap<String, Customer>) -> InvoiceIndex {
-        let per_item: Vec<Option<ItemKeys>> = items
-            .par_iter()
-            .map_init(String::new, |buf, it| {
-                if it.open_amount.is_zero() {
-                    return None;
-                }
-                let mut k = ItemKeys {
-                    keys: [0; 6],
-                    prefixes: [0; 2],
-                    n: 0,
-                    len: 0,
-                    short_bare: false,
-                    letter_only: false,
+        // Keys of every item, in parallel by chunks of items; each chunk
+        // sorts its (digest, item) pairs into the shards' buckets at once,
+        // so that a shard then reads only its own keys.
+        let chunks: Vec<Chunk> = items
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map_init(String::new, |buf, (c, chunk)| {
+                let mut out = Chunk {
+                    facts: Vec::with_capacity(chunk.len()),
+                    buckets: std::array::from_fn(|_| Vec::new()),
+                    prefixes: Vec::with_capacity(chunk.len() * 2),
                 };
-                let id = it.invoice_id.as_str();
-                if let Some(content) = tokens::id_content(id) {
-                    k.len = content.len();
-                    k.short_bare = tokens::is_short_bare(id, &content);
-                    k.letter_only = content.iter().all(|g| !g.digits);
-                    tokens::write_strict(id, &content, buf);
-                    k.add(key(K_STRICT, buf));
-                    k.prefixes[0] = prefix_of(K_STRICT, buf);
-                    tokens::write_loose(id, &content, buf);
-                    k.add(key(K_LOOSE, buf));
-                    k.prefixes[1] = prefix_of(K_LOOSE, buf);
-                    if let Some(last) = content.last().filter(|g| g.digits && content.len() > 1) {
-                        k.add(key(K_TAIL, last.loose(id)));
+                for (off, it) in chunk.iter().enumerate() {
+                    let Ok(n) = u32::try_from(c * CHUNK + off) else {
+                        out.facts.push(None);
+                        continue;
+                    };
+                    let k = item_keys(it, buf);
+                    if let Some(k) = &k {
+                        for &digest in k.keys.iter().take(k.n) {
+                            if let Some(b) = out.buckets.get_mut(shard_of(digest)) {
+                                b.push((digest, n));
+                            }
+                        }
+                        out.prefixes.extend(k.prefixes.iter().filter(|&&p| p != 0));
                     }
+                    out.facts.push(k.map(|k| ItemFacts {
+                        len: k.len,
+                        short_bare: k.short_bare,
+                        letter_only: k.letter_only,
+                    }));
                 }
-                tokens::write_ref(id, buf);
-                let id_key = (!buf.is_empty()).then(|| key(K_REF, buf));
-                if let Some(r) = id_key {
-                    k.add(r);
-                }
-                if let Some(r) = it.reference.as_deref() {
-                    tokens::write_ref(r, buf);
-                    let r = key(K_REF, buf);
-                    if !buf.is_empty() && Some(r) != id_key {
-                        k.add(r);
-                    }
-                }
-                if let Some(m) = it.mandate_id.as_deref() {
-                    tokens::write_ref(m, buf);
-                    if !buf.is_empty() {
-                        k.add(key(K_MANDATE, buf));
-                    }
-                }
-                Some(k)
+                out.prefixes.sort_unstable();
+                out.prefixes.dedup();
+                out
             })
             .collect();
-        let per_shard = items.len() * 4 / SHARDS + 16;
+        let n_keys: usize = chunks
+            .iter()
+            .flat_map(|c| c.buckets.iter())
+            .map(Vec::len)
+            .sum();
+        let bits = (n_keys.max(64) * 8).next_power_of_two();
+        let bloom_mask = (bits / 64) as u64 - 1;
+        let bloom: Vec<AtomicU64> = (0..bits / 64).map(|_| AtomicU64::new(0)).collect();
+        // Each shard inserts its keys in item order (chunks in order, each
+        // chunk in item order): the same maps whatever the threads. Bits
+        // are OR-ed into the filter, which does not depend on the order.
         let shards: Vec<Shard> = (0..SHARDS)
             .into_par_iter()
             .map(|sh| {
+                let len: usize = chunks
+                    .iter()
+                    .filter_map(|c| c.buckets.get(sh))
+                    .map(Vec::len)
+                    .sum();
                 let mut shard = Shard {
-                    map: KeyMap::with_capacity_and_hasher(per_shard, Default::default()),
+                    map: KeyMap::with_capacity_and_hasher(len, Default::default()),
                     lists: Vec::new(),
                 };
-                for (n, k) in per_item.iter().enumerate() {
-                    let (Some(k), Ok(n)) = (k, u32::try_from(n)) else {
-                        continue;
-                    };
-                    for &digest in k.keys.iter().take(k.n) {
-                        if shard_of(digest) == sh {
-                            push(&mut shard.map, &mut shard.lists, digest, n);
-                        }
+                for &(digest, n) in chunks.iter().filter_map(|c| c.buckets.get(sh)).flatten() {
+                    push(&mut shard.map, &mut shard.lists, digest, n);
+                    let (w, bits) = bloom_pos(bloom_mask, digest);
+                    if let Some(w) = bloom.get(w) {
+                        w.fetch_or(bits, Ordering::Relaxed);
                     }
                 }
                 shard
             })
             .collect();
-        let n_keys: usize = per_item.iter().flatten().map(|k| k.n).sum();
-        let bits = (n_keys.max(64) * 8).next_power_of_two();
-        let mut bloom = vec![0u64; bits / 64];
-        let bloom_mask = (bits / 64) as u64 - 1;
-        for k in per_item.iter().flatten() {
-            for &digest in k.keys.iter().take(k.n) {
-                bloom_set(&mut bloom, bloom_mask, digest);
-            }
-        }
+        let bloom: Vec<u64> = bloom.into_iter().map(AtomicU64::into_inner).collect();
         let mut prefixes = PrefixSet::default();
-        for k in per_item.iter().flatten() {
-            for &p in &k.prefixes {
-                if p != 0 {
-                    prefixes.insert(p);
-                }
-            }
+        for c in &chunks {
+            prefixes.extend(c.prefixes.iter().copied());
         }
+        let per_item = chunks.iter().flat_map(|c| c.facts.iter());
         let mut ix = InvoiceIndex {
             shards,
             bloom,
@@ -366,7 +424,7 @@ impl InvoiceIndex {
             .filter(|c| !c.mandate_ids.is_empty())
             .map(|c| (c.customer_id.as_str(), Vec::new()))
             .collect();
-        for (i, (it, k)) in items.iter().zip(&per_item).enumerate() {
+        for (i, (it, k)) in items.iter().zip(per_item).enumerate() {
             let Some(k) = k else { continue };
             let Ok(n) = u32::try_from(i) else { break };
             ix.max_groups = ix.max_groups.max(k.len);
