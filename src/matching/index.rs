@@ -149,6 +149,9 @@ pub struct InvoiceIndex {
     /// before the key is even hashed.
     prefixes: PrefixSet,
     short_bare: Vec<bool>,
+    /// (digest of the open amount, item) of every indexed item, sorted:
+    /// the items open for a given amount ([`InvoiceIndex::open_for`]).
+    by_amount: Vec<(u64, u32)>,
     max_groups: usize,
     letter_only_ids: bool,
     /// Customers by payer IBAN and name, with their open items.
@@ -263,6 +266,27 @@ struct Chunk {
     facts: Vec<Option<ItemFacts>>,
     buckets: [Vec<(Key, u32)>; SHARDS],
     prefixes: Vec<u64>,
+    amounts: Vec<(u64, u32)>,
+}
+
+/// A digest of an amount, equal for equal amounts whatever their scale
+/// (`10.5` and `10.50`); a collision only costs a comparison. Amounts
+/// with at most four decimals (all of a ledger's) are hashed as their
+/// number of ten-thousandths, without `Decimal::normalize`'s divisions.
+fn amount_digest(m: crate::money::Money) -> u64 {
+    let mut d = m.decimal();
+    if d.scale() > 4 {
+        d = d.normalize();
+    }
+    let (mantissa, scale) = match 10i128.checked_pow(4u32.saturating_sub(d.scale())) {
+        Some(f) if d.scale() <= 4 => (d.mantissa().saturating_mul(f), 4),
+        _ => (d.mantissa(), d.scale()),
+    };
+    let mut b = [0u8; 20];
+    let (m_bytes, s_bytes) = b.split_at_mut(16);
+    m_bytes.copy_from_slice(&mantissa.to_le_bytes());
+    s_bytes.copy_from_slice(&scale.to_le_bytes());
+    hash2(6, &b).0
 }
 
 /// The keys of one item (`None` when its open amount is zero); `buf` is
@@ -342,6 +366,7 @@ impl InvoiceIndex {
                     facts: Vec::with_capacity(chunk.len()),
                     buckets: std::array::from_fn(|_| Vec::new()),
                     prefixes: Vec::with_capacity(chunk.len() * 2),
+                    amounts: Vec::with_capacity(chunk.len()),
                 };
                 for (off, it) in chunk.iter().enumerate() {
                     let Ok(n) = u32::try_from(c * CHUNK + off) else {
@@ -356,6 +381,7 @@ impl InvoiceIndex {
                             }
                         }
                         out.prefixes.extend(k.prefixes.iter().filter(|&&p| p != 0));
+                        out.amounts.push((amount_digest(it.open_amount), n));
                     }
                     out.facts.push(k.map(|k| ItemFacts {
                         len: k.len,
@@ -406,6 +432,11 @@ impl InvoiceIndex {
         for c in &chunks {
             prefixes.extend(c.prefixes.iter().copied());
         }
+        let mut by_amount: Vec<(u64, u32)> = chunks
+            .iter()
+            .flat_map(|c| c.amounts.iter().copied())
+            .collect();
+        by_amount.par_sort_unstable();
         let per_item = chunks.iter().flat_map(|c| c.facts.iter());
         let mut ix = InvoiceIndex {
             shards,
@@ -413,6 +444,7 @@ impl InvoiceIndex {
             bloom_mask,
             prefixes,
             short_bare: vec![false; items.len()],
+            by_amount,
             max_groups: 0,
             letter_only_ids: false,
             payers: super::payer::PayerIndex::default(),
@@ -501,6 +533,20 @@ impl InvoiceIndex {
         self.get(K_MANDATE, key)
     }
 
+    /// The indexed items (open amount not zero) whose open amount may be
+    /// `amount`, in ascending order: a superset (equal digests), so callers
+    /// compare the amount.
+    pub fn open_for(&self, amount: crate::money::Money) -> impl Iterator<Item = u32> + Clone + '_ {
+        let d = amount_digest(amount);
+        let from = self.by_amount.partition_point(|&(a, _)| a < d);
+        self.by_amount
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(move |&&(a, _)| a == d)
+            .map(|&(_, i)| i)
+    }
+
     /// True when item `i`'s id is one short bare number.
     pub fn is_short_bare(&self, i: u32) -> bool {
         self.short_bare.get(i as usize).copied().unwrap_or(false)
@@ -564,5 +610,26 @@ mod tests {
         // Settled items (open 0) are not indexed.
         assert!(ix.strict("9").is_empty());
         assert_eq!(ix.max_groups(), 2);
+        assert_eq!(
+            ix.open_for("10.00".parse().unwrap()).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+        assert_eq!(ix.open_for("0.00".parse().unwrap()).count(), 0);
+    }
+
+    #[test]
+    fn items_open_for_an_amount_whatever_its_scale() {
+        let items = vec![
+            item("A", "150.5"),
+            item("B", "150.50"),
+            item("C", "150.500000"),
+            item("D", "150.05"),
+            item("E", "-150.50"),
+        ];
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        let found = |s: &str| ix.open_for(s.parse().unwrap()).collect::<Vec<_>>();
+        assert_eq!(found("150.50"), [0, 1, 2]);
+        assert_eq!(found("150.5000000001"), Vec::<u32>::new());
+        assert_eq!(found("-150.5"), [4]);
     }
 }
