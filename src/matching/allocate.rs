@@ -77,7 +77,7 @@ pub fn allocate(
     cfg: &MatchConfig,
 ) -> Vec<Application> {
     let mut order: Vec<_> = payments
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, p)| {
             let prop = cands.get(i).and_then(|c| c.proposal.as_ref());
@@ -91,19 +91,22 @@ pub fn allocate(
             )
         })
         .collect();
-    order.sort_unstable();
+    // Keys are unique (the input position is last): the order is total.
+    order.par_sort_unstable();
 
     // Payments that quote no common item cannot affect each other: split
     // them into groups (connected by shared items), allocate each group
     // sequentially in the global order, groups in parallel. Every decision
-    // is exactly that of one sequential pass, whatever the threads.
+    // is exactly that of one sequential pass, whatever the threads. A
+    // set's root is its least item, whatever the order of the unions.
     let mut uf = UnionFind::new(items.len());
     for c in cands {
         if let Some(p) = &c.proposal {
-            let its = p.items();
-            for w in its.windows(2) {
-                if let [a, b] = w {
-                    uf.union(*a, *b);
+            let mut first: Option<u32> = None;
+            for &i in p.hits.iter().flat_map(|h| h.items.iter()) {
+                match first {
+                    None => first = Some(i),
+                    Some(f) => uf.union(f, i),
                 }
             }
         }
