@@ -14,9 +14,12 @@
 //! that appears only in the invoices (under its invoices' `customer_name`).
 //! Lookups are hash probes; maps are never iterated into an output.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 
 use super::item::OpenItem;
+use super::strhash::StrMap;
 use crate::ledger::Customer;
 use crate::money::Money;
 
@@ -221,9 +224,9 @@ pub struct PayerCustomer {
 #[derive(Debug, Default)]
 pub struct PayerIndex {
     customers: Vec<PayerCustomer>,
-    by_iban: HashMap<String, Vec<u32>>,
-    by_id: HashMap<String, u32>,
-    by_token: HashMap<String, Vec<u32>>,
+    by_iban: StrMap<String, Vec<u32>>,
+    by_id: StrMap<String, u32>,
+    by_token: StrMap<String, Vec<u32>>,
 }
 
 fn block_keys(name: &str) -> Vec<String> {
@@ -250,29 +253,42 @@ impl PayerIndex {
         names_from_items: impl Fn(usize) -> Option<String>,
     ) -> PayerIndex {
         let mut ix = PayerIndex::default();
+        // Names and IBANs normalised in parallel, kept in customer order.
+        let listed: Vec<(Vec<String>, Vec<String>)> = customers
+            .values()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|c| {
+                let mut names = vec![normalize_name(&c.name)];
+                names.extend(c.aliases.iter().map(|a| normalize_name(a)));
+                names.retain(|n| !n.is_empty());
+                names.dedup();
+                let ibans = c
+                    .ibans
+                    .iter()
+                    .map(|i| crate::refs::normalize_iban(i))
+                    .filter(|k| !k.is_empty())
+                    .collect();
+                (names, ibans)
+            })
+            .collect();
         // Looked up, never iterated into an output.
-        let mut pos: HashMap<&str, u32> = HashMap::with_capacity(customers.len());
-        for c in customers.values() {
+        let mut pos: StrMap<&str, u32> = StrMap::default();
+        pos.reserve(customers.len());
+        for (c, (names, ibans)) in customers.values().zip(listed) {
             let Ok(n) = u32::try_from(ix.customers.len()) else {
                 break;
             };
             pos.insert(c.customer_id.as_str(), n);
-            let mut names = vec![normalize_name(&c.name)];
-            names.extend(c.aliases.iter().map(|a| normalize_name(a)));
-            names.retain(|n| !n.is_empty());
-            names.dedup();
             ix.customers.push(PayerCustomer {
                 customer_id: c.customer_id.clone(),
                 names,
                 items: Vec::new(),
             });
-            for iban in &c.ibans {
-                let k = crate::refs::normalize_iban(iban);
-                if !k.is_empty() {
-                    let v = ix.by_iban.entry(k).or_default();
-                    if v.last() != Some(&n) {
-                        v.push(n);
-                    }
+            for k in ibans {
+                let v = ix.by_iban.entry(k).or_default();
+                if v.last() != Some(&n) {
+                    v.push(n);
                 }
             }
         }
@@ -293,28 +309,43 @@ impl PayerIndex {
                         names: name.into_iter().filter(|s| !s.is_empty()).collect(),
                         items: Vec::new(),
                     });
+                    pos.insert(it.customer_id.as_str(), n);
                     n
                 }
             };
-            pos.entry(it.customer_id.as_str()).or_insert(n);
             if let Some(c) = ix.customers.get_mut(n as usize) {
                 c.items.push(item);
             }
         }
         ix.by_id = pos.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        for (n, c) in ix.customers.iter_mut().enumerate() {
-            c.items.sort_by(|&a, &b| {
-                let (x, y) = (items.get(a as usize), items.get(b as usize));
-                (x.map(|i| i.due_date), x.map(|i| &i.invoice_id), a).cmp(&(
-                    y.map(|i| i.due_date),
-                    y.map(|i| &i.invoice_id),
-                    b,
-                ))
-            });
+        // Each customer's items, oldest due first (then id, then input
+        // order: a total order), and its blocking keys, in parallel.
+        let keys: Vec<Vec<String>> = ix
+            .customers
+            .par_iter_mut()
+            .map(|c| {
+                let mut order: Vec<(Option<chrono::NaiveDate>, &str, u32)> = c
+                    .items
+                    .iter()
+                    .map(|&i| {
+                        let it = items.get(i as usize);
+                        (
+                            it.map(|x| x.due_date),
+                            it.map_or("", |x| x.invoice_id.as_str()),
+                            i,
+                        )
+                    })
+                    .collect();
+                order.sort_unstable();
+                c.items = order.into_iter().map(|(.., i)| i).collect();
+                let mut keys: Vec<String> = c.names.iter().flat_map(|s| block_keys(s)).collect();
+                keys.sort();
+                keys.dedup();
+                keys
+            })
+            .collect();
+        for (n, keys) in keys.into_iter().enumerate() {
             let Ok(n) = u32::try_from(n) else { break };
-            let mut keys: Vec<String> = c.names.iter().flat_map(|s| block_keys(s)).collect();
-            keys.sort();
-            keys.dedup();
             for k in keys {
                 ix.by_token.entry(k).or_default().push(n);
             }
