@@ -138,11 +138,12 @@ pub fn allocate(
     let outs: Vec<Vec<Application>> = groups
         .par_chunks(GROUPS_PER_TASK)
         .map(|chunk| {
+            let payments_in: usize = chunk.iter().map(Vec::len).sum();
             let mut state = State {
                 items,
                 remaining: ItemMap::default(),
                 settled_by: ItemMap::default(),
-                out: Vec::new(),
+                out: Vec::with_capacity(payments_in + payments_in / 2),
             };
             for g in chunk {
                 for &i in g {
@@ -156,8 +157,18 @@ pub fn allocate(
         .collect();
     // Groups in order of their first payment, each in allocation order:
     // deterministic whatever the threads (`output::rows` sorts for output).
-    outs.into_iter().flatten().collect()
+    let mut all = Vec::with_capacity(outs.iter().map(Vec::len).sum());
+    for o in outs {
+        all.extend(o);
+    }
+    all
 }
+
+/// Between a hit's label and the invoice id in evidence.
+const ARROW: &str = " → ";
+
+/// Room kept for a `; partial: … of … open` note.
+const PARTIAL_ROOM: usize = 40;
 
 /// Why a payment no rule explained stays unapplied: every rule tried, in
 /// cascade order.
@@ -346,14 +357,22 @@ impl State<'_> {
             .filter(|&i| !self.remaining(i).is_zero())
             .collect();
         let settled = settled_note(self, &all);
-        let labels = |i: u32| {
+        // `label → id`, in a string with room for `extra` more bytes.
+        let label_with = |i: u32, extra: usize| {
             let it = items.get(i as usize);
             let id = it.map_or("", |it| it.invoice_id.as_str());
-            match prop.hit_for(i) {
-                Some(h) => format!("{} → {id}", h.label),
-                None => id.to_string(),
+            let label = prop.hit_for(i).map(|h| h.label.as_str());
+            let mut s = String::with_capacity(
+                label.map_or(0, |l| l.len() + ARROW.len()) + id.len() + extra,
+            );
+            if let Some(l) = label {
+                s.push_str(l);
+                s.push_str(ARROW);
             }
+            s.push_str(id);
+            s
         };
+        let labels = |i: u32| label_with(i, 0);
         let total = Money::checked_sum(live.iter().map(|&i| self.remaining(i)));
         let Some(total) = total.filter(|t| t.is_positive()) else {
             let mut why: Vec<String> = all.iter().map(|&i| labels(i)).collect();
@@ -428,7 +447,14 @@ impl State<'_> {
             if left.is_zero() {
                 self.settled_by.insert(i, pi);
             }
-            let mut ev = labels(i);
+            let extra = if detail.is_empty() {
+                0
+            } else {
+                detail.len() + 2
+            } + writeoff
+                .as_ref()
+                .map_or(PARTIAL_ROOM, |(.., why)| why.len() + 2);
+            let mut ev = label_with(i, extra);
             if !detail.is_empty() {
                 ev.push_str("; ");
                 ev.push_str(&detail);
