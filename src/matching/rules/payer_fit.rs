@@ -240,22 +240,24 @@ impl Ctx<'_> {
             [] => {}
             _ => return Some(Fit::Exact(disc)),
         }
+        // The tolerance is never above its absolute limit: a shortfall
+        // beyond that limit is neither a fee nor near, whatever the percent
+        // (checked first, so the percent is computed for few items).
+        let short = |it: &OpenItem| {
+            it.open_amount
+                .checked_sub(p.amount)
+                .filter(|d| *d <= cfg.fee_tolerance_amount)
+        };
         let fee: Vec<u32> = mine
             .iter()
             .filter(|(_, it)| {
-                it.open_amount
-                    .checked_sub(p.amount)
-                    .is_some_and(|d| d.is_positive() && d <= cfg.fee_tolerance(it.open_amount))
+                short(it).is_some_and(|d| d.is_positive() && d <= cfg.fee_tolerance(it.open_amount))
             })
             .map(|(i, _)| *i)
             .collect();
         let near: Vec<u32> = mine
             .iter()
-            .filter(|(_, it)| {
-                it.open_amount.checked_sub(p.amount).is_some_and(|d| {
-                    d > cfg.fee_tolerance(it.open_amount) && d <= cfg.fee_tolerance_amount
-                })
-            })
+            .filter(|(_, it)| short(it).is_some_and(|d| d > cfg.fee_tolerance(it.open_amount)))
             .map(|(i, _)| *i)
             .collect();
         let fee = (fee, near);
