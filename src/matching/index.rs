@@ -23,7 +23,7 @@ use crate::ledger::Customer;
 /// concern. The digest is a pure function of the text: deterministic.
 pub type Key = u128;
 
-fn fmix(mut h: u64) -> u64 {
+const fn fmix(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
@@ -36,8 +36,10 @@ fn fmix(mut h: u64) -> u64 {
 /// non-linear mix before the next is combined, so no two inputs can cancel
 /// out by XOR (the kind and the text never combine linearly).
 fn hash2(kind: u8, bytes: &[u8]) -> (u64, u64) {
-    let mut a = fmix(0x243f_6a88_85a3_08d3 ^ u64::from(kind));
-    let mut b = fmix(0x1319_8a2e_0370_7344 ^ u64::from(kind));
+    let (mut a, mut b) = match SEEDS.get(usize::from(kind)) {
+        Some(&s) => s,
+        None => seeds(kind),
+    };
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
@@ -55,6 +57,26 @@ fn hash2(kind: u8, bytes: &[u8]) -> (u64, u64) {
     let len = bytes.len() as u64;
     (fmix(fmix(a ^ w) ^ len), fmix(fmix(b ^ w) ^ len))
 }
+
+/// The two chains' starting states for `kind`.
+const fn seeds(kind: u8) -> (u64, u64) {
+    (
+        fmix(0x243f_6a88_85a3_08d3 ^ kind as u64),
+        fmix(0x1319_8a2e_0370_7344 ^ kind as u64),
+    )
+}
+
+/// [`seeds`] of the kinds in use, computed at compile time (two of the
+/// eight mixes of a short key).
+const SEEDS: [(u64, u64); 8] = {
+    let mut t = [(0, 0); 8];
+    let mut k = 0;
+    while k < 8 {
+        t[k] = seeds(k as u8);
+        k += 1;
+    }
+    t
+};
 
 /// The digest of a key of `kind` (so equal texts of different kinds differ).
 pub fn key(kind: u8, text: &str) -> Key {
@@ -451,7 +473,7 @@ impl InvoiceIndex {
         };
         // Items by customer, only for customers with mandates (a map that is
         // looked up, never iterated).
-        let mut by_customer: HashMap<&str, Vec<u32>> = customers
+        let mut by_customer: super::strhash::StrMap<&str, Vec<u32>> = customers
             .values()
             .filter(|c| !c.mandate_ids.is_empty())
             .map(|c| (c.customer_id.as_str(), Vec::new()))
@@ -463,6 +485,9 @@ impl InvoiceIndex {
             ix.letter_only_ids |= k.letter_only;
             if let Some(flag) = ix.short_bare.get_mut(i) {
                 *flag = k.short_bare;
+            }
+            if by_customer.is_empty() {
+                continue;
             }
             if let Some(v) = by_customer.get_mut(it.customer_id.as_str()) {
                 v.push(n);
