@@ -111,45 +111,77 @@ pub fn allocate(
             }
         }
     }
-    let mut group_of_root: ItemMap<usize> = ItemMap::default();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // Each payment's group, numbered in order of the groups' first
+    // payment; then the payments laid out group after group (a counting
+    // sort, stable: each group in allocation order) instead of one vector
+    // per group.
+    let mut group_of_root: Vec<u32> = vec![u32::MAX; items.len()];
+    let mut group_of: Vec<(u32, usize)> = Vec::with_capacity(order.len());
+    let mut n_groups: u32 = 0;
     for &(.., i) in &order {
         let first = cands
             .get(i)
             .and_then(|c| c.proposal.as_ref())
             .and_then(|p| p.hits.first())
             .and_then(|h| h.items.first().copied());
-        match first {
-            Some(item) => {
-                let root = uf.find(item);
-                let g = *group_of_root.entry(root).or_insert_with(|| {
-                    groups.push(Vec::new());
-                    groups.len() - 1
-                });
-                if let Some(v) = groups.get_mut(g) {
-                    v.push(i);
-                }
+        let slot = first.and_then(|item| group_of_root.get_mut(uf.find(item) as usize));
+        let g = match slot {
+            Some(g) if *g != u32::MAX => *g,
+            Some(g) => {
+                *g = n_groups;
+                n_groups += 1;
+                *g
             }
-            None => groups.push(vec![i]),
+            None => {
+                n_groups += 1;
+                n_groups - 1
+            }
+        };
+        group_of.push((g, i));
+    }
+    let n_groups = n_groups as usize;
+    let mut starts = vec![0usize; n_groups + 1];
+    for &(g, _) in &group_of {
+        if let Some(s) = starts.get_mut(g as usize + 1) {
+            *s += 1;
+        }
+    }
+    for k in 1..starts.len() {
+        let prev = starts.get(k - 1).copied().unwrap_or(0);
+        if let Some(s) = starts.get_mut(k) {
+            *s += prev;
+        }
+    }
+    let mut members = vec![0usize; group_of.len()];
+    let mut next = starts.clone();
+    for &(g, i) in &group_of {
+        if let Some(n) = next.get_mut(g as usize) {
+            if let Some(m) = members.get_mut(*n) {
+                *m = i;
+            }
+            *n += 1;
         }
     }
     // Groups share no item, so one state can serve a whole chunk of them:
     // fewer allocations, same result.
-    let outs: Vec<Vec<Application>> = groups
-        .par_chunks(GROUPS_PER_TASK)
-        .map(|chunk| {
-            let payments_in: usize = chunk.iter().map(Vec::len).sum();
+    let outs: Vec<Vec<Application>> = (0..n_groups.div_ceil(GROUPS_PER_TASK))
+        .into_par_iter()
+        .map(|t| {
+            let from = starts.get(t * GROUPS_PER_TASK).copied().unwrap_or(0);
+            let to = starts
+                .get(((t + 1) * GROUPS_PER_TASK).min(n_groups))
+                .copied()
+                .unwrap_or(from);
+            let chunk = members.get(from..to).unwrap_or(&[]);
             let mut state = State {
                 items,
                 remaining: ItemMap::default(),
                 settled_by: ItemMap::default(),
-                out: Vec::with_capacity(payments_in + payments_in / 2),
+                out: Vec::with_capacity(chunk.len() + chunk.len() / 2),
             };
-            for g in chunk {
-                for &i in g {
-                    if let (Some(p), Some(c)) = (payments.get(i), cands.get(i)) {
-                        state.payment(i, p, items, payments, c, cfg);
-                    }
+            for &i in chunk {
+                if let (Some(p), Some(c)) = (payments.get(i), cands.get(i)) {
+                    state.payment(i, p, items, payments, c, cfg);
                 }
             }
             state.out
