@@ -365,8 +365,14 @@ impl PayerIndex {
 
     /// Customers who paid from this IBAN before (normalised lookup).
     pub fn by_iban(&self, iban: &str) -> &[u32] {
-        let k = crate::refs::normalize_iban(iban);
-        self.by_iban.get(&k).map_or(&[], Vec::as_slice)
+        // Most IBANs arrive normalised (`refs::normalize_iban` would
+        // return them unchanged): looked up as they are, without a copy.
+        let list = if is_normalized_iban(iban) {
+            self.by_iban.get(iban)
+        } else {
+            self.by_iban.get(&crate::refs::normalize_iban(iban))
+        };
+        list.map_or(&[], Vec::as_slice)
     }
 
     /// Customers whose best name scores at least `min` (thousandths) against
@@ -409,6 +415,14 @@ impl PayerIndex {
         out.truncate(MAX_SCORED);
         out
     }
+}
+
+/// True when `refs::normalize_iban` leaves `s` as it is: ASCII without
+/// white space, `-` or lower-case letters.
+fn is_normalized_iban(s: &str) -> bool {
+    s.bytes().all(|b| {
+        b.is_ascii() && !char::from(b).is_whitespace() && b != b'-' && !b.is_ascii_lowercase()
+    })
 }
 
 /// Amount in minor units when it has no more decimals than that.
@@ -559,6 +573,29 @@ mod tests {
         );
         assert!(name_score("LAMBERT ATLANTIQUE SAR", "LAMBERT ATLANTIQUE", false) < 880);
         assert!(name_score("LAMBERT ATLANTIQUE SARDINES", "LAMBERT ATLANTIQUE", true) < 880);
+    }
+
+    #[test]
+    fn ibans_taken_as_normalised_are() {
+        for s in [
+            "FR7630004000000000000009075",
+            "fr76 3000 4000",
+            "FR76-3000",
+            "FR76\u{b}3000",
+            "FR76\u{a0}3000",
+            "FR76É",
+            "",
+        ] {
+            // Sound (never a wrong lookup); non-ASCII takes the slow path.
+            if is_normalized_iban(s) {
+                assert_eq!(crate::refs::normalize_iban(s), s);
+            } else {
+                assert!(
+                    !s.is_ascii() || crate::refs::normalize_iban(s) != s,
+                    "{s:?}"
+                );
+            }
+        }
     }
 
     #[test]
