@@ -281,12 +281,16 @@ struct ItemFacts {
 /// Items per chunk of the parallel key computation.
 const CHUNK: usize = 2048;
 
+/// A key and its item, 24 bytes (a `(u128, u32)` takes 32): the key's
+/// high and low halves, then the item.
+type Pair = (u64, u64, u32);
+
 /// The keys of one chunk of items: per item its facts (`None`: not
 /// indexed), per shard the (digest, item) pairs in item order, and the
 /// chunk's distinct key prefixes.
 struct Chunk {
     facts: Vec<Option<ItemFacts>>,
-    buckets: [Vec<(Key, u32)>; SHARDS],
+    buckets: [Vec<Pair>; SHARDS],
     prefixes: Vec<u64>,
     amounts: Vec<(u64, u32)>,
 }
@@ -386,7 +390,11 @@ impl InvoiceIndex {
             .map_init(String::new, |buf, (c, chunk)| {
                 let mut out = Chunk {
                     facts: Vec::with_capacity(chunk.len()),
-                    buckets: std::array::from_fn(|_| Vec::new()),
+                    // About six keys per item, spread evenly: room for
+                    // a quarter more, so a bucket rarely grows.
+                    buckets: std::array::from_fn(|_| {
+                        Vec::with_capacity(chunk.len() * 6 / SHARDS * 5 / 4 + 8)
+                    }),
                     prefixes: Vec::with_capacity(chunk.len() * 2),
                     amounts: Vec::with_capacity(chunk.len()),
                 };
@@ -399,7 +407,7 @@ impl InvoiceIndex {
                     if let Some(k) = &k {
                         for &digest in k.keys.iter().take(k.n) {
                             if let Some(b) = out.buckets.get_mut(shard_of(digest)) {
-                                b.push((digest, n));
+                                b.push(((digest >> 64) as u64, digest as u64, n));
                             }
                         }
                         out.prefixes.extend(k.prefixes.iter().filter(|&&p| p != 0));
@@ -439,7 +447,8 @@ impl InvoiceIndex {
                     map: KeyMap::with_capacity_and_hasher(len, Default::default()),
                     lists: Vec::new(),
                 };
-                for &(digest, n) in chunks.iter().filter_map(|c| c.buckets.get(sh)).flatten() {
+                for &(hi, lo, n) in chunks.iter().filter_map(|c| c.buckets.get(sh)).flatten() {
+                    let digest = (u128::from(hi) << 64) | u128::from(lo);
                     push(&mut shard.map, &mut shard.lists, digest, n);
                     let (w, bits) = bloom_pos(bloom_mask, digest);
                     if let Some(w) = bloom.get(w) {
