@@ -218,6 +218,21 @@ pub struct PayerCustomer {
     pub names: Vec<String>,
     /// The customer's items (open, non-zero), oldest due first, then input order.
     pub items: Vec<u32>,
+    /// What the payer rules read of each of `items` (same order), kept
+    /// together so that trying a customer does not visit every item.
+    pub open: Vec<OpenAt>,
+}
+
+/// An item's open amount and currency, and whether it has an early-payment
+/// discount (only then is the item itself read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenAt {
+    /// The item's open amount.
+    pub open_amount: Money,
+    /// Its currency.
+    pub currency: crate::money::Currency,
+    /// It has a discount percent and a last day for it.
+    pub discount: bool,
 }
 
 /// Customers by IBAN and by name token, with their open items.
@@ -284,6 +299,7 @@ impl PayerIndex {
                 customer_id: c.customer_id.clone(),
                 names,
                 items: Vec::new(),
+                open: Vec::new(),
             });
             for k in ibans {
                 let v = ix.by_iban.entry(k).or_default();
@@ -308,6 +324,7 @@ impl PayerIndex {
                         customer_id: it.customer_id.clone(),
                         names: name.into_iter().filter(|s| !s.is_empty()).collect(),
                         items: Vec::new(),
+                        open: Vec::new(),
                     });
                     pos.insert(it.customer_id.as_str(), n);
                     n
@@ -337,7 +354,18 @@ impl PayerIndex {
                     })
                     .collect();
                 order.sort_unstable();
-                c.items = order.into_iter().map(|(.., i)| i).collect();
+                c.items.clear();
+                c.open = Vec::with_capacity(order.len());
+                for (.., i) in order {
+                    if let Some(it) = items.get(i as usize) {
+                        c.items.push(i);
+                        c.open.push(OpenAt {
+                            open_amount: it.open_amount,
+                            currency: it.currency,
+                            discount: it.discount_percent.is_some() && it.discount_until.is_some(),
+                        });
+                    }
+                }
                 let mut keys: Vec<String> = c.names.iter().flat_map(|s| block_keys(s)).collect();
                 keys.sort();
                 keys.dedup();
