@@ -32,9 +32,12 @@ const fn fmix(mut h: u64) -> u64 {
 }
 
 /// Two independently seeded 64-bit hashes of (kind, bytes) in one pass.
-/// Every input (kind, each chunk, the length) goes through a bijective
-/// non-linear mix before the next is combined, so no two inputs can cancel
-/// out by XOR (the kind and the text never combine linearly).
+/// Every input (kind, each chunk, the last partial chunk with the length)
+/// goes through a bijective non-linear mix before the next is combined, so
+/// no two inputs can cancel out by XOR (the kind and the text never combine
+/// linearly). The last partial chunk holds at most seven bytes, so the
+/// length's low byte goes in its free top byte: one mix for both (with the
+/// number of full chunks, that byte gives the length).
 fn hash2(kind: u8, bytes: &[u8]) -> (u64, u64) {
     let (mut a, mut b) = match SEEDS.get(usize::from(kind)) {
         Some(&s) => s,
@@ -53,9 +56,8 @@ fn hash2(kind: u8, bytes: &[u8]) -> (u64, u64) {
     if let Some(dst) = w.get_mut(..rest.len()) {
         dst.copy_from_slice(rest);
     }
-    let w = u64::from_le_bytes(w);
-    let len = bytes.len() as u64;
-    (fmix(fmix(a ^ w) ^ len), fmix(fmix(b ^ w) ^ len))
+    let w = u64::from_le_bytes(w) | ((bytes.len() as u64 & 0xff) << 56);
+    (fmix(a ^ w), fmix(b ^ w))
 }
 
 /// The two chains' starting states for `kind`.
