@@ -2,14 +2,18 @@
 //! and payer index), parallel candidate search, allocation and output rows,
 //! on the synthetic client generator's data.
 //!
-//! `cargo run --release --example match_speed -- TX INVOICES` (defaults
-//! 100,000 and 200,000); run under `/usr/bin/time -v` for CPU time. On a
+//! `cargo run --release --example match_speed -- TX INVOICES [RUNS]`
+//! (defaults 100,000, 200,000 and 3 timed runs of the whole stage; more runs
+//! make a `perf record` of the process mostly the stage, not the data
+//! generation); run under `/usr/bin/time -v` for CPU time. On a
 //! shared machine the CPU seconds of the process (all threads, from
 //! `/proc/self/stat`, Linux; 10 ms ticks) are printed per phase too: they
 //! do not grow with other processes' load as wall time does.
 //! Figures in BENCHMARKS.md ("Matching").
 
 use std::time::Instant;
+
+use sha2::Digest;
 
 use pointage::matching::{self, MatchConfig, OpenItem, Payment};
 use pointage::synth::client::generate;
@@ -26,6 +30,7 @@ fn main() {
         .collect();
     let n_tx = args.first().copied().unwrap_or(100_000);
     let n_inv = args.get(1).copied().unwrap_or(200_000);
+    let runs = args.get(2).copied().unwrap_or(3).max(1);
     let client = generate(42, n_tx + n_tx / 9, n_inv);
     let payments: Vec<Payment> = client
         .statements
@@ -38,13 +43,23 @@ fn main() {
     let mut best = f64::MAX;
     let mut best_cpu = f64::MAX;
     let mut rows = 0;
-    for _ in 0..3 {
+    let mut digest = String::new();
+    for _ in 0..runs {
         let t = Instant::now();
         let c = cpu();
         let apps = matching::reconcile(&payments, &items, &client.customers, &cfg);
-        rows = matching::output::rows(&payments, &items, &apps).len();
+        let out = matching::output::rows(&payments, &items, &apps);
         best = best.min(t.elapsed().as_secs_f64());
         best_cpu = best_cpu.min(cpu() - c);
+        rows = out.len();
+        // Outside the timing: what `matches.csv` would hold, to compare
+        // code versions and thread counts byte for byte.
+        let csv = matching::output::to_csv(&out).unwrap_or_default();
+        digest = sha2::Sha256::digest(&csv)
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
     }
     // Phases, once more, for where the time goes.
     let c0 = cpu();
@@ -74,7 +89,7 @@ fn main() {
         "phases: index {t_ix:.3} s, candidates {t_c:.3} s, allocation {t_a:.3} s, rows {t_r:.3} s ({n} rows)"
     );
     println!(
-        "phases, CPU s (all threads): index {:.2}, candidates {:.2}, allocation {:.2}, rows {:.2}; whole stage best CPU {best_cpu:.2} s = {:.0} payments per CPU-second",
+        "phases, CPU s (all threads): index {:.2}, candidates {:.2}, allocation {:.2}, rows {:.2}; whole stage best CPU of {runs} {best_cpu:.2} s = {:.0} payments per CPU-second",
         c1 - c0,
         c2 - c1,
         c3 - c2,
@@ -82,7 +97,7 @@ fn main() {
         payments.len() as f64 / best_cpu.max(0.01)
     );
     println!(
-        "{} payments, {} items: best of 3 {:.3} s, {:.0} payments/s, {} rows",
+        "{} payments, {} items: best of {runs} {:.3} s, {:.0} payments/s, {} rows, matches.csv sha256 {digest}…",
         payments.len(),
         items.len(),
         best,

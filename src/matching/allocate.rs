@@ -77,7 +77,7 @@ pub fn allocate(
     cfg: &MatchConfig,
 ) -> Vec<Application> {
     let mut order: Vec<_> = payments
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, p)| {
             let prop = cands.get(i).and_then(|c| c.proposal.as_ref());
@@ -91,61 +91,97 @@ pub fn allocate(
             )
         })
         .collect();
-    order.sort_unstable();
+    // Keys are unique (the input position is last): the order is total.
+    order.par_sort_unstable();
 
     // Payments that quote no common item cannot affect each other: split
     // them into groups (connected by shared items), allocate each group
     // sequentially in the global order, groups in parallel. Every decision
-    // is exactly that of one sequential pass, whatever the threads.
+    // is exactly that of one sequential pass, whatever the threads. A
+    // set's root is its least item, whatever the order of the unions.
     let mut uf = UnionFind::new(items.len());
     for c in cands {
         if let Some(p) = &c.proposal {
-            let its = p.items();
-            for w in its.windows(2) {
-                if let [a, b] = w {
-                    uf.union(*a, *b);
+            let mut first: Option<u32> = None;
+            for &i in p.hits.iter().flat_map(|h| h.items.iter()) {
+                match first {
+                    None => first = Some(i),
+                    Some(f) => uf.union(f, i),
                 }
             }
         }
     }
-    let mut group_of_root: ItemMap<usize> = ItemMap::default();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // Each payment's group, numbered in order of the groups' first
+    // payment; then the payments laid out group after group (a counting
+    // sort, stable: each group in allocation order) instead of one vector
+    // per group.
+    let mut group_of_root: Vec<u32> = vec![u32::MAX; items.len()];
+    let mut group_of: Vec<(u32, usize)> = Vec::with_capacity(order.len());
+    let mut n_groups: u32 = 0;
     for &(.., i) in &order {
         let first = cands
             .get(i)
             .and_then(|c| c.proposal.as_ref())
             .and_then(|p| p.hits.first())
             .and_then(|h| h.items.first().copied());
-        match first {
-            Some(item) => {
-                let root = uf.find(item);
-                let g = *group_of_root.entry(root).or_insert_with(|| {
-                    groups.push(Vec::new());
-                    groups.len() - 1
-                });
-                if let Some(v) = groups.get_mut(g) {
-                    v.push(i);
-                }
+        let slot = first.and_then(|item| group_of_root.get_mut(uf.find(item) as usize));
+        let g = match slot {
+            Some(g) if *g != u32::MAX => *g,
+            Some(g) => {
+                *g = n_groups;
+                n_groups += 1;
+                *g
             }
-            None => groups.push(vec![i]),
+            None => {
+                n_groups += 1;
+                n_groups - 1
+            }
+        };
+        group_of.push((g, i));
+    }
+    let n_groups = n_groups as usize;
+    let mut starts = vec![0usize; n_groups + 1];
+    for &(g, _) in &group_of {
+        if let Some(s) = starts.get_mut(g as usize + 1) {
+            *s += 1;
+        }
+    }
+    for k in 1..starts.len() {
+        let prev = starts.get(k - 1).copied().unwrap_or(0);
+        if let Some(s) = starts.get_mut(k) {
+            *s += prev;
+        }
+    }
+    let mut members = vec![0usize; group_of.len()];
+    let mut next = starts.clone();
+    for &(g, i) in &group_of {
+        if let Some(n) = next.get_mut(g as usize) {
+            if let Some(m) = members.get_mut(*n) {
+                *m = i;
+            }
+            *n += 1;
         }
     }
     // Groups share no item, so one state can serve a whole chunk of them:
     // fewer allocations, same result.
-    let outs: Vec<Vec<Application>> = groups
-        .par_chunks(GROUPS_PER_TASK)
-        .map(|chunk| {
+    let outs: Vec<Vec<Application>> = (0..n_groups.div_ceil(GROUPS_PER_TASK))
+        .into_par_iter()
+        .map(|t| {
+            let from = starts.get(t * GROUPS_PER_TASK).copied().unwrap_or(0);
+            let to = starts
+                .get(((t + 1) * GROUPS_PER_TASK).min(n_groups))
+                .copied()
+                .unwrap_or(from);
+            let chunk = members.get(from..to).unwrap_or(&[]);
             let mut state = State {
                 items,
                 remaining: ItemMap::default(),
                 settled_by: ItemMap::default(),
-                out: Vec::new(),
+                out: Vec::with_capacity(chunk.len() + chunk.len() / 2),
             };
-            for g in chunk {
-                for &i in g {
-                    if let (Some(p), Some(c)) = (payments.get(i), cands.get(i)) {
-                        state.payment(i, p, items, payments, c, cfg);
-                    }
+            for &i in chunk {
+                if let (Some(p), Some(c)) = (payments.get(i), cands.get(i)) {
+                    state.payment(i, p, items, payments, c, cfg);
                 }
             }
             state.out
@@ -153,8 +189,18 @@ pub fn allocate(
         .collect();
     // Groups in order of their first payment, each in allocation order:
     // deterministic whatever the threads (`output::rows` sorts for output).
-    outs.into_iter().flatten().collect()
+    let mut all = Vec::with_capacity(outs.iter().map(Vec::len).sum());
+    for o in outs {
+        all.extend(o);
+    }
+    all
 }
+
+/// Between a hit's label and the invoice id in evidence.
+const ARROW: &str = " → ";
+
+/// Room kept for a `; partial: … of … open` note.
+const PARTIAL_ROOM: usize = 40;
 
 /// Why a payment no rule explained stays unapplied: every rule tried, in
 /// cascade order.
@@ -343,14 +389,22 @@ impl State<'_> {
             .filter(|&i| !self.remaining(i).is_zero())
             .collect();
         let settled = settled_note(self, &all);
-        let labels = |i: u32| {
+        // `label → id`, in a string with room for `extra` more bytes.
+        let label_with = |i: u32, extra: usize| {
             let it = items.get(i as usize);
             let id = it.map_or("", |it| it.invoice_id.as_str());
-            match prop.hit_for(i) {
-                Some(h) => format!("{} → {id}", h.label),
-                None => id.to_string(),
+            let label = prop.hit_for(i).map(|h| h.label.as_str());
+            let mut s = String::with_capacity(
+                label.map_or(0, |l| l.len() + ARROW.len()) + id.len() + extra,
+            );
+            if let Some(l) = label {
+                s.push_str(l);
+                s.push_str(ARROW);
             }
+            s.push_str(id);
+            s
         };
+        let labels = |i: u32| label_with(i, 0);
         let total = Money::checked_sum(live.iter().map(|&i| self.remaining(i)));
         let Some(total) = total.filter(|t| t.is_positive()) else {
             let mut why: Vec<String> = all.iter().map(|&i| labels(i)).collect();
@@ -425,7 +479,14 @@ impl State<'_> {
             if left.is_zero() {
                 self.settled_by.insert(i, pi);
             }
-            let mut ev = labels(i);
+            let extra = if detail.is_empty() {
+                0
+            } else {
+                detail.len() + 2
+            } + writeoff
+                .as_ref()
+                .map_or(PARTIAL_ROOM, |(.., why)| why.len() + 2);
+            let mut ev = label_with(i, extra);
             if !detail.is_empty() {
                 ev.push_str("; ");
                 ev.push_str(&detail);

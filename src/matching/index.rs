@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -22,7 +23,7 @@ use crate::ledger::Customer;
 /// concern. The digest is a pure function of the text: deterministic.
 pub type Key = u128;
 
-fn fmix(mut h: u64) -> u64 {
+const fn fmix(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
@@ -31,12 +32,17 @@ fn fmix(mut h: u64) -> u64 {
 }
 
 /// Two independently seeded 64-bit hashes of (kind, bytes) in one pass.
-/// Every input (kind, each chunk, the length) goes through a bijective
-/// non-linear mix before the next is combined, so no two inputs can cancel
-/// out by XOR (the kind and the text never combine linearly).
+/// Every input (kind, each chunk, the last partial chunk with the length)
+/// goes through a bijective non-linear mix before the next is combined, so
+/// no two inputs can cancel out by XOR (the kind and the text never combine
+/// linearly). The last partial chunk holds at most seven bytes, so the
+/// length's low byte goes in its free top byte: one mix for both (with the
+/// number of full chunks, that byte gives the length).
 fn hash2(kind: u8, bytes: &[u8]) -> (u64, u64) {
-    let mut a = fmix(0x243f_6a88_85a3_08d3 ^ u64::from(kind));
-    let mut b = fmix(0x1319_8a2e_0370_7344 ^ u64::from(kind));
+    let (mut a, mut b) = match SEEDS.get(usize::from(kind)) {
+        Some(&s) => s,
+        None => seeds(kind),
+    };
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
@@ -50,10 +56,29 @@ fn hash2(kind: u8, bytes: &[u8]) -> (u64, u64) {
     if let Some(dst) = w.get_mut(..rest.len()) {
         dst.copy_from_slice(rest);
     }
-    let w = u64::from_le_bytes(w);
-    let len = bytes.len() as u64;
-    (fmix(fmix(a ^ w) ^ len), fmix(fmix(b ^ w) ^ len))
+    let w = u64::from_le_bytes(w) | ((bytes.len() as u64 & 0xff) << 56);
+    (fmix(a ^ w), fmix(b ^ w))
 }
+
+/// The two chains' starting states for `kind`.
+const fn seeds(kind: u8) -> (u64, u64) {
+    (
+        fmix(0x243f_6a88_85a3_08d3 ^ kind as u64),
+        fmix(0x1319_8a2e_0370_7344 ^ kind as u64),
+    )
+}
+
+/// [`seeds`] of the kinds in use, computed at compile time (two of the
+/// eight mixes of a short key).
+const SEEDS: [(u64, u64); 8] = {
+    let mut t = [(0, 0); 8];
+    let mut k = 0;
+    while k < 8 {
+        t[k] = seeds(k as u8);
+        k += 1;
+    }
+    t
+};
 
 /// The digest of a key of `kind` (so equal texts of different kinds differ).
 pub fn key(kind: u8, text: &str) -> Key {
@@ -148,6 +173,9 @@ pub struct InvoiceIndex {
     /// before the key is even hashed.
     prefixes: PrefixSet,
     short_bare: Vec<bool>,
+    /// (digest of the open amount, item) of every indexed item, sorted:
+    /// the items open for a given amount ([`InvoiceIndex::open_for`]).
+    by_amount: Vec<(u64, u32)>,
     max_groups: usize,
     letter_only_ids: bool,
     /// Customers by payer IBAN and name, with their open items.
@@ -245,6 +273,100 @@ impl ItemKeys {
     }
 }
 
+/// What the index keeps of an indexed item besides its keys.
+struct ItemFacts {
+    len: usize,
+    short_bare: bool,
+    letter_only: bool,
+}
+
+/// Items per chunk of the parallel key computation.
+const CHUNK: usize = 2048;
+
+/// A key and its item, 24 bytes (a `(u128, u32)` takes 32): the key's
+/// high and low halves, then the item.
+type Pair = (u64, u64, u32);
+
+/// The keys of one chunk of items: per item its facts (`None`: not
+/// indexed), per shard the (digest, item) pairs in item order, and the
+/// chunk's distinct key prefixes.
+struct Chunk {
+    facts: Vec<Option<ItemFacts>>,
+    buckets: [Vec<Pair>; SHARDS],
+    prefixes: Vec<u64>,
+    amounts: Vec<(u64, u32)>,
+}
+
+/// A digest of an amount, equal for equal amounts whatever their scale
+/// (`10.5` and `10.50`); a collision only costs a comparison. Amounts
+/// with at most four decimals (all of a ledger's) are hashed as their
+/// number of ten-thousandths, without `Decimal::normalize`'s divisions.
+fn amount_digest(m: crate::money::Money) -> u64 {
+    let mut d = m.decimal();
+    if d.scale() > 4 {
+        d = d.normalize();
+    }
+    let (mantissa, scale) = match 10i128.checked_pow(4u32.saturating_sub(d.scale())) {
+        Some(f) if d.scale() <= 4 => (d.mantissa().saturating_mul(f), 4),
+        _ => (d.mantissa(), d.scale()),
+    };
+    let mut b = [0u8; 20];
+    let (m_bytes, s_bytes) = b.split_at_mut(16);
+    m_bytes.copy_from_slice(&mantissa.to_le_bytes());
+    s_bytes.copy_from_slice(&scale.to_le_bytes());
+    hash2(6, &b).0
+}
+
+/// The keys of one item (`None` when its open amount is zero); `buf` is
+/// scratch space.
+fn item_keys(it: &OpenItem, buf: &mut String) -> Option<ItemKeys> {
+    if it.open_amount.is_zero() {
+        return None;
+    }
+    let mut k = ItemKeys {
+        keys: [0; 6],
+        prefixes: [0; 2],
+        n: 0,
+        len: 0,
+        short_bare: false,
+        letter_only: false,
+    };
+    let id = it.invoice_id.as_str();
+    if let Some(content) = tokens::id_content(id) {
+        k.len = content.len();
+        k.short_bare = tokens::is_short_bare(id, &content);
+        k.letter_only = content.iter().all(|g| !g.digits);
+        tokens::write_strict(id, &content, buf);
+        k.add(key(K_STRICT, buf));
+        k.prefixes[0] = prefix_of(K_STRICT, buf);
+        tokens::write_loose(id, &content, buf);
+        k.add(key(K_LOOSE, buf));
+        k.prefixes[1] = prefix_of(K_LOOSE, buf);
+        if let Some(last) = content.last().filter(|g| g.digits && content.len() > 1) {
+            k.add(key(K_TAIL, last.loose(id)));
+        }
+    }
+    tokens::write_ref(id, buf);
+    let id_key = (!buf.is_empty()).then(|| key(K_REF, buf));
+    if let Some(r) = id_key {
+        k.add(r);
+    }
+    if let Some(r) = it.reference.as_deref() {
+        tokens::write_ref(r, buf);
+        let r = key(K_REF, buf);
+        if !buf.is_empty() && Some(r) != id_key {
+            k.add(r);
+        }
+    }
+    if let Some(m) = it.mandate_id.as_deref() {
+        tokens::write_ref(m, buf);
+        if !buf.is_empty() {
+            k.add(key(K_MANDATE, buf));
+        }
+    }
+    Some(k)
+}
+
 impl InvoiceIndex {
     /// Indexes every item whose open amount is not zero.
     pub fn build(items: &[OpenItem], customers: &BTreeMap<String, Customer>) -> InvoiceIndex {
@@ -261,118 +383,122 @@ impl InvoiceIndex {
     }
 
     fn build_keys(items: &[OpenItem], customers: &BTreeMap<String, Customer>) -> InvoiceIndex {
-        let per_item: Vec<Option<ItemKeys>> = items
-            .par_iter()
-            .map_init(String::new, |buf, it| {
-                if it.open_amount.is_zero() {
-                    return None;
-                }
-                let mut k = ItemKeys {
-                    keys: [0; 6],
-                    prefixes: [0; 2],
-                    n: 0,
-                    len: 0,
-                    short_bare: false,
-                    letter_only: false,
+        // Keys of every item, in parallel by chunks of items; each chunk
+        // sorts its (digest, item) pairs into the shards' buckets at once,
+        // so that a shard then reads only its own keys.
+        let chunks: Vec<Chunk> = items
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map_init(String::new, |buf, (c, chunk)| {
+                let mut out = Chunk {
+                    facts: Vec::with_capacity(chunk.len()),
+                    // About six keys per item, spread evenly: room for
+                    // a quarter more, so a bucket rarely grows.
+                    buckets: std::array::from_fn(|_| {
+                        Vec::with_capacity(chunk.len() * 6 / SHARDS * 5 / 4 + 8)
+                    }),
+                    prefixes: Vec::with_capacity(chunk.len() * 2),
+                    amounts: Vec::with_capacity(chunk.len()),
                 };
-                let id = it.invoice_id.as_str();
-                if let Some(content) = tokens::id_content(id) {
-                    k.len = content.len();
-                    k.short_bare = tokens::is_short_bare(id, &content);
-                    k.letter_only = content.iter().all(|g| !g.digits);
-                    tokens::write_strict(id, &content, buf);
-                    k.add(key(K_STRICT, buf));
-                    k.prefixes[0] = prefix_of(K_STRICT, buf);
-                    tokens::write_loose(id, &content, buf);
-                    k.add(key(K_LOOSE, buf));
-                    k.prefixes[1] = prefix_of(K_LOOSE, buf);
-                    if let Some(last) = content.last().filter(|g| g.digits && content.len() > 1) {
-                        k.add(key(K_TAIL, last.loose(id)));
+                for (off, it) in chunk.iter().enumerate() {
+                    let Ok(n) = u32::try_from(c * CHUNK + off) else {
+                        out.facts.push(None);
+                        continue;
+                    };
+                    let k = item_keys(it, buf);
+                    if let Some(k) = &k {
+                        for &digest in k.keys.iter().take(k.n) {
+                            if let Some(b) = out.buckets.get_mut(shard_of(digest)) {
+                                b.push(((digest >> 64) as u64, digest as u64, n));
+                            }
+                        }
+                        out.prefixes.extend(k.prefixes.iter().filter(|&&p| p != 0));
+                        out.amounts.push((amount_digest(it.open_amount), n));
                     }
+                    out.facts.push(k.map(|k| ItemFacts {
+                        len: k.len,
+                        short_bare: k.short_bare,
+                        letter_only: k.letter_only,
+                    }));
                 }
-                tokens::write_ref(id, buf);
-                let id_key = (!buf.is_empty()).then(|| key(K_REF, buf));
-                if let Some(r) = id_key {
-                    k.add(r);
-                }
-                if let Some(r) = it.reference.as_deref() {
-                    tokens::write_ref(r, buf);
-                    let r = key(K_REF, buf);
-                    if !buf.is_empty() && Some(r) != id_key {
-                        k.add(r);
-                    }
-                }
-                if let Some(m) = it.mandate_id.as_deref() {
-                    tokens::write_ref(m, buf);
-                    if !buf.is_empty() {
-                        k.add(key(K_MANDATE, buf));
-                    }
-                }
-                Some(k)
+                out.prefixes.sort_unstable();
+                out.prefixes.dedup();
+                out
             })
             .collect();
-        let per_shard = items.len() * 4 / SHARDS + 16;
+        let n_keys: usize = chunks
+            .iter()
+            .flat_map(|c| c.buckets.iter())
+            .map(Vec::len)
+            .sum();
+        let bits = (n_keys.max(64) * 8).next_power_of_two();
+        let bloom_mask = (bits / 64) as u64 - 1;
+        let bloom: Vec<AtomicU64> = (0..bits / 64).map(|_| AtomicU64::new(0)).collect();
+        // Each shard inserts its keys in item order (chunks in order, each
+        // chunk in item order): the same maps whatever the threads. Bits
+        // are OR-ed into the filter, which does not depend on the order.
         let shards: Vec<Shard> = (0..SHARDS)
             .into_par_iter()
             .map(|sh| {
+                let len: usize = chunks
+                    .iter()
+                    .filter_map(|c| c.buckets.get(sh))
+                    .map(Vec::len)
+                    .sum();
                 let mut shard = Shard {
-                    map: KeyMap::with_capacity_and_hasher(per_shard, Default::default()),
+                    map: KeyMap::with_capacity_and_hasher(len, Default::default()),
                     lists: Vec::new(),
                 };
-                for (n, k) in per_item.iter().enumerate() {
-                    let (Some(k), Ok(n)) = (k, u32::try_from(n)) else {
-                        continue;
-                    };
-                    for &digest in k.keys.iter().take(k.n) {
-                        if shard_of(digest) == sh {
-                            push(&mut shard.map, &mut shard.lists, digest, n);
-                        }
+                for &(hi, lo, n) in chunks.iter().filter_map(|c| c.buckets.get(sh)).flatten() {
+                    let digest = (u128::from(hi) << 64) | u128::from(lo);
+                    push(&mut shard.map, &mut shard.lists, digest, n);
+                    let (w, bits) = bloom_pos(bloom_mask, digest);
+                    if let Some(w) = bloom.get(w) {
+                        w.fetch_or(bits, Ordering::Relaxed);
                     }
                 }
                 shard
             })
             .collect();
-        let n_keys: usize = per_item.iter().flatten().map(|k| k.n).sum();
-        let bits = (n_keys.max(64) * 8).next_power_of_two();
-        let mut bloom = vec![0u64; bits / 64];
-        let bloom_mask = (bits / 64) as u64 - 1;
-        for k in per_item.iter().flatten() {
-            for &digest in k.keys.iter().take(k.n) {
-                bloom_set(&mut bloom, bloom_mask, digest);
-            }
-        }
+        let bloom: Vec<u64> = bloom.into_iter().map(AtomicU64::into_inner).collect();
         let mut prefixes = PrefixSet::default();
-        for k in per_item.iter().flatten() {
-            for &p in &k.prefixes {
-                if p != 0 {
-                    prefixes.insert(p);
-                }
-            }
+        for c in &chunks {
+            prefixes.extend(c.prefixes.iter().copied());
         }
+        let mut by_amount: Vec<(u64, u32)> = chunks
+            .iter()
+            .flat_map(|c| c.amounts.iter().copied())
+            .collect();
+        by_amount.par_sort_unstable();
+        let per_item = chunks.iter().flat_map(|c| c.facts.iter());
         let mut ix = InvoiceIndex {
             shards,
             bloom,
             bloom_mask,
             prefixes,
             short_bare: vec![false; items.len()],
+            by_amount,
             max_groups: 0,
             letter_only_ids: false,
             payers: super::payer::PayerIndex::default(),
         };
         // Items by customer, only for customers with mandates (a map that is
         // looked up, never iterated).
-        let mut by_customer: HashMap<&str, Vec<u32>> = customers
+        let mut by_customer: super::strhash::StrMap<&str, Vec<u32>> = customers
             .values()
             .filter(|c| !c.mandate_ids.is_empty())
             .map(|c| (c.customer_id.as_str(), Vec::new()))
             .collect();
-        for (i, (it, k)) in items.iter().zip(&per_item).enumerate() {
+        for (i, (it, k)) in items.iter().zip(per_item).enumerate() {
             let Some(k) = k else { continue };
             let Ok(n) = u32::try_from(i) else { break };
             ix.max_groups = ix.max_groups.max(k.len);
             ix.letter_only_ids |= k.letter_only;
             if let Some(flag) = ix.short_bare.get_mut(i) {
                 *flag = k.short_bare;
+            }
+            if by_customer.is_empty() {
+                continue;
             }
             if let Some(v) = by_customer.get_mut(it.customer_id.as_str()) {
                 v.push(n);
@@ -443,6 +569,20 @@ impl InvoiceIndex {
         self.get(K_MANDATE, key)
     }
 
+    /// The indexed items (open amount not zero) whose open amount may be
+    /// `amount`, in ascending order: a superset (equal digests), so callers
+    /// compare the amount.
+    pub fn open_for(&self, amount: crate::money::Money) -> impl Iterator<Item = u32> + Clone + '_ {
+        let d = amount_digest(amount);
+        let from = self.by_amount.partition_point(|&(a, _)| a < d);
+        self.by_amount
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(move |&&(a, _)| a == d)
+            .map(|&(_, i)| i)
+    }
+
     /// True when item `i`'s id is one short bare number.
     pub fn is_short_bare(&self, i: u32) -> bool {
         self.short_bare.get(i as usize).copied().unwrap_or(false)
@@ -506,5 +646,26 @@ mod tests {
         // Settled items (open 0) are not indexed.
         assert!(ix.strict("9").is_empty());
         assert_eq!(ix.max_groups(), 2);
+        assert_eq!(
+            ix.open_for("10.00".parse().unwrap()).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+        assert_eq!(ix.open_for("0.00".parse().unwrap()).count(), 0);
+    }
+
+    #[test]
+    fn items_open_for_an_amount_whatever_its_scale() {
+        let items = vec![
+            item("A", "150.5"),
+            item("B", "150.50"),
+            item("C", "150.500000"),
+            item("D", "150.05"),
+            item("E", "-150.50"),
+        ];
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        let found = |s: &str| ix.open_for(s.parse().unwrap()).collect::<Vec<_>>();
+        assert_eq!(found("150.50"), [0, 1, 2]);
+        assert_eq!(found("150.5000000001"), Vec::<u32>::new());
+        assert_eq!(found("-150.5"), [4]);
     }
 }

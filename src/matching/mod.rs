@@ -23,6 +23,7 @@ pub mod payer;
 pub mod payment;
 pub mod rule;
 pub mod rules;
+pub mod strhash;
 pub mod tokens;
 
 #[cfg(test)]

@@ -135,7 +135,6 @@ pub fn rows<'a>(
             .then_with(|| a.status.cmp(&b.status))
             .then_with(|| a.item.cmp(&b.item))
     });
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     order
         .into_par_iter()
         .map(|(_, a, p, it)| MatchRow {
@@ -158,12 +157,54 @@ pub fn rows<'a>(
             },
             writeoff_kind: a.writeoff_kind.map_or("", |k| k.as_str()),
             rule: a.rule.map_or("", |r| r.as_str()),
-            confidence: a.confidence.to_string(),
+            confidence: confidence(a.confidence),
             status: a.status.as_str(),
             evidence: &a.evidence,
             account: &p.account,
         })
         .collect()
+}
+
+/// `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes it, without its
+/// formatting machinery (two dates on every row); empty for no date.
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    use chrono::Datelike;
+    let Some(d) = d else {
+        return String::new();
+    };
+    let year = d.year();
+    let Ok(y) = u32::try_from(year) else {
+        return d.to_string();
+    };
+    if y > 9999 {
+        return d.to_string();
+    }
+    let mut s = String::with_capacity(10);
+    for n in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+        s.push(digit(n));
+    }
+    for part in [d.month(), d.day()] {
+        s.push('-');
+        s.push(digit(part / 10));
+        s.push(digit(part % 10));
+    }
+    s
+}
+
+/// The decimal digit `n` (0 to 9).
+fn digit(n: u32) -> char {
+    char::from_digit(n, 10).unwrap_or('0')
+}
+
+/// A confidence as `Confidence`'s `Display` writes it (`0.95`, `1.00`).
+fn confidence(c: super::rule::Confidence) -> String {
+    let h = u32::from(c.hundredths());
+    let mut s = String::with_capacity(4);
+    s.push(digit(h / 100));
+    s.push('.');
+    s.push(digit(h / 10 % 10));
+    s.push(digit(h % 10));
+    s
 }
 
 /// Renders rows as CSV bytes (header always present). Free-text cells
@@ -196,4 +237,31 @@ pub fn to_csv(rows: &[MatchRow<'_>]) -> io::Result<Vec<u8>> {
 pub fn write_matches_csv(out_dir: &Path, rows: &[MatchRow<'_>]) -> io::Result<()> {
     let bytes = to_csv(rows)?;
     crate::output::write_atomic(&out_dir.join("matches.csv"), &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::rule::Confidence;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn dates_and_confidences_are_written_as_their_display() {
+        for (y, m, d) in [
+            (2026, 3, 1),
+            (1999, 12, 31),
+            (9, 1, 9),
+            (9999, 7, 4),
+            (10000, 1, 1),
+            (-5, 6, 7),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(date(Some(day)), day.to_string());
+        }
+        assert_eq!(date(None), "");
+        for h in 0..=100u8 {
+            let c = Confidence::from_hundredths(h);
+            assert_eq!(confidence(c), c.to_string());
+        }
+    }
 }

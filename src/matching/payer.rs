@@ -14,9 +14,12 @@
 //! that appears only in the invoices (under its invoices' `customer_name`).
 //! Lookups are hash probes; maps are never iterated into an output.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 
 use super::item::OpenItem;
+use super::strhash::StrMap;
 use crate::ledger::Customer;
 use crate::money::Money;
 
@@ -215,15 +218,30 @@ pub struct PayerCustomer {
     pub names: Vec<String>,
     /// The customer's items (open, non-zero), oldest due first, then input order.
     pub items: Vec<u32>,
+    /// What the payer rules read of each of `items` (same order), kept
+    /// together so that trying a customer does not visit every item.
+    pub open: Vec<OpenAt>,
+}
+
+/// An item's open amount and currency, and whether it has an early-payment
+/// discount (only then is the item itself read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenAt {
+    /// The item's open amount.
+    pub open_amount: Money,
+    /// Its currency.
+    pub currency: crate::money::Currency,
+    /// It has a discount percent and a last day for it.
+    pub discount: bool,
 }
 
 /// Customers by IBAN and by name token, with their open items.
 #[derive(Debug, Default)]
 pub struct PayerIndex {
     customers: Vec<PayerCustomer>,
-    by_iban: HashMap<String, Vec<u32>>,
-    by_id: HashMap<String, u32>,
-    by_token: HashMap<String, Vec<u32>>,
+    by_iban: StrMap<String, Vec<u32>>,
+    by_id: StrMap<String, u32>,
+    by_token: StrMap<String, Vec<u32>>,
 }
 
 fn block_keys(name: &str) -> Vec<String> {
@@ -250,29 +268,43 @@ impl PayerIndex {
         names_from_items: impl Fn(usize) -> Option<String>,
     ) -> PayerIndex {
         let mut ix = PayerIndex::default();
+        // Names and IBANs normalised in parallel, kept in customer order.
+        let listed: Vec<(Vec<String>, Vec<String>)> = customers
+            .values()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|c| {
+                let mut names = vec![normalize_name(&c.name)];
+                names.extend(c.aliases.iter().map(|a| normalize_name(a)));
+                names.retain(|n| !n.is_empty());
+                names.dedup();
+                let ibans = c
+                    .ibans
+                    .iter()
+                    .map(|i| crate::refs::normalize_iban(i))
+                    .filter(|k| !k.is_empty())
+                    .collect();
+                (names, ibans)
+            })
+            .collect();
         // Looked up, never iterated into an output.
-        let mut pos: HashMap<&str, u32> = HashMap::with_capacity(customers.len());
-        for c in customers.values() {
+        let mut pos: StrMap<&str, u32> = StrMap::default();
+        pos.reserve(customers.len());
+        for (c, (names, ibans)) in customers.values().zip(listed) {
             let Ok(n) = u32::try_from(ix.customers.len()) else {
                 break;
             };
             pos.insert(c.customer_id.as_str(), n);
-            let mut names = vec![normalize_name(&c.name)];
-            names.extend(c.aliases.iter().map(|a| normalize_name(a)));
-            names.retain(|n| !n.is_empty());
-            names.dedup();
             ix.customers.push(PayerCustomer {
                 customer_id: c.customer_id.clone(),
                 names,
                 items: Vec::new(),
+                open: Vec::new(),
             });
-            for iban in &c.ibans {
-                let k = crate::refs::normalize_iban(iban);
-                if !k.is_empty() {
-                    let v = ix.by_iban.entry(k).or_default();
-                    if v.last() != Some(&n) {
-                        v.push(n);
-                    }
+            for k in ibans {
+                let v = ix.by_iban.entry(k).or_default();
+                if v.last() != Some(&n) {
+                    v.push(n);
                 }
             }
         }
@@ -292,29 +324,56 @@ impl PayerIndex {
                         customer_id: it.customer_id.clone(),
                         names: name.into_iter().filter(|s| !s.is_empty()).collect(),
                         items: Vec::new(),
+                        open: Vec::new(),
                     });
+                    pos.insert(it.customer_id.as_str(), n);
                     n
                 }
             };
-            pos.entry(it.customer_id.as_str()).or_insert(n);
             if let Some(c) = ix.customers.get_mut(n as usize) {
                 c.items.push(item);
             }
         }
         ix.by_id = pos.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        for (n, c) in ix.customers.iter_mut().enumerate() {
-            c.items.sort_by(|&a, &b| {
-                let (x, y) = (items.get(a as usize), items.get(b as usize));
-                (x.map(|i| i.due_date), x.map(|i| &i.invoice_id), a).cmp(&(
-                    y.map(|i| i.due_date),
-                    y.map(|i| &i.invoice_id),
-                    b,
-                ))
-            });
+        // Each customer's items, oldest due first (then id, then input
+        // order: a total order), and its blocking keys, in parallel.
+        let keys: Vec<Vec<String>> = ix
+            .customers
+            .par_iter_mut()
+            .map(|c| {
+                let mut order: Vec<(Option<chrono::NaiveDate>, &str, u32)> = c
+                    .items
+                    .iter()
+                    .map(|&i| {
+                        let it = items.get(i as usize);
+                        (
+                            it.map(|x| x.due_date),
+                            it.map_or("", |x| x.invoice_id.as_str()),
+                            i,
+                        )
+                    })
+                    .collect();
+                order.sort_unstable();
+                c.items.clear();
+                c.open = Vec::with_capacity(order.len());
+                for (.., i) in order {
+                    if let Some(it) = items.get(i as usize) {
+                        c.items.push(i);
+                        c.open.push(OpenAt {
+                            open_amount: it.open_amount,
+                            currency: it.currency,
+                            discount: it.discount_percent.is_some() && it.discount_until.is_some(),
+                        });
+                    }
+                }
+                let mut keys: Vec<String> = c.names.iter().flat_map(|s| block_keys(s)).collect();
+                keys.sort();
+                keys.dedup();
+                keys
+            })
+            .collect();
+        for (n, keys) in keys.into_iter().enumerate() {
             let Ok(n) = u32::try_from(n) else { break };
-            let mut keys: Vec<String> = c.names.iter().flat_map(|s| block_keys(s)).collect();
-            keys.sort();
-            keys.dedup();
             for k in keys {
                 ix.by_token.entry(k).or_default().push(n);
             }
@@ -334,8 +393,14 @@ impl PayerIndex {
 
     /// Customers who paid from this IBAN before (normalised lookup).
     pub fn by_iban(&self, iban: &str) -> &[u32] {
-        let k = crate::refs::normalize_iban(iban);
-        self.by_iban.get(&k).map_or(&[], Vec::as_slice)
+        // Most IBANs arrive normalised (`refs::normalize_iban` would
+        // return them unchanged): looked up as they are, without a copy.
+        let list = if is_normalized_iban(iban) {
+            self.by_iban.get(iban)
+        } else {
+            self.by_iban.get(&crate::refs::normalize_iban(iban))
+        };
+        list.map_or(&[], Vec::as_slice)
     }
 
     /// Customers whose best name scores at least `min` (thousandths) against
@@ -378,6 +443,14 @@ impl PayerIndex {
         out.truncate(MAX_SCORED);
         out
     }
+}
+
+/// True when `refs::normalize_iban` leaves `s` as it is: ASCII without
+/// white space, `-` or lower-case letters.
+fn is_normalized_iban(s: &str) -> bool {
+    s.bytes().all(|b| {
+        b.is_ascii() && !char::from(b).is_whitespace() && b != b'-' && !b.is_ascii_lowercase()
+    })
 }
 
 /// Amount in minor units when it has no more decimals than that.
@@ -528,6 +601,29 @@ mod tests {
         );
         assert!(name_score("LAMBERT ATLANTIQUE SAR", "LAMBERT ATLANTIQUE", false) < 880);
         assert!(name_score("LAMBERT ATLANTIQUE SARDINES", "LAMBERT ATLANTIQUE", true) < 880);
+    }
+
+    #[test]
+    fn ibans_taken_as_normalised_are() {
+        for s in [
+            "FR7630004000000000000009075",
+            "fr76 3000 4000",
+            "FR76-3000",
+            "FR76\u{b}3000",
+            "FR76\u{a0}3000",
+            "FR76É",
+            "",
+        ] {
+            // Sound (never a wrong lookup); non-ASCII takes the slow path.
+            if is_normalized_iban(s) {
+                assert_eq!(crate::refs::normalize_iban(s), s);
+            } else {
+                assert!(
+                    !s.is_ascii() || crate::refs::normalize_iban(s) != s,
+                    "{s:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -93,9 +93,15 @@ fn class(c: char) -> Class {
 /// for the filtered form).
 pub fn groups(text: &str) -> Vec<Group> {
     let mut out = Vec::new();
+    each_group(text, |g| out.push(g));
+    out
+}
+
+/// Calls `f` with every group of `text`, in order.
+fn each_group(text: &str, mut f: impl FnMut(Group)) {
     let mut cur: Option<(Class, usize)> = None;
-    let push = |out: &mut Vec<Group>, cls: Class, start: usize, end: usize| {
-        out.push(Group {
+    let mut emit = |cls: Class, start: usize, end: usize| {
+        f(Group {
             digits: cls == Class::Digit,
             start,
             end,
@@ -107,7 +113,7 @@ pub fn groups(text: &str) -> Vec<Group> {
         let k = class(c);
         match cur {
             Some((cls, start)) if cls != k => {
-                push(&mut out, cls, start, i);
+                emit(cls, start, i);
                 cur = (k != Class::Sep).then_some((k, i));
             }
             None if k != Class::Sep => cur = Some((k, i)),
@@ -115,28 +121,33 @@ pub fn groups(text: &str) -> Vec<Group> {
         }
     }
     if let Some((cls, start)) = cur {
-        push(&mut out, cls, start, text.len());
+        emit(cls, start, text.len());
     }
-    out
 }
 
 /// The groups of a payment text with prefix words removed; a group right
 /// after a prefix word (or a chain of them: `FACT N° 42`) is `announced`.
 pub fn content_groups(text: &str) -> Vec<Group> {
     let mut out = Vec::new();
+    content_groups_into(text, &mut out);
+    out
+}
+
+/// [`content_groups`] into `out` (cleared first), to reuse its memory.
+pub fn content_groups_into(text: &str, out: &mut Vec<Group>) {
+    out.clear();
     let mut announce_from: Option<usize> = None;
-    for mut g in groups(text) {
+    each_group(text, |mut g| {
         if !g.digits && is_prefix_word(g.raw(text)) {
             announce_from.get_or_insert(g.start);
-            continue;
+            return;
         }
         if let Some(from) = announce_from.take() {
             g.announced = true;
             g.announced_from = from;
         }
         out.push(g);
-    }
-    out
+    });
 }
 
 /// The groups of an id that make its keys: leading prefix words dropped

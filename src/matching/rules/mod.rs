@@ -358,11 +358,12 @@ impl Ctx<'_> {
             .filter_map(|r| tokens::normalize_ref(r).get(4..).map(str::to_string))
             .collect();
         let texts = self.p.texts.iter().chain(&rf_bodies);
+        let mut gs = Vec::new();
         for text in texts {
             if budget == 0 {
                 break;
             }
-            let mut gs = tokens::content_groups(text);
+            tokens::content_groups_into(text, &mut gs);
             gs.truncate(budget);
             budget -= gs.len();
             let mut i = 0;

@@ -5,6 +5,7 @@
 //! Part of [`super`]'s candidate search; shares its context and confidences.
 
 use super::*;
+use crate::money::Money;
 
 /// How a customer's open items explain a payment's amount.
 enum Fit {
@@ -215,48 +216,57 @@ impl Ctx<'_> {
     fn fit(&self, ix: &InvoiceIndex, c: u32, cfg: &MatchConfig) -> Option<Fit> {
         let p = self.p;
         let cust = ix.payers.customer(c)?;
-        let mine: Vec<(u32, &OpenItem)> = cust
+        // (item, open amount, has a discount), from the index's compact
+        // copy: the items themselves are read only for a discount.
+        let mine: Vec<(u32, Money, bool)> = cust
             .items
             .iter()
+            .zip(&cust.open)
             .take(MAX_SCAN)
-            .filter_map(|&i| Some((i, self.item(i)?)))
-            .filter(|(_, it)| it.currency == p.currency && !it.open_amount.is_zero())
+            .filter(|(_, o)| o.currency == p.currency && !o.open_amount.is_zero())
+            .map(|(&i, o)| (i, o.open_amount, o.discount))
             .collect();
         let exact: Vec<u32> = mine
             .iter()
-            .filter(|(_, it)| it.open_amount == p.amount)
-            .map(|(i, _)| *i)
+            .filter(|(_, open, _)| *open == p.amount)
+            .map(|(i, ..)| *i)
             .collect();
         if !exact.is_empty() {
             return Some(Fit::Exact(exact));
         }
         let disc: Vec<u32> = mine
             .iter()
-            .filter(|(_, it)| it.discounted(it.open_amount, p.booking_date) == Some(p.amount))
-            .map(|(i, _)| *i)
+            .filter(|&&(i, open, discount)| {
+                discount
+                    && self
+                        .item(i)
+                        .is_some_and(|it| it.discounted(open, p.booking_date) == Some(p.amount))
+            })
+            .map(|(i, ..)| *i)
             .collect();
         match disc.as_slice() {
             [one] => return Some(Fit::Discount(*one)),
             [] => {}
             _ => return Some(Fit::Exact(disc)),
         }
+        // The tolerance is never above its absolute limit: a shortfall
+        // beyond that limit is neither a fee nor near, whatever the percent
+        // (checked first, so the percent is computed for few items).
+        let short = |open: Money| {
+            open.checked_sub(p.amount)
+                .filter(|d| *d <= cfg.fee_tolerance_amount)
+        };
         let fee: Vec<u32> = mine
             .iter()
-            .filter(|(_, it)| {
-                it.open_amount
-                    .checked_sub(p.amount)
-                    .is_some_and(|d| d.is_positive() && d <= cfg.fee_tolerance(it.open_amount))
+            .filter(|&&(_, open, _)| {
+                short(open).is_some_and(|d| d.is_positive() && d <= cfg.fee_tolerance(open))
             })
-            .map(|(i, _)| *i)
+            .map(|(i, ..)| *i)
             .collect();
         let near: Vec<u32> = mine
             .iter()
-            .filter(|(_, it)| {
-                it.open_amount.checked_sub(p.amount).is_some_and(|d| {
-                    d > cfg.fee_tolerance(it.open_amount) && d <= cfg.fee_tolerance_amount
-                })
-            })
-            .map(|(i, _)| *i)
+            .filter(|&&(_, open, _)| short(open).is_some_and(|d| d > cfg.fee_tolerance(open)))
+            .map(|(i, ..)| *i)
             .collect();
         let fee = (fee, near);
         let dec = p.currency.minor_units();
@@ -266,12 +276,7 @@ impl Ctx<'_> {
         let pool: Vec<(u32, i64)> = mine
             .iter()
             .take(cfg.max_invoices_per_customer)
-            .filter_map(|(i, it)| {
-                Some((
-                    *i,
-                    crate::matching::payer::minor_units(it.open_amount, dec)?,
-                ))
-            })
+            .filter_map(|&(i, open, _)| Some((i, crate::matching::payer::minor_units(open, dec)?)))
             .collect();
         if pool.len() < 2 {
             return Self::fee_fit(fee);
