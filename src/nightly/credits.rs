@@ -204,7 +204,12 @@ pub fn run(
             }
         }
     }
-    for (p, left) in step.payments.iter().zip(&unapplied) {
+    for ((p, left), carried) in step.payments.iter().zip(&unapplied).zip(&step.carried_over) {
+        // Money from an earlier night that found nothing again: its row
+        // already says so (remaining unchanged, processed night set).
+        if *carried && *left == p.amount {
+            continue;
+        }
         st::settle_tx(conn, &p.account, &p.entry_id, *left, Some(run_date), None)?;
     }
     for inv in &ledger.invoices {
