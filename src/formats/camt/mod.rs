@@ -111,3 +111,45 @@ fn run<R: Read>(src: R, file: &Path, sink: &mut impl CamtSink) -> Result<Vec<Fin
     let mut xml = reader::Xml::new(src, file);
     parser::Parser::new(file, sink).run(&mut xml)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "<ns:Document xmlns:ns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">\n <ns:BkToCstmrStmt>\n  <ns:Stmt>\n   <ns:Id>S1</ns:Id>\n";
+
+    fn error(doc: &str) -> String {
+        parse(doc.as_bytes(), Path::new("t.xml"))
+            .map(|_| "no error".to_string())
+            .unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn errors_name_unknown_and_prefixed_elements_at_their_tag() {
+        // An unknown element in the path, after indentation: the position is
+        // the `<` of the element's start tag.
+        let doc =
+            format!("{HEAD}   <ns:Ntry>\n    <ns:Xtra>\n      <ns:Amt Ccy=\"EUR\">1,5</ns:Amt>\n");
+        assert_eq!(
+            error(&doc),
+            "t.xml: line 7, column 7: Document/BkToCstmrStmt/Stmt/Ntry/Xtra/Amt: expected a decimal amount (digits and an optional '.'), found \"1,5\""
+        );
+        // An unknown element closed, then a truncated document: the path is
+        // that of the open elements only.
+        let doc = format!("{HEAD}   <Unknown>x</Unknown>\n   <ns:Ntry>\n");
+        assert!(
+            error(&doc).ends_with(
+                "Document/BkToCstmrStmt/Stmt/Ntry: unexpected end of file: Document/BkToCstmrStmt/Stmt/Ntry is not closed"
+            ),
+            "{}",
+            error(&doc)
+        );
+    }
+
+    #[test]
+    fn an_error_at_an_end_tag_after_indentation_is_at_that_tag() {
+        let doc = format!("{HEAD}   <ns:Ntry>\n   </ns:Ntryx>\n");
+        let e = error(&doc);
+        assert!(e.starts_with("t.xml: line 6, column 4: "), "{e}");
+    }
+}

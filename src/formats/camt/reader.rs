@@ -53,8 +53,11 @@ pub(super) struct Xml<R: Read> {
 struct State {
     file: PathBuf,
     stack: Vec<Tag>,
-    path: String,
-    path_lens: Vec<usize>,
+    /// The local names of the open elements that are [`Tag::Other`], in
+    /// order, end to end; `other_lens` their lengths. Known names come
+    /// from their tag: the path is only spelled out for an error.
+    others: String,
+    other_lens: Vec<usize>,
     text: String,
     attr: String,
     capturing: bool,
@@ -76,8 +79,8 @@ impl<R: Read> Xml<R> {
             st: State {
                 file: file.to_path_buf(),
                 stack: Vec::with_capacity(32),
-                path: String::with_capacity(256),
-                path_lens: Vec::with_capacity(32),
+                others: String::with_capacity(64),
+                other_lens: Vec::with_capacity(8),
                 text: String::with_capacity(256),
                 attr: String::with_capacity(16),
                 capturing: false,
@@ -101,19 +104,13 @@ impl<R: Read> Xml<R> {
     }
 
     /// `Document/BkToCstmrStmt/Stmt/Ntry/Amt`.
-    pub(super) fn path(&self) -> &str {
-        &self.st.path
+    pub(super) fn path(&self) -> String {
+        self.st.path(self.st.stack.len())
     }
 
     /// The path of the element at `depth` (0 = root).
     pub(super) fn path_at(&self, depth: usize) -> String {
-        let st = &self.st;
-        let end = st
-            .path_lens
-            .get(depth + 1)
-            .map(|l| l.saturating_sub(1))
-            .unwrap_or(st.path.len());
-        st.path.get(..end).unwrap_or(&st.path).to_string()
+        self.st.path(depth + 1)
     }
 
     /// Where the current element's start tag is.
@@ -212,11 +209,33 @@ impl<R: Read> Xml<R> {
 }
 
 impl State {
+    /// The local names of the outermost `levels` open elements, joined by `/`.
+    fn path(&self, levels: usize) -> String {
+        let mut path = String::new();
+        let mut others = 0;
+        let mut other_at = 0;
+        for &tag in self.stack.iter().take(levels) {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            match tag.name() {
+                Some(name) => path.push_str(name),
+                None => {
+                    let len = self.other_lens.get(others).copied().unwrap_or(0);
+                    path.push_str(self.others.get(other_at..other_at + len).unwrap_or(""));
+                    others += 1;
+                    other_at += len;
+                }
+            }
+        }
+        path
+    }
+
     fn error_at(&self, pos: Pos, kind: ParseErrorKind) -> ParseError {
-        let field = if self.path.is_empty() {
+        let field = if self.stack.is_empty() {
             "document".to_string()
         } else {
-            self.path.clone()
+            self.path(self.stack.len())
         };
         ParseError::new(
             &self.file,
@@ -232,18 +251,19 @@ impl State {
         ParseError::new(
             &self.file,
             Location::at(p.line, p.column, p.byte),
-            &self.path,
+            self.path(self.stack.len()),
             kind,
         )
     }
 
     fn pop<R: Read>(&mut self, counter: &mut Counter<R>) {
         self.pop_pending = false;
-        self.stack.pop();
-        counter.close_element();
-        if let Some(len) = self.path_lens.pop() {
-            self.path.truncate(len);
+        if self.stack.pop() == Some(Tag::Other)
+            && let Some(len) = self.other_lens.pop()
+        {
+            self.others.truncate(self.others.len().saturating_sub(len));
         }
+        counter.close_element();
         if self.stack.is_empty() {
             self.root_done = true;
         }
@@ -276,11 +296,10 @@ impl State {
             None => raw,
         };
         let tag = Tag::intern(name.as_bytes());
-        self.path_lens.push(self.path.len());
-        if !self.path.is_empty() {
-            self.path.push('/');
+        if tag == Tag::Other {
+            self.other_lens.push(name.len());
+            self.others.push_str(name);
         }
-        self.path.push_str(name);
         self.stack.push(tag);
         counter.open_element(tag_bytes);
         self.text.clear();
@@ -290,7 +309,16 @@ impl State {
 
     /// Reads the attribute the builders want (see [`Ev::Start`]) into
     /// `self.attr`, a buffer reused for every element. True when there is one.
+    #[inline]
     fn read_attr(&mut self, start: &BytesStart<'_>, tag: Tag) -> bool {
+        if tag != Tag::Amt && self.stack.len() != 1 {
+            return false;
+        }
+        self.read_wanted_attr(start, tag)
+    }
+
+    #[inline(never)]
+    fn read_wanted_attr(&mut self, start: &BytesStart<'_>, tag: Tag) -> bool {
         let value = if tag == Tag::Amt {
             start.try_get_attribute("Ccy").ok().flatten()
         } else if self.stack.len() == 1 {
@@ -456,7 +484,10 @@ impl State {
                 if !self.stack.is_empty() {
                     return Err(self.error_at(
                         pos,
-                        ParseErrorKind::Truncated(format!("{} is not closed", self.path)),
+                        ParseErrorKind::Truncated(format!(
+                            "{} is not closed",
+                            self.path(self.stack.len())
+                        )),
                     ));
                 }
                 if !self.root_done {
