@@ -148,7 +148,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
                 let Some(message) = Message::from_tag(tag) else {
                     return Err(xml.error(ParseErrorKind::Unexpected(format!(
                         "message element {} (expected BkToCstmrStmt, BkToCstmrAcctRpt or BkToCstmrDbtCdtNtfctn)",
-                        xml.path().rsplit('/').next().unwrap_or("").to_string()
+                        xml.path().rsplit('/').next().unwrap_or("")
                     ))));
                 };
                 let (v, note) = version::version(message, self.namespace.as_deref());
