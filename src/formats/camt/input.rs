@@ -174,6 +174,11 @@ struct Lines {
     /// The reader was told to skip whitespace at the start of the event
     /// and `event` has not been moved past it yet (see [`Lines::settle`]).
     skipping: bool,
+    /// Where the event started before any skipped whitespace.
+    skip_from: u64,
+    /// Skipped whitespace from buffers already replaced, kept for
+    /// [`Counter::skipped_whitespace`] (never more than the event limit).
+    saved: Vec<u8>,
 }
 
 impl Lines {
@@ -282,6 +287,8 @@ impl<R: Read> Counter<R> {
                 marks: Vec::with_capacity(32),
                 event: Mark::default(),
                 skipping: false,
+                skip_from: 0,
+                saved: Vec::new(),
             }),
             base: 0,
             nul_at: None,
@@ -338,6 +345,32 @@ impl<R: Read> Counter<R> {
         let l = self.lines.get_mut();
         l.event = Mark { byte, pos: None };
         l.skipping = skips_whitespace;
+        l.skip_from = byte;
+        if !l.saved.is_empty() {
+            l.saved.clear();
+        }
+    }
+
+    /// The whitespace skipped at the start of the event just read (which
+    /// began with something else), appended to `out`.
+    #[inline]
+    pub(super) fn skipped_whitespace(&mut self, out: &mut String) {
+        let l = self.lines.get_mut();
+        l.settle(&self.buf, self.start);
+        if l.event.byte == l.skip_from {
+            return;
+        }
+        let from = l.skip_from.max(l.base) - l.base;
+        let to = l.event.byte.saturating_sub(l.base);
+        let here = usize::try_from(from)
+            .ok()
+            .zip(usize::try_from(to).ok())
+            .and_then(|(f, t)| self.buf.get(f..t))
+            .unwrap_or_default();
+        // Only XML whitespace (ASCII) was skipped.
+        for &b in l.saved.iter().chain(here) {
+            out.push(char::from(b));
+        }
     }
 
     /// Where the event being read (or just read) starts.
@@ -459,7 +492,16 @@ impl<R: Read> Counter<R> {
             let end_abs = self.abs();
             let l = self.lines.get_mut();
             l.settle(&self.buf, self.start);
-            if !l.skipping {
+            if l.skipping {
+                // The skip goes on into the next buffer: keep what this one
+                // held, in case the element's text needs it back.
+                let from = l.event.byte.max(l.base) - l.base;
+                let kept = usize::try_from(from)
+                    .ok()
+                    .and_then(|f| self.buf.get(f..self.start))
+                    .unwrap_or_default();
+                l.saved.extend_from_slice(kept);
+            } else {
                 self.event_start = self.event_start.max(l.event.byte);
             }
             l.resolve(&self.buf, end_abs);

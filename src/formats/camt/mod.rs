@@ -146,6 +146,29 @@ mod tests {
         );
     }
 
+    /// The text of an `Amt` that is not an amount, as the error shows it.
+    fn found(amt_text: &str) -> String {
+        let doc = format!("{HEAD}   <ns:Ntry>\n    <ns:Amt Ccy=\"EUR\">{amt_text}</ns:Amt>");
+        let e = error(&doc);
+        e.split_once("found ")
+            .map(|(_, f)| f.to_string())
+            .unwrap_or(e)
+    }
+
+    #[test]
+    fn text_keeps_its_leading_whitespace() {
+        // The reader skips whitespace after a start tag and gives it back
+        // when text follows: errors show the text exactly as written.
+        assert_eq!(found("\n      8,5"), "\"\\n      8,5\"");
+        assert_eq!(found("   "), "\"   \"");
+        assert_eq!(found(" \t&#49;,5"), "\" \\t1,5\"");
+        assert_eq!(found("  <!-- c -->x"), "\"  x\"");
+        assert_eq!(found("  <![CDATA[1,]]>5"), "\"  1,5\"");
+        // Whitespace across the reader's 64 KiB buffers.
+        let long = format!("\t{}x", " ".repeat(70_000));
+        assert_eq!(found(&long), format!("\"\\t{}\"", " ".repeat(39)));
+    }
+
     #[test]
     fn an_error_at_an_end_tag_after_indentation_is_at_that_tag() {
         let doc = format!("{HEAD}   <ns:Ntry>\n   </ns:Ntryx>\n");

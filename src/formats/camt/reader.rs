@@ -61,6 +61,10 @@ struct State {
     text: String,
     attr: String,
     capturing: bool,
+    /// An element just opened and nothing else was read since: the reader
+    /// skipped the whitespace that follows, to be given back if it turns
+    /// out to start the element's text.
+    fresh: bool,
     pending_end: bool,
     pop_pending: bool,
     root_done: bool,
@@ -84,6 +88,7 @@ impl<R: Read> Xml<R> {
                 text: String::with_capacity(256),
                 attr: String::with_capacity(16),
                 capturing: false,
+                fresh: false,
                 pending_end: false,
                 pop_pending: false,
                 root_done: false,
@@ -177,6 +182,7 @@ impl<R: Read> Xml<R> {
             st.pending_end = false;
             st.pop_pending = true;
             st.capturing = false;
+            st.fresh = false;
             st.text.clear();
             let tag = st.stack.last().copied().unwrap_or(Tag::Other);
             return Ok(Ev::End {
@@ -186,12 +192,15 @@ impl<R: Read> Xml<R> {
         }
         loop {
             self.buf.clear();
-            // After an end tag, inside the root, text is never read: quick-xml
-            // skips the indentation before the next tag instead of returning
-            // it as a text event of its own (one event less per end tag). The
-            // counter moves the event's start past what was skipped, so
-            // positions and the size limit are those of the tag itself.
-            let trim = !self.st.capturing && !self.st.stack.is_empty();
+            // Inside the root, quick-xml skips the whitespace after a tag
+            // instead of returning it as a text event of its own: the
+            // indentation after every end tag and inside every element that
+            // holds other elements (two events in five). After an end tag
+            // that text is never read; after a start tag it is given back if
+            // the element's text follows (`State::handle`). The counter moves
+            // the event's start past what was skipped, so positions and the
+            // size limit are those of what follows.
+            let trim = !self.st.stack.is_empty() && (!self.st.capturing || self.st.fresh);
             self.reader.config_mut().trim_text_start = trim;
             self.reader.get_mut().start_event(trim);
             // The event borrows `buf` only, so the reader's counter and the
@@ -304,6 +313,7 @@ impl State {
         counter.open_element(tag_bytes);
         self.text.clear();
         self.capturing = true;
+        self.fresh = true;
         Ok(tag)
     }
 
@@ -421,6 +431,20 @@ impl State {
     ) -> Result<Option<Ev>, ParseError> {
         if let Some(fault) = &counter.fault {
             return Err(self.fault_error(counter, fault));
+        }
+        if self.fresh && !matches!(ev, Event::Start(_) | Event::Empty(_)) {
+            // The whitespace skipped after the start tag belongs to the
+            // element's text after all.
+            self.fresh = false;
+            counter.skipped_whitespace(&mut self.text);
+            if self.text.len() > MAX_TEXT_BYTES {
+                return Err(self.error_here(
+                    counter,
+                    ParseErrorKind::Limit(format!(
+                        "element text longer than {MAX_TEXT_BYTES} bytes"
+                    )),
+                ));
+            }
         }
         match ev {
             Event::Text(t) => {
