@@ -390,12 +390,17 @@ impl<R: Read> Counter<R> {
     pub(super) fn open_element(&mut self, tag_bytes: usize) {
         let byte = self.abs().saturating_sub(tag_bytes as u64);
         let l = self.lines.get_mut();
-        if l.skipping || l.event.byte != byte {
-            l.event = Mark { byte, pos: None };
-            l.skipping = false;
-        }
-        let e = l.event;
-        l.marks.push(e);
+        // The mark is built in place rather than stored and read back (a
+        // store-to-load stall on every start tag after skipped whitespace).
+        let mark = if l.event.byte == byte {
+            l.event
+        } else {
+            let m = Mark { byte, pos: None };
+            l.event = m;
+            m
+        };
+        l.skipping = false;
+        l.marks.push(mark);
     }
 
     /// The innermost element closed.

@@ -298,13 +298,17 @@ impl State {
             ));
         }
         let raw = start.name().into_inner();
-        // The local name: after the prefix's `:`, if any (names are short: a
-        // plain loop, not a `memchr` call).
-        let name = match raw.bytes().position(|b| b == b':') {
-            Some(i) => raw.get(i + 1..).unwrap_or(raw),
-            None => raw,
-        };
-        let tag = Tag::intern(name.as_bytes());
+        // The local name: after the prefix's `:`, if any. Most documents use
+        // a default namespace, so the whole name is looked up first and only
+        // an unknown one is searched for a prefix.
+        let mut name = raw;
+        let mut tag = Tag::intern(raw.as_bytes());
+        if tag == Tag::Other
+            && let Some(i) = raw.bytes().position(|b| b == b':')
+        {
+            name = raw.get(i + 1..).unwrap_or(raw);
+            tag = Tag::intern(name.as_bytes());
+        }
         if tag == Tag::Other {
             self.other_lens.push(name.len());
             self.others.push_str(name);
