@@ -85,6 +85,7 @@ use std::path::Path;
 
 pub use render::render;
 
+use super::ibans::IbanChecks;
 use super::{ParseError, ParseErrorKind, Parsed};
 use crate::money::Currency;
 use crate::refs;
@@ -104,6 +105,8 @@ pub fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ParseError> {
     // Entries of the previous block: the next one is usually alike (same
     // account, next day), so its vector is sized once instead of regrown.
     let mut last_len = 0;
+    // Counterparty IBANs repeat through a file: their checks are remembered.
+    let mut ibans = IbanChecks::default();
     while let Some(line) = lines.next_line(file, &mut out.findings)? {
         match record::code(&line, file)? {
             Code::Open => {
@@ -134,7 +137,7 @@ pub fn parse(bytes: &[u8], file: &Path) -> Result<Parsed, ParseError> {
             },
             Code::Complement => match open.as_mut() {
                 Some(block) if !block.statement.entries.is_empty() => {
-                    block.complement(&line, file)?;
+                    block.complement(&line, file, &mut ibans)?;
                 }
                 _ => {
                     return Err(structural(
@@ -317,7 +320,12 @@ impl Block {
         Ok(())
     }
 
-    fn complement(&mut self, line: &Line<'_>, file: &Path) -> Result<(), ParseError> {
+    fn complement(
+        &mut self,
+        line: &Line<'_>,
+        file: &Path,
+        ibans: &mut IbanChecks,
+    ) -> Result<(), ParseError> {
         self.check_account(line, "complement (05)", false);
         let qualifier = line.col(46, 48);
         let info = line.col(49, 118);
@@ -340,7 +348,7 @@ impl Block {
         let Some(tx) = entry.transactions.last_mut() else {
             return Ok(());
         };
-        if let Some(w) = complement::apply(tx, qualifier, info, payer) {
+        if let Some(w) = complement::apply_checked(tx, qualifier, info, payer, Some(ibans)) {
             self.findings
                 .push(Finding::new(FindingKind::InvalidIban, line.at(49, 83), w));
         }
