@@ -360,6 +360,8 @@ impl<R: Read> Counter<R> {
         if l.event.byte == l.skip_from {
             return;
         }
+        // Whitespace in buffers already replaced is in `saved`; the rest, if
+        // the event starts in this buffer, is still here.
         let from = l.skip_from.max(l.base) - l.base;
         let to = l.event.byte.saturating_sub(l.base);
         let here = usize::try_from(from)
@@ -496,17 +498,26 @@ impl<R: Read> Counter<R> {
             // Settle every pending position in the old buffer before it goes.
             let end_abs = self.abs();
             let l = self.lines.get_mut();
+            let was_skipping = l.skipping;
             l.settle(&self.buf, self.start);
-            if l.skipping {
-                // The skip goes on into the next buffer: keep what this one
-                // held, in case the element's text needs it back.
-                let from = l.event.byte.max(l.base) - l.base;
+            if was_skipping {
+                // Keep the whitespace this buffer held (all of it when the
+                // skip goes on into the next one), in case the element's
+                // text needs it back (`skipped_whitespace`).
+                let from = l.skip_from.max(l.base) - l.base;
+                let to = if l.skipping {
+                    self.start as u64
+                } else {
+                    l.event.byte.saturating_sub(l.base)
+                };
                 let kept = usize::try_from(from)
                     .ok()
-                    .and_then(|f| self.buf.get(f..self.start))
+                    .zip(usize::try_from(to).ok())
+                    .and_then(|(f, t)| self.buf.get(f..t))
                     .unwrap_or_default();
                 l.saved.extend_from_slice(kept);
-            } else {
+            }
+            if !l.skipping {
                 self.event_start = self.event_start.max(l.event.byte);
             }
             l.resolve(&self.buf, end_abs);

@@ -170,6 +170,22 @@ mod tests {
     }
 
     #[test]
+    fn leading_whitespace_survives_a_buffer_boundary_anywhere() {
+        // The reader's first buffer ends after the 512 bytes read to find
+        // the encoding: shift the text across that boundary byte by byte.
+        let before = format!("{HEAD}   <ns:Ntry>\n    <ns:Amt Ccy=\"EUR\">");
+        for shift in 0..12 {
+            let pad = 512 - before.len() - 6 + shift;
+            let doc = format!(
+                "{HEAD}<!--{}-->   <ns:Ntry>\n    <ns:Amt Ccy=\"EUR\"> \n \t8,5</ns:Amt>",
+                "-".repeat(pad - 7).replace("--", "-x")
+            );
+            let e = error(&doc);
+            assert!(e.ends_with("found \" \\n \\t8,5\""), "shift {shift}: {e}");
+        }
+    }
+
+    #[test]
     fn an_error_at_an_end_tag_after_indentation_is_at_that_tag() {
         let doc = format!("{HEAD}   <ns:Ntry>\n   </ns:Ntryx>\n");
         let e = error(&doc);
