@@ -175,7 +175,9 @@ struct Lines {
     /// and `event` has not been moved past it yet (see [`Lines::settle`]).
     skipping: bool,
     /// Where the event started before any skipped whitespace.
-    skip_from: u64,
+    skip: Mark,
+    /// The first byte after the skipped whitespace, once settled.
+    settled_on: u8,
     /// Skipped whitespace from buffers already replaced, kept for
     /// [`Counter::skipped_whitespace`] (never more than the event limit).
     saved: Vec<u8>,
@@ -198,6 +200,7 @@ impl Lines {
                 byte: self.base + (from + i) as u64,
                 pos: None,
             };
+            self.settled_on = span.get(i).copied().unwrap_or(0);
             self.skipping = false;
         }
     }
@@ -230,8 +233,10 @@ impl Lines {
     /// order), then counts up to `byte`.
     fn resolve(&mut self, buf: &[u8], byte: u64) -> Pos {
         let mut marks = std::mem::take(&mut self.marks);
+        let mut skip = self.skip;
         let mut event = self.event;
-        for m in marks.iter_mut().chain(std::iter::once(&mut event)) {
+        let last = [&mut skip, &mut event];
+        for m in marks.iter_mut().chain(last) {
             if m.pos.is_none() && m.byte <= byte && m.byte >= self.base + self.counted as u64 {
                 let rel = usize::try_from(m.byte - self.base).unwrap_or(usize::MAX);
                 self.count_to(buf, rel);
@@ -239,6 +244,7 @@ impl Lines {
             }
         }
         self.marks = marks;
+        self.skip = skip;
         self.event = event;
         if byte >= self.base + self.counted as u64 {
             let rel = usize::try_from(byte - self.base).unwrap_or(usize::MAX);
@@ -287,7 +293,8 @@ impl<R: Read> Counter<R> {
                 marks: Vec::with_capacity(32),
                 event: Mark::default(),
                 skipping: false,
-                skip_from: 0,
+                skip: Mark::default(),
+                settled_on: 0,
                 saved: Vec::new(),
             }),
             base: 0,
@@ -345,7 +352,7 @@ impl<R: Read> Counter<R> {
         let l = self.lines.get_mut();
         l.event = Mark { byte, pos: None };
         l.skipping = skips_whitespace;
-        l.skip_from = byte;
+        l.skip = l.event;
         if !l.saved.is_empty() {
             l.saved.clear();
         }
@@ -357,12 +364,12 @@ impl<R: Read> Counter<R> {
     pub(super) fn skipped_whitespace(&mut self, out: &mut String) {
         let l = self.lines.get_mut();
         l.settle(&self.buf, self.start);
-        if l.event.byte == l.skip_from {
+        if l.event.byte == l.skip.byte {
             return;
         }
         // Whitespace in buffers already replaced is in `saved`; the rest, if
         // the event starts in this buffer, is still here.
-        let from = l.skip_from.max(l.base) - l.base;
+        let from = l.skip.byte.max(l.base) - l.base;
         let to = l.event.byte.saturating_sub(l.base);
         let here = usize::try_from(from)
             .ok()
@@ -375,9 +382,20 @@ impl<R: Read> Counter<R> {
         }
     }
 
-    /// Where the event being read (or just read) starts.
+    /// Where the event being read (or just read) starts. After skipped
+    /// whitespace that is where the text run it skipped into started, as when
+    /// whitespace and text were one event; for markup or a reference, the
+    /// `<` or `&` (a whitespace-only text was an event of its own).
     pub(super) fn event_pos(&self) -> Pos {
         let mut l = self.lines_settled();
+        if l.skip.byte < l.event.byte && !matches!(l.settled_on, b'<' | b'&') {
+            if let Some(p) = l.skip.pos {
+                return p;
+            }
+            let byte = l.skip.byte;
+            l.resolve(&self.buf, byte);
+            return l.skip.pos.unwrap_or_default();
+        }
         if let Some(p) = l.event.pos {
             return p;
         }
@@ -402,6 +420,7 @@ impl<R: Read> Counter<R> {
             m
         };
         l.skipping = false;
+        l.skip = mark;
         l.marks.push(mark);
     }
 
@@ -504,7 +523,7 @@ impl<R: Read> Counter<R> {
                 // Keep the whitespace this buffer held (all of it when the
                 // skip goes on into the next one), in case the element's
                 // text needs it back (`skipped_whitespace`).
-                let from = l.skip_from.max(l.base) - l.base;
+                let from = l.skip.byte.max(l.base) - l.base;
                 let to = if l.skipping {
                     self.start as u64
                 } else {

@@ -186,6 +186,33 @@ mod tests {
     }
 
     #[test]
+    fn an_error_in_text_after_whitespace_is_where_the_text_run_starts() {
+        // Whitespace and the text after it were one event: an error in that
+        // text (here bytes that are not UTF-8) is placed at its start.
+        for (tail, at) in [
+            (
+                &b"   <ns:Ntry>\n    \xff</ns:Ntry>"[..],
+                "line 6, column 13",
+            ),
+            (
+                &b"   <ns:Xtra></ns:Xtra>\n   \xff<x/>"[..],
+                "line 6, column 23",
+            ),
+            (
+                &b"   <ns:Ntry>\n  <ns:Amt>\xff</ns:Amt>"[..],
+                "line 7, column 11",
+            ),
+        ] {
+            let mut doc = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_vec();
+            doc.extend_from_slice(HEAD.as_bytes());
+            doc.extend_from_slice(tail);
+            let e = parse(&doc, Path::new("t.xml")).map(|_| String::new());
+            let e = e.unwrap_or_else(|e| e.to_string());
+            assert!(e.starts_with(&format!("t.xml: {at}: ")), "{e}");
+        }
+    }
+
+    #[test]
     fn an_error_at_an_end_tag_after_indentation_is_at_that_tag() {
         let doc = format!("{HEAD}   <ns:Ntry>\n   </ns:Ntryx>\n");
         let e = error(&doc);
