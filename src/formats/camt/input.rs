@@ -350,9 +350,10 @@ impl<R: Read> Counter<R> {
         self.event_start = byte;
         self.set_trip();
         let l = self.lines.get_mut();
-        l.event = Mark { byte, pos: None };
+        let mark = Mark { byte, pos: None };
+        l.event = mark;
+        l.skip = mark;
         l.skipping = skips_whitespace;
-        l.skip = l.event;
         if !l.saved.is_empty() {
             l.saved.clear();
         }
