@@ -13,6 +13,7 @@
 pub mod camt;
 pub mod cfonb120;
 mod error;
+mod ibans;
 pub mod text;
 
 use std::path::Path;

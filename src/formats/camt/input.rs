@@ -171,9 +171,40 @@ struct Lines {
     marks: Vec<Mark>,
     /// Start of the event being read.
     event: Mark,
+    /// The reader was told to skip whitespace at the start of the event
+    /// and `event` has not been moved past it yet (see [`Lines::settle`]).
+    skipping: bool,
+    /// Where the event started before any skipped whitespace.
+    skip: Mark,
+    /// The first byte after the skipped whitespace, once settled.
+    settled_on: u8,
+    /// Skipped whitespace from buffers already replaced, kept for
+    /// [`Counter::skipped_whitespace`] (never more than the event limit).
+    saved: Vec<u8>,
 }
 
 impl Lines {
+    /// Moves the event's start past the whitespace the reader skipped, as
+    /// far as `buf[..upto]` shows it: to the first other byte. Until one is
+    /// seen the skip may go on, and the event stays where it was.
+    fn settle(&mut self, buf: &[u8], upto: usize) {
+        if !self.skipping {
+            return;
+        }
+        let from = usize::try_from(self.event.byte.saturating_sub(self.base)).unwrap_or(usize::MAX);
+        let Some(span) = buf.get(from..upto) else {
+            return;
+        };
+        if let Some(i) = span.iter().position(|&b| !is_xml_space(b)) {
+            self.event = Mark {
+                byte: self.base + (from + i) as u64,
+                pos: None,
+            };
+            self.settled_on = span.get(i).copied().unwrap_or(0);
+            self.skipping = false;
+        }
+    }
+
     /// Counts `buf[counted..to]`.
     fn count_to(&mut self, buf: &[u8], to: usize) {
         let Some(span) = buf.get(self.counted..to) else {
@@ -202,8 +233,10 @@ impl Lines {
     /// order), then counts up to `byte`.
     fn resolve(&mut self, buf: &[u8], byte: u64) -> Pos {
         let mut marks = std::mem::take(&mut self.marks);
+        let mut skip = self.skip;
         let mut event = self.event;
-        for m in marks.iter_mut().chain(std::iter::once(&mut event)) {
+        let last = [&mut skip, &mut event];
+        for m in marks.iter_mut().chain(last) {
             if m.pos.is_none() && m.byte <= byte && m.byte >= self.base + self.counted as u64 {
                 let rel = usize::try_from(m.byte - self.base).unwrap_or(usize::MAX);
                 self.count_to(buf, rel);
@@ -211,6 +244,7 @@ impl Lines {
             }
         }
         self.marks = marks;
+        self.skip = skip;
         self.event = event;
         if byte >= self.base + self.counted as u64 {
             let rel = usize::try_from(byte - self.base).unwrap_or(usize::MAX);
@@ -220,6 +254,11 @@ impl Lines {
     }
 }
 
+/// XML whitespace: what quick-xml's `trim_text_start` skips.
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
 /// A buffered reader that knows the line and column of any recent offset.
 pub(super) struct Counter<R> {
     inner: R,
@@ -227,9 +266,15 @@ pub(super) struct Counter<R> {
     start: usize,
     end: usize,
     lines: std::cell::RefCell<Lines>,
+    /// Absolute offset of `buf[0]` (a copy of `Lines::base`, read per event).
+    base: u64,
     /// Absolute offset of the first NUL byte of the current buffer, if any.
     nul_at: Option<u64>,
-    event_bytes: u64,
+    /// Absolute offset where the current event started.
+    event_start: u64,
+    /// `consume` checks for faults only once `start` passes this index: the
+    /// first NUL of the buffer or the event size limit, whichever is first.
+    trip: usize,
     pub(super) fault: Option<Fault>,
 }
 
@@ -247,34 +292,111 @@ impl<R: Read> Counter<R> {
                 col: 0,
                 marks: Vec::with_capacity(32),
                 event: Mark::default(),
+                skipping: false,
+                skip: Mark::default(),
+                settled_on: 0,
+                saved: Vec::new(),
             }),
+            base: 0,
             nul_at: None,
-            event_bytes: 0,
+            event_start: 0,
+            trip: usize::MAX,
             fault: None,
         }
     }
 
+    #[inline]
     fn abs(&self) -> u64 {
-        self.lines.borrow().base + self.start as u64
+        self.base + self.start as u64
+    }
+
+    /// Recomputes [`Counter::trip`] after the event start or the buffer changed.
+    #[inline]
+    fn set_trip(&mut self) {
+        let limit = (self.event_start + MAX_EVENT_BYTES).saturating_sub(self.base);
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let nul = self
+            .nul_at
+            .and_then(|n| usize::try_from(n.saturating_sub(self.base)).ok())
+            .unwrap_or(usize::MAX);
+        self.trip = limit.min(nul);
+    }
+
+    /// The line bookkeeping, with the event's start moved past any
+    /// whitespace skipped so far (before anything is resolved past it).
+    fn lines_settled(&self) -> std::cell::RefMut<'_, Lines> {
+        let mut l = self.lines.borrow_mut();
+        l.settle(&self.buf, self.start);
+        l
     }
 
     /// Where the next unread byte is.
     pub(super) fn pos(&self) -> Pos {
         let at = self.abs();
-        self.lines.borrow_mut().resolve(&self.buf, at)
+        self.lines_settled().resolve(&self.buf, at)
     }
 
     /// Called before each event: the size limit is per event, and the
-    /// event's start is remembered.
-    pub(super) fn start_event(&mut self) {
-        self.event_bytes = 0;
+    /// event's start is remembered. `skips_whitespace`: the reader will skip
+    /// leading whitespace first (quick-xml's `trim_text_start`), which then
+    /// does not count as part of the event.
+    ///
+    /// The skipped whitespace is found lazily, only when a position is asked
+    /// for, a buffer is replaced or a limit looks exceeded: a start tag's
+    /// own position comes from its length ([`Counter::open_element`]).
+    #[inline]
+    pub(super) fn start_event(&mut self, skips_whitespace: bool) {
         let byte = self.abs();
-        self.lines.get_mut().event = Mark { byte, pos: None };
+        self.event_start = byte;
+        self.set_trip();
+        let l = self.lines.get_mut();
+        let mark = Mark { byte, pos: None };
+        l.event = mark;
+        l.skip = mark;
+        l.skipping = skips_whitespace;
+        if !l.saved.is_empty() {
+            l.saved.clear();
+        }
     }
 
-    /// Where the event being read (or just read) starts.
+    /// The whitespace skipped at the start of the event just read (which
+    /// began with something else), appended to `out`.
+    #[inline]
+    pub(super) fn skipped_whitespace(&mut self, out: &mut String) {
+        let l = self.lines.get_mut();
+        l.settle(&self.buf, self.start);
+        if l.event.byte == l.skip.byte {
+            return;
+        }
+        // Whitespace in buffers already replaced is in `saved`; the rest, if
+        // the event starts in this buffer, is still here.
+        let from = l.skip.byte.max(l.base) - l.base;
+        let to = l.event.byte.saturating_sub(l.base);
+        let here = usize::try_from(from)
+            .ok()
+            .zip(usize::try_from(to).ok())
+            .and_then(|(f, t)| self.buf.get(f..t))
+            .unwrap_or_default();
+        // Only XML whitespace (ASCII) was skipped.
+        for &b in l.saved.iter().chain(here) {
+            out.push(char::from(b));
+        }
+    }
+
+    /// Where the event being read (or just read) starts. After skipped
+    /// whitespace that is where the text run it skipped into started, as when
+    /// whitespace and text were one event; for markup or a reference, the
+    /// `<` or `&` (a whitespace-only text was an event of its own).
     pub(super) fn event_pos(&self) -> Pos {
-        let mut l = self.lines.borrow_mut();
+        let mut l = self.lines_settled();
+        if l.skip.byte < l.event.byte && !matches!(l.settled_on, b'<' | b'&') {
+            if let Some(p) = l.skip.pos {
+                return p;
+            }
+            let byte = l.skip.byte;
+            l.resolve(&self.buf, byte);
+            return l.skip.pos.unwrap_or_default();
+        }
         if let Some(p) = l.event.pos {
             return p;
         }
@@ -283,11 +405,24 @@ impl<R: Read> Counter<R> {
         l.event.pos.unwrap_or_default()
     }
 
-    /// The event just read opened an element.
-    pub(super) fn open_element(&mut self) {
+    /// The event just read opened an element; its tag, `<` to `>`, was
+    /// `tag_bytes` long and ends where the reader now is.
+    #[inline]
+    pub(super) fn open_element(&mut self, tag_bytes: usize) {
+        let byte = self.abs().saturating_sub(tag_bytes as u64);
         let l = self.lines.get_mut();
-        let e = l.event;
-        l.marks.push(e);
+        // The mark is built in place rather than stored and read back (a
+        // store-to-load stall on every start tag after skipped whitespace).
+        let mark = if l.event.byte == byte {
+            l.event
+        } else {
+            let m = Mark { byte, pos: None };
+            l.event = m;
+            m
+        };
+        l.skipping = false;
+        l.skip = mark;
+        l.marks.push(mark);
     }
 
     /// The innermost element closed.
@@ -298,7 +433,7 @@ impl<R: Read> Counter<R> {
     /// Where the element at `depth` (0 = root) starts; the innermost one
     /// when `depth` is `None`.
     pub(super) fn element_pos(&self, depth: Option<usize>) -> Pos {
-        let mut l = self.lines.borrow_mut();
+        let mut l = self.lines_settled();
         let i = match depth {
             Some(d) => d,
             None => l.marks.len().saturating_sub(1),
@@ -315,11 +450,29 @@ impl<R: Read> Counter<R> {
     }
 }
 
-/// Newlines in a span, in blocks a compiler turns into SIMD code.
+/// Newlines in a span: 32 byte-wide counters, each summed over at most 255
+/// blocks of 32 bytes before it could overflow (a loop compilers turn into
+/// SIMD code), then the tail byte by byte.
 fn count_newlines(span: &[u8]) -> u64 {
-    span.chunks(255)
-        .map(|c| u64::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
-        .sum()
+    const LANES: usize = 32;
+    let mut total = 0u64;
+    let mut blocks = span.chunks_exact(LANES);
+    loop {
+        let mut acc = [0u8; LANES];
+        let mut n = 0;
+        for block in blocks.by_ref().take(255) {
+            for (a, &b) in acc.iter_mut().zip(block) {
+                *a += u8::from(b == b'\n');
+            }
+            n += 1;
+        }
+        total += acc.iter().map(|&a| u64::from(a)).sum::<u64>();
+        if n < 255 {
+            break;
+        }
+    }
+    let tail = blocks.remainder();
+    total + tail.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// UTF-8 characters in a byte slice (bytes that are not continuation bytes).
@@ -348,10 +501,8 @@ impl<R: Read> BufRead for Counter<R> {
 
     #[inline]
     fn consume(&mut self, amt: usize) {
-        let amt = amt.min(self.end.saturating_sub(self.start));
-        self.start += amt;
-        self.event_bytes += amt as u64;
-        if self.event_bytes > MAX_EVENT_BYTES || self.nul_at.is_some() {
+        self.start = self.start.saturating_add(amt).min(self.end);
+        if self.start > self.trip {
             self.check_faults();
         }
     }
@@ -367,9 +518,32 @@ impl<R: Read> Counter<R> {
             // Settle every pending position in the old buffer before it goes.
             let end_abs = self.abs();
             let l = self.lines.get_mut();
+            let was_skipping = l.skipping;
+            l.settle(&self.buf, self.start);
+            if was_skipping {
+                // Keep the whitespace this buffer held (all of it when the
+                // skip goes on into the next one), in case the element's
+                // text needs it back (`skipped_whitespace`).
+                let from = l.skip.byte.max(l.base) - l.base;
+                let to = if l.skipping {
+                    self.start as u64
+                } else {
+                    l.event.byte.saturating_sub(l.base)
+                };
+                let kept = usize::try_from(from)
+                    .ok()
+                    .zip(usize::try_from(to).ok())
+                    .and_then(|(f, t)| self.buf.get(f..t))
+                    .unwrap_or_default();
+                l.saved.extend_from_slice(kept);
+            }
+            if !l.skipping {
+                self.event_start = self.event_start.max(l.event.byte);
+            }
             l.resolve(&self.buf, end_abs);
             l.base = end_abs;
             l.counted = 0;
+            self.base = end_abs;
             self.start = 0;
             self.end = loop {
                 match self.inner.read(&mut self.buf) {
@@ -383,17 +557,27 @@ impl<R: Read> Counter<R> {
                 .get(..self.end)
                 .and_then(|b| memchr::memchr(0, b))
                 .map(|i| end_abs + i as u64);
+            self.set_trip();
         }
         Ok(self.buf.get(self.start..self.end).unwrap_or_default())
     }
 
     #[inline(never)]
     fn check_faults(&mut self) {
+        // Whitespace skipped before the event is not part of it.
+        let l = self.lines.get_mut();
+        if l.skipping {
+            l.settle(&self.buf, self.start);
+            if !l.skipping {
+                self.event_start = self.event_start.max(l.event.byte);
+                self.set_trip();
+            }
+        }
         if self.fault.is_none() {
             if let Some(nul) = self.nul_at.filter(|&n| n < self.abs()) {
                 let p = self.lines.get_mut().resolve(&self.buf, nul);
                 self.fault = Some(Fault::Nul(p));
-            } else if self.event_bytes > MAX_EVENT_BYTES {
+            } else if self.abs().saturating_sub(self.event_start) > MAX_EVENT_BYTES {
                 self.fault = Some(Fault::TooLarge);
             }
         }

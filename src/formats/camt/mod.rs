@@ -111,3 +111,111 @@ fn run<R: Read>(src: R, file: &Path, sink: &mut impl CamtSink) -> Result<Vec<Fin
     let mut xml = reader::Xml::new(src, file);
     parser::Parser::new(file, sink).run(&mut xml)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "<ns:Document xmlns:ns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">\n <ns:BkToCstmrStmt>\n  <ns:Stmt>\n   <ns:Id>S1</ns:Id>\n";
+
+    fn error(doc: &str) -> String {
+        parse(doc.as_bytes(), Path::new("t.xml"))
+            .map(|_| "no error".to_string())
+            .unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn errors_name_unknown_and_prefixed_elements_at_their_tag() {
+        // An unknown element in the path, after indentation: the position is
+        // the `<` of the element's start tag.
+        let doc =
+            format!("{HEAD}   <ns:Ntry>\n    <ns:Xtra>\n      <ns:Amt Ccy=\"EUR\">1,5</ns:Amt>\n");
+        assert_eq!(
+            error(&doc),
+            "t.xml: line 7, column 7: Document/BkToCstmrStmt/Stmt/Ntry/Xtra/Amt: expected a decimal amount (digits and an optional '.'), found \"1,5\""
+        );
+        // An unknown element closed, then a truncated document: the path is
+        // that of the open elements only.
+        let doc = format!("{HEAD}   <Unknown>x</Unknown>\n   <ns:Ntry>\n");
+        assert!(
+            error(&doc).ends_with(
+                "Document/BkToCstmrStmt/Stmt/Ntry: unexpected end of file: Document/BkToCstmrStmt/Stmt/Ntry is not closed"
+            ),
+            "{}",
+            error(&doc)
+        );
+    }
+
+    /// The text of an `Amt` that is not an amount, as the error shows it.
+    fn found(amt_text: &str) -> String {
+        let doc = format!("{HEAD}   <ns:Ntry>\n    <ns:Amt Ccy=\"EUR\">{amt_text}</ns:Amt>");
+        let e = error(&doc);
+        e.split_once("found ")
+            .map(|(_, f)| f.to_string())
+            .unwrap_or(e)
+    }
+
+    #[test]
+    fn text_keeps_its_leading_whitespace() {
+        // The reader skips whitespace after a start tag and gives it back
+        // when text follows: errors show the text exactly as written.
+        assert_eq!(found("\n      8,5"), "\"\\n      8,5\"");
+        assert_eq!(found("   "), "\"   \"");
+        assert_eq!(found(" \t&#49;,5"), "\" \\t1,5\"");
+        assert_eq!(found("  <!-- c -->x"), "\"  x\"");
+        assert_eq!(found("  <![CDATA[1,]]>5"), "\"  1,5\"");
+        // Whitespace across the reader's 64 KiB buffers.
+        let long = format!("\t{}x", " ".repeat(70_000));
+        assert_eq!(found(&long), format!("\"\\t{}\"", " ".repeat(39)));
+    }
+
+    #[test]
+    fn leading_whitespace_survives_a_buffer_boundary_anywhere() {
+        // The reader's first buffer ends after the 512 bytes read to find
+        // the encoding: shift the text across that boundary byte by byte.
+        let before = format!("{HEAD}   <ns:Ntry>\n    <ns:Amt Ccy=\"EUR\">");
+        for shift in 0..12 {
+            let pad = 512 - before.len() - 6 + shift;
+            let doc = format!(
+                "{HEAD}<!--{}-->   <ns:Ntry>\n    <ns:Amt Ccy=\"EUR\"> \n \t8,5</ns:Amt>",
+                "-".repeat(pad - 7).replace("--", "-x")
+            );
+            let e = error(&doc);
+            assert!(e.ends_with("found \" \\n \\t8,5\""), "shift {shift}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_error_in_text_after_whitespace_is_where_the_text_run_starts() {
+        // Whitespace and the text after it were one event: an error in that
+        // text (here bytes that are not UTF-8) is placed at its start.
+        for (tail, at) in [
+            (
+                &b"   <ns:Ntry>\n    \xff</ns:Ntry>"[..],
+                "line 6, column 13",
+            ),
+            (
+                &b"   <ns:Xtra></ns:Xtra>\n   \xff<x/>"[..],
+                "line 6, column 23",
+            ),
+            (
+                &b"   <ns:Ntry>\n  <ns:Amt>\xff</ns:Amt>"[..],
+                "line 7, column 11",
+            ),
+        ] {
+            let mut doc = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_vec();
+            doc.extend_from_slice(HEAD.as_bytes());
+            doc.extend_from_slice(tail);
+            let e = parse(&doc, Path::new("t.xml")).map(|_| String::new());
+            let e = e.unwrap_or_else(|e| e.to_string());
+            assert!(e.starts_with(&format!("t.xml: {at}: ")), "{e}");
+        }
+    }
+
+    #[test]
+    fn an_error_at_an_end_tag_after_indentation_is_at_that_tag() {
+        let doc = format!("{HEAD}   <ns:Ntry>\n   </ns:Ntryx>\n");
+        let e = error(&doc);
+        assert!(e.starts_with("t.xml: line 6, column 4: "), "{e}");
+    }
+}

@@ -14,6 +14,7 @@ use super::statement::{StatementBuilder, add_booked};
 use super::tag::Tag;
 use super::values;
 use super::version::{self, Message};
+use crate::formats::ibans::IbanChecks;
 use crate::formats::{ParseError, ParseErrorKind};
 use crate::money::{Currency, Money};
 use crate::statement::identity::IdAssigner;
@@ -52,6 +53,7 @@ pub(super) struct Parser<'a, S: CamtSink> {
     amount_ccy: String,
     has_ccy: bool,
     notes: Vec<Note>,
+    ibans: IbanChecks,
 }
 
 impl<'a, S: CamtSink> Parser<'a, S> {
@@ -69,6 +71,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
             amount_ccy: String::new(),
             has_ccy: false,
             notes: Vec::new(),
+            ibans: IbanChecks::default(),
         }
     }
 
@@ -242,7 +245,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
                 normalized = crate::refs::normalize_iban(t);
                 normalized.as_str()
             };
-            if !iban.is_empty() && !crate::refs::is_valid_iban(iban) {
+            if !iban.is_empty() && !self.ibans.is_valid(iban) {
                 self.notes.push((
                     FindingKind::InvalidIban,
                     xml.here(),

@@ -179,6 +179,94 @@ impl Tag {
             _ => Tag::Other,
         }
     }
+    /// The local name of a known tag (the inverse of [`Tag::intern`]);
+    /// `None` for [`Tag::Other`], whose name the reader keeps itself.
+    pub(super) fn name(self) -> Option<&'static str> {
+        Some(match self {
+            Tag::Document => "Document",
+            Tag::BkToCstmrStmt => "BkToCstmrStmt",
+            Tag::BkToCstmrStmtV01 => "BkToCstmrStmtV01",
+            Tag::BkToCstmrAcctRpt => "BkToCstmrAcctRpt",
+            Tag::BkToCstmrDbtCdtNtfctn => "BkToCstmrDbtCdtNtfctn",
+            Tag::GrpHdr => "GrpHdr",
+            Tag::MsgId => "MsgId",
+            Tag::Stmt => "Stmt",
+            Tag::Rpt => "Rpt",
+            Tag::Ntfctn => "Ntfctn",
+            Tag::Id => "Id",
+            Tag::ElctrncSeqNb => "ElctrncSeqNb",
+            Tag::LglSeqNb => "LglSeqNb",
+            Tag::FrToDt => "FrToDt",
+            Tag::FrDtTm => "FrDtTm",
+            Tag::ToDtTm => "ToDtTm",
+            Tag::Acct => "Acct",
+            Tag::IBAN => "IBAN",
+            Tag::Othr => "Othr",
+            Tag::Ccy => "Ccy",
+            Tag::Svcr => "Svcr",
+            Tag::FinInstnId => "FinInstnId",
+            Tag::BIC => "BIC",
+            Tag::BICFI => "BICFI",
+            Tag::Bal => "Bal",
+            Tag::Tp => "Tp",
+            Tag::CdOrPrtry => "CdOrPrtry",
+            Tag::Cd => "Cd",
+            Tag::Prtry => "Prtry",
+            Tag::Amt => "Amt",
+            Tag::CdtDbtInd => "CdtDbtInd",
+            Tag::Dt => "Dt",
+            Tag::DtTm => "DtTm",
+            Tag::Ntry => "Ntry",
+            Tag::NtryRef => "NtryRef",
+            Tag::RvslInd => "RvslInd",
+            Tag::Sts => "Sts",
+            Tag::BookgDt => "BookgDt",
+            Tag::ValDt => "ValDt",
+            Tag::AcctSvcrRef => "AcctSvcrRef",
+            Tag::BkTxCd => "BkTxCd",
+            Tag::Domn => "Domn",
+            Tag::Fmly => "Fmly",
+            Tag::SubFmlyCd => "SubFmlyCd",
+            Tag::Issr => "Issr",
+            Tag::NtryDtls => "NtryDtls",
+            Tag::Btch => "Btch",
+            Tag::PmtInfId => "PmtInfId",
+            Tag::TxDtls => "TxDtls",
+            Tag::Refs => "Refs",
+            Tag::EndToEndId => "EndToEndId",
+            Tag::MndtId => "MndtId",
+            Tag::InstrId => "InstrId",
+            Tag::TxId => "TxId",
+            Tag::AmtDtls => "AmtDtls",
+            Tag::TxAmt => "TxAmt",
+            Tag::InstdAmt => "InstdAmt",
+            Tag::CntrValAmt => "CntrValAmt",
+            Tag::RltdPties => "RltdPties",
+            Tag::Dbtr => "Dbtr",
+            Tag::Cdtr => "Cdtr",
+            Tag::Pty => "Pty",
+            Tag::Nm => "Nm",
+            Tag::DbtrAcct => "DbtrAcct",
+            Tag::CdtrAcct => "CdtrAcct",
+            Tag::UltmtDbtr => "UltmtDbtr",
+            Tag::RltdAgts => "RltdAgts",
+            Tag::DbtrAgt => "DbtrAgt",
+            Tag::CdtrAgt => "CdtrAgt",
+            Tag::RmtInf => "RmtInf",
+            Tag::Ustrd => "Ustrd",
+            Tag::Strd => "Strd",
+            Tag::CdtrRefInf => "CdtrRefInf",
+            Tag::Ref => "Ref",
+            Tag::RfrdDocInf => "RfrdDocInf",
+            Tag::Nb => "Nb",
+            Tag::RtrInf => "RtrInf",
+            Tag::Rsn => "Rsn",
+            Tag::AddtlInf => "AddtlInf",
+            Tag::AddtlTxInf => "AddtlTxInf",
+            Tag::AddtlNtryInf => "AddtlNtryInf",
+            Tag::Other => return None,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -190,5 +278,14 @@ mod tests {
         assert_eq!(Tag::intern(b"Ntry"), Tag::Ntry);
         assert_eq!(Tag::intern(b"BICFI"), Tag::BICFI);
         assert_eq!(Tag::intern(b"Ntryx"), Tag::Other);
+    }
+
+    #[test]
+    fn names_are_the_inverse_of_interning() {
+        for t in [Tag::Document, Tag::Ntry, Tag::BICFI, Tag::AddtlNtryInf] {
+            let name = t.name().unwrap();
+            assert_eq!(Tag::intern(name.as_bytes()), t);
+        }
+        assert_eq!(Tag::Other.name(), None);
     }
 }

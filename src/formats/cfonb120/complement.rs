@@ -21,6 +21,7 @@
 //! the debtor of the original collection); otherwise it is the beneficiary.
 //! When a qualifier occurs twice, the first mapped value wins (raw keeps both).
 
+use crate::formats::ibans::IbanChecks;
 use crate::formats::text::{trim, trim_end};
 use crate::refs;
 use crate::statement::{CreditorRef, Transaction};
@@ -32,6 +33,18 @@ pub fn apply(
     qualifier: &str,
     info: &str,
     counterparty_is_payer: bool,
+) -> Option<String> {
+    apply_checked(tx, qualifier, info, counterparty_is_payer, None)
+}
+
+/// [`apply`], with the IBAN checks of the file being read remembered in
+/// `ibans` (the same payers come back all through a file).
+pub(crate) fn apply_checked(
+    tx: &mut Transaction,
+    qualifier: &str,
+    info: &str,
+    counterparty_is_payer: bool,
+    ibans: Option<&mut IbanChecks>,
 ) -> Option<String> {
     let qualifier = trim_end(qualifier);
     let info = trim_end(info);
@@ -46,8 +59,8 @@ pub fn apply(
         }
         "NPY" if counterparty_is_payer => set(&mut tx.counterparty.name, info),
         "NBE" if !counterparty_is_payer => set(&mut tx.counterparty.name, info),
-        "CPY" if counterparty_is_payer => warning = set_account(tx, first),
-        "CBE" if !counterparty_is_payer => warning = set_account(tx, first),
+        "CPY" if counterparty_is_payer => warning = set_account(tx, first, ibans),
+        "CBE" if !counterparty_is_payer => warning = set_account(tx, first, ibans),
         "LCS" => {
             let reference = trim(first);
             if !reference.is_empty() {
@@ -101,7 +114,11 @@ fn set(slot: &mut Option<String>, value: &str) {
     }
 }
 
-fn set_account(tx: &mut Transaction, value: &str) -> Option<String> {
+fn set_account(
+    tx: &mut Transaction,
+    value: &str,
+    ibans: Option<&mut IbanChecks>,
+) -> Option<String> {
     if tx.counterparty.iban.is_some() {
         return None;
     }
@@ -112,7 +129,11 @@ fn set_account(tx: &mut Transaction, value: &str) -> Option<String> {
     let looks_like_iban = account.len() > 4
         && account.as_bytes()[..2].iter().all(u8::is_ascii_alphabetic)
         && account.as_bytes()[2..4].iter().all(u8::is_ascii_digit);
-    let warning = (looks_like_iban && !refs::is_valid_iban(&account))
+    let valid = |iban: &str| match ibans {
+        Some(checks) => checks.is_valid(iban),
+        None => refs::is_valid_iban(iban),
+    };
+    let warning = (looks_like_iban && !valid(&account))
         .then(|| format!("counterparty account {account} is not a valid IBAN"));
     tx.counterparty.iban = Some(account);
     warning
