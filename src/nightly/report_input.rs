@@ -339,16 +339,8 @@ mod tests {
     fn a_debit_is_described_without_reading_every_transaction() {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();
-        let plan: Vec<String> = st
-            .conn()
-            .prepare(&format!("EXPLAIN QUERY PLAN {DEBIT_DETAILS}"))
-            .unwrap()
-            .query_map(["B-1"], |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
         assert_eq!(
-            plan,
+            crate::state::query_plan(st.conn(), DEBIT_DETAILS, ["B-1"]),
             ["SEARCH transactions USING INDEX transactions_entry (entry_id=?)"]
         );
     }

@@ -188,6 +188,18 @@ impl State {
     }
 }
 
+/// The query plan SQLite chooses for `sql`, one line per step: tests pin the
+/// plans of the queries a night runs against the whole history.
+#[cfg(test)]
+pub(crate) fn query_plan(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Vec<String> {
+    conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .and_then(|mut st| {
+            st.query_map(p, |r| r.get::<_, String>(3))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 const MIGRATION_COUNT: i64 = schema::MIGRATIONS.len() as i64;
 
 /// Restricts a file or folder to its owner (Unix; elsewhere nothing).

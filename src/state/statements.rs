@@ -272,21 +272,11 @@ mod tests {
         }
     }
 
-    /// The query plan of `sql`, one line per step.
-    fn plan(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Vec<String> {
-        conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map(p, |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    }
-
     #[test]
     fn a_return_finds_its_collection_without_reading_every_transaction() {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();
-        let p = plan(
+        let p = crate::state::query_plan(
             st.conn(),
             &collections_sql(),
             params!["E2E", "M-1", "10.00"],
@@ -312,15 +302,8 @@ mod tests {
             "amount NOT LIKE '-%'",
             "amount LIKE '-%' AND processed_run IS NULL",
         ] {
-            let plan: Vec<String> = conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {}", waiting_sql(condition)))
-                .unwrap()
-                .query_map(["2026-12-31"], |r| r.get::<_, String>(3))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
             assert_eq!(
-                plan,
+                crate::state::query_plan(conn, &waiting_sql(condition), ["2026-12-31"]),
                 ["SCAN transactions USING INDEX transactions_open"],
                 "{condition}"
             );
