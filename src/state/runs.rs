@@ -9,6 +9,7 @@
 //! SHA-256 recorded with it.
 
 use rusqlite::{Connection, params};
+use sha2::Digest as _;
 
 /// One output file to record: name, hex SHA-256 and bytes.
 #[derive(Debug, Clone, Copy)]
@@ -87,8 +88,6 @@ pub fn committed_files(
     }
     Ok(Some(out))
 }
-
-use sha2::Digest as _;
 
 /// Decompresses one stored copy; its decompressed size is bounded by the
 /// zstd frame's own header (written by [`record`]).
