@@ -207,12 +207,7 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
 
     phase::mark(&id, Phase::Parse);
     let config = ClientConfig::load(&opts.client_dir)?;
-    let seen = state.seen_files().map_err(|source| {
-        RunError::State(StateError::Sql {
-            path: state.path().to_path_buf(),
-            source,
-        })
-    })?;
+    let seen = state.seen_files()?;
     let client = load_client_knowing(&opts.client_dir, &|name, sha| {
         seen.get(&(name.to_string(), sha.to_string())).copied()
     })?;

@@ -174,8 +174,8 @@ impl State {
     /// [`statements::seen_files`]).
     pub fn seen_files(
         &self,
-    ) -> rusqlite::Result<std::collections::HashMap<(String, String), usize>> {
-        statements::seen_files(&self.conn)
+    ) -> Result<std::collections::HashMap<(String, String), usize>, StateError> {
+        self.sql(statements::seen_files(&self.conn))
     }
 
     /// The stored outputs of a committed night (name → bytes), if it committed.
