@@ -250,6 +250,19 @@ fn kinds(alerts: &Path) -> Vec<String> {
     rows[1..].iter().map(|r| r[0].clone()).collect()
 }
 
+/// A client folder at `client` with these invoices.csv rows and one
+/// statement file, `statements/s1.xml`.
+fn client_with_statement(client: &Path, invoice_rows: &str, statement: &str) -> PathBuf {
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(
+        client.join("invoices.csv"),
+        format!("invoice_id;customer_id;customer_name;issue_date;due_date;amount\n{invoice_rows}"),
+    )
+    .unwrap();
+    fs::write(client.join("statements/s1.xml"), statement).unwrap();
+    client.to_path_buf()
+}
+
 #[test]
 fn five_nights_of_one_client() {
     let dir = tempfile::tempdir().unwrap();
@@ -408,15 +421,6 @@ fn stopped_at_every_fault_point_the_rerun_equals_an_uninterrupted_run() {
 #[test]
 fn entries_booked_after_the_date_wait_and_a_changed_statement_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let client = dir.path().join("later");
-    fs::create_dir_all(client.join("statements")).unwrap();
-    fs::write(
-        client.join("invoices.csv"),
-        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
-F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
-F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
-    )
-    .unwrap();
     let s = camt(
         false,
         "S1",
@@ -448,7 +452,12 @@ F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
             },
         ],
     );
-    fs::write(client.join("statements/s1.xml"), &s).unwrap();
+    let client = client_with_statement(
+        &dir.path().join("later"),
+        "F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
+F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
+        &s,
+    );
 
     let out1 = dir.path().join("out1");
     assert!(
@@ -513,14 +522,6 @@ fn seen_files(client: &Path) -> Vec<(String, i64)> {
 #[test]
 fn files_imported_whole_are_not_read_again_and_conflicting_ones_are() {
     let dir = tempfile::tempdir().unwrap();
-    let client = dir.path().join("keeper");
-    fs::create_dir_all(client.join("statements")).unwrap();
-    fs::write(
-        client.join("invoices.csv"),
-        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
-F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n",
-    )
-    .unwrap();
     let s = camt(
         false,
         "S1",
@@ -540,7 +541,11 @@ F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n",
             }],
         }],
     );
-    fs::write(client.join("statements/s1.xml"), &s).unwrap();
+    let client = client_with_statement(
+        &dir.path().join("keeper"),
+        "F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n",
+        &s,
+    );
     let night = |date: &str| {
         let out = dir.path().join(date);
         let o = run_night(&client, date, &out, &[]);
