@@ -85,7 +85,10 @@ pub fn import(
 
     for (at, file, statement) in ordered {
         let account = statement.account.key();
-        let hash = st::content_hash(statement);
+        // Hash and details in one serialization; the details are used
+        // only if the statement is new.
+        let encoded = st::encode(statement);
+        let hash = &encoded.hash;
         let name = file_name(&file.path);
         match st::lookup(conn, &account, &statement.id, &hash)? {
             Known::Same => {
@@ -121,7 +124,7 @@ pub fn import(
                 ));
             }
             Known::New => {
-                st::import(conn, statement, &hash, run_date)?;
+                st::import(conn, statement, &encoded, run_date)?;
                 st::record_file(conn, &account, &statement.id, &name, run_date)?;
                 report.imported += 1;
                 report.fresh.push(at);

@@ -75,7 +75,87 @@ impl Serialize for Entries<'_> {
 /// file positions blanked): the same statement read from another file, or
 /// from another place in a file, has the same hash.
 pub fn content_hash(statement: &Statement) -> String {
-    let view = StatementView {
+    encode(statement).hash
+}
+
+/// What matching reads of a stored transaction, as JSON: its entry without
+/// the entry's other transactions (each has its own row) and the transaction.
+pub fn details_json(entry: &Entry, tx: &Transaction) -> String {
+    serde_json::to_string(&(&EntryView::new(entry, &[], entry.line), tx)).unwrap_or_default()
+}
+
+/// A statement's content hash and its transactions' details, serialized
+/// once: each transaction's JSON and each entry's fields are written one
+/// time and spliced into both forms, byte for byte what [`content_hash`] and
+/// [`details_json`] would write separately (tests below).
+#[derive(Debug)]
+pub struct Encoded {
+    /// Hex SHA-256 of the statement as hashed.
+    pub hash: String,
+    /// The pieces: entries' heads (fields up to `"transactions":`) and
+    /// transactions' JSON.
+    buf: Vec<u8>,
+    /// Per entry: its head's range in `buf` and its line.
+    heads: Vec<(std::ops::Range<usize>, u64)>,
+    /// Per transaction, in [`Statement::transactions`] order: its entry and
+    /// its JSON's range in `buf`.
+    txs: Vec<(usize, std::ops::Range<usize>)>,
+}
+
+impl Encoded {
+    /// The details of the statement's `i`-th transaction
+    /// ([`Statement::transactions`] order), as [`details_json`] writes them.
+    pub fn details(&self, i: usize) -> String {
+        let Some((entry, tx)) = self.txs.get(i) else {
+            return String::new();
+        };
+        let (head, line) = &self.heads[*entry];
+        let (head, tx) = (&self.buf[head.clone()], &self.buf[tx.clone()]);
+        let mut out = Vec::with_capacity(head.len() + tx.len() + 40);
+        out.push(b'[');
+        out.extend_from_slice(head);
+        out.extend_from_slice(format!("[],\"line\":{line}}},").as_bytes());
+        out.extend_from_slice(tx);
+        out.push(b']');
+        // Pieces serde_json wrote whole: valid UTF-8.
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// Serializes `value` at the end of `buf` and returns the range written.
+fn append<T: Serialize>(buf: &mut Vec<u8>, value: &T) -> std::ops::Range<usize> {
+    let start = buf.len();
+    // The model serializes to JSON without error (string keys only), and a
+    // Vec never fails: nothing to report.
+    let _ = serde_json::to_writer(&mut *buf, value);
+    start..buf.len()
+}
+
+/// The head of a serialized value whose last fields are
+/// `"<list>":[],"line":<line>}`: everything up to and including `"<list>":`.
+fn head_before_empty_list(json: &[u8], line: u64) -> usize {
+    let tail = format!("[],\"line\":{line}}}");
+    json.len().saturating_sub(tail.len())
+}
+
+/// Serializes a statement once into its content hash and its transactions'
+/// details (see [`Encoded`]).
+pub fn encode(statement: &Statement) -> Encoded {
+    let mut buf = Vec::with_capacity(1024 * (1 + statement.entries.len()));
+    let mut heads = Vec::with_capacity(statement.entries.len());
+    let mut txs = Vec::new();
+    for (ei, e) in statement.entries.iter().enumerate() {
+        let r = append(&mut buf, &EntryView::new(e, &[], e.line));
+        let cut = r.start + head_before_empty_list(&buf[r.clone()], e.line);
+        buf.truncate(cut);
+        heads.push((r.start..cut, e.line));
+        for tx in &e.transactions {
+            txs.push((ei, append(&mut buf, tx)));
+        }
+    }
+    // The statement as hashed, streamed: its head, every entry as its head,
+    // its transactions and line 0, then the statement's line 0.
+    let empty = StatementView {
         format: &statement.format,
         id: &statement.id,
         sequence: statement.sequence,
@@ -85,22 +165,38 @@ pub fn content_hash(statement: &Statement) -> String {
         closing: &statement.closing,
         from_date: &statement.from_date,
         to_date: &statement.to_date,
-        entries: Entries(&statement.entries),
+        entries: Entries(&[]),
         line: 0,
     };
-    // Into one buffer, then hashed at once: serde_json writes many short
-    // pieces, which a Vec takes fastest.
-    let mut json = Vec::with_capacity(1024 * (1 + statement.entries.len()));
-    // The model serializes to JSON without error (string keys only), and a
-    // Vec never fails: nothing to report.
-    let _ = serde_json::to_writer(&mut json, &view);
-    super::statements::hex(&Sha256::digest(&json))
-}
-
-/// What matching reads of a stored transaction, as JSON: its entry without
-/// the entry's other transactions (each has its own row) and the transaction.
-pub fn details_json(entry: &Entry, tx: &Transaction) -> String {
-    serde_json::to_string(&(&EntryView::new(entry, &[], entry.line), tx)).unwrap_or_default()
+    let top = serde_json::to_vec(&empty).unwrap_or_default();
+    let top_head = &top[..head_before_empty_list(&top, 0)];
+    let mut h = Sha256::new();
+    h.update(top_head);
+    h.update("[");
+    let mut t = txs.iter().peekable();
+    for (ei, (head, _)) in heads.iter().enumerate() {
+        if ei > 0 {
+            h.update(",");
+        }
+        h.update(&buf[head.clone()]);
+        h.update("[");
+        let mut first = true;
+        while let Some((_, r)) = t.next_if(|(e, _)| *e == ei) {
+            if !first {
+                h.update(",");
+            }
+            first = false;
+            h.update(&buf[r.clone()]);
+        }
+        h.update("],\"line\":0}");
+    }
+    h.update("],\"line\":0}");
+    Encoded {
+        hash: super::statements::hex(&h.finalize()),
+        buf,
+        heads,
+        txs,
+    }
 }
 
 #[cfg(test)]
@@ -161,6 +257,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The hash as one serialization of the whole view (the form this
+    /// module wrote before [`encode`] spliced pieces).
+    fn hash_of_view(statement: &Statement) -> String {
+        let view = StatementView {
+            format: &statement.format,
+            id: &statement.id,
+            sequence: statement.sequence,
+            account: &statement.account,
+            currency: &statement.currency,
+            opening: &statement.opening,
+            closing: &statement.closing,
+            from_date: &statement.from_date,
+            to_date: &statement.to_date,
+            entries: Entries(&statement.entries),
+            line: 0,
+        };
+        super::super::statements::hex(&Sha256::digest(serde_json::to_vec(&view).unwrap()))
+    }
+
+    #[test]
+    fn one_encoding_gives_the_hash_and_every_details_as_written_apart() {
+        let all = fixture_statements();
+        let mut details = 0;
+        for s in &all {
+            let enc = encode(s);
+            assert_eq!(enc.hash, hash_of_view(s), "statement {}", s.id);
+            for (i, (e, tx)) in s.transactions().enumerate() {
+                assert_eq!(
+                    enc.details(i),
+                    details_json(e, tx),
+                    "statement {} tx {i}",
+                    s.id
+                );
+                details += 1;
+            }
+            assert_eq!(enc.details(s.transactions().count()), "");
+        }
+        assert!(details >= 50, "details compared: {details}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::statement::{Entry, EntryStatus, Statement, Transaction};
 
-pub use super::canonical::{content_hash, details_json};
+pub use super::canonical::{Encoded, content_hash, details_json, encode};
 
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
@@ -115,9 +115,10 @@ pub fn record_file(
 pub fn import(
     conn: &Connection,
     statement: &Statement,
-    hash: &str,
+    encoded: &Encoded,
     run_date: &str,
 ) -> rusqlite::Result<()> {
+    let hash = encoded.hash.as_str();
     let account = statement.account.key();
     let money = |m: Option<crate::statement::Balance>| m.map(|b| b.amount.to_plain());
     conn.prepare_cached(
@@ -153,7 +154,7 @@ pub fn import(
              ?18, ?19, ?20, NULL)",
     )?;
     for (position, (entry, tx)) in statement.transactions().enumerate() {
-        let details = details_json(entry, tx);
+        let details = encoded.details(position);
         let booked = entry.status == EntryStatus::Booked;
         insert.execute(params![
             account,
@@ -252,7 +253,7 @@ mod tests {
             parsed.extend(crate::formats::parse_file(&path).unwrap().statements);
         }
         for s in &parsed {
-            import(conn, s, &content_hash(s), "2026-12-31").unwrap();
+            import(conn, s, &encode(s), "2026-12-31").unwrap();
             memo.add(s.account.key(), s);
         }
         let none = InMemory::default();
@@ -316,10 +317,11 @@ mod tests {
         let mut st = crate::state::State::open(dir.path()).unwrap();
         let conn = st.conn();
         let s = statement(1);
-        let h = content_hash(&s);
+        let enc = encode(&s);
+        let h = enc.hash.clone();
         let acc = s.account.key();
         assert_eq!(lookup(conn, &acc, "S-1", &h).unwrap(), Known::New);
-        import(conn, &s, &h, "2026-11-20").unwrap();
+        import(conn, &s, &enc, "2026-11-20").unwrap();
         assert_eq!(lookup(conn, &acc, "S-1", &h).unwrap(), Known::Same);
         assert!(matches!(
             lookup(conn, &acc, "S-1", "other").unwrap(),
