@@ -90,7 +90,7 @@ pub fn import(
         let encoded = st::encode(statement);
         let hash = &encoded.hash;
         let name = file_name(&file.path);
-        match st::lookup(conn, &account, &statement.id, &hash)? {
+        match st::lookup(conn, &account, &statement.id, hash)? {
             Known::Same => {
                 report.already_imported += 1;
                 if st::record_file(conn, &account, &statement.id, &name, run_date)? {
