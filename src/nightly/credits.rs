@@ -197,6 +197,7 @@ pub fn run(
                         confidence: &a.confidence.to_string(),
                         evidence: &a.evidence,
                         recorded_open: exported.get(id).copied().unwrap_or(item.open_amount),
+                        paid_date: p.booking_date,
                     },
                 )?;
                 add(&mut step.applied, id, a.applied_amount)?;

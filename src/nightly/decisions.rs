@@ -198,6 +198,7 @@ fn apply(
                     confidence: "1.00",
                     evidence: &evidence,
                     recorded_open: inv.open_amount,
+                    paid_date: tx.entry.booking_date,
                 },
             )?;
             let left = tx.remaining.checked_sub(amount).unwrap_or(Money::ZERO);
@@ -289,6 +290,7 @@ fn apply(
                     confidence: "1.00",
                     evidence: &evidence,
                     recorded_open: inv.open_amount,
+                    paid_date: None,
                 },
             )?;
             step.manual.push(ManualApp {

@@ -137,6 +137,9 @@ pub struct NewApplication<'a> {
     pub evidence: &'a str,
     /// The invoice's exported open amount tonight.
     pub recorded_open: Money,
+    /// The booking date of the transaction applied (its entry's, as stored
+    /// in its row); `None` for a write-off without money.
+    pub paid_date: Option<chrono::NaiveDate>,
 }
 
 /// Records an application.
@@ -147,8 +150,8 @@ pub fn record_application(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id, applied,
-             writeoff, writeoff_kind, rule, confidence, evidence, recorded_open)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             writeoff, writeoff_kind, rule, confidence, evidence, recorded_open, paid_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         run_date,
@@ -163,6 +166,7 @@ pub fn record_application(
         a.confidence,
         a.evidence,
         a.recorded_open.to_plain(),
+        a.paid_date.map(|d| d.to_string()),
     ])?;
     Ok(())
 }
@@ -248,9 +252,8 @@ pub fn last_payment_dates(
     run_date: &str,
 ) -> rusqlite::Result<BTreeMap<String, String>> {
     let mut stmt = conn.prepare(
-        "SELECT a.invoice_id, MAX(t.booking_date) FROM applications a
-         JOIN transactions t ON t.account = a.account AND t.entry_id = a.entry_id
-         WHERE a.reversed_run IS NULL AND t.booking_date IS NOT NULL
+        "SELECT a.invoice_id, MAX(a.paid_date) FROM applications a
+         WHERE a.reversed_run IS NULL AND a.paid_date IS NOT NULL
            AND a.invoice_id IN (SELECT invoice_id FROM invoices WHERE last_seen_run = ?1)
          GROUP BY a.invoice_id",
     )?;
@@ -264,10 +267,9 @@ pub fn last_payment_dates(
 /// invoices whose live applications settled them, for the `watch` plan.
 pub fn lateness(conn: &Connection) -> rusqlite::Result<BTreeMap<String, (i64, i64)>> {
     let mut stmt = conn.prepare(
-        "SELECT i.customer_id, i.due_date, MAX(t.booking_date) FROM invoices i
+        "SELECT i.customer_id, i.due_date, MAX(a.paid_date) FROM invoices i
          JOIN applications a ON a.invoice_id = i.invoice_id AND a.reversed_run IS NULL
-         JOIN transactions t ON t.account = a.account AND t.entry_id = a.entry_id
-         WHERE i.settled_run IS NOT NULL AND t.booking_date IS NOT NULL
+         WHERE i.settled_run IS NOT NULL AND a.paid_date IS NOT NULL
          GROUP BY i.invoice_id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -317,4 +319,91 @@ pub fn invoice_of_mandate(
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
     .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state as releases before migration 6 left it: one transaction
+    /// booked 2026-11-05 applied to invoice F-1, due 2026-11-01 and settled,
+    /// and a write-off (no transaction) on the same invoice.
+    fn state_at_version_5(dir: &std::path::Path) {
+        let conn = Connection::open(dir.join(crate::state::DB_FILE)).unwrap();
+        for sql in &crate::state::schema::MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 5;
+             INSERT INTO transactions (account, entry_id, statement_id, position, booking_date,
+                 amount, currency, kind, status, notification, remittance, details, remaining)
+             VALUES ('FR76', 'E-1', 'S-1', 0, '2026-11-05', '100.00', 'EUR', 'credit_transfer_in',
+                 'booked', 0, '', '[]', '0.00');
+             INSERT INTO invoices (invoice_id, customer_id, customer_name, issue_date, due_date,
+                 amount, currency, exported_open, first_seen_run, last_seen_run, settled_run)
+             VALUES ('F-1', 'C-1', 'Client', '2026-10-01', '2026-11-01', '105.00', 'EUR', '0.00',
+                 '2026-11-05', '2026-11-05', '2026-11-05');
+             INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open)
+             VALUES ('2026-11-05', 'FR76', 'E-1', 'F-1', 'C-1', '100.00', '0.00', '', 'rf',
+                 '1.00', '', '105.00'),
+                    ('2026-11-06', '', '', 'F-1', 'C-1', '0.00', '5.00', 'decision', 'manual',
+                 '1.00', '', '5.00');",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn applications_recorded_before_migration_6_get_their_payment_date() {
+        let dir = tempfile::tempdir().unwrap();
+        state_at_version_5(dir.path());
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let dates: Vec<Option<String>> = conn
+            .prepare("SELECT paid_date FROM applications ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(dates, [Some("2026-11-05".to_string()), None]);
+        // The invoice's last payment and the customer's lateness read as
+        // they did through the transactions: paid 4 days after the due date.
+        let last = last_payment_dates(conn, "2026-11-05").unwrap();
+        assert_eq!(last.get("F-1").map(String::as_str), Some("2026-11-05"));
+        assert_eq!(lateness(conn).unwrap().get("C-1"), Some(&(1, 4)));
+    }
+
+    #[test]
+    fn a_new_application_records_its_payment_date() {
+        let dir = tempfile::tempdir().unwrap();
+        state_at_version_5(dir.path());
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let app = |entry_id, paid_date| NewApplication {
+            account: "FR76",
+            entry_id,
+            paid_date,
+            invoice_id: "F-1",
+            customer_id: "C-1",
+            applied: Money::ZERO,
+            writeoff: Money::ZERO,
+            writeoff_kind: "",
+            rule: "rf",
+            confidence: "1.00",
+            evidence: "",
+            recorded_open: Money::ZERO,
+        };
+        let nov5 = chrono::NaiveDate::from_ymd_opt(2026, 11, 5);
+        record_application(conn, "2026-11-07", &app("E-1", nov5)).unwrap();
+        record_application(conn, "2026-11-07", &app("", None)).unwrap();
+        let dates: Vec<Option<String>> = conn
+            .prepare("SELECT paid_date FROM applications WHERE run_date = '2026-11-07' ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(dates, [Some("2026-11-05".to_string()), None]);
+    }
 }

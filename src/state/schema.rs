@@ -227,4 +227,14 @@ CREATE TABLE seen_files (
     PRIMARY KEY (file_name, sha256, reader)
 );
 "#,
+    // 6: an application keeps the booking date of the money it applied, so
+    // the last payment of tonight's invoices and customers' lateness are
+    // read from applications alone instead of joining every transaction
+    // (a transaction's booking date never changes once imported).
+    r#"
+ALTER TABLE applications ADD COLUMN paid_date TEXT;  -- transaction's booking date; NULL: none (write-off)
+UPDATE applications SET paid_date = (
+    SELECT t.booking_date FROM transactions t
+    WHERE t.account = applications.account AND t.entry_id = applications.entry_id);
+"#,
 ];
