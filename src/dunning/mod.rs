@@ -192,8 +192,23 @@ fn customer_actions(
     let mut candidates = returns_path::candidates(run, action_date, customer);
     let on_return_path = returns_path::invoices_on_path(run, action_date, customer);
     let path_today = !candidates.is_empty();
+    // A demand for the whole balance sent tomorrow stands for every milder
+    // step of the invoices it names, as it does on the nights after it: no
+    // call or reminder about the same invoice the same day.
+    let demanded: std::collections::BTreeSet<&str> = candidates
+        .iter()
+        .filter(|c| c.step == returns_path::FULL_BALANCE_STEP)
+        .map(|c| c.invoice.invoice_id.as_str())
+        .collect();
+    candidates.retain(|c| {
+        c.step == returns_path::FULL_BALANCE_STEP
+            || !demanded.contains(c.invoice.invoice_id.as_str())
+    });
     for inv in &customer.invoices {
-        if on_return_path.contains(inv.invoice_id.as_str()) || !chaseable(run, inv) {
+        if on_return_path.contains(inv.invoice_id.as_str())
+            || demanded.contains(inv.invoice_id.as_str())
+            || !chaseable(run, inv)
+        {
             continue;
         }
         if let Some(c) = plan::candidate(run, action_date, customer, inv, path_today) {

@@ -334,6 +334,36 @@ fn a_second_return_demands_the_whole_balance() {
 }
 
 #[test]
+fn a_full_balance_demand_is_the_only_action_about_its_invoices_that_day() {
+    // F0, 49 days overdue, is not in the returned collection: alone it
+    // would get its plan's next step; F1's first return's second letter
+    // (return 2026-11-03, +15 days) also falls due tomorrow.
+    let mut c = customer(vec![
+        invoice("F0", "2026-10-05", "960"),
+        invoice("F1", "2026-11-05", "80"),
+    ]);
+    let alone = run("2026-11-23", std::slice::from_ref(&c));
+    assert!(
+        steps(&alone).iter().any(|(_, _, ids)| ids == "F0"),
+        "{:?}",
+        steps(&alone)
+    );
+    returned(&mut c, "AM04", "2026-11-03", false);
+    c.invoices[1]
+        .steps_done
+        .insert("return_call".into(), d("2026-11-03"));
+    c.invoices[1]
+        .steps_done
+        .insert("return_letter".into(), d("2026-11-03"));
+    returned(&mut c, "AM04", "2026-11-23", true);
+    let a = run("2026-11-23", &[c]);
+    assert_eq!(
+        steps(&a),
+        one("full_balance_demand", "registered_letter", "F0|F1")
+    );
+}
+
+#[test]
 fn after_a_full_balance_demand_no_milder_step_follows() {
     // First return 2026-03-04 (call and letter sent), re-presented, returned
     // again 2026-03-11: the whole balance was demanded on 2026-03-11.
