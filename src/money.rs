@@ -331,6 +331,28 @@ mod tests {
             }
             proptest::prop_assert_eq!(Money::new(d).to_plain(), reference.to_string());
         }
+
+        /// Also with trailing zeros (`12.00`, `1.2000`, `-0.000`) and
+        /// mantissas beyond 64 bits.
+        #[test]
+        fn plain_text_is_decimals_own_with_zeros_and_wide_mantissas(
+            m in -10_000_000i64..10_000_000,
+            zeros in 0u32..6,
+            wide in proptest::num::i128::ANY,
+            scale in 0u32..=8,
+        ) {
+            let reference = |d: Decimal| {
+                let mut r = d.normalize();
+                if r.scale() < 2 {
+                    r.rescale(2);
+                }
+                r.to_string()
+            };
+            let d = Decimal::new(m * 10i64.pow(zeros), scale);
+            proptest::prop_assert_eq!(Money::new(d).to_plain(), reference(d));
+            let d = Decimal::from_i128_with_scale(wide % (1i128 << 96), scale);
+            proptest::prop_assert_eq!(Money::new(d).to_plain(), reference(d));
+        }
     }
 
     #[test]
