@@ -92,25 +92,41 @@ pub fn details_json(entry: &Entry, tx: &Transaction) -> String {
 pub struct Encoded {
     /// Hex SHA-256 of the statement as hashed.
     pub hash: String,
-    /// The pieces: entries' heads (fields up to `"transactions":`) and
-    /// transactions' JSON.
-    buf: Vec<u8>,
-    /// Per entry: its head's range in `buf` and its line.
-    heads: Vec<(std::ops::Range<usize>, u64)>,
-    /// Per transaction, in [`Statement::transactions`] order: its entry and
-    /// its JSON's range in `buf`.
-    txs: Vec<(usize, std::ops::Range<usize>)>,
+    details: Details,
+}
+
+/// Where [`Encoded::details`] comes from.
+#[derive(Debug)]
+enum Details {
+    /// Spliced from the pieces the hash was made of.
+    Spliced {
+        /// Entries' heads (fields up to `"transactions":`) and transactions'
+        /// JSON.
+        buf: Vec<u8>,
+        /// Per entry: its head's range in `buf` and its line.
+        heads: Vec<(std::ops::Range<usize>, u64)>,
+        /// Per transaction, in [`Statement::transactions`] order: its entry
+        /// and its JSON's range in `buf`.
+        txs: Vec<(usize, std::ops::Range<usize>)>,
+    },
+    /// Written whole, one by one: when the views no longer end as the
+    /// splicing expects (a field moved), rather than a wrong hash.
+    Whole(Vec<String>),
 }
 
 impl Encoded {
     /// The details of the statement's `i`-th transaction
     /// ([`Statement::transactions`] order), as [`details_json`] writes them.
     pub fn details(&self, i: usize) -> String {
-        let Some((entry, tx)) = self.txs.get(i) else {
+        let (buf, heads, txs) = match &self.details {
+            Details::Whole(all) => return all.get(i).cloned().unwrap_or_default(),
+            Details::Spliced { buf, heads, txs } => (buf, heads, txs),
+        };
+        let Some((entry, tx)) = txs.get(i) else {
             return String::new();
         };
-        let (head, line) = &self.heads[*entry];
-        let (head, tx) = (&self.buf[head.clone()], &self.buf[tx.clone()]);
+        let (head, line) = &heads[*entry];
+        let (head, tx) = (&buf[head.clone()], &buf[tx.clone()]);
         let mut out = Vec::with_capacity(head.len() + tx.len() + 40);
         out.push(b'[');
         out.extend_from_slice(head);
@@ -132,21 +148,55 @@ fn append<T: Serialize>(buf: &mut Vec<u8>, value: &T) -> std::ops::Range<usize> 
 }
 
 /// The head of a serialized value whose last fields are
-/// `"<list>":[],"line":<line>}`: everything up to and including `"<list>":`.
-fn head_before_empty_list(json: &[u8], line: u64) -> usize {
+/// `"<list>":[],"line":<line>}`: everything up to and including `"<list>":`;
+/// `None` if it does not end so.
+fn head_before_empty_list(json: &[u8], line: u64) -> Option<usize> {
     let tail = format!("[],\"line\":{line}}}");
-    json.len().saturating_sub(tail.len())
+    json.ends_with(tail.as_bytes())
+        .then(|| json.len() - tail.len())
 }
 
 /// Serializes a statement once into its content hash and its transactions'
 /// details (see [`Encoded`]).
 pub fn encode(statement: &Statement) -> Encoded {
+    spliced(statement).unwrap_or_else(|| Encoded {
+        hash: hash_of_whole(statement),
+        details: Details::Whole(
+            statement
+                .transactions()
+                .map(|(e, tx)| details_json(e, tx))
+                .collect(),
+        ),
+    })
+}
+
+/// The statement as hashed, serialized in one piece.
+fn hash_of_whole(statement: &Statement) -> String {
+    let view = StatementView {
+        format: &statement.format,
+        id: &statement.id,
+        sequence: statement.sequence,
+        account: &statement.account,
+        currency: &statement.currency,
+        opening: &statement.opening,
+        closing: &statement.closing,
+        from_date: &statement.from_date,
+        to_date: &statement.to_date,
+        entries: Entries(&statement.entries),
+        line: 0,
+    };
+    let json = serde_json::to_vec(&view).unwrap_or_default();
+    super::statements::hex(&Sha256::digest(&json))
+}
+
+/// [`encode`] by splicing; `None` if a view does not end as expected.
+fn spliced(statement: &Statement) -> Option<Encoded> {
     let mut buf = Vec::with_capacity(1024 * (1 + statement.entries.len()));
     let mut heads = Vec::with_capacity(statement.entries.len());
     let mut txs = Vec::new();
     for (ei, e) in statement.entries.iter().enumerate() {
         let r = append(&mut buf, &EntryView::new(e, &[], e.line));
-        let cut = r.start + head_before_empty_list(&buf[r.clone()], e.line);
+        let cut = r.start + head_before_empty_list(&buf[r.clone()], e.line)?;
         buf.truncate(cut);
         heads.push((r.start..cut, e.line));
         for tx in &e.transactions {
@@ -169,7 +219,7 @@ pub fn encode(statement: &Statement) -> Encoded {
         line: 0,
     };
     let top = serde_json::to_vec(&empty).unwrap_or_default();
-    let top_head = &top[..head_before_empty_list(&top, 0)];
+    let top_head = &top[..head_before_empty_list(&top, 0)?];
     let mut h = Sha256::new();
     h.update(top_head);
     h.update("[");
@@ -191,12 +241,10 @@ pub fn encode(statement: &Statement) -> Encoded {
         h.update("],\"line\":0}");
     }
     h.update("],\"line\":0}");
-    Encoded {
+    Some(Encoded {
         hash: super::statements::hex(&h.finalize()),
-        buf,
-        heads,
-        txs,
-    }
+        details: Details::Spliced { buf, heads, txs },
+    })
 }
 
 #[cfg(test)]
@@ -259,32 +307,14 @@ mod tests {
         }
     }
 
-    /// The hash as one serialization of the whole view (the form this
-    /// module wrote before [`encode`] spliced pieces).
-    fn hash_of_view(statement: &Statement) -> String {
-        let view = StatementView {
-            format: &statement.format,
-            id: &statement.id,
-            sequence: statement.sequence,
-            account: &statement.account,
-            currency: &statement.currency,
-            opening: &statement.opening,
-            closing: &statement.closing,
-            from_date: &statement.from_date,
-            to_date: &statement.to_date,
-            entries: Entries(&statement.entries),
-            line: 0,
-        };
-        super::super::statements::hex(&Sha256::digest(serde_json::to_vec(&view).unwrap()))
-    }
-
     #[test]
     fn one_encoding_gives_the_hash_and_every_details_as_written_apart() {
         let all = fixture_statements();
         let mut details = 0;
         for s in &all {
             let enc = encode(s);
-            assert_eq!(enc.hash, hash_of_view(s), "statement {}", s.id);
+            assert_eq!(enc.hash, hash_of_whole(s), "statement {}", s.id);
+            assert!(matches!(enc.details, Details::Spliced { .. }));
             for (i, (e, tx)) in s.transactions().enumerate() {
                 assert_eq!(
                     enc.details(i),
@@ -297,6 +327,27 @@ mod tests {
             assert_eq!(enc.details(s.transactions().count()), "");
         }
         assert!(details >= 50, "details compared: {details}");
+    }
+
+    #[test]
+    fn a_view_not_ending_as_expected_is_not_spliced() {
+        assert_eq!(
+            head_before_empty_list(br#"{"a":1,"transactions":[],"line":7}"#, 7),
+            Some(22)
+        );
+        // Another line, another last field, a non-empty list: not cut.
+        assert_eq!(
+            head_before_empty_list(br#"{"transactions":[],"line":7}"#, 0),
+            None
+        );
+        assert_eq!(
+            head_before_empty_list(br#"{"transactions":[],"x":0}"#, 0),
+            None
+        );
+        assert_eq!(
+            head_before_empty_list(br#"{"transactions":[1],"line":0}"#, 0),
+            None
+        );
     }
 
     #[test]
