@@ -170,9 +170,9 @@ pub fn encode(statement: &Statement) -> Encoded {
     })
 }
 
-/// The statement as hashed, serialized in one piece.
-fn hash_of_whole(statement: &Statement) -> String {
-    let view = StatementView {
+/// The statement as hashed (line 0), with the entries given.
+fn view<'a>(statement: &'a Statement, entries: &'a [Entry]) -> StatementView<'a> {
+    StatementView {
         format: &statement.format,
         id: &statement.id,
         sequence: statement.sequence,
@@ -182,10 +182,14 @@ fn hash_of_whole(statement: &Statement) -> String {
         closing: &statement.closing,
         from_date: &statement.from_date,
         to_date: &statement.to_date,
-        entries: Entries(&statement.entries),
+        entries: Entries(entries),
         line: 0,
-    };
-    let json = serde_json::to_vec(&view).unwrap_or_default();
+    }
+}
+
+/// The statement as hashed, serialized in one piece.
+fn hash_of_whole(statement: &Statement) -> String {
+    let json = serde_json::to_vec(&view(statement, &statement.entries)).unwrap_or_default();
     super::statements::hex(&Sha256::digest(&json))
 }
 
@@ -205,20 +209,7 @@ fn spliced(statement: &Statement) -> Option<Encoded> {
     }
     // The statement as hashed, streamed: its head, every entry as its head,
     // its transactions and line 0, then the statement's line 0.
-    let empty = StatementView {
-        format: &statement.format,
-        id: &statement.id,
-        sequence: statement.sequence,
-        account: &statement.account,
-        currency: &statement.currency,
-        opening: &statement.opening,
-        closing: &statement.closing,
-        from_date: &statement.from_date,
-        to_date: &statement.to_date,
-        entries: Entries(&[]),
-        line: 0,
-    };
-    let top = serde_json::to_vec(&empty).unwrap_or_default();
+    let top = serde_json::to_vec(&view(statement, &[])).unwrap_or_default();
     let top_head = &top[..head_before_empty_list(&top, 0)?];
     let mut h = Sha256::new();
     h.update(top_head);

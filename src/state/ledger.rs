@@ -353,20 +353,27 @@ mod tests {
         .unwrap();
     }
 
+    /// The payment dates of the applications recorded from night `since`
+    /// on, in order.
+    fn paid_dates(conn: &Connection, since: &str) -> Vec<Option<String>> {
+        conn.prepare("SELECT paid_date FROM applications WHERE run_date >= ?1 ORDER BY id")
+            .unwrap()
+            .query_map([since], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
     #[test]
     fn applications_recorded_before_migration_6_get_their_payment_date() {
         let dir = tempfile::tempdir().unwrap();
         state_at_version_5(dir.path());
         let mut st = crate::state::State::open(dir.path()).unwrap();
         let conn = st.conn();
-        let dates: Vec<Option<String>> = conn
-            .prepare("SELECT paid_date FROM applications ORDER BY id")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(dates, [Some("2026-11-05".to_string()), None]);
+        assert_eq!(
+            paid_dates(conn, "2026-11-05"),
+            [Some("2026-11-05".to_string()), None]
+        );
         // The invoice's last payment and the customer's lateness read as
         // they did through the transactions: paid 4 days after the due date.
         let last = last_payment_dates(conn, "2026-11-05").unwrap();
@@ -397,13 +404,9 @@ mod tests {
         let nov5 = chrono::NaiveDate::from_ymd_opt(2026, 11, 5);
         record_application(conn, "2026-11-07", &app("E-1", nov5)).unwrap();
         record_application(conn, "2026-11-07", &app("", None)).unwrap();
-        let dates: Vec<Option<String>> = conn
-            .prepare("SELECT paid_date FROM applications WHERE run_date = '2026-11-07' ORDER BY id")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(dates, [Some("2026-11-05".to_string()), None]);
+        assert_eq!(
+            paid_dates(conn, "2026-11-07"),
+            [Some("2026-11-05".to_string()), None]
+        );
     }
 }
