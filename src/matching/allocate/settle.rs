@@ -1,200 +1,15 @@
-//! The allocation pass: turns every payment's candidates into applications,
-//! deterministically, so that across a run an item never receives more than
-//! its open amount and a payment never gives more than its amount.
-//!
-//! Payments are split into groups connected by the items they quote; each
-//! group is allocated sequentially in the order below, groups in parallel
-//! (they share no item, so this is exactly one sequential pass).
-//!
-//! Order (the tie-break, written down): strongest evidence first (rule rank,
-//! then higher confidence), then earlier booking date (undated last), then
-//! `entry_id`, then statement id, then input position. The first payment in
-//! that order to quote an item gets it; a later one finds it settled and its
-//! money stays `unapplied`, with the settling entry named in the evidence.
-//!
-//! Per payment (`amount` = what it has to give):
-//! - nothing found → one `unapplied` row of `amount`;
-//! - ambiguous evidence or confidence below the threshold → up to
-//!   `max_suggestions` `suggested` rows (proposed amount, not applied) and one
-//!   `unapplied` row of `amount`;
-//! - otherwise the quoted items still open are settled: one item → up to its
-//!   open amount; several (a grouped payment) → all of them when the amount
-//!   covers their sum, else credit notes first, then invoices by oldest due
-//!   date (then id) until the money runs out; a surplus is `unapplied`;
-//! - one item and less money than it has open: the exact early-payment
-//!   discounted amount (booked by `discount_until`) settles it with the
-//!   difference written off as `discount`; else a shortfall of at most
-//!   [`MatchConfig::fee_tolerance`] settles it as `fee`; else it is a
-//!   partial payment. Never a write-off on an overpayment;
-//! - a payer-rule fit (IBAN or name + amount) on an item an earlier payment
-//!   of the run already changed no longer holds: suggestions only.
+//! One group's allocation, payment after payment: what a payment settles,
+//! writes off, suggests or leaves unapplied, with the evidence an
+//! accountant reads (rules written down in the parent module's doc).
 
-use std::cmp::Reverse;
-use std::collections::HashMap;
-
-use rayon::prelude::*;
-
-use super::MatchConfig;
-use super::item::OpenItem;
-use super::payment::Payment;
-use super::rule::{Confidence, Rule, Status, WriteoffKind};
-use super::rules::{C_AMBIGUOUS, C_AMBIGUOUS_AMOUNT, Candidates, Proposal};
+use super::groups::ItemMap;
+use super::{Application, NOTHING_FOUND};
+use crate::matching::MatchConfig;
+use crate::matching::item::OpenItem;
+use crate::matching::payment::Payment;
+use crate::matching::rule::{Confidence, Rule, Status, WriteoffKind};
+use crate::matching::rules::{C_AMBIGUOUS, C_AMBIGUOUS_AMOUNT, Candidates, Proposal};
 use crate::money::Money;
-
-/// One application of a payment's money (or one unapplied remainder).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Application {
-    /// Index of the payment in the input slice.
-    pub payment: usize,
-    /// Index of the item in the input slice; `None` for `unapplied`.
-    pub item: Option<usize>,
-    /// Money applied (`matched`), proposed (`suggested`) or left (`unapplied`).
-    /// Negative when a credit note is used inside a grouped payment.
-    pub applied_amount: Money,
-    /// Written off with this application (part 2; zero in part 1).
-    pub writeoff_amount: Money,
-    /// Why it was written off (part 2).
-    pub writeoff_kind: Option<WriteoffKind>,
-    /// The rule that found the item (also on an `unapplied` row whose item
-    /// was already settled).
-    pub rule: Option<Rule>,
-    /// How sure.
-    pub confidence: Confidence,
-    /// Matched, suggested or unapplied.
-    pub status: Status,
-    /// Why, in words an accountant can audit.
-    pub evidence: String,
-}
-
-/// Allocates every payment; `cands[i]` are payment `i`'s candidates.
-/// Returns applications grouped by payment: groups in order of their first
-/// payment, each group in allocation order — the same whatever the number
-/// of threads (see [`super::output`] for the output order).
-pub fn allocate(
-    payments: &[Payment],
-    items: &[OpenItem],
-    cands: &[Candidates],
-    cfg: &MatchConfig,
-) -> Vec<Application> {
-    let mut order: Vec<_> = payments
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let prop = cands.get(i).and_then(|c| c.proposal.as_ref());
-            (
-                prop.map_or(u8::MAX, |pr| pr.rule.rank()),
-                Reverse(prop.map_or(Confidence::NONE, Proposal::confidence)),
-                (p.booking_date.is_none(), p.booking_date),
-                p.entry_id.as_str(),
-                p.statement_id.as_str(),
-                i,
-            )
-        })
-        .collect();
-    // Keys are unique (the input position is last): the order is total.
-    order.par_sort_unstable();
-
-    // Payments that quote no common item cannot affect each other: split
-    // them into groups (connected by shared items), allocate each group
-    // sequentially in the global order, groups in parallel. Every decision
-    // is exactly that of one sequential pass, whatever the threads. A
-    // set's root is its least item, whatever the order of the unions.
-    let mut uf = UnionFind::new(items.len());
-    for c in cands {
-        if let Some(p) = &c.proposal {
-            let mut first: Option<u32> = None;
-            for &i in p.hits.iter().flat_map(|h| h.items.iter()) {
-                match first {
-                    None => first = Some(i),
-                    Some(f) => uf.union(f, i),
-                }
-            }
-        }
-    }
-    // Each payment's group, numbered in order of the groups' first
-    // payment; then the payments laid out group after group (a counting
-    // sort, stable: each group in allocation order) instead of one vector
-    // per group.
-    let mut group_of_root: Vec<u32> = vec![u32::MAX; items.len()];
-    let mut group_of: Vec<(u32, usize)> = Vec::with_capacity(order.len());
-    let mut n_groups: u32 = 0;
-    for &(.., i) in &order {
-        let first = cands
-            .get(i)
-            .and_then(|c| c.proposal.as_ref())
-            .and_then(|p| p.hits.first())
-            .and_then(|h| h.items.first().copied());
-        let slot = first.and_then(|item| group_of_root.get_mut(uf.find(item) as usize));
-        let g = match slot {
-            Some(g) if *g != u32::MAX => *g,
-            Some(g) => {
-                *g = n_groups;
-                n_groups += 1;
-                *g
-            }
-            None => {
-                n_groups += 1;
-                n_groups - 1
-            }
-        };
-        group_of.push((g, i));
-    }
-    let n_groups = n_groups as usize;
-    let mut starts = vec![0usize; n_groups + 1];
-    for &(g, _) in &group_of {
-        if let Some(s) = starts.get_mut(g as usize + 1) {
-            *s += 1;
-        }
-    }
-    for k in 1..starts.len() {
-        let prev = starts.get(k - 1).copied().unwrap_or(0);
-        if let Some(s) = starts.get_mut(k) {
-            *s += prev;
-        }
-    }
-    let mut members = vec![0usize; group_of.len()];
-    let mut next = starts.clone();
-    for &(g, i) in &group_of {
-        if let Some(n) = next.get_mut(g as usize) {
-            if let Some(m) = members.get_mut(*n) {
-                *m = i;
-            }
-            *n += 1;
-        }
-    }
-    // Groups share no item, so one state can serve a whole chunk of them:
-    // fewer allocations, same result.
-    let outs: Vec<Vec<Application>> = (0..n_groups.div_ceil(GROUPS_PER_TASK))
-        .into_par_iter()
-        .map(|t| {
-            let from = starts.get(t * GROUPS_PER_TASK).copied().unwrap_or(0);
-            let to = starts
-                .get(((t + 1) * GROUPS_PER_TASK).min(n_groups))
-                .copied()
-                .unwrap_or(from);
-            let chunk = members.get(from..to).unwrap_or(&[]);
-            let mut state = State {
-                items,
-                remaining: ItemMap::default(),
-                settled_by: ItemMap::default(),
-                out: Vec::with_capacity(chunk.len() + chunk.len() / 2),
-            };
-            for &i in chunk {
-                if let (Some(p), Some(c)) = (payments.get(i), cands.get(i)) {
-                    state.payment(i, p, items, payments, c, cfg);
-                }
-            }
-            state.out
-        })
-        .collect();
-    // Groups in order of their first payment, each in allocation order:
-    // deterministic whatever the threads (`output::rows` sorts for output).
-    let mut all = Vec::with_capacity(outs.iter().map(Vec::len).sum());
-    for o in outs {
-        all.extend(o);
-    }
-    all
-}
 
 /// Between a hit's label and the invoice id in evidence.
 const ARROW: &str = " → ";
@@ -202,85 +17,14 @@ const ARROW: &str = " → ";
 /// Room kept for a `; partial: … of … open` note.
 const PARTIAL_ROOM: usize = 40;
 
-/// Why a payment no rule explained stays unapplied: every rule tried, in
-/// cascade order.
-pub const NOTHING_FOUND: &str = "nothing found: no RF reference, end-to-end id, mandate or invoice number, and no known payer (IBAN or name) whose open items fit the amount (exactly, less a discount or a fee, or as a sum)";
-
-/// Groups allocated by one rayon task.
-const GROUPS_PER_TASK: usize = 512;
-
-/// Hasher for item indices: one multiplication (keys are small integers
-/// we made; maps are looked up, never iterated).
-#[derive(Default, Clone, Copy)]
-struct U32Hasher(u64);
-
-impl std::hash::Hasher for U32Hasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.0 = u64::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
-    }
-}
-
-type ItemMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<U32Hasher>>;
-
-/// Union-find over item indices (path halving, union by index).
-struct UnionFind {
-    parent: Vec<u32>,
-}
-
-impl UnionFind {
-    fn new(n: usize) -> UnionFind {
-        UnionFind {
-            parent: (0..n)
-                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
-                .collect(),
-        }
-    }
-
-    fn find(&mut self, mut x: u32) -> u32 {
-        loop {
-            let Some(&p) = self.parent.get(x as usize) else {
-                return x;
-            };
-            if p == x {
-                return x;
-            }
-            let gp = self.parent.get(p as usize).copied().unwrap_or(p);
-            if let Some(slot) = self.parent.get_mut(x as usize) {
-                *slot = gp;
-            }
-            x = gp;
-        }
-    }
-
-    fn union(&mut self, a: u32, b: u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        if lo != hi
-            && let Some(slot) = self.parent.get_mut(hi as usize)
-        {
-            *slot = lo;
-        }
-    }
-}
-
 /// The allocation state of one group: what is still open on the items it
 /// touched (others are at their input open amount) and who settled them.
 /// Looked up, never iterated.
-struct State<'a> {
-    items: &'a [OpenItem],
-    remaining: ItemMap<Money>,
-    settled_by: ItemMap<usize>,
-    out: Vec<Application>,
+pub(super) struct State<'a> {
+    pub items: &'a [OpenItem],
+    pub remaining: ItemMap<Money>,
+    pub settled_by: ItemMap<usize>,
+    pub out: Vec<Application>,
 }
 
 fn row(payment: usize, item: Option<usize>, amount: Money) -> Application {
@@ -318,7 +62,7 @@ impl State<'_> {
         self.out.push(r);
     }
 
-    fn payment(
+    pub(super) fn payment(
         &mut self,
         pi: usize,
         p: &Payment,
