@@ -122,11 +122,15 @@ impl Encoded {
             Details::Whole(all) => return all.get(i).cloned().unwrap_or_default(),
             Details::Spliced { buf, heads, txs } => (buf, heads, txs),
         };
-        let Some((entry, tx)) = txs.get(i) else {
+        // Ranges this module recorded while writing `buf`: always in it.
+        let piece = |r: &std::ops::Range<usize>| buf.get(r.clone()).unwrap_or_default();
+        let Some(((head, line), tx)) = txs
+            .get(i)
+            .and_then(|(entry, tx)| Some((heads.get(*entry)?, tx)))
+        else {
             return String::new();
         };
-        let (head, line) = &heads[*entry];
-        let (head, tx) = (&buf[head.clone()], &buf[tx.clone()]);
+        let (head, tx) = (piece(head), piece(tx));
         let mut out = Vec::with_capacity(head.len() + tx.len() + 40);
         out.push(b'[');
         out.extend_from_slice(head);
@@ -200,7 +204,7 @@ fn spliced(statement: &Statement) -> Option<Encoded> {
     let mut txs = Vec::new();
     for (ei, e) in statement.entries.iter().enumerate() {
         let r = append(&mut buf, &EntryView::new(e, &[], e.line));
-        let cut = r.start + head_before_empty_list(&buf[r.clone()], e.line)?;
+        let cut = r.start + head_before_empty_list(buf.get(r.clone())?, e.line)?;
         buf.truncate(cut);
         heads.push((r.start..cut, e.line));
         for tx in &e.transactions {
@@ -210,7 +214,7 @@ fn spliced(statement: &Statement) -> Option<Encoded> {
     // The statement as hashed, streamed: its head, every entry as its head,
     // its transactions and line 0, then the statement's line 0.
     let top = serde_json::to_vec(&view(statement, &[])).unwrap_or_default();
-    let top_head = &top[..head_before_empty_list(&top, 0)?];
+    let top_head = top.get(..head_before_empty_list(&top, 0)?)?;
     let mut h = Sha256::new();
     h.update(top_head);
     h.update("[");
@@ -219,7 +223,7 @@ fn spliced(statement: &Statement) -> Option<Encoded> {
         if ei > 0 {
             h.update(",");
         }
-        h.update(&buf[head.clone()]);
+        h.update(buf.get(head.clone())?);
         h.update("[");
         let mut first = true;
         while let Some((_, r)) = t.next_if(|(e, _)| *e == ei) {
@@ -227,7 +231,7 @@ fn spliced(statement: &Statement) -> Option<Encoded> {
                 h.update(",");
             }
             first = false;
-            h.update(&buf[r.clone()]);
+            h.update(buf.get(r.clone())?);
         }
         h.update("],\"line\":0}");
     }
