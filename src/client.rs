@@ -134,7 +134,7 @@ pub fn load_client_knowing(
         .into_iter()
         .map(|path| {
             let bytes = formats::read_file(&path)?;
-            let sha256 = format!("{:x}", sha2::Sha256::digest(&bytes));
+            let sha256 = crate::hex::hex(&sha2::Sha256::digest(&bytes));
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

@@ -21,6 +21,7 @@ pub mod client;
 pub mod config;
 pub mod dunning;
 pub mod formats;
+pub mod hex;
 pub mod ledger;
 pub mod matching;
 pub mod money;

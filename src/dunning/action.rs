@@ -91,10 +91,7 @@ pub fn action_id(
         h.update(b"\x1e");
     }
     h.update(action_date.to_string().as_bytes());
-    h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::hex(h.finalize().get(..8).unwrap_or_default())
 }
 
 /// Groups one customer's candidates into actions.

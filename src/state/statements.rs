@@ -14,10 +14,7 @@ use crate::statement::{Entry, EntryStatus, Statement, Transaction};
 
 pub use super::canonical::{Encoded, content_hash, details_json, encode};
 
-/// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::hex::hex;
 
 /// What state knows of a statement arriving tonight.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -134,9 +134,7 @@ impl IdAssigner {
             *counter += 1;
             let mut id = String::with_capacity(20);
             id.push_str("FP-");
-            for b in key {
-                let _ = write!(id, "{b:02x}");
-            }
+            crate::hex::push_hex(&mut id, &key);
             let _ = write!(id, "-{counter}");
             let hash = self.used.hash(&id);
             if !self.used.contains(&id, hash) {
