@@ -50,18 +50,9 @@ fn group(int: &str, sep: &str) -> String {
 /// `€12,345.67` (en). Rounded half-up to the currency's decimals.
 pub fn money(m: Money, c: Currency, lang: Lang) -> String {
     let rounded = m.round_half_up(c.minor_units()).abs();
-    let mut text = rounded.decimal().to_string();
     let dp = c.minor_units() as usize;
-    if dp > 0 && !text.contains('.') {
-        text.push('.');
-    }
-    if let Some(pos) = text.find('.') {
-        let have = text.len() - pos - 1;
-        for _ in have..dp {
-            text.push('0');
-        }
-    }
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let (int, frac) = digits(rounded.decimal(), dp);
+    let (int, frac) = (int.as_str(), frac.as_str());
     let sign = if m.is_negative() && !rounded.is_zero() {
         "-"
     } else {
@@ -91,19 +82,46 @@ pub fn money(m: Money, c: Currency, lang: Lang) -> String {
     }
 }
 
+/// The integer and fraction digits of a non-negative amount as `Decimal`
+/// writes it, the fraction padded with zeros to `dp` digits. Written from
+/// the mantissa: `Decimal`'s own formatting divides a 96-bit integer digit
+/// by digit, and a report writes thousands of amounts.
+fn digits(d: rust_decimal::Decimal, dp: usize) -> (String, String) {
+    let scale = d.scale() as usize;
+    let all = d.mantissa().unsigned_abs().to_string();
+    let (int, mut frac) = if all.len() <= scale {
+        let mut frac = "0".repeat(scale - all.len());
+        frac.push_str(&all);
+        ("0".to_string(), frac)
+    } else {
+        let (i, f) = all.split_at(all.len() - scale);
+        (i.to_string(), f.to_string())
+    };
+    while frac.len() < dp {
+        frac.push('0');
+    }
+    (int, frac)
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut from = 0;
+    // The characters escaped are ASCII: cutting at them keeps UTF-8 whole.
+    for (at, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(text.get(from..at).unwrap_or_default());
+        out.push_str(entity);
+        from = at + 1;
     }
+    out.push_str(text.get(from..).unwrap_or_default());
     out
 }
 
@@ -128,6 +146,92 @@ mod tests {
         let jpy = Currency::parse("JPY").unwrap();
         assert_eq!(money(m("2700"), jpy, Lang::Fr), "2\u{202f}700\u{a0}JPY");
         assert_eq!(money(m("-0.001"), eur, Lang::Fr), "0,00\u{a0}€");
+    }
+
+    /// What `money` wrote before it formatted digits itself.
+    fn money_reference(m: Money, c: Currency, lang: Lang) -> String {
+        let rounded = m.round_half_up(c.minor_units()).abs();
+        let mut text = rounded.decimal().to_string();
+        let dp = c.minor_units() as usize;
+        if dp > 0 && !text.contains('.') {
+            text.push('.');
+        }
+        if let Some(pos) = text.find('.') {
+            let have = text.len() - pos - 1;
+            for _ in have..dp {
+                text.push('0');
+            }
+        }
+        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let sign = if m.is_negative() && !rounded.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        match lang {
+            Lang::Fr => {
+                let num = if frac.is_empty() {
+                    group(int, "\u{202f}")
+                } else {
+                    format!("{},{frac}", group(int, "\u{202f}"))
+                };
+                let sym = symbol(c).unwrap_or(c.as_str());
+                format!("{sign}{num}\u{a0}{sym}")
+            }
+            Lang::En => {
+                let num = if frac.is_empty() {
+                    group(int, ",")
+                } else {
+                    format!("{}.{frac}", group(int, ","))
+                };
+                match symbol(c) {
+                    Some(s) if s.chars().count() == 1 => format!("{sign}{s}{num}"),
+                    _ => format!("{sign}{num} {}", c.as_str()),
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Amounts of every size and scale, in currencies with 0, 2 and 3
+        /// decimals, in both languages: the same text as `Decimal`'s own
+        /// formatting gave.
+        #[test]
+        fn money_text_is_as_before(
+            mantissa in proptest::num::i64::ANY,
+            wide in proptest::bool::ANY,
+            scale in 0u32..=10,
+            cur in 0usize..4,
+        ) {
+            let c = Currency::parse(["EUR", "JPY", "KWD", "XYZ"][cur]).unwrap();
+            let d = if wide {
+                rust_decimal::Decimal::from_i128_with_scale(i128::from(mantissa) << 30, scale)
+            } else {
+                rust_decimal::Decimal::new(mantissa, scale)
+            };
+            let m = Money::new(d);
+            for lang in [Lang::Fr, Lang::En] {
+                proptest::prop_assert_eq!(money(m, c, lang), money_reference(m, c, lang));
+            }
+        }
+
+        /// Escaping cuts only at the five ASCII characters, whatever the
+        /// text around them.
+        #[test]
+        fn html_escapes_as_char_by_char(text in "([a-zé€&<>\"' ]|\\PC){0,40}") {
+            let expected: String = text
+                .chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            proptest::prop_assert_eq!(html(&text), expected);
+        }
     }
 
     #[test]
