@@ -146,6 +146,9 @@ mod tests {
         let jpy = Currency::parse("JPY").unwrap();
         assert_eq!(money(m("2700"), jpy, Lang::Fr), "2\u{202f}700\u{a0}JPY");
         assert_eq!(money(m("-0.001"), eur, Lang::Fr), "0,00\u{a0}€");
+        let kwd = Currency::parse("KWD").unwrap();
+        assert_eq!(money(m("0"), kwd, Lang::Fr), "0,000\u{a0}KWD");
+        assert_eq!(money(m("0.05"), kwd, Lang::En), "0.050 KWD");
     }
 
     /// What `money` wrote before it formatted digits itself.
@@ -240,5 +243,7 @@ mod tests {
             html("<script>alert('x')</script> & \"y\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
+        assert_eq!(html("'"), "&#39;");
+        assert_eq!(html("é&"), "é&amp;");
     }
 }
