@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::failpoint;
+use crate::hex::hex;
 use crate::output::atomic::{
     AtomicFile, Finished, pid_is_gone, remove_stale_temps, sync_dir, with_path,
 };
-use crate::state::statements::hex;
 
 /// The name of the file written last.
 pub const SUMMARY: &str = "summary.json";

@@ -194,7 +194,7 @@ fn view<'a>(statement: &'a Statement, entries: &'a [Entry]) -> StatementView<'a>
 /// The statement as hashed, serialized in one piece.
 fn hash_of_whole(statement: &Statement) -> String {
     let json = serde_json::to_vec(&view(statement, &statement.entries)).unwrap_or_default();
-    super::statements::hex(&Sha256::digest(&json))
+    crate::hex::hex(&Sha256::digest(&json))
 }
 
 /// [`encode`] by splicing; `None` if a view does not end as expected.
@@ -237,7 +237,7 @@ fn spliced(statement: &Statement) -> Option<Encoded> {
     }
     h.update("],\"line\":0}");
     Some(Encoded {
-        hash: super::statements::hex(&h.finalize()),
+        hash: crate::hex::hex(&h.finalize()),
         details: Details::Spliced { buf, heads, txs },
     })
 }
@@ -276,7 +276,7 @@ mod tests {
             e.line = 0;
         }
         let json = serde_json::to_vec(&c).unwrap();
-        super::super::statements::hex(&Sha256::digest(&json))
+        crate::hex::hex(&Sha256::digest(&json))
     }
 
     #[test]

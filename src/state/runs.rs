@@ -78,7 +78,7 @@ pub fn committed_files(
             "zstd" => unpack(stored).map_err(|e| damaged(&name, &e))?,
             other => return Err(damaged(&name, &format!("unknown encoding {other:?}"))),
         };
-        if crate::state::statements::hex(&sha2::Sha256::digest(&bytes)) != sha256 {
+        if crate::hex::hex(&sha2::Sha256::digest(&bytes)) != sha256 {
             return Err(damaged(
                 &name,
                 "contents do not match their recorded SHA-256",
@@ -118,7 +118,7 @@ mod tests {
     }
 
     fn sha(b: &[u8]) -> String {
-        crate::state::statements::hex(&sha2::Sha256::digest(b))
+        crate::hex::hex(&sha2::Sha256::digest(b))
     }
 
     #[test]

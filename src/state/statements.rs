@@ -14,8 +14,6 @@ use crate::statement::{Entry, EntryStatus, Statement, Transaction};
 
 pub use super::canonical::{Encoded, content_hash, details_json, encode};
 
-pub use crate::hex::hex;
-
 /// What state knows of a statement arriving tonight.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Known {
