@@ -76,6 +76,7 @@ impl State {
             source,
         })?;
         let path = state_dir.join(DB_FILE);
+        create_if_new(&path)?;
         let conn = Connection::open(&path).map_err(|source| StateError::Sql {
             path: path.clone(),
             source,
@@ -132,21 +133,8 @@ impl State {
         if version == known {
             return Ok(());
         }
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|source| StateError::Sql {
-            path: path.clone(),
-            source,
-        })?;
-        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-            tx.execute_batch(sql)
-                .and_then(|()| tx.pragma_update(None, "user_version", i as i64 + 1))
-                .map_err(|source| StateError::Sql {
-                    path: path.clone(),
-                    source,
-                })?;
-        }
-        tx.commit()
-            .map_err(|source| StateError::Sql { path, source })
+        let r = apply_migrations(&mut self.conn, version);
+        self.sql(r)
     }
 
     /// The connection, for the nightly run's queries.
@@ -201,6 +189,56 @@ pub(crate) fn query_plan(conn: &Connection, sql: &str, p: impl rusqlite::Params)
 }
 
 const MIGRATION_COUNT: i64 = schema::MIGRATIONS.len() as i64;
+
+/// Applies the migrations after `version`, in one transaction.
+fn apply_migrations(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()
+}
+
+/// A new client's database: the migrated empty schema, built once per process
+/// in memory by the same migrations an existing database goes through.
+fn empty_database() -> rusqlite::Result<&'static [u8]> {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    if let Some(bytes) = BYTES.get() {
+        return Ok(bytes);
+    }
+    let mut conn = Connection::open_in_memory()?;
+    apply_migrations(&mut conn, 0)?;
+    let bytes = conn.serialize(rusqlite::MAIN_DB)?.to_vec();
+    Ok(BYTES.get_or_init(|| bytes))
+}
+
+/// Writes a new client's database from [`empty_database`] when there is none:
+/// one file written and fsynced under a temporary name, then renamed, instead
+/// of a migration transaction (journal, database and folder synced five
+/// times, and every migration's SQL parsed) on each new client's first night.
+/// Left to SQLite and the migrations when anything of an earlier database is
+/// there: a journal next to a missing database is never replayed into a new one.
+fn create_if_new(path: &Path) -> Result<(), StateError> {
+    let io = |source| StateError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        match Path::new(&name).symlink_metadata() {
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    let bytes = empty_database().map_err(|source| StateError::Sql {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    crate::output::atomic::write_atomic(path, bytes).map_err(io)
+}
 
 /// Restricts a file or folder to its owner (Unix; elsewhere nothing).
 pub fn owner_only(path: &Path, mode: u32) -> std::io::Result<()> {
@@ -272,6 +310,102 @@ mod tests {
         assert_eq!(mode, "truncate");
         assert_eq!(s.last_run().unwrap(), "2026-11-20".parse().ok());
         assert!(!dir.path().join("state.sqlite-wal").exists());
+    }
+
+    fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+        let mut st = conn
+            .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+            .unwrap();
+        let mut rows: Vec<_> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        rows.push(("version".into(), version.to_string(), None));
+        rows
+    }
+
+    #[test]
+    fn a_new_database_has_the_schema_the_migrations_build_step_by_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut stepwise = Connection::open(dir.path().join("stepwise.sqlite")).unwrap();
+        for version in 0..MIGRATION_COUNT {
+            // One migration per transaction, as databases of earlier
+            // versions went through them.
+            let tx = stepwise.transaction().unwrap();
+            tx.execute_batch(schema::MIGRATIONS[version as usize])
+                .unwrap();
+            tx.pragma_update(None, "user_version", version + 1).unwrap();
+            tx.commit().unwrap();
+        }
+        let mut new = State::open(&dir.path().join("new")).unwrap();
+        assert_eq!(schema_of(new.conn()), schema_of(&stepwise));
+        let ok: String = new
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        let mode: String = new
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "truncate");
+    }
+
+    #[test]
+    fn a_journal_left_without_its_database_is_not_played_into_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        // A crash mid-commit leaves a hot journal; then someone removes the
+        // database and not the journal. SQLite discards a journal next to an
+        // empty database: the new database must be created empty and
+        // migrated, never written whole first and then "rolled back".
+        let old = dir.path().join("old");
+        let mut s = State::open(&old).unwrap();
+        let tx = s.conn().transaction().unwrap();
+        for i in 0..2000 {
+            tx.execute(
+                "INSERT INTO runs (run_date, outputs_hash) VALUES (?1, ?2)",
+                (
+                    (NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(i))
+                        .to_string(),
+                    "h".repeat(200),
+                ),
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        s.conn().pragma_update(None, "cache_size", 1).unwrap();
+        let tx = s.conn().transaction().unwrap();
+        tx.execute("UPDATE runs SET outputs_hash = 'x' || outputs_hash", [])
+            .unwrap();
+        // The small cache spilled the change: SQLite synced the journal's
+        // header before writing the database, so a crash now leaves it hot.
+        let journal = std::fs::read(old.join("state.sqlite-journal")).unwrap();
+        assert!(journal.len() > 100_000, "{} bytes journaled", journal.len());
+        drop(tx);
+
+        let st = dir.path().join("st");
+        std::fs::create_dir_all(&st).unwrap();
+        std::fs::write(st.join("state.sqlite-journal"), journal).unwrap();
+        let mut s = State::open(&st).unwrap();
+        let ok: String = s
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        assert_eq!(s.last_run().unwrap(), None);
+        let count: i64 = s
+            .conn()
+            .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 0);
+        // Not one page of the old database reached the new file.
+        let bytes = std::fs::read(st.join(DB_FILE)).unwrap();
+        let old_row = "h".repeat(200);
+        assert!(!bytes.windows(200).any(|w| w == old_row.as_bytes()));
     }
 
     #[test]
