@@ -3,13 +3,14 @@
 //! the applications recorded. Unapplied money is never dropped: it stays in
 //! state and is tried again every night.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
 use super::effective::effective_open;
 use crate::config::ClientConfig;
 use crate::ledger::Ledger;
+use crate::matching::strhash::StrMap;
 use crate::matching::{self, Application, MatchConfig, OpenItem, Payment, Status};
 use crate::money::Money;
 use crate::state::{ledger as sl, statements as st};
@@ -26,11 +27,11 @@ pub struct CreditStep {
     pub apps: Vec<Application>,
     /// Effective open amount before tonight's applications, by invoice
     /// (looked up only, never listed: no map order reaches an output).
-    pub open_before: HashMap<String, Money>,
+    pub open_before: StrMap<String, Money>,
     /// Money applied tonight, by invoice (looked up only).
-    pub applied: HashMap<String, Money>,
+    pub applied: StrMap<String, Money>,
     /// Money written off tonight, by invoice (looked up only).
-    pub written_off: HashMap<String, Money>,
+    pub written_off: StrMap<String, Money>,
     /// Credits in currencies that are not ISO 4217 (not matched).
     pub skipped_unknown_currency: usize,
     /// For each payment: true when it is money from an earlier night tried again.
@@ -223,7 +224,7 @@ pub fn run(
     Ok(step)
 }
 
-fn add(map: &mut HashMap<String, Money>, id: &str, m: Money) -> Result<(), CreditError> {
+fn add(map: &mut StrMap<String, Money>, id: &str, m: Money) -> Result<(), CreditError> {
     let e = map.entry(id.to_string()).or_insert(Money::ZERO);
     *e = e
         .checked_add(m)
