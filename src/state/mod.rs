@@ -233,6 +233,10 @@ fn create_if_new(path: &Path) -> Result<(), StateError> {
             Err(e) => return Err(io(e)),
         }
     }
+    // A run killed while writing it left its temporary copy behind.
+    let dir = path.parent().unwrap_or(Path::new("."));
+    crate::output::atomic::remove_stale_temps(dir, &[DB_FILE], crate::output::atomic::pid_is_gone)
+        .map_err(io)?;
     let bytes = empty_database().map_err(|source| StateError::Sql {
         path: path.to_path_buf(),
         source,
@@ -406,6 +410,20 @@ mod tests {
         let bytes = std::fs::read(st.join(DB_FILE)).unwrap();
         let old_row = "h".repeat(200);
         assert!(!bytes.windows(200).any(|w| w == old_row.as_bytes()));
+    }
+
+    #[test]
+    fn a_copy_left_by_a_run_killed_while_creating_the_database_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let half = dir.path().join(".state.sqlite.tmp-999999999");
+        std::fs::write(&half, b"half a database").unwrap();
+        let mut s = State::open(dir.path()).unwrap();
+        assert!(!half.exists());
+        let ok: String = s
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
     }
 
     #[test]
