@@ -316,6 +316,11 @@ mod tests {
         assert!(!dir.path().join("state.sqlite-wal").exists());
     }
 
+    /// The one value a pragma or query answers, as text.
+    fn answer(conn: &Connection, sql: &str) -> String {
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
     fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {
         let mut st = conn
             .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
@@ -347,15 +352,9 @@ mod tests {
         }
         let mut new = State::open(&dir.path().join("new")).unwrap();
         assert_eq!(schema_of(new.conn()), schema_of(&stepwise));
-        let ok: String = new
-            .conn()
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
+        let ok = answer(new.conn(), "PRAGMA integrity_check");
         assert_eq!(ok, "ok");
-        let mode: String = new
-            .conn()
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
+        let mode = answer(new.conn(), "PRAGMA journal_mode");
         assert_eq!(mode, "truncate");
     }
 
@@ -395,10 +394,7 @@ mod tests {
         std::fs::create_dir_all(&st).unwrap();
         std::fs::write(st.join("state.sqlite-journal"), journal).unwrap();
         let mut s = State::open(&st).unwrap();
-        let ok: String = s
-            .conn()
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
+        let ok = answer(s.conn(), "PRAGMA integrity_check");
         assert_eq!(ok, "ok");
         assert_eq!(s.last_run().unwrap(), None);
         let count: i64 = s
@@ -419,10 +415,7 @@ mod tests {
         std::fs::write(&half, b"half a database").unwrap();
         let mut s = State::open(dir.path()).unwrap();
         assert!(!half.exists());
-        let ok: String = s
-            .conn()
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
+        let ok = answer(s.conn(), "PRAGMA integrity_check");
         assert_eq!(ok, "ok");
     }
 
