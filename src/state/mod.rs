@@ -48,6 +48,13 @@ pub enum StateError {
         /// The newest this binary knows.
         known: i64,
     },
+    /// A new client's database could not be written (the cause names the
+    /// file: its temporary copy, the rename or the folder).
+    #[error("creating the state database: {source}")]
+    Create {
+        /// The cause, with the path.
+        source: std::io::Error,
+    },
     /// A file or folder of the state could not be created or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -241,7 +248,7 @@ fn create_if_new(path: &Path) -> Result<(), StateError> {
         path: path.to_path_buf(),
         source,
     })?;
-    crate::output::atomic::write_atomic(path, bytes).map_err(io)
+    crate::output::atomic::write_atomic(path, bytes).map_err(|source| StateError::Create { source })
 }
 
 /// Restricts a file or folder to its owner (Unix; elsewhere nothing).

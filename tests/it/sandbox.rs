@@ -1,6 +1,7 @@
 //! Real write failures and no network, in Linux namespaces (`unshare`): a
 //! small tmpfs filled up gives a genuine "No space left on device" (as OUT,
-//! then as the state folder), a read-only bind remount a genuine "Read-only
+//! then as the state folder, also before a new client's database is
+//! written), a read-only bind remount a genuine "Read-only
 //! file system" (running as root ignores `chmod`), and a new network
 //! namespace has no network at all. In each failure the client's run exits 4
 //! naming the file, and its previous outputs and state stay as they were,
@@ -171,6 +172,60 @@ fn a_full_state_folder_fails_the_night_and_keeps_the_last_one() {
     let (err, _, state) = night_two_fails(FILL, "$2");
     // SQLite says "disk I/O error"; pointage adds what the system says.
     assert_failed(&err, "No space left on device", &state);
+}
+
+#[test]
+fn a_full_state_folder_on_a_first_night_leaves_no_database_behind() {
+    if !permitted("-rm") {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let (out, state, after) = (
+        t.path().join("out"),
+        t.path().join("state"),
+        t.path().join("after"),
+    );
+    for d in [&out, &state, &after] {
+        fs::create_dir_all(d).unwrap();
+    }
+    // The new client's database does not fit: the night fails before
+    // anything, and no half-written database is left for the next night to
+    // take as a client's history.
+    let script = format!(
+        r#"set -e
+mount -t tmpfs -o size=4m tmpfs "$2"
+mkdir "$2/acme"
+dd if=/dev/zero of="$2/filler" bs=4k 2>/dev/null || true
+set +e
+"$BIN" run "$4" --date {NIGHT1} --out "$1/acme" --state "$2/acme"
+echo "rc=$?" >&2
+set -e
+rm -f "$2/filler"
+cp -a "$2/." "$3/"
+"$BIN" run "$4" --date {NIGHT1} --out "$1/acme" --state "$2/acme" 2>/dev/null
+echo "then rc=$?" >&2
+"#
+    );
+    let client = demo().join("acme");
+    let o = sandboxed(&script, &[&out, &state, &after, &client]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "sandbox script failed: {err}");
+    assert_failed(
+        &err,
+        "No space left on device",
+        &state.display().to_string(),
+    );
+    assert!(err.contains("state.sqlite"), "{err}");
+    let left: Vec<_> = tree(&after.join("acme"))
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert!(
+        left.iter().all(|p| p.ends_with("lock")),
+        "only the lock file stays: {left:?}"
+    );
+    // Once there is room, the same night runs from a clean start.
+    assert!(err.contains("then rc=0"), "{err}");
 }
 
 #[test]
