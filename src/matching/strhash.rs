@@ -1,5 +1,6 @@
-//! A fast hasher for the matcher's maps keyed by short strings (customer
-//! ids, IBANs, name tokens): built once per run, looked up, never iterated
+//! A fast hasher for the maps keyed by short strings (customer ids, IBANs,
+//! name tokens; the night's money by invoice id): built once per run, looked
+//! up, never iterated
 //! (so no hash order reaches an output). The standard SipHash costs more
 //! than the lookup itself on such keys; this one reads eight bytes at a
 //! time and mixes the result once. Deterministic (no random seed): the keys
