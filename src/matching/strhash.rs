@@ -1,10 +1,10 @@
 //! A fast hasher for the maps keyed by short strings (customer ids, IBANs,
-//! name tokens; the night's money by invoice id): built once per run, looked
-//! up, never iterated
-//! (so no hash order reaches an output). The standard SipHash costs more
-//! than the lookup itself on such keys; this one reads eight bytes at a
-//! time and mixes the result once. Deterministic (no random seed): the keys
-//! come from the client's own files, not from an adversary.
+//! name tokens; the night's money by invoice id): built once per run,
+//! looked up, never iterated (so no hash order reaches an output). The
+//! standard SipHash costs more than the lookup itself on such keys; this one
+//! reads eight bytes at a time and mixes the result once. Deterministic (no
+//! random seed): the keys come from the client's own files, not from an
+//! adversary.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
