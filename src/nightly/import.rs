@@ -124,15 +124,17 @@ pub fn import(
                 ));
             }
             Known::New => {
-                st::import(conn, statement, &encoded, run_date)?;
+                let taken = st::import(conn, statement, &encoded, run_date)?;
                 st::record_file(conn, &account, &statement.id, &name, run_date)?;
                 report.imported += 1;
                 report.fresh.push(at);
                 findings_to_alerts(file, statement, &mut report.alerts);
+                let stored = |t: &&Transaction| !taken.contains(&t.entry_id);
                 if statement.format.is_notification() {
-                    report.notifications_linked += link_notification(conn, statement, run_date)?;
+                    report.notifications_linked +=
+                        link_notification(conn, statement, run_date, &stored)?;
                 } else {
-                    link_to_notifications(conn, statement, run_date)?;
+                    link_to_notifications(conn, statement, run_date, &stored)?;
                 }
             }
         }
@@ -186,7 +188,9 @@ const NOT_MONEY: &str = "(covered by a statement)";
 /// (statements for a notification entry, notifications for a statement entry):
 /// those sharing its bank reference; else the single one with the same amount
 /// and booking date that no end-to-end id or IBAN contradicts. Two customers
-/// paying the same amount on the same day must never be taken for one.
+/// paying the same amount on the same day must never be taken for one. Only
+/// booked rows count: a pending or information entry never was money, so a
+/// booked entry linked to it would lose its own.
 fn counterparts(
     conn: &Connection,
     account: &str,
@@ -202,6 +206,10 @@ fn counterparts(
         &entry.amount.to_plain(),
         date.as_deref(),
     )?;
+    let all: Vec<StoredTx> = all
+        .into_iter()
+        .filter(|c| c.entry.status == EntryStatus::Booked)
+        .collect();
     let by_ref: Vec<StoredTx> = all
         .iter()
         .filter(|c| c.entry.bank_ref.is_some() && c.entry.bank_ref == entry.bank_ref)
@@ -234,16 +242,30 @@ fn counterparts(
 }
 
 /// Links each booked entry of a notification to the statement entry it
-/// details. Returns how many entries were linked.
-fn link_notification(conn: &Connection, n: &Statement, run_date: &str) -> rusqlite::Result<usize> {
+/// details. Returns how many entries were linked. `stored` tells the
+/// notification's own rows from the transactions whose id the account already
+/// had (the statement's own rows, or an earlier notification's): those are
+/// never settled here, and an entry made only of them adds nothing.
+fn link_notification(
+    conn: &Connection,
+    n: &Statement,
+    run_date: &str,
+    stored: &impl Fn(&&Transaction) -> bool,
+) -> rusqlite::Result<usize> {
     let account = n.account.key();
     let mut linked = 0;
     for entry in n.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
-        let own: Vec<&Transaction> = entry.transactions.iter().collect();
+        let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
+        if own.is_empty() && !entry.transactions.is_empty() {
+            continue;
+        }
         let found = counterparts(conn, &account, false, entry)?;
         if let [lump] = found.as_slice() {
             linked += 1;
-            if own.len() > 1 && lump.processed_run.is_none() && lump.remaining == entry.amount.abs()
+            if own.len() > 1
+                && own.len() == entry.transactions.len()
+                && lump.processed_run.is_none()
+                && lump.remaining == entry.amount.abs()
             {
                 // A lump batch entry becomes its detailed transactions: the
                 // lump keeps no money, the notification's transactions carry it.
@@ -353,12 +375,23 @@ fn enrich(conn: &Connection, account: &str, stored: &StoredTx, n: &Entry) -> rus
 }
 
 /// A statement entry for money a notification already brought adds nothing.
-fn link_to_notifications(conn: &Connection, s: &Statement, run_date: &str) -> rusqlite::Result<()> {
+/// A transaction whose id the notification's row already has was not stored
+/// (`stored` is false): that row is the money, and it is left as it is.
+fn link_to_notifications(
+    conn: &Connection,
+    s: &Statement,
+    run_date: &str,
+    stored: &impl Fn(&&Transaction) -> bool,
+) -> rusqlite::Result<()> {
     let account = s.account.key();
     if !st::has_unlinked(conn, &account, true)? {
         return Ok(());
     }
     for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
+        let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
+        let Some(link) = own.first().map(|t| t.entry_id.as_str()) else {
+            continue;
+        };
         let found = counterparts(conn, &account, true, entry)?;
         let Some(first) = found.first() else {
             continue;
@@ -370,10 +403,10 @@ fn link_to_notifications(conn: &Connection, s: &Statement, run_date: &str) -> ru
                 &n.tx.entry_id,
                 n.remaining,
                 None,
-                entry.transactions.first().map(|t| t.entry_id.as_str()),
+                Some(link),
             )?;
         }
-        for t in &entry.transactions {
+        for t in own {
             st::settle_tx(
                 conn,
                 &account,

@@ -107,12 +107,17 @@ pub fn record_file(
 /// their full amount as `remaining`; the night that first matches them sets
 /// `processed_run`. Notification (camt.054/052) transactions carry no money
 /// until the nightly run links them or declares them payable.
+///
+/// Returns the ids of the transactions not stored because the account already
+/// has a transaction with that id (a notification and a statement of the
+/// same entry often share it): that row stays as it is, and the caller must
+/// not take it for this statement's.
 pub fn import(
     conn: &Connection,
     statement: &Statement,
     encoded: &Encoded,
     run_date: &str,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<Vec<String>> {
     let hash = encoded.hash.as_str();
     let account = statement.account.key();
     let money = |m: Option<crate::statement::Balance>| m.map(|b| b.amount.to_plain());
@@ -148,10 +153,11 @@ pub fn import(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
              ?18, ?19, ?20, NULL)",
     )?;
+    let mut not_stored = Vec::new();
     for (position, (entry, tx)) in statement.transactions().enumerate() {
         let details = encoded.details(position);
         let booked = entry.status == EntryStatus::Booked;
-        insert.execute(params![
+        let stored = insert.execute(params![
             account,
             tx.entry_id,
             statement.id,
@@ -177,8 +183,11 @@ pub fn import(
                 "0.00".to_string()
             },
         ])?;
+        if stored == 0 {
+            not_stored.push(tx.entry_id.clone());
+        }
     }
-    Ok(())
+    Ok(not_stored)
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod logs;
 mod malformed;
 mod matching;
 mod nightly;
+mod notifications;
 mod report;
 mod sandbox;
 mod support;

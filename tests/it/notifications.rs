@@ -1,0 +1,156 @@
+//! Statements (camt.053) and notifications (camt.052/054) of the same money:
+//! whichever comes first and whatever ids the bank gives them, the money is
+//! counted once and never lost.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
+
+const IBAN: &str = "FR7630001007941234567890185";
+
+/// One booked credit of 100.00 quoting F-1, under bank reference `reference`.
+fn credit(reference: &'static str, date: &'static str) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code: "RCDT/ESCT",
+        amount: "100.00",
+        txs: vec![Tx {
+            amount: "100.00",
+            text: Some("F-1"),
+            ..Tx::default()
+        }],
+    }
+}
+
+fn statement(id: &str, date: &str, entries: &[Ntry]) -> String {
+    camt(
+        false,
+        id,
+        1,
+        IBAN,
+        date,
+        date,
+        Some(("0.00", "100.00")),
+        entries,
+    )
+}
+
+fn notification(id: &str, date: &str, entries: &[Ntry]) -> String {
+    camt(true, id, 1, IBAN, date, date, None, entries)
+}
+
+/// A client owing F-1 (100.00), with these statement files.
+fn client(root: &Path, files: &[(&str, &str)]) -> PathBuf {
+    let client = root.join("c");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(
+        client.join("invoices.csv"),
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n",
+    )
+    .unwrap();
+    for (name, body) in files {
+        fs::write(client.join("statements").join(name), body).unwrap();
+    }
+    client
+}
+
+/// Runs the night and returns `matches.csv`'s rows.
+fn night(client: &Path, date: &str, out: &Path) -> Vec<Vec<String>> {
+    let o = run_night(client, date, out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    csv_rows(&out.join("matches.csv"))
+}
+
+#[test]
+fn a_notification_with_the_statements_own_ids_leaves_its_money_alone() {
+    // Most banks deliver the camt.053 and the camt.054 detailing the same
+    // entry the same night, under the same reference: same transaction id.
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        &[
+            (
+                "s1.xml",
+                &statement("S1", "2026-03-02", &[credit("R9", "2026-03-02")]),
+            ),
+            (
+                "s1-detail.xml",
+                &notification("N1", "2026-03-02", &[credit("R9", "2026-03-02")]),
+            ),
+        ],
+    );
+    let out = dir.path().join("out");
+    let m = night(&c, "2026-03-02", &out);
+    assert_eq!(column_where(&m, "entry_id", "R9", "invoice_id"), ["F-1"]);
+    assert_eq!(column_where(&m, "entry_id", "R9", "status"), ["matched"]);
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-1", "open_after"),
+        ["0.00"]
+    );
+}
+
+#[test]
+fn a_statement_with_a_notifications_ids_keeps_the_money_the_notification_brought() {
+    // Night 1: an intraday notification is the only word of the credit, so it
+    // is the money; it quotes nothing we know yet and waits unapplied.
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = Ntry {
+        txs: vec![Tx {
+            amount: "100.00",
+            text: Some("commande 4471"),
+            ..Tx::default()
+        }],
+        ..credit("R7", "2026-03-02")
+    };
+    let c = client(
+        dir.path(),
+        &[(
+            "n1.xml",
+            &notification("N1", "2026-03-02", std::slice::from_ref(&unknown)),
+        )],
+    );
+    let m1 = night(&c, "2026-03-02", &dir.path().join("out1"));
+    assert_eq!(column_where(&m1, "entry_id", "R7", "status"), ["unapplied"]);
+    assert_eq!(
+        column_where(&m1, "entry_id", "R7", "applied_amount"),
+        ["100.00"]
+    );
+    // Night 2: the statement brings the same entry under the same id. The
+    // 100.00 still waits for a person, once.
+    fs::write(
+        c.join("statements/s1.xml"),
+        statement("S1", "2026-03-02", std::slice::from_ref(&unknown)),
+    )
+    .unwrap();
+    let m2 = night(&c, "2026-03-03", &dir.path().join("out2"));
+    assert_eq!(column_where(&m2, "entry_id", "R7", "status"), ["unapplied"]);
+    assert_eq!(
+        column_where(&m2, "entry_id", "R7", "applied_amount"),
+        ["100.00"]
+    );
+}
+
+#[test]
+fn a_pending_notification_never_takes_the_booked_entrys_money() {
+    // Night 1: the bank announces a credit as pending (not money yet).
+    let dir = tempfile::tempdir().unwrap();
+    let pending = notification("N1", "2026-03-02", &[credit("P1", "2026-03-02")])
+        .replace("<Cd>BOOK</Cd>", "<Cd>PDNG</Cd>");
+    let c = client(dir.path(), &[("n1.xml", &pending)]);
+    let m1 = night(&c, "2026-03-02", &dir.path().join("out1"));
+    assert!(column_where(&m1, "entry_id", "P1", "status").is_empty());
+    // Night 2: the statement books it under another reference, same amount
+    // and date: that is the money, and it pays F-1.
+    fs::write(
+        c.join("statements/s1.xml"),
+        statement("S1", "2026-03-02", &[credit("R1", "2026-03-02")]),
+    )
+    .unwrap();
+    let m2 = night(&c, "2026-03-03", &dir.path().join("out2"));
+    assert_eq!(column_where(&m2, "entry_id", "R1", "invoice_id"), ["F-1"]);
+    assert_eq!(column_where(&m2, "entry_id", "R1", "status"), ["matched"]);
+}
