@@ -235,7 +235,8 @@ pub fn settle(
                 | AlertKind::RepeatedDirectDebitReturn
                 | AlertKind::PartialPayment
                 | AlertKind::BrokenPromise
-                    if !a.invoice_id.is_empty() && settled_invoice(&a.invoice_id) =>
+                    if !a.invoice_id.is_empty()
+                        && a.invoice_id.split('|').all(&settled_invoice) =>
                 {
                     Some("invoice settled")
                 }

@@ -102,22 +102,33 @@ fn undo_collection(
     let amount = d.tx.amount.abs();
     let e2e = d.tx.end_to_end_id.as_deref();
     let mandate = d.tx.mandate_id.as_deref();
-    let candidates = st::collections_for(conn, e2e, mandate, &amount.to_plain())?;
-    // Prefer a collection that still has applications to undo.
+    let mut candidates = st::collections_for(conn, e2e, mandate, &amount.to_plain())?;
+    candidates.retain(|c| c.tx.entry_id != d.tx.entry_id);
+    // The end-to-end id names the collection: mandate and amount only stand
+    // in when it names none we know (a monthly subscription has the same
+    // mandate and amount every month, and a refund may come for an old one).
+    if let Some(e) = e2e
+        && candidates.iter().any(|c| same_e2e(c, e))
+    {
+        candidates.retain(|c| same_e2e(c, e));
+    }
+    // Prefer a collection that still has applications to undo, then one
+    // with money not yet applied (a zero-money twin never is the money).
     let mut collection = None;
+    let mut fallback = None;
     for c in &candidates {
-        if c.tx.entry_id == d.tx.entry_id {
-            continue;
-        }
         let live = sl::live_applications(conn, &c.account, &c.tx.entry_id)?;
         if !live.is_empty() {
             collection = Some((c.clone(), live));
             break;
         }
-        if collection.is_none() {
-            collection = Some((c.clone(), live));
+        if fallback.is_none() && c.remaining.is_positive() {
+            fallback = Some((c.clone(), live));
         }
     }
+    let collection = collection
+        .or(fallback)
+        .or_else(|| candidates.first().map(|c| (c.clone(), Vec::new())));
     let code =
         d.tx.return_reason
             .as_ref()
@@ -181,8 +192,10 @@ fn undo_collection(
     let mut invoices = Vec::new();
     let mut customer = None;
     for app in &live {
-        if !to_undo.is_positive() {
-            break;
+        // A credit note the collection was net of is reversed with it, even
+        // once the invoices have taken the whole amount.
+        if !to_undo.is_positive() && !app.applied.is_negative() {
+            continue;
         }
         let exported = sl::invoice_customer(conn, &app.invoice_id)?
             .map(|(_, o)| o)
@@ -213,15 +226,29 @@ fn undo_collection(
         c.tx.end_to_end_id
             .clone()
             .unwrap_or_else(|| c.tx.entry_id.clone());
-    record_return(
-        conn,
-        run_date,
-        d,
-        customer.as_deref(),
-        invoices.first().map(String::as_str),
-        &collection_key,
-        &code,
-    )?;
+    // One row per invoice the collection paid: the return path takes them all.
+    if invoices.is_empty() {
+        record_return(
+            conn,
+            run_date,
+            d,
+            customer.as_deref(),
+            None,
+            &collection_key,
+            &code,
+        )?;
+    }
+    for inv in &invoices {
+        record_return(
+            conn,
+            run_date,
+            d,
+            customer.as_deref(),
+            Some(inv),
+            &collection_key,
+            &code,
+        )?;
+    }
 
     let invoice_list = if invoices.is_empty() {
         "no invoice (the collection was not applied)".to_string()
@@ -255,7 +282,9 @@ fn undo_collection(
     a.currency = Some(d.currency);
     a.reason_code = code.clone();
     a.customer_id = customer.clone().unwrap_or_default();
-    a.invoice_id = invoices.first().cloned().unwrap_or_default();
+    // Every invoice reopened, joined as in dunning.csv: the alert resolves
+    // once all of them are settled.
+    a.invoice_id = invoices.join("|");
     step.alerts.push(a);
 
     if let Some(customer) = customer
@@ -296,6 +325,12 @@ fn undo_collection(
         }
     }
     Ok(())
+}
+
+fn same_e2e(c: &st::StoredTx, e2e: &str) -> bool {
+    c.tx.end_to_end_id
+        .as_deref()
+        .is_some_and(|x| x.eq_ignore_ascii_case(e2e))
 }
 
 fn record_return(

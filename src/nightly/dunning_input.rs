@@ -203,6 +203,7 @@ pub fn customers(
         let mut disputed_by_return: BTreeSet<&str> = BTreeSet::new();
         let mut cases = Vec::new();
         let mut seen_collections: Vec<(&str, NaiveDate)> = Vec::new();
+        let mut last_collection: Option<&str> = None;
         for r in recorded {
             let Some(date) = r.booking_date else {
                 continue;
@@ -223,6 +224,16 @@ pub fn customers(
                 .count();
             seen_collections.push((r.collection.as_str(), date));
             if date >= path_start || category == ReturnCategory::Deceased {
+                // A grouped collection's return is one row per invoice: one case.
+                if let Some(last) = cases.last_mut().filter(|c: &&mut ReturnCase| {
+                    c.return_date == date
+                        && c.reason_code == code
+                        && last_collection == Some(r.collection.as_str())
+                }) {
+                    last.invoice_ids.extend(r.invoice_id.iter().cloned());
+                    continue;
+                }
+                last_collection = Some(r.collection.as_str());
                 cases.push(ReturnCase {
                     invoice_ids: r.invoice_id.iter().cloned().collect(),
                     return_date: date,

@@ -190,7 +190,7 @@ fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
                 AlertKind::DirectDebitReturned | AlertKind::ChequeUnpaid | AlertKind::BillUnpaid
             )
         })
-        .map(|(a, _)| a.invoice_id.as_str())
+        .flat_map(|(a, _)| a.invoice_id.split('|'))
         .chain(d.debits.reopened.iter().map(String::as_str))
         .collect();
     let mut invoices: Vec<_> = d.ledger.invoices.iter().collect();

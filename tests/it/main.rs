@@ -18,5 +18,6 @@ mod matching;
 mod nightly;
 mod notifications;
 mod report;
+mod returns;
 mod sandbox;
 mod support;

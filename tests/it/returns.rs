@@ -1,0 +1,235 @@
+//! Returned direct debits undo exactly the collection they name: the right
+//! month's invoice, every invoice and credit note a grouped collection paid,
+//! and the return path takes all of them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
+
+const IBAN: &str = "FR7630001007941234567890185";
+const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
+
+fn collection(
+    reference: &'static str,
+    date: &'static str,
+    amount: &'static str,
+    e2e: &'static str,
+    mandate: &'static str,
+) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code: "IDDT/ESDD",
+        amount,
+        txs: vec![Tx {
+            amount,
+            e2e: Some(e2e),
+            mandate: Some(mandate),
+            ..Tx::default()
+        }],
+    }
+}
+
+fn returned(
+    reference: &'static str,
+    date: &'static str,
+    amount: &'static str,
+    e2e: &'static str,
+    mandate: &'static str,
+    reason: &'static str,
+) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code: "IDDT/UPDD",
+        amount,
+        txs: vec![Tx {
+            amount,
+            e2e: Some(e2e),
+            mandate: Some(mandate),
+            reason: Some(reason),
+            ..Tx::default()
+        }],
+    }
+}
+
+/// Night `date`: tonight's invoices.csv rows, one more statement (sequence
+/// `seq`) with these entries; returns the night's output folder.
+fn night(root: &Path, seq: u32, date: &str, invoices: &str, entries: &[Ntry]) -> PathBuf {
+    let client = root.join("c");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(client.join("invoices.csv"), format!("{HEADER}{invoices}")).unwrap();
+    let s = camt(
+        false,
+        &format!("S{seq}"),
+        seq,
+        IBAN,
+        date,
+        date,
+        None,
+        entries,
+    );
+    fs::write(client.join(format!("statements/{date}.xml")), s).unwrap();
+    let out = root.join("out").join(date);
+    let o = run_night(&client, date, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn status_of(out: &Path, invoice: &str) -> (String, String) {
+    let rows = csv_rows(&out.join("invoice_status.csv"));
+    let get = |c: &str| column_where(&rows, "invoice_id", invoice, c).concat();
+    (get("open_after"), get("status"))
+}
+
+#[test]
+fn a_return_reopens_the_month_its_end_to_end_id_names() {
+    // A monthly subscription: same mandate, same amount, one end-to-end id
+    // a month. The debtor has January refunded after February was paid.
+    let dir = tempfile::tempdir().unwrap();
+    let jan = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;50,00;EUR;;direct_debit;M-1\n";
+    night(
+        dir.path(),
+        1,
+        "2026-03-02",
+        jan,
+        &[collection("C1", "2026-03-02", "50.00", "E-JAN", "M-1")],
+    );
+    let both = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;0,00;EUR;;direct_debit;M-1\n\
+F-FEB;C1;Alpha;2026-02-01;2026-03-03;50,00;50,00;EUR;;direct_debit;M-1\n";
+    let out2 = night(
+        dir.path(),
+        2,
+        "2026-03-03",
+        both,
+        &[collection("C2", "2026-03-03", "50.00", "E-FEB", "M-1")],
+    );
+    assert_eq!(status_of(&out2, "F-FEB").0, "0.00");
+    let out3 = night(
+        dir.path(),
+        3,
+        "2026-03-04",
+        both,
+        &[returned(
+            "D1",
+            "2026-03-04",
+            "-50.00",
+            "E-JAN",
+            "M-1",
+            "MD06",
+        )],
+    );
+    assert_eq!(
+        status_of(&out3, "F-JAN"),
+        ("50.00".into(), "disputed".into())
+    );
+    assert_eq!(status_of(&out3, "F-FEB"), ("0.00".into(), "paid".into()));
+}
+
+#[test]
+fn a_collection_returned_the_night_it_is_booked_is_not_taken_from_last_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let jan = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;50,00;EUR;;direct_debit;M-1\n";
+    night(
+        dir.path(),
+        1,
+        "2026-03-02",
+        jan,
+        &[collection("C1", "2026-03-02", "50.00", "E-JAN", "M-1")],
+    );
+    // February's collection and its return in one statement.
+    let both = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;0,00;EUR;;direct_debit;M-1\n\
+F-FEB;C1;Alpha;2026-02-01;2026-03-03;50,00;50,00;EUR;;direct_debit;M-1\n";
+    let out = night(
+        dir.path(),
+        2,
+        "2026-03-03",
+        both,
+        &[
+            collection("C2", "2026-03-03", "50.00", "E-FEB", "M-1"),
+            returned("D2", "2026-03-03", "-50.00", "E-FEB", "M-1", "AM04"),
+        ],
+    );
+    assert_eq!(status_of(&out, "F-JAN").0, "0.00");
+    assert_eq!(status_of(&out, "F-FEB").0, "50.00");
+    let m = csv_rows(&out.join("matches.csv"));
+    assert!(
+        column_where(&m, "entry_id", "C2", "status")
+            .iter()
+            .all(|s| s != "matched"),
+        "the returned collection's money must not pay anything: {m:?}"
+    );
+}
+
+#[test]
+fn a_returned_grouped_collection_reopens_every_invoice_and_credit_note_it_paid() {
+    // One collection of 300.00 for F-1 (400.00) net of the credit note AV-1.
+    let dir = tempfile::tempdir().unwrap();
+    let rows = "F-1;C1;Alpha;2026-02-01;2026-03-02;400,00;400,00;EUR;;direct_debit;M-1\n\
+AV-1;C1;Alpha;2026-02-10;2026-03-02;-100,00;-100,00;EUR;;direct_debit;M-1\n";
+    let out1 = night(
+        dir.path(),
+        1,
+        "2026-03-02",
+        rows,
+        &[collection("K1", "2026-03-02", "300.00", "E-1", "M-1")],
+    );
+    assert_eq!(status_of(&out1, "F-1").0, "0.00");
+    assert_eq!(status_of(&out1, "AV-1").0, "0.00");
+    let out2 = night(
+        dir.path(),
+        2,
+        "2026-03-03",
+        rows,
+        &[returned(
+            "R1",
+            "2026-03-03",
+            "-300.00",
+            "E-1",
+            "M-1",
+            "AM04",
+        )],
+    );
+    assert_eq!(status_of(&out2, "F-1").0, "400.00");
+    assert_eq!(status_of(&out2, "AV-1").0, "-100.00");
+}
+
+#[test]
+fn a_disputed_grouped_collection_puts_all_its_invoices_on_the_return_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = "F-1;R2;Roux;2026-02-01;2026-03-02;200,00;200,00;EUR;;direct_debit;M-R2\n\
+F-2;R2;Roux;2026-02-01;2026-03-02;150,00;150,00;EUR;;direct_debit;M-R2\n";
+    night(
+        dir.path(),
+        1,
+        "2026-03-02",
+        rows,
+        &[collection("K1", "2026-03-02", "350.00", "E-R2", "M-R2")],
+    );
+    let out = night(
+        dir.path(),
+        2,
+        "2026-03-05",
+        rows,
+        &[returned(
+            "R1",
+            "2026-03-05",
+            "-350.00",
+            "E-R2",
+            "M-R2",
+            "MS02",
+        )],
+    );
+    assert_eq!(status_of(&out, "F-1"), ("200.00".into(), "disputed".into()));
+    assert_eq!(status_of(&out, "F-2"), ("150.00".into(), "disputed".into()));
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    let steps: Vec<(String, String)> = dunning[1..]
+        .iter()
+        .map(|r| (r[4].clone(), r[6].clone()))
+        .collect();
+    assert_eq!(steps, [("dispute_call".to_string(), "F-1|F-2".to_string())]);
+    // Nor are they chased on the next nights.
+    let later = night(dir.path(), 3, "2026-03-20", rows, &[]);
+    assert_eq!(csv_rows(&later.join("dunning.csv")).len(), 1, "header only");
+}
