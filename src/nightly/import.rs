@@ -188,9 +188,13 @@ const NOT_MONEY: &str = "(covered by a statement)";
 /// (statements for a notification entry, notifications for a statement entry):
 /// those sharing its bank reference; else the single one with the same amount
 /// and booking date that no end-to-end id or IBAN contradicts. Two customers
-/// paying the same amount on the same day must never be taken for one. Only
-/// booked rows count: a pending or information entry never was money, so a
-/// booked entry linked to it would lose its own.
+/// paying the same amount on the same day must never be taken for one when a
+/// notification's details move to a statement entry. The other way round
+/// (a statement entry for money notifications already brought), several
+/// such notification rows are interchangeable: the first is taken, so two
+/// equal credits notified first are not counted again. Only booked rows
+/// count: a pending or information entry never was money, so a booked entry
+/// linked to it would lose its own.
 fn counterparts(
     conn: &Connection,
     account: &str,
@@ -234,8 +238,8 @@ fn counterparts(
             })
     };
     let by_amount: Vec<StoredTx> = all.into_iter().filter(compatible).collect();
-    Ok(if by_amount.len() == 1 {
-        by_amount
+    Ok(if by_amount.len() == 1 || other_side_is_notification {
+        by_amount.into_iter().take(1).collect()
     } else {
         Vec::new()
     })
@@ -264,11 +268,15 @@ fn link_notification(
             linked += 1;
             if own.len() > 1
                 && own.len() == entry.transactions.len()
-                && lump.processed_run.is_none()
                 && lump.remaining == entry.amount.abs()
+                && (lump.processed_run.is_none()
+                    || crate::state::ledger::live_applications(conn, &account, &lump.tx.entry_id)?
+                        .is_empty())
             {
                 // A lump batch entry becomes its detailed transactions: the
                 // lump keeps no money, the notification's transactions carry it.
+                // So does a lump tried on an earlier night that nothing was
+                // applied from: its money is all there, waiting.
                 let first = own.first().map(|t| t.entry_id.as_str());
                 st::settle_tx(
                     conn,

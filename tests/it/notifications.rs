@@ -154,3 +154,130 @@ fn a_pending_notification_never_takes_the_booked_entrys_money() {
     assert_eq!(column_where(&m2, "entry_id", "R1", "invoice_id"), ["F-1"]);
     assert_eq!(column_where(&m2, "entry_id", "R1", "status"), ["matched"]);
 }
+
+#[test]
+fn two_equal_credits_notified_first_are_not_counted_again_by_the_statement() {
+    // Night 1: an intraday notification brings two credits of 100.00 on the
+    // same day; they pay F-1 and F-2.
+    let dir = tempfile::tempdir().unwrap();
+    let quoting = |reference: &'static str, text: &'static str| Ntry {
+        txs: vec![Tx {
+            amount: "100.00",
+            text: Some(text),
+            ..Tx::default()
+        }],
+        ..credit(reference, "2026-03-02")
+    };
+    let c = client(
+        dir.path(),
+        &[(
+            "n1.xml",
+            &notification(
+                "N1",
+                "2026-03-02",
+                &[quoting("N-A", "F-1"), quoting("N-B", "F-2")],
+            ),
+        )],
+    );
+    let rows = "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
+F-2;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
+F-3;C1;Alpha;2026-02-01;2026-03-01;100,00\n";
+    fs::write(c.join("invoices.csv"), rows).unwrap();
+    let m1 = night(&c, "2026-03-02", &dir.path().join("out1"));
+    assert_eq!(column_where(&m1, "entry_id", "N-A", "invoice_id"), ["F-1"]);
+    assert_eq!(column_where(&m1, "entry_id", "N-B", "invoice_id"), ["F-2"]);
+    // Night 2: the statement books the same two under its own references.
+    // They are the same 200.00: nothing new to match, nothing unapplied.
+    let s = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-03-02",
+        "2026-03-02",
+        Some(("0.00", "200.00")),
+        &[quoting("S-A", "F-1"), quoting("S-B", "F-2")],
+    );
+    fs::write(c.join("statements/s1.xml"), s).unwrap();
+    let out2 = dir.path().join("out2");
+    let m2 = night(&c, "2026-03-03", &out2);
+    for e in ["S-A", "S-B"] {
+        assert!(
+            column_where(&m2, "entry_id", e, "status").is_empty(),
+            "{m2:?}"
+        );
+    }
+    let status = csv_rows(&out2.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-3", "open_after"),
+        ["100.00"]
+    );
+    let alerts = csv_rows(&out2.join("alerts.csv"));
+    assert!(
+        !alerts.iter().any(|r| r[0] == "unmatched_credit"),
+        "{alerts:?}"
+    );
+}
+
+#[test]
+fn a_batch_detailed_a_night_later_is_split_and_matched() {
+    // Night 1: the statement books a batch of 300.00 without its detail.
+    let dir = tempfile::tempdir().unwrap();
+    let lump = Ntry {
+        reference: "BATCH-1",
+        date: "2026-03-02",
+        code: "RCDT/ESCT",
+        amount: "300.00",
+        txs: vec![],
+    };
+    let s = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-03-02",
+        "2026-03-02",
+        Some(("0.00", "300.00")),
+        std::slice::from_ref(&lump),
+    );
+    let c = client(dir.path(), &[("s1.xml", &s)]);
+    let rows = "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
+F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n";
+    fs::write(c.join("invoices.csv"), rows).unwrap();
+    let m1 = night(&c, "2026-03-02", &dir.path().join("out1"));
+    assert_eq!(
+        column_where(&m1, "entry_id", "BATCH-1", "status"),
+        ["unapplied"]
+    );
+    // Night 2: the camt.054 details it.
+    let tx = |amount: &'static str, text: &'static str| Tx {
+        amount,
+        text: Some(text),
+        ..Tx::default()
+    };
+    let n = notification(
+        "N1",
+        "2026-03-02",
+        &[Ntry {
+            txs: vec![tx("100.00", "F-1"), tx("200.00", "F-2")],
+            ..lump
+        }],
+    );
+    fs::write(c.join("statements/n1.xml"), n).unwrap();
+    let out2 = dir.path().join("out2");
+    night(&c, "2026-03-03", &out2);
+    let status = csv_rows(&out2.join("invoice_status.csv"));
+    for f in ["F-1", "F-2"] {
+        assert_eq!(
+            column_where(&status, "invoice_id", f, "open_after"),
+            ["0.00"]
+        );
+    }
+    let alerts = csv_rows(&out2.join("alerts.csv"));
+    assert!(
+        !alerts.iter().any(|r| r[0] == "unmatched_credit"),
+        "{alerts:?}"
+    );
+}
