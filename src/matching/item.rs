@@ -58,9 +58,10 @@ impl OpenItem {
     }
 
     /// The amount that settles `open` with the early-payment discount when
-    /// paid on `booked`: `open × (100 − percent) / 100`, rounded to cents
-    /// half-up; `None` without a discount, after its last day, or for a
-    /// credit note.
+    /// paid on `booked`: `open × (100 − percent) / 100`, rounded half-up to
+    /// the currency's minor unit (the cent for EUR, the unit for JPY or XOF,
+    /// the millime for TND); `None` without a discount, after its last day,
+    /// or for a credit note.
     pub fn discounted(&self, open: Money, booked: Option<NaiveDate>) -> Option<Money> {
         let pct = self.discount_percent?;
         let until = self.discount_until?;
@@ -74,11 +75,47 @@ impl OpenItem {
         let keep = Decimal::ONE_HUNDRED
             .checked_sub(pct)?
             .checked_div(Decimal::ONE_HUNDRED)?;
-        Some(open.checked_mul(keep)?.round_half_up(2))
+        Some(
+            open.checked_mul(keep)?
+                .round_half_up(self.currency.minor_units()),
+        )
     }
 
     /// True for a credit note.
     pub fn is_credit_note(&self) -> bool {
         self.open_amount.is_negative()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+
+    fn item(currency: &str, open: &str) -> OpenItem {
+        let mut it = crate::matching::testkit::item("F-1", open);
+        it.currency = Currency::parse(currency).unwrap();
+        it.discount_percent = Some(Decimal::new(2, 0));
+        it.discount_until = NaiveDate::from_ymd_opt(2026, 3, 10);
+        it
+    }
+
+    #[test]
+    fn the_discounted_amount_is_rounded_to_the_currencys_minor_unit() {
+        let on = NaiveDate::from_ymd_opt(2026, 3, 9);
+        let cases = [
+            ("EUR", "1000.13", "980.13"),   // 980.1274
+            ("TND", "1000.125", "980.123"), // 980.1225
+            ("JPY", "100001", "98001"),     // 98000.98
+        ];
+        for (currency, open, expected) in cases {
+            let it = item(currency, open);
+            let open: Money = open.parse().unwrap();
+            assert_eq!(
+                it.discounted(open, on),
+                Some(expected.parse().unwrap()),
+                "{currency} {open}"
+            );
+        }
     }
 }
