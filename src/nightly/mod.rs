@@ -340,8 +340,8 @@ fn night(
     let aliases = crate::state::decisions::aliases(&tx).map_err(&e)?;
     let ledger = with_aliases(&client.ledger, &aliases);
     let rejected = crate::state::decisions::rejections(&tx).map_err(&e)?;
-    let mut cleared = config.dunning.cleared_gaps.clone();
-    cleared.extend(crate::state::decisions::cleared_accounts(&tx).map_err(&e)?);
+    let cleared = &config.dunning.cleared_gaps;
+    let cleared_by_people = crate::state::decisions::cleared_gap_keys(&tx).map_err(&e)?;
     let credits =
         credits::run(&tx, &ledger, config, &rd, &rejected, &tonight).map_err(|err| match err {
             credits::CreditError::Sql(s) => e(s),
@@ -362,17 +362,20 @@ fn night(
 
     let mut conditions = alerting::credit_conditions(&credits);
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
-    conditions.extend(alerting::sequence_conditions(
-        &headers,
-        &config.dunning.cleared_gaps,
-    ));
+    // Gaps on accounts cleared in client.toml, or cleared by a `clear_gap`
+    // decision, are not raised again: the formal notices they held go out.
+    conditions.extend(
+        alerting::sequence_conditions(&headers, cleared)
+            .into_iter()
+            .filter(|a| !cleared_by_people.contains(&a.key)),
+    );
     let mut events = import.alerts.clone();
     events.extend(debits.alerts.iter().cloned());
     events.extend(decided.alerts.iter().cloned());
     events.extend(alerting::partial_payments(&credits));
     events.extend(promise_alerts);
     let settled = |invoice: &str| credits.open_after(invoice).is_none_or(|o| o.is_zero());
-    let alerts = alerting::settle(&tx, date, conditions, events, settled, &cleared).map_err(&e)?;
+    let alerts = alerting::settle(&tx, date, conditions, events, settled, cleared).map_err(&e)?;
 
     let run = DunningRun::new(
         id,

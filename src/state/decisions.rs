@@ -149,10 +149,17 @@ pub fn clear_account(
     Ok(())
 }
 
-/// Accounts whose gaps a person cleared.
-pub fn cleared_accounts(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT account FROM cleared_accounts ORDER BY account")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
+/// The statement gaps and balance mismatches a person cleared with a
+/// `clear_gap` line still in `decisions.csv`: those of the line's account (or
+/// every account, `*`) already raised on the night the line was applied. A
+/// gap found later on the same account holds the formal notices again.
+pub fn cleared_gap_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT a.alert_key FROM alerts a JOIN cleared_accounts c
+           ON c.account = '*' OR instr(a.alert_key, c.account) > 0
+         WHERE a.kind IN ('sequence_gap', 'balance_mismatch') AND a.first_raised <= c.run_date",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     rows.collect()
 }
 

@@ -188,3 +188,58 @@ BQ-404;F-10;assign;;mauvaise ligne\n",
     let st4 = csv_rows(&out4.join("invoice_status.csv"));
     assert_eq!(column_where(&st4, "invoice_id", "F-10", "status"), ["paid"]);
 }
+
+#[test]
+fn a_cleared_gap_releases_the_formal_notice_and_stays_cleared() {
+    // Statements 1 and 3 arrived, 2 never did: F-1, 40 days overdue, would
+    // get its formal notice but the payment may be in statement 2.
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("gap");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(
+        client.join("invoices.csv"),
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Dupont SARL;2026-01-01;2026-02-01;500,00\n",
+    )
+    .unwrap();
+    for (seq, day) in [(1, "2026-03-02"), (3, "2026-03-04")] {
+        let s = camt(false, &format!("S{seq}"), seq, IBAN, day, day, None, &[]);
+        fs::write(client.join(format!("statements/{day}.xml")), s).unwrap();
+    }
+    let night = |date: &str| {
+        let out = dir.path().join(date);
+        let o = run_night(&client, date, &out, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let steps: Vec<String> = csv_rows(&out.join("dunning.csv"))[1..]
+            .iter()
+            .map(|r| r[4].clone())
+            .collect();
+        let alerts: Vec<String> = csv_rows(&out.join("alerts.csv"))[1..]
+            .iter()
+            .map(|r| r[0].clone())
+            .collect();
+        (steps, alerts)
+    };
+    let (steps, alerts) = night("2026-03-12");
+    assert!(!steps.contains(&"formal_notice".to_string()), "{steps:?}");
+    assert!(alerts.contains(&"sequence_gap".to_string()), "{alerts:?}");
+    fs::write(
+        client.join("decisions.csv"),
+        format!("entry_id;invoice_id;decision;amount;note\n{IBAN};;clear_gap;;relevé 2 vide\n"),
+    )
+    .unwrap();
+    let (steps, alerts) = night("2026-03-13");
+    assert!(steps.contains(&"formal_notice".to_string()), "{steps:?}");
+    assert!(!alerts.contains(&"sequence_gap".to_string()), "{alerts:?}");
+    // The gap stays cleared on the next nights (the decision is applied once).
+    let (_, alerts) = night("2026-03-16");
+    assert!(!alerts.contains(&"sequence_gap".to_string()), "{alerts:?}");
+    // A new gap on the same account (statement 5 missing) holds again.
+    for (seq, day) in [(4, "2026-03-05"), (6, "2026-03-09")] {
+        let s = camt(false, &format!("S{seq}"), seq, IBAN, day, day, None, &[]);
+        fs::write(client.join(format!("statements/{day}.xml")), s).unwrap();
+    }
+    let (_, alerts) = night("2026-03-17");
+    let gaps = alerts.iter().filter(|k| *k == "sequence_gap").count();
+    assert_eq!(gaps, 1, "{alerts:?}");
+}
