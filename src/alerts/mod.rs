@@ -44,6 +44,9 @@ pub enum AlertKind {
     DuplicateStatement,
     /// A known statement id with different content (not imported).
     ConflictingStatement,
+    /// A new statement's transactions whose ids another statement of the
+    /// account already brought (not imported again).
+    RepeatedTransaction,
     /// A currency code that is not ISO 4217.
     UnknownCurrency,
     /// A promise to pay whose date and grace passed without the money.
@@ -54,7 +57,7 @@ pub enum AlertKind {
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 16] = [
+    pub const ALL: [AlertKind; 17] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -68,6 +71,7 @@ impl AlertKind {
         AlertKind::SequenceGap,
         AlertKind::DuplicateStatement,
         AlertKind::ConflictingStatement,
+        AlertKind::RepeatedTransaction,
         AlertKind::UnknownCurrency,
         AlertKind::BrokenPromise,
         AlertKind::DecisionRejected,
@@ -94,6 +98,7 @@ impl AlertKind {
             AlertKind::SequenceGap => "sequence_gap",
             AlertKind::DuplicateStatement => "duplicate_statement",
             AlertKind::ConflictingStatement => "conflicting_statement",
+            AlertKind::RepeatedTransaction => "repeated_transaction",
             AlertKind::UnknownCurrency => "unknown_currency",
             AlertKind::BrokenPromise => "broken_promise",
             AlertKind::DecisionRejected => "decision_rejected",
@@ -114,6 +119,7 @@ impl AlertKind {
             | AlertKind::SuggestedMatch
             | AlertKind::Overpayment
             | AlertKind::BalanceMismatch
+            | AlertKind::RepeatedTransaction
             | AlertKind::UnknownCurrency
             | AlertKind::BrokenPromise
             | AlertKind::DecisionRejected => Severity::Warning,

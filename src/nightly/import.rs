@@ -129,6 +129,11 @@ pub fn import(
                 report.imported += 1;
                 report.fresh.push(at);
                 findings_to_alerts(file, statement, &mut report.alerts);
+                if !statement.format.is_notification() {
+                    report
+                        .alerts
+                        .extend(repeated(conn, statement, &name, &taken)?);
+                }
                 let stored = |t: &&Transaction| !taken.contains(&t.entry_id);
                 if statement.format.is_notification() {
                     report.notifications_linked +=
@@ -146,6 +151,54 @@ pub fn import(
         }
     }
     Ok(report)
+}
+
+/// A new statement's transactions not stored because another statement of
+/// the account has their ids: the same money sent again (a statement
+/// reissued under a new id), or, rarely, another payment given the same id.
+/// Either way nobody must miss it: one `repeated_transaction` alert per
+/// statement. (Ids a notification had first are that money, not repeats.)
+fn repeated(
+    conn: &Connection,
+    statement: &Statement,
+    file: &str,
+    taken: &[String],
+) -> rusqlite::Result<Option<Alert>> {
+    if taken.is_empty() {
+        return Ok(None);
+    }
+    let account = statement.account.key();
+    let mut ids = Vec::new();
+    let mut total = Money::ZERO;
+    for (_, tx) in statement.transactions() {
+        if !taken.contains(&tx.entry_id) || ids.contains(&tx.entry_id) {
+            continue;
+        }
+        match st::origin(conn, &account, &tx.entry_id)? {
+            Some((other, false)) if other != statement.id => {
+                ids.push(tx.entry_id.clone());
+                total = total.checked_add(tx.amount).unwrap_or(total);
+            }
+            _ => {}
+        }
+    }
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let mut a = Alert::new(
+        AlertKind::RepeatedTransaction,
+        &format!("{account}:{}:repeated", statement.id),
+        format!(
+            "statement {} of account {} in {file}: {} transaction(s) totalling {total} have ids another statement already brought and were not imported again ({}); if one is a different payment, check with the bank",
+            statement.id,
+            crate::refs::mask_iban(&account),
+            ids.len(),
+            ids.join(", ")
+        ),
+    );
+    a.amount = Some(total);
+    a.currency = Some(statement.currency);
+    Ok(Some(a))
 }
 
 fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut Vec<Alert>) {

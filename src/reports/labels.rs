@@ -35,6 +35,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         "sequence_gap" => ("Relevé manquant", "Missing statement"),
         "duplicate_statement" => ("Relevé en double", "Duplicate statement"),
         "conflicting_statement" => ("Relevé contradictoire", "Conflicting statement"),
+        "repeated_transaction" => ("Opérations déjà reçues", "Transactions already received"),
         "unknown_currency" => ("Devise inconnue", "Unknown currency"),
         "broken_promise" => ("Promesse de paiement non tenue", "Broken promise to pay"),
         "decision_rejected" => ("Décision refusée", "Decision rejected"),
@@ -104,5 +105,21 @@ pub fn buckets(lang: Lang) -> [&'static str; 5] {
             "61–90 days",
             "Over 90 days",
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::AlertKind;
+
+    #[test]
+    fn every_alert_kind_has_words_in_both_languages() {
+        for kind in AlertKind::ALL {
+            let name = kind.as_str();
+            for lang in [Lang::Fr, Lang::En] {
+                assert_ne!(alert_kind(lang, name), plain(name), "{name}");
+            }
+        }
     }
 }

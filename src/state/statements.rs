@@ -44,6 +44,20 @@ pub fn lookup(conn: &Connection, account: &str, id: &str, hash: &str) -> rusqlit
     })
 }
 
+/// The statement an account's transaction came from, and whether that was a
+/// notification (camt.052/054), or `None` when the account has no such id.
+pub fn origin(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+) -> rusqlite::Result<Option<(String, bool)>> {
+    conn.prepare_cached(
+        "SELECT statement_id, notification FROM transactions WHERE account = ?1 AND entry_id = ?2",
+    )?
+    .query_row(params![account, entry_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()
+}
+
 /// The reader recorded with a file imported whole: a newer pointage reads
 /// every file again once.
 const READER: &str = env!("CARGO_PKG_VERSION");

@@ -1,6 +1,7 @@
-//! Statements (camt.053) and notifications (camt.052/054) of the same money:
-//! whichever comes first and whatever ids the bank gives them, the money is
-//! counted once and never lost.
+//! The same money told twice — a statement (camt.053) and notifications
+//! (camt.052/054), or a statement reissued: whichever comes first and
+//! whatever ids the bank gives them, the money is counted once, never lost,
+//! and a repeat nobody expected is said.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -279,5 +280,38 @@ F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n";
     assert!(
         !alerts.iter().any(|r| r[0] == "unmatched_credit"),
         "{alerts:?}"
+    );
+}
+
+#[test]
+fn a_statement_repeating_another_statements_ids_is_not_imported_twice_and_says_so() {
+    // The bank reissues the day under a new statement id: R9 again.
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        &[(
+            "s1.xml",
+            &statement("S1", "2026-03-02", &[credit("R9", "2026-03-02")]),
+        )],
+    );
+    night(&c, "2026-03-02", &dir.path().join("out1"));
+    fs::write(
+        c.join("statements/s1-bis.xml"),
+        statement("S1-BIS", "2026-03-02", &[credit("R9", "2026-03-02")]),
+    )
+    .unwrap();
+    let out = dir.path().join("out2");
+    let m = night(&c, "2026-03-03", &out);
+    assert!(
+        column_where(&m, "entry_id", "R9", "status").is_empty(),
+        "{m:?}"
+    );
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    let repeated = column_where(&alerts, "kind", "repeated_transaction", "amount");
+    assert_eq!(repeated, ["100.00"], "{alerts:?}");
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-1", "open_after"),
+        ["0.00"]
     );
 }
