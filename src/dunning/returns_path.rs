@@ -14,6 +14,12 @@
 //! While on the path (30 days from the return; for ever after a death, and
 //! then for every invoice of the customer), the invoice leaves its normal plan, so a formal notice and a return call never
 //! land on the same day.
+//!
+//! The demand for the whole balance is sent once per return: it counts as
+//! sent when any invoice of the customer has it on or after the return date
+//! (the returned invoice may have been left out of it). From then on, and on
+//! the night it goes out, no step of a path whose return came before it is
+//! sent, whichever invoice it would name.
 
 use std::collections::BTreeSet;
 
@@ -68,6 +74,17 @@ fn done_since(inv: &DunningInvoice, step: &str, since: NaiveDate) -> bool {
     inv.steps_done.get(step).is_some_and(|d| *d >= since)
 }
 
+/// The customer was sent a demand for the whole balance on or after `since`,
+/// whichever of their invoices it named: the returned invoice itself may have
+/// been left out of it (disputed, or its currency covered by the customer's
+/// money), so every invoice of the customer is looked at.
+fn demanded_since(customer: &CustomerFile, since: NaiveDate) -> bool {
+    customer
+        .invoices
+        .iter()
+        .any(|i| done_since(i, FULL_BALANCE_STEP, since))
+}
+
 /// The return-path actions due tomorrow for this customer.
 pub(super) fn candidates<'c>(
     run: &DunningRun<'_>,
@@ -102,28 +119,29 @@ pub(super) fn candidates<'c>(
             case.reason_code,
             crate::returns::reason(&case.reason_code).en
         );
+        // After the whole balance was demanded, the path's milder letters
+        // and calls would only blur that demand, whichever invoice they name;
+        // and one demand per return.
+        if demanded_since(customer, case.return_date) {
+            continue;
+        }
         if case.repeated {
-            let already = invoices
+            for inv in customer
+                .invoices
                 .iter()
-                .any(|i| done_since(i, FULL_BALANCE_STEP, case.return_date));
-            if !already {
-                for inv in customer
-                    .invoices
-                    .iter()
-                    .filter(|i| i.open.is_positive() && !i.disputed)
-                {
-                    out.push(Candidate {
-                        invoice: inv,
-                        step: FULL_BALANCE_STEP.into(),
-                        channel: Channel::RegisteredLetter,
-                        rank: 1000,
-                        // It stands for the formal notice of what is overdue.
-                        charges: inv.due_date < action_date,
-                        reason: format!(
-                            "second direct-debit return within the window: whole remaining balance demanded instead of re-presenting; {why}"
-                        ),
-                    });
-                }
+                .filter(|i| i.open.is_positive() && !i.disputed)
+            {
+                out.push(Candidate {
+                    invoice: inv,
+                    step: FULL_BALANCE_STEP.into(),
+                    channel: Channel::RegisteredLetter,
+                    rank: 1000,
+                    // It stands for the formal notice of what is overdue.
+                    charges: inv.due_date < action_date,
+                    reason: format!(
+                        "second direct-debit return within the window: whole remaining balance demanded instead of re-presenting; {why}"
+                    ),
+                });
             }
             continue;
         }
@@ -149,11 +167,7 @@ pub(super) fn candidates<'c>(
                 continue;
             }
             for inv in &invoices {
-                // After the whole balance was demanded, the first return's
-                // milder letters and calls would only blur that demand.
-                if done_since(inv, step, case.return_date)
-                    || done_since(inv, FULL_BALANCE_STEP, case.return_date)
-                {
+                if done_since(inv, step, case.return_date) {
                     continue;
                 }
                 out.push(Candidate {
@@ -166,6 +180,11 @@ pub(super) fn candidates<'c>(
                 });
             }
         }
+    }
+    // A demand for the whole balance tomorrow already stands for the milder
+    // steps of every case returned before it, as on the nights after it.
+    if out.iter().any(|c| c.step == FULL_BALANCE_STEP) {
+        out.retain(|c| c.step == FULL_BALANCE_STEP);
     }
     out
 }

@@ -496,3 +496,37 @@ fn open_credit_notes_are_set_against_what_is_chased() {
     ]);
     assert!(run("2026-11-23", &[c]).is_empty());
 }
+
+#[test]
+fn a_full_balance_demand_is_sent_once_even_if_the_returned_invoice_is_disputed() {
+    // The second return is MD06 (refund requested): F1 becomes disputed, so
+    // the demand names F2 only. It must still count as sent.
+    let mut c = customer(vec![
+        invoice("F1", "2026-03-02", "400"),
+        invoice("F2", "2026-04-02", "650"),
+    ]);
+    c.invoices[0].disputed = true;
+    returned(&mut c, "AM04", "2026-03-04", false);
+    returned(&mut c, "MD06", "2026-03-11", true);
+    for s in ["return_call", "return_letter"] {
+        c.invoices[0].steps_done.insert(s.into(), d("2026-03-04"));
+    }
+    let a = run("2026-03-11", std::slice::from_ref(&c));
+    assert_eq!(
+        steps(&a),
+        one("full_balance_demand", "registered_letter", "F2")
+    );
+    c.invoices[1]
+        .steps_done
+        .insert("full_balance_demand".into(), d("2026-03-11"));
+    let b = run("2026-03-12", std::slice::from_ref(&c));
+    assert!(b.is_empty(), "{:?}", steps(&b));
+    // The first return's second letter (03-04 + 15 = 03-19) neither.
+    let b = run("2026-03-18", std::slice::from_ref(&c));
+    assert!(b.is_empty(), "{:?}", steps(&b));
+    // Even for an invoice of that case still chaseable: once the customer
+    // was sent the demand, no milder step of the path follows.
+    c.invoices[0].disputed = false;
+    let b = run("2026-03-18", &[c]);
+    assert!(b.is_empty(), "{:?}", steps(&b));
+}
