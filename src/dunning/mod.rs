@@ -8,9 +8,12 @@
 //! - per invoice, only the highest step already due and never issued is
 //!   issued (a missed night never sends every earlier step at once);
 //! - at most one step per customer and channel per day (the highest);
-//! - not chased: settled invoices, credit notes, disputed invoices, invoices in
-//!   a pending suggestion (for `suggestion_hold_days`), invoices under a
-//!   promise, customers whose unapplied money covers what they owe;
+//! - not chased, on the normal plan as on the return path: settled invoices,
+//!   credit notes, disputed invoices, invoices in a pending suggestion (for
+//!   `suggestion_hold_days`), invoices under a promise, customers whose
+//!   unapplied money covers what they owe (the dispute call after a disputed
+//!   return goes to its disputed invoice, unless a promise or a suggestion
+//!   holds it);
 //! - a statement gap holds formal-notice and later steps;
 //! - returned direct debits follow their own path ([`returns_path`]);
 //! - quiet periods move post-due steps after them and schedule a preventive
@@ -221,15 +224,20 @@ fn customer_actions(
 }
 
 /// Settled invoices, credit notes, disputed ones, those in a fresh suggestion
-/// and those under a promise are not chased.
+/// and those under a promise are not chased, on the normal plan as on the
+/// return path.
 fn chaseable(run: &DunningRun<'_>, inv: &DunningInvoice) -> bool {
-    if !inv.open.is_positive() || inv.disputed {
-        return false;
-    }
+    inv.open.is_positive() && !inv.disputed && !on_hold(run, inv)
+}
+
+/// A payment waiting as a suggestion (for `suggestion_hold_days`) or a promise
+/// to pay (until its date plus the grace days) holds the invoice: the
+/// customer may well have paid, or said when they will.
+fn on_hold(run: &DunningRun<'_>, inv: &DunningInvoice) -> bool {
     if let Some(since) = inv.suggested_since {
         let held = (run.run_date - since).num_days();
         if held < i64::from(run.config.suggestion_hold_days) {
-            return false;
+            return true;
         }
     }
     if let Promise::Until(date) = inv.promise {
@@ -237,10 +245,10 @@ fn chaseable(run: &DunningRun<'_>, inv: &DunningInvoice) -> bool {
             .calendar
             .add_business_days(date, run.config.promise_grace_days);
         if run.run_date <= grace_end {
-            return false;
+            return true;
         }
     }
-    true
+    false
 }
 
 #[cfg(test)]

@@ -9,11 +9,17 @@
 //! | debtor deceased (MD07) | nothing: an alert only |
 //! | technical (our data) | nothing: an alert only; fix and re-present |
 //! | unknown | `return_call` |
-//! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not |
+//! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not, that is chased (not disputed, promised or in a pending suggestion) |
 //!
 //! While on the path (30 days from the return; for ever after a death, and
 //! then for every invoice of the customer), the invoice leaves its normal plan, so a formal notice and a return call never
 //! land on the same day.
+//!
+//! Each step goes only to the invoices the normal plan would chase
+//! ([`chaseable`]: open, not disputed, no payment waiting as a suggestion, no
+//! promise within its grace); the full-balance demand names every such invoice
+//! of the customer. The one exception is `dispute_call`: the return itself
+//! marked its invoice disputed, so only a promise or a suggestion holds it.
 //!
 //! The demand for the whole balance is sent once per return: it counts as
 //! sent when any invoice of the customer has it on or after the return date
@@ -25,7 +31,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 
-use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, ReturnCase};
+use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, ReturnCase, chaseable, on_hold};
 use crate::config::Channel;
 use crate::returns::ReturnCategory;
 
@@ -34,6 +40,9 @@ pub const PATH_DAYS: u64 = 30;
 
 /// Step name of the demand for the whole balance after a second return.
 pub const FULL_BALANCE_STEP: &str = "full_balance_demand";
+
+/// Step name of the call after a return the debtor refused or disputed.
+const DISPUTE_STEP: &str = "dispute_call";
 
 fn on_path(case: &ReturnCase, run_date: NaiveDate) -> bool {
     case.category == ReturnCategory::Deceased
@@ -126,11 +135,9 @@ pub(super) fn candidates<'c>(
             continue;
         }
         if case.repeated {
-            for inv in customer
-                .invoices
-                .iter()
-                .filter(|i| i.open.is_positive() && !i.disputed)
-            {
+            // Every invoice the normal plan would chase: not a disputed one,
+            // nor one under a promise or whose payment waits as a suggestion.
+            for inv in customer.invoices.iter().filter(|i| chaseable(run, i)) {
                 out.push(Candidate {
                     invoice: inv,
                     step: FULL_BALANCE_STEP.into(),
@@ -151,7 +158,7 @@ pub(super) fn candidates<'c>(
                 ("return_letter", Channel::Letter, 0),
                 ("return_second_letter", Channel::Letter, 15),
             ],
-            ReturnCategory::Disputed => &[("dispute_call", Channel::Phone, 0)],
+            ReturnCategory::Disputed => &[(DISPUTE_STEP, Channel::Phone, 0)],
             ReturnCategory::AccountOrMandate => &[
                 ("new_details_letter", Channel::Letter, 0),
                 ("return_call", Channel::Phone, 0),
@@ -167,7 +174,16 @@ pub(super) fn candidates<'c>(
                 continue;
             }
             for inv in &invoices {
-                if done_since(inv, step, case.return_date) {
+                // The same invoices as the normal plan chases; but the
+                // dispute call is about the dispute this very return raised,
+                // so the dispute flag does not stop it (a promise or a
+                // payment waiting as a suggestion still does).
+                let may = if *step == DISPUTE_STEP {
+                    !on_hold(run, inv)
+                } else {
+                    chaseable(run, inv)
+                };
+                if !may || done_since(inv, step, case.return_date) {
                     continue;
                 }
                 out.push(Candidate {

@@ -530,3 +530,71 @@ fn a_full_balance_demand_is_sent_once_even_if_the_returned_invoice_is_disputed()
     let b = run("2026-03-18", &[c]);
     assert!(b.is_empty(), "{:?}", steps(&b));
 }
+
+#[test]
+fn the_return_path_respects_promises_disputes_and_suggestions() {
+    let base = {
+        let mut c = customer(vec![invoice("F1", "2026-11-05", "80")]);
+        returned(&mut c, "AM04", "2026-11-23", false);
+        for s in ["return_call", "return_letter"] {
+            c.invoices[0].steps_done.insert(s.into(), d("2026-11-23"));
+        }
+        c
+    };
+    // The control: the second letter is due (11-23 + 15 = 12-08, acted 12-09).
+    assert_eq!(
+        steps(&run("2026-12-08", std::slice::from_ref(&base))),
+        one("return_second_letter", "letter", "F1")
+    );
+    let mut promised = base.clone();
+    promised.invoices[0].promise = Promise::Until(d("2026-12-15"));
+    let a = run("2026-12-08", &[promised]);
+    assert!(a.is_empty(), "promise: {:?}", steps(&a));
+    let mut disputed = base.clone();
+    disputed.invoices[0].disputed = true;
+    let a = run("2026-12-08", &[disputed]);
+    assert!(a.is_empty(), "dispute: {:?}", steps(&a));
+    let mut suggested = base;
+    suggested.invoices[0].suggested_since = Some(d("2026-12-07"));
+    let a = run("2026-12-08", &[suggested]);
+    assert!(a.is_empty(), "suggestion: {:?}", steps(&a));
+}
+
+#[test]
+fn a_dispute_call_is_held_by_a_promise_or_a_suggestion_only() {
+    // An MS02 return marks its invoice disputed: the dispute call is for
+    // that very dispute, so the flag does not stop it.
+    let mut c = customer(vec![invoice("F1", "2026-11-05", "80")]);
+    c.invoices[0].disputed = true;
+    returned(&mut c, "MS02", "2026-11-23", false);
+    assert_eq!(
+        steps(&run("2026-11-23", std::slice::from_ref(&c))),
+        one("dispute_call", "phone", "F1")
+    );
+    let mut promised = c.clone();
+    promised.invoices[0].promise = Promise::Until(d("2026-11-30"));
+    let a = run("2026-11-23", &[promised]);
+    assert!(a.is_empty(), "promise: {:?}", steps(&a));
+    let mut suggested = c;
+    suggested.invoices[0].suggested_since = Some(d("2026-11-22"));
+    let a = run("2026-11-23", &[suggested]);
+    assert!(a.is_empty(), "suggestion: {:?}", steps(&a));
+}
+
+#[test]
+fn a_full_balance_demand_leaves_out_invoices_that_are_not_chased() {
+    let mut c = customer(vec![
+        invoice("F0", "2026-10-05", "960"),
+        invoice("F1", "2026-11-05", "80"),
+        invoice("F2", "2026-11-10", "120"), // under a promise
+        invoice("F3", "2026-11-12", "50"),  // its payment waits as a suggestion
+    ]);
+    c.invoices[2].promise = Promise::Until(d("2026-11-30"));
+    c.invoices[3].suggested_since = Some(d("2026-11-20"));
+    returned(&mut c, "AM04", "2026-11-23", true);
+    let a = run("2026-11-23", &[c]);
+    assert_eq!(
+        steps(&a),
+        one("full_balance_demand", "registered_letter", "F0|F1")
+    );
+}
