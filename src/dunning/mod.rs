@@ -10,10 +10,12 @@
 //! - at most one step per customer and channel per day (the highest);
 //! - not chased, on the normal plan as on the return path: settled invoices,
 //!   credit notes, disputed invoices, invoices in a pending suggestion (for
-//!   `suggestion_hold_days`), invoices under a promise, customers whose
-//!   unapplied money covers what they owe (the dispute call after a disputed
-//!   return goes to its disputed invoice, unless a promise or a suggestion
-//!   holds it);
+//!   `suggestion_hold_days`), invoices under a promise (the dispute call after
+//!   a disputed return goes to its disputed invoice, unless a promise or a
+//!   suggestion holds it); and in a currency, a customer whose money
+//!   (unapplied, open credit notes) is positive and covers every invoice due
+//!   on or before the action date: nothing at all in that currency, not even
+//!   about invoices not yet due;
 //! - a statement gap holds formal-notice and later steps;
 //! - returned direct debits follow their own path ([`returns_path`]);
 //! - quiet periods move post-due steps after them and schedule a preventive

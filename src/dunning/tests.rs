@@ -598,3 +598,20 @@ fn a_full_balance_demand_leaves_out_invoices_that_are_not_chased() {
         one("full_balance_demand", "registered_letter", "F0|F1")
     );
 }
+
+#[test]
+fn unapplied_money_covering_what_is_due_stops_dunning() {
+    let mut c = customer(vec![
+        invoice("F1", "2026-11-01", "100"),
+        invoice("F2", "2026-12-20", "500"), // not yet due
+    ]);
+    c.unapplied.insert(Currency::EUR, m("100"));
+    let a = run("2026-11-23", std::slice::from_ref(&c));
+    assert!(a.is_empty(), "{:?}", steps(&a));
+    // Short of what is due: chased as before.
+    c.unapplied.insert(Currency::EUR, m("99.99"));
+    assert_eq!(
+        steps(&run("2026-11-23", &[c])),
+        one("phone_call", "phone", "F1")
+    );
+}
