@@ -6,7 +6,8 @@
 //! customer, step, channel and currency. Rules (README, "Dunning"):
 //! - actions are dated the next business day after the run date;
 //! - per invoice, only the highest step already due and never issued is
-//!   issued (a missed night never sends every earlier step at once);
+//!   issued (a missed night never sends every earlier step at once); on a
+//!   return path the same holds per channel of the path;
 //! - at most one step per customer and channel per day (the highest);
 //! - not chased, on the normal plan as on the return path: settled invoices,
 //!   credit notes, disputed invoices, invoices in a pending suggestion (for

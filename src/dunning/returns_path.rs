@@ -15,6 +15,11 @@
 //! then for every invoice of the customer), the invoice leaves its normal plan, so a formal notice and a return call never
 //! land on the same day.
 //!
+//! As on the normal plan, per invoice and channel only the highest step due
+//! is issued, and never one below a step of that channel already issued for
+//! the return: a return seen 15 days late gets `return_call` and
+//! `return_second_letter`, and `return_letter` never follows.
+//!
 //! Each step goes only to the invoices the normal plan would chase
 //! ([`chaseable`]: open, not disputed, no payment waiting as a suggestion, no
 //! promise within its grace); the full-balance demand names every such invoice
@@ -166,14 +171,27 @@ pub(super) fn candidates<'c>(
             ReturnCategory::Unknown => &[("return_call", Channel::Phone, 0)],
             ReturnCategory::Deceased | ReturnCategory::Technical => &[],
         };
+        let due = |after: u64| {
+            case.return_date
+                .checked_add_days(Days::new(after))
+                .is_some_and(|d| d <= action_date)
+        };
         for (rank, (step, channel, after)) in steps.iter().enumerate() {
-            let Some(due) = case.return_date.checked_add_days(Days::new(*after)) else {
-                continue;
-            };
-            if due > action_date {
+            if !due(*after) {
                 continue;
             }
+            let later_same_channel = steps.iter().skip(rank + 1).filter(|(_, c, _)| c == channel);
             for inv in &invoices {
+                // Per channel, as on the normal plan: only the highest step
+                // due is issued, and never one below a step of its channel
+                // already issued for this return (a late or missed night
+                // skips the first letter; it never sends it after the second).
+                if later_same_channel
+                    .clone()
+                    .any(|(s, _, a)| due(*a) || done_since(inv, s, case.return_date))
+                {
+                    continue;
+                }
                 // The same invoices as the normal plan chases; but the
                 // dispute call is about the dispute this very return raised,
                 // so the dispute flag does not stop it (a promise or a

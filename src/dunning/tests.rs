@@ -615,3 +615,32 @@ fn unapplied_money_covering_what_is_due_stops_dunning() {
         one("phone_call", "phone", "F1")
     );
 }
+
+#[test]
+fn a_late_return_never_sends_the_first_letter_after_the_second() {
+    // Returned Thu 11-05, seen only on Fri 11-20 (acting Mon 11-23 ≥ 11-05 +
+    // 15): the call and the second letter, the first letter skipped for good.
+    let mut c = customer(vec![invoice("F1", "2026-11-02", "80")]);
+    returned(&mut c, "AM04", "2026-11-05", false);
+    let a = run("2026-11-20", std::slice::from_ref(&c));
+    let mut got = steps(&a);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("return_call".to_string(), "phone", "F1".to_string()),
+            (
+                "return_second_letter".to_string(),
+                "letter",
+                "F1".to_string()
+            )
+        ]
+    );
+    for x in &a {
+        c.invoices[0]
+            .steps_done
+            .insert(x.step.clone(), d("2026-11-20"));
+    }
+    let b = run("2026-11-23", &[c]);
+    assert!(b.is_empty(), "{:?}", steps(&b));
+}
