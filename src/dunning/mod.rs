@@ -17,7 +17,8 @@
 //!   (unapplied, open credit notes) is positive and covers every invoice due
 //!   on or before the action date: nothing at all in that currency, not even
 //!   about invoices not yet due;
-//! - a statement gap holds formal-notice and later steps;
+//! - a statement gap holds formal-notice and later steps, and the
+//!   full-balance demand that stands for the formal notice;
 //! - returned direct debits follow their own path ([`returns_path`]);
 //! - quiet periods move post-due steps after them and schedule a preventive
 //!   contact before them ([`quiet`]);
@@ -52,8 +53,9 @@ pub struct DunningRun<'a> {
     pub calendar: &'a Calendar,
     /// Plans and settings.
     pub config: &'a DunningConfig,
-    /// Formal notice and later steps are held (an uncleared statement gap or
-    /// balance mismatch: the payment may be in the missing statement).
+    /// Formal notice and later steps, and the full-balance demand, are held
+    /// (an uncleared statement gap or balance mismatch: the payment may be in
+    /// the missing statement).
     pub hold_formal: bool,
     /// The plans in force (built-in ones overridden by `client.toml`).
     pub plans: BTreeMap<String, Vec<crate::config::PlanStep>>,

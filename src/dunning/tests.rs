@@ -644,3 +644,32 @@ fn a_late_return_never_sends_the_first_letter_after_the_second() {
     let b = run("2026-11-23", &[c]);
     assert!(b.is_empty(), "{:?}", steps(&b));
 }
+
+#[test]
+fn a_statement_gap_holds_the_full_balance_demand() {
+    let mut c = customer(vec![
+        invoice("F0", "2026-10-05", "960"),
+        invoice("F1", "2026-11-05", "80"),
+    ]);
+    returned(&mut c, "AM04", "2026-11-03", false);
+    returned(&mut c, "AM04", "2026-11-23", true);
+    let cfg = DunningConfig::default();
+    let a = run_with("2026-11-23", &cfg, true, std::slice::from_ref(&c));
+    assert!(
+        a.iter().all(|x| x.step != "full_balance_demand"),
+        "{:?}",
+        steps(&a)
+    );
+    for x in &a {
+        for id in &x.invoice_ids {
+            let inv = c.invoices.iter_mut().find(|i| &i.invoice_id == id).unwrap();
+            inv.steps_done.insert(x.step.clone(), d("2026-11-23"));
+        }
+    }
+    // The gap filled, a later night within the path sends it.
+    let b = run_with("2026-11-24", &cfg, false, &[c]);
+    assert_eq!(
+        steps(&b),
+        one("full_balance_demand", "registered_letter", "F0|F1")
+    );
+}
