@@ -155,7 +155,8 @@ pub(super) fn candidates<'c>(
                     step: FULL_BALANCE_STEP.into(),
                     channel: Channel::RegisteredLetter,
                     rank: 1000,
-                    // It stands for the formal notice of what is overdue.
+                    // It stands for the formal notice of what is overdue on
+                    // its action date (the rule plan.rs applies afterwards).
                     charges: inv.due_date < action_date,
                     reason: format!(
                         "second direct-debit return within the window: whole remaining balance demanded instead of re-presenting; {why}"

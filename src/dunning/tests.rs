@@ -673,3 +673,26 @@ fn a_statement_gap_holds_the_full_balance_demand() {
         one("full_balance_demand", "registered_letter", "F0|F1")
     );
 }
+
+#[test]
+fn a_demand_on_a_friday_stands_for_the_formal_notice_of_a_saturday_due_date() {
+    // Demanded on the night of Fri 2026-03-27, acted on Mon 03-30: F2, due
+    // Sat 03-28, was overdue on the letter (and charged as such), so the
+    // demand stands for its formal notice (watch +20 = 04-17).
+    let mut c = customer(vec![invoice("F2", "2026-03-28", "650")]);
+    c.plan = "watch".into();
+    c.invoices[0]
+        .steps_done
+        .insert("full_balance_demand".into(), d("2026-03-27"));
+    let a = run("2026-04-16", std::slice::from_ref(&c));
+    assert!(a.is_empty(), "{:?}", steps(&a));
+    // Demanded on Thu 03-26, acted on Fri 03-27: F2 was not yet due then, so
+    // its formal notice still comes.
+    c.invoices[0]
+        .steps_done
+        .insert("full_balance_demand".into(), d("2026-03-26"));
+    assert_eq!(
+        steps(&run("2026-04-16", &[c])),
+        one("formal_notice", "registered_letter", "F2")
+    );
+}
