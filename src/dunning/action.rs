@@ -101,12 +101,21 @@ pub(super) fn group(
     customer: &CustomerFile,
     candidates: Vec<Candidate<'_>>,
 ) -> Vec<DunningAction> {
-    // The customer's unapplied money covers what they owe: the payment is
-    // probably theirs, so nobody is chased in that currency.
-    let mut owed: BTreeMap<Currency, Money> = BTreeMap::new();
-    for inv in customer.invoices.iter().filter(|i| i.open.is_positive()) {
-        let e = owed.entry(inv.currency).or_insert(Money::ZERO);
-        *e = e.checked_add(inv.open).unwrap_or(*e);
+    // The customer's money (unapplied, open credit notes) covers what they
+    // owe: the payment is probably theirs, so nobody is chased in that
+    // currency. What they owe is what is due by the action date (due on or
+    // before it): an invoice not yet due cannot be chased, so it must not
+    // make money that covers every overdue invoice count for nothing. Every
+    // invoice due counts (disputed, promised or on a return path too), so
+    // this never protects less than comparing with everything open did.
+    let mut owed: BTreeMap<Currency, Option<Money>> = BTreeMap::new();
+    for inv in customer
+        .invoices
+        .iter()
+        .filter(|i| i.open.is_positive() && i.due_date <= action_date)
+    {
+        let e = owed.entry(inv.currency).or_insert(Some(Money::ZERO));
+        *e = e.and_then(|o| o.checked_add(inv.open));
     }
     // Open credit notes are the customer's too: what they owe is net of them.
     let mut credit: BTreeMap<Currency, Money> = BTreeMap::new();
@@ -126,7 +135,9 @@ pub(super) fn group(
             .unwrap_or(Money::ZERO)
             .checked_add(credit.get(&c).copied().unwrap_or(Money::ZERO))
             .unwrap_or(Money::ZERO);
-        owed.get(&c).is_some_and(|o| theirs >= *o)
+        // Nothing due in that currency: any money of theirs covers it.
+        let owed = owed.get(&c).copied().unwrap_or(Some(Money::ZERO));
+        theirs.is_positive() && owed.is_some_and(|o| theirs >= o)
     };
     let candidates: Vec<Candidate<'_>> = candidates
         .into_iter()

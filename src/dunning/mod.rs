@@ -6,12 +6,19 @@
 //! customer, step, channel and currency. Rules (README, "Dunning"):
 //! - actions are dated the next business day after the run date;
 //! - per invoice, only the highest step already due and never issued is
-//!   issued (a missed night never sends every earlier step at once);
+//!   issued (a missed night never sends every earlier step at once); on a
+//!   return path the same holds per channel of the path;
 //! - at most one step per customer and channel per day (the highest);
-//! - not chased: settled invoices, credit notes, disputed invoices, invoices in
-//!   a pending suggestion (for `suggestion_hold_days`), invoices under a
-//!   promise, customers whose unapplied money covers what they owe;
-//! - a statement gap holds formal-notice and later steps;
+//! - not chased, on the normal plan as on the return path: settled invoices,
+//!   credit notes, disputed invoices, invoices in a pending suggestion (for
+//!   `suggestion_hold_days`), invoices under a promise (the dispute call after
+//!   a disputed return goes to its disputed invoice, unless a promise or a
+//!   suggestion holds it); and in a currency, a customer whose money
+//!   (unapplied, open credit notes) is positive and covers every invoice due
+//!   on or before the action date: nothing at all in that currency, not even
+//!   about invoices not yet due;
+//! - a statement gap holds formal-notice and later steps, and the
+//!   full-balance demand that stands for the formal notice;
 //! - returned direct debits follow their own path ([`returns_path`]);
 //! - quiet periods move post-due steps after them and schedule a preventive
 //!   contact before them ([`quiet`]);
@@ -46,8 +53,9 @@ pub struct DunningRun<'a> {
     pub calendar: &'a Calendar,
     /// Plans and settings.
     pub config: &'a DunningConfig,
-    /// Formal notice and later steps are held (an uncleared statement gap or
-    /// balance mismatch: the payment may be in the missing statement).
+    /// Formal notice and later steps, and the full-balance demand, are held
+    /// (an uncleared statement gap or balance mismatch: the payment may be in
+    /// the missing statement).
     pub hold_formal: bool,
     /// The plans in force (built-in ones overridden by `client.toml`).
     pub plans: BTreeMap<String, Vec<crate::config::PlanStep>>,
@@ -221,15 +229,20 @@ fn customer_actions(
 }
 
 /// Settled invoices, credit notes, disputed ones, those in a fresh suggestion
-/// and those under a promise are not chased.
+/// and those under a promise are not chased, on the normal plan as on the
+/// return path.
 fn chaseable(run: &DunningRun<'_>, inv: &DunningInvoice) -> bool {
-    if !inv.open.is_positive() || inv.disputed {
-        return false;
-    }
+    inv.open.is_positive() && !inv.disputed && !on_hold(run, inv)
+}
+
+/// A payment waiting as a suggestion (for `suggestion_hold_days`) or a promise
+/// to pay (until its date plus the grace days) holds the invoice: the
+/// customer may well have paid, or said when they will.
+fn on_hold(run: &DunningRun<'_>, inv: &DunningInvoice) -> bool {
     if let Some(since) = inv.suggested_since {
         let held = (run.run_date - since).num_days();
         if held < i64::from(run.config.suggestion_hold_days) {
-            return false;
+            return true;
         }
     }
     if let Promise::Until(date) = inv.promise {
@@ -237,10 +250,10 @@ fn chaseable(run: &DunningRun<'_>, inv: &DunningInvoice) -> bool {
             .calendar
             .add_business_days(date, run.config.promise_grace_days);
         if run.run_date <= grace_end {
-            return false;
+            return true;
         }
     }
-    true
+    false
 }
 
 #[cfg(test)]

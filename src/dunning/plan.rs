@@ -26,14 +26,16 @@ pub(super) fn candidate<'a>(
     let formal = formal_index(steps);
     // A demand for the whole balance after a second return is a registered
     // demand: never a courtesy reminder after it. For an invoice already due
-    // when it was sent it stands for the formal notice; for one not yet due,
-    // the formal notice still comes when due (it cannot put a debt not yet
-    // payable in default), but the milder reminders before it are skipped.
+    // on the demand's action date (the next business day after the night it
+    // was recorded, the date its late charges were reckoned at) it stands for
+    // the formal notice; for one not yet due, the formal notice still comes
+    // when due (it cannot put a debt not yet payable in default), but the
+    // milder reminders before it are skipped.
     let demanded = inv
         .steps_done
         .get(returns_path::FULL_BALANCE_STEP)
         .and_then(|sent| {
-            if *sent >= inv.due_date {
+            if inv.due_date < run.calendar.next_business_day(*sent) {
                 Some(formal)
             } else {
                 formal.checked_sub(1)

@@ -9,17 +9,34 @@
 //! | debtor deceased (MD07) | nothing: an alert only |
 //! | technical (our data) | nothing: an alert only; fix and re-present |
 //! | unknown | `return_call` |
-//! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not |
+//! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not, that is chased (not disputed, promised or in a pending suggestion); held, like the formal notice it stands for, while a statement gap or balance mismatch is open, then sent on a later night of the path |
 //!
 //! While on the path (30 days from the return; for ever after a death, and
 //! then for every invoice of the customer), the invoice leaves its normal plan, so a formal notice and a return call never
 //! land on the same day.
+//!
+//! As on the normal plan, per invoice and channel only the highest step due
+//! is issued, and never one below a step of that channel already issued for
+//! the return: a return seen 15 days late gets `return_call` and
+//! `return_second_letter`, and `return_letter` never follows.
+//!
+//! Each step goes only to the invoices the normal plan would chase
+//! ([`chaseable`]: open, not disputed, no payment waiting as a suggestion, no
+//! promise within its grace); the full-balance demand names every such invoice
+//! of the customer. The one exception is `dispute_call`: the return itself
+//! marked its invoice disputed, so only a promise or a suggestion holds it.
+//!
+//! The demand for the whole balance is sent once per return: it counts as
+//! sent when any invoice of the customer has it on or after the return date
+//! (the returned invoice may have been left out of it). From then on, and on
+//! the night it goes out, no step of a path whose return came before it is
+//! sent, whichever invoice it would name.
 
 use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 
-use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, ReturnCase};
+use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, ReturnCase, chaseable, on_hold};
 use crate::config::Channel;
 use crate::returns::ReturnCategory;
 
@@ -28,6 +45,9 @@ pub const PATH_DAYS: u64 = 30;
 
 /// Step name of the demand for the whole balance after a second return.
 pub const FULL_BALANCE_STEP: &str = "full_balance_demand";
+
+/// Step name of the call after a return the debtor refused or disputed.
+const DISPUTE_STEP: &str = "dispute_call";
 
 fn on_path(case: &ReturnCase, run_date: NaiveDate) -> bool {
     case.category == ReturnCategory::Deceased
@@ -68,6 +88,17 @@ fn done_since(inv: &DunningInvoice, step: &str, since: NaiveDate) -> bool {
     inv.steps_done.get(step).is_some_and(|d| *d >= since)
 }
 
+/// The customer was sent a demand for the whole balance on or after `since`,
+/// whichever of their invoices it named: the returned invoice itself may have
+/// been left out of it (disputed, or its currency covered by the customer's
+/// money), so every invoice of the customer is looked at.
+fn demanded_since(customer: &CustomerFile, since: NaiveDate) -> bool {
+    customer
+        .invoices
+        .iter()
+        .any(|i| done_since(i, FULL_BALANCE_STEP, since))
+}
+
 /// The return-path actions due tomorrow for this customer.
 pub(super) fn candidates<'c>(
     run: &DunningRun<'_>,
@@ -102,28 +133,35 @@ pub(super) fn candidates<'c>(
             case.reason_code,
             crate::returns::reason(&case.reason_code).en
         );
+        // After the whole balance was demanded, the path's milder letters
+        // and calls would only blur that demand, whichever invoice they name;
+        // and one demand per return.
+        if demanded_since(customer, case.return_date) {
+            continue;
+        }
         if case.repeated {
-            let already = invoices
-                .iter()
-                .any(|i| done_since(i, FULL_BALANCE_STEP, case.return_date));
-            if !already {
-                for inv in customer
-                    .invoices
-                    .iter()
-                    .filter(|i| i.open.is_positive() && !i.disputed)
-                {
-                    out.push(Candidate {
-                        invoice: inv,
-                        step: FULL_BALANCE_STEP.into(),
-                        channel: Channel::RegisteredLetter,
-                        rank: 1000,
-                        // It stands for the formal notice of what is overdue.
-                        charges: inv.due_date < action_date,
-                        reason: format!(
-                            "second direct-debit return within the window: whole remaining balance demanded instead of re-presenting; {why}"
-                        ),
-                    });
-                }
+            // It stands for the formal notice, so a statement gap or a
+            // balance mismatch holds it as it holds the notice (the payment
+            // may be in the missing statement); it goes out on a later night
+            // of the path, once the hold lifts.
+            if run.hold_formal {
+                continue;
+            }
+            // Every invoice the normal plan would chase: not a disputed one,
+            // nor one under a promise or whose payment waits as a suggestion.
+            for inv in customer.invoices.iter().filter(|i| chaseable(run, i)) {
+                out.push(Candidate {
+                    invoice: inv,
+                    step: FULL_BALANCE_STEP.into(),
+                    channel: Channel::RegisteredLetter,
+                    rank: 1000,
+                    // It stands for the formal notice of what is overdue on
+                    // its action date (the rule plan.rs applies afterwards).
+                    charges: inv.due_date < action_date,
+                    reason: format!(
+                        "second direct-debit return within the window: whole remaining balance demanded instead of re-presenting; {why}"
+                    ),
+                });
             }
             continue;
         }
@@ -133,7 +171,7 @@ pub(super) fn candidates<'c>(
                 ("return_letter", Channel::Letter, 0),
                 ("return_second_letter", Channel::Letter, 15),
             ],
-            ReturnCategory::Disputed => &[("dispute_call", Channel::Phone, 0)],
+            ReturnCategory::Disputed => &[(DISPUTE_STEP, Channel::Phone, 0)],
             ReturnCategory::AccountOrMandate => &[
                 ("new_details_letter", Channel::Letter, 0),
                 ("return_call", Channel::Phone, 0),
@@ -141,19 +179,37 @@ pub(super) fn candidates<'c>(
             ReturnCategory::Unknown => &[("return_call", Channel::Phone, 0)],
             ReturnCategory::Deceased | ReturnCategory::Technical => &[],
         };
+        let due = |after: u64| {
+            case.return_date
+                .checked_add_days(Days::new(after))
+                .is_some_and(|d| d <= action_date)
+        };
         for (rank, (step, channel, after)) in steps.iter().enumerate() {
-            let Some(due) = case.return_date.checked_add_days(Days::new(*after)) else {
-                continue;
-            };
-            if due > action_date {
+            if !due(*after) {
                 continue;
             }
+            let later_same_channel = steps.iter().skip(rank + 1).filter(|(_, c, _)| c == channel);
             for inv in &invoices {
-                // After the whole balance was demanded, the first return's
-                // milder letters and calls would only blur that demand.
-                if done_since(inv, step, case.return_date)
-                    || done_since(inv, FULL_BALANCE_STEP, case.return_date)
+                // Per channel, as on the normal plan: only the highest step
+                // due is issued, and never one below a step of its channel
+                // already issued for this return (a late or missed night
+                // skips the first letter; it never sends it after the second).
+                if later_same_channel
+                    .clone()
+                    .any(|(s, _, a)| due(*a) || done_since(inv, s, case.return_date))
                 {
+                    continue;
+                }
+                // The same invoices as the normal plan chases; but the
+                // dispute call is about the dispute this very return raised,
+                // so the dispute flag does not stop it (a promise or a
+                // payment waiting as a suggestion still does).
+                let may = if *step == DISPUTE_STEP {
+                    !on_hold(run, inv)
+                } else {
+                    chaseable(run, inv)
+                };
+                if !may || done_since(inv, step, case.return_date) {
                     continue;
                 }
                 out.push(Candidate {
@@ -166,6 +222,11 @@ pub(super) fn candidates<'c>(
                 });
             }
         }
+    }
+    // A demand for the whole balance tomorrow already stands for the milder
+    // steps of every case returned before it, as on the nights after it.
+    if out.iter().any(|c| c.step == FULL_BALANCE_STEP) {
+        out.retain(|c| c.step == FULL_BALANCE_STEP);
     }
     out
 }

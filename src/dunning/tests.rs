@@ -496,3 +496,203 @@ fn open_credit_notes_are_set_against_what_is_chased() {
     ]);
     assert!(run("2026-11-23", &[c]).is_empty());
 }
+
+#[test]
+fn a_full_balance_demand_is_sent_once_even_if_the_returned_invoice_is_disputed() {
+    // The second return is MD06 (refund requested): F1 becomes disputed, so
+    // the demand names F2 only. It must still count as sent.
+    let mut c = customer(vec![
+        invoice("F1", "2026-03-02", "400"),
+        invoice("F2", "2026-04-02", "650"),
+    ]);
+    c.invoices[0].disputed = true;
+    returned(&mut c, "AM04", "2026-03-04", false);
+    returned(&mut c, "MD06", "2026-03-11", true);
+    for s in ["return_call", "return_letter"] {
+        c.invoices[0].steps_done.insert(s.into(), d("2026-03-04"));
+    }
+    let a = run("2026-03-11", std::slice::from_ref(&c));
+    assert_eq!(
+        steps(&a),
+        one("full_balance_demand", "registered_letter", "F2")
+    );
+    c.invoices[1]
+        .steps_done
+        .insert("full_balance_demand".into(), d("2026-03-11"));
+    let b = run("2026-03-12", std::slice::from_ref(&c));
+    assert!(b.is_empty(), "{:?}", steps(&b));
+    // The first return's second letter (03-04 + 15 = 03-19) neither.
+    let b = run("2026-03-18", std::slice::from_ref(&c));
+    assert!(b.is_empty(), "{:?}", steps(&b));
+    // Even for an invoice of that case still chaseable: once the customer
+    // was sent the demand, no milder step of the path follows.
+    c.invoices[0].disputed = false;
+    let b = run("2026-03-18", &[c]);
+    assert!(b.is_empty(), "{:?}", steps(&b));
+}
+
+#[test]
+fn the_return_path_respects_promises_disputes_and_suggestions() {
+    let base = {
+        let mut c = customer(vec![invoice("F1", "2026-11-05", "80")]);
+        returned(&mut c, "AM04", "2026-11-23", false);
+        for s in ["return_call", "return_letter"] {
+            c.invoices[0].steps_done.insert(s.into(), d("2026-11-23"));
+        }
+        c
+    };
+    // The control: the second letter is due (11-23 + 15 = 12-08, acted 12-09).
+    assert_eq!(
+        steps(&run("2026-12-08", std::slice::from_ref(&base))),
+        one("return_second_letter", "letter", "F1")
+    );
+    let mut promised = base.clone();
+    promised.invoices[0].promise = Promise::Until(d("2026-12-15"));
+    let a = run("2026-12-08", &[promised]);
+    assert!(a.is_empty(), "promise: {:?}", steps(&a));
+    let mut disputed = base.clone();
+    disputed.invoices[0].disputed = true;
+    let a = run("2026-12-08", &[disputed]);
+    assert!(a.is_empty(), "dispute: {:?}", steps(&a));
+    let mut suggested = base;
+    suggested.invoices[0].suggested_since = Some(d("2026-12-07"));
+    let a = run("2026-12-08", &[suggested]);
+    assert!(a.is_empty(), "suggestion: {:?}", steps(&a));
+}
+
+#[test]
+fn a_dispute_call_is_held_by_a_promise_or_a_suggestion_only() {
+    // An MS02 return marks its invoice disputed: the dispute call is for
+    // that very dispute, so the flag does not stop it.
+    let mut c = customer(vec![invoice("F1", "2026-11-05", "80")]);
+    c.invoices[0].disputed = true;
+    returned(&mut c, "MS02", "2026-11-23", false);
+    assert_eq!(
+        steps(&run("2026-11-23", std::slice::from_ref(&c))),
+        one("dispute_call", "phone", "F1")
+    );
+    let mut promised = c.clone();
+    promised.invoices[0].promise = Promise::Until(d("2026-11-30"));
+    let a = run("2026-11-23", &[promised]);
+    assert!(a.is_empty(), "promise: {:?}", steps(&a));
+    let mut suggested = c;
+    suggested.invoices[0].suggested_since = Some(d("2026-11-22"));
+    let a = run("2026-11-23", &[suggested]);
+    assert!(a.is_empty(), "suggestion: {:?}", steps(&a));
+}
+
+#[test]
+fn a_full_balance_demand_leaves_out_invoices_that_are_not_chased() {
+    let mut c = customer(vec![
+        invoice("F0", "2026-10-05", "960"),
+        invoice("F1", "2026-11-05", "80"),
+        invoice("F2", "2026-11-10", "120"), // under a promise
+        invoice("F3", "2026-11-12", "50"),  // its payment waits as a suggestion
+    ]);
+    c.invoices[2].promise = Promise::Until(d("2026-11-30"));
+    c.invoices[3].suggested_since = Some(d("2026-11-20"));
+    returned(&mut c, "AM04", "2026-11-23", true);
+    let a = run("2026-11-23", &[c]);
+    assert_eq!(
+        steps(&a),
+        one("full_balance_demand", "registered_letter", "F0|F1")
+    );
+}
+
+#[test]
+fn unapplied_money_covering_what_is_due_stops_dunning() {
+    let mut c = customer(vec![
+        invoice("F1", "2026-11-01", "100"),
+        invoice("F2", "2026-12-20", "500"), // not yet due
+    ]);
+    c.unapplied.insert(Currency::EUR, m("100"));
+    let a = run("2026-11-23", std::slice::from_ref(&c));
+    assert!(a.is_empty(), "{:?}", steps(&a));
+    // Short of what is due: chased as before.
+    c.unapplied.insert(Currency::EUR, m("99.99"));
+    assert_eq!(
+        steps(&run("2026-11-23", &[c])),
+        one("phone_call", "phone", "F1")
+    );
+}
+
+#[test]
+fn a_late_return_never_sends_the_first_letter_after_the_second() {
+    // Returned Thu 11-05, seen only on Fri 11-20 (acting Mon 11-23 ≥ 11-05 +
+    // 15): the call and the second letter, the first letter skipped for good.
+    let mut c = customer(vec![invoice("F1", "2026-11-02", "80")]);
+    returned(&mut c, "AM04", "2026-11-05", false);
+    let a = run("2026-11-20", std::slice::from_ref(&c));
+    let mut got = steps(&a);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("return_call".to_string(), "phone", "F1".to_string()),
+            (
+                "return_second_letter".to_string(),
+                "letter",
+                "F1".to_string()
+            )
+        ]
+    );
+    for x in &a {
+        c.invoices[0]
+            .steps_done
+            .insert(x.step.clone(), d("2026-11-20"));
+    }
+    let b = run("2026-11-23", &[c]);
+    assert!(b.is_empty(), "{:?}", steps(&b));
+}
+
+#[test]
+fn a_statement_gap_holds_the_full_balance_demand() {
+    let mut c = customer(vec![
+        invoice("F0", "2026-10-05", "960"),
+        invoice("F1", "2026-11-05", "80"),
+    ]);
+    returned(&mut c, "AM04", "2026-11-03", false);
+    returned(&mut c, "AM04", "2026-11-23", true);
+    let cfg = DunningConfig::default();
+    let a = run_with("2026-11-23", &cfg, true, std::slice::from_ref(&c));
+    assert!(
+        a.iter().all(|x| x.step != "full_balance_demand"),
+        "{:?}",
+        steps(&a)
+    );
+    for x in &a {
+        for id in &x.invoice_ids {
+            let inv = c.invoices.iter_mut().find(|i| &i.invoice_id == id).unwrap();
+            inv.steps_done.insert(x.step.clone(), d("2026-11-23"));
+        }
+    }
+    // The gap filled, a later night within the path sends it.
+    let b = run_with("2026-11-24", &cfg, false, &[c]);
+    assert_eq!(
+        steps(&b),
+        one("full_balance_demand", "registered_letter", "F0|F1")
+    );
+}
+
+#[test]
+fn a_demand_on_a_friday_stands_for_the_formal_notice_of_a_saturday_due_date() {
+    // Demanded on the night of Fri 2026-03-27, acted on Mon 03-30: F2, due
+    // Sat 03-28, was overdue on the letter (and charged as such), so the
+    // demand stands for its formal notice (watch +20 = 04-17).
+    let mut c = customer(vec![invoice("F2", "2026-03-28", "650")]);
+    c.plan = "watch".into();
+    c.invoices[0]
+        .steps_done
+        .insert("full_balance_demand".into(), d("2026-03-27"));
+    let a = run("2026-04-16", std::slice::from_ref(&c));
+    assert!(a.is_empty(), "{:?}", steps(&a));
+    // Demanded on Thu 03-26, acted on Fri 03-27: F2 was not yet due then, so
+    // its formal notice still comes.
+    c.invoices[0]
+        .steps_done
+        .insert("full_balance_demand".into(), d("2026-03-26"));
+    assert_eq!(
+        steps(&run("2026-04-16", &[c])),
+        one("formal_notice", "registered_letter", "F2")
+    );
+}
