@@ -162,7 +162,7 @@ pub(super) fn group(
 
     let plan = run.plans.get(&customer.plan);
     let mut out = Vec::new();
-    // Credit notes are set against the rows with the oldest invoices first.
+    // Rows with the oldest invoices first.
     let mut groups: Vec<((String, Channel, Currency), Vec<Candidate<'_>>)> = groups
         .into_iter()
         .map(|(k, mut members)| {
@@ -178,13 +178,34 @@ pub(super) fn group(
         let oldest = |m: &Vec<Candidate<'_>>| m.first().map(|c| c.invoice.due_date);
         (oldest(&a.1), &a.0).cmp(&(oldest(&b.1), &b.0))
     });
+    // Each chased invoice takes its share of the credit notes once, oldest
+    // due first, so a call and a letter about the same invoices the same day
+    // state the same amount.
+    let mut chased: Vec<&super::DunningInvoice> = groups
+        .iter()
+        .flat_map(|(_, members)| members.iter().map(|m| m.invoice))
+        .collect();
+    chased.sort_by(|a, b| (a.due_date, &a.invoice_id).cmp(&(b.due_date, &b.invoice_id)));
+    chased.dedup_by(|a, b| a.invoice_id == b.invoice_id);
+    let mut credited: BTreeMap<&str, Money> = BTreeMap::new();
+    for inv in chased {
+        let left = credit.entry(inv.currency).or_insert(Money::ZERO);
+        let used = (*left).min(inv.open);
+        *left = left.checked_sub(used).unwrap_or(Money::ZERO);
+        credited.insert(inv.invoice_id.as_str(), used);
+    }
     for ((step, channel, currency), members) in groups {
         let Some(gross) = Money::checked_sum(members.iter().map(|m| m.invoice.open)) else {
             continue;
         };
-        let left = credit.entry(currency).or_insert(Money::ZERO);
-        let used = (*left).min(gross);
-        *left = left.checked_sub(used).unwrap_or(Money::ZERO);
+        let Some(used) = Money::checked_sum(members.iter().map(|m| {
+            credited
+                .get(m.invoice.invoice_id.as_str())
+                .copied()
+                .unwrap_or(Money::ZERO)
+        })) else {
+            continue;
+        };
         let Some(amount_due) = gross.checked_sub(used) else {
             continue;
         };

@@ -696,3 +696,23 @@ fn a_demand_on_a_friday_stands_for_the_formal_notice_of_a_saturday_due_date() {
         one("formal_notice", "registered_letter", "F2")
     );
 }
+
+#[test]
+fn a_call_and_a_letter_about_the_same_invoice_state_the_same_amount() {
+    // F1 was collected net of the credit note AV1 and came back: the call
+    // and the letter both ask for 300.00, not one 300.00 and one 400.00.
+    let mut c = customer(vec![
+        invoice("F1", "2026-11-05", "400.00"),
+        invoice("AV1", "2026-11-05", "-100.00"),
+    ]);
+    returned(&mut c, "AM04", "2026-11-23", false);
+    let a = run("2026-11-23", &[c]);
+    let amounts: Vec<(String, Money)> = a.iter().map(|x| (x.step.clone(), x.amount_due)).collect();
+    assert_eq!(
+        amounts,
+        [
+            ("return_letter".to_string(), m("300.00")),
+            ("return_call".to_string(), m("300.00"))
+        ]
+    );
+}

@@ -193,6 +193,15 @@ AV-1;C1;Alpha;2026-02-10;2026-03-02;-100,00;-100,00;EUR;;direct_debit;M-1\n";
     );
     assert_eq!(status_of(&out2, "F-1").0, "400.00");
     assert_eq!(status_of(&out2, "AV-1").0, "-100.00");
+    // The return path's call and letter ask for what the collection was.
+    let dunning = csv_rows(&out2.join("dunning.csv"));
+    for step in ["return_call", "return_letter"] {
+        assert_eq!(
+            column_where(&dunning, "step", step, "amount_due"),
+            ["300.00"],
+            "{step}"
+        );
+    }
 }
 
 #[test]
