@@ -102,20 +102,25 @@ pub(super) fn group(
     candidates: Vec<Candidate<'_>>,
 ) -> Vec<DunningAction> {
     // The customer's money (unapplied, open credit notes) covers what they
-    // owe: the payment is probably theirs, so nobody is chased in that
-    // currency. What they owe is what is due by the action date (due on or
-    // before it): an invoice not yet due cannot be chased, so it must not
-    // make money that covers every overdue invoice count for nothing. Every
-    // invoice due counts (disputed, promised or on a return path too), so
-    // this never protects less than comparing with everything open did.
-    let mut owed: BTreeMap<Currency, Option<Money>> = BTreeMap::new();
-    for inv in customer
-        .invoices
-        .iter()
-        .filter(|i| i.open.is_positive() && i.due_date <= action_date)
-    {
-        let e = owed.entry(inv.currency).or_insert(Some(Money::ZERO));
-        *e = e.and_then(|o| o.checked_add(inv.open));
+    // owe: the payment is probably theirs, so they are not chased in that
+    // currency. A step about an invoice already due (and a full-balance
+    // demand) is dropped when that money covers every invoice due by the
+    // action date — an invoice not yet due must not make money that covers
+    // every overdue one count for nothing; a preventive contact about an
+    // invoice not yet due, only when it covers everything open. Every
+    // invoice counts (disputed, promised or on a return path too), so this
+    // never protects less than comparing with everything open did.
+    let mut owed_due: BTreeMap<Currency, Option<Money>> = BTreeMap::new();
+    let mut owed_all: BTreeMap<Currency, Option<Money>> = BTreeMap::new();
+    for inv in customer.invoices.iter().filter(|i| i.open.is_positive()) {
+        let add = |m: &mut BTreeMap<Currency, Option<Money>>| {
+            let e = m.entry(inv.currency).or_insert(Some(Money::ZERO));
+            *e = e.and_then(|o| o.checked_add(inv.open));
+        };
+        add(&mut owed_all);
+        if inv.due_date <= action_date {
+            add(&mut owed_due);
+        }
     }
     // Open credit notes are the customer's too: what they owe is net of them.
     let mut credit: BTreeMap<Currency, Money> = BTreeMap::new();
@@ -127,22 +132,26 @@ pub(super) fn group(
         let e = credit.entry(inv.currency).or_insert(Money::ZERO);
         *e = e.checked_add(inv.open.abs()).unwrap_or(*e);
     }
-    let covered = |c: Currency| {
+    let covered = |c: &Candidate<'_>| {
+        let currency = c.invoice.currency;
         let theirs = customer
             .unapplied
-            .get(&c)
+            .get(&currency)
             .copied()
             .unwrap_or(Money::ZERO)
-            .checked_add(credit.get(&c).copied().unwrap_or(Money::ZERO))
+            .checked_add(credit.get(&currency).copied().unwrap_or(Money::ZERO))
             .unwrap_or(Money::ZERO);
-        // Nothing due in that currency: any money of theirs covers it.
-        let owed = owed.get(&c).copied().unwrap_or(Some(Money::ZERO));
+        let about_what_is_due =
+            c.invoice.due_date <= action_date || c.step == super::returns_path::FULL_BALANCE_STEP;
+        let owed = if about_what_is_due {
+            &owed_due
+        } else {
+            &owed_all
+        };
+        let owed = owed.get(&currency).copied().unwrap_or(Some(Money::ZERO));
         theirs.is_positive() && owed.is_some_and(|o| theirs >= o)
     };
-    let candidates: Vec<Candidate<'_>> = candidates
-        .into_iter()
-        .filter(|c| !covered(c.invoice.currency))
-        .collect();
+    let candidates: Vec<Candidate<'_>> = candidates.into_iter().filter(|c| !covered(c)).collect();
 
     // At most one step per channel and day: the highest.
     let mut best_rank: BTreeMap<Channel, u32> = BTreeMap::new();

@@ -15,8 +15,9 @@
 //!   a disputed return goes to its disputed invoice, unless a promise or a
 //!   suggestion holds it); and in a currency, a customer whose money
 //!   (unapplied, open credit notes) is positive and covers every invoice due
-//!   on or before the action date: nothing at all in that currency, not even
-//!   about invoices not yet due;
+//!   on or before the action date: no step about an invoice due, no
+//!   full-balance demand (a preventive contact about one not yet due only
+//!   when that money covers everything open);
 //! - a statement gap holds formal-notice and later steps, and the
 //!   full-balance demand that stands for the formal notice;
 //! - returned direct debits follow their own path ([`returns_path`]);

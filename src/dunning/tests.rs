@@ -716,3 +716,17 @@ fn a_call_and_a_letter_about_the_same_invoice_state_the_same_amount() {
         ]
     );
 }
+
+#[test]
+fn a_credit_note_smaller_than_the_debt_never_stops_a_preventive_contact() {
+    // Nothing due yet; a 100.00 credit note against a 5 000.00 invoice due in
+    // 5 days: the preventive contact still goes, for 4 900.00.
+    let mut c = customer(vec![
+        invoice("F1", "2026-11-29", "5000.00"),
+        invoice("AV1", "2026-11-10", "-100.00"),
+    ]);
+    c.plan = "watch".into();
+    let a = run("2026-11-23", &[c]);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0].amount_due, m("4900.00"));
+}
