@@ -195,8 +195,11 @@ fn iso_kind(family: &str, subfamily: &str, debit: bool, reversal: bool) -> TxKin
                 TxKind::Other
             }
         }
+        // Money out is a collection going back (a return, or our collection
+        // reversed); money in is a collection, even when it reverses a
+        // return booked in error.
         "IDDT" => {
-            if debit || reversal {
+            if debit {
                 TxKind::DirectDebitReturned
             } else {
                 TxKind::DirectDebitCollected
@@ -243,8 +246,11 @@ fn iso_kind(family: &str, subfamily: &str, debit: bool, reversal: bool) -> TxKin
     }
 }
 
-fn cfonb_kind(code: &str, _debit: bool) -> TxKind {
+fn cfonb_kind(code: &str, debit: bool) -> TxKind {
     match code {
+        // A collection the creditor reversed: the money goes back to the
+        // debtor, as a return does (CAMT's PMNT/IDDT/PRDD).
+        "A5" | "A6" if debit => TxKind::DirectDebitReturned,
         "05" | "18" | "39" | "45" | "78" | "C2" => TxKind::CreditTransferIn,
         "06" | "21" | "44" | "79" | "C1" => TxKind::CreditTransferOut,
         "A1" | "A2" | "09" | "25" | "24" => TxKind::DirectDebitCollected,
@@ -314,5 +320,18 @@ mod tests {
         assert_eq!(cfonb("ZZ").kind(true, false), TxKind::Other);
         assert!(!cfonb("ZZ").is_known(true));
         assert!(cfonb("A3").is_known(false));
+        // A collection the creditor reversed undoes it, as a return does.
+        for code in ["A5", "A6"] {
+            assert_eq!(cfonb(code).kind(true, false), TxKind::DirectDebitReturned);
+            assert!(cfonb(code).kind(true, false).is_receivable_debit());
+        }
+    }
+
+    #[test]
+    fn a_reversed_return_is_a_collection_again() {
+        let code = iso("IDDT", "UPDD");
+        assert_eq!(code.kind(false, true), TxKind::DirectDebitCollected);
+        assert_eq!(code.kind(true, true), TxKind::DirectDebitReturned);
+        assert_eq!(code.kind(true, false), TxKind::DirectDebitReturned);
     }
 }

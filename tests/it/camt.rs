@@ -786,3 +786,31 @@ mod roundtrip {
         }
     }
 }
+
+#[test]
+fn a_reversed_return_is_money_from_the_customer_again() {
+    // The bank reverses a direct-debit return it booked in error: a credit
+    // with RvslInd. It is the customer's collection again, paid by the debtor.
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-03T20:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>S1</Id><CreDtTm>2026-11-03T20:00:00</CreDtTm>
+<Acct><Id><IBAN>FR7630001007941234567890185</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">360.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd><Sts><Cd>BOOK</Cd></Sts>
+<BookgDt><Dt>2026-11-03</Dt></BookgDt><AcctSvcrRef>RV-1</AcctSvcrRef>
+<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>IDDT</Cd><SubFmlyCd>UPDD</SubFmlyCd></Fmly></Domn></BkTxCd>
+<NtryDtls><TxDtls><Refs><EndToEndId>E2E-F-0012</EndToEndId><MndtId>RUM-ACME-0012</MndtId></Refs>
+<RltdPties><Dbtr><Pty><Nm>Boulangerie Léa</Nm></Pty></Dbtr><Cdtr><Pty><Nm>ACME SAS</Nm></Pty></Cdtr></RltdPties>
+</TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>"#;
+    let parsed = camt::parse(xml.as_bytes(), Path::new("reversed-return.xml")).unwrap();
+    let entry = &parsed.statements[0].entries[0];
+    let tx = &entry.transactions[0];
+    assert_eq!(tx.amount, money("360.00"));
+    assert_eq!(
+        tx.kind(entry),
+        pointage::statement::TxKind::DirectDebitCollected
+    );
+    assert_eq!(tx.counterparty.name.as_deref(), Some("Boulangerie Léa"));
+    assert_eq!(tx.mandate_id.as_deref(), Some("RUM-ACME-0012"));
+}

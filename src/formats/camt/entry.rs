@@ -31,7 +31,7 @@ use super::values;
 use crate::money::{Currency, Money};
 use crate::statement::{
     BankCode, CreditorRef, Entry, EntryStatus, FindingKind, Location, Party, ReturnReason,
-    Transaction,
+    Transaction, TxKind,
 };
 
 /// An amount as read, with its `Ccy` attribute.
@@ -329,7 +329,13 @@ impl EntryBuilder {
         }
         let kind = code.kind(debit, self.reversal);
         let bank_ref = self.acct_svcr_ref.take().or_else(|| self.ntry_ref.take());
-        let original_credit = (!debit) ^ (self.reversal || kind.is_receivable_debit());
+        // Whose side the payer is on. A direct debit's customer is its
+        // debtor whichever way the money goes (collected, returned, or either
+        // of those reversed).
+        let original_credit = matches!(
+            kind,
+            TxKind::DirectDebitCollected | TxKind::DirectDebitReturned
+        ) || ((!debit) ^ (self.reversal || kind.is_receivable_debit()));
 
         let txs = std::mem::take(&mut self.txs);
         let n = txs.len();
