@@ -12,6 +12,9 @@ use crate::money::Money;
 pub struct StatementHeader {
     /// Account key.
     pub account: String,
+    /// Currency: one account number may hold several, each with its own
+    /// numbering and balances.
+    pub currency: String,
     /// Statement id.
     pub statement_id: String,
     /// Sequence number, when the format has one.
@@ -57,7 +60,17 @@ fn gap_between(p: &StatementHeader, s: &StatementHeader) -> Option<Gap> {
     let mut reasons = Vec::new();
     if let (Some(a), Some(b)) = (p.sequence, s.sequence) {
         let restarted = b == 1 && new_year(p, s);
-        if b != a.saturating_add(1) && !restarted && b > a {
+        if b > 1 && b <= a && new_year(p, s) {
+            // Numbered from 1 again in January, but not from 1.
+            reasons.push(format!(
+                "statement number {b} follows {a} after the January restart: {} missing",
+                if b == 2 {
+                    "number 1".to_string()
+                } else {
+                    format!("numbers 1 to {}", b - 1)
+                }
+            ));
+        } else if b != a.saturating_add(1) && !restarted && b > a {
             reasons.push(format!(
                 "statement number {b} follows {a}: {} missing",
                 if b - a == 2 {
@@ -105,6 +118,7 @@ mod tests {
     fn h(id: &str, seq: u64, from: &str, open: &str, close: &str) -> StatementHeader {
         StatementHeader {
             account: "FR7630001007941234567890185".into(),
+            currency: "EUR".into(),
             statement_id: id.into(),
             sequence: Some(seq),
             from_date: from.parse().ok(),
@@ -146,6 +160,24 @@ mod tests {
         assert_eq!(
             gaps(Some(&prev), &[h("A", 1, "2026-12-31", "20", "20")]).len(),
             0
+        );
+    }
+
+    #[test]
+    fn a_missing_first_statement_after_the_january_restart_is_a_gap() {
+        let prev = h("Z", 250, "2026-12-31", "10", "10");
+        let g = gaps(Some(&prev), &[h("B", 2, "2027-01-05", "10", "10")]);
+        assert_eq!(g.len(), 1);
+        assert!(
+            g[0].message.contains("number 1 missing"),
+            "{}",
+            g[0].message
+        );
+        let g = gaps(Some(&prev), &[h("B", 4, "2027-01-05", "10", "10")]);
+        assert!(
+            g[0].message.contains("numbers 1 to 3 missing"),
+            "{}",
+            g[0].message
         );
     }
 
