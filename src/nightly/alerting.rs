@@ -157,17 +157,19 @@ pub fn partial_payments(step: &CreditStep) -> Vec<Alert> {
     out
 }
 
-/// Statement gaps over every account's statements in state, except cleared accounts.
+/// Statement gaps over every account's statements in state, except cleared
+/// accounts. Each currency of an account is its own series: one account
+/// number in EUR and USD numbers and balances each separately.
 pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> Vec<Alert> {
-    let mut by_account: BTreeMap<&str, Vec<StatementHeader>> = BTreeMap::new();
+    let mut by_account: BTreeMap<(&str, &str), Vec<StatementHeader>> = BTreeMap::new();
     for h in headers {
         by_account
-            .entry(h.account.as_str())
+            .entry((h.account.as_str(), h.currency.as_str()))
             .or_default()
             .push(h.clone());
     }
     let mut out = Vec::new();
-    for (account, list) in by_account {
+    for ((account, _), list) in by_account {
         if cleared.iter().any(|c| c == account || c == "*") {
             continue;
         }
@@ -258,4 +260,47 @@ pub fn settle(
     let mut still: Vec<(Alert, NaiveDate)> = ev::open_alerts(conn)?.into_values().collect();
     still.sort_by(|a, b| (a.1, a.0.kind, &a.0.key).cmp(&(b.1, b.0.kind, &b.0.key)));
     Ok(AlertSet { new, open: still })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(
+        ccy: &str,
+        id: &str,
+        seq: u64,
+        day: &str,
+        open: &str,
+        close: &str,
+    ) -> StatementHeader {
+        StatementHeader {
+            account: "FR7630004012340001020304077".into(),
+            currency: ccy.into(),
+            statement_id: id.into(),
+            sequence: Some(seq),
+            from_date: day.parse().ok(),
+            to_date: day.parse().ok(),
+            opening: open.parse().ok(),
+            closing: close.parse().ok(),
+        }
+    }
+
+    #[test]
+    fn each_currency_of_one_account_number_is_its_own_series() {
+        // In state order: account, currency, date.
+        let headers = [
+            header("EUR", "EUR-1103", 41, "2026-11-03", "1520.00", "1645.00"),
+            header("EUR", "EUR-1104", 42, "2026-11-04", "1645.00", "1645.00"),
+            header("USD", "USD-1103", 7, "2026-11-03", "300.00", "380.00"),
+            header("USD", "USD-1104", 8, "2026-11-04", "380.00", "380.00"),
+        ];
+        assert!(sequence_conditions(&headers, &[]).is_empty());
+        // A real gap in one currency is still found.
+        let mut gap = headers.clone();
+        gap[3] = header("USD", "USD-1105", 9, "2026-11-05", "380.00", "380.00");
+        let alerts = sequence_conditions(&gap, &[]);
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert!(alerts[0].key.ends_with(":USD-1105"), "{}", alerts[0].key);
+    }
 }

@@ -688,9 +688,10 @@ pub fn headers(
     conn: &Connection,
 ) -> rusqlite::Result<Vec<crate::alerts::sequence::StatementHeader>> {
     let mut stmt = conn.prepare(
-        "SELECT account, statement_id, sequence, from_date, to_date, opening, closing FROM statements
+        "SELECT account, statement_id, sequence, from_date, to_date, opening, closing, currency
+         FROM statements
          WHERE format NOT LIKE 'camt.054%' AND format NOT LIKE 'camt.052%'
-         ORDER BY account, COALESCE(from_date, to_date), sequence, statement_id",
+         ORDER BY account, currency, COALESCE(from_date, to_date), sequence, statement_id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(crate::alerts::sequence::StatementHeader {
@@ -703,6 +704,7 @@ pub fn headers(
             to_date: r.get::<_, Option<String>>(4)?.and_then(|d| d.parse().ok()),
             opening: r.get::<_, Option<String>>(5)?.and_then(|d| d.parse().ok()),
             closing: r.get::<_, Option<String>>(6)?.and_then(|d| d.parse().ok()),
+            currency: r.get(7)?,
         })
     })?;
     rows.collect()

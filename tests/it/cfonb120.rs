@@ -75,7 +75,7 @@ fn check_golden_folder(folder: &Path, ext: &str) -> usize {
 
 #[test]
 fn fixtures_give_their_golden_csv_and_findings() {
-    assert_eq!(check_golden_folder(&dir(), "cfonb"), 5);
+    assert_eq!(check_golden_folder(&dir(), "cfonb"), 6);
 }
 
 #[test]
@@ -662,4 +662,37 @@ proptest! {
             .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(parsed.statements, statements);
     }
+}
+
+#[test]
+fn one_account_number_in_two_currencies_is_two_statements_and_both_are_money() {
+    let tmp = tempfile::tempdir().unwrap();
+    let client = tmp.path().join("c");
+    std::fs::create_dir_all(client.join("statements")).unwrap();
+    std::fs::copy(
+        dir().join("same-account-two-currencies.cfonb"),
+        client.join("statements/releve.cfonb"),
+    )
+    .unwrap();
+    std::fs::write(
+        client.join("invoices.csv"),
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency\n\
+F-2026-0077;C2;Client B;2026-10-01;2026-11-01;80,00;80,00;USD\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = crate::support::run_night(&client, "2026-11-03", &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let alerts = crate::support::csv_rows(&out.join("alerts.csv"));
+    assert!(
+        !alerts
+            .iter()
+            .any(|r| r[0] == "conflicting_statement" || r[0] == "sequence_gap"),
+        "{alerts:?}"
+    );
+    let m = crate::support::csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        crate::support::column_where(&m, "entry_id", "VIR0311260009", "invoice_id"),
+        ["F-2026-0077"]
+    );
 }

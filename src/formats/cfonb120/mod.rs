@@ -504,7 +504,11 @@ impl Block {
 }
 
 /// The id of a CFONB statement: `{bank}-{branch}-{account}-{YYYYMMDD of the
-/// 01 date}-{YYYYMMDD of the 07 date}` (`00000000` for an absent date).
+/// 01 date}-{YYYYMMDD of the 07 date}` (`00000000` for an absent date), with
+/// `-{currency}` after the account number when it is not EUR: one account
+/// number may be held in several currencies (the currency is part of the
+/// CFONB account key), and each is its own statement. EUR ids stay as they
+/// always were, so statements already in state keep theirs.
 pub fn statement_id(s: &Statement) -> String {
     let day = |d: Option<chrono::NaiveDate>| {
         d.map_or_else(
@@ -512,8 +516,13 @@ pub fn statement_id(s: &Statement) -> String {
             |d| d.format("%Y%m%d").to_string(),
         )
     };
+    let currency = if s.currency == crate::money::Currency::EUR {
+        String::new()
+    } else {
+        format!("-{}", s.currency)
+    };
     format!(
-        "{}-{}-{}-{}-{}",
+        "{}-{}-{}{currency}-{}-{}",
         s.account.bank_code.as_deref().unwrap_or(""),
         s.account.branch_code.as_deref().unwrap_or(""),
         s.account.account_number.as_deref().unwrap_or(""),
