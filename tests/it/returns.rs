@@ -83,26 +83,34 @@ fn status_of(out: &Path, invoice: &str) -> (String, String) {
     (get("open_after"), get("status"))
 }
 
-#[test]
-fn a_return_reopens_the_month_its_end_to_end_id_names() {
-    // A monthly subscription: same mandate, same amount, one end-to-end id
-    // a month. The debtor has January refunded after February was paid.
-    let dir = tempfile::tempdir().unwrap();
+/// A monthly subscription (mandate M-1, 50.00 a month): night 1 collects
+/// January's invoice.
+fn january_collected(root: &Path) {
     let jan = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;50,00;EUR;;direct_debit;M-1\n";
     night(
-        dir.path(),
+        root,
         1,
         "2026-03-02",
         jan,
         &[collection("C1", "2026-03-02", "50.00", "E-JAN", "M-1")],
     );
-    let both = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;0,00;EUR;;direct_debit;M-1\n\
+}
+
+/// The export once January is paid and February is due.
+const BOTH_MONTHS: &str = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;0,00;EUR;;direct_debit;M-1\n\
 F-FEB;C1;Alpha;2026-02-01;2026-03-03;50,00;50,00;EUR;;direct_debit;M-1\n";
+
+#[test]
+fn a_return_reopens_the_month_its_end_to_end_id_names() {
+    // A monthly subscription: same mandate, same amount, one end-to-end id
+    // a month. The debtor has January refunded after February was paid.
+    let dir = tempfile::tempdir().unwrap();
+    january_collected(dir.path());
     let out2 = night(
         dir.path(),
         2,
         "2026-03-03",
-        both,
+        BOTH_MONTHS,
         &[collection("C2", "2026-03-03", "50.00", "E-FEB", "M-1")],
     );
     assert_eq!(status_of(&out2, "F-FEB").0, "0.00");
@@ -110,7 +118,7 @@ F-FEB;C1;Alpha;2026-02-01;2026-03-03;50,00;50,00;EUR;;direct_debit;M-1\n";
         dir.path(),
         3,
         "2026-03-04",
-        both,
+        BOTH_MONTHS,
         &[returned(
             "D1",
             "2026-03-04",
@@ -130,22 +138,13 @@ F-FEB;C1;Alpha;2026-02-01;2026-03-03;50,00;50,00;EUR;;direct_debit;M-1\n";
 #[test]
 fn a_collection_returned_the_night_it_is_booked_is_not_taken_from_last_month() {
     let dir = tempfile::tempdir().unwrap();
-    let jan = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;50,00;EUR;;direct_debit;M-1\n";
-    night(
-        dir.path(),
-        1,
-        "2026-03-02",
-        jan,
-        &[collection("C1", "2026-03-02", "50.00", "E-JAN", "M-1")],
-    );
+    january_collected(dir.path());
     // February's collection and its return in one statement.
-    let both = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;0,00;EUR;;direct_debit;M-1\n\
-F-FEB;C1;Alpha;2026-02-01;2026-03-03;50,00;50,00;EUR;;direct_debit;M-1\n";
     let out = night(
         dir.path(),
         2,
         "2026-03-03",
-        both,
+        BOTH_MONTHS,
         &[
             collection("C2", "2026-03-03", "50.00", "E-FEB", "M-1"),
             returned("D2", "2026-03-03", "-50.00", "E-FEB", "M-1", "AM04"),
