@@ -25,7 +25,7 @@ use rusqlite::Connection;
 use crate::alerts::{Alert, AlertKind};
 use crate::client::StatementFile;
 use crate::money::Money;
-use crate::state::statements::{self as st, Known, StoredTx};
+use crate::state::statements::{self as st, Known, NOT_MONEY, StoredTx};
 use crate::statement::{Entry, EntryStatus, FindingKind, Statement, Transaction};
 
 /// What the import did, for the summary.
@@ -234,9 +234,6 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
     }
 }
 
-/// Marker in `linked_to` for notification money a statement covers: not money.
-const NOT_MONEY: &str = "(covered by a statement)";
-
 /// The stored transactions that correspond to `entry` on the other side
 /// (statements for a notification entry, notifications for a statement entry):
 /// those sharing its bank reference; else the single one with the same amount
@@ -313,10 +310,16 @@ fn link_notification(
     let mut linked = 0;
     for entry in n.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
         let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
+        let found = counterparts(conn, &account, false, entry)?;
         if own.is_empty() && !entry.transactions.is_empty() {
+            // The statement's own row under the same id: the notification
+            // adds its details, never money.
+            if let [row] = found.as_slice() {
+                enrich(conn, &account, row, entry)?;
+                linked += 1;
+            }
             continue;
         }
-        let found = counterparts(conn, &account, false, entry)?;
         if let [lump] = found.as_slice() {
             linked += 1;
             if own.len() > 1

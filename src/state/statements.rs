@@ -125,7 +125,9 @@ pub fn record_file(
 /// Returns the ids of the transactions not stored because the account already
 /// has a transaction with that id (a notification and a statement of the
 /// same entry often share it): that row stays as it is, and the caller must
-/// not take it for this statement's.
+/// not take it for this statement's. A row that never was money (a pending
+/// or information entry, or a notification a statement covered without
+/// containing it) gives way to a booked transaction with its id.
 pub fn import(
     conn: &Connection,
     statement: &Statement,
@@ -160,12 +162,25 @@ pub fn import(
         run_date,
     ])?;
     let mut insert = conn.prepare_cached(
-        "INSERT OR IGNORE INTO transactions (account, entry_id, statement_id, position,
+        "INSERT INTO transactions (account, entry_id, statement_id, position,
              booking_date, value_date, amount, currency, kind, status, notification, bank_ref,
              counterparty_name, counterparty_iban, end_to_end_id, mandate_id, remittance,
              return_reason, details, remaining, processed_run)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, NULL)",
+             ?18, ?19, ?20, NULL)
+         ON CONFLICT (account, entry_id) DO UPDATE SET
+             statement_id = excluded.statement_id, position = excluded.position,
+             booking_date = excluded.booking_date, value_date = excluded.value_date,
+             amount = excluded.amount, currency = excluded.currency, kind = excluded.kind,
+             status = excluded.status, notification = excluded.notification,
+             bank_ref = excluded.bank_ref, counterparty_name = excluded.counterparty_name,
+             counterparty_iban = excluded.counterparty_iban,
+             end_to_end_id = excluded.end_to_end_id, mandate_id = excluded.mandate_id,
+             remittance = excluded.remittance, return_reason = excluded.return_reason,
+             details = excluded.details, remaining = excluded.remaining,
+             processed_run = NULL, linked_to = NULL
+         WHERE excluded.status = 'booked'
+           AND (transactions.status != 'booked' OR transactions.linked_to = ?21)",
     )?;
     let mut not_stored = Vec::new();
     for (position, (entry, tx)) in statement.transactions().enumerate() {
@@ -196,6 +211,7 @@ pub fn import(
             } else {
                 "0.00".to_string()
             },
+            NOT_MONEY,
         ])?;
         if stored == 0 {
             not_stored.push(tx.entry_id.clone());
@@ -603,6 +619,10 @@ pub fn statement_covers(conn: &Connection, account: &str, date: &str) -> rusqlit
         |r| r.get(0),
     )
 }
+
+/// `linked_to` of a notification's transaction that a statement covers
+/// without containing it: never money.
+pub const NOT_MONEY: &str = "(covered by a statement)";
 
 /// Sets a transaction's remaining money, processed night and link.
 pub fn settle_tx(

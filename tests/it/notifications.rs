@@ -25,6 +25,14 @@ fn credit(reference: &'static str, date: &'static str) -> Ntry {
     }
 }
 
+/// The same entry with the payer's name in its detail.
+fn named(mut e: Ntry) -> Ntry {
+    for t in &mut e.txs {
+        t.name = Some("ALPHA SARL");
+    }
+    e
+}
+
 fn statement(id: &str, date: &str, entries: &[Ntry]) -> String {
     camt(
         false,
@@ -94,13 +102,18 @@ fn a_notification_with_the_statements_own_ids_leaves_its_money_alone() {
             ),
             (
                 "s1-detail.xml",
-                &notification("N1", "2026-03-02", &[credit("R9", "2026-03-02")]),
+                &notification("N1", "2026-03-02", &[named(credit("R9", "2026-03-02"))]),
             ),
         ],
     );
     let out = dir.path().join("out");
     let m = night(&c, "2026-03-02", &out);
     assert_eq!(column_where(&m, "entry_id", "R9", "invoice_id"), ["F-1"]);
+    // The notification's details reach the statement's row: its payer name.
+    assert_eq!(
+        column_where(&m, "entry_id", "R9", "counterparty_name"),
+        ["ALPHA SARL"]
+    );
     assert_eq!(column_where(&m, "entry_id", "R9", "status"), ["matched"]);
     assert_eq!(open_after(&out, "F-1"), ["0.00"]);
 }
@@ -306,5 +319,26 @@ fn a_statement_repeating_another_statements_ids_is_not_imported_twice_and_says_s
     let alerts = csv_rows(&out.join("alerts.csv"));
     let repeated = column_where(&alerts, "kind", "repeated_transaction", "amount");
     assert_eq!(repeated, ["100.00"], "{alerts:?}");
+    assert_eq!(open_after(&out, "F-1"), ["0.00"]);
+}
+
+#[test]
+fn a_pending_notification_gives_way_to_the_booked_entry_with_its_id() {
+    // Night 1: an intraday report shows the credit as pending, reference P1.
+    let dir = tempfile::tempdir().unwrap();
+    let pending = notification("N1", "2026-03-02", &[credit("P1", "2026-03-02")])
+        .replace("<Cd>BOOK</Cd>", "<Cd>PDNG</Cd>");
+    let c = client(dir.path(), &[("n1.xml", &pending)]);
+    night(&c, "2026-03-02", &dir.path().join("out1"));
+    // Night 2: the statement books it under the same reference: same id.
+    fs::write(
+        c.join("statements/s1.xml"),
+        statement("S1", "2026-03-02", &[credit("P1", "2026-03-02")]),
+    )
+    .unwrap();
+    let out = dir.path().join("out2");
+    let m = night(&c, "2026-03-03", &out);
+    assert_eq!(column_where(&m, "entry_id", "P1", "invoice_id"), ["F-1"]);
+    assert_eq!(column_where(&m, "entry_id", "P1", "status"), ["matched"]);
     assert_eq!(open_after(&out, "F-1"), ["0.00"]);
 }
