@@ -150,8 +150,14 @@ fn a_collection_returned_the_night_it_is_booked_is_not_taken_from_last_month() {
             returned("D2", "2026-03-03", "-50.00", "E-FEB", "M-1", "AM04"),
         ],
     );
-    assert_eq!(status_of(&out, "F-JAN").0, "0.00");
-    assert_eq!(status_of(&out, "F-FEB").0, "50.00");
+    assert_eq!(status_of(&out, "F-JAN"), ("0.00".into(), "paid".into()));
+    assert_eq!(status_of(&out, "F-FEB"), ("50.00".into(), "returned".into()));
+    // The return names February's invoice, the one its collection was for.
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert_eq!(
+        column_where(&alerts, "kind", "direct_debit_returned", "invoice_id"),
+        ["F-FEB"]
+    );
     let m = csv_rows(&out.join("matches.csv"));
     assert!(
         column_where(&m, "entry_id", "C2", "status")
