@@ -246,11 +246,8 @@ fn iso_kind(family: &str, subfamily: &str, debit: bool, reversal: bool) -> TxKin
     }
 }
 
-fn cfonb_kind(code: &str, debit: bool) -> TxKind {
+fn cfonb_kind(code: &str, _debit: bool) -> TxKind {
     match code {
-        // A collection the creditor reversed: the money goes back to the
-        // debtor, as a return does (CAMT's PMNT/IDDT/PRDD).
-        "A5" | "A6" if debit => TxKind::DirectDebitReturned,
         "05" | "18" | "39" | "45" | "78" | "C2" => TxKind::CreditTransferIn,
         "06" | "21" | "44" | "79" | "C1" => TxKind::CreditTransferOut,
         "A1" | "A2" | "09" | "25" | "24" => TxKind::DirectDebitCollected,
@@ -320,11 +317,6 @@ mod tests {
         assert_eq!(cfonb("ZZ").kind(true, false), TxKind::Other);
         assert!(!cfonb("ZZ").is_known(true));
         assert!(cfonb("A3").is_known(false));
-        // A collection the creditor reversed undoes it, as a return does.
-        for code in ["A5", "A6"] {
-            assert_eq!(cfonb(code).kind(true, false), TxKind::DirectDebitReturned);
-            assert!(cfonb(code).kind(true, false).is_receivable_debit());
-        }
     }
 
     #[test]
