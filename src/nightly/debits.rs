@@ -202,8 +202,13 @@ fn undo_collection(
             .unwrap_or(Money::ZERO);
         sl::reverse_application(conn, app.id, run_date, exported)?;
         to_undo = to_undo.checked_sub(app.applied).unwrap_or(Money::ZERO);
-        step.reopened.insert(app.invoice_id.clone());
-        invoices.push(app.invoice_id.clone());
+        // A credit note set against the collection is open again, but it
+        // is no returned invoice: it goes on no return path, is never
+        // disputed by the return, and the alert does not wait for it.
+        if app.applied.is_positive() {
+            step.reopened.insert(app.invoice_id.clone());
+            invoices.push(app.invoice_id.clone());
+        }
         customer.get_or_insert_with(|| app.customer_id.clone());
     }
     if invoices.is_empty()

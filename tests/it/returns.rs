@@ -151,7 +151,10 @@ fn a_collection_returned_the_night_it_is_booked_is_not_taken_from_last_month() {
         ],
     );
     assert_eq!(status_of(&out, "F-JAN"), ("0.00".into(), "paid".into()));
-    assert_eq!(status_of(&out, "F-FEB"), ("50.00".into(), "returned".into()));
+    assert_eq!(
+        status_of(&out, "F-FEB"),
+        ("50.00".into(), "returned".into())
+    );
     // The return names February's invoice, the one its collection was for.
     let alerts = csv_rows(&out.join("alerts.csv"));
     assert_eq!(
@@ -197,7 +200,14 @@ AV-1;C1;Alpha;2026-02-10;2026-03-02;-100,00;-100,00;EUR;;direct_debit;M-1\n";
         )],
     );
     assert_eq!(status_of(&out2, "F-1").0, "400.00");
-    assert_eq!(status_of(&out2, "AV-1").0, "-100.00");
+    assert_eq!(status_of(&out2, "AV-1"), ("-100.00".into(), "open".into()));
+    // The alert names the invoice the customer must pay again, not the
+    // credit note (open until used, it would keep the alert open for ever).
+    let alerts = csv_rows(&out2.join("alerts.csv"));
+    assert_eq!(
+        column_where(&alerts, "kind", "direct_debit_returned", "invoice_id"),
+        ["F-1"]
+    );
     // The return path's call and letter ask for what the collection was.
     let dunning = csv_rows(&out2.join("dunning.csv"));
     for step in ["return_call", "return_letter"] {
