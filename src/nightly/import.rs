@@ -90,10 +90,11 @@ pub fn import(
         let encoded = st::encode(statement);
         let hash = &encoded.hash;
         let name = file_name(&file.path);
-        match st::lookup(conn, &account, &statement.id, hash)? {
+        let (known, id_in_state) = lookup(conn, &account, statement, hash)?;
+        match known {
             Known::Same => {
                 report.already_imported += 1;
-                if st::record_file(conn, &account, &statement.id, &name, run_date)? {
+                if st::record_file(conn, &account, &id_in_state, &name, run_date)? {
                     report.duplicates += 1;
                     let mut a = Alert::new(
                         AlertKind::DuplicateStatement,
@@ -199,6 +200,29 @@ fn repeated(
     a.amount = Some(total);
     a.currency = Some(statement.currency);
     Ok(Some(a))
+}
+
+/// Whether state has the statement, and under which id. A non-EUR CFONB
+/// statement imported before its id carried the currency is known under the
+/// old id, with the hash it had then: the same statement, not a new one.
+fn lookup(
+    conn: &Connection,
+    account: &str,
+    statement: &Statement,
+    hash: &str,
+) -> rusqlite::Result<(Known, String)> {
+    let known = st::lookup(conn, account, &statement.id, hash)?;
+    if known == Known::New && statement.format == crate::statement::SourceFormat::Cfonb120 {
+        let legacy = crate::formats::cfonb120::legacy_statement_id(statement);
+        if legacy != statement.id {
+            let mut old = statement.clone();
+            old.id.clone_from(&legacy);
+            if st::lookup(conn, account, &legacy, &st::encode(&old).hash)? == Known::Same {
+                return Ok((Known::Same, legacy));
+            }
+        }
+    }
+    Ok((known, statement.id.clone()))
 }
 
 fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut Vec<Alert>) {
@@ -507,4 +531,54 @@ pub fn in_memory<'a>(files: &'a [StatementFile], report: &ImportReport) -> st::I
         }
     }
     memo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> StatementFile {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/cfonb120")
+            .join(name);
+        StatementFile {
+            parsed: crate::formats::parse_file(&path).unwrap(),
+            path,
+            sha256: String::new(),
+            already_imported: None,
+        }
+    }
+
+    #[test]
+    fn a_non_eur_cfonb_statement_imported_under_its_old_id_is_not_imported_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        // XPF, TND and JPY statements, as a release before the currency was
+        // part of their id stored them.
+        let file = fixture("decimals-0-3-negative.cfonb");
+        for s in &file.parsed.statements {
+            let mut old = s.clone();
+            old.id = crate::formats::cfonb120::legacy_statement_id(s);
+            assert_ne!(old.id, s.id);
+            st::import(conn, &old, &st::encode(&old), "2026-12-02").unwrap();
+            st::record_file(
+                conn,
+                &old.account.key(),
+                &old.id,
+                "decimals-0-3-negative.cfonb",
+                "2026-12-02",
+            )
+            .unwrap();
+        }
+        let report = import(conn, std::slice::from_ref(&file), "2026-12-03").unwrap();
+        assert_eq!(report.imported, 0);
+        assert_eq!(report.already_imported, 3);
+        assert!(report.alerts.is_empty(), "{:?}", report.alerts);
+        // Read with no state at all, they are new.
+        let dir = tempfile::tempdir().unwrap();
+        let mut fresh = crate::state::State::open(dir.path()).unwrap();
+        let report = import(fresh.conn(), &[file], "2026-12-03").unwrap();
+        assert_eq!(report.imported, 3);
+    }
 }

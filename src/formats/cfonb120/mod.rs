@@ -39,7 +39,9 @@
 //!
 //! Each 01…07 block is one [`Statement`]:
 //! * `id` = `{bank}-{branch}-{account}-{YYYYMMDD of the 01 date}-{YYYYMMDD of the
-//!   07 date}` (account trimmed; `00000000` for an absent date). It depends on
+//!   07 date}` (account trimmed; `00000000` for an absent date; `-{currency}`
+//!   after the account when it is not EUR, since one account number may be
+//!   held in several currencies). It depends on
 //!   nothing but the two records, so the same block gives the same id in any
 //!   file. Two identical blocks of one file get the same id.
 //! * `account`: bank, branch and account number as written, and the IBAN
@@ -510,16 +512,26 @@ impl Block {
 /// CFONB account key), and each is its own statement. EUR ids stay as they
 /// always were, so statements already in state keep theirs.
 pub fn statement_id(s: &Statement) -> String {
+    id_with(s, s.currency != crate::money::Currency::EUR)
+}
+
+/// The id releases before the currency was part of it gave the statement
+/// (the same as [`statement_id`] for EUR): state may know it under that id.
+pub fn legacy_statement_id(s: &Statement) -> String {
+    id_with(s, false)
+}
+
+fn id_with(s: &Statement, with_currency: bool) -> String {
     let day = |d: Option<chrono::NaiveDate>| {
         d.map_or_else(
             || "00000000".to_string(),
             |d| d.format("%Y%m%d").to_string(),
         )
     };
-    let currency = if s.currency == crate::money::Currency::EUR {
-        String::new()
-    } else {
+    let currency = if with_currency {
         format!("-{}", s.currency)
+    } else {
+        String::new()
     };
     format!(
         "{}-{}-{}{currency}-{}-{}",
