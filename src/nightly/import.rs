@@ -204,7 +204,9 @@ fn repeated(
 
 /// Whether state has the statement, and under which id. A non-EUR CFONB
 /// statement imported before its id carried the currency is known under the
-/// old id, with the hash it had then: the same statement, not a new one.
+/// old id, with the hash it had then: the same statement, not a new one; and
+/// a statement of that currency under the old id with other content is a
+/// conflict, as it was before (a corrected day is never imported beside it).
 fn lookup(
     conn: &Connection,
     account: &str,
@@ -217,8 +219,15 @@ fn lookup(
         if legacy != statement.id {
             let mut old = statement.clone();
             old.id.clone_from(&legacy);
-            if st::lookup(conn, account, &legacy, &st::encode(&old).hash)? == Known::Same {
-                return Ok((Known::Same, legacy));
+            match st::lookup(conn, account, &legacy, &st::encode(&old).hash)? {
+                Known::Same => return Ok((Known::Same, legacy)),
+                different @ Known::Different { .. }
+                    if st::statement_currency(conn, account, &legacy)?.as_deref()
+                        == Some(statement.currency.as_str()) =>
+                {
+                    return Ok((different, legacy));
+                }
+                _ => {}
             }
         }
     }
@@ -337,10 +346,19 @@ fn link_notification(
         let found = counterparts(conn, &account, false, entry)?;
         if own.is_empty() && !entry.transactions.is_empty() {
             // The statement's own row under the same id: the notification
-            // adds its details, never money.
-            if let [row] = found.as_slice() {
+            // adds its details, never money, and that row is linked so no
+            // other entry takes it for its counterpart.
+            if let [row] = found.as_slice()
+                && entry
+                    .transactions
+                    .iter()
+                    .any(|t| t.entry_id == row.tx.entry_id)
+            {
                 enrich(conn, &account, row, entry)?;
                 linked += 1;
+            }
+            for t in &entry.transactions {
+                st::link_shared(conn, &account, &t.entry_id, false)?;
             }
             continue;
         }
@@ -476,6 +494,11 @@ fn link_to_notifications(
         return Ok(());
     }
     for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
+        // A notification row under this entry's own id is this entry's money:
+        // linked, so no other entry of the statement takes it.
+        for t in entry.transactions.iter().filter(|t| !stored(t)) {
+            st::link_shared(conn, &account, &t.entry_id, true)?;
+        }
         let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
         let Some(link) = own.first().map(|t| t.entry_id.as_str()) else {
             continue;
@@ -549,6 +572,72 @@ mod tests {
         }
     }
 
+    /// A one-entry camt.053 of 2026-03-02, entry and transaction id `X`.
+    fn one_credit(statement_id: &str) -> Statement {
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-03-02T20:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>{statement_id}</Id><CreDtTm>2026-03-02T20:00:00</CreDtTm>
+<Acct><Id><IBAN>FR7630001007941234567890185</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+<BookgDt><Dt>2026-03-02</Dt></BookgDt><AcctSvcrRef>X</AcctSvcrRef>
+<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+</Ntry></Stmt></BkToCstmrStmt></Document>"#
+        );
+        let parsed = crate::formats::camt::parse(xml.as_bytes(), Path::new("s.xml")).unwrap();
+        parsed.statements.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn money_applied_is_never_brought_back_by_a_statement_repeating_its_id() {
+        // As an earlier release could leave it: statement row X applied to
+        // F-1, then marked "covered by a statement" by a notification.
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        let first = one_credit("S1");
+        st::import(conn, &first, &st::encode(&first), "2026-03-02").unwrap();
+        let account = first.account.key();
+        conn.execute(
+            "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open)
+             VALUES ('2026-03-02', ?1, 'X', 'F-1', 'C1', '100.00', '0.00', '', 'rf', '1.00', '', '100.00')",
+            [&account],
+        )
+        .unwrap();
+        st::settle_tx(
+            conn,
+            &account,
+            "X",
+            Money::ZERO,
+            Some("2026-03-02"),
+            Some(NOT_MONEY),
+        )
+        .unwrap();
+        // The day reissued under another statement id.
+        let file = StatementFile {
+            parsed: crate::formats::Parsed {
+                statements: vec![one_credit("S1-BIS")],
+                ..Default::default()
+            },
+            path: "s1-bis.xml".into(),
+            sha256: String::new(),
+            already_imported: None,
+        };
+        let report = import(conn, &[file], "2026-03-03").unwrap();
+        let remaining: String = conn
+            .query_row(
+                "SELECT remaining FROM transactions WHERE account = ?1 AND entry_id = 'X'",
+                [&account],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(remaining, "0.00", "the applied money came back");
+        let kinds: Vec<AlertKind> = report.alerts.iter().map(|a| a.kind).collect();
+        assert_eq!(kinds, [AlertKind::RepeatedTransaction]);
+    }
+
     #[test]
     fn a_non_eur_cfonb_statement_imported_under_its_old_id_is_not_imported_again() {
         let dir = tempfile::tempdir().unwrap();
@@ -575,6 +664,13 @@ mod tests {
         assert_eq!(report.imported, 0);
         assert_eq!(report.already_imported, 3);
         assert!(report.alerts.is_empty(), "{:?}", report.alerts);
+        // The same day corrected by the bank is a conflict, not a second day.
+        let mut corrected = file.clone();
+        corrected.parsed.statements.truncate(1);
+        corrected.parsed.statements[0].entries[0].amount =
+            Money::from_scaled(2_400_000, 0).unwrap();
+        let report = import(conn, &[corrected], "2026-12-04").unwrap();
+        assert_eq!((report.imported, report.conflicting), (0, 1));
         // Read with no state at all, they are new.
         let dir = tempfile::tempdir().unwrap();
         let mut fresh = crate::state::State::open(dir.path()).unwrap();

@@ -44,6 +44,20 @@ pub fn lookup(conn: &Connection, account: &str, id: &str, hash: &str) -> rusqlit
     })
 }
 
+/// The currency of a statement in state, if state has it.
+pub fn statement_currency(
+    conn: &Connection,
+    account: &str,
+    id: &str,
+) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT currency FROM statements WHERE account = ?1 AND statement_id = ?2",
+        params![account, id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 /// The statement an account's transaction came from, and whether that was a
 /// notification (camt.052/054), or `None` when the account has no such id.
 pub fn origin(
@@ -127,7 +141,9 @@ pub fn record_file(
 /// same entry often share it): that row stays as it is, and the caller must
 /// not take it for this statement's. A row that never was money (a pending
 /// or information entry, or a notification a statement covered without
-/// containing it) gives way to a booked transaction with its id.
+/// containing it) gives way to a booked transaction with its id; never one
+/// with money applied from it (releases before this rule marked some such
+/// rows covered).
 pub fn import(
     conn: &Connection,
     statement: &Statement,
@@ -180,7 +196,11 @@ pub fn import(
              details = excluded.details, remaining = excluded.remaining,
              processed_run = NULL, linked_to = NULL
          WHERE excluded.status = 'booked'
-           AND (transactions.status != 'booked' OR transactions.linked_to = ?21)",
+           AND (transactions.status != 'booked'
+                OR (transactions.notification = 1 AND transactions.linked_to = ?21))
+           AND NOT EXISTS (SELECT 1 FROM applications a
+                WHERE a.account = transactions.account AND a.entry_id = transactions.entry_id
+                  AND a.reversed_run IS NULL)",
     )?;
     let mut not_stored = Vec::new();
     for (position, (entry, tx)) in statement.transactions().enumerate() {
@@ -618,6 +638,23 @@ pub fn statement_covers(conn: &Connection, account: &str, date: &str) -> rusqlit
         params![account, date],
         |r| r.get(0),
     )
+}
+
+/// Marks a transaction that a statement and a notification both carry under
+/// its id as linked (to itself), its money untouched: it is no counterpart
+/// for any other entry. `notification` says which side's row it must be.
+pub fn link_shared(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+    notification: bool,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE transactions SET linked_to = entry_id
+         WHERE account = ?1 AND entry_id = ?2 AND notification = ?3 AND linked_to IS NULL",
+    )?
+    .execute(params![account, entry_id, notification])?;
+    Ok(())
 }
 
 /// `linked_to` of a notification's transaction that a statement covers

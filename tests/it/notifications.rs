@@ -144,19 +144,23 @@ fn a_statement_with_a_notifications_ids_keeps_the_money_the_notification_brought
         column_where(&m1, "entry_id", "R7", "applied_amount"),
         ["100.00"]
     );
-    // Night 2: the statement brings the same entry under the same id. The
-    // 100.00 still waits for a person, once.
+    // Night 2: the statement brings the same entry under the same id, and
+    // another 100.00 of that day, paying F-1. The 100.00 still waits for a
+    // person, once, and the other credit is money of its own.
     fs::write(
         c.join("statements/s1.xml"),
-        statement("S1", "2026-03-02", std::slice::from_ref(&unknown)),
+        statement("S1", "2026-03-02", &[unknown, credit("R8", "2026-03-02")]),
     )
     .unwrap();
-    let m2 = night(&c, "2026-03-03", &dir.path().join("out2"));
+    let out2 = dir.path().join("out2");
+    let m2 = night(&c, "2026-03-03", &out2);
     assert_eq!(column_where(&m2, "entry_id", "R7", "status"), ["unapplied"]);
     assert_eq!(
         column_where(&m2, "entry_id", "R7", "applied_amount"),
         ["100.00"]
     );
+    assert_eq!(column_where(&m2, "entry_id", "R8", "invoice_id"), ["F-1"]);
+    assert_eq!(open_after(&out2, "F-1"), ["0.00"]);
 }
 
 #[test]
