@@ -305,10 +305,10 @@ pub fn mark_settled(conn: &Connection, invoice_id: &str, run_date: &str) -> rusq
 }
 
 /// The invoice under a mandate that a collection of `amount` not applied yet
-/// was for, with its customer: one the ERP still shows open for that amount
-/// first, then one of that amount still open, then one of that amount (a
+/// was for, with its customer: one pointage has not seen settled first (a
 /// monthly subscription has last month's, paid, under the same mandate and
-/// amount); the oldest due first.
+/// amount, and the ERP may not show it paid yet), then one the ERP shows
+/// open for that amount, then one still open; the oldest due first.
 pub fn invoice_of_mandate(
     conn: &Connection,
     mandate_id: &str,
@@ -317,7 +317,8 @@ pub fn invoice_of_mandate(
     conn.query_row(
         "SELECT invoice_id, customer_id FROM invoices
          WHERE mandate_id = ?1 AND (amount = ?2 OR exported_open = ?2)
-         ORDER BY CASE WHEN exported_open = ?2 THEN 0
+         ORDER BY settled_run IS NOT NULL,
+                  CASE WHEN exported_open = ?2 THEN 0
                        WHEN exported_open NOT LIKE '-%' AND trim(exported_open, '0.') != ''
                        THEN 1 ELSE 2 END,
                   due_date, invoice_id LIMIT 1",

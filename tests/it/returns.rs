@@ -171,6 +171,36 @@ fn a_collection_returned_the_night_it_is_booked_is_not_taken_from_last_month() {
 }
 
 #[test]
+fn a_collection_returned_before_it_was_applied_names_this_months_invoice_even_when_the_erp_lags() {
+    // The ERP has not posted January's collection yet: both invoices read
+    // 50,00 open. February's collection comes back the night it is booked.
+    let dir = tempfile::tempdir().unwrap();
+    january_collected(dir.path());
+    let lagging = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;50,00;EUR;;direct_debit;M-1\n\
+F-FEB;C1;Alpha;2026-02-01;2026-03-03;50,00;50,00;EUR;;direct_debit;M-1\n";
+    let out = night(
+        dir.path(),
+        2,
+        "2026-03-03",
+        lagging,
+        &[
+            collection("C2", "2026-03-03", "50.00", "E-FEB", "M-1"),
+            returned("D2", "2026-03-03", "-50.00", "E-FEB", "M-1", "MS02"),
+        ],
+    );
+    assert_eq!(status_of(&out, "F-JAN").0, "0.00");
+    assert_eq!(
+        status_of(&out, "F-FEB"),
+        ("50.00".into(), "disputed".into())
+    );
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert_eq!(
+        column_where(&alerts, "kind", "direct_debit_returned", "invoice_id"),
+        ["F-FEB"]
+    );
+}
+
+#[test]
 fn a_returned_grouped_collection_reopens_every_invoice_and_credit_note_it_paid() {
     // One collection of 300.00 for F-1 (400.00) net of the credit note AV-1.
     let dir = tempfile::tempdir().unwrap();
