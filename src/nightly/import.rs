@@ -341,24 +341,28 @@ fn link_notification(
 ) -> rusqlite::Result<usize> {
     let account = n.account.key();
     let mut linked = 0;
+    // Rows this notification shares with the statement under one id belong
+    // to their own entry: no other entry takes them for its counterpart.
+    let shared: Vec<&str> = n
+        .transactions()
+        .map(|(_, t)| t)
+        .filter(|t| !stored(t))
+        .map(|t| t.entry_id.as_str())
+        .collect();
     for entry in n.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
         let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
-        let found = counterparts(conn, &account, false, entry)?;
+        let mine = |id: &str| entry.transactions.iter().any(|t| t.entry_id == id);
+        let mut found = counterparts(conn, &account, false, entry)?;
+        found.retain(|r| !shared.contains(&r.tx.entry_id.as_str()) || mine(&r.tx.entry_id));
         if own.is_empty() && !entry.transactions.is_empty() {
             // The statement's own row under the same id: the notification
-            // adds its details, never money, and that row is linked so no
-            // other entry takes it for its counterpart.
+            // adds its details, never money. (It stays unlinked: a later
+            // camt.054 may still split it or detail it.)
             if let [row] = found.as_slice()
-                && entry
-                    .transactions
-                    .iter()
-                    .any(|t| t.entry_id == row.tx.entry_id)
+                && mine(&row.tx.entry_id)
             {
                 enrich(conn, &account, row, entry)?;
                 linked += 1;
-            }
-            for t in &entry.transactions {
-                st::link_shared(conn, &account, &t.entry_id, false)?;
             }
             continue;
         }
@@ -493,12 +497,15 @@ fn link_to_notifications(
     if !st::has_unlinked(conn, &account, true)? {
         return Ok(());
     }
-    for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
-        // A notification row under this entry's own id is this entry's money:
-        // linked, so no other entry of the statement takes it.
-        for t in entry.transactions.iter().filter(|t| !stored(t)) {
-            st::link_shared(conn, &account, &t.entry_id, true)?;
+    // A notification row under one of this statement's own ids is that
+    // entry's money: linked first, so no other entry of the statement takes
+    // it, whatever their order.
+    for (_, t) in s.transactions() {
+        if !stored(&t) {
+            st::link_shared(conn, &account, &t.entry_id)?;
         }
+    }
+    for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
         let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
         let Some(link) = own.first().map(|t| t.entry_id.as_str()) else {
             continue;

@@ -142,8 +142,8 @@ pub fn record_file(
 /// not take it for this statement's. A row that never was money (a pending
 /// or information entry, or a notification a statement covered without
 /// containing it) gives way to a booked transaction with its id; never one
-/// with money applied from it (releases before this rule marked some such
-/// rows covered).
+/// money was ever applied from, even if a return undid it since (releases
+/// before this rule marked some such rows covered).
 pub fn import(
     conn: &Connection,
     statement: &Statement,
@@ -199,8 +199,7 @@ pub fn import(
            AND (transactions.status != 'booked'
                 OR (transactions.notification = 1 AND transactions.linked_to = ?21))
            AND NOT EXISTS (SELECT 1 FROM applications a
-                WHERE a.account = transactions.account AND a.entry_id = transactions.entry_id
-                  AND a.reversed_run IS NULL)",
+                WHERE a.account = transactions.account AND a.entry_id = transactions.entry_id)",
     )?;
     let mut not_stored = Vec::new();
     for (position, (entry, tx)) in statement.transactions().enumerate() {
@@ -640,20 +639,15 @@ pub fn statement_covers(conn: &Connection, account: &str, date: &str) -> rusqlit
     )
 }
 
-/// Marks a transaction that a statement and a notification both carry under
-/// its id as linked (to itself), its money untouched: it is no counterpart
-/// for any other entry. `notification` says which side's row it must be.
-pub fn link_shared(
-    conn: &Connection,
-    account: &str,
-    entry_id: &str,
-    notification: bool,
-) -> rusqlite::Result<()> {
+/// Marks a notification's transaction that a statement carries under the
+/// same id as linked (to itself), its money untouched: no other entry of
+/// the statement takes it for its counterpart.
+pub fn link_shared(conn: &Connection, account: &str, entry_id: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE transactions SET linked_to = entry_id
-         WHERE account = ?1 AND entry_id = ?2 AND notification = ?3 AND linked_to IS NULL",
+         WHERE account = ?1 AND entry_id = ?2 AND notification = 1 AND linked_to IS NULL",
     )?
-    .execute(params![account, entry_id, notification])?;
+    .execute(params![account, entry_id])?;
     Ok(())
 }
 

@@ -149,7 +149,8 @@ fn a_statement_with_a_notifications_ids_keeps_the_money_the_notification_brought
     // person, once, and the other credit is money of its own.
     fs::write(
         c.join("statements/s1.xml"),
-        statement("S1", "2026-03-02", &[unknown, credit("R8", "2026-03-02")]),
+        // The other credit first: a bank's order is arbitrary.
+        statement("S1", "2026-03-02", &[credit("R8", "2026-03-02"), unknown]),
     )
     .unwrap();
     let out2 = dir.path().join("out2");
@@ -345,4 +346,58 @@ fn a_pending_notification_gives_way_to_the_booked_entry_with_its_id() {
     assert_eq!(column_where(&m, "entry_id", "P1", "invoice_id"), ["F-1"]);
     assert_eq!(column_where(&m, "entry_id", "P1", "status"), ["matched"]);
     assert_eq!(open_after(&out, "F-1"), ["0.00"]);
+}
+
+#[test]
+fn a_lump_a_first_notification_repeats_is_still_split_by_the_detail() {
+    // One night: the statement books a lump E1 of 300.00; an intraday
+    // notification repeats it at entry level (same id); the camt.054 then
+    // details it.
+    let dir = tempfile::tempdir().unwrap();
+    let lump = Ntry {
+        reference: "E1",
+        date: "2026-03-02",
+        code: "RCDT/ESCT",
+        amount: "300.00",
+        txs: vec![],
+    };
+    let tx = |amount: &'static str, text: &'static str| Tx {
+        amount,
+        text: Some(text),
+        ..Tx::default()
+    };
+    let detail = Ntry {
+        txs: vec![tx("100.00", "F-1"), tx("200.00", "F-2")],
+        ..lump.clone()
+    };
+    let s = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-03-02",
+        "2026-03-02",
+        Some(("0.00", "300.00")),
+        std::slice::from_ref(&lump),
+    );
+    let c = client(
+        dir.path(),
+        &[
+            ("s1.xml", &s),
+            ("n1.xml", &notification("N1", "2026-03-02", &[lump])),
+            ("n2.xml", &notification("N2", "2026-03-02", &[detail])),
+        ],
+    );
+    fs::write(
+        c.join("invoices.csv"),
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
+F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    night(&c, "2026-03-02", &out);
+    for f in ["F-1", "F-2"] {
+        assert_eq!(open_after(&out, f), ["0.00"], "{f}");
+    }
 }
