@@ -305,32 +305,129 @@ pub fn mark_settled(conn: &Connection, invoice_id: &str, run_date: &str) -> rusq
 }
 
 /// The invoice under a mandate that a collection of `amount` not applied yet
-/// was for, with its customer: one pointage has not seen settled first (a
-/// monthly subscription has last month's, paid, under the same mandate and
-/// amount, and the ERP may not show it paid yet), then one the ERP shows
-/// open for that amount, then one still open; the oldest due first.
+/// was for, with its customer. Pointage's own view decides first: an invoice
+/// its live applications (payments, write-offs, people's decisions) do not
+/// already cover (a monthly subscription has last month's, paid, under the
+/// same mandate and amount, and the ERP may not show it paid yet); then one
+/// the ERP shows open for that amount, then one still open; the oldest due
+/// first.
 pub fn invoice_of_mandate(
     conn: &Connection,
     mandate_id: &str,
     amount: Money,
 ) -> rusqlite::Result<Option<(String, String)>> {
-    conn.query_row(
-        "SELECT invoice_id, customer_id FROM invoices
-         WHERE mandate_id = ?1 AND (amount = ?2 OR exported_open = ?2)
-         ORDER BY settled_run IS NOT NULL,
-                  CASE WHEN exported_open = ?2 THEN 0
-                       WHEN exported_open NOT LIKE '-%' AND trim(exported_open, '0.') != ''
-                       THEN 1 ELSE 2 END,
-                  due_date, invoice_id LIMIT 1",
-        params![mandate_id, amount.to_plain()],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .optional()
+    let mut stmt = conn.prepare(
+        "SELECT invoice_id, customer_id, exported_open, due_date FROM invoices
+         WHERE mandate_id = ?1 AND (amount = ?2 OR exported_open = ?2)",
+    )?;
+    let rows = stmt.query_map(params![mandate_id, amount.to_plain()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut live = conn.prepare_cached(
+        "SELECT applied, writeoff FROM applications WHERE invoice_id = ?1 AND reversed_run IS NULL",
+    )?;
+    let mut best: Option<((bool, u8, String, String), String)> = None;
+    for row in rows {
+        let (invoice, customer, exported, due) = row?;
+        let mut covered = Money::ZERO;
+        for m in live.query_map(params![invoice], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })? {
+            let (applied, writeoff) = m?;
+            for x in [applied, writeoff] {
+                let x: Money = x.parse().unwrap_or(Money::ZERO);
+                covered = covered.checked_add(x).unwrap_or(covered);
+            }
+        }
+        let exported: Money = exported.parse().unwrap_or(Money::ZERO);
+        let erp = if exported == amount {
+            0
+        } else if exported.is_positive() {
+            1
+        } else {
+            2
+        };
+        let key = (covered >= amount, erp, due, invoice);
+        if best.as_ref().is_none_or(|(k, _)| key < *k) {
+            best = Some((key, customer));
+        }
+    }
+    Ok(best.map(|((_, _, _, invoice), customer)| (invoice, customer)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Invoices under mandate M-1 (50.00 each, `(id, due, exported open)`)
+    /// and applications (`(invoice, reversed)`), in a fresh state.
+    fn mandate_state(
+        invoices: &[(&str, &str, &str)],
+        applications: &[(&str, bool)],
+    ) -> (tempfile::TempDir, crate::state::State) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        for (id, due, open) in invoices {
+            conn.execute(
+                "INSERT INTO invoices (invoice_id, customer_id, customer_name, issue_date, due_date,
+                     amount, currency, mandate_id, exported_open, first_seen_run, last_seen_run)
+                 VALUES (?1, 'C1', 'Alpha', '2026-01-01', ?2, '50.00', 'EUR', 'M-1', ?3,
+                     '2026-01-01', '2026-03-03')",
+                params![id, due, open],
+            )
+            .unwrap();
+        }
+        for (invoice, reversed) in applications {
+            conn.execute(
+                "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                     applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open,
+                     reversed_run)
+                 VALUES ('2026-02-01', 'A', ?1, ?1, 'C1', '50.00', '0.00', '', 'mandate', '0.97',
+                     '', '50.00', ?2)",
+                params![invoice, reversed.then_some("2026-02-05")],
+            )
+            .unwrap();
+        }
+        (dir, state)
+    }
+
+    fn pick(state: &mut crate::state::State) -> String {
+        invoice_of_mandate(state.conn(), "M-1", "50.00".parse().unwrap())
+            .unwrap()
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn a_collection_not_applied_is_for_the_invoice_pointage_still_sees_open() {
+        // The ERP lags: January, paid (by a person's decision, say), still
+        // reads 50.00 open; February is the one collected.
+        let (_d, mut s) = mandate_state(
+            &[
+                ("F-JAN", "2026-01-31", "50.00"),
+                ("F-FEB", "2026-02-28", "50.00"),
+            ],
+            &[("F-JAN", false)],
+        );
+        assert_eq!(pick(&mut s), "F-FEB");
+        // January was returned (its payment reversed) and is re-presented;
+        // February is paid; March is not due and never collected.
+        let (_d, mut s) = mandate_state(
+            &[
+                ("F-JAN", "2026-01-31", "50.00"),
+                ("F-FEB", "2026-02-28", "0.00"),
+                ("F-MAR", "2026-03-10", "50.00"),
+            ],
+            &[("F-JAN", true), ("F-FEB", false)],
+        );
+        assert_eq!(pick(&mut s), "F-JAN");
+    }
 
     /// A state as releases before migration 6 left it: one transaction
     /// booked 2026-11-05 applied to invoice F-1, due 2026-11-01 and settled,
