@@ -307,7 +307,7 @@ pub fn mark_settled(conn: &Connection, invoice_id: &str, run_date: &str) -> rusq
 /// The invoice under a mandate that a collection of `amount` not applied yet
 /// was for, with its customer. Pointage's own view decides first: an invoice
 /// its live applications (payments, write-offs, people's decisions) do not
-/// already cover (a monthly subscription has last month's, paid, under the
+/// already settle in full (a monthly subscription has last month's, paid, under the
 /// same mandate and amount, and the ERP may not show it paid yet); then one
 /// the ERP shows open for that amount, then one still open; the oldest due
 /// first.
@@ -317,7 +317,7 @@ pub fn invoice_of_mandate(
     amount: Money,
 ) -> rusqlite::Result<Option<(String, String)>> {
     let mut stmt = conn.prepare(
-        "SELECT invoice_id, customer_id, exported_open, due_date FROM invoices
+        "SELECT invoice_id, customer_id, exported_open, due_date, amount FROM invoices
          WHERE mandate_id = ?1 AND (amount = ?2 OR exported_open = ?2)",
     )?;
     let rows = stmt.query_map(params![mandate_id, amount.to_plain()], |r| {
@@ -326,6 +326,7 @@ pub fn invoice_of_mandate(
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
         ))
     })?;
     let mut live = conn.prepare_cached(
@@ -333,7 +334,7 @@ pub fn invoice_of_mandate(
     )?;
     let mut best: Option<((bool, u8, String, String), String)> = None;
     for row in rows {
-        let (invoice, customer, exported, due) = row?;
+        let (invoice, customer, exported, due, total) = row?;
         let mut covered = Money::ZERO;
         for m in live.query_map(params![invoice], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
@@ -352,7 +353,8 @@ pub fn invoice_of_mandate(
         } else {
             2
         };
-        let key = (covered >= amount, erp, due, invoice);
+        let total: Money = total.parse().unwrap_or(amount);
+        let key = (covered >= total, erp, due, invoice);
         if best.as_ref().is_none_or(|(k, _)| key < *k) {
             best = Some((key, customer));
         }
@@ -427,6 +429,23 @@ mod tests {
             &[("F-JAN", true), ("F-FEB", false)],
         );
         assert_eq!(pick(&mut s), "F-JAN");
+        // A 100.00 invoice paid in two instalments: the first applied, the
+        // second collected and returned tonight. It is not settled, so the
+        // 50.00 invoice not yet due is not the one.
+        let (_d, mut s) = mandate_state(
+            &[
+                ("F-SETUP", "2026-02-15", "50.00"),
+                ("F-MAR", "2026-03-10", "50.00"),
+            ],
+            &[("F-SETUP", false)],
+        );
+        s.conn()
+            .execute(
+                "UPDATE invoices SET amount = '100.00' WHERE invoice_id = 'F-SETUP'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(pick(&mut s), "F-SETUP");
     }
 
     /// A state as releases before migration 6 left it: one transaction
