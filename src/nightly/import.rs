@@ -356,13 +356,17 @@ fn link_notification(
         found.retain(|r| !shared.contains(&r.tx.entry_id.as_str()) || mine(&r.tx.entry_id));
         if own.is_empty() && !entry.transactions.is_empty() {
             // The statement's own row under the same id: the notification
-            // adds its details, never money. (It stays unlinked: a later
-            // camt.054 may still split it or detail it.)
+            // adds its details, never money. The row is linked to itself: no
+            // entry of another notification takes it by amount and date, and
+            // a later camt.054 still finds it by reference to split or detail.
             if let [row] = found.as_slice()
                 && mine(&row.tx.entry_id)
             {
                 enrich(conn, &account, row, entry)?;
                 linked += 1;
+            }
+            for t in &entry.transactions {
+                st::link_shared(conn, &account, &t.entry_id, false)?;
             }
             continue;
         }
@@ -502,7 +506,7 @@ fn link_to_notifications(
     // it, whatever their order.
     for (_, t) in s.transactions() {
         if !stored(&t) {
-            st::link_shared(conn, &account, &t.entry_id)?;
+            st::link_shared(conn, &account, &t.entry_id, true)?;
         }
     }
     for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {

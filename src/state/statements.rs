@@ -614,14 +614,17 @@ pub fn counterpart_candidates(
         &format!(
             // Two indexed lookups (migration 2), not one OR that scans
             // every transaction of the client for every imported entry.
+            // A row two documents share under one id (linked to itself)
+            // is still found by its reference, never by amount and date.
             "SELECT {STORED_COLUMNS} FROM transactions
              WHERE rowid IN (
                  SELECT rowid FROM transactions
                   WHERE account = ?1 AND notification = ?2 AND bank_ref = ?3
+                    AND (linked_to IS NULL OR linked_to = entry_id)
                  UNION
                  SELECT rowid FROM transactions
-                  WHERE account = ?1 AND notification = ?2 AND amount = ?4 AND booking_date IS ?5)
-               AND linked_to IS NULL
+                  WHERE account = ?1 AND notification = ?2 AND amount = ?4 AND booking_date IS ?5
+                    AND linked_to IS NULL)
              ORDER BY statement_id, position"
         ),
         params![account, notification, bank_ref, amount, booking_date],
@@ -639,15 +642,21 @@ pub fn statement_covers(conn: &Connection, account: &str, date: &str) -> rusqlit
     )
 }
 
-/// Marks a notification's transaction that a statement carries under the
-/// same id as linked (to itself), its money untouched: no other entry of
-/// the statement takes it for its counterpart.
-pub fn link_shared(conn: &Connection, account: &str, entry_id: &str) -> rusqlite::Result<()> {
+/// Marks a transaction that a statement and a notification both carry under
+/// its id as linked (to itself), its money untouched: no other entry takes
+/// it for its counterpart by amount and date, while a document detailing it
+/// still finds it by its reference. `notification` says which side's row.
+pub fn link_shared(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+    notification: bool,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE transactions SET linked_to = entry_id
-         WHERE account = ?1 AND entry_id = ?2 AND notification = 1 AND linked_to IS NULL",
+         WHERE account = ?1 AND entry_id = ?2 AND notification = ?3 AND linked_to IS NULL",
     )?
-    .execute(params![account, entry_id])?;
+    .execute(params![account, entry_id, notification])?;
     Ok(())
 }
 

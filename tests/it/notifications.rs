@@ -401,3 +401,37 @@ F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
         assert_eq!(open_after(&out, f), ["0.00"], "{f}");
     }
 }
+
+#[test]
+fn a_row_one_notification_repeats_is_never_another_notifications_counterpart_by_amount() {
+    // The statement books a terse X (100.00, quoting F-1). One notification
+    // repeats X under its id; another brings Z, 100.00 the same day from
+    // Client C, which the statement does not hold. Z must not take X.
+    let dir = tempfile::tempdir().unwrap();
+    let z = Ntry {
+        txs: vec![Tx {
+            amount: "100.00",
+            name: Some("CLIENT C"),
+            text: Some("F-C"),
+            ..Tx::default()
+        }],
+        ..credit("Z", "2026-03-02")
+    };
+    let c = client(
+        dir.path(),
+        &[
+            (
+                "s1.xml",
+                &statement("S1", "2026-03-02", &[credit("X", "2026-03-02")]),
+            ),
+            (
+                "n1.xml",
+                &notification("N1", "2026-03-02", &[credit("X", "2026-03-02")]),
+            ),
+            ("n2.xml", &notification("N2", "2026-03-02", &[z])),
+        ],
+    );
+    let m = night(&c, "2026-03-02", &dir.path().join("out"));
+    assert_eq!(column_where(&m, "entry_id", "X", "counterparty_name"), [""]);
+    assert_eq!(column_where(&m, "entry_id", "X", "invoice_id"), ["F-1"]);
+}
