@@ -370,6 +370,19 @@ fn link_notification(
             }
             continue;
         }
+        if found.is_empty() {
+            // No statement yet, but another notification may have brought
+            // this entry already (a camt.052 at entry level, then the
+            // camt.054 detailing it): it is treated as the statement would
+            // be. By the bank reference only: two notified payments of one
+            // amount and day are not one.
+            found = counterparts(conn, &account, true, entry)?;
+            found.retain(|r| {
+                r.statement_id != n.id
+                    && r.entry.bank_ref.is_some()
+                    && r.entry.bank_ref == entry.bank_ref
+            });
+        }
         if let [lump] = found.as_slice() {
             linked += 1;
             if own.len() > 1
@@ -382,8 +395,15 @@ fn link_notification(
                 // A lump batch entry becomes its detailed transactions: the
                 // lump keeps no money, the notification's transactions carry it.
                 // So does a lump tried on an earlier night that nothing was
-                // applied from: its money is all there, waiting.
-                let first = own.first().map(|t| t.entry_id.as_str());
+                // applied from: its money is all there, waiting. A lump another
+                // notification brought is split the same way, but nothing is
+                // linked: the statement booking it later must still find the
+                // money by its reference.
+                let by_notification = lump.notification;
+                let first = own
+                    .first()
+                    .map(|t| t.entry_id.as_str())
+                    .filter(|_| !by_notification);
                 st::settle_tx(
                     conn,
                     &account,
@@ -399,7 +419,7 @@ fn link_notification(
                         &t.entry_id,
                         t.amount.abs(),
                         None,
-                        Some(&lump.tx.entry_id),
+                        Some(lump.tx.entry_id.as_str()).filter(|_| !by_notification),
                     )?;
                 }
             } else {

@@ -435,3 +435,75 @@ fn a_row_one_notification_repeats_is_never_another_notifications_counterpart_by_
     assert_eq!(column_where(&m, "entry_id", "X", "counterparty_name"), [""]);
     assert_eq!(column_where(&m, "entry_id", "X", "invoice_id"), ["F-1"]);
 }
+
+#[test]
+fn a_lump_told_by_two_notifications_before_its_statement_is_money_once() {
+    // No statement yet: an intraday report brings the batch E1 (300.00) at
+    // entry level, the camt.054 then details it. 300.00 arrived, not 600.00.
+    let dir = tempfile::tempdir().unwrap();
+    let lump = Ntry {
+        reference: "E1",
+        date: "2026-03-02",
+        code: "RCDT/ESCT",
+        amount: "300.00",
+        txs: vec![],
+    };
+    let tx = |amount: &'static str, text: &'static str| Tx {
+        amount,
+        text: Some(text),
+        ..Tx::default()
+    };
+    let detail = Ntry {
+        txs: vec![tx("100.00", "F-1"), tx("200.00", "F-2")],
+        ..lump.clone()
+    };
+    let c = client(
+        dir.path(),
+        &[
+            ("n1.xml", &notification("N1", "2026-03-02", &[lump])),
+            ("n2.xml", &notification("N2", "2026-03-02", &[detail])),
+        ],
+    );
+    fs::write(
+        c.join("invoices.csv"),
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
+F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let m = night(&c, "2026-03-02", &out);
+    for f in ["F-1", "F-2"] {
+        assert_eq!(open_after(&out, f), ["0.00"], "{f}");
+    }
+    assert!(
+        column_where(&m, "entry_id", "E1", "status").is_empty(),
+        "{m:?}"
+    );
+    assert!(!alert_kinds(&out).iter().any(|k| k == "unmatched_credit"));
+    // Night 2: the statement books the lump. It adds nothing.
+    let s = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-03-02",
+        "2026-03-02",
+        Some(("0.00", "300.00")),
+        &[Ntry {
+            reference: "E1",
+            date: "2026-03-02",
+            code: "RCDT/ESCT",
+            amount: "300.00",
+            txs: vec![],
+        }],
+    );
+    fs::write(c.join("statements/s1.xml"), s).unwrap();
+    let out2 = dir.path().join("out2");
+    let m2 = night(&c, "2026-03-03", &out2);
+    assert!(
+        column_where(&m2, "entry_id", "E1", "status").is_empty(),
+        "{m2:?}"
+    );
+    assert!(!alert_kinds(&out2).iter().any(|k| k == "unmatched_credit"));
+}
