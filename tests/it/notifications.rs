@@ -81,6 +81,39 @@ fn alert_kinds(out: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A batch E1 of 300.00 booked on 2026-03-02: the lump at entry level, and
+/// the same entry detailed (100.00 quoting F-1, 200.00 quoting F-2).
+fn batch_e1() -> (Ntry, Ntry) {
+    let lump = Ntry {
+        reference: "E1",
+        date: "2026-03-02",
+        code: "RCDT/ESCT",
+        amount: "300.00",
+        txs: vec![],
+    };
+    let tx = |amount: &'static str, text: &'static str| Tx {
+        amount,
+        text: Some(text),
+        ..Tx::default()
+    };
+    let detail = Ntry {
+        txs: vec![tx("100.00", "F-1"), tx("200.00", "F-2")],
+        ..lump.clone()
+    };
+    (lump, detail)
+}
+
+/// The client owes F-1 (100.00, Alpha) and F-2 (200.00, Beta).
+fn owes_f1_and_f2(client: &Path) {
+    fs::write(
+        client.join("invoices.csv"),
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
+F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
+    )
+    .unwrap();
+}
+
 /// Runs the night and returns `matches.csv`'s rows.
 fn night(client: &Path, date: &str, out: &Path) -> Vec<Vec<String>> {
     let o = run_night(client, date, out, &[]);
@@ -265,10 +298,7 @@ fn a_batch_detailed_a_night_later_is_split_and_matched() {
         std::slice::from_ref(&lump),
     );
     let c = client(dir.path(), &[("s1.xml", &s)]);
-    let rows = "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
-F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
-F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n";
-    fs::write(c.join("invoices.csv"), rows).unwrap();
+    owes_f1_and_f2(&c);
     let m1 = night(&c, "2026-03-02", &dir.path().join("out1"));
     assert_eq!(
         column_where(&m1, "entry_id", "BATCH-1", "status"),
@@ -354,22 +384,7 @@ fn a_lump_a_first_notification_repeats_is_still_split_by_the_detail() {
     // notification repeats it at entry level (same id); the camt.054 then
     // details it.
     let dir = tempfile::tempdir().unwrap();
-    let lump = Ntry {
-        reference: "E1",
-        date: "2026-03-02",
-        code: "RCDT/ESCT",
-        amount: "300.00",
-        txs: vec![],
-    };
-    let tx = |amount: &'static str, text: &'static str| Tx {
-        amount,
-        text: Some(text),
-        ..Tx::default()
-    };
-    let detail = Ntry {
-        txs: vec![tx("100.00", "F-1"), tx("200.00", "F-2")],
-        ..lump.clone()
-    };
+    let (lump, detail) = batch_e1();
     let s = camt(
         false,
         "S1",
@@ -388,13 +403,7 @@ fn a_lump_a_first_notification_repeats_is_still_split_by_the_detail() {
             ("n2.xml", &notification("N2", "2026-03-02", &[detail])),
         ],
     );
-    fs::write(
-        c.join("invoices.csv"),
-        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
-F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
-F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
-    )
-    .unwrap();
+    owes_f1_and_f2(&c);
     let out = dir.path().join("out");
     night(&c, "2026-03-02", &out);
     for f in ["F-1", "F-2"] {
@@ -441,22 +450,7 @@ fn a_lump_told_by_two_notifications_before_its_statement_is_money_once() {
     // No statement yet: an intraday report brings the batch E1 (300.00) at
     // entry level, the camt.054 then details it. 300.00 arrived, not 600.00.
     let dir = tempfile::tempdir().unwrap();
-    let lump = Ntry {
-        reference: "E1",
-        date: "2026-03-02",
-        code: "RCDT/ESCT",
-        amount: "300.00",
-        txs: vec![],
-    };
-    let tx = |amount: &'static str, text: &'static str| Tx {
-        amount,
-        text: Some(text),
-        ..Tx::default()
-    };
-    let detail = Ntry {
-        txs: vec![tx("100.00", "F-1"), tx("200.00", "F-2")],
-        ..lump.clone()
-    };
+    let (lump, detail) = batch_e1();
     let c = client(
         dir.path(),
         &[
@@ -464,13 +458,7 @@ fn a_lump_told_by_two_notifications_before_its_statement_is_money_once() {
             ("n2.xml", &notification("N2", "2026-03-02", &[detail])),
         ],
     );
-    fs::write(
-        c.join("invoices.csv"),
-        "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
-F-1;C1;Alpha;2026-02-01;2026-03-01;100,00\n\
-F-2;C2;Beta;2026-02-01;2026-03-01;200,00\n",
-    )
-    .unwrap();
+    owes_f1_and_f2(&c);
     let out = dir.path().join("out");
     let m = night(&c, "2026-03-02", &out);
     for f in ["F-1", "F-2"] {
