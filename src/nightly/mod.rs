@@ -28,6 +28,7 @@ pub mod dunning_input;
 pub mod effective;
 pub mod failpoint;
 pub mod import;
+pub mod link;
 pub mod outputs;
 pub mod phase;
 pub mod render;

@@ -1,0 +1,309 @@
+//! Statements and notifications (camt.052/054) telling the same money: a
+//! notification entry that details a booked statement entry adds its details
+//! to it (a lump batch entry is split into its transactions) and never adds
+//! money; one with no such entry is money only when no statement covers its
+//! booking date and no other notification brought the same entry; a
+//! statement entry arriving later for money a notification brought adds
+//! nothing. Rows two documents share under one id are linked to themselves:
+//! found by their reference, never taken by amount and date.
+
+use rusqlite::Connection;
+
+use crate::money::Money;
+use crate::state::statements::{self as st, NOT_MONEY, StoredTx};
+use crate::statement::{Entry, EntryStatus, Statement, Transaction};
+
+/// The stored transactions that correspond to `entry` on the other side
+/// (statements for a notification entry, notifications for a statement entry):
+/// those sharing its bank reference; else the single one with the same amount
+/// and booking date that no end-to-end id or IBAN contradicts. Two customers
+/// paying the same amount on the same day must never be taken for one when a
+/// notification's details move to a statement entry. The other way round
+/// (a statement entry for money notifications already brought), several
+/// such notification rows are interchangeable: the first is taken, so two
+/// equal credits notified first are not counted again. Only booked rows
+/// count: a pending or information entry never was money, so a booked entry
+/// linked to it would lose its own.
+fn counterparts(
+    conn: &Connection,
+    account: &str,
+    other_side_is_notification: bool,
+    entry: &Entry,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    let date = entry.booking_date.map(|d| d.to_string());
+    let all = st::counterpart_candidates(
+        conn,
+        account,
+        other_side_is_notification,
+        entry.bank_ref.as_deref(),
+        &entry.amount.to_plain(),
+        date.as_deref(),
+    )?;
+    let all: Vec<StoredTx> = all
+        .into_iter()
+        .filter(|c| c.entry.status == EntryStatus::Booked)
+        .collect();
+    let by_ref: Vec<StoredTx> = all
+        .iter()
+        .filter(|c| c.entry.bank_ref.is_some() && c.entry.bank_ref == entry.bank_ref)
+        .cloned()
+        .collect();
+    if !by_ref.is_empty() {
+        return Ok(by_ref);
+    }
+    let compatible = |c: &StoredTx| {
+        let agree = |a: Option<&str>, b: Option<&str>| match (a, b) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            _ => true,
+        };
+        c.entry.amount == entry.amount
+            && c.entry.booking_date == entry.booking_date
+            && entry.transactions.iter().all(|t| {
+                agree(t.end_to_end_id.as_deref(), c.tx.end_to_end_id.as_deref())
+                    && agree(
+                        t.counterparty.iban.as_deref(),
+                        c.tx.counterparty.iban.as_deref(),
+                    )
+            })
+    };
+    let by_amount: Vec<StoredTx> = all.into_iter().filter(compatible).collect();
+    Ok(if by_amount.len() == 1 || other_side_is_notification {
+        by_amount.into_iter().take(1).collect()
+    } else {
+        Vec::new()
+    })
+}
+
+/// Links each booked entry of a notification to the statement entry it
+/// details. Returns how many entries were linked. `stored` tells the
+/// notification's own rows from the transactions whose id the account already
+/// had (the statement's own rows, or an earlier notification's): those are
+/// never settled here, and an entry made only of them adds nothing.
+pub(super) fn link_notification(
+    conn: &Connection,
+    n: &Statement,
+    run_date: &str,
+    stored: &impl Fn(&&Transaction) -> bool,
+) -> rusqlite::Result<usize> {
+    let account = n.account.key();
+    let mut linked = 0;
+    // Rows this notification shares with the statement under one id belong
+    // to their own entry: no other entry takes them for its counterpart.
+    let shared: Vec<&str> = n
+        .transactions()
+        .map(|(_, t)| t)
+        .filter(|t| !stored(t))
+        .map(|t| t.entry_id.as_str())
+        .collect();
+    for entry in n.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
+        let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
+        let mine = |id: &str| entry.transactions.iter().any(|t| t.entry_id == id);
+        let mut found = counterparts(conn, &account, false, entry)?;
+        found.retain(|r| !shared.contains(&r.tx.entry_id.as_str()) || mine(&r.tx.entry_id));
+        if own.is_empty() && !entry.transactions.is_empty() {
+            // The statement's own row under the same id: the notification
+            // adds its details, never money. The row is linked to itself: no
+            // entry of another notification takes it by amount and date, and
+            // a later camt.054 still finds it by reference to split or detail.
+            if let [row] = found.as_slice()
+                && mine(&row.tx.entry_id)
+            {
+                enrich(conn, &account, row, entry)?;
+                linked += 1;
+            }
+            for t in &entry.transactions {
+                st::link_shared(conn, &account, &t.entry_id, false)?;
+            }
+            continue;
+        }
+        if found.is_empty() {
+            // No statement yet, but another notification may have brought
+            // this entry already (a camt.052 at entry level, then the
+            // camt.054 detailing it): it is treated as the statement would
+            // be. By the bank reference only: two notified payments of one
+            // amount and day are not one.
+            found = counterparts(conn, &account, true, entry)?;
+            found.retain(|r| {
+                r.statement_id != n.id
+                    && r.entry.bank_ref.is_some()
+                    && r.entry.bank_ref == entry.bank_ref
+            });
+        }
+        if let [lump] = found.as_slice() {
+            linked += 1;
+            if own.len() > 1
+                && own.len() == entry.transactions.len()
+                && lump.remaining == entry.amount.abs()
+                && (lump.processed_run.is_none()
+                    || crate::state::ledger::live_applications(conn, &account, &lump.tx.entry_id)?
+                        .is_empty())
+            {
+                // A lump batch entry becomes its detailed transactions: the
+                // lump keeps no money, the notification's transactions carry it.
+                // So does a lump tried on an earlier night that nothing was
+                // applied from: its money is all there, waiting. A lump another
+                // notification brought is split the same way, but nothing is
+                // linked: the statement booking it later must still find the
+                // money by its reference.
+                let by_notification = lump.notification;
+                let first = own
+                    .first()
+                    .map(|t| t.entry_id.as_str())
+                    .filter(|_| !by_notification);
+                st::settle_tx(
+                    conn,
+                    &account,
+                    &lump.tx.entry_id,
+                    Money::ZERO,
+                    Some(run_date),
+                    first,
+                )?;
+                for t in &own {
+                    st::settle_tx(
+                        conn,
+                        &account,
+                        &t.entry_id,
+                        t.amount.abs(),
+                        None,
+                        Some(lump.tx.entry_id.as_str()).filter(|_| !by_notification),
+                    )?;
+                }
+            } else {
+                enrich(conn, &account, lump, entry)?;
+                for t in &own {
+                    st::settle_tx(
+                        conn,
+                        &account,
+                        &t.entry_id,
+                        Money::ZERO,
+                        Some(run_date),
+                        Some(&lump.tx.entry_id),
+                    )?;
+                }
+            }
+            continue;
+        }
+        if !found.is_empty() {
+            // Several statement transactions share its reference: the statement
+            // already has the detail.
+            linked += 1;
+            for t in &own {
+                st::settle_tx(
+                    conn,
+                    &account,
+                    &t.entry_id,
+                    Money::ZERO,
+                    Some(run_date),
+                    Some(&found[0].tx.entry_id),
+                )?;
+            }
+            continue;
+        }
+        let covered = match entry.booking_date {
+            Some(d) => st::statement_covers(conn, &account, &d.to_string())?,
+            None => false,
+        };
+        for t in &own {
+            if covered {
+                st::settle_tx(
+                    conn,
+                    &account,
+                    &t.entry_id,
+                    Money::ZERO,
+                    Some(run_date),
+                    Some(NOT_MONEY),
+                )?;
+            } else {
+                // No statement yet for that day: the notification is the money.
+                st::settle_tx(conn, &account, &t.entry_id, t.amount.abs(), None, None)?;
+            }
+        }
+    }
+    Ok(linked)
+}
+
+/// Adds a single-transaction notification's details to the statement
+/// transaction it details, filling only what the statement left empty.
+fn enrich(conn: &Connection, account: &str, stored: &StoredTx, n: &Entry) -> rusqlite::Result<()> {
+    let [detail] = n.transactions.as_slice() else {
+        return Ok(());
+    };
+    let mut tx = stored.tx.clone();
+    if tx.counterparty.name.is_none() {
+        tx.counterparty = detail.counterparty.clone();
+    }
+    if tx.remittance.is_empty() {
+        tx.remittance = detail.remittance.clone();
+    }
+    if tx.creditor_refs.is_empty() {
+        tx.creditor_refs = detail.creditor_refs.clone();
+    }
+    tx.end_to_end_id = tx.end_to_end_id.or_else(|| detail.end_to_end_id.clone());
+    tx.mandate_id = tx.mandate_id.or_else(|| detail.mandate_id.clone());
+    tx.return_reason = tx.return_reason.or_else(|| detail.return_reason.clone());
+    if tx == stored.tx {
+        return Ok(());
+    }
+    let details = st::details_json(&stored.entry, &tx);
+    st::set_details(
+        conn,
+        account,
+        &stored.tx.entry_id,
+        &details,
+        &tx.free_text().join(" | "),
+    )
+}
+
+/// A statement entry for money a notification already brought adds nothing.
+/// A transaction whose id the notification's row already has was not stored
+/// (`stored` is false): that row is the money, and it is left as it is.
+pub(super) fn link_to_notifications(
+    conn: &Connection,
+    s: &Statement,
+    run_date: &str,
+    stored: &impl Fn(&&Transaction) -> bool,
+) -> rusqlite::Result<()> {
+    let account = s.account.key();
+    if !st::has_unlinked(conn, &account, true)? {
+        return Ok(());
+    }
+    // A notification row under one of this statement's own ids is that
+    // entry's money: linked first, so no other entry of the statement takes
+    // it, whatever their order.
+    for (_, t) in s.transactions() {
+        if !stored(&t) {
+            st::link_shared(conn, &account, &t.entry_id, true)?;
+        }
+    }
+    for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
+        let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
+        let Some(link) = own.first().map(|t| t.entry_id.as_str()) else {
+            continue;
+        };
+        let found = counterparts(conn, &account, true, entry)?;
+        let Some(first) = found.first() else {
+            continue;
+        };
+        for n in &found {
+            st::settle_tx(
+                conn,
+                &account,
+                &n.tx.entry_id,
+                n.remaining,
+                None,
+                Some(link),
+            )?;
+        }
+        for t in own {
+            st::settle_tx(
+                conn,
+                &account,
+                &t.entry_id,
+                Money::ZERO,
+                Some(run_date),
+                Some(&first.tx.entry_id),
+            )?;
+        }
+    }
+    Ok(())
+}
