@@ -116,17 +116,20 @@ pub(super) fn link_notification(
             }
             continue;
         }
-        if found.is_empty() {
+        if found.is_empty() && entry.amount.is_positive() {
             // No statement yet, but another notification may have brought
-            // this entry already (a camt.052 at entry level, then the
+            // this credit already (a camt.052 at entry level, then the
             // camt.054 detailing it): it is treated as the statement would
-            // be. By the bank reference only: two notified payments of one
-            // amount and day are not one.
+            // be. Same bank reference, amount and day only: two notified
+            // payments of one amount and day are not one. (Debits are left
+            // to the debit step, which links a return by its own details.)
             found = counterparts(conn, &account, true, entry)?;
             found.retain(|r| {
                 r.statement_id != n.id
                     && r.entry.bank_ref.is_some()
                     && r.entry.bank_ref == entry.bank_ref
+                    && r.entry.amount == entry.amount
+                    && r.entry.booking_date == entry.booking_date
             });
         }
         if let [lump] = found.as_slice() {
@@ -142,9 +145,10 @@ pub(super) fn link_notification(
                 // lump keeps no money, the notification's transactions carry it.
                 // So does a lump tried on an earlier night that nothing was
                 // applied from: its money is all there, waiting. A lump another
-                // notification brought is split the same way, but nothing is
-                // linked: the statement booking it later must still find the
-                // money by its reference.
+                // notification brought is split the same way; it is linked to
+                // itself, so the statement booking it later still finds it by
+                // its reference (and adds nothing), while its details, linked
+                // to it, are nobody's counterpart by amount.
                 let by_notification = lump.notification;
                 let first = own
                     .first()
@@ -165,8 +169,11 @@ pub(super) fn link_notification(
                         &t.entry_id,
                         t.amount.abs(),
                         None,
-                        Some(lump.tx.entry_id.as_str()).filter(|_| !by_notification),
+                        Some(&lump.tx.entry_id),
                     )?;
+                }
+                if by_notification {
+                    st::link_shared(conn, &account, &lump.tx.entry_id, true)?;
                 }
             } else {
                 enrich(conn, &account, lump, entry)?;

@@ -469,7 +469,15 @@ fn a_lump_told_by_two_notifications_before_its_statement_is_money_once() {
         "{m:?}"
     );
     assert!(!alert_kinds(&out).iter().any(|k| k == "unmatched_credit"));
-    // Night 2: the statement books the lump. It adds nothing.
+    // Night 2: the statement books the lump, and another payer's terse
+    // 100.00 of that day. The lump adds nothing; the other credit is money.
+    let terse = Ntry {
+        reference: "R8",
+        date: "2026-03-02",
+        code: "RCDT/ESCT",
+        amount: "100.00",
+        txs: vec![],
+    };
     let s = camt(
         false,
         "S1",
@@ -477,14 +485,8 @@ fn a_lump_told_by_two_notifications_before_its_statement_is_money_once() {
         IBAN,
         "2026-03-02",
         "2026-03-02",
-        Some(("0.00", "300.00")),
-        &[Ntry {
-            reference: "E1",
-            date: "2026-03-02",
-            code: "RCDT/ESCT",
-            amount: "300.00",
-            txs: vec![],
-        }],
+        Some(("0.00", "400.00")),
+        &[terse, batch_e1().0],
     );
     fs::write(c.join("statements/s1.xml"), s).unwrap();
     let out2 = dir.path().join("out2");
@@ -493,5 +495,9 @@ fn a_lump_told_by_two_notifications_before_its_statement_is_money_once() {
         column_where(&m2, "entry_id", "E1", "status").is_empty(),
         "{m2:?}"
     );
-    assert!(!alert_kinds(&out2).iter().any(|k| k == "unmatched_credit"));
+    assert_eq!(
+        column_where(&m2, "entry_id", "R8", "applied_amount"),
+        ["100.00"],
+        "{m2:?}"
+    );
 }
