@@ -81,7 +81,21 @@ pub fn import(
     // Statements before notifications; otherwise file order (files are sorted).
     ordered.sort_by_key(|(_, _, s)| s.format.is_notification());
 
-    for (at, file, statement) in ordered {
+    let mut notifications_seen = false;
+    for (at, file, statement) in ordered.iter().copied() {
+        if statement.format.is_notification() && !notifications_seen {
+            // Every statement is in: before any notification is linked, the
+            // statement rows any of tonight's notifications repeats under
+            // their own id are marked, whatever the order of the files.
+            notifications_seen = true;
+            super::link::mark_repeated_rows(
+                conn,
+                ordered
+                    .iter()
+                    .map(|(_, _, s)| *s)
+                    .filter(|s| s.format.is_notification()),
+            )?;
+        }
         let account = statement.account.key();
         // Hash and details in one serialization; the details are used
         // only if the statement is new.

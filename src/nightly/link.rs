@@ -13,6 +13,25 @@ use crate::money::Money;
 use crate::state::statements::{self as st, NOT_MONEY, StoredTx};
 use crate::statement::{Entry, EntryStatus, Statement, Transaction};
 
+/// Marks the statement rows that these notifications repeat under their own
+/// ids as shared (linked to themselves): found by their reference, never
+/// taken by another entry by amount and date, whichever notification file
+/// comes first.
+pub(super) fn mark_repeated_rows<'a>(
+    conn: &Connection,
+    notifications: impl Iterator<Item = &'a Statement>,
+) -> rusqlite::Result<()> {
+    for n in notifications {
+        let account = n.account.key();
+        for (_, t) in n.transactions() {
+            if let Some((_, false)) = st::origin(conn, &account, &t.entry_id)? {
+                st::link_shared(conn, &account, &t.entry_id, false)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The stored transactions that correspond to `entry` on the other side
 /// (statements for a notification entry, notifications for a statement entry):
 /// those sharing its bank reference; else the single one with the same amount

@@ -415,8 +415,8 @@ fn a_lump_a_first_notification_repeats_is_still_split_by_the_detail() {
 fn a_row_one_notification_repeats_is_never_another_notifications_counterpart_by_amount() {
     // The statement books a terse X (100.00, quoting F-1). One notification
     // repeats X under its id; another brings Z, 100.00 the same day from
-    // Client C, which the statement does not hold. Z must not take X.
-    let dir = tempfile::tempdir().unwrap();
+    // Client C, which the statement does not hold. Z must not take X,
+    // whichever notification file is read first.
     let z = Ntry {
         txs: vec![Tx {
             amount: "100.00",
@@ -426,23 +426,33 @@ fn a_row_one_notification_repeats_is_never_another_notifications_counterpart_by_
         }],
         ..credit("Z", "2026-03-02")
     };
-    let c = client(
-        dir.path(),
-        &[
-            (
-                "s1.xml",
-                &statement("S1", "2026-03-02", &[credit("X", "2026-03-02")]),
-            ),
-            (
-                "n1.xml",
-                &notification("N1", "2026-03-02", &[credit("X", "2026-03-02")]),
-            ),
-            ("n2.xml", &notification("N2", "2026-03-02", &[z])),
-        ],
-    );
-    let m = night(&c, "2026-03-02", &dir.path().join("out"));
-    assert_eq!(column_where(&m, "entry_id", "X", "counterparty_name"), [""]);
-    assert_eq!(column_where(&m, "entry_id", "X", "invoice_id"), ["F-1"]);
+    for (repeat, other) in [("n1.xml", "n2.xml"), ("n2.xml", "n1.xml")] {
+        let dir = tempfile::tempdir().unwrap();
+        let c = client(
+            dir.path(),
+            &[
+                (
+                    "s1.xml",
+                    &statement("S1", "2026-03-02", &[credit("X", "2026-03-02")]),
+                ),
+                (
+                    repeat,
+                    &notification("N1", "2026-03-02", &[credit("X", "2026-03-02")]),
+                ),
+                (
+                    other,
+                    &notification("N2", "2026-03-02", std::slice::from_ref(&z)),
+                ),
+            ],
+        );
+        let m = night(&c, "2026-03-02", &dir.path().join("out"));
+        assert_eq!(
+            column_where(&m, "entry_id", "X", "counterparty_name"),
+            [""],
+            "{repeat}"
+        );
+        assert_eq!(column_where(&m, "entry_id", "X", "invoice_id"), ["F-1"]);
+    }
 }
 
 #[test]
