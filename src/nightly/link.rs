@@ -196,16 +196,7 @@ pub(super) fn link_notification(
                 }
             } else {
                 enrich(conn, &account, lump, entry)?;
-                for t in &own {
-                    st::settle_tx(
-                        conn,
-                        &account,
-                        &t.entry_id,
-                        Money::ZERO,
-                        Some(run_date),
-                        Some(&lump.tx.entry_id),
-                    )?;
-                }
+                not_money(conn, &account, &own, run_date, &lump.tx.entry_id)?;
             }
             continue;
         }
@@ -213,16 +204,7 @@ pub(super) fn link_notification(
             // Several statement transactions share its reference: the statement
             // already has the detail.
             linked += 1;
-            for t in &own {
-                st::settle_tx(
-                    conn,
-                    &account,
-                    &t.entry_id,
-                    Money::ZERO,
-                    Some(run_date),
-                    Some(&found[0].tx.entry_id),
-                )?;
-            }
+            not_money(conn, &account, &own, run_date, &found[0].tx.entry_id)?;
             continue;
         }
         let covered = match entry.booking_date {
@@ -246,6 +228,28 @@ pub(super) fn link_notification(
         }
     }
     Ok(linked)
+}
+
+/// These rows carry no money: the row `to` (the other side's, or the
+/// not-money marker) holds it.
+fn not_money(
+    conn: &Connection,
+    account: &str,
+    rows: &[&Transaction],
+    run_date: &str,
+    to: &str,
+) -> rusqlite::Result<()> {
+    for t in rows {
+        st::settle_tx(
+            conn,
+            account,
+            &t.entry_id,
+            Money::ZERO,
+            Some(run_date),
+            Some(to),
+        )?;
+    }
+    Ok(())
 }
 
 /// Adds a single-transaction notification's details to the statement
@@ -320,16 +324,7 @@ pub(super) fn link_to_notifications(
                 Some(link),
             )?;
         }
-        for t in own {
-            st::settle_tx(
-                conn,
-                &account,
-                &t.entry_id,
-                Money::ZERO,
-                Some(run_date),
-                Some(&first.tx.entry_id),
-            )?;
-        }
+        not_money(conn, &account, &own, run_date, &first.tx.entry_id)?;
     }
     Ok(())
 }
