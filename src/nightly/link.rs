@@ -13,19 +13,26 @@ use crate::money::Money;
 use crate::state::statements::{self as st, NOT_MONEY, StoredTx};
 use crate::statement::{Entry, EntryStatus, Statement, Transaction};
 
-/// Marks the statement rows that these notifications repeat under their own
-/// ids as shared (linked to themselves): found by their reference, never
-/// taken by another entry by amount and date, whichever notification file
-/// comes first.
+/// Marks the statement rows that these notifications' booked entries repeat
+/// under their own ids as shared (linked to themselves): found by their
+/// reference, never taken by another entry by amount and date, whichever
+/// notification file comes first. Only notifications not yet in state count
+/// (one imported on an earlier night, or refused as conflicting, repeats
+/// nothing tonight).
 pub(super) fn mark_repeated_rows<'a>(
     conn: &Connection,
     notifications: impl Iterator<Item = &'a Statement>,
 ) -> rusqlite::Result<()> {
     for n in notifications {
         let account = n.account.key();
-        for (_, t) in n.transactions() {
-            if let Some((_, false)) = st::origin(conn, &account, &t.entry_id)? {
-                st::link_shared(conn, &account, &t.entry_id, false)?;
+        if st::statement_currency(conn, &account, &n.id)?.is_some() {
+            continue;
+        }
+        for entry in n.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
+            for t in &entry.transactions {
+                if let Some((_, false)) = st::origin(conn, &account, &t.entry_id)? {
+                    st::link_shared(conn, &account, &t.entry_id, false)?;
+                }
             }
         }
     }
@@ -117,17 +124,18 @@ pub(super) fn link_notification(
     for entry in n.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
         let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
         let mine = |id: &str| entry.transactions.iter().any(|t| t.entry_id == id);
-        let mut found = counterparts(conn, &account, false, entry)?;
-        found.retain(|r| !shared.contains(&r.tx.entry_id.as_str()) || mine(&r.tx.entry_id));
         if own.is_empty() && !entry.transactions.is_empty() {
-            // The statement's own row under the same id: the notification
-            // adds its details, never money. The row is linked to itself: no
-            // entry of another notification takes it by amount and date, and
-            // a later camt.054 still finds it by reference to split or detail.
-            if let [row] = found.as_slice()
-                && mine(&row.tx.entry_id)
+            // The statement's own row under the same id (taken by that id,
+            // whatever references the two documents give the entry): the
+            // notification adds its details, never money. The row is linked
+            // to itself: no entry of another notification takes it by amount
+            // and date, and a later camt.054 still finds it by reference to
+            // split or detail.
+            if let [t] = entry.transactions.as_slice()
+                && let Some(row) = st::get_tx(conn, &account, &t.entry_id)?
+                && !row.notification
             {
-                enrich(conn, &account, row, entry)?;
+                enrich(conn, &account, &row, entry)?;
                 linked += 1;
             }
             for t in &entry.transactions {
@@ -135,6 +143,8 @@ pub(super) fn link_notification(
             }
             continue;
         }
+        let mut found = counterparts(conn, &account, false, entry)?;
+        found.retain(|r| !shared.contains(&r.tx.entry_id.as_str()) || mine(&r.tx.entry_id));
         if found.is_empty() && entry.amount.is_positive() {
             // No statement yet, but another notification may have brought
             // this credit already (a camt.052 at entry level, then the
@@ -230,8 +240,7 @@ pub(super) fn link_notification(
     Ok(linked)
 }
 
-/// These rows carry no money: the row `to` (the other side's, or the
-/// not-money marker) holds it.
+/// These rows carry no money: the row `to` holds it.
 fn not_money(
     conn: &Connection,
     account: &str,

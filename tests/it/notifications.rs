@@ -511,3 +511,48 @@ fn a_lump_told_by_two_notifications_before_its_statement_is_money_once() {
         "{m2:?}"
     );
 }
+
+#[test]
+fn a_pending_repeat_of_a_lump_never_stops_its_detail_from_splitting_it() {
+    // One night: the statement books the lump E1; an intraday report still
+    // shows E1 pending; the camt.054 details the batch under its own
+    // reference, found by amount and day.
+    let dir = tempfile::tempdir().unwrap();
+    let (lump, detail) = batch_e1();
+    let pending = notification("N1", "2026-03-02", std::slice::from_ref(&lump))
+        .replace("<Cd>BOOK</Cd>", "<Cd>PDNG</Cd>");
+    let s = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-03-02",
+        "2026-03-02",
+        Some(("0.00", "300.00")),
+        &[lump],
+    );
+    let c = client(
+        dir.path(),
+        &[
+            ("s1.xml", &s),
+            ("n1.xml", &pending),
+            (
+                "n2.xml",
+                &notification(
+                    "N2",
+                    "2026-03-02",
+                    &[Ntry {
+                        reference: "NTF-77",
+                        ..detail
+                    }],
+                ),
+            ),
+        ],
+    );
+    owes_f1_and_f2(&c);
+    let out = dir.path().join("out");
+    night(&c, "2026-03-02", &out);
+    for f in ["F-1", "F-2"] {
+        assert_eq!(open_after(&out, f), ["0.00"], "{f}");
+    }
+}
