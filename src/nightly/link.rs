@@ -113,17 +113,10 @@ pub(super) fn link_notification(
 ) -> rusqlite::Result<usize> {
     let account = n.account.key();
     let mut linked = 0;
-    // Rows this notification shares with the statement under one id belong
-    // to their own entry: no other entry takes them for its counterpart.
-    let shared: Vec<&str> = n
-        .transactions()
-        .map(|(_, t)| t)
-        .filter(|t| !stored(t))
-        .map(|t| t.entry_id.as_str())
-        .collect();
+    // (Statement rows this notification repeats under their own ids were
+    // marked by [`mark_repeated_rows`]: no other entry takes them by amount.)
     for entry in n.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
         let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
-        let mine = |id: &str| entry.transactions.iter().any(|t| t.entry_id == id);
         if own.is_empty() && !entry.transactions.is_empty() {
             // The statement's own row under the same id (taken by that id,
             // whatever references the two documents give the entry): the
@@ -144,7 +137,6 @@ pub(super) fn link_notification(
             continue;
         }
         let mut found = counterparts(conn, &account, false, entry)?;
-        found.retain(|r| !shared.contains(&r.tx.entry_id.as_str()) || mine(&r.tx.entry_id));
         if found.is_empty() && entry.amount.is_positive() {
             // No statement yet, but another notification may have brought
             // this credit already (a camt.052 at entry level, then the
