@@ -13,7 +13,7 @@ use crate::ledger::Ledger;
 use crate::matching::strhash::StrMap;
 use crate::matching::{self, Application, MatchConfig, OpenItem, Payment, Status};
 use crate::money::Money;
-use crate::state::{ledger as sl, statements as st};
+use crate::state::{ledger as sl, transactions};
 use crate::statement::{Account, Statement};
 
 /// The outcome of matching tonight.
@@ -67,7 +67,7 @@ pub enum CreditError {
 }
 
 /// The payment of a stored credit, with what is left of it to apply.
-fn payment(stored: &st::StoredTx) -> Option<Payment> {
+fn payment(stored: &transactions::StoredTx) -> Option<Payment> {
     let shell = Statement {
         format: crate::statement::SourceFormat::Cfonb120,
         id: stored.statement_id.clone(),
@@ -98,10 +98,10 @@ pub fn run(
     config: &ClientConfig,
     run_date: &str,
     rejected: &std::collections::BTreeSet<(String, String)>,
-    tonight: &st::InMemory<'_>,
+    tonight: &transactions::InMemory<'_>,
 ) -> Result<CreditStep, CreditError> {
     let mut step = CreditStep::default();
-    for stored in st::waiting_credits(conn, run_date, tonight)? {
+    for stored in transactions::waiting_credits(conn, run_date, tonight)? {
         if !stored.tx.amount.is_positive() {
             continue;
         }
@@ -212,7 +212,7 @@ pub fn run(
         if *carried && *left == p.amount {
             continue;
         }
-        st::settle_tx(conn, &p.account, &p.entry_id, *left, Some(run_date), None)?;
+        transactions::settle_tx(conn, &p.account, &p.entry_id, *left, Some(run_date), None)?;
     }
     for inv in &ledger.invoices {
         if step.applied.contains_key(&inv.invoice_id)

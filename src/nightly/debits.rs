@@ -21,7 +21,7 @@ use crate::alerts::{Alert, AlertKind};
 use crate::money::{Currency, Money};
 use crate::returns::reason;
 use crate::state::events::{self as ev, DirectDebitEvent};
-use crate::state::{ledger as sl, statements as st};
+use crate::state::{ledger as sl, transactions};
 use crate::statement::TxKind;
 
 /// What the debits did tonight.
@@ -51,10 +51,10 @@ pub fn run(
     run_date: &str,
     repeat_months: u32,
     mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
-    tonight: &st::InMemory<'_>,
+    tonight: &transactions::InMemory<'_>,
 ) -> rusqlite::Result<DebitStep> {
     let mut step = DebitStep::default();
-    for d in st::waiting_debits(conn, run_date, tonight)? {
+    for d in transactions::waiting_debits(conn, run_date, tonight)? {
         if !d.tx.amount.is_negative() || d.processed_run.is_some() {
             continue;
         }
@@ -78,7 +78,7 @@ pub fn run(
                 &mut step,
             )?;
         }
-        st::settle_tx(
+        transactions::settle_tx(
             conn,
             &d.account,
             &d.tx.entry_id,
@@ -94,7 +94,7 @@ fn undo_collection(
     conn: &Connection,
     run_date: &str,
     repeat_months: u32,
-    d: &st::StoredTx,
+    d: &transactions::StoredTx,
     kind: TxKind,
     mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
     step: &mut DebitStep,
@@ -102,7 +102,7 @@ fn undo_collection(
     let amount = d.tx.amount.abs();
     let e2e = d.tx.end_to_end_id.as_deref();
     let mandate = d.tx.mandate_id.as_deref();
-    let mut candidates = st::collections_for(conn, e2e, mandate, &amount.to_plain())?;
+    let mut candidates = transactions::collections_for(conn, e2e, mandate, &amount.to_plain())?;
     candidates.retain(|c| c.tx.entry_id != d.tx.entry_id);
     // The end-to-end id names the collection: mandate and amount only stand
     // in when it names none we know (a monthly subscription has the same
@@ -186,7 +186,7 @@ fn undo_collection(
     if c.remaining.is_positive() {
         let take = c.remaining.min(to_undo);
         let left = c.remaining.checked_sub(take).unwrap_or(Money::ZERO);
-        st::settle_tx(conn, &c.account, &c.tx.entry_id, left, None, None)?;
+        transactions::settle_tx(conn, &c.account, &c.tx.entry_id, left, None, None)?;
         to_undo = to_undo.checked_sub(take).unwrap_or(Money::ZERO);
     }
     let mut invoices = Vec::new();
@@ -332,7 +332,7 @@ fn undo_collection(
     Ok(())
 }
 
-fn same_e2e(c: &st::StoredTx, e2e: &str) -> bool {
+fn same_e2e(c: &transactions::StoredTx, e2e: &str) -> bool {
     c.tx.end_to_end_id
         .as_deref()
         .is_some_and(|x| x.eq_ignore_ascii_case(e2e))
@@ -341,7 +341,7 @@ fn same_e2e(c: &st::StoredTx, e2e: &str) -> bool {
 fn record_return(
     conn: &Connection,
     run_date: &str,
-    d: &st::StoredTx,
+    d: &transactions::StoredTx,
     customer: Option<&str>,
     invoice: Option<&str>,
     collection_key: &str,

@@ -21,13 +21,13 @@ use super::effective::effective_open;
 use crate::alerts::{Alert, AlertKind};
 use crate::ledger::{Decision, DecisionKind, Ledger};
 use crate::money::Money;
-use crate::state::{decisions as sd, events as ev, ledger as sl, statements as st};
+use crate::state::{decisions as sd, events as ev, ledger as sl, transactions};
 
 /// A manual application made tonight, for `matches.csv`.
 #[derive(Debug, Clone)]
 pub struct ManualApp {
     /// The transaction (absent for a write-off).
-    pub tx: Option<st::StoredTx>,
+    pub tx: Option<transactions::StoredTx>,
     /// Invoice.
     pub invoice_id: String,
     /// Customer.
@@ -107,11 +107,14 @@ pub fn run(
 }
 
 /// The single stored transaction with this id, or why not.
-fn entry(conn: &Connection, entry_id: &str) -> rusqlite::Result<Result<st::StoredTx, String>> {
+fn entry(
+    conn: &Connection,
+    entry_id: &str,
+) -> rusqlite::Result<Result<transactions::StoredTx, String>> {
     let accounts = sd::accounts_of_entry(conn, entry_id)?;
     Ok(match accounts.as_slice() {
         [] => Err(format!("entry {entry_id} is unknown")),
-        [account] => match st::get_tx(conn, account, entry_id)? {
+        [account] => match transactions::get_tx(conn, account, entry_id)? {
             Some(tx) => Ok(tx),
             None => Err(format!("entry {entry_id} is unknown")),
         },
@@ -202,7 +205,7 @@ fn apply(
                 },
             )?;
             let left = tx.remaining.checked_sub(amount).unwrap_or(Money::ZERO);
-            st::settle_tx(
+            transactions::settle_tx(
                 conn,
                 &tx.account,
                 &tx.tx.entry_id,
@@ -241,7 +244,7 @@ fn apply(
                 Ok(tx) => tx,
                 Err(why) => return Ok(Err(why)),
             };
-            st::settle_tx(
+            transactions::settle_tx(
                 conn,
                 &tx.account,
                 &tx.tx.entry_id,

@@ -24,6 +24,7 @@ use crate::alerts::{Alert, AlertKind};
 use crate::client::StatementFile;
 use crate::money::Money;
 use crate::state::statements::{self as st, Known};
+use crate::state::transactions;
 use crate::statement::{FindingKind, Statement, Transaction};
 
 /// What the import did, for the summary.
@@ -283,7 +284,10 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
 /// credit steps rebuild their rows from them instead of decoding the
 /// details just stored. An account that received a notification tonight is
 /// left out: a notification may have added to its entries' stored details.
-pub fn in_memory<'a>(files: &'a [StatementFile], report: &ImportReport) -> st::InMemory<'a> {
+pub fn in_memory<'a>(
+    files: &'a [StatementFile],
+    report: &ImportReport,
+) -> transactions::InMemory<'a> {
     let fresh: Vec<&Statement> = report
         .fresh
         .iter()
@@ -294,7 +298,7 @@ pub fn in_memory<'a>(files: &'a [StatementFile], report: &ImportReport) -> st::I
         .filter(|s| s.format.is_notification())
         .map(|s| s.account.key())
         .collect();
-    let mut memo = st::InMemory::default();
+    let mut memo = transactions::InMemory::default();
     for s in fresh {
         let account = s.account.key();
         if !s.format.is_notification() && !notified.contains(&account) {
@@ -354,13 +358,13 @@ mod tests {
             [&account],
         )
         .unwrap();
-        st::settle_tx(
+        transactions::settle_tx(
             conn,
             &account,
             "X",
             Money::ZERO,
             Some("2026-03-02"),
-            Some(st::NOT_MONEY),
+            Some(transactions::NOT_MONEY),
         )
         .unwrap();
         // The day reissued under another statement id.

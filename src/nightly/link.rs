@@ -10,7 +10,8 @@
 use rusqlite::Connection;
 
 use crate::money::Money;
-use crate::state::statements::{self as st, NOT_MONEY, StoredTx};
+use crate::state::statements as st;
+use crate::state::transactions::{self, NOT_MONEY, StoredTx};
 use crate::statement::{Entry, EntryStatus, Statement, Transaction};
 
 /// Marks the statement rows that these notifications' booked entries repeat
@@ -31,7 +32,7 @@ pub(super) fn mark_repeated_rows<'a>(
         for entry in n.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
             for t in &entry.transactions {
                 if let Some((_, false)) = st::origin(conn, &account, &t.entry_id)? {
-                    st::link_shared(conn, &account, &t.entry_id, false)?;
+                    transactions::link_shared(conn, &account, &t.entry_id, false)?;
                 }
             }
         }
@@ -57,7 +58,7 @@ fn counterparts(
     entry: &Entry,
 ) -> rusqlite::Result<Vec<StoredTx>> {
     let date = entry.booking_date.map(|d| d.to_string());
-    let all = st::counterpart_candidates(
+    let all = transactions::counterpart_candidates(
         conn,
         account,
         other_side_is_notification,
@@ -125,14 +126,14 @@ pub(super) fn link_notification(
             // and date, and a later camt.054 still finds it by reference to
             // split or detail.
             if let [t] = entry.transactions.as_slice()
-                && let Some(row) = st::get_tx(conn, &account, &t.entry_id)?
+                && let Some(row) = transactions::get_tx(conn, &account, &t.entry_id)?
                 && !row.notification
             {
                 enrich(conn, &account, &row, entry)?;
                 linked += 1;
             }
             for t in &entry.transactions {
-                st::link_shared(conn, &account, &t.entry_id, false)?;
+                transactions::link_shared(conn, &account, &t.entry_id, false)?;
             }
             continue;
         }
@@ -175,7 +176,7 @@ pub(super) fn link_notification(
                     .first()
                     .map(|t| t.entry_id.as_str())
                     .filter(|_| !by_notification);
-                st::settle_tx(
+                transactions::settle_tx(
                     conn,
                     &account,
                     &lump.tx.entry_id,
@@ -184,7 +185,7 @@ pub(super) fn link_notification(
                     first,
                 )?;
                 for t in &own {
-                    st::settle_tx(
+                    transactions::settle_tx(
                         conn,
                         &account,
                         &t.entry_id,
@@ -194,7 +195,7 @@ pub(super) fn link_notification(
                     )?;
                 }
                 if by_notification {
-                    st::link_shared(conn, &account, &lump.tx.entry_id, true)?;
+                    transactions::link_shared(conn, &account, &lump.tx.entry_id, true)?;
                 }
             } else {
                 enrich(conn, &account, lump, entry)?;
@@ -215,7 +216,7 @@ pub(super) fn link_notification(
         };
         for t in &own {
             if covered {
-                st::settle_tx(
+                transactions::settle_tx(
                     conn,
                     &account,
                     &t.entry_id,
@@ -225,7 +226,7 @@ pub(super) fn link_notification(
                 )?;
             } else {
                 // No statement yet for that day: the notification is the money.
-                st::settle_tx(conn, &account, &t.entry_id, t.amount.abs(), None, None)?;
+                transactions::settle_tx(conn, &account, &t.entry_id, t.amount.abs(), None, None)?;
             }
         }
     }
@@ -241,7 +242,7 @@ fn not_money(
     to: &str,
 ) -> rusqlite::Result<()> {
     for t in rows {
-        st::settle_tx(
+        transactions::settle_tx(
             conn,
             account,
             &t.entry_id,
@@ -276,7 +277,7 @@ fn enrich(conn: &Connection, account: &str, stored: &StoredTx, n: &Entry) -> rus
         return Ok(());
     }
     let details = st::details_json(&stored.entry, &tx);
-    st::set_details(
+    transactions::set_details(
         conn,
         account,
         &stored.tx.entry_id,
@@ -295,7 +296,7 @@ pub(super) fn link_to_notifications(
     stored: &impl Fn(&&Transaction) -> bool,
 ) -> rusqlite::Result<()> {
     let account = s.account.key();
-    if !st::has_unlinked(conn, &account, true)? {
+    if !transactions::has_unlinked(conn, &account, true)? {
         return Ok(());
     }
     // A notification row under one of this statement's own ids is that
@@ -303,7 +304,7 @@ pub(super) fn link_to_notifications(
     // it, whatever their order.
     for (_, t) in s.transactions() {
         if !stored(&t) {
-            st::link_shared(conn, &account, &t.entry_id, true)?;
+            transactions::link_shared(conn, &account, &t.entry_id, true)?;
         }
     }
     for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
@@ -316,7 +317,7 @@ pub(super) fn link_to_notifications(
             continue;
         };
         for n in &found {
-            st::settle_tx(
+            transactions::settle_tx(
                 conn,
                 &account,
                 &n.tx.entry_id,

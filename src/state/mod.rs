@@ -16,6 +16,7 @@ pub mod probe;
 pub mod runs;
 pub mod schema;
 pub mod statements;
+pub mod transactions;
 
 use std::path::{Path, PathBuf};
 
