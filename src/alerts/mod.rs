@@ -44,6 +44,9 @@ pub enum AlertKind {
     DuplicateStatement,
     /// A known statement id with different content (not imported).
     ConflictingStatement,
+    /// A statement file imported whole before, byte for byte, that this
+    /// version of pointage reads differently (the stored reading stands).
+    StatementReadDifferently,
     /// A new statement's transactions whose ids another statement of the
     /// account already brought (not imported again).
     RepeatedTransaction,
@@ -57,7 +60,7 @@ pub enum AlertKind {
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 17] = [
+    pub const ALL: [AlertKind; 18] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -71,6 +74,7 @@ impl AlertKind {
         AlertKind::SequenceGap,
         AlertKind::DuplicateStatement,
         AlertKind::ConflictingStatement,
+        AlertKind::StatementReadDifferently,
         AlertKind::RepeatedTransaction,
         AlertKind::UnknownCurrency,
         AlertKind::BrokenPromise,
@@ -98,6 +102,7 @@ impl AlertKind {
             AlertKind::SequenceGap => "sequence_gap",
             AlertKind::DuplicateStatement => "duplicate_statement",
             AlertKind::ConflictingStatement => "conflicting_statement",
+            AlertKind::StatementReadDifferently => "statement_read_differently",
             AlertKind::RepeatedTransaction => "repeated_transaction",
             AlertKind::UnknownCurrency => "unknown_currency",
             AlertKind::BrokenPromise => "broken_promise",
@@ -120,6 +125,7 @@ impl AlertKind {
             | AlertKind::Overpayment
             | AlertKind::BalanceMismatch
             | AlertKind::RepeatedTransaction
+            | AlertKind::StatementReadDifferently
             | AlertKind::UnknownCurrency
             | AlertKind::BrokenPromise
             | AlertKind::DecisionRejected => Severity::Warning,

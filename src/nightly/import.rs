@@ -3,7 +3,10 @@
 //! - A statement already imported (same account, id and content) is skipped,
 //!   silently when its file was seen before, with one `duplicate_statement`
 //!   alert when it arrives in a new file.
-//! - A known id with different content is not imported: `conflicting_statement`.
+//! - A known id with different content is not imported: `conflicting_statement`,
+//!   unless the file is byte for byte one an earlier pointage imported whole:
+//!   then the difference is the reader's, the stored statement stands and
+//!   `statement_read_differently` says so once.
 //! - A file whose every statement is in state is recorded (`seen_files`: name,
 //!   SHA-256 of its bytes, pointage version); the next nights do not parse it
 //!   again and count its statements as already imported, so a folder that
@@ -123,6 +126,23 @@ pub fn import(
                 }
             }
             Known::Different { .. } => {
+                if let Some((night, reader)) = st::imported_whole_before(conn, &file.sha256)? {
+                    // The same bytes an earlier pointage imported whole: the
+                    // difference is the reader's, not the bank's. The stored
+                    // reading stands, said once; the file is then recorded
+                    // for this reader and not read again.
+                    report.already_imported += 1;
+                    report.alerts.push(Alert::new(
+                        AlertKind::StatementReadDifferently,
+                        &format!("{account}:{}:{hash}", statement.id),
+                        format!(
+                            "statement {} of account {} in {name}: these bytes were imported on {night} by pointage {reader}, and this version reads them differently; the statement imported then stands, nothing is imported again",
+                            statement.id,
+                            crate::refs::mask_iban(&account)
+                        ),
+                    ));
+                    continue;
+                }
                 if let Some(c) = conflicts.get_mut(at.0) {
                     *c = true;
                 }
@@ -391,6 +411,55 @@ mod tests {
     }
 
     #[test]
+    fn bytes_imported_whole_by_an_older_reader_are_not_a_conflict() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        let file = |sha: &str, amount: i64| {
+            let mut s = one_credit("S1");
+            s.entries[0].amount = Money::from_scaled(amount, 2).unwrap();
+            StatementFile {
+                parsed: crate::formats::Parsed {
+                    statements: vec![s],
+                    ..Default::default()
+                },
+                path: "s1.xml".into(),
+                sha256: sha.into(),
+                already_imported: None,
+            }
+        };
+        let report = import(conn, &[file("aaaa", 10_000)], "2026-03-02").unwrap();
+        assert_eq!(report.imported, 1);
+        // As an earlier pointage left it: the same bytes, read another way.
+        conn.execute_batch(
+            "UPDATE seen_files SET reader = '0.0.1';
+             UPDATE statements SET content_hash = 'as 0.0.1 read it';",
+        )
+        .unwrap();
+        let report = import(conn, &[file("aaaa", 10_000)], "2026-03-03").unwrap();
+        assert_eq!((report.imported, report.conflicting), (0, 0));
+        assert_eq!(report.already_imported, 1);
+        let kinds: Vec<AlertKind> = report.alerts.iter().map(|a| a.kind).collect();
+        assert_eq!(kinds, [AlertKind::StatementReadDifferently]);
+        assert!(
+            report.alerts[0]
+                .message
+                .contains("2026-03-02 by pointage 0.0.1")
+        );
+        // Said once: the file is now recorded for this reader.
+        assert!(
+            st::seen_files(conn)
+                .unwrap()
+                .contains_key(&("s1.xml".to_string(), "aaaa".to_string()))
+        );
+        // Other bytes with other content are the bank's correction: a conflict.
+        let report = import(conn, &[file("bbbb", 12_000)], "2026-03-04").unwrap();
+        assert_eq!((report.imported, report.conflicting), (0, 1));
+        let kinds: Vec<AlertKind> = report.alerts.iter().map(|a| a.kind).collect();
+        assert_eq!(kinds, [AlertKind::ConflictingStatement]);
+    }
+
+    #[test]
     fn a_non_eur_cfonb_statement_imported_under_its_old_id_is_not_imported_again() {
         let dir = tempfile::tempdir().unwrap();
         let mut state = crate::state::State::open(dir.path()).unwrap();
@@ -419,6 +488,7 @@ mod tests {
         // The same day corrected by the bank is a conflict, not a second day.
         let mut corrected = file.clone();
         corrected.parsed.statements.truncate(1);
+        corrected.sha256 = "the corrected file's".into();
         corrected.parsed.statements[0].entries[0].amount =
             Money::from_scaled(2_400_000, 0).unwrap();
         let report = import(conn, &[corrected], "2026-12-04").unwrap();

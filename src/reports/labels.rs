@@ -35,6 +35,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         "sequence_gap" => ("Relevé manquant", "Missing statement"),
         "duplicate_statement" => ("Relevé en double", "Duplicate statement"),
         "conflicting_statement" => ("Relevé contradictoire", "Conflicting statement"),
+        "statement_read_differently" => ("Relevé relu autrement", "Statement read differently"),
         "repeated_transaction" => ("Opérations déjà reçues", "Transactions already received"),
         "unknown_currency" => ("Devise inconnue", "Unknown currency"),
         "broken_promise" => ("Promesse de paiement non tenue", "Broken promise to pay"),

@@ -93,6 +93,21 @@ pub fn seen_files(conn: &Connection) -> rusqlite::Result<HashMap<(String, String
     rows.collect()
 }
 
+/// The earlier night and pointage version that imported a file of exactly
+/// these bytes whole (under any name), if one did: a statement of it that
+/// reads differently now differs by the reader, not by the bank.
+pub fn imported_whole_before(
+    conn: &Connection,
+    sha256: &str,
+) -> rusqlite::Result<Option<(String, String)>> {
+    conn.prepare_cached(
+        "SELECT run_date, reader FROM seen_files WHERE sha256 = ?1
+         ORDER BY run_date, reader LIMIT 1",
+    )?
+    .query_row(params![sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()
+}
+
 /// Records a statement file whose every statement is now in state (imported
 /// tonight or before): the next nights leave it unparsed.
 pub fn record_seen_file(
