@@ -236,13 +236,21 @@ pub(super) fn group(
             let indemnity = Money::new(run.config.recovery_indemnity.0);
             let rate = run.config.late_interest_rate.0;
             // Per invoice: a full-balance demand charges only those overdue.
+            // Interest runs on what the customer still owes for the invoice:
+            // its open amount less the credit notes set against it above.
             Money::checked_sum(members.iter().filter(|m| m.charges).map(|m| {
+                let credit = credited
+                    .get(m.invoice.invoice_id.as_str())
+                    .copied()
+                    .unwrap_or(Money::ZERO);
+                let owed = m.invoice.open.checked_sub(credit).unwrap_or(m.invoice.open);
                 penalty::invoice_penalty(
-                    m.invoice.open,
+                    owed,
                     m.invoice.due_date,
                     action_date,
                     rate,
                     indemnity,
+                    currency.minor_units(),
                 )
                 .unwrap_or(Money::ZERO)
             }))

@@ -1,9 +1,10 @@
 //! Late-payment charges for B2B customers, as French law allows (Code de
 //! commerce L441-10): a fixed recovery indemnity per invoice plus late
 //! interest from the day after the due date at an annual rate, counted
-//! actual/365, rounded half-up to the cent per invoice:
+//! actual/365, rounded half-up per invoice to the currency's minor unit (the
+//! cent; the unit for XOF or JPY; the millime for TND):
 //!
-//! `penalty = indemnity + round_half_up(open × rate / 100 × days / 365, 2)`
+//! `penalty = indemnity + round_half_up(open × rate / 100 × days / 365, minor units)`
 //! where `days = action_date − due_date` (the due date itself is not late).
 
 use chrono::NaiveDate;
@@ -18,6 +19,7 @@ pub fn invoice_penalty(
     action_date: NaiveDate,
     annual_rate_percent: Decimal,
     indemnity: Money,
+    minor_units: u32,
 ) -> Option<Money> {
     let days = (action_date - due_date).num_days().max(0);
     let interest = open
@@ -25,7 +27,7 @@ pub fn invoice_penalty(
         .checked_mul(annual_rate_percent)?
         .checked_mul(Decimal::from(days))?
         .checked_div(Decimal::from(36_500))?;
-    let interest = Money::new(interest).round_half_up(2);
+    let interest = Money::new(interest).round_half_up(minor_units);
     indemnity.checked_add(interest)
 }
 
@@ -51,8 +53,23 @@ mod tests {
             d("2026-11-01"),
             Decimal::new(1215, 2),
             m("40.00"),
+            2,
         );
         assert_eq!(p, Some(m("50.32")));
+    }
+
+    #[test]
+    fn interest_is_rounded_to_the_currency_minor_unit() {
+        // 100 000 XOF, 12.15 %/year, 31 days: 1 031.91… → 1 032 francs.
+        let p = invoice_penalty(
+            m("100000"),
+            d("2026-10-01"),
+            d("2026-11-01"),
+            Decimal::new(1215, 2),
+            m("0"),
+            0,
+        );
+        assert_eq!(p, Some(m("1032")));
     }
 
     #[test]
@@ -63,6 +80,7 @@ mod tests {
             d("2026-11-01"),
             Decimal::new(1215, 2),
             m("40"),
+            2,
         );
         assert_eq!(p, Some(m("40")));
     }
@@ -75,6 +93,7 @@ mod tests {
             d("2026-01-01"),
             Decimal::new(1215, 2),
             m("40"),
+            2,
         );
         assert_eq!(p, None);
     }

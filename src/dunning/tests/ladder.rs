@@ -132,6 +132,23 @@ fn late_charges_for_b2b_only_from_the_formal_notice() {
 }
 
 #[test]
+fn late_interest_runs_on_what_is_owed_after_credit_notes() {
+    // 1000.00 less a 400.00 credit note: 600.00 owed, 35 days late.
+    // 600 × 12.15 % × 35 / 365 = 6.9904… → 6.99, + 40.00 = 46.99.
+    let a = run(
+        "2026-11-23",
+        &[customer(vec![
+            invoice("F1", "2026-10-20", "1000.00"),
+            invoice("AV1", "2026-11-05", "-400.00"),
+        ])],
+    );
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].step, "formal_notice");
+    assert_eq!(a[0].amount_due, m("600.00"));
+    assert_eq!(a[0].penalty_amount, m("46.99"));
+}
+
+#[test]
 fn august_moves_reminders_to_september() {
     let mut inv = invoice("F1", "2026-07-25", "100");
     inv.steps_done
