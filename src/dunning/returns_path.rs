@@ -124,7 +124,11 @@ pub(super) fn candidates<'c>(
     for case in customer.returns.iter().filter(|c| on_path(c, run.run_date)) {
         let invoices: Vec<&DunningInvoice> =
             case.invoice_ids.iter().filter_map(|id| open(id)).collect();
-        if invoices.is_empty() {
+        // A return linked to no collection names no invoice: a second one
+        // still demands the whole balance. One that named invoices, all
+        // settled since, needs nothing more.
+        let unlinked_second = case.repeated && case.invoice_ids.is_empty();
+        if invoices.is_empty() && !unlinked_second {
             continue;
         }
         let why = format!(

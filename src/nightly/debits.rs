@@ -166,16 +166,30 @@ fn undo_collection(
         a.reason_code = code.clone();
         a.customer_id = customer.clone().unwrap_or_default();
         step.alerts.push(a);
-        if customer.is_some() {
+        if let Some(customer) = customer {
+            // The end-to-end id names the unknown collection (so two returns
+            // of it count once); else the return stands for itself.
+            let collection_key = e2e.unwrap_or(&d.tx.entry_id);
             record_return(
                 conn,
                 run_date,
                 d,
-                customer.as_deref(),
+                Some(&customer),
                 None,
-                &d.tx.entry_id,
+                collection_key,
                 &code,
             )?;
+            if kind == TxKind::DirectDebitReturned {
+                step.alerts.extend(repeated_return(
+                    conn,
+                    repeat_months,
+                    d,
+                    &customer,
+                    collection_key,
+                    "",
+                    code,
+                )?);
+            }
         }
         return Ok(());
     };
@@ -293,43 +307,72 @@ fn undo_collection(
     step.alerts.push(a);
 
     if let Some(customer) = customer
-        && let Some(date) = d.entry.booking_date
         && kind == TxKind::DirectDebitReturned
     {
-        let since = date
-            .checked_sub_months(Months::new(repeat_months))
-            .unwrap_or(NaiveDate::MIN);
-        let returns = ev::returns_by_customer(conn)?;
-        let collections: BTreeSet<&str> = returns
-            .get(&customer)
-            .map(|v| {
-                v.iter()
-                    .filter(|r| r.booking_date.is_some_and(|b| b > since && b <= date))
-                    .map(|r| r.collection.as_str())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if collections.len() >= 2 {
-            let mut r = Alert::new(
-                AlertKind::RepeatedDirectDebitReturn,
-                &format!("{customer}:{collection_key}"),
-                format!(
-                    "customer {customer}: {} direct debits returned within {repeat_months} months (latest {} on {date}, reason {}): demand the full balance instead of re-presenting",
-                    collections.len(),
-                    amount,
-                    if code.is_empty() { "none" } else { &code }
-                ),
-            );
-            r.customer_id = customer.clone();
-            r.entry_id = d.tx.entry_id.clone();
-            r.invoice_id = invoices.first().cloned().unwrap_or_default();
-            r.amount = Some(d.tx.amount);
-            r.currency = Some(d.currency);
-            r.reason_code = code;
-            step.alerts.push(r);
-        }
+        let invoice = invoices.first().map(String::as_str).unwrap_or_default();
+        step.alerts.extend(repeated_return(
+            conn,
+            repeat_months,
+            d,
+            &customer,
+            &collection_key,
+            invoice,
+            code,
+        )?);
     }
     Ok(())
+}
+
+/// `repeated_direct_debit_return` when the customer's returns within the
+/// window, this one recorded, name two collections or more: whether or not
+/// this return could be linked to its collection (on a first night it
+/// rarely can), it is the customer's second rejection all the same.
+fn repeated_return(
+    conn: &Connection,
+    repeat_months: u32,
+    d: &transactions::StoredTx,
+    customer: &str,
+    collection_key: &str,
+    invoice: &str,
+    code: String,
+) -> rusqlite::Result<Option<Alert>> {
+    let amount = d.tx.amount.abs();
+    let Some(date) = d.entry.booking_date else {
+        return Ok(None);
+    };
+    let since = date
+        .checked_sub_months(Months::new(repeat_months))
+        .unwrap_or(NaiveDate::MIN);
+    let returns = ev::returns_by_customer(conn)?;
+    let collections: BTreeSet<&str> = returns
+        .get(customer)
+        .map(|v| {
+            v.iter()
+                .filter(|r| r.booking_date.is_some_and(|b| b > since && b <= date))
+                .map(|r| r.collection.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    if collections.len() < 2 {
+        return Ok(None);
+    }
+    let mut r = Alert::new(
+        AlertKind::RepeatedDirectDebitReturn,
+        &format!("{customer}:{collection_key}"),
+        format!(
+            "customer {customer}: {} direct debits returned within {repeat_months} months (latest {} on {date}, reason {}): demand the full balance instead of re-presenting",
+            collections.len(),
+            amount,
+            if code.is_empty() { "none" } else { &code }
+        ),
+    );
+    r.customer_id = customer.to_string();
+    r.entry_id = d.tx.entry_id.clone();
+    r.invoice_id = invoice.to_string();
+    r.amount = Some(d.tx.amount);
+    r.currency = Some(d.currency);
+    r.reason_code = code;
+    Ok(Some(r))
 }
 
 fn same_e2e(c: &transactions::StoredTx, e2e: &str) -> bool {

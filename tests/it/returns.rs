@@ -287,3 +287,42 @@ F-2;R2;Roux;2026-02-01;2026-03-02;150,00;150,00;EUR;;direct_debit;M-R2\n";
     let later = night(dir.path(), 3, "2026-03-20", rows, &[]);
     assert_eq!(csv_rows(&later.join("dunning.csv")).len(), 1, "header only");
 }
+
+#[test]
+fn a_second_return_of_collections_never_seen_is_still_the_customers_second() {
+    // A first night: two returns under mandate M-1 within the window, of
+    // collections made before pointage ran (nothing to link them to).
+    let dir = tempfile::tempdir().unwrap();
+    let open = "F-MAR;C1;Alpha;2026-02-01;2026-03-01;120,00;120,00;EUR;;direct_debit;M-1\n";
+    let out = night(
+        dir.path(),
+        1,
+        "2026-03-04",
+        open,
+        &[
+            returned("D1", "2026-01-12", "-80.00", "E-OLD1", "M-1", "AM04"),
+            returned("D2", "2026-03-04", "-90.00", "E-OLD2", "M-1", "AM04"),
+        ],
+    );
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert_eq!(
+        column_where(
+            &alerts,
+            "kind",
+            "repeated_direct_debit_return",
+            "customer_id"
+        ),
+        ["C1"],
+        "{alerts:?}"
+    );
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "customer_id", "C1", "step"),
+        ["full_balance_demand"],
+        "{dunning:?}"
+    );
+    assert_eq!(
+        column_where(&dunning, "customer_id", "C1", "amount_due"),
+        ["120.00"]
+    );
+}

@@ -95,6 +95,24 @@ fn a_second_return_demands_the_whole_balance() {
 }
 
 #[test]
+fn a_second_return_linked_to_no_collection_still_demands_the_whole_balance() {
+    let mut c = customer(vec![invoice("F1", "2026-11-05", "80")]);
+    returned(&mut c, "AM04", "2026-11-23", true);
+    c.returns[0].invoice_ids.clear();
+    let a = run("2026-11-23", &[c.clone()]);
+    assert_eq!(
+        steps(&a),
+        one("full_balance_demand", "registered_letter", "F1")
+    );
+    // A second return whose invoices were all settled since: no demand (F1
+    // goes on with its ordinary plan).
+    c.returns[0].invoice_ids = vec!["F-PAID".into()];
+    let a = run("2026-11-23", &[c]);
+    assert!(!a.is_empty());
+    assert!(a.iter().all(|x| x.step != "full_balance_demand"), "{a:?}");
+}
+
+#[test]
 fn a_full_balance_demand_is_the_only_action_about_its_invoices_that_day() {
     // F0, 49 days overdue, is not in the returned collection: alone it
     // would get its plan's next step; F1's first return's second letter
