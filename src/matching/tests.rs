@@ -636,3 +636,34 @@ fn a_known_iban_that_fits_nothing_does_not_fall_back_to_the_name() {
         "{got:?}"
     );
 }
+
+#[test]
+fn a_payment_quoting_an_invoice_not_exported_yet_is_not_given_to_another() {
+    // The customer pays F-300 (not in tonight's export) and says so; F-110
+    // happens to be open for the same amount.
+    let iban = "FR7630004000031234567890143";
+    let customers = BTreeMap::from([cust("C1", "Dupont", &[iban], &[])]);
+    let items = vec![owned("F-110", "400.00", "C1")];
+    let mut p = payment("E1", "400.00");
+    p.counterparty_iban = Some(iban.into());
+    p.texts = vec!["FACTURE F-300".into()];
+    let got = run_with(std::slice::from_ref(&p), &items, &customers);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[1].starts_with("E1 - 400.00 unapplied"), "{got:?}");
+    assert!(
+        got[0].starts_with("E1 F-110 400.00 suggested payer_iban 0.80"),
+        "{got:?}"
+    );
+    assert!(
+        got[0].contains("quotes invoice FACTURE F-300, which is no open item"),
+        "{got:?}"
+    );
+    // A reference of the customer's own ("REF 300") is no invoice number:
+    // the payer and the amount still match.
+    p.texts = vec!["REF 300".into()];
+    let got = run_with(&[p], &items, &customers);
+    assert!(
+        got[0].starts_with("E1 F-110 400.00 matched payer_iban 0.95"),
+        "{got:?}"
+    );
+}

@@ -26,6 +26,7 @@
 //! | payer name ≥ 0.97 similar + the only subset summing exactly (search complete) | 90 |
 //! | payer name ≥ 0.88 similar + one subset summing exactly | 80 |
 //! | payer name + the only item short by more than the fee tolerance but at most its absolute limit | 80 |
+//! | any payer rule above, when the text quotes an invoice number (`FACTURE F-300`) that is no open item | at most 80 |
 //! | several subsets reach the amount (each set suggested) | 70 |
 //! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
 //!
@@ -78,6 +79,8 @@ const C_NAME_FEE_STRONG: Confidence = Confidence::from_hundredths(88);
 const C_NAME_FEE: Confidence = Confidence::from_hundredths(86);
 const C_NAME_SUM_STRONG: Confidence = Confidence::from_hundredths(90);
 const C_NAME_SUM: Confidence = Confidence::from_hundredths(80);
+/// The most a payer rule keeps when the text quotes another invoice number.
+const C_QUOTES_OTHER: Confidence = Confidence::from_hundredths(80);
 /// Confidence of each set when several subsets reach the amount.
 pub const C_SETS: Confidence = Confidence::from_hundredths(70);
 /// Name similarity (thousandths) above which a name counts as strong.
@@ -189,7 +192,7 @@ pub fn candidates_with(
             ctx.invoice_numbers(ix)
                 .map(|pr| ctx.corroborate(pr, ix, cfg))
         })
-        .or_else(|| ctx.payer(ix, cfg));
+        .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr)));
     Candidates {
         note: if proposal.is_none() { ctx.note } else { None },
         proposal,
@@ -205,6 +208,28 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn item(&self, i: u32) -> Option<&OpenItem> {
         self.items.get(i as usize)
+    }
+
+    /// A payer rule's proposal when the text quotes an invoice number
+    /// (announced by an invoice word: `FACTURE F-300`, `INV 300`) that the
+    /// reference rules found among no open item of the payment's currency:
+    /// most likely an invoice not exported yet, or someone else's. The payer
+    /// and the amount then only suggest, so the invoice the customer named
+    /// is not chased while another is marked paid in its place.
+    fn quoting_another(&self, mut prop: Proposal) -> Proposal {
+        let Some(quoted) = self.p.texts.iter().find_map(|t| quoted_invoice_number(t)) else {
+            return prop;
+        };
+        for hit in &mut prop.hits {
+            if hit.confidence > C_QUOTES_OTHER {
+                hit.confidence = C_QUOTES_OTHER;
+            }
+            hit.label = format!(
+                "{}; but the text quotes invoice {quoted}, which is no open item",
+                hit.label
+            );
+        }
+        prop
     }
 
     /// Keeps the items of the payment's currency; remembers the others.
@@ -469,6 +494,26 @@ impl Ctx<'_> {
         }
         None
     }
+}
+
+/// Words that name an invoice (not a reference or a number in general).
+const INVOICE_WORDS: &[&str] = &[
+    "F", "FA", "FAC", "FACT", "FACTURE", "FACTURES", "FCT", "FV", "INV", "INVOICE",
+];
+
+/// The first number of `text` announced by an invoice word, as written from
+/// that word on (`FACTURE F-300` → `FACTURE F-300`).
+fn quoted_invoice_number(text: &str) -> Option<&str> {
+    tokens::content_groups(text).into_iter().find_map(|g| {
+        let words = text.get(g.announced_from..g.start)?;
+        let invoice_word = tokens::groups(words).iter().any(|w| {
+            !w.digits
+                && INVOICE_WORDS
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(w.raw(words)))
+        });
+        (g.announced && g.digits && invoice_word).then(|| text.get(g.announced_from..g.end))?
+    })
 }
 
 #[cfg(test)]
