@@ -9,6 +9,7 @@ mod crash;
 mod decisions;
 mod determinism;
 mod dunning;
+mod erp_lag;
 mod fuzz_corpus;
 mod hostile;
 mod ledger;

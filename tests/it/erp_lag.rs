@@ -1,0 +1,84 @@
+//! The ERP books pointage's payments late, and moves on its own meanwhile:
+//! pointage never chases what the customer has paid.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
+
+const IBAN: &str = "FR7630001007941234567890185";
+const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
+
+/// Night `date`: tonight's invoices.csv rows and one more statement.
+fn night(root: &Path, seq: u32, date: &str, invoices: &str, entries: &[Ntry]) -> PathBuf {
+    let client = root.join("c");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(client.join("invoices.csv"), format!("{HEADER}{invoices}")).unwrap();
+    let s = camt(
+        false,
+        &format!("S{seq}"),
+        seq,
+        IBAN,
+        date,
+        date,
+        None,
+        entries,
+    );
+    fs::write(client.join(format!("statements/{date}.xml")), s).unwrap();
+    let out = root.join("out").join(date);
+    let o = run_night(&client, date, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+#[test]
+fn a_credit_note_lettered_before_the_payment_is_booked_is_no_debt() {
+    let dir = tempfile::tempdir().unwrap();
+    // Night 1: 700 of F-1's 1000 paid, quoting it.
+    let pay = Ntry {
+        reference: "P1",
+        date: "2026-11-02",
+        code: "RCDT/ESCT",
+        amount: "700.00",
+        txs: vec![Tx {
+            amount: "700.00",
+            text: Some("FACTURE F-1"),
+            ..Tx::default()
+        }],
+    };
+    let f1 = "F-1;C1;Alpha;2026-09-01;2026-10-01;1000,00;1000,00;EUR;;transfer;\n";
+    let out1 = night(dir.path(), 1, "2026-11-02", f1, &[pay]);
+    let st = csv_rows(&out1.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&st, "invoice_id", "F-1", "open_after"),
+        ["300.00"]
+    );
+    // Night 2: a 300 credit note; the ERP has not booked the 700 yet.
+    let with_note =
+        format!("{f1}AV-1;C1;Alpha;2026-11-03;2026-11-03;-300,00;-300,00;EUR;;transfer;\n");
+    let out2 = night(dir.path(), 2, "2026-11-03", &with_note, &[]);
+    assert_eq!(
+        column_where(
+            &csv_rows(&out2.join("dunning.csv")),
+            "customer_id",
+            "C1",
+            "step"
+        ),
+        Vec::<String>::new()
+    );
+    // Night 3: the ERP lettered the credit note against F-1 (1000 → 700,
+    // the note gone) but still not the payment. Nothing is owed.
+    let lettered = "F-1;C1;Alpha;2026-09-01;2026-10-01;1000,00;700,00;EUR;;transfer;\n";
+    let out3 = night(dir.path(), 3, "2026-11-04", lettered, &[]);
+    let st = csv_rows(&out3.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&st, "invoice_id", "F-1", "open_after"),
+        ["0.00"]
+    );
+    let dunning = csv_rows(&out3.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "customer_id", "C1", "step"),
+        Vec::<String>::new(),
+        "a customer who owes nothing is reminded: {dunning:?}"
+    );
+}
