@@ -375,7 +375,14 @@ fn night(
     events.extend(decided.alerts.iter().cloned());
     events.extend(alerting::partial_payments(&credits));
     events.extend(promise_alerts);
-    let settled = |invoice: &str| credits.open_after(invoice).is_none_or(|o| o.is_zero());
+    // An invoice gone from the export is settled, unless a return reopened
+    // it since the ERP last exported it (the ERP closed it on the collection
+    // and has not booked the return yet): its alert stays open. A state that
+    // cannot answer keeps the alert open too.
+    let settled = |invoice: &str| match credits.open_after(invoice) {
+        Some(open) => open.is_zero(),
+        None => !crate::state::ledger::reopened_since_exported(&tx, invoice).unwrap_or(true),
+    };
     let alerts = alerting::settle(&tx, date, conditions, events, settled, cleared).map_err(&e)?;
 
     let run = DunningRun::new(

@@ -58,6 +58,19 @@ pub fn upsert_invoices(
     Ok(())
 }
 
+/// True when a return reversed one of the invoice's applications on or
+/// after the last night the ERP exported it: an invoice the ERP closed (so
+/// gone from its export of open items) that the return reopened, until the
+/// ERP books the return and exports it again.
+pub fn reopened_since_exported(conn: &Connection, invoice_id: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM applications a JOIN invoices i ON i.invoice_id = a.invoice_id
+             WHERE a.invoice_id = ?1 AND a.reversed_run IS NOT NULL
+               AND a.reversed_run >= i.last_seen_run)",
+    )?
+    .query_row(params![invoice_id], |r| r.get(0))
+}
+
 /// The application history, in order, of every invoice in the export of
 /// night `run_date` (upserted first), by invoice id: through the index on
 /// applications' invoice, not the whole history of the client.

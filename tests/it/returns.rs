@@ -326,3 +326,61 @@ fn a_second_return_of_collections_never_seen_is_still_the_customers_second() {
         ["120.00"]
     );
 }
+
+#[test]
+fn a_return_on_an_invoice_the_erp_already_closed_stays_open_until_the_erp_books_it() {
+    let dir = tempfile::tempdir().unwrap();
+    january_collected(dir.path());
+    // The ERP books the collection: January leaves its export of open items.
+    night(dir.path(), 2, "2026-03-03", "", &[]);
+    // The collection comes back.
+    let out3 = night(
+        dir.path(),
+        3,
+        "2026-03-04",
+        "",
+        &[returned(
+            "D1",
+            "2026-03-04",
+            "-50.00",
+            "E-JAN",
+            "M-1",
+            "AM04",
+        )],
+    );
+    let alerts = csv_rows(&out3.join("alerts.csv"));
+    assert_eq!(
+        column_where(&alerts, "kind", "direct_debit_returned", "invoice_id"),
+        ["F-JAN"]
+    );
+    // A night later the ERP still shows nothing: the money that came back is
+    // still owed, and the critical alert must not close as "settled".
+    let out4 = night(dir.path(), 4, "2026-03-05", "", &[]);
+    let open = csv_rows(&out4.join("open_items.csv"));
+    assert_eq!(
+        column_where(&open, "kind", "direct_debit_returned", "invoice_id"),
+        ["F-JAN"],
+        "{open:?}"
+    );
+    // The ERP books the return: January is exported open again, then paid
+    // by transfer; the alert closes once the invoice is settled.
+    let jan_open = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;50,00;EUR;;direct_debit;M-1\n";
+    let paid = Ntry {
+        reference: "T1",
+        date: "2026-03-06",
+        code: "RCDT/ESCT",
+        amount: "50.00",
+        txs: vec![Tx {
+            amount: "50.00",
+            text: Some("FACTURE F-JAN"),
+            ..Tx::default()
+        }],
+    };
+    let out5 = night(dir.path(), 5, "2026-03-06", jan_open, &[paid]);
+    let open = csv_rows(&out5.join("open_items.csv"));
+    assert_eq!(
+        column_where(&open, "kind", "direct_debit_returned", "invoice_id"),
+        Vec::<String>::new(),
+        "{open:?}"
+    );
+}
