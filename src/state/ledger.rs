@@ -97,9 +97,13 @@ fn events_where(
     condition: &str,
     param: &str,
 ) -> rusqlite::Result<BTreeMap<String, Vec<AppEvent>>> {
+    // The recorded open amount moves with the invoice's amount: an invoice
+    // the ERP corrected from 1000 to 1200 after a 1000 payment owes 200.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT a.invoice_id, a.recorded_open, a.applied, a.writeoff, a.reversed_open
-         FROM applications a WHERE {condition} ORDER BY a.id"
+        "SELECT a.invoice_id, a.recorded_open, a.applied, a.writeoff, a.reversed_open,
+                a.recorded_amount, i.amount
+         FROM applications a LEFT JOIN invoices i ON i.invoice_id = a.invoice_id
+         WHERE {condition} ORDER BY a.id"
     ))?;
     let mut out: BTreeMap<String, Vec<AppEvent>> = BTreeMap::new();
     let rows = stmt.query_map(params![param], |r| {
@@ -109,15 +113,25 @@ fn events_where(
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<String>>(6)?,
         ))
     })?;
     for row in rows {
-        let (id, recorded, applied, writeoff, reversed) = row?;
+        let (id, recorded, applied, writeoff, reversed, amount_then, amount_now) = row?;
         let amount = money(&applied)
             .checked_add(money(&writeoff))
             .unwrap_or(Money::ZERO);
+        let mut recorded = money(&recorded);
+        if let (Some(then), Some(now)) = (amount_then, amount_now)
+            && let Some(shifted) = money(&now)
+                .checked_sub(money(&then))
+                .and_then(|delta| recorded.checked_add(delta))
+        {
+            recorded = shifted;
+        }
         out.entry(id).or_default().push(AppEvent {
-            recorded_open: money(&recorded),
+            recorded_open: recorded,
             amount,
             reversed_at_open: reversed.as_deref().map(money),
         });
@@ -163,8 +177,10 @@ pub fn record_application(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id, applied,
-             writeoff, writeoff_kind, rule, confidence, evidence, recorded_open, paid_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             writeoff, writeoff_kind, rule, confidence, evidence, recorded_open, paid_date,
+             recorded_amount)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+             (SELECT amount FROM invoices WHERE invoice_id = ?4))",
     )?
     .execute(params![
         run_date,

@@ -237,4 +237,10 @@ UPDATE applications SET paid_date = (
     SELECT t.booking_date FROM transactions t
     WHERE t.account = applications.account AND t.entry_id = applications.entry_id);
 "#,
+    // 7: an application keeps the invoice's amount that night, so an amount
+    // the ERP changes later (a corrected invoice) moves what pointage
+    // recorded with it (nightly::effective). NULL before: no shift.
+    r#"
+ALTER TABLE applications ADD COLUMN recorded_amount TEXT;  -- the invoice's exported amount then
+"#,
 ];

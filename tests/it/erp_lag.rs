@@ -82,3 +82,80 @@ fn a_credit_note_lettered_before_the_payment_is_booked_is_no_debt() {
         "a customer who owes nothing is reminded: {dunning:?}"
     );
 }
+
+/// One transfer quoting `invoice`.
+fn paying(
+    reference: &'static str,
+    date: &'static str,
+    amount: &'static str,
+    text: &'static str,
+) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            text: Some(text),
+            ..Tx::default()
+        }],
+    }
+}
+
+fn open_after(out: &Path, invoice: &str) -> Vec<String> {
+    column_where(
+        &csv_rows(&out.join("invoice_status.csv")),
+        "invoice_id",
+        invoice,
+        "open_after",
+    )
+}
+
+#[test]
+fn an_invoice_amount_the_erp_corrects_moves_what_pointage_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    // Raised: G-1 paid in full (1000), then corrected to 1200 before the ERP
+    // booked the payment; 200 is owed, and the balance payment pays it.
+    let g = |amount: &str, open: &str| {
+        format!("G-1;C1;Alpha;2026-09-01;2026-10-01;{amount};{open};EUR;;transfer;\n")
+    };
+    night(
+        dir.path(),
+        1,
+        "2026-11-02",
+        &g("1000,00", "1000,00"),
+        &[paying("P1", "2026-11-02", "1000.00", "FACTURE G-1")],
+    );
+    let out2 = night(dir.path(), 2, "2026-11-03", &g("1200,00", "1200,00"), &[]);
+    assert_eq!(open_after(&out2, "G-1"), ["200.00"]);
+    let out3 = night(
+        dir.path(),
+        3,
+        "2026-11-04",
+        &g("1200,00", "200,00"),
+        &[paying("P2", "2026-11-04", "200.00", "FACTURE G-1 solde")],
+    );
+    assert_eq!(open_after(&out3, "G-1"), ["0.00"]);
+    let m = csv_rows(&out3.join("matches.csv"));
+    assert_eq!(column_where(&m, "entry_id", "P2", "status"), ["matched"]);
+
+    // Lowered: H-2 1000, 300 paid, then corrected to 800: 500 is owed.
+    let dir = tempfile::tempdir().unwrap();
+    let h = |amount: &str, open: &str| {
+        format!("H-2;C1;Alpha;2026-09-01;2026-10-01;{amount};{open};EUR;;transfer;\n")
+    };
+    night(
+        dir.path(),
+        1,
+        "2026-11-02",
+        &h("1000,00", "1000,00"),
+        &[paying("P1", "2026-11-02", "300.00", "FACTURE H-2")],
+    );
+    let out2 = night(dir.path(), 2, "2026-11-03", &h("800,00", "800,00"), &[]);
+    assert_eq!(open_after(&out2, "H-2"), ["500.00"]);
+    let dunning = csv_rows(&out2.join("dunning.csv"));
+    for amount in column_where(&dunning, "customer_id", "C1", "amount_due") {
+        assert_eq!(amount, "500.00", "{dunning:?}");
+    }
+}
