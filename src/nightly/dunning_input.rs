@@ -22,6 +22,15 @@ use crate::money::{Currency, Money};
 use crate::returns::{ReturnCategory, reason};
 use crate::state::{events as ev, ledger as sl};
 
+/// A promise broken tonight, gathered over the invoices it covers.
+struct BrokenPromise {
+    customer_id: String,
+    promised: Option<String>,
+    date: NaiveDate,
+    invoices: Vec<String>,
+    open: BTreeMap<Currency, Money>,
+}
+
 /// Promise status per invoice tonight, and `broken_promise` alerts for
 /// promises first seen broken tonight.
 pub fn promises(
@@ -36,6 +45,7 @@ pub fn promises(
     let ever = ev::alert_keys(conn)?;
     let mut status = BTreeMap::new();
     let mut alerts = Vec::new();
+    let mut broken: BTreeMap<String, BrokenPromise> = BTreeMap::new();
     for inv in &ledger.invoices {
         let promise = rows
             .iter()
@@ -67,35 +77,44 @@ pub fn promises(
             continue;
         }
         status.insert(inv.invoice_id.clone(), Promise::BrokenTonight);
-        let message = |open: Money| {
+        // A promise covering all the customer's invoices: one alert for
+        // every invoice still open, its total per currency (never summed
+        // across currencies), resolved once all of them are settled.
+        let b = broken.entry(key).or_insert_with(|| BrokenPromise {
+            customer_id: inv.customer_id.clone(),
+            promised: p.invoice_id.clone(),
+            date: p.promised_date,
+            invoices: Vec::new(),
+            open: BTreeMap::new(),
+        });
+        b.invoices.push(inv.invoice_id.clone());
+        let total = b.open.entry(inv.currency).or_insert(Money::ZERO);
+        *total = total.checked_add(open).unwrap_or(*total);
+    }
+    for (key, b) in broken {
+        let totals: Vec<String> = b
+            .open
+            .iter()
+            .map(|(currency, total)| format!("{total} {currency}"))
+            .collect();
+        let mut a = Alert::new(
+            AlertKind::BrokenPromise,
+            "",
             format!(
                 "customer {} promised to pay {} by {}; {} still open after the grace days: dunning resumes",
-                inv.customer_id,
-                p.invoice_id.as_deref().unwrap_or("all invoices"),
-                p.promised_date,
-                open
-            )
-        };
-        // A promise covering all the customer's invoices: one alert for the
-        // whole amount still open (per currency), not the first invoice's.
-        if let Some(a) = alerts.iter_mut().find(|a: &&mut Alert| a.key == key) {
-            if a.currency == Some(inv.currency)
-                && let Some(total) = a.amount.and_then(|t| t.checked_add(open))
-            {
-                a.amount = Some(total);
-                a.message = message(total);
-            }
-            continue;
-        }
-        let mut a = Alert::new(AlertKind::BrokenPromise, "", message(open));
+                b.customer_id,
+                b.promised.as_deref().unwrap_or("all invoices"),
+                b.date,
+                totals.join(" and ")
+            ),
+        );
         a.key = key;
-        a.customer_id = inv.customer_id.clone();
-        a.invoice_id = p
-            .invoice_id
-            .clone()
-            .unwrap_or_else(|| inv.invoice_id.clone());
-        a.amount = Some(open);
-        a.currency = Some(inv.currency);
+        a.customer_id = b.customer_id;
+        a.invoice_id = b.invoices.join("|");
+        if let [(currency, total)] = b.open.into_iter().collect::<Vec<_>>().as_slice() {
+            a.amount = Some(*total);
+            a.currency = Some(*currency);
+        }
         alerts.push(a);
     }
     Ok((status, alerts))
@@ -433,9 +452,55 @@ mod tests {
         assert!(
             alerts[0]
                 .message
-                .contains("all invoices by 2026-04-10; 1500.00 still open"),
+                .contains("all invoices by 2026-04-10; 1500.00 EUR still open"),
             "{}",
             alerts[0].message
         );
+        // It waits for every invoice it covers, not the first one only.
+        assert_eq!(alerts[0].invoice_id, "F-403|F-404");
+    }
+
+    #[test]
+    fn a_broken_promise_over_two_currencies_adds_neither_to_the_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let mut usd = invoice("F-405", "500.00");
+        usd.currency = Currency::parse("USD").unwrap();
+        let ledger = Ledger {
+            invoices: vec![invoice("F-403", "1200.00"), usd],
+            customers: BTreeMap::new(),
+        };
+        let rows = [PromiseRow {
+            customer_id: "P3".into(),
+            invoice_id: None,
+            promised_date: d("2026-04-10"),
+        }];
+        let (_, alerts) = promises(
+            st.conn(),
+            &ledger,
+            &rows,
+            &Calendar::new([]),
+            &ClientConfig::default(),
+            d("2026-04-16"),
+            |i| {
+                Some(
+                    if i == "F-403" { "1200.00" } else { "500.00" }
+                        .parse()
+                        .unwrap(),
+                )
+            },
+        )
+        .unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert!(
+            alerts[0]
+                .message
+                .contains("1200.00 EUR and 500.00 USD still open"),
+            "{}",
+            alerts[0].message
+        );
+        // No single amount stands for both.
+        assert_eq!((alerts[0].amount, alerts[0].currency), (None, None));
+        assert_eq!(alerts[0].invoice_id, "F-403|F-405");
     }
 }
