@@ -8,6 +8,11 @@ use crate::reports::firm::{self, FirmError};
 
 /// Runs the command; returns the exit code.
 pub fn run(out: &Path) -> u8 {
+    if !out.is_dir() {
+        // Usage, as for `pointage batch` with ROOT missing: nothing was run.
+        eprintln!("error: {}: not a folder", out.display());
+        return exit::USAGE;
+    }
     match firm::run(out) {
         Ok(r) => {
             eprintln!(

@@ -23,8 +23,9 @@ pub fn run(client_dir: &Path, out_dir: &Path) -> u8 {
     let settings = match crate::config::ClientConfig::load(client_dir) {
         Ok(c) => c,
         Err(e) => {
+            // A configuration error, as for `pointage run`.
             eprintln!("error: {e}");
-            return exit::BAD_INPUT;
+            return exit::USAGE;
         }
     };
     for f in &data.statements {

@@ -178,6 +178,14 @@ fn explain_disk(e: RunError) -> RunError {
 }
 
 fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
+    // A mistyped path must not leave a state folder (with its lock and an
+    // empty database) where no client is.
+    if !opts.client_dir.is_dir() {
+        return Err(RunError::Input(crate::client::ClientError::NotAClient {
+            dir: opts.client_dir.clone(),
+            reason: "no such folder".into(),
+        }));
+    }
     let id = client_id(&opts.client_dir);
     let _lock = ClientLock::acquire(&opts.state_dir).map_err(|e| match e {
         LockError::Io { path, source } => RunError::State(StateError::Io { path, source }),

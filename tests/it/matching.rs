@@ -280,7 +280,8 @@ fn match_honours_the_matching_settings_of_client_toml() {
     assert!(!strict.contains(",0.95,matched,"), "{strict}");
     assert!(strict.contains(",payer_iban,0.95,suggested,"), "{strict}");
     assert!(strict.contains(",rf_reference,1.00,matched,"), "{strict}");
-    // A bad setting is refused with the file and the key, exit 3.
+    // A bad setting is refused with the file and the key: a configuration
+    // error, exit 2, as for `pointage run`.
     std::fs::write(dir.join("client.toml"), "[matching]\nauto_treshold = 1.0\n").unwrap();
     let res = pointage()
         .arg("match")
@@ -289,7 +290,7 @@ fn match_honours_the_matching_settings_of_client_toml() {
         .arg(tmp.path().join("bad"))
         .output()
         .unwrap();
-    assert_eq!(res.status.code(), Some(3));
+    assert_eq!(res.status.code(), Some(2));
     let err = String::from_utf8_lossy(&res.stderr);
     assert!(
         err.contains("client.toml") && err.contains("auto_treshold"),
