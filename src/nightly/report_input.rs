@@ -113,12 +113,16 @@ fn severity_rank(s: Severity) -> u8 {
 
 fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
     let c = d.credits;
+    // Tonight's credits are the night's transactions and the match rate's
+    // denominator; money of earlier nights tried again is counted apart.
+    let tonight = c.tonight_count();
     let mut f = Figures {
         statements: d.import.imported,
-        tried: c.payments.len(),
+        tried: tonight,
+        carried_over: c.payments.len() - tonight,
         ..Figures::default()
     };
-    f.transactions = c.payments.len() + d.debits.by_kind.values().map(|(n, _)| *n).sum::<usize>();
+    f.transactions = tonight + d.debits.by_kind.values().map(|(n, _)| *n).sum::<usize>();
     // Per payment: matched?, suggestions, unapplied money and its evidence.
     let mut per: BTreeMap<usize, (bool, Vec<Candidate>, Money, String)> = BTreeMap::new();
     for a in &c.apps {
@@ -149,11 +153,17 @@ fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
         let Some(p) = c.payments.get(i) else {
             continue;
         };
-        if matched {
-            f.matched += 1;
-        }
-        if !cands.is_empty() {
-            f.suggested += 1;
+        if c.is_carried_over(i) {
+            if matched {
+                f.carried_over_matched += 1;
+            }
+        } else {
+            if matched {
+                f.matched += 1;
+            }
+            if !cands.is_empty() {
+                f.suggested += 1;
+            }
         }
         if cands.is_empty() && !unapplied.is_positive() {
             continue;

@@ -1,0 +1,145 @@
+//! What a client's files say about money and alerts across nights: money
+//! carried over from an earlier night is not received again.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
+
+const IBAN: &str = "FR7630001007941234567890185";
+const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
+
+fn credit(
+    reference: &'static str,
+    amount: &'static str,
+    name: &'static str,
+    text: &'static str,
+) -> Ntry {
+    Ntry {
+        reference,
+        date: "2026-03-02",
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            name: Some(name),
+            text: Some(text),
+            ..Tx::default()
+        }],
+    }
+}
+
+/// Writes invoices.csv (rows after the header) and, when given, statement S1.
+fn prepare(client: &Path, invoices: &str, statement: Option<&[Ntry]>) {
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(client.join("invoices.csv"), format!("{HEADER}{invoices}")).unwrap();
+    if let Some(entries) = statement {
+        let s1 = camt(
+            false,
+            "S1",
+            1,
+            IBAN,
+            "2026-03-02",
+            "2026-03-02",
+            None,
+            entries,
+        );
+        fs::write(client.join("statements/2026-03-02.xml"), s1).unwrap();
+    }
+}
+
+fn night(client: &Path, date: &str, out: &Path) {
+    let o = run_night(client, date, out, &[]);
+    assert!(
+        o.status.success(),
+        "night {date}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn money_of_an_earlier_night_is_carried_over_not_received_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("carry");
+    let outs: Vec<_> = (1..=3)
+        .map(|n| dir.path().join(format!("out{n}")))
+        .collect();
+
+    // Night 1: the bank brings 750: 500 pays F-100 by its reference, 250
+    // quotes F-400, which the ERP has not exported yet.
+    prepare(
+        &client,
+        "F-100;C1;Alpha SARL;2026-02-01;2026-03-01;500,00;500,00;EUR;RF92F100;transfer;\n",
+        Some(&[
+            credit("R1", "250.00", "Delta", "FACT F-400"),
+            Ntry {
+                txs: vec![Tx {
+                    amount: "500.00",
+                    name: Some("Alpha SARL"),
+                    rf: Some("RF92F100"),
+                    ..Tx::default()
+                }],
+                ..credit("R2", "500.00", "Alpha SARL", "")
+            },
+        ]),
+    );
+    night(&client, "2026-03-02", &outs[0]);
+    // Night 2: no statement; the ERP booked F-100.
+    prepare(
+        &client,
+        "F-100;C1;Alpha SARL;2026-02-01;2026-03-01;500,00;0,00;EUR;RF92F100;transfer;\n",
+        None,
+    );
+    night(&client, "2026-03-03", &outs[1]);
+    // Night 3: still no statement; F-400 appears and the 250 pays it.
+    prepare(
+        &client,
+        "F-100;C1;Alpha SARL;2026-02-01;2026-03-01;500,00;0,00;EUR;RF92F100;transfer;\n\
+F-400;C4;Delta;2026-02-20;2026-03-20;250,00;250,00;EUR;;transfer;\n",
+        None,
+    );
+    night(&client, "2026-03-04", &outs[2]);
+
+    let s: Vec<_> = outs.iter().map(|o| json(&o.join("summary.json"))).collect();
+    let eur = |n: usize, field: &str| s[n]["currencies"]["EUR"][field].clone();
+    // The bank brought 750 once, on night 1.
+    assert_eq!(eur(0, "received"), "750.00");
+    assert_eq!(eur(0, "carried_over"), "0.00");
+    assert_eq!(eur(1, "received"), "0.00");
+    assert_eq!(eur(1, "carried_over"), "250.00");
+    assert_eq!(eur(2, "received"), "0.00");
+    assert_eq!(eur(2, "carried_over"), "250.00");
+    assert_eq!(eur(2, "applied"), "250.00");
+
+    // Counts are of tonight's bank credits; the old money is counted apart.
+    assert_eq!(s[0]["payments"]["tried"], 2);
+    assert_eq!(s[0]["payments"]["matched"], 1);
+    assert_eq!(s[1]["payments"]["tried"], 0);
+    assert_eq!(s[1]["payments"]["unexplained"], 0);
+    assert_eq!(s[1]["payments"]["carried_over"], 1);
+    assert_eq!(s[2]["payments"]["tried"], 0);
+    assert_eq!(s[2]["payments"]["matched"], 0);
+    assert_eq!(s[2]["payments"]["carried_over_matched"], 1);
+
+    // No bank data on night 2: no match rate of 0 %, no transactions.
+    let k2 = json(&outs[1].join("kpis.json"));
+    assert_eq!(k2["payments_tried"], 0);
+    assert_eq!(k2["match_rate"], serde_json::Value::Null);
+    assert_eq!(k2["payments_carried_over"], 1);
+    let k1 = json(&outs[0].join("kpis.json"));
+    assert_eq!(k1["match_rate"], "50");
+    let html = fs::read_to_string(outs[1].join("report.html")).unwrap();
+    assert!(
+        html.contains("aucun paiement"),
+        "no match rate without bank credits"
+    );
+    // The 250 still waits for a person on night 2, and is matched on night 3.
+    let u2 = csv_rows(&outs[1].join("unmatched.csv"));
+    assert_eq!(column_where(&u2, "entry_id", "R1", "amount"), ["250.00"]);
+    let m3 = csv_rows(&outs[2].join("matches.csv"));
+    assert_eq!(column_where(&m3, "entry_id", "R1", "invoice_id"), ["F-400"]);
+}
