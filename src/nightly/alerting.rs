@@ -184,6 +184,17 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
     out
 }
 
+/// Whether a stored alert already says what tonight's says.
+fn same_content(stored: &Alert, tonight: &Alert) -> bool {
+    stored.customer_id == tonight.customer_id
+        && stored.invoice_id == tonight.invoice_id
+        && stored.entry_id == tonight.entry_id
+        && stored.amount == tonight.amount
+        && stored.currency == tonight.currency
+        && stored.reason_code == tonight.reason_code
+        && stored.message == tonight.message
+}
+
 fn date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string())
         .unwrap_or_else(|| "an unknown date".into())
@@ -206,14 +217,21 @@ pub fn settle(
 
     let mut new = Vec::new();
     for a in conditions {
-        if !open.contains_key(&a.key) {
-            ev::insert_alert(conn, &a, &rd)?;
-            // A condition that was resolved before and holds again is new again.
-            if ever.contains(&a.key) {
-                conn.prepare_cached("UPDATE alerts SET resolved_run = NULL, resolution = NULL, first_raised = ?2 WHERE alert_key = ?1")?.execute(rusqlite::params![a.key, rd])?;
+        if let Some((stored, _)) = open.get(&a.key) {
+            // Still open: same key and first night, tonight's amount and words.
+            if !same_content(stored, &a) {
+                ev::refresh_alert(conn, &a)?;
             }
-            new.push(a);
+            continue;
         }
+        ev::insert_alert(conn, &a, &rd)?;
+        // A condition that was resolved before and holds again is new again,
+        // with what it says tonight.
+        if ever.contains(&a.key) {
+            conn.prepare_cached("UPDATE alerts SET resolved_run = NULL, resolution = NULL, first_raised = ?2 WHERE alert_key = ?1")?.execute(rusqlite::params![a.key, rd])?;
+            ev::refresh_alert(conn, &a)?;
+        }
+        new.push(a);
     }
     let mut seen_events = BTreeSet::new();
     for a in events {
@@ -284,6 +302,77 @@ mod tests {
             opening: open.parse().ok(),
             closing: close.parse().ok(),
         }
+    }
+
+    fn unmatched(amount: &str, customer: &str) -> Alert {
+        let mut a = Alert::new(
+            AlertKind::UnmatchedCredit,
+            "FR7630004012340001020304077:R1",
+            format!("{amount} from X on 2026-11-03: nobody explained it"),
+        );
+        a.entry_id = "R1".into();
+        a.customer_id = customer.into();
+        a.amount = amount.parse().ok();
+        a.currency = Some(crate::money::Currency::EUR);
+        a
+    }
+
+    #[test]
+    fn a_condition_open_or_open_again_says_what_holds_tonight() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let night = |d: &str, conditions: Vec<Alert>| {
+            settle(
+                conn,
+                d.parse().unwrap(),
+                conditions,
+                Vec::new(),
+                |_| false,
+                &[],
+            )
+            .unwrap()
+        };
+        let shown = |set: &AlertSet| {
+            set.open
+                .iter()
+                .map(|(a, first)| {
+                    (
+                        a.amount.map(|m| m.to_plain()),
+                        a.customer_id.clone(),
+                        a.message.clone(),
+                        first.to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let n1 = night("2026-11-03", vec![unmatched("2520.00", "")]);
+        assert_eq!(n1.new.len(), 1);
+        // Still open: tonight's amount, words and customer; first night kept.
+        let n2 = night("2026-11-04", vec![unmatched("1520.00", "C1")]);
+        assert!(n2.new.is_empty());
+        assert_eq!(
+            shown(&n2),
+            [(
+                Some("1520.00".to_string()),
+                "C1".to_string(),
+                "1520.00 from X on 2026-11-03: nobody explained it".to_string(),
+                "2026-11-03".to_string()
+            )]
+        );
+        // Resolved, then holding again: new again, with tonight's amount.
+        assert!(night("2026-11-05", Vec::new()).open.is_empty());
+        let n4 = night("2026-11-06", vec![unmatched("300.00", "")]);
+        assert_eq!(n4.new.len(), 1);
+        assert_eq!(
+            shown(&n4),
+            [(
+                Some("300.00".to_string()),
+                String::new(),
+                "300.00 from X on 2026-11-03: nobody explained it".to_string(),
+                "2026-11-06".to_string()
+            )]
+        );
     }
 
     #[test]

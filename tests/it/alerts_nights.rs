@@ -1,5 +1,6 @@
 //! What a client's files say about money and alerts across nights: money
-//! carried over from an earlier night is not received again.
+//! carried over from an earlier night is not received again, and an alert
+//! that stays open tells tonight's amount, not the one of its first night.
 
 use std::fs;
 use std::path::Path;
@@ -142,4 +143,63 @@ F-400;C4;Delta;2026-02-20;2026-03-20;250,00;250,00;EUR;;transfer;\n",
     assert_eq!(column_where(&u2, "entry_id", "R1", "amount"), ["250.00"]);
     let m3 = csv_rows(&outs[2].join("matches.csv"));
     assert_eq!(column_where(&m3, "entry_id", "R1", "invoice_id"), ["F-400"]);
+}
+
+#[test]
+fn an_open_alert_tells_tonight_amount_and_keeps_its_first_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("lump");
+    let (o1, o2) = (dir.path().join("out1"), dir.path().join("out2"));
+    let invoices = "F-30;C3;Gamma SA;2026-02-01;2026-04-01;1000,00;1000,00;EUR;;transfer;\n";
+    // Night 1: a lump of 2 520 nobody explains.
+    prepare(
+        &client,
+        invoices,
+        Some(&[credit("LUMP1", "2520.00", "Unknown Co", "VIREMENT")]),
+    );
+    night(&client, "2026-03-02", &o1);
+    let open1 = csv_rows(&o1.join("open_items.csv"));
+    assert_eq!(
+        column_where(&open1, "entry_id", "LUMP1", "amount"),
+        ["2520.00"]
+    );
+
+    // Night 2: a person assigns 1 000 of it to F-30; 1 520 still waits.
+    fs::write(
+        client.join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\nLUMP1;F-30;assign;1000,00;part of the lump\n",
+    )
+    .unwrap();
+    night(&client, "2026-03-03", &o2);
+    let unmatched = csv_rows(&o2.join("unmatched.csv"));
+    assert_eq!(
+        column_where(&unmatched, "entry_id", "LUMP1", "amount"),
+        ["1520.00"]
+    );
+    // open_items.csv agrees with unmatched.csv, and the alert is still the
+    // one raised on night 1 (not new tonight).
+    let open2 = csv_rows(&o2.join("open_items.csv"));
+    assert_eq!(
+        column_where(&open2, "entry_id", "LUMP1", "amount"),
+        ["1520.00"]
+    );
+    let message = column_where(&open2, "entry_id", "LUMP1", "message");
+    assert!(
+        message[0].starts_with("1520.00 from Unknown Co"),
+        "{message:?}"
+    );
+    assert_eq!(
+        column_where(&open2, "entry_id", "LUMP1", "first_raised"),
+        ["2026-03-02"]
+    );
+    let new2 = csv_rows(&o2.join("alerts.csv"));
+    assert!(
+        column_where(&new2, "entry_id", "LUMP1", "kind").is_empty(),
+        "not new again: {new2:?}"
+    );
+    let html = fs::read_to_string(o2.join("report.html")).unwrap();
+    assert!(
+        !html.contains("2520.00 from"),
+        "the report shows tonight's message"
+    );
 }
