@@ -19,6 +19,7 @@ use rusqlite::Connection;
 use super::credits::CreditStep;
 use crate::alerts::sequence::{StatementHeader, gaps};
 use crate::alerts::{Alert, AlertKind};
+use crate::config::{account_key, clears_account};
 use crate::matching::Status;
 use crate::money::Money;
 use crate::state::events as ev;
@@ -170,7 +171,7 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
     }
     let mut out = Vec::new();
     for ((account, _), list) in by_account {
-        if cleared.iter().any(|c| c == account || c == "*") {
+        if cleared.iter().any(|c| clears_account(c, account)) {
             continue;
         }
         for g in gaps(None, &list) {
@@ -182,6 +183,21 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
         }
     }
     out
+}
+
+/// Whether a `cleared_gaps` value clears the statement alert keyed
+/// `kind:account:statement`: its whole account (or `*`), never a part of it.
+fn clears_statement_alert(cleared: &str, key: &str, kind: AlertKind) -> bool {
+    let c = account_key(cleared);
+    if c.is_empty() {
+        return false;
+    }
+    c == "*"
+        || key
+            .strip_prefix(kind.as_str())
+            .and_then(|r| r.strip_prefix(':'))
+            .and_then(|r| r.strip_prefix(c.as_str()))
+            .is_some_and(|r| r.starts_with(':'))
 }
 
 /// Whether a stored alert already says what tonight's says.
@@ -263,7 +279,7 @@ pub fn settle(
                 AlertKind::BalanceMismatch
                     if cleared_accounts
                         .iter()
-                        .any(|c| c == "*" || key.contains(c.as_str())) =>
+                        .any(|c| clears_statement_alert(c, key, a.kind)) =>
                 {
                     Some("cleared in client.toml")
                 }
@@ -302,6 +318,64 @@ mod tests {
             opening: open.parse().ok(),
             closing: close.parse().ok(),
         }
+    }
+
+    #[test]
+    fn a_gap_is_cleared_by_its_whole_account_however_written() {
+        let headers = [
+            header("EUR", "EUR-1103", 41, "2026-11-03", "1520.00", "1645.00"),
+            header("EUR", "EUR-1105", 43, "2026-11-05", "1645.00", "1645.00"),
+        ];
+        assert_eq!(sequence_conditions(&headers, &[]).len(), 1);
+        let spaced = ["fr76 3000 4012 3400 0102 0304 077".to_string()];
+        assert!(sequence_conditions(&headers, &spaced).is_empty());
+        for not_this in ["", "FR76", "FR763000401234000102030407"] {
+            assert_eq!(
+                sequence_conditions(&headers, &[not_this.to_string()]).len(),
+                1,
+                "{not_this:?} must not clear the gap"
+            );
+        }
+    }
+
+    fn mismatch(account: &str) -> Alert {
+        Alert::new(
+            AlertKind::BalanceMismatch,
+            &format!("{account}:S-{account}"),
+            "opening ≠ previous closing",
+        )
+    }
+
+    #[test]
+    fn a_balance_mismatch_is_cleared_only_by_its_whole_account() {
+        let a = "FR7630004012340001020304077";
+        let b = "FR7630001007941234567890185";
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let night = |d: &str, cleared: &[&str]| {
+            let cleared: Vec<String> = cleared.iter().map(|c| c.to_string()).collect();
+            let set = settle(
+                conn,
+                d.parse().unwrap(),
+                Vec::new(),
+                vec![mismatch(a), mismatch(b)],
+                |_| false,
+                &cleared,
+            )
+            .unwrap();
+            let mut open: Vec<String> = set.open.into_iter().map(|(x, _)| x.key).collect();
+            open.sort();
+            open
+        };
+        assert_eq!(night("2026-11-03", &[]).len(), 2);
+        // A part of a number, or nothing, clears nothing.
+        assert_eq!(night("2026-11-04", &["", "FR76", "FR7630004"]).len(), 2);
+        // The whole account, written as people write it, clears that account only.
+        assert_eq!(
+            night("2026-11-05", &["fr76 3000 4012 3400 0102 0304 077"]),
+            [format!("balance_mismatch:{b}:S-{b}")]
+        );
     }
 
     fn unmatched(amount: &str, customer: &str) -> Alert {

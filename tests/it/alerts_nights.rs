@@ -203,3 +203,63 @@ fn an_open_alert_tells_tonight_amount_and_keeps_its_first_night() {
         "the report shows tonight's message"
     );
 }
+
+fn statement_file(client: &Path, name: &str, id: &str, seq: u32, day: &str, entries: &[Ntry]) {
+    let s = camt(false, id, seq, IBAN, day, day, None, entries);
+    fs::write(client.join("statements").join(name), s).unwrap();
+}
+
+#[test]
+fn a_gap_cleared_with_the_iban_written_in_groups_is_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("gap");
+    prepare(
+        &client,
+        "F-30;C3;Gamma SA;2026-02-01;2026-04-01;1000,00;1000,00;EUR;;transfer;\n",
+        None,
+    );
+    // Statements 1 and 3: number 2 is missing.
+    statement_file(&client, "s1.xml", "S1", 1, "2026-03-02", &[]);
+    statement_file(&client, "s3.xml", "S3", 3, "2026-03-03", &[]);
+    let o1 = dir.path().join("out1");
+    night(&client, "2026-03-03", &o1);
+    let open1 = csv_rows(&o1.join("open_items.csv"));
+    assert_eq!(
+        open1[1..].iter().filter(|r| r[0] == "sequence_gap").count(),
+        1,
+        "{open1:?}"
+    );
+
+    // A person clears the account, writing the IBAN as it is printed.
+    fs::write(
+        client.join("client.toml"),
+        "[dunning]\ncleared_gaps = [\"fr76 3000 1007 9412 3456 7890 185\"]\n",
+    )
+    .unwrap();
+    let o2 = dir.path().join("out2");
+    night(&client, "2026-03-04", &o2);
+    let open2 = csv_rows(&o2.join("open_items.csv"));
+    assert!(
+        open2[1..].iter().all(|r| r[0] != "sequence_gap"),
+        "{open2:?}"
+    );
+
+    // A part of the number would have cleared every account: refused, named.
+    fs::write(
+        client.join("client.toml"),
+        "[dunning]\ncleared_gaps = [\"FR76\"]\n",
+    )
+    .unwrap();
+    let o = run_night(&client, "2026-03-05", &dir.path().join("out3"), &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("client.toml") && err.contains("cleared_gaps"),
+        "{err}"
+    );
+}
