@@ -16,6 +16,7 @@ use crate::reports::dso::{Dso, count_back_since, first_complete_month};
 use crate::reports::model::{
     AgedRow, AlertLine, Candidate, ClientReport, Figures, Waiting, WaitingKind,
 };
+use crate::statement::TxKind;
 
 /// What the report needs from state.
 #[derive(Debug, Clone, Default)]
@@ -234,17 +235,23 @@ pub fn build(
     facts: &StateFacts,
 ) -> ClientReport {
     let (mut figures, mut waiting) = figures_and_credits(d);
+    // Every return booked tonight, whether or not pointage knew the
+    // collection it undoes (an unknown one is an `unmatched_debit` alert).
     figures.returns = d
-        .alerts
-        .new
+        .debits
+        .by_kind
         .iter()
-        .filter(|a| {
-            matches!(
-                a.kind,
-                AlertKind::DirectDebitReturned | AlertKind::ChequeUnpaid | AlertKind::BillUnpaid
-            )
+        .filter(|((kind, _), _)| {
+            [
+                TxKind::DirectDebitReturned,
+                TxKind::ChequeUnpaid,
+                TxKind::BillUnpaid,
+            ]
+            .iter()
+            .any(|k| k.as_str() == kind)
         })
-        .count();
+        .map(|(_, (n, _))| *n)
+        .sum();
     for (a, _) in d
         .alerts
         .open

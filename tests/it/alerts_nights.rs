@@ -263,3 +263,35 @@ fn a_gap_cleared_with_the_iban_written_in_groups_is_cleared() {
         "{err}"
     );
 }
+
+#[test]
+fn a_return_of_a_collection_pointage_never_saw_counts_as_a_return() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("ret");
+    prepare(
+        &client,
+        "F-30;C3;Gamma SA;2026-02-01;2026-04-01;1000,00;1000,00;EUR;;direct_debit;M-3\n",
+        Some(&[Ntry {
+            reference: "RET1",
+            date: "2026-03-02",
+            code: "IDDT/UPDD",
+            amount: "-1100.00",
+            txs: vec![Tx {
+                amount: "-1100.00",
+                e2e: Some("E2E-NEVER-SEEN"),
+                mandate: Some("M-3"),
+                reason: Some("AM04"),
+                ..Tx::default()
+            }],
+        }]),
+    );
+    let out = dir.path().join("out");
+    night(&client, "2026-03-02", &out);
+    let summary = json(&out.join("summary.json"));
+    assert_eq!(
+        summary["debits_by_kind"]["direct_debit_returned"]["EUR"]["count"],
+        1
+    );
+    let kpis = json(&out.join("kpis.json"));
+    assert_eq!(kpis["returns"], 1, "{kpis}");
+}
