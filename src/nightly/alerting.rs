@@ -23,6 +23,7 @@ use crate::config::{account_key, clears_account};
 use crate::matching::Status;
 use crate::money::Money;
 use crate::state::events as ev;
+use crate::state::ledger as sl;
 
 /// The night's alert files.
 #[derive(Debug, Clone, Default)]
@@ -43,21 +44,72 @@ fn is_condition(kind: AlertKind) -> bool {
     )
 }
 
-/// Conditions that hold tonight from matching.
-pub fn credit_conditions(step: &CreditStep) -> Vec<Alert> {
-    let mut out = Vec::new();
-    let mut per_payment: BTreeMap<usize, (Money, Money, Vec<usize>)> = BTreeMap::new();
+/// For each carried-over payment with money still unapplied, the
+/// applications the matcher made of it on earlier nights (by payment index):
+/// what is left of a payment that paid its invoices is an overpayment on
+/// every night it stays, not unexplained money.
+pub fn matched_before(
+    conn: &Connection,
+    step: &CreditStep,
+    run_date: &str,
+) -> rusqlite::Result<BTreeMap<usize, Vec<sl::LiveApplication>>> {
+    let mut out = BTreeMap::new();
     for a in &step.apps {
-        let e = per_payment
-            .entry(a.payment)
-            .or_insert((Money::ZERO, Money::ZERO, Vec::new()));
+        if a.status != Status::Unapplied
+            || !a.applied_amount.is_positive()
+            || !step.is_carried_over(a.payment)
+        {
+            continue;
+        }
+        let Some(p) = step.payments.get(a.payment) else {
+            continue;
+        };
+        let before = sl::matched_before(conn, &p.account, &p.entry_id, run_date)?;
+        if !before.is_empty() {
+            out.insert(a.payment, before);
+        }
+    }
+    Ok(out)
+}
+
+/// Conditions that hold tonight from matching. `before`: the applications
+/// of carried-over payments made on earlier nights ([`matched_before`]).
+pub fn credit_conditions(
+    step: &CreditStep,
+    before: &BTreeMap<usize, Vec<sl::LiveApplication>>,
+) -> Vec<Alert> {
+    let mut out = Vec::new();
+    // Per payment: money matched (tonight and before), unapplied, suggested
+    // items, and the (customer, invoice) pairs its matched money went to.
+    type PerPayment = (Money, Money, Vec<usize>, Vec<(String, String)>);
+    let mut per_payment: BTreeMap<usize, PerPayment> = BTreeMap::new();
+    for a in &step.apps {
+        let e = per_payment.entry(a.payment).or_insert((
+            Money::ZERO,
+            Money::ZERO,
+            Vec::new(),
+            Vec::new(),
+        ));
         match a.status {
-            Status::Matched => e.0 = e.0.checked_add(a.applied_amount).unwrap_or(e.0),
+            Status::Matched => {
+                e.0 = e.0.checked_add(a.applied_amount).unwrap_or(e.0);
+                if let Some(item) = a.item.and_then(|i| step.items.get(i)) {
+                    e.3.push((item.customer_id.clone(), item.invoice_id.clone()));
+                }
+            }
             Status::Unapplied => e.1 = a.applied_amount,
             Status::Suggested => e.2.extend(a.item),
         }
     }
-    for (i, (matched, unapplied, suggested)) in per_payment {
+    for (i, apps) in before {
+        if let Some(e) = per_payment.get_mut(i) {
+            for b in apps {
+                e.0 = e.0.checked_add(b.applied).unwrap_or(e.0);
+                e.3.push((b.customer_id.clone(), b.invoice_id.clone()));
+            }
+        }
+    }
+    for (i, (matched, unapplied, suggested, paid)) in per_payment {
         let Some(p) = step.payments.get(i) else {
             continue;
         };
@@ -86,7 +138,7 @@ pub fn credit_conditions(step: &CreditStep) -> Vec<Alert> {
         } else if !unapplied.is_positive() {
             continue;
         } else if matched.is_positive() {
-            Alert::new(
+            let mut a = Alert::new(
                 AlertKind::Overpayment,
                 &object,
                 format!(
@@ -94,7 +146,18 @@ pub fn credit_conditions(step: &CreditStep) -> Vec<Alert> {
                     p.tx_amount,
                     date(p.booking_date)
                 ),
-            )
+            );
+            // The customer the money came from and the invoices it paid
+            // (`|`-joined, in the order applied), for the refund.
+            let mut invoices: Vec<&str> = Vec::new();
+            for (_, invoice) in &paid {
+                if !invoices.contains(&invoice.as_str()) {
+                    invoices.push(invoice);
+                }
+            }
+            a.invoice_id = invoices.join("|");
+            a.customer_id = paid.first().map(|(c, _)| c.clone()).unwrap_or_default();
+            a
         } else {
             Alert::new(
                 AlertKind::UnmatchedCredit,

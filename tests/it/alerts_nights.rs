@@ -295,3 +295,68 @@ fn a_return_of_a_collection_pointage_never_saw_counts_as_a_return() {
     let kpis = json(&out.join("kpis.json"));
     assert_eq!(kpis["returns"], 1, "{kpis}");
 }
+
+#[test]
+fn an_overpayment_stays_one_alert_with_its_customer_across_nights() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("over");
+    let (o1, o2) = (dir.path().join("out1"), dir.path().join("out2"));
+    // Night 1: F-100 (500) is paid 550 by its reference.
+    prepare(
+        &client,
+        "F-100;C1;Alpha SARL;2026-02-01;2026-03-01;500,00;500,00;EUR;RF92F100;transfer;\n",
+        Some(&[Ntry {
+            txs: vec![Tx {
+                amount: "550.00",
+                name: Some("Alpha SARL"),
+                rf: Some("RF92F100"),
+                ..Tx::default()
+            }],
+            ..credit("R1", "550.00", "Alpha SARL", "")
+        }]),
+    );
+    night(&client, "2026-03-02", &o1);
+    let new1 = csv_rows(&o1.join("alerts.csv"));
+    assert_eq!(
+        column_where(&new1, "entry_id", "R1", "kind"),
+        ["overpayment"]
+    );
+    assert_eq!(column_where(&new1, "entry_id", "R1", "amount"), ["50.00"]);
+    assert_eq!(column_where(&new1, "entry_id", "R1", "customer_id"), ["C1"]);
+    assert_eq!(
+        column_where(&new1, "entry_id", "R1", "invoice_id"),
+        ["F-100"]
+    );
+
+    // Night 2: no statement; the ERP booked F-100. The 50 is still the
+    // overpayment raised on night 1, not new unexplained money.
+    prepare(
+        &client,
+        "F-100;C1;Alpha SARL;2026-02-01;2026-03-01;500,00;0,00;EUR;RF92F100;transfer;\n",
+        None,
+    );
+    night(&client, "2026-03-03", &o2);
+    let new2 = csv_rows(&o2.join("alerts.csv"));
+    assert!(
+        column_where(&new2, "entry_id", "R1", "kind").is_empty(),
+        "the same money is not alerted again: {new2:?}"
+    );
+    let open2 = csv_rows(&o2.join("open_items.csv"));
+    assert_eq!(
+        column_where(&open2, "entry_id", "R1", "kind"),
+        ["overpayment"]
+    );
+    assert_eq!(column_where(&open2, "entry_id", "R1", "amount"), ["50.00"]);
+    assert_eq!(
+        column_where(&open2, "entry_id", "R1", "customer_id"),
+        ["C1"]
+    );
+    assert_eq!(
+        column_where(&open2, "entry_id", "R1", "invoice_id"),
+        ["F-100"]
+    );
+    assert_eq!(
+        column_where(&open2, "entry_id", "R1", "first_raised"),
+        ["2026-03-02"]
+    );
+}
