@@ -351,19 +351,20 @@ fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
     for a in d.actions {
         *by_step.entry(a.step.as_str()).or_default() += 1;
     }
-    // The counts are of tonight's credits (they add up to `tried`); credits of
-    // earlier nights tried again are counted apart.
-    let tonight = |i: &&usize| !c.is_carried_over(**i);
-    let of_tonight = |f: fn(&(bool, bool, bool)) -> bool| {
-        status_of.iter().filter(|(i, s)| tonight(i) && f(s)).count()
-    };
-    let matched = of_tonight(|s| s.0);
-    let suggested = of_tonight(|s| s.1);
-    let unexplained = of_tonight(|s| !s.0 && !s.1);
+    // Tonight's bank activity (`tried`, `matched`) counts tonight's credits;
+    // credits of earlier nights applied tonight are counted apart. What
+    // waits for a person (`suggested`, `unexplained`) counts every payment
+    // still waiting, whatever night it came.
+    let matched = status_of
+        .iter()
+        .filter(|(i, s)| !c.is_carried_over(**i) && s.0)
+        .count();
     let carried_matched = status_of
         .iter()
         .filter(|(i, s)| c.is_carried_over(**i) && s.0)
         .count();
+    let suggested = status_of.values().filter(|s| s.1).count();
+    let unexplained = status_of.values().filter(|s| !s.0 && !s.1).count();
     let outputs: BTreeMap<String, String> = out.hashes().into_iter().collect();
     json!({
         "client": d.client_id,

@@ -154,17 +154,13 @@ fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
         let Some(p) = c.payments.get(i) else {
             continue;
         };
-        if c.is_carried_over(i) {
-            if matched {
-                f.carried_over_matched += 1;
-            }
-        } else {
-            if matched {
-                f.matched += 1;
-            }
-            if !cands.is_empty() {
-                f.suggested += 1;
-            }
+        if matched && c.is_carried_over(i) {
+            f.carried_over_matched += 1;
+        } else if matched {
+            f.matched += 1;
+        }
+        if !cands.is_empty() {
+            f.suggested += 1;
         }
         if cands.is_empty() && !unapplied.is_positive() {
             continue;

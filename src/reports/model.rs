@@ -48,7 +48,8 @@ pub struct Figures {
     pub transactions: usize,
     /// Tonight's credits applied automatically.
     pub matched: usize,
-    /// Tonight's credits with suggested candidates waiting for a person.
+    /// Credits (tonight's or carried over) with suggested candidates
+    /// waiting for a person.
     pub suggested: usize,
     /// Tonight's credits tried (the match rate's denominator).
     pub tried: usize,
