@@ -52,7 +52,8 @@ pub struct ClientOutcome {
 }
 
 impl ClientOutcome {
-    /// Transactions handled tonight (payments tried + debits), 0 when unknown.
+    /// Transactions handled tonight (tonight's credits + debits; money of
+    /// earlier nights tried again is not counted), 0 when unknown.
     pub fn transactions(&self) -> u64 {
         let Some(s) = &self.summary else {
             return 0;

@@ -188,7 +188,7 @@ pub struct ConfigError {
 impl ClientConfig {
     /// Parses `client.toml` text; `file` names it in errors.
     pub fn parse(text: &str, file: &Path) -> Result<ClientConfig, ConfigError> {
-        let cfg: ClientConfig = toml::from_str(text).map_err(|e| {
+        let mut cfg: ClientConfig = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1)
@@ -200,6 +200,11 @@ impl ClientConfig {
             }
         })?;
         cfg.validate(text, file)?;
+        // Accounts as statements key them: an IBAN written in groups of four
+        // or in lower case names the same account.
+        for c in &mut cfg.dunning.cleared_gaps {
+            *c = account_key(c);
+        }
         Ok(cfg)
     }
 
@@ -277,11 +282,50 @@ impl ClientConfig {
                 return fail(name, "a plan needs at least one step".into());
             }
         }
+        for c in &d.cleared_gaps {
+            let key = account_key(c);
+            if key.is_empty() {
+                return fail(
+                    "cleared_gaps",
+                    "an empty account clears nothing: name the account's IBAN, or \"*\" for every account".into(),
+                );
+            }
+            if looks_like_iban(&key) && !crate::refs::is_valid_iban(&key) {
+                return fail(
+                    "cleared_gaps",
+                    format!("{c:?} is not a valid IBAN (a whole account is needed)"),
+                );
+            }
+        }
         if !matches!(self.report.language.as_str(), "fr" | "en") {
             return fail("language", "must be \"fr\" or \"en\"".into());
         }
         Ok(())
     }
+}
+
+/// An account as statements key it: white space removed, upper case (`fr76
+/// 3000 …` → `FR763000…`). `*` stays `*`.
+pub fn account_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Two letters then two digits: what an IBAN starts with.
+fn looks_like_iban(key: &str) -> bool {
+    let b = key.as_bytes();
+    b.len() >= 4
+        && b[..2].iter().all(u8::is_ascii_alphabetic)
+        && b[2..4].iter().all(u8::is_ascii_digit)
+}
+
+/// Whether a `cleared_gaps` value clears the account `account` (a statement's
+/// account key): the whole account, or `*`; an empty value clears nothing.
+pub fn clears_account(cleared: &str, account: &str) -> bool {
+    let c = account_key(cleared);
+    !c.is_empty() && (c == "*" || c == account)
 }
 
 /// Parses `MM-DD` into (month, day).
@@ -322,6 +366,28 @@ mod tests {
             c.dunning.days_off,
             vec![NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()]
         );
+    }
+
+    #[test]
+    fn a_cleared_account_is_read_as_statements_key_it() {
+        let c = parse("[dunning]\ncleared_gaps = [\"fr76 3000 1007 9412 3456 7890 185\", \"*\"]\n")
+            .unwrap();
+        assert_eq!(c.dunning.cleared_gaps, ["FR7630001007941234567890185", "*"]);
+        assert!(clears_account(
+            "FR76 3000 1007 9412 3456 7890 185",
+            "FR7630001007941234567890185"
+        ));
+    }
+
+    #[test]
+    fn an_empty_or_partial_cleared_account_is_refused_never_clears_all() {
+        for value in ["\"\"", "\"  \"", "\"FR76\"", "\"FR76 3000 1007\""] {
+            let e = parse(&format!("[dunning]\ncleared_gaps = [{value}]\n")).unwrap_err();
+            assert_eq!(e.line, 2, "{value}");
+            assert!(e.to_string().contains("cleared_gaps"), "{e}");
+        }
+        assert!(!clears_account("", "FR7630001007941234567890185"));
+        assert!(!clears_account("FR76", "FR7630001007941234567890185"));
     }
 
     #[test]

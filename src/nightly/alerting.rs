@@ -19,9 +19,11 @@ use rusqlite::Connection;
 use super::credits::CreditStep;
 use crate::alerts::sequence::{StatementHeader, gaps};
 use crate::alerts::{Alert, AlertKind};
+use crate::config::{account_key, clears_account};
 use crate::matching::Status;
 use crate::money::Money;
 use crate::state::events as ev;
+use crate::state::ledger as sl;
 
 /// The night's alert files.
 #[derive(Debug, Clone, Default)]
@@ -42,21 +44,72 @@ fn is_condition(kind: AlertKind) -> bool {
     )
 }
 
-/// Conditions that hold tonight from matching.
-pub fn credit_conditions(step: &CreditStep) -> Vec<Alert> {
-    let mut out = Vec::new();
-    let mut per_payment: BTreeMap<usize, (Money, Money, Vec<usize>)> = BTreeMap::new();
+/// For each carried-over payment with money still unapplied, the
+/// applications the matcher made of it on earlier nights (by payment index):
+/// what is left of a payment that paid its invoices is an overpayment on
+/// every night it stays, not unexplained money.
+pub fn matched_before(
+    conn: &Connection,
+    step: &CreditStep,
+    run_date: &str,
+) -> rusqlite::Result<BTreeMap<usize, Vec<sl::LiveApplication>>> {
+    let mut out = BTreeMap::new();
     for a in &step.apps {
-        let e = per_payment
-            .entry(a.payment)
-            .or_insert((Money::ZERO, Money::ZERO, Vec::new()));
+        if a.status != Status::Unapplied
+            || !a.applied_amount.is_positive()
+            || !step.is_carried_over(a.payment)
+        {
+            continue;
+        }
+        let Some(p) = step.payments.get(a.payment) else {
+            continue;
+        };
+        let before = sl::matched_before(conn, &p.account, &p.entry_id, run_date)?;
+        if !before.is_empty() {
+            out.insert(a.payment, before);
+        }
+    }
+    Ok(out)
+}
+
+/// Conditions that hold tonight from matching. `before`: the applications
+/// of carried-over payments made on earlier nights ([`matched_before`]).
+pub fn credit_conditions(
+    step: &CreditStep,
+    before: &BTreeMap<usize, Vec<sl::LiveApplication>>,
+) -> Vec<Alert> {
+    let mut out = Vec::new();
+    // Per payment: money matched (tonight and before), unapplied, suggested
+    // items, and the (customer, invoice) pairs its matched money went to.
+    type PerPayment = (Money, Money, Vec<usize>, Vec<(String, String)>);
+    let mut per_payment: BTreeMap<usize, PerPayment> = BTreeMap::new();
+    for a in &step.apps {
+        let e = per_payment.entry(a.payment).or_insert((
+            Money::ZERO,
+            Money::ZERO,
+            Vec::new(),
+            Vec::new(),
+        ));
         match a.status {
-            Status::Matched => e.0 = e.0.checked_add(a.applied_amount).unwrap_or(e.0),
+            Status::Matched => {
+                e.0 = e.0.checked_add(a.applied_amount).unwrap_or(e.0);
+                if let Some(item) = a.item.and_then(|i| step.items.get(i)) {
+                    e.3.push((item.customer_id.clone(), item.invoice_id.clone()));
+                }
+            }
             Status::Unapplied => e.1 = a.applied_amount,
             Status::Suggested => e.2.extend(a.item),
         }
     }
-    for (i, (matched, unapplied, suggested)) in per_payment {
+    for (i, apps) in before {
+        if let Some(e) = per_payment.get_mut(i) {
+            for b in apps {
+                e.0 = e.0.checked_add(b.applied).unwrap_or(e.0);
+                e.3.push((b.customer_id.clone(), b.invoice_id.clone()));
+            }
+        }
+    }
+    for (i, (matched, unapplied, suggested, paid)) in per_payment {
         let Some(p) = step.payments.get(i) else {
             continue;
         };
@@ -85,7 +138,7 @@ pub fn credit_conditions(step: &CreditStep) -> Vec<Alert> {
         } else if !unapplied.is_positive() {
             continue;
         } else if matched.is_positive() {
-            Alert::new(
+            let mut a = Alert::new(
                 AlertKind::Overpayment,
                 &object,
                 format!(
@@ -93,7 +146,18 @@ pub fn credit_conditions(step: &CreditStep) -> Vec<Alert> {
                     p.tx_amount,
                     date(p.booking_date)
                 ),
-            )
+            );
+            // The customer the money came from and the invoices it paid
+            // (`|`-joined, in the order applied), for the refund.
+            let mut invoices: Vec<&str> = Vec::new();
+            for (_, invoice) in &paid {
+                if !invoices.contains(&invoice.as_str()) {
+                    invoices.push(invoice);
+                }
+            }
+            a.invoice_id = invoices.join("|");
+            a.customer_id = paid.first().map(|(c, _)| c.clone()).unwrap_or_default();
+            a
         } else {
             Alert::new(
                 AlertKind::UnmatchedCredit,
@@ -170,7 +234,7 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
     }
     let mut out = Vec::new();
     for ((account, _), list) in by_account {
-        if cleared.iter().any(|c| c == account || c == "*") {
+        if cleared.iter().any(|c| clears_account(c, account)) {
             continue;
         }
         for g in gaps(None, &list) {
@@ -182,6 +246,32 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
         }
     }
     out
+}
+
+/// Whether a `cleared_gaps` value clears the statement alert keyed
+/// `kind:account:statement`: its whole account (or `*`), never a part of it.
+fn clears_statement_alert(cleared: &str, key: &str, kind: AlertKind) -> bool {
+    let c = account_key(cleared);
+    if c.is_empty() {
+        return false;
+    }
+    c == "*"
+        || key
+            .strip_prefix(kind.as_str())
+            .and_then(|r| r.strip_prefix(':'))
+            .and_then(|r| r.strip_prefix(c.as_str()))
+            .is_some_and(|r| r.starts_with(':'))
+}
+
+/// Whether a stored alert already says what tonight's says.
+fn same_content(stored: &Alert, tonight: &Alert) -> bool {
+    stored.customer_id == tonight.customer_id
+        && stored.invoice_id == tonight.invoice_id
+        && stored.entry_id == tonight.entry_id
+        && stored.amount == tonight.amount
+        && stored.currency == tonight.currency
+        && stored.reason_code == tonight.reason_code
+        && stored.message == tonight.message
 }
 
 fn date(d: Option<NaiveDate>) -> String {
@@ -206,14 +296,21 @@ pub fn settle(
 
     let mut new = Vec::new();
     for a in conditions {
-        if !open.contains_key(&a.key) {
-            ev::insert_alert(conn, &a, &rd)?;
-            // A condition that was resolved before and holds again is new again.
-            if ever.contains(&a.key) {
-                conn.prepare_cached("UPDATE alerts SET resolved_run = NULL, resolution = NULL, first_raised = ?2 WHERE alert_key = ?1")?.execute(rusqlite::params![a.key, rd])?;
+        if let Some((stored, _)) = open.get(&a.key) {
+            // Still open: same key and first night, tonight's amount and words.
+            if !same_content(stored, &a) {
+                ev::refresh_alert(conn, &a)?;
             }
-            new.push(a);
+            continue;
         }
+        ev::insert_alert(conn, &a, &rd)?;
+        // A condition that was resolved before and holds again is new again,
+        // with what it says tonight.
+        if ever.contains(&a.key) {
+            conn.prepare_cached("UPDATE alerts SET resolved_run = NULL, resolution = NULL, first_raised = ?2 WHERE alert_key = ?1")?.execute(rusqlite::params![a.key, rd])?;
+            ev::refresh_alert(conn, &a)?;
+        }
+        new.push(a);
     }
     let mut seen_events = BTreeSet::new();
     for a in events {
@@ -245,7 +342,7 @@ pub fn settle(
                 AlertKind::BalanceMismatch
                     if cleared_accounts
                         .iter()
-                        .any(|c| c == "*" || key.contains(c.as_str())) =>
+                        .any(|c| clears_statement_alert(c, key, a.kind)) =>
                 {
                     Some("cleared in client.toml")
                 }
@@ -284,6 +381,135 @@ mod tests {
             opening: open.parse().ok(),
             closing: close.parse().ok(),
         }
+    }
+
+    #[test]
+    fn a_gap_is_cleared_by_its_whole_account_however_written() {
+        let headers = [
+            header("EUR", "EUR-1103", 41, "2026-11-03", "1520.00", "1645.00"),
+            header("EUR", "EUR-1105", 43, "2026-11-05", "1645.00", "1645.00"),
+        ];
+        assert_eq!(sequence_conditions(&headers, &[]).len(), 1);
+        let spaced = ["fr76 3000 4012 3400 0102 0304 077".to_string()];
+        assert!(sequence_conditions(&headers, &spaced).is_empty());
+        for not_this in ["", "FR76", "FR763000401234000102030407"] {
+            assert_eq!(
+                sequence_conditions(&headers, &[not_this.to_string()]).len(),
+                1,
+                "{not_this:?} must not clear the gap"
+            );
+        }
+    }
+
+    fn mismatch(account: &str) -> Alert {
+        Alert::new(
+            AlertKind::BalanceMismatch,
+            &format!("{account}:S-{account}"),
+            "opening ≠ previous closing",
+        )
+    }
+
+    #[test]
+    fn a_balance_mismatch_is_cleared_only_by_its_whole_account() {
+        let a = "FR7630004012340001020304077";
+        let b = "FR7630001007941234567890185";
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let night = |d: &str, cleared: &[&str]| {
+            let cleared: Vec<String> = cleared.iter().map(|c| c.to_string()).collect();
+            let set = settle(
+                conn,
+                d.parse().unwrap(),
+                Vec::new(),
+                vec![mismatch(a), mismatch(b)],
+                |_| false,
+                &cleared,
+            )
+            .unwrap();
+            let mut open: Vec<String> = set.open.into_iter().map(|(x, _)| x.key).collect();
+            open.sort();
+            open
+        };
+        assert_eq!(night("2026-11-03", &[]).len(), 2);
+        // A part of a number, or nothing, clears nothing.
+        assert_eq!(night("2026-11-04", &["", "FR76", "FR7630004"]).len(), 2);
+        // The whole account, written as people write it, clears that account only.
+        assert_eq!(
+            night("2026-11-05", &["fr76 3000 4012 3400 0102 0304 077"]),
+            [format!("balance_mismatch:{b}:S-{b}")]
+        );
+    }
+
+    fn unmatched(amount: &str, customer: &str) -> Alert {
+        let mut a = Alert::new(
+            AlertKind::UnmatchedCredit,
+            "FR7630004012340001020304077:R1",
+            format!("{amount} from X on 2026-11-03: nobody explained it"),
+        );
+        a.entry_id = "R1".into();
+        a.customer_id = customer.into();
+        a.amount = amount.parse().ok();
+        a.currency = Some(crate::money::Currency::EUR);
+        a
+    }
+
+    #[test]
+    fn a_condition_open_or_open_again_says_what_holds_tonight() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let night = |d: &str, conditions: Vec<Alert>| {
+            settle(
+                conn,
+                d.parse().unwrap(),
+                conditions,
+                Vec::new(),
+                |_| false,
+                &[],
+            )
+            .unwrap()
+        };
+        let shown = |set: &AlertSet| {
+            set.open
+                .iter()
+                .map(|(a, first)| {
+                    (
+                        a.amount.map(|m| m.to_plain()),
+                        a.customer_id.clone(),
+                        a.message.clone(),
+                        first.to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let n1 = night("2026-11-03", vec![unmatched("2520.00", "")]);
+        assert_eq!(n1.new.len(), 1);
+        // Still open: tonight's amount, words and customer; first night kept.
+        let n2 = night("2026-11-04", vec![unmatched("1520.00", "C1")]);
+        assert!(n2.new.is_empty());
+        assert_eq!(
+            shown(&n2),
+            [(
+                Some("1520.00".to_string()),
+                "C1".to_string(),
+                "1520.00 from X on 2026-11-03: nobody explained it".to_string(),
+                "2026-11-03".to_string()
+            )]
+        );
+        // Resolved, then holding again: new again, with tonight's amount.
+        assert!(night("2026-11-05", Vec::new()).open.is_empty());
+        let n4 = night("2026-11-06", vec![unmatched("300.00", "")]);
+        assert_eq!(n4.new.len(), 1);
+        assert_eq!(
+            shown(&n4),
+            [(
+                Some("300.00".to_string()),
+                String::new(),
+                "300.00 from X on 2026-11-03: nobody explained it".to_string(),
+                "2026-11-06".to_string()
+            )]
+        );
     }
 
     #[test]

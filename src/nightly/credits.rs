@@ -34,11 +34,24 @@ pub struct CreditStep {
     pub written_off: StrMap<String, Money>,
     /// Credits in currencies that are not ISO 4217 (not matched).
     pub skipped_unknown_currency: usize,
-    /// For each payment: true when it is money from an earlier night tried again.
+    /// For each payment: true when it is money from an earlier night tried
+    /// again (processed on an earlier night), false for tonight's money.
     pub carried_over: Vec<bool>,
 }
 
 impl CreditStep {
+    /// True when payment `i` is money from an earlier night tried again.
+    pub fn is_carried_over(&self, i: usize) -> bool {
+        self.carried_over.get(i).copied().unwrap_or(false)
+    }
+
+    /// Payments tried tonight that are tonight's money (not carried over).
+    pub fn tonight_count(&self) -> usize {
+        (0..self.payments.len())
+            .filter(|&i| !self.is_carried_over(i))
+            .count()
+    }
+
     /// Effective open amount after tonight, by invoice.
     pub fn open_after(&self, invoice_id: &str) -> Option<Money> {
         let before = *self.open_before.get(invoice_id)?;
@@ -110,7 +123,14 @@ pub fn run(
             continue;
         }
         if let Some(p) = payment(&stored) {
-            step.carried_over.push(stored.processed_run.is_some());
+            // Processed on an earlier night: carried over. A row a person's
+            // decision touched tonight is still tonight's money.
+            step.carried_over.push(
+                stored
+                    .processed_run
+                    .as_deref()
+                    .is_some_and(|night| night != run_date),
+            );
             step.payments.push(p);
         }
     }

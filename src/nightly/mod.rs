@@ -369,7 +369,8 @@ fn night(
     )
     .map_err(&e)?;
 
-    let mut conditions = alerting::credit_conditions(&credits);
+    let matched_before = alerting::matched_before(&tx, &credits, &rd).map_err(&e)?;
+    let mut conditions = alerting::credit_conditions(&credits, &matched_before);
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
     // Gaps on accounts cleared in client.toml, or cleared by a `clear_gap`
     // decision, are not raised again: the formal notices they held go out.

@@ -277,11 +277,15 @@ fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
     let c = d.credits;
     let mut per_currency: BTreeMap<Currency, Totals> = BTreeMap::new();
     let mut status_of: BTreeMap<usize, (bool, bool, bool)> = BTreeMap::new();
-    for p in &c.payments {
-        add(
-            &mut per_currency.entry(p.currency).or_default().received,
-            p.amount,
-        );
+    // Tonight's money is received; money of earlier nights tried again is
+    // carried over, never received a second time.
+    for (i, p) in c.payments.iter().enumerate() {
+        let t = per_currency.entry(p.currency).or_default();
+        if c.is_carried_over(i) {
+            add(&mut t.carried_over, p.amount);
+        } else {
+            add(&mut t.received, p.amount);
+        }
     }
     for a in &c.apps {
         let Some(p) = c.payments.get(a.payment) else {
@@ -347,7 +351,18 @@ fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
     for a in d.actions {
         *by_step.entry(a.step.as_str()).or_default() += 1;
     }
-    let matched = status_of.values().filter(|s| s.0).count();
+    // Tonight's bank activity (`tried`, `matched`) counts tonight's credits;
+    // credits of earlier nights applied tonight are counted apart. What
+    // waits for a person (`suggested`, `unexplained`) counts every payment
+    // still waiting, whatever night it came.
+    let matched = status_of
+        .iter()
+        .filter(|(i, s)| !c.is_carried_over(**i) && s.0)
+        .count();
+    let carried_matched = status_of
+        .iter()
+        .filter(|(i, s)| c.is_carried_over(**i) && s.0)
+        .count();
     let suggested = status_of.values().filter(|s| s.1).count();
     let unexplained = status_of.values().filter(|s| !s.0 && !s.1).count();
     let outputs: BTreeMap<String, String> = out.hashes().into_iter().collect();
@@ -362,10 +377,12 @@ fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
             "notifications_linked": d.import.notifications_linked,
         },
         "payments": {
-            "tried": c.payments.len(),
+            "tried": c.tonight_count(),
             "matched": matched,
             "suggested": suggested,
             "unexplained": unexplained,
+            "carried_over": c.payments.len() - c.tonight_count(),
+            "carried_over_matched": carried_matched,
             "skipped_unknown_currency": c.skipped_unknown_currency,
         },
         "currencies": currencies,

@@ -16,6 +16,7 @@ use crate::reports::dso::{Dso, count_back_since, first_complete_month};
 use crate::reports::model::{
     AgedRow, AlertLine, Candidate, ClientReport, Figures, Waiting, WaitingKind,
 };
+use crate::statement::TxKind;
 
 /// What the report needs from state.
 #[derive(Debug, Clone, Default)]
@@ -113,12 +114,16 @@ fn severity_rank(s: Severity) -> u8 {
 
 fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
     let c = d.credits;
+    // Tonight's credits are the night's transactions and the match rate's
+    // denominator; money of earlier nights tried again is counted apart.
+    let tonight = c.tonight_count();
     let mut f = Figures {
         statements: d.import.imported,
-        tried: c.payments.len(),
+        tried: tonight,
+        carried_over: c.payments.len() - tonight,
         ..Figures::default()
     };
-    f.transactions = c.payments.len() + d.debits.by_kind.values().map(|(n, _)| *n).sum::<usize>();
+    f.transactions = tonight + d.debits.by_kind.values().map(|(n, _)| *n).sum::<usize>();
     // Per payment: matched?, suggestions, unapplied money and its evidence.
     let mut per: BTreeMap<usize, (bool, Vec<Candidate>, Money, String)> = BTreeMap::new();
     for a in &c.apps {
@@ -149,7 +154,9 @@ fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
         let Some(p) = c.payments.get(i) else {
             continue;
         };
-        if matched {
+        if matched && c.is_carried_over(i) {
+            f.carried_over_matched += 1;
+        } else if matched {
             f.matched += 1;
         }
         if !cands.is_empty() {
@@ -224,17 +231,23 @@ pub fn build(
     facts: &StateFacts,
 ) -> ClientReport {
     let (mut figures, mut waiting) = figures_and_credits(d);
+    // Every return booked tonight, whether or not pointage knew the
+    // collection it undoes (an unknown one is an `unmatched_debit` alert).
     figures.returns = d
-        .alerts
-        .new
+        .debits
+        .by_kind
         .iter()
-        .filter(|a| {
-            matches!(
-                a.kind,
-                AlertKind::DirectDebitReturned | AlertKind::ChequeUnpaid | AlertKind::BillUnpaid
-            )
+        .filter(|((kind, _), _)| {
+            [
+                TxKind::DirectDebitReturned,
+                TxKind::ChequeUnpaid,
+                TxKind::BillUnpaid,
+            ]
+            .iter()
+            .any(|k| k.as_str() == kind)
         })
-        .count();
+        .map(|(_, (n, _))| *n)
+        .sum();
     for (a, _) in d
         .alerts
         .open

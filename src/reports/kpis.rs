@@ -51,6 +51,8 @@ pub fn kpis(r: &ClientReport) -> Value {
         "matched": f.matched,
         "suggested": f.suggested,
         "match_rate": f.match_rate().map(|x| x.to_string()),
+        "payments_carried_over": f.carried_over,
+        "carried_over_matched": f.carried_over_matched,
         "unmatched_items": r.waiting.len(),
         "returns": f.returns,
         "dunning_actions": r.actions.len(),

@@ -43,14 +43,20 @@ pub struct ClientReport {
 pub struct Figures {
     /// Statements imported tonight.
     pub statements: usize,
-    /// Transactions handled tonight: credits tried plus booked debits.
+    /// Transactions handled tonight: tonight's credits plus booked debits
+    /// (money of earlier nights tried again is not counted).
     pub transactions: usize,
-    /// Credits applied automatically.
+    /// Tonight's credits applied automatically.
     pub matched: usize,
-    /// Credits with suggested candidates waiting for a person.
+    /// Credits (tonight's or carried over) with suggested candidates
+    /// waiting for a person.
     pub suggested: usize,
-    /// Credits tried tonight (the match rate's denominator).
+    /// Tonight's credits tried (the match rate's denominator).
     pub tried: usize,
+    /// Credits of earlier nights, still unapplied, tried again tonight.
+    pub carried_over: usize,
+    /// Of those, the ones applied automatically tonight.
+    pub carried_over_matched: usize,
     /// Money received and not applied, per currency (positive): unapplied
     /// remainders and payments whose suggestions wait for a person.
     pub unapplied_in: BTreeMap<Currency, Money>,

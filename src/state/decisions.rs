@@ -151,12 +151,14 @@ pub fn clear_account(
 
 /// The statement gaps and balance mismatches a person cleared with a
 /// `clear_gap` line still in `decisions.csv`: those of the line's account (or
-/// every account, `*`) already raised on the night the line was applied. A
+/// every account, `*`; the whole account, never a part of its number)
+/// already raised on the night the line was applied. A
 /// gap found later on the same account holds the formal notices again.
 pub fn cleared_gap_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
     let mut stmt = conn.prepare(
         "SELECT DISTINCT a.alert_key FROM alerts a JOIN cleared_accounts c
-           ON c.account = '*' OR instr(a.alert_key, c.account) > 0
+           ON c.account = '*'
+              OR substr(a.alert_key, length(a.kind) + 2, length(c.account) + 1) = c.account || ':'
          WHERE a.kind IN ('sequence_gap', 'balance_mismatch') AND a.first_raised <= c.run_date",
     )?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
@@ -169,4 +171,31 @@ pub fn accounts_of_entry(conn: &Connection, entry_id: &str) -> rusqlite::Result<
         conn.prepare("SELECT account FROM transactions WHERE entry_id = ?1 ORDER BY account")?;
     let rows = stmt.query_map(params![entry_id], |r| r.get(0))?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::{Alert, AlertKind};
+
+    #[test]
+    fn a_cleared_account_clears_its_own_gaps_never_those_sharing_a_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let a = "FR7630004012340001020304077";
+        let b = "FR7630004012340001020304078";
+        for account in [a, b] {
+            let gap = Alert::new(AlertKind::SequenceGap, &format!("{account}:S2"), "gap");
+            crate::state::events::insert_alert(conn, &gap, "2026-11-03").unwrap();
+        }
+        // A part of a number clears nothing.
+        clear_account(conn, "FR76", "k1", "2026-11-04").unwrap();
+        clear_account(conn, "FR763000401234000102030407", "k2", "2026-11-04").unwrap();
+        assert!(cleared_gap_keys(conn).unwrap().is_empty());
+        // The whole account clears its gap only.
+        clear_account(conn, a, "k3", "2026-11-04").unwrap();
+        let keys: Vec<String> = cleared_gap_keys(conn).unwrap().into_iter().collect();
+        assert_eq!(keys, [format!("sequence_gap:{a}:S2")]);
+    }
 }

@@ -179,6 +179,29 @@ pub fn insert_alert(conn: &Connection, a: &Alert, run_date: &str) -> rusqlite::R
     Ok(())
 }
 
+/// Rewrites what an alert says with tonight's view of it (customer, invoice,
+/// entry, amount, currency, reason, message), keeping its key, kind and the
+/// night it was first raised: a condition still open tells tonight's amount,
+/// not the one of its first night.
+pub fn refresh_alert(conn: &Connection, a: &Alert) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE alerts SET customer_id = ?2, invoice_id = ?3, entry_id = ?4, amount = ?5,
+             currency = ?6, reason_code = ?7, message = ?8
+         WHERE alert_key = ?1",
+    )?
+    .execute(params![
+        a.key,
+        a.customer_id,
+        a.invoice_id,
+        a.entry_id,
+        a.amount.map(Money::to_plain).unwrap_or_default(),
+        a.currency.map(|c| c.to_string()).unwrap_or_default(),
+        a.reason_code,
+        a.message,
+    ])?;
+    Ok(())
+}
+
 /// Marks an alert resolved tonight.
 pub fn resolve_alert(
     conn: &Connection,

@@ -234,6 +234,32 @@ pub fn live_applications(
     rows.collect()
 }
 
+/// The query of [`matched_before`]: through the index `applications_entry`.
+const MATCHED_BEFORE: &str = "SELECT id, invoice_id, customer_id, applied FROM applications
+     WHERE account = ?1 AND entry_id = ?2 AND reversed_run IS NULL
+       AND rule != 'manual' AND run_date < ?3 ORDER BY id";
+
+/// The live applications the matcher made of a transaction on nights
+/// before `run_date` (people's decisions, rule `manual`, left out): money of
+/// it that found its invoices, so what is left of it is an overpayment.
+pub fn matched_before(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+    run_date: &str,
+) -> rusqlite::Result<Vec<LiveApplication>> {
+    let mut stmt = conn.prepare_cached(MATCHED_BEFORE)?;
+    let rows = stmt.query_map(params![account, entry_id, run_date], |r| {
+        Ok(LiveApplication {
+            id: r.get(0)?,
+            invoice_id: r.get(1)?,
+            customer_id: r.get(2)?,
+            applied: money(&r.get::<_, String>(3)?),
+        })
+    })?;
+    rows.collect()
+}
+
 /// Marks an application reversed tonight, with the invoice's exported open then.
 pub fn reverse_application(
     conn: &Connection,
@@ -394,6 +420,16 @@ pub fn invoice_of_mandate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_the_matcher_applied_before_is_read_through_the_entry_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        assert_eq!(
+            crate::state::query_plan(state.conn(), MATCHED_BEFORE, ["A", "R1", "2026-03-03"]),
+            ["SEARCH applications USING INDEX applications_entry (account=? AND entry_id=?)"]
+        );
+    }
 
     /// Invoices under mandate M-1 (50.00 each, `(id, due, exported open)`)
     /// and applications (`(invoice, reversed)`), in a fresh state.

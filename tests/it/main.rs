@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per pipeline stage.
 
+mod alerts_nights;
 mod batch;
 mod camt;
 mod cfonb120;
