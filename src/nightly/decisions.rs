@@ -2,7 +2,9 @@
 //! (recorded in state), before the automatic matching so people's choices
 //! win. A decision that no longer fits (entry unknown, invoice settled,
 //! amount too large) is refused with a `decision_rejected` alert naming the
-//! file line and why.
+//! file line and why. A money line that replaces one applied on an earlier
+//! night (same entry and invoice, another amount, the applied line gone from
+//! the file) is an edit and is refused: the money is never applied twice.
 //!
 //! `accept`/`assign` apply money with rule `manual`; the payer's name and
 //! IBAN then become aliases of the invoice's customer for later nights,
@@ -73,12 +75,17 @@ pub fn run(
         .iter()
         .map(|i| (i.invoice_id.as_str(), i))
         .collect();
+    let applied = sd::applied_money_decisions(conn)?;
     for d in decisions {
         let key = d.key();
         if sd::outcome(conn, &key)?.is_some() {
             continue;
         }
-        let outcome = match apply(conn, d, &key, &invoices, run_date, &mut step)? {
+        let result = match edited(conn, d, &applied, &present)? {
+            Some(why) => Err(why),
+            None => apply(conn, d, &key, &invoices, run_date, &mut step)?,
+        };
+        let outcome = match result {
             Ok(()) => "applied".to_string(),
             Err(why) => {
                 let mut a = Alert::new(
@@ -104,6 +111,69 @@ pub fn run(
         step.outcomes.push((d.line, d.kind.as_str(), outcome));
     }
     Ok(step)
+}
+
+/// Decisions that move money on the same (entry, invoice) pair: `accept` and
+/// `assign` both apply the entry to the invoice, `writeoff` settles without
+/// money.
+fn money_family(kind: &str) -> Option<&'static str> {
+    match kind {
+        "accept" | "assign" => Some("apply"),
+        "writeoff" => Some("writeoff"),
+        _ => None,
+    }
+}
+
+/// Why a new money line is an edit of one applied on an earlier night: a line
+/// for the same entry and invoice was applied and is gone from tonight's
+/// file. Applying the edited line would apply the money a second time (the
+/// key holds the amount, so `500.00` changed to `600.00` is a new key). A new
+/// line next to the applied one, still in the file, is a further decision.
+fn edited(
+    conn: &Connection,
+    d: &Decision,
+    applied: &[sd::AppliedDecision],
+    present: &BTreeSet<String>,
+) -> rusqlite::Result<Option<String>> {
+    let Some(family) = money_family(d.kind.as_str()) else {
+        return Ok(None);
+    };
+    let Some(gone) = applied.iter().find(|a| {
+        money_family(&a.kind) == Some(family)
+            && a.entry_id == d.entry_id
+            && a.invoice_id == d.invoice_id
+            && !present.contains(&a.key)
+    }) else {
+        return Ok(None);
+    };
+    let amount = match &gone.amount {
+        Some(a) => a.clone(),
+        None => {
+            let mut sum = Money::ZERO;
+            for (applied, writeoff) in
+                sd::manual_applied(conn, &gone.entry_id, &gone.invoice_id, &gone.run_date)?
+            {
+                for m in [applied, writeoff] {
+                    let m: Money = m.parse().unwrap_or(Money::ZERO);
+                    sum = sum.checked_add(m).unwrap_or(sum);
+                }
+            }
+            sum.to_plain()
+        }
+    };
+    let line = [gone.kind.as_str(), &gone.entry_id, &gone.invoice_id]
+        .into_iter()
+        .chain(gone.amount.as_deref())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(Some(format!(
+        "{amount} was already applied on {} by the line \"{line}\", no longer in the file; \
+         a changed line is not applied again, so the money is not applied twice. \
+         To apply more, put that line back as it was and add a line for the extra \
+         amount only; money already applied is not taken back by pointage",
+        gone.run_date
+    )))
 }
 
 /// The single stored transaction with this id, or why not.

@@ -39,6 +39,63 @@ pub fn record(
     Ok(())
 }
 
+/// A money decision (`accept`, `assign`, `writeoff`) applied on an earlier
+/// night.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedDecision {
+    /// Its key (kind, entry, invoice, amount).
+    pub key: String,
+    /// Its kind as in the file.
+    pub kind: String,
+    /// Entry (empty for a write-off).
+    pub entry_id: String,
+    /// Invoice.
+    pub invoice_id: String,
+    /// The line's amount, when it gave one.
+    pub amount: Option<String>,
+    /// The night it was applied.
+    pub run_date: String,
+}
+
+/// Every money decision applied, in the order they were applied.
+pub fn applied_money_decisions(conn: &Connection) -> rusqlite::Result<Vec<AppliedDecision>> {
+    let mut stmt = conn.prepare(
+        "SELECT decision_key, kind, entry_id, invoice_id, amount, run_date FROM decisions
+         WHERE outcome = 'applied' AND kind IN ('accept', 'assign', 'writeoff')
+         ORDER BY run_date, decision_key",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(AppliedDecision {
+            key: r.get(0)?,
+            kind: r.get(1)?,
+            entry_id: r.get(2)?,
+            invoice_id: r.get(3)?,
+            amount: r.get(4)?,
+            run_date: r.get(5)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// What people's decisions applied to an invoice from an entry on one night
+/// (money plus write-off), still live.
+pub fn manual_applied(
+    conn: &Connection,
+    entry_id: &str,
+    invoice_id: &str,
+    run_date: &str,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT applied, writeoff FROM applications
+         WHERE invoice_id = ?1 AND entry_id = ?2 AND run_date = ?3 AND rule = 'manual'
+           AND reversed_run IS NULL",
+    )?;
+    let rows = stmt.query_map(params![invoice_id, entry_id, run_date], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    rows.collect()
+}
+
 /// Adds a pair never to propose again.
 pub fn reject(
     conn: &Connection,

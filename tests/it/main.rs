@@ -7,6 +7,7 @@ mod cli_parse;
 mod client;
 mod crash;
 mod decisions;
+mod decisions_nights;
 mod determinism;
 mod dunning;
 mod fuzz_corpus;

@@ -1,0 +1,181 @@
+//! People's decisions over several nights: a line whose amount a person
+//! corrects never applies the money twice, and a line refused because its
+//! money had not arrived yet is applied the night it arrives.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
+
+const IBAN: &str = "FR7630001007941234567890185";
+
+/// A credit of `amount` from a payer the bank does not name, quoting
+/// nothing: only a person can say what it pays (and it teaches no alias).
+fn credit(reference: &'static str, date: &'static str, amount: &'static str) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            text: Some("VIREMENT"),
+            ..Tx::default()
+        }],
+    }
+}
+
+/// A client whose ERP exports these invoices every night (it books nothing
+/// pointage applied, as when it lags).
+fn client(root: &Path, invoices: &str) -> PathBuf {
+    let client = root.join("c");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(
+        client.join("invoices.csv"),
+        format!("invoice_id;customer_id;customer_name;issue_date;due_date;amount\n{invoices}"),
+    )
+    .unwrap();
+    client
+}
+
+fn statement(client: &Path, seq: u32, date: &str, entries: &[Ntry]) {
+    let s = camt(
+        false,
+        &format!("S{seq}"),
+        seq,
+        IBAN,
+        date,
+        date,
+        None,
+        entries,
+    );
+    fs::write(client.join(format!("statements/{date}.xml")), s).unwrap();
+}
+
+fn decisions(client: &Path, lines: &str) {
+    fs::write(
+        client.join("decisions.csv"),
+        format!("entry_id;invoice_id;decision;amount;note\n{lines}"),
+    )
+    .unwrap();
+}
+
+/// Runs the night and returns its output folder.
+fn night(root: &Path, client: &Path, date: &str) -> PathBuf {
+    let out = root.join(format!("out-{date}"));
+    let o = run_night(client, date, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn status(out: &Path, invoice: &str, column: &str) -> String {
+    let rows = csv_rows(&out.join("invoice_status.csv"));
+    let v = column_where(&rows, "invoice_id", invoice, column);
+    assert_eq!(v.len(), 1, "{invoice}: {rows:?}");
+    v[0].clone()
+}
+
+fn messages(out: &Path, file: &str, kind: &str) -> Vec<String> {
+    column_where(&csv_rows(&out.join(file)), "kind", kind, "message")
+}
+
+fn manual_amounts(out: &Path, invoice: &str) -> Vec<String> {
+    let rows = csv_rows(&out.join("matches.csv"));
+    let header = &rows[0];
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    rows[1..]
+        .iter()
+        .filter(|r| r[col("rule")] == "manual" && r[col("invoice_id")] == invoice)
+        .map(|r| r[col("applied_amount")].clone())
+        .collect()
+}
+
+#[test]
+fn a_corrected_amount_is_not_applied_a_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        "TM-451;C2;Beta Logistique SAS;2026-09-27;2026-10-27;1234,56\n",
+    );
+    statement(
+        &c,
+        1,
+        "2026-11-02",
+        &[credit("R1", "2026-11-02", "2000.00")],
+    );
+    night(dir.path(), &c, "2026-11-02");
+
+    decisions(&c, "R1;TM-451;accept;500.00;\n");
+    let out = night(dir.path(), &c, "2026-11-03");
+    assert_eq!(manual_amounts(&out, "TM-451"), ["500.00"]);
+    assert_eq!(status(&out, "TM-451", "open_after"), "734.56");
+
+    // The person corrects the line: 600, not 500. The 500 are applied
+    // already; applying 600 on top would make 1,100.
+    decisions(&c, "R1;TM-451;accept;600.00;corrected\n");
+    let out = night(dir.path(), &c, "2026-11-04");
+    assert_eq!(status(&out, "TM-451", "open_after"), "734.56");
+    assert!(manual_amounts(&out, "TM-451").is_empty());
+    let refused = messages(&out, "alerts.csv", "decision_rejected");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    for part in [
+        "line 2: accept R1 TM-451",
+        "500.00 was already applied on 2026-11-03",
+        "not applied again",
+        "add a line for the extra amount",
+    ] {
+        assert!(refused[0].contains(part), "{part}: {}", refused[0]);
+    }
+    // Still refused the next night, and not said again.
+    let out = night(dir.path(), &c, "2026-11-05");
+    assert_eq!(status(&out, "TM-451", "open_after"), "734.56");
+    assert!(messages(&out, "alerts.csv", "decision_rejected").is_empty());
+
+    // Done as the alert says: the original line back and the extra 100 on
+    // a line of its own. Only the 100 are applied.
+    decisions(
+        &c,
+        "R1;TM-451;accept;500.00;\nR1;TM-451;accept;100.00;the rest\n",
+    );
+    let out = night(dir.path(), &c, "2026-11-06");
+    assert_eq!(manual_amounts(&out, "TM-451"), ["100.00"]);
+    assert_eq!(status(&out, "TM-451", "open_after"), "634.56");
+}
+
+#[test]
+fn a_second_line_beside_the_first_is_a_further_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), "F-1;C1;Alpha;2026-09-27;2026-10-27;1000,00\n");
+    statement(
+        &c,
+        1,
+        "2026-11-02",
+        &[credit("R1", "2026-11-02", "1000.00")],
+    );
+    decisions(&c, ";F-1;writeoff;20.00;\n");
+    night(dir.path(), &c, "2026-11-02");
+    decisions(&c, "R1;F-1;assign;300.00;\n;F-1;writeoff;20.00;\n");
+    let out = night(dir.path(), &c, "2026-11-03");
+    assert_eq!(status(&out, "F-1", "open_after"), "680.00");
+    // A further write-off while the first is in the file; a write-off whose
+    // amount is changed is not applied again.
+    decisions(
+        &c,
+        "R1;F-1;assign;300.00;\n;F-1;writeoff;20.00;\n;F-1;writeoff;30.00;\n",
+    );
+    let out = night(dir.path(), &c, "2026-11-04");
+    assert_eq!(status(&out, "F-1", "open_after"), "650.00");
+    decisions(
+        &c,
+        "R1;F-1;assign;300.00;\n;F-1;writeoff;20.00;\n;F-1;writeoff;35.00;\n",
+    );
+    let out = night(dir.path(), &c, "2026-11-05");
+    assert_eq!(status(&out, "F-1", "open_after"), "650.00");
+    let refused = messages(&out, "alerts.csv", "decision_rejected");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains("30.00 was already applied on 2026-11-04"),
+        "{}",
+        refused[0]
+    );
+}
