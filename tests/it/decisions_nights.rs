@@ -179,3 +179,85 @@ fn a_second_line_beside_the_first_is_a_further_decision() {
         refused[0]
     );
 }
+
+#[test]
+fn a_line_written_before_its_money_arrives_is_applied_when_it_arrives() {
+    // The person saw R9 in the bank portal (the parent company paying K-460)
+    // and wrote the line before the statement carrying R9 came.
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        "K-460;C2;Beta Logistique SAS;2026-09-27;2026-10-27;900,00\n",
+    );
+    statement(&c, 1, "2026-11-02", &[]);
+    decisions(&c, "R9;K-460;assign;;paid by the parent company\n");
+    let out = night(dir.path(), &c, "2026-11-02");
+    let refused = messages(&out, "alerts.csv", "decision_rejected");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].contains("entry R9 is unknown"), "{}", refused[0]);
+    assert!(refused[0].contains("tried again"), "{}", refused[0]);
+
+    // Still not there: refused again, but not alerted again; still open.
+    statement(&c, 2, "2026-11-03", &[]);
+    let out = night(dir.path(), &c, "2026-11-03");
+    assert!(messages(&out, "alerts.csv", "decision_rejected").is_empty());
+    assert_eq!(
+        messages(&out, "open_items.csv", "decision_rejected").len(),
+        1
+    );
+
+    // R9 arrives, the line still in the file: applied, K-460 is paid and
+    // nobody reminds Beta of it.
+    statement(&c, 3, "2026-11-04", &[credit("R9", "2026-11-04", "900.00")]);
+    let out = night(dir.path(), &c, "2026-11-04");
+    assert_eq!(manual_amounts(&out, "K-460"), ["900.00"]);
+    assert_eq!(status(&out, "K-460", "open_after"), "0.00");
+    assert_eq!(status(&out, "K-460", "status"), "paid");
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert!(
+        column_where(&dunning, "invoice_ids", "K-460", "step").is_empty(),
+        "{dunning:?}"
+    );
+    assert!(messages(&out, "alerts.csv", "unmatched_credit").is_empty());
+    // The alert is answered.
+    assert!(messages(&out, "open_items.csv", "decision_rejected").is_empty());
+
+    // Applied once: the next night does nothing more.
+    let out = night(dir.path(), &c, "2026-11-05");
+    assert!(manual_amounts(&out, "K-460").is_empty());
+    assert_eq!(status(&out, "K-460", "open_after"), "0.00");
+}
+
+#[test]
+fn a_line_that_can_never_apply_is_not_tried_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), "F-1;C1;Alpha;2026-09-27;2026-10-27;100,00\n");
+    let debit = Ntry {
+        reference: "D1",
+        date: "2026-11-02",
+        code: "PMNT/RDDT/ESDD",
+        amount: "-100.00",
+        txs: vec![Tx {
+            amount: "-100.00",
+            ..Tx::default()
+        }],
+    };
+    statement(&c, 1, "2026-11-02", &[debit]);
+    decisions(&c, "D1;F-1;assign;;\n");
+    let out = night(dir.path(), &c, "2026-11-02");
+    let refused = messages(&out, "alerts.csv", "decision_rejected");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].contains("not money received"), "{}", refused[0]);
+    assert!(
+        refused[0].contains("change or remove the line"),
+        "{}",
+        refused[0]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["decisions"]["refused"], 1);
+    let out = night(dir.path(), &c, "2026-11-03");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["decisions"]["handled"], 0);
+}
