@@ -243,6 +243,22 @@ fn open_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<
     Ok(effective_open(inv.open_amount, &events).unwrap_or(Money::ZERO))
 }
 
+/// Marks the invoice settled when this decision pays or writes off all that
+/// was open, as the matcher does for its own applications: the customer's
+/// lateness (the `watch` plan) counts invoices settled by hand too.
+fn settled(
+    conn: &Connection,
+    inv: &crate::ledger::Invoice,
+    open: Money,
+    amount: Money,
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    if open.checked_sub(amount).is_some_and(Money::is_zero) {
+        sl::mark_settled(conn, &inv.invoice_id, run_date)?;
+    }
+    Ok(())
+}
+
 fn apply(
     conn: &Connection,
     d: &Decision,
@@ -323,6 +339,7 @@ fn apply(
                     paid_date: tx.entry.booking_date,
                 },
             )?;
+            settled(conn, inv, open, amount, run_date)?;
             let left = tx.remaining.checked_sub(amount).unwrap_or(Money::ZERO);
             transactions::settle_tx(
                 conn,
@@ -417,6 +434,7 @@ fn apply(
                     paid_date: None,
                 },
             )?;
+            settled(conn, inv, open, amount, run_date)?;
             step.manual.push(ManualApp {
                 tx: None,
                 invoice_id: inv.invoice_id.clone(),

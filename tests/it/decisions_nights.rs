@@ -261,3 +261,35 @@ fn a_line_that_can_never_apply_is_not_tried_again() {
         serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["decisions"]["handled"], 0);
 }
+
+#[test]
+fn an_invoice_paid_late_by_a_decision_counts_in_the_customers_lateness() {
+    // F-1 was due on 1 September; the parent company paid it on 2 November
+    // and a person assigned the money: 62 days late. Beta pays late, so its
+    // next invoice, due on 10 November, gets the watch plan's preventive
+    // call five days before.
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        "F-1;C2;Beta Logistique SAS;2026-08-01;2026-09-01;1000,00\n\
+F-2;C2;Beta Logistique SAS;2026-10-10;2026-11-10;500,00\n",
+    );
+    statement(
+        &c,
+        1,
+        "2026-11-02",
+        &[credit("R1", "2026-11-02", "1000.00")],
+    );
+    decisions(&c, "R1;F-1;assign;;paid by the parent company\n");
+    let out = night(dir.path(), &c, "2026-11-02");
+    assert_eq!(status(&out, "F-1", "status"), "paid");
+    let out = night(dir.path(), &c, "2026-11-05");
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "invoice_ids", "F-2", "step"),
+        ["preventive_contact"],
+        "{dunning:?}"
+    );
+    let reason = column_where(&dunning, "invoice_ids", "F-2", "reason");
+    assert!(reason[0].contains("62 days late"), "{}", reason[0]);
+}
