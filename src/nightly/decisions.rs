@@ -2,7 +2,12 @@
 //! (recorded in state), before the automatic matching so people's choices
 //! win. A decision that no longer fits (entry unknown, invoice settled,
 //! amount too large) is refused with a `decision_rejected` alert naming the
-//! file line and why.
+//! file line and why; when the cause can change (the entry or the invoice
+//! not there yet, not enough money yet) the line is tried again every later
+//! night while it stays in the file, and the alert, raised once, is resolved
+//! the night it applies. A money line that replaces one applied on an earlier
+//! night (same entry and invoice, another amount, the applied line gone from
+//! the file) is an edit and is refused: the money is never applied twice.
 //!
 //! `accept`/`assign` apply money with rule `manual`; the payer's name and
 //! IBAN then become aliases of the invoice's customer for later nights,
@@ -73,19 +78,40 @@ pub fn run(
         .iter()
         .map(|i| (i.invoice_id.as_str(), i))
         .collect();
+    let applied = sd::applied_money_decisions(conn)?;
+    let mut handled = BTreeSet::new();
     for d in decisions {
         let key = d.key();
-        if sd::outcome(conn, &key)?.is_some() {
+        let before = sd::outcome(conn, &key)?;
+        if !handled.insert(key.clone()) || before.as_deref().is_some_and(sd::is_final) {
             continue;
         }
-        let outcome = match apply(conn, d, &key, &invoices, run_date, &mut step)? {
-            Ok(()) => "applied".to_string(),
-            Err(why) => {
+        let result = match edited(conn, d, &applied, &present)? {
+            Some(why) => Err(Refusal::never(why)),
+            None => apply(conn, d, &key, &invoices, run_date, &mut step)?,
+        };
+        let alert_key = Alert::new(AlertKind::DecisionRejected, &key, "").key;
+        let outcome = match result {
+            Ok(()) => {
+                if before.is_some() {
+                    // Refused on an earlier night, applied now: its alert is
+                    // answered.
+                    ev::resolve_alert(conn, &alert_key, run_date, "applied on a later night")?;
+                }
+                sd::APPLIED.to_string()
+            }
+            Err(refusal) => {
+                let then = if refusal.retry {
+                    "tried again every night while the line stays in the file"
+                } else {
+                    "change or remove the line"
+                };
+                let why = refusal.why;
                 let mut a = Alert::new(
                     AlertKind::DecisionRejected,
                     &key,
                     format!(
-                        "{} line {}: {} {} {}: not applied: {why}",
+                        "{} line {}: {} {} {}: not applied: {why} ({then})",
                         file_name(client_dir),
                         d.line,
                         d.kind.as_str(),
@@ -96,8 +122,10 @@ pub fn run(
                 a.entry_id = d.entry_id.clone();
                 a.invoice_id = d.invoice_id.clone();
                 a.amount = d.amount;
+                // Raised once per line: a night that refuses it again finds
+                // the key already raised (alerting::settle) and says nothing.
                 step.alerts.push(a);
-                format!("refused: {why}")
+                sd::refused(&why, refusal.retry)
             }
         };
         sd::record(conn, d, run_date, &outcome)?;
@@ -106,25 +134,129 @@ pub fn run(
     Ok(step)
 }
 
+/// Why a decision was not applied tonight, and whether a later night may
+/// apply it: an entry not imported yet, an invoice not exported yet or
+/// settled, money not there yet can all change while the line stays in the
+/// file; a debit, another currency, an edited line never.
+#[derive(Debug)]
+struct Refusal {
+    why: String,
+    retry: bool,
+}
+
+impl Refusal {
+    /// A cause a later night may remove: the line is tried again.
+    fn later(why: String) -> Refusal {
+        Refusal { why, retry: true }
+    }
+
+    /// A cause no later night removes.
+    fn never(why: String) -> Refusal {
+        Refusal { why, retry: false }
+    }
+}
+
+/// Decisions that move money on the same (entry, invoice) pair: `accept` and
+/// `assign` both apply the entry to the invoice, `writeoff` settles without
+/// money.
+fn money_family(kind: &str) -> Option<&'static str> {
+    match kind {
+        "accept" | "assign" => Some("apply"),
+        "writeoff" => Some("writeoff"),
+        _ => None,
+    }
+}
+
+/// Why a new money line is an edit of one applied on an earlier night: a line
+/// for the same entry and invoice was applied and is gone from tonight's
+/// file. Applying the edited line would apply the money a second time (the
+/// key holds the amount, so `500.00` changed to `600.00` is a new key). A new
+/// line next to the applied one, still in the file, is a further decision.
+fn edited(
+    conn: &Connection,
+    d: &Decision,
+    applied: &[sd::AppliedDecision],
+    present: &BTreeSet<String>,
+) -> rusqlite::Result<Option<String>> {
+    let Some(family) = money_family(d.kind.as_str()) else {
+        return Ok(None);
+    };
+    let Some(gone) = applied.iter().find(|a| {
+        money_family(&a.kind) == Some(family)
+            && a.entry_id == d.entry_id
+            && a.invoice_id == d.invoice_id
+            && !present.contains(&a.key)
+    }) else {
+        return Ok(None);
+    };
+    let amount = match &gone.amount {
+        Some(a) => a.clone(),
+        None => {
+            let mut sum = Money::ZERO;
+            for (applied, writeoff) in
+                sd::manual_applied(conn, &gone.entry_id, &gone.invoice_id, &gone.run_date)?
+            {
+                for m in [applied, writeoff] {
+                    let m: Money = m.parse().unwrap_or(Money::ZERO);
+                    sum = sum.checked_add(m).unwrap_or(sum);
+                }
+            }
+            sum.to_plain()
+        }
+    };
+    let line = [gone.kind.as_str(), &gone.entry_id, &gone.invoice_id]
+        .into_iter()
+        .chain(gone.amount.as_deref())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(Some(format!(
+        "{amount} was already applied on {} by the line \"{line}\", no longer in the file; \
+         a changed line is not applied again, so the money is not applied twice. \
+         To apply more, put that line back as it was and add a line for the extra \
+         amount only; money already applied is not taken back by pointage",
+        gone.run_date
+    )))
+}
+
 /// The single stored transaction with this id, or why not.
 fn entry(
     conn: &Connection,
     entry_id: &str,
-) -> rusqlite::Result<Result<transactions::StoredTx, String>> {
+) -> rusqlite::Result<Result<transactions::StoredTx, Refusal>> {
     let accounts = sd::accounts_of_entry(conn, entry_id)?;
+    let unknown = || Refusal::later(format!("entry {entry_id} is unknown"));
     Ok(match accounts.as_slice() {
-        [] => Err(format!("entry {entry_id} is unknown")),
+        [] => Err(unknown()),
         [account] => match transactions::get_tx(conn, account, entry_id)? {
             Some(tx) => Ok(tx),
-            None => Err(format!("entry {entry_id} is unknown")),
+            None => Err(unknown()),
         },
-        _ => Err(format!("entry {entry_id} exists on several accounts")),
+        _ => Err(Refusal::never(format!(
+            "entry {entry_id} exists on several accounts"
+        ))),
     })
 }
 
 fn open_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<Money> {
     let events = sl::app_events_of(conn, &inv.invoice_id)?;
     Ok(effective_open(inv.open_amount, &events).unwrap_or(Money::ZERO))
+}
+
+/// Marks the invoice settled when this decision pays or writes off all that
+/// was open, as the matcher does for its own applications: the customer's
+/// lateness (the `watch` plan) counts invoices settled by hand too.
+fn settled(
+    conn: &Connection,
+    inv: &crate::ledger::Invoice,
+    open: Money,
+    amount: Money,
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    if open.checked_sub(amount).is_some_and(Money::is_zero) {
+        sl::mark_settled(conn, &inv.invoice_id, run_date)?;
+    }
+    Ok(())
 }
 
 fn apply(
@@ -134,7 +266,7 @@ fn apply(
     invoices: &BTreeMap<&str, &crate::ledger::Invoice>,
     run_date: &str,
     step: &mut DecisionStep,
-) -> rusqlite::Result<Result<(), String>> {
+) -> rusqlite::Result<Result<(), Refusal>> {
     let note = if d.note.is_empty() {
         String::new()
     } else {
@@ -147,39 +279,42 @@ fn apply(
                 Err(why) => return Ok(Err(why)),
             };
             let Some(inv) = invoices.get(d.invoice_id.as_str()) else {
-                return Ok(Err(format!(
+                return Ok(Err(Refusal::later(format!(
                     "invoice {} is not in tonight's invoices.csv",
                     d.invoice_id
-                )));
+                ))));
             };
             if !tx.tx.amount.is_positive() {
-                return Ok(Err(format!("entry {} is not money received", d.entry_id)));
+                return Ok(Err(Refusal::never(format!(
+                    "entry {} is not money received",
+                    d.entry_id
+                ))));
             }
             if tx.currency != inv.currency {
-                return Ok(Err(format!(
+                return Ok(Err(Refusal::never(format!(
                     "entry is in {} but invoice {} is in {}",
                     tx.currency, inv.invoice_id, inv.currency
-                )));
+                ))));
             }
             let open = open_of(conn, inv)?;
             if !open.is_positive() {
-                return Ok(Err(format!(
+                return Ok(Err(Refusal::later(format!(
                     "invoice {} is already settled",
                     inv.invoice_id
-                )));
+                ))));
             }
             if !tx.remaining.is_positive() {
-                return Ok(Err(format!(
+                return Ok(Err(Refusal::later(format!(
                     "entry {} has no money left to apply",
                     d.entry_id
-                )));
+                ))));
             }
             let amount = d.amount.unwrap_or_else(|| tx.remaining.min(open));
             if amount > tx.remaining || amount > open {
-                return Ok(Err(format!(
+                return Ok(Err(Refusal::later(format!(
                     "amount {amount} is more than the entry's {} left or the invoice's {open} open",
                     tx.remaining
-                )));
+                ))));
             }
             let evidence = format!(
                 "decision {} (decisions.csv line {}){note}",
@@ -204,6 +339,7 @@ fn apply(
                     paid_date: tx.entry.booking_date,
                 },
             )?;
+            settled(conn, inv, open, amount, run_date)?;
             let left = tx.remaining.checked_sub(amount).unwrap_or(Money::ZERO);
             transactions::settle_tx(
                 conn,
@@ -261,21 +397,23 @@ fn apply(
         }
         DecisionKind::Writeoff => {
             let Some(inv) = invoices.get(d.invoice_id.as_str()) else {
-                return Ok(Err(format!(
+                return Ok(Err(Refusal::later(format!(
                     "invoice {} is not in tonight's invoices.csv",
                     d.invoice_id
-                )));
+                ))));
             };
             let open = open_of(conn, inv)?;
             if !open.is_positive() {
-                return Ok(Err(format!(
+                return Ok(Err(Refusal::later(format!(
                     "invoice {} is already settled",
                     inv.invoice_id
-                )));
+                ))));
             }
             let amount = d.amount.unwrap_or(open);
             if amount > open {
-                return Ok(Err(format!("amount {amount} is more than the {open} open")));
+                return Ok(Err(Refusal::later(format!(
+                    "amount {amount} is more than the {open} open"
+                ))));
             }
             let evidence = format!("decision writeoff (decisions.csv line {}){note}", d.line);
             sl::record_application(
@@ -296,6 +434,7 @@ fn apply(
                     paid_date: None,
                 },
             )?;
+            settled(conn, inv, open, amount, run_date)?;
             step.manual.push(ManualApp {
                 tx: None,
                 invoice_id: inv.invoice_id.clone(),

@@ -1,5 +1,5 @@
 //! People's decisions in state: which `decisions.csv` rows were applied (each
-//! once), the pairs never to propose again, the aliases a decision taught,
+//! once) or refused (and whether a later night tries them again), the pairs never to propose again, the aliases a decision taught,
 //! and the accounts whose gaps a person cleared.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -7,6 +7,29 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::ledger::Decision;
+
+/// The outcome of a decision applied.
+pub const APPLIED: &str = "applied";
+
+/// The outcome of a refusal no later night can change.
+const REFUSED_FOR_GOOD: &str = "refused for good: ";
+
+/// The outcome to record for a refusal: `refused: why` is tried again on
+/// later nights while its line stays (as is every refusal recorded before
+/// refusals were told apart), `refused for good: why` never.
+pub fn refused(why: &str, retry: bool) -> String {
+    if retry {
+        format!("refused: {why}")
+    } else {
+        format!("{REFUSED_FOR_GOOD}{why}")
+    }
+}
+
+/// Whether a recorded outcome settles the decision for every later night:
+/// applied (once), or refused for a cause that cannot change.
+pub fn is_final(outcome: &str) -> bool {
+    outcome == APPLIED || outcome.starts_with(REFUSED_FOR_GOOD)
+}
 
 /// The outcome recorded for a decision already seen, if any.
 pub fn outcome(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
@@ -18,15 +41,19 @@ pub fn outcome(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>>
     .optional()
 }
 
-/// Records that a decision was handled tonight, with its outcome.
+/// Records that a decision was handled tonight, with its outcome (replacing
+/// the refusal of an earlier night: the night kept is the latest handling,
+/// for an applied decision the night it was applied).
 pub fn record(
     conn: &Connection,
     d: &Decision,
     run_date: &str,
     outcome: &str,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT OR IGNORE INTO decisions (decision_key, kind, entry_id, invoice_id, amount, note, run_date, outcome)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![
+    conn.prepare_cached("INSERT INTO decisions (decision_key, kind, entry_id, invoice_id, amount, note, run_date, outcome)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (decision_key) DO UPDATE SET note = excluded.note,
+             run_date = excluded.run_date, outcome = excluded.outcome")?.execute(params![
             d.key(),
             d.kind.as_str(),
             d.entry_id,
@@ -37,6 +64,63 @@ pub fn record(
             outcome
         ])?;
     Ok(())
+}
+
+/// A money decision (`accept`, `assign`, `writeoff`) applied on an earlier
+/// night.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedDecision {
+    /// Its key (kind, entry, invoice, amount).
+    pub key: String,
+    /// Its kind as in the file.
+    pub kind: String,
+    /// Entry (empty for a write-off).
+    pub entry_id: String,
+    /// Invoice.
+    pub invoice_id: String,
+    /// The line's amount, when it gave one.
+    pub amount: Option<String>,
+    /// The night it was applied.
+    pub run_date: String,
+}
+
+/// Every money decision applied, in the order they were applied.
+pub fn applied_money_decisions(conn: &Connection) -> rusqlite::Result<Vec<AppliedDecision>> {
+    let mut stmt = conn.prepare(
+        "SELECT decision_key, kind, entry_id, invoice_id, amount, run_date FROM decisions
+         WHERE outcome = 'applied' AND kind IN ('accept', 'assign', 'writeoff')
+         ORDER BY run_date, decision_key",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(AppliedDecision {
+            key: r.get(0)?,
+            kind: r.get(1)?,
+            entry_id: r.get(2)?,
+            invoice_id: r.get(3)?,
+            amount: r.get(4)?,
+            run_date: r.get(5)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// What people's decisions applied to an invoice from an entry on one night
+/// (money plus write-off), still live.
+pub fn manual_applied(
+    conn: &Connection,
+    entry_id: &str,
+    invoice_id: &str,
+    run_date: &str,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT applied, writeoff FROM applications
+         WHERE invoice_id = ?1 AND entry_id = ?2 AND run_date = ?3 AND rule = 'manual'
+           AND reversed_run IS NULL",
+    )?;
+    let rows = stmt.query_map(params![invoice_id, entry_id, run_date], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    rows.collect()
 }
 
 /// Adds a pair never to propose again.

@@ -157,12 +157,17 @@ BQ-404;F-10;assign;;mauvaise ligne\n",
     // BQ-1's payer name and IBAN are now aliases of C1, BQ-2's name of C4.
     assert_eq!(s2["decisions"]["aliases_known"], 3);
 
-    // Night 3: the same file again — nothing applied twice.
+    // Night 3: the same file again — nothing applied twice. Only the line
+    // for the unknown BQ-404 is tried again (it may still arrive), and not
+    // alerted again.
     let out3 = dir.path().join("out3");
     let o = run_night(&client, "2026-03-04", &out3, &[]);
     assert!(o.status.success());
     let s3 = summary(&out3);
-    assert_eq!(s3["decisions"]["handled"], 0);
+    assert_eq!(s3["decisions"]["handled"], 1);
+    assert_eq!(s3["decisions"]["applied"], 0);
+    let alerts3 = csv_rows(&out3.join("alerts.csv"));
+    assert!(column_where(&alerts3, "kind", "decision_rejected", "message").is_empty());
     assert!(
         column_where(
             &csv_rows(&out3.join("matches.csv")),

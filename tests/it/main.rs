@@ -8,6 +8,7 @@ mod cli_parse;
 mod client;
 mod crash;
 mod decisions;
+mod decisions_nights;
 mod determinism;
 mod dunning;
 mod erp_lag;

@@ -1,0 +1,295 @@
+//! People's decisions over several nights: a line whose amount a person
+//! corrects never applies the money twice, and a line refused because its
+//! money had not arrived yet is applied the night it arrives.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
+
+const IBAN: &str = "FR7630001007941234567890185";
+
+/// A credit of `amount` from a payer the bank does not name, quoting
+/// nothing: only a person can say what it pays (and it teaches no alias).
+fn credit(reference: &'static str, date: &'static str, amount: &'static str) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            text: Some("VIREMENT"),
+            ..Tx::default()
+        }],
+    }
+}
+
+/// A client whose ERP exports these invoices every night (it books nothing
+/// pointage applied, as when it lags).
+fn client(root: &Path, invoices: &str) -> PathBuf {
+    let client = root.join("c");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(
+        client.join("invoices.csv"),
+        format!("invoice_id;customer_id;customer_name;issue_date;due_date;amount\n{invoices}"),
+    )
+    .unwrap();
+    client
+}
+
+fn statement(client: &Path, seq: u32, date: &str, entries: &[Ntry]) {
+    let s = camt(
+        false,
+        &format!("S{seq}"),
+        seq,
+        IBAN,
+        date,
+        date,
+        None,
+        entries,
+    );
+    fs::write(client.join(format!("statements/{date}.xml")), s).unwrap();
+}
+
+fn decisions(client: &Path, lines: &str) {
+    fs::write(
+        client.join("decisions.csv"),
+        format!("entry_id;invoice_id;decision;amount;note\n{lines}"),
+    )
+    .unwrap();
+}
+
+/// Runs the night and returns its output folder.
+fn night(root: &Path, client: &Path, date: &str) -> PathBuf {
+    let out = root.join(format!("out-{date}"));
+    let o = run_night(client, date, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn status(out: &Path, invoice: &str, column: &str) -> String {
+    let rows = csv_rows(&out.join("invoice_status.csv"));
+    let v = column_where(&rows, "invoice_id", invoice, column);
+    assert_eq!(v.len(), 1, "{invoice}: {rows:?}");
+    v[0].clone()
+}
+
+fn messages(out: &Path, file: &str, kind: &str) -> Vec<String> {
+    column_where(&csv_rows(&out.join(file)), "kind", kind, "message")
+}
+
+fn manual_amounts(out: &Path, invoice: &str) -> Vec<String> {
+    let rows = csv_rows(&out.join("matches.csv"));
+    let header = &rows[0];
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    rows[1..]
+        .iter()
+        .filter(|r| r[col("rule")] == "manual" && r[col("invoice_id")] == invoice)
+        .map(|r| r[col("applied_amount")].clone())
+        .collect()
+}
+
+#[test]
+fn a_corrected_amount_is_not_applied_a_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        "TM-451;C2;Beta Logistique SAS;2026-09-27;2026-10-27;1234,56\n",
+    );
+    statement(
+        &c,
+        1,
+        "2026-11-02",
+        &[credit("R1", "2026-11-02", "2000.00")],
+    );
+    night(dir.path(), &c, "2026-11-02");
+
+    decisions(&c, "R1;TM-451;accept;500.00;\n");
+    let out = night(dir.path(), &c, "2026-11-03");
+    assert_eq!(manual_amounts(&out, "TM-451"), ["500.00"]);
+    assert_eq!(status(&out, "TM-451", "open_after"), "734.56");
+
+    // The person corrects the line: 600, not 500. The 500 are applied
+    // already; applying 600 on top would make 1,100.
+    decisions(&c, "R1;TM-451;accept;600.00;corrected\n");
+    let out = night(dir.path(), &c, "2026-11-04");
+    assert_eq!(status(&out, "TM-451", "open_after"), "734.56");
+    assert!(manual_amounts(&out, "TM-451").is_empty());
+    let refused = messages(&out, "alerts.csv", "decision_rejected");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    for part in [
+        "line 2: accept R1 TM-451",
+        "500.00 was already applied on 2026-11-03",
+        "not applied again",
+        "add a line for the extra amount",
+    ] {
+        assert!(refused[0].contains(part), "{part}: {}", refused[0]);
+    }
+    // Still refused the next night, and not said again.
+    let out = night(dir.path(), &c, "2026-11-05");
+    assert_eq!(status(&out, "TM-451", "open_after"), "734.56");
+    assert!(messages(&out, "alerts.csv", "decision_rejected").is_empty());
+
+    // Done as the alert says: the original line back and the extra 100 on
+    // a line of its own. Only the 100 are applied.
+    decisions(
+        &c,
+        "R1;TM-451;accept;500.00;\nR1;TM-451;accept;100.00;the rest\n",
+    );
+    let out = night(dir.path(), &c, "2026-11-06");
+    assert_eq!(manual_amounts(&out, "TM-451"), ["100.00"]);
+    assert_eq!(status(&out, "TM-451", "open_after"), "634.56");
+}
+
+#[test]
+fn a_second_line_beside_the_first_is_a_further_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), "F-1;C1;Alpha;2026-09-27;2026-10-27;1000,00\n");
+    statement(
+        &c,
+        1,
+        "2026-11-02",
+        &[credit("R1", "2026-11-02", "1000.00")],
+    );
+    decisions(&c, ";F-1;writeoff;20.00;\n");
+    night(dir.path(), &c, "2026-11-02");
+    decisions(&c, "R1;F-1;assign;300.00;\n;F-1;writeoff;20.00;\n");
+    let out = night(dir.path(), &c, "2026-11-03");
+    assert_eq!(status(&out, "F-1", "open_after"), "680.00");
+    // A further write-off while the first is in the file; a write-off whose
+    // amount is changed is not applied again.
+    decisions(
+        &c,
+        "R1;F-1;assign;300.00;\n;F-1;writeoff;20.00;\n;F-1;writeoff;30.00;\n",
+    );
+    let out = night(dir.path(), &c, "2026-11-04");
+    assert_eq!(status(&out, "F-1", "open_after"), "650.00");
+    decisions(
+        &c,
+        "R1;F-1;assign;300.00;\n;F-1;writeoff;20.00;\n;F-1;writeoff;35.00;\n",
+    );
+    let out = night(dir.path(), &c, "2026-11-05");
+    assert_eq!(status(&out, "F-1", "open_after"), "650.00");
+    let refused = messages(&out, "alerts.csv", "decision_rejected");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains("30.00 was already applied on 2026-11-04"),
+        "{}",
+        refused[0]
+    );
+}
+
+#[test]
+fn a_line_written_before_its_money_arrives_is_applied_when_it_arrives() {
+    // The person saw R9 in the bank portal (the parent company paying K-460)
+    // and wrote the line before the statement carrying R9 came.
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        "K-460;C2;Beta Logistique SAS;2026-09-27;2026-10-27;900,00\n",
+    );
+    statement(&c, 1, "2026-11-02", &[]);
+    decisions(&c, "R9;K-460;assign;;paid by the parent company\n");
+    let out = night(dir.path(), &c, "2026-11-02");
+    let refused = messages(&out, "alerts.csv", "decision_rejected");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].contains("entry R9 is unknown"), "{}", refused[0]);
+    assert!(refused[0].contains("tried again"), "{}", refused[0]);
+
+    // Still not there: refused again, but not alerted again; still open.
+    statement(&c, 2, "2026-11-03", &[]);
+    let out = night(dir.path(), &c, "2026-11-03");
+    assert!(messages(&out, "alerts.csv", "decision_rejected").is_empty());
+    assert_eq!(
+        messages(&out, "open_items.csv", "decision_rejected").len(),
+        1
+    );
+
+    // R9 arrives, the line still in the file: applied, K-460 is paid and
+    // nobody reminds Beta of it.
+    statement(&c, 3, "2026-11-04", &[credit("R9", "2026-11-04", "900.00")]);
+    let out = night(dir.path(), &c, "2026-11-04");
+    assert_eq!(manual_amounts(&out, "K-460"), ["900.00"]);
+    assert_eq!(status(&out, "K-460", "open_after"), "0.00");
+    assert_eq!(status(&out, "K-460", "status"), "paid");
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert!(
+        column_where(&dunning, "invoice_ids", "K-460", "step").is_empty(),
+        "{dunning:?}"
+    );
+    assert!(messages(&out, "alerts.csv", "unmatched_credit").is_empty());
+    // The alert is answered.
+    assert!(messages(&out, "open_items.csv", "decision_rejected").is_empty());
+
+    // Applied once: the next night does nothing more.
+    let out = night(dir.path(), &c, "2026-11-05");
+    assert!(manual_amounts(&out, "K-460").is_empty());
+    assert_eq!(status(&out, "K-460", "open_after"), "0.00");
+}
+
+#[test]
+fn a_line_that_can_never_apply_is_not_tried_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), "F-1;C1;Alpha;2026-09-27;2026-10-27;100,00\n");
+    let debit = Ntry {
+        reference: "D1",
+        date: "2026-11-02",
+        code: "PMNT/RDDT/ESDD",
+        amount: "-100.00",
+        txs: vec![Tx {
+            amount: "-100.00",
+            ..Tx::default()
+        }],
+    };
+    statement(&c, 1, "2026-11-02", &[debit]);
+    decisions(&c, "D1;F-1;assign;;\n");
+    let out = night(dir.path(), &c, "2026-11-02");
+    let refused = messages(&out, "alerts.csv", "decision_rejected");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].contains("not money received"), "{}", refused[0]);
+    assert!(
+        refused[0].contains("change or remove the line"),
+        "{}",
+        refused[0]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["decisions"]["refused"], 1);
+    let out = night(dir.path(), &c, "2026-11-03");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["decisions"]["handled"], 0);
+}
+
+#[test]
+fn an_invoice_paid_late_by_a_decision_counts_in_the_customers_lateness() {
+    // F-1 was due on 1 September; the parent company paid it on 2 November
+    // and a person assigned the money: 62 days late. Beta pays late, so its
+    // next invoice, due on 10 November, gets the watch plan's preventive
+    // call five days before.
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        "F-1;C2;Beta Logistique SAS;2026-08-01;2026-09-01;1000,00\n\
+F-2;C2;Beta Logistique SAS;2026-10-10;2026-11-10;500,00\n",
+    );
+    statement(
+        &c,
+        1,
+        "2026-11-02",
+        &[credit("R1", "2026-11-02", "1000.00")],
+    );
+    decisions(&c, "R1;F-1;assign;;paid by the parent company\n");
+    let out = night(dir.path(), &c, "2026-11-02");
+    assert_eq!(status(&out, "F-1", "status"), "paid");
+    let out = night(dir.path(), &c, "2026-11-05");
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "invoice_ids", "F-2", "step"),
+        ["preventive_contact"],
+        "{dunning:?}"
+    );
+    let reason = column_where(&dunning, "invoice_ids", "F-2", "reason");
+    assert!(reason[0].contains("62 days late"), "{}", reason[0]);
+}
