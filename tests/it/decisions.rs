@@ -3,7 +3,7 @@
 //! naming the line, teach aliases, and undo them when the line goes.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
 
@@ -194,12 +194,11 @@ BQ-404;F-10;assign;;mauvaise ligne\n",
     assert_eq!(column_where(&st4, "invoice_id", "F-10", "status"), ["paid"]);
 }
 
-#[test]
-fn a_cleared_gap_releases_the_formal_notice_and_stays_cleared() {
-    // Statements 1 and 3 arrived, 2 never did: F-1, 40 days overdue, would
-    // get its formal notice but the payment may be in statement 2.
-    let dir = tempfile::tempdir().unwrap();
-    let client = dir.path().join("gap");
+/// Statements 1 and 3 arrived, 2 never did: F-1, 40 days overdue on
+/// 2026-03-12, would get its formal notice but the payment may be in
+/// statement 2. Returns the client folder.
+fn gap_client(dir: &Path) -> PathBuf {
+    let client = dir.join("gap");
     fs::create_dir_all(client.join("statements")).unwrap();
     fs::write(
         client.join("invoices.csv"),
@@ -211,20 +210,49 @@ F-1;C1;Dupont SARL;2026-01-01;2026-02-01;500,00\n",
         let s = camt(false, &format!("S{seq}"), seq, IBAN, day, day, None, &[]);
         fs::write(client.join(format!("statements/{day}.xml")), s).unwrap();
     }
-    let night = |date: &str| {
-        let out = dir.path().join(date);
-        let o = run_night(&client, date, &out, &[]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let steps: Vec<String> = csv_rows(&out.join("dunning.csv"))[1..]
-            .iter()
-            .map(|r| r[4].clone())
-            .collect();
-        let alerts: Vec<String> = csv_rows(&out.join("alerts.csv"))[1..]
-            .iter()
-            .map(|r| r[0].clone())
-            .collect();
-        (steps, alerts)
-    };
+    client
+}
+
+/// The night's dunning steps and new alert kinds.
+fn gap_night(dir: &Path, client: &Path, date: &str) -> (Vec<String>, Vec<String>) {
+    let out = dir.join(date);
+    let o = run_night(client, date, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let steps: Vec<String> = csv_rows(&out.join("dunning.csv"))[1..]
+        .iter()
+        .map(|r| r[4].clone())
+        .collect();
+    let alerts: Vec<String> = csv_rows(&out.join("alerts.csv"))[1..]
+        .iter()
+        .map(|r| r[0].clone())
+        .collect();
+    (steps, alerts)
+}
+
+#[test]
+fn a_clear_gap_naming_part_of_an_account_clears_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = gap_client(dir.path());
+    gap_night(dir.path(), &client, "2026-03-12");
+    fs::write(
+        client.join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\nFR76;;clear_gap;;\n",
+    )
+    .unwrap();
+    let (steps, _) = gap_night(dir.path(), &client, "2026-03-13");
+    assert!(!steps.contains(&"formal_notice".to_string()), "{steps:?}");
+    let open = csv_rows(&dir.path().join("2026-03-13").join("open_items.csv"));
+    assert!(
+        open.iter().any(|r| r[0] == "sequence_gap"),
+        "the gap was cleared by a prefix: {open:?}"
+    );
+}
+
+#[test]
+fn a_cleared_gap_releases_the_formal_notice_and_stays_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = gap_client(dir.path());
+    let night = |date: &str| gap_night(dir.path(), &client, date);
     let (steps, alerts) = night("2026-03-12");
     assert!(!steps.contains(&"formal_notice".to_string()), "{steps:?}");
     assert!(alerts.contains(&"sequence_gap".to_string()), "{alerts:?}");
