@@ -5,9 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
-
-const IBAN: &str = "FR7630001007941234567890185";
+use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
 
 /// A credit of `amount` from a payer the bank does not name, quoting
 /// nothing: only a person can say what it pays (and it teaches no alias).
@@ -38,20 +36,6 @@ fn client(root: &Path, invoices: &str) -> PathBuf {
     client
 }
 
-fn statement(client: &Path, seq: u32, date: &str, entries: &[Ntry]) {
-    let s = camt(
-        false,
-        &format!("S{seq}"),
-        seq,
-        IBAN,
-        date,
-        date,
-        None,
-        entries,
-    );
-    fs::write(client.join(format!("statements/{date}.xml")), s).unwrap();
-}
-
 fn decisions(client: &Path, lines: &str) {
     fs::write(
         client.join("decisions.csv"),
@@ -63,8 +47,7 @@ fn decisions(client: &Path, lines: &str) {
 /// Runs the night and returns its output folder.
 fn night(root: &Path, client: &Path, date: &str) -> PathBuf {
     let out = root.join(format!("out-{date}"));
-    let o = run_night(client, date, &out, &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_ok(client, date, &out);
     out
 }
 
@@ -97,7 +80,7 @@ fn a_corrected_amount_is_not_applied_a_second_time() {
         dir.path(),
         "TM-451;C2;Beta Logistique SAS;2026-09-27;2026-10-27;1234,56\n",
     );
-    statement(
+    write_statement(
         &c,
         1,
         "2026-11-02",
@@ -146,7 +129,7 @@ fn a_corrected_amount_is_not_applied_a_second_time() {
 fn a_second_line_beside_the_first_is_a_further_decision() {
     let dir = tempfile::tempdir().unwrap();
     let c = client(dir.path(), "F-1;C1;Alpha;2026-09-27;2026-10-27;1000,00\n");
-    statement(
+    write_statement(
         &c,
         1,
         "2026-11-02",
@@ -189,7 +172,7 @@ fn a_line_written_before_its_money_arrives_is_applied_when_it_arrives() {
         dir.path(),
         "K-460;C2;Beta Logistique SAS;2026-09-27;2026-10-27;900,00\n",
     );
-    statement(&c, 1, "2026-11-02", &[]);
+    write_statement(&c, 1, "2026-11-02", &[]);
     decisions(&c, "R9;K-460;assign;;paid by the parent company\n");
     let out = night(dir.path(), &c, "2026-11-02");
     let refused = messages(&out, "alerts.csv", "decision_rejected");
@@ -198,7 +181,7 @@ fn a_line_written_before_its_money_arrives_is_applied_when_it_arrives() {
     assert!(refused[0].contains("tried again"), "{}", refused[0]);
 
     // Still not there: refused again, but not alerted again; still open.
-    statement(&c, 2, "2026-11-03", &[]);
+    write_statement(&c, 2, "2026-11-03", &[]);
     let out = night(dir.path(), &c, "2026-11-03");
     assert!(messages(&out, "alerts.csv", "decision_rejected").is_empty());
     assert_eq!(
@@ -208,7 +191,7 @@ fn a_line_written_before_its_money_arrives_is_applied_when_it_arrives() {
 
     // R9 arrives, the line still in the file: applied, K-460 is paid and
     // nobody reminds Beta of it.
-    statement(&c, 3, "2026-11-04", &[credit("R9", "2026-11-04", "900.00")]);
+    write_statement(&c, 3, "2026-11-04", &[credit("R9", "2026-11-04", "900.00")]);
     let out = night(dir.path(), &c, "2026-11-04");
     assert_eq!(manual_amounts(&out, "K-460"), ["900.00"]);
     assert_eq!(status(&out, "K-460", "open_after"), "0.00");
@@ -242,7 +225,7 @@ fn a_line_that_can_never_apply_is_not_tried_again() {
             ..Tx::default()
         }],
     };
-    statement(&c, 1, "2026-11-02", &[debit]);
+    write_statement(&c, 1, "2026-11-02", &[debit]);
     decisions(&c, "D1;F-1;assign;;\n");
     let out = night(dir.path(), &c, "2026-11-02");
     let refused = messages(&out, "alerts.csv", "decision_rejected");
@@ -274,7 +257,7 @@ fn an_invoice_paid_late_by_a_decision_counts_in_the_customers_lateness() {
         "F-1;C2;Beta Logistique SAS;2026-08-01;2026-09-01;1000,00\n\
 F-2;C2;Beta Logistique SAS;2026-10-10;2026-11-10;500,00\n",
     );
-    statement(
+    write_statement(
         &c,
         1,
         "2026-11-02",

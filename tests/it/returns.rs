@@ -2,12 +2,10 @@
 //! month's invoice, every invoice and credit note a grouped collection paid,
 //! and the return path takes all of them.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::support::{Ntry, Tx, camt, column_where, csv_rows, run_night};
+use crate::support::{Ntry, Tx, column_where, csv_rows, statement_night};
 
-const IBAN: &str = "FR7630001007941234567890185";
 const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
 
 fn collection(
@@ -54,27 +52,8 @@ fn returned(
     }
 }
 
-/// Night `date`: tonight's invoices.csv rows, one more statement (sequence
-/// `seq`) with these entries; returns the night's output folder.
 fn night(root: &Path, seq: u32, date: &str, invoices: &str, entries: &[Ntry]) -> PathBuf {
-    let client = root.join("c");
-    fs::create_dir_all(client.join("statements")).unwrap();
-    fs::write(client.join("invoices.csv"), format!("{HEADER}{invoices}")).unwrap();
-    let s = camt(
-        false,
-        &format!("S{seq}"),
-        seq,
-        IBAN,
-        date,
-        date,
-        None,
-        entries,
-    );
-    fs::write(client.join(format!("statements/{date}.xml")), s).unwrap();
-    let out = root.join("out").join(date);
-    let o = run_night(&client, date, &out, &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out
+    statement_night(root, HEADER, invoices, seq, date, entries)
 }
 
 fn status_of(out: &Path, invoice: &str) -> (String, String) {

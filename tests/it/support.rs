@@ -67,6 +67,51 @@ fn ind(a: &str) -> &'static str {
     if a.starts_with('-') { "DBIT" } else { "CRDT" }
 }
 
+/// The account the multi-night scenarios' statements are for.
+pub const IBAN: &str = "FR7630001007941234567890185";
+
+/// Writes a one-day camt.053 (id `S{seq}`, sequence `seq`) of [`IBAN`] with
+/// these entries as `client/statements/{date}.xml`.
+pub fn write_statement(client: &Path, seq: u32, date: &str, entries: &[Ntry]) {
+    let s = camt(
+        false,
+        &format!("S{seq}"),
+        seq,
+        IBAN,
+        date,
+        date,
+        None,
+        entries,
+    );
+    std::fs::write(client.join(format!("statements/{date}.xml")), s).unwrap();
+}
+
+/// Runs `pointage run` for `date` into `out`, asserting it succeeds.
+pub fn run_ok(client: &Path, date: &str, out: &Path) {
+    let o = run_night(client, date, out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// One night of the client `root/c`: tonight's `invoices.csv` (`header`
+/// line, then `invoices` rows), one more statement, then the run; returns
+/// the night's output folder, `root/out/{date}`.
+pub fn statement_night(
+    root: &Path,
+    header: &str,
+    invoices: &str,
+    seq: u32,
+    date: &str,
+    entries: &[Ntry],
+) -> PathBuf {
+    let client = root.join("c");
+    std::fs::create_dir_all(client.join("statements")).unwrap();
+    std::fs::write(client.join("invoices.csv"), format!("{header}{invoices}")).unwrap();
+    write_statement(&client, seq, date, entries);
+    let out = root.join("out").join(date);
+    run_ok(&client, date, &out);
+    out
+}
+
 /// A camt.053.001.08 statement (or camt.054.001.08 notification) of one account.
 #[allow(clippy::too_many_arguments)]
 pub fn camt(
