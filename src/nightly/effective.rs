@@ -19,17 +19,19 @@
 //! That bound assumes the export moves only by pointage's applications. The
 //! ERP also moves on its own — a credit note lettered against the invoice
 //! before it books pointage's payment — and then the bound says more is owed
-//! than is. So the result is also at most
+//! than is. So when nothing was reversed, for every live application k whose
+//! recorded amount the export has fallen from by a drop D_k that no set of
+//! the applications from k on sums to exactly, the result is also at most
 //!
 //! ```text
-//! exported_adjusted − Σ_{j > J} x_j
+//! exported − (Σ_{j ≥ k} x_j − B_k)   B_k = the largest sum of a set of those x_j ≤ D_k
 //! ```
 //!
-//! where J is the most live applications (in order) the ERP can have booked
-//! with every other movement since the first a decrease: the largest J with
-//! `exported_adjusted ≤ recorded_open_1 − Σ_{j ≤ J} x_j` (0 when even that
-//! fails). Exact when the ERP's own movement is smaller than the first
-//! payment it has not booked; never above the bound.
+//! (since k was applied the ERP booked at most B_k of that money, in
+//! whatever order; the rest of the drop was its own). When the ERP's own
+//! moves are decreases this never says less than is owed (property test);
+//! when every drop is exactly explained by payments booked, the bound above
+//! stands alone.
 //!
 //! A reversed application (its direct debit came back) no longer counts. Its
 //! money is added back to the export while the ERP shows the collection
@@ -88,23 +90,51 @@ fn positive(exported: Money, events: &[AppEvent]) -> Option<Money> {
         suffix = suffix.checked_add(e.amount)?;
         best = best.min(e.recorded_open.checked_sub(suffix)?);
     }
-    if let Some(first) = live.first() {
-        // `suffix` is now every live application's money; take off those
-        // the ERP can have booked, in order, with its own moves decreases.
-        let mut unbooked = suffix;
-        let mut expected = first.recorded_open;
-        if adjusted <= expected {
-            for e in &live {
-                expected = expected.checked_sub(e.amount)?;
-                if adjusted > expected {
-                    break;
-                }
-                unbooked = unbooked.checked_sub(e.amount)?;
+    // The ERP's own moves, when no return complicates the history: since
+    // application k was recorded, the export fell by a drop no set of the
+    // applications from k on explains. Then the ERP has booked at most the
+    // largest such set that fits in the drop (in whatever order); the rest
+    // of them is not in the export yet.
+    if live.len() <= MAX_SETS_OF && events.iter().all(|e| e.reversed_at_open.is_none()) {
+        for k in 0..live.len() {
+            let (Some(first), Some(from_k)) = (live.get(k), live.get(k..)) else {
+                break;
+            };
+            if adjusted > first.recorded_open {
+                continue;
             }
+            let drop = first.recorded_open.checked_sub(adjusted)?;
+            let sums = set_sums(from_k)?;
+            if sums.contains(&drop) {
+                continue;
+            }
+            let booked = sums
+                .range(..=drop)
+                .next_back()
+                .copied()
+                .unwrap_or(Money::ZERO);
+            let all = Money::checked_sum(from_k.iter().map(|e| e.amount))?;
+            best = best.min(adjusted.checked_sub(all.checked_sub(booked)?)?);
         }
-        best = best.min(adjusted.checked_sub(unbooked)?);
     }
     Some(best.max(Money::ZERO))
+}
+
+/// Most live applications whose sets are summed (2^12 sums); an invoice
+/// with more keeps the upper bound alone.
+const MAX_SETS_OF: usize = 12;
+
+/// Every sum of a set of the applications' amounts, the empty set included.
+fn set_sums(live: &[&AppEvent]) -> Option<std::collections::BTreeSet<Money>> {
+    let mut sums = std::collections::BTreeSet::from([Money::ZERO]);
+    for e in live {
+        let more: Vec<Money> = sums
+            .iter()
+            .map(|s| s.checked_add(e.amount))
+            .collect::<Option<_>>()?;
+        sums.extend(more);
+    }
+    Some(sums)
 }
 
 #[cfg(test)]
@@ -167,6 +197,17 @@ mod tests {
         // applied, then a credit note of 200 lettered: nothing owed.
         let events = [app("1000", "300"), app("700", "500")];
         assert_eq!(effective_open(m("500"), &events), Some(m("0")));
+    }
+
+    #[test]
+    fn payments_the_erp_books_out_of_order_are_not_taken_twice() {
+        // 300 then 500 applied while the export said 1000; the ERP books
+        // the 500 first: 200 is owed.
+        let events = [app("1000", "300"), app("1000", "500")];
+        assert_eq!(effective_open(m("500"), &events), Some(m("200")));
+        // A write-off of 20 then 300 assigned; the ERP books only the 300.
+        let events = [app("1000", "20"), app("1000", "300")];
+        assert_eq!(effective_open(m("700"), &events), Some(m("680")));
     }
 
     #[test]
@@ -243,11 +284,12 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The ERP booked the first `erp_lag` payments and lettered a credit
-        /// note smaller than the first payment it has not booked: the result
-        /// is exactly what is owed (an overpaid invoice owes nothing).
+        /// All payments applied while the ERP lagged; it then books any of
+        /// them, in any order, and lowers the invoice on its own (a credit
+        /// note): pointage never says less is owed than is, nor more than
+        /// the export.
         #[test]
-        fn exact_under_a_credit_note_the_erp_lettered(amount in 1i64..100_000, applied in proptest::collection::vec(1i64..50_000, 1..5), erp_lag in 0usize..6, note_share in 0u32..100) {
+        fn never_below_what_is_owed_whatever_the_erp_booked(amount in 1i64..100_000, applied in proptest::collection::vec(1i64..50_000, 1..6), booked_mask in 0u32..64, note in 0i64..100_000) {
             let total = Money::from_scaled(amount, 2).unwrap();
             let mut open = total;
             let mut events = Vec::new();
@@ -257,18 +299,14 @@ mod tests {
                 events.push(AppEvent { recorded_open: total, amount: x, reversed_at_open: None });
                 open = open.checked_sub(x).unwrap();
             }
-            let lag = erp_lag.min(events.len());
-            let booked: Money = Money::checked_sum(events.iter().take(lag).map(|e| e.amount)).unwrap();
-            for e in events.iter_mut().skip(lag) { e.recorded_open = total.checked_sub(booked).unwrap(); }
-            // A credit note below the first unbooked payment (any, when all are booked).
-            let cap = events.get(lag).map_or(total, |e| e.amount);
-            let share = rust_decimal::Decimal::from(note_share) / rust_decimal::Decimal::from(100);
-            let note = Money::new(cap.decimal() * share).round_half_up(2);
-            proptest::prop_assume!(note < cap || events.get(lag).is_none());
+            let booked: Money = Money::checked_sum(events.iter().enumerate().filter(|(i, _)| booked_mask & (1 << i) != 0).map(|(_, e)| e.amount)).unwrap();
+            let note = Money::from_scaled(note, 2).unwrap().min(total.checked_sub(booked).unwrap());
             let exported = total.checked_sub(booked).unwrap().checked_sub(note).unwrap();
             let applied_all: Money = Money::checked_sum(events.iter().map(|e| e.amount)).unwrap();
             let owed = total.checked_sub(note).unwrap().checked_sub(applied_all).unwrap().max(Money::ZERO);
-            proptest::prop_assert_eq!(effective_open(exported, &events).unwrap(), owed);
+            let eff = effective_open(exported, &events).unwrap();
+            proptest::prop_assert!(eff >= owed, "{} < owed {}", eff, owed);
+            proptest::prop_assert!(eff <= exported);
         }
 
         /// Whatever the ERP shows between 0 and the invoice amount, and
