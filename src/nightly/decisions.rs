@@ -298,7 +298,9 @@ fn apply(
             }
             let open = open_of(conn, inv)?;
             if !open.is_positive() {
-                return Ok(Err(Refusal::later(format!(
+                // Final: were a return to reopen the invoice later, a row
+                // written for another situation would take that money.
+                return Ok(Err(Refusal::never(format!(
                     "invoice {} is already settled",
                     inv.invoice_id
                 ))));
@@ -396,15 +398,17 @@ fn apply(
             Ok(Ok(()))
         }
         DecisionKind::Writeoff => {
+            // Both final: a write-off is decided about an invoice open now;
+            // tried again, it would write off whatever a return reopened.
             let Some(inv) = invoices.get(d.invoice_id.as_str()) else {
-                return Ok(Err(Refusal::later(format!(
+                return Ok(Err(Refusal::never(format!(
                     "invoice {} is not in tonight's invoices.csv",
                     d.invoice_id
                 ))));
             };
             let open = open_of(conn, inv)?;
             if !open.is_positive() {
-                return Ok(Err(Refusal::later(format!(
+                return Ok(Err(Refusal::never(format!(
                     "invoice {} is already settled",
                     inv.invoice_id
                 ))));

@@ -363,3 +363,40 @@ fn a_return_on_an_invoice_the_erp_already_closed_stays_open_until_the_erp_books_
         "{open:?}"
     );
 }
+
+#[test]
+fn a_write_off_refused_on_a_settled_invoice_never_takes_what_a_return_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    january_collected(dir.path());
+    // Someone writes F-JAN off while it is paid: refused, settled.
+    std::fs::write(
+        dir.path().join("c/decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\n;F-JAN;writeoff;;\n",
+    )
+    .unwrap();
+    let jan = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;50,00;EUR;;direct_debit;M-1\n";
+    let out2 = night(dir.path(), 2, "2026-03-03", jan, &[]);
+    let alerts = csv_rows(&out2.join("alerts.csv"));
+    assert_eq!(
+        column_where(&alerts, "kind", "decision_rejected", "kind").len(),
+        1,
+        "{alerts:?}"
+    );
+    // The collection comes back, the line still in the file: the money is
+    // owed again and chased, not written off.
+    let out3 = night(
+        dir.path(),
+        3,
+        "2026-03-04",
+        jan,
+        &[returned(
+            "D1",
+            "2026-03-04",
+            "-50.00",
+            "E-JAN",
+            "M-1",
+            "AM04",
+        )],
+    );
+    assert_eq!(status_of(&out3, "F-JAN").0, "50.00");
+}
