@@ -244,6 +244,11 @@ pub(super) fn group(
                     .copied()
                     .unwrap_or(Money::ZERO);
                 let owed = m.invoice.open.checked_sub(credit).unwrap_or(m.invoice.open);
+                // An invoice the credit notes fully offset is owed nothing:
+                // no indemnity either.
+                if !owed.is_positive() {
+                    return Money::ZERO;
+                }
                 penalty::invoice_penalty(
                     owed,
                     m.invoice.due_date,

@@ -146,6 +146,19 @@ fn late_interest_runs_on_what_is_owed_after_credit_notes() {
     assert_eq!(a[0].step, "formal_notice");
     assert_eq!(a[0].amount_due, m("600.00"));
     assert_eq!(a[0].penalty_amount, m("46.99"));
+    // F1 fully offset by a credit note, F2 still owed: one indemnity only.
+    // F2: 500 × 12.15 % × 35 / 365 = 5.8253… → 5.83, + 40.00 = 45.83.
+    let a = run(
+        "2026-11-23",
+        &[customer(vec![
+            invoice("F1", "2026-10-20", "300.00"),
+            invoice("F2", "2026-10-20", "500.00"),
+            invoice("AV1", "2026-11-05", "-300.00"),
+        ])],
+    );
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].amount_due, m("500.00"));
+    assert_eq!(a[0].penalty_amount, m("45.83"));
 }
 
 #[test]
