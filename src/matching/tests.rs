@@ -655,8 +655,20 @@ fn a_payment_quoting_an_invoice_not_exported_yet_is_not_given_to_another() {
         "{got:?}"
     );
     assert!(
-        got[0].contains("quotes invoice FACTURE F-300, which is no open item"),
+        got[0].contains("quotes invoice FACTURE F-300, which is no open invoice of this currency"),
         "{got:?}"
+    );
+    // However low a client sets its threshold, it stays a suggestion.
+    let cfg = MatchConfig {
+        threshold: Confidence::from_hundredths(70),
+        ..MatchConfig::default()
+    };
+    let low = reconcile(std::slice::from_ref(&p), &items, &customers, &cfg);
+    assert!(low.iter().all(|a| a.status != Status::Matched), "{low:?}");
+    assert!(
+        low.iter()
+            .any(|a| a.confidence == Confidence::from_hundredths(69)),
+        "{low:?}"
     );
     // A reference of the customer's own ("REF 300") is no invoice number:
     // the payer and the amount still match.

@@ -26,7 +26,7 @@
 //! | payer name ≥ 0.97 similar + the only subset summing exactly (search complete) | 90 |
 //! | payer name ≥ 0.88 similar + one subset summing exactly | 80 |
 //! | payer name + the only item short by more than the fee tolerance but at most its absolute limit | 80 |
-//! | any payer rule above, when the text quotes an invoice number (`FACTURE F-300`) that is no open item | at most 80 |
+//! | any payer rule above, when the text quotes an invoice number (`FACTURE F-300`) that is no open invoice of the payment's currency | at most 80, and below the threshold |
 //! | several subsets reach the amount (each set suggested) | 70 |
 //! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
 //!
@@ -192,7 +192,7 @@ pub fn candidates_with(
             ctx.invoice_numbers(ix)
                 .map(|pr| ctx.corroborate(pr, ix, cfg))
         })
-        .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr)));
+        .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr, cfg)));
     Candidates {
         note: if proposal.is_none() { ctx.note } else { None },
         proposal,
@@ -216,16 +216,19 @@ impl Ctx<'_> {
     /// most likely an invoice not exported yet, or someone else's. The payer
     /// and the amount then only suggest, so the invoice the customer named
     /// is not chased while another is marked paid in its place.
-    fn quoting_another(&self, mut prop: Proposal) -> Proposal {
+    fn quoting_another(&self, mut prop: Proposal, cfg: &MatchConfig) -> Proposal {
         let Some(quoted) = self.p.texts.iter().find_map(|t| quoted_invoice_number(t)) else {
             return prop;
         };
+        // Below the automatic threshold, however low a client sets it.
+        let below = Confidence::from_hundredths(cfg.threshold.hundredths().saturating_sub(1));
+        let cap = C_QUOTES_OTHER.min(below);
         for hit in &mut prop.hits {
-            if hit.confidence > C_QUOTES_OTHER {
-                hit.confidence = C_QUOTES_OTHER;
+            if hit.confidence > cap {
+                hit.confidence = cap;
             }
             hit.label = format!(
-                "{}; but the text quotes invoice {quoted}, which is no open item",
+                "{}; but the text quotes invoice {quoted}, which is no open invoice of this currency",
                 hit.label
             );
         }
