@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use super::effective::effective_open;
+use super::effective::{effective_open, recorded_export};
 use crate::config::ClientConfig;
 use crate::ledger::Ledger;
 use crate::matching::strhash::StrMap;
@@ -181,11 +181,18 @@ pub fn run(
     matching::check_invariants(&step.payments, &step.items, &step.apps)
         .map_err(CreditError::Invariant)?;
 
-    let exported: BTreeMap<&str, Money> = ledger
-        .invoices
-        .iter()
-        .map(|i| (i.invoice_id.as_str(), i.open_amount))
-        .collect();
+    // What an application records as the export: with the returned money
+    // the ERP still shows as collected added back.
+    let mut exported: BTreeMap<&str, Money> = BTreeMap::new();
+    for inv in &ledger.invoices {
+        let events = history
+            .get(&inv.invoice_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let recorded = recorded_export(inv.open_amount, events)
+            .ok_or_else(|| CreditError::Overflow(inv.invoice_id.clone()))?;
+        exported.insert(inv.invoice_id.as_str(), recorded);
+    }
     let mut unapplied: Vec<Money> = vec![Money::ZERO; step.payments.len()];
     for a in &step.apps {
         let Some(p) = step.payments.get(a.payment) else {

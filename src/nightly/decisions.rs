@@ -22,7 +22,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::effective::effective_open;
+use super::effective::{effective_open, recorded_export};
 use crate::alerts::{Alert, AlertKind};
 use crate::ledger::{Decision, DecisionKind, Ledger};
 use crate::money::Money;
@@ -243,6 +243,13 @@ fn open_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<
     Ok(effective_open(inv.open_amount, &events).unwrap_or(Money::ZERO))
 }
 
+/// The export an application of this invoice records (see
+/// [`recorded_export`]).
+fn export_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<Money> {
+    let events = sl::app_events_of(conn, &inv.invoice_id)?;
+    Ok(recorded_export(inv.open_amount, &events).unwrap_or(inv.open_amount))
+}
+
 /// Marks the invoice settled when this decision pays or writes off all that
 /// was open, as the matcher does for its own applications: the customer's
 /// lateness (the `watch` plan) counts invoices settled by hand too.
@@ -337,7 +344,7 @@ fn apply(
                     rule: "manual",
                     confidence: "1.00",
                     evidence: &evidence,
-                    recorded_open: inv.open_amount,
+                    recorded_open: export_of(conn, inv)?,
                     paid_date: tx.entry.booking_date,
                 },
             )?;
@@ -434,7 +441,7 @@ fn apply(
                     rule: "manual",
                     confidence: "1.00",
                     evidence: &evidence,
-                    recorded_open: inv.open_amount,
+                    recorded_open: export_of(conn, inv)?,
                     paid_date: None,
                 },
             )?;

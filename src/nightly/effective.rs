@@ -52,20 +52,37 @@ pub use crate::state::ledger::AppEvent;
 /// `None` on overflow.
 pub fn effective_open(exported: Money, events: &[AppEvent]) -> Option<Money> {
     if exported.is_negative() || events.iter().any(|e| e.recorded_open.is_negative()) {
-        let mirrored: Vec<AppEvent> = events
-            .iter()
-            .map(|e| AppEvent {
-                recorded_open: -e.recorded_open,
-                amount: -e.amount,
-                reversed_at_open: e.reversed_at_open.map(|m| -m),
-            })
-            .collect();
-        return positive(-exported, &mirrored).map(|m| -m);
+        return positive(-exported, &mirror(events)).map(|m| -m);
     }
     positive(exported, events)
 }
 
-fn positive(exported: Money, events: &[AppEvent]) -> Option<Money> {
+/// The export as a new application must record it: tonight's export plus
+/// the returned money the ERP still shows as collected (the same add-back
+/// as the effective amount's). Recorded bare, a payment made after a return
+/// the ERP had not booked would read as settling the invoice outright.
+/// `None` on overflow.
+pub fn recorded_export(exported: Money, events: &[AppEvent]) -> Option<Money> {
+    if exported.is_negative() || events.iter().any(|e| e.recorded_open.is_negative()) {
+        return added_back(-exported, &mirror(events)).map(|m| -m);
+    }
+    added_back(exported, events)
+}
+
+fn mirror(events: &[AppEvent]) -> Vec<AppEvent> {
+    events
+        .iter()
+        .map(|e| AppEvent {
+            recorded_open: -e.recorded_open,
+            amount: -e.amount,
+            reversed_at_open: e.reversed_at_open.map(|m| -m),
+        })
+        .collect()
+}
+
+/// The export plus each reversed application's money the ERP shows as
+/// collected and not returned.
+fn added_back(exported: Money, events: &[AppEvent]) -> Option<Money> {
     let mut adjusted = exported;
     for e in events {
         if let Some(open_then) = e.reversed_at_open {
@@ -80,6 +97,11 @@ fn positive(exported: Money, events: &[AppEvent]) -> Option<Money> {
             }
         }
     }
+    Some(adjusted)
+}
+
+fn positive(exported: Money, events: &[AppEvent]) -> Option<Money> {
+    let adjusted = added_back(exported, events)?;
     let live: Vec<&AppEvent> = events
         .iter()
         .filter(|e| e.reversed_at_open.is_none())
@@ -256,6 +278,26 @@ mod tests {
         assert_eq!(effective_open(m("0"), &[returned]), Some(m("100")));
         // And once it books the return too: 100, not 200.
         assert_eq!(effective_open(m("100"), &[returned]), Some(m("100")));
+    }
+
+    #[test]
+    fn a_payment_after_a_return_the_erp_has_not_booked_settles_only_itself() {
+        // 400: 200 collected and booked by the ERP (export 200), returned;
+        // the customer then transfers 200, recorded against the export as
+        // pointage must record it (400, the returned money added back).
+        let returned = AppEvent {
+            recorded_open: m("400"),
+            amount: m("200"),
+            reversed_at_open: Some(m("200")),
+        };
+        let recorded = recorded_export(m("200"), &[returned]).unwrap();
+        assert_eq!(recorded, m("400"));
+        let events = [returned, app("400", "200")];
+        // 200 still owed while the ERP has booked neither the return nor the
+        // transfer, once it booked the return, and once it booked both.
+        assert_eq!(effective_open(m("200"), &events), Some(m("200")));
+        assert_eq!(effective_open(m("400"), &events), Some(m("200")));
+        assert_eq!(effective_open(m("200"), &events), Some(m("200")));
     }
 
     #[test]

@@ -400,3 +400,49 @@ fn a_write_off_refused_on_a_settled_invoice_never_takes_what_a_return_reopens() 
     );
     assert_eq!(status_of(&out3, "F-JAN").0, "50.00");
 }
+
+#[test]
+fn a_transfer_after_a_return_pays_only_itself() {
+    // 400.00 on mandate M-1: 200.00 collected and booked by the ERP, then
+    // returned; the customer transfers 200.00. 200.00 is still owed.
+    let dir = tempfile::tempdir().unwrap();
+    let row = |open: &str| {
+        format!("F-400;C1;Alpha;2026-02-01;2026-03-01;400,00;{open};EUR;;direct_debit;M-1\n")
+    };
+    // The first instalment, collected quoting the invoice: applied.
+    let mut first = collection("C1", "2026-03-02", "200.00", "E-1", "M-1");
+    first.txs[0].text = Some("FACTURE F-400 ECHEANCE 1");
+    let out1 = night(dir.path(), 1, "2026-03-02", &row("400,00"), &[first]);
+    assert_eq!(status_of(&out1, "F-400").0, "200.00");
+    night(dir.path(), 2, "2026-03-03", &row("200,00"), &[]);
+    night(
+        dir.path(),
+        3,
+        "2026-03-04",
+        &row("200,00"),
+        &[returned(
+            "D1",
+            "2026-03-04",
+            "-200.00",
+            "E-1",
+            "M-1",
+            "AM04",
+        )],
+    );
+    let transfer = Ntry {
+        reference: "T1",
+        date: "2026-03-05",
+        code: "RCDT/ESCT",
+        amount: "200.00",
+        txs: vec![Tx {
+            amount: "200.00",
+            text: Some("FACTURE F-400"),
+            ..Tx::default()
+        }],
+    };
+    let out4 = night(dir.path(), 4, "2026-03-05", &row("200,00"), &[transfer]);
+    assert_eq!(status_of(&out4, "F-400").0, "200.00");
+    // The ERP books the return (400 open again): still 200.
+    let out5 = night(dir.path(), 5, "2026-03-06", &row("400,00"), &[]);
+    assert_eq!(status_of(&out5, "F-400").0, "200.00");
+}
