@@ -422,7 +422,9 @@ fn apply(
             }
             let amount = d.amount.unwrap_or(open);
             if amount > open {
-                return Ok(Err(Refusal::later(format!(
+                // Final too: a return reopening the invoice later must not
+                // make a row written about other figures fit.
+                return Ok(Err(Refusal::never(format!(
                     "amount {amount} is more than the {open} open"
                 ))));
             }

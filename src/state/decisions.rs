@@ -14,20 +14,35 @@ pub const APPLIED: &str = "applied";
 /// The outcome of a refusal no later night can change.
 const REFUSED_FOR_GOOD: &str = "refused for good: ";
 
-/// The outcome to record for a refusal: `refused: why` is tried again on
-/// later nights while its line stays (as is every refusal recorded before
-/// refusals were told apart), `refused for good: why` never.
+/// The outcome of a refusal tried again on later nights.
+const REFUSED_FOR_NOW: &str = "refused for now: ";
+
+/// How releases before refusals were told apart recorded every refusal.
+const REFUSED_BEFORE: &str = "refused: ";
+
+/// The outcome to record for a refusal: `refused for now: why` is tried
+/// again on later nights while its line stays, `refused for good: why`
+/// never.
 pub fn refused(why: &str, retry: bool) -> String {
     if retry {
-        format!("refused: {why}")
+        format!("{REFUSED_FOR_NOW}{why}")
     } else {
         format!("{REFUSED_FOR_GOOD}{why}")
     }
 }
 
 /// Whether a recorded outcome settles the decision for every later night:
-/// applied (once), or refused for a cause that cannot change.
+/// applied (once), or refused for a cause that cannot change. A refusal an
+/// earlier release recorded is tried again only when its entry was not
+/// there yet or had no money left: one about an invoice (settled, not
+/// exported, less open than the amount) stays refused, so a return
+/// reopening that invoice is never taken by a row written for another
+/// situation.
 pub fn is_final(outcome: &str) -> bool {
+    if let Some(why) = outcome.strip_prefix(REFUSED_BEFORE) {
+        return !(why.starts_with("entry ")
+            && (why.ends_with(" is unknown") || why.ends_with(" has no money left to apply")));
+    }
     outcome == APPLIED || outcome.starts_with(REFUSED_FOR_GOOD)
 }
 
@@ -260,6 +275,22 @@ pub fn accounts_of_entry(conn: &Connection, entry_id: &str) -> rusqlite::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_of_earlier_releases_are_tried_again_only_for_their_entry() {
+        assert!(!is_final("refused: entry R9 is unknown"));
+        assert!(!is_final("refused: entry R9 has no money left to apply"));
+        assert!(is_final("refused: invoice F-1 is already settled"));
+        assert!(is_final(
+            "refused: invoice F-1 is not in tonight's invoices.csv"
+        ));
+        assert!(!is_final(&refused(
+            "invoice F-1 is not in tonight's invoices.csv",
+            true
+        )));
+        assert!(is_final(&refused("entry R9 is not money received", false)));
+        assert!(is_final(APPLIED));
+    }
     use crate::alerts::{Alert, AlertKind};
 
     #[test]
