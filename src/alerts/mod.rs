@@ -52,6 +52,9 @@ pub enum AlertKind {
     RepeatedTransaction,
     /// A currency code that is not ISO 4217.
     UnknownCurrency,
+    /// An invoice's export fell by more than pointage's payments explain: it
+    /// may owe less than shown, so it is held from dunning for a person.
+    ErpExportUnexplained,
     /// A promise to pay whose date and grace passed without the money.
     BrokenPromise,
     /// A person's decision that no longer fits (invoice settled, entry unknown…).
@@ -60,7 +63,7 @@ pub enum AlertKind {
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 18] = [
+    pub const ALL: [AlertKind; 19] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -77,6 +80,7 @@ impl AlertKind {
         AlertKind::StatementReadDifferently,
         AlertKind::RepeatedTransaction,
         AlertKind::UnknownCurrency,
+        AlertKind::ErpExportUnexplained,
         AlertKind::BrokenPromise,
         AlertKind::DecisionRejected,
     ];
@@ -105,6 +109,7 @@ impl AlertKind {
             AlertKind::StatementReadDifferently => "statement_read_differently",
             AlertKind::RepeatedTransaction => "repeated_transaction",
             AlertKind::UnknownCurrency => "unknown_currency",
+            AlertKind::ErpExportUnexplained => "erp_export_unexplained",
             AlertKind::BrokenPromise => "broken_promise",
             AlertKind::DecisionRejected => "decision_rejected",
         }
@@ -127,6 +132,7 @@ impl AlertKind {
             | AlertKind::RepeatedTransaction
             | AlertKind::StatementReadDifferently
             | AlertKind::UnknownCurrency
+            | AlertKind::ErpExportUnexplained
             | AlertKind::BrokenPromise
             | AlertKind::DecisionRejected => Severity::Warning,
             AlertKind::PartialPayment | AlertKind::DuplicateStatement => Severity::Info,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use super::effective::{effective_open, recorded_export};
+use super::effective::{effective_open, recorded_export, unexplained};
 use crate::config::ClientConfig;
 use crate::ledger::Ledger;
 use crate::matching::strhash::StrMap;
@@ -37,6 +37,10 @@ pub struct CreditStep {
     /// For each payment: true when it is money from an earlier night tried
     /// again (processed on an earlier night), false for tonight's money.
     pub carried_over: Vec<bool>,
+    /// Invoices whose export fell by more than pointage's payments explain,
+    /// with by how much less they may owe ([`super::effective::unexplained`]):
+    /// held from dunning, told to a person.
+    pub unexplained: std::collections::BTreeMap<String, Money>,
 }
 
 impl CreditStep {
@@ -143,6 +147,9 @@ pub fn run(
             .unwrap_or(&[]);
         let open = effective_open(inv.open_amount, events)
             .ok_or_else(|| CreditError::Overflow(inv.invoice_id.clone()))?;
+        if let Some(gap) = unexplained(inv.open_amount, events) {
+            step.unexplained.insert(inv.invoice_id.clone(), gap);
+        }
         step.open_before.insert(inv.invoice_id.clone(), open);
         let mut item = OpenItem::from_invoice(inv);
         item.open_amount = open;

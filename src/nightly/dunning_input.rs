@@ -278,7 +278,11 @@ pub fn customers(
                 due_date: inv.due_date,
                 open: credits.open_after(&inv.invoice_id).unwrap_or(Money::ZERO),
                 currency: inv.currency,
-                disputed: inv.disputed || disputed_by_return.contains(inv.invoice_id.as_str()),
+                // Disputed, or its export moved in a way pointage cannot
+                // read (held for a person, never chased meanwhile).
+                disputed: inv.disputed
+                    || disputed_by_return.contains(inv.invoice_id.as_str())
+                    || credits.unexplained.contains_key(&inv.invoice_id),
                 discount_percent: offered_discount(inv, run_date),
                 suggested_since: suggested_since.get(&inv.invoice_id).copied(),
                 steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),

@@ -371,6 +371,7 @@ fn night(
 
     let matched_before = alerting::matched_before(&tx, &credits, &rd).map_err(&e)?;
     let mut conditions = alerting::credit_conditions(&credits, &matched_before);
+    conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
     // Gaps on accounts cleared in client.toml, or cleared by a `clear_gap`
     // decision, are not raised again: the formal notices they held go out.

@@ -35,6 +35,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         "sequence_gap" => ("Relevé manquant", "Missing statement"),
         "duplicate_statement" => ("Relevé en double", "Duplicate statement"),
         "conflicting_statement" => ("Relevé contradictoire", "Conflicting statement"),
+        "erp_export_unexplained" => ("Export ERP inexpliqué", "ERP export unexplained"),
         "statement_read_differently" => ("Relevé relu autrement", "Statement read differently"),
         "repeated_transaction" => ("Opérations déjà reçues", "Transactions already received"),
         "unknown_currency" => ("Devise inconnue", "Unknown currency"),

@@ -47,19 +47,30 @@ fn a_credit_note_lettered_before_the_payment_is_booked_is_no_debt() {
         Vec::<String>::new()
     );
     // Night 3: the ERP lettered the credit note against F-1 (1000 → 700,
-    // the note gone) but still not the payment. Nothing is owed.
+    // the note gone) but still not the payment. Nothing is owed — or, had
+    // the ERP booked the 700 and raised F-1 on its own, 700: the export
+    // cannot tell. No reminder either way; a person is asked.
     let lettered = "F-1;C1;Alpha;2026-09-01;2026-10-01;1000,00;700,00;EUR;;transfer;\n";
-    let out3 = night(dir.path(), 3, "2026-11-04", lettered, &[]);
-    let st = csv_rows(&out3.join("invoice_status.csv"));
-    assert_eq!(
-        column_where(&st, "invoice_id", "F-1", "open_after"),
-        ["0.00"]
-    );
+    let out3 = night(dir.path(), 3, "2026-12-15", lettered, &[]);
     let dunning = csv_rows(&out3.join("dunning.csv"));
     assert_eq!(
         column_where(&dunning, "customer_id", "C1", "step"),
         Vec::<String>::new(),
-        "a customer who owes nothing is reminded: {dunning:?}"
+        "a customer who may owe nothing is reminded: {dunning:?}"
+    );
+    let open = csv_rows(&out3.join("open_items.csv"));
+    assert_eq!(
+        column_where(&open, "kind", "erp_export_unexplained", "invoice_id"),
+        ["F-1"],
+        "{open:?}"
+    );
+    // Night 4: the ERP books the payment (0 open, F-1 leaves the export of
+    // open items): the question goes away.
+    let out4 = night(dir.path(), 4, "2026-12-16", "", &[]);
+    let open = csv_rows(&out4.join("open_items.csv"));
+    assert!(
+        column_where(&open, "kind", "erp_export_unexplained", "invoice_id").is_empty(),
+        "{open:?}"
     );
 }
 
