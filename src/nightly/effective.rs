@@ -12,7 +12,9 @@
 //! ```
 //!
 //! where `x_j` is application j's applied + written-off money and the sum runs
-//! over live (not reversed) applications from k on. If the ERP already booked
+//! over live (not reversed) applications from k on; money of an earlier
+//! application reversed after k was recorded is added back to k's term (it
+//! was in k's recorded export as paid, and is owed again). If the ERP already booked
 //! the applications, its export is the smaller term; if it did not, the
 //! recorded term is. Either way a payment is subtracted once.
 //!
@@ -77,6 +79,8 @@ fn mirror(events: &[AppEvent]) -> Vec<AppEvent> {
             recorded_open: -e.recorded_open,
             amount: -e.amount,
             reversed_at_open: e.reversed_at_open.map(|m| -m),
+            applied_on: e.applied_on,
+            reversed_on: e.reversed_on,
         })
         .collect()
 }
@@ -116,9 +120,22 @@ fn readings(exported: Money, events: &[AppEvent]) -> Option<(Money, Option<Money
         .collect();
     let mut best = adjusted;
     let mut suffix = Money::ZERO;
-    for e in live.iter().rev() {
+    for (k, e) in events.iter().enumerate().rev() {
+        if e.reversed_at_open.is_some() {
+            continue;
+        }
         suffix = suffix.checked_add(e.amount)?;
-        best = best.min(e.recorded_open.checked_sub(suffix)?);
+        // Money applied before e and reversed after e was recorded was in
+        // e's recorded export as paid; it is owed again.
+        let mut back = Money::ZERO;
+        for r in events.iter().take(k) {
+            if let (Some(undone), Some(on)) = (r.reversed_on, e.applied_on)
+                && undone > on
+            {
+                back = back.checked_add(r.amount)?;
+            }
+        }
+        best = best.min(e.recorded_open.checked_sub(suffix)?.checked_add(back)?);
     }
     // The ERP's own moves, when no return complicates the history: since
     // application k was recorded, the export fell by a drop no set of the
@@ -201,6 +218,8 @@ mod tests {
             recorded_open: m(recorded),
             amount: m(amount),
             reversed_at_open: None,
+            applied_on: None,
+            reversed_on: None,
         }
     }
 
@@ -289,6 +308,8 @@ mod tests {
             recorded_open: m("100"),
             amount: m("100"),
             reversed_at_open: Some(m("0")),
+            applied_on: None,
+            reversed_on: None,
         };
         assert_eq!(effective_open(m("0"), &[returned]), Some(m("100")));
         // The ERP then books the return: export 100, not 200.
@@ -301,6 +322,8 @@ mod tests {
             recorded_open: m("100"),
             amount: m("100"),
             reversed_at_open: Some(m("100")),
+            applied_on: None,
+            reversed_on: None,
         };
         assert_eq!(effective_open(m("100"), &[returned]), Some(m("100")));
     }
@@ -313,6 +336,8 @@ mod tests {
             recorded_open: m("100"),
             amount: m("100"),
             reversed_at_open: Some(m("100")),
+            applied_on: None,
+            reversed_on: None,
         };
         assert_eq!(effective_open(m("0"), &[returned]), Some(m("100")));
         // And once it books the return too: 100, not 200.
@@ -328,6 +353,8 @@ mod tests {
             recorded_open: m("400"),
             amount: m("200"),
             reversed_at_open: Some(m("200")),
+            applied_on: None,
+            reversed_on: None,
         };
         let recorded = recorded_export(m("200"), &[returned]).unwrap();
         assert_eq!(recorded, m("400"));
@@ -340,11 +367,39 @@ mod tests {
     }
 
     #[test]
+    fn a_return_after_a_later_payment_is_owed_again() {
+        // 300: a 150 instalment collected (night 1) and booked by the ERP,
+        // a 150 transfer applied (night 3, export 150), then the instalment
+        // returned (night 4): 150 owed, before and after the ERP books it.
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().ok();
+        let instalment = AppEvent {
+            recorded_open: m("300"),
+            amount: m("150"),
+            reversed_at_open: Some(m("150")),
+            applied_on: d("2026-03-01"),
+            reversed_on: d("2026-03-04"),
+        };
+        let transfer = AppEvent {
+            recorded_open: m("150"),
+            amount: m("150"),
+            reversed_at_open: None,
+            applied_on: d("2026-03-03"),
+            reversed_on: None,
+        };
+        let events = [instalment, transfer];
+        assert_eq!(effective_open(m("150"), &events), Some(m("150")));
+        // The ERP books the transfer and the return.
+        assert_eq!(effective_open(m("150"), &events), Some(m("150")));
+    }
+
+    #[test]
     fn collected_returned_collected_again() {
         let first = AppEvent {
             recorded_open: m("100"),
             amount: m("100"),
             reversed_at_open: Some(m("0")),
+            applied_on: None,
+            reversed_on: None,
         };
         // Re-presented and collected while the export still says 0.
         let second = app("0", "100");
@@ -377,7 +432,7 @@ mod tests {
             for a in &applied {
                 let x = Money::from_scaled(*a, 2).unwrap().min(open);
                 if x.is_zero() { break; }
-                events.push(AppEvent { recorded_open: total, amount: x, reversed_at_open: None });
+                events.push(AppEvent { recorded_open: total, amount: x, reversed_at_open: None, applied_on: None, reversed_on: None });
                 open = open.checked_sub(x).unwrap();
             }
             let booked: Money = Money::checked_sum(events.iter().enumerate().filter(|(i, _)| booked_mask & (1 << i) != 0).map(|(_, e)| e.amount)).unwrap();
@@ -401,7 +456,7 @@ mod tests {
             for a in &applied {
                 let x = Money::from_scaled(*a, 2).unwrap().min(open);
                 if x.is_zero() { break; }
-                events.push(AppEvent { recorded_open: total, amount: x, reversed_at_open: None });
+                events.push(AppEvent { recorded_open: total, amount: x, reversed_at_open: None, applied_on: None, reversed_on: None });
                 open = open.checked_sub(x).unwrap();
             }
             // The ERP has booked the first `erp_lag` applications.

@@ -18,6 +18,10 @@ pub struct AppEvent {
     pub amount: Money,
     /// The exported open amount the night it was reversed, if it was.
     pub reversed_at_open: Option<Money>,
+    /// The night it was applied (`None`: unknown).
+    pub applied_on: Option<chrono::NaiveDate>,
+    /// The night it was reversed, if it was.
+    pub reversed_on: Option<chrono::NaiveDate>,
 }
 
 fn money(s: &str) -> Money {
@@ -101,7 +105,7 @@ fn events_where(
     // the ERP corrected from 1000 to 1200 after a 1000 payment owes 200.
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.invoice_id, a.recorded_open, a.applied, a.writeoff, a.reversed_open,
-                a.recorded_amount, i.amount
+                a.recorded_amount, i.amount, a.run_date, a.reversed_run
          FROM applications a LEFT JOIN invoices i ON i.invoice_id = a.invoice_id
          WHERE {condition} ORDER BY a.id"
     ))?;
@@ -115,10 +119,13 @@ fn events_where(
             r.get::<_, Option<String>>(4)?,
             r.get::<_, Option<String>>(5)?,
             r.get::<_, Option<String>>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, Option<String>>(8)?,
         ))
     })?;
     for row in rows {
-        let (id, recorded, applied, writeoff, reversed, amount_then, amount_now) = row?;
+        let (id, recorded, applied, writeoff, reversed, amount_then, amount_now, night, undone) =
+            row?;
         let amount = money(&applied)
             .checked_add(money(&writeoff))
             .unwrap_or(Money::ZERO);
@@ -134,6 +141,8 @@ fn events_where(
             recorded_open: recorded,
             amount,
             reversed_at_open: reversed.as_deref().map(money),
+            applied_on: night.parse().ok(),
+            reversed_on: undone.and_then(|d| d.parse().ok()),
         });
     }
     Ok(out)

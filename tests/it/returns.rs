@@ -446,3 +446,45 @@ fn a_transfer_after_a_return_pays_only_itself() {
     let out5 = night(dir.path(), 5, "2026-03-06", &row("400,00"), &[]);
     assert_eq!(status_of(&out5, "F-400").0, "200.00");
 }
+
+#[test]
+fn an_instalment_returned_after_the_rest_was_paid_is_owed_again() {
+    // 300.00 on mandate M-1: a first instalment of 150.00 collected and
+    // booked, the other 150.00 paid by transfer, then the instalment comes
+    // back. 150.00 is owed.
+    let dir = tempfile::tempdir().unwrap();
+    let row = |open: &str| {
+        format!("F-300;C1;Alpha;2026-02-01;2026-03-01;300,00;{open};EUR;;direct_debit;M-1\n")
+    };
+    let mut first = collection("C1", "2026-03-02", "150.00", "E-1", "M-1");
+    first.txs[0].text = Some("FACTURE F-300 ECHEANCE 1");
+    night(dir.path(), 1, "2026-03-02", &row("300,00"), &[first]);
+    let transfer = Ntry {
+        reference: "T1",
+        date: "2026-03-03",
+        code: "RCDT/ESCT",
+        amount: "150.00",
+        txs: vec![Tx {
+            amount: "150.00",
+            text: Some("FACTURE F-300"),
+            ..Tx::default()
+        }],
+    };
+    let out2 = night(dir.path(), 2, "2026-03-03", &row("150,00"), &[transfer]);
+    assert_eq!(status_of(&out2, "F-300").0, "0.00");
+    let out3 = night(
+        dir.path(),
+        3,
+        "2026-03-04",
+        &row("150,00"),
+        &[returned(
+            "D1",
+            "2026-03-04",
+            "-150.00",
+            "E-1",
+            "M-1",
+            "AM04",
+        )],
+    );
+    assert_eq!(status_of(&out3, "F-300").0, "150.00");
+}
