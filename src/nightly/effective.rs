@@ -67,9 +67,9 @@ pub fn effective_open(exported: Money, events: &[AppEvent]) -> Option<Money> {
 /// `None` on overflow.
 pub fn recorded_export(exported: Money, events: &[AppEvent]) -> Option<Money> {
     if exported.is_negative() || events.iter().any(|e| e.recorded_open.is_negative()) {
-        return added_back(-exported, &mirror(events)).map(|m| -m);
+        return added_back(-exported, &mirror(events), true).map(|m| -m);
     }
-    added_back(exported, events)
+    added_back(exported, events, true)
 }
 
 fn mirror(events: &[AppEvent]) -> Vec<AppEvent> {
@@ -87,11 +87,22 @@ fn mirror(events: &[AppEvent]) -> Vec<AppEvent> {
 
 /// The export plus each reversed application's money the ERP shows as
 /// collected and not returned.
-fn added_back(exported: Money, events: &[AppEvent]) -> Option<Money> {
+///
+/// `proven`: count the ERP as having booked a collection before its return
+/// only when the export then was exactly the recorded amount less it (for
+/// what a new application records: an export lowered by a credit note the
+/// ERP lettered must not be taken for the collection, or a customer paying
+/// what they owe would be read as still owing the returned money).
+fn added_back(exported: Money, events: &[AppEvent], proven: bool) -> Option<Money> {
     let mut adjusted = exported;
     for e in events {
         if let Some(open_then) = e.reversed_at_open {
-            let erp_had_booked = open_then <= e.recorded_open.checked_sub(e.amount)?;
+            let after = e.recorded_open.checked_sub(e.amount)?;
+            let erp_had_booked = if proven {
+                open_then == after
+            } else {
+                open_then <= after
+            };
             let shows_collection_only = if erp_had_booked {
                 exported == open_then
             } else {
@@ -113,7 +124,7 @@ fn positive(exported: Money, events: &[AppEvent]) -> Option<Money> {
 /// applications) and, when lower, what is owed if an unexplained drop of
 /// the export is the ERP's own move.
 fn readings(exported: Money, events: &[AppEvent]) -> Option<(Money, Option<Money>)> {
-    let adjusted = added_back(exported, events)?;
+    let adjusted = added_back(exported, events, false)?;
     let live: Vec<&AppEvent> = events
         .iter()
         .filter(|e| e.reversed_at_open.is_none())
@@ -390,6 +401,23 @@ mod tests {
         assert_eq!(effective_open(m("150"), &events), Some(m("150")));
         // The ERP books the transfer and the return.
         assert_eq!(effective_open(m("150"), &events), Some(m("150")));
+    }
+
+    #[test]
+    fn a_credit_note_is_not_taken_for_a_collection_the_erp_booked() {
+        // 1000: a 200 collection applied, not booked; the ERP letters a 300
+        // credit note (export 700); the collection comes back. The customer
+        // then pays the 700 owed: recorded against 700, nothing left.
+        let returned = AppEvent {
+            recorded_open: m("1000"),
+            amount: m("200"),
+            reversed_at_open: Some(m("700")),
+            applied_on: None,
+            reversed_on: None,
+        };
+        assert_eq!(recorded_export(m("700"), &[returned]), Some(m("700")));
+        let events = [returned, app("700", "700")];
+        assert_eq!(effective_open(m("700"), &events), Some(m("0")));
     }
 
     #[test]
