@@ -93,24 +93,44 @@ fn mirror(events: &[AppEvent]) -> Vec<AppEvent> {
 /// what a new application records: an export lowered by a credit note the
 /// ERP lettered must not be taken for the collection, or a customer paying
 /// what they owe would be read as still owing the returned money).
+///
+/// The export "has not moved" since the return when it is the export then,
+/// less any set of the live payments applied since (the ERP booking a
+/// transfer before the return must not erase the returned money).
 fn added_back(exported: Money, events: &[AppEvent], proven: bool) -> Option<Money> {
     let mut adjusted = exported;
-    for e in events {
-        if let Some(open_then) = e.reversed_at_open {
-            let after = e.recorded_open.checked_sub(e.amount)?;
-            let erp_had_booked = if proven {
-                open_then == after
-            } else {
-                open_then <= after
-            };
-            let shows_collection_only = if erp_had_booked {
-                exported == open_then
-            } else {
-                exported == open_then.checked_sub(e.amount)?
-            };
-            if shows_collection_only {
-                adjusted = adjusted.checked_add(e.amount)?;
-            }
+    for (i, e) in events.iter().enumerate() {
+        let Some(open_then) = e.reversed_at_open else {
+            continue;
+        };
+        let after = e.recorded_open.checked_sub(e.amount)?;
+        let erp_had_booked = if proven {
+            open_then == after
+        } else {
+            open_then <= after
+        };
+        // The export as the ERP shows it with the collection booked and
+        // the return not, before any later payment.
+        let expected = if erp_had_booked {
+            open_then
+        } else {
+            open_then.checked_sub(e.amount)?
+        };
+        let since: Vec<&AppEvent> = events
+            .iter()
+            .skip(i + 1)
+            .filter(|l| l.reversed_at_open.is_none())
+            .filter(|l| match (l.applied_on, e.reversed_on) {
+                (Some(on), Some(undone)) => on >= undone,
+                _ => true,
+            })
+            .collect();
+        let shows_collection_only = exported == expected
+            || (exported < expected
+                && since.len() <= MAX_SETS_OF
+                && set_sums(&since)?.contains(&expected.checked_sub(exported)?));
+        if shows_collection_only {
+            adjusted = adjusted.checked_add(e.amount)?;
         }
     }
     Some(adjusted)
@@ -401,6 +421,32 @@ mod tests {
         assert_eq!(effective_open(m("150"), &events), Some(m("150")));
         // The ERP books the transfer and the return.
         assert_eq!(effective_open(m("150"), &events), Some(m("150")));
+    }
+
+    #[test]
+    fn a_transfer_the_erp_books_before_the_return_leaves_it_owed() {
+        // 400: 200 collected and booked (export 200), returned; 200
+        // transferred after, recorded against 400. The ERP books the
+        // transfer, not yet the return: export 0, 200 still owed.
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().ok();
+        let returned = AppEvent {
+            recorded_open: m("400"),
+            amount: m("200"),
+            reversed_at_open: Some(m("200")),
+            applied_on: d("2026-03-02"),
+            reversed_on: d("2026-03-04"),
+        };
+        let transfer = AppEvent {
+            recorded_open: m("400"),
+            amount: m("200"),
+            reversed_at_open: None,
+            applied_on: d("2026-03-05"),
+            reversed_on: None,
+        };
+        let events = [returned, transfer];
+        assert_eq!(effective_open(m("0"), &events), Some(m("200")));
+        assert_eq!(effective_open(m("200"), &events), Some(m("200")));
+        assert_eq!(effective_open(m("400"), &events), Some(m("200")));
     }
 
     #[test]
