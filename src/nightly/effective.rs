@@ -14,8 +14,8 @@
 //! where `x_j` is application j's applied + written-off money and the sum runs
 //! over live (not reversed) applications from k on; money of an earlier
 //! application reversed after k was recorded is added back to k's term (it
-//! was in k's recorded export as paid, and is owed again). If the ERP already booked
-//! the applications, its export is the smaller term; if it did not, the
+//! was in k's recorded export as paid, and is owed again). If the ERP
+//! already booked the applications, its export is the smaller term; if it did not, the
 //! recorded term is. Either way a payment is subtracted once.
 //!
 //! That bound assumes the export moves only by pointage's applications. The
@@ -41,8 +41,12 @@
 //! booked and not the return: when, as it was reversed, the ERP had already
 //! booked it (the export then at most `recorded_open − x`) and the export has
 //! not moved since; or when the ERP booked the collection only after the
-//! return (the export fell by exactly x since): `exported_adjusted =
-//! exported + x`. Otherwise `exported_adjusted = exported`.
+//! return (the export fell by exactly x since) — "not moved" allowing for
+//! any set of the payments applied since, which the ERP may have booked
+//! first: `exported_adjusted = exported + x`. Otherwise `exported_adjusted
+//! = exported`. A new application records `exported_adjusted` as its
+//! export ([`recorded_export`]), counting the collection as booked before
+//! the return only when the export then was exactly `recorded_open − x`.
 //!
 //! The result is clamped to zero, never past it: an invoice is never owed back
 //! by the customer because of this arithmetic. Credit notes (negative amounts)
