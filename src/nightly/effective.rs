@@ -258,6 +258,29 @@ mod tests {
         }
     }
 
+    fn night(s: &str) -> Option<chrono::NaiveDate> {
+        s.parse().ok()
+    }
+
+    /// Applied on night `on`, returned on night `back` when the export was
+    /// `export_then`.
+    fn returned(recorded: &str, amount: &str, export_then: &str, on: &str, back: &str) -> AppEvent {
+        AppEvent {
+            reversed_at_open: Some(m(export_then)),
+            applied_on: night(on),
+            reversed_on: night(back),
+            ..app(recorded, amount)
+        }
+    }
+
+    /// Applied on night `on`, live.
+    fn paid(recorded: &str, amount: &str, on: &str) -> AppEvent {
+        AppEvent {
+            applied_on: night(on),
+            ..app(recorded, amount)
+        }
+    }
+
     #[test]
     fn no_history_means_the_export() {
         assert_eq!(effective_open(m("100"), &[]), Some(m("100")));
@@ -406,25 +429,12 @@ mod tests {
         // 300: a 150 instalment collected (night 1) and booked by the ERP,
         // a 150 transfer applied (night 3, export 150), then the instalment
         // returned (night 4): 150 owed, before and after the ERP books it.
-        let d = |s: &str| s.parse::<chrono::NaiveDate>().ok();
-        let instalment = AppEvent {
-            recorded_open: m("300"),
-            amount: m("150"),
-            reversed_at_open: Some(m("150")),
-            applied_on: d("2026-03-01"),
-            reversed_on: d("2026-03-04"),
-        };
-        let transfer = AppEvent {
-            recorded_open: m("150"),
-            amount: m("150"),
-            reversed_at_open: None,
-            applied_on: d("2026-03-03"),
-            reversed_on: None,
-        };
+        let instalment = returned("300", "150", "150", "2026-03-01", "2026-03-04");
+        let transfer = paid("150", "150", "2026-03-03");
         let events = [instalment, transfer];
         assert_eq!(effective_open(m("150"), &events), Some(m("150")));
-        // The ERP books the transfer and the return.
-        assert_eq!(effective_open(m("150"), &events), Some(m("150")));
+        // The ERP books the return only (300 open again).
+        assert_eq!(effective_open(m("300"), &events), Some(m("150")));
     }
 
     #[test]
@@ -432,22 +442,9 @@ mod tests {
         // 400: 200 collected and booked (export 200), returned; 200
         // transferred after, recorded against 400. The ERP books the
         // transfer, not yet the return: export 0, 200 still owed.
-        let d = |s: &str| s.parse::<chrono::NaiveDate>().ok();
-        let returned = AppEvent {
-            recorded_open: m("400"),
-            amount: m("200"),
-            reversed_at_open: Some(m("200")),
-            applied_on: d("2026-03-02"),
-            reversed_on: d("2026-03-04"),
-        };
-        let transfer = AppEvent {
-            recorded_open: m("400"),
-            amount: m("200"),
-            reversed_at_open: None,
-            applied_on: d("2026-03-05"),
-            reversed_on: None,
-        };
-        let events = [returned, transfer];
+        let back = returned("400", "200", "200", "2026-03-02", "2026-03-04");
+        let transfer = paid("400", "200", "2026-03-05");
+        let events = [back, transfer];
         assert_eq!(effective_open(m("0"), &events), Some(m("200")));
         assert_eq!(effective_open(m("200"), &events), Some(m("200")));
         assert_eq!(effective_open(m("400"), &events), Some(m("200")));
