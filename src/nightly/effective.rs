@@ -13,8 +13,9 @@
 //!
 //! where `x_j` is application j's applied + written-off money and the sum runs
 //! over live (not reversed) applications from k on; money of an earlier
-//! application reversed after k was recorded is added back to k's term (it
-//! was in k's recorded export as paid, and is owed again). If the ERP
+//! application the ERP had booked when k was recorded, and reversed after,
+//! is added back to k's term (it was in k's recorded export as paid, and is
+//! owed again). If the ERP
 //! already booked the applications, its export is the smaller term; if it did not, the
 //! recorded term is. Either way a payment is subtracted once.
 //!
@@ -160,12 +161,14 @@ fn readings(exported: Money, events: &[AppEvent]) -> Option<(Money, Option<Money
             continue;
         }
         suffix = suffix.checked_add(e.amount)?;
-        // Money applied before e and reversed after e was recorded was in
-        // e's recorded export as paid; it is owed again.
+        // Money applied before e, booked by the ERP by the time e was
+        // recorded (e's recorded export already lacked it), and reversed
+        // after: e's term counted it as paid; it is owed again.
         let mut back = Money::ZERO;
         for r in events.iter().take(k) {
             if let (Some(undone), Some(on)) = (r.reversed_on, e.applied_on)
                 && undone > on
+                && e.recorded_open <= r.recorded_open.checked_sub(r.amount)?
             {
                 back = back.checked_add(r.amount)?;
             }
@@ -435,6 +438,24 @@ mod tests {
         assert_eq!(effective_open(m("150"), &events), Some(m("150")));
         // The ERP books the return only (300 open again).
         assert_eq!(effective_open(m("300"), &events), Some(m("150")));
+    }
+
+    #[test]
+    fn a_return_of_a_collection_the_erp_had_not_booked_adds_nothing_to_later_terms() {
+        // 300: a 100 instalment, then a 200 transfer while the ERP had
+        // booked neither (both recorded against 300); the instalment comes
+        // back: 100 owed, not 200 (review 9).
+        let events = [
+            returned("300", "100", "300", "2026-03-01", "2026-03-03"),
+            paid("300", "200", "2026-03-02"),
+        ];
+        assert_eq!(effective_open(m("300"), &events), Some(m("100")));
+        // Equal amounts, the ERP having booked everything since: 150.
+        let events = [
+            returned("300", "150", "300", "2026-03-01", "2026-03-03"),
+            paid("300", "150", "2026-03-02"),
+        ];
+        assert_eq!(effective_open(m("150"), &events), Some(m("150")));
     }
 
     #[test]
