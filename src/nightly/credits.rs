@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use super::effective::{effective_open, recorded_export, unexplained};
+use super::effective::{effective_open_of, recorded_export, unexplained};
 use crate::config::ClientConfig;
 use crate::ledger::Ledger;
 use crate::matching::strhash::StrMap;
@@ -145,7 +145,7 @@ pub fn run(
             .get(&inv.invoice_id)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let open = effective_open(inv.open_amount, events)
+        let open = effective_open_of(inv.amount, inv.open_amount, events)
             .ok_or_else(|| CreditError::Overflow(inv.invoice_id.clone()))?;
         if let Some(gap) = unexplained(inv.open_amount, events) {
             step.unexplained.insert(inv.invoice_id.clone(), gap);

@@ -22,7 +22,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::effective::{effective_open, recorded_export};
+use super::effective::{effective_open_of, recorded_export};
 use crate::alerts::{Alert, AlertKind};
 use crate::ledger::{Decision, DecisionKind, Ledger};
 use crate::money::Money;
@@ -240,7 +240,7 @@ fn entry(
 
 fn open_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<Money> {
     let events = sl::app_events_of(conn, &inv.invoice_id)?;
-    Ok(effective_open(inv.open_amount, &events).unwrap_or(Money::ZERO))
+    Ok(effective_open_of(inv.amount, inv.open_amount, &events).unwrap_or(Money::ZERO))
 }
 
 /// The export an application of this invoice records (see

@@ -65,6 +65,18 @@ pub fn effective_open(exported: Money, events: &[AppEvent]) -> Option<Money> {
     positive(exported, events)
 }
 
+/// [`effective_open`] for an invoice of `amount`: never more than the
+/// invoice, or than the ERP's export when the ERP shows more (charges it
+/// added), however returned money was added back.
+pub fn effective_open_of(amount: Money, exported: Money, events: &[AppEvent]) -> Option<Money> {
+    let open = effective_open(exported, events)?;
+    Some(if open.is_positive() {
+        open.min(amount.max(exported))
+    } else {
+        open
+    })
+}
+
 /// The export as a new application must record it: tonight's export plus
 /// the returned money the ERP still shows as collected (the same add-back
 /// as the effective amount's). Recorded bare, a payment made after a return
@@ -456,6 +468,21 @@ mod tests {
             paid("300", "150", "2026-03-02"),
         ];
         assert_eq!(effective_open(m("150"), &events), Some(m("150")));
+    }
+
+    #[test]
+    fn an_invoice_never_owes_more_than_itself() {
+        // 300: a 100 collection booked and returned, re-presented and
+        // returned again while the ERP showed 200 both times.
+        let events = [
+            returned("300", "100", "200", "2026-03-01", "2026-03-02"),
+            returned("300", "100", "200", "2026-03-05", "2026-03-06"),
+        ];
+        assert_eq!(effective_open(m("200"), &events), Some(m("400")));
+        assert_eq!(
+            effective_open_of(m("300"), m("200"), &events),
+            Some(m("300"))
+        );
     }
 
     #[test]
