@@ -25,19 +25,22 @@ pub struct StateFacts {
     pub sales: BTreeMap<Currency, BTreeMap<(i32, u32), Money>>,
     /// The first night pointage ran for this client (tonight on the first).
     pub first_night: Option<NaiveDate>,
-    /// Booking date, counterparty and remittance of stored transactions by
-    /// entry id (first account in order when two accounts share an id).
+    /// Booking date, counterparty and remittance of the unexplained debits,
+    /// by their alert's key.
     pub debit_details: BTreeMap<String, (Option<NaiveDate>, String, String)>,
 }
 
-/// A debit's date, payee and text, by entry id alone (the alert does not
-/// name the account): through the index `transactions_entry`, not a scan of
-/// every transaction ever imported.
+/// A debit's date, payee and text, by its account and entry id (the
+/// alert's key names both: two accounts may share a bank reference).
 const DEBIT_DETAILS: &str = "SELECT booking_date, counterparty_name, remittance FROM transactions
-     WHERE entry_id = ?1 ORDER BY account LIMIT 1";
+     WHERE account = ?1 AND entry_id = ?2";
 
-/// Reads the facts. `entry_ids`: the debits to describe.
-pub fn state_facts(conn: &Connection, entry_ids: &[&str]) -> rusqlite::Result<StateFacts> {
+/// Reads the facts. `debits`: (alert key, account, entry id) of the debits
+/// to describe.
+pub fn state_facts(
+    conn: &Connection,
+    debits: &[(&str, &str, &str)],
+) -> rusqlite::Result<StateFacts> {
     let mut facts = StateFacts::default();
     let mut st =
         conn.prepare("SELECT issue_date, amount, currency FROM invoices ORDER BY invoice_id")?;
@@ -71,14 +74,14 @@ pub fn state_facts(conn: &Connection, entry_ids: &[&str]) -> rusqlite::Result<St
         })?
         .and_then(|d| d.parse().ok());
     let mut st = conn.prepare(DEBIT_DETAILS)?;
-    for id in entry_ids {
-        let mut rows = st.query(params![id])?;
+    for (key, account, id) in debits {
+        let mut rows = st.query(params![account, id])?;
         if let Some(r) = rows.next()? {
             let date: Option<String> = r.get(0)?;
             let name: Option<String> = r.get(1)?;
             let text: String = r.get(2)?;
             facts.debit_details.insert(
-                (*id).to_string(),
+                (*key).to_string(),
                 (
                     date.and_then(|d| d.parse().ok()),
                     name.unwrap_or_default(),
@@ -90,13 +93,21 @@ pub fn state_facts(conn: &Connection, entry_ids: &[&str]) -> rusqlite::Result<St
     Ok(facts)
 }
 
-/// The entry ids of tonight's open unexplained debits.
-pub fn unexplained_debits(alerts: &super::alerting::AlertSet) -> Vec<&str> {
+/// Tonight's open unexplained debits: (alert key, account, entry id), the
+/// account read from the key (`unmatched_debit:{account}:{entry}`).
+pub fn unexplained_debits(alerts: &super::alerting::AlertSet) -> Vec<(&str, &str, &str)> {
     alerts
         .open
         .iter()
         .filter(|(a, _)| a.kind == AlertKind::UnmatchedDebit)
-        .map(|(a, _)| a.entry_id.as_str())
+        .filter_map(|(a, _)| {
+            let account = a
+                .key
+                .strip_prefix("unmatched_debit:")?
+                .strip_suffix(a.entry_id.as_str())?
+                .strip_suffix(':')?;
+            Some((a.key.as_str(), account, a.entry_id.as_str()))
+        })
         .collect()
 }
 
@@ -261,11 +272,7 @@ pub fn build(
             figures.unapplied_out.entry(cur).or_insert(Money::ZERO),
             amount.abs(),
         );
-        let (date, name, text) = facts
-            .debit_details
-            .get(&a.entry_id)
-            .cloned()
-            .unwrap_or_default();
+        let (date, name, text) = facts.debit_details.get(&a.key).cloned().unwrap_or_default();
         waiting.push(Waiting {
             kind: WaitingKind::Debit,
             entry_id: a.entry_id.clone(),
@@ -353,8 +360,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();
         assert_eq!(
-            crate::state::query_plan(st.conn(), DEBIT_DETAILS, ["B-1"]),
-            ["SEARCH transactions USING INDEX transactions_entry (entry_id=?)"]
+            crate::state::query_plan(st.conn(), DEBIT_DETAILS, ["FR76", "B-1"]),
+            [
+                "SEARCH transactions USING INDEX sqlite_autoindex_transactions_1 (account=? AND entry_id=?)"
+            ]
         );
     }
 }

@@ -488,3 +488,41 @@ fn an_instalment_returned_after_the_rest_was_paid_is_owed_again() {
     );
     assert_eq!(status_of(&out3, "F-300").0, "150.00");
 }
+
+#[test]
+fn two_accounts_sharing_a_bank_reference_show_each_debit_with_its_own_payee() {
+    let dir = tempfile::tempdir().unwrap();
+    let debit = |name: &'static str| Ntry {
+        reference: "R1",
+        date: "2026-03-02",
+        code: "IDDT/UPDD",
+        amount: "-80.00",
+        txs: vec![Tx {
+            amount: "-80.00",
+            e2e: Some("E-UNKNOWN"),
+            name: Some(name),
+            reason: Some("AM04"),
+            ..Tx::default()
+        }],
+    };
+    let client = dir.path().join("c");
+    std::fs::create_dir_all(client.join("statements")).unwrap();
+    let other = crate::support::camt(
+        false,
+        "S-OTHER",
+        1,
+        "FR1420041010050500013M02606",
+        "2026-03-02",
+        "2026-03-02",
+        None,
+        &[debit("PAYEUR DEUX")],
+    );
+    std::fs::write(client.join("statements/other.xml"), other).unwrap();
+    let out = night(dir.path(), 1, "2026-03-02", "", &[debit("PAYEUR UN")]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("PAYEUR UN"), "first account's payee missing");
+    assert!(
+        html.contains("PAYEUR DEUX"),
+        "second account's payee missing"
+    );
+}
