@@ -131,6 +131,16 @@ pub fn run(
         sd::record(conn, d, run_date, &outcome)?;
         step.outcomes.push((d.line, d.kind.as_str(), outcome));
     }
+    // A refused line people removed from the file: its question is gone.
+    let rejected = Alert::new(AlertKind::DecisionRejected, "", "").key;
+    for key in ev::open_alert_keys(conn, AlertKind::DecisionRejected.as_str())? {
+        if key
+            .strip_prefix(rejected.as_str())
+            .is_some_and(|decision| !present.contains(decision))
+        {
+            ev::resolve_alert(conn, &key, run_date, "line removed from decisions.csv")?;
+        }
+    }
     Ok(step)
 }
 

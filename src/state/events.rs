@@ -202,6 +202,15 @@ pub fn refresh_alert(conn: &Connection, a: &Alert) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The keys of the open alerts of one kind.
+pub fn open_alert_keys(conn: &Connection, kind: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT alert_key FROM alerts WHERE kind = ?1 AND resolved_run IS NULL ORDER BY alert_key",
+    )?;
+    let rows = stmt.query_map(params![kind], |r| r.get(0))?;
+    rows.collect()
+}
+
 /// Marks an alert resolved tonight.
 pub fn resolve_alert(
     conn: &Connection,

@@ -243,6 +243,12 @@ fn a_line_that_can_never_apply_is_not_tried_again() {
     let summary: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["decisions"]["handled"], 0);
+    let open = |out: &Path| messages(out, "open_items.csv", "decision_rejected").len();
+    assert_eq!(open(&out), 1, "it waits for a person");
+    // The person removes the line: the question is gone.
+    decisions(&c, "");
+    let out = night(dir.path(), &c, "2026-11-04");
+    assert_eq!(open(&out), 0);
 }
 
 #[test]
