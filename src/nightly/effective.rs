@@ -377,13 +377,7 @@ mod tests {
     fn a_returned_collection_reopens_the_invoice() {
         // Collected 100 (export 100 then). The ERP booked it (export 0). Then
         // it came back while the export was 0.
-        let returned = AppEvent {
-            recorded_open: m("100"),
-            amount: m("100"),
-            reversed_at_open: Some(m("0")),
-            applied_on: None,
-            reversed_on: None,
-        };
+        let returned = returned("100", "100", "0", "", "");
         assert_eq!(effective_open(m("0"), &[returned]), Some(m("100")));
         // The ERP then books the return: export 100, not 200.
         assert_eq!(effective_open(m("100"), &[returned]), Some(m("100")));
@@ -391,13 +385,7 @@ mod tests {
 
     #[test]
     fn a_return_before_the_erp_booked_the_collection() {
-        let returned = AppEvent {
-            recorded_open: m("100"),
-            amount: m("100"),
-            reversed_at_open: Some(m("100")),
-            applied_on: None,
-            reversed_on: None,
-        };
+        let returned = returned("100", "100", "100", "", "");
         assert_eq!(effective_open(m("100"), &[returned]), Some(m("100")));
     }
 
@@ -405,13 +393,7 @@ mod tests {
     fn a_collection_the_erp_books_after_its_return_is_still_owed() {
         // Returned while the export said 100; the ERP then books the
         // collection (export 0) but not yet the return: 100 is owed.
-        let returned = AppEvent {
-            recorded_open: m("100"),
-            amount: m("100"),
-            reversed_at_open: Some(m("100")),
-            applied_on: None,
-            reversed_on: None,
-        };
+        let returned = returned("100", "100", "100", "", "");
         assert_eq!(effective_open(m("0"), &[returned]), Some(m("100")));
         // And once it books the return too: 100, not 200.
         assert_eq!(effective_open(m("100"), &[returned]), Some(m("100")));
@@ -422,13 +404,7 @@ mod tests {
         // 400: 200 collected and booked by the ERP (export 200), returned;
         // the customer then transfers 200, recorded against the export as
         // pointage must record it (400, the returned money added back).
-        let returned = AppEvent {
-            recorded_open: m("400"),
-            amount: m("200"),
-            reversed_at_open: Some(m("200")),
-            applied_on: None,
-            reversed_on: None,
-        };
+        let returned = returned("400", "200", "200", "", "");
         let recorded = recorded_export(m("200"), &[returned]).unwrap();
         assert_eq!(recorded, m("400"));
         let events = [returned, app("400", "200")];
@@ -503,13 +479,7 @@ mod tests {
         // 1000: a 200 collection applied, not booked; the ERP letters a 300
         // credit note (export 700); the collection comes back. The customer
         // then pays the 700 owed: recorded against 700, nothing left.
-        let returned = AppEvent {
-            recorded_open: m("1000"),
-            amount: m("200"),
-            reversed_at_open: Some(m("700")),
-            applied_on: None,
-            reversed_on: None,
-        };
+        let returned = returned("1000", "200", "700", "", "");
         assert_eq!(recorded_export(m("700"), &[returned]), Some(m("700")));
         let events = [returned, app("700", "700")];
         assert_eq!(effective_open(m("700"), &events), Some(m("0")));
@@ -517,13 +487,7 @@ mod tests {
 
     #[test]
     fn collected_returned_collected_again() {
-        let first = AppEvent {
-            recorded_open: m("100"),
-            amount: m("100"),
-            reversed_at_open: Some(m("0")),
-            applied_on: None,
-            reversed_on: None,
-        };
+        let first = returned("100", "100", "0", "", "");
         // Re-presented and collected while the export still says 0.
         let second = app("0", "100");
         assert_eq!(effective_open(m("0"), &[first, second]), Some(m("0")));
