@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{Ntry, Tx, column_where, csv_rows, statement_night};
+use crate::support::{Ntry, Tx, column_where, csv_rows, paying, statement_night};
 
 const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
 
@@ -72,26 +72,6 @@ fn a_credit_note_lettered_before_the_payment_is_booked_is_no_debt() {
         column_where(&open, "kind", "erp_export_unexplained", "invoice_id").is_empty(),
         "{open:?}"
     );
-}
-
-/// One transfer quoting `invoice`.
-fn paying(
-    reference: &'static str,
-    date: &'static str,
-    amount: &'static str,
-    text: &'static str,
-) -> Ntry {
-    Ntry {
-        reference,
-        date,
-        code: "RCDT/ESCT",
-        amount,
-        txs: vec![Tx {
-            amount,
-            text: Some(text),
-            ..Tx::default()
-        }],
-    }
 }
 
 fn open_after(out: &Path, invoice: &str) -> Vec<String> {

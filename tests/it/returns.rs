@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{Ntry, Tx, column_where, csv_rows, statement_night};
+use crate::support::{Ntry, Tx, column_where, csv_rows, paying, statement_night};
 
 const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
 
@@ -344,17 +344,7 @@ fn a_return_on_an_invoice_the_erp_already_closed_stays_open_until_the_erp_books_
     // The ERP books the return: January is exported open again, then paid
     // by transfer; the alert closes once the invoice is settled.
     let jan_open = "F-JAN;C1;Alpha;2026-01-01;2026-03-01;50,00;50,00;EUR;;direct_debit;M-1\n";
-    let paid = Ntry {
-        reference: "T1",
-        date: "2026-03-06",
-        code: "RCDT/ESCT",
-        amount: "50.00",
-        txs: vec![Tx {
-            amount: "50.00",
-            text: Some("FACTURE F-JAN"),
-            ..Tx::default()
-        }],
-    };
+    let paid = paying("T1", "2026-03-06", "50.00", "FACTURE F-JAN");
     let out5 = night(dir.path(), 5, "2026-03-06", jan_open, &[paid]);
     let open = csv_rows(&out5.join("open_items.csv"));
     assert_eq!(
@@ -429,17 +419,7 @@ fn a_transfer_after_a_return_pays_only_itself() {
             "AM04",
         )],
     );
-    let transfer = Ntry {
-        reference: "T1",
-        date: "2026-03-05",
-        code: "RCDT/ESCT",
-        amount: "200.00",
-        txs: vec![Tx {
-            amount: "200.00",
-            text: Some("FACTURE F-400"),
-            ..Tx::default()
-        }],
-    };
+    let transfer = paying("T1", "2026-03-05", "200.00", "FACTURE F-400");
     let out4 = night(dir.path(), 4, "2026-03-05", &row("200,00"), &[transfer]);
     assert_eq!(status_of(&out4, "F-400").0, "200.00");
     // The ERP books the return (400 open again): still 200.
@@ -459,17 +439,7 @@ fn an_instalment_returned_after_the_rest_was_paid_is_owed_again() {
     let mut first = collection("C1", "2026-03-02", "150.00", "E-1", "M-1");
     first.txs[0].text = Some("FACTURE F-300 ECHEANCE 1");
     night(dir.path(), 1, "2026-03-02", &row("300,00"), &[first]);
-    let transfer = Ntry {
-        reference: "T1",
-        date: "2026-03-03",
-        code: "RCDT/ESCT",
-        amount: "150.00",
-        txs: vec![Tx {
-            amount: "150.00",
-            text: Some("FACTURE F-300"),
-            ..Tx::default()
-        }],
-    };
+    let transfer = paying("T1", "2026-03-03", "150.00", "FACTURE F-300");
     let out2 = night(dir.path(), 2, "2026-03-03", &row("150,00"), &[transfer]);
     assert_eq!(status_of(&out2, "F-300").0, "0.00");
     let out3 = night(

@@ -67,6 +67,26 @@ fn ind(a: &str) -> &'static str {
     if a.starts_with('-') { "DBIT" } else { "CRDT" }
 }
 
+/// A credit transfer received, its remittance `text`.
+pub fn paying(
+    reference: &'static str,
+    date: &'static str,
+    amount: &'static str,
+    text: &'static str,
+) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            text: Some(text),
+            ..Tx::default()
+        }],
+    }
+}
+
 /// The account the multi-night scenarios' statements are for.
 pub const IBAN: &str = "FR7630001007941234567890185";
 
