@@ -222,6 +222,16 @@ pub struct LiveApplication {
     pub applied: Money,
 }
 
+/// A row of `id, invoice_id, customer_id, applied` as a live application.
+fn live_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LiveApplication> {
+    Ok(LiveApplication {
+        id: r.get(0)?,
+        invoice_id: r.get(1)?,
+        customer_id: r.get(2)?,
+        applied: money(&r.get::<_, String>(3)?),
+    })
+}
+
 /// The live (not reversed) applications of a transaction.
 pub fn live_applications(
     conn: &Connection,
@@ -232,14 +242,7 @@ pub fn live_applications(
         "SELECT id, invoice_id, customer_id, applied FROM applications
          WHERE account = ?1 AND entry_id = ?2 AND reversed_run IS NULL ORDER BY id",
     )?;
-    let rows = stmt.query_map(params![account, entry_id], |r| {
-        Ok(LiveApplication {
-            id: r.get(0)?,
-            invoice_id: r.get(1)?,
-            customer_id: r.get(2)?,
-            applied: money(&r.get::<_, String>(3)?),
-        })
-    })?;
+    let rows = stmt.query_map(params![account, entry_id], live_row)?;
     rows.collect()
 }
 
@@ -258,14 +261,7 @@ pub fn matched_before(
     run_date: &str,
 ) -> rusqlite::Result<Vec<LiveApplication>> {
     let mut stmt = conn.prepare_cached(MATCHED_BEFORE)?;
-    let rows = stmt.query_map(params![account, entry_id, run_date], |r| {
-        Ok(LiveApplication {
-            id: r.get(0)?,
-            invoice_id: r.get(1)?,
-            customer_id: r.get(2)?,
-            applied: money(&r.get::<_, String>(3)?),
-        })
-    })?;
+    let rows = stmt.query_map(params![account, entry_id, run_date], live_row)?;
     rows.collect()
 }
 
