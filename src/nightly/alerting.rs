@@ -282,7 +282,7 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
 
 /// Whether a `cleared_gaps` value clears the statement alert keyed
 /// `kind:account:statement`: its whole account (or `*`), never a part of it.
-fn clears_statement_alert(cleared: &str, key: &str, kind: AlertKind) -> bool {
+pub(super) fn clears_statement_alert(cleared: &str, key: &str, kind: AlertKind) -> bool {
     let c = account_key(cleared);
     if c.is_empty() {
         return false;

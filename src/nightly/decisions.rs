@@ -477,10 +477,8 @@ fn apply(
             sd::clear_account(conn, &account, key, run_date)?;
             for (k, (a, _)) in ev::open_alerts(conn)? {
                 let gap = matches!(a.kind, AlertKind::SequenceGap | AlertKind::BalanceMismatch);
-                // The whole account (keys are `kind:account:…`), never one
-                // that merely contains it: `FR76` clears nothing.
-                let its_account = k.starts_with(&format!("{}:{account}:", a.kind.as_str()));
-                if gap && (account == "*" || its_account) {
+                // The whole account, never one that merely contains it.
+                if gap && super::alerting::clears_statement_alert(&account, &k, a.kind) {
                     ev::resolve_alert(conn, &k, run_date, "cleared by decision")?;
                 }
             }
