@@ -248,16 +248,15 @@ fn entry(
     })
 }
 
-fn open_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<Money> {
+/// The invoice's effective open amount tonight, and the export an
+/// application of it records (see [`recorded_export`]), from one read of its
+/// history.
+fn open_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<(Money, Money)> {
     let events = sl::app_events_of(conn, &inv.invoice_id)?;
-    Ok(effective_open_of(inv.amount, inv.open_amount, &events).unwrap_or(Money::ZERO))
-}
-
-/// The export an application of this invoice records (see
-/// [`recorded_export`]).
-fn export_of(conn: &Connection, inv: &crate::ledger::Invoice) -> rusqlite::Result<Money> {
-    let events = sl::app_events_of(conn, &inv.invoice_id)?;
-    Ok(recorded_export(inv.open_amount, &events).unwrap_or(inv.open_amount))
+    Ok((
+        effective_open_of(inv.amount, inv.open_amount, &events).unwrap_or(Money::ZERO),
+        recorded_export(inv.open_amount, &events).unwrap_or(inv.open_amount),
+    ))
 }
 
 /// Marks the invoice settled when this decision pays or writes off all that
@@ -313,7 +312,7 @@ fn apply(
                     tx.currency, inv.invoice_id, inv.currency
                 ))));
             }
-            let open = open_of(conn, inv)?;
+            let (open, export) = open_of(conn, inv)?;
             if !open.is_positive() {
                 // Final: were a return to reopen the invoice later, a row
                 // written for another situation would take that money.
@@ -354,7 +353,7 @@ fn apply(
                     rule: "manual",
                     confidence: "1.00",
                     evidence: &evidence,
-                    recorded_open: export_of(conn, inv)?,
+                    recorded_open: export,
                     paid_date: tx.entry.booking_date,
                 },
             )?;
@@ -423,7 +422,7 @@ fn apply(
                     d.invoice_id
                 ))));
             };
-            let open = open_of(conn, inv)?;
+            let (open, export) = open_of(conn, inv)?;
             if !open.is_positive() {
                 return Ok(Err(Refusal::never(format!(
                     "invoice {} is already settled",
@@ -453,7 +452,7 @@ fn apply(
                     rule: "manual",
                     confidence: "1.00",
                     evidence: &evidence,
-                    recorded_open: export_of(conn, inv)?,
+                    recorded_open: export,
                     paid_date: None,
                 },
             )?;
