@@ -356,34 +356,44 @@ fn top(p: &mut Page, r: &ClientReport) {
             "Top customers by overdue amount",
         ),
     );
-    let rows: Vec<Vec<Cell>> = r
-        .top_overdue(TOP_CUSTOMERS)
-        .into_iter()
-        .enumerate()
-        .map(|(i, a)| {
-            vec![
-                Cell::Num((i + 1).to_string()),
-                Cell::Text(format!("{} ({})", a.customer_name, a.customer_id)),
-                Cell::Num(
-                    a.overdue()
-                        .map(|o| money(o, a.currency, l))
-                        .unwrap_or_default(),
-                ),
-                Cell::Num(money(a.buckets[4], a.currency, l)),
-            ]
-        })
-        .collect();
-    p.table(
-        "top",
-        &[
-            "#",
-            w(l, "Client", "Customer"),
-            w(l, "Montant échu", "Overdue amount"),
-            w(l, "dont plus de 90 jours", "of which over 90 days"),
-        ],
-        &rows,
-        w(l, "Aucun client en retard.", "No customer is overdue."),
-    );
+    let per = r.top_overdue(TOP_CUSTOMERS);
+    let head = [
+        "#",
+        w(l, "Client", "Customer"),
+        w(l, "Montant échu", "Overdue amount"),
+        w(l, "dont plus de 90 jours", "of which over 90 days"),
+    ];
+    let none = w(l, "Aucun client en retard.", "No customer is overdue.");
+    if per.is_empty() {
+        p.table("top", &head, &[], none);
+        return;
+    }
+    // One ranking per currency: 1,000 JPY is not more than 900 EUR.
+    let several = per.len() > 1;
+    for (cur, top) in per {
+        let rows: Vec<Vec<Cell>> = top
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| {
+                vec![
+                    Cell::Num((i + 1).to_string()),
+                    Cell::Text(format!("{} ({})", a.customer_name, a.customer_id)),
+                    Cell::Num(a.overdue().map(|o| money(o, cur, l)).unwrap_or_default()),
+                    Cell::Num(money(a.buckets[4], cur, l)),
+                ]
+            })
+            .collect();
+        if several {
+            p.el(
+                "h3",
+                "",
+                &format!("{} — {}", w(l, "Devise", "Currency"), cur.as_str()),
+            );
+            p.table(&format!("top top-{}", cur.as_str()), &head, &rows, none);
+        } else {
+            p.table("top", &head, &rows, none);
+        }
+    }
 }
 
 /// DSO in words for one currency.
@@ -563,5 +573,54 @@ mod tests {
             a,
             "customer_id,customer_name,currency,not_due,1_30,31_60,61_90,over_90,total\nC<1>,<script>x</script>,EUR,1.00,2.00,3.00,4.00,5.00,15.00\n"
         );
+    }
+
+    fn row(id: &str, currency: Currency, overdue: &str) -> AgedRow {
+        AgedRow {
+            customer_id: id.into(),
+            customer_name: format!("Name {id}"),
+            currency,
+            buckets: [m("0"), m(overdue), m("0"), m("0"), m("0")],
+        }
+    }
+
+    #[test]
+    fn overdue_customers_are_ranked_within_their_currency() {
+        let jpy = Currency::parse("JPY").unwrap();
+        let mut r = hostile(Lang::En);
+        r.aged = vec![
+            row("A", Currency::EUR, "900"),
+            row("B", jpy, "1000"),
+            row("C", Currency::EUR, "950"),
+        ];
+        let top = r.top_overdue(10);
+        let ids =
+            |c: Currency| -> Vec<&str> { top[&c].iter().map(|a| a.customer_id.as_str()).collect() };
+        assert_eq!(ids(Currency::EUR), ["C", "A"]);
+        assert_eq!(ids(jpy), ["B"]);
+        let page = render(&r);
+        assert!(page.contains("class=\"top top-EUR\""), "{page}");
+        assert!(page.contains("class=\"top top-JPY\""), "{page}");
+        // Each table ranks from 1: the yen customer is first of its own.
+        let jpy = &page[page.find("top top-JPY").unwrap()..];
+        assert!(
+            jpy.contains("<td class=\"num\">1</td><td>Name B (B)</td>"),
+            "{jpy}"
+        );
+    }
+
+    #[test]
+    fn one_customers_credit_note_never_lowers_anothers_overdue() {
+        let mut r = hostile(Lang::En);
+        r.aged = vec![
+            row("A", Currency::EUR, "900"),
+            row("B", Currency::EUR, "-500"),
+            row("C", Currency::EUR, "100"),
+        ];
+        assert_eq!(r.overdue_by_currency()[&Currency::EUR], m("1000"));
+        let k = crate::reports::kpis::kpis(&r);
+        assert_eq!(k["currencies"]["EUR"]["overdue"], "1000.00");
+        // The open balance stays the ledger's balance, credit notes netted.
+        assert_eq!(k["currencies"]["EUR"]["open"], "500.00");
     }
 }

@@ -202,34 +202,39 @@ impl ClientReport {
         out
     }
 
-    /// Overdue per currency (buckets 1–30 and later), positive rows and credit notes netted.
+    /// Overdue per currency: the sum over customers of each one's past-due
+    /// balance (buckets 1–30 and later) when it is positive. A customer's
+    /// credit notes offset only that customer's debts, never another's: a
+    /// credit owed to one customer is no payment of what another owes.
     pub fn overdue_by_currency(&self) -> BTreeMap<Currency, Money> {
-        self.aged_totals()
-            .into_iter()
-            .map(|(c, b)| {
-                let o = b
-                    .iter()
-                    .skip(1)
-                    .fold(Money::ZERO, |a, m| a.checked_add(*m).unwrap_or(a));
-                (c, o)
-            })
-            .collect()
+        let mut out: BTreeMap<Currency, Money> = BTreeMap::new();
+        for r in &self.aged {
+            let t = out.entry(r.currency).or_insert(Money::ZERO);
+            if let Some(o) = r.overdue().filter(|o| o.is_positive()) {
+                *t = t.checked_add(o).unwrap_or(*t);
+            }
+        }
+        out
     }
 
-    /// The customers with the most overdue money, at most `n`, largest first
-    /// (ties by customer id, then currency); only positive overdue amounts.
-    pub fn top_overdue(&self, n: usize) -> Vec<&AgedRow> {
-        let mut rows: Vec<(&AgedRow, Money)> = self
-            .aged
-            .iter()
-            .filter_map(|r| r.overdue().map(|o| (r, o)))
-            .filter(|(_, o)| o.is_positive())
-            .collect();
-        rows.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then_with(|| a.0.customer_id.cmp(&b.0.customer_id))
-                .then_with(|| a.0.currency.cmp(&b.0.currency))
-        });
-        rows.into_iter().take(n).map(|(r, _)| r).collect()
+    /// Per currency, the customers with the most overdue money, at most `n`
+    /// each, largest first (ties by customer id); only positive overdue
+    /// amounts. Amounts in different currencies are never ranked together.
+    pub fn top_overdue(&self, n: usize) -> BTreeMap<Currency, Vec<&AgedRow>> {
+        let mut per: BTreeMap<Currency, Vec<(&AgedRow, Money)>> = BTreeMap::new();
+        for r in &self.aged {
+            if let Some(o) = r.overdue().filter(|o| o.is_positive()) {
+                per.entry(r.currency).or_default().push((r, o));
+            }
+        }
+        per.into_iter()
+            .map(|(c, mut rows)| {
+                rows.sort_by(|a, b| {
+                    b.1.cmp(&a.1)
+                        .then_with(|| a.0.customer_id.cmp(&b.0.customer_id))
+                });
+                (c, rows.into_iter().take(n).map(|(r, _)| r).collect())
+            })
+            .collect()
     }
 }
