@@ -54,6 +54,10 @@ pub struct MatchingConfig {
     pub name_min_score: f64,
 }
 
+/// The lowest `auto_threshold` accepted, in hundredths (see README, the
+/// confidence table: 0.80 and below is ambiguous evidence).
+const MIN_AUTO_HUNDREDTHS: f64 = 81.0;
+
 impl Default for MatchingConfig {
     fn default() -> Self {
         MatchingConfig {
@@ -246,6 +250,16 @@ impl ClientConfig {
         if !(0.0..=1.0).contains(&m.auto_threshold) {
             return fail("auto_threshold", "must be between 0 and 1".into());
         }
+        // The matcher works in hundredths; 0.80 and below is evidence that
+        // fits several invoices or sets, or a payer paying when the text
+        // quotes another invoice: a person decides those, whatever the
+        // client sets.
+        if (m.auto_threshold * 100.0).round() < MIN_AUTO_HUNDREDTHS {
+            return fail(
+                "auto_threshold",
+                "must be at least 0.81: at 0.80 and below, payments whose evidence fits several invoices would be applied without a person".into(),
+            );
+        }
         if !(0.0..=1.0).contains(&m.name_min_score) {
             return fail("name_min_score", "must be between 0 and 1".into());
         }
@@ -406,5 +420,20 @@ mod tests {
         assert!(e.message.contains("auto_threshold"), "{}", e.message);
         let e = parse("[dunning]\nrecovery_indemnity = \"quarante\"\n").unwrap_err();
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn a_threshold_that_would_apply_ambiguous_evidence_is_refused() {
+        // 0.80 and below: several subsets, several invoices, a quoted
+        // invoice that is not open would be applied without a person.
+        for low in ["0.0", "0.5", "0.8", "0.804"] {
+            let e = parse(&format!("[matching]\nauto_threshold = {low}\n")).unwrap_err();
+            assert_eq!(e.line, 2, "{low}");
+            assert!(e.message.contains("at least 0.81"), "{}", e.message);
+        }
+        for ok in ["0.805", "0.81", "0.85", "1.0"] {
+            let c = parse(&format!("[matching]\nauto_threshold = {ok}\n")).unwrap();
+            assert!(c.matching.auto_threshold >= 0.805, "{ok}");
+        }
     }
 }
