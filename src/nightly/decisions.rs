@@ -123,7 +123,10 @@ pub fn run(
                 a.invoice_id = d.invoice_id.clone();
                 a.amount = d.amount;
                 // Raised once per line: a night that refuses it again finds
-                // the key already raised (alerting::settle) and says nothing.
+                // the key already raised (alerting::settle) and raises
+                // nothing new, but the open alert says tonight's reason (a
+                // line refused for now may be refused for good later).
+                ev::refresh_alert(conn, &a)?;
                 step.alerts.push(a);
                 sd::refused(&why, refusal.retry)
             }

@@ -179,15 +179,16 @@ pub fn insert_alert(conn: &Connection, a: &Alert, run_date: &str) -> rusqlite::R
     Ok(())
 }
 
-/// Rewrites what an alert says with tonight's view of it (customer, invoice,
-/// entry, amount, currency, reason, message), keeping its key, kind and the
-/// night it was first raised: a condition still open tells tonight's amount,
-/// not the one of its first night.
+/// Rewrites what an open alert says with tonight's view of it (customer,
+/// invoice, entry, amount, currency, reason, message), keeping its key, kind
+/// and the night it was first raised: a condition still open tells tonight's
+/// amount, not the one of its first night. A resolved alert keeps what it
+/// said; no alert, nothing done.
 pub fn refresh_alert(conn: &Connection, a: &Alert) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE alerts SET customer_id = ?2, invoice_id = ?3, entry_id = ?4, amount = ?5,
              currency = ?6, reason_code = ?7, message = ?8
-         WHERE alert_key = ?1",
+         WHERE alert_key = ?1 AND resolved_run IS NULL",
     )?
     .execute(params![
         a.key,

@@ -252,6 +252,39 @@ fn a_line_that_can_never_apply_is_not_tried_again() {
 }
 
 #[test]
+fn a_retried_lines_open_alert_says_tonights_reason() {
+    // Written before R9 arrived: refused for now. R9 then arrives, and it
+    // is a debit: refused for good, and the open question says so.
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), "F-1;C1;Alpha;2026-09-27;2026-10-27;100,00\n");
+    write_statement(&c, 1, "2026-11-02", &[]);
+    decisions(&c, "R9;F-1;assign;;\n");
+    let out = night(dir.path(), &c, "2026-11-02");
+    let open = messages(&out, "open_items.csv", "decision_rejected");
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert!(open[0].contains("entry R9 is unknown"), "{}", open[0]);
+    let debit = Ntry {
+        reference: "R9",
+        date: "2026-11-03",
+        code: "PMNT/RDDT/ESDD",
+        amount: "-100.00",
+        txs: vec![Tx {
+            amount: "-100.00",
+            ..Tx::default()
+        }],
+    };
+    write_statement(&c, 2, "2026-11-03", &[debit]);
+    let out = night(dir.path(), &c, "2026-11-03");
+    // No second alert, but the one open tells what holds now.
+    assert!(messages(&out, "alerts.csv", "decision_rejected").is_empty());
+    let open = messages(&out, "open_items.csv", "decision_rejected");
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert!(open[0].contains("not money received"), "{}", open[0]);
+    assert!(open[0].contains("change or remove the line"), "{}", open[0]);
+    assert!(!open[0].contains("is unknown"), "{}", open[0]);
+}
+
+#[test]
 fn an_invoice_paid_late_by_a_decision_counts_in_the_customers_lateness() {
     // F-1 was due on 1 September; the parent company paid it on 2 November
     // and a person assigned the money: 62 days late. Beta pays late, so its
