@@ -176,8 +176,22 @@ pub fn customers(
             .insert(item.customer_id.clone());
     }
 
-    // Unapplied money attributable to a customer: their IBAN, or suggestions
-    // pointing only at their invoices.
+    // The customers whose invoices each payment paid tonight: what is left
+    // of it (an overpayment) is theirs.
+    let mut paid_customers: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
+    for a in credits.apps.iter().filter(|a| a.status == Status::Matched) {
+        if let Some(item) = a.item.and_then(|i| credits.items.get(i)) {
+            paid_customers
+                .entry(a.payment)
+                .or_default()
+                .insert(item.customer_id.as_str());
+        }
+    }
+    // Unapplied money attributable to a customer: their IBAN, the invoices
+    // the same payment paid, or suggestions pointing only at their invoices.
+    // Money that may be several customers' (an IBAN they share, a payment
+    // that paid invoices of several) counts for each of them: none is
+    // chased for what that money may have paid while a person decides.
     let mut unapplied: BTreeMap<String, BTreeMap<Currency, Money>> = BTreeMap::new();
     for a in credits
         .apps
@@ -187,20 +201,29 @@ pub fn customers(
         let Some(p) = credits.payments.get(a.payment) else {
             continue;
         };
-        let by_iban = p.counterparty_iban.as_deref().and_then(|iban| {
-            ledger
-                .customers
-                .values()
-                .find(|c| c.ibans.iter().any(|i| i == iban))
-                .map(|c| c.customer_id.clone())
-        });
-        let by_suggestion = suggested_customers
+        let mut owners: BTreeSet<&str> = BTreeSet::new();
+        if let Some(iban) = p.counterparty_iban.as_deref() {
+            owners.extend(
+                ledger
+                    .customers
+                    .values()
+                    .filter(|c| c.ibans.iter().any(|i| i == iban))
+                    .map(|c| c.customer_id.as_str()),
+            );
+        }
+        if let Some(paid) = paid_customers.get(&a.payment) {
+            owners.extend(paid.iter().copied());
+        }
+        if let Some(one) = suggested_customers
             .get(&a.payment)
             .filter(|s| s.len() == 1)
-            .and_then(|s| s.iter().next().cloned());
-        if let Some(c) = by_iban.or(by_suggestion) {
+            .and_then(|s| s.iter().next())
+        {
+            owners.insert(one.as_str());
+        }
+        for c in owners {
             let e = unapplied
-                .entry(c)
+                .entry(c.to_string())
                 .or_default()
                 .entry(p.currency)
                 .or_insert(Money::ZERO);
