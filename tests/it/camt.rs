@@ -814,3 +814,61 @@ fn a_reversed_return_is_money_from_the_customer_again() {
     assert_eq!(tx.counterparty.name.as_deref(), Some("Boulangerie Léa"));
     assert_eq!(tx.mandate_id.as_deref(), Some("RUM-ACME-0012"));
 }
+
+#[test]
+fn charges_deducted_from_a_payment_are_a_fee_and_the_invoice_is_paid() {
+    use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
+    // The customer sent 1,000.00 for F-1; the bank kept 5.00 of charges and
+    // booked 995.00.
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    std::fs::create_dir_all(c.join("statements")).unwrap();
+    std::fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount\nF-1,C1,Alpha,2026-10-01,2026-10-31,1000.00\n",
+    )
+    .unwrap();
+    let entry = Ntry {
+        reference: "CH-1",
+        date: "2026-11-20",
+        code: "RCDT/ESCT",
+        amount: "995.00",
+        txs: vec![Tx {
+            amount: "1000.00",
+            text: Some("FACTURE F-1"),
+            ..Tx::default()
+        }],
+    };
+    write_statement(&c, 1, "2026-11-20", &[entry]);
+    let out = dir.path().join("out");
+    run_ok(&c, "2026-11-20", &out);
+    // Paid in full: nobody reminds Alpha of 5.00 it never owed.
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-1", "status"),
+        ["paid"]
+    );
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-1", "open_after"),
+        ["0.00"]
+    );
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        column_where(&matches, "invoice_id", "F-1", "applied_amount"),
+        ["1000.00"]
+    );
+    assert_eq!(
+        column_where(&matches, "invoice_id", "F-1", "entry_id"),
+        ["CH-1/1"]
+    );
+    assert!(csv_rows(&out.join("dunning.csv")).len() == 1);
+    // And the money adds up to what the bank booked: 1,000.00 received, 5.00
+    // of charges.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["currencies"]["EUR"]["received"], "1000.00");
+    assert_eq!(
+        summary["debits_by_kind"]["fee_or_interest"]["EUR"]["amount"],
+        "5.00"
+    );
+}

@@ -10,8 +10,13 @@
 //! * one `TxDtls`: its amount if it has one in the entry's currency, else the
 //!   entry amount;
 //! * several `TxDtls`, each with an amount: one transaction each, signed by
-//!   `TxDtls/CdtDbtInd` else by the entry; a sum different from the entry
-//!   amount (charges deducted) is a `BatchSumMismatch` finding;
+//!   `TxDtls/CdtDbtInd` else by the entry;
+//! * when the `TxDtls` amounts do not add up to the amount booked (charges
+//!   deducted), a `BatchSumMismatch` finding, and the difference becomes a
+//!   transaction of its own (`ACMT/MDOP/CHRG` when less money came than the
+//!   details say; more is a credit for a person to place): the entry's
+//!   transactions always add up to the money that moved, and each payer is
+//!   credited with what they sent;
 //! * several `TxDtls` of which one or more carry no usable amount: a
 //!   `BatchWithoutAmounts` finding, and the entry is kept whole as one
 //!   transaction built from entry-level data only (no party or reference of
@@ -358,7 +363,9 @@ impl EntryBuilder {
                 notes.push((
                     FindingKind::BatchSumMismatch,
                     tx.location.clone(),
-                    format!("transaction amount {amt} differs from entry amount {signed}"),
+                    format!(
+                        "transaction amount {amt} differs from entry amount {signed}: the difference is a transaction of its own"
+                    ),
                 ));
             }
             let mut t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
@@ -366,6 +373,9 @@ impl EntryBuilder {
                 t.additional_info = self.additional_info.clone();
             }
             transactions.push(t);
+            if let Some(d) = self.difference(signed, amt) {
+                transactions.push(d);
+            }
         } else if amounts.iter().any(Option::is_none) {
             let missing = amounts.iter().filter(|a| a.is_none()).count();
             notes.push((
@@ -383,13 +393,18 @@ impl EntryBuilder {
                 notes.push((
                     FindingKind::BatchSumMismatch,
                     self.location.clone(),
-                    format!("{n} transactions sum to {shown}, entry amount is {signed}"),
+                    format!(
+                        "{n} transactions sum to {shown}, entry amount is {signed}: the difference is a transaction of its own"
+                    ),
                 ));
             }
             for (tx, amt) in txs.into_iter().zip(amounts) {
                 let amt = amt.unwrap_or(Money::ZERO);
                 let t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
                 transactions.push(t);
+            }
+            if let Some(d) = sum.and_then(|sum| self.difference(signed, sum)) {
+                transactions.push(d);
             }
         }
         Ok(Entry {
@@ -404,6 +419,39 @@ impl EntryBuilder {
             additional_info: self.additional_info,
             transactions,
             line: self.location.line,
+        })
+    }
+
+    /// When the transactions' amounts (`detailed`) are not what the bank
+    /// booked (`booked`), the difference as a transaction of its own, so
+    /// the entry's transactions always add up to the money that moved: less
+    /// money than the details say is the bank's charges (a fee, not a
+    /// payment short), more is money a person must place (a credit nobody
+    /// explained). The details keep their amounts: a customer who sent
+    /// 1,000.00 paid 1,000.00, whatever the bank kept.
+    fn difference(&self, booked: Money, detailed: Money) -> Option<Transaction> {
+        let diff = booked.checked_sub(detailed)?;
+        if diff.is_zero() {
+            return None;
+        }
+        let bank_code = diff.is_negative().then(|| BankCode::Iso {
+            domain: "ACMT".into(),
+            family: "MDOP".into(),
+            subfamily: "CHRG".into(),
+            proprietary: None,
+        });
+        Some(Transaction {
+            amount: diff,
+            bank_code,
+            additional_info: Some(format!(
+                "difference between the amount booked ({booked}) and the transactions' ({detailed}): {}",
+                if diff.is_negative() {
+                    "less money than the details say, bank charges most likely"
+                } else {
+                    "more money than the details say, to be placed by a person"
+                }
+            )),
+            ..Default::default()
         })
     }
 
