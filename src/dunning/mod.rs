@@ -91,7 +91,8 @@ pub enum Promise {
     /// Promised; dunning pauses until the date plus the grace days.
     Until(NaiveDate),
     /// The promise was broken and this is the first night it is seen: the plan
-    /// resumes at its next step at once.
+    /// resumes at its next step at once for an invoice overdue on the action
+    /// date (one not yet overdue follows its plan from its own dates).
     BrokenTonight,
 }
 

@@ -226,6 +226,27 @@ fn promises_pause_and_a_broken_one_resumes_at_once() {
 }
 
 #[test]
+fn a_broken_promise_leaves_an_invoice_not_yet_due_to_its_own_dates() {
+    // Due 11-30; the promise (on all invoices, say) broke on 11-05. Nothing
+    // is owed yet: no courtesy reminder 24 days before the due date, which
+    // would also spend the step before the invoice is late.
+    let mut inv = invoice("F1", "2026-11-30", "100");
+    inv.promise = Promise::BrokenTonight;
+    assert!(run("2026-11-05", &[customer(vec![inv.clone()])]).is_empty());
+    // Its plan's own steps still come on their dates: on `watch`, the
+    // preventive call at −5 (acting 11-25).
+    let mut c = customer(vec![inv.clone()]);
+    c.plan = "watch".into();
+    let a = run("2026-11-24", &[c]);
+    assert_eq!(steps(&a), one("preventive_contact", "phone", "F1"));
+    assert!(!a[0].reason.contains("promise"), "{}", a[0].reason);
+    // Overdue on the action date (due 11-30, acting 12-01): resumed.
+    let a = run("2026-11-30", &[customer(vec![inv])]);
+    assert_eq!(steps(&a), one("courtesy_reminder", "email", "F1"));
+    assert!(a[0].reason.contains("promise to pay broken"));
+}
+
+#[test]
 fn action_ids_are_stable_and_distinct() {
     let c = customer(vec![invoice("F1", "2026-11-01", "100")]);
     let a = run("2026-11-23", std::slice::from_ref(&c));
