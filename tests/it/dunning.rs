@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::support::{csv_rows, run_night, statement_night};
+use crate::support::{Ntry, Tx, csv_rows, run_night, statement_night};
 
 /// The client folder name: part of every action id, so fixed.
 const CLIENT: &str = "golden";
@@ -245,5 +245,45 @@ fn a_broken_promise_resumes_only_what_is_overdue() {
         dunning_of(&out, "C1").contains(&"courtesy_reminder F-2 700.00".to_string()),
         "{:?}",
         dunning_of(&out, "C1")
+    );
+}
+
+#[test]
+fn a_credit_note_netted_off_a_payment_is_not_paid_late() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // F-1 paid 3 days late, net of a credit note dated (and due) 91 days
+    // before: the customer pays nearly on time and stays on `default`.
+    let invoices = "F-1;C1;Alpha;2026-01-26;2026-02-27;1000,00;1000,00;EUR;;transfer;\n\
+                    AV-1;C1;Alpha;2025-12-01;2025-12-01;-100,00;-100,00;EUR;;transfer;\n\
+                    F-2;C1;Alpha;2026-02-20;2026-03-20;500,00;500,00;EUR;;transfer;\n";
+    let pay = Ntry {
+        reference: "P1",
+        date: "2026-03-02",
+        code: "RCDT/ESCT",
+        amount: "900.00",
+        txs: vec![Tx {
+            amount: "900.00",
+            text: Some("FACTURE F-1 AVOIR AV-1"),
+            ..Tx::default()
+        }],
+    };
+    let out = statement_night(root, HEADER, invoices, 1, "2026-03-02", &[pay]);
+    let settled: Vec<String> = records(&out, "invoice_status.csv")
+        .iter()
+        .map(|r| format!("{} {}", r["invoice_id"], r["open_after"]))
+        .collect();
+    assert!(settled.contains(&"F-1 0.00".to_string()), "{settled:?}");
+    assert!(settled.contains(&"AV-1 0.00".to_string()), "{settled:?}");
+    // No preventive call five days before F-2's due date (`watch` only).
+    let out = statement_night(root, HEADER, invoices, 2, "2026-03-13", &[]);
+    assert_eq!(dunning_of(&out, "C1"), Vec::<String>::new());
+    let out = statement_night(root, HEADER, invoices, 3, "2026-03-20", &[]);
+    let rows = records(&out, "dunning.csv");
+    assert_eq!(dunning_of(&out, "C1"), ["courtesy_reminder F-2 500.00"]);
+    assert!(
+        rows[0]["reason"].contains("plan default (pays on time)"),
+        "{}",
+        rows[0]["reason"]
     );
 }
