@@ -247,6 +247,44 @@ fn a_broken_promise_leaves_an_invoice_not_yet_due_to_its_own_dates() {
 }
 
 #[test]
+fn a_step_under_its_minimum_leaves_the_channel_to_a_lower_one() {
+    // All e-mails; the firm reminder only from 500.00 owed.
+    let step = |name: &str, offset_days: i32, min: Option<&str>| crate::config::PlanStep {
+        name: name.into(),
+        offset_days,
+        channel: Channel::Email,
+        min_amount: min.map(|m| crate::config::DecimalSetting(m.parse().unwrap())),
+    };
+    let mut config = DunningConfig::default();
+    config.plans.insert(
+        "emails".into(),
+        vec![
+            step("courtesy_reminder", 1, None),
+            step("firm_reminder", 8, Some("500.00")),
+        ],
+    );
+    // F-A (100.00, due 11-01) is at its firm reminder, under the minimum;
+    // F-B (1000.00, due 11-23) at its courtesy reminder (acting 11-24).
+    let mut c = customer(vec![
+        invoice("F-A", "2026-11-01", "100"),
+        invoice("F-B", "2026-11-23", "1000"),
+    ]);
+    c.plan = "emails".into();
+    let a = run_with("2026-11-23", &config, false, std::slice::from_ref(&c));
+    // F-B's reminder goes out; F-A gets nothing (never a courtesy reminder
+    // once its firm reminder is due).
+    assert_eq!(steps(&a), one("courtesy_reminder", "email", "F-B"));
+    assert_eq!(a[0].amount_due, m("1000.00"));
+    // Once F-B is at its firm reminder too, one e-mail for both (1100.00).
+    c.invoices[1]
+        .steps_done
+        .insert("courtesy_reminder".into(), d("2026-11-24"));
+    let a = run_with("2026-12-01", &config, false, &[c]);
+    assert_eq!(steps(&a), one("firm_reminder", "email", "F-A|F-B"));
+    assert_eq!(a[0].amount_due, m("1100.00"));
+}
+
+#[test]
 fn action_ids_are_stable_and_distinct() {
     let c = customer(vec![invoice("F1", "2026-11-01", "100")]);
     let a = run("2026-11-23", std::slice::from_ref(&c));
