@@ -2,7 +2,7 @@
 //! customer, step, channel and currency, listing every invoice concerned, with
 //! a stable `action_id` so downstream tools can drop a line already sent.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
 use chrono::NaiveDate;
@@ -153,22 +153,73 @@ pub(super) fn group(
     };
     let candidates: Vec<Candidate<'_>> = candidates.into_iter().filter(|c| !covered(c)).collect();
 
-    // At most one step per channel and day: the highest.
-    let mut best_rank: BTreeMap<Channel, u32> = BTreeMap::new();
+    // At most one step per channel and day: the highest that is sent. A
+    // step dropped when its row is built (nothing left to ask once the
+    // credit notes are set against it, or under its plan's `min_amount`)
+    // does not take the channel's slot: the highest lower step due on that
+    // channel, another invoice's, is sent instead. An invoice has at most
+    // one candidate per channel, its highest step due (plan.rs,
+    // returns_path.rs), and one whose step was dropped is never given a
+    // lower one in its place: a lower step is never sent after a higher one.
+    let mut ranks: BTreeMap<Channel, Vec<u32>> = BTreeMap::new();
     for c in &candidates {
-        let r = best_rank.entry(c.channel).or_insert(c.rank);
-        *r = (*r).max(c.rank);
+        ranks.entry(c.channel).or_default().push(c.rank);
     }
-    let mut groups: BTreeMap<(String, Channel, Currency), Vec<Candidate<'_>>> = BTreeMap::new();
-    for c in candidates {
-        if best_rank.get(&c.channel) == Some(&c.rank) {
-            groups
-                .entry((c.step.clone(), c.channel, c.invoice.currency))
-                .or_default()
-                .push(c);
+    for r in ranks.values_mut() {
+        r.sort_unstable();
+        r.dedup();
+    }
+    let mut dropped: BTreeSet<(Channel, &str)> = BTreeSet::new();
+    loop {
+        let mut groups: BTreeMap<(String, Channel, Currency), Vec<Candidate<'_>>> = BTreeMap::new();
+        for c in &candidates {
+            if ranks.get(&c.channel).and_then(|r| r.last()) == Some(&c.rank)
+                && !dropped.contains(&(c.channel, c.invoice.invoice_id.as_str()))
+            {
+                groups
+                    .entry((c.step.clone(), c.channel, c.invoice.currency))
+                    .or_default()
+                    .push(c.clone());
+            }
+        }
+        let tried: BTreeSet<Channel> = groups.keys().map(|k| k.1).collect();
+        let out = rows(run, action_date, customer, &credit, groups.clone());
+        let mut lowered = false;
+        for channel in tried {
+            if out.iter().any(|a| a.channel == channel) {
+                continue;
+            }
+            for ((_, ch, _), members) in &groups {
+                if *ch == channel {
+                    dropped.extend(
+                        members
+                            .iter()
+                            .map(|m| (channel, m.invoice.invoice_id.as_str())),
+                    );
+                }
+            }
+            if let Some(r) = ranks.get_mut(&channel) {
+                r.pop();
+                lowered = true;
+            }
+        }
+        if !lowered {
+            return out;
         }
     }
+}
 
+/// The rows for the chosen groups (one step per channel): amounts net of the
+/// open credit notes (`credit`, per currency), late charges, reasons. A group
+/// with nothing left to ask, or under its step's `min_amount`, gives no row.
+fn rows(
+    run: &DunningRun<'_>,
+    action_date: NaiveDate,
+    customer: &CustomerFile,
+    credit: &BTreeMap<Currency, Money>,
+    groups: BTreeMap<(String, Channel, Currency), Vec<Candidate<'_>>>,
+) -> Vec<DunningAction> {
+    let mut credit = credit.clone();
     let plan = run.plans.get(&customer.plan);
     let mut out = Vec::new();
     // Rows with the oldest invoices first.

@@ -8,7 +8,9 @@
 //! - per invoice, only the highest step already due and never issued is
 //!   issued (a missed night never sends every earlier step at once); on a
 //!   return path the same holds per channel of the path;
-//! - at most one step per customer and channel per day (the highest);
+//! - at most one step per customer and channel per day (the highest sent: a
+//!   step dropped for its `min_amount` or for nothing left to ask leaves the
+//!   channel to a lower step of another invoice);
 //! - not chased, on the normal plan as on the return path: settled invoices,
 //!   credit notes, disputed invoices, invoices in a pending suggestion (for
 //!   `suggestion_hold_days`), invoices under a promise (the dispute call after
@@ -91,7 +93,8 @@ pub enum Promise {
     /// Promised; dunning pauses until the date plus the grace days.
     Until(NaiveDate),
     /// The promise was broken and this is the first night it is seen: the plan
-    /// resumes at its next step at once.
+    /// resumes at its next step at once for an invoice overdue on the action
+    /// date (one not yet overdue follows its plan from its own dates).
     BrokenTonight,
 }
 

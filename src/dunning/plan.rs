@@ -59,7 +59,11 @@ pub(super) fn candidate<'a>(
         .iter()
         .rposition(|d| d.is_some_and(|d| d <= action_date));
     let floor = highest_done.map_or(0, |h| h + 1);
-    let chosen = if inv.promise == Promise::BrokenTonight {
+    // A broken promise resumes only what is owed: an invoice not yet overdue
+    // on the action date follows its plan from its own dates (no reminder
+    // about money not yet due, nor a step spent before its time).
+    let broken = inv.promise == Promise::BrokenTonight && inv.due_date < action_date;
+    let chosen = if broken {
         // The plan resumes at once: at its next step even before that step's
         // date, or at the highest step its dates have reached when further on
         // (a long promise broken must not bring a firm reminder one day and a
@@ -91,7 +95,7 @@ pub(super) fn candidate<'a>(
             inv.due_date,
             customer.plan,
             customer.plan_reason,
-            if inv.promise == Promise::BrokenTonight {
+            if broken {
                 "; promise to pay broken"
             } else {
                 ""

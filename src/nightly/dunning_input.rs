@@ -32,7 +32,9 @@ struct BrokenPromise {
 }
 
 /// Promise status per invoice tonight, and `broken_promise` alerts for
-/// promises first seen broken tonight.
+/// promises first seen broken tonight: a promise counts as broken, for the
+/// invoices it covers that are still open and overdue on the action date,
+/// once its grace days are over.
 pub fn promises(
     conn: &Connection,
     ledger: &Ledger,
@@ -46,6 +48,7 @@ pub fn promises(
     let mut status = BTreeMap::new();
     let mut alerts = Vec::new();
     let mut broken: BTreeMap<String, BrokenPromise> = BTreeMap::new();
+    let action_date = calendar.next_business_day(run_date);
     for inv in &ledger.invoices {
         let promise = rows
             .iter()
@@ -67,6 +70,15 @@ pub fn promises(
         if !open.is_positive() {
             continue;
         }
+        // A broken promise is about money owed: an invoice not overdue on
+        // tomorrow's action date (one issued after a promise on all
+        // invoices, or due after the promised date) follows its plan from
+        // its own dates, and is neither resumed at once nor counted here.
+        // A promise none of whose invoices is overdue yet raises its alert
+        // on the first night one is.
+        if inv.due_date >= action_date {
+            continue;
+        }
         let key = format!(
             "broken_promise:{}:{}:{}",
             inv.customer_id,
@@ -78,8 +90,9 @@ pub fn promises(
         }
         status.insert(inv.invoice_id.clone(), Promise::BrokenTonight);
         // A promise covering all the customer's invoices: one alert for
-        // every invoice still open, its total per currency (never summed
-        // across currencies), resolved once all of them are settled.
+        // every invoice still open and overdue, its total per currency
+        // (never summed across currencies), resolved once all of them are
+        // settled.
         let b = broken.entry(key).or_insert_with(|| BrokenPromise {
             customer_id: inv.customer_id.clone(),
             promised: p.invoice_id.clone(),

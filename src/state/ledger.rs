@@ -325,23 +325,45 @@ pub fn last_payment_dates(
 
 /// Per customer: (invoices settled through pointage, total days late) over
 /// invoices whose live applications settled them, for the `watch` plan.
+///
+/// Only invoices (a positive amount) paid with money count, dated by the last
+/// money applied to them: a credit note's due date is usually its old issue
+/// date, so netting it off a payment would otherwise count as paid months
+/// late; and a credit note set against an invoice is not a payment of it.
 pub fn lateness(conn: &Connection) -> rusqlite::Result<BTreeMap<String, (i64, i64)>> {
     let mut stmt = conn.prepare(
-        "SELECT i.customer_id, i.due_date, MAX(a.paid_date) FROM invoices i
+        "SELECT i.invoice_id, i.customer_id, i.due_date, i.amount, a.applied, a.paid_date
+         FROM invoices i
          JOIN applications a ON a.invoice_id = i.invoice_id AND a.reversed_run IS NULL
          WHERE i.settled_run IS NOT NULL AND a.paid_date IS NOT NULL
-         GROUP BY i.invoice_id",
+         ORDER BY i.invoice_id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
-    let mut out: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    // Per invoice: customer, due date, last day money was applied to it.
+    let mut paid_invoices: BTreeMap<String, (String, String, String)> = BTreeMap::new();
     for row in rows {
-        let (customer, due, paid) = row?;
+        let (invoice, customer, due, amount, applied, paid) = row?;
+        if !money(&amount).is_positive() || !money(&applied).is_positive() {
+            continue;
+        }
+        let e = paid_invoices
+            .entry(invoice)
+            .or_insert_with(|| (customer, due, paid.clone()));
+        if paid > e.2 {
+            e.2 = paid;
+        }
+    }
+    let mut out: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for (customer, due, paid) in paid_invoices.into_values() {
         let (Ok(due), Ok(paid)) = (
             due.parse::<chrono::NaiveDate>(),
             paid.parse::<chrono::NaiveDate>(),

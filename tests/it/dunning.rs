@@ -12,12 +12,15 @@
 //! Beyond the files, every scenario checks: no step is ever sent twice for an
 //! invoice across nights (a return path's steps once per return), and rerunning a committed night gives the same
 //! `dunning.csv` byte for byte (same action ids).
+//!
+//! Below them, single rules over a few nights (a broken promise, a customer's
+//! lateness), asserted on the rows and alerts a person reads.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::support::{csv_rows, run_night};
+use crate::support::{Ntry, Tx, csv_rows, run_night, statement_night};
 
 /// The client folder name: part of every action id, so fixed.
 const CLIENT: &str = "golden";
@@ -173,4 +176,114 @@ fn golden_dunning_scenarios() {
     assert!(scenarios.len() >= 10, "scenarios: {scenarios:?}");
     let diffs: Vec<String> = scenarios.iter().flat_map(|s| run_scenario(s)).collect();
     assert!(diffs.is_empty(), "{}", diffs.join("\n\n"));
+}
+
+// Single rules over a few nights, asserted on the rows a person reads.
+
+const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
+
+/// Tonight's rows of `file` as column → value maps.
+fn records(out: &Path, file: &str) -> Vec<BTreeMap<String, String>> {
+    let rows = csv_rows(&out.join(file));
+    rows[1..]
+        .iter()
+        .map(|r| rows[0].iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+/// `step invoice_ids amount_due` of every dunning row of `customer`.
+fn dunning_of(out: &Path, customer: &str) -> Vec<String> {
+    records(out, "dunning.csv")
+        .iter()
+        .filter(|r| r["customer_id"] == customer)
+        .map(|r| format!("{} {} {}", r["step"], r["invoice_ids"], r["amount_due"]))
+        .collect()
+}
+
+/// `invoice_id amount` of every `broken_promise` alert of `customer`.
+fn broken_promises(out: &Path, customer: &str) -> Vec<String> {
+    records(out, "alerts.csv")
+        .iter()
+        .filter(|r| r["kind"] == "broken_promise" && r["customer_id"] == customer)
+        .map(|r| format!("{} {}", r["invoice_id"], r["amount"]))
+        .collect()
+}
+
+#[test]
+fn a_broken_promise_resumes_only_what_is_overdue() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    // C1 promises to pay everything by 03-10; C2 promises F-3 by 03-10,
+    // though F-3 is only due on 03-31.
+    fs::write(
+        root.join("c/promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,,2026-03-10\nC2,F-3,2026-03-10\n",
+    )
+    .unwrap();
+    let f1 = "F-1;C1;Alpha;2026-01-01;2026-02-20;1000,00;1000,00;EUR;;transfer;\n\
+              F-3;C2;Beta;2026-03-01;2026-03-31;400,00;400,00;EUR;;transfer;\n";
+    let out = statement_night(root, HEADER, f1, 1, "2026-03-02", &[]);
+    assert_eq!(dunning_of(&out, "C1"), Vec::<String>::new());
+    // F-2 is issued after the promise, due 04-30. The promises break (grace
+    // ended 03-13): C1's overdue F-1 resumes at once; F-2 is owed nothing
+    // yet, so no reminder and not in the alert; nor is C2's F-3.
+    let f2 = format!("{f1}F-2;C1;Alpha;2026-03-12;2026-04-30;700,00;700,00;EUR;;transfer;\n");
+    let out = statement_night(root, HEADER, &f2, 2, "2026-03-16", &[]);
+    assert_eq!(dunning_of(&out, "C1"), ["phone_call F-1 1000.00"]);
+    assert_eq!(broken_promises(&out, "C1"), ["F-1 1000.00"]);
+    assert_eq!(dunning_of(&out, "C2"), Vec::<String>::new());
+    assert_eq!(broken_promises(&out, "C2"), Vec::<String>::new());
+    // F-3 overdue on the action date (04-01): the promise counts as broken
+    // now, and the plan starts with its courtesy reminder.
+    let out = statement_night(root, HEADER, &f2, 3, "2026-03-31", &[]);
+    assert_eq!(dunning_of(&out, "C2"), ["courtesy_reminder F-3 400.00"]);
+    assert_eq!(broken_promises(&out, "C2"), ["F-3 400.00"]);
+    // F-2 gets its own courtesy reminder once late (acting 05-04).
+    let out = statement_night(root, HEADER, &f2, 4, "2026-04-30", &[]);
+    assert!(
+        dunning_of(&out, "C1").contains(&"courtesy_reminder F-2 700.00".to_string()),
+        "{:?}",
+        dunning_of(&out, "C1")
+    );
+}
+
+#[test]
+fn a_credit_note_netted_off_a_payment_is_not_paid_late() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // F-1 paid 3 days late, net of a credit note dated (and due) 91 days
+    // before: the customer pays nearly on time and stays on `default`.
+    let invoices = "F-1;C1;Alpha;2026-01-26;2026-02-27;1000,00;1000,00;EUR;;transfer;\n\
+                    AV-1;C1;Alpha;2025-12-01;2025-12-01;-100,00;-100,00;EUR;;transfer;\n\
+                    F-2;C1;Alpha;2026-02-20;2026-03-20;500,00;500,00;EUR;;transfer;\n";
+    let pay = Ntry {
+        reference: "P1",
+        date: "2026-03-02",
+        code: "RCDT/ESCT",
+        amount: "900.00",
+        txs: vec![Tx {
+            amount: "900.00",
+            text: Some("FACTURE F-1 AVOIR AV-1"),
+            ..Tx::default()
+        }],
+    };
+    let out = statement_night(root, HEADER, invoices, 1, "2026-03-02", &[pay]);
+    let settled: Vec<String> = records(&out, "invoice_status.csv")
+        .iter()
+        .map(|r| format!("{} {}", r["invoice_id"], r["open_after"]))
+        .collect();
+    assert!(settled.contains(&"F-1 0.00".to_string()), "{settled:?}");
+    assert!(settled.contains(&"AV-1 0.00".to_string()), "{settled:?}");
+    // No preventive call five days before F-2's due date (`watch` only).
+    let out = statement_night(root, HEADER, invoices, 2, "2026-03-13", &[]);
+    assert_eq!(dunning_of(&out, "C1"), Vec::<String>::new());
+    let out = statement_night(root, HEADER, invoices, 3, "2026-03-20", &[]);
+    let rows = records(&out, "dunning.csv");
+    assert_eq!(dunning_of(&out, "C1"), ["courtesy_reminder F-2 500.00"]);
+    assert!(
+        rows[0]["reason"].contains("plan default (pays on time)"),
+        "{}",
+        rows[0]["reason"]
+    );
 }

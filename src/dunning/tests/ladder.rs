@@ -226,6 +226,65 @@ fn promises_pause_and_a_broken_one_resumes_at_once() {
 }
 
 #[test]
+fn a_broken_promise_leaves_an_invoice_not_yet_due_to_its_own_dates() {
+    // Due 11-30; the promise (on all invoices, say) broke on 11-05. Nothing
+    // is owed yet: no courtesy reminder 24 days before the due date, which
+    // would also spend the step before the invoice is late.
+    let mut inv = invoice("F1", "2026-11-30", "100");
+    inv.promise = Promise::BrokenTonight;
+    assert!(run("2026-11-05", &[customer(vec![inv.clone()])]).is_empty());
+    // Its plan's own steps still come on their dates: on `watch`, the
+    // preventive call at −5 (acting 11-25).
+    let mut c = customer(vec![inv.clone()]);
+    c.plan = "watch".into();
+    let a = run("2026-11-24", &[c]);
+    assert_eq!(steps(&a), one("preventive_contact", "phone", "F1"));
+    assert!(!a[0].reason.contains("promise"), "{}", a[0].reason);
+    // Overdue on the action date (due 11-30, acting 12-01): resumed.
+    let a = run("2026-11-30", &[customer(vec![inv])]);
+    assert_eq!(steps(&a), one("courtesy_reminder", "email", "F1"));
+    assert!(a[0].reason.contains("promise to pay broken"));
+}
+
+#[test]
+fn a_step_under_its_minimum_leaves_the_channel_to_a_lower_one() {
+    // All e-mails; the firm reminder only from 500.00 owed.
+    let step = |name: &str, offset_days: i32, min: Option<&str>| crate::config::PlanStep {
+        name: name.into(),
+        offset_days,
+        channel: Channel::Email,
+        min_amount: min.map(|m| crate::config::DecimalSetting(m.parse().unwrap())),
+    };
+    let mut config = DunningConfig::default();
+    config.plans.insert(
+        "emails".into(),
+        vec![
+            step("courtesy_reminder", 1, None),
+            step("firm_reminder", 8, Some("500.00")),
+        ],
+    );
+    // F-A (100.00, due 11-01) is at its firm reminder, under the minimum;
+    // F-B (1000.00, due 11-23) at its courtesy reminder (acting 11-24).
+    let mut c = customer(vec![
+        invoice("F-A", "2026-11-01", "100"),
+        invoice("F-B", "2026-11-23", "1000"),
+    ]);
+    c.plan = "emails".into();
+    let a = run_with("2026-11-23", &config, false, std::slice::from_ref(&c));
+    // F-B's reminder goes out; F-A gets nothing (never a courtesy reminder
+    // once its firm reminder is due).
+    assert_eq!(steps(&a), one("courtesy_reminder", "email", "F-B"));
+    assert_eq!(a[0].amount_due, m("1000.00"));
+    // Once F-B is at its firm reminder too, one e-mail for both (1100.00).
+    c.invoices[1]
+        .steps_done
+        .insert("courtesy_reminder".into(), d("2026-11-24"));
+    let a = run_with("2026-12-01", &config, false, &[c]);
+    assert_eq!(steps(&a), one("firm_reminder", "email", "F-A|F-B"));
+    assert_eq!(a[0].amount_due, m("1100.00"));
+}
+
+#[test]
 fn action_ids_are_stable_and_distinct() {
     let c = customer(vec![invoice("F1", "2026-11-01", "100")]);
     let a = run("2026-11-23", std::slice::from_ref(&c));
