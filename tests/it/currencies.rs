@@ -2,6 +2,8 @@
 //! a camt without `Acct/Ccy`, a camt.054, a CFONB 04 in USD inside an EUR
 //! 01…07 block) keeps its own currency: it pays an invoice of that currency
 //! and never one of the statement's, and every output shows it as it is.
+//! Amounts with more decimals than their currency has are never applied
+//! automatically.
 
 use std::path::{Path, PathBuf};
 
@@ -243,6 +245,57 @@ fn cfonb_usd_movement_in_an_eur_block_pays_the_usd_invoice_never_the_eur_one() {
     let out = tmp.path().join("out");
     run_ok(&c, "2026-11-20", &out);
     assert_usd_stays_usd(&c.join("statements/r.cfonb"), &out, "REF-A2", "REF-D");
+}
+
+#[test]
+fn a_sub_cent_amount_is_never_applied_automatically() {
+    // 999.995 EUR quoting the EUR invoice of 1000.00: only suggested, the
+    // invoice stays open and no output shows a three-decimal applied amount.
+    let tmp = tempfile::tempdir().unwrap();
+    let body = camt053(
+        "0.00",
+        "999.995",
+        &[ntry(
+            "X-1",
+            "999.995",
+            "EUR",
+            "Alpha SARL",
+            "Facture F-2026-0101",
+        )],
+    );
+    let c = client(tmp.path(), "s1.xml", &body);
+    let out = tmp.path().join("out");
+    run_ok(&c, "2026-11-20", &out);
+    let m = csv_rows(&out.join("matches.csv"));
+    let statuses = column_where(&m, "entry_id", "X-1", "status");
+    assert!(!statuses.iter().any(|s| s == "matched"), "{m:?}");
+    assert!(
+        column_where(&m, "entry_id", "X-1", "evidence")
+            .iter()
+            .any(|e| e.contains("more decimals than EUR has")),
+        "{m:?}"
+    );
+    let st = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&st, "invoice_id", "F-2026-0101", "applied"),
+        ["0.00"]
+    );
+    assert_eq!(
+        column_where(&st, "invoice_id", "F-2026-0101", "written_off"),
+        ["0.00"]
+    );
+    let a = csv_rows(&out.join("alerts.csv"));
+    assert_eq!(
+        column_where(&a, "entry_id", "X-1", "kind"),
+        ["suggested_match"]
+    );
+    assert!(!a.iter().any(|r| r[0] == "overpayment"), "{a:?}");
+    // A person decides: the invoice is not chased meanwhile.
+    let d = csv_rows(&out.join("dunning.csv"));
+    assert!(
+        column_where(&d, "customer_id", "C01", "invoice_ids").is_empty(),
+        "{d:?}"
+    );
 }
 
 #[test]
