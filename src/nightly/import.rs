@@ -203,15 +203,21 @@ fn repeated(
     }
     let account = statement.account.key();
     let mut ids = Vec::new();
-    let mut total = Money::ZERO;
-    for (_, tx) in statement.transactions() {
+    // Per currency: an entry in another currency than the statement's is
+    // never added to its total.
+    let mut totals: std::collections::BTreeMap<crate::money::Currency, Money> =
+        std::collections::BTreeMap::new();
+    for (entry, tx) in statement.transactions() {
         if !taken.contains(&tx.entry_id) || ids.contains(&tx.entry_id) {
             continue;
         }
         match st::origin(conn, &account, &tx.entry_id)? {
             Some((other, false)) if other != statement.id => {
                 ids.push(tx.entry_id.clone());
-                total = total.checked_add(tx.amount).unwrap_or(total);
+                let total = totals
+                    .entry(statement.currency_of(entry))
+                    .or_insert(Money::ZERO);
+                *total = total.checked_add(tx.amount).unwrap_or(*total);
             }
             _ => {}
         }
@@ -219,6 +225,18 @@ fn repeated(
     if ids.is_empty() {
         return Ok(None);
     }
+    let single = match totals.iter().collect::<Vec<_>>().as_slice() {
+        [(c, t)] => Some((**c, **t)),
+        _ => None,
+    };
+    let total = match single {
+        Some((_, t)) => t.to_string(),
+        None => totals
+            .iter()
+            .map(|(c, t)| format!("{t} {c}"))
+            .collect::<Vec<_>>()
+            .join(" and "),
+    };
     let mut a = Alert::new(
         AlertKind::RepeatedTransaction,
         &format!("{account}:{}:repeated", statement.id),
@@ -230,8 +248,8 @@ fn repeated(
             ids.join(", ")
         ),
     );
-    a.amount = Some(total);
-    a.currency = Some(statement.currency);
+    a.amount = single.map(|(_, t)| t);
+    a.currency = single.map(|(c, _)| c);
     Ok(Some(a))
 }
 

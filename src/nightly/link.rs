@@ -50,12 +50,14 @@ pub(super) fn mark_repeated_rows<'a>(
 /// such notification rows are interchangeable: the first is taken, so two
 /// equal credits notified first are not counted again. Only booked rows
 /// count: a pending or information entry never was money, so a booked entry
-/// linked to it would lose its own.
+/// linked to it would lose its own. Only rows in the entry's `currency`
+/// count: 1000 USD is never the same money as 1000 EUR.
 fn counterparts(
     conn: &Connection,
     account: &str,
     other_side_is_notification: bool,
     entry: &Entry,
+    currency: crate::money::Currency,
 ) -> rusqlite::Result<Vec<StoredTx>> {
     let date = entry.booking_date.map(|d| d.to_string());
     let all = transactions::counterpart_candidates(
@@ -68,7 +70,7 @@ fn counterparts(
     )?;
     let all: Vec<StoredTx> = all
         .into_iter()
-        .filter(|c| c.entry.status == EntryStatus::Booked)
+        .filter(|c| c.entry.status == EntryStatus::Booked && c.currency == currency)
         .collect();
     let by_ref: Vec<StoredTx> = all
         .iter()
@@ -137,7 +139,7 @@ pub(super) fn link_notification(
             }
             continue;
         }
-        let mut found = counterparts(conn, &account, false, entry)?;
+        let mut found = counterparts(conn, &account, false, entry, n.currency_of(entry))?;
         if found.is_empty() && entry.amount.is_positive() {
             // No statement yet, but another notification may have brought
             // this credit already (a camt.052 at entry level, then the
@@ -145,7 +147,7 @@ pub(super) fn link_notification(
             // be. Same bank reference, amount and day only: two notified
             // payments of one amount and day are not one. (Debits are left
             // to the debit step, which links a return by its own details.)
-            found = counterparts(conn, &account, true, entry)?;
+            found = counterparts(conn, &account, true, entry, n.currency_of(entry))?;
             found.retain(|r| {
                 r.statement_id != n.id
                     && r.entry.bank_ref.is_some()
@@ -312,7 +314,7 @@ pub(super) fn link_to_notifications(
         let Some(link) = own.first().map(|t| t.entry_id.as_str()) else {
             continue;
         };
-        let found = counterparts(conn, &account, true, entry)?;
+        let found = counterparts(conn, &account, true, entry, s.currency_of(entry))?;
         let Some(first) = found.first() else {
             continue;
         };

@@ -34,6 +34,8 @@ struct EntryView<'a> {
     booking_date: &'a Option<chrono::NaiveDate>,
     value_date: &'a Option<chrono::NaiveDate>,
     amount: &'a crate::money::Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: &'a Option<crate::money::Currency>,
     status: &'a crate::statement::EntryStatus,
     reversal: bool,
     bank_ref: &'a Option<String>,
@@ -50,6 +52,7 @@ impl<'a> EntryView<'a> {
             booking_date: &e.booking_date,
             value_date: &e.value_date,
             amount: &e.amount,
+            currency: &e.currency,
             status: &e.status,
             reversal: e.reversal,
             bank_ref: &e.bank_ref,
@@ -368,5 +371,36 @@ mod tests {
             hash_of("fixtures/camt/v08_batches_reversal.xml"),
             "60b95ba6873e91e2d1640cc92cef48bf5ac8fded36ce88ab2e236f13e5eec47e"
         );
+        // A CFONB statement, as the release before entries kept their own
+        // currency recorded it in state (read from its state database).
+        let f = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/demo/acme/statements/releve-2026-11-20.cfonb");
+        let parsed = crate::formats::parse_file(&f).unwrap();
+        assert_eq!(
+            content_hash(&parsed.statements[0]),
+            "adfc4d03d7dc3e4f9fad95a1006bcf65c7bff5740f10d517406ca689d228978f"
+        );
+    }
+
+    #[test]
+    fn an_entry_in_the_statement_currency_writes_no_currency_and_another_does() {
+        for s in fixture_statements() {
+            assert!(s.entries.iter().all(|e| e.currency.is_none()), "{}", s.id);
+            assert!(!encode(&s).details(0).contains("\"currency\""), "{}", s.id);
+        }
+        let f = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/camt/v08_batches_reversal.xml");
+        let s = crate::formats::parse_file(&f).unwrap().statements.remove(0);
+        let mut usd = s.clone();
+        usd.entries[0].currency = crate::money::Currency::parse("USD");
+        // Another statement: the same amounts in USD are other money.
+        assert_ne!(content_hash(&usd), content_hash(&s));
+        let enc = encode(&usd);
+        assert_eq!(enc.hash, hash_of_whole(&usd));
+        assert_eq!(enc.hash, hash_of_copy(&usd));
+        // Stored details read back with their currency.
+        let (e, _tx): (Entry, Transaction) = serde_json::from_str(&enc.details(0)).unwrap();
+        assert_eq!(e.currency, crate::money::Currency::parse("USD"));
+        assert_eq!(usd.currency_of(&e).as_str(), "USD");
     }
 }

@@ -84,6 +84,7 @@ impl<'a> InMemory<'a> {
             booking_date: e.booking_date,
             value_date: e.value_date,
             amount: e.amount,
+            currency: e.currency,
             status: e.status,
             reversal: e.reversal,
             bank_ref: e.bank_ref.clone(),

@@ -2,7 +2,9 @@
 //! booked entries equal the closing balance?
 //!
 //! A statement that does not close is still returned; the check only produces a
-//! [`Finding`] naming both figures (many real files don't close).
+//! [`Finding`] naming both figures (many real files don't close). Only entries
+//! in the statement's currency count: an entry in another currency is money
+//! of another balance, never added to this one 1:1.
 
 use super::{EntryStatus, Finding, FindingKind, Location, Statement};
 use crate::money::Money;
@@ -40,7 +42,7 @@ pub fn check_balances(statement: &Statement) -> BalanceCheck {
     let booked = statement
         .entries
         .iter()
-        .filter(|e| e.status == EntryStatus::Booked)
+        .filter(|e| e.status == EntryStatus::Booked && counts_in_balance(statement, e))
         .map(|e| e.amount);
     let Some(movements) = Money::checked_sum(booked) else {
         return BalanceCheck::Overflow;
@@ -58,6 +60,14 @@ pub fn check_balances(statement: &Statement) -> BalanceCheck {
             closing: close.amount,
         }
     }
+}
+
+/// True when an entry's money is in the statement's currency, so it moves
+/// the balances the statement states: an entry in another currency (a
+/// multi-currency account) is never added to them as if it were the same
+/// money.
+pub fn counts_in_balance(statement: &Statement, entry: &super::Entry) -> bool {
+    statement.currency_of(entry) == statement.currency
 }
 
 /// The finding for a statement whose balances do not close, if any.
@@ -86,4 +96,56 @@ pub fn balance_finding(statement: &Statement) -> Option<Finding> {
         ),
     };
     Some(Finding::new(FindingKind::BalanceMismatch, location, message).in_statement(&statement.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_in_another_currency_is_not_added_to_the_balances() {
+        let f = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/camt/v02_transfers.xml");
+        let mut s = crate::formats::parse_file(&f).unwrap().statements.remove(0);
+        let (open, close) = (s.opening.unwrap().amount, s.closing.unwrap().amount);
+        let booked = |s: &Statement| {
+            Money::checked_sum(
+                s.entries
+                    .iter()
+                    .filter(|e| e.status == EntryStatus::Booked)
+                    .map(|e| e.amount),
+            )
+            .unwrap()
+        };
+        let all = booked(&s);
+        let i = s
+            .entries
+            .iter()
+            .position(|e| e.status == EntryStatus::Booked && !e.amount.is_zero())
+            .unwrap();
+        let moved = s.entries[i].amount;
+        s.entries[i].currency = crate::money::Currency::parse("USD");
+        let without = all.checked_sub(moved).unwrap();
+        let expected = open.checked_add(without).unwrap();
+        let want = if expected == close {
+            BalanceCheck::Closes
+        } else {
+            BalanceCheck::Mismatch {
+                opening: open,
+                movements: without,
+                expected,
+                closing: close,
+            }
+        };
+        assert_eq!(check_balances(&s), want);
+        assert!(!counts_in_balance(&s, &s.entries[i]));
+        assert_ne!(
+            want,
+            check_balances(&{
+                let mut t = s.clone();
+                t.entries[i].currency = None;
+                t
+            })
+        );
+    }
 }

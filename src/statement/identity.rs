@@ -195,6 +195,7 @@ mod tests {
             booking_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2),
             value_date: None,
             amount: Money::from_scaled(1000, 2).unwrap(),
+            currency: None,
             status: EntryStatus::Booked,
             reversal: false,
             bank_ref: bank_ref.map(String::from),

@@ -169,6 +169,15 @@ pub struct Entry {
     pub value_date: Option<NaiveDate>,
     /// Signed amount (credit positive).
     pub amount: Money,
+    /// The entry's own currency when it is not the statement's (a
+    /// multi-currency account's camt without `Acct/Ccy`, a camt.054, a CFONB
+    /// 04 in another currency than its 01); `None` means the statement's.
+    /// Its amount is in this currency, never converted: see
+    /// [`Statement::currency_of`]. Left out of the serialized form when
+    /// `None`, so the content hash of a statement in one currency is the one
+    /// earlier releases recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
     /// Booked, pending or information.
     pub status: EntryStatus,
     /// True when the entry reverses an earlier one (`RvslInd`).
@@ -257,6 +266,11 @@ pub struct Transaction {
 }
 
 impl Statement {
+    /// The currency of an entry's money: its own, else the statement's.
+    pub fn currency_of(&self, entry: &Entry) -> Currency {
+        entry.currency.unwrap_or(self.currency)
+    }
+
     /// All transactions with their entry, in file order.
     pub fn transactions(&self) -> impl Iterator<Item = (&Entry, &Transaction)> {
         self.entries

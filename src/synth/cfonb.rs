@@ -241,6 +241,7 @@ fn movement(rng: &mut Rng, day: Option<NaiveDate>, n: u64, line: u64) -> Entry {
         booking_date: day,
         value_date: day,
         amount,
+        currency: None,
         status: EntryStatus::Booked,
         reversal: false,
         bank_ref: rng.chance(90).then(|| format!("R{n:015}")),

@@ -257,6 +257,7 @@ pub fn generate(seed: u64, n_tx: usize, n_invoices: usize) -> SynthClient {
             booking_date: Some(date(day)),
             value_date: Some(date(day)),
             amount,
+            currency: None,
             status,
             reversal: false,
             // Every 97th entry has no reference: fingerprint ids.

@@ -604,6 +604,7 @@ fn build(raw: Vec<RawStatement>) -> Vec<Statement> {
                 booking_date: booking,
                 value_date: value,
                 amount,
+                currency: None,
                 status: EntryStatus::Booked,
                 reversal: false,
                 bank_ref: reference,

@@ -7,6 +7,7 @@ mod cfonb120;
 mod cli_parse;
 mod client;
 mod crash;
+mod currencies;
 mod decisions;
 mod decisions_nights;
 mod determinism;

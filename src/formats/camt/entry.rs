@@ -23,7 +23,9 @@
 //!   any single `TxDtls` is attached to the whole amount).
 //!
 //! A `TxDtls` amount in another currency than the entry (an instructed amount
-//! before conversion) is never used as the transaction amount.
+//! before conversion) is never used as the transaction amount. An entry whose
+//! `Amt` is in another currency than the statement's keeps it
+//! ([`Entry::currency`]): its money is never relabelled.
 //! The counterparty is the debtor for money received and the creditor for
 //! money paid, seen from the original payment: for a reversal or a returned
 //! direct debit (a debit that undoes a credit) it stays the debtor.
@@ -309,7 +311,10 @@ impl EntryBuilder {
             notes.push((
                 FindingKind::Other,
                 self.location.clone(),
-                format!("entry amount in {ccy} in a statement in {statement_ccy}"),
+                format!(
+                    "entry amount in {ccy} in a statement in {statement_ccy}: kept in {ccy}, \
+                     matched only with {ccy} invoices and not counted in the {statement_ccy} balances"
+                ),
             ));
         }
         let signed = if debit { -amount.value } else { amount.value };
@@ -411,6 +416,7 @@ impl EntryBuilder {
             booking_date: self.booking_date,
             value_date: self.value_date,
             amount: signed,
+            currency: (ccy != statement_ccy).then_some(ccy),
             status,
             reversal: self.reversal,
             bank_ref,

@@ -363,7 +363,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
                 "bank reference already used in this statement: fingerprint id used".into(),
             ));
         }
-        if entry.status == EntryStatus::Booked {
+        if entry.status == EntryStatus::Booked && entry.currency.is_none() {
             open.booked = add_booked(open.booked, entry.amount);
         }
         open.entries += 1;
@@ -424,6 +424,7 @@ fn sum_entry(amount: Money, line: u64) -> Entry {
         booking_date: None,
         value_date: None,
         amount,
+        currency: None,
         status: EntryStatus::Booked,
         reversal: false,
         bank_ref: None,

@@ -51,7 +51,9 @@
 //!   and `to_date` are those two dates; `sequence` is `None`; the currency is
 //!   the 01's.
 //! * One [`Entry`] with one [`Transaction`] per 04: booking date (35-40), value
-//!   date (43-48), amount, status booked, `bank_ref` = reference zone (105-120)
+//!   date (43-48), amount, the 04's own currency when it is not the 01's
+//!   ([`Entry::currency`]: never relabelled, and left out of the balance
+//!   check), status booked, `bank_ref` = reference zone (105-120)
 //!   trimmed, `additional_info` = the label (49-79) trimmed, reject reason
 //!   (41-42, when not blank or `00`) as the transaction's `return_reason`.
 //!   The 05 records that follow fill the transaction ([`complement`]).
@@ -356,6 +358,7 @@ impl Block {
             booking_date,
             value_date,
             amount,
+            currency: (currency != self.statement.currency).then_some(currency),
             status: EntryStatus::Booked,
             reversal: false,
             bank_ref: record::text(line, 105, 120),
@@ -473,7 +476,8 @@ impl Block {
                 FindingKind::Other,
                 line.at(17, 19),
                 format!(
-                    "record in {currency} inside a statement in {} (line {})",
+                    "record in {currency} inside a statement in {} (line {}): a movement keeps \
+                     its own currency and is not counted in the balances",
                     self.statement.currency, self.statement.line
                 ),
             ));

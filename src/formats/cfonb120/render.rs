@@ -85,14 +85,15 @@ fn movement(out: &mut String, h: &Head<'_>, e: &Entry) {
         } => (interbank.as_str(), internal.as_str()),
         _ => ("", ""),
     };
-    let decimals = decimals(h.currency, e.amount);
+    let currency = e.currency.unwrap_or(h.currency);
+    let decimals = decimals(currency, e.amount);
     // Cols 1-40, shared by the 04 and its 05s.
     let mut header = String::with_capacity(40);
     header.push_str("04");
     fit(&mut header, h.bank, 5);
     fit(&mut header, internal, 4);
     fit(&mut header, h.branch, 5);
-    header.push_str(h.currency.as_str());
+    header.push_str(currency.as_str());
     push_decimals(&mut header, decimals);
     header.push(' ');
     fit(&mut header, h.account, 11);

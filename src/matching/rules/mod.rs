@@ -193,10 +193,43 @@ pub fn candidates_with(
                 .map(|pr| ctx.corroborate(pr, ix, cfg))
         })
         .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr, cfg)));
+    if let Some(why) = sub_unit_note(p) {
+        // Only ever suggested: a person decides (and the invoices it
+        // points at are held from dunning while the suggestion waits).
+        let below = Confidence::from_hundredths(cfg.threshold.hundredths().saturating_sub(1));
+        let proposal = proposal.map(|mut prop| {
+            for hit in &mut prop.hits {
+                hit.confidence = hit.confidence.min(below);
+                hit.label = format!("{}; but the {why}", hit.label);
+            }
+            prop
+        });
+        return Candidates {
+            note: proposal.is_none().then(|| format!("the {why}")),
+            proposal,
+        };
+    }
     Candidates {
         note: if proposal.is_none() { ctx.note } else { None },
         proposal,
     }
+}
+
+/// Why a payment is never matched automatically when its amount has more
+/// decimals than its currency has (`999.995` EUR): no invoice is paid by a
+/// fraction of a cent, and rounding would make up money the bank never
+/// moved. Its candidates are only suggested, and with none it stays
+/// unapplied, whole, for a person to check with the bank.
+fn sub_unit_note(p: &Payment) -> Option<String> {
+    let units = p.currency.minor_units();
+    (p.amount.significant_decimals() > units || p.tx_amount.significant_decimals() > units).then(
+        || {
+            format!(
+                "amount {} has more decimals than {} has ({units}): not matched automatically, check it with the bank",
+                p.tx_amount, p.currency
+            )
+        },
+    )
 }
 
 struct Ctx<'a> {
