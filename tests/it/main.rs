@@ -22,5 +22,6 @@ mod nightly;
 mod notifications;
 mod report;
 mod returns;
+mod returns_uncoded;
 mod sandbox;
 mod support;
