@@ -30,6 +30,9 @@ pub enum AlertKind {
     ChequeUnpaid,
     /// A bill of exchange (LCR) came back unpaid.
     BillUnpaid,
+    /// The bank reversed or sent back a payment (a credit transfer) that
+    /// paid invoices: they are open again, on their normal plan.
+    PaymentReversed,
     /// The same customer's second return within the window.
     RepeatedDirectDebitReturn,
     /// A payment larger than what it settles.
@@ -63,13 +66,14 @@ pub enum AlertKind {
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 19] = [
+    pub const ALL: [AlertKind; 20] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
         AlertKind::DirectDebitReturned,
         AlertKind::ChequeUnpaid,
         AlertKind::BillUnpaid,
+        AlertKind::PaymentReversed,
         AlertKind::RepeatedDirectDebitReturn,
         AlertKind::Overpayment,
         AlertKind::PartialPayment,
@@ -99,6 +103,7 @@ impl AlertKind {
             AlertKind::DirectDebitReturned => "direct_debit_returned",
             AlertKind::ChequeUnpaid => "cheque_unpaid",
             AlertKind::BillUnpaid => "bill_unpaid",
+            AlertKind::PaymentReversed => "payment_reversed",
             AlertKind::RepeatedDirectDebitReturn => "repeated_direct_debit_return",
             AlertKind::Overpayment => "overpayment",
             AlertKind::PartialPayment => "partial_payment",
@@ -121,6 +126,7 @@ impl AlertKind {
             AlertKind::DirectDebitReturned
             | AlertKind::ChequeUnpaid
             | AlertKind::BillUnpaid
+            | AlertKind::PaymentReversed
             | AlertKind::RepeatedDirectDebitReturn
             | AlertKind::SequenceGap
             | AlertKind::ConflictingStatement => Severity::Critical,

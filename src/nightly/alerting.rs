@@ -363,6 +363,7 @@ pub fn settle(
                 AlertKind::DirectDebitReturned
                 | AlertKind::ChequeUnpaid
                 | AlertKind::BillUnpaid
+                | AlertKind::PaymentReversed
                 | AlertKind::RepeatedDirectDebitReturn
                 | AlertKind::PartialPayment
                 | AlertKind::BrokenPromise

@@ -3,9 +3,17 @@
 //! A debit tied to receivables — a returned or rejected direct debit, an
 //! unpaid cheque or bill, a reversal — is linked to the collection it undoes
 //! (by end-to-end id, else by mandate and amount), whose applications are
-//! reversed so the invoices are open again; the customer's return is recorded,
-//! and a second return within the window raises
-//! `repeated_direct_debit_return` (counted per collection, not per line). A
+//! reversed so the invoices are open again. A debit is tied to receivables by
+//! its bank code, its reversal flag, a return reason (whatever its code: a
+//! proprietary-only or unknown code, a debit inside a collection batch), or,
+//! for a debit of unknown or supplier direct-debit code, by an end-to-end id
+//! naming one of our collections of the same amount. What the linked
+//! collection was decides what the debit is: a collected direct debit is a
+//! return — the customer's return is recorded, its invoices go on the return
+//! path, and a second return within the window raises
+//! `repeated_direct_debit_return` (counted per collection, not per line) —
+//! while a credit transfer or other payment the bank reversed is a
+//! `payment_reversed`: its invoices reopen on their normal plan. A
 //! receivable debit nobody can link is an `unmatched_debit`. Other debits
 //! (supplier payments, fees) are only counted by kind for the summary.
 //!
@@ -35,12 +43,108 @@ pub struct DebitStep {
     pub reopened: BTreeSet<String>,
 }
 
-fn alert_kind(kind: TxKind) -> AlertKind {
-    match kind {
-        TxKind::ChequeUnpaid => AlertKind::ChequeUnpaid,
-        TxKind::BillUnpaid => AlertKind::BillUnpaid,
-        _ => AlertKind::DirectDebitReturned,
+/// What a linked debit undid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Undone {
+    /// A direct debit we collected: returned, rejected or reversed.
+    DirectDebit,
+    /// A cheque we remitted, unpaid.
+    Cheque,
+    /// A bill of exchange collected for us, unpaid.
+    Bill,
+    /// A credit transfer or other payment the bank reversed or sent back.
+    Payment,
+}
+
+impl Undone {
+    /// The debit's own kind when its code says what it undoes, else the
+    /// kind of the collection it is linked to. A mandate on either side
+    /// makes it a direct debit: transfers carry none.
+    fn of(kind: TxKind, d: &transactions::StoredTx, c: &transactions::StoredTx) -> Undone {
+        match kind {
+            TxKind::DirectDebitReturned => return Undone::DirectDebit,
+            TxKind::ChequeUnpaid => return Undone::Cheque,
+            TxKind::BillUnpaid => return Undone::Bill,
+            _ => {}
+        }
+        match c.tx.kind(&c.entry) {
+            TxKind::DirectDebitCollected => Undone::DirectDebit,
+            TxKind::ChequeRemitted => Undone::Cheque,
+            TxKind::BillCollected => Undone::Bill,
+            _ if d.tx.mandate_id.is_some() || c.tx.mandate_id.is_some() => Undone::DirectDebit,
+            _ => Undone::Payment,
+        }
     }
+
+    fn alert_kind(self) -> AlertKind {
+        match self {
+            Undone::DirectDebit => AlertKind::DirectDebitReturned,
+            Undone::Cheque => AlertKind::ChequeUnpaid,
+            Undone::Bill => AlertKind::BillUnpaid,
+            Undone::Payment => AlertKind::PaymentReversed,
+        }
+    }
+
+    /// The kind the debit is counted under in the summary: a reversed
+    /// payment keeps the kind its code gave.
+    fn counted(self, booked: TxKind) -> TxKind {
+        match self {
+            Undone::DirectDebit => TxKind::DirectDebitReturned,
+            Undone::Cheque => TxKind::ChequeUnpaid,
+            Undone::Bill => TxKind::BillUnpaid,
+            Undone::Payment => booked,
+        }
+    }
+}
+
+/// The kind of a receivable debit no collection is linked to: its code's,
+/// unless that says nothing about receivables and the debit carries a
+/// mandate (only direct debits do).
+fn unlinked_kind(kind: TxKind, d: &transactions::StoredTx) -> TxKind {
+    if !kind.is_receivable_debit() && d.tx.mandate_id.is_some() {
+        TxKind::DirectDebitReturned
+    } else {
+        kind
+    }
+}
+
+/// A kind in words for messages; `other` reads as a plain debit.
+fn words(kind: TxKind) -> String {
+    match kind {
+        TxKind::Other => "debit".to_string(),
+        k => k.as_str().replace('_', " "),
+    }
+}
+
+/// Whether a debit the code calls nothing tied to receivables (an unknown
+/// or proprietary code, a supplier's direct debit) still names one of our
+/// direct-debit collections: same end-to-end id, same amount, and no other
+/// mandate. Banks that code a return that way send it back whole, under
+/// the collection's end-to-end id. Supplier payments, fees, cards and
+/// cheques we wrote are never taken for returns by their ids alone.
+fn names_a_collection(
+    conn: &Connection,
+    d: &transactions::StoredTx,
+    kind: TxKind,
+) -> rusqlite::Result<bool> {
+    if !matches!(kind, TxKind::Other | TxKind::DirectDebitPaid) {
+        return Ok(false);
+    }
+    let Some(e2e) = d.tx.end_to_end_id.as_deref() else {
+        return Ok(false);
+    };
+    let amount = d.tx.amount.abs();
+    let candidates = transactions::collections_for(conn, Some(e2e), None, &amount.to_plain())?;
+    Ok(candidates.iter().any(|c| {
+        !(c.account == d.account && c.tx.entry_id == d.tx.entry_id)
+            && same_e2e(c, e2e)
+            && c.tx.amount == amount
+            && c.tx.kind(&c.entry) == TxKind::DirectDebitCollected
+            && match (d.tx.mandate_id.as_deref(), c.tx.mandate_id.as_deref()) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => true,
+            }
+    }))
 }
 
 /// Processes tonight's booked debits. `mandate_customer` finds a customer
@@ -60,14 +164,13 @@ pub fn run(
         }
         let kind = d.tx.kind(&d.entry);
         let amount = d.tx.amount.abs();
-        let slot = step
-            .by_kind
-            .entry((kind.as_str().to_string(), d.currency))
-            .or_insert((0, Money::ZERO));
-        slot.0 += 1;
-        slot.1 = slot.1.checked_add(amount).unwrap_or(slot.1);
-        let receivable = kind.is_receivable_debit() || d.entry.reversal;
-        if receivable {
+        // A return reason says the money went back whatever the code (a
+        // fee for the return may copy it: a fee stays a fee).
+        let receivable = kind.is_receivable_debit()
+            || d.entry.reversal
+            || (d.tx.return_reason.is_some() && kind != TxKind::FeeOrInterest)
+            || names_a_collection(conn, &d, kind)?;
+        let counted = if receivable {
             undo_collection(
                 conn,
                 run_date,
@@ -76,8 +179,16 @@ pub fn run(
                 kind,
                 mandate_customer,
                 &mut step,
-            )?;
-        }
+            )?
+        } else {
+            kind
+        };
+        let slot = step
+            .by_kind
+            .entry((counted.as_str().to_string(), d.currency))
+            .or_insert((0, Money::ZERO));
+        slot.0 += 1;
+        slot.1 = slot.1.checked_add(amount).unwrap_or(slot.1);
         transactions::settle_tx(
             conn,
             &d.account,
@@ -98,7 +209,7 @@ fn undo_collection(
     kind: TxKind,
     mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
     step: &mut DebitStep,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<TxKind> {
     let amount = d.tx.amount.abs();
     let e2e = d.tx.end_to_end_id.as_deref();
     let mandate = d.tx.mandate_id.as_deref();
@@ -137,6 +248,7 @@ fn undo_collection(
     let info = reason(&code);
 
     let Some((c, live)) = collection else {
+        let kind = unlinked_kind(kind, d);
         let customer = match mandate {
             Some(m) => sl::customer_of_mandate(conn, m)?,
             None => None,
@@ -147,7 +259,7 @@ fn undo_collection(
             &format!("{}:{}", d.account, d.tx.entry_id),
             format!(
                 "{} of {} on {}: no collection found to link it to{}",
-                kind.as_str().replace('_', " "),
+                words(kind),
                 amount,
                 d.entry
                     .booking_date
@@ -191,8 +303,9 @@ fn undo_collection(
                 )?);
             }
         }
-        return Ok(());
+        return Ok(kind);
     };
+    let undone = Undone::of(kind, d, &c);
 
     // The returned money leaves the collection's unapplied remainder first,
     // then its applications are reversed.
@@ -245,8 +358,10 @@ fn undo_collection(
         c.tx.end_to_end_id
             .clone()
             .unwrap_or_else(|| c.tx.entry_id.clone());
-    // One row per invoice the collection paid: the return path takes them all.
-    if invoices.is_empty() {
+    // One row per invoice the collection paid: the return path takes them
+    // all. A reversed payment puts nobody on it: its invoices reopen on
+    // their normal plan, and it is no return of the customer's.
+    if undone != Undone::Payment && invoices.is_empty() {
         record_return(
             conn,
             run_date,
@@ -257,7 +372,7 @@ fn undo_collection(
             &code,
         )?;
     }
-    for inv in &invoices {
+    for inv in invoices.iter().filter(|_| undone != Undone::Payment) {
         record_return(
             conn,
             run_date,
@@ -270,31 +385,60 @@ fn undo_collection(
     }
 
     let invoice_list = if invoices.is_empty() {
-        "no invoice (the collection was not applied)".to_string()
+        format!(
+            "no invoice (the {} was not applied)",
+            if undone == Undone::Payment {
+                "payment"
+            } else {
+                "collection"
+            }
+        )
     } else {
         format!("invoice {} open again", invoices.join(", "))
     };
-    let mut a = Alert::new(
-        alert_kind(kind),
-        &format!("{}:{}", d.account, d.tx.entry_id),
+    let booked_on = d
+        .entry
+        .booking_date
+        .map(|x| x.to_string())
+        .unwrap_or_default();
+    let collected_on = c
+        .entry
+        .booking_date
+        .map(|x| x.to_string())
+        .unwrap_or_default();
+    let message = if undone == Undone::Payment {
+        let original = match c.tx.kind(&c.entry) {
+            TxKind::CreditTransferIn => "credit transfer",
+            _ => "payment",
+        };
+        format!(
+            "the bank reversed the {original} {} of {collected_on}: {} taken back on {booked_on}{}, {invoice_list}",
+            c.tx.entry_id,
+            amount,
+            if code.is_empty() {
+                String::new()
+            } else {
+                format!(" (reason {code}: {} / {})", info.en, info.fr)
+            },
+        )
+    } else {
         format!(
             "{} of {} on {} (reason {}: {} / {}), collection {} of {}: {}",
-            kind.as_str().replace('_', " "),
+            words(undone.counted(kind)),
             amount,
-            d.entry
-                .booking_date
-                .map(|x| x.to_string())
-                .unwrap_or_default(),
+            booked_on,
             if code.is_empty() { "none" } else { &code },
             info.en,
             info.fr,
             c.tx.entry_id,
-            c.entry
-                .booking_date
-                .map(|x| x.to_string())
-                .unwrap_or_default(),
+            collected_on,
             invoice_list
-        ),
+        )
+    };
+    let mut a = Alert::new(
+        undone.alert_kind(),
+        &format!("{}:{}", d.account, d.tx.entry_id),
+        message,
     );
     a.entry_id = d.tx.entry_id.clone();
     a.amount = Some(d.tx.amount);
@@ -307,7 +451,7 @@ fn undo_collection(
     step.alerts.push(a);
 
     if let Some(customer) = customer
-        && kind == TxKind::DirectDebitReturned
+        && undone == Undone::DirectDebit
     {
         let invoice = invoices.first().map(String::as_str).unwrap_or_default();
         step.alerts.extend(repeated_return(
@@ -320,7 +464,7 @@ fn undo_collection(
             code,
         )?);
     }
-    Ok(())
+    Ok(undone.counted(kind))
 }
 
 /// `repeated_direct_debit_return` when the customer's returns within the

@@ -187,7 +187,10 @@ fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
         .filter(|(a, _)| {
             matches!(
                 a.kind,
-                AlertKind::DirectDebitReturned | AlertKind::ChequeUnpaid | AlertKind::BillUnpaid
+                AlertKind::DirectDebitReturned
+                    | AlertKind::ChequeUnpaid
+                    | AlertKind::BillUnpaid
+                    | AlertKind::PaymentReversed
             )
         })
         .flat_map(|(a, _)| a.invoice_id.split('|'))

@@ -25,6 +25,10 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         "direct_debit_returned" => ("Prélèvement rejeté", "Direct debit returned"),
         "cheque_unpaid" => ("Chèque impayé", "Cheque unpaid"),
         "bill_unpaid" => ("LCR impayée", "Bill of exchange unpaid"),
+        "payment_reversed" => (
+            "Paiement annulé par la banque",
+            "Payment reversed by the bank",
+        ),
         "repeated_direct_debit_return" => (
             "Rejets de prélèvement répétés",
             "Repeated direct debit returns",

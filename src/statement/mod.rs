@@ -302,14 +302,72 @@ impl Transaction {
         parts
     }
 
-    /// The kind of this transaction: its own code's kind, else the entry's.
+    /// The kind of this transaction: its own code's kind, else the entry's
+    /// code read with this transaction's sign when that differs from the
+    /// entry's (a debit inside a collection batch is a collection going
+    /// back, not one collected), else the entry's kind.
     pub fn kind(&self, entry: &Entry) -> TxKind {
-        match &self.bank_code {
-            Some(code) => {
-                let k = code.kind(self.amount.is_negative(), entry.reversal);
-                if k == TxKind::Other { entry.kind } else { k }
+        let debit = self.amount.is_negative();
+        if let Some(code) = &self.bank_code {
+            let k = code.kind(debit, entry.reversal);
+            if k != TxKind::Other {
+                return k;
             }
-            None => entry.kind,
         }
+        if !self.amount.is_zero() && debit != entry.amount.is_negative() {
+            return entry.bank_code.kind(debit, entry.reversal);
+        }
+        entry.kind
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(amount: &str, code: BankCode) -> Entry {
+        let amount: Money = amount.parse().unwrap();
+        Entry {
+            booking_date: None,
+            value_date: None,
+            amount,
+            status: EntryStatus::Booked,
+            reversal: false,
+            bank_ref: None,
+            kind: code.kind(amount.is_negative(), false),
+            bank_code: code,
+            additional_info: None,
+            transactions: Vec::new(),
+            line: 1,
+        }
+    }
+
+    fn tx(amount: &str) -> Transaction {
+        Transaction {
+            amount: amount.parse().unwrap(),
+            ..Transaction::default()
+        }
+    }
+
+    fn iso(family: &str, subfamily: &str) -> BankCode {
+        BankCode::Iso {
+            domain: "PMNT".into(),
+            family: family.into(),
+            subfamily: subfamily.into(),
+            proprietary: None,
+        }
+    }
+
+    #[test]
+    fn a_debit_inside_a_collection_batch_is_a_return_not_a_collection() {
+        let batch = entry("250.00", iso("IDDT", "ESDD"));
+        assert_eq!(tx("1000.00").kind(&batch), TxKind::DirectDebitCollected);
+        assert_eq!(tx("-750.00").kind(&batch), TxKind::DirectDebitReturned);
+        // A debit inside a batch of transfers received is no transfer received.
+        let transfers = entry("100.00", iso("RCDT", "ESCT"));
+        assert_eq!(tx("-50.00").kind(&transfers), TxKind::Other);
+        // A detail of the entry's own sign keeps the entry's kind.
+        let returns = entry("-750.00", iso("IDDT", "UPDD"));
+        assert_eq!(tx("-750.00").kind(&returns), TxKind::DirectDebitReturned);
     }
 }

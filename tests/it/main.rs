@@ -23,5 +23,6 @@ mod nightly;
 mod notifications;
 mod report;
 mod returns;
+mod returns_uncoded;
 mod sandbox;
 mod support;

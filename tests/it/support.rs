@@ -51,7 +51,9 @@ pub struct Ntry {
     pub reference: &'static str,
     /// Booking date.
     pub date: &'static str,
-    /// `RCDT/ESCT`, `IDDT/ESDD`, `IDDT/UPDD`…
+    /// `RCDT/ESCT`, `IDDT/ESDD`, `IDDT/UPDD`…; `P:NRLS+109` for a
+    /// proprietary code only; a `rev:` prefix sets `RvslInd` (`UPDD` always
+    /// does).
     pub code: &'static str,
     /// Entry amount (signed); for a batch, the sum.
     pub amount: &'static str,
@@ -165,15 +167,25 @@ pub fn camt(
         }
     }
     for e in entries {
-        let (fam, sub) = e.code.split_once('/').unwrap_or(("RCDT", "ESCT"));
-        let reversal = if sub == "UPDD" {
+        let (rvsl, code) = match e.code.strip_prefix("rev:") {
+            Some(c) => (true, c),
+            None => (false, e.code),
+        };
+        let (fam, sub) = code.split_once('/').unwrap_or(("RCDT", "ESCT"));
+        let reversal = if rvsl || sub == "UPDD" {
             "<RvslInd>true</RvslInd>"
         } else {
             ""
         };
+        let bank_code = match code.strip_prefix("P:") {
+            Some(p) => format!("<Prtry><Cd>{p}</Cd><Issr>DK</Issr></Prtry>"),
+            None => format!(
+                "<Domn><Cd>PMNT</Cd><Fmly><Cd>{fam}</Cd><SubFmlyCd>{sub}</SubFmlyCd></Fmly></Domn>"
+            ),
+        };
         let _ = writeln!(
             x,
-            "<Ntry><NtryRef>{r}</NtryRef><Amt Ccy=\"EUR\">{a}</Amt><CdtDbtInd>{i}</CdtDbtInd>{reversal}<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{d}</Dt></BookgDt><ValDt><Dt>{d}</Dt></ValDt><AcctSvcrRef>{r}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{fam}</Cd><SubFmlyCd>{sub}</SubFmlyCd></Fmly></Domn></BkTxCd>",
+            "<Ntry><NtryRef>{r}</NtryRef><Amt Ccy=\"EUR\">{a}</Amt><CdtDbtInd>{i}</CdtDbtInd>{reversal}<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{d}</Dt></BookgDt><ValDt><Dt>{d}</Dt></ValDt><AcctSvcrRef>{r}</AcctSvcrRef><BkTxCd>{bank_code}</BkTxCd>",
             r = e.reference,
             a = abs(e.amount),
             i = ind(e.amount),
