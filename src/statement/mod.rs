@@ -334,6 +334,7 @@ mod tests {
             status: EntryStatus::Booked,
             reversal: false,
             bank_ref: None,
+            currency: None,
             kind: code.kind(amount.is_negative(), false),
             bank_code: code,
             additional_info: None,
