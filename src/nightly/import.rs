@@ -17,7 +17,10 @@
 //! - Statements go in before notifications, so a camt.054 finds the booked
 //!   entry it details; how the two are linked is [`super::link`]'s job.
 //! - A new statement's transaction whose id another statement already brought
-//!   is not stored again: `repeated_transaction`.
+//!   is not stored again when it is that same transaction:
+//!   `repeated_transaction`. A different transaction under a reused
+//!   reference is stored under a distinct id ([`crate::state::statements`]
+//!   says which) and matched like any other.
 
 use std::path::Path;
 
@@ -48,6 +51,9 @@ pub struct ImportReport {
     /// The statements imported tonight, as (file, statement) positions in
     /// the files given, in import order.
     pub fresh: Vec<(usize, usize)>,
+    /// Of those, the statements some of whose transactions state holds
+    /// under another id than the file gives them (a reused reference).
+    pub renamed: std::collections::BTreeSet<(usize, usize)>,
 }
 
 fn file_name(p: &Path) -> String {
@@ -158,11 +164,23 @@ pub fn import(
                 ));
             }
             Known::New => {
-                let taken = st::import(conn, statement, &encoded, run_date)?;
+                let stored_as = st::import(conn, statement, &encoded, run_date)?;
                 st::record_file(conn, &account, &statement.id, &name, run_date)?;
                 report.imported += 1;
                 report.fresh.push(at);
                 findings_to_alerts(file, statement, &mut report.alerts);
+                // Transactions stored under another id than the file's (a
+                // reference another payment already has): the steps below
+                // and tonight's matching see them under that id.
+                let renamed;
+                let statement = if stored_as.renamed.is_empty() {
+                    statement
+                } else {
+                    report.renamed.insert(at);
+                    renamed = with_ids(statement, &stored_as.renamed);
+                    &renamed
+                };
+                let taken = stored_as.not_stored;
                 if !statement.format.is_notification() {
                     report
                         .alerts
@@ -185,6 +203,20 @@ pub fn import(
         }
     }
     Ok(report)
+}
+
+/// The statement with the ids state gave its transactions (position in
+/// [`Statement::transactions`] order, id; in that order).
+fn with_ids(statement: &Statement, ids: &[(usize, String)]) -> Statement {
+    let mut s = statement.clone();
+    let mut ids = ids.iter().peekable();
+    let txs = s.entries.iter_mut().flat_map(|e| e.transactions.iter_mut());
+    for (position, tx) in txs.enumerate() {
+        if let Some((_, id)) = ids.next_if(|(p, _)| *p == position) {
+            tx.entry_id.clone_from(id);
+        }
+    }
+    s
 }
 
 /// A new statement's transactions not stored because another statement of
@@ -308,9 +340,12 @@ pub fn in_memory<'a>(
     files: &'a [StatementFile],
     report: &ImportReport,
 ) -> transactions::InMemory<'a> {
+    // A statement with transactions stored under other ids is read back
+    // from state, which has them.
     let fresh: Vec<&Statement> = report
         .fresh
         .iter()
+        .filter(|at| !report.renamed.contains(at))
         .filter_map(|&(fi, si)| files.get(fi)?.parsed.statements.get(si))
         .collect();
     let notified: std::collections::BTreeSet<String> = fresh
