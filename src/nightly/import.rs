@@ -267,11 +267,17 @@ fn repeated(
     Ok(Some(a))
 }
 
-/// Whether state has the statement, and under which id. A non-EUR CFONB
-/// statement imported before its id carried the currency is known under the
-/// old id, with the hash it had then: the same statement, not a new one; and
-/// a statement of that currency under the old id with other content is a
-/// conflict, as it was before (a corrected day is never imported beside it).
+/// Whether state has the statement, and under which id. A CFONB statement
+/// may be known under the id an earlier release gave it:
+/// - a non-EUR one imported before its id carried the currency, with the
+///   hash it had then: the same statement, not a new one; and a statement of
+///   that currency under the old id with other content is a conflict, as it
+///   was before (a corrected day is never imported beside it);
+/// - an undated block (or a later block of its file) imported before blank
+///   dates stood for its movements' and such blocks were told apart: the
+///   same statement when its content is the same. Other content under that
+///   old id is another day's (or the file's other block's) statement, which
+///   is why it gets its own id now: no conflict.
 fn lookup(
     conn: &Connection,
     account: &str,
@@ -280,17 +286,27 @@ fn lookup(
 ) -> rusqlite::Result<(Known, String)> {
     let known = st::lookup(conn, account, &statement.id, hash)?;
     if known == Known::New && statement.format == crate::statement::SourceFormat::Cfonb120 {
+        let undated = crate::formats::cfonb120::undated_statement_id(statement);
+        let told_apart = undated != statement.id;
         let legacy = crate::formats::cfonb120::legacy_statement_id(statement);
-        if legacy != statement.id {
+        let mut old_ids = Vec::new();
+        if told_apart {
+            old_ids.push(undated);
+        }
+        if legacy != statement.id && !old_ids.contains(&legacy) {
+            old_ids.push(legacy);
+        }
+        for old_id in old_ids {
             let mut old = statement.clone();
-            old.id.clone_from(&legacy);
-            match st::lookup(conn, account, &legacy, &st::encode(&old).hash)? {
-                Known::Same => return Ok((Known::Same, legacy)),
+            old.id.clone_from(&old_id);
+            match st::lookup(conn, account, &old_id, &st::encode(&old).hash)? {
+                Known::Same => return Ok((Known::Same, old_id)),
                 different @ Known::Different { .. }
-                    if st::statement_currency(conn, account, &legacy)?.as_deref()
-                        == Some(statement.currency.as_str()) =>
+                    if !told_apart
+                        && st::statement_currency(conn, account, &old_id)?.as_deref()
+                            == Some(statement.currency.as_str()) =>
                 {
-                    return Ok((different, legacy));
+                    return Ok((different, old_id));
                 }
                 _ => {}
             }
@@ -492,6 +508,61 @@ mod tests {
         assert_eq!((report.imported, report.conflicting), (0, 1));
         let kinds: Vec<AlertKind> = report.alerts.iter().map(|a| a.kind).collect();
         assert_eq!(kinds, [AlertKind::ConflictingStatement]);
+    }
+
+    /// A one-block CFONB file whose 01 and 07 dates are blank, one movement
+    /// of 10.00 on `day` (`DDMMYY`) under reference `r`.
+    fn undated(day: &str, r: &str, opening: u32) -> StatementFile {
+        let amount = |tens: u32| format!("{tens:013}{{");
+        let text = format!(
+            "0130004    00822EUR2 00012345678  000000{}{}{}\r\n\
+             0430004052100822EUR2 0001234567805{day}  {day}{:<31}  000000000{}{r:<16}\r\n\
+             0730004    00822EUR2 00012345678  000000{}{}{}\r\n",
+            " ".repeat(50),
+            amount(opening),
+            " ".repeat(16),
+            "VIR SEPA",
+            amount(100),
+            " ".repeat(50),
+            amount(opening + 100),
+            " ".repeat(16),
+        );
+        StatementFile {
+            parsed: crate::formats::cfonb120::parse(text.as_bytes(), Path::new("r.cfonb")).unwrap(),
+            path: format!("r{day}.cfonb").into(),
+            sha256: format!("sha of {day}"),
+            already_imported: None,
+        }
+    }
+
+    #[test]
+    fn undated_cfonb_blocks_imported_under_their_old_id_are_known_and_other_days_are_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        // Day 1 as a release before blank dates stood for the movements' stored it.
+        let day1 = undated("201126", "A1", 0);
+        let mut old = day1.parsed.statements[0].clone();
+        old.id = crate::formats::cfonb120::undated_statement_id(&old);
+        assert!(old.id.ends_with("-00000000-00000000"), "{}", old.id);
+        assert_ne!(old.id, day1.parsed.statements[0].id);
+        st::import(conn, &old, &st::encode(&old), "2026-11-20").unwrap();
+        st::record_file(
+            conn,
+            &old.account.key(),
+            &old.id,
+            "r201126.cfonb",
+            "2026-11-20",
+        )
+        .unwrap();
+        // Read again by this release: the statement already imported.
+        let report = import(conn, std::slice::from_ref(&day1), "2026-11-21").unwrap();
+        assert_eq!((report.imported, report.already_imported), (0, 1));
+        assert!(report.alerts.is_empty(), "{:?}", report.alerts);
+        // Another undated day: its own statement, not a conflict with day 1.
+        let report = import(conn, &[undated("231126", "B1", 10)], "2026-11-23").unwrap();
+        assert_eq!((report.imported, report.conflicting), (1, 0));
+        assert!(report.alerts.is_empty(), "{:?}", report.alerts);
     }
 
     #[test]

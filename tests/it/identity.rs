@@ -360,6 +360,85 @@ fn cfonb(lines: &[String]) -> String {
 }
 
 #[test]
+fn a_cfonb_day_split_into_two_blocks_is_two_statements_and_both_are_money() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    let file = cfonb(&[
+        balance("01", "191126", 0),
+        movement("201126", 100_000, "VIR SEPA ALPHA SARL", "REF-A"),
+        complement("201126", "FACTURE F-2026-0101"),
+        balance("07", "201126", 100_000),
+        balance("01", "191126", 100_000),
+        movement("201126", 50_000, "VIR SEPA BETA SAS", "REF-B"),
+        complement("201126", "FACTURE F-2026-0102"),
+        balance("07", "201126", 150_000),
+    ]);
+    fs::write(c.join("statements/r.cfonb"), file).unwrap();
+    let out = dir.path().join("out");
+    let m = night(&c, "2026-11-20", &out);
+    assert_eq!(
+        column_where(&m, "entry_id", "REF-B", "statement_id"),
+        ["30004-00822-00012345678-20261119-20261120-2"],
+        "{m:?}"
+    );
+    // The first block keeps the id every release gave it.
+    assert_eq!(
+        column_where(&m, "entry_id", "REF-A", "statement_id"),
+        ["30004-00822-00012345678-20261119-20261120"]
+    );
+    assert_eq!(open_after(&out, "F-2026-0102"), ["0.00"]);
+    assert!(alerts_of(&out, "conflicting_statement").is_empty());
+    let dunned = dunned(&out);
+    assert!(!dunned.contains(&"C02".to_string()), "{dunned:?}");
+    assert!(dunned.contains(&"C03".to_string()), "{dunned:?}");
+}
+
+#[test]
+fn undated_cfonb_blocks_of_two_days_are_two_statements() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    fs::write(
+        c.join("statements/r1120.cfonb"),
+        cfonb(&[
+            balance("01", "000000", 0),
+            movement("201126", 100_000, "VIR SEPA ALPHA SARL", "A1"),
+            complement("201126", "FACTURE F-2026-0101"),
+            balance("07", "000000", 100_000),
+        ]),
+    )
+    .unwrap();
+    night(&c, "2026-11-20", &dir.path().join("out1"));
+    fs::write(
+        c.join("statements/r1123.cfonb"),
+        cfonb(&[
+            balance("01", "000000", 100_000),
+            movement("231126", 50_000, "VIR SEPA BETA SAS", "B1"),
+            complement("231126", "FACTURE F-2026-0102"),
+            balance("07", "000000", 150_000),
+        ]),
+    )
+    .unwrap();
+    let out = dir.path().join("out2");
+    let m = night(&c, "2026-11-23", &out);
+    assert_eq!(
+        column_where(&m, "entry_id", "B1", "invoice_id"),
+        ["F-2026-0102"],
+        "{m:?}"
+    );
+    assert_eq!(
+        column_where(&m, "entry_id", "B1", "statement_id"),
+        ["30004-00822-00012345678-20261123-20261123"]
+    );
+    assert!(alerts_of(&out, "conflicting_statement").is_empty());
+    assert!(!dunned(&out).contains(&"C02".to_string()));
+    // The day-1 file read again is the statement already imported.
+    let again = dir.path().join("out3");
+    night(&c, "2026-11-24", &again);
+    assert!(alerts_of(&again, "conflicting_statement").is_empty());
+    assert_eq!(open_after(&again, "F-2026-0101"), ["0.00"]);
+}
+
+#[test]
 fn a_cfonb_reference_reused_on_another_day_is_another_payment() {
     let dir = tempfile::tempdir().unwrap();
     let c = client(dir.path());
