@@ -472,3 +472,81 @@ fn a_cfonb_reference_reused_on_another_day_is_another_payment() {
     );
     assert!(!dunned(&out).contains(&"C02".to_string()));
 }
+
+/// The steps of the night's `dunning.csv`.
+fn steps(out: &Path) -> Vec<String> {
+    csv_rows(&out.join("dunning.csv"))
+        .into_iter()
+        .skip(1)
+        .map(|r| r[4].clone())
+        .collect()
+}
+
+#[test]
+fn a_conflicting_statement_holds_formal_notices_until_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    let first_line = INVOICES.lines().take(2).collect::<Vec<_>>().join("\n");
+    fs::write(c.join("invoices.csv"), format!("{first_line}\n")).unwrap();
+    let alpha = paid(
+        "1",
+        "2026-11-19",
+        "1000.00",
+        "Alpha SARL",
+        "Facture F-2026-0101",
+    );
+    statement(
+        &c,
+        "d1.xml",
+        "S-1119",
+        1,
+        "2026-11-19",
+        ("0.00", "1000.00"),
+        std::slice::from_ref(&alpha),
+    );
+    night(&c, "2026-11-19", &dir.path().join("out1"));
+    // Night 2: the same statement id with another payment in it: not
+    // imported, so Beta's payment may be in it. Nobody gets a formal notice.
+    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    statement(
+        &c,
+        "d1-corrected.xml",
+        "S-1119",
+        1,
+        "2026-11-19",
+        ("0.00", "1500.00"),
+        &[
+            alpha,
+            paid(
+                "2",
+                "2026-11-19",
+                "500.00",
+                "Beta SAS",
+                "Facture F-2026-0102",
+            ),
+        ],
+    );
+    let out = dir.path().join("out2");
+    night(&c, "2026-11-20", &out);
+    assert_eq!(alerts_of(&out, "conflicting_statement").len(), 1);
+    let held = steps(&out);
+    assert!(
+        !held
+            .iter()
+            .any(|s| s == "formal_notice" || s == "litigation_handover"),
+        "{held:?}"
+    );
+    // A person checked with the bank and clears the account.
+    fs::write(
+        c.join("decisions.csv"),
+        format!("entry_id;invoice_id;decision;amount;note\n{IBAN};;clear_gap;;vu avec la banque\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out3");
+    night(&c, "2026-11-23", &out);
+    assert!(
+        steps(&out).contains(&"formal_notice".to_string()),
+        "{:?}",
+        steps(&out)
+    );
+}
