@@ -16,6 +16,8 @@
 //!   alerts (`balance_mismatch`, `unknown_currency`).
 //! - Statements go in before notifications, so a camt.054 finds the booked
 //!   entry it details; how the two are linked is [`super::link`]'s job.
+//!   Statements go in by account, day and id (then file order), so which of
+//!   two statements keeps a reused reference does not depend on file names.
 //! - A new statement's transaction whose id another statement already brought
 //!   is not stored again when it is that same transaction:
 //!   `repeated_transaction`. A different transaction under a reused
@@ -88,8 +90,21 @@ pub fn import(
                 .map(move |(si, s)| ((fi, si), f, s))
         })
         .collect();
-    // Statements before notifications; otherwise file order (files are sorted).
-    ordered.sort_by_key(|(_, _, s)| s.format.is_notification());
+    // Statements before notifications. Statements by account, then day,
+    // then id, so that of two statements reusing a bank reference the earlier
+    // day keeps it whatever the files are called; otherwise file order
+    // (files are sorted; the sort is stable).
+    ordered.sort_by_cached_key(|(_, _, s)| {
+        let notification = s.format.is_notification();
+        let day = s
+            .from_date
+            .or(s.opening.and_then(|b| b.date))
+            .or_else(|| s.entries.iter().filter_map(|e| e.booking_date).min());
+        (
+            notification,
+            (!notification).then(|| (s.account.key(), day, s.id.clone())),
+        )
+    });
 
     let mut notifications_seen = false;
     for (at, file, statement) in ordered.iter().copied() {

@@ -258,12 +258,12 @@ fn a_transaction_delivered_again_is_imported_once() {
 }
 
 #[test]
-fn two_days_reusing_a_reference_in_one_night_are_both_matched_and_ids_are_stable() {
-    let ids = |root: &Path| {
+fn two_days_reusing_a_reference_in_one_night_are_both_matched_whatever_the_file_names() {
+    let ids = |root: &Path, day1: &str, day2: &str| {
         let c = client(root);
         statement(
             &c,
-            "d1.xml",
+            day1,
             "S-1119",
             1,
             "2026-11-19",
@@ -278,7 +278,7 @@ fn two_days_reusing_a_reference_in_one_night_are_both_matched_and_ids_are_stable
         );
         statement(
             &c,
-            "d2.xml",
+            day2,
             "S-1120",
             2,
             "2026-11-20",
@@ -303,7 +303,8 @@ fn two_days_reusing_a_reference_in_one_night_are_both_matched_and_ids_are_stable
     };
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let first = ids(a.path());
+    let c = tempfile::tempdir().unwrap();
+    let first = ids(a.path(), "d1.xml", "d2.xml");
     assert_eq!(
         first,
         [
@@ -311,7 +312,10 @@ fn two_days_reusing_a_reference_in_one_night_are_both_matched_and_ids_are_stable
             ("1~20261120".to_string(), "F-2026-0102".to_string())
         ]
     );
-    assert_eq!(ids(b.path()), first);
+    // The same input, again: the same ids.
+    assert_eq!(ids(b.path(), "d1.xml", "d2.xml"), first);
+    // Day 2's file read first: the earlier day still keeps the reference.
+    assert_eq!(ids(c.path(), "b.xml", "a.xml"), first);
 }
 
 // ---- CFONB 120 ----
