@@ -554,3 +554,68 @@ fn a_conflicting_statement_holds_formal_notices_until_cleared() {
         steps(&out)
     );
 }
+
+#[test]
+fn a_conflicting_statement_cleared_in_client_toml_releases_formal_notices() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    let alpha = paid(
+        "1",
+        "2026-11-19",
+        "1000.00",
+        "Alpha SARL",
+        "Facture F-2026-0101",
+    );
+    let one = |file: &str, closing: &str, entries: &[Ntry]| {
+        statement(
+            &c,
+            file,
+            "S-1119",
+            1,
+            "2026-11-19",
+            ("0.00", closing),
+            entries,
+        );
+    };
+    one("d1.xml", "1000.00", std::slice::from_ref(&alpha));
+    let first_line = INVOICES.lines().take(2).collect::<Vec<_>>().join("\n");
+    fs::write(c.join("invoices.csv"), format!("{first_line}\n")).unwrap();
+    night(&c, "2026-11-19", &dir.path().join("out1"));
+    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    one(
+        "d1-corrected.xml",
+        "1500.00",
+        &[
+            alpha,
+            paid(
+                "2",
+                "2026-11-19",
+                "500.00",
+                "Beta SAS",
+                "Facture F-2026-0102",
+            ),
+        ],
+    );
+    fs::write(
+        c.join("client.toml"),
+        format!("[dunning]\ncleared_gaps = [\"{IBAN}\"]\n"),
+    )
+    .unwrap();
+    // Raised tonight, it holds tonight; cleared, it no longer holds.
+    let out = dir.path().join("out2");
+    night(&c, "2026-11-20", &out);
+    assert_eq!(alerts_of(&out, "conflicting_statement").len(), 1);
+    assert!(!steps(&out).contains(&"formal_notice".to_string()));
+    let out = dir.path().join("out3");
+    night(&c, "2026-11-23", &out);
+    let open = csv_rows(&out.join("open_items.csv"));
+    assert!(
+        open[1..].iter().all(|r| r[0] != "conflicting_statement"),
+        "{open:?}"
+    );
+    assert!(
+        steps(&out).contains(&"formal_notice".to_string()),
+        "{:?}",
+        steps(&out)
+    );
+}
