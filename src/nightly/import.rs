@@ -127,7 +127,7 @@ pub fn import(
         let encoded = st::encode(statement);
         let hash = &encoded.hash;
         let name = file_name(&file.path);
-        let (known, id_in_state) = lookup(conn, &account, statement, hash)?;
+        let (known, id_in_state) = lookup(conn, &account, statement, hash, &file.sha256)?;
         match known {
             Known::Same => {
                 report.already_imported += 1;
@@ -292,12 +292,15 @@ fn repeated(
 ///   dates stood for its movements' and such blocks were told apart: the
 ///   same statement when its content is the same. Other content under that
 ///   old id is another day's (or the file's other block's) statement, which
-///   is why it gets its own id now: no conflict.
+///   is why it gets its own id now: no conflict; unless these very bytes
+///   were imported whole before (`sha256`): then it is that statement read
+///   differently, for the caller to say so.
 fn lookup(
     conn: &Connection,
     account: &str,
     statement: &Statement,
     hash: &str,
+    sha256: &str,
 ) -> rusqlite::Result<(Known, String)> {
     let known = st::lookup(conn, account, &statement.id, hash)?;
     if known == Known::New && statement.format == crate::statement::SourceFormat::Cfonb120 {
@@ -320,6 +323,11 @@ fn lookup(
                     if !told_apart
                         && st::statement_currency(conn, account, &old_id)?.as_deref()
                             == Some(statement.currency.as_str()) =>
+                {
+                    return Ok((different, old_id));
+                }
+                different @ Known::Different { .. }
+                    if told_apart && st::imported_whole_before(conn, sha256)?.is_some() =>
                 {
                     return Ok((different, old_id));
                 }
@@ -578,6 +586,23 @@ mod tests {
         let report = import(conn, &[undated("231126", "B1", 10)], "2026-11-23").unwrap();
         assert_eq!((report.imported, report.conflicting), (1, 0));
         assert!(report.alerts.is_empty(), "{:?}", report.alerts);
+
+        // Day 1's very bytes, imported whole by an older pointage that read
+        // them otherwise: the statement imported then stands, said once.
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        st::import(conn, &old, &st::encode(&old), "2026-11-20").unwrap();
+        st::record_seen_file(conn, "r201126.cfonb", &day1.sha256, 1, "2026-11-20").unwrap();
+        conn.execute_batch(
+            "UPDATE seen_files SET reader = '0.0.1';
+             UPDATE statements SET content_hash = 'as 0.0.1 read it';",
+        )
+        .unwrap();
+        let report = import(conn, std::slice::from_ref(&day1), "2026-11-21").unwrap();
+        assert_eq!((report.imported, report.already_imported), (0, 1));
+        let kinds: Vec<AlertKind> = report.alerts.iter().map(|a| a.kind).collect();
+        assert_eq!(kinds, [AlertKind::StatementReadDifferently]);
     }
 
     #[test]
