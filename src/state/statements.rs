@@ -10,7 +10,7 @@
 //! A transaction is known by (account, `entry_id`). A new statement's
 //! transaction whose id another statement of the account already brought is
 //! the same transaction delivered again when its content is the same (see
-//! [`same_transaction`]): it is not stored again. Otherwise it is another
+//! `same_transaction`): it is not stored again. Otherwise it is another
 //! payment given a reference the bank reused (many banks number `NtryRef`
 //! 1, 2, 3… in every statement): it is stored under `{id}~{day}` (`day` =
 //! its booking date, else its value date, as `YYYYMMDD`, else `0`), then
