@@ -124,8 +124,9 @@ pub struct DunningConfig {
     /// Annual late-interest rate in percent, B2B only (default 12.15: the ECB
     /// refinancing rate 2.15 plus 10 points; pointage fetches nothing).
     pub late_interest_rate: DecimalSetting,
-    /// Accounts whose statement gap or balance mismatch a person has cleared
-    /// (until `decisions.csv` replaces this line).
+    /// Accounts whose statement gap, balance mismatch or conflicting
+    /// statement a person has cleared (until `decisions.csv` replaces this
+    /// line).
     pub cleared_gaps: Vec<String>,
     /// Plans by name; the built-in `default` and `watch` unless redefined.
     pub plans: BTreeMap<String, Vec<PlanStep>>,

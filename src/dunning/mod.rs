@@ -57,8 +57,8 @@ pub struct DunningRun<'a> {
     /// Plans and settings.
     pub config: &'a DunningConfig,
     /// Formal notice and later steps, and the full-balance demand, are held
-    /// (an uncleared statement gap or balance mismatch: the payment may be in
-    /// the missing statement).
+    /// (an uncleared statement gap, balance mismatch or conflicting statement:
+    /// the payment may be in the missing statement, or the one not imported).
     pub hold_formal: bool,
     /// The plans in force (built-in ones overridden by `client.toml`).
     pub plans: BTreeMap<String, Vec<crate::config::PlanStep>>,

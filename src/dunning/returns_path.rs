@@ -9,7 +9,7 @@
 //! | debtor deceased (MD07) | nothing: an alert only |
 //! | technical (our data) | nothing: an alert only; fix and re-present |
 //! | unknown | `return_call` |
-//! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not, that is chased (not disputed, promised or in a pending suggestion); held, like the formal notice it stands for, while a statement gap or balance mismatch is open, then sent on a later night of the path |
+//! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not, that is chased (not disputed, promised or in a pending suggestion); held, like the formal notice it stands for, while a statement gap, balance mismatch or conflicting statement is open, then sent on a later night of the path |
 //!
 //! While on the path (30 days from the return; for ever after a death, and
 //! then for every invoice of the customer), the invoice leaves its normal plan, so a formal notice and a return call never

@@ -9,7 +9,7 @@
 //! | `assign` | apply this entry to this invoice, suggestion or not, for `amount` or all | entry_id, invoice_id |
 //! | `ignore` | this entry is not a customer payment: stop alerting | entry_id |
 //! | `writeoff` | settle the rest of this invoice without money | invoice_id |
-//! | `clear_gap` | release dunning held by a statement gap or balance mismatch on the account in `entry_id` (an IBAN; empty = every account) | — |
+//! | `clear_gap` | release dunning held by a statement gap, balance mismatch or conflicting statement on the account in `entry_id` (an IBAN; empty = every account) | — |
 //!
 //! Read like the other ledger files. A row missing what its decision needs is
 //! an error naming the file, line and column.

@@ -372,7 +372,7 @@ pub fn settle(
                 {
                     Some("invoice settled")
                 }
-                AlertKind::BalanceMismatch
+                AlertKind::BalanceMismatch | AlertKind::ConflictingStatement
                     if cleared_accounts
                         .iter()
                         .any(|c| clears_statement_alert(c, key, a.kind)) =>

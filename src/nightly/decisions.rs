@@ -15,7 +15,7 @@
 //! removed from `decisions.csv`. `reject` removes the pair from every later
 //! proposal; `ignore` takes the entry out of the money to explain; `writeoff`
 //! settles an invoice's rest without money; `clear_gap` releases formal
-//! notices held by a statement gap.
+//! notices held by a statement gap, balance mismatch or conflicting statement.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -478,7 +478,7 @@ fn apply(
             };
             sd::clear_account(conn, &account, key, run_date)?;
             for (k, (a, _)) in ev::open_alerts(conn)? {
-                let gap = matches!(a.kind, AlertKind::SequenceGap | AlertKind::BalanceMismatch);
+                let gap = super::dunning_input::holds_formal(a.kind);
                 // The whole account, never one that merely contains it.
                 if gap && super::alerting::clears_statement_alert(&account, &k, a.kind) {
                     ev::resolve_alert(conn, &k, run_date, "cleared by decision")?;

@@ -16,8 +16,13 @@
 //!   alerts (`balance_mismatch`, `unknown_currency`).
 //! - Statements go in before notifications, so a camt.054 finds the booked
 //!   entry it details; how the two are linked is [`super::link`]'s job.
+//!   Statements go in by account, day and id (then file order), so which of
+//!   two statements keeps a reused reference does not depend on file names.
 //! - A new statement's transaction whose id another statement already brought
-//!   is not stored again: `repeated_transaction`.
+//!   is not stored again when it is that same transaction:
+//!   `repeated_transaction`. A different transaction under a reused
+//!   reference is stored under a distinct id ([`crate::state::statements`]
+//!   says which) and matched like any other.
 
 use std::path::Path;
 
@@ -48,6 +53,9 @@ pub struct ImportReport {
     /// The statements imported tonight, as (file, statement) positions in
     /// the files given, in import order.
     pub fresh: Vec<(usize, usize)>,
+    /// Of those, the statements some of whose transactions state holds
+    /// under another id than the file gives them (a reused reference).
+    pub renamed: std::collections::BTreeSet<(usize, usize)>,
 }
 
 fn file_name(p: &Path) -> String {
@@ -82,8 +90,21 @@ pub fn import(
                 .map(move |(si, s)| ((fi, si), f, s))
         })
         .collect();
-    // Statements before notifications; otherwise file order (files are sorted).
-    ordered.sort_by_key(|(_, _, s)| s.format.is_notification());
+    // Statements before notifications. Statements by account, then day,
+    // then id, so that of two statements reusing a bank reference the earlier
+    // day keeps it whatever the files are called; otherwise file order
+    // (files are sorted; the sort is stable).
+    ordered.sort_by_cached_key(|(_, _, s)| {
+        let notification = s.format.is_notification();
+        let day = s
+            .from_date
+            .or(s.opening.and_then(|b| b.date))
+            .or_else(|| s.entries.iter().filter_map(|e| e.booking_date).min());
+        (
+            notification,
+            (!notification).then(|| (s.account.key(), day, s.id.clone())),
+        )
+    });
 
     let mut notifications_seen = false;
     for (at, file, statement) in ordered.iter().copied() {
@@ -106,7 +127,7 @@ pub fn import(
         let encoded = st::encode(statement);
         let hash = &encoded.hash;
         let name = file_name(&file.path);
-        let (known, id_in_state) = lookup(conn, &account, statement, hash)?;
+        let (known, id_in_state) = lookup(conn, &account, statement, hash, &file.sha256)?;
         match known {
             Known::Same => {
                 report.already_imported += 1;
@@ -158,11 +179,23 @@ pub fn import(
                 ));
             }
             Known::New => {
-                let taken = st::import(conn, statement, &encoded, run_date)?;
+                let stored_as = st::import(conn, statement, &encoded, run_date)?;
                 st::record_file(conn, &account, &statement.id, &name, run_date)?;
                 report.imported += 1;
                 report.fresh.push(at);
                 findings_to_alerts(file, statement, &mut report.alerts);
+                // Transactions stored under another id than the file's (a
+                // reference another payment already has): the steps below
+                // and tonight's matching see them under that id.
+                let renamed;
+                let statement = if stored_as.renamed.is_empty() {
+                    statement
+                } else {
+                    report.renamed.insert(at);
+                    renamed = with_ids(statement, &stored_as.renamed);
+                    &renamed
+                };
+                let taken = stored_as.not_stored;
                 if !statement.format.is_notification() {
                     report
                         .alerts
@@ -185,6 +218,20 @@ pub fn import(
         }
     }
     Ok(report)
+}
+
+/// The statement with the ids state gave its transactions (position in
+/// [`Statement::transactions`] order, id; in that order).
+fn with_ids(statement: &Statement, ids: &[(usize, String)]) -> Statement {
+    let mut s = statement.clone();
+    let mut ids = ids.iter().peekable();
+    let txs = s.entries.iter_mut().flat_map(|e| e.transactions.iter_mut());
+    for (position, tx) in txs.enumerate() {
+        if let Some((_, id)) = ids.next_if(|(p, _)| *p == position) {
+            tx.entry_id.clone_from(id);
+        }
+    }
+    s
 }
 
 /// A new statement's transactions not stored because another statement of
@@ -253,30 +300,54 @@ fn repeated(
     Ok(Some(a))
 }
 
-/// Whether state has the statement, and under which id. A non-EUR CFONB
-/// statement imported before its id carried the currency is known under the
-/// old id, with the hash it had then: the same statement, not a new one; and
-/// a statement of that currency under the old id with other content is a
-/// conflict, as it was before (a corrected day is never imported beside it).
+/// Whether state has the statement, and under which id. A CFONB statement
+/// may be known under the id an earlier release gave it:
+/// - a non-EUR one imported before its id carried the currency, with the
+///   hash it had then: the same statement, not a new one; and a statement of
+///   that currency under the old id with other content is a conflict, as it
+///   was before (a corrected day is never imported beside it);
+/// - an undated block (or a later block of its file) imported before blank
+///   dates stood for its movements' and such blocks were told apart: the
+///   same statement when its content is the same. Other content under that
+///   old id is another day's (or the file's other block's) statement, which
+///   is why it gets its own id now: no conflict; unless these very bytes
+///   were imported whole before (`sha256`): then it is that statement read
+///   differently, for the caller to say so.
 fn lookup(
     conn: &Connection,
     account: &str,
     statement: &Statement,
     hash: &str,
+    sha256: &str,
 ) -> rusqlite::Result<(Known, String)> {
     let known = st::lookup(conn, account, &statement.id, hash)?;
     if known == Known::New && statement.format == crate::statement::SourceFormat::Cfonb120 {
+        let undated = crate::formats::cfonb120::undated_statement_id(statement);
+        let told_apart = undated != statement.id;
         let legacy = crate::formats::cfonb120::legacy_statement_id(statement);
-        if legacy != statement.id {
+        let mut old_ids = Vec::new();
+        if told_apart {
+            old_ids.push(undated);
+        }
+        if legacy != statement.id && !old_ids.contains(&legacy) {
+            old_ids.push(legacy);
+        }
+        for old_id in old_ids {
             let mut old = statement.clone();
-            old.id.clone_from(&legacy);
-            match st::lookup(conn, account, &legacy, &st::encode(&old).hash)? {
-                Known::Same => return Ok((Known::Same, legacy)),
+            old.id.clone_from(&old_id);
+            match st::lookup(conn, account, &old_id, &st::encode(&old).hash)? {
+                Known::Same => return Ok((Known::Same, old_id)),
                 different @ Known::Different { .. }
-                    if st::statement_currency(conn, account, &legacy)?.as_deref()
-                        == Some(statement.currency.as_str()) =>
+                    if !told_apart
+                        && st::statement_currency(conn, account, &old_id)?.as_deref()
+                            == Some(statement.currency.as_str()) =>
                 {
-                    return Ok((different, legacy));
+                    return Ok((different, old_id));
+                }
+                different @ Known::Different { .. }
+                    if told_apart && st::imported_whole_before(conn, sha256)?.is_some() =>
+                {
+                    return Ok((different, old_id));
                 }
                 _ => {}
             }
@@ -326,9 +397,12 @@ pub fn in_memory<'a>(
     files: &'a [StatementFile],
     report: &ImportReport,
 ) -> transactions::InMemory<'a> {
+    // A statement with transactions stored under other ids is read back
+    // from state, which has them.
     let fresh: Vec<&Statement> = report
         .fresh
         .iter()
+        .filter(|at| !report.renamed.contains(at))
         .filter_map(|&(fi, si)| files.get(fi)?.parsed.statements.get(si))
         .collect();
     let notified: std::collections::BTreeSet<String> = fresh
@@ -475,6 +549,78 @@ mod tests {
         assert_eq!((report.imported, report.conflicting), (0, 1));
         let kinds: Vec<AlertKind> = report.alerts.iter().map(|a| a.kind).collect();
         assert_eq!(kinds, [AlertKind::ConflictingStatement]);
+    }
+
+    /// A one-block CFONB file whose 01 and 07 dates are blank, one movement
+    /// of 10.00 on `day` (`DDMMYY`) under reference `r`.
+    fn undated(day: &str, r: &str, opening: u32) -> StatementFile {
+        let amount = |tens: u32| format!("{tens:013}{{");
+        let text = format!(
+            "0130004    00822EUR2 00012345678  000000{}{}{}\r\n\
+             0430004052100822EUR2 0001234567805{day}  {day}{:<31}  000000000{}{r:<16}\r\n\
+             0730004    00822EUR2 00012345678  000000{}{}{}\r\n",
+            " ".repeat(50),
+            amount(opening),
+            " ".repeat(16),
+            "VIR SEPA",
+            amount(100),
+            " ".repeat(50),
+            amount(opening + 100),
+            " ".repeat(16),
+        );
+        StatementFile {
+            parsed: crate::formats::cfonb120::parse(text.as_bytes(), Path::new("r.cfonb")).unwrap(),
+            path: format!("r{day}.cfonb").into(),
+            sha256: format!("sha of {day}"),
+            already_imported: None,
+        }
+    }
+
+    #[test]
+    fn undated_cfonb_blocks_imported_under_their_old_id_are_known_and_other_days_are_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        // Day 1 as a release before blank dates stood for the movements' stored it.
+        let day1 = undated("201126", "A1", 0);
+        let mut old = day1.parsed.statements[0].clone();
+        old.id = crate::formats::cfonb120::undated_statement_id(&old);
+        assert!(old.id.ends_with("-00000000-00000000"), "{}", old.id);
+        assert_ne!(old.id, day1.parsed.statements[0].id);
+        st::import(conn, &old, &st::encode(&old), "2026-11-20").unwrap();
+        st::record_file(
+            conn,
+            &old.account.key(),
+            &old.id,
+            "r201126.cfonb",
+            "2026-11-20",
+        )
+        .unwrap();
+        // Read again by this release: the statement already imported.
+        let report = import(conn, std::slice::from_ref(&day1), "2026-11-21").unwrap();
+        assert_eq!((report.imported, report.already_imported), (0, 1));
+        assert!(report.alerts.is_empty(), "{:?}", report.alerts);
+        // Another undated day: its own statement, not a conflict with day 1.
+        let report = import(conn, &[undated("231126", "B1", 10)], "2026-11-23").unwrap();
+        assert_eq!((report.imported, report.conflicting), (1, 0));
+        assert!(report.alerts.is_empty(), "{:?}", report.alerts);
+
+        // Day 1's very bytes, imported whole by an older pointage that read
+        // them otherwise: the statement imported then stands, said once.
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        st::import(conn, &old, &st::encode(&old), "2026-11-20").unwrap();
+        st::record_seen_file(conn, "r201126.cfonb", &day1.sha256, 1, "2026-11-20").unwrap();
+        conn.execute_batch(
+            "UPDATE seen_files SET reader = '0.0.1';
+             UPDATE statements SET content_hash = 'as 0.0.1 read it';",
+        )
+        .unwrap();
+        let report = import(conn, std::slice::from_ref(&day1), "2026-11-21").unwrap();
+        assert_eq!((report.imported, report.already_imported), (0, 1));
+        let kinds: Vec<AlertKind> = report.alerts.iter().map(|a| a.kind).collect();
+        assert_eq!(kinds, [AlertKind::StatementReadDifferently]);
     }
 
     #[test]

@@ -6,6 +6,18 @@
 //! SHA-256 of the parsed statement (entry ids included, file positions
 //! excluded), so the same statement in another file, or re-encoded, is the
 //! same statement; the same id with other content is a conflict.
+//!
+//! A transaction is known by (account, `entry_id`). A new statement's
+//! transaction whose id another statement of the account already brought is
+//! the same transaction delivered again when its content is the same (see
+//! `same_transaction`): it is not stored again. Otherwise it is another
+//! payment given a reference the bank reused (many banks number `NtryRef`
+//! 1, 2, 3… in every statement): it is stored under `{id}~{day}` (`day` =
+//! its booking date, else its value date, as `YYYYMMDD`, else `0`), then
+//! `{id}~{day}~2`, `~3`… — the first such id free, or already holding this
+//! same transaction (then that is the repeat, not stored again). The first
+//! transaction stored under an id keeps it, so ids that never collide never
+//! change; the statement's content hash is that of the statement as read.
 
 use std::collections::HashMap;
 
@@ -149,15 +161,156 @@ pub fn record_file(
     Ok(n == 1)
 }
 
+/// What a new statement's transactions became in state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    /// Ids not stored because the account already has that transaction
+    /// (the same content, or a notification's row: see [`import`]).
+    pub not_stored: Vec<String>,
+    /// Transactions stored under another id than the statement's because a
+    /// different transaction of another statement holds theirs: (position
+    /// in [`Statement::transactions`] order, id in state).
+    pub renamed: Vec<(usize, String)>,
+}
+
+/// A transaction held in state, as far as telling whether another
+/// delivery is the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Held {
+    statement_id: String,
+    notification: bool,
+    booked: bool,
+    booking_date: Option<String>,
+    value_date: Option<String>,
+    amount: String,
+    currency: String,
+    end_to_end_id: Option<String>,
+    counterparty_iban: Option<String>,
+}
+
+fn held(conn: &Connection, account: &str, entry_id: &str) -> rusqlite::Result<Option<Held>> {
+    conn.prepare_cached(
+        "SELECT statement_id, notification, status, booking_date, value_date, amount, currency,
+             end_to_end_id, counterparty_iban
+         FROM transactions WHERE account = ?1 AND entry_id = ?2",
+    )?
+    .query_row(params![account, entry_id], |r| {
+        Ok(Held {
+            statement_id: r.get(0)?,
+            notification: r.get(1)?,
+            booked: r.get::<_, String>(2)? == EntryStatus::Booked.as_str(),
+            booking_date: r.get(3)?,
+            value_date: r.get(4)?,
+            amount: r.get(5)?,
+            currency: r.get(6)?,
+            end_to_end_id: r.get(7)?,
+            counterparty_iban: r.get(8)?,
+        })
+    })
+    .optional()
+}
+
+/// Whether a transaction held in state and one arriving are the same
+/// transaction delivered twice (an intraday then an end-of-day statement, a
+/// day reissued under a new statement id): the same signed amount and
+/// currency, the same booking date (else value date) when both have one, and
+/// the same end-to-end id and counterparty IBAN when both have one. A bank
+/// sending a transaction again sends it as it was; another payment under a
+/// reused reference differs at least in its day or amount.
+fn same_transaction(
+    held: &Held,
+    entry: &crate::statement::Entry,
+    tx: &crate::statement::Transaction,
+    currency: &str,
+) -> bool {
+    fn known(s: Option<&str>) -> Option<&str> {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NOTPROVIDED"))
+    }
+    fn agree(a: Option<&str>, b: Option<&str>) -> bool {
+        match (known(a), known(b)) {
+            (Some(a), Some(b)) => {
+                let squash = |s: &str| -> String {
+                    s.chars()
+                        .filter(|c| !c.is_whitespace())
+                        .flat_map(char::to_uppercase)
+                        .collect()
+                };
+                squash(a) == squash(b)
+            }
+            _ => true,
+        }
+    }
+    let booking = entry.booking_date.map(|d| d.to_string());
+    let value = entry.value_date.map(|d| d.to_string());
+    let day = match (held.booking_date.as_deref(), booking.as_deref()) {
+        (Some(a), Some(b)) => a == b,
+        _ => agree(held.value_date.as_deref(), value.as_deref()),
+    };
+    held.amount == tx.amount.to_plain()
+        && held.currency == currency
+        && day
+        && agree(held.end_to_end_id.as_deref(), tx.end_to_end_id.as_deref())
+        && agree(
+            held.counterparty_iban.as_deref(),
+            tx.counterparty.iban.as_deref(),
+        )
+}
+
+/// The id a statement's transaction is stored under when `entry_id` is held
+/// by a different transaction of another statement (see the module doc), or
+/// `None` when it is that transaction, a notification's, or one the
+/// statement may replace: then the insert's own rule stands.
+fn distinct_id(
+    conn: &Connection,
+    account: &str,
+    statement: &Statement,
+    entry: &crate::statement::Entry,
+    tx: &crate::statement::Transaction,
+) -> rusqlite::Result<Option<String>> {
+    let currency = statement.currency_of(entry);
+    let currency = currency.as_str();
+    let Some(h) = held(conn, account, &tx.entry_id)? else {
+        return Ok(None);
+    };
+    if h.notification
+        || !h.booked
+        || h.statement_id == statement.id
+        || same_transaction(&h, entry, tx, currency)
+    {
+        return Ok(None);
+    }
+    let day = entry
+        .booking_date
+        .or(entry.value_date)
+        .map_or_else(|| "0".to_string(), |d| d.format("%Y%m%d").to_string());
+    let base = format!("{}~{day}", tx.entry_id);
+    let mut k = 1u64;
+    loop {
+        let candidate = if k == 1 {
+            base.clone()
+        } else {
+            format!("{base}~{k}")
+        };
+        match held(conn, account, &candidate)? {
+            None => return Ok(Some(candidate)),
+            Some(h) if same_transaction(&h, entry, tx, currency) => return Ok(Some(candidate)),
+            Some(_) => k += 1,
+        }
+    }
+}
+
 /// Imports a new statement and its transactions. Booked credits and debits get
 /// their full amount as `remaining`; the night that first matches them sets
 /// `processed_run`. Notification (camt.054/052) transactions carry no money
 /// until the nightly run links them or declares them payable.
 ///
 /// Returns the ids of the transactions not stored because the account already
-/// has a transaction with that id (a notification and a statement of the
-/// same entry often share it): that row stays as it is, and the caller must
-/// not take it for this statement's. A row that never was money (a pending
+/// has that transaction (a notification and a statement of the same entry
+/// often share its id): that row stays as it is, and the caller must not take
+/// it for this statement's; and the transactions stored under another id
+/// because a different transaction of another statement has theirs (see the
+/// module doc; never for a notification). A row that never was money (a pending
 /// or information entry, or a notification a statement covered without
 /// containing it) gives way to a booked transaction with its id; never one
 /// money was ever applied from, even if a return undid it since (releases
@@ -167,7 +320,7 @@ pub fn import(
     statement: &Statement,
     encoded: &Encoded,
     run_date: &str,
-) -> rusqlite::Result<Vec<String>> {
+) -> rusqlite::Result<Stored> {
     let hash = encoded.hash.as_str();
     let account = statement.account.key();
     let money = |m: Option<crate::statement::Balance>| m.map(|b| b.amount.to_plain());
@@ -219,42 +372,90 @@ pub fn import(
            AND NOT EXISTS (SELECT 1 FROM applications a
                 WHERE a.account = transactions.account AND a.entry_id = transactions.entry_id)",
     )?;
-    let mut not_stored = Vec::new();
+    let mut out = Stored::default();
     for (position, (entry, tx)) in statement.transactions().enumerate() {
         let details = encoded.details(position);
-        let booked = entry.status == EntryStatus::Booked;
-        let stored = insert.execute(params![
-            account,
-            tx.entry_id,
-            statement.id,
-            i64::try_from(position).unwrap_or(i64::MAX),
-            entry.booking_date.map(|d| d.to_string()),
-            entry.value_date.map(|d| d.to_string()),
-            tx.amount.to_plain(),
-            statement.currency_of(entry).as_str(),
-            tx.kind(entry).as_str(),
-            entry.status.as_str(),
-            statement.format.is_notification(),
-            entry.bank_ref,
-            tx.counterparty.name,
-            tx.counterparty.iban,
-            tx.end_to_end_id,
-            tx.mandate_id,
-            tx.texts(entry).join(" | "),
-            tx.return_reason.as_ref().map(|r| r.code.clone()),
-            details,
-            if booked && !statement.format.is_notification() {
-                tx.amount.abs().to_plain()
-            } else {
-                "0.00".to_string()
-            },
-            NOT_MONEY,
-        ])?;
-        if stored == 0 {
-            not_stored.push(tx.entry_id.clone());
+        if insert_tx(
+            &mut insert,
+            &account,
+            statement,
+            position,
+            entry,
+            tx,
+            &details,
+        )? == 1
+        {
+            continue;
+        }
+        let renamed = if statement.format.is_notification() {
+            None
+        } else {
+            distinct_id(conn, &account, statement, entry, tx)?
+        };
+        match renamed {
+            None => out.not_stored.push(tx.entry_id.clone()),
+            Some(id) => {
+                let mut tx = tx.clone();
+                tx.entry_id.clone_from(&id);
+                let details = details_json(entry, &tx);
+                if insert_tx(
+                    &mut insert,
+                    &account,
+                    statement,
+                    position,
+                    entry,
+                    &tx,
+                    &details,
+                )? == 0
+                {
+                    out.not_stored.push(id.clone());
+                }
+                out.renamed.push((position, id));
+            }
         }
     }
-    Ok(not_stored)
+    Ok(out)
+}
+
+/// Inserts one transaction of a new statement (see [`import`]'s SQL);
+/// returns the rows written (0: not stored).
+fn insert_tx(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    account: &str,
+    statement: &Statement,
+    position: usize,
+    entry: &crate::statement::Entry,
+    tx: &crate::statement::Transaction,
+    details: &str,
+) -> rusqlite::Result<usize> {
+    let booked = entry.status == EntryStatus::Booked;
+    insert.execute(params![
+        account,
+        tx.entry_id,
+        statement.id,
+        i64::try_from(position).unwrap_or(i64::MAX),
+        entry.booking_date.map(|d| d.to_string()),
+        entry.value_date.map(|d| d.to_string()),
+        tx.amount.to_plain(),
+        statement.currency_of(entry).as_str(),
+        tx.kind(entry).as_str(),
+        entry.status.as_str(),
+        statement.format.is_notification(),
+        entry.bank_ref,
+        tx.counterparty.name,
+        tx.counterparty.iban,
+        tx.end_to_end_id,
+        tx.mandate_id,
+        tx.texts(entry).join(" | "),
+        tx.return_reason.as_ref().map(|r| r.code.clone()),
+        details,
+        if booked && !statement.format.is_notification() {
+            tx.amount.abs().to_plain()
+        } else {
+            "0.00".to_string()
+        },
+        NOT_MONEY,
+    ])
 }
 
 /// True when a statement (not a notification) of the account covers the date.
@@ -343,6 +544,63 @@ mod tests {
         let mut other = statement(3);
         other.entries[0].amount = Money::from_scaled(12051, 2).unwrap();
         assert_ne!(content_hash(&statement(3)), content_hash(&other));
+    }
+
+    #[test]
+    fn a_reference_another_statement_holds_for_another_transaction_gets_a_distinct_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let day = |id: &str, date: &str, cents: i64| {
+            let mut s = statement(1);
+            s.id = id.into();
+            s.entries[0].booking_date = date.parse().ok();
+            s.entries[0].amount = Money::from_scaled(cents, 2).unwrap();
+            s.entries[0].transactions[0].amount = s.entries[0].amount;
+            s
+        };
+        let run = |s: &Statement| import(conn, s, &encode(s), "2026-11-21").unwrap();
+        assert_eq!(run(&day("S-1", "2026-11-20", 12050)), Stored::default());
+        // Another day, another payment, the same bank reference.
+        let other = run(&day("S-2", "2026-11-21", 12050));
+        assert_eq!(other.renamed, [(0, "B1~20261121".to_string())]);
+        assert!(other.not_stored.is_empty());
+        // That payment delivered again: the id it was given, not stored.
+        let again = run(&day("S-2-BIS", "2026-11-21", 12050));
+        assert_eq!(again.renamed, [(0, "B1~20261121".to_string())]);
+        assert_eq!(again.not_stored, ["B1~20261121"]);
+        // A third payment of that day under the reference.
+        let third = run(&day("S-3", "2026-11-21", 9900));
+        assert_eq!(third.renamed, [(0, "B1~20261121~2".to_string())]);
+        // The first one delivered again keeps its plain id: a repeat.
+        let first = run(&day("S-1-BIS", "2026-11-20", 12050));
+        assert_eq!(first.not_stored, ["B1"]);
+        assert!(first.renamed.is_empty());
+        let rows: Vec<(String, String, String)> = conn
+            .prepare("SELECT entry_id, statement_id, amount FROM transactions ORDER BY entry_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let want = [
+            ("B1", "S-1", "120.50"),
+            ("B1~20261121", "S-2", "120.50"),
+            ("B1~20261121~2", "S-3", "99.00"),
+        ];
+        assert_eq!(
+            rows,
+            want.map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        );
+        // The details matching reads carry the id in state.
+        let details: String = conn
+            .query_row(
+                "SELECT details FROM transactions WHERE entry_id = 'B1~20261121~2'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(details.contains("\"B1~20261121~2\""), "{details}");
     }
 
     #[test]

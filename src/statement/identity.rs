@@ -16,6 +16,13 @@
 //! (For CFONB this is the "reference field when non-blank and unique" rule.)
 //! Nothing here depends on the file name or on the order of files, so the same
 //! statement gets the same ids whatever file it arrives in.
+//!
+//! These are the ids a statement gives its transactions. Across statements,
+//! state decides: a transaction whose id another statement of the account
+//! already brought is that transaction delivered again when its content is
+//! the same, else another payment under a reused reference, stored as
+//! `{id}~{YYYYMMDD}` (then `~2`, `~3`…): see [`crate::state::statements`]
+//! (README, "Transaction identity", rules 5 and 6).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -15,6 +15,7 @@ mod dunning;
 mod erp_lag;
 mod fuzz_corpus;
 mod hostile;
+mod identity;
 mod ledger;
 mod logs;
 mod malformed;
