@@ -71,14 +71,17 @@ impl IdAssigner {
 
     /// Assigns ids to one entry's transactions. Returns how many collided.
     pub fn assign_entry(&mut self, entry: &mut Entry) -> usize {
-        let n = entry.transactions.len();
+        // A difference row (charges the bank deducted) is numbered after the
+        // transactions and does not count among them: a one-payment entry
+        // keeps the entry's reference as its id, as before such rows existed.
+        let n = entry.transactions.iter().filter(|t| !t.difference).count();
         let mut collisions = 0;
-        for i in 0..n {
+        for i in 0..entry.transactions.len() {
             let tx = &entry.transactions[i];
             let entry_ref = clean(entry.bank_ref.as_deref());
             let candidate = match (clean(tx.bank_ref.as_deref()), entry_ref) {
                 (Some(own), _) => Some(own),
-                (None, Some(r)) if n > 1 => {
+                (None, Some(r)) if n > 1 || tx.difference => {
                     self.scratch.clear();
                     let _ = write!(self.scratch, "{r}/{}", i + 1);
                     Some(self.scratch.as_str())
@@ -253,6 +256,24 @@ mod tests {
         ]);
         assert_eq!(assign_entry_ids(&mut s), 0);
         assert_eq!(ids(&s), ["T1", "E2/1", "E2/2", "E3"]);
+    }
+
+    #[test]
+    fn a_difference_row_is_numbered_after_and_renumbers_nothing() {
+        let charges = |mut e: Entry| {
+            e.transactions.push(Transaction {
+                difference: true,
+                ..Default::default()
+            });
+            e
+        };
+        let mut s = statement(vec![
+            charges(entry(Some("E1"), vec![None])),
+            charges(entry(Some("E2"), vec![None, None])),
+        ]);
+        assign_entry_ids(&mut s);
+        // One payment keeps the entry's reference, as without the row.
+        assert_eq!(ids(&s), ["E1", "E1/2", "E2/1", "E2/2", "E2/3"]);
     }
 
     #[test]

@@ -263,6 +263,13 @@ pub struct Transaction {
     pub bank_code: Option<BankCode>,
     /// CFONB complements (record 05): qualifier and text, in file order.
     pub complements: Vec<(String, String)>,
+    /// The difference between what the bank booked for the entry and what
+    /// its other transactions say (charges deducted, money beyond the
+    /// details): numbered after them, never renumbering them (see
+    /// [`identity`]). Absent from the serialized form when false, so
+    /// statements without one hash as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub difference: bool,
 }
 
 impl Statement {

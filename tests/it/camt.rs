@@ -815,33 +815,50 @@ fn a_reversed_return_is_money_from_the_customer_again() {
     assert_eq!(tx.mandate_id.as_deref(), Some("RUM-ACME-0012"));
 }
 
-#[test]
-fn charges_deducted_from_a_payment_are_a_fee_and_the_invoice_is_paid() {
-    use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
-    // The customer sent 1,000.00 for F-1; the bank kept 5.00 of charges and
-    // booked 995.00.
-    let dir = tempfile::tempdir().unwrap();
-    let c = dir.path().join("c");
+/// One night of a client owing F-1 (1,000.00, C1) and F-2 (750.00, C2)
+/// whose statement holds `entry`; returns the output folder.
+fn night_with(dir: &Path, entry: crate::support::Ntry) -> PathBuf {
+    let c = dir.join("c");
     std::fs::create_dir_all(c.join("statements")).unwrap();
     std::fs::write(
         c.join("invoices.csv"),
-        "invoice_id,customer_id,customer_name,issue_date,due_date,amount\nF-1,C1,Alpha,2026-10-01,2026-10-31,1000.00\n",
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount\nF-1,C1,Alpha,2026-10-01,2026-10-31,1000.00\nF-2,C2,Beta,2026-10-01,2026-10-31,750.00\n",
     )
     .unwrap();
-    let entry = Ntry {
+    crate::support::write_statement(&c, 1, "2026-11-20", &[entry]);
+    let out = dir.join("out");
+    crate::support::run_ok(&c, "2026-11-20", &out);
+    out
+}
+
+/// A credit of `booked` whose details are these (amount, text) payments.
+fn detailed(booked: &'static str, txs: &[(&'static str, &'static str)]) -> crate::support::Ntry {
+    crate::support::Ntry {
         reference: "CH-1",
         date: "2026-11-20",
         code: "RCDT/ESCT",
-        amount: "995.00",
-        txs: vec![Tx {
-            amount: "1000.00",
-            text: Some("FACTURE F-1"),
-            ..Tx::default()
-        }],
-    };
-    write_statement(&c, 1, "2026-11-20", &[entry]);
-    let out = dir.path().join("out");
-    run_ok(&c, "2026-11-20", &out);
+        amount: booked,
+        txs: txs
+            .iter()
+            .map(|(amount, text)| crate::support::Tx {
+                amount,
+                text: Some(text),
+                ..crate::support::Tx::default()
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn charges_deducted_from_a_payment_are_a_fee_and_the_invoice_is_paid() {
+    use crate::support::{column_where, csv_rows};
+    // The customer sent 1,000.00 for F-1; the bank kept 5.00 of charges and
+    // booked 995.00.
+    let dir = tempfile::tempdir().unwrap();
+    let out = night_with(
+        dir.path(),
+        detailed("995.00", &[("1000.00", "FACTURE F-1")]),
+    );
     // Paid in full: nobody reminds Alpha of 5.00 it never owed.
     let status = csv_rows(&out.join("invoice_status.csv"));
     assert_eq!(
@@ -857,11 +874,20 @@ fn charges_deducted_from_a_payment_are_a_fee_and_the_invoice_is_paid() {
         column_where(&matches, "invoice_id", "F-1", "applied_amount"),
         ["1000.00"]
     );
+    // Its id is the entry's reference, as before charges had a row.
     assert_eq!(
         column_where(&matches, "invoice_id", "F-1", "entry_id"),
-        ["CH-1/1"]
+        ["CH-1"]
     );
-    assert!(csv_rows(&out.join("dunning.csv")).len() == 1);
+    assert!(
+        column_where(
+            &csv_rows(&out.join("dunning.csv")),
+            "invoice_ids",
+            "F-1",
+            "step"
+        )
+        .is_empty()
+    );
     // And the money adds up to what the bank booked: 1,000.00 received, 5.00
     // of charges.
     let summary: serde_json::Value =
@@ -870,5 +896,64 @@ fn charges_deducted_from_a_payment_are_a_fee_and_the_invoice_is_paid() {
     assert_eq!(
         summary["debits_by_kind"]["fee_or_interest"]["EUR"]["amount"],
         "5.00"
+    );
+}
+
+#[test]
+fn a_payment_short_by_more_than_charges_pays_what_came() {
+    use crate::support::{column_where, csv_rows};
+    // Details say 1,000.00 for F-1, the bank booked 900.00: 100.00 is no
+    // charge. F-1 is paid 900.00 and 100.00 stays owed; nothing is taken
+    // for a fee.
+    let dir = tempfile::tempdir().unwrap();
+    let out = night_with(
+        dir.path(),
+        detailed("900.00", &[("1000.00", "FACTURE F-1")]),
+    );
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        column_where(&matches, "invoice_id", "F-1", "applied_amount"),
+        ["900.00"]
+    );
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-1", "open_after"),
+        ["100.00"]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["currencies"]["EUR"]["received"], "900.00");
+    assert!(
+        summary["debits_by_kind"]["fee_or_interest"].is_null(),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_batch_short_by_more_than_charges_goes_to_a_person_and_pays_nobody() {
+    use crate::support::{column_where, csv_rows};
+    // Details say 1,000.00 for F-1 and 750.00 for F-2, the bank booked
+    // 1,000.00: one of them did not come, nobody can say which. Neither
+    // invoice reads as paid; the 1,000.00 waits for a person.
+    let dir = tempfile::tempdir().unwrap();
+    let out = night_with(
+        dir.path(),
+        detailed(
+            "1000.00",
+            &[("1000.00", "FACTURE F-1"), ("750.00", "FACTURE F-2")],
+        ),
+    );
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    for invoice in ["F-1", "F-2"] {
+        assert_eq!(
+            column_where(&status, "invoice_id", invoice, "status"),
+            ["open"],
+            "{status:?}"
+        );
+    }
+    let unmatched = csv_rows(&out.join("unmatched.csv"));
+    assert_eq!(
+        column_where(&unmatched, "entry_id", "CH-1", "amount"),
+        ["1000.00"]
     );
 }

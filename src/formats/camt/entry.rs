@@ -11,12 +11,14 @@
 //!   entry amount;
 //! * several `TxDtls`, each with an amount: one transaction each, signed by
 //!   `TxDtls/CdtDbtInd` else by the entry;
-//! * when the `TxDtls` amounts do not add up to the amount booked (charges
-//!   deducted), a `BatchSumMismatch` finding, and the difference becomes a
-//!   transaction of its own (`ACMT/MDOP/CHRG` when less money came than the
-//!   details say; more is a credit for a person to place): the entry's
-//!   transactions always add up to the money that moved, and each payer is
-//!   credited with what they sent;
+//! * when the `TxDtls` amounts do not add up to the amount booked, a
+//!   `BatchSumMismatch` finding, and the entry's transactions are made to
+//!   add up to the money that moved: the bank's charges (it kept at most
+//!   1 % of the detailed amount) or money beyond the details become a
+//!   transaction of their own after the details (`ACMT/MDOP/CHRG` for
+//!   charges), each payer keeping what they sent; a larger shortfall makes
+//!   the amount booked the money paid (one `TxDtls`: its amount; several:
+//!   the entry kept whole for a person, as nobody can tell who fell short);
 //! * several `TxDtls` of which one or more carry no usable amount: a
 //!   `BatchWithoutAmounts` finding, and the entry is kept whole as one
 //!   transaction built from entry-level data only (no party or reference of
@@ -363,23 +365,32 @@ impl EntryBuilder {
             transactions.push(self.whole(signed));
         } else if n == 1 {
             let tx = txs.into_iter().next().unwrap_or_default();
-            let amt = amounts.first().copied().flatten().unwrap_or(signed);
-            if amt != signed {
+            let detailed = amounts.first().copied().flatten().unwrap_or(signed);
+            let split = Split::of(signed, detailed);
+            if detailed != signed {
                 notes.push((
                     FindingKind::BatchSumMismatch,
                     tx.location.clone(),
                     format!(
-                        "transaction amount {amt} differs from entry amount {signed}: the difference is a transaction of its own"
+                        "transaction amount {detailed} differs from entry amount {signed}: {}",
+                        split.says()
                     ),
                 ));
             }
+            // A shortfall beyond charges: the money that came is what the
+            // payer paid, as far as anyone can tell.
+            let amt = if split == Split::Short {
+                signed
+            } else {
+                detailed
+            };
             let mut t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
             if t.additional_info.is_none() {
                 t.additional_info = self.additional_info.clone();
             }
             transactions.push(t);
-            if let Some(d) = self.difference(signed, amt) {
-                transactions.push(d);
+            if split == Split::Difference {
+                transactions.extend(self.difference(signed, detailed));
             }
         } else if amounts.iter().any(Option::is_none) {
             let missing = amounts.iter().filter(|a| a.is_none()).count();
@@ -393,23 +404,31 @@ impl EntryBuilder {
             transactions.push(self.whole(signed));
         } else {
             let sum = Money::checked_sum(amounts.iter().flatten().copied());
+            let split = sum.map_or(Split::Short, |sum| Split::of(signed, sum));
             if sum != Some(signed) {
                 let shown = sum.map(|s| s.to_string()).unwrap_or("overflow".into());
                 notes.push((
                     FindingKind::BatchSumMismatch,
                     self.location.clone(),
                     format!(
-                        "{n} transactions sum to {shown}, entry amount is {signed}: the difference is a transaction of its own"
+                        "{n} transactions sum to {shown}, entry amount is {signed}: {}",
+                        split.says()
                     ),
                 ));
             }
-            for (tx, amt) in txs.into_iter().zip(amounts) {
-                let amt = amt.unwrap_or(Money::ZERO);
-                let t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
-                transactions.push(t);
-            }
-            if let Some(d) = sum.and_then(|sum| self.difference(signed, sum)) {
-                transactions.push(d);
+            if split == Split::Short {
+                // Which payment did not come in full, nobody can tell: the
+                // money that came is one transaction for a person to place.
+                transactions.push(self.whole(signed));
+            } else {
+                for (tx, amt) in txs.into_iter().zip(amounts) {
+                    let amt = amt.unwrap_or(Money::ZERO);
+                    let t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
+                    transactions.push(t);
+                }
+                if let (Split::Difference, Some(sum)) = (split, sum) {
+                    transactions.extend(self.difference(signed, sum));
+                }
             }
         }
         Ok(Entry {
@@ -428,13 +447,9 @@ impl EntryBuilder {
         })
     }
 
-    /// When the transactions' amounts (`detailed`) are not what the bank
-    /// booked (`booked`), the difference as a transaction of its own, so
-    /// the entry's transactions always add up to the money that moved: less
-    /// money than the details say is the bank's charges (a fee, not a
-    /// payment short), more is money a person must place (a credit nobody
-    /// explained). The details keep their amounts: a customer who sent
-    /// 1,000.00 paid 1,000.00, whatever the bank kept.
+    /// The difference between the amount booked and the transactions' as a
+    /// transaction of its own (see [`Split::Difference`]), numbered after
+    /// them.
     fn difference(&self, booked: Money, detailed: Money) -> Option<Transaction> {
         let diff = booked.checked_sub(detailed)?;
         if diff.is_zero() {
@@ -457,6 +472,7 @@ impl EntryBuilder {
                     "more money than the details say, to be placed by a person"
                 }
             )),
+            difference: true,
             ..Default::default()
         })
     }
@@ -536,6 +552,64 @@ impl EntryBuilder {
             additional_info: tx.additional_info,
             bank_code: code.filter(|c| *c != BankCode::None && c != entry_code),
             complements: Vec::new(),
+            difference: false,
+        }
+    }
+}
+
+/// Most of the detailed amount, in percent, that a shortfall may be and
+/// still read as the bank's charges.
+const CHARGES_PERCENT: i64 = 1;
+
+/// How an entry whose transactions' amounts differ from the amount booked
+/// is read, so its transactions always add up to the money that moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Split {
+    /// The amounts agree.
+    Agree,
+    /// The bank kept a little (less came in, or more went out, than
+    /// detailed, by at most [`CHARGES_PERCENT`] of the detailed amount): its
+    /// charges (`ACMT/MDOP/CHRG`), as a transaction after the details, which
+    /// keep their amounts (a customer who sent 1,000.00 paid 1,000.00,
+    /// whatever the bank kept). Or more came in than detailed: the excess is
+    /// a credit for a person to place.
+    Difference,
+    /// The bank kept more than charges: which payment fell short nobody
+    /// can tell, so the money booked is what was paid (one payment: its
+    /// amount; a batch: kept whole for a person).
+    Short,
+}
+
+impl Split {
+    fn of(booked: Money, detailed: Money) -> Split {
+        let Some(diff) = booked.checked_sub(detailed) else {
+            return Split::Short;
+        };
+        if diff.is_zero() {
+            Split::Agree
+        } else if diff.is_positive() {
+            // More came in (or less went out) than detailed.
+            Split::Difference
+        } else if detailed
+            .abs()
+            .checked_mul(rust_decimal::Decimal::new(CHARGES_PERCENT, 2))
+            .is_some_and(|most| diff.abs() <= most)
+        {
+            // The bank kept a little: its charges.
+            Split::Difference
+        } else {
+            Split::Short
+        }
+    }
+
+    /// What the finding says happens to the difference.
+    fn says(self) -> &'static str {
+        match self {
+            Split::Agree => "",
+            Split::Difference => "the difference is a transaction of its own",
+            Split::Short => {
+                "short by more than charges: the amount booked is kept as the money paid"
+            }
         }
     }
 }
