@@ -259,7 +259,9 @@ fn not_money(
 /// Adds a single-transaction notification's details to the statement
 /// transaction it details, filling only what the statement left empty.
 fn enrich(conn: &Connection, account: &str, stored: &StoredTx, n: &Entry) -> rusqlite::Result<()> {
-    let [detail] = n.transactions.as_slice() else {
+    // The payment's detail; a charges row beside it adds nothing to say.
+    let mut payments = n.transactions.iter().filter(|t| !t.difference);
+    let (Some(detail), None) = (payments.next(), payments.next()) else {
         return Ok(());
     };
     let mut tx = stored.tx.clone();
