@@ -1,5 +1,6 @@
 //! Events in state: direct-debit collections and returns per customer,
-//! alerts with their first night and resolution, dunning steps issued.
+//! alerts with their first night and resolution, dunning steps issued,
+//! promises to pay judged kept.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -154,6 +155,22 @@ pub fn alert_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
     let mut stmt = conn.prepare("SELECT alert_key FROM alerts")?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     rows.collect()
+}
+
+/// The promises to pay judged kept (`customer:invoice or *:promised date`).
+pub fn kept_promises(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
+    let mut stmt = conn.prepare("SELECT promise_key FROM promises_kept")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.collect()
+}
+
+/// Records a promise to pay judged kept tonight: never judged again.
+pub fn record_promise_kept(conn: &Connection, key: &str, run_date: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO promises_kept (promise_key, run_date) VALUES (?1, ?2)",
+    )?
+    .execute(params![key, run_date])?;
+    Ok(())
 }
 
 /// Records a new alert raised tonight.

@@ -243,4 +243,13 @@ UPDATE applications SET paid_date = (
     r#"
 ALTER TABLE applications ADD COLUMN recorded_amount TEXT;  -- the invoice's exported amount then
 "#,
+    // 8: promises to pay judged kept: every invoice they cover settled on the
+    // first night after their grace days. A kept promise is settled for good
+    // (a broken one is remembered by its `broken_promise` alert key).
+    r#"
+CREATE TABLE promises_kept (
+    promise_key   TEXT PRIMARY KEY,          -- customer:invoice (or *):promised date
+    run_date      TEXT NOT NULL              -- the night it was judged kept
+);
+"#,
 ];

@@ -249,6 +249,46 @@ fn a_broken_promise_resumes_only_what_is_overdue() {
 }
 
 #[test]
+fn a_kept_promise_is_never_broken_by_an_invoice_it_did_not_cover() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    // C1 promises to pay everything by 03-10, and pays the overdue F-1 on
+    // 03-09: the promise is kept.
+    fs::write(
+        root.join("c/promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,,2026-03-10\n",
+    )
+    .unwrap();
+    let f1 = "F-1;C1;Alpha;2026-01-01;2026-02-20;1000,00;1000,00;EUR;;transfer;\n";
+    let mut nights = vec![statement_night(root, HEADER, f1, 1, "2026-03-02", &[])];
+    let pay = crate::support::paying("P-1", "2026-03-09", "1000.00", "FACTURE F-1");
+    nights.push(statement_night(root, HEADER, f1, 2, "2026-03-09", &[pay]));
+    // F-2 is issued on 03-12, after the promised date, due 04-30: the
+    // promise never covered it. Grace ended 03-13.
+    let f2 = format!("{f1}F-2;C1;Alpha;2026-03-12;2026-04-30;700,00;700,00;EUR;;transfer;\n");
+    nights.push(statement_night(root, HEADER, &f2, 3, "2026-03-16", &[]));
+    // F-1 paid 17 days late puts C1 on `watch`: F-2's preventive call at
+    // −5 (acting 04-27), then its courtesy reminder once late (acting 05-04,
+    // 05-01 being a holiday), each for its own reason.
+    let out = statement_night(root, HEADER, &f2, 4, "2026-04-24", &[]);
+    assert_eq!(dunning_of(&out, "C1"), ["preventive_contact F-2 700.00"]);
+    nights.push(out);
+    let out = statement_night(root, HEADER, &f2, 5, "2026-04-30", &[]);
+    assert_eq!(dunning_of(&out, "C1"), ["courtesy_reminder F-2 700.00"]);
+    let rows = records(&out, "dunning.csv");
+    assert_eq!(
+        rows[0]["reason"],
+        "4 days overdue (due 2026-04-30); plan watch (paid 17 days late on average over 1 invoices)"
+    );
+    nights.push(out);
+    nights.push(statement_night(root, HEADER, &f2, 6, "2026-05-04", &[]));
+    for out in &nights {
+        assert_eq!(broken_promises(out, "C1"), Vec::<String>::new(), "{out:?}");
+    }
+}
+
+#[test]
 fn a_credit_note_netted_off_a_payment_is_not_paid_late() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
