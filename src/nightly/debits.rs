@@ -2,15 +2,19 @@
 //!
 //! A debit tied to receivables — a returned or rejected direct debit, an
 //! unpaid cheque or bill, a reversal — is linked to the collection it undoes
-//! (by end-to-end id, else by mandate and amount), whose applications are
-//! reversed so the invoices are open again. A debit is tied to receivables by
-//! its bank code, its reversal flag, a return reason (whatever its code: a
-//! proprietary-only or unknown code, a debit inside a collection batch), or,
-//! for a debit of unknown or supplier direct-debit code, by an end-to-end id
-//! naming one of our collections of the same amount. What the linked
-//! collection was decides what the debit is: a collected direct debit is a
-//! return — the customer's return is recorded, its invoices go on the return
-//! path, and a second return within the window raises
+//! (by end-to-end id, else by mandate and amount; never one in another
+//! currency), whose applications are reversed so the invoices are open
+//! again. A debit is tied to receivables by its bank code (a debit inside a
+//! collection batch included) or its reversal flag, or by its ids alone: a
+//! return reason under any code but a fee's (a proprietary-only or unknown
+//! code), or, for a debit of unknown or supplier direct-debit code, an
+//! end-to-end id naming one of our collections of the same amount and
+//! currency. A debit known by its ids alone links only to the very money it
+//! sends back (`could_return`, `link_by_ids`): payers choose their
+//! transfers' end-to-end ids, and a bank fee may copy a return's. What the
+//! linked collection was decides what the debit is: a collected direct debit
+//! is a return — the customer's return is recorded, its invoices go on the
+//! return path, and a second return within the window raises
 //! `repeated_direct_debit_return` (counted per collection, not per line) —
 //! while a credit transfer or other payment the bank reversed is a
 //! `payment_reversed`: its invoices reopen on their normal plan. A
@@ -118,9 +122,9 @@ fn words(kind: TxKind) -> String {
 
 /// Whether a debit the code calls nothing tied to receivables (an unknown
 /// or proprietary code, a supplier's direct debit) still names one of our
-/// direct-debit collections: same end-to-end id, same amount, and no other
-/// mandate. Banks that code a return that way send it back whole, under
-/// the collection's end-to-end id. Supplier payments, fees, cards and
+/// direct-debit collections: same end-to-end id, and the very money of it
+/// ([`could_return`]). Banks that code a return that way send it back whole,
+/// under the collection's end-to-end id. Supplier payments, fees, cards and
 /// cheques we wrote are never taken for returns by their ids alone.
 fn names_a_collection(
     conn: &Connection,
@@ -138,13 +142,29 @@ fn names_a_collection(
     Ok(candidates.iter().any(|c| {
         !(c.account == d.account && c.tx.entry_id == d.tx.entry_id)
             && same_e2e(c, e2e)
-            && c.tx.amount == amount
+            && could_return(d, c)
             && c.tx.kind(&c.entry) == TxKind::DirectDebitCollected
-            && match (d.tx.mandate_id.as_deref(), c.tx.mandate_id.as_deref()) {
-                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-                _ => true,
-            }
     }))
+}
+
+/// Whether debit `d` could send back the very money of credit `c`: the same
+/// amount in the same currency, from the same payer account when both name
+/// one, under the same mandate when both carry one. A debit recognised only
+/// by its return reason or its end-to-end id links to nothing else: a fee
+/// copying a return's ids, or a transfer sharing another payer's
+/// end-to-end id, is not that money.
+fn could_return(d: &transactions::StoredTx, c: &transactions::StoredTx) -> bool {
+    let agree = |a: Option<&str>, b: Option<&str>| match (a, b) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        _ => true,
+    };
+    c.tx.amount == d.tx.amount.abs()
+        && c.currency == d.currency
+        && agree(
+            d.tx.counterparty.iban.as_deref(),
+            c.tx.counterparty.iban.as_deref(),
+        )
+        && agree(d.tx.mandate_id.as_deref(), c.tx.mandate_id.as_deref())
 }
 
 /// Processes tonight's booked debits. `mandate_customer` finds a customer
@@ -164,19 +184,22 @@ pub fn run(
         }
         let kind = d.tx.kind(&d.entry);
         let amount = d.tx.amount.abs();
-        // A return reason says the money went back whatever the code (a
-        // fee for the return may copy it: a fee stays a fee).
-        let receivable = kind.is_receivable_debit()
-            || d.entry.reversal
-            || (d.tx.return_reason.is_some() && kind != TxKind::FeeOrInterest)
-            || names_a_collection(conn, &d, kind)?;
-        let counted = if receivable {
+        // The bank's return code or reversal flag says the money went back.
+        let coded = kind.is_receivable_debit() || d.entry.reversal;
+        // So may a return reason whatever the code (a fee for the return may
+        // copy it: a fee stays a fee), or our collection's end-to-end id:
+        // such a debit only links to the very money it sends back.
+        let by_ids = !coded
+            && ((d.tx.return_reason.is_some() && kind != TxKind::FeeOrInterest)
+                || names_a_collection(conn, &d, kind)?);
+        let counted = if coded || by_ids {
             undo_collection(
                 conn,
                 run_date,
                 repeat_months,
                 &d,
                 kind,
+                !coded,
                 mandate_customer,
                 &mut step,
             )?
@@ -201,12 +224,97 @@ pub fn run(
     Ok(step)
 }
 
+/// What a receivable debit links to.
+enum Link {
+    /// The collection or payment it undoes, with its live applications.
+    To(Box<transactions::StoredTx>, Vec<sl::LiveApplication>),
+    /// No collection or payment we know is named by its ids.
+    Unknown,
+    /// Some are named, none is its money (another amount, currency, payer).
+    NoneFits(Vec<String>),
+    /// Several could be its money: a person says which.
+    Ambiguous(Vec<String>),
+}
+
+/// The collection an ISO-coded return or a reversal undoes: the one its
+/// end-to-end id names, preferring one that still has applications to undo,
+/// then one with money not yet applied (a zero-money twin never is the
+/// money).
+fn link_coded(conn: &Connection, candidates: &[transactions::StoredTx]) -> rusqlite::Result<Link> {
+    let mut fallback = None;
+    for c in candidates {
+        let live = sl::live_applications(conn, &c.account, &c.tx.entry_id)?;
+        if !live.is_empty() {
+            return Ok(Link::To(Box::new(c.clone()), live));
+        }
+        if fallback.is_none() && c.remaining.is_positive() {
+            fallback = Some(Link::To(Box::new(c.clone()), live));
+        }
+    }
+    Ok(fallback
+        .or_else(|| {
+            candidates
+                .first()
+                .map(|c| Link::To(Box::new(c.clone()), Vec::new()))
+        })
+        .unwrap_or(Link::Unknown))
+}
+
+/// The payment or collection a debit recognised by its ids alone (a return
+/// reason, our end-to-end id) sends back: only the very money of it
+/// ([`could_return`]). Payers' software chooses the end-to-end ids of
+/// credit transfers, so two payers may share one: among several, money not
+/// yet applied (the duplicate being refunded, the unknown payer's transfer
+/// sent back) is taken before money applied to invoices; a choice still
+/// left is a person's.
+fn link_by_ids(
+    conn: &Connection,
+    d: &transactions::StoredTx,
+    candidates: &[transactions::StoredTx],
+) -> rusqlite::Result<Link> {
+    if candidates.is_empty() {
+        return Ok(Link::Unknown);
+    }
+    let amount = d.tx.amount.abs();
+    let mut applied = Vec::new();
+    let mut unapplied = Vec::new();
+    for c in candidates.iter().filter(|c| could_return(d, c)) {
+        let live = sl::live_applications(conn, &c.account, &c.tx.entry_id)?;
+        if !live.is_empty() {
+            applied.push((c.clone(), live));
+        } else if c.remaining >= amount {
+            unapplied.push((c.clone(), live));
+        }
+        // Else no money of it is left to send back (a zero-money twin, or
+        // already returned).
+    }
+    let mut pool = if unapplied.is_empty() {
+        applied
+    } else {
+        unapplied
+    };
+    Ok(match pool.len() {
+        0 => {
+            let named: BTreeSet<String> =
+                candidates.iter().map(|c| c.tx.entry_id.clone()).collect();
+            Link::NoneFits(named.into_iter().collect())
+        }
+        1 => match pool.pop() {
+            Some((c, live)) => Link::To(Box::new(c), live),
+            None => Link::Unknown,
+        },
+        _ => Link::Ambiguous(pool.into_iter().map(|(c, _)| c.tx.entry_id).collect()),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
 fn undo_collection(
     conn: &Connection,
     run_date: &str,
     repeat_months: u32,
     d: &transactions::StoredTx,
     kind: TxKind,
+    by_ids: bool,
     mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
     step: &mut DebitStep,
 ) -> rusqlite::Result<TxKind> {
@@ -214,7 +322,8 @@ fn undo_collection(
     let e2e = d.tx.end_to_end_id.as_deref();
     let mandate = d.tx.mandate_id.as_deref();
     let mut candidates = transactions::collections_for(conn, e2e, mandate, &amount.to_plain())?;
-    candidates.retain(|c| c.tx.entry_id != d.tx.entry_id);
+    // Money in another currency is never the money that went back.
+    candidates.retain(|c| c.tx.entry_id != d.tx.entry_id && c.currency == d.currency);
     // The end-to-end id names the collection: mandate and amount only stand
     // in when it names none we know (a monthly subscription has the same
     // mandate and amount every month, and a refund may come for an old one).
@@ -223,23 +332,11 @@ fn undo_collection(
     {
         candidates.retain(|c| same_e2e(c, e));
     }
-    // Prefer a collection that still has applications to undo, then one
-    // with money not yet applied (a zero-money twin never is the money).
-    let mut collection = None;
-    let mut fallback = None;
-    for c in &candidates {
-        let live = sl::live_applications(conn, &c.account, &c.tx.entry_id)?;
-        if !live.is_empty() {
-            collection = Some((c.clone(), live));
-            break;
-        }
-        if fallback.is_none() && c.remaining.is_positive() {
-            fallback = Some((c.clone(), live));
-        }
-    }
-    let collection = collection
-        .or(fallback)
-        .or_else(|| candidates.first().map(|c| (c.clone(), Vec::new())));
+    let link = if by_ids {
+        link_by_ids(conn, d, &candidates)?
+    } else {
+        link_coded(conn, &candidates)?
+    };
     let code =
         d.tx.return_reason
             .as_ref()
@@ -247,63 +344,31 @@ fn undo_collection(
             .unwrap_or_default();
     let info = reason(&code);
 
-    let Some((c, live)) = collection else {
-        let kind = unlinked_kind(kind, d);
-        let customer = match mandate {
-            Some(m) => sl::customer_of_mandate(conn, m)?,
-            None => None,
-        }
-        .or_else(|| mandate_customer(mandate));
-        let mut a = Alert::new(
-            AlertKind::UnmatchedDebit,
-            &format!("{}:{}", d.account, d.tx.entry_id),
-            format!(
-                "{} of {} on {}: no collection found to link it to{}",
-                words(kind),
-                amount,
-                d.entry
-                    .booking_date
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
-                if code.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (reason {code}: {})", info.en)
-                }
-            ),
-        );
-        a.entry_id = d.tx.entry_id.clone();
-        a.amount = Some(d.tx.amount);
-        a.currency = Some(d.currency);
-        a.reason_code = code.clone();
-        a.customer_id = customer.clone().unwrap_or_default();
-        step.alerts.push(a);
-        if let Some(customer) = customer {
-            // The end-to-end id names the unknown collection (so two returns
-            // of it count once); else the return stands for itself.
-            let collection_key = e2e.unwrap_or(&d.tx.entry_id);
-            record_return(
+    let (c, live) = match link {
+        Link::To(c, live) => (*c, live),
+        other => {
+            let why = match other {
+                Link::NoneFits(ids) => Some(format!(
+                    "no payment of its amount, currency and payer account left to link it to (its ids name {})",
+                    ids.join(", ")
+                )),
+                Link::Ambiguous(ids) => Some(format!(
+                    "{} could each be the money it sends back: a person must say which",
+                    ids.join(", ")
+                )),
+                _ => None,
+            };
+            return unlinked(
                 conn,
                 run_date,
+                repeat_months,
                 d,
-                Some(&customer),
-                None,
-                collection_key,
-                &code,
-            )?;
-            if kind == TxKind::DirectDebitReturned {
-                step.alerts.extend(repeated_return(
-                    conn,
-                    repeat_months,
-                    d,
-                    &customer,
-                    collection_key,
-                    "",
-                    code,
-                )?);
-            }
+                kind,
+                mandate_customer,
+                step,
+                why,
+            );
         }
-        return Ok(kind);
     };
     let undone = Undone::of(kind, d, &c);
 
@@ -343,7 +408,7 @@ fn undo_collection(
     {
         // The collection was not applied (e.g. returned the night it was
         // booked): its invoice is the one collected under that mandate.
-        if let Some((inv, cust)) = sl::invoice_of_mandate(conn, m, c.tx.amount.abs())? {
+        if let Some((inv, cust)) = sl::invoice_of_mandate(conn, m, c.tx.amount.abs(), c.currency)? {
             step.reopened.insert(inv.clone());
             invoices.push(inv);
             customer = Some(cust);
@@ -465,6 +530,91 @@ fn undo_collection(
         )?);
     }
     Ok(undone.counted(kind))
+}
+
+/// A receivable debit linked to nothing: an `unmatched_debit` for a person,
+/// with `why` when ids named payments that are not its money. A return of a
+/// collection nobody knows (`why` is none: one made before pointage's first
+/// night) is still the customer's when its mandate names them.
+#[allow(clippy::too_many_arguments)]
+fn unlinked(
+    conn: &Connection,
+    run_date: &str,
+    repeat_months: u32,
+    d: &transactions::StoredTx,
+    kind: TxKind,
+    mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
+    step: &mut DebitStep,
+    why: Option<String>,
+) -> rusqlite::Result<TxKind> {
+    let amount = d.tx.amount.abs();
+    let e2e = d.tx.end_to_end_id.as_deref();
+    let mandate = d.tx.mandate_id.as_deref();
+    let code =
+        d.tx.return_reason
+            .as_ref()
+            .map(|r| r.code.clone())
+            .unwrap_or_default();
+    let info = reason(&code);
+    let kind = unlinked_kind(kind, d);
+
+    let customer = match mandate {
+        Some(m) => sl::customer_of_mandate(conn, m)?,
+        None => None,
+    }
+    .or_else(|| mandate_customer(mandate));
+    let mut a = Alert::new(
+        AlertKind::UnmatchedDebit,
+        &format!("{}:{}", d.account, d.tx.entry_id),
+        format!(
+            "{} of {} on {}: {}{}",
+            words(kind),
+            amount,
+            d.entry
+                .booking_date
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+            why.as_deref()
+                .unwrap_or("no collection found to link it to"),
+            if code.is_empty() {
+                String::new()
+            } else {
+                format!(" (reason {code}: {})", info.en)
+            }
+        ),
+    );
+    a.entry_id = d.tx.entry_id.clone();
+    a.amount = Some(d.tx.amount);
+    a.currency = Some(d.currency);
+    a.reason_code = code.clone();
+    a.customer_id = customer.clone().unwrap_or_default();
+    step.alerts.push(a);
+    if let Some(customer) = customer.filter(|_| why.is_none()) {
+        // The end-to-end id names the unknown collection (so two returns
+        // of it count once); else the return stands for itself.
+        let collection_key = e2e.unwrap_or(&d.tx.entry_id);
+        record_return(
+            conn,
+            run_date,
+            d,
+            Some(&customer),
+            None,
+            collection_key,
+            &code,
+        )?;
+        if kind == TxKind::DirectDebitReturned {
+            step.alerts.extend(repeated_return(
+                conn,
+                repeat_months,
+                d,
+                &customer,
+                collection_key,
+                "",
+                code,
+            )?);
+        }
+    }
+    Ok(kind)
 }
 
 /// `repeated_direct_debit_return` when the customer's returns within the

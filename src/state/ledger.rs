@@ -386,8 +386,8 @@ pub fn mark_settled(conn: &Connection, invoice_id: &str, run_date: &str) -> rusq
     Ok(())
 }
 
-/// The invoice under a mandate that a collection of `amount` not applied yet
-/// was for, with its customer. Pointage's own view decides first: an invoice
+/// The invoice under a mandate that a collection of `amount` in `currency`
+/// not applied yet was for, with its customer. Pointage's own view decides first: an invoice
 /// its live applications (payments, write-offs, people's decisions) do not
 /// already settle in full (a monthly subscription has last month's, paid, under the
 /// same mandate and amount, and the ERP may not show it paid yet); then one
@@ -397,20 +397,24 @@ pub fn invoice_of_mandate(
     conn: &Connection,
     mandate_id: &str,
     amount: Money,
+    currency: crate::money::Currency,
 ) -> rusqlite::Result<Option<(String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT invoice_id, customer_id, exported_open, due_date, amount FROM invoices
-         WHERE mandate_id = ?1 AND (amount = ?2 OR exported_open = ?2)",
+         WHERE mandate_id = ?1 AND currency = ?3 AND (amount = ?2 OR exported_open = ?2)",
     )?;
-    let rows = stmt.query_map(params![mandate_id, amount.to_plain()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
+    let rows = stmt.query_map(
+        params![mandate_id, amount.to_plain(), currency.as_str()],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        },
+    )?;
     let mut live = conn.prepare_cached(
         "SELECT applied, writeoff FROM applications WHERE invoice_id = ?1 AND reversed_run IS NULL",
     )?;
@@ -492,10 +496,15 @@ mod tests {
     }
 
     fn pick(state: &mut crate::state::State) -> String {
-        invoice_of_mandate(state.conn(), "M-1", "50.00".parse().unwrap())
-            .unwrap()
-            .unwrap()
-            .0
+        invoice_of_mandate(
+            state.conn(),
+            "M-1",
+            "50.00".parse().unwrap(),
+            crate::money::Currency::EUR,
+        )
+        .unwrap()
+        .unwrap()
+        .0
     }
 
     #[test]

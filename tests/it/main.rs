@@ -24,6 +24,7 @@ mod nightly;
 mod notifications;
 mod report;
 mod returns;
+mod returns_linking;
 mod returns_uncoded;
 mod sandbox;
 mod support;
