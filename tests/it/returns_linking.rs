@@ -33,6 +33,9 @@ struct E {
     iban: Option<&'static str>,
     text: Option<&'static str>,
     reason: Option<&'static str>,
+    /// Also names the creditor: us, with our own account (as banks often
+    /// repeat both parties in a return).
+    ours: bool,
 }
 
 fn transfer(reference: &'static str, name: &'static str, text: &'static str) -> E {
@@ -83,11 +86,18 @@ fn camt(seq: u32, date: &str, entries: &[E]) -> String {
         if e.name.is_some() || e.iban.is_some() {
             let _ = write!(
                 x,
-                "<RltdPties><Dbtr><Pty><Nm>{}</Nm></Pty></Dbtr>{}</RltdPties>",
+                "<RltdPties><Dbtr><Pty><Nm>{}</Nm></Pty></Dbtr>{}{}</RltdPties>",
                 e.name.unwrap_or_default(),
                 e.iban
                     .map(|i| format!("<DbtrAcct><Id><IBAN>{i}</IBAN></Id></DbtrAcct>"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if e.ours {
+                    format!(
+                        "<Cdtr><Pty><Nm>Our Company</Nm></Pty></Cdtr><CdtrAcct><Id><IBAN>{IBAN}</IBAN></Id></CdtrAcct>"
+                    )
+                } else {
+                    String::new()
+                }
             );
         }
         if let Some(t) = e.text {
@@ -530,4 +540,46 @@ fn a_collection_in_another_currency_sent_back_is_for_no_invoice_of_its_mandate()
         "step",
     );
     assert!(!steps.iter().any(|s| s.starts_with("return_")), "{steps:?}");
+}
+
+#[test]
+fn a_return_naming_both_parties_under_a_proprietary_code_reopens_its_invoice() {
+    // Beta's F-2 collected from its account; the bank's return (DK code,
+    // reason AM04) repeats both parties, us as creditor with our own IBAN.
+    let dir = tempfile::tempdir().unwrap();
+    let collection = E {
+        reference: "C-1",
+        date: "2026-11-20",
+        code: "IDDT/ESDD",
+        amount: "1000.00",
+        e2e: Some("COLL-2"),
+        mandate: Some("M-2"),
+        name: Some("Beta"),
+        iban: Some(OTHER_IBAN),
+        text: Some("F-2"),
+        ..E::default()
+    };
+    let out = night(dir.path(), 1, "2026-11-20", &[collection]);
+    assert_eq!(status(&out, "F-2"), ("0.00".into(), "paid".into()));
+    let out = night(
+        dir.path(),
+        2,
+        "2026-11-23",
+        &[E {
+            reference: "RET-1",
+            date: "2026-11-23",
+            code: "P:NRTI+109",
+            amount: "-1000.00",
+            e2e: Some("COLL-2"),
+            mandate: Some("M-2"),
+            name: Some("Beta"),
+            iban: Some(OTHER_IBAN),
+            reason: Some("AM04"),
+            ours: true,
+            ..E::default()
+        }],
+    );
+    assert_eq!(status(&out, "F-2"), ("1000.00".into(), "returned".into()));
+    let kinds: Vec<String> = alerts(&out).into_iter().map(|a| a[0].clone()).collect();
+    assert_eq!(kinds, ["direct_debit_returned"]);
 }
