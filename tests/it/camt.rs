@@ -900,11 +900,12 @@ fn charges_deducted_from_a_payment_are_a_fee_and_the_invoice_is_paid() {
 }
 
 #[test]
-fn a_payment_short_by_more_than_charges_pays_what_came() {
+fn a_payment_short_by_more_than_charges_goes_to_a_person() {
     use crate::support::{column_where, csv_rows};
     // Details say 1,000.00 for F-1, the bank booked 900.00: 100.00 is no
-    // charge. F-1 is paid 900.00 and 100.00 stays owed; nothing is taken
-    // for a fee.
+    // charge. F-1 is paid as the details say (its payer is not chased), the
+    // 100.00 missing is a row of its own, and a person is asked: formal
+    // notices wait meanwhile.
     let dir = tempfile::tempdir().unwrap();
     let out = night_with(
         dir.path(),
@@ -913,16 +914,29 @@ fn a_payment_short_by_more_than_charges_pays_what_came() {
     let matches = csv_rows(&out.join("matches.csv"));
     assert_eq!(
         column_where(&matches, "invoice_id", "F-1", "applied_amount"),
-        ["900.00"]
+        ["1000.00"]
     );
-    let status = csv_rows(&out.join("invoice_status.csv"));
-    assert_eq!(
-        column_where(&status, "invoice_id", "F-1", "open_after"),
-        ["100.00"]
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    let mismatch = column_where(&alerts, "kind", "balance_mismatch", "message");
+    assert_eq!(mismatch.len(), 1, "{alerts:?}");
+    assert!(
+        mismatch[0].contains("a person must check"),
+        "{}",
+        mismatch[0]
     );
+    assert!(
+        column_where(
+            &csv_rows(&out.join("dunning.csv")),
+            "invoice_ids",
+            "F-1",
+            "step"
+        )
+        .is_empty()
+    );
+    // The money adds up to the bank's: 1,000.00 in, 100.00 short.
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["currencies"]["EUR"]["received"], "900.00");
+    assert_eq!(summary["currencies"]["EUR"]["received"], "1000.00");
     assert!(
         summary["debits_by_kind"]["fee_or_interest"].is_null(),
         "{summary}"
@@ -930,11 +944,12 @@ fn a_payment_short_by_more_than_charges_pays_what_came() {
 }
 
 #[test]
-fn a_batch_short_by_more_than_charges_goes_to_a_person_and_pays_nobody() {
+fn a_batch_short_by_more_than_charges_goes_to_a_person_and_chases_nobody_who_paid() {
     use crate::support::{column_where, csv_rows};
     // Details say 1,000.00 for F-1 and 750.00 for F-2, the bank booked
-    // 1,000.00: one of them did not come, nobody can say which. Neither
-    // invoice reads as paid; the 1,000.00 waits for a person.
+    // 1,000.00: one of them did not come, nobody can say which from the
+    // file. Neither payer is chased (review 11 #1: Alpha got a formal
+    // notice); a person is asked.
     let dir = tempfile::tempdir().unwrap();
     let out = night_with(
         dir.path(),
@@ -943,17 +958,17 @@ fn a_batch_short_by_more_than_charges_goes_to_a_person_and_pays_nobody() {
             &[("1000.00", "FACTURE F-1"), ("750.00", "FACTURE F-2")],
         ),
     );
-    let status = csv_rows(&out.join("invoice_status.csv"));
-    for invoice in ["F-1", "F-2"] {
-        assert_eq!(
-            column_where(&status, "invoice_id", invoice, "status"),
-            ["open"],
-            "{status:?}"
-        );
-    }
-    let unmatched = csv_rows(&out.join("unmatched.csv"));
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(dunning.len(), 1, "{dunning:?}");
+    let alerts = csv_rows(&out.join("alerts.csv"));
     assert_eq!(
-        column_where(&unmatched, "entry_id", "CH-1", "amount"),
-        ["1000.00"]
+        column_where(&alerts, "kind", "balance_mismatch", "severity").len(),
+        1,
+        "{alerts:?}"
+    );
+    let parsed = csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        column_where(&parsed, "invoice_id", "F-2", "entry_id"),
+        ["CH-1/2"]
     );
 }

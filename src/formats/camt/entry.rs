@@ -11,14 +11,15 @@
 //!   entry amount;
 //! * several `TxDtls`, each with an amount: one transaction each, signed by
 //!   `TxDtls/CdtDbtInd` else by the entry;
-//! * when the `TxDtls` amounts do not add up to the amount booked, a
-//!   `BatchSumMismatch` finding, and the entry's transactions are made to
-//!   add up to the money that moved: the bank's charges (it kept at most
-//!   1 % of the detailed amount) or money beyond the details become a
-//!   transaction of their own after the details (`ACMT/MDOP/CHRG` for
-//!   charges), each payer keeping what they sent; a larger shortfall makes
-//!   the amount booked the money paid (one `TxDtls`: its amount; several:
-//!   the entry kept whole for a person, as nobody can tell who fell short);
+//! * when the `TxDtls` amounts do not add up to the amount booked, each
+//!   payer keeps what the details say they sent and the difference becomes
+//!   a transaction of its own after them, so the entry's transactions add
+//!   up to the money that moved: the bank's charges (it kept at most 1 % of
+//!   the detailed amount: `ACMT/MDOP/CHRG`, a `BatchSumMismatch` finding),
+//!   money beyond the details (a credit for a person to place, the same
+//!   finding), or a larger shortfall (a `BalanceMismatch` finding: an alert
+//!   for a person that holds formal notices, since nobody can tell from the
+//!   file which payment did not come in full);
 //! * several `TxDtls` of which one or more carry no usable amount: a
 //!   `BatchWithoutAmounts` finding, and the entry is kept whole as one
 //!   transaction built from entry-level data only (no party or reference of
@@ -367,31 +368,16 @@ impl EntryBuilder {
             let tx = txs.into_iter().next().unwrap_or_default();
             let detailed = amounts.first().copied().flatten().unwrap_or(signed);
             let split = Split::of(signed, detailed);
-            if detailed != signed {
-                notes.push((
-                    FindingKind::BatchSumMismatch,
-                    tx.location.clone(),
-                    format!(
-                        "transaction amount {detailed} differs from entry amount {signed}: {}",
-                        split.says()
-                    ),
-                ));
+            let what = format!("transaction amount {detailed}, entry amount");
+            if let Some((kind, message)) = split.note(&what, signed) {
+                notes.push((kind, tx.location.clone(), message));
             }
-            // A shortfall beyond charges: the money that came is what the
-            // payer paid, as far as anyone can tell.
-            let amt = if split == Split::Short {
-                signed
-            } else {
-                detailed
-            };
-            let mut t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
+            let mut t = self.transaction(tx, detailed, (original_credit, debit), &code, notes);
             if t.additional_info.is_none() {
                 t.additional_info = self.additional_info.clone();
             }
             transactions.push(t);
-            if split == Split::Difference {
-                transactions.extend(self.difference(signed, detailed));
-            }
+            transactions.extend(self.difference(split, signed, detailed));
         } else if amounts.iter().any(Option::is_none) {
             let missing = amounts.iter().filter(|a| a.is_none()).count();
             notes.push((
@@ -403,31 +389,29 @@ impl EntryBuilder {
             ));
             transactions.push(self.whole(signed));
         } else {
-            let sum = Money::checked_sum(amounts.iter().flatten().copied());
-            let split = sum.map_or(Split::Short, |sum| Split::of(signed, sum));
-            if sum != Some(signed) {
-                let shown = sum.map(|s| s.to_string()).unwrap_or("overflow".into());
-                notes.push((
-                    FindingKind::BatchSumMismatch,
-                    self.location.clone(),
-                    format!(
-                        "{n} transactions sum to {shown}, entry amount is {signed}: {}",
-                        split.says()
-                    ),
-                ));
-            }
-            if split == Split::Short {
-                // Which payment did not come in full, nobody can tell: the
-                // money that came is one transaction for a person to place.
-                transactions.push(self.whole(signed));
-            } else {
-                for (tx, amt) in txs.into_iter().zip(amounts) {
-                    let amt = amt.unwrap_or(Money::ZERO);
-                    let t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
-                    transactions.push(t);
+            match Money::checked_sum(amounts.iter().flatten().copied()) {
+                None => {
+                    notes.push((
+                        FindingKind::BatchSumMismatch,
+                        self.location.clone(),
+                        format!(
+                            "{n} transactions sum out of range: kept whole as one transaction of {signed}"
+                        ),
+                    ));
+                    transactions.push(self.whole(signed));
                 }
-                if let (Split::Difference, Some(sum)) = (split, sum) {
-                    transactions.extend(self.difference(signed, sum));
+                Some(sum) => {
+                    let split = Split::of(signed, sum);
+                    let what = format!("{n} transactions sum to {sum}, entry amount");
+                    if let Some((kind, message)) = split.note(&what, signed) {
+                        notes.push((kind, self.location.clone(), message));
+                    }
+                    for (tx, amt) in txs.into_iter().zip(amounts) {
+                        let amt = amt.unwrap_or(Money::ZERO);
+                        let t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
+                        transactions.push(t);
+                    }
+                    transactions.extend(self.difference(split, signed, sum));
                 }
             }
         }
@@ -448,29 +432,34 @@ impl EntryBuilder {
     }
 
     /// The difference between the amount booked and the transactions' as a
-    /// transaction of its own (see [`Split::Difference`]), numbered after
-    /// them.
-    fn difference(&self, booked: Money, detailed: Money) -> Option<Transaction> {
+    /// transaction of its own, numbered after them (see [`Split`]).
+    fn difference(&self, split: Split, booked: Money, detailed: Money) -> Option<Transaction> {
         let diff = booked.checked_sub(detailed)?;
-        if diff.is_zero() {
-            return None;
-        }
-        let bank_code = diff.is_negative().then(|| BankCode::Iso {
-            domain: "ACMT".into(),
-            family: "MDOP".into(),
-            subfamily: "CHRG".into(),
-            proprietary: None,
-        });
+        let (bank_code, says) = match split {
+            Split::Agree => return None,
+            Split::Charges => (
+                Some(BankCode::Iso {
+                    domain: "ACMT".into(),
+                    family: "MDOP".into(),
+                    subfamily: "CHRG".into(),
+                    proprietary: None,
+                }),
+                "the bank's charges",
+            ),
+            Split::Excess => (
+                None,
+                "more money than the details say, to be placed by a person",
+            ),
+            Split::Short => (
+                None,
+                "money the details say came and the bank did not book: a person must check",
+            ),
+        };
         Some(Transaction {
             amount: diff,
             bank_code,
             additional_info: Some(format!(
-                "difference between the amount booked ({booked}) and the transactions' ({detailed}): {}",
-                if diff.is_negative() {
-                    "less money than the details say, bank charges most likely"
-                } else {
-                    "more money than the details say, to be placed by a person"
-                }
+                "difference between the amount booked ({booked}) and the transactions' ({detailed}): {says}"
             )),
             difference: true,
             ..Default::default()
@@ -562,21 +551,25 @@ impl EntryBuilder {
 const CHARGES_PERCENT: i64 = 1;
 
 /// How an entry whose transactions' amounts differ from the amount booked
-/// is read, so its transactions always add up to the money that moved.
+/// is read. The details always keep their amounts (a customer who sent
+/// 1,000.00 paid 1,000.00, as far as the bank's details say) and the
+/// difference is a transaction of its own after them, so the entry's
+/// transactions add up to the money that moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Split {
     /// The amounts agree.
     Agree,
     /// The bank kept a little (less came in, or more went out, than
     /// detailed, by at most [`CHARGES_PERCENT`] of the detailed amount): its
-    /// charges (`ACMT/MDOP/CHRG`), as a transaction after the details, which
-    /// keep their amounts (a customer who sent 1,000.00 paid 1,000.00,
-    /// whatever the bank kept). Or more came in than detailed: the excess is
-    /// a credit for a person to place.
-    Difference,
-    /// The bank kept more than charges: which payment fell short nobody
-    /// can tell, so the money booked is what was paid (one payment: its
-    /// amount; a batch: kept whole for a person).
+    /// charges, `ACMT/MDOP/CHRG`.
+    Charges,
+    /// More came in (or less went out) than detailed: a credit for a person
+    /// to place.
+    Excess,
+    /// The bank kept more than charges: money the details promise did not
+    /// come. A `balance_mismatch` finding (an alert that holds formal
+    /// notices and asks a person) — which payment fell short, nobody can
+    /// tell from the file.
     Short,
 }
 
@@ -588,28 +581,31 @@ impl Split {
         if diff.is_zero() {
             Split::Agree
         } else if diff.is_positive() {
-            // More came in (or less went out) than detailed.
-            Split::Difference
+            Split::Excess
         } else if detailed
             .abs()
             .checked_mul(rust_decimal::Decimal::new(CHARGES_PERCENT, 2))
             .is_some_and(|most| diff.abs() <= most)
         {
-            // The bank kept a little: its charges.
-            Split::Difference
+            Split::Charges
         } else {
             Split::Short
         }
     }
 
-    /// What the finding says happens to the difference.
-    fn says(self) -> &'static str {
-        match self {
-            Split::Agree => "",
-            Split::Difference => "the difference is a transaction of its own",
-            Split::Short => {
-                "short by more than charges: the amount booked is kept as the money paid"
-            }
-        }
+    /// The finding for `what` (`… entry amount`) differing from `booked`.
+    fn note(self, what: &str, booked: Money) -> Option<(FindingKind, String)> {
+        let (kind, says) = match self {
+            Split::Agree => return None,
+            Split::Charges | Split::Excess => (
+                FindingKind::BatchSumMismatch,
+                "the difference is a transaction of its own",
+            ),
+            Split::Short => (
+                FindingKind::BalanceMismatch,
+                "short by more than charges: the difference is a transaction of its own, and a person must check which payment did not come in full",
+            ),
+        };
+        Some((kind, format!("{what} {booked}: {says}")))
     }
 }
