@@ -159,19 +159,14 @@ fn could_return(d: &transactions::StoredTx, c: &transactions::StoredTx) -> bool 
         _ => true,
     };
     // A return often names both parties, and the parser may take the
-    // creditor (us) for its counterparty: our own account says nothing about
-    // the payer, and the same mandate on both already names them.
-    let own =
-        |iban: &str| crate::refs::normalize_iban(iban) == crate::refs::normalize_iban(&d.account);
+    // creditor (us) for its counterparty: the same mandate on both already
+    // names the payer. Without one, the account must agree (a recall naming
+    // us and another payer is not this payer's money).
     let same_mandate = matches!(
         (d.tx.mandate_id.as_deref(), c.tx.mandate_id.as_deref()),
         (Some(a), Some(b)) if a.eq_ignore_ascii_case(b)
     );
-    let payer =
-        d.tx.counterparty
-            .iban
-            .as_deref()
-            .filter(|i| !own(i) && !same_mandate);
+    let payer = d.tx.counterparty.iban.as_deref().filter(|_| !same_mandate);
     c.tx.amount == d.tx.amount.abs()
         && c.currency == d.currency
         && agree(payer, c.tx.counterparty.iban.as_deref())

@@ -367,9 +367,16 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
             FindingKind::UnknownCurrency => AlertKind::UnknownCurrency,
             _ => continue,
         };
+        // An entry's own mismatch (its details not adding up to what the
+        // bank booked) is an alert of its own, beside the statement's.
+        let key = if f.location.line > statement.line {
+            format!("{account}:{}:{}", statement.id, f.location.line)
+        } else {
+            format!("{account}:{}", statement.id)
+        };
         let mut a = Alert::new(
             kind,
-            &format!("{account}:{}", statement.id),
+            &key,
             format!("{}: {}", file_name(&file.path), f.message),
         );
         a.currency = Some(statement.currency);

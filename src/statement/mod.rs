@@ -300,7 +300,10 @@ impl Transaction {
     /// there. Banks often put the invoice number only in that label.
     pub fn texts<'a>(&'a self, entry: &'a Entry) -> Vec<&'a str> {
         let mut parts = self.free_text();
-        if let Some(label) = entry.additional_info.as_deref()
+        // A difference row is no payer's: the label quoting their invoices
+        // is not its evidence.
+        if !self.difference
+            && let Some(label) = entry.additional_info.as_deref()
             && !label.trim().is_empty()
             && !parts.contains(&label)
         {
@@ -377,5 +380,19 @@ mod tests {
         // A detail of the entry's own sign keeps the entry's kind.
         let returns = entry("-750.00", iso("IDDT", "UPDD"));
         assert_eq!(tx("-750.00").kind(&returns), TxKind::DirectDebitReturned);
+    }
+
+    #[test]
+    fn a_difference_row_is_not_quoted_by_the_entrys_label() {
+        let mut e = entry("1300.00", iso("RCDT", "ESCT"));
+        e.additional_info = Some("FACTURE F-3".into());
+        let payment = tx("1000.00");
+        assert_eq!(payment.texts(&e), ["FACTURE F-3"]);
+        // The 300.00 beyond the details is nobody's by that label.
+        let excess = Transaction {
+            difference: true,
+            ..tx("300.00")
+        };
+        assert!(excess.texts(&e).is_empty());
     }
 }

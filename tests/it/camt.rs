@@ -972,3 +972,109 @@ fn a_batch_short_by_more_than_charges_goes_to_a_person_and_chases_nobody_who_pai
         ["CH-1/2"]
     );
 }
+
+#[test]
+fn a_return_batch_the_bank_booked_short_reopens_nobodys_invoice() {
+    use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
+    // Night 1: F-1 (1,000.00) and F-2 (750.00) collected by direct debit.
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    std::fs::create_dir_all(c.join("statements")).unwrap();
+    std::fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency,reference,payment_method,mandate_id\nF-1,C1,Alpha,2026-10-01,2026-10-31,1000.00,1000.00,EUR,,direct_debit,M-1\nF-2,C2,Epsilon,2026-10-01,2026-10-31,750.00,750.00,EUR,,direct_debit,M-2\n",
+    )
+    .unwrap();
+    let collection = |reference, amount, e2e, mandate| Ntry {
+        reference,
+        date: "2026-11-20",
+        code: "IDDT/ESDD",
+        amount,
+        txs: vec![Tx {
+            amount,
+            e2e: Some(e2e),
+            mandate: Some(mandate),
+            ..Tx::default()
+        }],
+    };
+    write_statement(
+        &c,
+        1,
+        "2026-11-20",
+        &[
+            collection("C-1", "1000.00", "COLL-1", "M-1"),
+            collection("C-2", "750.00", "COLL-2", "M-2"),
+        ],
+    );
+    run_ok(&c, "2026-11-20", &dir.path().join("out1"));
+    // Night 2: a return batch detailing both, booked -1,000.00: one of them
+    // did not go back, nobody can tell which from the file.
+    let back = |amount, e2e, mandate| Tx {
+        amount,
+        e2e: Some(e2e),
+        mandate: Some(mandate),
+        reason: Some("AM04"),
+        ..Tx::default()
+    };
+    let batch = Ntry {
+        reference: "R-1",
+        date: "2026-11-23",
+        code: "IDDT/UPDD",
+        amount: "-1000.00",
+        txs: vec![
+            back("-1000.00", "COLL-1", "M-1"),
+            back("-750.00", "COLL-2", "M-2"),
+        ],
+    };
+    write_statement(&c, 2, "2026-11-23", &[batch]);
+    let out = dir.path().join("out2");
+    run_ok(&c, "2026-11-23", &out);
+    // Epsilon, whose 750.00 may never have gone back, is on no return path.
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-2", "status"),
+        ["paid"]
+    );
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert!(
+        column_where(&dunning, "customer_id", "C2", "step").is_empty(),
+        "{dunning:?}"
+    );
+    // A person is asked.
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert_eq!(
+        column_where(&alerts, "kind", "balance_mismatch", "severity").len(),
+        1,
+        "{alerts:?}"
+    );
+}
+
+#[test]
+fn each_short_batch_of_a_statement_is_its_own_alert() {
+    use crate::support::{column_where, csv_rows};
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    std::fs::create_dir_all(c.join("statements")).unwrap();
+    std::fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount\nF-1,C1,Alpha,2026-10-01,2026-10-31,1000.00\nF-2,C2,Beta,2026-10-01,2026-10-31,750.00\n",
+    )
+    .unwrap();
+    let one = crate::support::Ntry {
+        reference: "B-1",
+        ..detailed("900.00", &[("1000.00", "FACTURE F-1")])
+    };
+    let two = crate::support::Ntry {
+        reference: "B-2",
+        ..detailed("600.00", &[("750.00", "FACTURE F-2")])
+    };
+    crate::support::write_statement(&c, 1, "2026-11-20", &[one, two]);
+    let out = dir.path().join("out");
+    crate::support::run_ok(&c, "2026-11-20", &out);
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert_eq!(
+        column_where(&alerts, "kind", "balance_mismatch", "severity").len(),
+        2,
+        "{alerts:?}"
+    );
+}

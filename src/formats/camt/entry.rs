@@ -367,17 +367,21 @@ impl EntryBuilder {
         } else if n == 1 {
             let tx = txs.into_iter().next().unwrap_or_default();
             let detailed = amounts.first().copied().flatten().unwrap_or(signed);
-            let split = Split::of(signed, detailed);
+            let split = Split::of(signed, detailed, debit);
             let what = format!("transaction amount {detailed}, entry amount");
             if let Some((kind, message)) = split.note(&what, signed) {
                 notes.push((kind, tx.location.clone(), message));
             }
-            let mut t = self.transaction(tx, detailed, (original_credit, debit), &code, notes);
-            if t.additional_info.is_none() {
-                t.additional_info = self.additional_info.clone();
+            if split == Split::Unbooked {
+                transactions.push(self.whole(signed));
+            } else {
+                let mut t = self.transaction(tx, detailed, (original_credit, debit), &code, notes);
+                if t.additional_info.is_none() {
+                    t.additional_info = self.additional_info.clone();
+                }
+                transactions.push(t);
+                transactions.extend(self.difference(split, signed, detailed));
             }
-            transactions.push(t);
-            transactions.extend(self.difference(split, signed, detailed));
         } else if amounts.iter().any(Option::is_none) {
             let missing = amounts.iter().filter(|a| a.is_none()).count();
             notes.push((
@@ -401,17 +405,22 @@ impl EntryBuilder {
                     transactions.push(self.whole(signed));
                 }
                 Some(sum) => {
-                    let split = Split::of(signed, sum);
+                    let split = Split::of(signed, sum, debit);
                     let what = format!("{n} transactions sum to {sum}, entry amount");
                     if let Some((kind, message)) = split.note(&what, signed) {
                         notes.push((kind, self.location.clone(), message));
                     }
-                    for (tx, amt) in txs.into_iter().zip(amounts) {
-                        let amt = amt.unwrap_or(Money::ZERO);
-                        let t = self.transaction(tx, amt, (original_credit, debit), &code, notes);
-                        transactions.push(t);
+                    if split == Split::Unbooked {
+                        transactions.push(self.whole(signed));
+                    } else {
+                        for (tx, amt) in txs.into_iter().zip(amounts) {
+                            let amt = amt.unwrap_or(Money::ZERO);
+                            let t =
+                                self.transaction(tx, amt, (original_credit, debit), &code, notes);
+                            transactions.push(t);
+                        }
+                        transactions.extend(self.difference(split, signed, sum));
                     }
-                    transactions.extend(self.difference(split, signed, sum));
                 }
             }
         }
@@ -435,24 +444,26 @@ impl EntryBuilder {
     /// transaction of its own, numbered after them (see [`Split`]).
     fn difference(&self, split: Split, booked: Money, detailed: Money) -> Option<Transaction> {
         let diff = booked.checked_sub(detailed)?;
+        let code = |subfamily: &str| {
+            Some(BankCode::Iso {
+                domain: "ACMT".into(),
+                family: "MDOP".into(),
+                subfamily: subfamily.into(),
+                proprietary: None,
+            })
+        };
         let (bank_code, says) = match split {
-            Split::Agree => return None,
-            Split::Charges => (
-                Some(BankCode::Iso {
-                    domain: "ACMT".into(),
-                    family: "MDOP".into(),
-                    subfamily: "CHRG".into(),
-                    proprietary: None,
-                }),
-                "the bank's charges",
-            ),
+            Split::Agree | Split::Unbooked => return None,
+            Split::Charges => (code("CHRG"), "the bank's charges"),
+            // No code of the entry's own: never a collection, a return or a
+            // cheque that did not happen.
             Split::Excess => (
-                None,
+                code("OTHR"),
                 "more money than the details say, to be placed by a person",
             ),
             Split::Short => (
-                None,
-                "money the details say came and the bank did not book: a person must check",
+                code("OTHR"),
+                "money the details do not explain: a person must check",
             ),
         };
         Some(Transaction {
@@ -551,45 +562,53 @@ impl EntryBuilder {
 const CHARGES_PERCENT: i64 = 1;
 
 /// How an entry whose transactions' amounts differ from the amount booked
-/// is read. The details always keep their amounts (a customer who sent
-/// 1,000.00 paid 1,000.00, as far as the bank's details say) and the
-/// difference is a transaction of its own after them, so the entry's
-/// transactions add up to the money that moved.
+/// is read. Whatever the file cannot settle goes to a person, and never
+/// against a customer: a payer the details credit is credited (never chased
+/// for money the bank kept), a return the bank did not book in full undoes
+/// no collection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Split {
     /// The amounts agree.
     Agree,
-    /// The bank kept a little (less came in, or more went out, than
+    /// The bank took a little (less came in, or more went out, than
     /// detailed, by at most [`CHARGES_PERCENT`] of the detailed amount): its
-    /// charges, `ACMT/MDOP/CHRG`.
+    /// charges, a row `ACMT/MDOP/CHRG` after the details, which keep their
+    /// amounts (a customer who sent 1,000.00 paid 1,000.00).
     Charges,
-    /// More came in (or less went out) than detailed: a credit for a person
-    /// to place.
+    /// More came in than detailed: a credit row for a person to place.
     Excess,
-    /// The bank kept more than charges: money the details promise did not
-    /// come. A `balance_mismatch` finding (an alert that holds formal
-    /// notices and asks a person) — which payment fell short, nobody can
-    /// tell from the file.
+    /// The bank took more than charges: the details keep their amounts, the
+    /// difference is a row, and a `balance_mismatch` finding (an alert that
+    /// asks a person and holds formal notices): which payment fell short,
+    /// nobody can tell from the file.
     Short,
+    /// Less went out than a debit's details say: one of them (a return, a
+    /// payment) did not happen, nobody can tell which, so none is taken as
+    /// having happened: the entry is kept whole for a person, with a
+    /// `balance_mismatch` finding.
+    Unbooked,
 }
 
 impl Split {
-    fn of(booked: Money, detailed: Money) -> Split {
+    /// `debit`: the entry's own direction.
+    fn of(booked: Money, detailed: Money, debit: bool) -> Split {
         let Some(diff) = booked.checked_sub(detailed) else {
             return Split::Short;
         };
-        if diff.is_zero() {
-            Split::Agree
-        } else if diff.is_positive() {
-            Split::Excess
-        } else if detailed
-            .abs()
-            .checked_mul(rust_decimal::Decimal::new(CHARGES_PERCENT, 2))
-            .is_some_and(|most| diff.abs() <= most)
-        {
-            Split::Charges
-        } else {
-            Split::Short
+        // Positive: more moved in the entry's direction than detailed.
+        let toward = if debit { -diff } else { diff };
+        let charges = || {
+            detailed
+                .abs()
+                .checked_mul(rust_decimal::Decimal::new(CHARGES_PERCENT, 2))
+                .is_some_and(|most| diff.abs() <= most)
+        };
+        match (toward.is_positive(), toward.is_negative(), debit) {
+            (false, false, _) => Split::Agree,
+            (true, _, false) => Split::Excess,
+            (_, true, true) => Split::Unbooked,
+            _ if charges() => Split::Charges,
+            _ => Split::Short,
         }
     }
 
@@ -603,7 +622,11 @@ impl Split {
             ),
             Split::Short => (
                 FindingKind::BalanceMismatch,
-                "short by more than charges: the difference is a transaction of its own, and a person must check which payment did not come in full",
+                "the bank kept more than charges: the difference is a transaction of its own, and a person must check which payment did not come in full",
+            ),
+            Split::Unbooked => (
+                FindingKind::BalanceMismatch,
+                "less went out than the details say: kept whole as one transaction, and a person must check which of them did not happen",
             ),
         };
         Some((kind, format!("{what} {booked}: {says}")))
