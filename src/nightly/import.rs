@@ -369,8 +369,12 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
         };
         // An entry's own mismatch (its details not adding up to what the
         // bank booked) is an alert of its own, beside the statement's.
-        let key = if f.location.line > statement.line {
-            format!("{account}:{}:{}", statement.id, f.location.line)
+        // (Line and column: a file on one line has all its entries on it.)
+        let key = if f.location.line > statement.line || f.location.column > 0 {
+            format!(
+                "{account}:{}:{}:{}",
+                statement.id, f.location.line, f.location.column
+            )
         } else {
             format!("{account}:{}", statement.id)
         };

@@ -320,7 +320,9 @@ impl Transaction {
         let debit = self.amount.is_negative();
         if let Some(code) = &self.bank_code {
             let k = code.kind(debit, entry.reversal);
-            if k != TxKind::Other {
+            // A difference row is never a collection, return or cheque of
+            // the entry's: its own code says what it is.
+            if k != TxKind::Other || self.difference {
                 return k;
             }
         }
@@ -391,8 +393,21 @@ mod tests {
         // The 300.00 beyond the details is nobody's by that label.
         let excess = Transaction {
             difference: true,
+            bank_code: Some(BankCode::Iso {
+                domain: "ACMT".into(),
+                family: "MDOP".into(),
+                subfamily: "OTHR".into(),
+                proprietary: None,
+            }),
             ..tx("300.00")
         };
         assert!(excess.texts(&e).is_empty());
+        // Nor is a row of a collection batch a collection or a return.
+        let batch = entry("250.00", iso("IDDT", "ESDD"));
+        let short = Transaction {
+            amount: "-50.00".parse().unwrap(),
+            ..excess
+        };
+        assert_eq!(short.kind(&batch), TxKind::Other);
     }
 }

@@ -1078,3 +1078,102 @@ fn each_short_batch_of_a_statement_is_its_own_alert() {
         "{alerts:?}"
     );
 }
+
+#[test]
+fn a_collection_batch_booked_above_its_details_undoes_no_return() {
+    use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
+    // Night 1: F-2 (750.00, Epsilon) collected. Night 2: a collection batch
+    // details +500.00 (F-3), +300.00 (F-4) and Epsilon's 750.00 returned,
+    // but the bank booked +800.00: the return did not go out.
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    std::fs::create_dir_all(c.join("statements")).unwrap();
+    std::fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency,reference,payment_method,mandate_id\nF-2,C2,Epsilon,2026-10-01,2026-10-31,750.00,750.00,EUR,,direct_debit,M-2\nF-3,C3,Gamma,2026-10-01,2026-10-31,500.00,500.00,EUR,,direct_debit,M-3\nF-4,C4,Delta,2026-10-01,2026-10-31,300.00,300.00,EUR,,direct_debit,M-4\n",
+    )
+    .unwrap();
+    let tx = |amount, e2e, mandate, reason| Tx {
+        amount,
+        e2e: Some(e2e),
+        mandate: Some(mandate),
+        reason,
+        ..Tx::default()
+    };
+    let first = Ntry {
+        reference: "C-1",
+        date: "2026-11-20",
+        code: "IDDT/ESDD",
+        amount: "750.00",
+        txs: vec![tx("750.00", "COLL-2", "M-2", None)],
+    };
+    write_statement(&c, 1, "2026-11-20", &[first]);
+    run_ok(&c, "2026-11-20", &dir.path().join("out1"));
+    let batch = Ntry {
+        reference: "C-2",
+        date: "2026-11-23",
+        code: "IDDT/ESDD",
+        amount: "800.00",
+        txs: vec![
+            tx("500.00", "COLL-3", "M-3", None),
+            tx("300.00", "COLL-4", "M-4", None),
+            tx("-750.00", "COLL-2", "M-2", Some("AM04")),
+        ],
+    };
+    write_statement(&c, 2, "2026-11-23", &[batch]);
+    let out = dir.path().join("out2");
+    run_ok(&c, "2026-11-23", &out);
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    // Epsilon is not put back on a return path; Gamma and Delta paid.
+    for (invoice, want) in [("F-2", "paid"), ("F-3", "paid"), ("F-4", "paid")] {
+        assert_eq!(
+            column_where(&status, "invoice_id", invoice, "status"),
+            [want],
+            "{invoice}: {status:?}"
+        );
+    }
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(dunning.len(), 1, "{dunning:?}");
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert_eq!(
+        column_where(&alerts, "kind", "balance_mismatch", "severity").len(),
+        1,
+        "{alerts:?}"
+    );
+    assert!(column_where(&alerts, "kind", "direct_debit_returned", "severity").is_empty());
+}
+
+#[test]
+fn short_batches_of_a_one_line_file_are_each_their_own_alert() {
+    use crate::support::{column_where, csv_rows};
+    // Banks often send camt without line breaks: every entry on line 1.
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    std::fs::create_dir_all(c.join("statements")).unwrap();
+    std::fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount\nF-1,C1,Alpha,2026-10-01,2026-10-31,1000.00\nF-2,C2,Beta,2026-10-01,2026-10-31,750.00\n",
+    )
+    .unwrap();
+    let one = crate::support::Ntry {
+        reference: "B-1",
+        ..detailed("900.00", &[("1000.00", "FACTURE F-1")])
+    };
+    let two = crate::support::Ntry {
+        reference: "B-2",
+        ..detailed("600.00", &[("750.00", "FACTURE F-2")])
+    };
+    crate::support::write_statement(&c, 1, "2026-11-20", &[one, two]);
+    let file = c.join("statements/2026-11-20.xml");
+    let xml = std::fs::read_to_string(&file).unwrap();
+    let (decl, body) = xml.split_once('\n').unwrap();
+    std::fs::write(&file, format!("{decl}\n{}", body.replace('\n', ""))).unwrap();
+    let out = dir.path().join("out");
+    crate::support::run_ok(&c, "2026-11-20", &out);
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert_eq!(
+        column_where(&alerts, "kind", "balance_mismatch", "severity").len(),
+        2,
+        "{alerts:?}"
+    );
+}

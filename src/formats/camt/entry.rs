@@ -364,25 +364,57 @@ impl EntryBuilder {
         let mut transactions = Vec::with_capacity(n.max(1));
         if n == 0 {
             transactions.push(self.whole(signed));
-        } else if n == 1 {
-            let tx = txs.into_iter().next().unwrap_or_default();
-            let detailed = amounts.first().copied().flatten().unwrap_or(signed);
-            let split = Split::of(signed, detailed, debit);
-            let what = format!("transaction amount {detailed}, entry amount");
-            if let Some((kind, message)) = split.note(&what, signed) {
-                notes.push((kind, tx.location.clone(), message));
-            }
-            if split == Split::Unbooked {
-                transactions.push(self.whole(signed));
+        } else if n == 1 || amounts.iter().all(Option::is_some) {
+            // One detail without a usable amount stands for the whole entry.
+            let detailed: Vec<Money> = if n == 1 {
+                vec![amounts.first().copied().flatten().unwrap_or(signed)]
             } else {
-                let mut t = self.transaction(tx, detailed, (original_credit, debit), &code, notes);
-                if t.additional_info.is_none() {
-                    t.additional_info = self.additional_info.clone();
+                amounts.iter().flatten().copied().collect()
+            };
+            let location = if n == 1 {
+                txs.first().map(|t| t.location.clone()).unwrap_or_default()
+            } else {
+                self.location.clone()
+            };
+            match Money::checked_sum(detailed.iter().copied()) {
+                None => {
+                    notes.push((
+                        FindingKind::BatchSumMismatch,
+                        location,
+                        format!(
+                            "{n} transactions sum out of range: kept whole as one transaction of {signed}"
+                        ),
+                    ));
+                    transactions.push(self.whole(signed));
                 }
-                transactions.push(t);
-                transactions.extend(self.difference(split, signed, detailed));
+                Some(sum) => {
+                    let has_debit = detailed.iter().any(|a| a.is_negative());
+                    let split = Split::of(signed, sum, has_debit);
+                    let what = if n == 1 {
+                        format!("transaction amount {sum}, entry amount")
+                    } else {
+                        format!("{n} transactions sum to {sum}, entry amount")
+                    };
+                    if let Some((kind, message)) = split.note(&what, signed) {
+                        notes.push((kind, location, message));
+                    }
+                    let mut kept = Money::ZERO;
+                    for (tx, amt) in txs.into_iter().zip(detailed) {
+                        if split == Split::Doubt && amt.is_negative() {
+                            continue;
+                        }
+                        let mut t =
+                            self.transaction(tx, amt, (original_credit, debit), &code, notes);
+                        if n == 1 && t.additional_info.is_none() {
+                            t.additional_info = self.additional_info.clone();
+                        }
+                        kept = kept.checked_add(amt).unwrap_or(kept);
+                        transactions.push(t);
+                    }
+                    transactions.extend(self.difference(split, signed, kept));
+                }
             }
-        } else if amounts.iter().any(Option::is_none) {
+        } else {
             let missing = amounts.iter().filter(|a| a.is_none()).count();
             notes.push((
                 FindingKind::BatchWithoutAmounts,
@@ -392,37 +424,6 @@ impl EntryBuilder {
                 ),
             ));
             transactions.push(self.whole(signed));
-        } else {
-            match Money::checked_sum(amounts.iter().flatten().copied()) {
-                None => {
-                    notes.push((
-                        FindingKind::BatchSumMismatch,
-                        self.location.clone(),
-                        format!(
-                            "{n} transactions sum out of range: kept whole as one transaction of {signed}"
-                        ),
-                    ));
-                    transactions.push(self.whole(signed));
-                }
-                Some(sum) => {
-                    let split = Split::of(signed, sum, debit);
-                    let what = format!("{n} transactions sum to {sum}, entry amount");
-                    if let Some((kind, message)) = split.note(&what, signed) {
-                        notes.push((kind, self.location.clone(), message));
-                    }
-                    if split == Split::Unbooked {
-                        transactions.push(self.whole(signed));
-                    } else {
-                        for (tx, amt) in txs.into_iter().zip(amounts) {
-                            let amt = amt.unwrap_or(Money::ZERO);
-                            let t =
-                                self.transaction(tx, amt, (original_credit, debit), &code, notes);
-                            transactions.push(t);
-                        }
-                        transactions.extend(self.difference(split, signed, sum));
-                    }
-                }
-            }
         }
         Ok(Entry {
             booking_date: self.booking_date,
@@ -453,7 +454,7 @@ impl EntryBuilder {
             })
         };
         let (bank_code, says) = match split {
-            Split::Agree | Split::Unbooked => return None,
+            Split::Agree => return None,
             Split::Charges => (code("CHRG"), "the bank's charges"),
             // No code of the entry's own: never a collection, a return or a
             // cheque that did not happen.
@@ -464,6 +465,10 @@ impl EntryBuilder {
             Split::Short => (
                 code("OTHR"),
                 "money the details do not explain: a person must check",
+            ),
+            Split::Doubt => (
+                code("OTHR"),
+                "money the details do not explain (their debits not taken): a person must check",
             ),
         };
         Some(Transaction {
@@ -582,33 +587,39 @@ enum Split {
     /// asks a person and holds formal notices): which payment fell short,
     /// nobody can tell from the file.
     Short,
-    /// Less went out than a debit's details say: one of them (a return, a
-    /// payment) did not happen, nobody can tell which, so none is taken as
-    /// having happened: the entry is kept whole for a person, with a
-    /// `balance_mismatch` finding.
-    Unbooked,
+    /// More came in, or less went out, than details holding a debit say: a
+    /// debit among them (a return, a refund) may not have happened, and
+    /// nobody can tell which, so none is taken (a customer's invoice is
+    /// never reopened by a return the bank may not have made); the credits
+    /// are kept, the rest is a row, with a `balance_mismatch` finding.
+    Doubt,
 }
 
 impl Split {
-    /// `debit`: the entry's own direction.
-    fn of(booked: Money, detailed: Money, debit: bool) -> Split {
+    /// `has_debit`: whether a detail is a debit.
+    fn of(booked: Money, detailed: Money, has_debit: bool) -> Split {
         let Some(diff) = booked.checked_sub(detailed) else {
             return Split::Short;
         };
-        // Positive: more moved in the entry's direction than detailed.
-        let toward = if debit { -diff } else { diff };
         let charges = || {
             detailed
                 .abs()
                 .checked_mul(rust_decimal::Decimal::new(CHARGES_PERCENT, 2))
                 .is_some_and(|most| diff.abs() <= most)
         };
-        match (toward.is_positive(), toward.is_negative(), debit) {
-            (false, false, _) => Split::Agree,
-            (true, _, false) => Split::Excess,
-            (_, true, true) => Split::Unbooked,
-            _ if charges() => Split::Charges,
-            _ => Split::Short,
+        if diff.is_zero() {
+            Split::Agree
+        } else if diff.is_positive() {
+            // More in, or less out, than detailed.
+            if has_debit {
+                Split::Doubt
+            } else {
+                Split::Excess
+            }
+        } else if charges() {
+            Split::Charges
+        } else {
+            Split::Short
         }
     }
 
@@ -624,9 +635,9 @@ impl Split {
                 FindingKind::BalanceMismatch,
                 "the bank kept more than charges: the difference is a transaction of its own, and a person must check which payment did not come in full",
             ),
-            Split::Unbooked => (
+            Split::Doubt => (
                 FindingKind::BalanceMismatch,
-                "less went out than the details say: kept whole as one transaction, and a person must check which of them did not happen",
+                "more came in, or less went out, than the details say: their debits are not taken (a return among them may not have happened), the rest is a transaction of its own, and a person must check",
             ),
         };
         Some((kind, format!("{what} {booked}: {says}")))
