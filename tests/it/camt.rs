@@ -1085,9 +1085,9 @@ fn a_collection_batch_booked_above_its_details_undoes_no_return() {
         code: "IDDT/ESDD",
         amount: "800.00",
         txs: vec![
+            tx("-750.00", "COLL-2", "M-2", Some("AM04")),
             tx("500.00", "COLL-3", "M-3", None),
             tx("300.00", "COLL-4", "M-4", None),
-            tx("-750.00", "COLL-2", "M-2", Some("AM04")),
         ],
     };
     write_statement(&c, 2, "2026-11-23", &[batch]);
@@ -1105,12 +1105,26 @@ fn a_collection_batch_booked_above_its_details_undoes_no_return() {
     let dunning = csv_rows(&out.join("dunning.csv"));
     assert_eq!(dunning.len(), 1, "{dunning:?}");
     let alerts = csv_rows(&out.join("alerts.csv"));
-    assert_eq!(
-        column_where(&alerts, "kind", "balance_mismatch", "severity").len(),
-        1,
-        "{alerts:?}"
+    let mismatch = column_where(&alerts, "kind", "balance_mismatch", "message");
+    assert_eq!(mismatch.len(), 1, "{alerts:?}");
+    // It names the return not taken, for the person to check.
+    assert!(
+        mismatch[0].contains("not taken: -750.00 (end-to-end id COLL-2)"),
+        "{}",
+        mismatch[0]
     );
     assert!(column_where(&alerts, "kind", "direct_debit_returned", "severity").is_empty());
+    // The credits keep the ids their place gives them: a re-delivery of the
+    // day, booked as detailed, finds them as the same transactions.
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        column_where(&matches, "invoice_id", "F-3", "entry_id"),
+        ["C-2/2"]
+    );
+    assert_eq!(
+        column_where(&matches, "invoice_id", "F-4", "entry_id"),
+        ["C-2/3"]
+    );
 }
 
 /// How many `balance_mismatch` alerts a statement with two batches booked

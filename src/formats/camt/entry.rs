@@ -395,21 +395,38 @@ impl EntryBuilder {
                     } else {
                         format!("{n} transactions sum to {sum}, entry amount")
                     };
-                    if let Some((kind, message)) = split.note(&what, signed) {
-                        notes.push((kind, location, message));
-                    }
                     let mut kept = Money::ZERO;
+                    let mut not_taken = Vec::new();
                     for (tx, amt) in txs.into_iter().zip(detailed) {
-                        if split == Split::Doubt && amt.is_negative() {
-                            continue;
-                        }
+                        // A debit that may not have happened stays in its
+                        // place (ids number details by position) with no
+                        // money: nothing links to it, a person sees it.
+                        let doubtful = split == Split::Doubt && amt.is_negative();
+                        let money = if doubtful { Money::ZERO } else { amt };
                         let mut t =
-                            self.transaction(tx, amt, (original_credit, debit), &code, notes);
-                        if n == 1 && t.additional_info.is_none() {
+                            self.transaction(tx, money, (original_credit, debit), &code, notes);
+                        if doubtful {
+                            not_taken.push(format!(
+                                "{amt}{}",
+                                t.end_to_end_id
+                                    .as_deref()
+                                    .map(|e| format!(" (end-to-end id {e})"))
+                                    .unwrap_or_default()
+                            ));
+                            t.additional_info = Some(format!(
+                                "not taken: {amt} detailed, and the bank's booking says it may not have happened"
+                            ));
+                        } else if n == 1 && t.additional_info.is_none() {
                             t.additional_info = self.additional_info.clone();
                         }
-                        kept = kept.checked_add(amt).unwrap_or(kept);
+                        kept = kept.checked_add(money).unwrap_or(kept);
                         transactions.push(t);
+                    }
+                    if let Some((kind, mut message)) = split.note(&what, signed) {
+                        if !not_taken.is_empty() {
+                            message.push_str(&format!("; not taken: {}", not_taken.join(", ")));
+                        }
+                        notes.push((kind, location, message));
                     }
                     transactions.extend(self.difference(split, signed, kept));
                 }
@@ -590,8 +607,9 @@ enum Split {
     /// More came in, or less went out, than details holding a debit say: a
     /// debit among them (a return, a refund) may not have happened, and
     /// nobody can tell which, so none is taken (a customer's invoice is
-    /// never reopened by a return the bank may not have made); the credits
-    /// are kept, the rest is a row, with a `balance_mismatch` finding.
+    /// never reopened by a return the bank may not have made): each stays
+    /// in its place with no money, the credits are kept, the rest is a row,
+    /// and a `balance_mismatch` finding names the debits not taken.
     Doubt,
 }
 
