@@ -36,6 +36,8 @@ struct E {
     /// Also names the creditor: us, with our own account (as banks often
     /// repeat both parties in a return).
     ours: bool,
+    /// `RvslInd`: the bank undoes its own booking.
+    reversal: bool,
 }
 
 fn transfer(reference: &'static str, name: &'static str, text: &'static str) -> E {
@@ -74,8 +76,13 @@ fn camt(seq: u32, date: &str, entries: &[E]) -> String {
         };
         let _ = write!(
             x,
-            "<Ntry><NtryRef>{r}</NtryRef><Amt Ccy=\"{ccy}\">{amount}</Amt><CdtDbtInd>{ind}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{d}</Dt></BookgDt><ValDt><Dt>{d}</Dt></ValDt><AcctSvcrRef>{r}</AcctSvcrRef><BkTxCd>{code}</BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId>{m}</Refs><Amt Ccy=\"{ccy}\">{amount}</Amt><CdtDbtInd>{ind}</CdtDbtInd>",
+            "<Ntry><NtryRef>{r}</NtryRef><Amt Ccy=\"{ccy}\">{amount}</Amt><CdtDbtInd>{ind}</CdtDbtInd>{rv}<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{d}</Dt></BookgDt><ValDt><Dt>{d}</Dt></ValDt><AcctSvcrRef>{r}</AcctSvcrRef><BkTxCd>{code}</BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId>{m}</Refs><Amt Ccy=\"{ccy}\">{amount}</Amt><CdtDbtInd>{ind}</CdtDbtInd>",
             r = e.reference,
+            rv = if e.reversal {
+                "<RvslInd>true</RvslInd>"
+            } else {
+                ""
+            },
             d = e.date,
             e2e = e.e2e.unwrap_or("NOTPROVIDED"),
             m = e
@@ -582,4 +589,22 @@ fn a_return_naming_both_parties_under_a_proprietary_code_reopens_its_invoice() {
     assert_eq!(status(&out, "F-2"), ("1000.00".into(), "returned".into()));
     let kinds: Vec<String> = alerts(&out).into_iter().map(|a| a[0].clone()).collect();
     assert_eq!(kinds, ["direct_debit_returned"]);
+}
+
+#[test]
+fn a_reversal_of_an_unknown_payers_transfer_never_reverses_another_payers_payment() {
+    // The same as a transfer sent back, but the bank undoes its booking
+    // (RvslInd) under the transfer's own code, with no reason.
+    let dir = tempfile::tempdir().unwrap();
+    two_payers_one_e2e(dir.path(), None, None);
+    let reversal = E {
+        code: "RCDT/ESCT",
+        reason: None,
+        reversal: true,
+        ..sent_back("Unknown Payer", None)
+    };
+    let out = night(dir.path(), 2, "2026-11-23", &[reversal]);
+    assert_eq!(status(&out, "F-1"), ("0.00".into(), "paid".into()));
+    assert_eq!(dunning(&out), Vec::<Vec<String>>::new());
+    assert_eq!(unmatched(&out), []);
 }

@@ -149,6 +149,11 @@ pub fn run(
         let by_ids = !coded
             && ((d.tx.return_reason.is_some() && kind != TxKind::FeeOrInterest)
                 || names_a_collection(conn, &d, kind)?);
+        // A reversal the code does not call a return (a transfer's booking
+        // undone) names its original by an end-to-end id the payer chose:
+        // like a debit known by its ids, it links only to the very money it
+        // takes back.
+        let only_its_money = !kind.is_receivable_debit();
         let counted = if coded || by_ids {
             undo_collection(
                 conn,
@@ -156,7 +161,7 @@ pub fn run(
                 repeat_months,
                 &d,
                 kind,
-                !coded,
+                only_its_money,
                 mandate_customer,
                 &mut step,
             )?
