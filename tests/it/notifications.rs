@@ -556,3 +556,52 @@ fn a_pending_repeat_of_a_lump_never_stops_its_detail_from_splitting_it() {
         assert_eq!(open_after(&out, f), ["0.00"], "{f}");
     }
 }
+
+#[test]
+fn a_notification_with_charges_still_names_the_payer_of_a_lump_already_applied() {
+    // Night 1: the statement's lump R9 (100.00, no detail) is assigned to
+    // F-1 by a person. Night 2: its camt.054 arrives, detailing 100.50 from
+    // ALPHA SARL less 0.50 of charges (a charges row beside the payment).
+    let dir = tempfile::tempdir().unwrap();
+    let lump = Ntry {
+        txs: vec![],
+        ..credit("R9", "2026-03-02")
+    };
+    let c = client(
+        dir.path(),
+        &[("s1.xml", &statement("S1", "2026-03-02", &[lump]))],
+    );
+    fs::write(
+        c.join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\nR9;F-1;assign;;\n",
+    )
+    .unwrap();
+    night(&c, "2026-03-02", &dir.path().join("out1"));
+    let detail = Ntry {
+        txs: vec![Tx {
+            amount: "100.50",
+            name: Some("ALPHA SARL"),
+            text: Some("F-1"),
+            ..Tx::default()
+        }],
+        ..credit("R9", "2026-03-02")
+    };
+    fs::write(
+        c.join("statements/n1.xml"),
+        notification("N1", "2026-03-02", &[detail]),
+    )
+    .unwrap();
+    let out = dir.path().join("out2");
+    night(&c, "2026-03-03", &out);
+    assert_eq!(open_after(&out, "F-1"), ["0.00"]);
+    // The payer's details reached the lump's row, the charges row aside.
+    let conn = rusqlite::Connection::open(c.join(".pointage/state.sqlite")).unwrap();
+    let details: String = conn
+        .query_row(
+            "SELECT details FROM transactions WHERE entry_id = 'R9' AND notification = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(details.contains("ALPHA SARL"), "{details}");
+}
