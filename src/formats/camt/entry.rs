@@ -352,7 +352,7 @@ impl EntryBuilder {
 
         let txs = std::mem::take(&mut self.txs);
         let n = txs.len();
-        let amounts: Vec<Option<Money>> = txs
+        let mut amounts: Vec<Option<Money>> = txs
             .iter()
             .map(|t| {
                 t.usable_amount(ccy).map(|a| {
@@ -366,17 +366,16 @@ impl EntryBuilder {
             transactions.push(self.whole(signed));
         } else if n == 1 || amounts.iter().all(Option::is_some) {
             // One detail without a usable amount stands for the whole entry.
-            let detailed: Vec<Money> = if n == 1 {
-                vec![amounts.first().copied().flatten().unwrap_or(signed)]
-            } else {
-                amounts.iter().flatten().copied().collect()
-            };
+            if let [only @ None] = amounts.as_mut_slice() {
+                *only = Some(signed);
+            }
+            let detailed = amounts.iter().flatten().copied();
             let location = if n == 1 {
                 txs.first().map(|t| t.location.clone()).unwrap_or_default()
             } else {
                 self.location.clone()
             };
-            match Money::checked_sum(detailed.iter().copied()) {
+            match Money::checked_sum(detailed.clone()) {
                 None => {
                     notes.push((
                         FindingKind::BatchSumMismatch,
@@ -388,13 +387,8 @@ impl EntryBuilder {
                     transactions.push(self.whole(signed));
                 }
                 Some(sum) => {
-                    let has_debit = detailed.iter().any(|a| a.is_negative());
+                    let has_debit = detailed.clone().any(|a| a.is_negative());
                     let split = Split::of(signed, sum, has_debit);
-                    let what = if n == 1 {
-                        format!("transaction amount {sum}, entry amount")
-                    } else {
-                        format!("{n} transactions sum to {sum}, entry amount")
-                    };
                     let mut kept = Money::ZERO;
                     let mut not_taken = Vec::new();
                     for (tx, amt) in txs.into_iter().zip(detailed) {
@@ -422,7 +416,7 @@ impl EntryBuilder {
                         kept = kept.checked_add(money).unwrap_or(kept);
                         transactions.push(t);
                     }
-                    if let Some((kind, mut message)) = split.note(&what, signed) {
+                    if let Some((kind, mut message)) = split.note(n, sum, signed) {
                         if !not_taken.is_empty() {
                             message.push_str(&format!("; not taken: {}", not_taken.join(", ")));
                         }
@@ -641,8 +635,9 @@ impl Split {
         }
     }
 
-    /// The finding for `what` (`… entry amount`) differing from `booked`.
-    fn note(self, what: &str, booked: Money) -> Option<(FindingKind, String)> {
+    /// The finding for `n` details summing to `detailed`, `booked` booked
+    /// (written only when they differ: the usual entry costs nothing).
+    fn note(self, n: usize, detailed: Money, booked: Money) -> Option<(FindingKind, String)> {
         let (kind, says) = match self {
             Split::Agree => return None,
             Split::Charges | Split::Excess => (
@@ -657,6 +652,11 @@ impl Split {
                 FindingKind::BalanceMismatch,
                 "more came in, or less went out, than the details say: their debits are not taken (a return among them may not have happened), the rest is a transaction of its own, and a person must check",
             ),
+        };
+        let what = if n == 1 {
+            format!("transaction amount {detailed}, entry amount")
+        } else {
+            format!("{n} transactions sum to {detailed}, entry amount")
         };
         Some((kind, format!("{what} {booked}: {says}")))
     }
