@@ -3,10 +3,11 @@
 //! are missing — as rows of `alerts.csv` / `open_items.csv`.
 //!
 //! Owns: the alert types, their stable kinds and keys, the CSV layout, and the
-//! pure checks that need only statements ([`sequence`]). The nightly run
+//! pure checks that need only statements ([`sequence`], [`stale`]). The nightly run
 //! decides which alerts are new and which are still open.
 
 pub mod sequence;
+pub mod stale;
 
 use std::io;
 
@@ -62,11 +63,13 @@ pub enum AlertKind {
     BrokenPromise,
     /// A person's decision that no longer fits (invoice settled, entry unknown…).
     DecisionRejected,
+    /// An account whose statements stopped arriving (or a client with none).
+    StaleStatements,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 20] = [
+    pub const ALL: [AlertKind; 21] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -87,6 +90,7 @@ impl AlertKind {
         AlertKind::ErpExportUnexplained,
         AlertKind::BrokenPromise,
         AlertKind::DecisionRejected,
+        AlertKind::StaleStatements,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -117,6 +121,7 @@ impl AlertKind {
             AlertKind::ErpExportUnexplained => "erp_export_unexplained",
             AlertKind::BrokenPromise => "broken_promise",
             AlertKind::DecisionRejected => "decision_rejected",
+            AlertKind::StaleStatements => "stale_statements",
         }
     }
 
@@ -129,7 +134,8 @@ impl AlertKind {
             | AlertKind::PaymentReversed
             | AlertKind::RepeatedDirectDebitReturn
             | AlertKind::SequenceGap
-            | AlertKind::ConflictingStatement => Severity::Critical,
+            | AlertKind::ConflictingStatement
+            | AlertKind::StaleStatements => Severity::Critical,
             AlertKind::UnmatchedCredit
             | AlertKind::UnmatchedDebit
             | AlertKind::SuggestedMatch

@@ -79,12 +79,17 @@ pub struct AlertsConfig {
     /// Window, in months, in which a second direct-debit return is a
     /// `repeated_direct_debit_return` (default 12).
     pub repeat_return_months: u32,
+    /// Business days with no statement, after an account's latest one and
+    /// before the run date, that make it `stale_statements` (default 3;
+    /// 0 turns the check off).
+    pub stale_statement_days: u32,
 }
 
 impl Default for AlertsConfig {
     fn default() -> Self {
         AlertsConfig {
             repeat_return_months: 12,
+            stale_statement_days: 3,
         }
     }
 }
@@ -124,9 +129,9 @@ pub struct DunningConfig {
     /// Annual late-interest rate in percent, B2B only (default 12.15: the ECB
     /// refinancing rate 2.15 plus 10 points; pointage fetches nothing).
     pub late_interest_rate: DecimalSetting,
-    /// Accounts whose statement gap, balance mismatch or conflicting
-    /// statement a person has cleared (until `decisions.csv` replaces this
-    /// line).
+    /// Accounts whose statement gap, balance mismatch, conflicting or
+    /// stopped statements a person has cleared (until `decisions.csv`
+    /// replaces this line); `*` is every account, and a client with none.
     pub cleared_gaps: Vec<String>,
     /// Plans by name; the built-in `default` and `watch` unless redefined.
     pub plans: BTreeMap<String, Vec<PlanStep>>,

@@ -5,7 +5,8 @@
 //! Two families:
 //! - conditions, recomputed every night and resolved when they no longer hold:
 //!   `unmatched_credit`, `suggested_match`, `overpayment` (money still
-//!   unapplied), `sequence_gap` (a missing statement that arrived fills it);
+//!   unapplied), `sequence_gap` (a missing statement that arrived fills it),
+//!   `stale_statements` (an account's statements stopped arriving);
 //! - events, raised the night they happen: returns and unpaid items (resolved
 //!   when the invoice is settled), `partial_payment` (resolved when settled),
 //!   `duplicate_statement` (information: resolved at once), and the rest, which
@@ -18,7 +19,9 @@ use rusqlite::Connection;
 
 use super::credits::CreditStep;
 use crate::alerts::sequence::{StatementHeader, gaps};
+use crate::alerts::stale::stale;
 use crate::alerts::{Alert, AlertKind};
+use crate::calendar::Calendar;
 use crate::config::{account_key, clears_account};
 use crate::matching::Status;
 use crate::money::Money;
@@ -41,6 +44,7 @@ fn is_condition(kind: AlertKind) -> bool {
             | AlertKind::SuggestedMatch
             | AlertKind::Overpayment
             | AlertKind::SequenceGap
+            | AlertKind::StaleStatements
             | AlertKind::ErpExportUnexplained
     )
 }
@@ -278,6 +282,22 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
         }
     }
     out
+}
+
+/// Accounts whose statements stopped arriving, except cleared accounts (a
+/// client with no statement at all is cleared only by `*`).
+pub fn stale_conditions(
+    headers: &[StatementHeader],
+    run_date: NaiveDate,
+    calendar: &Calendar,
+    after_days: u32,
+    cleared: &[String],
+) -> Vec<Alert> {
+    stale(headers, run_date, calendar, after_days)
+        .into_iter()
+        .filter(|s| !cleared.iter().any(|c| clears_account(c, &s.account)))
+        .map(|s| Alert::new(AlertKind::StaleStatements, &s.object(), s.message()))
+        .collect()
 }
 
 /// Whether a `cleared_gaps` value clears the statement alert keyed

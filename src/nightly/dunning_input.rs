@@ -429,9 +429,9 @@ fn choose_plan(
     (d.default_plan.clone(), why.into())
 }
 
-/// True when formal notices must wait: a statement gap, a balance mismatch
-/// or a conflicting statement (one not imported: its payments are unknown)
-/// is open on an account nobody cleared.
+/// True when formal notices must wait: a statement gap, a balance mismatch,
+/// a conflicting statement (one not imported: its payments are unknown) or
+/// statements that stopped arriving is open on an account nobody cleared.
 pub fn hold_formal(alerts: &AlertSet) -> bool {
     alerts.open.iter().any(|(a, _)| holds_formal(a.kind))
 }
@@ -440,7 +440,10 @@ pub fn hold_formal(alerts: &AlertSet) -> bool {
 pub fn holds_formal(kind: AlertKind) -> bool {
     matches!(
         kind,
-        AlertKind::SequenceGap | AlertKind::BalanceMismatch | AlertKind::ConflictingStatement
+        AlertKind::SequenceGap
+            | AlertKind::BalanceMismatch
+            | AlertKind::ConflictingStatement
+            | AlertKind::StaleStatements
     )
 }
 

@@ -373,11 +373,18 @@ fn night(
     let mut conditions = alerting::credit_conditions(&credits, &matched_before);
     conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
-    // Gaps on accounts cleared in client.toml, or cleared by a `clear_gap`
+    // Gaps and stopped statements on accounts cleared in client.toml, or cleared by a `clear_gap`
     // decision, are not raised again: the formal notices they held go out.
     conditions.extend(
         alerting::sequence_conditions(&headers, cleared)
             .into_iter()
+            .chain(alerting::stale_conditions(
+                &headers,
+                date,
+                &calendar,
+                config.alerts.stale_statement_days,
+                cleared,
+            ))
             .filter(|a| !cleared_by_people.contains(&a.key)),
     );
     let mut events = import.alerts.clone();

@@ -45,6 +45,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         "unknown_currency" => ("Devise inconnue", "Unknown currency"),
         "broken_promise" => ("Promesse de paiement non tenue", "Broken promise to pay"),
         "decision_rejected" => ("Décision refusée", "Decision rejected"),
+        "stale_statements" => ("Relevés interrompus", "Statements stopped"),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

@@ -258,7 +258,7 @@ pub fn cleared_gap_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>>
         "SELECT DISTINCT a.alert_key FROM alerts a JOIN cleared_accounts c
            ON c.account = '*'
               OR substr(a.alert_key, length(a.kind) + 2, length(c.account) + 1) = c.account || ':'
-         WHERE a.kind IN ('sequence_gap', 'balance_mismatch') AND a.first_raised <= c.run_date",
+         WHERE a.kind IN ('sequence_gap', 'balance_mismatch', 'stale_statements') AND a.first_raised <= c.run_date",
     )?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     rows.collect()

@@ -27,4 +27,5 @@ mod returns;
 mod returns_linking;
 mod returns_uncoded;
 mod sandbox;
+mod stale;
 mod support;
