@@ -1,0 +1,311 @@
+//! Each customer's file for dunning: the plan it follows and why, its
+//! invoices (effective open amount, dispute, discount still offered, steps
+//! issued, suggestions waiting, promise), its returns and its unapplied
+//! money.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Days, Months, NaiveDate};
+use rusqlite::Connection;
+
+use crate::alerts::AlertKind;
+use crate::config::ClientConfig;
+use crate::dunning::{CustomerFile, DunningInvoice, Promise, ReturnCase};
+use crate::ledger::{CustomerType, Ledger};
+use crate::matching::Status;
+use crate::money::{Currency, Money};
+use crate::nightly::alerting::AlertSet;
+use crate::nightly::credits::CreditStep;
+use crate::returns::{ReturnCategory, reason};
+use crate::state::{events as ev, ledger as sl};
+
+/// Everything dunning needs about every customer with invoices tonight.
+#[allow(clippy::too_many_arguments)]
+pub fn customers(
+    conn: &Connection,
+    ledger: &Ledger,
+    config: &ClientConfig,
+    run_date: NaiveDate,
+    credits: &CreditStep,
+    alerts: &AlertSet,
+    promises: &BTreeMap<String, Promise>,
+    plans: &BTreeSet<String>,
+) -> rusqlite::Result<Vec<CustomerFile>> {
+    let steps = ev::dunning_steps(conn)?;
+    let returns = ev::returns_by_customer(conn)?;
+    let lateness = sl::lateness(conn)?;
+    let window_start = run_date
+        .checked_sub_months(Months::new(config.alerts.repeat_return_months))
+        .unwrap_or(NaiveDate::MIN);
+    let path_start = run_date
+        .checked_sub_days(Days::new(60))
+        .unwrap_or(NaiveDate::MIN);
+
+    // Suggestions waiting for a person: the night each was first raised.
+    let first_raised: BTreeMap<&str, NaiveDate> = alerts
+        .open
+        .iter()
+        .filter(|(a, _)| a.kind == AlertKind::SuggestedMatch)
+        .map(|(a, d)| (a.entry_id.as_str(), *d))
+        .collect();
+    let mut suggested_since: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    let mut suggested_customers: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for a in credits
+        .apps
+        .iter()
+        .filter(|a| a.status == Status::Suggested)
+    {
+        let (Some(p), Some(item)) = (
+            credits.payments.get(a.payment),
+            a.item.and_then(|i| credits.items.get(i)),
+        ) else {
+            continue;
+        };
+        let since = first_raised
+            .get(p.entry_id.as_str())
+            .copied()
+            .unwrap_or(run_date);
+        let e = suggested_since
+            .entry(item.invoice_id.clone())
+            .or_insert(since);
+        *e = (*e).min(since);
+        suggested_customers
+            .entry(a.payment)
+            .or_default()
+            .insert(item.customer_id.clone());
+    }
+
+    // The customers whose invoices each payment paid tonight: what is left
+    // of it (an overpayment) is theirs.
+    let mut paid_customers: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
+    for a in credits.apps.iter().filter(|a| a.status == Status::Matched) {
+        if let Some(item) = a.item.and_then(|i| credits.items.get(i)) {
+            paid_customers
+                .entry(a.payment)
+                .or_default()
+                .insert(item.customer_id.as_str());
+        }
+    }
+    // Unapplied money attributable to a customer: their IBAN, the invoices
+    // the same payment paid, or suggestions pointing only at their invoices.
+    // Money that may be several customers' (an IBAN they share, a payment
+    // that paid invoices of several) counts for each of them: none is
+    // chased for what that money may have paid while a person decides.
+    let mut unapplied: BTreeMap<String, BTreeMap<Currency, Money>> = BTreeMap::new();
+    for a in credits
+        .apps
+        .iter()
+        .filter(|a| a.status == Status::Unapplied)
+    {
+        let Some(p) = credits.payments.get(a.payment) else {
+            continue;
+        };
+        let mut owners: BTreeSet<&str> = BTreeSet::new();
+        if let Some(iban) = p.counterparty_iban.as_deref() {
+            owners.extend(
+                ledger
+                    .customers
+                    .values()
+                    .filter(|c| c.ibans.iter().any(|i| i == iban))
+                    .map(|c| c.customer_id.as_str()),
+            );
+        }
+        if let Some(paid) = paid_customers.get(&a.payment) {
+            owners.extend(paid.iter().copied());
+        }
+        if let Some(one) = suggested_customers
+            .get(&a.payment)
+            .filter(|s| s.len() == 1)
+            .and_then(|s| s.iter().next())
+        {
+            owners.insert(one.as_str());
+        }
+        for c in owners {
+            let e = unapplied
+                .entry(c.to_string())
+                .or_default()
+                .entry(p.currency)
+                .or_insert(Money::ZERO);
+            *e = e.checked_add(a.applied_amount).unwrap_or(*e);
+        }
+    }
+
+    let mut by_customer: BTreeMap<&str, Vec<&crate::ledger::Invoice>> = BTreeMap::new();
+    for inv in &ledger.invoices {
+        by_customer
+            .entry(inv.customer_id.as_str())
+            .or_default()
+            .push(inv);
+    }
+    let mut out = Vec::new();
+    for (cid, invoices) in by_customer {
+        let known = ledger.customers.get(cid);
+        let recorded = returns.get(cid).map(Vec::as_slice).unwrap_or(&[]);
+        let mut disputed_by_return: BTreeSet<&str> = BTreeSet::new();
+        let mut cases = Vec::new();
+        let mut seen_collections: Vec<(&str, NaiveDate)> = Vec::new();
+        let mut last_collection: Option<&str> = None;
+        for r in recorded {
+            let Some(date) = r.booking_date else {
+                continue;
+            };
+            let code = r.reason_code.clone().unwrap_or_default();
+            let category = reason(&code).category;
+            if category == ReturnCategory::Disputed
+                && let Some(i) = &r.invoice_id
+            {
+                disputed_by_return.insert(i.as_str());
+            }
+            let since = date
+                .checked_sub_months(Months::new(config.alerts.repeat_return_months))
+                .unwrap_or(NaiveDate::MIN);
+            let earlier = seen_collections
+                .iter()
+                .filter(|(c, d)| *c != r.collection && *d > since)
+                .count();
+            seen_collections.push((r.collection.as_str(), date));
+            if date >= path_start || category == ReturnCategory::Deceased {
+                // A grouped collection's return is one row per invoice: one case.
+                if let Some(last) = cases.last_mut().filter(|c: &&mut ReturnCase| {
+                    c.return_date == date
+                        && c.reason_code == code
+                        && last_collection == Some(r.collection.as_str())
+                }) {
+                    last.invoice_ids.extend(r.invoice_id.iter().cloned());
+                    continue;
+                }
+                last_collection = Some(r.collection.as_str());
+                cases.push(ReturnCase {
+                    invoice_ids: r.invoice_id.iter().cloned().collect(),
+                    return_date: date,
+                    reason_code: code,
+                    category,
+                    repeated: earlier >= 1,
+                });
+            }
+        }
+        let (plan, plan_reason) = choose_plan(
+            known.and_then(|c| c.dunning_plan.as_deref()),
+            plans,
+            config,
+            recorded
+                .iter()
+                .rfind(|r| r.booking_date.is_some_and(|d| d > window_start)),
+            lateness.get(cid).copied(),
+        );
+        let dunning_invoices = invoices
+            .iter()
+            .map(|inv| DunningInvoice {
+                invoice_id: inv.invoice_id.clone(),
+                due_date: inv.due_date,
+                open: credits.open_after(&inv.invoice_id).unwrap_or(Money::ZERO),
+                currency: inv.currency,
+                // Disputed, or its export moved in a way pointage cannot
+                // read (held for a person, never chased meanwhile).
+                disputed: inv.disputed
+                    || disputed_by_return.contains(inv.invoice_id.as_str())
+                    || credits.unexplained.contains_key(&inv.invoice_id),
+                discount_percent: offered_discount(inv, run_date),
+                suggested_since: suggested_since.get(&inv.invoice_id).copied(),
+                steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),
+                promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
+            })
+            .collect();
+        out.push(CustomerFile {
+            customer_id: cid.to_string(),
+            name: known.map(|c| c.name.clone()).unwrap_or_else(|| {
+                invoices
+                    .first()
+                    .map(|i| i.customer_name.clone())
+                    .unwrap_or_default()
+            }),
+            customer_type: known.map(|c| c.customer_type).unwrap_or(CustomerType::B2b),
+            email: known.and_then(|c| c.email.clone()),
+            phone: known.and_then(|c| c.phone.clone()),
+            address: known.and_then(|c| c.address.clone()),
+            plan,
+            plan_reason,
+            invoices: dunning_invoices,
+            unapplied: unapplied.remove(cid).unwrap_or_default(),
+            returns: cases,
+        });
+    }
+    Ok(out)
+}
+
+/// An early-payment discount is offered only while it lasts (an expired one
+/// must not be promised in a preventive e-mail).
+fn offered_discount(
+    inv: &crate::ledger::Invoice,
+    run_date: NaiveDate,
+) -> Option<rust_decimal::Decimal> {
+    inv.discount_percent
+        .filter(|_| inv.discount_until.is_none_or(|u| u > run_date))
+}
+
+fn choose_plan(
+    named: Option<&str>,
+    plans: &BTreeSet<String>,
+    config: &ClientConfig,
+    recent_return: Option<&ev::RecordedReturn>,
+    lateness: Option<(i64, i64)>,
+) -> (String, String) {
+    let d = &config.dunning;
+    if let Some(name) = named.filter(|n| !n.trim().is_empty()) {
+        if plans.contains(name) {
+            return (name.to_string(), "named in customers.csv".into());
+        }
+        return (
+            d.default_plan.clone(),
+            format!("customers.csv names unknown plan {name:?}"),
+        );
+    }
+    if let Some(r) = recent_return {
+        return (
+            d.watch_plan.clone(),
+            format!(
+                "direct-debit return on {} ({})",
+                r.booking_date.map(|x| x.to_string()).unwrap_or_default(),
+                r.reason_code.as_deref().unwrap_or("no reason")
+            ),
+        );
+    }
+    if let Some((n, days)) = lateness
+        && n > 0
+        && days / n > i64::from(d.watch_average_days_late)
+    {
+        return (
+            d.watch_plan.clone(),
+            format!("paid {} days late on average over {n} invoices", days / n),
+        );
+    }
+    let why = if lateness.is_some() {
+        "pays on time"
+    } else {
+        "no payment history yet"
+    };
+    (d.default_plan.clone(), why.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{d, invoice};
+    use super::*;
+
+    #[test]
+    fn an_expired_discount_is_not_offered() {
+        let mut inv = invoice("F-503", "950.00");
+        inv.discount_percent = Some(rust_decimal::Decimal::from(3));
+        assert_eq!(
+            offered_discount(&inv, d("2026-07-03")),
+            inv.discount_percent,
+            "no end date"
+        );
+        inv.discount_until = Some(d("2026-06-30"));
+        assert_eq!(offered_discount(&inv, d("2026-07-03")), None);
+        assert_eq!(
+            offered_discount(&inv, d("2026-06-29")),
+            inv.discount_percent
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! Builds dunning's inputs from tonight's export and state: each customer's
+//! plan (from `customers.csv`, else `watch` for a recent return or late
+//! payer, else the default), invoices with their effective open amount,
+//! steps already issued, suggestions waiting, promises, returns, and the
+//! customer's unapplied money.
+//!
+//! [`promises()`] judges promises to pay (`promises`); [`customers()`] builds
+//! each customer's file (`customers`); [`hold_formal`] says whether formal
+//! notices must wait (`formal_hold`).
+
+mod customers;
+mod formal_hold;
+mod promises;
+#[cfg(test)]
+mod testkit;
+
+pub use customers::customers;
+pub use formal_hold::{hold_formal, holds_formal};
+pub use promises::promises;
