@@ -65,11 +65,21 @@ pub enum AlertKind {
     DecisionRejected,
     /// An account whose statements stopped arriving (or a client with none).
     StaleStatements,
+    /// The ERP exports an invoice number it used before for a new invoice
+    /// (another issue date): the earlier one's history is kept apart.
+    InvoiceIdReused,
+    /// The ERP moved an invoice to another customer: its reminders start
+    /// again for the new customer.
+    InvoiceMoved,
+    /// An invoice whose currency changed, or whose issue date changed while
+    /// it was open, with money applied to it before: that money may have
+    /// paid it, so it is held from dunning for a person.
+    InvoiceIdentityChanged,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 21] = [
+    pub const ALL: [AlertKind; 24] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -91,6 +101,9 @@ impl AlertKind {
         AlertKind::BrokenPromise,
         AlertKind::DecisionRejected,
         AlertKind::StaleStatements,
+        AlertKind::InvoiceIdReused,
+        AlertKind::InvoiceMoved,
+        AlertKind::InvoiceIdentityChanged,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -122,6 +135,9 @@ impl AlertKind {
             AlertKind::BrokenPromise => "broken_promise",
             AlertKind::DecisionRejected => "decision_rejected",
             AlertKind::StaleStatements => "stale_statements",
+            AlertKind::InvoiceIdReused => "invoice_id_reused",
+            AlertKind::InvoiceMoved => "invoice_moved",
+            AlertKind::InvoiceIdentityChanged => "invoice_identity_changed",
         }
     }
 
@@ -146,7 +162,10 @@ impl AlertKind {
             | AlertKind::UnknownCurrency
             | AlertKind::ErpExportUnexplained
             | AlertKind::BrokenPromise
-            | AlertKind::DecisionRejected => Severity::Warning,
+            | AlertKind::DecisionRejected
+            | AlertKind::InvoiceIdReused
+            | AlertKind::InvoiceMoved
+            | AlertKind::InvoiceIdentityChanged => Severity::Warning,
             AlertKind::PartialPayment | AlertKind::DuplicateStatement => Severity::Info,
         }
     }

@@ -119,6 +119,11 @@ pub struct DunningInvoice {
     pub steps_done: BTreeMap<String, NaiveDate>,
     /// Promise to pay.
     pub promise: Promise,
+    /// The night its ladder started again (the invoice moved to another
+    /// customer): the normal plan's steps fall due from that night, as if
+    /// it fell due then, so the new customer gets every step in turn.
+    /// Charges and days overdue still count from `due_date`.
+    pub ladder_from: Option<NaiveDate>,
 }
 
 /// A returned direct debit whose invoices follow the return path.

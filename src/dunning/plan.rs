@@ -5,6 +5,8 @@
 //! issued is the highest one due, provided no step at or above it was issued
 //! before; when that step is held (statement gap, or a return-path action for
 //! the customer the same day), the highest lower step not yet issued is taken.
+//! An invoice whose ladder started again (it moved to another customer)
+//! dates its steps from that night instead of its due date.
 
 use chrono::{Days, NaiveDate};
 
@@ -54,7 +56,12 @@ pub(super) fn candidate<'a>(
         steps.get(i).is_some_and(|s| s.offset_days > 0)
             && quiet::in_quiet_period(run.config, action_date)
     };
-    let dates = schedule(run, inv.due_date, steps);
+    // A ladder that started again (the invoice moved to another customer)
+    // counts its steps from that night.
+    let ladder_base = inv
+        .ladder_from
+        .map_or(inv.due_date, |l| l.max(inv.due_date));
+    let dates = schedule(run, ladder_base, steps);
     let due = dates
         .iter()
         .rposition(|d| d.is_some_and(|d| d <= action_date));

@@ -46,6 +46,7 @@ fn is_condition(kind: AlertKind) -> bool {
             | AlertKind::SequenceGap
             | AlertKind::StaleStatements
             | AlertKind::ErpExportUnexplained
+            | AlertKind::InvoiceIdentityChanged
     )
 }
 
@@ -370,7 +371,10 @@ pub fn settle(
             continue;
         }
         ev::insert_alert(conn, &a, &rd)?;
-        if a.kind == AlertKind::DuplicateStatement {
+        if matches!(
+            a.kind,
+            AlertKind::DuplicateStatement | AlertKind::InvoiceIdReused | AlertKind::InvoiceMoved
+        ) {
             ev::resolve_alert(conn, &a.key, &rd, "information")?;
         }
         new.push(a);

@@ -6,7 +6,9 @@
 //!    night is refused;
 //! 3. load the client folder (settings, invoices, customers, statements,
 //!    promises) — fault point `after_parse`;
-//! 4. in one SQLite transaction: import statements ([`import`]), process
+//! 4. in one SQLite transaction: import statements ([`import`]), put apart
+//!    the history of invoice numbers that now name another invoice or
+//!    customer ([`identity`]), process
 //!    debits ([`debits`]: returns reopen invoices), match credits
 //!    ([`credits`]), settle alerts ([`alerting`]), plan dunning
 //!    ([`dunning_input`]), render the files ([`render`]) and store them,
@@ -27,6 +29,7 @@ pub mod decisions;
 pub mod dunning_input;
 pub mod effective;
 pub mod failpoint;
+pub mod identity;
 pub mod import;
 pub mod link;
 pub mod outputs;
@@ -326,6 +329,9 @@ fn night(
 
     let import = import::import(&tx, &client.statements, &rd).map_err(&e)?;
     let tonight = import::in_memory(&client.statements, &import);
+    // A number the ERP reused, relabelled or moved: the earlier invoice's
+    // history put apart before tonight's export is recorded.
+    let identity_alerts = identity::archive_changed(&tx, &client.ledger, &rd).map_err(&e)?;
     crate::state::ledger::upsert_invoices(&tx, &client.ledger.invoices, &rd).map_err(&e)?;
     let mandate_customer = |m: Option<&str>| {
         let m = m?;
@@ -372,6 +378,7 @@ fn night(
     let matched_before = alerting::matched_before(&tx, &credits, &rd).map_err(&e)?;
     let mut conditions = alerting::credit_conditions(&credits, &matched_before);
     conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
+    conditions.extend(identity::held(&tx, &ledger, &credits).map_err(&e)?);
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
     // Gaps and stopped statements on accounts cleared in client.toml, or cleared by a `clear_gap`
     // decision, are not raised again: the formal notices they held go out.
@@ -387,7 +394,8 @@ fn night(
             ))
             .filter(|a| !cleared_by_people.contains(&a.key)),
     );
-    let mut events = import.alerts.clone();
+    let mut events = identity_alerts;
+    events.extend(import.alerts.iter().cloned());
     events.extend(debits.alerts.iter().cloned());
     events.extend(decided.alerts.iter().cloned());
     events.extend(alerting::partial_payments(&credits));

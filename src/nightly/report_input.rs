@@ -43,7 +43,12 @@ pub fn state_facts(
 ) -> rusqlite::Result<StateFacts> {
     let mut facts = StateFacts::default();
     let mut st =
-        conn.prepare("SELECT issue_date, amount, currency FROM invoices ORDER BY invoice_id")?;
+        // An invoice put apart because its currency or issue date changed
+        // is the same sale as the invoice exported since: counted once.
+        conn.prepare(
+            "SELECT issue_date, amount, currency FROM invoices
+             WHERE archive_reason IS NULL OR archive_reason = 'reused' ORDER BY invoice_id",
+        )?;
     let rows = st.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,

@@ -46,6 +46,15 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         "broken_promise" => ("Promesse de paiement non tenue", "Broken promise to pay"),
         "decision_rejected" => ("Décision refusée", "Decision rejected"),
         "stale_statements" => ("Relevés interrompus", "Statements stopped"),
+        "invoice_id_reused" => ("Numéro de facture réutilisé", "Invoice number reused"),
+        "invoice_moved" => (
+            "Facture changée de client",
+            "Invoice moved to another customer",
+        ),
+        "invoice_identity_changed" => (
+            "Facture modifiée après paiement",
+            "Invoice changed after payment",
+        ),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

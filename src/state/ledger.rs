@@ -332,7 +332,7 @@ pub fn last_payment_dates(
 /// late; and a credit note set against an invoice is not a payment of it.
 pub fn lateness(conn: &Connection) -> rusqlite::Result<BTreeMap<String, (i64, i64)>> {
     let mut stmt = conn.prepare(
-        "SELECT i.invoice_id, i.customer_id, i.due_date, i.amount, a.applied, a.paid_date
+        "SELECT i.invoice_id, a.customer_id, i.due_date, i.amount, a.applied, a.paid_date
          FROM invoices i
          JOIN applications a ON a.invoice_id = i.invoice_id AND a.reversed_run IS NULL
          WHERE i.settled_run IS NOT NULL AND a.paid_date IS NOT NULL
@@ -348,22 +348,25 @@ pub fn lateness(conn: &Connection) -> rusqlite::Result<BTreeMap<String, (i64, i6
             r.get::<_, String>(5)?,
         ))
     })?;
-    // Per invoice: customer, due date, last day money was applied to it.
-    let mut paid_invoices: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+    // Per invoice and paying customer: due date, last day money was
+    // applied. The customer is the application's (the one whose money it
+    // was): an invoice the ERP moved to another customer after it was paid
+    // is not the new customer's payment history.
+    let mut paid_invoices: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
     for row in rows {
         let (invoice, customer, due, amount, applied, paid) = row?;
         if !money(&amount).is_positive() || !money(&applied).is_positive() {
             continue;
         }
         let e = paid_invoices
-            .entry(invoice)
-            .or_insert_with(|| (customer, due, paid.clone()));
-        if paid > e.2 {
-            e.2 = paid;
+            .entry((invoice, customer))
+            .or_insert_with(|| (due, paid.clone()));
+        if paid > e.1 {
+            e.1 = paid;
         }
     }
     let mut out: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for (customer, due, paid) in paid_invoices.into_values() {
+    for ((_, customer), (due, paid)) in paid_invoices {
         let (Ok(due), Ok(paid)) = (
             due.parse::<chrono::NaiveDate>(),
             paid.parse::<chrono::NaiveDate>(),
@@ -401,7 +404,8 @@ pub fn invoice_of_mandate(
 ) -> rusqlite::Result<Option<(String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT invoice_id, customer_id, exported_open, due_date, amount FROM invoices
-         WHERE mandate_id = ?1 AND currency = ?3 AND (amount = ?2 OR exported_open = ?2)",
+         WHERE mandate_id = ?1 AND currency = ?3 AND (amount = ?2 OR exported_open = ?2)
+           AND archived_from IS NULL",
     )?;
     let rows = stmt.query_map(
         params![mandate_id, amount.to_plain(), currency.as_str()],
@@ -603,6 +607,20 @@ mod tests {
         let last = last_payment_dates(conn, "2026-11-05").unwrap();
         assert_eq!(last.get("F-1").map(String::as_str), Some("2026-11-05"));
         assert_eq!(lateness(conn).unwrap().get("C-1"), Some(&(1, 4)));
+    }
+
+    #[test]
+    fn lateness_goes_to_the_customer_whose_money_paid() {
+        // F-1 paid by C-1 four days late, then the ERP moved it to C-2.
+        let dir = tempfile::tempdir().unwrap();
+        state_at_version_5(dir.path());
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        conn.execute("UPDATE invoices SET customer_id = 'C-2'", [])
+            .unwrap();
+        let late = lateness(conn).unwrap();
+        assert_eq!(late.get("C-1"), Some(&(1, 4)));
+        assert_eq!(late.get("C-2"), None);
     }
 
     #[test]

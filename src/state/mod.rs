@@ -10,6 +10,7 @@
 pub mod canonical;
 pub mod decisions;
 pub mod events;
+pub mod incarnations;
 pub mod ledger;
 pub mod lock;
 pub mod probe;

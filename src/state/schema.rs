@@ -252,4 +252,17 @@ CREATE TABLE promises_kept (
     run_date      TEXT NOT NULL              -- the night it was judged kept
 );
 "#,
+    // 9: an invoice number the ERP exports for another invoice (another
+    // issue date or currency) or another customer (state::incarnations). The
+    // earlier invoice's row, applications, direct debits and open alerts are
+    // kept under a distinct id (`{id}~{issue date}` or `{id}~{currency}`),
+    // so its history no longer applies to the new one; a moved invoice's
+    // dunning ladder starts again for its new customer.
+    r#"
+ALTER TABLE invoices ADD COLUMN archived_from TEXT;   -- archived: the number it was exported under
+ALTER TABLE invoices ADD COLUMN archived_run TEXT;    -- archived: the night the number changed
+ALTER TABLE invoices ADD COLUMN archive_reason TEXT;  -- archived: reused / redated / currency
+ALTER TABLE invoices ADD COLUMN ladder_from TEXT;     -- the night its dunning ladder restarted (moved)
+CREATE INDEX invoices_archived ON invoices(archived_from) WHERE archived_from IS NOT NULL;
+"#,
 ];

@@ -16,6 +16,7 @@ mod erp_lag;
 mod fuzz_corpus;
 mod hostile;
 mod identity;
+mod invoice_identity;
 mod ledger;
 mod logs;
 mod malformed;

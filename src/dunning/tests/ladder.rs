@@ -46,6 +46,22 @@ fn a_first_run_over_an_old_invoice_issues_only_the_highest_step() {
 }
 
 #[test]
+fn a_ladder_that_started_again_counts_its_steps_from_that_night() {
+    // Due 2025-11-20, moved to this customer on 2026-11-20: the courtesy
+    // reminder first, not the handover; charges still from the due date.
+    let mut inv = invoice("F1", "2025-11-20", "100");
+    inv.ladder_from = Some(d("2026-11-20"));
+    let a = run("2026-11-23", &[customer(vec![inv.clone()])]);
+    assert_eq!(steps(&a), one("courtesy_reminder", "email", "F1"));
+    assert_eq!(a[0].days_overdue, 369);
+    inv.steps_done
+        .insert("courtesy_reminder".into(), d("2026-11-23"));
+    let a = run("2026-12-21", &[customer(vec![inv])]);
+    assert_eq!(steps(&a), one("formal_notice", "registered_letter", "F1"));
+    assert!(a[0].penalty_amount > m("40.00"));
+}
+
+#[test]
 fn a_step_is_never_issued_twice_nor_a_lower_one_after_it() {
     let mut inv = invoice("F1", "2026-11-10", "100"); // due + 14 → firm_reminder is highest
     inv.steps_done

@@ -28,6 +28,7 @@ fn invoice(id: &str, due: &str, open: &str) -> DunningInvoice {
         suggested_since: None,
         steps_done: BTreeMap::new(),
         promise: Promise::None,
+        ladder_from: None,
     }
 }
 

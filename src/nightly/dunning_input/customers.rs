@@ -34,6 +34,15 @@ pub fn customers(
     let steps = ev::dunning_steps(conn)?;
     let returns = ev::returns_by_customer(conn)?;
     let lateness = sl::lateness(conn)?;
+    let restarted = crate::state::incarnations::ladder_restarts(conn, &run_date.to_string())?;
+    // Invoices that money applied under an earlier currency or issue date
+    // may have paid: held while their alert is open (nightly::identity).
+    let held_by_change: BTreeSet<&str> = alerts
+        .open
+        .iter()
+        .filter(|(a, _)| a.kind == AlertKind::InvoiceIdentityChanged)
+        .map(|(a, _)| a.invoice_id.as_str())
+        .collect();
     let window_start = run_date
         .checked_sub_months(Months::new(config.alerts.repeat_return_months))
         .unwrap_or(NaiveDate::MIN);
@@ -204,11 +213,13 @@ pub fn customers(
                 // read (held for a person, never chased meanwhile).
                 disputed: inv.disputed
                     || disputed_by_return.contains(inv.invoice_id.as_str())
-                    || credits.unexplained.contains_key(&inv.invoice_id),
+                    || credits.unexplained.contains_key(&inv.invoice_id)
+                    || held_by_change.contains(inv.invoice_id.as_str()),
                 discount_percent: offered_discount(inv, run_date),
                 suggested_since: suggested_since.get(&inv.invoice_id).copied(),
                 steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),
                 promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
+                ladder_from: restarted.get(&inv.invoice_id).copied(),
             })
             .collect();
         out.push(CustomerFile {

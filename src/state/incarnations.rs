@@ -1,0 +1,221 @@
+//! An invoice number's incarnations: the ERP may export a number it used
+//! before for another invoice (another issue date or currency) or move an
+//! invoice to another customer. State keys an invoice's history by its
+//! number, so the earlier invoice's history is put under a distinct id
+//! (`{id}~{issue date}`, `{id}~{currency}`, `{id}~{customer}`, then `~2`,
+//! `~3`… when taken) before tonight's export is recorded. Stores and
+//! answers; `nightly::identity` decides.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::money::{Currency, Money};
+
+/// What state holds about an invoice number as last exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// Customer then.
+    pub customer_id: String,
+    /// Customer's name on the invoice then.
+    pub customer_name: String,
+    /// Issue date (`YYYY-MM-DD`).
+    pub issue_date: String,
+    /// Amount.
+    pub amount: Money,
+    /// Currency code.
+    pub currency: String,
+    /// The last night it was exported.
+    pub last_seen_run: String,
+    /// Its open amount in that export.
+    pub exported_open: Money,
+}
+
+/// The invoice stored under `invoice_id` (live, never an archived one).
+pub fn stored(conn: &Connection, invoice_id: &str) -> rusqlite::Result<Option<Stored>> {
+    conn.prepare_cached(
+        "SELECT customer_id, customer_name, issue_date, amount, currency, last_seen_run,
+             exported_open FROM invoices WHERE invoice_id = ?1",
+    )?
+    .query_row(params![invoice_id], |r| {
+        Ok(Stored {
+            customer_id: r.get(0)?,
+            customer_name: r.get(1)?,
+            issue_date: r.get(2)?,
+            amount: money(&r.get::<_, String>(3)?),
+            currency: r.get(4)?,
+            last_seen_run: r.get(5)?,
+            exported_open: money(&r.get::<_, String>(6)?),
+        })
+    })
+    .optional()
+}
+
+fn money(s: &str) -> Money {
+    s.parse().unwrap_or(Money::ZERO)
+}
+
+/// The first of `base`, `base~2`, `base~3`… that names no invoice and no
+/// dunning steps in state.
+pub fn free_id(conn: &Connection, base: &str) -> rusqlite::Result<String> {
+    let mut taken = conn.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM invoices WHERE invoice_id = ?1)
+             OR EXISTS(SELECT 1 FROM dunning_steps WHERE invoice_id = ?1)",
+    )?;
+    let mut n = 1u32;
+    loop {
+        let id = if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}~{n}")
+        };
+        if !taken.query_row(params![id], |r| r.get::<_, bool>(0))? {
+            return Ok(id);
+        }
+        n += 1;
+    }
+}
+
+/// Puts the invoice's row, applications, direct debits and open alerts
+/// under `archived_id`, so tonight's export of `invoice_id` starts with no
+/// history. `reason`: `reused`, `redated` or `currency`. Dunning steps move
+/// too when `with_steps`.
+pub fn archive(
+    conn: &Connection,
+    invoice_id: &str,
+    archived_id: &str,
+    reason: &str,
+    run_date: &str,
+    with_steps: bool,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE invoices SET invoice_id = ?2, archived_from = ?1, archived_run = ?3,
+             archive_reason = ?4
+         WHERE invoice_id = ?1",
+    )?
+    .execute(params![invoice_id, archived_id, run_date, reason])?;
+    for sql in [
+        "UPDATE applications SET invoice_id = ?2 WHERE invoice_id = ?1",
+        "UPDATE direct_debits SET invoice_id = ?2 WHERE invoice_id = ?1",
+        "UPDATE alerts SET invoice_id = ?2 WHERE invoice_id = ?1 AND resolved_run IS NULL",
+    ] {
+        conn.prepare_cached(sql)?
+            .execute(params![invoice_id, archived_id])?;
+    }
+    if with_steps {
+        archive_steps(conn, invoice_id, archived_id)?;
+    }
+    Ok(())
+}
+
+/// Puts the dunning steps issued for `invoice_id` under `archived_id`: the
+/// invoice's ladder starts again.
+pub fn archive_steps(
+    conn: &Connection,
+    invoice_id: &str,
+    archived_id: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE dunning_steps SET invoice_id = ?2 WHERE invoice_id = ?1")?
+        .execute(params![invoice_id, archived_id])?;
+    Ok(())
+}
+
+/// The dunning steps issued for an invoice, with their night, in step order.
+pub fn steps_of(conn: &Connection, invoice_id: &str) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT step, run_date FROM dunning_steps WHERE invoice_id = ?1 ORDER BY run_date, step",
+    )?;
+    let rows = stmt.query_map(params![invoice_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// Records that the invoice's dunning ladder starts again from tonight (it
+/// moved to another customer).
+pub fn restart_ladder(conn: &Connection, invoice_id: &str, run_date: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE invoices SET ladder_from = ?2 WHERE invoice_id = ?1")?
+        .execute(params![invoice_id, run_date])?;
+    Ok(())
+}
+
+/// The applications of an invoice now recorded for customer `to` (a
+/// customer id the ERP renamed: same name): its payment history follows.
+pub fn rename_customer(conn: &Connection, invoice_id: &str, to: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE applications SET customer_id = ?2 WHERE invoice_id = ?1")?
+        .execute(params![invoice_id, to])?;
+    Ok(())
+}
+
+/// The nights the ladders of tonight's invoices restarted, by invoice.
+pub fn ladder_restarts(
+    conn: &Connection,
+    run_date: &str,
+) -> rusqlite::Result<BTreeMap<String, chrono::NaiveDate>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT invoice_id, ladder_from FROM invoices
+         WHERE last_seen_run = ?1 AND ladder_from IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(params![run_date], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (id, night) = row?;
+        if let Ok(d) = night.parse() {
+            out.insert(id, d);
+        }
+    }
+    Ok(out)
+}
+
+/// Money still applied (not reversed) to the incarnations of `invoice_id`
+/// archived since its number was last reused because its currency changed
+/// or its issue date changed while it was still open (the same invoice,
+/// perhaps): `(archived id, currency, money)`, oldest first. That money
+/// may have paid tonight's invoice, in whole or in part.
+pub fn money_held(
+    conn: &Connection,
+    invoice_id: &str,
+) -> rusqlite::Result<Vec<(String, Option<Currency>, Money)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.invoice_id, i.currency, a.applied, a.writeoff
+         FROM invoices i JOIN applications a ON a.invoice_id = i.invoice_id
+         WHERE i.archived_from = ?1 AND i.archive_reason IN ('currency', 'redated')
+           AND a.reversed_run IS NULL
+           AND i.archived_run >= COALESCE((SELECT MAX(archived_run) FROM invoices
+                 WHERE archived_from = ?1 AND archive_reason = 'reused'), '')
+         ORDER BY i.archived_run, i.invoice_id, a.id",
+    )?;
+    let rows = stmt.query_map(params![invoice_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out: Vec<(String, Option<Currency>, Money)> = Vec::new();
+    for row in rows {
+        let (id, cur, applied, writeoff) = row?;
+        let m = money(&applied)
+            .checked_add(money(&writeoff))
+            .unwrap_or(Money::ZERO);
+        match out.last_mut() {
+            Some(last) if last.0 == id => last.2 = last.2.checked_add(m).unwrap_or(last.2),
+            _ => out.push((id, Currency::parse(&cur), m)),
+        }
+    }
+    out.retain(|(_, _, m)| m.is_positive());
+    Ok(out)
+}
+
+/// True when any invoice was ever archived (most clients: never).
+pub fn any_archived(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS(SELECT 1 FROM invoices WHERE archived_from IS NOT NULL)")?
+        .query_row([], |r| r.get(0))
+}
+
+/// The night before `run_date` that was last committed, if any.
+pub fn previous_night(conn: &Connection, run_date: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT MAX(run_date) FROM runs WHERE run_date < ?1")?
+        .query_row(params![run_date], |r| r.get(0))
+}
