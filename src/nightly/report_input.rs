@@ -361,6 +361,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_reused_number_keeps_both_sales_and_a_relabelled_invoice_counts_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        // F-1 relabelled EUR → USD, F-2's number reused for a new invoice.
+        for (id, issue, cur, reason) in [
+            ("F-1", "2026-09-01", "USD", None),
+            ("F-1~EUR", "2026-09-01", "EUR", Some("currency")),
+            ("F-2", "2026-10-20", "EUR", None),
+            ("F-2~2026-09-01", "2026-09-01", "EUR", Some("reused")),
+        ] {
+            conn.execute(
+                "INSERT INTO invoices (invoice_id, customer_id, customer_name, issue_date,
+                     due_date, amount, currency, exported_open, first_seen_run, last_seen_run,
+                     archive_reason)
+                 VALUES (?1, 'C1', 'Alpha', ?2, ?2, '100.00', ?3, '100.00', ?2, ?2, ?4)",
+                params![id, issue, cur, reason],
+            )
+            .unwrap();
+        }
+        let facts = state_facts(conn, &[]).unwrap();
+        let eur = &facts.sales[&Currency::EUR];
+        assert_eq!(eur[&(2026, 9)], "100.00".parse().unwrap());
+        assert_eq!(eur[&(2026, 10)], "100.00".parse().unwrap());
+        assert_eq!(
+            facts.sales[&Currency::parse("USD").unwrap()][&(2026, 9)],
+            "100.00".parse().unwrap()
+        );
+    }
+
+    #[test]
     fn a_debit_is_described_without_reading_every_transaction() {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();

@@ -219,3 +219,70 @@ pub fn previous_night(conn: &Connection, run_date: &str) -> rusqlite::Result<Opt
     conn.prepare_cached("SELECT MAX(run_date) FROM runs WHERE run_date < ?1")?
         .query_row(params![run_date], |r| r.get(0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invoice(conn: &Connection, id: &str, cur: &str) {
+        conn.execute(
+            "INSERT INTO invoices (invoice_id, customer_id, customer_name, issue_date, due_date,
+                 amount, currency, exported_open, first_seen_run, last_seen_run)
+             VALUES (?1, 'C1', 'Alpha', '2026-09-01', '2026-10-01', '1000.00', ?2, '1000.00',
+                 '2026-11-02', '2026-11-02')",
+            params![id, cur],
+        )
+        .unwrap();
+    }
+
+    fn paid(conn: &Connection, id: &str, amount: &str) {
+        conn.execute(
+            "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open)
+             VALUES ('2026-11-02', 'A', 'P1', ?1, 'C1', ?2, '0.00', '', 'rf', '1.00', '',
+                 '1000.00')",
+            params![id, amount],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn an_archived_id_taken_gets_the_next_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        invoice(conn, "F-1~EUR", "EUR");
+        conn.execute(
+            "INSERT INTO dunning_steps (invoice_id, step, run_date)
+             VALUES ('F-1~EUR~2', 'formal_notice', '2026-11-02')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(free_id(conn, "F-1~USD").unwrap(), "F-1~USD");
+        assert_eq!(free_id(conn, "F-1~EUR").unwrap(), "F-1~EUR~3");
+    }
+
+    #[test]
+    fn money_before_the_number_was_last_reused_holds_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        invoice(conn, "F-1", "EUR");
+        paid(conn, "F-1", "400.00");
+        archive(conn, "F-1", "F-1~EUR", "currency", "2026-11-03", false).unwrap();
+        invoice(conn, "F-1", "USD");
+        let held = money_held(conn, "F-1").unwrap();
+        assert_eq!(
+            held,
+            [(
+                "F-1~EUR".to_string(),
+                Some(Currency::EUR),
+                "400.00".parse().unwrap()
+            )]
+        );
+        // Next year the number names a new invoice: the EUR money is not its.
+        archive(conn, "F-1", "F-1~2026-09-01", "reused", "2027-09-01", true).unwrap();
+        invoice(conn, "F-1", "USD");
+        assert!(money_held(conn, "F-1").unwrap().is_empty());
+    }
+}

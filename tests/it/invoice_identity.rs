@@ -50,12 +50,39 @@ fn a_reused_invoice_number_starts_with_no_payment() {
     night(root, 2, "2026-11-03", "", &[]);
     // The ERP reuses the number for a new invoice of C2.
     let new = "F-100,C2,Beta Commerce SARL,2026-10-20,2026-11-01,500.00,500.00,EUR\n";
+    // A night killed before its commit puts nothing apart: the rerun does
+    // it once.
+    #[cfg(feature = "failpoints")]
+    {
+        let client = root.join("c");
+        std::fs::write(client.join("invoices.csv"), format!("{HEADER}{new}")).unwrap();
+        crate::support::write_statement(&client, 3, "2026-11-04", &[]);
+        let o = crate::support::run_night(
+            &client,
+            "2026-11-04",
+            &root.join("out/2026-11-04"),
+            &[("POINTAGE_FAILPOINT", "before_commit")],
+        );
+        assert!(!o.status.success());
+    }
     let out = night(root, 3, "2026-11-04", new, &[]);
     assert_eq!(
         rows_where(&out, "invoice_status.csv", "invoice_id", "F-100"),
         ["F-100,C2,500.00,0.00,0.00,500.00,open,,EUR"],
         "the new invoice is shown paid by C1's money"
     );
+    let replayed = crate::support::tree(&out);
+    run_ok(&root.join("c"), "2026-11-04", &out);
+    assert_eq!(crate::support::tree(&out), replayed);
+    let db = rusqlite::Connection::open(root.join("c/.pointage/state.sqlite")).unwrap();
+    let ids: Vec<String> = db
+        .prepare("SELECT invoice_id FROM invoices ORDER BY invoice_id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids, ["F-100", "F-100~2026-09-01"]);
     let alerts = rows_where(&out, "alerts.csv", "kind", "invoice_id_reused");
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert!(
