@@ -1,11 +1,12 @@
 //! What a `decisions.csv` line names, and what it counts for: the account of
 //! an entry id two accounts share, a second identical line, an entry booked
-//! after the run date, a credit note written off.
+//! after the run date, a credit note written off, and the night's summaries
+//! counting the money decisions applied.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::support::{IBAN, Ntry, Tx, camt, column_where, csv_rows, paying, run_ok};
+use crate::support::{IBAN, Ntry, Tx, camt, column_where, csv_rows, paying, pointage, run_ok};
 
 /// A second account of the client (a valid IBAN).
 const IBAN_B: &str = "FR1420041010050500013M02606";
@@ -268,12 +269,91 @@ fn a_line_about_an_entry_booked_after_the_run_date_waits_for_its_night() {
     );
     assert_eq!(summary(&out)["currencies"]["EUR"]["received"], "250.00");
 
-    // Its night: applied, paid that day.
+    // Its night: applied, paid that day, and received that night.
     let out = night(dir.path(), &c, "2026-11-06");
     assert_eq!(status(&out, "F-1", "open_after"), "0.00");
     assert_eq!(status(&out, "F-1", "last_payment_date"), "2026-11-06");
+    let s = summary(&out);
+    assert_eq!(s["currencies"]["EUR"]["received"], "700.00");
+    assert_eq!(s["currencies"]["EUR"]["applied"], "700.00");
     let open = csv_rows(&out.join("open_items.csv"));
     assert!(column_where(&open, "kind", "decision_rejected", "message").is_empty());
+}
+
+#[test]
+fn money_a_decision_applies_on_its_night_counts_in_the_summaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let c = client(
+        &root,
+        "F-1;C1;Alpha;2026-09-01;2026-10-01;700.00;700.00\n\
+         F-2;C2;Beta;2026-09-01;2026-10-01;250.00;250.00\n",
+    );
+    let day = "2026-11-05";
+    statement(
+        &c,
+        "SA",
+        IBAN,
+        day,
+        day,
+        &[credit("E5", day, "250.00"), credit("E7", day, "900.00")],
+    );
+    // 700 of E7 for F-1 by hand; its 200 left go to the matcher.
+    decisions(
+        &c,
+        "entry_id;invoice_id;decision;amount;note\nE7;F-1;assign;700;\n",
+    );
+    let out = dir.path().join("out");
+    let o = pointage()
+        .arg("batch")
+        .arg(&root)
+        .args(["--date", day, "--out"])
+        .arg(&out)
+        .arg("--state")
+        .arg(dir.path().join("state"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = summary(&out.join("c"));
+    let eur = &s["currencies"]["EUR"];
+    assert_eq!(eur["received"], "1150.00", "{s}");
+    assert_eq!(eur["applied"], "700.00", "{s}");
+    assert_eq!(eur["unapplied"], "450.00", "{s}");
+    assert_eq!(s["payments"]["tried"], 2, "{s}");
+    assert_eq!(s["payments"]["decided"], 1, "{s}");
+    let batch = csv_rows(&out.join("batch-summary.csv"));
+    assert_eq!(column_where(&batch, "client", "c", "transactions"), ["2"]);
+    assert_eq!(
+        column_where(&batch, "client", "c", "unapplied"),
+        ["EUR 450.00"]
+    );
+    let kpis: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("c/kpis.json")).unwrap()).unwrap();
+    assert_eq!(kpis["payments_tried"], 2);
+
+    // A later night: the money E5 brought, carried over, assigned by hand,
+    // and a write-off: both counted (the night has no other payment).
+    decisions(
+        &c,
+        "entry_id;invoice_id;decision;amount;note\nE7;F-1;assign;700;\nE5;F-2;assign;;\n",
+    );
+    let o = pointage()
+        .arg("batch")
+        .arg(&root)
+        .args(["--date", "2026-11-06", "--out"])
+        .arg(&out)
+        .arg("--state")
+        .arg(dir.path().join("state"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = summary(&out.join("c"));
+    let eur = &s["currencies"]["EUR"];
+    assert_eq!(eur["received"], "0.00", "{s}");
+    assert_eq!(eur["carried_over"], "450.00", "{s}");
+    assert_eq!(eur["applied"], "250.00", "{s}");
+    assert_eq!(s["payments"]["tried"], 0, "{s}");
+    assert_eq!(s["payments"]["carried_over_decided"], 1, "{s}");
 }
 
 #[test]
