@@ -1,6 +1,7 @@
 //! `decisions.csv` (optional): what a person decided about what pointage
 //! could not settle alone. Columns `entry_id, invoice_id, decision, amount,
-//! note`; `decision` is one of:
+//! note` and, optionally, `account` (the account of `entry_id`, for an id
+//! that two accounts share); `decision` is one of:
 //!
 //! | decision | meaning | needs |
 //! |---|---|---|
@@ -12,7 +13,10 @@
 //! | `clear_gap` | release dunning held by a statement gap, balance mismatch or conflicting statement on the account in `entry_id` (an IBAN; empty = every account) | — |
 //!
 //! Read like the other ledger files. A row missing what its decision needs is
-//! an error naming the file, line and column.
+//! an error naming the file, line and column. Each line is a decision: a line
+//! identical to an earlier one of the file (same decision, entry, account,
+//! invoice and amount, `100` and `100.00` alike) is a further decision, known
+//! by its rank among them (the second `E1;F-1;assign;100` is its own).
 
 use std::path::Path;
 
@@ -80,20 +84,51 @@ pub struct Decision {
     pub note: String,
     /// 1-based line.
     pub line: u64,
+    /// The account the line names for its entry (column `account`, white
+    /// space removed, upper case); empty when not given.
+    pub account: String,
+    /// 1 for the first line of the file with this decision, entry, account,
+    /// invoice and amount, 2 for the second identical one…
+    pub rank: u32,
 }
 
 impl Decision {
     /// What identifies the decision across nights (applied once): its kind,
-    /// entry, invoice and amount.
+    /// entry, invoice and amount, then the account when the line names one
+    /// (`|@ACCOUNT`) and its rank among identical lines from the second
+    /// (`|#2`). A line of earlier releases (no account, first of its kind)
+    /// keeps the key it had.
     pub fn key(&self) -> String {
-        format!(
+        let mut key = self.base_key();
+        if self.rank > 1 {
+            key.push_str(&format!("|#{}", self.rank));
+        }
+        key
+    }
+
+    /// The key without the rank: equal for identical lines.
+    fn base_key(&self) -> String {
+        let mut key = format!(
             "{}|{}|{}|{}",
             self.kind.as_str(),
             self.entry_id,
             self.invoice_id,
             self.amount.map(Money::to_plain).unwrap_or_default()
-        )
+        );
+        if !self.account.is_empty() {
+            key.push_str("|@");
+            key.push_str(&self.account);
+        }
+        key
     }
+}
+
+/// An account as statements key it: white space removed, upper case.
+pub fn account_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 const ENTRY_ID: usize = 0;
@@ -101,6 +136,7 @@ const INVOICE_ID: usize = 1;
 const DECISION: usize = 2;
 const AMOUNT: usize = 3;
 const NOTE: usize = 4;
+const ACCOUNT: usize = 5;
 
 const COLUMNS: &[Column] = &[
     Column {
@@ -121,6 +157,10 @@ const COLUMNS: &[Column] = &[
     },
     Column {
         name: "note",
+        required: false,
+    },
+    Column {
+        name: "account",
         required: false,
     },
 ];
@@ -168,9 +208,17 @@ pub fn read_decisions(bytes: &[u8], file: &Path) -> Result<Vec<Decision>, Ledger
             amount,
             note: row.get(NOTE).to_string(),
             line: row.line,
+            account: account_key(row.get(ACCOUNT)),
+            rank: 1,
         });
         Ok(())
     })?;
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for d in &mut out {
+        let n = seen.entry(d.base_key()).or_insert(0);
+        *n += 1;
+        d.rank = *n;
+    }
     Ok(out)
 }
 
@@ -203,5 +251,33 @@ mod tests {
         assert_eq!((e.line, e.column.as_deref()), (2, Some("invoice_id")));
         let e = read_decisions(b"entry_id,invoice_id,decision\nBQ-1,F-1,maybe\n", p).unwrap_err();
         assert_eq!(e.column.as_deref(), Some("decision"));
+    }
+
+    #[test]
+    fn identical_lines_are_ranked_and_the_account_is_part_of_the_key() {
+        let p = Path::new("acme/decisions.csv");
+        let rows = read_decisions(
+            "entry_id,invoice_id,decision,amount,note,account\n\
+             E1,F-1,assign,100,,\n\
+             E1,F-1,assign,100.00,the other 100,\n\
+             E1,F-1,assign,50,,\n\
+             E1,F-1,assign,100,,fr76 3000 4008 2200 0102 2045 587\n"
+                .as_bytes(),
+            p,
+        )
+        .unwrap();
+        let keys: Vec<String> = rows.iter().map(Decision::key).collect();
+        assert_eq!(
+            keys,
+            [
+                "assign|E1|F-1|100.00",
+                "assign|E1|F-1|100.00|#2",
+                "assign|E1|F-1|50.00",
+                "assign|E1|F-1|100.00|@FR7630004008220001022045587",
+            ]
+        );
+        // A file without the column reads as before.
+        let rows = read_decisions(b"entry_id,invoice_id,decision\nE1,F-1,accept\n", p).unwrap();
+        assert_eq!((rows[0].account.as_str(), rows[0].rank), ("", 1));
     }
 }

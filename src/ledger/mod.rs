@@ -28,7 +28,7 @@ mod values;
 use std::path::Path;
 
 pub use customers::{load_customers, read_customers};
-pub use decisions::{Decision, DecisionKind, load_decisions, read_decisions};
+pub use decisions::{Decision, DecisionKind, account_key, load_decisions, read_decisions};
 pub use error::{LedgerError, LedgerErrorKind};
 pub use invoices::{load_invoices, read_invoices};
 pub use promises::{PromiseRow, load_promises, read_promises};

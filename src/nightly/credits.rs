@@ -107,14 +107,14 @@ fn payment(stored: &transactions::StoredTx) -> Option<Payment> {
 }
 
 /// Matches tonight's money and records the applications. `rejected` holds
-/// the (entry, invoice) pairs people said never to propose; `tonight` the
+/// the (account, entry, invoice) triples people said never to propose; `tonight` the
 /// statements imported tonight.
 pub fn run(
     conn: &Connection,
     ledger: &Ledger,
     config: &ClientConfig,
     run_date: &str,
-    rejected: &std::collections::BTreeSet<(String, String)>,
+    rejected: &crate::state::decisions::Rejections,
     tonight: &transactions::InMemory<'_>,
 ) -> Result<CreditStep, CreditError> {
     let mut step = CreditStep::default();
@@ -173,7 +173,7 @@ pub fn run(
                 for hit in &mut prop.hits {
                     hit.items.retain(|&i| {
                         step.items.get(i as usize).is_none_or(|it| {
-                            !rejected.contains(&(p.entry_id.clone(), it.invoice_id.clone()))
+                            !rejected.contains(&p.account, &p.entry_id, &it.invoice_id)
                         })
                     });
                 }

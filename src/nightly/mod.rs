@@ -36,6 +36,7 @@ pub mod outputs;
 pub mod phase;
 pub mod render;
 pub mod report_input;
+pub mod summary;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -2,12 +2,9 @@
 //! `open_items.csv`, `invoice_status.csv`, `dunning.csv`, the report files
 //! (`report.html`, `aged_balance.csv`, `unmatched.csv`, `kpis.json`, built by
 //! [`crate::reports`] from [`super::report_input`]) and `summary.json`
-//! (counts and totals per currency — never a mixed-currency sum — and the
-//! SHA-256 of every other file; no timestamps, so it is reproducible).
+//! ([`super::summary`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use serde_json::{Value, json};
 
 use super::alerting::AlertSet;
 use super::credits::CreditStep;
@@ -17,8 +14,8 @@ use super::outputs::{Outputs, SUMMARY};
 use crate::alerts::{self, AlertKind};
 use crate::dunning::{self, CustomerFile, DunningAction};
 use crate::ledger::Ledger;
-use crate::matching::{Status, output};
-use crate::money::{Currency, Money};
+use crate::matching::output;
+use crate::money::Money;
 
 /// The columns of `invoice_status.csv` (public interface: add, never rename).
 pub const INVOICE_STATUS_COLUMNS: [&str; 9] = [
@@ -114,7 +111,7 @@ pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
         crate::reports::kpis::KPIS,
         crate::reports::kpis::kpis_bytes(&report),
     );
-    let summary = summary(d, &out);
+    let summary = super::summary::summary(d, &out);
     let mut bytes = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
     bytes.push(b'\n');
     out.add(SUMMARY, bytes);
@@ -260,156 +257,4 @@ fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
     }
     w.into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))
-}
-
-#[derive(Default)]
-struct Totals {
-    received: Money,
-    carried_over: Money,
-    applied: Money,
-    written_off: Money,
-    unapplied: Money,
-    suggested_payments: usize,
-}
-
-fn add(m: &mut Money, x: Money) {
-    *m = m.checked_add(x).unwrap_or(*m);
-}
-
-fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
-    let c = d.credits;
-    let mut per_currency: BTreeMap<Currency, Totals> = BTreeMap::new();
-    let mut status_of: BTreeMap<usize, (bool, bool, bool)> = BTreeMap::new();
-    // Tonight's money is received; money of earlier nights tried again is
-    // carried over, never received a second time.
-    for (i, p) in c.payments.iter().enumerate() {
-        let t = per_currency.entry(p.currency).or_default();
-        if c.is_carried_over(i) {
-            add(&mut t.carried_over, p.amount);
-        } else {
-            add(&mut t.received, p.amount);
-        }
-    }
-    for a in &c.apps {
-        let Some(p) = c.payments.get(a.payment) else {
-            continue;
-        };
-        let t = per_currency.entry(p.currency).or_default();
-        let s = status_of.entry(a.payment).or_default();
-        match a.status {
-            Status::Matched => {
-                add(&mut t.applied, a.applied_amount);
-                add(&mut t.written_off, a.writeoff_amount);
-                s.0 = true;
-            }
-            Status::Suggested => s.1 = true,
-            Status::Unapplied => {
-                add(&mut t.unapplied, a.applied_amount);
-                s.2 = true;
-            }
-        }
-    }
-    for (i, s) in &status_of {
-        if s.1
-            && let Some(p) = c.payments.get(*i)
-        {
-            per_currency
-                .entry(p.currency)
-                .or_default()
-                .suggested_payments += 1;
-        }
-    }
-    let currencies: BTreeMap<String, Value> = per_currency
-        .iter()
-        .map(|(cur, t)| {
-            (
-                cur.to_string(),
-                json!({
-                    "received": t.received.to_plain(),
-                    "carried_over": t.carried_over.to_plain(),
-                    "applied": t.applied.to_plain(),
-                    "written_off": t.written_off.to_plain(),
-                    "unapplied": t.unapplied.to_plain(),
-                    "suggested_payments": t.suggested_payments,
-                }),
-            )
-        })
-        .collect();
-    let mut debits: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
-    for ((kind, cur), (n, total)) in &d.debits.by_kind {
-        debits.entry(kind.clone()).or_default().insert(
-            cur.to_string(),
-            json!({"count": n, "amount": total.to_plain()}),
-        );
-    }
-    let mut new_by_kind: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in &d.alerts.new {
-        *new_by_kind.entry(a.kind.as_str()).or_default() += 1;
-    }
-    let mut open_by_kind: BTreeMap<&str, usize> = BTreeMap::new();
-    for (a, _) in &d.alerts.open {
-        *open_by_kind.entry(a.kind.as_str()).or_default() += 1;
-    }
-    let mut by_step: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in d.actions {
-        *by_step.entry(a.step.as_str()).or_default() += 1;
-    }
-    // Tonight's bank activity (`tried`, `matched`) counts tonight's credits;
-    // credits of earlier nights applied tonight are counted apart. What
-    // waits for a person (`suggested`, `unexplained`) counts every payment
-    // still waiting, whatever night it came.
-    let matched = status_of
-        .iter()
-        .filter(|(i, s)| !c.is_carried_over(**i) && s.0)
-        .count();
-    let carried_matched = status_of
-        .iter()
-        .filter(|(i, s)| c.is_carried_over(**i) && s.0)
-        .count();
-    let suggested = status_of.values().filter(|s| s.1).count();
-    let unexplained = status_of.values().filter(|s| !s.0 && !s.1).count();
-    let outputs: BTreeMap<String, String> = out.hashes().into_iter().collect();
-    json!({
-        "client": d.client_id,
-        "run_date": d.run_date.to_string(),
-        "statements": {
-            "imported": d.import.imported,
-            "already_imported": d.import.already_imported,
-            "duplicate_files": d.import.duplicates,
-            "conflicting": d.import.conflicting,
-            "notifications_linked": d.import.notifications_linked,
-        },
-        "payments": {
-            "tried": c.tonight_count(),
-            "matched": matched,
-            "suggested": suggested,
-            "unexplained": unexplained,
-            "carried_over": c.payments.len() - c.tonight_count(),
-            "carried_over_matched": carried_matched,
-            "skipped_unknown_currency": c.skipped_unknown_currency,
-        },
-        "currencies": currencies,
-        "debits_by_kind": debits,
-        "alerts": {
-            "new": d.alerts.new.len(),
-            "open": d.alerts.open.len(),
-            "new_by_kind": new_by_kind,
-            "open_by_kind": open_by_kind,
-        },
-        "dunning": {
-            "actions": d.actions.len(),
-            "by_step": by_step,
-        },
-        "invoices": {
-            "exported": d.ledger.invoices.len(),
-        },
-        "decisions": {
-            "handled": d.decisions.outcomes.len(),
-            "applied": d.decisions.outcomes.iter().filter(|o| o.2 == "applied").count(),
-            "refused": d.decisions.outcomes.iter().filter(|o| o.2 != "applied").count(),
-            "aliases_known": d.aliases.values().map(Vec::len).sum::<usize>(),
-            "aliases_undone": d.decisions.aliases_undone,
-        },
-        "outputs": outputs,
-    })
 }

@@ -130,13 +130,15 @@ fn severity_rank(s: Severity) -> u8 {
 
 fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
     let c = d.credits;
-    // Tonight's credits are the night's transactions and the match rate's
-    // denominator; money of earlier nights tried again is counted apart.
-    let tonight = c.tonight_count();
+    // Tonight's credits (those people's decisions took tonight too) are the
+    // night's transactions and the match rate's denominator; money of
+    // earlier nights tried again is counted apart.
+    let counts = super::summary::credit_counts(d);
+    let tonight = counts.tonight;
     let mut f = Figures {
         statements: d.import.imported,
         tried: tonight,
-        carried_over: c.payments.len() - tonight,
+        carried_over: counts.carried_over,
         ..Figures::default()
     };
     f.transactions = tonight + d.debits.by_kind.values().map(|(n, _)| *n).sum::<usize>();

@@ -58,17 +58,20 @@ pub fn outcome(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>>
 
 /// Records that a decision was handled tonight, with its outcome (replacing
 /// the refusal of an earlier night: the night kept is the latest handling,
-/// for an applied decision the night it was applied).
+/// for an applied decision the night it was applied) and `account`: the
+/// account its line named or its entry was found on (empty: none).
 pub fn record(
     conn: &Connection,
     d: &Decision,
+    account: &str,
     run_date: &str,
     outcome: &str,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO decisions (decision_key, kind, entry_id, invoice_id, amount, note, run_date, outcome)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+    conn.prepare_cached("INSERT INTO decisions (decision_key, kind, entry_id, invoice_id, amount, note, run_date, outcome, account)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (decision_key) DO UPDATE SET note = excluded.note,
-             run_date = excluded.run_date, outcome = excluded.outcome")?.execute(params![
+             run_date = excluded.run_date, outcome = excluded.outcome,
+             account = excluded.account")?.execute(params![
             d.key(),
             d.kind.as_str(),
             d.entry_id,
@@ -76,7 +79,8 @@ pub fn record(
             d.amount.map(|a| a.to_plain()),
             d.note,
             run_date,
-            outcome
+            outcome,
+            account
         ])?;
     Ok(())
 }
@@ -97,12 +101,15 @@ pub struct AppliedDecision {
     pub amount: Option<String>,
     /// The night it was applied.
     pub run_date: String,
+    /// The account of its entry (empty: applied before accounts were
+    /// recorded, or a write-off).
+    pub account: String,
 }
 
 /// Every money decision applied, in the order they were applied.
 pub fn applied_money_decisions(conn: &Connection) -> rusqlite::Result<Vec<AppliedDecision>> {
     let mut stmt = conn.prepare(
-        "SELECT decision_key, kind, entry_id, invoice_id, amount, run_date FROM decisions
+        "SELECT decision_key, kind, entry_id, invoice_id, amount, run_date, account FROM decisions
          WHERE outcome = 'applied' AND kind IN ('accept', 'assign', 'writeoff')
          ORDER BY run_date, decision_key",
     )?;
@@ -114,6 +121,7 @@ pub fn applied_money_decisions(conn: &Connection) -> rusqlite::Result<Vec<Applie
             invoice_id: r.get(3)?,
             amount: r.get(4)?,
             run_date: r.get(5)?,
+            account: r.get(6)?,
         })
     })?;
     rows.collect()
@@ -138,25 +146,49 @@ pub fn manual_applied(
     rows.collect()
 }
 
-/// Adds a pair never to propose again.
+/// Adds a pair never to propose again: the entry of `account`, and this
+/// invoice.
 pub fn reject(
     conn: &Connection,
+    account: &str,
     entry_id: &str,
     invoice_id: &str,
     key: &str,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT OR IGNORE INTO rejections (entry_id, invoice_id, decision_key) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO rejections (account, entry_id, invoice_id, decision_key)
+         VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![entry_id, invoice_id, key])?;
+    .execute(params![account, entry_id, invoice_id, key])?;
     Ok(())
 }
 
-/// Every rejected (entry, invoice) pair.
-pub fn rejections(conn: &Connection) -> rusqlite::Result<BTreeSet<(String, String)>> {
-    let mut stmt = conn.prepare("SELECT entry_id, invoice_id FROM rejections")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
+/// The (account, entry, invoice) triples never to propose again.
+#[derive(Debug, Clone, Default)]
+pub struct Rejections(BTreeSet<(String, String, String)>);
+
+impl Rejections {
+    /// True when nothing is rejected.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether the entry of `account` must not be proposed for the invoice:
+    /// rejected on that account, or by a rejection recorded before accounts
+    /// were (account `''`: any account).
+    pub fn contains(&self, account: &str, entry_id: &str, invoice_id: &str) -> bool {
+        [account, ""].iter().any(|a| {
+            self.0
+                .contains(&(a.to_string(), entry_id.to_string(), invoice_id.to_string()))
+        })
+    }
+}
+
+/// Every rejection.
+pub fn rejections(conn: &Connection) -> rusqlite::Result<Rejections> {
+    let mut stmt = conn.prepare("SELECT account, entry_id, invoice_id FROM rejections")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect::<rusqlite::Result<_>>().map(Rejections)
 }
 
 /// Records an alias taught by a decision (kept if already known).
@@ -264,6 +296,13 @@ pub fn cleared_gap_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>>
     rows.collect()
 }
 
+/// Every account a statement of which was imported.
+pub fn statement_accounts(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT account FROM statements ORDER BY account")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
 /// The accounts holding a transaction with this id.
 pub fn accounts_of_entry(conn: &Connection, entry_id: &str) -> rusqlite::Result<Vec<String>> {
     let mut stmt =
@@ -292,6 +331,49 @@ mod tests {
         assert!(is_final(APPLIED));
     }
     use crate::alerts::{Alert, AlertKind};
+
+    #[test]
+    fn rejections_and_decisions_recorded_before_migration_10_keep_their_meaning() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(crate::state::DB_FILE)).unwrap();
+            for sql in &crate::state::schema::MIGRATIONS[..8] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 8;
+                 INSERT INTO rejections VALUES ('R1', 'F-1', 'reject|R1|F-1|');
+                 INSERT INTO decisions VALUES ('assign|R2|F-2|', 'assign', 'R2', 'F-2', NULL,
+                     '', '2026-11-02', 'applied');",
+            )
+            .unwrap();
+        }
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        // An older rejection holds on every account, as it did.
+        let r = rejections(conn).unwrap();
+        assert!(r.contains("FR76A", "R1", "F-1") && r.contains("FR14B", "R1", "F-1"));
+        // An older decision does not know its account: any line for its
+        // entry and invoice may be its edit.
+        let applied = applied_money_decisions(conn).unwrap();
+        assert_eq!(applied.len(), 1);
+        assert_eq!(applied[0].account, "");
+    }
+
+    #[test]
+    fn a_rejection_is_of_one_accounts_entry_and_older_ones_of_any() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        reject(conn, "FR76A", "R1", "F-1", "k1").unwrap();
+        // As migration 10 turns a rejection recorded before it.
+        reject(conn, "", "R2", "F-1", "k2").unwrap();
+        let r = rejections(conn).unwrap();
+        assert!(r.contains("FR76A", "R1", "F-1"));
+        assert!(!r.contains("FR14B", "R1", "F-1"));
+        assert!(!r.contains("FR76A", "R1", "F-2"));
+        assert!(r.contains("FR76A", "R2", "F-1") && r.contains("FR14B", "R2", "F-1"));
+    }
 
     #[test]
     fn a_cleared_account_clears_its_own_gaps_never_those_sharing_a_prefix() {

@@ -265,4 +265,22 @@ ALTER TABLE invoices ADD COLUMN archive_reason TEXT;  -- archived: reused / reda
 ALTER TABLE invoices ADD COLUMN ladder_from TEXT;     -- the night its dunning ladder restarted (moved)
 CREATE INDEX invoices_archived ON invoices(archived_from) WHERE archived_from IS NOT NULL;
 "#,
+    // 10: people's decisions name the account of an entry id two accounts
+    // share. A decision keeps the account its line named or its entry was
+    // found on (empty: before this release, or none), and a rejection is of
+    // an entry of one account ('' for those recorded before: any account).
+    r#"
+ALTER TABLE decisions ADD COLUMN account TEXT NOT NULL DEFAULT '';
+CREATE TABLE rejections_by_account (
+    account       TEXT NOT NULL,             -- '' = any account (recorded before)
+    entry_id      TEXT NOT NULL,
+    invoice_id    TEXT NOT NULL,
+    decision_key  TEXT NOT NULL,
+    PRIMARY KEY (account, entry_id, invoice_id)
+);
+INSERT INTO rejections_by_account (account, entry_id, invoice_id, decision_key)
+    SELECT '', entry_id, invoice_id, decision_key FROM rejections;
+DROP TABLE rejections;
+ALTER TABLE rejections_by_account RENAME TO rejections;
+"#,
 ];

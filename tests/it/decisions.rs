@@ -276,3 +276,43 @@ fn a_cleared_gap_releases_the_formal_notice_and_stays_cleared() {
     let gaps = alerts.iter().filter(|k| *k == "sequence_gap").count();
     assert_eq!(gaps, 1, "{alerts:?}");
 }
+
+#[test]
+fn a_clear_gap_line_naming_no_whole_account_is_refused_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = gap_client(dir.path());
+    gap_night(dir.path(), &client, "2026-03-12");
+    // The account with a wrong check digit, and its first 18 characters.
+    fs::write(
+        client.join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\n\
+         FR76 3000 1007 9412 3456 7890 186;;clear_gap;;\n\
+         FR7630001007941234;;clear_gap;;\n",
+    )
+    .unwrap();
+    let (steps, _) = gap_night(dir.path(), &client, "2026-03-13");
+    assert!(!steps.contains(&"formal_notice".to_string()), "{steps:?}");
+    let out = dir.path().join("2026-03-13");
+    let refused = crate::support::column_where(
+        &csv_rows(&out.join("alerts.csv")),
+        "kind",
+        "decision_rejected",
+        "message",
+    );
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused
+            .iter()
+            .any(|m| m.contains("line 2: clear_gap") && m.contains("is not a valid IBAN")),
+        "{refused:?}"
+    );
+    assert!(
+        refused.iter().any(|m| m.contains("line 3: clear_gap")
+            && m.contains(&format!("only a part of account {IBAN}"))),
+        "{refused:?}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["decisions"]["applied"], 0);
+    assert_eq!(summary["decisions"]["refused"], 2);
+}

@@ -9,6 +9,7 @@ mod client;
 mod crash;
 mod currencies;
 mod decisions;
+mod decisions_lines;
 mod decisions_nights;
 mod determinism;
 mod dunning;

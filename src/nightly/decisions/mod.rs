@@ -1,0 +1,251 @@
+//! The review loop: tonight's `decisions.csv` rows, each applied once
+//! (recorded in state), before the automatic matching so people's choices
+//! win. A decision that no longer fits (entry unknown, invoice settled,
+//! amount too large) is refused with a `decision_rejected` alert naming the
+//! file line and why; when the cause can change (the entry or the invoice
+//! not there yet, not enough money yet) the line is tried again every later
+//! night while it stays in the file, and the alert, raised once, is resolved
+//! the night it applies. A money line that replaces one applied on an earlier
+//! night (same entry and invoice, another amount, the applied line gone from
+//! the file) is an edit and is refused: the money is never applied twice
+//! ([`edit`]). Each line is a decision: an identical second line is a further
+//! one. An entry id two accounts share needs the line's `account` ([`entry`]);
+//! an entry booked after the run date waits for its night.
+//!
+//! `accept`/`assign` apply money with rule `manual`; the payer's name and
+//! IBAN then become aliases of the invoice's customer for later nights,
+//! recorded with the decision that taught them and undone when that line is
+//! removed from `decisions.csv`. `reject` removes the pair from every later
+//! proposal; `ignore` takes the entry out of the money to explain; `writeoff`
+//! settles an invoice's (or a credit note's) rest without money ([`apply`]);
+//! `clear_gap` releases formal notices held by a statement gap, balance
+//! mismatch or conflicting statement of a whole account ([`gap`]).
+
+mod apply;
+mod edit;
+mod entry;
+mod gap;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::alerts::{Alert, AlertKind};
+use crate::ledger::{Decision, DecisionKind, Ledger};
+use crate::money::{Currency, Money};
+use crate::state::{decisions as sd, events as ev, transactions};
+
+/// A manual application made tonight, for `matches.csv`.
+#[derive(Debug, Clone)]
+pub struct ManualApp {
+    /// The transaction (absent for a write-off).
+    pub tx: Option<transactions::StoredTx>,
+    /// Invoice.
+    pub invoice_id: String,
+    /// Customer.
+    pub customer_id: String,
+    /// Money applied.
+    pub applied: Money,
+    /// Written off.
+    pub writeoff: Money,
+    /// Evidence.
+    pub evidence: String,
+    /// The money's currency (the invoice's for a write-off).
+    pub currency: Currency,
+    /// True when the entry's money is tonight's (first processed tonight),
+    /// false when it came on an earlier night (or for a write-off).
+    pub tonight: bool,
+}
+
+/// What the decisions did tonight.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionStep {
+    /// Applications made by decisions.
+    pub manual: Vec<ManualApp>,
+    /// Refused decisions.
+    pub alerts: Vec<Alert>,
+    /// Outcome of each decision handled tonight: (line, kind, outcome).
+    pub outcomes: Vec<(u64, &'static str, String)>,
+    /// Aliases undone because their decision was removed.
+    pub aliases_undone: usize,
+}
+
+fn file_name(dir: &Path) -> String {
+    dir.join("decisions.csv").display().to_string()
+}
+
+/// Applies the decisions not applied before.
+pub fn run(
+    conn: &Connection,
+    client_dir: &Path,
+    decisions: &[Decision],
+    ledger: &Ledger,
+    run_date: &str,
+) -> rusqlite::Result<DecisionStep> {
+    let mut step = DecisionStep::default();
+    let present: BTreeSet<String> = decisions.iter().map(Decision::key).collect();
+    step.aliases_undone = sd::undo_reverted(conn, &present)?;
+    let invoices: BTreeMap<&str, &crate::ledger::Invoice> = ledger
+        .invoices
+        .iter()
+        .map(|i| (i.invoice_id.as_str(), i))
+        .collect();
+    let applied = sd::applied_money_decisions(conn)?;
+    for d in decisions {
+        let key = d.key();
+        let before = sd::outcome(conn, &key)?;
+        if before.as_deref().is_some_and(sd::is_final) {
+            continue;
+        }
+        let result = match edit::edited(conn, d, &applied, &present)? {
+            Some(why) => Err(Refusal::never(why)),
+            None => decide(conn, d, &key, &invoices, run_date, &mut step)?,
+        };
+        let alert_key = Alert::new(AlertKind::DecisionRejected, &key, "").key;
+        let (outcome, account) = match result {
+            Ok(account) => {
+                if before.is_some() {
+                    // Refused on an earlier night, applied now: its alert is
+                    // answered.
+                    ev::resolve_alert(conn, &alert_key, run_date, "applied on a later night")?;
+                }
+                (sd::APPLIED.to_string(), account)
+            }
+            Err(refusal) => {
+                let then = if refusal.retry {
+                    "tried again every night while the line stays in the file"
+                } else {
+                    "change or remove the line"
+                };
+                let why = refusal.why;
+                let on = (!d.account.is_empty()).then(|| format!("(account {})", d.account));
+                let line = [d.kind.as_str(), &d.entry_id]
+                    .into_iter()
+                    .chain(on.as_deref())
+                    .chain([d.invoice_id.as_str()])
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let mut a = Alert::new(
+                    AlertKind::DecisionRejected,
+                    &key,
+                    format!(
+                        "{} line {}: {line}: not applied: {why} ({then})",
+                        file_name(client_dir),
+                        d.line,
+                    ),
+                );
+                a.entry_id = d.entry_id.clone();
+                a.invoice_id = d.invoice_id.clone();
+                a.amount = d.amount;
+                // Raised once per line: a night that refuses it again finds
+                // the key already raised (alerting::settle) and raises
+                // nothing new, but the open alert says tonight's reason (a
+                // line refused for now may be refused for good later).
+                ev::refresh_alert(conn, &a)?;
+                step.alerts.push(a);
+                (sd::refused(&why, refusal.retry), d.account.clone())
+            }
+        };
+        sd::record(conn, d, &account, run_date, &outcome)?;
+        step.outcomes.push((d.line, d.kind.as_str(), outcome));
+    }
+    // A refused line people removed from the file: its question is gone.
+    let rejected = Alert::new(AlertKind::DecisionRejected, "", "").key;
+    for key in ev::open_alert_keys(conn, AlertKind::DecisionRejected.as_str())? {
+        if key
+            .strip_prefix(rejected.as_str())
+            .is_some_and(|decision| !present.contains(decision))
+        {
+            ev::resolve_alert(conn, &key, run_date, "line removed from decisions.csv")?;
+        }
+    }
+    Ok(step)
+}
+
+/// Why a decision was not applied tonight, and whether a later night may
+/// apply it: an entry not imported yet, an invoice not exported yet or
+/// settled, money not there yet can all change while the line stays in the
+/// file; a debit, another currency, an edited line never.
+#[derive(Debug)]
+struct Refusal {
+    why: String,
+    retry: bool,
+}
+
+impl Refusal {
+    /// A cause a later night may remove: the line is tried again.
+    fn later(why: String) -> Refusal {
+        Refusal { why, retry: true }
+    }
+
+    /// A cause no later night removes.
+    fn never(why: String) -> Refusal {
+        Refusal { why, retry: false }
+    }
+}
+
+/// Applies one decision; returns the account of its entry (empty when it
+/// has none), or why it is refused.
+fn decide(
+    conn: &Connection,
+    d: &Decision,
+    key: &str,
+    invoices: &BTreeMap<&str, &crate::ledger::Invoice>,
+    run_date: &str,
+    step: &mut DecisionStep,
+) -> rusqlite::Result<Result<String, Refusal>> {
+    match d.kind {
+        DecisionKind::Accept | DecisionKind::Assign => {
+            apply::money(conn, d, key, invoices, run_date, step)
+        }
+        DecisionKind::Writeoff => apply::writeoff(conn, d, invoices, run_date, step),
+        DecisionKind::Reject => {
+            // The entry of the account the line names, or of the one account
+            // holding it; an entry not imported yet is rejected on every
+            // account (as before accounts were named).
+            let account = match entry::account_of(conn, d)? {
+                Ok(a) => a.unwrap_or_else(|| d.account.clone()),
+                Err(why) => return Ok(Err(why)),
+            };
+            sd::reject(conn, &account, &d.entry_id, &d.invoice_id, key)?;
+            Ok(Ok(account))
+        }
+        DecisionKind::Ignore => {
+            let tx = match entry::entry(conn, d, run_date)? {
+                Ok(tx) => tx,
+                Err(why) => return Ok(Err(why)),
+            };
+            transactions::settle_tx(
+                conn,
+                &tx.account,
+                &tx.tx.entry_id,
+                Money::ZERO,
+                Some(run_date),
+                None,
+            )?;
+            // Its alerts, never those of another account's entry with the
+            // same id (their keys name that account).
+            let others: Vec<String> = sd::accounts_of_entry(conn, &d.entry_id)?
+                .into_iter()
+                .filter(|a| *a != tx.account)
+                .map(|a| format!(":{a}:"))
+                .collect();
+            for (k, (a, _)) in ev::open_alerts(conn)? {
+                if a.entry_id == d.entry_id && !others.iter().any(|o| k.contains(o.as_str())) {
+                    ev::resolve_alert(conn, &k, run_date, "ignored by decision")?;
+                }
+            }
+            Ok(Ok(tx.account))
+        }
+        DecisionKind::ClearGap => {
+            let account = match gap::account(conn, d)? {
+                Ok(a) => a,
+                Err(why) => return Ok(Err(why)),
+            };
+            gap::clear(conn, &account, key, run_date)?;
+            Ok(Ok(account))
+        }
+    }
+}
