@@ -6,6 +6,7 @@ mod camt;
 mod cfonb120;
 mod cli_parse;
 mod client;
+mod client_config;
 mod crash;
 mod currencies;
 mod decisions;
