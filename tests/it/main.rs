@@ -14,6 +14,7 @@ mod decisions_nights;
 mod determinism;
 mod dunning;
 mod erp_lag;
+mod firm_status;
 mod fuzz_corpus;
 mod hostile;
 mod identity;
