@@ -252,4 +252,19 @@ CREATE TABLE promises_kept (
     run_date      TEXT NOT NULL              -- the night it was judged kept
 );
 "#,
+    // 9 and 10: taken by work on other branches (invoice identity across
+    // nights; decisions.csv) — their migrations replace these two empty
+    // places when the branches are merged; never shipped empty.
+    "",
+    "",
+    // 11: the `cleared_gaps` values of client.toml and the first night each
+    // was there: a value clears the statement alerts of its account raised
+    // by that night, never a gap found later (state/cleared.rs). A value
+    // removed from the file is forgotten.
+    r#"
+CREATE TABLE config_cleared (
+    account      TEXT PRIMARY KEY,           -- as statements key it; '*' = every account
+    first_night  TEXT NOT NULL               -- the first night it was in client.toml
+);
+"#,
 ];

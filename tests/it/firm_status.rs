@@ -68,7 +68,10 @@ fn a_shard_run_after_an_unsharded_one_gives_the_client_s_status() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let kpis = csv_rows(&out.join("firm_kpis.csv"));
     assert_eq!(column_where(&kpis, "client", "acme", "status"), ["done"]);
-    assert_eq!(column_where(&kpis, "client", "zeta", "status"), ["replayed"]);
+    assert_eq!(
+        column_where(&kpis, "client", "zeta", "status"),
+        ["replayed"]
+    );
     let html = fs::read_to_string(out.join("firm-report.html")).unwrap();
     assert!(!html.contains("failed"), "{html}");
 }

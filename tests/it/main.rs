@@ -4,6 +4,7 @@ mod alerts_nights;
 mod batch;
 mod camt;
 mod cfonb120;
+mod cleared_gaps;
 mod cli_parse;
 mod client;
 mod client_config;
