@@ -65,11 +65,14 @@ pub enum AlertKind {
     DecisionRejected,
     /// An account whose statements stopped arriving (or a client with none).
     StaleStatements,
+    /// A `promises.csv` line that matches nothing pointage knows, or whose
+    /// customer is not its invoice's.
+    PromiseUnmatched,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 21] = [
+    pub const ALL: [AlertKind; 22] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -91,6 +94,7 @@ impl AlertKind {
         AlertKind::BrokenPromise,
         AlertKind::DecisionRejected,
         AlertKind::StaleStatements,
+        AlertKind::PromiseUnmatched,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -122,6 +126,7 @@ impl AlertKind {
             AlertKind::BrokenPromise => "broken_promise",
             AlertKind::DecisionRejected => "decision_rejected",
             AlertKind::StaleStatements => "stale_statements",
+            AlertKind::PromiseUnmatched => "promise_unmatched",
         }
     }
 
@@ -146,7 +151,8 @@ impl AlertKind {
             | AlertKind::UnknownCurrency
             | AlertKind::ErpExportUnexplained
             | AlertKind::BrokenPromise
-            | AlertKind::DecisionRejected => Severity::Warning,
+            | AlertKind::DecisionRejected
+            | AlertKind::PromiseUnmatched => Severity::Warning,
             AlertKind::PartialPayment | AlertKind::DuplicateStatement => Severity::Info,
         }
     }

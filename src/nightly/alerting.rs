@@ -6,7 +6,8 @@
 //! - conditions, recomputed every night and resolved when they no longer hold:
 //!   `unmatched_credit`, `suggested_match`, `overpayment` (money still
 //!   unapplied), `sequence_gap` (a missing statement that arrived fills it),
-//!   `stale_statements` (an account's statements stopped arriving);
+//!   `stale_statements` (an account's statements stopped arriving),
+//!   `promise_unmatched` (a `promises.csv` line matching nothing);
 //! - events, raised the night they happen: returns and unpaid items (resolved
 //!   when the invoice is settled), `partial_payment` (resolved when settled),
 //!   `duplicate_statement` (information: resolved at once), and the rest, which
@@ -46,6 +47,7 @@ fn is_condition(kind: AlertKind) -> bool {
             | AlertKind::SequenceGap
             | AlertKind::StaleStatements
             | AlertKind::ErpExportUnexplained
+            | AlertKind::PromiseUnmatched
     )
 }
 

@@ -375,6 +375,9 @@ fn night(
     let matched_before = alerting::matched_before(&tx, &credits, &rd).map_err(&e)?;
     let mut conditions = alerting::credit_conditions(&credits, &matched_before);
     conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
+    conditions.extend(
+        dunning_input::promise_row_conditions(&tx, &client.ledger, &people.promises).map_err(&e)?,
+    );
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
     // Gaps and stopped statements cleared in client.toml or by a `clear_gap`
     // decision are not raised again: the formal notices they held go out.

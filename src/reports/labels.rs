@@ -46,6 +46,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         "broken_promise" => ("Promesse de paiement non tenue", "Broken promise to pay"),
         "decision_rejected" => ("Décision refusée", "Decision rejected"),
         "stale_statements" => ("Relevés interrompus", "Statements stopped"),
+        "promise_unmatched" => ("Promesse à vérifier", "Promise to check"),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

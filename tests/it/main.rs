@@ -25,6 +25,7 @@ mod malformed;
 mod matching;
 mod nightly;
 mod notifications;
+mod promise_lines;
 mod report;
 mod returns;
 mod returns_linking;
