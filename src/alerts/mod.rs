@@ -75,11 +75,14 @@ pub enum AlertKind {
     /// it was open, with money applied to it before: that money may have
     /// paid it, so it is held from dunning for a person.
     InvoiceIdentityChanged,
+    /// A `promises.csv` line that matches nothing pointage knows, or whose
+    /// customer is not its invoice's.
+    PromiseUnmatched,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 24] = [
+    pub const ALL: [AlertKind; 25] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -104,6 +107,7 @@ impl AlertKind {
         AlertKind::InvoiceIdReused,
         AlertKind::InvoiceMoved,
         AlertKind::InvoiceIdentityChanged,
+        AlertKind::PromiseUnmatched,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -138,6 +142,7 @@ impl AlertKind {
             AlertKind::InvoiceIdReused => "invoice_id_reused",
             AlertKind::InvoiceMoved => "invoice_moved",
             AlertKind::InvoiceIdentityChanged => "invoice_identity_changed",
+            AlertKind::PromiseUnmatched => "promise_unmatched",
         }
     }
 
@@ -166,6 +171,7 @@ impl AlertKind {
             | AlertKind::InvoiceIdReused
             | AlertKind::InvoiceMoved
             | AlertKind::InvoiceIdentityChanged => Severity::Warning,
+            | AlertKind::PromiseUnmatched => Severity::Warning,
             AlertKind::PartialPayment | AlertKind::DuplicateStatement => Severity::Info,
         }
     }

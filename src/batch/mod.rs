@@ -5,9 +5,10 @@
 //!
 //! Owns: client discovery ([`discover`]), sharding ([`shard`]), running the
 //! clients in parallel and isolated ([`run`]), the batch summary
-//! ([`summary`]). Progress display and logs belong to the CLI.
+//! ([`summary`]) and which summary is newest ([`generation`]). Progress display and logs belong to the CLI.
 
 pub mod discover;
+pub mod generation;
 pub mod run;
 pub mod shard;
 pub mod summary;

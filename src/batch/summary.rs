@@ -3,8 +3,10 @@
 //! so shards writing to one shared OUT never overwrite each other).
 //!
 //! Columns: `client, status, statements, transactions, matched, suggested,
-//! unapplied, alerts, dunning_actions, error` — `unapplied` per currency
-//! (`EUR 120.00|USD 5.00`), `alerts` by kind (`unmatched_credit=2|…`).
+//! unapplied, alerts, dunning_actions, error, generation` — `unapplied` per
+//! currency (`EUR 120.00|USD 5.00`), `alerts` by kind
+//! (`unmatched_credit=2|…`), `generation` the summary's (see
+//! [`super::generation`]), the same on every row.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +16,7 @@ use super::discover::Skipped;
 use super::run::ClientOutcome;
 
 /// Summary columns (public interface: add, never rename).
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 11] = [
     "client",
     "status",
     "statements",
@@ -25,6 +27,7 @@ pub const COLUMNS: [&str; 10] = [
     "alerts",
     "dunning_actions",
     "error",
+    super::generation::COLUMN,
 ];
 
 fn unapplied(s: &Value) -> String {
@@ -51,7 +54,7 @@ fn alerts(s: &Value) -> String {
         .unwrap_or_default()
 }
 
-fn row(o: &ClientOutcome) -> [String; 10] {
+fn row(o: &ClientOutcome, generation: u64) -> [String; 11] {
     let s = o.summary.clone().unwrap_or(Value::Null);
     let n = |v: &Value| v.as_u64().map(|x| x.to_string()).unwrap_or_default();
     [
@@ -69,15 +72,16 @@ fn row(o: &ClientOutcome) -> [String; 10] {
         alerts(&s),
         n(&s["dunning"]["actions"]),
         o.error.clone().unwrap_or_default(),
+        generation.to_string(),
     ]
 }
 
-/// The CSV bytes.
-pub fn csv(outcomes: &[ClientOutcome]) -> csv::Result<Vec<u8>> {
+/// The CSV bytes; `generation` from [`super::generation::next`].
+pub fn csv(outcomes: &[ClientOutcome], generation: u64) -> csv::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS)?;
     for o in outcomes {
-        let r = row(o);
+        let r = row(o, generation);
         let safe: Vec<String> = r
             .iter()
             .map(|c| crate::output::neutralize(c).into_owned())
@@ -93,6 +97,7 @@ pub fn json(
     skipped: &[Skipped],
     date: &str,
     shard: Option<&str>,
+    generation: u64,
 ) -> Vec<u8> {
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
     for o in outcomes {
@@ -101,7 +106,7 @@ pub fn json(
     let clients: Vec<Value> = outcomes
         .iter()
         .map(|o| {
-            let r = row(o);
+            let r = row(o, generation);
             let mut m = serde_json::Map::new();
             for (k, v) in COLUMNS.iter().zip(r) {
                 m.insert((*k).to_string(), Value::String(v));
@@ -116,6 +121,7 @@ pub fn json(
     let v = json!({
         "date": date,
         "shard": shard,
+        "generation": generation,
         "clients": clients,
         "skipped": skipped,
         "by_status": by_status,

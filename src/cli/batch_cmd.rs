@@ -96,14 +96,23 @@ pub fn run(a: BatchArgs) -> u8 {
     progress.finish();
 
     let suffix = shard.map(|s| s.file_suffix());
-    let csv_bytes = match summary::csv(&outcomes) {
+    // Newer than every summary already in OUT, read when written: `pointage
+    // firm` takes each client's status from its newest summary.
+    let generation = crate::batch::generation::next(&a.out);
+    let csv_bytes = match summary::csv(&outcomes, generation) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: batch summary: {e}");
             return exit::OUTPUT;
         }
     };
-    let json_bytes = summary::json(&outcomes, &skipped, &date.to_string(), suffix.as_deref());
+    let json_bytes = summary::json(
+        &outcomes,
+        &skipped,
+        &date.to_string(),
+        suffix.as_deref(),
+        generation,
+    );
     let csv_path = summary_path(&a.out, suffix.as_deref(), "csv");
     let json_path = summary_path(&a.out, suffix.as_deref(), "json");
     let written = std::fs::create_dir_all(&a.out)

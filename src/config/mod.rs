@@ -7,6 +7,7 @@
 
 mod date;
 mod decimal;
+mod plan_check;
 mod plans;
 
 use std::collections::BTreeMap;
@@ -199,10 +200,7 @@ impl ClientConfig {
     /// Parses `client.toml` text; `file` names it in errors.
     pub fn parse(text: &str, file: &Path) -> Result<ClientConfig, ConfigError> {
         let mut cfg: ClientConfig = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1)
-                .unwrap_or(0);
+            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
             ConfigError {
                 file: file.to_path_buf(),
                 line,
@@ -302,6 +300,13 @@ impl ClientConfig {
                 return fail(name, "a plan needs at least one step".into());
             }
         }
+        if let Err(f) = plan_check::check(text) {
+            return Err(ConfigError {
+                file: file.to_path_buf(),
+                line: line_of(text, f.at),
+                message: f.message,
+            });
+        }
         for c in &d.cleared_gaps {
             let key = account_key(c);
             if key.is_empty() {
@@ -310,10 +315,14 @@ impl ClientConfig {
                     "an empty account clears nothing: name the account's IBAN, or \"*\" for every account".into(),
                 );
             }
-            if looks_like_iban(&key) && !crate::refs::is_valid_iban(&key) {
+            // A part of a number (a bank code, a country prefix) would
+            // name no account, or several: only a whole IBAN names one.
+            if key != "*" && !crate::refs::is_valid_iban(&key) {
                 return fail(
                     "cleared_gaps",
-                    format!("{c:?} is not a valid IBAN (a whole account is needed)"),
+                    format!(
+                        "{c:?} is not a whole, valid IBAN: name the account's whole IBAN, or \"*\" for every account"
+                    ),
                 );
             }
         }
@@ -333,12 +342,10 @@ pub fn account_key(s: &str) -> String {
         .collect()
 }
 
-/// Two letters then two digits: what an IBAN starts with.
-fn looks_like_iban(key: &str) -> bool {
-    let b = key.as_bytes();
-    b.len() >= 4
-        && b[..2].iter().all(u8::is_ascii_alphabetic)
-        && b[2..4].iter().all(u8::is_ascii_digit)
+/// The 1-based line of byte offset `at` in `text`.
+fn line_of(text: &str, at: usize) -> u64 {
+    text.get(..at.min(text.len()))
+        .map_or(0, |t| t.matches('\n').count() as u64 + 1)
 }
 
 /// Whether a `cleared_gaps` value clears the account `account` (a statement's
@@ -401,7 +408,17 @@ mod tests {
 
     #[test]
     fn an_empty_or_partial_cleared_account_is_refused_never_clears_all() {
-        for value in ["\"\"", "\"  \"", "\"FR76\"", "\"FR76 3000 1007\""] {
+        // A bank code, a part without the country, a number with wrong
+        // check digits: none names one whole account.
+        for value in [
+            "\"\"",
+            "\"  \"",
+            "\"FR76\"",
+            "\"FR76 3000 1007\"",
+            "\"30001007\"",
+            "\"3000 1007 9412 3456 7890 185\"",
+            "\"FR7630001007941234567890186\"",
+        ] {
             let e = parse(&format!("[dunning]\ncleared_gaps = [{value}]\n")).unwrap_err();
             assert_eq!(e.line, 2, "{value}");
             assert!(e.to_string().contains("cleared_gaps"), "{e}");

@@ -20,12 +20,17 @@ fn periods(config: &DunningConfig, year: i32) -> Vec<(NaiveDate, NaiveDate)> {
             continue;
         };
         for y in [year - 1, year] {
-            let from = NaiveDate::from_ymd_opt(y, fm, fd);
+            // 02-29 outside a leap year: a period starting that day starts
+            // the day after 02-28 (03-01), one ending that day ends on 02-28.
+            let from = NaiveDate::from_ymd_opt(y, fm, fd)
+                .or_else(|| NaiveDate::from_ymd_opt(y, fm, fd.saturating_sub(1))?.succ_opt());
             // A period like 12-20 → 01-05 crosses the new year.
             let to_year = if (tm, td) < (fm, fd) { y + 1 } else { y };
             let to = NaiveDate::from_ymd_opt(to_year, tm, td)
                 .or_else(|| NaiveDate::from_ymd_opt(to_year, tm, td.saturating_sub(1)));
-            if let (Some(from), Some(to)) = (from, to) {
+            if let (Some(from), Some(to)) = (from, to)
+                && from <= to
+            {
                 out.push((from, to));
             }
         }
@@ -79,4 +84,48 @@ pub(super) fn preventive_candidate<'a>(
             inv.due_date
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::QuietPeriod;
+
+    fn config(from: &str, to: &str) -> DunningConfig {
+        DunningConfig {
+            quiet_periods: vec![QuietPeriod {
+                from: from.into(),
+                to: to.into(),
+            }],
+            ..DunningConfig::default()
+        }
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_period_from_02_29_starts_on_03_01_outside_leap_years() {
+        let c = config("02-29", "03-31");
+        assert!(!in_quiet_period(&c, d("2026-02-28")));
+        assert_eq!(
+            period_end_containing(&c, d("2026-03-01")),
+            Some(d("2026-03-31"))
+        );
+        assert!(in_quiet_period(&c, d("2028-02-29")));
+        assert!(!in_quiet_period(&c, d("2028-02-28")));
+        // Ending 02-29: 02-28 outside leap years; the single day 02-29 is
+        // no day at all then.
+        let c = config("02-01", "02-29");
+        assert_eq!(
+            period_end_containing(&c, d("2026-02-10")),
+            Some(d("2026-02-28"))
+        );
+        assert!(!in_quiet_period(&c, d("2026-03-01")));
+        let c = config("02-29", "02-29");
+        assert!(!in_quiet_period(&c, d("2026-02-28")));
+        assert!(!in_quiet_period(&c, d("2026-03-01")));
+        assert!(in_quiet_period(&c, d("2028-02-29")));
+    }
 }

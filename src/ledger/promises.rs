@@ -19,6 +19,8 @@ pub struct PromiseRow {
     pub invoice_id: Option<String>,
     /// The date the customer promised to pay by.
     pub promised_date: NaiveDate,
+    /// 1-based physical line in the file (for a person's alert).
+    pub line: u64,
 }
 
 const CUSTOMER_ID: usize = 0;
@@ -57,6 +59,7 @@ pub fn read_promises(bytes: &[u8], file: &Path) -> Result<Vec<PromiseRow>, Ledge
             customer_id,
             invoice_id: row.optional(INVOICE_ID).map(str::to_string),
             promised_date,
+            line: row.line,
         });
         Ok(())
     })?;
@@ -77,6 +80,7 @@ mod tests {
         .unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].invoice_id, None);
+        assert_eq!((rows[0].line, rows[1].line), (2, 3));
         assert_eq!(
             rows[0].promised_date,
             NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()

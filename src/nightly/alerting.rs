@@ -6,7 +6,8 @@
 //! - conditions, recomputed every night and resolved when they no longer hold:
 //!   `unmatched_credit`, `suggested_match`, `overpayment` (money still
 //!   unapplied), `sequence_gap` (a missing statement that arrived fills it),
-//!   `stale_statements` (an account's statements stopped arriving);
+//!   `stale_statements` (an account's statements stopped arriving),
+//!   `promise_unmatched` (a `promises.csv` line matching nothing);
 //! - events, raised the night they happen: returns and unpaid items (resolved
 //!   when the invoice is settled), `partial_payment` (resolved when settled),
 //!   `duplicate_statement` (information: resolved at once), and the rest, which
@@ -22,7 +23,7 @@ use crate::alerts::sequence::{StatementHeader, gaps};
 use crate::alerts::stale::stale;
 use crate::alerts::{Alert, AlertKind};
 use crate::calendar::Calendar;
-use crate::config::{account_key, clears_account};
+use crate::config::account_key;
 use crate::matching::Status;
 use crate::money::Money;
 use crate::state::events as ev;
@@ -47,6 +48,7 @@ fn is_condition(kind: AlertKind) -> bool {
             | AlertKind::StaleStatements
             | AlertKind::ErpExportUnexplained
             | AlertKind::InvoiceIdentityChanged
+            | AlertKind::PromiseUnmatched
     )
 }
 
@@ -258,10 +260,12 @@ pub fn partial_payments(step: &CreditStep) -> Vec<Alert> {
     out
 }
 
-/// Statement gaps over every account's statements in state, except cleared
-/// accounts. Each currency of an account is its own series: one account
-/// number in EUR and USD numbers and balances each separately.
-pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> Vec<Alert> {
+/// Statement gaps over every account's statements in state (those a
+/// person cleared are left out by the caller, by key: a gap found later on a
+/// cleared account is raised). Each currency of an account is its own
+/// series: one account number in EUR and USD numbers and balances each
+/// separately.
+pub fn sequence_conditions(headers: &[StatementHeader]) -> Vec<Alert> {
     let mut by_account: BTreeMap<(&str, &str), Vec<StatementHeader>> = BTreeMap::new();
     for h in headers {
         by_account
@@ -270,10 +274,7 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
             .push(h.clone());
     }
     let mut out = Vec::new();
-    for ((account, _), list) in by_account {
-        if cleared.iter().any(|c| clears_account(c, account)) {
-            continue;
-        }
+    for (_, list) in by_account {
         for g in gaps(None, &list) {
             out.push(Alert::new(
                 AlertKind::SequenceGap,
@@ -285,18 +286,17 @@ pub fn sequence_conditions(headers: &[StatementHeader], cleared: &[String]) -> V
     out
 }
 
-/// Accounts whose statements stopped arriving, except cleared accounts (a
-/// client with no statement at all is cleared only by `*`).
+/// Accounts whose statements stopped arriving (those a person cleared are
+/// left out by the caller, by key: the key names the last day covered, so
+/// statements that stop again after arriving are a new alert).
 pub fn stale_conditions(
     headers: &[StatementHeader],
     run_date: NaiveDate,
     calendar: &Calendar,
     after_days: u32,
-    cleared: &[String],
 ) -> Vec<Alert> {
     stale(headers, run_date, calendar, after_days)
         .into_iter()
-        .filter(|s| !cleared.iter().any(|c| clears_account(c, &s.account)))
         .map(|s| Alert::new(AlertKind::StaleStatements, &s.object(), s.message()))
         .collect()
 }
@@ -333,14 +333,16 @@ fn date(d: Option<NaiveDate>) -> String {
 }
 
 /// Settles tonight's alert set against state: records new alerts, resolves
-/// what no longer holds, and returns the files' contents.
+/// what no longer holds, and returns the files' contents. `cleared`: the
+/// keys of the statement alerts `client.toml` clears
+/// (`state::cleared::cleared_keys`).
 pub fn settle(
     conn: &Connection,
     run_date: NaiveDate,
     conditions: Vec<Alert>,
     events: Vec<Alert>,
     settled_invoice: impl Fn(&str) -> bool,
-    cleared_accounts: &[String],
+    cleared: &BTreeSet<String>,
 ) -> rusqlite::Result<AlertSet> {
     let rd = run_date.to_string();
     let open = ev::open_alerts(conn)?;
@@ -397,9 +399,7 @@ pub fn settle(
                     Some("invoice settled")
                 }
                 AlertKind::BalanceMismatch | AlertKind::ConflictingStatement
-                    if cleared_accounts
-                        .iter()
-                        .any(|c| clears_statement_alert(c, key, a.kind)) =>
+                    if cleared.contains(key) =>
                 {
                     Some("cleared in client.toml")
                 }
@@ -441,21 +441,17 @@ mod tests {
     }
 
     #[test]
-    fn a_gap_is_cleared_by_its_whole_account_however_written() {
+    fn a_gap_is_keyed_by_its_whole_account_and_the_statement_after_it() {
         let headers = [
             header("EUR", "EUR-1103", 41, "2026-11-03", "1520.00", "1645.00"),
             header("EUR", "EUR-1105", 43, "2026-11-05", "1645.00", "1645.00"),
         ];
-        assert_eq!(sequence_conditions(&headers, &[]).len(), 1);
-        let spaced = ["fr76 3000 4012 3400 0102 0304 077".to_string()];
-        assert!(sequence_conditions(&headers, &spaced).is_empty());
-        for not_this in ["", "FR76", "FR763000401234000102030407"] {
-            assert_eq!(
-                sequence_conditions(&headers, &[not_this.to_string()]).len(),
-                1,
-                "{not_this:?} must not clear the gap"
-            );
-        }
+        let gaps = sequence_conditions(&headers);
+        assert_eq!(gaps.len(), 1);
+        assert_eq!(
+            gaps[0].key,
+            "sequence_gap:FR7630004012340001020304077:EUR-1105"
+        );
     }
 
     fn mismatch(account: &str) -> Alert {
@@ -473,8 +469,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();
         let conn = st.conn();
-        let night = |d: &str, cleared: &[&str]| {
-            let cleared: Vec<String> = cleared.iter().map(|c| c.to_string()).collect();
+        let night = |d: &str, values: &[&str]| {
+            let values: Vec<String> = values.iter().map(|c| account_key(c)).collect();
+            crate::state::cleared::remember(conn, &values, d).unwrap();
+            let cleared = crate::state::cleared::cleared_keys(conn).unwrap();
             let set = settle(
                 conn,
                 d.parse().unwrap(),
@@ -495,6 +493,15 @@ mod tests {
         assert_eq!(
             night("2026-11-05", &["fr76 3000 4012 3400 0102 0304 077"]),
             [format!("balance_mismatch:{b}:S-{b}")]
+        );
+        // A mismatch raised later on the cleared account holds until a
+        // person clears it again.
+        let later = Alert::new(AlertKind::BalanceMismatch, &format!("{a}:S-2"), "later");
+        crate::state::events::insert_alert(conn, &later, "2026-11-06").unwrap();
+        let open = night("2026-11-09", &["fr76 3000 4012 3400 0102 0304 077"]);
+        assert!(
+            open.contains(&format!("balance_mismatch:{a}:S-2")),
+            "{open:?}"
         );
     }
 
@@ -523,7 +530,7 @@ mod tests {
                 conditions,
                 Vec::new(),
                 |_| false,
-                &[],
+                &BTreeSet::new(),
             )
             .unwrap()
         };
@@ -578,11 +585,11 @@ mod tests {
             header("USD", "USD-1103", 7, "2026-11-03", "300.00", "380.00"),
             header("USD", "USD-1104", 8, "2026-11-04", "380.00", "380.00"),
         ];
-        assert!(sequence_conditions(&headers, &[]).is_empty());
+        assert!(sequence_conditions(&headers).is_empty());
         // A real gap in one currency is still found.
         let mut gap = headers.clone();
         gap[3] = header("USD", "USD-1105", 9, "2026-11-05", "380.00", "380.00");
-        let alerts = sequence_conditions(&gap, &[]);
+        let alerts = sequence_conditions(&gap);
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert!(alerts[0].key.ends_with(":USD-1105"), "{}", alerts[0].key);
     }

@@ -356,7 +356,10 @@ fn night(
     let aliases = crate::state::decisions::aliases(&tx).map_err(&e)?;
     let ledger = with_aliases(&client.ledger, &aliases);
     let rejected = crate::state::decisions::rejections(&tx).map_err(&e)?;
-    let cleared = &config.dunning.cleared_gaps;
+    // The statement alerts client.toml clears: those its accounts raised by
+    // the first night each value was there.
+    crate::state::cleared::remember(&tx, &config.dunning.cleared_gaps, &rd).map_err(&e)?;
+    let cleared = crate::state::cleared::cleared_keys(&tx).map_err(&e)?;
     let cleared_by_people = crate::state::decisions::cleared_gap_keys(&tx).map_err(&e)?;
     let credits =
         credits::run(&tx, &ledger, config, &rd, &rejected, &tonight).map_err(|err| match err {
@@ -380,20 +383,23 @@ fn night(
     let mut conditions = alerting::credit_conditions(&credits, &matched_before);
     conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
     conditions.extend(identity::held(&tx, &ledger, &credits).map_err(&e)?);
-    let headers = crate::state::statements::headers(&tx).map_err(&e)?;
-    // Gaps and stopped statements on accounts cleared in client.toml, or cleared by a `clear_gap`
-    // decision, are not raised again: the formal notices they held go out.
     conditions.extend(
-        alerting::sequence_conditions(&headers, cleared)
+        dunning_input::promise_row_conditions(&tx, &client.ledger, &people.promises).map_err(&e)?,
+    );
+    let headers = crate::state::statements::headers(&tx).map_err(&e)?;
+    // Gaps and stopped statements cleared in client.toml or by a `clear_gap`
+    // decision are not raised again: the formal notices they held go out.
+    // Those found later on the same accounts are raised, and hold them.
+    conditions.extend(
+        alerting::sequence_conditions(&headers)
             .into_iter()
             .chain(alerting::stale_conditions(
                 &headers,
                 date,
                 &calendar,
                 config.alerts.stale_statement_days,
-                cleared,
             ))
-            .filter(|a| !cleared_by_people.contains(&a.key)),
+            .filter(|a| !cleared_by_people.contains(&a.key) && !cleared.contains(&a.key)),
     );
     let mut events = identity_alerts;
     events.extend(import.alerts.iter().cloned());
@@ -409,7 +415,7 @@ fn night(
         Some(open) => open.is_zero(),
         None => !crate::state::ledger::reopened_since_exported(&tx, invoice).unwrap_or(true),
     };
-    let alerts = alerting::settle(&tx, date, conditions, events, settled, cleared).map_err(&e)?;
+    let alerts = alerting::settle(&tx, date, conditions, events, settled, &cleared).map_err(&e)?;
 
     let run = DunningRun::new(
         id,

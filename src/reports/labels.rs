@@ -55,6 +55,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
             "Facture modifiée après paiement",
             "Invoice changed after payment",
         ),
+        "promise_unmatched" => ("Promesse à vérifier", "Promise to check"),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

@@ -8,6 +8,7 @@
 //! Does not: decide anything — the nightly run reads and writes through it.
 
 pub mod canonical;
+pub mod cleared;
 pub mod decisions;
 pub mod events;
 pub mod incarnations;

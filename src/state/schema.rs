@@ -283,4 +283,14 @@ INSERT INTO rejections_by_account (account, entry_id, invoice_id, decision_key)
 DROP TABLE rejections;
 ALTER TABLE rejections_by_account RENAME TO rejections;
 "#,
+    // 11: the `cleared_gaps` values of client.toml and the first night each
+    // was there: a value clears the statement alerts of its account raised
+    // by that night, never a gap found later (state/cleared.rs). A value
+    // removed from the file is forgotten.
+    r#"
+CREATE TABLE config_cleared (
+    account      TEXT PRIMARY KEY,           -- as statements key it; '*' = every account
+    first_night  TEXT NOT NULL               -- the first night it was in client.toml
+);
+"#,
 ];

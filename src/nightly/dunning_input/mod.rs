@@ -4,16 +4,20 @@
 //! steps already issued, suggestions waiting, promises, returns, and the
 //! customer's unapplied money.
 //!
-//! [`promises()`] judges promises to pay (`promises`); [`customers()`] builds
+//! [`promises()`] judges promises to pay (`promises`), and
+//! [`promise_row_conditions`] names the lines of `promises.csv` that match
+//! nothing (`promise_rows`); [`customers()`] builds
 //! each customer's file (`customers`); [`hold_formal`] says whether formal
 //! notices must wait (`formal_hold`).
 
 mod customers;
 mod formal_hold;
+mod promise_rows;
 mod promises;
 #[cfg(test)]
 mod testkit;
 
 pub use customers::customers;
 pub use formal_hold::{hold_formal, holds_formal};
+pub use promise_rows::promise_row_conditions;
 pub use promises::promises;

@@ -15,21 +15,28 @@ use crate::ledger::{Invoice, Ledger};
 use crate::money::{Currency, Money};
 use crate::state::events as ev;
 
-/// The invoices a promise covers: the one it names; for a promise on all of
-/// the customer's invoices, those issued on or before the promised date and
-/// due on or before it (what the customer can have promised to pay by then;
-/// a later invoice follows its plan from its own dates).
+/// The invoices a promise covers: the one it names, whichever customer the
+/// line names (a line whose customer is not the invoice's is held as
+/// written and raises `promise_unmatched`: a formal notice must not go out
+/// over a promise a person recorded, nor stop when the ERP moves the
+/// invoice to another customer id); for a promise on all of the customer's
+/// invoices, those issued on or before the promised date and due on or
+/// before it (what the customer can have promised to pay by then; a later
+/// invoice follows its plan from its own dates).
 fn covers(p: &PromiseRow, inv: &Invoice) -> bool {
-    p.customer_id == inv.customer_id
-        && match &p.invoice_id {
-            Some(i) => *i == inv.invoice_id,
-            None => inv.issue_date <= p.promised_date && inv.due_date <= p.promised_date,
+    match &p.invoice_id {
+        Some(i) => *i == inv.invoice_id,
+        None => {
+            p.customer_id == inv.customer_id
+                && inv.issue_date <= p.promised_date
+                && inv.due_date <= p.promised_date
         }
+    }
 }
 
 /// A promise's identity: `customer:invoice (or *):promised date`. The
 /// `broken_promise` alert's key is this after `broken_promise:`.
-fn promise_key(p: &PromiseRow) -> String {
+pub(super) fn promise_key(p: &PromiseRow) -> String {
     format!(
         "{}:{}:{}",
         p.customer_id,
@@ -172,6 +179,7 @@ mod tests {
             customer_id: "P3".into(),
             invoice_id: None,
             promised_date: d("2026-04-10"),
+            line: 2,
         }];
         let opens: BTreeMap<&str, Money> = [
             ("F-403", "1200.00".parse().unwrap()),
@@ -236,6 +244,7 @@ mod tests {
             customer_id: "P3".into(),
             invoice_id: None,
             promised_date: d(date),
+            line: 2,
         }]
     }
 
@@ -328,6 +337,7 @@ mod tests {
             customer_id: "P3".into(),
             invoice_id: Some("F-403".into()),
             promised_date: d("2026-03-10"),
+            line: 2,
         }];
         let open = [("F-403", "1200.00")];
         let (status, alerts) = judge(st.conn(), vec![inv.clone()], &rows, "2026-03-16", &open);
@@ -353,6 +363,7 @@ mod tests {
             customer_id: "P3".into(),
             invoice_id: None,
             promised_date: d("2026-04-10"),
+            line: 2,
         }];
         let (_, alerts) = promises(
             st.conn(),

@@ -90,19 +90,19 @@ fn malformed(path: &Path, message: impl Into<String>) -> FirmError {
     }
 }
 
-/// Statuses from every `batch-summary*.csv` in `out` (files in name order; a
-/// later file wins for a client in two).
+/// Statuses from every `batch-summary*.csv` in `out`: for a client in
+/// several, the one of the newest summary — the highest `generation`
+/// (`batch::generation`); between summaries of one generation (written
+/// before the column existed), the one modified last, then the last by
+/// name. A file's name says nothing of when it was written: an old
+/// unsharded summary must not hide a shard's newer run.
 fn statuses(out: &Path) -> Result<BTreeMap<String, String>, FirmError> {
-    let mut names: Vec<_> = fs::read_dir(out)
-        .map_err(io(out))?
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("batch-summary") && n.ends_with(".csv"))
-        .collect();
-    names.sort();
-    let mut map = BTreeMap::new();
-    for n in names {
-        let path = out.join(&n);
+    let names = crate::batch::generation::summary_files(out).map_err(io(out))?;
+    type Newest = ((u64, Option<std::time::SystemTime>, usize), String);
+    let mut map: BTreeMap<String, Newest> = BTreeMap::new();
+    for (order, n) in names.iter().enumerate() {
+        let path = out.join(n);
+        let modified = fs::metadata(&path).and_then(|m| m.modified()).ok();
         let mut r = csv::Reader::from_path(&path).map_err(|e| malformed(&path, e.to_string()))?;
         let head = r
             .headers()
@@ -112,14 +112,25 @@ fn statuses(out: &Path) -> Result<BTreeMap<String, String>, FirmError> {
         let (Some(c), Some(s)) = (col("client"), col("status")) else {
             return Err(malformed(&path, "expected columns `client` and `status`"));
         };
-        for rec in r.records() {
-            let rec = rec.map_err(|e| malformed(&path, e.to_string()))?;
+        let records = r
+            .records()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| malformed(&path, e.to_string()))?;
+        let rank = (
+            crate::batch::generation::of_rows(&head, records.first()),
+            modified,
+            order,
+        );
+        for rec in &records {
             if let (Some(client), Some(status)) = (rec.get(c), rec.get(s)) {
-                map.insert(client.to_string(), status.to_string());
+                let newer = map.get(client).is_none_or(|(seen, _)| rank > *seen);
+                if newer {
+                    map.insert(client.to_string(), (rank, status.to_string()));
+                }
             }
         }
     }
-    Ok(map)
+    Ok(map.into_iter().map(|(c, (_, s))| (c, s)).collect())
 }
 
 fn money(path: &Path, line: u64, field: &str, text: &str) -> Result<Money, FirmError> {

@@ -1,0 +1,77 @@
+//! `pointage firm` takes each client's status from its newest batch summary
+//! (the highest `generation`), not from the file whose name sorts last: an
+//! old unsharded `batch-summary.csv` must not hide a shard's later run.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{column_where, csv_rows, pointage};
+
+const GOOD: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount\n\
+F-1;C1;Alpha;2026-10-01;2026-11-01;100,00\n";
+
+fn batch(root: &Path, out: &Path, extra: &[&str]) -> i32 {
+    let o = pointage()
+        .env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("POINTAGE_SHARDS")
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("SLURM_ARRAY_TASK_COUNT")
+        .env_remove("SLURM_ARRAY_TASK_MIN")
+        .arg("batch")
+        .arg(root)
+        .args(["--date", "2026-11-20", "--quiet", "--out"])
+        .arg(out)
+        .arg("--state")
+        .arg(root.join("../state"))
+        .args(extra)
+        .output()
+        .unwrap();
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn a_shard_run_after_an_unsharded_one_gives_the_client_s_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    for c in ["acme", "zeta"] {
+        fs::create_dir_all(root.join(c)).unwrap();
+        fs::write(root.join(c).join("invoices.csv"), GOOD).unwrap();
+    }
+    // acme's export is broken on the first run of the night.
+    fs::write(
+        root.join("acme/invoices.csv"),
+        format!("{GOOD}F-2;C1;Alpha;31/11/2026;2026-12-01;5,00\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    assert_eq!(batch(&root, &out, &[]), 1);
+    let first = csv_rows(&out.join("batch-summary.csv"));
+    assert_eq!(column_where(&first, "client", "acme", "status"), ["failed"]);
+    assert_eq!(column_where(&first, "client", "acme", "generation"), ["1"]);
+
+    // Fixed, then run again in two shards into the same OUT.
+    fs::write(root.join("acme/invoices.csv"), GOOD).unwrap();
+    for k in ["0/2", "1/2"] {
+        assert_eq!(batch(&root, &out, &["--shard", k]), 0, "shard {k}");
+    }
+    let shard_of_acme = ["0-of-2", "1-of-2"]
+        .into_iter()
+        .find(|s| {
+            let rows = csv_rows(&out.join(format!("batch-summary.{s}.csv")));
+            !column_where(&rows, "client", "acme", "status").is_empty()
+        })
+        .unwrap();
+    let rows = csv_rows(&out.join(format!("batch-summary.{shard_of_acme}.csv")));
+    assert_eq!(column_where(&rows, "client", "acme", "status"), ["done"]);
+
+    let o = pointage().arg("firm").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let kpis = csv_rows(&out.join("firm_kpis.csv"));
+    assert_eq!(column_where(&kpis, "client", "acme", "status"), ["done"]);
+    assert_eq!(
+        column_where(&kpis, "client", "zeta", "status"),
+        ["replayed"]
+    );
+    let html = fs::read_to_string(out.join("firm-report.html")).unwrap();
+    assert!(!html.contains("failed"), "{html}");
+}

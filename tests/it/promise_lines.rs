@@ -1,0 +1,88 @@
+//! `promises.csv` lines that match nothing, or whose customer is not the
+//! invoice's, are named in `promise_unmatched` alerts (file line and why)
+//! while the valid lines apply; a named invoice is held whoever the line's
+//! customer is, so its customer gets no formal notice over the promise.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{csv_rows, run_night};
+
+const INVOICES: &str = "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount\n\
+F-1,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,700.00,700.00\n\
+F-2,C2,Beta Commerce SARL,2026-09-01,2026-10-01,250.00,250.00\n\
+F-3,C3,Gamma SA,2026-09-01,2026-10-01,300.00,300.00\n";
+
+type Rows = Vec<Vec<String>>;
+
+/// dunning.csv, alerts.csv and open_items.csv of the night.
+fn night(client: &Path, date: &str, out: &Path) -> (Rows, Rows, Rows) {
+    let o = run_night(client, date, out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (
+        csv_rows(&out.join("dunning.csv")),
+        csv_rows(&out.join("alerts.csv")),
+        csv_rows(&out.join("open_items.csv")),
+    )
+}
+
+#[test]
+fn a_promise_line_matching_nothing_is_named_and_one_for_another_customer_s_invoice_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c1");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    fs::write(
+        c.join("promises.csv"),
+        "customer_id,invoice_id,promised_date\n\
+         C1,F-2,2026-12-15\n\
+         C9,,2026-12-15\n\
+         C1,F-99,2026-12-15\n\
+         C3,F-3,2026-12-15\n",
+    )
+    .unwrap();
+    let (dunning, alerts, _) = night(&c, "2026-11-02", &dir.path().join("n1"));
+    let customers: Vec<&str> = dunning[1..].iter().map(|r| r[2].as_str()).collect();
+    // F-2 (C2's) is held by the promise written for it; F-3 by its own;
+    // C1's F-1 is under no promise and is chased.
+    assert_eq!(customers, ["C1"], "{dunning:?}");
+    let unmatched: Vec<(&str, &str, &str)> = alerts[1..]
+        .iter()
+        .filter(|r| r[0] == "promise_unmatched")
+        .map(|r| (r[2].as_str(), r[3].as_str(), r[8].as_str()))
+        .collect();
+    assert_eq!(unmatched.len(), 3, "{alerts:?}");
+    assert_eq!((unmatched[0].0, unmatched[0].1), ("C2", "F-2"));
+    assert!(
+        unmatched[0].2.starts_with(
+            "promises.csv line 2: C1 F-2 2026-12-15: invoice F-2 is customer C2's, not C1's"
+        ),
+        "{}",
+        unmatched[0].2
+    );
+    assert!(
+        unmatched[1].2.starts_with("promises.csv line 4: C1 F-99"),
+        "{}",
+        unmatched[1].2
+    );
+    assert!(
+        unmatched[2]
+            .2
+            .starts_with("promises.csv line 3: C9 (all invoices)"),
+        "{}",
+        unmatched[2].2
+    );
+
+    // Corrected, the lines leave open_items.csv; F-2 stays held.
+    fs::write(
+        c.join("promises.csv"),
+        "customer_id,invoice_id,promised_date\nC2,F-2,2026-12-15\nC3,F-3,2026-12-15\n",
+    )
+    .unwrap();
+    let (dunning, _, open) = night(&c, "2026-11-03", &dir.path().join("n2"));
+    assert!(
+        open[1..].iter().all(|r| r[0] != "promise_unmatched"),
+        "{open:?}"
+    );
+    assert!(dunning[1..].iter().all(|r| r[2] != "C2"), "{dunning:?}");
+}
