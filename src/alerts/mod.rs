@@ -170,7 +170,7 @@ impl AlertKind {
             | AlertKind::DecisionRejected
             | AlertKind::InvoiceIdReused
             | AlertKind::InvoiceMoved
-            | AlertKind::InvoiceIdentityChanged => Severity::Warning,
+            | AlertKind::InvoiceIdentityChanged
             | AlertKind::PromiseUnmatched => Severity::Warning,
             AlertKind::PartialPayment | AlertKind::DuplicateStatement => Severity::Info,
         }
