@@ -47,13 +47,17 @@ fn of_file(path: &Path) -> u64 {
     of_rows(&headers, first.as_ref())
 }
 
-/// The generation of a summary written now into `out`: one more than the
-/// highest already there (1 in an empty or new OUT). A file that cannot be
-/// read counts as 0: it is `pointage firm`'s to complain about.
-pub fn next(out: &Path) -> u64 {
+/// The generation of a summary written now into `out` as `own` (its file
+/// name): one more than the highest among the *other* summaries there (1
+/// in an empty or new OUT). The file it replaces does not count, so the
+/// same batch run again over the same OUT writes the same bytes, and is
+/// still newer than every other summary. A file that cannot be read
+/// counts as 0: it is `pointage firm`'s to complain about.
+pub fn next(out: &Path, own: &str) -> u64 {
     summary_files(out)
         .unwrap_or_default()
         .iter()
+        .filter(|n| n.as_str() != own)
         .map(|n| of_file(&out.join(n)))
         .max()
         .unwrap_or(0)
@@ -65,23 +69,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_summary_written_is_one_generation_newer() {
+    fn each_summary_written_is_newer_than_the_others_and_a_rerun_keeps_its_own() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(next(&dir.path().join("absent")), 1);
-        assert_eq!(next(dir.path()), 1);
+        let whole = "batch-summary.csv";
+        let shard = "batch-summary.0-of-2.csv";
+        assert_eq!(next(&dir.path().join("absent"), whole), 1);
+        assert_eq!(next(dir.path(), whole), 1);
         // An older release's summary, without the column: generation 0.
+        fs::write(dir.path().join(whole), "client,status\nacme,failed\n").unwrap();
+        assert_eq!(next(dir.path(), shard), 1);
         fs::write(
-            dir.path().join("batch-summary.csv"),
-            "client,status\nacme,failed\n",
-        )
-        .unwrap();
-        assert_eq!(next(dir.path()), 1);
-        fs::write(
-            dir.path().join("batch-summary.0-of-2.csv"),
+            dir.path().join(shard),
             "client,status,generation\nacme,done,4\n",
         )
         .unwrap();
         fs::write(dir.path().join("other.csv"), "generation\n9\n").unwrap();
-        assert_eq!(next(dir.path()), 5);
+        assert_eq!(next(dir.path(), whole), 5);
+        // The same shard run again replaces its own file: the same number,
+        // so the same bytes.
+        assert_eq!(next(dir.path(), shard), 1);
     }
 }

@@ -96,9 +96,16 @@ pub fn run(a: BatchArgs) -> u8 {
     progress.finish();
 
     let suffix = shard.map(|s| s.file_suffix());
-    // Newer than every summary already in OUT, read when written: `pointage
-    // firm` takes each client's status from its newest summary.
-    let generation = crate::batch::generation::next(&a.out);
+    let csv_path = summary_path(&a.out, suffix.as_deref(), "csv");
+    let json_path = summary_path(&a.out, suffix.as_deref(), "json");
+    // Newer than every other summary already in OUT, read when written:
+    // `pointage firm` takes each client's status from its newest summary.
+    // The file this run replaces does not count: a rerun writes the same bytes.
+    let own = csv_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let generation = crate::batch::generation::next(&a.out, &own);
     let csv_bytes = match summary::csv(&outcomes, generation) {
         Ok(b) => b,
         Err(e) => {
@@ -113,8 +120,6 @@ pub fn run(a: BatchArgs) -> u8 {
         suffix.as_deref(),
         generation,
     );
-    let csv_path = summary_path(&a.out, suffix.as_deref(), "csv");
-    let json_path = summary_path(&a.out, suffix.as_deref(), "json");
     let written = std::fs::create_dir_all(&a.out)
         .and_then(|()| {
             let name = |p: &std::path::Path| {

@@ -75,3 +75,28 @@ fn a_shard_run_after_an_unsharded_one_gives_the_client_s_status() {
     let html = fs::read_to_string(out.join("firm-report.html")).unwrap();
     assert!(!html.contains("failed"), "{html}");
 }
+
+#[test]
+fn the_same_batch_run_again_keeps_its_generation() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    fs::create_dir_all(root.join("acme")).unwrap();
+    fs::write(root.join("acme").join("invoices.csv"), GOOD).unwrap();
+    let out = dir.path().join("out");
+    let generation = |name: &str| {
+        let text = fs::read_to_string(out.join(format!("{name}.json"))).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["generation"].as_u64().unwrap()
+    };
+    assert_eq!(batch(&root, &out, &[]), 0);
+    assert_eq!(generation("batch-summary"), 1);
+    // Run again (the night is replayed): it replaces its own summary, which
+    // does not make it newer than itself.
+    assert_eq!(batch(&root, &out, &[]), 0);
+    assert_eq!(generation("batch-summary"), 1);
+    // A shard written after it is newer, and stays so when run again.
+    for _ in 0..2 {
+        assert_eq!(batch(&root, &out, &["--shard", "1/2"]), 0);
+        assert_eq!(generation("batch-summary.1-of-2"), 2);
+    }
+}
