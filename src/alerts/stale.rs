@@ -44,7 +44,8 @@ impl Stale {
         match self.latest {
             Some(d) => format!(
                 "no statement for account {} ({}) after {d}: {} business day{} before tonight not covered; \
-                 payments made since are unknown, formal notices wait until a statement arrives or the account is cleared",
+                 payments made since are unknown, formal notices wait until a statement arrives or the account is cleared \
+                 (a closed account: cleared_gaps in client.toml; statements sent less often: stale_statement_days)",
                 self.account,
                 self.currency,
                 self.missing,
@@ -52,7 +53,8 @@ impl Stale {
             ),
             None => {
                 "no bank statement imported yet: payments not yet booked in the ERP are unknown; \
-                     formal notices wait until a statement arrives or the client is cleared"
+                     formal notices wait until a statement arrives or the client is cleared \
+                     (cleared_gaps = [\"*\"] in client.toml, or stale_statement_days = 0)"
                     .into()
             }
         }
