@@ -62,3 +62,59 @@ fn a_writeoff_settles_what_the_old_currency_paid_and_the_rest_is_chased() {
         "{dunning:?}"
     );
 }
+
+#[test]
+fn a_kept_promise_on_a_reused_number_neither_holds_nor_blames() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("c")).unwrap();
+    std::fs::write(
+        root.join("c/promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,F-100,2026-11-20\n",
+    )
+    .unwrap();
+    let c2 = "F-2,C2,Beta Commerce SARL,2026-09-01,2026-12-20,250.00,250.00,EUR\n";
+    let old = "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    // C1 keeps its promise early; F-100 leaves the export.
+    night(
+        root,
+        1,
+        "2026-11-02",
+        &format!("{old}{c2}"),
+        &[paying("P1", "2026-11-02", "1000.00", "FACTURE F-100")],
+    );
+    night(root, 2, "2026-11-03", c2, &[]);
+    // The number now names C2's new invoice, overdue.
+    let new = "F-100,C2,Beta Commerce SARL,2026-10-20,2026-10-21,1200.00,1200.00,EUR\n";
+    let out = night(root, 3, "2026-11-04", &format!("{new}{c2}"), &[]);
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "invoice_ids", "F-100", "customer_id"),
+        ["C2"],
+        "C1's promise holds C2's new invoice: {dunning:?}"
+    );
+    let unmatched = kinds(&out, "alerts.csv", "promise_unmatched");
+    assert!(
+        unmatched.len() == 1
+            && unmatched[0]
+                .contains("C1's earlier F-100 is kept as F-100~2026-09-01 and was settled")
+            && unmatched[0].contains("holds nothing"),
+        "{unmatched:?}"
+    );
+    // After the promise's grace days: kept, never broken by C2's invoice.
+    let out = night(root, 4, "2026-11-30", &format!("{new}{c2}"), &[]);
+    assert!(
+        kinds(&out, "alerts.csv", "broken_promise").is_empty(),
+        "{:?}",
+        kinds(&out, "alerts.csv", "broken_promise")
+    );
+    let db = rusqlite::Connection::open(root.join("c/.pointage/state.sqlite")).unwrap();
+    let kept: Vec<String> = db
+        .prepare("SELECT promise_key FROM promises_kept")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept, ["C1:F-100:2026-11-20"]);
+}

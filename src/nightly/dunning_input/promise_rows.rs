@@ -6,7 +6,11 @@
 //!
 //! - a named invoice of another customer: the promise holds that invoice as
 //!   written (a formal notice must not go out over a promise a person
-//!   recorded), and a person checks which of the two ids is wrong;
+//!   recorded), and a person checks which of the two ids is wrong. Unless
+//!   the number named an invoice of the line's customer before the ERP
+//!   reused it ([`earlier_invoice`]): the promise is about that one, holds
+//!   nothing tonight, and is judged kept if that invoice was settled (never
+//!   broken: the new invoice's money is not the customer's to pay);
 //! - a named invoice pointage never saw exported: it holds nothing (a typo,
 //!   or an invoice not exported yet). One exported before and gone from
 //!   tonight's export is settled: nothing to hold, nothing to say;
@@ -17,7 +21,8 @@ use rusqlite::{Connection, params};
 
 use super::promises::promise_key;
 use crate::alerts::{Alert, AlertKind};
-use crate::ledger::{Ledger, PromiseRow};
+use crate::ledger::{Invoice, Ledger, PromiseRow};
+use crate::state::incarnations as inc;
 
 const FILE: &str = "promises.csv";
 
@@ -28,6 +33,23 @@ fn ever_exported(conn: &Connection, column: &str, id: &str) -> rusqlite::Result<
     };
     conn.prepare_cached(sql)?
         .query_row(params![id], |r| r.get::<_, bool>(0))
+}
+
+/// When line `p` names an invoice that tonight's export (`tonight`, the
+/// invoice of that number) gives to another customer, and the number named
+/// an invoice of `p`'s customer before the ERP reused it: that earlier
+/// invoice's archived id and whether it was settled. The line is about it.
+pub(super) fn earlier_invoice(
+    conn: &Connection,
+    tonight: Option<&Invoice>,
+    p: &PromiseRow,
+) -> rusqlite::Result<Option<(String, bool)>> {
+    match (&p.invoice_id, tonight) {
+        (Some(id), Some(inv)) if inv.customer_id != p.customer_id => {
+            inc::earlier_of(conn, id, &p.customer_id)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// One `promise_unmatched` per line of `rows` that matches nothing or names
@@ -41,13 +63,29 @@ pub fn promise_row_conditions(
     for p in rows {
         let what = match &p.invoice_id {
             Some(i) => match ledger.invoices.iter().find(|inv| inv.invoice_id == *i) {
-                Some(inv) if inv.customer_id != p.customer_id => Some((
-                    inv.customer_id.clone(),
-                    format!(
-                        "invoice {i} is customer {}'s, not {}'s: the promise holds {i} as written until a person corrects the line",
-                        inv.customer_id, p.customer_id
-                    ),
-                )),
+                Some(inv) if inv.customer_id != p.customer_id => {
+                    Some(match earlier_invoice(conn, Some(inv), p)? {
+                        Some((archived, settled)) => (
+                            p.customer_id.clone(),
+                            format!(
+                                "invoice {i} now names another invoice, customer {}'s; {}'s earlier {i} is kept as {archived} and {}: the promise is about that one and holds nothing{}",
+                                inv.customer_id,
+                                p.customer_id,
+                                if settled {
+                                    "was settled"
+                                } else {
+                                    "is no longer exported"
+                                },
+                                if settled {
+                                    " (kept; the line can be removed)"
+                                } else {
+                                    ", nor is it judged"
+                                },
+                            ),
+                        ),
+                        None => other_customer(i, inv, p),
+                    })
+                }
                 Some(_) => None,
                 None if ever_exported(conn, "invoice_id", i)? => None,
                 None => Some((
@@ -98,6 +136,17 @@ pub fn promise_row_conditions(
         out.push(a);
     }
     Ok(out)
+}
+
+/// A line naming another customer's invoice: held as written.
+fn other_customer(i: &str, inv: &Invoice, p: &PromiseRow) -> (String, String) {
+    (
+        inv.customer_id.clone(),
+        format!(
+            "invoice {i} is customer {}'s, not {}'s: the promise holds {i} as written until a person corrects the line",
+            inv.customer_id, p.customer_id
+        ),
+    )
 }
 
 #[cfg(test)]
