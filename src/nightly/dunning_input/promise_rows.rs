@@ -214,4 +214,69 @@ mod tests {
             got[2].2
         );
     }
+
+    #[test]
+    fn a_line_about_an_earlier_invoice_still_open_holds_and_judges_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        // P1's F-9, open, moved to P3 under another issue date: a new
+        // invoice; P1's is kept apart, still open.
+        let mut old = invoice("F-9", "500.00");
+        old.customer_id = "P1".into();
+        old.customer_name = "Other".into();
+        old.issue_date = d("2026-01-05");
+        crate::state::ledger::upsert_invoices(conn, &[old], "2026-03-01").unwrap();
+        crate::state::incarnations::archive(
+            conn,
+            "F-9",
+            "F-9~2026-01-05",
+            "reused",
+            "2026-03-02",
+            true,
+        )
+        .unwrap();
+        let new = invoice("F-9", "800.00");
+        crate::state::ledger::upsert_invoices(conn, std::slice::from_ref(&new), "2026-03-02")
+            .unwrap();
+        let ledger = Ledger {
+            invoices: vec![new],
+            customers: BTreeMap::new(),
+        };
+        let rows = [PromiseRow {
+            customer_id: "P1".into(),
+            invoice_id: Some("F-9".into()),
+            promised_date: d("2026-03-05"),
+            line: 2,
+        }];
+        let alerts = promise_row_conditions(conn, &ledger, &rows).unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].customer_id, "P1");
+        assert!(
+            alerts[0].message.contains(
+                "P1's earlier F-9 is kept as F-9~2026-01-05 and is no longer exported: the promise is about that one and holds nothing, nor is it judged"
+            ),
+            "{}",
+            alerts[0].message
+        );
+        for night in ["2026-03-04", "2026-04-15"] {
+            let (status, broken) = super::super::promises::promises(
+                conn,
+                &ledger,
+                &rows,
+                &crate::calendar::Calendar::new([]),
+                &crate::config::ClientConfig::default(),
+                d(night),
+                |_| Some("800.00".parse().unwrap()),
+            )
+            .unwrap();
+            assert!(status.is_empty(), "{night}: {status:?}");
+            assert!(broken.is_empty(), "{night}: {broken:?}");
+        }
+        assert!(
+            crate::state::events::kept_promises(conn)
+                .unwrap()
+                .is_empty()
+        );
+    }
 }
