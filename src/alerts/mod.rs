@@ -71,18 +71,20 @@ pub enum AlertKind {
     /// The ERP moved an invoice to another customer: its reminders start
     /// again for the new customer.
     InvoiceMoved,
-    /// An invoice whose currency changed, or whose issue date changed while
-    /// it was open, with money applied to it before: that money may have
-    /// paid it, so it is held from dunning for a person.
+    /// An invoice whose currency changed with money applied to it before:
+    /// that money may have paid it, so it is held from dunning for a person.
     InvoiceIdentityChanged,
     /// A `promises.csv` line that matches nothing pointage knows, or whose
     /// customer is not its invoice's.
     PromiseUnmatched,
+    /// The ERP changed the issue date of an open invoice: the same invoice,
+    /// whose payments and reminders stay with it.
+    InvoiceRedated,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 25] = [
+    pub const ALL: [AlertKind; 26] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -108,6 +110,7 @@ impl AlertKind {
         AlertKind::InvoiceMoved,
         AlertKind::InvoiceIdentityChanged,
         AlertKind::PromiseUnmatched,
+        AlertKind::InvoiceRedated,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -143,6 +146,7 @@ impl AlertKind {
             AlertKind::InvoiceMoved => "invoice_moved",
             AlertKind::InvoiceIdentityChanged => "invoice_identity_changed",
             AlertKind::PromiseUnmatched => "promise_unmatched",
+            AlertKind::InvoiceRedated => "invoice_redated",
         }
     }
 
@@ -172,7 +176,9 @@ impl AlertKind {
             | AlertKind::InvoiceMoved
             | AlertKind::InvoiceIdentityChanged
             | AlertKind::PromiseUnmatched => Severity::Warning,
-            AlertKind::PartialPayment | AlertKind::DuplicateStatement => Severity::Info,
+            AlertKind::PartialPayment
+            | AlertKind::DuplicateStatement
+            | AlertKind::InvoiceRedated => Severity::Info,
         }
     }
 }

@@ -375,7 +375,10 @@ pub fn settle(
         ev::insert_alert(conn, &a, &rd)?;
         if matches!(
             a.kind,
-            AlertKind::DuplicateStatement | AlertKind::InvoiceIdReused | AlertKind::InvoiceMoved
+            AlertKind::DuplicateStatement
+                | AlertKind::InvoiceIdReused
+                | AlertKind::InvoiceMoved
+                | AlertKind::InvoiceRedated
         ) {
             ev::resolve_alert(conn, &a.key, &rd, "information")?;
         }

@@ -3,14 +3,16 @@
 //! number, and the ERP does not keep numbers for ever: it may reuse one for
 //! a new invoice, relabel an invoice's currency, or move an invoice to
 //! another customer. Before tonight's export is recorded, each exported
-//! invoice is compared with the one stored under its number:
+//! invoice is compared with the one stored under its number (all of them
+//! read in one query, compared in memory):
 //!
 //! - **another issue date**: another invoice (a number reused). Its history
 //!   is put under `{id}~{old issue date}` (state::incarnations) and tonight's
 //!   starts with no payment and no step sent; `invoice_id_reused` names both.
 //!   When the stored one was still open in the last night's export, for the
-//!   same customer and currency, it may be the same invoice redated: its
-//!   steps stay (none is sent twice) and its money is held (below).
+//!   same customer and currency, it is the same invoice redated: nothing is
+//!   put apart (its payments and steps stay with it, its open amount is
+//!   pointage's as before), and `invoice_redated` tells it once.
 //! - **another currency** (same issue date): money of one currency is never
 //!   set against an amount of another. The history is put under
 //!   `{id}~{old currency}`; the steps stay with the customer's invoice.
@@ -21,9 +23,8 @@
 //!   starts again for the new one from tonight (`invoice_moved`). Moved
 //!   and redated or relabelled at once: another invoice (a number reused).
 //!
-//! Money applied to a redated or relabelled invoice may have paid it:
-//! while the ERP still shows it wholly open, it is held from dunning and
-//! `invoice_identity_changed` asks a person ([`held`]).
+//! Money applied to a relabelled invoice may have paid it: it is held from
+//! dunning and `invoice_identity_changed` asks a person ([`held`]).
 //!
 //! A night already committed is replayed, never run again, and a stored
 //! invoice compared equal once archived: nothing is archived twice.
@@ -44,20 +45,10 @@ enum Reading {
     /// Another invoice under a number used before.
     Reused,
     /// Another issue date while the stored one was still open, same
-    /// customer and currency: perhaps the same invoice redated.
+    /// customer and currency: the same invoice redated.
     Redated,
-    /// The same issue date in another currency.
+    /// The same invoice in another currency.
     Currency,
-}
-
-impl Reading {
-    fn as_str(self) -> &'static str {
-        match self {
-            Reading::Reused => "reused",
-            Reading::Redated => "redated",
-            Reading::Currency => "currency",
-        }
-    }
 }
 
 /// Names compared as a person reads them: case and spacing aside.
@@ -79,19 +70,36 @@ pub fn archive_changed(
     ledger: &Ledger,
     run_date: &str,
 ) -> rusqlite::Result<Vec<Alert>> {
-    let previous = inc::previous_night(conn, run_date)?;
     let mut alerts = Vec::new();
+    let known = inc::identities(conn)?;
+    if known.is_empty() {
+        return Ok(alerts);
+    }
+    let mut previous: Option<Option<String>> = None;
     for inv in &ledger.invoices {
+        let Some((customer, issue, currency)) = known.get(&inv.invoice_id) else {
+            continue;
+        };
+        if *customer == inv.customer_id
+            && *currency == inv.currency.as_str()
+            && issue.parse::<chrono::NaiveDate>().ok() == Some(inv.issue_date)
+        {
+            continue;
+        }
         let Some(old) = inc::stored(conn, &inv.invoice_id)? else {
             continue;
         };
+        if previous.is_none() {
+            previous = Some(inc::previous_night(conn, run_date)?);
+        }
+        let previous = previous.as_ref().and_then(|p| p.as_deref());
         let issue = inv.issue_date.to_string();
         let redated = old.issue_date != issue;
         let relabelled = old.currency != inv.currency.as_str();
         let other_id = old.customer_id != inv.customer_id;
         let moved = other_id && !same_name(&old.customer_name, &inv.customer_name);
         let still_open =
-            previous.as_deref() == Some(old.last_seen_run.as_str()) && !old.exported_open.is_zero();
+            previous == Some(old.last_seen_run.as_str()) && !old.exported_open.is_zero();
         let reading = if !(redated || relabelled) {
             None
         } else if moved || (redated && !still_open) {
@@ -101,27 +109,34 @@ pub fn archive_changed(
         } else {
             Some(Reading::Redated)
         };
-        if let Some(reading) = reading {
-            let base = if redated {
-                format!("{}~{}", inv.invoice_id, old.issue_date)
-            } else {
-                format!("{}~{}", inv.invoice_id, old.currency)
-            };
-            let archived = inc::free_id(conn, &base)?;
-            let new_invoice = reading == Reading::Reused;
-            inc::archive(
-                conn,
-                &inv.invoice_id,
-                &archived,
-                reading.as_str(),
-                run_date,
-                new_invoice,
-            )?;
-            if new_invoice {
-                alerts.push(reused_alert(inv, &old, &archived));
-                continue;
+        match reading {
+            Some(reading @ (Reading::Reused | Reading::Currency)) => {
+                let base = if redated {
+                    format!("{}~{}", inv.invoice_id, old.issue_date)
+                } else {
+                    format!("{}~{}", inv.invoice_id, old.currency)
+                };
+                let archived = inc::free_id(conn, &base)?;
+                let new_invoice = reading == Reading::Reused;
+                let reason = if new_invoice { "reused" } else { "currency" };
+                inc::archive(
+                    conn,
+                    &inv.invoice_id,
+                    &archived,
+                    reason,
+                    run_date,
+                    new_invoice,
+                )?;
+                if new_invoice {
+                    alerts.push(reused_alert(inv, &old, &archived));
+                    continue;
+                }
             }
-        } else if other_id && !moved {
+            // The same invoice: its history stays with it.
+            Some(Reading::Redated) => alerts.push(redated_alert(inv, &old, run_date)),
+            None => {}
+        }
+        if other_id && !moved {
             inc::rename_customer(conn, &inv.invoice_id, &inv.customer_id)?;
         }
         if moved {
@@ -170,6 +185,28 @@ fn reused_alert(inv: &Invoice, old: &inc::Stored, archived: &str) -> Alert {
     a
 }
 
+fn redated_alert(inv: &Invoice, old: &inc::Stored, run_date: &str) -> Alert {
+    let mut a = Alert::new(
+        AlertKind::InvoiceRedated,
+        &format!(
+            "{}:{}:{}:{run_date}",
+            inv.invoice_id, old.issue_date, inv.issue_date
+        ),
+        format!(
+            "invoice {id} of {who}, open, is now dated {issue} (was {old_issue}): taken as the same invoice, whose payments and reminders stay with it (a number reused for a new invoice while the old one is open is not expected)",
+            id = inv.invoice_id,
+            who = who(&inv.customer_id, &inv.customer_name),
+            issue = inv.issue_date,
+            old_issue = old.issue_date,
+        ),
+    );
+    a.customer_id = inv.customer_id.clone();
+    a.invoice_id = inv.invoice_id.clone();
+    a.amount = Some(inv.amount);
+    a.currency = Some(inv.currency);
+    a
+}
+
 fn moved_alert(
     inv: &Invoice,
     old: &inc::Stored,
@@ -208,41 +245,50 @@ fn moved_alert(
 }
 
 /// One `invoice_identity_changed` per invoice of tonight's export that
-/// money applied to it under an earlier currency or issue date may have
-/// paid: while the ERP shows it wholly open (it has booked no money on it
-/// under its new reading) and pointage sees it open. Re-checked every
-/// night; it leaves `open_items.csv`, and the invoice follows its plan,
-/// once the ERP books money on it, that money is returned, or it is
-/// settled (a person's `writeoff`).
+/// money applied to it under an earlier currency may have paid, while the
+/// ERP and pointage both see it open. Money of one currency cannot be
+/// compared with an amount of another, so what the ERP books on it (a
+/// credit note, a payment) does not release it: re-checked every night, it
+/// leaves `open_items.csv`, and the invoice follows its plan for what is
+/// open, once the ERP shows it settled, that money is returned, or a person
+/// decides (a `writeoff` line for the part it paid; a `reject` line for an
+/// entry that paid none of it or that the ERP already counts).
 pub fn held(conn: &Connection, ledger: &Ledger, step: &CreditStep) -> rusqlite::Result<Vec<Alert>> {
     let mut out = Vec::new();
-    if !inc::any_archived(conn)? {
+    let held = inc::money_held(conn)?;
+    if held.is_empty() {
         return Ok(out);
     }
     for inv in &ledger.invoices {
-        if !inv.amount.is_positive() || inv.open_amount < inv.amount {
+        let Some(money) = held.get(&inv.invoice_id) else {
+            continue;
+        };
+        if !inv.open_amount.is_positive() {
             continue;
         }
         let Some(open) = step.open_after(&inv.invoice_id).filter(|m| m.is_positive()) else {
             continue;
         };
-        let money = inc::money_held(conn, &inv.invoice_id)?;
-        if money.is_empty() {
-            continue;
-        }
         let mut per_currency: BTreeMap<String, Money> = BTreeMap::new();
         let mut named = Vec::new();
-        for (id, cur, m) in &money {
-            let code = cur.map(|c| c.to_string()).unwrap_or_default();
+        let mut entries: Vec<&str> = Vec::new();
+        for h in money {
+            let code = h.currency.map(|c| c.to_string()).unwrap_or_default();
             let e = per_currency.entry(code.clone()).or_insert(Money::ZERO);
-            *e = e.checked_add(*m).unwrap_or(*e);
-            named.push(format!("{m} {code} as {id}"));
+            *e = e.checked_add(h.money).unwrap_or(*e);
+            named.push(format!("{} {code} as {}", h.money, h.archived_id));
+            entries.extend(h.entries.iter().map(String::as_str));
         }
+        let entries = if entries.is_empty() {
+            String::new()
+        } else {
+            format!(" (entry {})", entries.join(", "))
+        };
         let mut a = Alert::new(
             AlertKind::InvoiceIdentityChanged,
             &inv.invoice_id,
             format!(
-                "invoice {id} ({issue}, {open} {cur} open) changed since money was applied to it: {named}; money is never set against an amount of another invoice or currency, and it may have paid this one: not chased until the ERP shows money received on it or a person settles it",
+                "invoice {id} ({issue}, {open} {cur} open) changed currency since money was applied to it: {named}{entries}; money is never set against an amount of another currency, and it may have paid this one: not chased until the ERP shows it settled, that money is returned, or a person decides: a writeoff line for {id} (amount in {cur}) writes off the part that money paid, and {id} is then chased for the rest; a reject line (the entry, {id}) says an entry paid none of it, or that the ERP's open amount already counts it",
                 id = inv.invoice_id,
                 issue = inv.issue_date,
                 cur = inv.currency,

@@ -56,6 +56,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
             "Invoice changed after payment",
         ),
         "promise_unmatched" => ("Promesse à vérifier", "Promise to check"),
+        "invoice_redated" => ("Facture redatée", "Invoice redated"),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

@@ -6,7 +6,7 @@
 //! `~3`… when taken) before tonight's export is recorded. Stores and
 //! answers; `nightly::identity` decides.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -167,51 +167,129 @@ pub fn ladder_restarts(
     Ok(out)
 }
 
-/// Money still applied (not reversed) to the incarnations of `invoice_id`
-/// archived since its number was last reused because its currency changed
-/// or its issue date changed while it was still open (the same invoice,
-/// perhaps): `(archived id, currency, money)`, oldest first. That money
-/// may have paid tonight's invoice, in whole or in part.
-pub fn money_held(
-    conn: &Connection,
-    invoice_id: &str,
-) -> rusqlite::Result<Vec<(String, Option<Currency>, Money)>> {
+/// Money applied to an archived incarnation that may have paid the live
+/// invoice of its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// The incarnation's id (`{id}~{currency}`…).
+    pub archived_id: String,
+    /// Its currency.
+    pub currency: Option<Currency>,
+    /// The money applied to it, not reversed.
+    pub money: Money,
+    /// The entries that brought it, in order.
+    pub entries: Vec<String>,
+}
+
+/// Money still applied (not reversed) to incarnations archived because the
+/// currency of a number changed, by the number they were exported under,
+/// oldest first. That money may have paid
+/// tonight's invoice of that number, in whole or in part. Not counted: an
+/// incarnation archived before the number was last reused for a new
+/// invoice, any once a person wrote off part of the live invoice since (a
+/// `writeoff` line: what the old money paid is decided; it still counts
+/// when the invoice was relabelled again after it), and an entry a
+/// person rejected for the live invoice (a `reject` line: it did not pay it).
+/// One query for the whole client, whatever the size of its export.
+pub fn money_held(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Vec<Held>>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.invoice_id, i.currency, a.applied, a.writeoff
-         FROM invoices i JOIN applications a ON a.invoice_id = i.invoice_id
-         WHERE i.archived_from = ?1 AND i.archive_reason IN ('currency', 'redated')
-           AND a.reversed_run IS NULL
-           AND i.archived_run >= COALESCE((SELECT MAX(archived_run) FROM invoices
-                 WHERE archived_from = ?1 AND archive_reason = 'reused'), '')
-         ORDER BY i.archived_run, i.invoice_id, a.id",
+        "SELECT i.archived_from, i.invoice_id, i.currency, a.applied, a.entry_id
+         FROM invoices i
+         JOIN applications a ON a.invoice_id = i.invoice_id AND a.reversed_run IS NULL
+         LEFT JOIN (SELECT archived_from AS live, MAX(archived_run) AS run FROM invoices
+                    WHERE archived_from IS NOT NULL AND archive_reason = 'reused'
+                    GROUP BY archived_from) r ON r.live = i.archived_from
+         WHERE i.archived_from IS NOT NULL AND i.archive_reason = 'currency'
+           AND i.archived_run >= COALESCE(r.run, '')
+           AND NOT EXISTS (SELECT 1 FROM applications w
+                 WHERE w.writeoff_kind = 'decision' AND w.reversed_run IS NULL
+                   AND w.run_date >= i.archived_run
+                   AND (w.invoice_id = i.archived_from
+                        OR w.invoice_id IN (SELECT invoice_id FROM invoices
+                                            WHERE archived_from = i.archived_from)))
+           AND NOT EXISTS (SELECT 1 FROM rejections j
+                 WHERE j.invoice_id = i.archived_from AND j.entry_id = a.entry_id
+                   AND (j.account = '' OR j.account = a.account))
+         ORDER BY i.archived_from, i.archived_run, i.invoice_id, a.id",
     )?;
-    let rows = stmt.query_map(params![invoice_id], |r| {
+    let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
         ))
     })?;
-    let mut out: Vec<(String, Option<Currency>, Money)> = Vec::new();
+    let mut out: BTreeMap<String, Vec<Held>> = BTreeMap::new();
     for row in rows {
-        let (id, cur, applied, writeoff) = row?;
-        let m = money(&applied)
-            .checked_add(money(&writeoff))
-            .unwrap_or(Money::ZERO);
-        match out.last_mut() {
-            Some(last) if last.0 == id => last.2 = last.2.checked_add(m).unwrap_or(last.2),
-            _ => out.push((id, Currency::parse(&cur), m)),
+        let (live, id, cur, applied, entry) = row?;
+        let m = money(&applied);
+        let held = out.entry(live).or_default();
+        let last = match held.last_mut() {
+            Some(last) if last.archived_id == id => last,
+            _ => {
+                held.push(Held {
+                    archived_id: id,
+                    currency: Currency::parse(&cur),
+                    money: Money::ZERO,
+                    entries: Vec::new(),
+                });
+                let n = held.len() - 1;
+                &mut held[n]
+            }
+        };
+        if m.is_positive() {
+            last.money = last.money.checked_add(m).unwrap_or(last.money);
+            if !entry.is_empty() && !last.entries.contains(&entry) {
+                last.entries.push(entry);
+            }
         }
     }
-    out.retain(|(_, _, m)| m.is_positive());
+    for held in out.values_mut() {
+        held.retain(|h| h.money.is_positive());
+    }
+    out.retain(|_, held| !held.is_empty());
     Ok(out)
 }
 
-/// True when any invoice was ever archived (most clients: never).
-pub fn any_archived(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT EXISTS(SELECT 1 FROM invoices WHERE archived_from IS NOT NULL)")?
-        .query_row([], |r| r.get(0))
+/// The identity of every live invoice in state (customer, issue date,
+/// currency), by number: tonight's export is compared with it in memory.
+pub fn identities(
+    conn: &Connection,
+) -> rusqlite::Result<HashMap<String, (String, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT invoice_id, customer_id, issue_date, currency FROM invoices
+         WHERE archived_from IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
+    rows.collect()
+}
+
+/// The latest incarnation of number `invoice_id` archived while it was
+/// customer `customer_id`'s: its archived id, and whether it was settled
+/// then (pointage saw it paid, or the ERP exported it with nothing open or
+/// no longer exported it before the number was reused).
+pub fn earlier_of(
+    conn: &Connection,
+    invoice_id: &str,
+    customer_id: &str,
+) -> rusqlite::Result<Option<(String, bool)>> {
+    conn.prepare_cached(
+        "SELECT i.invoice_id, i.settled_run IS NOT NULL, i.exported_open, i.last_seen_run,
+             (SELECT MAX(run_date) FROM runs WHERE run_date < i.archived_run)
+         FROM invoices i WHERE i.archived_from = ?1 AND i.customer_id = ?2
+         ORDER BY i.archived_run DESC, i.invoice_id DESC LIMIT 1",
+    )?
+    .query_row(params![invoice_id, customer_id], |r| {
+        let settled: bool = r.get(1)?;
+        let open = money(&r.get::<_, String>(2)?);
+        let last_seen: String = r.get(3)?;
+        let night_before: Option<String> = r.get(4)?;
+        let gone = night_before.is_some_and(|n| last_seen < n);
+        Ok((r.get(0)?, settled || open.is_zero() || gone))
+    })
+    .optional()
 }
 
 /// The night before `run_date` that was last committed, if any.
@@ -271,18 +349,66 @@ mod tests {
         paid(conn, "F-1", "400.00");
         archive(conn, "F-1", "F-1~EUR", "currency", "2026-11-03", false).unwrap();
         invoice(conn, "F-1", "USD");
-        let held = money_held(conn, "F-1").unwrap();
+        let held = money_held(conn).unwrap();
         assert_eq!(
-            held,
-            [(
-                "F-1~EUR".to_string(),
-                Some(Currency::EUR),
-                "400.00".parse().unwrap()
-            )]
+            held["F-1"],
+            [Held {
+                archived_id: "F-1~EUR".to_string(),
+                currency: Some(Currency::EUR),
+                money: "400.00".parse().unwrap(),
+                entries: vec!["P1".to_string()],
+            }]
         );
         // Next year the number names a new invoice: the EUR money is not its.
         archive(conn, "F-1", "F-1~2026-09-01", "reused", "2027-09-01", true).unwrap();
         invoice(conn, "F-1", "USD");
-        assert!(money_held(conn, "F-1").unwrap().is_empty());
+        assert!(money_held(conn).unwrap().is_empty());
+    }
+
+    #[test]
+    fn money_held_counts_money_applied_until_a_person_decides() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        invoice(conn, "F-1", "EUR");
+        paid(conn, "F-1", "400.00");
+        // A fee written off before the change is no money received.
+        conn.execute(
+            "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open)
+             VALUES ('2026-11-02', 'A', 'P1', 'F-1', 'C1', '0.00', '15.00', 'fee', 'rf',
+                 '1.00', '', '1000.00')",
+            [],
+        )
+        .unwrap();
+        archive(conn, "F-1", "F-1~EUR", "currency", "2026-11-03", false).unwrap();
+        invoice(conn, "F-1", "USD");
+        let held = || {
+            money_held(conn)
+                .unwrap()
+                .get("F-1")
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(held()[0].money, "400.00".parse::<Money>().unwrap());
+        // A person rejects the entry for the invoice: it did not pay it.
+        crate::state::decisions::reject(conn, "A", "P1", "F-1", "reject|P1|F-1|").unwrap();
+        assert!(held().is_empty());
+        conn.execute("DELETE FROM rejections", []).unwrap();
+        assert!(!held().is_empty());
+        // A person writes off the part it paid: decided.
+        conn.execute(
+            "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open)
+             VALUES ('2026-11-04', '', '', 'F-1', 'C1', '0.00', '440.00', 'decision',
+                 'manual', '1.00', '', '1000.00')",
+            [],
+        )
+        .unwrap();
+        assert!(held().is_empty());
+        // Relabelled again later: what the person decided still stands.
+        archive(conn, "F-1", "F-1~USD", "currency", "2026-11-05", false).unwrap();
+        invoice(conn, "F-1", "GBP");
+        assert!(held().is_empty());
     }
 }

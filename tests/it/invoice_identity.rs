@@ -236,17 +236,47 @@ fn an_invoice_whose_currency_changed_is_held_not_netted() {
         ),
         ["F-1"]
     );
-    // The ERP books the money on it in USD: the question goes away.
+    // The ERP books something on it (the money in USD, or a credit note):
+    // EUR money cannot be compared with a USD amount, so it stays held.
     let out = night(root, 4, "2026-12-02", &f1("USD", "560.00"), &[]);
+    assert_eq!(
+        column_where(
+            &csv_rows(&out.join("open_items.csv")),
+            "kind",
+            "invoice_identity_changed",
+            "invoice_id"
+        ),
+        ["F-1"]
+    );
+    assert!(steps(&out, "C1").is_empty());
+    assert_eq!(
+        rows_where(&out, "invoice_status.csv", "invoice_id", "F-1"),
+        ["F-1,C1,560.00,0.00,0.00,560.00,disputed,,USD"]
+    );
+    // A person says the ERP's open amount already counts that money (a
+    // reject line for its entry and F-1): the question goes away, and F-1
+    // follows its plan for what is open.
+    std::fs::write(
+        root.join("c/decisions.csv"),
+        "entry_id,invoice_id,decision,amount,note\nP1,F-1,reject,,booked in USD by the ERP\n",
+    )
+    .unwrap();
+    let out = night(root, 5, "2026-12-03", &f1("USD", "560.00"), &[]);
     assert!(rows_where(&out, "open_items.csv", "kind", "invoice_identity_changed").is_empty());
     assert_eq!(
         rows_where(&out, "invoice_status.csv", "invoice_id", "F-1"),
         ["F-1,C1,560.00,0.00,0.00,560.00,partly_paid,,USD"]
     );
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "customer_id", "C1", "amount_due"),
+        ["560.00"],
+        "{dunning:?}"
+    );
 }
 
 #[test]
-fn an_open_invoice_redated_with_its_payment_not_booked_is_held() {
+fn an_open_invoice_redated_keeps_its_payments() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let f1 = |issue: &str| {
@@ -261,15 +291,66 @@ fn an_open_invoice_redated_with_its_payment_not_booked_is_held() {
         &f1("2026-09-01"),
         &[paying("P1", "2026-11-03", "1000.00", "FACTURE F-1")],
     );
-    // The ERP corrects the issue date before booking the payment: perhaps
-    // the same invoice, perhaps a new one. The customer who may have paid
-    // is not handed over; a person is asked.
+    // The ERP corrects the issue date before booking the payment: the same
+    // invoice, still paid by P1. Nobody is chased, and the night says it
+    // once, for information.
     let out = night(root, 3, "2026-12-01", &f1("2026-09-02"), &[]);
     assert!(steps(&out, "C1").is_empty());
-    let changed = rows_where(&out, "alerts.csv", "kind", "invoice_identity_changed");
-    assert!(
-        changed.len() == 1 && changed[0].contains("1000.00 EUR as F-1~2026-09-01"),
-        "{changed:?}"
+    assert_eq!(
+        rows_where(&out, "invoice_status.csv", "invoice_id", "F-1"),
+        ["F-1,C1,0.00,0.00,0.00,0.00,paid,2026-11-03,EUR"]
     );
+    let redated = rows_where(&out, "alerts.csv", "kind", "invoice_redated");
+    assert!(
+        redated.len() == 1
+            && redated[0].starts_with("invoice_redated,info,C1,F-1,,1000.00,EUR,,")
+            && redated[0].contains("now dated 2026-09-02 (was 2026-09-01)"),
+        "{redated:?}"
+    );
+    assert!(rows_where(&out, "alerts.csv", "kind", "invoice_identity_changed").is_empty());
     assert!(rows_where(&out, "alerts.csv", "kind", "invoice_id_reused").is_empty());
+    assert!(rows_where(&out, "open_items.csv", "kind", "invoice_redated").is_empty());
+}
+
+#[test]
+fn a_redated_invoice_keeps_its_payments_when_the_erp_books_something_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let f100 = |issue: &str, open: &str| {
+        format!("F-100,C1,Alpha Industrie SAS,{issue},2026-10-01,1000.00,{open},EUR\n")
+    };
+    let out = night(
+        root,
+        1,
+        "2026-11-02",
+        &f100("2026-09-01", "1000.00"),
+        &[paying("P1", "2026-11-02", "400.00", "FACTURE F-100")],
+    );
+    assert_eq!(
+        rows_where(&out, "invoice_status.csv", "invoice_id", "F-100"),
+        ["F-100,C1,1000.00,400.00,0.00,600.00,partly_paid,2026-11-02,EUR"]
+    );
+    night(root, 2, "2026-11-03", &f100("2026-09-02", "1000.00"), &[]);
+    // A 100.00 credit note lettered on it; the ERP has still not booked
+    // the 400.00: C1 owes 500.00 at most, never 900.00.
+    let out = night(root, 3, "2026-11-04", &f100("2026-09-02", "900.00"), &[]);
+    let status = rows_where(&out, "invoice_status.csv", "invoice_id", "F-100");
+    assert!(
+        status.len() == 1 && !status[0].contains(",900.00,partly_paid"),
+        "{status:?}"
+    );
+    let out = night(root, 4, "2026-12-01", &f100("2026-09-02", "900.00"), &[]);
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert!(
+        column_where(&dunning, "invoice_ids", "F-100", "amount_due")
+            .iter()
+            .all(|a| a != "900.00"),
+        "{dunning:?}"
+    );
+    assert!(
+        !column_where(&dunning, "invoice_ids", "F-100", "step")
+            .iter()
+            .any(|s| s == "litigation_handover"),
+        "{dunning:?}"
+    );
 }

@@ -35,8 +35,8 @@ pub fn customers(
     let returns = ev::returns_by_customer(conn)?;
     let lateness = sl::lateness(conn)?;
     let restarted = crate::state::incarnations::ladder_restarts(conn, &run_date.to_string())?;
-    // Invoices that money applied under an earlier currency or issue date
-    // may have paid: held while their alert is open (nightly::identity).
+    // Invoices that money applied under an earlier currency may have paid:
+    // held while their alert is open (nightly::identity).
     let held_by_change: BTreeSet<&str> = alerts
         .open
         .iter()

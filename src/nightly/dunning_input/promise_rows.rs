@@ -6,7 +6,11 @@
 //!
 //! - a named invoice of another customer: the promise holds that invoice as
 //!   written (a formal notice must not go out over a promise a person
-//!   recorded), and a person checks which of the two ids is wrong;
+//!   recorded), and a person checks which of the two ids is wrong. Unless
+//!   the number named an invoice of the line's customer before the ERP
+//!   reused it ([`earlier_invoice`]): the promise is about that one, holds
+//!   nothing tonight, and is judged kept if that invoice was settled (never
+//!   broken: the new invoice's money is not the customer's to pay);
 //! - a named invoice pointage never saw exported: it holds nothing (a typo,
 //!   or an invoice not exported yet). One exported before and gone from
 //!   tonight's export is settled: nothing to hold, nothing to say;
@@ -17,7 +21,8 @@ use rusqlite::{Connection, params};
 
 use super::promises::promise_key;
 use crate::alerts::{Alert, AlertKind};
-use crate::ledger::{Ledger, PromiseRow};
+use crate::ledger::{Invoice, Ledger, PromiseRow};
+use crate::state::incarnations as inc;
 
 const FILE: &str = "promises.csv";
 
@@ -28,6 +33,23 @@ fn ever_exported(conn: &Connection, column: &str, id: &str) -> rusqlite::Result<
     };
     conn.prepare_cached(sql)?
         .query_row(params![id], |r| r.get::<_, bool>(0))
+}
+
+/// When line `p` names an invoice that tonight's export (`tonight`, the
+/// invoice of that number) gives to another customer, and the number named
+/// an invoice of `p`'s customer before the ERP reused it: that earlier
+/// invoice's archived id and whether it was settled. The line is about it.
+pub(super) fn earlier_invoice(
+    conn: &Connection,
+    tonight: Option<&Invoice>,
+    p: &PromiseRow,
+) -> rusqlite::Result<Option<(String, bool)>> {
+    match (&p.invoice_id, tonight) {
+        (Some(id), Some(inv)) if inv.customer_id != p.customer_id => {
+            inc::earlier_of(conn, id, &p.customer_id)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// One `promise_unmatched` per line of `rows` that matches nothing or names
@@ -41,13 +63,29 @@ pub fn promise_row_conditions(
     for p in rows {
         let what = match &p.invoice_id {
             Some(i) => match ledger.invoices.iter().find(|inv| inv.invoice_id == *i) {
-                Some(inv) if inv.customer_id != p.customer_id => Some((
-                    inv.customer_id.clone(),
-                    format!(
-                        "invoice {i} is customer {}'s, not {}'s: the promise holds {i} as written until a person corrects the line",
-                        inv.customer_id, p.customer_id
-                    ),
-                )),
+                Some(inv) if inv.customer_id != p.customer_id => {
+                    Some(match earlier_invoice(conn, Some(inv), p)? {
+                        Some((archived, settled)) => (
+                            p.customer_id.clone(),
+                            format!(
+                                "invoice {i} now names another invoice, customer {}'s; {}'s earlier {i} is kept as {archived} and {}: the promise is about that one and holds nothing{}",
+                                inv.customer_id,
+                                p.customer_id,
+                                if settled {
+                                    "was settled"
+                                } else {
+                                    "is no longer exported"
+                                },
+                                if settled {
+                                    " (kept; the line can be removed)"
+                                } else {
+                                    ", nor is it judged"
+                                },
+                            ),
+                        ),
+                        None => other_customer(i, inv, p),
+                    })
+                }
                 Some(_) => None,
                 None if ever_exported(conn, "invoice_id", i)? => None,
                 None => Some((
@@ -98,6 +136,17 @@ pub fn promise_row_conditions(
         out.push(a);
     }
     Ok(out)
+}
+
+/// A line naming another customer's invoice: held as written.
+fn other_customer(i: &str, inv: &Invoice, p: &PromiseRow) -> (String, String) {
+    (
+        inv.customer_id.clone(),
+        format!(
+            "invoice {i} is customer {}'s, not {}'s: the promise holds {i} as written until a person corrects the line",
+            inv.customer_id, p.customer_id
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -163,6 +212,71 @@ mod tests {
             got[2].2.contains("line 4") && got[2].2.contains("F-99"),
             "{}",
             got[2].2
+        );
+    }
+
+    #[test]
+    fn a_line_about_an_earlier_invoice_still_open_holds_and_judges_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        // P1's F-9, open, moved to P3 under another issue date: a new
+        // invoice; P1's is kept apart, still open.
+        let mut old = invoice("F-9", "500.00");
+        old.customer_id = "P1".into();
+        old.customer_name = "Other".into();
+        old.issue_date = d("2026-01-05");
+        crate::state::ledger::upsert_invoices(conn, &[old], "2026-03-01").unwrap();
+        crate::state::incarnations::archive(
+            conn,
+            "F-9",
+            "F-9~2026-01-05",
+            "reused",
+            "2026-03-02",
+            true,
+        )
+        .unwrap();
+        let new = invoice("F-9", "800.00");
+        crate::state::ledger::upsert_invoices(conn, std::slice::from_ref(&new), "2026-03-02")
+            .unwrap();
+        let ledger = Ledger {
+            invoices: vec![new],
+            customers: BTreeMap::new(),
+        };
+        let rows = [PromiseRow {
+            customer_id: "P1".into(),
+            invoice_id: Some("F-9".into()),
+            promised_date: d("2026-03-05"),
+            line: 2,
+        }];
+        let alerts = promise_row_conditions(conn, &ledger, &rows).unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].customer_id, "P1");
+        assert!(
+            alerts[0].message.contains(
+                "P1's earlier F-9 is kept as F-9~2026-01-05 and is no longer exported: the promise is about that one and holds nothing, nor is it judged"
+            ),
+            "{}",
+            alerts[0].message
+        );
+        for night in ["2026-03-04", "2026-04-15"] {
+            let (status, broken) = super::super::promises::promises(
+                conn,
+                &ledger,
+                &rows,
+                &crate::calendar::Calendar::new([]),
+                &crate::config::ClientConfig::default(),
+                d(night),
+                |_| Some("800.00".parse().unwrap()),
+            )
+            .unwrap();
+            assert!(status.is_empty(), "{night}: {status:?}");
+            assert!(broken.is_empty(), "{night}: {broken:?}");
+        }
+        assert!(
+            crate::state::events::kept_promises(conn)
+                .unwrap()
+                .is_empty()
         );
     }
 }

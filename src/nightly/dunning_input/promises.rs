@@ -15,11 +15,15 @@ use crate::ledger::{Invoice, Ledger};
 use crate::money::{Currency, Money};
 use crate::state::events as ev;
 
+use super::promise_rows::earlier_invoice;
+
 /// The invoices a promise covers: the one it names, whichever customer the
 /// line names (a line whose customer is not the invoice's is held as
 /// written and raises `promise_unmatched`: a formal notice must not go out
 /// over a promise a person recorded, nor stop when the ERP moves the
-/// invoice to another customer id); for a promise on all of the customer's
+/// invoice to another customer id; but not when the number named an invoice
+/// of the line's customer before the ERP reused it, see
+/// [`super::promise_rows::earlier_invoice`]); for a promise on all of the customer's
 /// invoices, those issued on or before the promised date and due on or
 /// before it (what the customer can have promised to pay by then; a later
 /// invoice follows its plan from its own dates).
@@ -69,6 +73,27 @@ pub fn promises(
     let mut status = BTreeMap::new();
     let mut alerts = Vec::new();
     let action_date = calendar.next_business_day(run_date);
+    // Lines about an earlier invoice of their number, now another
+    // customer's: whether it was settled. They cover nothing tonight.
+    let by_id: BTreeMap<&str, &Invoice> = if rows.iter().any(|p| p.invoice_id.is_some()) {
+        ledger
+            .invoices
+            .iter()
+            .map(|i| (i.invoice_id.as_str(), i))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    let mut earlier: Vec<Option<bool>> = Vec::with_capacity(rows.len());
+    for p in rows {
+        let tonight = p.invoice_id.as_deref().and_then(|i| by_id.get(i).copied());
+        earlier.push(earlier_invoice(conn, tonight, p)?.map(|(_, settled)| settled));
+    }
+    let earlier_settled: BTreeMap<String, bool> = rows
+        .iter()
+        .zip(&earlier)
+        .filter_map(|(p, e)| e.map(|settled| (promise_key(p), settled)))
+        .collect();
     // Every promise, with the invoices under it (in the export's order).
     let mut under: BTreeMap<String, (&PromiseRow, Vec<&Invoice>)> = BTreeMap::new();
     for p in rows {
@@ -77,7 +102,9 @@ pub fn promises(
     for inv in &ledger.invoices {
         let promise = rows
             .iter()
-            .filter(|p| covers(p, inv))
+            .zip(&earlier)
+            .filter(|(p, e)| e.is_none() && covers(p, inv))
+            .map(|(p, _)| p)
             .max_by_key(|p| p.promised_date);
         if let Some((_, invoices)) = promise.and_then(|p| under.get_mut(&promise_key(p))) {
             invoices.push(inv);
@@ -94,6 +121,14 @@ pub fn promises(
         }
         let alert_key = format!("broken_promise:{key}");
         if kept.contains(&key) || ever.contains(&alert_key) {
+            continue;
+        }
+        // About an earlier invoice of the number: kept if it was settled,
+        // else not judged (it is no longer exported).
+        if let Some(settled) = earlier_settled.get(&key) {
+            if *settled {
+                ev::record_promise_kept(conn, &key, &run_date.to_string())?;
+            }
             continue;
         }
         let opens: Vec<(&Invoice, Option<Money>)> = invoices

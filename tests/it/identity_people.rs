@@ -1,0 +1,120 @@
+//! People's files about an invoice number the ERP relabelled or reused: a
+//! `writeoff` line settles what money of the old currency paid, and a
+//! promise about the earlier invoice of a reused number is never taken for
+//! the new invoice of another customer.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Ntry, column_where, csv_rows, paying, statement_night};
+
+const HEADER: &str =
+    "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency\n";
+
+fn night(root: &Path, seq: u32, date: &str, invoices: &str, entries: &[Ntry]) -> PathBuf {
+    statement_night(root, HEADER, invoices, seq, date, entries)
+}
+
+fn kinds(out: &Path, file: &str, kind: &str) -> Vec<String> {
+    let rows = csv_rows(&out.join(file));
+    column_where(&rows, "kind", kind, "message")
+}
+
+#[test]
+fn a_writeoff_settles_what_the_old_currency_paid_and_the_rest_is_chased() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let f1 = |cur: &str| {
+        format!("F-1,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,{cur}\n")
+    };
+    night(
+        root,
+        1,
+        "2026-11-02",
+        &f1("EUR"),
+        &[paying("P1", "2026-11-02", "400.00", "FACTURE F-1")],
+    );
+    let out = night(root, 2, "2026-11-03", &f1("USD"), &[]);
+    let held = kinds(&out, "alerts.csv", "invoice_identity_changed");
+    assert!(
+        held.len() == 1
+            && held[0].contains("400.00 EUR as F-1~EUR (entry P1)")
+            && held[0].contains("a writeoff line for F-1 (amount in USD)"),
+        "{held:?}"
+    );
+    // The person decides the EUR money paid 440.00 USD of it; the ERP still
+    // shows it wholly open.
+    std::fs::write(
+        root.join("c/decisions.csv"),
+        "entry_id,invoice_id,decision,amount,note\n,F-1,writeoff,440,the EUR 400 paid\n",
+    )
+    .unwrap();
+    let out = night(root, 3, "2026-12-01", &f1("USD"), &[]);
+    assert!(kinds(&out, "open_items.csv", "invoice_identity_changed").is_empty());
+    let rows = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&rows, "invoice_id", "F-1", "status"),
+        ["partly_paid"]
+    );
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "customer_id", "C1", "amount_due"),
+        ["560.00"],
+        "{dunning:?}"
+    );
+}
+
+#[test]
+fn a_kept_promise_on_a_reused_number_neither_holds_nor_blames() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("c")).unwrap();
+    std::fs::write(
+        root.join("c/promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,F-100,2026-11-20\n",
+    )
+    .unwrap();
+    let c2 = "F-2,C2,Beta Commerce SARL,2026-09-01,2026-12-20,250.00,250.00,EUR\n";
+    let old = "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    // C1 keeps its promise early; F-100 leaves the export.
+    night(
+        root,
+        1,
+        "2026-11-02",
+        &format!("{old}{c2}"),
+        &[paying("P1", "2026-11-02", "1000.00", "FACTURE F-100")],
+    );
+    night(root, 2, "2026-11-03", c2, &[]);
+    // The number now names C2's new invoice, overdue.
+    let new = "F-100,C2,Beta Commerce SARL,2026-10-20,2026-10-21,1200.00,1200.00,EUR\n";
+    let out = night(root, 3, "2026-11-04", &format!("{new}{c2}"), &[]);
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "invoice_ids", "F-100", "customer_id"),
+        ["C2"],
+        "C1's promise holds C2's new invoice: {dunning:?}"
+    );
+    let unmatched = kinds(&out, "alerts.csv", "promise_unmatched");
+    assert!(
+        unmatched.len() == 1
+            && unmatched[0]
+                .contains("C1's earlier F-100 is kept as F-100~2026-09-01 and was settled")
+            && unmatched[0].contains("holds nothing"),
+        "{unmatched:?}"
+    );
+    // After the promise's grace days: kept, never broken by C2's invoice.
+    let out = night(root, 4, "2026-11-30", &format!("{new}{c2}"), &[]);
+    assert!(
+        kinds(&out, "alerts.csv", "broken_promise").is_empty(),
+        "{:?}",
+        kinds(&out, "alerts.csv", "broken_promise")
+    );
+    let db = rusqlite::Connection::open(root.join("c/.pointage/state.sqlite")).unwrap();
+    let kept: Vec<String> = db
+        .prepare("SELECT promise_key FROM promises_kept")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept, ["C1:F-100:2026-11-20"]);
+}
