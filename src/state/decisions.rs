@@ -345,22 +345,6 @@ pub fn clear_account(
     Ok(())
 }
 
-/// The statement gaps and balance mismatches a person cleared with a
-/// `clear_gap` line still in `decisions.csv`: those of the line's account (or
-/// every account, `*`; the whole account, never a part of its number)
-/// already raised on the night the line was applied. A
-/// gap found later on the same account holds the formal notices again.
-pub fn cleared_gap_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT DISTINCT a.alert_key FROM alerts a JOIN cleared_accounts c
-           ON c.account = '*'
-              OR substr(a.alert_key, length(a.kind) + 2, length(c.account) + 1) = c.account || ':'
-         WHERE a.kind IN ('sequence_gap', 'balance_mismatch', 'stale_statements') AND a.first_raised <= c.run_date",
-    )?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    rows.collect()
-}
-
 /// Every account a statement of which was imported.
 pub fn statement_accounts(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT DISTINCT account FROM statements ORDER BY account")?;
@@ -454,10 +438,10 @@ mod tests {
         // A part of a number clears nothing.
         clear_account(conn, "FR76", "k1", "2026-11-04").unwrap();
         clear_account(conn, "FR763000401234000102030407", "k2", "2026-11-04").unwrap();
-        assert!(cleared_gap_keys(conn).unwrap().is_empty());
+        assert!(crate::state::cleared::cleared_keys(conn, crate::state::cleared::ClearedBy::Decision, [], "2026-12-31").unwrap().is_empty());
         // The whole account clears its gap only.
         clear_account(conn, a, "k3", "2026-11-04").unwrap();
-        let keys: Vec<String> = cleared_gap_keys(conn).unwrap().into_iter().collect();
+        let keys: Vec<String> = crate::state::cleared::cleared_keys(conn, crate::state::cleared::ClearedBy::Decision, [], "2026-12-31").unwrap().into_iter().collect();
         assert_eq!(keys, [format!("sequence_gap:{a}:S2")]);
     }
 }
