@@ -398,12 +398,9 @@ fn night(
             config.alerts.stale_statement_days,
         ))
         .collect();
-    let cleared = crate::state::cleared::cleared(
-        &tx,
-        statement_alerts.iter().chain(&import.alerts),
-        &rd,
-    )
-    .map_err(&e)?;
+    let cleared =
+        crate::state::cleared::cleared(&tx, statement_alerts.iter().chain(&import.alerts), &rd)
+            .map_err(&e)?;
     conditions.extend(
         statement_alerts
             .into_iter()

@@ -438,10 +438,27 @@ mod tests {
         // A part of a number clears nothing.
         clear_account(conn, "FR76", "k1", "2026-11-04").unwrap();
         clear_account(conn, "FR763000401234000102030407", "k2", "2026-11-04").unwrap();
-        assert!(crate::state::cleared::cleared_keys(conn, crate::state::cleared::ClearedBy::Decision, [], "2026-12-31").unwrap().is_empty());
+        assert!(
+            crate::state::cleared::cleared_keys(
+                conn,
+                crate::state::cleared::ClearedBy::Decision,
+                [],
+                "2026-12-31"
+            )
+            .unwrap()
+            .is_empty()
+        );
         // The whole account clears its gap only.
         clear_account(conn, a, "k3", "2026-11-04").unwrap();
-        let keys: Vec<String> = crate::state::cleared::cleared_keys(conn, crate::state::cleared::ClearedBy::Decision, [], "2026-12-31").unwrap().into_iter().collect();
+        let keys: Vec<String> = crate::state::cleared::cleared_keys(
+            conn,
+            crate::state::cleared::ClearedBy::Decision,
+            [],
+            "2026-12-31",
+        )
+        .unwrap()
+        .into_iter()
+        .collect();
         assert_eq!(keys, [format!("sequence_gap:{a}:S2")]);
     }
 }

@@ -12,7 +12,13 @@ const HEADER: &str =
     "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency\n";
 
 /// A credit from `name`, quoting `text`.
-fn credit(reference: &'static str, date: &'static str, amount: &'static str, name: &'static str, text: &'static str) -> Ntry {
+fn credit(
+    reference: &'static str,
+    date: &'static str,
+    amount: &'static str,
+    name: &'static str,
+    text: &'static str,
+) -> Ntry {
     Ntry {
         reference,
         date,
@@ -75,7 +81,11 @@ fn a_line_waiting_for_its_invoice_is_not_applied_to_a_new_invoice_reusing_the_nu
         ],
     );
     // F-100 leaves the export; the person's line waits for it.
-    decisions(root, D, "R9,F-300,reject,,not Alpha's\nE1,F-100,assign,,Alpha paid F-100\n");
+    decisions(
+        root,
+        D,
+        "R9,F-300,reject,,not Alpha's\nE1,F-100,assign,,Alpha paid F-100\n",
+    );
     let out = statement_night(root, HEADER, "", 2, "2026-11-03", &[]);
     assert!(rows_of(&out, "matches.csv", "rule", "manual").is_empty());
     // The ERP reuses both numbers for new invoices of C2.
@@ -90,7 +100,11 @@ fn a_line_waiting_for_its_invoice_is_not_applied_to_a_new_invoice_reusing_the_nu
         rows_of(&out, "invoice_status.csv", "invoice_id", "F-100"),
         ["F-100,C2,1000.00,0.00,0.00,1000.00,open,,EUR"]
     );
-    assert_eq!(aliases(root), Vec::<String>::new(), "Alpha's name taught as C2's");
+    assert_eq!(
+        aliases(root),
+        Vec::<String>::new(),
+        "Alpha's name taught as C2's"
+    );
     let refused = column_where(
         &csv_rows(&out.join("open_items.csv")),
         "kind",
@@ -109,7 +123,12 @@ fn a_line_waiting_for_its_invoice_is_not_applied_to_a_new_invoice_reusing_the_nu
     }
     // The rejection was about C1's F-300: the new one is proposed R9.
     assert_eq!(
-        column_where(&csv_rows(&out.join("matches.csv")), "entry_id", "R9", "invoice_id"),
+        column_where(
+            &csv_rows(&out.join("matches.csv")),
+            "entry_id",
+            "R9",
+            "invoice_id"
+        ),
         ["F-300"]
     );
     // Still refused the next night.
@@ -139,7 +158,13 @@ fn adding_the_account_to_an_applied_line_keeps_its_decision_and_alias() {
         inv,
         1,
         "2026-11-02",
-        &[credit("E1", "2026-11-02", "250.00", "XYZ HOLDING", "VIREMENT")],
+        &[credit(
+            "E1",
+            "2026-11-02",
+            "250.00",
+            "XYZ HOLDING",
+            "VIREMENT",
+        )],
     );
     assert_eq!(
         rows_of(&out, "invoice_status.csv", "invoice_id", "F-1"),
@@ -173,5 +198,44 @@ fn adding_the_account_to_an_applied_line_keeps_its_decision_and_alias() {
     assert_eq!(
         rows_of(&out, "invoice_status.csv", "invoice_id", "F-1"),
         ["F-1,C1,600.00,0.00,0.00,600.00,partly_paid,2026-11-02,EUR"]
+    );
+}
+
+#[test]
+fn an_edited_line_says_the_money_applied_before_its_invoice_was_redated() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    decisions(root, D, "E1,F-100,assign,,\n");
+    statement_night(
+        root,
+        HEADER,
+        "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n",
+        1,
+        "2026-11-02",
+        &[credit("E1", "2026-11-02", "400.00", "ALPHA", "VIREMENT")],
+    );
+    // The ERP redates the invoice (its history is put apart) and the person
+    // edits the line.
+    decisions(root, D, "E1,F-100,assign,300,\n");
+    let out = statement_night(
+        root,
+        HEADER,
+        "F-100,C1,Alpha Industrie SAS,2026-09-02,2026-10-01,1000.00,1000.00,EUR\n",
+        2,
+        "2026-11-03",
+        &[],
+    );
+    let refused = column_where(
+        &csv_rows(&out.join("alerts.csv")),
+        "kind",
+        "decision_rejected",
+        "message",
+    );
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains("400.00 was already applied on 2026-11-02"),
+        "{}",
+        refused[0]
     );
 }

@@ -382,8 +382,7 @@ fn a_credit_note_is_closed_by_a_writeoff() {
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(s["currencies"]["EUR"]["written_off"], "30.00", "{s}");
     assert_eq!(
-        s["currencies"]["EUR"]["credit_notes_written_off"],
-        "50.00",
+        s["currencies"]["EUR"]["credit_notes_written_off"], "50.00",
         "{s}"
     );
     assert_eq!(status(&out, "AV-1", "open_after"), "0.00");
