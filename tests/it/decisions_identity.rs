@@ -239,3 +239,54 @@ fn an_edited_line_says_the_money_applied_before_its_invoice_was_redated() {
         refused[0]
     );
 }
+
+#[test]
+fn a_line_waiting_for_its_entry_is_not_applied_once_its_invoice_moved_to_another_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    // The entry is not imported yet: the line waits.
+    decisions(root, D, "E1,F-100,assign,,Alpha paid\n");
+    statement_night(
+        root,
+        HEADER,
+        "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n",
+        1,
+        "2026-11-02",
+        &[],
+    );
+    // The ERP moves F-100 to C2 the night the money arrives.
+    let moved = "F-100,C2,Beta Commerce SARL,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    let out = statement_night(
+        root,
+        HEADER,
+        moved,
+        2,
+        "2026-11-03",
+        &[credit(
+            "E1",
+            "2026-11-03",
+            "1000.00",
+            "ALPHA IND PARIS",
+            "VIREMENT",
+        )],
+    );
+    assert!(rows_of(&out, "matches.csv", "rule", "manual").is_empty());
+    assert_eq!(
+        rows_of(&out, "invoice_status.csv", "invoice_id", "F-100"),
+        ["F-100,C2,1000.00,0.00,0.00,1000.00,open,,EUR"]
+    );
+    assert_eq!(aliases(root), Vec::<String>::new());
+    let refused = column_where(
+        &csv_rows(&out.join("open_items.csv")),
+        "kind",
+        "decision_rejected",
+        "message",
+    );
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains("moved to another customer, C2 on 2026-11-03"),
+        "{}",
+        refused[0]
+    );
+}
