@@ -123,13 +123,7 @@ impl Decision {
     }
 }
 
-/// An account as statements key it: white space removed, upper case.
-pub fn account_key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
+pub use crate::refs::account_key;
 
 const ENTRY_ID: usize = 0;
 const INVOICE_ID: usize = 1;

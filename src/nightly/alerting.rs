@@ -334,15 +334,17 @@ fn date(d: Option<NaiveDate>) -> String {
 
 /// Settles tonight's alert set against state: records new alerts, resolves
 /// what no longer holds, and returns the files' contents. `cleared`: the
-/// keys of the statement alerts `client.toml` clears
-/// (`state::cleared::cleared_keys`).
+/// keys of the statement alerts `client.toml` or a `clear_gap` decision
+/// clears (`state::cleared::cleared_keys`), with the resolution to record: a
+/// balance mismatch or conflicting statement so cleared is resolved, raised
+/// tonight or before.
 pub fn settle(
     conn: &Connection,
     run_date: NaiveDate,
     conditions: Vec<Alert>,
     events: Vec<Alert>,
     settled_invoice: impl Fn(&str) -> bool,
-    cleared: &BTreeSet<String>,
+    cleared: &BTreeMap<String, &'static str>,
 ) -> rusqlite::Result<AlertSet> {
     let rd = run_date.to_string();
     let open = ev::open_alerts(conn)?;
@@ -381,6 +383,8 @@ pub fn settle(
                 | AlertKind::InvoiceRedated
         ) {
             ev::resolve_alert(conn, &a.key, &rd, "information")?;
+        } else if let Some(why) = cleared.get(&a.key) {
+            ev::resolve_alert(conn, &a.key, &rd, why)?;
         }
         new.push(a);
     }
@@ -401,10 +405,8 @@ pub fn settle(
                 {
                     Some("invoice settled")
                 }
-                AlertKind::BalanceMismatch | AlertKind::ConflictingStatement
-                    if cleared.contains(key) =>
-                {
-                    Some("cleared in client.toml")
+                AlertKind::BalanceMismatch | AlertKind::ConflictingStatement => {
+                    cleared.get(key).copied()
                 }
                 _ => None,
             }
@@ -475,7 +477,16 @@ mod tests {
         let night = |d: &str, values: &[&str]| {
             let values: Vec<String> = values.iter().map(|c| account_key(c)).collect();
             crate::state::cleared::remember(conn, &values, d).unwrap();
-            let cleared = crate::state::cleared::cleared_keys(conn).unwrap();
+            let cleared: BTreeMap<String, &str> = crate::state::cleared::cleared_keys(
+                conn,
+                crate::state::cleared::ClearedBy::Config,
+                [],
+                d,
+            )
+            .unwrap()
+            .into_iter()
+            .map(|k| (k, "cleared in client.toml"))
+            .collect();
             let set = settle(
                 conn,
                 d.parse().unwrap(),
@@ -533,7 +544,7 @@ mod tests {
                 conditions,
                 Vec::new(),
                 |_| false,
-                &BTreeSet::new(),
+                &BTreeMap::new(),
             )
             .unwrap()
         };

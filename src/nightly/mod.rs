@@ -356,11 +356,7 @@ fn night(
     let aliases = crate::state::decisions::aliases(&tx).map_err(&e)?;
     let ledger = with_aliases(&client.ledger, &aliases);
     let rejected = crate::state::decisions::rejections(&tx).map_err(&e)?;
-    // The statement alerts client.toml clears: those its accounts raised by
-    // the first night each value was there.
     crate::state::cleared::remember(&tx, &config.dunning.cleared_gaps, &rd).map_err(&e)?;
-    let cleared = crate::state::cleared::cleared_keys(&tx).map_err(&e)?;
-    let cleared_by_people = crate::state::decisions::cleared_gap_keys(&tx).map_err(&e)?;
     let credits =
         credits::run(&tx, &ledger, config, &rd, &rejected, &tonight).map_err(|err| match err {
             credits::CreditError::Sql(s) => e(s),
@@ -389,17 +385,26 @@ fn night(
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
     // Gaps and stopped statements cleared in client.toml or by a `clear_gap`
     // decision are not raised again: the formal notices they held go out.
-    // Those found later on the same accounts are raised, and hold them.
+    // Those found later on the same accounts are raised, and hold them; one
+    // found tonight (not stored yet) is cleared by a value or line of
+    // tonight. Balance mismatches and conflicting statements are events:
+    // raised, and resolved at once when cleared.
+    let statement_alerts: Vec<crate::alerts::Alert> = alerting::sequence_conditions(&headers)
+        .into_iter()
+        .chain(alerting::stale_conditions(
+            &headers,
+            date,
+            &calendar,
+            config.alerts.stale_statement_days,
+        ))
+        .collect();
+    let cleared =
+        crate::state::cleared::cleared(&tx, statement_alerts.iter().chain(&import.alerts), &rd)
+            .map_err(&e)?;
     conditions.extend(
-        alerting::sequence_conditions(&headers)
+        statement_alerts
             .into_iter()
-            .chain(alerting::stale_conditions(
-                &headers,
-                date,
-                &calendar,
-                config.alerts.stale_statement_days,
-            ))
-            .filter(|a| !cleared_by_people.contains(&a.key) && !cleared.contains(&a.key)),
+            .filter(|a| !cleared.contains_key(&a.key)),
     );
     let mut events = identity_alerts;
     events.extend(import.alerts.iter().cloned());

@@ -19,12 +19,26 @@ struct Totals {
     carried_over: Money,
     applied: Money,
     written_off: Money,
+    credit_notes_written_off: Money,
     unapplied: Money,
     suggested_payments: usize,
 }
 
 fn add(m: &mut Money, x: Money) {
     *m = m.checked_add(x).unwrap_or(*m);
+}
+
+impl Totals {
+    /// A write-off: an invoice's (positive) to `written_off`, a credit
+    /// note's (negative) to `credit_notes_written_off`, as a positive
+    /// amount: the two never net against each other.
+    fn write_off(&mut self, x: Money) {
+        if x.is_negative() {
+            add(&mut self.credit_notes_written_off, x.abs());
+        } else {
+            add(&mut self.written_off, x);
+        }
+    }
 }
 
 /// Tonight's credits and the earlier nights' ones handled tonight, by the
@@ -103,7 +117,7 @@ pub fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
             }
             add(&mut t.applied, m.applied);
         }
-        add(&mut t.written_off, m.writeoff);
+        t.write_off(m.writeoff);
     }
     for a in &c.apps {
         let Some(p) = c.payments.get(a.payment) else {
@@ -114,7 +128,7 @@ pub fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
         match a.status {
             Status::Matched => {
                 add(&mut t.applied, a.applied_amount);
-                add(&mut t.written_off, a.writeoff_amount);
+                t.write_off(a.writeoff_amount);
                 s.0 = true;
             }
             Status::Suggested => s.1 = true,
@@ -144,6 +158,7 @@ pub fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
                     "carried_over": t.carried_over.to_plain(),
                     "applied": t.applied.to_plain(),
                     "written_off": t.written_off.to_plain(),
+                    "credit_notes_written_off": t.credit_notes_written_off.to_plain(),
                     "unapplied": t.unapplied.to_plain(),
                     "suggested_payments": t.suggested_payments,
                 }),

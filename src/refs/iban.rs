@@ -17,6 +17,38 @@ pub fn is_valid_iban(s: &str) -> bool {
     normalize_iban(s).parse::<iban::Iban>().is_ok()
 }
 
+/// An account as statements key it: white space removed, upper case (`fr76
+/// 3000 …` → `FR763000…`). `*` stays `*`.
+pub fn account_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Two letters then two digits: what an IBAN starts with (one that is not
+/// valid then has a wrong length or wrong check digits).
+pub fn looks_like_iban(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 4
+        && b[..2].iter().all(u8::is_ascii_alphabetic)
+        && b[2..4].iter().all(u8::is_ascii_digit)
+}
+
+/// The whole account a `cleared_gaps` value or a `clear_gap` line names by
+/// IBAN: `*` (every account) or a valid IBAN, normalised; `None` for a part
+/// of a number, wrong check digits or nothing.
+pub fn whole_account(s: &str) -> Option<String> {
+    let key = account_key(s);
+    if key == "*" {
+        Some(key)
+    } else if is_valid_iban(&key) {
+        Some(normalize_iban(&key))
+    } else {
+        None
+    }
+}
+
 /// `FR7630001007941234567890185` → `FR76…0185`: what logs may show.
 pub fn mask_iban(s: &str) -> String {
     let n = normalize_iban(s);

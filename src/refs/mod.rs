@@ -6,7 +6,10 @@
 mod iban;
 mod rf;
 
-pub use iban::{iban_from_rib, is_valid_iban, mask_iban, normalize_iban, rib_key};
+pub use iban::{
+    account_key, iban_from_rib, is_valid_iban, looks_like_iban, mask_iban, normalize_iban, rib_key,
+    whole_account,
+};
 pub use rf::{is_valid_rf, normalize_rf, rf_from_reference};
 
 /// Mod-97 of a string of ASCII letters and digits where letters count as

@@ -12,7 +12,7 @@ use crate::ledger::Decision;
 pub const APPLIED: &str = "applied";
 
 /// The outcome of a refusal no later night can change.
-const REFUSED_FOR_GOOD: &str = "refused for good: ";
+pub const REFUSED_FOR_GOOD: &str = "refused for good: ";
 
 /// The outcome of a refusal tried again on later nights.
 const REFUSED_FOR_NOW: &str = "refused for now: ";
@@ -46,14 +46,48 @@ pub fn is_final(outcome: &str) -> bool {
     outcome == APPLIED || outcome.starts_with(REFUSED_FOR_GOOD)
 }
 
-/// The outcome recorded for a decision already seen, if any.
-pub fn outcome(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT outcome FROM decisions WHERE decision_key = ?1",
-        params![key],
-        |r| r.get(0),
-    )
+/// The outcome recorded for a decision already seen, with the night it was
+/// last handled (applied, or last refused), if any.
+pub fn outcome(conn: &Connection, key: &str) -> rusqlite::Result<Option<(String, String)>> {
+    conn.prepare_cached("SELECT outcome, run_date FROM decisions WHERE decision_key = ?1")?
+        .query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
+/// Forgets a decision that was never applied: its line written again is
+/// handled as new.
+pub fn forget(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM decisions WHERE decision_key = ?1 AND outcome <> 'applied'")?
+        .execute(params![key])?;
+    Ok(())
+}
+
+/// The account recorded with a decision applied (empty: none recorded);
+/// `None` when the key was not applied.
+pub fn applied_account(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT account FROM decisions WHERE decision_key = ?1 AND outcome = 'applied'",
+    )?
+    .query_row(params![key], |r| r.get(0))
     .optional()
+}
+
+/// Puts an applied decision recorded under `from` under `to` (its line now
+/// names the account it was applied on), with what it taught, rejected or
+/// cleared: the same decision, not a removed one and a new one.
+pub fn rekey(conn: &Connection, from: &str, to: &str, account: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE decisions SET decision_key = ?2, account = ?3 WHERE decision_key = ?1",
+    )?
+    .execute(params![from, to, account])?;
+    for sql in [
+        "UPDATE aliases SET decision_key = ?2 WHERE decision_key = ?1",
+        "UPDATE rejections SET decision_key = ?2 WHERE decision_key = ?1",
+        "UPDATE cleared_accounts SET decision_key = ?2 WHERE decision_key = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute(params![from, to])?;
+    }
+    Ok(())
 }
 
 /// Records that a decision was handled tonight, with its outcome (replacing
@@ -128,7 +162,8 @@ pub fn applied_money_decisions(conn: &Connection) -> rusqlite::Result<Vec<Applie
 }
 
 /// What people's decisions applied to an invoice from an entry on one night
-/// (money plus write-off), still live.
+/// (money plus write-off), still live: under its number, or under the id
+/// its history was archived under since (`state::incarnations`).
 pub fn manual_applied(
     conn: &Connection,
     entry_id: &str,
@@ -137,7 +172,9 @@ pub fn manual_applied(
 ) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT applied, writeoff FROM applications
-         WHERE invoice_id = ?1 AND entry_id = ?2 AND run_date = ?3 AND rule = 'manual'
+         WHERE (invoice_id = ?1
+                OR invoice_id IN (SELECT invoice_id FROM invoices WHERE archived_from = ?1))
+           AND entry_id = ?2 AND run_date = ?3 AND rule = 'manual'
            AND reversed_run IS NULL",
     )?;
     let rows = stmt.query_map(params![invoice_id, entry_id, run_date], |r| {
@@ -147,7 +184,8 @@ pub fn manual_applied(
 }
 
 /// Adds a pair never to propose again: the entry of `account`, and this
-/// invoice.
+/// invoice (recorded with tonight's decision, the latest about it: see
+/// [`rejections`]).
 pub fn reject(
     conn: &Connection,
     account: &str,
@@ -156,16 +194,18 @@ pub fn reject(
     key: &str,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT OR IGNORE INTO rejections (account, entry_id, invoice_id, decision_key)
-         VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO rejections (account, entry_id, invoice_id, decision_key)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (account, entry_id, invoice_id) DO UPDATE SET decision_key = excluded.decision_key",
     )?
     .execute(params![account, entry_id, invoice_id, key])?;
     Ok(())
 }
 
-/// The (account, entry, invoice) triples never to propose again.
+/// The (account, entry, invoice) triples never to propose again, by entry
+/// then invoice: the accounts (`""`: any account).
 #[derive(Debug, Clone, Default)]
-pub struct Rejections(BTreeSet<(String, String, String)>);
+pub struct Rejections(BTreeMap<String, BTreeMap<String, BTreeSet<String>>>);
 
 impl Rejections {
     /// True when nothing is rejected.
@@ -175,20 +215,45 @@ impl Rejections {
 
     /// Whether the entry of `account` must not be proposed for the invoice:
     /// rejected on that account, or by a rejection recorded before accounts
-    /// were (account `''`: any account).
+    /// were (account `''`: any account). Allocates nothing.
     pub fn contains(&self, account: &str, entry_id: &str, invoice_id: &str) -> bool {
-        [account, ""].iter().any(|a| {
-            self.0
-                .contains(&(a.to_string(), entry_id.to_string(), invoice_id.to_string()))
-        })
+        self.0
+            .get(entry_id)
+            .and_then(|by_invoice| by_invoice.get(invoice_id))
+            .is_some_and(|accounts| accounts.contains(account) || accounts.contains(""))
     }
 }
 
-/// Every rejection.
+/// Every rejection still about the invoice its number names: one recorded
+/// before the night the number was reused for another invoice
+/// (`state::incarnations`, archive `reused`) was about the earlier invoice
+/// and does not hold the new one.
 pub fn rejections(conn: &Connection) -> rusqlite::Result<Rejections> {
-    let mut stmt = conn.prepare("SELECT account, entry_id, invoice_id FROM rejections")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    rows.collect::<rusqlite::Result<_>>().map(Rejections)
+    let mut stmt = conn.prepare(
+        "SELECT r.account, r.entry_id, r.invoice_id FROM rejections r
+         LEFT JOIN decisions d ON d.decision_key = r.decision_key
+         WHERE NOT EXISTS (SELECT 1 FROM invoices i
+               WHERE i.archived_from = r.invoice_id AND i.archive_reason = 'reused'
+                 AND i.archived_run > COALESCE(d.run_date, ''))",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Rejections::default();
+    for row in rows {
+        let (account, entry, invoice) = row?;
+        out.0
+            .entry(entry)
+            .or_default()
+            .entry(invoice)
+            .or_default()
+            .insert(account);
+    }
+    Ok(out)
 }
 
 /// Records an alias taught by a decision (kept if already known).
@@ -278,22 +343,6 @@ pub fn clear_account(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT OR REPLACE INTO cleared_accounts (account, decision_key, run_date) VALUES (?1, ?2, ?3)")?.execute(params![account, key, run_date])?;
     Ok(())
-}
-
-/// The statement gaps and balance mismatches a person cleared with a
-/// `clear_gap` line still in `decisions.csv`: those of the line's account (or
-/// every account, `*`; the whole account, never a part of its number)
-/// already raised on the night the line was applied. A
-/// gap found later on the same account holds the formal notices again.
-pub fn cleared_gap_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT DISTINCT a.alert_key FROM alerts a JOIN cleared_accounts c
-           ON c.account = '*'
-              OR substr(a.alert_key, length(a.kind) + 2, length(c.account) + 1) = c.account || ':'
-         WHERE a.kind IN ('sequence_gap', 'balance_mismatch', 'stale_statements') AND a.first_raised <= c.run_date",
-    )?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    rows.collect()
 }
 
 /// Every account a statement of which was imported.
@@ -389,10 +438,27 @@ mod tests {
         // A part of a number clears nothing.
         clear_account(conn, "FR76", "k1", "2026-11-04").unwrap();
         clear_account(conn, "FR763000401234000102030407", "k2", "2026-11-04").unwrap();
-        assert!(cleared_gap_keys(conn).unwrap().is_empty());
+        assert!(
+            crate::state::cleared::cleared_keys(
+                conn,
+                crate::state::cleared::ClearedBy::Decision,
+                [],
+                "2026-12-31"
+            )
+            .unwrap()
+            .is_empty()
+        );
         // The whole account clears its gap only.
         clear_account(conn, a, "k3", "2026-11-04").unwrap();
-        let keys: Vec<String> = cleared_gap_keys(conn).unwrap().into_iter().collect();
+        let keys: Vec<String> = crate::state::cleared::cleared_keys(
+            conn,
+            crate::state::cleared::ClearedBy::Decision,
+            [],
+            "2026-12-31",
+        )
+        .unwrap()
+        .into_iter()
+        .collect();
         assert_eq!(keys, [format!("sequence_gap:{a}:S2")]);
     }
 }

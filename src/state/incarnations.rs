@@ -412,3 +412,55 @@ mod tests {
         assert!(held().is_empty());
     }
 }
+
+/// What became of an invoice number after night `since` (a decision line
+/// written about the invoice it named then): the newest of its archive as
+/// another invoice (`reused`) or its move to another customer, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangedSince {
+    /// The earlier invoice is now `archived_id`, since `night`.
+    Reused {
+        /// Where its history went.
+        archived_id: String,
+        /// The night the number was reused.
+        night: String,
+    },
+    /// The invoice moved to another customer on `night`.
+    Moved {
+        /// The night it moved.
+        night: String,
+    },
+}
+
+/// See [`ChangedSince`]: a `reused` archive of `invoice_id` after `since`,
+/// else a move (the ladder restarted) after `since`.
+pub fn changed_since(
+    conn: &Connection,
+    invoice_id: &str,
+    since: &str,
+) -> rusqlite::Result<Option<ChangedSince>> {
+    let reused = conn
+        .prepare_cached(
+            "SELECT invoice_id, archived_run FROM invoices
+             WHERE archived_from = ?1 AND archive_reason = 'reused' AND archived_run > ?2
+             ORDER BY archived_run DESC, invoice_id DESC LIMIT 1",
+        )?
+        .query_row(params![invoice_id, since], |r| {
+            Ok(ChangedSince::Reused {
+                archived_id: r.get(0)?,
+                night: r.get(1)?,
+            })
+        })
+        .optional()?;
+    if reused.is_some() {
+        return Ok(reused);
+    }
+    conn.prepare_cached(
+        "SELECT ladder_from FROM invoices
+         WHERE invoice_id = ?1 AND archived_from IS NULL AND ladder_from > ?2",
+    )?
+    .query_row(params![invoice_id, since], |r| {
+        Ok(ChangedSince::Moved { night: r.get(0)? })
+    })
+    .optional()
+}

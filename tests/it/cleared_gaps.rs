@@ -83,3 +83,55 @@ fn a_gap_found_after_cleared_gaps_was_set_holds_formal_notices_again() {
     assert!(!open.contains(&"sequence_gap".to_string()), "{open:?}");
     assert!(steps.contains(&step("C2", "formal_notice")), "{steps:?}");
 }
+
+/// The formal-notice rows of tonight's `dunning.csv`.
+fn formal(steps: &[(String, String)]) -> Vec<&(String, String)> {
+    steps.iter().filter(|s| s.1 == "formal_notice").collect()
+}
+
+#[test]
+fn a_value_there_from_the_first_night_clears_the_gap_found_that_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("c6");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(client.join("invoices.csv"), INVOICES).unwrap();
+    // The account was cleared before pointage ever saw the gap (set in an
+    // earlier release, which never stored it, or from the first night).
+    fs::write(
+        client.join("client.toml"),
+        format!("[dunning]\ncleared_gaps = [\"{IBAN}\"]\n"),
+    )
+    .unwrap();
+    statement(&client, "SA", 1, "2026-10-29");
+    statement(&client, "SC", 3, "2026-10-30");
+    let (steps, alerts, open) = night(dir.path(), &client, "2026-11-02");
+    assert!(!alerts.contains(&"sequence_gap".to_string()), "{alerts:?}");
+    assert!(!open.contains(&"sequence_gap".to_string()), "{open:?}");
+    assert_eq!(formal(&steps), [&step("C1", "formal_notice")], "{steps:?}");
+    // A gap found on a later night is raised, as before.
+    statement(&client, "SE", 5, "2026-11-13");
+    let (_, alerts, _) = night(dir.path(), &client, "2026-11-16");
+    assert_eq!(alerts, ["sequence_gap"], "{alerts:?}");
+}
+
+#[test]
+fn a_clear_gap_line_clears_the_gap_found_the_night_it_is_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("c7");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(client.join("invoices.csv"), INVOICES).unwrap();
+    fs::write(
+        client.join("decisions.csv"),
+        format!("entry_id,invoice_id,decision,amount,note\n{IBAN},,clear_gap,,checked\n"),
+    )
+    .unwrap();
+    statement(&client, "SA", 1, "2026-10-29");
+    statement(&client, "SC", 3, "2026-10-30");
+    let (steps, alerts, open) = night(dir.path(), &client, "2026-11-02");
+    assert!(!alerts.contains(&"sequence_gap".to_string()), "{alerts:?}");
+    assert!(!open.contains(&"sequence_gap".to_string()), "{open:?}");
+    assert_eq!(formal(&steps), [&step("C1", "formal_notice")], "{steps:?}");
+    // And stays cleared on later nights.
+    let (_, alerts, open) = night(dir.path(), &client, "2026-11-03");
+    assert!(alerts.is_empty() && open.is_empty(), "{alerts:?} {open:?}");
+}

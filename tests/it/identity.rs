@@ -596,16 +596,18 @@ fn a_conflicting_statement_cleared_in_client_toml_releases_formal_notices() {
             ),
         ],
     );
+    // Raised tonight, it holds tonight; cleared the next night, it no
+    // longer holds (a value there from tonight would clear it tonight:
+    // cleared_gaps tests).
+    let out = dir.path().join("out2");
+    night(&c, "2026-11-20", &out);
+    assert_eq!(alerts_of(&out, "conflicting_statement").len(), 1);
+    assert!(!steps(&out).contains(&"formal_notice".to_string()));
     fs::write(
         c.join("client.toml"),
         format!("[dunning]\ncleared_gaps = [\"{IBAN}\"]\n"),
     )
     .unwrap();
-    // Raised tonight, it holds tonight; cleared, it no longer holds.
-    let out = dir.path().join("out2");
-    night(&c, "2026-11-20", &out);
-    assert_eq!(alerts_of(&out, "conflicting_statement").len(), 1);
-    assert!(!steps(&out).contains(&"formal_notice".to_string()));
     let out = dir.path().join("out3");
     night(&c, "2026-11-23", &out);
     let open = csv_rows(&out.join("open_items.csv"));

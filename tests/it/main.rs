@@ -11,6 +11,7 @@ mod client_config;
 mod crash;
 mod currencies;
 mod decisions;
+mod decisions_identity;
 mod decisions_lines;
 mod decisions_nights;
 mod determinism;

@@ -8,14 +8,6 @@ use super::Refusal;
 use crate::ledger::{Decision, account_key};
 use crate::state::{decisions as sd, events as ev};
 
-/// Two letters then two digits: what an IBAN starts with.
-fn looks_like_iban(key: &str) -> bool {
-    let b = key.as_bytes();
-    b.len() >= 4
-        && b[..2].iter().all(u8::is_ascii_alphabetic)
-        && b[2..4].iter().all(u8::is_ascii_digit)
-}
-
 /// The account a `clear_gap` line names (`entry_id`, else `account`), as
 /// statements key it: `*` for every account (an empty line too), a whole
 /// valid IBAN, or the key of an account whose statements were imported (a
@@ -36,11 +28,11 @@ pub(super) fn account(
     } else {
         entry
     };
-    if key.is_empty() || key == "*" {
+    if key.is_empty() {
         return Ok(Ok("*".to_string()));
     }
-    if crate::refs::is_valid_iban(&key) {
-        return Ok(Ok(crate::refs::normalize_iban(&key)));
+    if let Some(whole) = crate::refs::whole_account(&key) {
+        return Ok(Ok(whole));
     }
     let known = sd::statement_accounts(conn)?;
     if let Some(a) = known.iter().find(|a| account_key(a) == key) {
@@ -50,7 +42,7 @@ pub(super) fn account(
                  (or leave entry_id empty for every account)";
     let why = if let Some(a) = known.iter().find(|a| account_key(a).contains(&key)) {
         format!("{key} is only a part of account {a}: {whole}")
-    } else if looks_like_iban(&key) {
+    } else if crate::refs::looks_like_iban(&key) {
         format!("{key} is not a valid IBAN (its length or check digits are wrong): {whole}")
     } else {
         format!("no statement of an account {key} was ever imported: {whole}")

@@ -25,6 +25,8 @@ mod apply;
 mod edit;
 mod entry;
 mod gap;
+mod rekey;
+mod reused;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -85,6 +87,7 @@ pub fn run(
 ) -> rusqlite::Result<DecisionStep> {
     let mut step = DecisionStep::default();
     let present: BTreeSet<String> = decisions.iter().map(Decision::key).collect();
+    rekey::rekey_accounts(conn, decisions, &present)?;
     step.aliases_undone = sd::undo_reverted(conn, &present)?;
     let invoices: BTreeMap<&str, &crate::ledger::Invoice> = ledger
         .invoices
@@ -95,12 +98,21 @@ pub fn run(
     for d in decisions {
         let key = d.key();
         let before = sd::outcome(conn, &key)?;
-        if before.as_deref().is_some_and(sd::is_final) {
+        if before.as_ref().is_some_and(|(o, _)| sd::is_final(o)) {
             continue;
         }
-        let result = match edit::edited(conn, d, &applied, &present)? {
-            Some(why) => Err(Refusal::never(why)),
-            None => decide(conn, d, &key, &invoices, run_date, &mut step)?,
+        // A line refused before about an invoice its number no longer names.
+        let renamed = match &before {
+            Some((_, night)) => {
+                let tonight = invoices.get(d.invoice_id.as_str()).copied();
+                reused::refusal(conn, d, night, tonight)?
+            }
+            None => None,
+        };
+        let result = match (renamed, edit::edited(conn, d, &applied, &present)?) {
+            (Some(refusal), _) => Err(refusal),
+            (None, Some(why)) => Err(Refusal::never(why)),
+            (None, None) => decide(conn, d, &key, &invoices, run_date, &mut step)?,
         };
         let alert_key = Alert::new(AlertKind::DecisionRejected, &key, "").key;
         let (outcome, account) = match result {
@@ -154,11 +166,12 @@ pub fn run(
     // A refused line people removed from the file: its question is gone.
     let rejected = Alert::new(AlertKind::DecisionRejected, "", "").key;
     for key in ev::open_alert_keys(conn, AlertKind::DecisionRejected.as_str())? {
-        if key
+        if let Some(decision) = key
             .strip_prefix(rejected.as_str())
-            .is_some_and(|decision| !present.contains(decision))
+            .filter(|decision| !present.contains(*decision))
         {
             ev::resolve_alert(conn, &key, run_date, "line removed from decisions.csv")?;
+            reused::forget_if_removed(conn, decision)?;
         }
     }
     Ok(step)
