@@ -316,6 +316,16 @@ pub(super) fn clears_statement_alert(cleared: &str, key: &str, kind: AlertKind) 
             .is_some_and(|r| r.starts_with(':'))
 }
 
+/// An alert resolved before and raised again tonight: open, first raised
+/// tonight, saying what it says tonight.
+fn reopen(conn: &Connection, a: &Alert, run_date: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE alerts SET resolved_run = NULL, resolution = NULL, first_raised = ?2 WHERE alert_key = ?1",
+    )?
+    .execute(rusqlite::params![a.key, run_date])?;
+    ev::refresh_alert(conn, a)
+}
+
 /// Whether a stored alert already says what tonight's says.
 fn same_content(stored: &Alert, tonight: &Alert) -> bool {
     stored.customer_id == tonight.customer_id
@@ -364,14 +374,22 @@ pub fn settle(
         // A condition that was resolved before and holds again is new again,
         // with what it says tonight.
         if ever.contains(&a.key) {
-            conn.prepare_cached("UPDATE alerts SET resolved_run = NULL, resolution = NULL, first_raised = ?2 WHERE alert_key = ?1")?.execute(rusqlite::params![a.key, rd])?;
-            ev::refresh_alert(conn, &a)?;
+            reopen(conn, &a, &rd)?;
         }
         new.push(a);
     }
     let mut seen_events = BTreeSet::new();
     for a in events {
-        if ever.contains(&a.key) || !seen_events.insert(a.key.clone()) {
+        if !seen_events.insert(a.key.clone()) {
+            continue;
+        }
+        if ever.contains(&a.key) {
+            // A decision line removed (its refusal resolved and forgotten)
+            // and written again, refused again: new again, not silent.
+            if a.kind == AlertKind::DecisionRejected && !open.contains_key(&a.key) {
+                reopen(conn, &a, &rd)?;
+                new.push(a);
+            }
             continue;
         }
         ev::insert_alert(conn, &a, &rd)?;

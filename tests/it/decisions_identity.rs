@@ -290,3 +290,73 @@ fn a_line_waiting_for_its_entry_is_not_applied_once_its_invoice_moved_to_another
         refused[0]
     );
 }
+
+#[test]
+fn a_line_removed_while_waiting_and_written_again_after_the_reuse_is_about_the_new_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    let old = "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    statement_night(
+        root,
+        HEADER,
+        old,
+        1,
+        "2026-11-02",
+        &[credit(
+            "E1",
+            "2026-11-02",
+            "1000.00",
+            "ALPHA IND PARIS",
+            "VIREMENT",
+        )],
+    );
+    // F-100 left the export: the line waits for it.
+    decisions(root, D, "E1,F-100,assign,,Alpha paid F-100\n");
+    statement_night(root, HEADER, "", 2, "2026-11-03", &[]);
+    // The person removes it the night the ERP reuses the number…
+    decisions(root, D, "");
+    let new = "F-100,C2,Beta Commerce SARL,2026-11-01,2026-11-01,1000.00,1000.00,EUR\n";
+    statement_night(root, HEADER, new, 3, "2026-11-04", &[]);
+    // …and writes it again about the new invoice: a new decision.
+    decisions(root, D, "E1,F-100,assign,,Beta paid the new F-100\n");
+    let out = statement_night(root, HEADER, new, 4, "2026-11-05", &[]);
+    assert_eq!(
+        rows_of(&out, "invoice_status.csv", "invoice_id", "F-100"),
+        ["F-100,C2,1000.00,1000.00,0.00,0.00,paid,2026-11-02,EUR"]
+    );
+}
+
+#[test]
+fn a_refused_line_removed_and_written_again_is_refused_out_loud_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    let inv = "F-1,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,100.00,100.00,EUR\n";
+    // A line naming an entry no statement brought: refused, tried again.
+    decisions(root, D, "NOPE,F-1,assign,,\n");
+    let out = statement_night(root, HEADER, inv, 1, "2026-11-02", &[]);
+    let kinds = |out: &Path| {
+        column_where(
+            &csv_rows(&out.join("alerts.csv")),
+            "kind",
+            "decision_rejected",
+            "invoice_id",
+        )
+    };
+    assert_eq!(kinds(&out), ["F-1"]);
+    decisions(root, D, "");
+    let out = statement_night(root, HEADER, inv, 2, "2026-11-03", &[]);
+    assert!(kinds(&out).is_empty());
+    // Written back: said again in tonight's alerts.csv, and open.
+    decisions(root, D, "NOPE,F-1,assign,,\n");
+    let out = statement_night(root, HEADER, inv, 3, "2026-11-04", &[]);
+    assert_eq!(kinds(&out), ["F-1"]);
+    let open = column_where(
+        &csv_rows(&out.join("open_items.csv")),
+        "kind",
+        "decision_rejected",
+        "invoice_id",
+    );
+    assert_eq!(open, ["F-1"]);
+}

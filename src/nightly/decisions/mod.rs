@@ -171,7 +171,8 @@ pub fn run(
             .filter(|decision| !present.contains(*decision))
         {
             ev::resolve_alert(conn, &key, run_date, "line removed from decisions.csv")?;
-            reused::forget_if_removed(conn, decision)?;
+            // Written again later, the line is a new decision, judged afresh.
+            sd::forget(conn, decision)?;
         }
     }
     Ok(step)

@@ -12,9 +12,9 @@ use rusqlite::Connection;
 
 use super::Refusal;
 use crate::ledger::{Decision, Invoice};
-use crate::state::{decisions as sd, incarnations as inc};
+use crate::state::incarnations as inc;
 
-/// How such a refusal's reason starts (see [`forget_if_removed`]).
+/// How such a refusal's reason starts.
 const WHY: &str = "written before invoice number ";
 
 /// Why a line last handled on `last_night` can no longer apply to the
@@ -44,17 +44,4 @@ pub(super) fn refusal(
             tonight.map_or(String::new(), |i| format!(", {}", i.customer_id)),
         ))),
     })
-}
-
-/// Forgets the refusal of a line removed from the file when it was refused
-/// by [`refusal`]: written again, the line is a new decision.
-pub(super) fn forget_if_removed(conn: &Connection, key: &str) -> rusqlite::Result<()> {
-    if let Some((outcome, _)) = sd::outcome(conn, key)?
-        && outcome
-            .strip_prefix(sd::REFUSED_FOR_GOOD)
-            .is_some_and(|why| why.starts_with(WHY))
-    {
-        sd::forget(conn, key)?;
-    }
-    Ok(())
 }
