@@ -87,6 +87,14 @@ pub fn rekey(conn: &Connection, from: &str, to: &str, account: &str) -> rusqlite
     ] {
         conn.prepare_cached(sql)?.execute(params![from, to])?;
     }
+    // A rejection recorded for any account ('') is now of the account the
+    // line names: the account was added to tell shared entry ids apart.
+    if !account.is_empty() {
+        conn.prepare_cached(
+            "UPDATE rejections SET account = ?2 WHERE decision_key = ?1 AND account = ''",
+        )?
+        .execute(params![to, account])?;
+    }
     Ok(())
 }
 
@@ -460,5 +468,19 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(keys, [format!("sequence_gap:{a}:S2")]);
+    }
+
+    #[test]
+    fn a_rejection_whose_line_gained_its_account_is_of_that_account_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        // Recorded for any account, by a line without `account`.
+        reject(conn, "", "R9", "F-2", "reject|R9|F-2|").unwrap();
+        assert!(rejections(conn).unwrap().contains("FR14B", "R9", "F-2"));
+        rekey(conn, "reject|R9|F-2|", "reject|R9|F-2||@FR76A", "FR76A").unwrap();
+        let r = rejections(conn).unwrap();
+        assert!(r.contains("FR76A", "R9", "F-2"));
+        assert!(!r.contains("FR14B", "R9", "F-2"), "still any account's");
     }
 }
