@@ -266,10 +266,14 @@ pub fn identities(
     rows.collect()
 }
 
-/// The latest incarnation of number `invoice_id` archived while it was
-/// customer `customer_id`'s: its archived id, and whether it was settled
-/// then (pointage saw it paid, or the ERP exported it with nothing open or
-/// no longer exported it before the number was reused).
+/// The invoice that number `invoice_id` named for customer `customer_id`
+/// before the ERP last reused the number, when the live invoice is the one
+/// that reuse brought (it has not moved to another customer since): its
+/// archived id, and whether it was settled then (pointage saw it paid, or
+/// the ERP exported it with nothing open or no longer exported it before
+/// the number was reused). `None` when the last reuse was of another
+/// customer's invoice, or the live invoice moved since: a line naming the
+/// number is then about the live invoice.
 pub fn earlier_of(
     conn: &Connection,
     invoice_id: &str,
@@ -277,8 +281,11 @@ pub fn earlier_of(
 ) -> rusqlite::Result<Option<(String, bool)>> {
     conn.prepare_cached(
         "SELECT i.invoice_id, i.settled_run IS NOT NULL, i.exported_open, i.last_seen_run,
-             (SELECT MAX(run_date) FROM runs WHERE run_date < i.archived_run)
-         FROM invoices i WHERE i.archived_from = ?1 AND i.customer_id = ?2
+             (SELECT MAX(run_date) FROM runs WHERE run_date < i.archived_run),
+             i.customer_id = ?2,
+             COALESCE((SELECT l.ladder_from > i.archived_run FROM invoices l
+                       WHERE l.invoice_id = ?1), 0)
+         FROM invoices i WHERE i.archived_from = ?1 AND i.archive_reason = 'reused'
          ORDER BY i.archived_run DESC, i.invoice_id DESC LIMIT 1",
     )?
     .query_row(params![invoice_id, customer_id], |r| {
@@ -287,9 +294,11 @@ pub fn earlier_of(
         let last_seen: String = r.get(3)?;
         let night_before: Option<String> = r.get(4)?;
         let gone = night_before.is_some_and(|n| last_seen < n);
-        Ok((r.get(0)?, settled || open.is_zero() || gone))
+        let about_it = r.get::<_, bool>(5)? && !r.get::<_, bool>(6)?;
+        Ok(about_it.then_some((r.get(0)?, settled || open.is_zero() || gone)))
     })
     .optional()
+    .map(Option::flatten)
 }
 
 /// The night before `run_date` that was last committed, if any.

@@ -118,3 +118,43 @@ fn a_kept_promise_on_a_reused_number_neither_holds_nor_blames() {
         .unwrap();
     assert_eq!(kept, ["C1:F-100:2026-11-20"]);
 }
+
+#[test]
+fn a_promise_on_an_invoice_that_moved_holds_it_even_after_an_earlier_reuse_of_the_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("c")).unwrap();
+    // C1's first F-100 is paid and leaves the export.
+    let first = "F-100,C1,Alpha Industrie SAS,2026-06-01,2026-07-01,300.00,300.00,EUR\n";
+    night(
+        root,
+        1,
+        "2026-10-01",
+        first,
+        &[paying("P1", "2026-10-01", "300.00", "FACTURE F-100")],
+    );
+    night(root, 2, "2026-10-02", "", &[]);
+    // The number is reused for a new invoice of C1, overdue…
+    let second = "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    night(root, 3, "2026-10-05", second, &[]);
+    // …about which C1 promises to pay; then the ERP moves it to C2.
+    std::fs::write(
+        root.join("c/promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,F-100,2026-11-20\n",
+    )
+    .unwrap();
+    night(root, 4, "2026-11-02", second, &[]);
+    let moved = "F-100,C2,Beta Commerce SARL,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    let out = night(root, 5, "2026-11-03", moved, &[]);
+    // The promise still holds the invoice it was written about.
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert!(
+        column_where(&dunning, "invoice_ids", "F-100", "step").is_empty(),
+        "the promised invoice was chased: {dunning:?}"
+    );
+    let unmatched = kinds(&out, "open_items.csv", "promise_unmatched");
+    assert!(
+        unmatched.iter().all(|m| !m.contains("holds nothing")),
+        "{unmatched:?}"
+    );
+}
