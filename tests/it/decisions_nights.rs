@@ -254,7 +254,7 @@ fn a_line_that_can_never_apply_is_not_tried_again() {
 #[test]
 fn a_retried_lines_open_alert_says_tonights_reason() {
     // Written before R9 arrived: refused for now. R9 then arrives, and it
-    // is a debit: refused for good, and the open question says so.
+    // is a debit: refused for good, said again, and the open question says so.
     let dir = tempfile::tempdir().unwrap();
     let c = client(dir.path(), "F-1;C1;Alpha;2026-09-27;2026-10-27;100,00\n");
     write_statement(&c, 1, "2026-11-02", &[]);
@@ -275,10 +275,11 @@ fn a_retried_lines_open_alert_says_tonights_reason() {
     };
     write_statement(&c, 2, "2026-11-03", &[debit]);
     let out = night(dir.path(), &c, "2026-11-03");
-    // No second alert, but the one open tells what holds now.
-    assert!(messages(&out, "alerts.csv", "decision_rejected").is_empty());
+    // Refused for good now: said again in tonight's alerts.csv (the person
+    // must change or remove the line), and the one open tells what holds now.
     let open = messages(&out, "open_items.csv", "decision_rejected");
     assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(messages(&out, "alerts.csv", "decision_rejected"), open);
     assert!(open[0].contains("not money received"), "{}", open[0]);
     assert!(open[0].contains("change or remove the line"), "{}", open[0]);
     assert!(!open[0].contains("is unknown"), "{}", open[0]);

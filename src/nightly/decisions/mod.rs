@@ -4,8 +4,8 @@
 //! amount too large) is refused with a `decision_rejected` alert naming the
 //! file line and why; when the cause can change (the entry or the invoice
 //! not there yet, not enough money yet) the line is tried again every later
-//! night while it stays in the file, and the alert, raised once, is resolved
-//! the night it applies. A money line that replaces one applied on an earlier
+//! night while it stays in the file, and the alert, raised once (again when
+//! the line comes to be refused for good), is resolved the night it applies. A money line that replaces one applied on an earlier
 //! night (same entry and invoice, another amount, the applied line gone from
 //! the file) is an edit and is refused: the money is never applied twice
 //! ([`edit`]). Each line is a decision: an identical second line is a further
@@ -153,8 +153,13 @@ pub fn run(
                 a.amount = d.amount;
                 // Raised once per line: a night that refuses it again finds
                 // the key already raised (alerting::settle) and raises
-                // nothing new, but the open alert says tonight's reason (a
-                // line refused for now may be refused for good later).
+                // nothing new, but the open alert says tonight's reason. A
+                // line refused for now and now for good is said again in
+                // tonight's alerts.csv: its alert is closed here and
+                // reopened by settle as new.
+                if !refusal.retry && before.is_some() {
+                    ev::resolve_alert(conn, &alert_key, run_date, "refused for good")?;
+                }
                 ev::refresh_alert(conn, &a)?;
                 step.alerts.push(a);
                 (sd::refused(&why, refusal.retry), d.account.clone())
