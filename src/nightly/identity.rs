@@ -153,6 +153,15 @@ pub fn archive_changed(
     Ok(alerts)
 }
 
+/// The alert about tonight's invoice: its customer, number and amount.
+fn about(mut a: Alert, inv: &Invoice) -> Alert {
+    a.customer_id = inv.customer_id.clone();
+    a.invoice_id = inv.invoice_id.clone();
+    a.amount = Some(inv.amount);
+    a.currency = Some(inv.currency);
+    a
+}
+
 fn who(id: &str, name: &str) -> String {
     if name.is_empty() {
         id.to_string()
@@ -162,7 +171,7 @@ fn who(id: &str, name: &str) -> String {
 }
 
 fn reused_alert(inv: &Invoice, old: &inc::Stored, archived: &str) -> Alert {
-    let mut a = Alert::new(
+    let a = Alert::new(
         AlertKind::InvoiceIdReused,
         archived,
         format!(
@@ -178,15 +187,11 @@ fn reused_alert(inv: &Invoice, old: &inc::Stored, archived: &str) -> Alert {
             old_cur = old.currency,
         ),
     );
-    a.customer_id = inv.customer_id.clone();
-    a.invoice_id = inv.invoice_id.clone();
-    a.amount = Some(inv.amount);
-    a.currency = Some(inv.currency);
-    a
+    about(a, inv)
 }
 
 fn redated_alert(inv: &Invoice, old: &inc::Stored, run_date: &str) -> Alert {
-    let mut a = Alert::new(
+    let a = Alert::new(
         AlertKind::InvoiceRedated,
         &format!(
             "{}:{}:{}:{run_date}",
@@ -200,11 +205,7 @@ fn redated_alert(inv: &Invoice, old: &inc::Stored, run_date: &str) -> Alert {
             old_issue = old.issue_date,
         ),
     );
-    a.customer_id = inv.customer_id.clone();
-    a.invoice_id = inv.invoice_id.clone();
-    a.amount = Some(inv.amount);
-    a.currency = Some(inv.currency);
-    a
+    about(a, inv)
 }
 
 fn moved_alert(
@@ -223,7 +224,7 @@ fn moved_alert(
             list.join(", ")
         )
     };
-    let mut a = Alert::new(
+    let a = Alert::new(
         AlertKind::InvoiceMoved,
         &format!(
             "{}:{}:{}:{run_date}",
@@ -237,11 +238,7 @@ fn moved_alert(
             new = inv.customer_id,
         ),
     );
-    a.customer_id = inv.customer_id.clone();
-    a.invoice_id = inv.invoice_id.clone();
-    a.amount = Some(inv.amount);
-    a.currency = Some(inv.currency);
-    a
+    about(a, inv)
 }
 
 /// One `invoice_identity_changed` per invoice of tonight's export that
