@@ -20,6 +20,17 @@ const REFUSED_FOR_NOW: &str = "refused for now: ";
 /// How releases before refusals were told apart recorded every refusal.
 const REFUSED_BEFORE: &str = "refused: ";
 
+/// Why a decision was refused for good, from its recorded outcome (`None`
+/// for one applied or tried again).
+pub fn final_refusal(outcome: &str) -> Option<&str> {
+    if !is_final(outcome) {
+        return None;
+    }
+    outcome
+        .strip_prefix(REFUSED_FOR_GOOD)
+        .or_else(|| outcome.strip_prefix(REFUSED_BEFORE))
+}
+
 /// The outcome to record for a refusal: `refused for now: why` is tried
 /// again on later nights while its line stays, `refused for good: why`
 /// never.
@@ -89,11 +100,15 @@ pub fn rekey(conn: &Connection, from: &str, to: &str, account: &str) -> rusqlite
     }
     // A rejection recorded for any account ('') is now of the account the
     // line names: the account was added to tell shared entry ids apart.
+    // (When that account already holds the same rejection, the one for any
+    // account is dropped: the pair stays rejected on that account once.)
     if !account.is_empty() {
         conn.prepare_cached(
-            "UPDATE rejections SET account = ?2 WHERE decision_key = ?1 AND account = ''",
+            "UPDATE OR IGNORE rejections SET account = ?2 WHERE decision_key = ?1 AND account = ''",
         )?
         .execute(params![to, account])?;
+        conn.prepare_cached("DELETE FROM rejections WHERE decision_key = ?1 AND account = ''")?
+            .execute(params![to])?;
     }
     Ok(())
 }
@@ -482,5 +497,18 @@ mod tests {
         let r = rejections(conn).unwrap();
         assert!(r.contains("FR76A", "R9", "F-2"));
         assert!(!r.contains("FR14B", "R9", "F-2"), "still any account's");
+    }
+
+    #[test]
+    fn a_line_gaining_its_account_beside_the_same_rejection_on_that_account_keeps_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        reject(conn, "", "R9", "F-2", "reject|R9|F-2|").unwrap();
+        reject(conn, "FR76A", "R9", "F-2", "reject|R9|F-2|90.00|@FR76A").unwrap();
+        rekey(conn, "reject|R9|F-2|", "reject|R9|F-2||@FR76A", "FR76A").unwrap();
+        let r = rejections(conn).unwrap();
+        assert!(r.contains("FR76A", "R9", "F-2"));
+        assert!(!r.contains("FR14B", "R9", "F-2"));
     }
 }
