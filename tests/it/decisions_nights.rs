@@ -316,3 +316,45 @@ F-2;C2;Beta Logistique SAS;2026-10-10;2026-11-10;500,00\n",
     let reason = column_where(&dunning, "invoice_ids", "F-2", "reason");
     assert!(reason[0].contains("62 days late"), "{}", reason[0]);
 }
+
+#[test]
+fn a_night_without_the_file_does_not_reopen_a_line_refused_for_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), "F-1;C1;Alpha;2026-09-27;2026-10-27;100,00\n");
+    write_statement(
+        &c,
+        1,
+        "2026-11-02",
+        &[
+            credit("E1", "2026-11-02", "100.00"),
+            credit("E2", "2026-11-02", "100.00"),
+        ],
+    );
+    // E1 pays F-1; E2 for F-1 too is refused for good: F-1 is settled.
+    let lines = "E1;F-1;assign;;\nE2;F-1;assign;;\n";
+    decisions(&c, lines);
+    let out = night(dir.path(), &c, "2026-11-02");
+    assert_eq!(manual_amounts(&out, "F-1"), ["100.00"]);
+    assert_eq!(messages(&out, "alerts.csv", "decision_rejected").len(), 1);
+    // The file is missing one night (a sync that did not happen)…
+    fs::remove_file(c.join("decisions.csv")).unwrap();
+    night(dir.path(), &c, "2026-11-03");
+    // …and is back: the refusal stands as decided on its night (a return
+    // reopening F-1 since would not let E2 take it), and is said again.
+    decisions(&c, lines);
+    let out = night(dir.path(), &c, "2026-11-04");
+    assert!(manual_amounts(&out, "F-1").is_empty());
+    let said = messages(&out, "alerts.csv", "decision_rejected");
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("line 3: assign E2 F-1"), "{}", said[0]);
+    let db = rusqlite::Connection::open(c.join(".pointage/state.sqlite")).unwrap();
+    let (night, outcome): (String, String) = db
+        .query_row(
+            "SELECT run_date, outcome FROM decisions WHERE entry_id = 'E2'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(night, "2026-11-02");
+    assert!(outcome.starts_with("refused for good"), "{outcome}");
+}

@@ -95,10 +95,25 @@ pub fn run(
         .map(|i| (i.invoice_id.as_str(), i))
         .collect();
     let applied = sd::applied_money_decisions(conn)?;
+    let open_refusals: BTreeSet<String> =
+        ev::open_alert_keys(conn, AlertKind::DecisionRejected.as_str())?
+            .into_iter()
+            .collect();
     for d in decisions {
         let key = d.key();
         let before = sd::outcome(conn, &key)?;
-        if before.as_ref().is_some_and(|(o, _)| sd::is_final(o)) {
+        if let Some((outcome, _)) = &before
+            && sd::is_final(outcome)
+        {
+            // Refused for good, removed and written back (or its alert
+            // closed by an earlier release): not judged again, but said
+            // again, so that the line is never skipped without a word.
+            if let Some(why) = sd::final_refusal(outcome) {
+                let a = refusal_alert(client_dir, d, &key, why, false);
+                if !open_refusals.contains(&a.key) {
+                    step.alerts.push(a);
+                }
+            }
             continue;
         }
         // A line refused before about an invoice its number no longer names.
@@ -125,32 +140,8 @@ pub fn run(
                 (sd::APPLIED.to_string(), account)
             }
             Err(refusal) => {
-                let then = if refusal.retry {
-                    "tried again every night while the line stays in the file"
-                } else {
-                    "change or remove the line"
-                };
                 let why = refusal.why;
-                let on = (!d.account.is_empty()).then(|| format!("(account {})", d.account));
-                let line = [d.kind.as_str(), &d.entry_id]
-                    .into_iter()
-                    .chain(on.as_deref())
-                    .chain([d.invoice_id.as_str()])
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let mut a = Alert::new(
-                    AlertKind::DecisionRejected,
-                    &key,
-                    format!(
-                        "{} line {}: {line}: not applied: {why} ({then})",
-                        file_name(client_dir),
-                        d.line,
-                    ),
-                );
-                a.entry_id = d.entry_id.clone();
-                a.invoice_id = d.invoice_id.clone();
-                a.amount = d.amount;
+                let a = refusal_alert(client_dir, d, &key, &why, refusal.retry);
                 // Raised once per line: a night that refuses it again finds
                 // the key already raised (alerting::settle) and raises
                 // nothing new, but the open alert says tonight's reason. A
@@ -169,18 +160,57 @@ pub fn run(
         step.outcomes.push((d.line, d.kind.as_str(), outcome));
     }
     // A refused line people removed from the file: its question is gone.
+    // Written again later, a line that was waiting, or refused because its
+    // invoice number was reused since, is a new decision judged afresh; one
+    // refused for good for another reason stays refused (a file missing for
+    // a night must not let a line written for another situation take money
+    // a return reopened since), and is said again when written back.
     let rejected = Alert::new(AlertKind::DecisionRejected, "", "").key;
-    for key in ev::open_alert_keys(conn, AlertKind::DecisionRejected.as_str())? {
+    for key in &open_refusals {
         if let Some(decision) = key
             .strip_prefix(rejected.as_str())
             .filter(|decision| !present.contains(*decision))
         {
-            ev::resolve_alert(conn, &key, run_date, "line removed from decisions.csv")?;
-            // Written again later, the line is a new decision, judged afresh.
-            sd::forget(conn, decision)?;
+            ev::resolve_alert(conn, key, run_date, "line removed from decisions.csv")?;
+            if let Some((outcome, _)) = sd::outcome(conn, decision)?
+                && (!sd::is_final(&outcome) || reused::is_reused_refusal(&outcome))
+            {
+                sd::forget(conn, decision)?;
+            }
         }
     }
     Ok(step)
+}
+
+/// The `decision_rejected` alert of a line: what it says, why it was not
+/// applied, and what the person can do.
+fn refusal_alert(client_dir: &Path, d: &Decision, key: &str, why: &str, retry: bool) -> Alert {
+    let then = if retry {
+        "tried again every night while the line stays in the file"
+    } else {
+        "change or remove the line"
+    };
+    let on = (!d.account.is_empty()).then(|| format!("(account {})", d.account));
+    let line = [d.kind.as_str(), &d.entry_id]
+        .into_iter()
+        .chain(on.as_deref())
+        .chain([d.invoice_id.as_str()])
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut a = Alert::new(
+        AlertKind::DecisionRejected,
+        key,
+        format!(
+            "{} line {}: {line}: not applied: {why} ({then})",
+            file_name(client_dir),
+            d.line,
+        ),
+    );
+    a.entry_id = d.entry_id.clone();
+    a.invoice_id = d.invoice_id.clone();
+    a.amount = d.amount;
+    a
 }
 
 /// Why a decision was not applied tonight, and whether a later night may

@@ -12,9 +12,9 @@ use rusqlite::Connection;
 
 use super::Refusal;
 use crate::ledger::{Decision, Invoice};
-use crate::state::incarnations as inc;
+use crate::state::{decisions as sd, incarnations as inc};
 
-/// How such a refusal's reason starts.
+/// How such a refusal's reason starts (see [`is_reused_refusal`]).
 const WHY: &str = "written before invoice number ";
 
 /// Why a line last handled on `last_night` can no longer apply to the
@@ -44,4 +44,12 @@ pub(super) fn refusal(
             tonight.map_or(String::new(), |i| format!(", {}", i.customer_id)),
         ))),
     })
+}
+
+/// Whether a recorded outcome is a refusal by [`refusal`]: removed from the
+/// file and written again, the line is a new decision.
+pub(super) fn is_reused_refusal(outcome: &str) -> bool {
+    outcome
+        .strip_prefix(sd::REFUSED_FOR_GOOD)
+        .is_some_and(|why| why.starts_with(WHY))
 }
