@@ -267,13 +267,13 @@ pub fn identities(
 }
 
 /// The invoice that number `invoice_id` named for customer `customer_id`
-/// before the ERP last reused the number, when the live invoice is the one
-/// that reuse brought (it has not moved to another customer since): its
-/// archived id, and whether it was settled then (pointage saw it paid, or
-/// the ERP exported it with nothing open or no longer exported it before
-/// the number was reused). `None` when the last reuse was of another
-/// customer's invoice, or the live invoice moved since: a line naming the
-/// number is then about the live invoice.
+/// before the ERP reused the number (the customer's latest such invoice):
+/// its archived id, and whether it was settled then (pointage saw it paid,
+/// or the ERP exported it with nothing open or no longer exported it before
+/// the number was reused). `None` when there is none, or when that reuse
+/// was the number's last and the live invoice it brought has moved to
+/// another customer since: a line naming the number is then about the live
+/// invoice.
 pub fn earlier_of(
     conn: &Connection,
     invoice_id: &str,
@@ -282,10 +282,12 @@ pub fn earlier_of(
     conn.prepare_cached(
         "SELECT i.invoice_id, i.settled_run IS NOT NULL, i.exported_open, i.last_seen_run,
              (SELECT MAX(run_date) FROM runs WHERE run_date < i.archived_run),
-             i.customer_id = ?2,
+             NOT EXISTS (SELECT 1 FROM invoices n WHERE n.archived_from = ?1
+                   AND n.archive_reason = 'reused' AND n.archived_run > i.archived_run),
              COALESCE((SELECT l.ladder_from > i.archived_run FROM invoices l
                        WHERE l.invoice_id = ?1), 0)
-         FROM invoices i WHERE i.archived_from = ?1 AND i.archive_reason = 'reused'
+         FROM invoices i
+         WHERE i.archived_from = ?1 AND i.archive_reason = 'reused' AND i.customer_id = ?2
          ORDER BY i.archived_run DESC, i.invoice_id DESC LIMIT 1",
     )?
     .query_row(params![invoice_id, customer_id], |r| {
@@ -294,8 +296,8 @@ pub fn earlier_of(
         let last_seen: String = r.get(3)?;
         let night_before: Option<String> = r.get(4)?;
         let gone = night_before.is_some_and(|n| last_seen < n);
-        let about_it = r.get::<_, bool>(5)? && !r.get::<_, bool>(6)?;
-        Ok(about_it.then_some((r.get(0)?, settled || open.is_zero() || gone)))
+        let live_moved_since = r.get::<_, bool>(5)? && r.get::<_, bool>(6)?;
+        Ok((!live_moved_since).then_some((r.get(0)?, settled || open.is_zero() || gone)))
     })
     .optional()
     .map(Option::flatten)

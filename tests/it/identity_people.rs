@@ -158,3 +158,32 @@ fn a_promise_on_an_invoice_that_moved_holds_it_even_after_an_earlier_reuse_of_th
         "{unmatched:?}"
     );
 }
+
+#[test]
+fn a_promise_on_a_number_reused_twice_is_still_about_the_first_customers_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("c")).unwrap();
+    std::fs::write(
+        root.join("c/promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,F-100,2026-11-20\n",
+    )
+    .unwrap();
+    let first = "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    night(root, 1, "2026-11-02", first, &[]);
+    let second = "F-100,C2,Beta Commerce SARL,2026-10-01,2026-10-15,300.00,300.00,EUR\n";
+    night(root, 2, "2026-11-03", second, &[]);
+    // Reused again, for C3, overdue: C1's promise does not hold it.
+    let third = "F-100,C3,Gamma Services SA,2026-10-02,2026-10-16,500.00,500.00,EUR\n";
+    let out = night(root, 3, "2026-11-04", third, &[]);
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "invoice_ids", "F-100", "customer_id"),
+        ["C3"],
+        "C1's promise holds C3's invoice: {dunning:?}"
+    );
+    // After its grace days, C1 is not blamed for C3's invoice.
+    let out = night(root, 4, "2026-11-30", third, &[]);
+    let broken = kinds(&out, "alerts.csv", "broken_promise");
+    assert!(broken.iter().all(|m| !m.contains("500.00")), "{broken:?}");
+}
