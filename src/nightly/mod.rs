@@ -224,9 +224,17 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     let client = load_client_knowing(&opts.client_dir, &|name, sha| {
         seen.get(&(name.to_string(), sha.to_string())).copied()
     })?;
+    // A night without decisions.csv changes nothing people decided (a copy
+    // that failed must not undo their lines); an empty file removes them.
+    let decisions = opts
+        .client_dir
+        .join("decisions.csv")
+        .is_file()
+        .then(|| crate::ledger::load_decisions(&opts.client_dir))
+        .transpose()?;
     let people = People {
         promises: crate::ledger::load_promises(&opts.client_dir)?,
-        decisions: crate::ledger::load_decisions(&opts.client_dir)?,
+        decisions,
     };
     failpoint::hit("after_parse");
 
@@ -261,7 +269,8 @@ fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> RunError + '_ {
 /// What people added to the client folder.
 struct People {
     promises: Vec<crate::ledger::PromiseRow>,
-    decisions: Vec<crate::ledger::Decision>,
+    /// `None` when the client folder has no `decisions.csv` tonight.
+    decisions: Option<Vec<crate::ledger::Decision>>,
 }
 
 /// Tonight's ledger with the aliases decisions taught merged into the
@@ -351,8 +360,14 @@ fn night(
         &tonight,
     )
     .map_err(&e)?;
-    let decided =
-        decisions::run(&tx, &client.dir, &people.decisions, &client.ledger, &rd).map_err(&e)?;
+    let decided = decisions::run(
+        &tx,
+        &client.dir,
+        people.decisions.as_deref(),
+        &client.ledger,
+        &rd,
+    )
+    .map_err(&e)?;
     let aliases = crate::state::decisions::aliases(&tx).map_err(&e)?;
     let ledger = with_aliases(&client.ledger, &aliases);
     let rejected = crate::state::decisions::rejections(&tx).map_err(&e)?;

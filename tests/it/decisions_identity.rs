@@ -368,3 +368,44 @@ fn a_refused_line_removed_and_written_again_is_refused_out_loud_again() {
     );
     assert_eq!(open, ["F-1"]);
 }
+
+#[test]
+fn a_night_without_decisions_csv_does_not_let_a_line_about_a_reused_number_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    let old = "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    statement_night(
+        root,
+        HEADER,
+        old,
+        1,
+        "2026-11-02",
+        &[credit(
+            "E1",
+            "2026-11-02",
+            "1000.00",
+            "ALPHA IND PARIS",
+            "VIREMENT",
+        )],
+    );
+    let line = "E1,F-100,assign,,Alpha paid F-100\n";
+    decisions(root, D, line);
+    statement_night(root, HEADER, "", 2, "2026-11-03", &[]);
+    let new = "F-100,C2,Beta Commerce SARL,2026-11-01,2026-11-01,1000.00,1000.00,EUR\n";
+    statement_night(root, HEADER, new, 3, "2026-11-04", &[]);
+    // The file is missing one night, then back unchanged.
+    fs::remove_file(root.join("c/decisions.csv")).unwrap();
+    statement_night(root, HEADER, new, 4, "2026-11-05", &[]);
+    decisions(root, D, line);
+    let out = statement_night(root, HEADER, new, 5, "2026-11-06", &[]);
+    assert!(
+        rows_of(&out, "matches.csv", "rule", "manual").is_empty(),
+        "C1's money applied to C2's new invoice"
+    );
+    assert_eq!(
+        rows_of(&out, "invoice_status.csv", "invoice_id", "F-100"),
+        ["F-100,C2,1000.00,0.00,0.00,1000.00,open,,EUR"]
+    );
+    assert_eq!(aliases(root), Vec::<String>::new());
+}

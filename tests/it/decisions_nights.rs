@@ -318,7 +318,7 @@ F-2;C2;Beta Logistique SAS;2026-10-10;2026-11-10;500,00\n",
 }
 
 #[test]
-fn a_night_without_the_file_does_not_reopen_a_line_refused_for_good() {
+fn a_line_refused_for_good_removed_and_written_back_is_said_again_not_judged_again() {
     let dir = tempfile::tempdir().unwrap();
     let c = client(dir.path(), "F-1;C1;Alpha;2026-09-27;2026-10-27;100,00\n");
     write_statement(
@@ -336,13 +336,21 @@ fn a_night_without_the_file_does_not_reopen_a_line_refused_for_good() {
     let out = night(dir.path(), &c, "2026-11-02");
     assert_eq!(manual_amounts(&out, "F-1"), ["100.00"]);
     assert_eq!(messages(&out, "alerts.csv", "decision_rejected").len(), 1);
-    // The file is missing one night (a sync that did not happen)…
+    // A night without the file changes nothing people decided.
     fs::remove_file(c.join("decisions.csv")).unwrap();
-    night(dir.path(), &c, "2026-11-03");
-    // …and is back: the refusal stands as decided on its night (a return
-    // reopening F-1 since would not let E2 take it), and is said again.
-    decisions(&c, lines);
+    let out = night(dir.path(), &c, "2026-11-03");
+    assert_eq!(
+        messages(&out, "open_items.csv", "decision_rejected").len(),
+        1
+    );
+    // The E2 line removed, then written back: the refusal stands as decided
+    // on its night (a return reopening F-1 since would not let E2 take
+    // it), and is said again.
+    decisions(&c, "E1;F-1;assign;;\n");
     let out = night(dir.path(), &c, "2026-11-04");
+    assert!(messages(&out, "open_items.csv", "decision_rejected").is_empty());
+    decisions(&c, lines);
+    let out = night(dir.path(), &c, "2026-11-05");
     assert!(manual_amounts(&out, "F-1").is_empty());
     let said = messages(&out, "alerts.csv", "decision_rejected");
     assert_eq!(said.len(), 1, "{said:?}");

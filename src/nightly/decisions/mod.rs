@@ -81,11 +81,16 @@ fn file_name(dir: &Path) -> String {
 pub fn run(
     conn: &Connection,
     client_dir: &Path,
-    decisions: &[Decision],
+    decisions: Option<&[Decision]>,
     ledger: &Ledger,
     run_date: &str,
 ) -> rusqlite::Result<DecisionStep> {
     let mut step = DecisionStep::default();
+    // No file tonight: nothing people decided changes (no line is taken as
+    // removed; an empty file removes them all).
+    let Some(decisions) = decisions else {
+        return Ok(step);
+    };
     let present: BTreeSet<String> = decisions.iter().map(Decision::key).collect();
     rekey::rekey_accounts(conn, decisions, &present)?;
     step.aliases_undone = sd::undo_reverted(conn, &present)?;
