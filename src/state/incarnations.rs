@@ -271,9 +271,10 @@ pub fn identities(
 /// its archived id, and whether it was settled then (pointage saw it paid,
 /// or the ERP exported it with nothing open or no longer exported it before
 /// the number was reused). `None` when there is none, or when that reuse
-/// was the number's last and the live invoice it brought has moved to
-/// another customer since: a line naming the number is then about the live
-/// invoice.
+/// was the number's last, brought an invoice of the same customer (its
+/// `invoice_id_reused` alert names who the new invoice was for), and that
+/// invoice has moved to another customer since: a line naming the number is
+/// then about the live invoice.
 pub fn earlier_of(
     conn: &Connection,
     invoice_id: &str,
@@ -285,7 +286,9 @@ pub fn earlier_of(
              NOT EXISTS (SELECT 1 FROM invoices n WHERE n.archived_from = ?1
                    AND n.archive_reason = 'reused' AND n.archived_run > i.archived_run),
              COALESCE((SELECT l.ladder_from > i.archived_run FROM invoices l
-                       WHERE l.invoice_id = ?1), 0)
+                       WHERE l.invoice_id = ?1), 0),
+             COALESCE((SELECT a.customer_id = ?2 FROM alerts a
+                       WHERE a.alert_key = 'invoice_id_reused:' || i.invoice_id), 0)
          FROM invoices i
          WHERE i.archived_from = ?1 AND i.archive_reason = 'reused' AND i.customer_id = ?2
          ORDER BY i.archived_run DESC, i.invoice_id DESC LIMIT 1",
@@ -296,8 +299,9 @@ pub fn earlier_of(
         let last_seen: String = r.get(3)?;
         let night_before: Option<String> = r.get(4)?;
         let gone = night_before.is_some_and(|n| last_seen < n);
-        let live_moved_since = r.get::<_, bool>(5)? && r.get::<_, bool>(6)?;
-        Ok((!live_moved_since).then_some((r.get(0)?, settled || open.is_zero() || gone)))
+        let theirs_then_moved =
+            r.get::<_, bool>(5)? && r.get::<_, bool>(6)? && r.get::<_, bool>(7)?;
+        Ok((!theirs_then_moved).then_some((r.get(0)?, settled || open.is_zero() || gone)))
     })
     .optional()
     .map(Option::flatten)

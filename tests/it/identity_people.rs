@@ -187,3 +187,31 @@ fn a_promise_on_a_number_reused_twice_is_still_about_the_first_customers_invoice
     let broken = kinds(&out, "alerts.csv", "broken_promise");
     assert!(broken.iter().all(|m| !m.contains("500.00")), "{broken:?}");
 }
+
+#[test]
+fn a_promise_is_about_the_first_customers_invoice_after_its_number_was_reused_then_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("c")).unwrap();
+    std::fs::write(
+        root.join("c/promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,F-100,2026-11-20\n",
+    )
+    .unwrap();
+    let first = "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    night(root, 1, "2026-11-02", first, &[]);
+    // Reused for C2, then moved from C2 to C3: never C1's again.
+    let reused = "F-100,C2,Beta Commerce SARL,2026-10-01,2026-10-15,700.00,700.00,EUR\n";
+    night(root, 2, "2026-11-03", reused, &[]);
+    let moved = "F-100,C3,Gamma Services SA,2026-10-01,2026-10-15,700.00,700.00,EUR\n";
+    let out = night(root, 3, "2026-11-04", moved, &[]);
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "invoice_ids", "F-100", "customer_id"),
+        ["C3"],
+        "C1's promise holds C3's invoice: {dunning:?}"
+    );
+    let out = night(root, 4, "2026-11-30", moved, &[]);
+    let broken = kinds(&out, "alerts.csv", "broken_promise");
+    assert!(broken.is_empty(), "{broken:?}");
+}
