@@ -159,9 +159,10 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
-/// Loads `dir/decisions.csv`; no file means no decisions.
-pub fn load_decisions(dir: &Path) -> Result<Vec<Decision>, LedgerError> {
-    super::load::load_optional(dir, "decisions.csv", read_decisions)
+/// Loads `dir/decisions.csv`; `None` when there is no such file (a night
+/// without it changes nothing people decided, unlike an empty file).
+pub fn load_decisions(dir: &Path) -> Result<Option<Vec<Decision>>, LedgerError> {
+    super::load::load_if_present(dir, "decisions.csv", read_decisions)
 }
 
 /// Parses decisions; `file` names it in errors.

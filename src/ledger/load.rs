@@ -19,10 +19,20 @@ pub(crate) fn load_optional<T>(
     name: &str,
     read: impl FnOnce(&[u8], &Path) -> Result<Vec<T>, LedgerError>,
 ) -> Result<Vec<T>, LedgerError> {
+    Ok(load_if_present(dir, name, read)?.unwrap_or_default())
+}
+
+/// Like [`load_optional`], telling a file that is not there (`None`) from
+/// one that holds no row, in one read.
+pub(crate) fn load_if_present<T>(
+    dir: &Path,
+    name: &str,
+    read: impl FnOnce(&[u8], &Path) -> Result<Vec<T>, LedgerError>,
+) -> Result<Option<Vec<T>>, LedgerError> {
     let file = dir.join(name);
     match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
-        Ok(bytes) => read(&bytes, &file),
-        Err(_) if !file.exists() => Ok(Vec::new()),
+        Ok(bytes) => read(&bytes, &file).map(Some),
+        Err(_) if !file.exists() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -226,15 +226,9 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     })?;
     // A night without decisions.csv changes nothing people decided (a copy
     // that failed must not undo their lines); an empty file removes them.
-    let decisions = opts
-        .client_dir
-        .join("decisions.csv")
-        .is_file()
-        .then(|| crate::ledger::load_decisions(&opts.client_dir))
-        .transpose()?;
     let people = People {
         promises: crate::ledger::load_promises(&opts.client_dir)?,
-        decisions,
+        decisions: crate::ledger::load_decisions(&opts.client_dir)?,
     };
     failpoint::hit("after_parse");
 
