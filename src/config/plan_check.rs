@@ -128,6 +128,23 @@ mod tests {
     #[test]
     fn the_night_s_own_step_names_are_reserved() {
         assert!(RESERVED_STEPS.contains(&crate::dunning::quiet::PREVENTIVE_STEP));
+        // The return paths' steps, read from their table, so that a step
+        // added there cannot be missed here.
+        use crate::dunning::returns_path::{FULL_BALANCE_STEP, path_steps};
+        use crate::returns::ReturnCategory as C;
+        assert!(RESERVED_STEPS.contains(&FULL_BALANCE_STEP));
+        for c in [
+            C::InsufficientFunds,
+            C::Disputed,
+            C::AccountOrMandate,
+            C::Unknown,
+            C::Deceased,
+            C::Technical,
+        ] {
+            for (name, _, _) in path_steps(c) {
+                assert!(RESERVED_STEPS.contains(name), "{name} is not reserved");
+            }
+        }
     }
 
     #[test]

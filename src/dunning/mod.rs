@@ -31,7 +31,7 @@ mod action;
 pub mod penalty;
 mod plan;
 pub mod quiet;
-mod returns_path;
+pub(crate) mod returns_path;
 
 use std::collections::BTreeMap;
 

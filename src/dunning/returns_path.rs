@@ -169,20 +169,7 @@ pub(super) fn candidates<'c>(
             }
             continue;
         }
-        let steps: &[(&str, Channel, u64)] = match case.category {
-            ReturnCategory::InsufficientFunds => &[
-                ("return_call", Channel::Phone, 0),
-                ("return_letter", Channel::Letter, 0),
-                ("return_second_letter", Channel::Letter, 15),
-            ],
-            ReturnCategory::Disputed => &[(DISPUTE_STEP, Channel::Phone, 0)],
-            ReturnCategory::AccountOrMandate => &[
-                ("new_details_letter", Channel::Letter, 0),
-                ("return_call", Channel::Phone, 0),
-            ],
-            ReturnCategory::Unknown => &[("return_call", Channel::Phone, 0)],
-            ReturnCategory::Deceased | ReturnCategory::Technical => &[],
-        };
+        let steps = path_steps(case.category);
         let due = |after: u64| {
             case.return_date
                 .checked_add_days(Days::new(after))
@@ -233,4 +220,24 @@ pub(super) fn candidates<'c>(
         out.retain(|c| c.step == FULL_BALANCE_STEP);
     }
     out
+}
+
+/// The return path's steps for a category: name, channel, days after the
+/// return. Their names are reserved for custom plans
+/// (`config::plan_check::RESERVED_STEPS`).
+pub(crate) fn path_steps(category: ReturnCategory) -> &'static [(&'static str, Channel, u64)] {
+    match category {
+        ReturnCategory::InsufficientFunds => &[
+            ("return_call", Channel::Phone, 0),
+            ("return_letter", Channel::Letter, 0),
+            ("return_second_letter", Channel::Letter, 15),
+        ],
+        ReturnCategory::Disputed => &[(DISPUTE_STEP, Channel::Phone, 0)],
+        ReturnCategory::AccountOrMandate => &[
+            ("new_details_letter", Channel::Letter, 0),
+            ("return_call", Channel::Phone, 0),
+        ],
+        ReturnCategory::Unknown => &[("return_call", Channel::Phone, 0)],
+        ReturnCategory::Deceased | ReturnCategory::Technical => &[],
+    }
 }
