@@ -11,6 +11,14 @@ use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// Most digits before the point an amount read from a file may have
+/// ([`Money::is_input_sized`]).
+pub const MAX_INPUT_INTEGER_DIGITS: u32 = 13;
+
+/// Most decimals (trailing zeros not counted) an amount read from a file may
+/// have ([`Money::is_input_sized`]).
+pub const MAX_INPUT_DECIMALS: u32 = 5;
+
 /// A signed amount of money. Credit positive, debit negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Money(Decimal);
@@ -88,6 +96,23 @@ impl Money {
             self.0
                 .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero),
         )
+    }
+
+    /// True for an amount a file may hold: at most 5 decimals (trailing
+    /// zeros not counted) and at most 13 digits before the point, so 18
+    /// digits in all once written with 5 decimals — within ISO 20022's
+    /// amount type (`ActiveOrHistoricCurrencyAndAmount`: 18 digits, 5
+    /// after the point) and CFONB's 14-digit field with 2 decimals.
+    ///
+    /// Every amount read from a file (statements, the ERP's and people's
+    /// CSV files) is held to it. Such amounts are whole multiples of 10^-5
+    /// below 10^13, so any sum of up to 10^10 of them is exact in
+    /// `Decimal`'s 96-bit mantissa (below 10^28, under its 7.9 × 10^28): no
+    /// night's total can overflow, or be rounded, however many entries it adds.
+    pub fn is_input_sized(self) -> bool {
+        let d = self.0.normalize();
+        d.scale() <= MAX_INPUT_DECIMALS
+            && d.abs() < Decimal::from(10i64.pow(MAX_INPUT_INTEGER_DIGITS))
     }
 
     /// Number of decimal places actually significant (trailing zeros ignored).
@@ -197,6 +222,8 @@ impl FromStr for Money {
     /// Parses `1234.56`, `-0.5`, `+12`, and also `1 234,56` (decimal comma,
     /// spaces or non-breaking spaces as thousands separators). Rejects
     /// exponents, several separators, and anything `Decimal` cannot hold.
+    /// (State and outputs read back through it; files' readers also hold
+    /// amounts to [`Money::is_input_sized`].)
     fn from_str(s: &str) -> Result<Money, AmountParseError> {
         parse_amount(s).ok_or_else(|| AmountParseError {
             text: s.to_string(),
@@ -359,6 +386,40 @@ mod tests {
     fn rejects_what_is_not_an_amount() {
         for bad in ["", "abc", "1e5", "1.2.3", "1,2,3", "--1", "12-", "١٢", "."] {
             assert!(bad.parse::<Money>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn what_a_file_may_hold() {
+        assert!(m("9999999999999.99999").is_input_sized());
+        assert!(m("-9999999999999.99999").is_input_sized());
+        assert!(m("-1234.567800000").is_input_sized());
+        for too_big in [
+            "10000000000000",
+            "-10000000000000",
+            "79228162514264337593543950335",
+            "0.000001",
+            "1234567890123.456789",
+        ] {
+            assert!(!m(too_big).is_input_sized(), "{too_big:?} accepted");
+        }
+    }
+
+    proptest::proptest! {
+        /// Ten billion of the largest amounts a file may hold, of either
+        /// sign and any scale the limit allows, add up exactly.
+        #[test]
+        fn sums_of_input_sized_amounts_are_exact(
+            units in -(10i64.pow(18) - 1)..10i64.pow(18),
+            tiny in -99_999i64..=99_999,
+        ) {
+            let a = Money::from_scaled(units, MAX_INPUT_DECIMALS).unwrap();
+            let b = Money::from_scaled(tiny, MAX_INPUT_DECIMALS).unwrap();
+            proptest::prop_assert!(a.is_input_sized() && b.is_input_sized());
+            let many = a.checked_mul(Decimal::from(10_000_000_000i64)).unwrap();
+            let sum = many.checked_add(b).unwrap();
+            proptest::prop_assert_eq!(sum.checked_sub(b).unwrap(), many);
+            proptest::prop_assert_eq!(sum.checked_sub(many).unwrap(), b);
         }
     }
 

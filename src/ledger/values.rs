@@ -58,8 +58,7 @@ fn digits_value(d: &[u8]) -> u64 {
 }
 
 /// What an amount cell accepts, for error messages.
-pub(crate) const AMOUNT_FORMS: &str =
-    "an amount (1234.56 or 1234,56; spaces between thousands; no currency sign)";
+pub(crate) const AMOUNT_FORMS: &str = "an amount (1234.56 or 1234,56; spaces between thousands; no currency sign; below 10^13, at most 5 decimals)";
 
 /// An amount and what its text says about the decimal separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,8 +75,15 @@ pub(crate) struct Amount {
 
 /// Parses an amount the way [`Money`]'s `FromStr` does (`1234.56`, `-0.5`,
 /// `+12`, `1 234,56`, `1'234.5`; spaces, non-breaking spaces or apostrophes
-/// between thousands, before the decimal separator only), without allocating.
+/// between thousands, before the decimal separator only), without allocating;
+/// `None` for one a file may not hold ([`Money::is_input_sized`]).
 pub(crate) fn parse_amount(s: &str) -> Option<Amount> {
+    parse_number(s).filter(|a| a.money.is_input_sized())
+}
+
+/// [`parse_amount`] without the size limit (a percentage's decimals are
+/// not money's).
+fn parse_number(s: &str) -> Option<Amount> {
     let b = s.as_bytes();
     if b.is_empty() || b.len() > 64 {
         return None;
@@ -139,7 +145,7 @@ pub(crate) const PERCENT_FORMS: &str = "a percentage from 0 to less than 100 (2 
 /// Parses a percentage in `[0, 100)`: `2`, `2,5`, `2.5 %`.
 pub(crate) fn parse_percent(s: &str) -> Option<Decimal> {
     let t = s.strip_suffix('%').unwrap_or(s).trim_end();
-    let a = parse_amount(t)?;
+    let a = parse_number(t)?;
     let d = a.money.decimal();
     (d >= Decimal::ZERO && d < Decimal::ONE_HUNDRED).then_some(d)
 }
@@ -283,17 +289,20 @@ mod tests {
             "1,5 0",
             "99999999999999999999999999999999",
             "0.00000000000000000000000000001",
+            "10000000000000",
+            "0.000001",
         ] {
             assert_eq!(parse_amount(bad), None, "{bad:?} accepted");
         }
     }
 
     proptest::proptest! {
-        /// Same answer as `Money::from_str` on anything amount-like.
+        /// Same answer as `Money::from_str` on anything amount-like, within
+        /// what a file may hold.
         #[test]
         fn amounts_agree_with_money(s in "[-+]?[0-9 ',.\u{a0}]{0,30}") {
             let ours = parse_amount(&s).map(|a| a.money);
-            let theirs = s.parse::<Money>().ok();
+            let theirs = s.parse::<Money>().ok().filter(|m| m.is_input_sized());
             // Money trims; the loader hands us trimmed cells.
             if s.trim() == s {
                 proptest::prop_assert_eq!(ours, theirs);
@@ -310,6 +319,8 @@ mod tests {
             ("2.5 %", Some("2.5")),
             ("0", Some("0")),
             ("99.99", Some("99.99")),
+            // a percentage is not money: more than 5 decimals is fine
+            ("1.3333333", Some("1.3333333")),
             ("100", None),
             ("-1", None),
             ("%", None),

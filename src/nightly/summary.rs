@@ -24,6 +24,9 @@ struct Totals {
     suggested_payments: usize,
 }
 
+/// Every amount a night adds comes from a file held to
+/// [`Money::is_input_sized`], so no sum of a night's amounts can overflow;
+/// the check only keeps this free of panics.
 fn add(m: &mut Money, x: Money) {
     *m = m.checked_add(x).unwrap_or(*m);
 }

@@ -514,7 +514,7 @@ fn malformed_files_name_file_line_column_and_path() {
     let cases = [
         (
             "bad_amount",
-            "fixtures/camt/err/bad_amount.xml: line 119, column 9: Document/BkToCstmrStmt/Stmt/Ntry/Amt: expected a decimal amount (digits and an optional '.'), found \"89,90\"",
+            "fixtures/camt/err/bad_amount.xml: line 119, column 9: Document/BkToCstmrStmt/Stmt/Ntry/Amt: expected a decimal amount (digits and an optional '.'; at most 13 digits before the point and 5 after), found \"89,90\"",
         ),
         (
             "bad_cdtdbtind",

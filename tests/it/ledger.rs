@@ -187,7 +187,7 @@ fn error_fixtures_name_file_line_and_column() {
         (
             "bad_amount.csv",
             "bad_amount.csv: line 3, column amount: expected an amount (1234.56 or 1234,56; \
-             spaces between thousands; no currency sign), found \"12,50 €\"",
+             spaces between thousands; no currency sign; below 10^13, at most 5 decimals), found \"12,50 €\"",
         ),
         (
             "duplicate_invoice_id.csv",

@@ -233,6 +233,34 @@ fn err_absurd_amount() {
     error(&fixture("err-absurd-amount.xml"), &["line 12", "Ntry/Amt"]);
 }
 
+/// The largest amount a `Decimal` holds used to be read, and two of them
+/// made `summary.json`'s `received` show one: a wrong total, silently.
+/// Amounts are held below 10^13 with 5 decimals, so every sum is exact.
+#[test]
+fn err_amount_past_limit() {
+    error(
+        &fixture("err-amount-past-limit.xml"),
+        &["line 12", "Ntry/Amt", "at most 13 digits before the point"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("c");
+    std::fs::create_dir_all(&client).unwrap();
+    std::fs::write(
+        client.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount\n\
+         F-1,C1,Alpha,2026-03-01,2026-03-31,100.00\n\
+         F-2,C1,Alpha,2026-03-01,2026-03-31,10000000000000.00\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = run_night(&client, "2026-03-15", &out, &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("invoices.csv: line 3"), "{err}");
+    assert!(err.contains("amount"), "{err}");
+    assert!(!out.exists(), "nothing is half-written");
+}
+
 #[test]
 fn err_duplicate_invoice_id_fails_the_run_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();

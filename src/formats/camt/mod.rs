@@ -132,7 +132,7 @@ mod tests {
             format!("{HEAD}   <ns:Ntry>\n    <ns:Xtra>\n      <ns:Amt Ccy=\"EUR\">1,5</ns:Amt>\n");
         assert_eq!(
             error(&doc),
-            "t.xml: line 7, column 7: Document/BkToCstmrStmt/Stmt/Ntry/Xtra/Amt: expected a decimal amount (digits and an optional '.'), found \"1,5\""
+            "t.xml: line 7, column 7: Document/BkToCstmrStmt/Stmt/Ntry/Xtra/Amt: expected a decimal amount (digits and an optional '.'; at most 13 digits before the point and 5 after), found \"1,5\""
         );
         // An unknown element closed, then a truncated document: the path is
         // that of the open elements only.

@@ -279,7 +279,10 @@ impl<'a, S: CamtSink> Parser<'a, S> {
 
     fn amount<R: Read>(&mut self, xml: &Xml<R>, text: &str) -> Result<Amount, ParseError> {
         let value = values::amount(text)
-            .ok_or_else(|| xml.invalid("a decimal amount (digits and an optional '.')", text))?;
+            .ok_or_else(|| xml.invalid(
+                "a decimal amount (digits and an optional '.'; at most 13 digits before the point and 5 after)",
+                text,
+            ))?;
         let ccy = if std::mem::take(&mut self.has_ccy) {
             let c = self.amount_ccy.as_str();
             let ccy = Currency::parse(c)

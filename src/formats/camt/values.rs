@@ -10,7 +10,8 @@ use crate::money::Money;
 use crate::statement::EntryStatus;
 
 /// An unsigned CAMT amount: digits with an optional `.` and fraction
-/// (`xs:decimal`, no sign, no exponent, no thousands separator).
+/// (`xs:decimal`, no sign, no exponent, no thousands separator), below 10^13
+/// with at most 5 decimals ([`Money::is_input_sized`]).
 pub(super) fn amount(text: &str) -> Option<Money> {
     let t = text.trim();
     if t.is_empty() || t.len() > 40 {
@@ -38,7 +39,10 @@ pub(super) fn amount(text: &str) -> Option<Money> {
     } else {
         t
     };
-    Decimal::from_str_exact(s).ok().map(Money::new)
+    Decimal::from_str_exact(s)
+        .ok()
+        .map(Money::new)
+        .filter(|m| m.is_input_sized())
 }
 
 /// The date part of `2026-03-02`, `2026-03-02+01:00` or `2026-03-02T10:00:00…`.
@@ -117,6 +121,11 @@ mod tests {
         assert_eq!(amount("0.12345").unwrap().to_plain(), "0.12345");
         assert_eq!(amount(".5").unwrap().to_plain(), "0.50");
         assert_eq!(amount("5.").unwrap().to_plain(), "5.00");
+        assert_eq!(
+            amount("9999999999999.99999").unwrap().to_plain(),
+            "9999999999999.99999"
+        );
+        assert_eq!(amount("1.123450000").unwrap().to_plain(), "1.12345");
         for bad in [
             "",
             "-5",
@@ -128,6 +137,12 @@ mod tests {
             "abc",
             "1 000",
             "99999999999999999999999999999999",
+            // pointage's limits: below 10^13, 5 decimals
+            "10000000000000",
+            "999999999999999999",
+            "79228162514264337593543950335",
+            "0.000001",
+            "12345678901234.56789",
         ] {
             assert_eq!(amount(bad), None, "{bad:?}");
         }

@@ -172,7 +172,7 @@ pub fn amount(line: &Line<'_>, decimals: u32, file: &Path) -> Result<(Money, boo
             file,
             line.at(20, 20),
             "number of decimals (col 20)",
-            "a number of decimals an amount can have",
+            "a number of decimals giving an amount below 10^13 with at most 5 decimals",
             line.col(20, 20),
         )
     })?;
