@@ -17,6 +17,8 @@
 //! identical to an earlier one of the file (same decision, entry, account,
 //! invoice and amount, `100` and `100.00` alike) is a further decision, known
 //! by its rank among them (the second `E1;F-1;assign;100` is its own).
+//! Which bytes are read — tonight's file, or the copy kept of it — is
+//! `nightly::people`'s.
 
 use std::path::Path;
 
@@ -159,11 +161,8 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
-/// Loads `dir/decisions.csv`; `None` when there is no such file (a night
-/// without it changes nothing people decided, unlike an empty file).
-pub fn load_decisions(dir: &Path) -> Result<Option<Vec<Decision>>, LedgerError> {
-    super::load::load_if_present(dir, "decisions.csv", read_decisions)
-}
+/// The file's name in the client folder.
+pub const DECISIONS_FILE: &str = "decisions.csv";
 
 /// Parses decisions; `file` names it in errors.
 pub fn read_decisions(bytes: &[u8], file: &Path) -> Result<Vec<Decision>, LedgerError> {

@@ -1,9 +1,12 @@
-//! The CSV reading shared by `invoices.csv` and `customers.csv`: decoding,
-//! separator sniffing, header mapping, physical line numbers, field-count and
-//! quote checks. Hands each data row to the file's own loader as a [`Row`].
+//! The CSV reading shared by the ledger files (`invoices.csv`,
+//! `customers.csv`, `promises.csv`, `decisions.csv`): reading a file within
+//! the size limit, decoding, separator sniffing, header mapping, physical
+//! line numbers, field-count and quote checks. Hands each data row to the
+//! file's own loader as a [`Row`].
 //!
 //! Owns: everything about the bytes of a ledger CSV that is not a cell value.
-//! Does not: interpret cells (see `values`, `invoices`, `customers`).
+//! Does not: interpret cells (see `values`, `invoices`, `customers`…), or
+//! decide what a missing people's file means (`nightly::people`).
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -12,26 +15,13 @@ use csv::StringRecord;
 
 use super::{LedgerError, LedgerErrorKind};
 
-/// Loads an optional people's file `dir/name` with `read`: no file means no
-/// rows; a file over the size limit or unreadable is an error naming it.
-pub(crate) fn load_optional<T>(
-    dir: &Path,
-    name: &str,
-    read: impl FnOnce(&[u8], &Path) -> Result<Vec<T>, LedgerError>,
-) -> Result<Vec<T>, LedgerError> {
-    Ok(load_if_present(dir, name, read)?.unwrap_or_default())
-}
-
-/// Like [`load_optional`], telling a file that is not there (`None`) from
-/// one that holds no row, in one read.
-pub(crate) fn load_if_present<T>(
-    dir: &Path,
-    name: &str,
-    read: impl FnOnce(&[u8], &Path) -> Result<Vec<T>, LedgerError>,
-) -> Result<Option<Vec<T>>, LedgerError> {
+/// The bytes of the people's file `dir/name` (`promises.csv`,
+/// `decisions.csv`), `None` when there is no such file, in one read. A file
+/// over the size limit or unreadable is an error naming it.
+pub fn read_people_file(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, LedgerError> {
     let file = dir.join(name);
     match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
-        Ok(bytes) => read(&bytes, &file).map(Some),
+        Ok(bytes) => Ok(Some(bytes)),
         Err(_) if !file.exists() => Ok(None),
         Err(e) => Err(e),
     }

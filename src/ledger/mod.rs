@@ -28,10 +28,11 @@ mod values;
 use std::path::Path;
 
 pub use customers::{load_customers, read_customers};
-pub use decisions::{Decision, DecisionKind, account_key, load_decisions, read_decisions};
+pub use decisions::{DECISIONS_FILE, Decision, DecisionKind, account_key, read_decisions};
 pub use error::{LedgerError, LedgerErrorKind};
 pub use invoices::{load_invoices, read_invoices};
-pub use promises::{PromiseRow, load_promises, read_promises};
+pub use load::read_people_file;
+pub use promises::{PROMISES_FILE, PromiseRow, read_promises};
 
 /// Input CSV files larger than this (1 GiB) are refused before reading: the
 /// loaders hold a file in memory while checking it whole.

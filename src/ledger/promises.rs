@@ -1,7 +1,8 @@
 //! `promises.csv` (optional): `customer_id, invoice_id, promised_date`; an
 //! empty `invoice_id` covers all of the customer's invoices. Read like the
 //! other ledger files (either separator, UTF-8 or ISO-8859-1, quoted fields);
-//! a bad row is an error naming the file, line and column.
+//! a bad row is an error naming the file, line and column. Which bytes are
+//! read — tonight's file, or the copy kept of it — is `nightly::people`'s.
 
 use std::path::Path;
 
@@ -42,10 +43,8 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
-/// Loads `dir/promises.csv`; no file means no promises.
-pub fn load_promises(dir: &Path) -> Result<Vec<PromiseRow>, LedgerError> {
-    super::load::load_optional(dir, "promises.csv", read_promises)
-}
+/// The file's name in the client folder.
+pub const PROMISES_FILE: &str = "promises.csv";
 
 /// Parses promises; `file` names it in errors.
 pub fn read_promises(bytes: &[u8], file: &Path) -> Result<Vec<PromiseRow>, LedgerError> {

@@ -5,8 +5,10 @@
 //!    byte and changes nothing; any other date before the last committed
 //!    night is refused;
 //! 3. load the client folder (settings, invoices, customers, statements,
-//!    promises) — fault point `after_parse`;
-//! 4. in one SQLite transaction: import statements ([`import`]), put apart
+//!    promises and decisions, a missing one from the copy kept in state:
+//!    [`people`]) — fault point `after_parse`;
+//! 4. in one SQLite transaction: keep tonight's people's files, import
+//!    statements ([`import`]), put apart
 //!    the history of invoice numbers that now name another invoice or
 //!    customer ([`identity`]), process
 //!    debits ([`debits`]: returns reopen invoices), match credits
@@ -33,6 +35,7 @@ pub mod identity;
 pub mod import;
 pub mod link;
 pub mod outputs;
+pub mod people;
 pub mod phase;
 pub mod render;
 pub mod report_input;
@@ -51,6 +54,7 @@ use crate::ledger::LedgerError;
 use crate::state::{ClientLock, LockError, State, StateError};
 
 pub use outputs::Outputs;
+use people::People;
 use phase::Phase;
 
 /// What to run.
@@ -224,12 +228,8 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     let client = load_client_knowing(&opts.client_dir, &|name, sha| {
         seen.get(&(name.to_string(), sha.to_string())).copied()
     })?;
-    // A night without decisions.csv changes nothing people decided (a copy
-    // that failed must not undo their lines); an empty file removes them.
-    let people = People {
-        promises: crate::ledger::load_promises(&opts.client_dir)?,
-        decisions: crate::ledger::load_decisions(&opts.client_dir)?,
-    };
+    // A people's file missing tonight is read from the copy kept in state.
+    let people = People::load(&opts.client_dir, &state)?;
     failpoint::hit("after_parse");
 
     let (outputs, staged) = night(
@@ -258,13 +258,6 @@ fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> RunError + '_ {
             source,
         })
     }
-}
-
-/// What people added to the client folder.
-struct People {
-    promises: Vec<crate::ledger::PromiseRow>,
-    /// `None` when the client folder has no `decisions.csv` tonight.
-    decisions: Option<Vec<crate::ledger::Decision>>,
 }
 
 /// Tonight's ledger with the aliases decisions taught merged into the
@@ -330,6 +323,7 @@ fn night(
     let rd = date.to_string();
     phase::mark(id, Phase::Match);
     let tx = state.conn().transaction().map_err(&e)?;
+    people.keep(&tx, &rd).map_err(&e)?;
 
     let import = import::import(&tx, &client.statements, &rd).map_err(&e)?;
     let tonight = import::in_memory(&client.statements, &import);
@@ -354,14 +348,12 @@ fn night(
         &tonight,
     )
     .map_err(&e)?;
-    let decided = decisions::run(
-        &tx,
-        &client.dir,
-        people.decisions.as_deref(),
-        &client.ledger,
-        &rd,
-    )
-    .map_err(&e)?;
+    let decided = match &people.decisions {
+        Some(rows) => decisions::run(&tx, &client.dir, rows, &client.ledger, &rd).map_err(&e)?,
+        // Missing, and no copy kept (a client upgraded from a release that
+        // kept none): nothing people decided changes.
+        None => decisions::DecisionStep::default(),
+    };
     let aliases = crate::state::decisions::aliases(&tx).map_err(&e)?;
     let ledger = with_aliases(&client.ledger, &aliases);
     let rejected = crate::state::decisions::rejections(&tx).map_err(&e)?;
@@ -391,6 +383,7 @@ fn night(
     conditions.extend(
         dunning_input::promise_row_conditions(&tx, &client.ledger, &people.promises).map_err(&e)?,
     );
+    conditions.extend(people.missing_alerts(&rd));
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
     // Gaps and stopped statements cleared in client.toml or by a `clear_gap`
     // decision are not raised again: the formal notices they held go out.

@@ -14,6 +14,7 @@ pub mod events;
 pub mod incarnations;
 pub mod ledger;
 pub mod lock;
+pub mod people_files;
 pub mod probe;
 pub mod runs;
 pub mod schema;
@@ -174,6 +175,15 @@ impl State {
         &self,
     ) -> Result<std::collections::HashMap<(String, String), usize>, StateError> {
         self.sql(statements::seen_files(&self.conn))
+    }
+
+    /// The copy of the people's file `name` kept on the last night it was
+    /// read, if any (see [`people_files`]).
+    pub fn kept_people_file(
+        &self,
+        name: &str,
+    ) -> Result<Option<people_files::KeptFile>, StateError> {
+        self.sql(people_files::kept(&self.conn, name))
     }
 
     /// The stored outputs of a committed night (name → bytes), if it committed.

@@ -293,4 +293,14 @@ CREATE TABLE config_cleared (
     first_night  TEXT NOT NULL               -- the first night it was in client.toml
 );
 "#,
+    // 12: the last copy of each people's file read (state/people_files.rs):
+    // a night without `promises.csv` or `decisions.csv` reads it instead.
+    r#"
+CREATE TABLE people_files (
+    name     TEXT PRIMARY KEY,               -- promises.csv / decisions.csv
+    night    TEXT NOT NULL,                  -- the last night it was in the client folder
+    sha256   TEXT NOT NULL,                  -- of bytes
+    bytes    BLOB NOT NULL                   -- exactly as read
+);
+"#,
 ];

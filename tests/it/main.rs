@@ -29,6 +29,7 @@ mod malformed;
 mod matching;
 mod nightly;
 mod notifications;
+mod people_files_missing;
 mod promise_lines;
 mod report;
 mod returns;

@@ -8,7 +8,9 @@
 //!   `unmatched_credit`, `suggested_match`, `overpayment` (money still
 //!   unapplied), `sequence_gap` (a missing statement that arrived fills it),
 //!   `stale_statements` (an account's statements stopped arriving),
-//!   `promise_unmatched` (a `promises.csv` line matching nothing);
+//!   `promise_unmatched` (a `promises.csv` line matching nothing),
+//!   `people_file_missing` (a people's file read from its kept copy: keyed
+//!   by the night, so new every night the file is missing);
 //! - events, raised the night they happen: returns and unpaid items (resolved
 //!   when the invoice is settled), `partial_payment` (resolved when settled),
 //!   `duplicate_statement` (information: resolved at once), and the rest, which

@@ -77,20 +77,17 @@ fn file_name(dir: &Path) -> String {
     dir.join("decisions.csv").display().to_string()
 }
 
-/// Applies the decisions not applied before.
+/// Applies the decisions not applied before. `decisions` are tonight's rows
+/// (the file's, or those of the copy kept of it when it is missing): a row
+/// recorded before and not among them was removed.
 pub fn run(
     conn: &Connection,
     client_dir: &Path,
-    decisions: Option<&[Decision]>,
+    decisions: &[Decision],
     ledger: &Ledger,
     run_date: &str,
 ) -> rusqlite::Result<DecisionStep> {
     let mut step = DecisionStep::default();
-    // No file tonight: nothing people decided changes (no line is taken as
-    // removed; an empty file removes them all).
-    let Some(decisions) = decisions else {
-        return Ok(step);
-    };
     let present: BTreeSet<String> = decisions.iter().map(Decision::key).collect();
     rekey::rekey_accounts(conn, decisions, &present)?;
     step.aliases_undone = sd::undo_reverted(conn, &present)?;
@@ -167,9 +164,10 @@ pub fn run(
     // A refused line people removed from the file: its question is gone.
     // Written again later, a line that was waiting, or refused because its
     // invoice number was reused since, is a new decision judged afresh; one
-    // refused for good for another reason stays refused (a file missing for
-    // a night must not let a line written for another situation take money
-    // a return reopened since), and is said again when written back.
+    // refused for good for another reason stays refused (removed for a
+    // night and written back, a line written for another situation must not
+    // take money a return reopened since), and is said again when written
+    // back.
     let rejected = Alert::new(AlertKind::DecisionRejected, "", "").key;
     for key in &open_refusals {
         if let Some(decision) = key
