@@ -16,6 +16,7 @@ mod decisions_lines;
 mod decisions_nights;
 mod determinism;
 mod dunning;
+mod dunning_notice;
 mod erp_lag;
 mod firm_status;
 mod fuzz_corpus;
