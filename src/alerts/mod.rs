@@ -80,11 +80,14 @@ pub enum AlertKind {
     /// The ERP changed the issue date of an open invoice: the same invoice,
     /// whose payments and reminders stay with it.
     InvoiceRedated,
+    /// An invoice's customer id is not in `customers.csv` (a typo?): its
+    /// type, contacts and plan are unknown.
+    CustomerUnknown,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 26] = [
+    pub const ALL: [AlertKind; 27] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -111,6 +114,7 @@ impl AlertKind {
         AlertKind::InvoiceIdentityChanged,
         AlertKind::PromiseUnmatched,
         AlertKind::InvoiceRedated,
+        AlertKind::CustomerUnknown,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -147,6 +151,7 @@ impl AlertKind {
             AlertKind::InvoiceIdentityChanged => "invoice_identity_changed",
             AlertKind::PromiseUnmatched => "promise_unmatched",
             AlertKind::InvoiceRedated => "invoice_redated",
+            AlertKind::CustomerUnknown => "customer_unknown",
         }
     }
 
@@ -175,7 +180,8 @@ impl AlertKind {
             | AlertKind::InvoiceIdReused
             | AlertKind::InvoiceMoved
             | AlertKind::InvoiceIdentityChanged
-            | AlertKind::PromiseUnmatched => Severity::Warning,
+            | AlertKind::PromiseUnmatched
+            | AlertKind::CustomerUnknown => Severity::Warning,
             AlertKind::PartialPayment
             | AlertKind::DuplicateStatement
             | AlertKind::InvoiceRedated => Severity::Info,

@@ -57,6 +57,10 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         ),
         "promise_unmatched" => ("Promesse à vérifier", "Promise to check"),
         "invoice_redated" => ("Facture redatée", "Invoice redated"),
+        "customer_unknown" => (
+            "Client absent du fichier clients",
+            "Customer not in customers.csv",
+        ),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

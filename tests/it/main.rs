@@ -10,6 +10,7 @@ mod client;
 mod client_config;
 mod crash;
 mod currencies;
+mod customer_unknown;
 mod decisions;
 mod decisions_identity;
 mod decisions_lines;

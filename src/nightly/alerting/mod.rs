@@ -8,7 +8,8 @@
 //!   `unmatched_credit`, `suggested_match`, `overpayment` (money still
 //!   unapplied), `sequence_gap` (a missing statement that arrived fills it),
 //!   `stale_statements` (an account's statements stopped arriving),
-//!   `promise_unmatched` (a `promises.csv` line matching nothing);
+//!   `promise_unmatched` (a `promises.csv` line matching nothing),
+//!   `customer_unknown` (an invoice's customer id missing from `customers.csv`);
 //! - events, raised the night they happen: returns and unpaid items (resolved
 //!   when the invoice is settled), `partial_payment` (resolved when settled),
 //!   `duplicate_statement` (information: resolved at once), and the rest, which

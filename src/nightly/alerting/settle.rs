@@ -23,6 +23,7 @@ fn is_condition(kind: AlertKind) -> bool {
             | AlertKind::ErpExportUnexplained
             | AlertKind::InvoiceIdentityChanged
             | AlertKind::PromiseUnmatched
+            | AlertKind::CustomerUnknown
     )
 }
 
