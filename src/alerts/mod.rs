@@ -83,11 +83,14 @@ pub enum AlertKind {
     /// `promises.csv` or `decisions.csv` is not in the client folder
     /// tonight: the copy kept from the last night it was there is used.
     PeopleFileMissing,
+    /// An invoice's customer id is not in `customers.csv` (a typo?): its
+    /// type, contacts and plan are unknown.
+    CustomerUnknown,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 27] = [
+    pub const ALL: [AlertKind; 28] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -115,6 +118,7 @@ impl AlertKind {
         AlertKind::PromiseUnmatched,
         AlertKind::InvoiceRedated,
         AlertKind::PeopleFileMissing,
+        AlertKind::CustomerUnknown,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -152,6 +156,7 @@ impl AlertKind {
             AlertKind::PromiseUnmatched => "promise_unmatched",
             AlertKind::InvoiceRedated => "invoice_redated",
             AlertKind::PeopleFileMissing => "people_file_missing",
+            AlertKind::CustomerUnknown => "customer_unknown",
         }
     }
 
@@ -181,7 +186,8 @@ impl AlertKind {
             | AlertKind::InvoiceMoved
             | AlertKind::InvoiceIdentityChanged
             | AlertKind::PromiseUnmatched
-            | AlertKind::PeopleFileMissing => Severity::Warning,
+            | AlertKind::PeopleFileMissing
+            | AlertKind::CustomerUnknown => Severity::Warning,
             AlertKind::PartialPayment
             | AlertKind::DuplicateStatement
             | AlertKind::InvoiceRedated => Severity::Info,

@@ -8,6 +8,9 @@
 //! - per invoice, only the highest step already due and never issued is
 //!   issued (a missed night never sends every earlier step at once); on a
 //!   return path the same holds per channel of the path;
+//! - in a plan with a `formal_notice` step, no step after it before a formal
+//!   notice about the invoice (or a full-balance demand standing for it)
+//!   went out as many days before as the plan puts between them (`plan`);
 //! - at most one step per customer and channel per day (the highest sent: a
 //!   step dropped for its `min_amount` or for nothing left to ask leaves the
 //!   channel to a lower step of another invoice);

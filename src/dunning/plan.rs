@@ -7,6 +7,11 @@
 //! the customer the same day), the highest lower step not yet issued is taken.
 //! An invoice whose ladder started again (it moved to another customer)
 //! dates its steps from that night instead of its due date.
+//!
+//! In a plan with a `formal_notice` step, no step after it goes out before a
+//! formal notice about the invoice did, as long before as the plan puts
+//! between the two steps (the delay the notice gave the customer): until
+//! then the formal notice is the highest step that may go out ([`notice_gate`]).
 
 use chrono::{Days, NaiveDate};
 
@@ -62,9 +67,13 @@ pub(super) fn candidate<'a>(
         .ladder_from
         .map_or(inv.due_date, |l| l.max(inv.due_date));
     let dates = schedule(run, ladder_base, steps);
-    let due = dates
+    let reached = dates
         .iter()
         .rposition(|d| d.is_some_and(|d| d <= action_date));
+    // Nothing after the formal notice before the notice's delay ran out.
+    let gate = notice_gate(run, action_date, steps, inv);
+    let gate_top = gate.as_ref().map_or(usize::MAX, |g| g.top);
+    let due = reached.map(|d| d.min(gate_top));
     let floor = highest_done.map_or(0, |h| h + 1);
     // A broken promise resumes only what is owed: an invoice not yet overdue
     // on the action date follows its plan from its own dates (no reminder
@@ -77,7 +86,8 @@ pub(super) fn candidate<'a>(
         // formal notice the next).
         let top = due
             .map_or(floor, |d| d.max(floor))
-            .min(steps.len().checked_sub(1)?);
+            .min(steps.len().checked_sub(1)?)
+            .min(gate_top);
         (floor..=top).rev().find(|&i| !held(i) && !postponed(i))
     } else {
         (floor..=due?).rev().find(|&i| !held(i) && !postponed(i))
@@ -91,6 +101,13 @@ pub(super) fn candidate<'a>(
         d if d >= 0 => format!("{d} days overdue"),
         d => format!("due in {} days", -d),
     };
+    // A later step its dates reached but the formal notice's delay holds.
+    let waiting = gate
+        .as_ref()
+        .zip(reached)
+        .filter(|(g, r)| *r > g.top)
+        .and_then(|(g, _)| g.waits.as_ref())
+        .map_or(String::new(), |w| format!("; {w}"));
     Some(Candidate {
         invoice: inv,
         step: step.name.clone(),
@@ -98,7 +115,7 @@ pub(super) fn candidate<'a>(
         rank: u32::try_from(chosen).unwrap_or(u32::MAX),
         charges: chosen >= formal,
         reason: format!(
-            "{when} (due {}); plan {} ({}){}",
+            "{when} (due {}); plan {} ({}){}{waiting}",
             inv.due_date,
             customer.plan,
             customer.plan_reason,
@@ -109,6 +126,69 @@ pub(super) fn candidate<'a>(
             }
         ),
     })
+}
+
+/// How far past the formal notice an invoice may go tonight.
+struct NoticeGate {
+    /// The highest step that may go out.
+    top: usize,
+    /// The first step held back, and until when, in words.
+    waits: Option<String>,
+}
+
+/// In a plan with a step named `formal_notice`: the steps after it go out
+/// only once a formal notice about the invoice went out (recorded in state,
+/// dated by its action date: the next business day after its night) at
+/// least as many days before as the plan puts between it and them — the
+/// delay the notice gave the customer. A full-balance demand that stood for
+/// the formal notice (the invoice was due on its action date) counts as one.
+/// Without a notice, the formal notice is the highest step; so a formal
+/// notice left out (its `min_amount`, a statement gap) never lets a
+/// handover through. `None` for a plan with no `formal_notice` step.
+fn notice_gate(
+    run: &DunningRun<'_>,
+    action_date: NaiveDate,
+    steps: &[PlanStep],
+    inv: &DunningInvoice,
+) -> Option<NoticeGate> {
+    let f = steps.iter().position(|s| s.name == "formal_notice")?;
+    let formal = steps.get(f)?;
+    let sent = |night: &NaiveDate| run.calendar.next_business_day(*night);
+    let notice = inv.steps_done.get(&formal.name).map(sent);
+    let demand = inv
+        .steps_done
+        .get(returns_path::FULL_BALANCE_STEP)
+        .map(sent)
+        .filter(|on| inv.due_date < *on);
+    let notice = match (notice, demand) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let mut top = f;
+    let mut waits = None;
+    for (i, step) in steps.iter().enumerate().skip(f + 1) {
+        let delay = step.offset_days.saturating_sub(formal.offset_days);
+        let from =
+            notice.and_then(|n| n.checked_add_days(Days::new(u64::from(delay.unsigned_abs()))));
+        match from {
+            Some(from) if from <= action_date => top = i,
+            Some(from) => {
+                waits = Some(format!(
+                    "{} not before {from}, {delay} days after the formal notice",
+                    step.name
+                ));
+                break;
+            }
+            None => {
+                waits = Some(format!(
+                    "{} only {delay} days after a formal notice",
+                    step.name
+                ));
+                break;
+            }
+        }
+    }
+    Some(NoticeGate { top, waits })
 }
 
 /// The position of the formal notice in a plan: the step named

@@ -26,6 +26,11 @@
 //! of the customer. The one exception is `dispute_call`: the return itself
 //! marked its invoice disputed, so only a promise or a suggestion holds it.
 //!
+//! The path itself never hands over: its steps are calls and letters, and
+//! the demand for the whole balance stands for the formal notice, so the
+//! normal plan's handover after it waits as after a formal notice (the
+//! plan's delay between the two, counted from the demand: `plan`).
+//!
 //! The demand for the whole balance is sent once per return: it counts as
 //! sent when any invoice of the customer has it on or after the return date
 //! (the returned invoice may have been left out of it). From then on, and on

@@ -27,6 +27,13 @@ pub fn read_people_file(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Ledge
     }
 }
 
+/// Short names a person may well mean for a known column, refused like a
+/// misspelling when that column is absent: a `type` column ignored would
+/// leave every consumer of `customers.csv` a business, charged late fees.
+/// Refused rather than read as the column: a bare `type` may hold anything
+/// (a sector, a category), and which column it is, is the person's call.
+const SHORT_FORMS: &[(&str, &str)] = &[("type", "customer_type")];
+
 /// A column a loader knows: its canonical (header) name and whether the file
 /// must have it.
 #[derive(Debug, Clone, Copy)]
@@ -177,10 +184,12 @@ impl<'a> Table<'a> {
             let near = columns.iter().zip(&map).find(|(c, found)| {
                 // The distance is at least the difference in length: skip
                 // the quadratic computation for names that cannot be close.
-                found.is_none() && len.abs_diff(c.name.len()) <= 2 && {
-                    let d = strsim::levenshtein(c.name, name);
-                    d <= 2 && d * 4 <= c.name.len()
-                }
+                found.is_none()
+                    && (SHORT_FORMS.contains(&(name.as_str(), c.name))
+                        || len.abs_diff(c.name.len()) <= 2 && {
+                            let d = strsim::levenshtein(c.name, name);
+                            d <= 2 && d * 4 <= c.name.len()
+                        })
             });
             if let Some((c, _)) = near {
                 return Err(LedgerError::new(

@@ -165,7 +165,8 @@ pub struct Customer {
 
 /// Loads a client's `invoices.csv` and, when given, its `customers.csv`.
 /// An invoice whose `customer_id` is not in `customers.csv` is accepted: its
-/// own `customer_name` stands for the customer.
+/// own `customer_name` stands for the customer (the nightly run says so:
+/// `nightly::dunning_input::unknown_customers`).
 pub fn load_ledger(invoices: &Path, customers: Option<&Path>) -> Result<Ledger, LedgerError> {
     Ok(Ledger {
         invoices: load_invoices(invoices)?,
@@ -173,6 +174,7 @@ pub fn load_ledger(invoices: &Path, customers: Option<&Path>) -> Result<Ledger, 
             Some(path) => load_customers(path)?,
             None => BTreeMap::new(),
         },
+        customers_file: customers.is_some(),
     })
 }
 
@@ -183,4 +185,7 @@ pub struct Ledger {
     pub invoices: Vec<Invoice>,
     /// Customers by id (ordered).
     pub customers: BTreeMap<String, Customer>,
+    /// The client has a `customers.csv` (possibly listing nobody): an
+    /// invoice's customer missing from it is then worth a person's look.
+    pub customers_file: bool,
 }

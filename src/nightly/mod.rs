@@ -384,6 +384,9 @@ fn night(
         dunning_input::promise_row_conditions(&tx, &client.ledger, &people.promises).map_err(&e)?,
     );
     conditions.extend(people.missing_alerts(&rd));
+    // Customer ids of tonight's invoices missing from customers.csv.
+    let unknown = dunning_input::unknown_customers(&client.ledger);
+    conditions.extend(unknown.alerts.iter().cloned());
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
     // Gaps and stopped statements cleared in client.toml or by a `clear_gap`
     // decision are not raised again: the formal notices they held go out.
@@ -432,7 +435,7 @@ fn night(
         dunning_input::hold_formal(&alerts),
     );
     let plan_names: BTreeSet<String> = run.plans.keys().cloned().collect();
-    let customers = dunning_input::customers(
+    let mut customers = dunning_input::customers(
         &tx,
         &ledger,
         config,
@@ -443,6 +446,7 @@ fn night(
         &plan_names,
     )
     .map_err(&e)?;
+    dunning_input::charge_as_consumers(&mut customers, &unknown);
     let actions = plan_actions(&run, &customers);
     for a in &actions {
         crate::state::events::record_action(&tx, &rd, a).map_err(&e)?;

@@ -61,6 +61,10 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
             "Fichier absent : copie conservée utilisée",
             "File missing: kept copy used",
         ),
+        "customer_unknown" => (
+            "Client absent du fichier clients",
+            "Customer not in customers.csv",
+        ),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

@@ -48,7 +48,9 @@ fn a_writeoff_settles_what_the_old_currency_paid_and_the_rest_is_chased() {
         "entry_id,invoice_id,decision,amount,note\n,F-1,writeoff,440,the EUR 400 paid\n",
     )
     .unwrap();
-    let out = night(root, 3, "2026-12-01", &f1("USD"), &[]);
+    // 12-03: the handover (+60 = 11-30) waits 30 days after the formal
+    // notice of 11-03.
+    let out = night(root, 3, "2026-12-02", &f1("USD"), &[]);
     assert!(kinds(&out, "open_items.csv", "invoice_identity_changed").is_empty());
     let rows = csv_rows(&out.join("invoice_status.csv"));
     assert_eq!(

@@ -152,8 +152,11 @@ fn a_reused_invoice_number_is_chased_from_its_first_step_for_its_amount() {
     assert_eq!(steps(&out, "C2"), ["firm_reminder"]);
     let out = night(root, 6, "2027-01-04", new, &[]);
     assert_eq!(steps(&out, "C2"), ["formal_notice"]);
-    // The handover comes after C2's own formal notice, for what C2 owes.
+    // The handover comes after C2's own formal notice, for what C2 owes:
+    // 30 days after it (sent 01-05), though its date (+60) was 01-30.
     let out = night(root, 7, "2027-02-01", new, &[]);
+    assert_eq!(steps(&out, "C2"), Vec::<String>::new());
+    let out = night(root, 8, "2027-02-03", new, &[]);
     let dunning = csv_rows(&out.join("dunning.csv"));
     assert_eq!(steps(&out, "C2"), ["litigation_handover"]);
     assert_eq!(

@@ -114,12 +114,14 @@ fn statements_that_stop_again_after_a_cleared_stop_hold_the_next_step_again() {
     statement(&client, 2, "2026-03-10");
     let (_, alerts, open) = night(dir.path(), &client, "2026-03-11");
     assert!(alerts.is_empty() && open.is_empty(), "{alerts:?} {open:?}");
-    // The handover (+60 = 04-02) is due on 04-02 but statements stopped again.
-    let (steps, alerts, _) = night(dir.path(), &client, "2026-04-02");
+    // The handover (+60 = 04-02) may go out 30 days after the formal
+    // notice (sent 03-11): from 04-10, acting Mon 04-13, but statements
+    // stopped again.
+    let (steps, alerts, _) = night(dir.path(), &client, "2026-04-10");
     assert!(!formal(&steps), "{steps:?}");
     assert_eq!(alerts, ["stale_statements"]);
-    statement(&client, 3, "2026-04-01");
-    let (steps, _, open) = night(dir.path(), &client, "2026-04-03");
+    statement(&client, 3, "2026-04-10");
+    let (steps, _, open) = night(dir.path(), &client, "2026-04-13");
     assert_eq!(steps, ["litigation_handover"]);
     assert!(!open.contains(&"stale_statements".to_string()), "{open:?}");
 }

@@ -38,11 +38,13 @@ fn friday_runs_act_on_monday_and_holidays_are_skipped() {
 
 #[test]
 fn a_first_run_over_an_old_invoice_issues_only_the_highest_step() {
+    // The handover is due too, but waits for a formal notice (`notice`):
+    // the formal notice is the highest step that may go out, none before it.
     let a = run(
         "2026-11-23",
         &[customer(vec![invoice("F1", "2025-11-20", "100")])],
     );
-    assert_eq!(steps(&a), one("litigation_handover", "handover", "F1"));
+    assert_eq!(steps(&a), one("formal_notice", "registered_letter", "F1"));
 }
 
 #[test]

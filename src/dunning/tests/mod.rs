@@ -1,6 +1,6 @@
 //! Dunning rules, one scenario each, with dates worked out by hand: the
 //! ordinary ladder in `ladder`, the return path and full-balance demands in
-//! `returns`. The helpers below build customers and read plans back.
+//! `returns`, the handover's wait for a formal notice in `notice`. The helpers below build customers and read plans back.
 
 use std::collections::BTreeMap;
 
@@ -85,4 +85,5 @@ fn returned(c: &mut CustomerFile, code: &str, date: &str, repeated: bool) {
 }
 
 mod ladder;
+mod notice;
 mod returns;

@@ -11,6 +11,7 @@
 //!   `promise_unmatched` (a `promises.csv` line matching nothing),
 //!   `people_file_missing` (a people's file read from its kept copy: keyed
 //!   by the night, so new every night the file is missing);
+//!   `customer_unknown` (an invoice's customer id missing from `customers.csv`);
 //! - events, raised the night they happen: returns and unpaid items (resolved
 //!   when the invoice is settled), `partial_payment` (resolved when settled),
 //!   `duplicate_statement` (information: resolved at once), and the rest, which

@@ -8,7 +8,9 @@
 //! [`promise_row_conditions`] names the lines of `promises.csv` that match
 //! nothing (`promise_rows`); [`customers()`] builds
 //! each customer's file (`customers`); [`hold_formal`] says whether formal
-//! notices must wait (`formal_hold`).
+//! notices must wait (`formal_hold`); [`unknown_customers()`] names the
+//! invoices' customer ids missing from `customers.csv` and charges those
+//! near a consumer's id as consumers (`unknown_customers`).
 
 mod customers;
 mod formal_hold;
@@ -16,8 +18,10 @@ mod promise_rows;
 mod promises;
 #[cfg(test)]
 mod testkit;
+mod unknown_customers;
 
 pub use customers::customers;
 pub use formal_hold::{hold_formal, holds_formal};
 pub use promise_rows::promise_row_conditions;
 pub use promises::promises;
+pub use unknown_customers::{UnknownCustomers, charge_as_consumers, unknown_customers};

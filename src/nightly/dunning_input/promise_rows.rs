@@ -176,6 +176,7 @@ mod tests {
         let ledger = Ledger {
             invoices: vec![invoice("F-1", "100.00")],
             customers: BTreeMap::new(),
+            customers_file: false,
         };
         let rows = [
             row("C1", Some("F-1"), 2),  // F-1 is P3's
@@ -242,6 +243,7 @@ mod tests {
         let ledger = Ledger {
             invoices: vec![new],
             customers: BTreeMap::new(),
+            customers_file: false,
         };
         let rows = [PromiseRow {
             customer_id: "P1".into(),

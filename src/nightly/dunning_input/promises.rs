@@ -209,6 +209,7 @@ mod tests {
         let ledger = Ledger {
             invoices: vec![invoice("F-403", "1200.00"), invoice("F-404", "300.00")],
             customers: BTreeMap::new(),
+            customers_file: false,
         };
         let rows = [PromiseRow {
             customer_id: "P3".into(),
@@ -257,6 +258,7 @@ mod tests {
         let ledger = Ledger {
             invoices,
             customers: BTreeMap::new(),
+            customers_file: false,
         };
         let opens: BTreeMap<&str, Money> = opens
             .iter()
@@ -393,6 +395,7 @@ mod tests {
         let ledger = Ledger {
             invoices: vec![invoice("F-403", "1200.00"), usd],
             customers: BTreeMap::new(),
+            customers_file: false,
         };
         let rows = [PromiseRow {
             customer_id: "P3".into(),
