@@ -370,19 +370,30 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
         // An entry's own mismatch (its details not adding up to what the
         // bank booked) is an alert of its own, beside the statement's.
         // (Line and column: a file on one line has all its entries on it.)
-        let key = if f.location.line > statement.line || f.location.column > 0 {
-            format!(
-                "{account}:{}:{}:{}",
-                statement.id, f.location.line, f.location.column
+        let (key, message) = if f.location.line > statement.line || f.location.column > 0 {
+            (
+                format!(
+                    "{account}:{}:{}:{}",
+                    statement.id, f.location.line, f.location.column
+                ),
+                // The parser names the entry; which statement and account
+                // it is in is said here (the statement's own mismatch
+                // already names both).
+                format!(
+                    "{} ({}): statement {} of account {account}: {}",
+                    file_name(&file.path),
+                    f.location,
+                    statement.id,
+                    f.message
+                ),
             )
         } else {
-            format!("{account}:{}", statement.id)
+            (
+                format!("{account}:{}", statement.id),
+                format!("{}: {}", file_name(&file.path), f.message),
+            )
         };
-        let mut a = Alert::new(
-            kind,
-            &key,
-            format!("{}: {}", file_name(&file.path), f.message),
-        );
+        let mut a = Alert::new(kind, &key, message);
         a.currency = Some(statement.currency);
         alerts.push(a);
     }

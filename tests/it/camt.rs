@@ -1127,10 +1127,10 @@ fn a_collection_batch_booked_above_its_details_undoes_no_return() {
     );
 }
 
-/// How many `balance_mismatch` alerts a statement with two batches booked
-/// short gives, the file written with line breaks or on one line (banks
-/// often send camt without them: every entry on line 1).
-fn short_batch_alerts(one_line: bool) -> usize {
+/// The `balance_mismatch` alerts' messages a statement with two batches
+/// booked short gives, the file written with line breaks or on one line
+/// (banks often send camt without them: every entry on line 1).
+fn short_batch_alerts(one_line: bool) -> Vec<String> {
     use crate::support::{column_where, csv_rows};
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("c");
@@ -1158,11 +1158,25 @@ fn short_batch_alerts(one_line: bool) -> usize {
     let out = dir.path().join("out");
     crate::support::run_ok(&c, "2026-11-20", &out);
     let alerts = csv_rows(&out.join("alerts.csv"));
-    column_where(&alerts, "kind", "balance_mismatch", "severity").len()
+    column_where(&alerts, "kind", "balance_mismatch", "message")
 }
 
 #[test]
 fn each_short_batch_of_a_statement_is_its_own_alert_whatever_the_line_breaks() {
-    assert_eq!(short_batch_alerts(false), 2);
-    assert_eq!(short_batch_alerts(true), 2);
+    for one_line in [false, true] {
+        let messages = short_batch_alerts(one_line);
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        // Each says which entry, statement and account a person must look
+        // at (before, only the file and the sums: two batches of one
+        // amount, or two nights' files of one name, read the same).
+        for entry in ["B-1", "B-2"] {
+            let want = format!(
+                "statement S1 of account {}: entry {entry}: transaction amount",
+                crate::support::IBAN
+            );
+            let m: Vec<_> = messages.iter().filter(|m| m.contains(&want)).collect();
+            assert_eq!(m.len(), 1, "{entry}: {messages:?}");
+            assert!(m[0].starts_with("2026-11-20.xml (line "), "{m:?}");
+        }
+    }
 }

@@ -350,6 +350,12 @@ impl EntryBuilder {
             TxKind::DirectDebitCollected | TxKind::DirectDebitReturned
         ) || ((!debit) ^ (self.reversal || kind.is_receivable_debit()));
 
+        // Names the entry in its findings, which may become alerts.
+        let entry = match (&bank_ref, self.booking_date) {
+            (Some(r), _) => format!("entry {r}: "),
+            (None, Some(d)) => format!("entry booked {d}: "),
+            (None, None) => String::new(),
+        };
         let txs = std::mem::take(&mut self.txs);
         let n = txs.len();
         let mut amounts: Vec<Option<Money>> = txs
@@ -381,7 +387,7 @@ impl EntryBuilder {
                         FindingKind::BatchSumMismatch,
                         location,
                         format!(
-                            "{n} transactions sum out of range: kept whole as one transaction of {signed}"
+                            "{entry}{n} transactions sum out of range: kept whole as one transaction of {signed}"
                         ),
                     ));
                     transactions.push(self.whole(signed));
@@ -420,7 +426,7 @@ impl EntryBuilder {
                         if !not_taken.is_empty() {
                             message.push_str(&format!("; not taken: {}", not_taken.join(", ")));
                         }
-                        notes.push((kind, location, message));
+                        notes.push((kind, location, format!("{entry}{message}")));
                     }
                     transactions.extend(self.difference(split, signed, kept));
                 }
@@ -431,7 +437,7 @@ impl EntryBuilder {
                 FindingKind::BatchWithoutAmounts,
                 self.location.clone(),
                 format!(
-                    "batch of {n} transactions, {missing} without an amount in {ccy}: kept whole as one transaction of {signed}"
+                    "{entry}batch of {n} transactions, {missing} without an amount in {ccy}: kept whole as one transaction of {signed}"
                 ),
             ));
             transactions.push(self.whole(signed));
