@@ -70,12 +70,33 @@ pub fn counts_in_balance(statement: &Statement, entry: &super::Entry) -> bool {
     statement.currency_of(entry) == statement.currency
 }
 
-/// The finding for a statement whose balances do not close, if any.
+/// The finding for a statement whose balances do not close, if any; for a
+/// statement (not a report or notification) without an opening or closing
+/// balance in its currency, a finding saying its movements are not checked
+/// (`other`: many test and some real files omit them).
 pub fn balance_finding(statement: &Statement) -> Option<Finding> {
     let location = Location {
         line: statement.line,
         ..Location::default()
     };
+    if !statement.format.is_notification()
+        && (statement.opening.is_none() || statement.closing.is_none())
+    {
+        let missing = match (statement.opening, statement.closing) {
+            (None, None) => "opening or closing",
+            (None, Some(_)) => "opening",
+            _ => "closing",
+        };
+        let message = format!(
+            "statement {} of account {} has no {missing} booked balance in {}: its movements are not checked",
+            statement.id,
+            statement.account.key(),
+            statement.currency,
+        );
+        return Some(
+            Finding::new(FindingKind::Other, location, message).in_statement(&statement.id),
+        );
+    }
     let message = match check_balances(statement) {
         BalanceCheck::Closes | BalanceCheck::NotApplicable => return None,
         BalanceCheck::Overflow => "balance check overflowed: amounts out of range".to_string(),

@@ -203,13 +203,20 @@ fn genkgo_v3_v4_match_manifest() {
         assert_eq!(s.entries.len(), 1);
         assert_eq!(sums(s), (money("8.85"), Money::ZERO));
         assert_eq!(s.entries[0].bank_code.raw(), code);
-        // Mixed-currency balances: OPBD 18.15 EUR, CLBD -27.00 SEK → does not close.
+        // Mixed-currency balances: OPBD 18.15 EUR, CLBD -27.00 SEK. The SEK
+        // balance is not this EUR statement's closing (never compared with
+        // EUR movements, nor shown as EUR): both are said.
         assert_eq!(s.opening.unwrap().amount, money("18.15"));
-        assert_eq!(s.closing.unwrap().amount, money("-27.00"));
+        assert_eq!(s.closing, None);
+        let said: Vec<_> = p.findings.iter().map(|f| f.message.as_str()).collect();
         assert!(
-            p.findings
-                .iter()
-                .any(|f| f.kind == FindingKind::BalanceMismatch)
+            said.contains(&"CLBD balance in SEK, account currency EUR: not used"),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|m| m
+                .ends_with("has no closing booked balance in EUR: its movements are not checked")),
+            "{said:?}"
         );
         let refs: Vec<_> = s
             .transactions()
@@ -1179,4 +1186,108 @@ fn each_short_batch_of_a_statement_is_its_own_alert_whatever_the_line_breaks() {
             assert!(m[0].starts_with("2026-11-20.xml (line "), "{m:?}");
         }
     }
+}
+
+/// A camt.053 of one account with these `Bal` elements (code, currency,
+/// signed amount, date) and one EUR and one USD entry of +100.00 and +50.00.
+fn with_balances(balances: &[(&str, &str, &str, &str)]) -> pointage::formats::Parsed {
+    let bal: String = balances
+        .iter()
+        .map(|(code, ccy, amount, date)| {
+            let (ind, abs) = match amount.strip_prefix('-') {
+                Some(a) => ("DBIT", a),
+                None => ("CRDT", *amount),
+            };
+            format!(
+                "<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"{ccy}\">{abs}</Amt>\
+                 <CdtDbtInd>{ind}</CdtDbtInd><Dt><Dt>{date}</Dt></Dt></Bal>"
+            )
+        })
+        .collect();
+    let entry = |ccy: &str, amount: &str, r: &str| {
+        format!(
+            "<Ntry><Amt Ccy=\"{ccy}\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>\
+             <BookgDt><Dt>2026-11-18</Dt></BookgDt><AcctSvcrRef>{r}</AcctSvcrRef></Ntry>"
+        )
+    };
+    let xml = format!(
+        "<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">\
+         <BkToCstmrStmt><GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-18T20:00:00</CreDtTm></GrpHdr>\
+         <Stmt><Id>MC1</Id><CreDtTm>2026-11-18T20:00:00</CreDtTm>\
+         <Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id></Acct>{bal}{}{}</Stmt>\
+         </BkToCstmrStmt></Document>",
+        entry("EUR", "100.00", "R1"),
+        entry("USD", "50.00", "R2"),
+    );
+    camt::parse(xml.as_bytes(), Path::new("mc.xml")).unwrap()
+}
+
+/// The findings about balances (the USD entry's own is left out).
+fn said(p: &pointage::formats::Parsed) -> Vec<String> {
+    p.findings
+        .iter()
+        .filter(|f| !f.message.starts_with("entry amount in USD"))
+        .map(|f| format!("{}: {}", f.kind.as_str(), f.message))
+        .collect()
+}
+
+#[test]
+fn a_multi_currency_statement_checks_its_own_currency_balances_only() {
+    // Each currency closes; the USD balances used to be taken as the EUR
+    // statement's (the last CLBD won): a false balance_mismatch, printed
+    // as 50.00 EUR, which held formal notices.
+    let p = with_balances(&[
+        ("OPBD", "EUR", "0.00", "2026-11-17"),
+        ("OPBD", "USD", "0.00", "2026-11-17"),
+        ("CLBD", "EUR", "100.00", "2026-11-18"),
+        ("CLBD", "USD", "50.00", "2026-11-18"),
+    ]);
+    let s = &p.statements[0];
+    assert_eq!(s.currency.to_string(), "EUR");
+    assert_eq!(s.closing.unwrap().amount, money("100.00"));
+    assert_eq!(
+        said(&p),
+        [
+            "other: OPBD balance in USD, account currency EUR: not used",
+            "other: CLBD balance in USD, account currency EUR: not used",
+        ]
+    );
+}
+
+#[test]
+fn two_closing_balances_for_one_day_are_said_and_the_latest_day_closes() {
+    // Two CLBD of one day that differ: the first is kept, and said.
+    let p = with_balances(&[
+        ("OPBD", "EUR", "0.00", "2026-11-17"),
+        ("CLBD", "EUR", "100.00", "2026-11-18"),
+        ("CLBD", "EUR", "999.00", "2026-11-18"),
+    ]);
+    assert_eq!(p.statements[0].closing.unwrap().amount, money("100.00"));
+    assert_eq!(
+        said(&p),
+        ["other: a second CLBD balance for the same day, 999.00: the first (100.00) is kept"]
+    );
+    // A statement over two days giving each day's balances: the earliest
+    // opening and the latest closing are the statement's, nothing to say.
+    let p = with_balances(&[
+        ("OPBD", "EUR", "0.00", "2026-11-16"),
+        ("CLBD", "EUR", "0.00", "2026-11-17"),
+        ("OPBD", "EUR", "0.00", "2026-11-17"),
+        ("CLBD", "EUR", "100.00", "2026-11-18"),
+    ]);
+    let s = &p.statements[0];
+    assert_eq!(
+        s.opening.unwrap().date,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 16)
+    );
+    assert_eq!(s.closing.unwrap().amount, money("100.00"));
+    assert!(said(&p).is_empty(), "{:?}", said(&p));
+    // No closing balance at all: the movements are not checked, and said.
+    let p = with_balances(&[("OPBD", "EUR", "0.00", "2026-11-17")]);
+    assert_eq!(
+        said(&p),
+        [
+            "other: statement MC1 of account FR7630006000011234567890189 has no closing booked balance in EUR: its movements are not checked"
+        ]
+    );
 }

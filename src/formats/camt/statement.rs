@@ -143,25 +143,52 @@ impl StatementBuilder {
             amount: if debit { -amount.value } else { amount.value },
             date: b.date,
         };
+        let kept = matches!(code.as_str(), "OPBD" | "PRCD" | "CLBD");
         if let (Some(c), Some(own)) = (amount.ccy, self.known_currency())
-            && matches!(code.as_str(), "OPBD" | "PRCD" | "CLBD")
+            && kept
             && c != own
         {
+            // A multi-currency account's other balances: never compared
+            // with this currency's movements, nor printed as its own.
             notes.push((
                 FindingKind::Other,
                 b.location.clone(),
-                format!("{code} balance in {c}, account currency {own}"),
+                format!("{code} balance in {c}, account currency {own}: not used"),
             ));
+            return Ok(());
         }
-        match code.as_str() {
-            "OPBD" => {
-                self.opening = Some(balance);
-                self.opening_is_opbd = true;
+        let mut twice = |first: Balance| {
+            if first.amount != balance.amount {
+                notes.push((
+                    FindingKind::Other,
+                    b.location.clone(),
+                    format!(
+                        "a second {code} balance for the same day, {}: the first ({}) is kept",
+                        balance.amount, first.amount
+                    ),
+                ));
             }
+        };
+        match code.as_str() {
+            // The earliest opening and the latest closing are the
+            // statement's (a statement over several days may give one per
+            // day); two for one day that differ are said.
+            "OPBD" => match self.opening.filter(|_| self.opening_is_opbd) {
+                Some(first) if first.date == balance.date => twice(first),
+                Some(first) if first.date < balance.date || balance.date.is_none() => {}
+                _ => {
+                    self.opening = Some(balance);
+                    self.opening_is_opbd = true;
+                }
+            },
             "PRCD" if !self.opening_is_opbd && self.opening.is_none() => {
                 self.opening = Some(balance);
             }
-            "CLBD" => self.closing = Some(balance),
+            "CLBD" => match self.closing {
+                Some(first) if first.date == balance.date => twice(first),
+                Some(first) if first.date > balance.date || balance.date.is_none() => {}
+                _ => self.closing = Some(balance),
+            },
             _ => {}
         }
         Ok(())
