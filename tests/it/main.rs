@@ -36,4 +36,5 @@ mod returns_linking;
 mod returns_uncoded;
 mod sandbox;
 mod stale;
+mod statement_identity;
 mod support;
