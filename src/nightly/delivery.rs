@@ -7,8 +7,8 @@
 //!   blocks that id, in one file or in several. The blocks of a day in state
 //!   are `{id}`, `{id}-2`, `{id}-3`…: a block is the one of them with its
 //!   content (delivered again: nothing imported), else — when it is the first
-//!   of its day in its file and opens with the same balance as one of them —
-//!   that block corrected (a conflict, as for any statement whose content
+//!   of its day in its file and opens with the same balance as one of them
+//!   that brought money — that block corrected (a conflict, as for any statement whose content
 //!   changed); else another block of the day, imported under its file's id
 //!   when state has none such, or the first `{id}-k` free.
 //! - **The same statement in another format** (or under another id): a new
@@ -60,10 +60,21 @@ pub(super) fn cfonb_block(
         return Ok(Some((Known::Same, h.id.clone())));
     }
     let opening = statement.opening.map(|b| b.amount.to_plain());
+    // A block that brought nothing (no movement, the same balance at both
+    // ends) is no money a correction could count twice: the day's next
+    // block may open with its balance.
+    let mut corrected = None;
+    for h in family
+        .iter()
+        .filter(|h| opening.is_some() && h.opening == opening)
+    {
+        if h.opening != h.closing || !delivered::row_ids(conn, account, &h.id)?.is_empty() {
+            corrected = Some(h);
+            break;
+        }
+    }
     if statement.id == base
-        && let Some(h) = family
-            .iter()
-            .find(|h| opening.is_some() && h.opening == opening)
+        && let Some(h) = corrected
     {
         return Ok(Some((
             Known::Different {

@@ -191,6 +191,23 @@ fn a_cfonb_afternoon_block_then_its_morning_is_one_chained_day() {
     assert_eq!(received(&out), "1000.00");
 }
 
+#[test]
+fn a_cfonb_morning_block_without_movement_then_the_days_block_brings_its_money() {
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    write(&c, "am.txt", &block("171126", 0, &[], "181126", 0));
+    night(&c, root.path(), "2026-11-19");
+    write(
+        &c,
+        "pm.txt",
+        &block("171126", 0, &[alpha()], "181126", 100_000),
+    );
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(applied(&out), [("F-1001".into(), "1000.00".into())]);
+    assert_eq!(kinds(&out, "alerts.csv"), Vec::<String>::new());
+    assert_eq!(received(&out), "1000.00");
+}
+
 /// The camt.053 of 18/11 of the CFONB account: Alpha's 1000.00, and Beta's
 /// 750.00 when `with_beta`.
 fn camt_day(with_beta: bool) -> String {
