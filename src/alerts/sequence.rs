@@ -56,6 +56,106 @@ pub fn gaps(previous: Option<&StatementHeader>, ordered: &[StatementHeader]) -> 
     out
 }
 
+/// The statements (in state order: by day, number, id) with those of one
+/// day and number put in the order their balances chain: a day the bank
+/// split into blocks delivered afternoon first is still morning, then
+/// afternoon. Of a day's statements, the next is the one opening with the
+/// last one's closing balance, else one that opens with no other's closing,
+/// else the first.
+pub fn in_chain_order(list: &[StatementHeader]) -> Vec<StatementHeader> {
+    let mut rest: Vec<StatementHeader> = list.to_vec();
+    let mut out: Vec<StatementHeader> = Vec::with_capacity(rest.len());
+    while !rest.is_empty() {
+        let key = |h: &StatementHeader| (h.from_date.or(h.to_date), h.sequence);
+        let first = key(&rest[0]);
+        let day: Vec<usize> = (0..rest.len())
+            .filter(|&i| key(&rest[i]) == first)
+            .collect();
+        let previous = out.last().and_then(|p| p.closing);
+        let follows = day
+            .iter()
+            .copied()
+            .find(|&i| previous.is_some() && rest[i].opening == previous);
+        let starts = || {
+            day.iter().copied().find(|&i| {
+                !day.iter().any(|&j| {
+                    j != i && rest[j].closing.is_some() && rest[j].closing == rest[i].opening
+                })
+            })
+        };
+        let pick = follows.or_else(starts).unwrap_or(0);
+        out.push(rest.remove(pick));
+    }
+    out
+}
+
+/// The statements left once those that others tile are taken out: a
+/// statement is tiled when other statements of the list, each opening with
+/// the one before's closing balance on the day it closed, lead from its
+/// opening (day and balance) to its closing (a period file the bank sends
+/// over days already delivered one by one, whichever came first). Its
+/// continuity is theirs, and theirs is checked; it is not compared with
+/// them (it overlaps them). Of statements tiling each other (two with the
+/// same days and balances), the first stays. Longer periods go first.
+pub fn untiled(list: &[StatementHeader]) -> Vec<StatementHeader> {
+    let mut kept: Vec<bool> = vec![true; list.len()];
+    let mut order: Vec<usize> = (0..list.len()).collect();
+    let span = |h: &StatementHeader| match (h.from_date, h.to_date) {
+        (Some(a), Some(b)) => (b - a).num_days(),
+        _ => 0,
+    };
+    order.sort_by_key(|&i| (std::cmp::Reverse(span(&list[i])), std::cmp::Reverse(i)));
+    for i in order {
+        kept[i] = false;
+        if !tiled(&list[i], list, &kept) {
+            kept[i] = true;
+        }
+    }
+    list.iter()
+        .zip(kept)
+        .filter(|(_, k)| *k)
+        .map(|(h, _)| h.clone())
+        .collect()
+}
+
+/// Whether the kept statements lead from `s`'s opening to its closing.
+fn tiled(s: &StatementHeader, list: &[StatementHeader], kept: &[bool]) -> bool {
+    let (Some(from), Some(to), Some(open), Some(close)) =
+        (s.from_date, s.to_date, s.opening, s.closing)
+    else {
+        return false;
+    };
+    if from >= to {
+        return false;
+    }
+    // Points (day, balance) reached from the opening, walking forward.
+    let mut reached = vec![(from, open)];
+    let mut used = vec![false; list.len()];
+    let mut i = 0;
+    while let Some(&(day, balance)) = reached.get(i) {
+        i += 1;
+        if day == to && balance == close {
+            return true;
+        }
+        for (j, t) in list.iter().enumerate() {
+            if !kept[j] || used[j] {
+                continue;
+            }
+            if let (Some(a), Some(b), Some(o), Some(c)) =
+                (t.from_date, t.to_date, t.opening, t.closing)
+                && a == day
+                && o == balance
+                && b > a
+                && b <= to
+            {
+                used[j] = true;
+                reached.push((b, c));
+            }
+        }
+    }
+    false
+}
+
 fn gap_between(p: &StatementHeader, s: &StatementHeader) -> Option<Gap> {
     let mut reasons = Vec::new();
     if let (Some(a), Some(b)) = (p.sequence, s.sequence) {
@@ -191,5 +291,31 @@ mod tests {
             "{}",
             g[0].message
         );
+    }
+
+    #[test]
+    fn a_period_statement_tiled_by_daily_ones_is_left_out_whichever_came_first() {
+        let span = |id: &str, from: &str, to: &str, open: &str, close: &str| StatementHeader {
+            to_date: to.parse().ok(),
+            sequence: None,
+            ..h(id, 0, from, open, close)
+        };
+        let d17 = span("D17", "2026-11-16", "2026-11-17", "0", "1000");
+        let d18 = span("D18", "2026-11-17", "2026-11-18", "1000", "1742.10");
+        let period = span("P", "2026-11-16", "2026-11-18", "0", "1742.10");
+        let kept = untiled(&[d17.clone(), period.clone(), d18.clone()]);
+        // A day's blocks delivered afternoon first chain morning first.
+        let am = span("AM", "2026-11-17", "2026-11-18", "1000", "1500");
+        let pm = span("PM", "2026-11-17", "2026-11-18", "1500", "1742.10");
+        let chained = in_chain_order(&[d17.clone(), pm.clone(), am.clone()]);
+        assert_eq!(chained, [d17.clone(), am.clone(), pm.clone()]);
+        assert_eq!(in_chain_order(&[pm.clone(), am.clone()]), [am, pm]);
+        assert_eq!(kept, [d17.clone(), d18.clone()]);
+        assert!(gaps(None, &kept).is_empty());
+        // Not tiled when a day's balances do not lead to its closing.
+        let other = span("D18", "2026-11-17", "2026-11-18", "1000", "1700");
+        assert_eq!(untiled(&[d17.clone(), period.clone(), other]).len(), 3);
+        // Two statements of the same days and balances: the first stays.
+        assert_eq!(untiled(&[d17.clone(), d17.clone()]), [d17]);
     }
 }

@@ -3,6 +3,9 @@
 //! - A statement already imported (same account, id and content) is skipped,
 //!   silently when its file was seen before, with one `duplicate_statement`
 //!   alert when it arrives in a new file.
+//! - Which statement of state one is when its id cannot say — another block
+//!   of a CFONB day, the same day in another format, a camt.052 report that
+//!   grew — is [`super::delivery`]'s call.
 //! - A known id with different content is not imported: `conflicting_statement`,
 //!   unless the file is byte for byte one an earlier pointage imported whole:
 //!   then the difference is the reader's, the stored statement stands and
@@ -147,6 +150,17 @@ pub fn import(
                 }
             }
             Known::Different { .. } => {
+                if super::delivery::resent_report(
+                    conn,
+                    statement,
+                    &encoded,
+                    &name,
+                    run_date,
+                    at,
+                    &mut report,
+                )? {
+                    continue;
+                }
                 if let Some((night, reader)) = st::imported_whole_before(conn, &file.sha256)? {
                     // The same bytes an earlier pointage imported whole: the
                     // difference is the reader's, not the bank's. The stored
@@ -179,11 +193,36 @@ pub fn import(
                 ));
             }
             Known::New => {
+                let parsed = statement;
+                // Another block of a CFONB day already in state: stored under
+                // the id its day's blocks leave free, read back from state.
+                let reblocked;
+                let (statement, encoded) = if id_in_state == statement.id {
+                    (statement, encoded)
+                } else {
+                    report.renamed.insert(at);
+                    let mut s = statement.clone();
+                    s.id.clone_from(&id_in_state);
+                    reblocked = s;
+                    (&reblocked, st::encode(&reblocked))
+                };
+                let conflict = conflicts.get_mut(at.0);
+                if super::delivery::delivered_before(
+                    conn,
+                    statement,
+                    &encoded.hash,
+                    &name,
+                    run_date,
+                    conflict,
+                    &mut report,
+                )? {
+                    continue;
+                }
                 let stored_as = st::import(conn, statement, &encoded, run_date)?;
                 st::record_file(conn, &account, &statement.id, &name, run_date)?;
                 report.imported += 1;
                 report.fresh.push(at);
-                findings_to_alerts(file, statement, &mut report.alerts);
+                findings_to_alerts(file, parsed, &mut report.alerts);
                 // Transactions stored under another id than the file's (a
                 // reference another payment already has): the steps below
                 // and tonight's matching see them under that id.
@@ -352,6 +391,11 @@ fn lookup(
                 _ => {}
             }
         }
+    }
+    if known != Known::Same
+        && let Some(found) = super::delivery::cfonb_block(conn, account, statement)?
+    {
+        return Ok(found);
     }
     Ok((known, statement.id.clone()))
 }

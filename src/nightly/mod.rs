@@ -28,6 +28,7 @@ pub mod alerting;
 pub mod credits;
 pub mod debits;
 pub mod decisions;
+pub mod delivery;
 pub mod dunning_input;
 pub mod effective;
 pub mod failpoint;

@@ -10,6 +10,7 @@
 pub mod canonical;
 pub mod cleared;
 pub mod decisions;
+pub mod delivered;
 pub mod events;
 pub mod incarnations;
 pub mod ledger;

@@ -348,6 +348,65 @@ pub fn import(
         statement.currency.as_str(),
         run_date,
     ])?;
+    insert_transactions(conn, statement, encoded, false)
+}
+
+/// A camt.052 report known under its id that grew (see
+/// [`crate::nightly::delivery`]): its header becomes tonight's, and only its
+/// transactions state does not hold yet are stored; those it holds are
+/// returned as not stored.
+pub fn grow(
+    conn: &Connection,
+    statement: &Statement,
+    encoded: &Encoded,
+) -> rusqlite::Result<Stored> {
+    let account = statement.account.key();
+    let money = |m: Option<crate::statement::Balance>| m.map(|b| b.amount.to_plain());
+    conn.prepare_cached(
+        "UPDATE statements SET content_hash = ?3, from_date = ?4, to_date = ?5, opening = ?6,
+             closing = ?7
+         WHERE account = ?1 AND statement_id = ?2",
+    )?
+    .execute(params![
+        account,
+        statement.id,
+        encoded.hash,
+        statement
+            .from_date
+            .or(statement.opening.and_then(|b| b.date))
+            .map(|d| d.to_string()),
+        statement
+            .to_date
+            .or(statement.closing.and_then(|b| b.date))
+            .map(|d| d.to_string()),
+        money(statement.opening),
+        money(statement.closing),
+    ])?;
+    insert_transactions(conn, statement, encoded, true)
+}
+
+/// Whether the account holds a transaction under `tx`'s id, and if so
+/// whether it is that same transaction (see `same_transaction`).
+pub fn holds_same(
+    conn: &Connection,
+    statement: &Statement,
+    entry: &crate::statement::Entry,
+    tx: &crate::statement::Transaction,
+) -> rusqlite::Result<Option<bool>> {
+    let currency = statement.currency_of(entry);
+    Ok(held(conn, &statement.account.key(), &tx.entry_id)?
+        .map(|h| same_transaction(&h, entry, tx, currency.as_str())))
+}
+
+/// Stores a statement's transactions (see [`import`]); with `skip_held`,
+/// one whose id the account holds already is left as it is.
+fn insert_transactions(
+    conn: &Connection,
+    statement: &Statement,
+    encoded: &Encoded,
+    skip_held: bool,
+) -> rusqlite::Result<Stored> {
+    let account = statement.account.key();
     let mut insert = conn.prepare_cached(
         "INSERT INTO transactions (account, entry_id, statement_id, position,
              booking_date, value_date, amount, currency, kind, status, notification, bank_ref,
@@ -374,6 +433,10 @@ pub fn import(
     )?;
     let mut out = Stored::default();
     for (position, (entry, tx)) in statement.transactions().enumerate() {
+        if skip_held && held(conn, &account, &tx.entry_id)?.is_some() {
+            out.not_stored.push(tx.entry_id.clone());
+            continue;
+        }
         let details = encoded.details(position);
         if insert_tx(
             &mut insert,

@@ -39,4 +39,5 @@ mod returns_linking;
 mod returns_uncoded;
 mod sandbox;
 mod stale;
+mod statement_identity;
 mod support;

@@ -11,7 +11,9 @@
 //! same id in any file. Two identical blocks of one file get the same id;
 //! a later *different* block of one file that would get an earlier one's
 //! id (a day split into two blocks) gets `-2`, `-3`… after it, in file
-//! order ([`tell_apart`]).
+//! order ([`tell_apart`]). Blocks of one day in several files are told
+//! apart when they are imported (`nightly::delivery`), against the blocks
+//! of that day state holds.
 //!
 //! Ids of earlier releases: [`legacy_statement_id`] (before the currency was
 //! part of the id) and [`undated_statement_id`] (before blank dates stood for

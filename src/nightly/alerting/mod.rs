@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::credits::CreditStep;
-use crate::alerts::sequence::{StatementHeader, gaps};
+use crate::alerts::sequence::{StatementHeader, gaps, in_chain_order, untiled};
 use crate::alerts::stale::stale;
 use crate::alerts::{Alert, AlertKind};
 use crate::calendar::Calendar;
@@ -268,7 +268,7 @@ pub fn sequence_conditions(headers: &[StatementHeader]) -> Vec<Alert> {
     }
     let mut out = Vec::new();
     for (_, list) in by_account {
-        for g in gaps(None, &list) {
+        for g in gaps(None, &untiled(&in_chain_order(&list))) {
             out.push(Alert::new(
                 AlertKind::SequenceGap,
                 &format!("{}:{}", g.account, g.statement_id),

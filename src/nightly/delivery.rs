@@ -1,0 +1,404 @@
+//! Which statement of state one arriving tonight is, when its id alone
+//! cannot say (README, "A statement already imported is skipped"):
+//!
+//! - **A CFONB 120 block** has no id from the bank: pointage builds one from
+//!   its account and 01/07 dates ([`crate::formats::cfonb120::statement_id`]),
+//!   and a day the bank splits into blocks (morning, afternoon) gives several
+//!   blocks that id, in one file or in several. The blocks of a day in state
+//!   are `{id}`, `{id}-2`, `{id}-3`…: a block is the one of them with its
+//!   content (delivered again: nothing imported), else — when it is the first
+//!   of its day in its file and opens with the same balance as one of them
+//!   that brought money — that block corrected (a conflict, as for any statement whose content
+//!   changed); else another block of the day, imported under its file's id
+//!   when state has none such, or the first `{id}-k` free.
+//! - **The same statement in another format** (or under another id): a new
+//!   statement of an account and period that a statement already imported
+//!   covers — the same opening and closing balances and, one for one, the same
+//!   movements (signed amount and currency, booking date, end-to-end id when
+//!   both have one) — is that statement delivered again: nothing of it is
+//!   imported ([`Coverage::Whole`]). When only some of its movements coincide
+//!   so with that statement's under other ids ([`Coverage::Partial`]), it is
+//!   not imported either and a person checks it with the bank: importing it
+//!   would count those payments twice, dropping them could lose money.
+//!   Statements that follow one another (one opens with the other's closing
+//!   balance) are never compared, nor movements repeated under their own ids
+//!   (or the `{id}~{day}` state gave them): README rules 5 and 6 say what
+//!   those are.
+//! - **A camt.052 report re-sent as the day grows** under one id: a report
+//!   whose every transaction state holds is the same or an earlier snapshot;
+//!   one that keeps every transaction the earlier report brought, unchanged,
+//!   and adds others, grew: its new transactions are imported.
+
+use rusqlite::Connection;
+
+use super::import::ImportReport;
+use crate::alerts::{Alert, AlertKind};
+use crate::state::delivered::{self, Held};
+use crate::state::statements::{self as st, Known};
+use crate::statement::Transaction;
+use crate::statement::{EntryStatus, SourceFormat, Statement};
+
+/// Which block of its day in state a CFONB block is (see the module doc), or
+/// `None` for a statement of another format. `first_in_file`: no earlier
+/// block of its file has its day (its id is the plain one).
+pub(super) fn cfonb_block(
+    conn: &Connection,
+    account: &str,
+    statement: &Statement,
+) -> rusqlite::Result<Option<(Known, String)>> {
+    if statement.format != SourceFormat::Cfonb120 {
+        return Ok(None);
+    }
+    let base = crate::formats::cfonb120::statement_id(statement);
+    let family = delivered::family(conn, account, &base)?;
+    let hash_as = |id: &str| {
+        let mut s = statement.clone();
+        s.id = id.to_string();
+        st::content_hash(&s)
+    };
+    if let Some(h) = family.iter().find(|h| h.hash == hash_as(&h.id)) {
+        return Ok(Some((Known::Same, h.id.clone())));
+    }
+    let opening = statement.opening.map(|b| b.amount.to_plain());
+    // A block that brought nothing (no movement, the same balance at both
+    // ends) is no money a correction could count twice: the day's next
+    // block may open with its balance.
+    let mut corrected = None;
+    for h in family
+        .iter()
+        .filter(|h| opening.is_some() && h.opening == opening)
+    {
+        if h.opening != h.closing || !delivered::row_ids(conn, account, &h.id)?.is_empty() {
+            corrected = Some(h);
+            break;
+        }
+    }
+    if statement.id == base
+        && let Some(h) = corrected
+    {
+        return Ok(Some((
+            Known::Different {
+                recorded_hash: h.hash.clone(),
+            },
+            h.id.clone(),
+        )));
+    }
+    let taken = |id: &str| family.iter().any(|h| h.id == id);
+    if !taken(&statement.id) {
+        return Ok(Some((Known::New, statement.id.clone())));
+    }
+    let free = (2u64..)
+        .map(|k| format!("{base}-{k}"))
+        .find(|id| !taken(id))
+        .unwrap_or_else(|| format!("{base}-{}", family.len() + 1));
+    Ok(Some((Known::New, free)))
+}
+
+/// What a new statement repeats of statements state holds under other ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Coverage {
+    /// Nothing: it is imported as usual.
+    None,
+    /// It is this statement delivered again (another format, another id).
+    Whole(Held),
+    /// Some of its movements coincide with this statement's under other ids:
+    /// (its movement's id, the held one's).
+    Partial(Held, Vec<(String, String)>),
+}
+
+/// One movement, as compared across deliveries.
+struct Movement<'a> {
+    id: &'a str,
+    day: Option<String>,
+    amount: String,
+    currency: String,
+    end_to_end: Option<&'a str>,
+}
+
+/// Whether a new statement (not a notification) repeats a statement of its
+/// account already imported under another id (see the module doc).
+fn coverage(conn: &Connection, statement: &Statement) -> rusqlite::Result<Coverage> {
+    let (Some(open), Some(close)) = (statement.opening, statement.closing) else {
+        return Ok(Coverage::None);
+    };
+    if statement.format.is_notification() {
+        return Ok(Coverage::None);
+    }
+    let (open, close) = (open.amount.to_plain(), close.amount.to_plain());
+    let moves: Vec<Movement> = statement
+        .transactions()
+        .filter(|(e, _)| e.status == EntryStatus::Booked)
+        .map(|(e, t)| Movement {
+            id: &t.entry_id,
+            day: e.booking_date.map(|d| d.to_string()),
+            amount: t.amount.to_plain(),
+            currency: statement.currency_of(e).as_str().to_string(),
+            end_to_end: t.end_to_end_id.as_deref(),
+        })
+        .collect();
+    let booked = || statement.entries.iter().filter_map(|e| e.booking_date);
+    let from = statement
+        .from_date
+        .or(statement.opening.and_then(|b| b.date))
+        .or_else(|| booked().min());
+    let to = statement
+        .to_date
+        .or(statement.closing.and_then(|b| b.date))
+        .or_else(|| booked().max());
+    let (Some(from), Some(to)) = (from.or(to), to.or(from)) else {
+        return Ok(Coverage::None);
+    };
+    if moves.is_empty() {
+        return Ok(Coverage::None);
+    }
+    let account = statement.account.key();
+    let mut best: Option<(Held, Vec<(String, String)>)> = None;
+    for held in delivered::overlapping(
+        conn,
+        &account,
+        statement.currency.as_str(),
+        &statement.id,
+        &from.to_string(),
+        &to.to_string(),
+    )? {
+        let (Some(h_open), Some(h_close)) = (held.opening.as_deref(), held.closing.as_deref())
+        else {
+            continue;
+        };
+        let same_balances = h_open == open && h_close == close;
+        if (open == h_close || close == h_open) && !same_balances {
+            // One follows the other.
+            continue;
+        }
+        let rows = delivered::rows(conn, &account, &held.id)?;
+        let mut free: Vec<bool> = vec![true; rows.len()];
+        let mut paired = 0usize;
+        let mut by_content = Vec::new();
+        let same_money = |m: &Movement, r: &delivered::Row| {
+            r.amount == m.amount && r.currency == m.currency && r.booking_date == m.day
+        };
+        let mut left = Vec::new();
+        for m in &moves {
+            let by_id = rows
+                .iter()
+                .enumerate()
+                .find(|(i, r)| free[*i] && same_reference(&r.entry_id, m.id) && same_money(m, r));
+            match by_id {
+                Some((i, _)) => {
+                    free[i] = false;
+                    paired += 1;
+                }
+                None => left.push(m),
+            }
+        }
+        for m in left {
+            let by_money = rows.iter().enumerate().find(|(i, r)| {
+                free[*i] && same_money(m, r) && agree(m.end_to_end, r.end_to_end_id.as_deref())
+            });
+            if let Some((i, r)) = by_money {
+                free[i] = false;
+                paired += 1;
+                by_content.push((m.id.to_string(), r.entry_id.clone()));
+            }
+        }
+        if by_content.is_empty() {
+            continue;
+        }
+        if same_balances && paired == moves.len() && paired == rows.len() {
+            return Ok(Coverage::Whole(held));
+        }
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| b.len() < by_content.len())
+        {
+            best = Some((held, by_content));
+        }
+    }
+    Ok(best.map_or(Coverage::None, |(h, c)| Coverage::Partial(h, c)))
+}
+
+/// Whether a row's id in state is the reference `id`: itself, or the
+/// `{id}~{day}` (`~k`) state gave it beside another payment's (README rule 6).
+fn same_reference(held: &str, id: &str) -> bool {
+    held == id
+        || held
+            .strip_prefix(id)
+            .is_some_and(|rest| rest.starts_with('~'))
+}
+
+/// Two end-to-end ids agree unless both are given and differ.
+fn agree(a: Option<&str>, b: Option<&str>) -> bool {
+    fn known(s: Option<&str>) -> Option<&str> {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NOTPROVIDED"))
+    }
+    match (known(a), known(b)) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        _ => true,
+    }
+}
+
+/// What a camt.052 report known under its id with other content is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Report {
+    /// It keeps every transaction the report in state brought, unchanged,
+    /// and may add others: its new ones are imported.
+    Grew,
+    /// Every one of its transactions is in state unchanged: the same or an
+    /// earlier snapshot of the day, nothing to import.
+    Earlier,
+    /// A transaction changed or dropped: a conflict.
+    Changed,
+}
+
+/// How a camt.052 report differs from the one state holds under its id
+/// (`None` for any other format).
+fn report(conn: &Connection, statement: &Statement) -> rusqlite::Result<Option<Report>> {
+    if !matches!(statement.format, SourceFormat::Camt052 { .. }) {
+        return Ok(None);
+    }
+    let mut all_held = true;
+    for (entry, tx) in statement.transactions() {
+        match st::holds_same(conn, statement, entry, tx)? {
+            Some(false) => return Ok(Some(Report::Changed)),
+            Some(true) => {}
+            None => all_held = false,
+        }
+    }
+    let ids: std::collections::BTreeSet<&str> = statement
+        .transactions()
+        .map(|(_, t)| t.entry_id.as_str())
+        .collect();
+    let before = delivered::row_ids(conn, &statement.account.key(), &statement.id)?;
+    Ok(Some(if before.iter().all(|id| ids.contains(id.as_str())) {
+        Report::Grew
+    } else if all_held {
+        Report::Earlier
+    } else {
+        Report::Changed
+    }))
+}
+
+/// The `duplicate_statement` of a statement that repeats another already
+/// imported under another id (another format, say).
+fn again_in_another_form(statement: &Statement, held: &Held, file: &str) -> Alert {
+    let account = statement.account.key();
+    let balances = match (statement.opening, statement.closing) {
+        (Some(o), Some(c)) => format!("{} to {}", o.amount, c.amount),
+        _ => String::new(),
+    };
+    let mut a = Alert::new(
+        AlertKind::DuplicateStatement,
+        &format!("{account}:{}:{file}", statement.id),
+        format!(
+            "statement {} ({}) of account {} in {file} repeats statement {} ({}) imported on {}: the same balances ({balances}) and the same {} movement(s); it is the same day delivered again, nothing of it is imported",
+            statement.id,
+            statement.format.label(),
+            crate::refs::mask_iban(&account),
+            held.id,
+            held.format,
+            held.run_date,
+            statement.transactions().count(),
+        ),
+    );
+    a.entry_id = String::new();
+    a
+}
+
+/// The `conflicting_statement` of a statement some of whose movements
+/// coincide with another's under other ids.
+fn partly_again(
+    statement: &Statement,
+    held: &Held,
+    pairs: &[(String, String)],
+    file: &str,
+    hash: &str,
+) -> Alert {
+    let account = statement.account.key();
+    let list: Vec<String> = pairs.iter().map(|(a, b)| format!("{a} = {b}")).collect();
+    Alert::new(
+        AlertKind::ConflictingStatement,
+        &format!("{account}:{}:{hash}", statement.id),
+        format!(
+            "statement {} ({}) of account {} in {file} covers days that statement {} ({}, imported on {}) covers, and {} of its movements have the amount, day and end-to-end id of movements of that statement under other ids ({}), while the rest differs: it may be the same money delivered again in another form; not imported, check with the bank",
+            statement.id,
+            statement.format.label(),
+            crate::refs::mask_iban(&account),
+            held.id,
+            held.format,
+            held.run_date,
+            pairs.len(),
+            list.join(", "),
+        ),
+    )
+}
+
+/// A camt.052 known under its id with other content that grew, or is an
+/// earlier snapshot: imported or skipped here (true); false when it is a
+/// conflict for the caller (or not a camt.052).
+pub(super) fn resent_report(
+    conn: &Connection,
+    statement: &Statement,
+    encoded: &st::Encoded,
+    file: &str,
+    run_date: &str,
+    at: (usize, usize),
+    out: &mut ImportReport,
+) -> rusqlite::Result<bool> {
+    let account = statement.account.key();
+    match report(conn, statement)? {
+        Some(Report::Grew) => {
+            // Its new transactions are tonight's; the others are repeats.
+            let taken = st::grow(conn, statement, encoded)?.not_stored;
+            st::record_file(conn, &account, &statement.id, file, run_date)?;
+            out.imported += 1;
+            out.fresh.push(at);
+            let stored = |t: &&Transaction| !taken.contains(&t.entry_id);
+            out.notifications_linked +=
+                super::link::link_notification(conn, statement, run_date, &stored)?;
+            Ok(true)
+        }
+        Some(Report::Earlier) => {
+            st::record_file(conn, &account, &statement.id, file, run_date)?;
+            out.already_imported += 1;
+            Ok(true)
+        }
+        Some(Report::Changed) | None => Ok(false),
+    }
+}
+
+/// A new statement that repeats one imported under another id, wholly
+/// (`duplicate_statement`) or partly (`conflicting_statement`, and its file
+/// is read again every night: `conflict`): not imported (true).
+pub(super) fn delivered_before(
+    conn: &Connection,
+    statement: &Statement,
+    hash: &str,
+    file: &str,
+    run_date: &str,
+    conflict: Option<&mut bool>,
+    out: &mut ImportReport,
+) -> rusqlite::Result<bool> {
+    match coverage(conn, statement)? {
+        Coverage::None => Ok(false),
+        Coverage::Whole(held) => {
+            out.already_imported += 1;
+            let account = statement.account.key();
+            if st::record_file(conn, &account, &held.id, file, run_date)? {
+                out.duplicates += 1;
+                out.alerts
+                    .push(again_in_another_form(statement, &held, file));
+            }
+            Ok(true)
+        }
+        Coverage::Partial(held, pairs) => {
+            if let Some(c) = conflict {
+                *c = true;
+            }
+            out.conflicting += 1;
+            out.alerts
+                .push(partly_again(statement, &held, &pairs, file, hash));
+            Ok(true)
+        }
+    }
+}
