@@ -52,9 +52,10 @@ impl Stale {
                 if self.missing == 1 { "" } else { "s" },
             ),
             None => {
-                "no bank statement imported yet: payments not yet booked in the ERP are unknown; \
-                     formal notices wait until a statement arrives or the client is cleared \
-                     (cleared_gaps = [\"*\"] in client.toml, or stale_statement_days = 0)"
+                "no bank statement (camt.053 or CFONB 120) imported yet — camt.052 reports and camt.054 \
+                     notifications do not count, they may not hold every movement: payments not yet booked \
+                     in the ERP are unknown; formal notices wait until a statement arrives or the client is \
+                     cleared (cleared_gaps = [\"*\"] in client.toml, or stale_statement_days = 0)"
                     .into()
             }
         }

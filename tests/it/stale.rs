@@ -58,7 +58,7 @@ fn a_client_with_no_statement_gets_no_formal_notice_until_cleared_for_every_acco
     assert_eq!(alerts, ["stale_statements"]);
     let message = &csv_rows(&dir.path().join("2026-03-02/alerts.csv"))[1][8];
     assert!(
-        message.starts_with("no bank statement imported yet"),
+        message.starts_with("no bank statement (camt.053 or CFONB 120) imported yet"),
         "{message}"
     );
 
@@ -124,4 +124,25 @@ fn statements_that_stop_again_after_a_cleared_stop_hold_the_next_step_again() {
     let (steps, _, open) = night(dir.path(), &client, "2026-04-13");
     assert_eq!(steps, ["litigation_handover"]);
     assert!(!open.contains(&"stale_statements".to_string()), "{open:?}");
+}
+
+#[test]
+fn notifications_alone_are_not_statements_and_the_alert_says_so() {
+    // A bank sending only camt.054 (or camt.052) documents: they may not hold
+    // every movement, so formal notices still wait; the alert used to say
+    // "no bank statement imported yet" as if nothing had come.
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(dir.path());
+    for (seq, day) in [(1, "2026-02-26"), (2, "2026-02-27")] {
+        let n = camt(true, &format!("N{seq}"), seq, IBAN, day, day, None, &[]);
+        fs::write(client.join(format!("statements/{day}.xml")), n).unwrap();
+    }
+    let (steps, alerts, _) = night(dir.path(), &client, "2026-03-02");
+    assert!(!formal(&steps), "{steps:?}");
+    assert_eq!(alerts, ["stale_statements"]);
+    let message = &csv_rows(&dir.path().join("2026-03-02/alerts.csv"))[1][8];
+    assert!(
+        message.contains("camt.052 reports and camt.054 notifications do not count"),
+        "{message}"
+    );
 }
