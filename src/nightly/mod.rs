@@ -449,7 +449,11 @@ fn night(
     dunning_input::charge_as_consumers(&mut customers, &unknown);
     let actions = plan_actions(&run, &customers);
     for a in &actions {
-        crate::state::events::record_action(&tx, &rd, a).map_err(&e)?;
+        let delay = customers
+            .iter()
+            .find(|c| c.customer_id == a.customer_id)
+            .and_then(|c| crate::dunning::notice_delay(&run, c, &a.step));
+        crate::state::events::record_action(&tx, &rd, a, delay).map_err(&e)?;
     }
     let last_payment = crate::state::ledger::last_payment_dates(&tx, &rd).map_err(&e)?;
     let facts =
