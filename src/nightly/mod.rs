@@ -349,7 +349,10 @@ fn night(
     )
     .map_err(&e)?;
     let decided = match &people.decisions {
-        Some(rows) => decisions::run(&tx, &client.dir, rows, &client.ledger, &rd).map_err(&e)?,
+        Some(rows) => {
+            let file = people.decisions_file(&client.dir);
+            decisions::run(&tx, &file, rows, &client.ledger, &rd).map_err(&e)?
+        }
         // Missing, and no copy kept (a client upgraded from a release that
         // kept none): nothing people decided changes.
         None => decisions::DecisionStep::default(),
