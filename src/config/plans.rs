@@ -75,7 +75,9 @@ fn step(name: &str, offset_days: i32, channel: Channel) -> PlanStep {
 /// start there, the steps after it wait for the delay it gave the customer,
 /// and a `handover` step needs it before (checked in `client.toml`). The one
 /// definition the night and the plan check share.
-pub fn notice_position<'a>(mut steps: impl Iterator<Item = (&'a str, Channel)> + Clone) -> Option<usize> {
+pub fn notice_position<'a>(
+    mut steps: impl Iterator<Item = (&'a str, Channel)> + Clone,
+) -> Option<usize> {
     steps
         .clone()
         .position(|(name, _)| name == "formal_notice")

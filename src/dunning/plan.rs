@@ -195,7 +195,9 @@ fn notice_gate(
         // A handover waits the delay the notice gave the customer too, when
         // it went out under a plan with a longer one.
         if step.channel == Channel::Handover {
-            let given = inv.notice_delay.map_or(0, |d| i32::try_from(d).unwrap_or(i32::MAX));
+            let given = inv
+                .notice_delay
+                .map_or(0, |d| i32::try_from(d).unwrap_or(i32::MAX));
             delay = delay.max(given);
         }
         let from =

@@ -15,59 +15,31 @@ use csv::StringRecord;
 
 use super::{LedgerError, LedgerErrorKind};
 
-/// A people's file (`promises.csv`, `decisions.csv`) in the client folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PeopleFile {
-    /// Its bytes, read in one go (a header line alone: no rows).
-    Read(Vec<u8>),
-    /// No such name in the folder (not even a symbolic link).
-    Missing,
-    /// There, but 0 bytes: the leftover of a copy that failed, never a
-    /// person's intent (no rows is a header line alone).
-    Empty,
-}
+/// Other names a person may well give a known column, refused like a
+/// misspelling when that column is absent: a `Type client` column ignored
+/// would leave every consumer of `customers.csv` a business, charged late
+/// fees. Refused rather than read as the column: such a column may hold
+/// anything (a sector, a category), and which column it is, is the
+/// person's call. Per column: fragments a header containing one is taken
+/// for it (`type`: `type_client`, `customer type`, `typeclient`), then whole
+/// words (`nature`, not `signature`; `categorie`, `catégorie`, `category`).
+const SHORT_FORMS: &[(&str, &[&str], &[&str])] = &[(
+    "customer_type",
+    &["type"],
+    &["nature", "categorie", "catégorie", "category"],
+)];
 
-/// Reads the people's file `dir/name`. Only a name that is not there at
-/// all (`symlink_metadata` says not found) is missing: a file there but
-/// unreadable (a dangling symbolic link, a loop, a share not mounted, an
-/// I/O error, over the size limit) is an error naming it, never taken for
-/// missing.
-pub fn read_people_file(dir: &Path, name: &str) -> Result<PeopleFile, LedgerError> {
-    let file = dir.join(name);
-    match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
-        Ok(bytes) if bytes.is_empty() => Ok(PeopleFile::Empty),
-        Ok(bytes) => Ok(PeopleFile::Read(bytes)),
-        Err(e) => match std::fs::symlink_metadata(&file) {
-            Err(m) if m.kind() == std::io::ErrorKind::NotFound => Ok(PeopleFile::Missing),
-            // A dangling link reads as "not found": say what it is.
-            Ok(m) if m.file_type().is_symlink() => match std::fs::metadata(&file) {
-                Err(follow) => {
-                    let to = std::fs::read_link(&file)
-                        .map_or_else(|_| "?".to_string(), |t| t.display().to_string());
-                    Err(LedgerError::io(
-                        &file,
-                        &std::io::Error::new(
-                            follow.kind(),
-                            format!(
-                                "a symbolic link to {to} that cannot be followed ({follow}); \
-                                 not taken for a missing file"
-                            ),
-                        ),
-                    ))
-                }
-                Ok(_) => Err(e),
-            },
-            _ => Err(e),
-        },
-    }
+/// Whether the header `name` (normalised) is one a person may mean for the
+/// column `column` ([`SHORT_FORMS`]).
+fn short_form_of(name: &str, column: &str) -> bool {
+    SHORT_FORMS.iter().any(|(c, fragments, words)| {
+        *c == column
+            && (fragments.iter().any(|f| name.contains(f))
+                || name
+                    .split(|ch: char| !ch.is_alphanumeric())
+                    .any(|w| words.contains(&w)))
+    })
 }
-
-/// Short names a person may well mean for a known column, refused like a
-/// misspelling when that column is absent: a `type` column ignored would
-/// leave every consumer of `customers.csv` a business, charged late fees.
-/// Refused rather than read as the column: a bare `type` may hold anything
-/// (a sector, a category), and which column it is, is the person's call.
-const SHORT_FORMS: &[(&str, &str)] = &[("type", "customer_type")];
 
 /// A column a loader knows: its canonical (header) name and whether the file
 /// must have it.
@@ -220,7 +192,7 @@ impl<'a> Table<'a> {
                 // The distance is at least the difference in length: skip
                 // the quadratic computation for names that cannot be close.
                 found.is_none()
-                    && (SHORT_FORMS.contains(&(name.as_str(), c.name))
+                    && (short_form_of(name, c.name)
                         || len.abs_diff(c.name.len()) <= 2 && {
                             let d = strsim::levenshtein(c.name, name);
                             d <= 2 && d * 4 <= c.name.len()

@@ -352,8 +352,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();
         let conn = st.conn();
-        record_action(conn, "2026-03-04", &action("return_call", "2026-03-05"), None).unwrap();
-        record_action(conn, "2026-04-20", &action("return_call", "2026-04-21"), None).unwrap();
+        record_action(
+            conn,
+            "2026-03-04",
+            &action("return_call", "2026-03-05"),
+            None,
+        )
+        .unwrap();
+        record_action(
+            conn,
+            "2026-04-20",
+            &action("return_call", "2026-04-21"),
+            None,
+        )
+        .unwrap();
         let steps = dunning_steps(conn).unwrap();
         assert_eq!(
             steps["F1"]["return_call"],

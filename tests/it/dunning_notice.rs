@@ -108,7 +108,10 @@ fn a_customer_moved_to_watch_after_the_notice_still_gets_its_30_days() {
         |seq: u32, date: &str| dunning(&statement_night(root, HEADER, invoices, seq, date, &[]));
     let notice = night(1, "2026-11-02");
     assert_eq!(notice.len(), 1);
-    assert!(notice[0].starts_with("C1 formal_notice A-1 800.00"), "{notice:?}");
+    assert!(
+        notice[0].starts_with("C1 formal_notice A-1 800.00"),
+        "{notice:?}"
+    );
     customers("watch");
     assert_eq!(night(2, "2026-11-27"), Vec::<String>::new());
     assert_eq!(night(3, "2026-12-01"), Vec::<String>::new());

@@ -109,7 +109,11 @@ fn an_empty_promises_csv_is_read_as_missing_and_said_to_be_empty() {
         assert!(said[0].contains(part), "{part}: {}", said[0]);
     }
     // A header line alone still means no rows: the promise is lifted.
-    fs::write(c.join("promises.csv"), "customer_id;invoice_id;promised_date\n").unwrap();
+    fs::write(
+        c.join("promises.csv"),
+        "customer_id;invoice_id;promised_date\n",
+    )
+    .unwrap();
     let (code, err, out) = night(root, "2026-11-04");
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(steps(&out), ["formal_notice"]);
@@ -150,7 +154,11 @@ fn a_decision_refused_on_a_night_read_from_the_copy_names_the_copy() {
     assert_eq!(code, Some(0), "{err}");
     let said = alerts(&out, "open_items.csv", "decision_rejected");
     assert_eq!(said.len(), 1, "{said:?}");
-    assert!(said[0].starts_with("c/decisions.csv line 2:"), "{}", said[0]);
+    assert!(
+        said[0].starts_with("c/decisions.csv line 2:"),
+        "{}",
+        said[0]
+    );
     fs::remove_file(c.join("decisions.csv")).unwrap();
     write_statement(
         &c,

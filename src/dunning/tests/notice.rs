@@ -174,7 +174,8 @@ fn a_registered_letter_stands_for_the_formal_notice_when_none_is_named_so() {
     let a = run_with("2026-11-02", &config, false, std::slice::from_ref(&c));
     assert_eq!(steps(&a), one("final_letter", "registered_letter", "F1"));
     assert!(
-        a[0].reason.contains("agency only 30 days after a formal notice"),
+        a[0].reason
+            .contains("agency only 30 days after a formal notice"),
         "{}",
         a[0].reason
     );
