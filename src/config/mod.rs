@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 pub use decimal::DecimalSetting;
-pub use plans::{Channel, PlanStep, default_plans};
+pub use plans::{Channel, PlanStep, default_plans, notice_index, notice_position};
 
 /// All of a client's settings.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]

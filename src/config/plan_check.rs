@@ -9,7 +9,10 @@
 //!   mere reminder; of two steps on one day only the second would be sent);
 //! - two of its steps have the same name (the second would never be sent);
 //! - a step has no name, or the name of a step of the return path or of the
-//!   quiet-period e-mail (their records would be taken for each other).
+//!   quiet-period e-mail (their records would be taken for each other);
+//! - a `handover` step has no formal notice before it (the plan's
+//!   `formal_notice` step, else its first `registered_letter`,
+//!   [`super::notice_position`]): never a handover without a notice.
 //!
 //! The error names the file, the line of the step at fault, the plan and the
 //! step. Steps are never re-sorted: which order a person meant is theirs to
@@ -48,6 +51,7 @@ struct RawDunning {
 struct RawStep {
     name: Spanned<String>,
     offset_days: Spanned<i32>,
+    channel: Spanned<super::Channel>,
 }
 
 /// What is wrong with a plan: the byte offset in the file of the value at
@@ -118,6 +122,22 @@ fn check_plan(plan: &str, steps: &[RawStep]) -> Result<(), PlanFault> {
         }
         previous = Some(step);
     }
+    let notice = super::notice_position(
+        steps
+            .iter()
+            .map(|s| (s.name.get_ref().as_str(), *s.channel.get_ref())),
+    );
+    for (i, step) in steps.iter().enumerate() {
+        if *step.channel.get_ref() == super::Channel::Handover && notice.is_none_or(|n| n >= i) {
+            return Err(PlanFault {
+                at: step.channel.span().start,
+                message: format!(
+                    "{key}: step {:?}: a handover with no formal notice before it: put a step named \"formal_notice\" (or a registered_letter step) before it; never a handover without a formal notice",
+                    step.name.get_ref()
+                ),
+            });
+        }
+    }
     Ok(())
 }
 
@@ -150,6 +170,13 @@ mod tests {
     #[test]
     fn the_built_in_plans_pass() {
         for steps in super::super::default_plans().values() {
+            let notice = super::super::notice_index(steps).unwrap();
+            assert_eq!(steps[notice].name, "formal_notice");
+            for (i, s) in steps.iter().enumerate() {
+                if s.channel == super::super::Channel::Handover {
+                    assert!(notice < i);
+                }
+            }
             let mut names = BTreeSet::new();
             for w in steps.windows(2) {
                 assert!(w[0].offset_days < w[1].offset_days);
@@ -220,6 +247,48 @@ mod tests {
         // Inline tables too.
         let inline = "[dunning.plans]\ndup = [\n  { name = \"r\", offset_days = 1, channel = \"email\" },\n  { name = \"r\", offset_days = 9, channel = \"letter\" },\n]\n";
         assert_eq!(parse(inline).unwrap_err().line, 4);
+    }
+
+    #[test]
+    fn a_handover_with_no_formal_notice_before_it_is_refused() {
+        let plan = |steps: &[(&str, i32, &str)]| {
+            steps
+                .iter()
+                .map(|(n, o, c)| {
+                    format!(
+                        "[[dunning.plans.p]]\nname = \"{n}\"\noffset_days = {o}\nchannel = \"{c}\"\n"
+                    )
+                })
+                .collect::<String>()
+        };
+        // Review 22 #1: a handover before the notice, or with none at all.
+        for (t, line) in [
+            (
+                plan(&[
+                    ("courtesy_reminder", 1, "email"),
+                    ("agency", 20, "handover"),
+                    ("formal_notice", 30, "registered_letter"),
+                ]),
+                8,
+            ),
+            (
+                plan(&[("relance", 1, "email"), ("contentieux", 60, "handover")]),
+                8,
+            ),
+            (plan(&[("formal_notice", 30, "handover")]), 4),
+        ] {
+            let e = parse(&t).unwrap_err();
+            assert_eq!(e.line, line, "{e}");
+            assert!(e.message.starts_with("dunning.plans.p: step"), "{e}");
+            assert!(e.message.contains("no formal notice before it"), "{e}");
+        }
+        // A registered letter stands for the notice when no step is named so.
+        let fr = plan(&[
+            ("relance", 1, "email"),
+            ("mise_en_demeure", 30, "registered_letter"),
+            ("contentieux", 60, "handover"),
+        ]);
+        assert!(parse(&fr).is_ok());
     }
 
     #[test]

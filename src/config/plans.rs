@@ -69,6 +69,26 @@ fn step(name: &str, offset_days: i32, channel: Channel) -> PlanStep {
     }
 }
 
+/// The position of a plan's formal notice (mise en demeure), given its steps'
+/// names and channels in order: its step named `formal_notice`, else its
+/// first `registered_letter` step; `None` when it has neither. Late charges
+/// start there, the steps after it wait for the delay it gave the customer,
+/// and a `handover` step needs it before (checked in `client.toml`). The one
+/// definition the night and the plan check share.
+pub fn notice_position<'a>(
+    mut steps: impl Iterator<Item = (&'a str, Channel)> + Clone,
+) -> Option<usize> {
+    steps
+        .clone()
+        .position(|(name, _)| name == "formal_notice")
+        .or_else(|| steps.position(|(_, c)| c == Channel::RegisteredLetter))
+}
+
+/// [`notice_position`] of a plan read.
+pub fn notice_index(steps: &[PlanStep]) -> Option<usize> {
+    notice_position(steps.iter().map(|s| (s.name.as_str(), s.channel)))
+}
+
 /// The built-in plans, `default` and `watch`.
 pub fn default_plans() -> BTreeMap<String, Vec<PlanStep>> {
     use Channel::*;

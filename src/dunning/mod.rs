@@ -47,6 +47,7 @@ use crate::money::{Currency, Money};
 use crate::returns::ReturnCategory;
 
 pub use action::{DUNNING_COLUMNS, DunningAction, action_id, write_csv};
+pub use plan::notice_delay;
 
 /// What the whole night's dunning needs.
 #[derive(Debug, Clone)]
@@ -127,6 +128,11 @@ pub struct DunningInvoice {
     /// it fell due then, so the new customer gets every step in turn.
     /// Charges and days overdue still count from `due_date`.
     pub ladder_from: Option<NaiveDate>,
+    /// The delay its formal notice gave the customer, recorded with the
+    /// notice (days to the first handover step of the plan it went out
+    /// under): a handover never comes sooner after the notice, whatever
+    /// plan the customer is on since.
+    pub notice_delay: Option<u32>,
 }
 
 /// A returned direct debit whose invoices follow the return path.

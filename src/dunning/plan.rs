@@ -8,10 +8,14 @@
 //! An invoice whose ladder started again (it moved to another customer)
 //! dates its steps from that night instead of its due date.
 //!
-//! In a plan with a `formal_notice` step, no step after it goes out before a
+//! In a plan with a formal notice (its `formal_notice` step, else its first
+//! registered letter), no step after it goes out before a
 //! formal notice about the invoice did, as long before as the plan puts
 //! between the two steps (the delay the notice gave the customer): until
 //! then the formal notice is the highest step that may go out ([`notice_gate`]).
+//! A handover step waits at least the delay recorded with the notice (the
+//! one its plan gave when it went out, [`notice_delay`]), so a customer moved
+//! since to a plan with a shorter delay still gets the one the notice named.
 
 use chrono::{Days, NaiveDate};
 
@@ -128,6 +132,24 @@ pub(super) fn candidate<'a>(
     })
 }
 
+/// The delay a formal notice going out tonight gives the customer, to keep
+/// with it in state: the days from `step` to the first handover step after
+/// it in the customer's plan. `None` when `step` is not the plan's formal
+/// notice or no handover follows it.
+pub fn notice_delay(run: &DunningRun<'_>, customer: &CustomerFile, step: &str) -> Option<u32> {
+    let steps = run
+        .plans
+        .get(&customer.plan)
+        .or_else(|| run.plans.get(&run.config.default_plan))?;
+    let f = crate::config::notice_index(steps)?;
+    let formal = steps.get(f).filter(|s| s.name == step)?;
+    let handover = steps
+        .iter()
+        .skip(f + 1)
+        .find(|s| s.channel == Channel::Handover)?;
+    u32::try_from(handover.offset_days.saturating_sub(formal.offset_days)).ok()
+}
+
 /// How far past the formal notice an invoice may go tonight.
 struct NoticeGate {
     /// The highest step that may go out.
@@ -136,7 +158,8 @@ struct NoticeGate {
     waits: Option<String>,
 }
 
-/// In a plan with a step named `formal_notice`: the steps after it go out
+/// In a plan with a formal notice (its `formal_notice` step, else its first
+/// registered letter, [`crate::config::notice_index`]): the steps after it go out
 /// only once a formal notice about the invoice went out (recorded in state,
 /// dated by its action date: the next business day after its night) at
 /// least as many days before as the plan puts between it and them — the
@@ -144,14 +167,15 @@ struct NoticeGate {
 /// the formal notice (the invoice was due on its action date) counts as one.
 /// Without a notice, the formal notice is the highest step; so a formal
 /// notice left out (its `min_amount`, a statement gap) never lets a
-/// handover through. `None` for a plan with no `formal_notice` step.
+/// handover through. `None` for a plan with no formal notice (it has no
+/// handover step either: `client.toml` refuses one).
 fn notice_gate(
     run: &DunningRun<'_>,
     action_date: NaiveDate,
     steps: &[PlanStep],
     inv: &DunningInvoice,
 ) -> Option<NoticeGate> {
-    let f = steps.iter().position(|s| s.name == "formal_notice")?;
+    let f = crate::config::notice_index(steps)?;
     let formal = steps.get(f)?;
     let sent = |night: &NaiveDate| run.calendar.next_business_day(*night);
     let notice = inv.steps_done.get(&formal.name).map(sent);
@@ -167,7 +191,15 @@ fn notice_gate(
     let mut top = f;
     let mut waits = None;
     for (i, step) in steps.iter().enumerate().skip(f + 1) {
-        let delay = step.offset_days.saturating_sub(formal.offset_days);
+        let mut delay = step.offset_days.saturating_sub(formal.offset_days);
+        // A handover waits the delay the notice gave the customer too, when
+        // it went out under a plan with a longer one.
+        if step.channel == Channel::Handover {
+            let given = inv
+                .notice_delay
+                .map_or(0, |d| i32::try_from(d).unwrap_or(i32::MAX));
+            delay = delay.max(given);
+        }
         let from =
             notice.and_then(|n| n.checked_add_days(Days::new(u64::from(delay.unsigned_abs()))));
         match from {
@@ -191,18 +223,12 @@ fn notice_gate(
     Some(NoticeGate { top, waits })
 }
 
-/// The position of the formal notice in a plan: the step named
-/// `formal_notice`, else the first registered letter or handover.
+/// The position of the formal notice in a plan
+/// ([`crate::config::notice_index`]); past the last step when it has none
+/// (no late charges, and no handover: `client.toml` refuses a handover step
+/// with no notice before it).
 fn formal_index(steps: &[PlanStep]) -> usize {
-    steps
-        .iter()
-        .position(|s| s.name == "formal_notice")
-        .or_else(|| {
-            steps
-                .iter()
-                .position(|s| matches!(s.channel, Channel::RegisteredLetter | Channel::Handover))
-        })
-        .unwrap_or(steps.len())
+    crate::config::notice_index(steps).unwrap_or(steps.len())
 }
 
 /// The dates the plan's steps fall due for an invoice: due date + offset,

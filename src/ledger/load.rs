@@ -15,24 +15,31 @@ use csv::StringRecord;
 
 use super::{LedgerError, LedgerErrorKind};
 
-/// The bytes of the people's file `dir/name` (`promises.csv`,
-/// `decisions.csv`), `None` when there is no such file, in one read. A file
-/// over the size limit or unreadable is an error naming it.
-pub fn read_people_file(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, LedgerError> {
-    let file = dir.join(name);
-    match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(_) if !file.exists() => Ok(None),
-        Err(e) => Err(e),
-    }
-}
+/// Other names a person may well give a known column, refused like a
+/// misspelling when that column is absent: a `Type client` column ignored
+/// would leave every consumer of `customers.csv` a business, charged late
+/// fees. Refused rather than read as the column: such a column may hold
+/// anything (a sector, a category), and which column it is, is the
+/// person's call. Per column: fragments a header containing one is taken
+/// for it (`type`: `type_client`, `customer type`, `typeclient`), then whole
+/// words (`nature`, not `signature`; `categorie`, `catégorie`, `category`).
+const SHORT_FORMS: &[(&str, &[&str], &[&str])] = &[(
+    "customer_type",
+    &["type"],
+    &["nature", "categorie", "catégorie", "category"],
+)];
 
-/// Short names a person may well mean for a known column, refused like a
-/// misspelling when that column is absent: a `type` column ignored would
-/// leave every consumer of `customers.csv` a business, charged late fees.
-/// Refused rather than read as the column: a bare `type` may hold anything
-/// (a sector, a category), and which column it is, is the person's call.
-const SHORT_FORMS: &[(&str, &str)] = &[("type", "customer_type")];
+/// Whether the header `name` (normalised) is one a person may mean for the
+/// column `column` ([`SHORT_FORMS`]).
+fn short_form_of(name: &str, column: &str) -> bool {
+    SHORT_FORMS.iter().any(|(c, fragments, words)| {
+        *c == column
+            && (fragments.iter().any(|f| name.contains(f))
+                || name
+                    .split(|ch: char| !ch.is_alphanumeric())
+                    .any(|w| words.contains(&w)))
+    })
+}
 
 /// A column a loader knows: its canonical (header) name and whether the file
 /// must have it.
@@ -185,7 +192,7 @@ impl<'a> Table<'a> {
                 // The distance is at least the difference in length: skip
                 // the quadratic computation for names that cannot be close.
                 found.is_none()
-                    && (SHORT_FORMS.contains(&(name.as_str(), c.name))
+                    && (short_form_of(name, c.name)
                         || len.abs_diff(c.name.len()) <= 2 && {
                             let d = strsim::levenshtein(c.name, name);
                             d <= 2 && d * 4 <= c.name.len()

@@ -22,6 +22,7 @@ mod decisions;
 mod error;
 mod invoices;
 mod load;
+mod people_file;
 mod promises;
 mod values;
 
@@ -31,7 +32,7 @@ pub use customers::{load_customers, read_customers};
 pub use decisions::{DECISIONS_FILE, Decision, DecisionKind, account_key, read_decisions};
 pub use error::{LedgerError, LedgerErrorKind};
 pub use invoices::{load_invoices, read_invoices};
-pub use load::read_people_file;
+pub use people_file::{PeopleFile, read_people_file};
 pub use promises::{PROMISES_FILE, PromiseRow, read_promises};
 
 /// Input CSV files larger than this (1 GiB) are refused before reading: the

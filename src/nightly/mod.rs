@@ -350,7 +350,10 @@ fn night(
     )
     .map_err(&e)?;
     let decided = match &people.decisions {
-        Some(rows) => decisions::run(&tx, &client.dir, rows, &client.ledger, &rd).map_err(&e)?,
+        Some(rows) => {
+            let file = people.decisions_file(&client.dir);
+            decisions::run(&tx, &file, rows, &client.ledger, &rd).map_err(&e)?
+        }
         // Missing, and no copy kept (a client upgraded from a release that
         // kept none): nothing people decided changes.
         None => decisions::DecisionStep::default(),
@@ -450,7 +453,11 @@ fn night(
     dunning_input::charge_as_consumers(&mut customers, &unknown);
     let actions = plan_actions(&run, &customers);
     for a in &actions {
-        crate::state::events::record_action(&tx, &rd, a).map_err(&e)?;
+        let delay = customers
+            .iter()
+            .find(|c| c.customer_id == a.customer_id)
+            .and_then(|c| crate::dunning::notice_delay(&run, c, &a.step));
+        crate::state::events::record_action(&tx, &rd, a, delay).map_err(&e)?;
     }
     let last_payment = crate::state::ledger::last_payment_dates(&tx, &rd).map_err(&e)?;
     let facts =

@@ -11,16 +11,25 @@
 //! night of the copy ([`People::missing_alerts`]). An error in the copy names
 //! it as `decisions.csv (copy kept from 2026-11-03)`, with line and field.
 //!
+//! A file there but unreadable (a dangling symbolic link, a loop, an I/O
+//! error) stops the client with an error naming it: never taken for
+//! missing. A 0-byte file (the usual leftover of a copy that failed; a
+//! person clears the rows with a header line alone) is read as missing, and
+//! its alert says it was empty.
+//!
 //! A file never read (no copy) and missing has no rows — except that
 //! `decisions.csv` then changes nothing people decided (`decisions` is
 //! `None`): a client upgraded from a release that kept no copy has its
-//! decisions in state, and a failed copy must not undo them.
+//! decisions in state, and a failed copy must not undo them. When state
+//! shows the file was used before (`people_files::used_before`), or it is
+//! there but empty, `people_file_missing` says no copy is kept yet and what
+//! that means tonight.
 
 use std::path::{Path, PathBuf};
 
 use crate::alerts::{Alert, AlertKind};
 use crate::ledger::{
-    DECISIONS_FILE, Decision, LedgerError, PROMISES_FILE, PromiseRow, read_decisions,
+    DECISIONS_FILE, Decision, LedgerError, PROMISES_FILE, PeopleFile, PromiseRow, read_decisions,
     read_people_file, read_promises,
 };
 use crate::state::State;
@@ -37,8 +46,18 @@ pub struct People {
     pub decisions: Option<Vec<Decision>>,
     /// The files in the folder tonight, with their bytes, to keep.
     present: Vec<(&'static str, Vec<u8>)>,
-    /// The files missing tonight, read from the copy kept that night.
-    from_copy: Vec<(&'static str, String)>,
+    /// The files missing (or empty) tonight, each worth an alert.
+    absent: Vec<Absent>,
+}
+
+/// A people's file not read from the folder tonight, and worth saying so.
+#[derive(Debug, Clone)]
+struct Absent {
+    name: &'static str,
+    /// There but 0 bytes (else not there at all).
+    empty: bool,
+    /// The night of the copy read instead; `None`: no copy kept yet.
+    copy: Option<String>,
 }
 
 /// Where a people's file's bytes came from tonight.
@@ -71,12 +90,15 @@ impl People {
         name: &'static str,
         parse: impl FnOnce(&[u8], &Path) -> Result<Vec<T>, LedgerError>,
     ) -> Result<Option<Vec<T>>, RunError> {
-        let source = match read_people_file(dir, name)? {
-            Some(bytes) => Source::Folder(bytes),
-            None => match state.kept_people_file(name)? {
-                Some(kept) => Source::Copy(kept.night, kept.bytes),
-                None => Source::Nowhere,
-            },
+        let (source, empty) = match read_people_file(dir, name)? {
+            PeopleFile::Read(bytes) => (Source::Folder(bytes), false),
+            absent @ (PeopleFile::Missing | PeopleFile::Empty) => (
+                match state.kept_people_file(name)? {
+                    Some(kept) => Source::Copy(kept.night, kept.bytes),
+                    None => Source::Nowhere,
+                },
+                absent == PeopleFile::Empty,
+            ),
         };
         Ok(match source {
             Source::Folder(bytes) => {
@@ -86,11 +108,37 @@ impl People {
             }
             Source::Copy(night, bytes) => {
                 let rows = parse(&bytes, &copy_path(dir, name, &night))?;
-                self.from_copy.push((name, night));
+                self.absent.push(Absent {
+                    name,
+                    empty,
+                    copy: Some(night),
+                });
                 Some(rows)
             }
-            Source::Nowhere => None,
+            Source::Nowhere => {
+                if empty || state.people_file_used_before(name)? {
+                    self.absent.push(Absent {
+                        name,
+                        empty,
+                        copy: None,
+                    });
+                }
+                None
+            }
         })
+    }
+
+    /// How tonight's `decision_rejected` alerts name `decisions.csv`: the
+    /// client folder's file, or its copy on a night it is missing.
+    pub fn decisions_file(&self, dir: &Path) -> PathBuf {
+        self.absent
+            .iter()
+            .find(|a| a.name == DECISIONS_FILE)
+            .and_then(|a| a.copy.as_deref())
+            .map_or_else(
+                || dir.join(DECISIONS_FILE),
+                |night| copy_path(dir, DECISIONS_FILE, night),
+            )
     }
 
     /// Keeps tonight's files in state (in the night's transaction).
@@ -101,32 +149,59 @@ impl People {
         Ok(())
     }
 
-    /// One `people_file_missing` per file read from its copy tonight: a
-    /// condition of tonight (its key names the night), so it is new in each
-    /// night's `alerts.csv` while the file is missing, and leaves
-    /// `open_items.csv` the night the file is back.
+    /// One `people_file_missing` per file missing or empty tonight and read
+    /// from its copy (or with no copy kept yet, when state shows it was
+    /// used): a condition of tonight (its key names the night), so it is
+    /// new in each night's `alerts.csv` while the file is missing, and
+    /// leaves `open_items.csv` the night the file is back.
     pub fn missing_alerts(&self, run_date: &str) -> Vec<Alert> {
-        self.from_copy
+        self.absent
             .iter()
-            .map(|(name, night)| {
-                let (rows, to_remove) = if *name == DECISIONS_FILE {
-                    (
-                        "its rows are applied as if the file were there",
-                        "to remove every row",
+            .map(|a| {
+                let name = a.name;
+                let decisions = name == DECISIONS_FILE;
+                let what = if a.empty {
+                    format!(
+                        "{name} is empty (0 bytes) in the client folder tonight, \
+                         the usual leftover of a copy that failed"
                     )
                 } else {
-                    (
-                        "its promises still hold and are judged as usual",
-                        "to lift every promise",
-                    )
+                    format!("{name} is not in the client folder tonight")
+                };
+                let to_remove = if decisions {
+                    "to remove every row"
+                } else {
+                    "to lift every promise"
+                };
+                let tonight = match &a.copy {
+                    Some(night) => format!(
+                        "the copy kept from {night} (the last night it was there) is used \
+                         unchanged; {}",
+                        if decisions {
+                            "its rows are applied as if the file were there"
+                        } else {
+                            "its promises still hold and are judged as usual"
+                        }
+                    ),
+                    None => format!(
+                        "no copy of it is kept yet (copies are kept from the first night \
+                         under this release the file is there), though it was used before: {}",
+                        if decisions {
+                            "none of its rows is applied tonight (money a waiting row is for \
+                             may be matched automatically); what people decided before \
+                             stays as it is"
+                        } else {
+                            "no promise holds tonight (a customer who promised to pay may \
+                             be chased)"
+                        }
+                    ),
                 };
                 Alert::new(
                     AlertKind::PeopleFileMissing,
                     &format!("{name}:{run_date}"),
                     format!(
-                        "{name} is not in the client folder tonight: the copy kept from \
-                         {night} (the last night it was there) is used unchanged; {rows}. \
-                         Put the file back; {to_remove}, leave its header line alone in it"
+                        "{what}: {tonight}. Put the file back; {to_remove}, leave its header \
+                         line alone in it"
                     ),
                 )
             })

@@ -262,11 +262,31 @@ pub fn dunning_steps(
     Ok(out)
 }
 
-/// Records a dunning action and the step for each of its invoices.
+/// The delay recorded with each invoice's formal notice
+/// ([`record_action`]'s `notice_delay`), the longest when several.
+pub fn notice_delays(conn: &Connection) -> rusqlite::Result<BTreeMap<String, u32>> {
+    let mut stmt = conn.prepare(
+        "SELECT invoice_id, MAX(notice_delay_days) FROM dunning_steps
+         WHERE notice_delay_days IS NOT NULL GROUP BY invoice_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (invoice, days) = row?;
+        if let Ok(days) = u32::try_from(days) {
+            out.insert(invoice, days);
+        }
+    }
+    Ok(out)
+}
+
+/// Records a dunning action and the step for each of its invoices, with
+/// the delay a formal notice gives the customer (`dunning::notice_delay`).
 pub fn record_action(
     conn: &Connection,
     run_date: &str,
     a: &crate::dunning::DunningAction,
+    notice_delay: Option<u32>,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO dunning_actions (action_id, run_date, action_date, customer_id,
@@ -288,11 +308,13 @@ pub fn record_action(
     // return of the same invoice) must count as done from that night on, or
     // the return path would reissue it every night.
     let mut step = conn.prepare_cached(
-        "INSERT INTO dunning_steps (invoice_id, step, run_date) VALUES (?1, ?2, ?3)
-         ON CONFLICT (invoice_id, step) DO UPDATE SET run_date = excluded.run_date",
+        "INSERT INTO dunning_steps (invoice_id, step, run_date, notice_delay_days)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (invoice_id, step) DO UPDATE SET run_date = excluded.run_date,
+             notice_delay_days = excluded.notice_delay_days",
     )?;
     for id in &a.invoice_ids {
-        step.execute(params![id, a.step, run_date])?;
+        step.execute(params![id, a.step, run_date, notice_delay])?;
     }
     Ok(())
 }
@@ -330,8 +352,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();
         let conn = st.conn();
-        record_action(conn, "2026-03-04", &action("return_call", "2026-03-05")).unwrap();
-        record_action(conn, "2026-04-20", &action("return_call", "2026-04-21")).unwrap();
+        record_action(
+            conn,
+            "2026-03-04",
+            &action("return_call", "2026-03-05"),
+            None,
+        )
+        .unwrap();
+        record_action(
+            conn,
+            "2026-04-20",
+            &action("return_call", "2026-04-21"),
+            None,
+        )
+        .unwrap();
         let steps = dunning_steps(conn).unwrap();
         assert_eq!(
             steps["F1"]["return_call"],

@@ -178,6 +178,12 @@ impl State {
         self.sql(statements::seen_files(&self.conn))
     }
 
+    /// Whether state shows the people's file `name` was used before
+    /// ([`people_files::used_before`]).
+    pub fn people_file_used_before(&self, name: &str) -> Result<bool, StateError> {
+        self.sql(people_files::used_before(&self.conn, name))
+    }
+
     /// The copy of the people's file `name` kept on the last night it was
     /// read, if any (see [`people_files`]).
     pub fn kept_people_file(

@@ -57,6 +57,21 @@ pub fn kept(conn: &Connection, name: &str) -> rusqlite::Result<Option<KeptFile>>
     Ok(Some(KeptFile { night, bytes }))
 }
 
+/// Whether state shows the file `name` was used before (a decision
+/// recorded from `decisions.csv`; a promise judged kept, broken or matching
+/// no invoice from `promises.csv`): on a night it is missing with no copy
+/// kept yet (the first nights after upgrading from a release that kept
+/// none), this is worth an alert.
+pub fn used_before(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    let sql = if name == crate::ledger::DECISIONS_FILE {
+        "SELECT EXISTS(SELECT 1 FROM decisions)"
+    } else {
+        "SELECT EXISTS(SELECT 1 FROM promises_kept)
+             OR EXISTS(SELECT 1 FROM alerts WHERE kind IN ('broken_promise', 'promise_unmatched'))"
+    };
+    conn.prepare_cached(sql)?.query_row([], |r| r.get(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

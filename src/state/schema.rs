@@ -303,4 +303,12 @@ CREATE TABLE people_files (
     bytes    BLOB NOT NULL                   -- exactly as read
 );
 "#,
+    // 16 (renumbered at merge): the delay a formal notice gave the customer
+    // (days to its plan's first handover step), kept with the notice: a
+    // customer moved to a plan with a shorter delay still gets the one the
+    // notice named (dunning/plan.rs `notice_gate`). NULL on other steps and
+    // on notices recorded before it.
+    r#"
+ALTER TABLE dunning_steps ADD COLUMN notice_delay_days INTEGER;
+"#,
 ];

@@ -135,3 +135,47 @@ fn a_type_header_for_customer_type_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn any_type_or_category_header_for_customer_type_is_refused() {
+    // Review 22 #5: `Type client` was ignored, and the consumer P01 paid a
+    // business's 40.00 indemnity and interest.
+    for (header, named) in [
+        ("Type client", "type_client"),
+        ("client_type", "client_type"),
+        ("TypeClient", "typeclient"),
+        ("Catégorie", "catégorie"),
+        ("categorie client", "categorie_client"),
+        ("Nature", "nature"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        client(
+            root,
+            Some(&format!(
+                "customer_id;name;{header}\nP01;Dupont Marie;particulier\n"
+            )),
+        );
+        let c = root.join("c");
+        fs::write(c.join("invoices.csv"), format!("{HEADER}{INVOICES}")).unwrap();
+        let o = run_night(&c, "2026-03-02", &root.join("out"), &[]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(3), "{header}: {err}");
+        let said = format!(
+            "customers.csv: line 1, column customer_type: unknown column {named:?}: did you mean customer_type?"
+        );
+        assert!(err.contains(&said), "{header}: {err}");
+    }
+    // With customer_type there, such a column is another column; and a word
+    // merely ending like one (`signature`) is not taken for it.
+    for customers in [
+        "customer_id;name;customer_type;Type client\nP01;Dupont Marie;b2c;particulier\n",
+        "customer_id;name;signature\nP01;Dupont Marie;x\n",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        client(root, Some(customers));
+        let out = statement_night(root, HEADER, INVOICES, 1, "2026-03-02", &[]);
+        assert!(out.join("dunning.csv").exists());
+    }
+}

@@ -79,3 +79,46 @@ fn no_handover_without_a_formal_notice_its_delay_before() {
     // C1's debt is too small for a formal notice, so for court too.
     assert_eq!(night(7, "2027-03-01"), Vec::<String>::new());
 }
+
+#[test]
+fn a_customer_moved_to_watch_after_the_notice_still_gets_its_30_days() {
+    // Review 22 #2: the notice goes out under `default` (30 days to the
+    // handover); C1 is then put on `watch` (25 days). Before the fix the
+    // handover went on the 11-27 night, 25 days after the notice's action
+    // date (11-03).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let client = root.join("c");
+    fs::create_dir_all(&client).unwrap();
+    fs::write(
+        client.join("client.toml"),
+        "[alerts]\nstale_statement_days = 0\n",
+    )
+    .unwrap();
+    let customers = |plan: &str| {
+        fs::write(
+            client.join("customers.csv"),
+            format!("customer_id;name;customer_type;dunning_plan\nC1;Alpha SAS;b2b;{plan}\n"),
+        )
+        .unwrap();
+    };
+    customers("default");
+    let invoices = "A-1;C1;Alpha SAS;2025-10-01;2025-11-03;800,00;800,00;EUR;;transfer;\n";
+    let night =
+        |seq: u32, date: &str| dunning(&statement_night(root, HEADER, invoices, seq, date, &[]));
+    let notice = night(1, "2026-11-02");
+    assert_eq!(notice.len(), 1);
+    assert!(
+        notice[0].starts_with("C1 formal_notice A-1 800.00"),
+        "{notice:?}"
+    );
+    customers("watch");
+    assert_eq!(night(2, "2026-11-27"), Vec::<String>::new());
+    assert_eq!(night(3, "2026-12-01"), Vec::<String>::new());
+    let handover = night(4, "2026-12-02");
+    assert_eq!(handover.len(), 1);
+    assert!(
+        handover[0].starts_with("C1 litigation_handover A-1 800.00"),
+        "{handover:?}"
+    );
+}

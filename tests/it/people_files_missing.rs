@@ -338,13 +338,14 @@ fn upgraded_from_a_release_that_kept_no_copy_a_missing_decisions_csv_withdraws_n
     night(root, 1, "2026-11-02", &[]);
     // The state as the earlier release left it: no copy kept.
     let db = rusqlite::Connection::open(c.join(".pointage/state.sqlite")).unwrap();
-    db.execute_batch("DROP TABLE people_files; PRAGMA user_version = 11;")
-        .unwrap();
+    db.execute_batch("DELETE FROM people_files;").unwrap();
     drop(db);
     fs::remove_file(c.join("decisions.csv")).unwrap();
     let out = night(root, 2, "2026-11-03", &[]);
-    // The waiting row is neither withdrawn nor applied, and nothing claims
-    // a copy was used.
+    // The waiting row is neither withdrawn nor applied, nothing claims a
+    // copy was used, and since state holds a decision from the file, the
+    // night says no copy is kept yet and what that means (review 22 #4:
+    // before, nothing warned).
     assert_eq!(
         rows(
             &out,
@@ -355,7 +356,17 @@ fn upgraded_from_a_release_that_kept_no_copy_a_missing_decisions_csv_withdraws_n
         ),
         ["invoice_id=K-460"]
     );
-    assert!(missing_alerts(&out, "alerts.csv").is_empty());
+    let said = missing_alerts(&out, "alerts.csv");
+    assert_eq!(said.len(), 1, "{said:?}");
+    for part in [
+        "decisions.csv is not in the client folder tonight",
+        "no copy of it is kept yet",
+        "none of its rows is applied tonight",
+        "Put the file back",
+    ] {
+        assert!(said[0].contains(part), "{part}: {}", said[0]);
+    }
+    assert!(!said[0].contains("copy kept from"), "{}", said[0]);
     // The file back: kept from tonight on.
     fs::write(c.join("decisions.csv"), DECISIONS).unwrap();
     night(root, 3, "2026-11-04", &[]);

@@ -27,6 +27,7 @@ fn invoice(id: &str, due: &str, open: &str) -> DunningInvoice {
         discount_percent: None,
         suggested_since: None,
         steps_done: BTreeMap::new(),
+        notice_delay: None,
         promise: Promise::None,
         ladder_from: None,
     }

@@ -156,7 +156,10 @@ fn a_full_balance_demand_stands_for_the_formal_notice_and_its_delay() {
 }
 
 #[test]
-fn a_plan_without_a_formal_notice_step_is_unchanged() {
+fn a_registered_letter_stands_for_the_formal_notice_when_none_is_named_so() {
+    // Review 22 #1: before the fix the gate looked for a step named
+    // `formal_notice` only, and the handover went out with no notice ever
+    // sent (`agency,handover,F1` on the first night).
     let mut config = DunningConfig::default();
     config.plans.insert(
         "short".into(),
@@ -168,6 +171,58 @@ fn a_plan_without_a_formal_notice_step_is_unchanged() {
     );
     let mut c = customer(vec![invoice("F1", "2025-11-03", "800.00")]);
     c.plan = "short".into();
-    let a = run_with("2026-11-02", &config, false, &[c]);
+    let a = run_with("2026-11-02", &config, false, std::slice::from_ref(&c));
+    assert_eq!(steps(&a), one("final_letter", "registered_letter", "F1"));
+    assert!(
+        a[0].reason
+            .contains("agency only 30 days after a formal notice"),
+        "{}",
+        a[0].reason
+    );
+    // The letter's delay (30 days, from its action date 11-03) runs out
+    // on 12-03: the handover goes on the night before, not sooner.
+    done(&mut c.invoices[0], "final_letter", "2026-11-02");
+    let a = run_with("2026-12-01", &config, false, std::slice::from_ref(&c));
+    assert!(a.is_empty(), "{:?}", steps(&a));
+    let a = run_with("2026-12-02", &config, false, &[c]);
     assert_eq!(steps(&a), one("agency", "handover", "F1"));
+}
+
+#[test]
+fn a_customer_moved_to_a_shorter_plan_still_gets_the_delay_the_notice_gave() {
+    // Review 22 #2: the notice went out under `default` (30 days to the
+    // handover), the customer is on `watch` (25) since. Notice night
+    // 2026-11-02, action date 11-03: no handover before 12-03 (before the
+    // fix: on the 11-27 night, action date 11-28).
+    let mut inv = invoice("A-1", "2026-09-01", "500.00");
+    for s in ["courtesy_reminder", "firm_reminder", "phone_call"] {
+        done(&mut inv, s, "2026-09-20");
+    }
+    done(&mut inv, "formal_notice", "2026-11-02");
+    inv.notice_delay = Some(30);
+    let mut c = customer(vec![inv]);
+    c.plan = "watch".into();
+    for night in ["2026-11-27", "2026-12-01"] {
+        let a = run(night, std::slice::from_ref(&c));
+        assert!(a.is_empty(), "{night}: {:?}", steps(&a));
+    }
+    let a = run("2026-12-02", std::slice::from_ref(&c));
+    assert_eq!(steps(&a), one("litigation_handover", "handover", "A-1"));
+    // Without a delay recorded (a notice from before this release), the
+    // plan of the night decides, as before.
+    c.invoices[0].notice_delay = None;
+    let a = run("2026-11-27", &[c]);
+    assert_eq!(steps(&a), one("litigation_handover", "handover", "A-1"));
+}
+
+#[test]
+fn the_delay_kept_with_a_notice_is_its_plan_s_wait_until_the_handover() {
+    let config = DunningConfig::default();
+    let cal = Calendar::new([]);
+    let run = DunningRun::new("acme", d("2026-11-02"), &cal, &config, false);
+    let mut c = customer(vec![]);
+    assert_eq!(notice_delay(&run, &c, "formal_notice"), Some(30));
+    assert_eq!(notice_delay(&run, &c, "phone_call"), None);
+    c.plan = "watch".into();
+    assert_eq!(notice_delay(&run, &c, "formal_notice"), Some(25));
 }

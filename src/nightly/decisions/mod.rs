@@ -73,16 +73,15 @@ pub struct DecisionStep {
     pub aliases_undone: usize,
 }
 
-fn file_name(dir: &Path) -> String {
-    dir.join("decisions.csv").display().to_string()
-}
-
 /// Applies the decisions not applied before. `decisions` are tonight's rows
 /// (the file's, or those of the copy kept of it when it is missing): a row
-/// recorded before and not among them was removed.
+/// recorded before and not among them was removed. `file` is how their
+/// `decision_rejected` alerts name the file: the client folder's
+/// `decisions.csv`, or `decisions.csv (copy kept from …)` on a night it is
+/// missing.
 pub fn run(
     conn: &Connection,
-    client_dir: &Path,
+    file: &Path,
     decisions: &[Decision],
     ledger: &Ledger,
     run_date: &str,
@@ -111,7 +110,7 @@ pub fn run(
             // closed by an earlier release): not judged again, but said
             // again, so that the line is never skipped without a word.
             if let Some(why) = sd::final_refusal(outcome) {
-                let a = refusal_alert(client_dir, d, &key, why, false);
+                let a = refusal_alert(file, d, &key, why, false);
                 if !open_refusals.contains(&a.key) {
                     step.alerts.push(a);
                 }
@@ -143,7 +142,7 @@ pub fn run(
             }
             Err(refusal) => {
                 let why = refusal.why;
-                let a = refusal_alert(client_dir, d, &key, &why, refusal.retry);
+                let a = refusal_alert(file, d, &key, &why, refusal.retry);
                 // Raised once per line: a night that refuses it again finds
                 // the key already raised (alerting::settle) and raises
                 // nothing new, but the open alert says tonight's reason. A
@@ -187,7 +186,7 @@ pub fn run(
 
 /// The `decision_rejected` alert of a line: what it says, why it was not
 /// applied, and what the person can do.
-fn refusal_alert(client_dir: &Path, d: &Decision, key: &str, why: &str, retry: bool) -> Alert {
+fn refusal_alert(file: &Path, d: &Decision, key: &str, why: &str, retry: bool) -> Alert {
     let then = if retry {
         "tried again every night while the line stays in the file"
     } else {
@@ -206,7 +205,7 @@ fn refusal_alert(client_dir: &Path, d: &Decision, key: &str, why: &str, retry: b
         key,
         format!(
             "{} line {}: {line}: not applied: {why} ({then})",
-            file_name(client_dir),
+            file.display(),
             d.line,
         ),
     );

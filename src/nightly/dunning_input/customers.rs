@@ -32,6 +32,7 @@ pub fn customers(
     plans: &BTreeSet<String>,
 ) -> rusqlite::Result<Vec<CustomerFile>> {
     let steps = ev::dunning_steps(conn)?;
+    let notice_delays = ev::notice_delays(conn)?;
     let returns = ev::returns_by_customer(conn)?;
     let lateness = sl::lateness(conn)?;
     let restarted = crate::state::incarnations::ladder_restarts(conn, &run_date.to_string())?;
@@ -218,6 +219,7 @@ pub fn customers(
                 discount_percent: offered_discount(inv, run_date),
                 suggested_since: suggested_since.get(&inv.invoice_id).copied(),
                 steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),
+                notice_delay: notice_delays.get(&inv.invoice_id).copied(),
                 promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
                 ladder_from: restarted.get(&inv.invoice_id).copied(),
             })
