@@ -303,7 +303,7 @@ CREATE TABLE people_files (
     bytes    BLOB NOT NULL                   -- exactly as read
 );
 "#,
-    // 16 (renumbered at merge): the delay a formal notice gave the customer
+    // 13: the delay a formal notice gave the customer
     // (days to its plan's first handover step), kept with the notice: a
     // customer moved to a plan with a shorter delay still gets the one the
     // notice named (dunning/plan.rs `notice_gate`). NULL on other steps and
