@@ -80,11 +80,15 @@ pub enum AlertKind {
     /// The ERP changed the issue date of an open invoice: the same invoice,
     /// whose payments and reminders stay with it.
     InvoiceRedated,
+    /// A notification entry several statement entries of its amount and day
+    /// could be, with nothing to tell them apart: linked to none, all counted
+    /// until a person says which is the same payment.
+    AmbiguousNotification,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 26] = [
+    pub const ALL: [AlertKind; 27] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -111,6 +115,7 @@ impl AlertKind {
         AlertKind::InvoiceIdentityChanged,
         AlertKind::PromiseUnmatched,
         AlertKind::InvoiceRedated,
+        AlertKind::AmbiguousNotification,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -147,6 +152,7 @@ impl AlertKind {
             AlertKind::InvoiceIdentityChanged => "invoice_identity_changed",
             AlertKind::PromiseUnmatched => "promise_unmatched",
             AlertKind::InvoiceRedated => "invoice_redated",
+            AlertKind::AmbiguousNotification => "ambiguous_notification",
         }
     }
 
@@ -175,7 +181,8 @@ impl AlertKind {
             | AlertKind::InvoiceIdReused
             | AlertKind::InvoiceMoved
             | AlertKind::InvoiceIdentityChanged
-            | AlertKind::PromiseUnmatched => Severity::Warning,
+            | AlertKind::PromiseUnmatched
+            | AlertKind::AmbiguousNotification => Severity::Warning,
             AlertKind::PartialPayment
             | AlertKind::DuplicateStatement
             | AlertKind::InvoiceRedated => Severity::Info,

@@ -293,4 +293,12 @@ CREATE TABLE config_cleared (
     first_night  TEXT NOT NULL               -- the first night it was in client.toml
 );
 "#,
+    // 14 (numbered at merge; helpers take 12, 13, 15): the notification entries of a day not yet linked to a statement,
+    // found without reading every notification the account ever had: a
+    // statement's entry looks for them by booking date and compares its
+    // amount with each entry's total (nightly::link::pairs).
+    r#"
+CREATE INDEX transactions_notified ON transactions(account, booking_date)
+    WHERE notification = 1 AND linked_to IS NULL;
+"#,
 ];

@@ -29,6 +29,7 @@ mod malformed;
 mod matching;
 mod nightly;
 mod notifications;
+mod notifications_nights;
 mod promise_lines;
 mod report;
 mod returns;
