@@ -84,11 +84,14 @@ pub enum AlertKind {
     /// could be, with nothing to tell them apart: linked to none, all counted
     /// until a person says which is the same payment.
     AmbiguousNotification,
+    /// A statement booked another amount under the id of money a
+    /// notification brought: the booked amount replaced the notified one.
+    BookedAmountDiffers,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 27] = [
+    pub const ALL: [AlertKind; 28] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -116,6 +119,7 @@ impl AlertKind {
         AlertKind::PromiseUnmatched,
         AlertKind::InvoiceRedated,
         AlertKind::AmbiguousNotification,
+        AlertKind::BookedAmountDiffers,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -153,6 +157,7 @@ impl AlertKind {
             AlertKind::PromiseUnmatched => "promise_unmatched",
             AlertKind::InvoiceRedated => "invoice_redated",
             AlertKind::AmbiguousNotification => "ambiguous_notification",
+            AlertKind::BookedAmountDiffers => "booked_amount_differs",
         }
     }
 
@@ -166,7 +171,8 @@ impl AlertKind {
             | AlertKind::RepeatedDirectDebitReturn
             | AlertKind::SequenceGap
             | AlertKind::ConflictingStatement
-            | AlertKind::StaleStatements => Severity::Critical,
+            | AlertKind::StaleStatements
+            | AlertKind::BookedAmountDiffers => Severity::Critical,
             AlertKind::UnmatchedCredit
             | AlertKind::UnmatchedDebit
             | AlertKind::SuggestedMatch

@@ -58,6 +58,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         "promise_unmatched" => ("Promesse à vérifier", "Promise to check"),
         "invoice_redated" => ("Facture redatée", "Invoice redated"),
         "ambiguous_notification" => ("Avis à rapprocher", "Notification to pair"),
+        "booked_amount_differs" => ("Montant comptabilisé différent", "Booked amount differs"),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

@@ -333,6 +333,19 @@ pub fn set_details(
     Ok(())
 }
 
+/// What a stored transaction is linked to (`None`: nothing), or `None`
+/// when the account has no such id.
+pub fn linked_to(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+) -> rusqlite::Result<Option<Option<String>>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached("SELECT linked_to FROM transactions WHERE account = ?1 AND entry_id = ?2")?
+        .query_row(params![account, entry_id], |r| r.get(0))
+        .optional()
+}
+
 /// The stored transaction by key.
 pub fn get_tx(
     conn: &Connection,

@@ -1,5 +1,5 @@
 //! Notifications (camt.052/054) and the statement (camt.053) of the same
-//! money arriving on different nights (review 21 #1, #2, #5): in either
+//! money arriving on different nights (review 21 #1, #2, #3, #5): in either
 //! order the money is counted once, on the right payer, and what the bank
 //! booked decides — as when the same files are read on one night.
 
@@ -369,4 +369,66 @@ fn a_notified_payment_two_statement_entries_fit_alike_is_left_to_a_person() {
         [("N-1".into(), "500.00".into())]
     );
     assert_eq!(received(&o2), "1000.00");
+}
+
+/// The notification of BK-55 (1000.00 from Alpha for F-1001), then the
+/// statement booking BK-55 for `booked`.
+fn notified_then_booked(booked: &'static str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    let credit = |a: &'static str| {
+        entry(
+            "BK-55",
+            "RCDT/ESCT",
+            a,
+            vec![tx(a, Some("E2E-A"), "Alpha SARL", "Facture F-1001")],
+        )
+    };
+    file(&c, "a_ntf.xml", true, "NTF-1", None, &[credit("1000.00")]);
+    let o1 = night(&c, dir.path(), "2026-11-18");
+    assert_eq!(status(&o1, "F-1001").1, "paid");
+    file(
+        &c,
+        "b_eod.xml",
+        false,
+        "STM-1",
+        Some(("0.00", booked)),
+        &[credit(booked)],
+    );
+    let o2 = night(&c, dir.path(), "2026-11-19");
+    (dir, o2)
+}
+
+#[test]
+fn the_amount_the_statement_books_replaces_the_notified_one() {
+    // Charges taken: as on one night, 997.50 paid with a 2.50 fee.
+    let (_d, o) = notified_then_booked("997.50");
+    let m = csv_rows(&o.join("matches.csv"));
+    assert_eq!(
+        column_where(&m, "entry_id", "BK-55", "applied_amount"),
+        ["997.50"]
+    );
+    assert_eq!(
+        column_where(&m, "entry_id", "BK-55", "writeoff_amount"),
+        ["2.50"]
+    );
+    assert_eq!(
+        alerts(&o, "booked_amount_differs"),
+        [("BK-55".into(), "997.50".into())]
+    );
+    assert_eq!(status(&o, "F-1001"), ("0.00".into(), "paid".into()));
+    // 100.00 booked for 1000.00 notified: F-1001 is no longer paid.
+    let (_d, o) = notified_then_booked("100.00");
+    assert_eq!(
+        status(&o, "F-1001"),
+        ("900.00".into(), "partly_paid".into())
+    );
+    let a = csv_rows(&o.join("alerts.csv"));
+    let row = a
+        .iter()
+        .find(|r| r[0] == "booked_amount_differs")
+        .expect("alert");
+    assert_eq!(row[1], "critical");
+    assert!(row[8].contains("1000.00 from F-1001"), "{row:?}");
+    assert_eq!(received(&o), "100.00");
 }

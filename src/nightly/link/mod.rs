@@ -8,9 +8,11 @@
 //! found by their reference, never taken by amount and date.
 //!
 //! Which entries are the same money when the references differ is
-//! [`pairs`]' job.
+//! [`pairs`]' job; a statement booking another amount than a notification
+//! said under its id is [`rebook`]'s.
 
 mod pairs;
+mod rebook;
 
 use rusqlite::Connection;
 
@@ -319,7 +321,8 @@ fn enrich(conn: &Connection, account: &str, stored: &StoredTx, n: &Entry) -> rus
 /// is the same payment (money counted twice is a person's unmatched credit;
 /// money dropped would be a paid invoice chased).
 /// A transaction whose id the notification's row already has was not stored
-/// (`stored` is false): that row is the money, and it is left as it is.
+/// (`stored` is false): that row is the money, and it is left as it is,
+/// unless the statement booked another amount ([`rebook`]).
 pub(super) fn link_to_notifications(
     conn: &Connection,
     s: &Statement,
@@ -328,6 +331,11 @@ pub(super) fn link_to_notifications(
 ) -> rusqlite::Result<Vec<Alert>> {
     let account = s.account.key();
     let mut alerts = Vec::new();
+    for (entry, t) in s.transactions() {
+        if !stored(&t) {
+            alerts.extend(rebook::booked_over_notified(conn, s, entry, t, run_date)?);
+        }
+    }
     if !transactions::has_unlinked(conn, &account, true)? {
         return Ok(alerts);
     }
