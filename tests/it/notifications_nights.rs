@@ -368,6 +368,9 @@ fn a_notified_payment_two_statement_entries_fit_alike_is_left_to_a_person() {
         alerts(&o2, "ambiguous_notification"),
         [("N-1".into(), "500.00".into())]
     );
+    let a = csv_rows(&o2.join("alerts.csv"));
+    let row = a.iter().find(|r| r[0] == "ambiguous_notification").unwrap();
+    assert!(row[8].contains("BK-1 or BK-2"), "{row:?}");
     assert_eq!(received(&o2), "1000.00");
 }
 

@@ -242,7 +242,7 @@ pub(super) fn ambiguous(account: &str, s: &Statement, g: &[StoredTx], ids: &[&st
         AlertKind::AmbiguousNotification,
         &format!("{account}:{id}:{}", s.id),
         format!(
-            "{} notified by {} on {} (entry {}) could be statement {}'s entry {}: nothing tells which, so none is taken for it and the money is counted {} times; if one is the notified payment, an `ignore` line for it in decisions.csv stops counting it",
+            "{} notified by {} on {} (entry {}) could be statement {}'s entry {}: nothing tells which, so none is taken for it and the money is counted {} times; if one is the notified payment, an `ignore` line for that statement entry in decisions.csv stops counting it again, and one for entry {} closes this alert",
             first
                 .map(|r| r.entry.amount.to_string())
                 .unwrap_or_default(),
@@ -254,7 +254,8 @@ pub(super) fn ambiguous(account: &str, s: &Statement, g: &[StoredTx], ids: &[&st
             id,
             s.id,
             ids.join(" or "),
-            ids.len() + 1
+            ids.len() + 1,
+            id
         ),
     );
     a.entry_id = id.to_string();
