@@ -435,3 +435,33 @@ fn the_amount_the_statement_books_replaces_the_notified_one() {
     assert!(row[8].contains("1000.00 from F-1001"), "{row:?}");
     assert_eq!(received(&o), "100.00");
 }
+
+#[test]
+fn the_one_statement_entry_of_a_notified_payment_links_though_its_text_is_worded_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    let text = |r: &'static str, t: &'static str| {
+        let one = Tx {
+            amount: "1000.00",
+            text: Some(t),
+            ..Tx::default()
+        };
+        entry(r, "RCDT/ESCT", "1000.00", vec![one])
+    };
+    file(
+        &c,
+        "a.xml",
+        true,
+        "NTF-1",
+        None,
+        &[text("N-1", "Facture F-1001")],
+    );
+    let o1 = night(&c, dir.path(), "2026-11-18");
+    assert_eq!(status(&o1, "F-1001").1, "paid");
+    let s = [text("BK-1", "REGLEMENT FACT 1001 DU 01/10")];
+    file(&c, "b.xml", false, "STM-1", Some(("0.00", "1000.00")), &s);
+    let o2 = night(&c, dir.path(), "2026-11-19");
+    assert_eq!(received(&o2), "0.00");
+    assert!(alerts(&o2, "unmatched_credit").is_empty());
+    assert!(alerts(&o2, "ambiguous_notification").is_empty());
+}

@@ -3,8 +3,8 @@
 //! date and amount — a notification entry's total, however many transactions
 //! it is split into — whose details do not tell them apart. Details decide
 //! between several: a contradicting end-to-end id or IBAN rules a pair out,
-//! another payer name or remittance text says it is another payment, and
-//! one that agrees is preferred. Two entries are paired only when each is
+//! another payer name says it is another payment, another remittance text
+//! yields to any better fit, and one that agrees is preferred. Two entries are paired only when each is
 //! the other's single best fit: two customers paying the same amount on
 //! the same day are never taken for one, and when nothing tells several
 //! apart, none is linked by amount and a person decides.
@@ -19,8 +19,11 @@ use crate::statement::{Entry, EntryStatus, Statement, Transaction};
 /// How well two entries' details say they are one payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Fit {
-    /// Another payer's name or remittance text: another payment.
+    /// Another payer's name: another payment, never linked by amount.
     Disagrees,
+    /// Another remittance text (banks may word it differently): taken only
+    /// when nothing fits better.
+    Unlike,
     /// Nothing to compare.
     Neutral,
     /// An end-to-end id, IBAN, payer name or remittance text in common.
@@ -75,8 +78,9 @@ fn fit_tx(a: &Transaction, b: &Transaction) -> Option<Fit> {
     };
     let text = texts_agree(&a.remittance.join(" "), &b.remittance.join(" "));
     Some(match (name, text) {
-        (Some(false), _) | (_, Some(false)) => Fit::Disagrees,
+        (Some(false), _) => Fit::Disagrees,
         (Some(true), _) | (_, Some(true)) => Fit::Agrees,
+        (_, Some(false)) => Fit::Unlike,
         _ => Fit::Neutral,
     })
 }
@@ -282,6 +286,13 @@ mod tests {
         let beta = tx(Some("Beta SAS"), "Facture F-1006");
         let alpha = tx(Some("Alpha SARL"), "Facture F-1005");
         assert_eq!(fit(&[&beta], &[&alpha]), Some(Fit::Disagrees));
+        assert_eq!(
+            fit(
+                &[&tx(None, "Facture F-1006")],
+                &[&tx(None, "Fact. F-1006 du 01/10")]
+            ),
+            Some(Fit::Unlike)
+        );
         assert_eq!(
             fit(&[&beta], &[&tx(Some("BETA S.A.S."), "")]),
             Some(Fit::Agrees)
