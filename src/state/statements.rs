@@ -397,7 +397,8 @@ pub fn import(
 /// The insert of [`import`]: a row already there under the id is replaced
 /// only by a booked row when it was not booked, or a notification's row a
 /// statement covers, with no application.
-const INSERT_TX: &str = "INSERT INTO transactions (account, entry_id, statement_id, position,
+pub(crate) const INSERT_TX: &str =
+    "INSERT INTO transactions (account, entry_id, statement_id, position,
              booking_date, value_date, amount, currency, kind, status, notification, bank_ref,
              counterparty_name, counterparty_iban, end_to_end_id, mandate_id, remittance,
              return_reason, details, remaining, processed_run)
@@ -420,36 +421,9 @@ const INSERT_TX: &str = "INSERT INTO transactions (account, entry_id, statement_
            AND NOT EXISTS (SELECT 1 FROM applications a
                 WHERE a.account = transactions.account AND a.entry_id = transactions.entry_id)";
 
-/// Stores a statement's transaction in place of the row of that id (a
-/// notification's, whose amount the statement contradicts): a booked row of
-/// the statement, waiting to be matched.
-pub fn rebook(
-    conn: &Connection,
-    statement: &Statement,
-    position: usize,
-    entry: &crate::statement::Entry,
-    tx: &crate::statement::Transaction,
-) -> rusqlite::Result<()> {
-    let account = statement.account.key();
-    conn.prepare_cached("DELETE FROM transactions WHERE account = ?1 AND entry_id = ?2")?
-        .execute(params![account, tx.entry_id])?;
-    let mut insert = conn.prepare_cached(INSERT_TX)?;
-    let details = details_json(entry, tx);
-    insert_tx(
-        &mut insert,
-        &account,
-        statement,
-        position,
-        entry,
-        tx,
-        &details,
-    )
-    .map(|_| ())
-}
-
 /// Inserts one transaction of a new statement (see [`import`]'s SQL);
 /// returns the rows written (0: not stored).
-fn insert_tx(
+pub(crate) fn insert_tx(
     insert: &mut rusqlite::CachedStatement<'_>,
     account: &str,
     statement: &Statement,

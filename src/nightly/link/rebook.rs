@@ -98,7 +98,7 @@ pub(super) fn booked_over_notified(
         .transactions()
         .position(|(_, x)| std::ptr::eq(x, t))
         .unwrap_or(0);
-    st::rebook(conn, s, position, entry, t)?;
+    rebook(conn, s, position, entry, t)?;
     a.message = format!(
         "entry {} of account {}: notified as {notified} by {}, booked as {booked} by statement {}: what the bank booked stands{}; {booked} is matched again tonight",
         t.entry_id,
@@ -122,4 +122,30 @@ fn agree_day(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> bool
         (Some(a), Some(b)) => a == b,
         _ => true,
     }
+}
+
+/// Stores a statement's transaction in place of the notification's row of
+/// that id: a booked row of the statement, waiting to be matched.
+fn rebook(
+    conn: &Connection,
+    statement: &Statement,
+    position: usize,
+    entry: &Entry,
+    tx: &Transaction,
+) -> rusqlite::Result<()> {
+    let account = statement.account.key();
+    conn.prepare_cached("DELETE FROM transactions WHERE account = ?1 AND entry_id = ?2")?
+        .execute(rusqlite::params![account, tx.entry_id])?;
+    let mut insert = conn.prepare_cached(st::INSERT_TX)?;
+    let details = st::details_json(entry, tx);
+    st::insert_tx(
+        &mut insert,
+        &account,
+        statement,
+        position,
+        entry,
+        tx,
+        &details,
+    )
+    .map(|_| ())
 }
