@@ -86,11 +86,18 @@ pub enum AlertKind {
     /// An invoice's customer id is not in `customers.csv` (a typo?): its
     /// type, contacts and plan are unknown.
     CustomerUnknown,
+    /// A notification entry several statement entries of its amount and day
+    /// could be, with nothing to tell them apart: linked to none, all counted
+    /// until a person says which is the same payment.
+    AmbiguousNotification,
+    /// A statement booked another amount under the id of money a
+    /// notification brought: the booked amount replaced the notified one.
+    BookedAmountDiffers,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 28] = [
+    pub const ALL: [AlertKind; 30] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -119,6 +126,8 @@ impl AlertKind {
         AlertKind::InvoiceRedated,
         AlertKind::PeopleFileMissing,
         AlertKind::CustomerUnknown,
+        AlertKind::AmbiguousNotification,
+        AlertKind::BookedAmountDiffers,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -157,6 +166,8 @@ impl AlertKind {
             AlertKind::InvoiceRedated => "invoice_redated",
             AlertKind::PeopleFileMissing => "people_file_missing",
             AlertKind::CustomerUnknown => "customer_unknown",
+            AlertKind::AmbiguousNotification => "ambiguous_notification",
+            AlertKind::BookedAmountDiffers => "booked_amount_differs",
         }
     }
 
@@ -170,7 +181,8 @@ impl AlertKind {
             | AlertKind::RepeatedDirectDebitReturn
             | AlertKind::SequenceGap
             | AlertKind::ConflictingStatement
-            | AlertKind::StaleStatements => Severity::Critical,
+            | AlertKind::StaleStatements
+            | AlertKind::BookedAmountDiffers => Severity::Critical,
             AlertKind::UnmatchedCredit
             | AlertKind::UnmatchedDebit
             | AlertKind::SuggestedMatch
@@ -187,7 +199,8 @@ impl AlertKind {
             | AlertKind::InvoiceIdentityChanged
             | AlertKind::PromiseUnmatched
             | AlertKind::PeopleFileMissing
-            | AlertKind::CustomerUnknown => Severity::Warning,
+            | AlertKind::CustomerUnknown
+            | AlertKind::AmbiguousNotification => Severity::Warning,
             AlertKind::PartialPayment
             | AlertKind::DuplicateStatement
             | AlertKind::InvoiceRedated => Severity::Info,

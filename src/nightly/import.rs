@@ -245,7 +245,9 @@ pub fn import(
                     report.notifications_linked +=
                         super::link::link_notification(conn, statement, run_date, &stored)?;
                 } else {
-                    super::link::link_to_notifications(conn, statement, run_date, &stored)?;
+                    report.alerts.extend(super::link::link_to_notifications(
+                        conn, statement, run_date, &stored,
+                    )?);
                 }
             }
         }

@@ -65,6 +65,8 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
             "Client absent du fichier clients",
             "Customer not in customers.csv",
         ),
+        "ambiguous_notification" => ("Avis à rapprocher", "Notification to pair"),
+        "booked_amount_differs" => ("Montant comptabilisé différent", "Booked amount differs"),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

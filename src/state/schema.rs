@@ -311,4 +311,12 @@ CREATE TABLE people_files (
     r#"
 ALTER TABLE dunning_steps ADD COLUMN notice_delay_days INTEGER;
 "#,
+    // 14: the notification entries of a day not yet linked to a statement,
+    // found without reading every notification the account ever had: a
+    // statement's entry looks for them by booking date and compares its
+    // amount with each entry's total (nightly::link::pairs).
+    r#"
+CREATE INDEX transactions_notified ON transactions(account, booking_date)
+    WHERE notification = 1 AND linked_to IS NULL;
+"#,
 ];

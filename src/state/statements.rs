@@ -407,30 +407,7 @@ fn insert_transactions(
     skip_held: bool,
 ) -> rusqlite::Result<Stored> {
     let account = statement.account.key();
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO transactions (account, entry_id, statement_id, position,
-             booking_date, value_date, amount, currency, kind, status, notification, bank_ref,
-             counterparty_name, counterparty_iban, end_to_end_id, mandate_id, remittance,
-             return_reason, details, remaining, processed_run)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, NULL)
-         ON CONFLICT (account, entry_id) DO UPDATE SET
-             statement_id = excluded.statement_id, position = excluded.position,
-             booking_date = excluded.booking_date, value_date = excluded.value_date,
-             amount = excluded.amount, currency = excluded.currency, kind = excluded.kind,
-             status = excluded.status, notification = excluded.notification,
-             bank_ref = excluded.bank_ref, counterparty_name = excluded.counterparty_name,
-             counterparty_iban = excluded.counterparty_iban,
-             end_to_end_id = excluded.end_to_end_id, mandate_id = excluded.mandate_id,
-             remittance = excluded.remittance, return_reason = excluded.return_reason,
-             details = excluded.details, remaining = excluded.remaining,
-             processed_run = NULL, linked_to = NULL
-         WHERE excluded.status = 'booked'
-           AND (transactions.status != 'booked'
-                OR (transactions.notification = 1 AND transactions.linked_to = ?21))
-           AND NOT EXISTS (SELECT 1 FROM applications a
-                WHERE a.account = transactions.account AND a.entry_id = transactions.entry_id)",
-    )?;
+    let mut insert = conn.prepare_cached(INSERT_TX)?;
     let mut out = Stored::default();
     for (position, (entry, tx)) in statement.transactions().enumerate() {
         if skip_held && held(conn, &account, &tx.entry_id)?.is_some() {
@@ -480,9 +457,36 @@ fn insert_transactions(
     Ok(out)
 }
 
+/// The insert of [`import`]: a row already there under the id is replaced
+/// only by a booked row when it was not booked, or a notification's row a
+/// statement covers, with no application.
+pub(crate) const INSERT_TX: &str =
+    "INSERT INTO transactions (account, entry_id, statement_id, position,
+             booking_date, value_date, amount, currency, kind, status, notification, bank_ref,
+             counterparty_name, counterparty_iban, end_to_end_id, mandate_id, remittance,
+             return_reason, details, remaining, processed_run)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18, ?19, ?20, NULL)
+         ON CONFLICT (account, entry_id) DO UPDATE SET
+             statement_id = excluded.statement_id, position = excluded.position,
+             booking_date = excluded.booking_date, value_date = excluded.value_date,
+             amount = excluded.amount, currency = excluded.currency, kind = excluded.kind,
+             status = excluded.status, notification = excluded.notification,
+             bank_ref = excluded.bank_ref, counterparty_name = excluded.counterparty_name,
+             counterparty_iban = excluded.counterparty_iban,
+             end_to_end_id = excluded.end_to_end_id, mandate_id = excluded.mandate_id,
+             remittance = excluded.remittance, return_reason = excluded.return_reason,
+             details = excluded.details, remaining = excluded.remaining,
+             processed_run = NULL, linked_to = NULL
+         WHERE excluded.status = 'booked'
+           AND (transactions.status != 'booked'
+                OR (transactions.notification = 1 AND transactions.linked_to = ?21))
+           AND NOT EXISTS (SELECT 1 FROM applications a
+                WHERE a.account = transactions.account AND a.entry_id = transactions.entry_id)";
+
 /// Inserts one transaction of a new statement (see [`import`]'s SQL);
 /// returns the rows written (0: not stored).
-fn insert_tx(
+pub(crate) fn insert_tx(
     insert: &mut rusqlite::CachedStatement<'_>,
     account: &str,
     statement: &Statement,

@@ -253,6 +253,27 @@ pub fn counterpart_candidates(
     )
 }
 
+/// The booked notification rows of an account booked on `booking_date`
+/// (none: without one) not linked to any statement, in statement and row
+/// order: the notification entries a statement entry may be, whatever their
+/// split. Through the partial index `transactions_notified` (migration 14).
+pub fn notified_on(
+    conn: &Connection,
+    account: &str,
+    booking_date: Option<&str>,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    query_stored(conn, &notified_sql(), params![account, booking_date])
+}
+
+fn notified_sql() -> String {
+    format!(
+        "SELECT {STORED_COLUMNS} FROM transactions
+         WHERE notification = 1 AND linked_to IS NULL
+           AND account = ?1 AND booking_date IS ?2 AND status = 'booked'
+         ORDER BY statement_id, position"
+    )
+}
+
 /// Marks a transaction that a statement and a notification both carry under
 /// its id as linked (to itself), its money untouched: no other entry takes
 /// it for its counterpart by amount and date, while a document detailing it
@@ -310,6 +331,19 @@ pub fn set_details(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE transactions SET details = ?3, remittance = ?4 WHERE account = ?1 AND entry_id = ?2")?.execute(params![account, entry_id, details, remittance])?;
     Ok(())
+}
+
+/// What a stored transaction is linked to (`None`: nothing), or `None`
+/// when the account has no such id.
+pub fn linked_to(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+) -> rusqlite::Result<Option<Option<String>>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached("SELECT linked_to FROM transactions WHERE account = ?1 AND entry_id = ?2")?
+        .query_row(params![account, entry_id], |r| r.get(0))
+        .optional()
 }
 
 /// The stored transaction by key.
@@ -416,6 +450,18 @@ mod tests {
             "{p:?}"
         );
         assert!(!p.iter().any(|l| l == "SCAN transactions"), "{p:?}");
+    }
+
+    #[test]
+    fn notified_entries_of_a_day_are_read_through_their_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let p = crate::state::query_plan(st.conn(), &notified_sql(), params!["A", "2026-11-18"]);
+        assert!(
+            p.iter()
+                .any(|l| l.contains("USING INDEX transactions_notified")),
+            "{p:?}"
+        );
     }
 
     #[test]

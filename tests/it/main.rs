@@ -31,6 +31,7 @@ mod malformed;
 mod matching;
 mod nightly;
 mod notifications;
+mod notifications_nights;
 mod people_files_missing;
 mod people_files_unreadable;
 mod promise_lines;

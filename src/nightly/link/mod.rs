@@ -6,9 +6,17 @@
 //! statement entry arriving later for money a notification brought adds
 //! nothing. Rows two documents share under one id are linked to themselves:
 //! found by their reference, never taken by amount and date.
+//!
+//! Which entries are the same money when the references differ is
+//! [`pairs`]' job; a statement booking another amount than a notification
+//! said under its id is [`rebook`]'s.
+
+mod pairs;
+mod rebook;
 
 use rusqlite::Connection;
 
+use crate::alerts::Alert;
 use crate::money::Money;
 use crate::state::statements as st;
 use crate::state::transactions::{self, NOT_MONEY, StoredTx};
@@ -41,17 +49,14 @@ pub(super) fn mark_repeated_rows<'a>(
 }
 
 /// The stored transactions that correspond to `entry` on the other side
-/// (statements for a notification entry, notifications for a statement entry):
-/// those sharing its bank reference; else the single one with the same amount
-/// and booking date that no end-to-end id or IBAN contradicts. Two customers
-/// paying the same amount on the same day must never be taken for one when a
-/// notification's details move to a statement entry. The other way round
-/// (a statement entry for money notifications already brought), several
-/// such notification rows are interchangeable: the first is taken, so two
-/// equal credits notified first are not counted again. Only booked rows
-/// count: a pending or information entry never was money, so a booked entry
-/// linked to it would lose its own. Only rows in the entry's `currency`
-/// count: 1000 USD is never the same money as 1000 EUR.
+/// (statements for a notification entry, notifications for a statement
+/// entry) by bank reference; else, for a notification entry, the statement
+/// row of the same amount and booking date its details make the single best
+/// fit ([`pairs`]: two customers paying the same amount on the same day
+/// are never taken for one). Only booked rows count: a pending or
+/// information entry never was money, so a booked entry linked to it would
+/// lose its own. Only rows in the entry's `currency` count: 1000 USD is
+/// never the same money as 1000 EUR.
 fn counterparts(
     conn: &Connection,
     account: &str,
@@ -77,30 +82,12 @@ fn counterparts(
         .filter(|c| c.entry.bank_ref.is_some() && c.entry.bank_ref == entry.bank_ref)
         .cloned()
         .collect();
-    if !by_ref.is_empty() {
+    if !by_ref.is_empty() || other_side_is_notification {
         return Ok(by_ref);
     }
-    let compatible = |c: &StoredTx| {
-        let agree = |a: Option<&str>, b: Option<&str>| match (a, b) {
-            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-            _ => true,
-        };
-        c.entry.amount == entry.amount
-            && c.entry.booking_date == entry.booking_date
-            && entry.transactions.iter().all(|t| {
-                agree(t.end_to_end_id.as_deref(), c.tx.end_to_end_id.as_deref())
-                    && agree(
-                        t.counterparty.iban.as_deref(),
-                        c.tx.counterparty.iban.as_deref(),
-                    )
-            })
-    };
-    let by_amount: Vec<StoredTx> = all.into_iter().filter(compatible).collect();
-    Ok(if by_amount.len() == 1 || other_side_is_notification {
-        by_amount.into_iter().take(1).collect()
-    } else {
-        Vec::new()
-    })
+    Ok(pairs::statement_row_by_amount(all, entry)
+        .into_iter()
+        .collect())
 }
 
 /// Links each booked entry of a notification to the statement entry it
@@ -158,13 +145,12 @@ pub(super) fn link_notification(
         }
         if let [lump] = found.as_slice() {
             linked += 1;
-            if own.len() > 1
-                && own.len() == entry.transactions.len()
-                && lump.remaining == entry.amount.abs()
+            let whole = lump.remaining == entry.amount.abs()
                 && (lump.processed_run.is_none()
                     || crate::state::ledger::live_applications(conn, &account, &lump.tx.entry_id)?
-                        .is_empty())
-            {
+                        .is_empty());
+            let unlinked_debit = !whole && debit_left_unlinked(conn, &account, lump, entry)?;
+            if own.len() > 1 && own.len() == entry.transactions.len() && (whole || unlinked_debit) {
                 // A lump batch entry becomes its detailed transactions: the
                 // lump keeps no money, the notification's transactions carry it.
                 // So does a lump tried on an earlier night that nothing was
@@ -198,6 +184,16 @@ pub(super) fn link_notification(
                 }
                 if by_notification {
                     transactions::link_shared(conn, &account, &lump.tx.entry_id, true)?;
+                }
+                if unlinked_debit {
+                    // Its returns are undone tonight from the details: the
+                    // lump's own alert is answered.
+                    crate::state::events::resolve_alert(
+                        conn,
+                        &format!("unmatched_debit:{account}:{}", lump.tx.entry_id),
+                        run_date,
+                        &format!("detailed by notification {}", n.id),
+                    )?;
                 }
             } else {
                 enrich(conn, &account, lump, entry)?;
@@ -233,6 +229,32 @@ pub(super) fn link_notification(
         }
     }
     Ok(linked)
+}
+
+/// A statement's debit lump an earlier night processed without linking it
+/// to anything (its `unmatched_debit` still open, no return recorded for
+/// it): its details, arriving now, are processed as they would have been on
+/// that night — returns split out and undone — instead of being dropped.
+fn debit_left_unlinked(
+    conn: &Connection,
+    account: &str,
+    lump: &StoredTx,
+    entry: &Entry,
+) -> rusqlite::Result<bool> {
+    if lump.notification
+        || !entry.amount.is_negative()
+        || lump.tx.amount != entry.amount
+        || lump.processed_run.is_none()
+    {
+        return Ok(false);
+    }
+    let key = format!("unmatched_debit:{account}:{}", lump.tx.entry_id);
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM alerts WHERE alert_key = ?1 AND resolved_run IS NULL)
+            AND NOT EXISTS(SELECT 1 FROM direct_debits WHERE account = ?2 AND entry_id = ?3)",
+        rusqlite::params![key, account, lump.tx.entry_id],
+        |r| r.get(0),
+    )
 }
 
 /// These rows carry no money: the row `to` holds it.
@@ -290,18 +312,32 @@ fn enrich(conn: &Connection, account: &str, stored: &StoredTx, n: &Entry) -> rus
     )
 }
 
-/// A statement entry for money a notification already brought adds nothing.
+/// A statement entry for money a notification already brought adds nothing:
+/// the notification rows of its bank reference; else, by amount and date,
+/// the one notification entry (its total, however split) each is the
+/// other's single best fit with ([`pairs`]). A notification entry several
+/// statement entries fit and nothing tells apart is linked to none: all
+/// stay money, and an `ambiguous_notification` alert asks a person which
+/// is the same payment (money counted twice is a person's unmatched credit;
+/// money dropped would be a paid invoice chased).
 /// A transaction whose id the notification's row already has was not stored
-/// (`stored` is false): that row is the money, and it is left as it is.
+/// (`stored` is false): that row is the money, and it is left as it is,
+/// unless the statement booked another amount ([`rebook`]).
 pub(super) fn link_to_notifications(
     conn: &Connection,
     s: &Statement,
     run_date: &str,
     stored: &impl Fn(&&Transaction) -> bool,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<Vec<Alert>> {
     let account = s.account.key();
+    let mut alerts = Vec::new();
+    for (entry, t) in s.transactions() {
+        if !stored(&t) {
+            alerts.extend(rebook::booked_over_notified(conn, s, entry, t, run_date)?);
+        }
+    }
     if !transactions::has_unlinked(conn, &account, true)? {
-        return Ok(());
+        return Ok(alerts);
     }
     // A notification row under one of this statement's own ids is that
     // entry's money: linked first, so no other entry of the statement takes
@@ -311,26 +347,95 @@ pub(super) fn link_to_notifications(
             transactions::link_shared(conn, &account, &t.entry_id, true)?;
         }
     }
-    for entry in s.entries.iter().filter(|e| e.status == EntryStatus::Booked) {
-        let own: Vec<&Transaction> = entry.transactions.iter().filter(stored).collect();
-        let Some(link) = own.first().map(|t| t.entry_id.as_str()) else {
-            continue;
-        };
+    let booked: Vec<(usize, &Entry, Vec<&Transaction>)> = s
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.status == EntryStatus::Booked)
+        .map(|(i, e)| (i, e, e.transactions.iter().filter(stored).collect()))
+        .filter(|(_, _, own): &(usize, &Entry, Vec<&Transaction>)| !own.is_empty())
+        .collect();
+    // By reference first, for every entry: rows so linked are nobody's
+    // counterpart by amount.
+    let mut by_amount = Vec::new();
+    for (i, entry, own) in &booked {
         let found = counterparts(conn, &account, true, entry, s.currency_of(entry))?;
-        let Some(first) = found.first() else {
-            continue;
-        };
-        for n in &found {
-            transactions::settle_tx(
-                conn,
-                &account,
-                &n.tx.entry_id,
-                n.remaining,
-                None,
-                Some(link),
-            )?;
+        if found.is_empty() {
+            by_amount.push((*i, *entry, own));
+        } else {
+            link_rows(conn, &account, &found, own, run_date)?;
         }
-        not_money(conn, &account, &own, run_date, &first.tx.entry_id)?;
     }
-    Ok(())
+    let mut groups: Vec<Vec<StoredTx>> = Vec::new();
+    let mut fits = Vec::new();
+    for (i, entry, own) in &by_amount {
+        let date = entry.booking_date.map(|d| d.to_string());
+        for g in pairs::notified_entries(
+            conn,
+            &account,
+            date.as_deref(),
+            entry.amount,
+            s.currency_of(entry),
+        )? {
+            let rows: Vec<&Transaction> = g.iter().map(|r| &r.tx).collect();
+            let Some(fit) = pairs::fit(own, &rows) else {
+                continue;
+            };
+            let at = match groups
+                .iter()
+                .position(|x| x[0].tx.entry_id == g[0].tx.entry_id)
+            {
+                Some(at) => at,
+                None => {
+                    groups.push(g);
+                    groups.len() - 1
+                }
+            };
+            fits.push((*i, at, fit));
+        }
+    }
+    let (paired, unpaired) = pairs::pair(&fits);
+    for (i, at) in paired {
+        if let (Some((_, _, own)), Some(g)) =
+            (by_amount.iter().find(|(x, _, _)| *x == i), groups.get(at))
+        {
+            link_rows(conn, &account, g, own, run_date)?;
+        }
+    }
+    for (at, entries) in unpaired {
+        if let Some(g) = groups.get(at) {
+            let ids: Vec<&str> = entries
+                .iter()
+                .filter_map(|i| by_amount.iter().find(|(x, _, _)| x == i))
+                .filter_map(|(_, _, own)| own.first().map(|t| t.entry_id.as_str()))
+                .collect();
+            alerts.push(pairs::ambiguous(&account, s, g, &ids));
+        }
+    }
+    Ok(alerts)
+}
+
+/// The notification rows `found` keep their money, linked to the statement
+/// entry's first row; the statement entry's rows (`own`) carry none.
+fn link_rows(
+    conn: &Connection,
+    account: &str,
+    found: &[StoredTx],
+    own: &[&Transaction],
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    let (Some(link), Some(first)) = (own.first(), found.first()) else {
+        return Ok(());
+    };
+    for n in found {
+        transactions::settle_tx(
+            conn,
+            account,
+            &n.tx.entry_id,
+            n.remaining,
+            None,
+            Some(&link.entry_id),
+        )?;
+    }
+    not_money(conn, account, own, run_date, &first.tx.entry_id)
 }
