@@ -6,36 +6,43 @@
 //!   and a day the bank splits into blocks (morning, afternoon) gives several
 //!   blocks that id, in one file or in several. The blocks of a day in state
 //!   are `{id}`, `{id}-2`, `{id}-3`…: a block is the one of them with its
-//!   content (delivered again: nothing imported), else — when it is the first
-//!   of its day in its file and opens with the same balance as one of them
-//!   that brought money — that block corrected (a conflict, as for any statement whose content
-//!   changed); else another block of the day, imported under its file's id
-//!   when state has none such, or the first `{id}-k` free.
+//!   content (delivered again: nothing imported), else — wherever it sits in
+//!   its file — when it opens with the same balance as one of them that
+//!   brought money, that block again: grown (every movement of it unchanged,
+//!   others added: the new ones are imported into it), a part of it (every
+//!   movement already there: nothing imported) or corrected (a conflict, as
+//!   for any statement whose content changed); else another block of the
+//!   day, imported under its file's id when state has none such, or the
+//!   first `{id}-k` free.
 //! - **The same statement in another format** (or under another id): a new
 //!   statement of an account and period that a statement already imported
 //!   covers — the same opening and closing balances and, one for one, the same
 //!   movements (signed amount and currency, booking date, end-to-end id when
 //!   both have one) — is that statement delivered again: nothing of it is
 //!   imported ([`Coverage::Whole`]). When only some of its movements coincide
-//!   so with that statement's under other ids ([`Coverage::Partial`]), it is
+//!   so with that statement's under other ids, or none does but it has that
+//!   statement's period, balances and booked total (a batch one format
+//!   details and the other gives as one line) ([`Coverage::Partial`]), it is
 //!   not imported either and a person checks it with the bank: importing it
 //!   would count those payments twice, dropping them could lose money.
 //!   Statements that follow one another (one opens with the other's closing
 //!   balance) are never compared, nor movements repeated under their own ids
 //!   (or the `{id}~{day}` state gave them): README rules 5 and 6 say what
 //!   those are.
-//! - **A camt.052 report re-sent as the day grows** under one id: a report
-//!   whose every transaction state holds is the same or an earlier snapshot;
-//!   one that keeps every transaction the earlier report brought, unchanged,
-//!   and adds others, grew: its new transactions are imported.
+//! - **A statement re-sent as the day grows** (a camt.052 report under one
+//!   id, a CFONB block): [`resent`].
 
 use rusqlite::Connection;
+
+mod resent;
+
+pub(super) use resent::resent_report;
+use resent::{Block, block_against};
 
 use super::import::ImportReport;
 use crate::alerts::{Alert, AlertKind};
 use crate::state::delivered::{self, Held};
 use crate::state::statements::{self as st, Known};
-use crate::statement::Transaction;
 use crate::statement::{EntryStatus, SourceFormat, Statement};
 
 /// Which block of its day in state a CFONB block is (see the module doc), or
@@ -62,26 +69,26 @@ pub(super) fn cfonb_block(
     let opening = statement.opening.map(|b| b.amount.to_plain());
     // A block that brought nothing (no movement, the same balance at both
     // ends) is no money a correction could count twice: the day's next
-    // block may open with its balance.
-    let mut corrected = None;
+    // block may open with its balance. A block opening with the balance of
+    // one that brought money is that block again, wherever it sits in its
+    // file: grown (every movement of it unchanged, others added: its new
+    // ones are imported into it), a part of it (every movement already
+    // there: nothing to import), or corrected (a conflict).
     for h in family
         .iter()
         .filter(|h| opening.is_some() && h.opening == opening)
     {
-        if h.opening != h.closing || !delivered::row_ids(conn, account, &h.id)?.is_empty() {
-            corrected = Some(h);
-            break;
+        let before = delivered::row_ids(conn, account, &h.id)?;
+        if h.opening == h.closing && before.is_empty() {
+            continue;
         }
-    }
-    if statement.id == base
-        && let Some(h) = corrected
-    {
-        return Ok(Some((
-            Known::Different {
-                recorded_hash: h.hash.clone(),
-            },
-            h.id.clone(),
-        )));
+        let recorded_hash = h.hash.clone();
+        let known = match block_against(conn, statement, &before)? {
+            Block::Grew => Known::Different { recorded_hash },
+            Block::Within => Known::Same,
+            Block::Changed => Known::Different { recorded_hash },
+        };
+        return Ok(Some((known, h.id.clone())));
     }
     let taken = |id: &str| family.iter().any(|h| h.id == id);
     if !taken(&statement.id) {
@@ -202,6 +209,20 @@ fn coverage(conn: &Connection, statement: &Statement) -> rusqlite::Result<Covera
             }
         }
         if by_content.is_empty() {
+            // The same period and balances and the same booked total, the
+            // movements split otherwise (a batch one format details and the
+            // other gives as one line): the same day, for a person to check.
+            let mine = total(moves.iter().map(|m| m.amount.as_str()));
+            let same_day = same_balances
+                && held.period.0.as_deref().or(held.period.1.as_deref())
+                    == Some(from.to_string().as_str())
+                && held.period.1.as_deref().or(held.period.0.as_deref())
+                    == Some(to.to_string().as_str())
+                && mine.is_some()
+                && mine == total(rows.iter().map(|r| r.amount.as_str()));
+            if same_day && best.is_none() {
+                best = Some((held, Vec::new()));
+            }
             continue;
         }
         if same_balances && paired == moves.len() && paired == rows.len() {
@@ -215,6 +236,14 @@ fn coverage(conn: &Connection, statement: &Statement) -> rusqlite::Result<Covera
         }
     }
     Ok(best.map_or(Coverage::None, |(h, c)| Coverage::Partial(h, c)))
+}
+
+/// The sum of plain amounts (`None` on an unreadable one or overflow).
+fn total<'a>(amounts: impl Iterator<Item = &'a str>) -> Option<crate::money::Money> {
+    let mut amounts = amounts;
+    amounts.try_fold(crate::money::Money::ZERO, |t, a| {
+        t.checked_add(crate::money::Money::new(a.parse().ok()?))
+    })
 }
 
 /// Whether a row's id in state is the reference `id`: itself, or the
@@ -236,47 +265,6 @@ fn agree(a: Option<&str>, b: Option<&str>) -> bool {
         (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
         _ => true,
     }
-}
-
-/// What a camt.052 report known under its id with other content is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Report {
-    /// It keeps every transaction the report in state brought, unchanged,
-    /// and may add others: its new ones are imported.
-    Grew,
-    /// Every one of its transactions is in state unchanged: the same or an
-    /// earlier snapshot of the day, nothing to import.
-    Earlier,
-    /// A transaction changed or dropped: a conflict.
-    Changed,
-}
-
-/// How a camt.052 report differs from the one state holds under its id
-/// (`None` for any other format).
-fn report(conn: &Connection, statement: &Statement) -> rusqlite::Result<Option<Report>> {
-    if !matches!(statement.format, SourceFormat::Camt052 { .. }) {
-        return Ok(None);
-    }
-    let mut all_held = true;
-    for (entry, tx) in statement.transactions() {
-        match st::holds_same(conn, statement, entry, tx)? {
-            Some(false) => return Ok(Some(Report::Changed)),
-            Some(true) => {}
-            None => all_held = false,
-        }
-    }
-    let ids: std::collections::BTreeSet<&str> = statement
-        .transactions()
-        .map(|(_, t)| t.entry_id.as_str())
-        .collect();
-    let before = delivered::row_ids(conn, &statement.account.key(), &statement.id)?;
-    Ok(Some(if before.iter().all(|id| ids.contains(id.as_str())) {
-        Report::Grew
-    } else if all_held {
-        Report::Earlier
-    } else {
-        Report::Changed
-    }))
 }
 
 /// The `duplicate_statement` of a statement that repeats another already
@@ -316,6 +304,21 @@ fn partly_again(
 ) -> Alert {
     let account = statement.account.key();
     let list: Vec<String> = pairs.iter().map(|(a, b)| format!("{a} = {b}")).collect();
+    if pairs.is_empty() {
+        return Alert::new(
+            AlertKind::ConflictingStatement,
+            &format!("{account}:{}:{hash}", statement.id),
+            format!(
+                "statement {} ({}) of account {} in {file} covers the days of statement {} ({}, imported on {}) with the same opening and closing balances and the same booked total, its movements split otherwise (a batch detailed in one and given as one line in the other?): it may be the same money delivered again in another form; not imported, check with the bank",
+                statement.id,
+                statement.format.label(),
+                crate::refs::mask_iban(&account),
+                held.id,
+                held.format,
+                held.run_date,
+            ),
+        );
+    }
     Alert::new(
         AlertKind::ConflictingStatement,
         &format!("{account}:{}:{hash}", statement.id),
@@ -331,40 +334,6 @@ fn partly_again(
             list.join(", "),
         ),
     )
-}
-
-/// A camt.052 known under its id with other content that grew, or is an
-/// earlier snapshot: imported or skipped here (true); false when it is a
-/// conflict for the caller (or not a camt.052).
-pub(super) fn resent_report(
-    conn: &Connection,
-    statement: &Statement,
-    encoded: &st::Encoded,
-    file: &str,
-    run_date: &str,
-    at: (usize, usize),
-    out: &mut ImportReport,
-) -> rusqlite::Result<bool> {
-    let account = statement.account.key();
-    match report(conn, statement)? {
-        Some(Report::Grew) => {
-            // Its new transactions are tonight's; the others are repeats.
-            let taken = st::grow(conn, statement, encoded)?.not_stored;
-            st::record_file(conn, &account, &statement.id, file, run_date)?;
-            out.imported += 1;
-            out.fresh.push(at);
-            let stored = |t: &&Transaction| !taken.contains(&t.entry_id);
-            out.notifications_linked +=
-                super::link::link_notification(conn, statement, run_date, &stored)?;
-            Ok(true)
-        }
-        Some(Report::Earlier) => {
-            st::record_file(conn, &account, &statement.id, file, run_date)?;
-            out.already_imported += 1;
-            Ok(true)
-        }
-        Some(Report::Changed) | None => Ok(false),
-    }
 }
 
 /// A new statement that repeats one imported under another id, wholly

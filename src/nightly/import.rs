@@ -36,7 +36,7 @@ use crate::client::StatementFile;
 use crate::money::Money;
 use crate::state::statements::{self as st, Known};
 use crate::state::transactions;
-use crate::statement::{FindingKind, Statement, Transaction};
+use crate::statement::{FindingKind, SourceFormat, Statement, Transaction};
 
 /// What the import did, for the summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,6 +153,7 @@ pub fn import(
                 if super::delivery::resent_report(
                     conn,
                     statement,
+                    &id_in_state,
                     &encoded,
                     &name,
                     run_date,
@@ -167,6 +168,22 @@ pub fn import(
                     // reading stands, said once; the file is then recorded
                     // for this reader and not read again.
                     report.already_imported += 1;
+                    if matches!(statement.format, SourceFormat::Camt052 { .. }) {
+                        // An earlier snapshot of a report that grew since:
+                        // these very bytes were imported, nothing is new.
+                        let mut a = Alert::new(
+                            AlertKind::DuplicateStatement,
+                            &format!("{account}:{}:{name}", statement.id),
+                            format!(
+                                "report {} of account {} in {name}: these bytes were imported on {night} (an earlier snapshot of the report, which has grown since); nothing is imported again",
+                                statement.id,
+                                crate::refs::mask_iban(&account)
+                            ),
+                        );
+                        a.entry_id = String::new();
+                        report.alerts.push(a);
+                        continue;
+                    }
                     report.alerts.push(Alert::new(
                         AlertKind::StatementReadDifferently,
                         &format!("{account}:{}:{hash}", statement.id),
@@ -186,9 +203,14 @@ pub fn import(
                     AlertKind::ConflictingStatement,
                     &format!("{account}:{}:{hash}", statement.id),
                     format!(
-                        "statement {} of account {} in {name} differs from the one imported before: not imported, check with the bank",
+                        "statement {} of account {} in {name} differs from the one imported before{}: not imported, check with the bank",
                         statement.id,
-                        crate::refs::mask_iban(&account)
+                        crate::refs::mask_iban(&account),
+                        if id_in_state == statement.id {
+                            String::new()
+                        } else {
+                            format!(" as {id_in_state} (the same opening balance)")
+                        }
                     ),
                 ));
             }

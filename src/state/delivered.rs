@@ -20,6 +20,8 @@ pub struct Held {
     pub closing: Option<String>,
     /// The night it was imported.
     pub run_date: String,
+    /// First and last day it covers (`YYYY-MM-DD`), when known.
+    pub period: (Option<String>, Option<String>),
 }
 
 fn held(r: &rusqlite::Row<'_>) -> rusqlite::Result<Held> {
@@ -30,10 +32,12 @@ fn held(r: &rusqlite::Row<'_>) -> rusqlite::Result<Held> {
         opening: r.get(3)?,
         closing: r.get(4)?,
         run_date: r.get(5)?,
+        period: (r.get(6)?, r.get(7)?),
     })
 }
 
-const COLUMNS: &str = "statement_id, format, content_hash, opening, closing, run_date";
+const COLUMNS: &str =
+    "statement_id, format, content_hash, opening, closing, run_date, from_date, to_date";
 
 /// The account's statements `base` or `base-2`, `-3`… (a CFONB day's
 /// blocks), in id order.

@@ -42,4 +42,5 @@ mod returns_uncoded;
 mod sandbox;
 mod stale;
 mod statement_identity;
+mod statement_identity_resent;
 mod support;

@@ -7,16 +7,16 @@ use std::path::{Path, PathBuf};
 
 use crate::support::{Ntry, Tx, camt, csv_rows, run_ok};
 
-const INVOICES: &str = "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency,reference,payment_method,mandate_id
+pub(crate) const INVOICES: &str = "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency,reference,payment_method,mandate_id
 F-1001,C1,Alpha SARL,2026-10-01,2026-10-31,1000.00,1000.00,EUR,,transfer,
 F-1002,C2,Beta SAS,2026-10-01,2026-10-31,750.00,750.00,EUR,,transfer,
 F-1004,C4,Delta SARL,2026-10-01,2026-10-31,480.00,480.00,EUR,,transfer,
 ";
 
 /// The IBAN of CFONB account 30006 00001 12345678901.
-const IBAN: &str = "FR7630006000011234567890189";
+pub(crate) const IBAN: &str = "FR7630006000011234567890189";
 
-fn client(root: &Path) -> PathBuf {
+pub(crate) fn client(root: &Path) -> PathBuf {
     let c = root.join("c");
     std::fs::create_dir_all(c.join("statements")).unwrap();
     std::fs::write(c.join("invoices.csv"), INVOICES).unwrap();
@@ -24,7 +24,7 @@ fn client(root: &Path) -> PathBuf {
 }
 
 /// A CFONB amount of `cents` (sign in the last character).
-fn amount(cents: i64) -> String {
+pub(crate) fn amount(cents: i64) -> String {
     let s = format!("{:014}", cents.abs());
     let last = usize::from(s.as_bytes()[13] - b'0');
     let letters: Vec<char> = if cents < 0 {
@@ -38,7 +38,7 @@ fn amount(cents: i64) -> String {
 }
 
 /// A 01 (or 07) balance record of the account on `date` (`DDMMYY`).
-fn balance(code: &str, date: &str, cents: i64) -> String {
+pub(crate) fn balance(code: &str, date: &str, cents: i64) -> String {
     format!(
         "{code}30006    00001EUR2 12345678901  {date}{}{}{}",
         " ".repeat(50),
@@ -48,7 +48,7 @@ fn balance(code: &str, date: &str, cents: i64) -> String {
 }
 
 /// A 04 credit transfer of `cents` on `date`, and its 05 `LCC` label.
-fn credit(date: &str, cents: i64, label: &str, text: &str) -> [String; 2] {
+pub(crate) fn credit(date: &str, cents: i64, label: &str, text: &str) -> [String; 2] {
     [
         format!(
             "0430006000100001EUR2 1234567890105{date}  {date}{label:<31}  000000000{}{:16}",
@@ -60,26 +60,32 @@ fn credit(date: &str, cents: i64, label: &str, text: &str) -> [String; 2] {
 }
 
 /// One 01…07 block from `from` to `to`.
-fn block(from: &str, open: i64, moves: &[[String; 2]], to: &str, close: i64) -> Vec<String> {
+pub(crate) fn block(
+    from: &str,
+    open: i64,
+    moves: &[[String; 2]],
+    to: &str,
+    close: i64,
+) -> Vec<String> {
     let mut out = vec![balance("01", from, open)];
     out.extend(moves.iter().flatten().cloned());
     out.push(balance("07", to, close));
     out
 }
 
-fn write(client: &Path, name: &str, lines: &[String]) {
+pub(crate) fn write(client: &Path, name: &str, lines: &[String]) {
     let text: String = lines.iter().map(|l| format!("{l}\r\n")).collect();
     std::fs::write(client.join("statements").join(name), text).unwrap();
 }
 
-fn night(client: &Path, root: &Path, date: &str) -> PathBuf {
+pub(crate) fn night(client: &Path, root: &Path, date: &str) -> PathBuf {
     let out = root.join("out").join(date);
     run_ok(client, date, &out);
     out
 }
 
 /// The `kind` column of an alerts CSV.
-fn kinds(out: &Path, file: &str) -> Vec<String> {
+pub(crate) fn kinds(out: &Path, file: &str) -> Vec<String> {
     csv_rows(&out.join(file))[1..]
         .iter()
         .map(|r| r[0].clone())
@@ -87,7 +93,7 @@ fn kinds(out: &Path, file: &str) -> Vec<String> {
 }
 
 /// The (invoice, applied) rows of matches.csv that applied money.
-fn applied(out: &Path) -> Vec<(String, String)> {
+pub(crate) fn applied(out: &Path) -> Vec<(String, String)> {
     let rows = csv_rows(&out.join("matches.csv"));
     let col = |n: &str| rows[0].iter().position(|h| h == n).unwrap();
     let (inv, amt) = (col("invoice_id"), col("applied_amount"));
@@ -98,7 +104,7 @@ fn applied(out: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-fn received(out: &Path) -> String {
+pub(crate) fn received(out: &Path) -> String {
     let s: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     s["currencies"]["EUR"]["received"]
@@ -108,15 +114,15 @@ fn received(out: &Path) -> String {
 }
 
 /// The invoices dunning.csv chases.
-fn chased(out: &Path) -> String {
+pub(crate) fn chased(out: &Path) -> String {
     std::fs::read_to_string(out.join("dunning.csv")).unwrap()
 }
 
-fn alpha() -> [String; 2] {
+pub(crate) fn alpha() -> [String; 2] {
     credit("181126", 100_000, "VIR SEPA ALPHA SARL", "FACTURE F-1001")
 }
 
-fn beta() -> [String; 2] {
+pub(crate) fn beta() -> [String; 2] {
     credit("181126", 75_000, "VIR SEPA BETA SAS", "FACTURE F-1002")
 }
 
@@ -320,7 +326,7 @@ fn a_cfonb_period_file_over_daily_files_breaks_no_chain() {
 }
 
 /// A camt.052 intraday report `INTRADAY-20261118` with these entries.
-fn report(entries: &[(&str, &str, &str, &str)]) -> String {
+pub(crate) fn report(entries: &[(&str, &str, &str, &str)]) -> String {
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.08\"><BkToCstmrAcctRpt>\n<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-18T14:00:00</CreDtTm></GrpHdr>\n<Rpt><Id>INTRADAY-20261118</Id><CreDtTm>2026-11-18T14:00:00</CreDtTm>\n",
     );

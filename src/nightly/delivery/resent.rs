@@ -1,0 +1,158 @@
+//! A statement known under its id (or its day's block) with other content
+//! that is the day grown (README, "The same statement in another form"):
+//!
+//! - **a camt.052 report** re-sent under one id: one that keeps every
+//!   transaction the earlier report brought, unchanged, and adds others,
+//!   grew: its new transactions are imported. One that lacks a transaction
+//!   state has from it is a conflict (the bank may have taken that money
+//!   back; a person checks), unless its very bytes were imported before (an
+//!   earlier snapshot re-sent, said by the import: nothing imported).
+//! - **a CFONB block** opening with the balance of a stored block of its day
+//!   that brought money ([`super::cfonb_block`]): grown when it keeps every
+//!   movement of that block unchanged and adds others (the whole day re-sent
+//!   after its morning block), a part of it when every movement of it is
+//!   there already, else corrected.
+
+use rusqlite::Connection;
+
+use super::super::import::ImportReport;
+use crate::state::delivered;
+use crate::state::statements as st;
+use crate::statement::{SourceFormat, Statement, Transaction};
+
+/// How a CFONB block compares with the stored block of its day that opens
+/// with the same balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Block {
+    /// It keeps every movement of the stored block, unchanged, and adds
+    /// others: the day grown.
+    Grew,
+    /// Every one of its movements is in the stored block unchanged (an
+    /// earlier part of the day, or an empty block): nothing to import.
+    Within,
+    /// A movement changed, or the stored block has one it lacks while it
+    /// brings another: corrected.
+    Changed,
+}
+
+/// How `statement` (read under its file's id) compares with a stored block
+/// whose rows are `before` (their ids).
+pub(super) fn block_against(
+    conn: &Connection,
+    statement: &Statement,
+    before: &[String],
+) -> rusqlite::Result<Block> {
+    let mut all_held = true;
+    for (entry, tx) in statement.transactions() {
+        match st::holds_same(conn, statement, entry, tx)? {
+            Some(false) => return Ok(Block::Changed),
+            Some(true) if before.contains(&tx.entry_id) => {}
+            // Held, but by another statement: not this block's movement.
+            Some(true) | None => all_held = false,
+        }
+    }
+    let ids: std::collections::BTreeSet<&str> = statement
+        .transactions()
+        .map(|(_, t)| t.entry_id.as_str())
+        .collect();
+    Ok(if all_held {
+        Block::Within
+    } else if before.iter().all(|id| ids.contains(id.as_str())) {
+        Block::Grew
+    } else {
+        Block::Changed
+    })
+}
+
+/// What a camt.052 report known under its id with other content is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Report {
+    /// It keeps every transaction the report in state brought, unchanged,
+    /// and may add others: its new ones are imported.
+    Grew,
+    /// A transaction changed or dropped: a conflict. (A snapshot that lacks
+    /// a transaction the stored one has may be an earlier one, or the bank
+    /// took the money back: a person checks, the money it dropped is not
+    /// left applied silently.)
+    Changed,
+}
+
+/// How a camt.052 report differs from the one state holds under its id
+/// (`None` for any other format).
+fn report(conn: &Connection, statement: &Statement) -> rusqlite::Result<Option<Report>> {
+    if !matches!(statement.format, SourceFormat::Camt052 { .. }) {
+        return Ok(None);
+    }
+    for (entry, tx) in statement.transactions() {
+        if st::holds_same(conn, statement, entry, tx)? == Some(false) {
+            return Ok(Some(Report::Changed));
+        }
+    }
+    let ids: std::collections::BTreeSet<&str> = statement
+        .transactions()
+        .map(|(_, t)| t.entry_id.as_str())
+        .collect();
+    let before = delivered::row_ids(conn, &statement.account.key(), &statement.id)?;
+    Ok(Some(if before.iter().all(|id| ids.contains(id.as_str())) {
+        Report::Grew
+    } else {
+        Report::Changed
+    }))
+}
+
+/// A camt.052 known under its id with other content, or a CFONB block
+/// taken for the stored block `id_in_state` of its day, that grew (its new
+/// transactions imported into it) or is an earlier snapshot: imported or
+/// skipped here (true); false when it is a conflict for the caller.
+#[allow(clippy::too_many_arguments)]
+pub(in crate::nightly) fn resent_report(
+    conn: &Connection,
+    statement: &Statement,
+    id_in_state: &str,
+    encoded: &st::Encoded,
+    file: &str,
+    run_date: &str,
+    at: (usize, usize),
+    out: &mut ImportReport,
+) -> rusqlite::Result<bool> {
+    let account = statement.account.key();
+    let grown;
+    let (statement, encoded, found) = if statement.format == SourceFormat::Cfonb120 {
+        let before = delivered::row_ids(conn, &account, id_in_state)?;
+        let found = match block_against(conn, statement, &before)? {
+            Block::Grew => Some(Report::Grew),
+            Block::Within | Block::Changed => None,
+        };
+        let mut s = statement.clone();
+        s.id = id_in_state.to_string();
+        let e = st::encode(&s);
+        grown = (s, e);
+        if grown.0.id != statement.id {
+            out.renamed.insert(at);
+        }
+        (&grown.0, &grown.1, found)
+    } else {
+        (statement, encoded, report(conn, statement)?)
+    };
+    match found {
+        Some(Report::Grew) => {
+            // Its new transactions are tonight's; the others are repeats.
+            let taken = st::grow(conn, statement, encoded)?.not_stored;
+            st::record_file(conn, &account, &statement.id, file, run_date)?;
+            out.imported += 1;
+            out.fresh.push(at);
+            let stored = |t: &&Transaction| !taken.contains(&t.entry_id);
+            if statement.format.is_notification() {
+                out.notifications_linked +=
+                    crate::nightly::link::link_notification(conn, statement, run_date, &stored)?;
+            } else {
+                out.alerts
+                    .extend(crate::nightly::link::link_to_notifications(
+                        conn, statement, run_date, &stored,
+                    )?);
+            }
+            Ok(true)
+        }
+        Some(Report::Changed) | None => Ok(false),
+    }
+}
