@@ -213,7 +213,9 @@ fn coverage(conn: &Connection, statement: &Statement) -> rusqlite::Result<Covera
             // movements split otherwise (a batch one format details and the
             // other gives as one line): the same day, for a person to check.
             let mine = total(moves.iter().map(|m| m.amount.as_str()));
+            // (Movements all repeated under their own ids are rule 6's.)
             let same_day = same_balances
+                && paired < moves.len()
                 && held.period.0.as_deref().or(held.period.1.as_deref())
                     == Some(from.to_string().as_str())
                 && held.period.1.as_deref().or(held.period.0.as_deref())
