@@ -91,7 +91,9 @@ pub fn in_chain_order(list: &[StatementHeader]) -> Vec<StatementHeader> {
 
 /// The statements left once those that others tile are taken out: a
 /// statement is tiled when other statements of the list, each opening with
-/// the one before's closing balance on the day it closed, lead from its
+/// the one before's closing balance on the day it closed (a CFONB block, its
+/// 01 date the day before its movements) or the day after (a camt.053, its
+/// period starting on its first day of movements), lead from its
 /// opening (day and balance) to its closing (a period file the bank sends
 /// over days already delivered one by one, whichever came first). Its
 /// continuity is theirs, and theirs is checked; it is not compared with
@@ -111,11 +113,46 @@ pub fn untiled(list: &[StatementHeader]) -> Vec<StatementHeader> {
             kept[i] = true;
         }
     }
+    // A statement inside a longer one kept, sharing its first day and
+    // opening or its last day and closing (a day of a period already in
+    // state, the others not delivered again): its continuity is the
+    // period's.
+    let covered: Vec<bool> = (0..list.len())
+        .map(|i| {
+            kept[i]
+                && (0..list.len()).any(|j| j != i && kept[j] && inside(&list[i], &list[j], span))
+        })
+        .collect();
+    for (k, c) in kept.iter_mut().zip(covered) {
+        *k &= !c;
+    }
     list.iter()
         .zip(kept)
         .filter(|(_, k)| *k)
         .map(|(h, _)| h.clone())
         .collect()
+}
+
+/// Whether `t` lies inside the longer `s`, sharing its start (day, or the
+/// day after for a camt.053 daily, and opening balance) or its end (day and
+/// closing balance).
+fn inside(
+    t: &StatementHeader,
+    s: &StatementHeader,
+    span: impl Fn(&StatementHeader) -> i64,
+) -> bool {
+    let (Some(tf), Some(tt), Some(sf), Some(st)) = (t.from_date, t.to_date, s.from_date, s.to_date)
+    else {
+        return false;
+    };
+    if span(t) >= span(s) || tf < sf || tt > st {
+        return false;
+    }
+    let starts = (tf == sf || tf == sf + chrono::Days::new(1) && tf == tt)
+        && t.opening.is_some()
+        && t.opening == s.opening;
+    let ends = tt == st && t.closing.is_some() && t.closing == s.closing;
+    starts || ends
 }
 
 /// Whether the kept statements lead from `s`'s opening to its closing.
@@ -128,8 +165,12 @@ fn tiled(s: &StatementHeader, list: &[StatementHeader], kept: &[bool]) -> bool {
     if from >= to {
         return false;
     }
-    // Points (day, balance) reached from the opening, walking forward.
+    // Points (day, balance) reached from the opening, walking forward. (A
+    // camt.053 period opens the day before its first day: both are tried.)
     let mut reached = vec![(from, open)];
+    if let Some(before) = from.pred_opt() {
+        reached.push((before, open));
+    }
     let mut used = vec![false; list.len()];
     let mut i = 0;
     while let Some(&(day, balance)) = reached.get(i) {
@@ -143,9 +184,8 @@ fn tiled(s: &StatementHeader, list: &[StatementHeader], kept: &[bool]) -> bool {
             }
             if let (Some(a), Some(b), Some(o), Some(c)) =
                 (t.from_date, t.to_date, t.opening, t.closing)
-                && a == day
                 && o == balance
-                && b > a
+                && (a == day && b > a || a == day + chrono::Days::new(1) && b >= a)
                 && b <= to
             {
                 used[j] = true;
@@ -314,8 +354,36 @@ mod tests {
         assert!(gaps(None, &kept).is_empty());
         // Not tiled when a day's balances do not lead to its closing.
         let other = span("D18", "2026-11-17", "2026-11-18", "1000", "1700");
-        assert_eq!(untiled(&[d17.clone(), period.clone(), other]).len(), 3);
+        // (The first day, inside the period with its start, is left out; the
+        // day that disagrees still breaks the chain.)
+        let kept = untiled(&[d17.clone(), period.clone(), other]);
+        assert_eq!(kept.len(), 2);
+        assert_eq!(gaps(None, &kept).len(), 1);
         // Two statements of the same days and balances: the first stays.
-        assert_eq!(untiled(&[d17.clone(), d17.clone()]), [d17]);
+        assert_eq!(
+            untiled(&[d17.clone(), d17.clone()]),
+            [d17.clone()].as_slice()
+        );
+        // A day inside a period kept, sharing its start or its end, is left
+        // out: the period first, one of its days after it.
+        assert_eq!(untiled(&[d17, period.clone()]), [period].as_slice());
+    }
+
+    #[test]
+    fn camt_dailies_tile_a_camt_period() {
+        let span = |id: &str, from: &str, to: &str, open: &str, close: &str| StatementHeader {
+            to_date: to.parse().ok(),
+            sequence: None,
+            ..h(id, 0, from, open, close)
+        };
+        // A camt.053 daily opens on its own day.
+        let s17 = span("S17", "2026-11-17", "2026-11-17", "0", "1000");
+        let s18 = span("S18", "2026-11-18", "2026-11-18", "1000", "1742.10");
+        let month = span("SM", "2026-11-17", "2026-11-18", "0", "1742.10");
+        assert_eq!(
+            untiled(&[s17.clone(), month.clone(), s18.clone()]),
+            [s17.clone(), s18]
+        );
+        assert_eq!(untiled(&[month.clone(), s17]), [month]);
     }
 }

@@ -90,6 +90,19 @@ pub(super) fn cfonb_block(
         };
         return Ok(Some((known, h.id.clone())));
     }
+    // A block ending as a stored block of its day ends, every movement of
+    // it there already: its last part (the afternoon block re-sent after the
+    // whole day), nothing to import.
+    let closing = statement.closing.map(|b| b.amount.to_plain());
+    for h in family
+        .iter()
+        .filter(|h| closing.is_some() && h.closing == closing)
+    {
+        let before = delivered::row_ids(conn, account, &h.id)?;
+        if !before.is_empty() && block_against(conn, statement, &before)? == Block::Within {
+            return Ok(Some((Known::Same, h.id.clone())));
+        }
+    }
     let taken = |id: &str| family.iter().any(|h| h.id == id);
     if !taken(&statement.id) {
         return Ok(Some((Known::New, statement.id.clone())));
@@ -108,6 +121,10 @@ enum Coverage {
     None,
     /// It is this statement delivered again (another format, another id).
     Whole(Held),
+    /// Every movement of it is in state already, under its own id or in
+    /// statements it overlaps (this one among them) under other ids: nothing
+    /// of it to import.
+    Spread(Held),
     /// Some of its movements coincide with this statement's under other ids:
     /// (its movement's id, the held one's).
     Partial(Held, Vec<(String, String)>),
@@ -160,14 +177,15 @@ fn coverage(conn: &Connection, statement: &Statement) -> rusqlite::Result<Covera
     }
     let account = statement.account.key();
     let mut best: Option<(Held, Vec<(String, String)>)> = None;
-    for held in delivered::overlapping(
+    let helds = delivered::overlapping(
         conn,
         &account,
         statement.currency.as_str(),
         &statement.id,
         &from.to_string(),
         &to.to_string(),
-    )? {
+    )?;
+    for held in helds.iter().cloned() {
         let (Some(h_open), Some(h_close)) = (held.opening.as_deref(), held.closing.as_deref())
         else {
             continue;
@@ -237,7 +255,50 @@ fn coverage(conn: &Connection, statement: &Statement) -> rusqlite::Result<Covera
             best = Some((held, by_content));
         }
     }
+    if let Some((held, _)) = &best
+        && all_in_state(conn, statement, &moves, &helds)?
+    {
+        return Ok(Coverage::Spread(held.clone()));
+    }
     Ok(best.map_or(Coverage::None, |(h, c)| Coverage::Partial(h, c)))
+}
+
+/// Whether every booked movement of the statement is in state already: under
+/// its own id (unchanged), or with the amount, day and end-to-end id of a
+/// movement of one of `helds` under another id (each used once) — a period
+/// file over days delivered in several formats, say.
+fn all_in_state(
+    conn: &Connection,
+    statement: &Statement,
+    moves: &[Movement],
+    helds: &[Held],
+) -> rusqlite::Result<bool> {
+    let account = statement.account.key();
+    let mut rows = Vec::new();
+    for h in helds {
+        rows.extend(delivered::rows(conn, &account, &h.id)?);
+    }
+    let mut free = vec![true; rows.len()];
+    let booked = statement
+        .transactions()
+        .filter(|(e, _)| e.status == EntryStatus::Booked);
+    for ((entry, tx), m) in booked.zip(moves) {
+        if st::holds_same(conn, statement, entry, tx)? == Some(true) {
+            continue;
+        }
+        let found = rows.iter().enumerate().position(|(i, r)| {
+            free[i]
+                && r.amount == m.amount
+                && r.currency == m.currency
+                && r.booking_date == m.day
+                && agree(m.end_to_end, r.end_to_end_id.as_deref())
+        });
+        match found {
+            Some(i) => free[i] = false,
+            None => return Ok(false),
+        }
+    }
+    Ok(true)
 }
 
 /// The sum of plain amounts (`None` on an unreadable one or overflow).
@@ -288,6 +349,27 @@ fn again_in_another_form(statement: &Statement, held: &Held, file: &str) -> Aler
             held.id,
             held.format,
             held.run_date,
+            statement.transactions().count(),
+        ),
+    );
+    a.entry_id = String::new();
+    a
+}
+
+/// The `duplicate_statement` of a statement whose movements are all in
+/// state already, across statements.
+fn all_there(statement: &Statement, held: &Held, file: &str) -> Alert {
+    let account = statement.account.key();
+    let mut a = Alert::new(
+        AlertKind::DuplicateStatement,
+        &format!("{account}:{}:{file}", statement.id),
+        format!(
+            "statement {} ({}) of account {} in {file} covers days already imported (statement {}, {}, among others): each of its {} movement(s) is in state already, under its id or with the same amount, day and end-to-end id; nothing of it is imported",
+            statement.id,
+            statement.format.label(),
+            crate::refs::mask_iban(&account),
+            held.id,
+            held.format,
             statement.transactions().count(),
         ),
     );
@@ -359,6 +441,15 @@ pub(super) fn delivered_before(
                 out.duplicates += 1;
                 out.alerts
                     .push(again_in_another_form(statement, &held, file));
+            }
+            Ok(true)
+        }
+        Coverage::Spread(held) => {
+            out.already_imported += 1;
+            let account = statement.account.key();
+            if st::record_file(conn, &account, &held.id, file, run_date)? {
+                out.duplicates += 1;
+                out.alerts.push(all_there(statement, &held, file));
             }
             Ok(true)
         }

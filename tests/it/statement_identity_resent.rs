@@ -219,3 +219,125 @@ fn an_empty_block_after_the_whole_day_is_nothing_to_check() {
         "{alerts}"
     );
 }
+
+/// A camt.053 of the CFONB account from `from` to `to` with these credits
+/// (reference, day, amount, invoice).
+fn camt_period(
+    id: &str,
+    seq: u32,
+    (from, to): (&str, &str),
+    (open, close): (&str, &str),
+    credits: &[(&'static str, &'static str, &'static str, &'static str)],
+) -> String {
+    let entries: Vec<Ntry> = credits
+        .iter()
+        .map(|&(r, day, amount, text)| crate::support::paying(r, day, amount, text))
+        .collect();
+    camt(
+        false,
+        id,
+        seq,
+        crate::statement_identity::IBAN,
+        from,
+        to,
+        Some((open, close)),
+        &entries,
+    )
+}
+
+#[test]
+fn a_camt_period_statement_and_its_dailies_break_no_chain_in_any_order() {
+    let a = ("R17", "2026-11-17", "1000.00", "FACTURE F-1001");
+    let b = ("R18", "2026-11-18", "750.00", "FACTURE F-1002");
+    let s17 = camt_period(
+        "S17",
+        41,
+        ("2026-11-17", "2026-11-17"),
+        ("0.00", "1000.00"),
+        &[a],
+    );
+    let s18 = camt_period(
+        "S18",
+        42,
+        ("2026-11-18", "2026-11-18"),
+        ("1000.00", "1750.00"),
+        &[b],
+    );
+    let sm = camt_period(
+        "SM",
+        43,
+        ("2026-11-17", "2026-11-18"),
+        ("0.00", "1750.00"),
+        &[a, b],
+    );
+    let files = [("a.xml", &s17), ("b.xml", &s18), ("m.xml", &sm)];
+    for order in [[0, 1, 2], [2, 0, 1]] {
+        let root = tempfile::tempdir().unwrap();
+        let c = client(root.path());
+        for (n, &i) in order.iter().enumerate() {
+            let (name, text) = files[i];
+            std::fs::write(c.join("statements").join(name), text).unwrap();
+            let out = night(&c, root.path(), &format!("2026-11-{}", 18 + n));
+            // The period first with only its first day after it: that day is
+            // inside the period, no gap either.
+            assert!(
+                !open_items(&out).contains(&"sequence_gap".to_string()),
+                "{order:?} night {n}: {:?}",
+                std::fs::read_to_string(out.join("open_items.csv")).unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn blocks_and_statements_already_in_state_are_nothing_to_check() {
+    // The whole day first, then its morning and afternoon blocks.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let full = block("171126", 0, &[alpha(), beta()], "181126", 175_000);
+    write(&c, "f.txt", &full);
+    night(&c, root.path(), "2026-11-19");
+    write(
+        &c,
+        "a.txt",
+        &block("171126", 0, &[alpha()], "181126", 100_000),
+    );
+    write(
+        &c,
+        "p.txt",
+        &block("171126", 100_000, &[beta()], "181126", 175_000),
+    );
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(received(&out), "none");
+    assert_eq!(open_items(&out), Vec::<String>::new());
+
+    // A CFONB day and a camt.053 day, then the CFONB period over both.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let d17 = credit("171126", 100_000, "VIR SEPA ALPHA SARL", "FACTURE F-1001");
+    write(
+        &c,
+        "d17.txt",
+        &block("161126", 0, std::slice::from_ref(&d17), "171126", 100_000),
+    );
+    night(&c, root.path(), "2026-11-18");
+    let b = ("R18", "2026-11-18", "750.00", "FACTURE F-1002");
+    let s18 = camt_period(
+        "S18",
+        42,
+        ("2026-11-18", "2026-11-18"),
+        ("1000.00", "1750.00"),
+        &[b],
+    );
+    std::fs::write(c.join("statements/c18.xml"), s18).unwrap();
+    night(&c, root.path(), "2026-11-19");
+    write(
+        &c,
+        "m.txt",
+        &block("161126", 0, &[d17, beta()], "181126", 175_000),
+    );
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(received(&out), "none");
+    assert_eq!(kinds(&out, "alerts.csv"), ["duplicate_statement"]);
+    assert_eq!(open_items(&out), Vec::<String>::new());
+}
