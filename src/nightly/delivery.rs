@@ -85,7 +85,8 @@ pub(super) fn cfonb_block(
         let recorded_hash = h.hash.clone();
         let known = match block_against(conn, statement, &before)? {
             Block::Grew => Known::Different { recorded_hash },
-            Block::Within => Known::Same,
+            Block::Within if resent::is_part_at_end(statement, &before, true) => Known::Same,
+            Block::Within => Known::Different { recorded_hash },
             Block::Changed => Known::Different { recorded_hash },
         };
         return Ok(Some((known, h.id.clone())));
@@ -99,7 +100,10 @@ pub(super) fn cfonb_block(
         .filter(|h| closing.is_some() && h.closing == closing)
     {
         let before = delivered::row_ids(conn, account, &h.id)?;
-        if !before.is_empty() && block_against(conn, statement, &before)? == Block::Within {
+        if !before.is_empty()
+            && block_against(conn, statement, &before)? == Block::Within
+            && resent::is_part_at_end(statement, &before, false)
+        {
             return Ok(Some((Known::Same, h.id.clone())));
         }
     }

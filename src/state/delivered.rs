@@ -119,7 +119,7 @@ pub fn rows(conn: &Connection, account: &str, id: &str) -> rusqlite::Result<Vec<
 pub fn row_ids(conn: &Connection, account: &str, id: &str) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT entry_id FROM transactions WHERE account = ?1 AND statement_id = ?2
-         ORDER BY entry_id",
+         ORDER BY position, entry_id",
     )?;
     let rows = stmt.query_map(params![account, id], |r| r.get(0))?;
     rows.collect()

@@ -341,3 +341,38 @@ fn blocks_and_statements_already_in_state_are_nothing_to_check() {
     assert_eq!(kinds(&out, "alerts.csv"), ["duplicate_statement"]);
     assert_eq!(open_items(&out), Vec::<String>::new());
 }
+
+#[test]
+fn a_block_the_bank_took_a_movement_out_of_is_a_conflict_not_a_part_of_the_day() {
+    // The day's block brought Alpha, Gamma and Beta. The bank sends it again
+    // opening the same, without Gamma's movement in the middle: not the
+    // morning part of the day (that would be Alpha alone, or Alpha then
+    // Gamma), so a person checks; it used to be skipped as a part of the
+    // day, Gamma's money staying counted with nothing said.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let gamma = credit("181126", 20_000, "VIR SEPA EPSILON", "DIVERS");
+    write(
+        &c,
+        "day.txt",
+        &block("171126", 0, &[alpha(), gamma, beta()], "181126", 195_000),
+    );
+    night(&c, root.path(), "2026-11-19");
+    write(
+        &c,
+        "day2.txt",
+        &block("171126", 0, &[alpha(), beta()], "181126", 175_000),
+    );
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(kinds(&out, "alerts.csv"), ["conflicting_statement"]);
+    assert!(open_items(&out).contains(&"conflicting_statement".to_string()));
+
+    // The morning part alone, re-sent after the day: nothing to check.
+    write(
+        &c,
+        "am.txt",
+        &block("171126", 0, &[alpha()], "181126", 100_000),
+    );
+    let out = night(&c, root.path(), "2026-11-21");
+    assert_eq!(kinds(&out, "alerts.csv"), ["duplicate_statement"]);
+}

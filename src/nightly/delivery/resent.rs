@@ -64,6 +64,28 @@ pub(super) fn block_against(
     })
 }
 
+/// True when `statement`'s movements are, in its order, the first
+/// (`from_start`) or the last of the stored block's `before` (in their
+/// stored order): the morning or the afternoon part of the day re-sent. A
+/// block lacking a movement from the middle of the stored one is not a part
+/// of it but a correction (the bank took that money back): a conflict, never
+/// a duplicate that would leave the money applied.
+pub(super) fn is_part_at_end(statement: &Statement, before: &[String], from_start: bool) -> bool {
+    let ids: Vec<&str> = statement
+        .transactions()
+        .map(|(_, t)| t.entry_id.as_str())
+        .collect();
+    let Some(skip) = before.len().checked_sub(ids.len()) else {
+        return false;
+    };
+    let part = if from_start {
+        before.get(..ids.len())
+    } else {
+        before.get(skip..)
+    };
+    part.is_some_and(|p| p.iter().map(String::as_str).eq(ids.iter().copied()))
+}
+
 /// What a camt.052 report known under its id with other content is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Report {
