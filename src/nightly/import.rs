@@ -59,6 +59,10 @@ pub struct ImportReport {
     /// Of those, the statements some of whose transactions state holds
     /// under another id than the file gives them (a reused reference).
     pub renamed: std::collections::BTreeSet<(usize, usize)>,
+    /// The statements refused tonight (`conflicting_statement`), as
+    /// (file, statement) positions with their alert's index in `alerts`:
+    /// [`super::refused`] holds the invoices their credits would pay.
+    pub refused: Vec<((usize, usize), usize)>,
 }
 
 fn file_name(p: &Path) -> String {
@@ -182,6 +186,7 @@ pub fn import(
                     *c = true;
                 }
                 report.conflicting += 1;
+                report.refused.push((at, report.alerts.len()));
                 report.alerts.push(Alert::new(
                     AlertKind::ConflictingStatement,
                     &format!("{account}:{}:{hash}", statement.id),
@@ -207,6 +212,7 @@ pub fn import(
                     (&reblocked, st::encode(&reblocked))
                 };
                 let conflict = conflicts.get_mut(at.0);
+                let conflicting = report.conflicting;
                 if super::delivery::delivered_before(
                     conn,
                     statement,
@@ -216,6 +222,11 @@ pub fn import(
                     conflict,
                     &mut report,
                 )? {
+                    if report.conflicting > conflicting {
+                        report
+                            .refused
+                            .push((at, report.alerts.len().saturating_sub(1)));
+                    }
                     continue;
                 }
                 let stored_as = st::import(conn, statement, &encoded, run_date)?;

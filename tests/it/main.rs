@@ -35,6 +35,7 @@ mod notifications_nights;
 mod people_files_missing;
 mod people_files_unreadable;
 mod promise_lines;
+mod refused_holds;
 mod report;
 mod returns;
 mod returns_linking;
