@@ -18,6 +18,10 @@
 //! same transaction (then that is the repeat, not stored again). The first
 //! transaction stored under an id keeps it, so ids that never collide never
 //! change; the statement's content hash is that of the statement as read.
+//! An id a notification (camt.054/052) holds is the entry the statement
+//! books — linked, not stored again — unless the statement's transaction is
+//! plainly another payment (end-to-end ids or payer IBANs that contradict,
+//! or another day and another amount): then it too gets `{id}~{day}`.
 
 use std::collections::HashMap;
 
@@ -210,6 +214,87 @@ fn held(conn: &Connection, account: &str, entry_id: &str) -> rusqlite::Result<Op
     .optional()
 }
 
+/// A value a bank really gave (not empty, not `NOTPROVIDED`).
+fn known(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NOTPROVIDED"))
+}
+
+/// Two values that do not contradict each other: equal (spaces and case
+/// aside), or one of them not given.
+fn agree(a: Option<&str>, b: Option<&str>) -> bool {
+    match (known(a), known(b)) {
+        (Some(a), Some(b)) => {
+            let squash = |s: &str| -> String {
+                s.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .flat_map(char::to_uppercase)
+                    .collect()
+            };
+            squash(a) == squash(b)
+        }
+        _ => true,
+    }
+}
+
+/// What tells one payment from another under a shared id.
+struct Facts<'a> {
+    booking: Option<String>,
+    value: Option<String>,
+    amount: String,
+    end_to_end_id: Option<&'a str>,
+    iban: Option<&'a str>,
+}
+
+impl<'a> Facts<'a> {
+    fn of(entry: &crate::statement::Entry, tx: &'a crate::statement::Transaction) -> Self {
+        Facts {
+            booking: entry.booking_date.map(|d| d.to_string()),
+            value: entry.value_date.map(|d| d.to_string()),
+            amount: tx.amount.to_plain(),
+            end_to_end_id: tx.end_to_end_id.as_deref(),
+            iban: tx.counterparty.iban.as_deref(),
+        }
+    }
+
+    fn of_held(h: &'a Held) -> Self {
+        Facts {
+            booking: h.booking_date.clone(),
+            value: h.value_date.clone(),
+            amount: h.amount.clone(),
+            end_to_end_id: h.end_to_end_id.as_deref(),
+            iban: h.counterparty_iban.as_deref(),
+        }
+    }
+
+    /// Another payment than `other`: their end-to-end ids or payer IBANs
+    /// contradict each other, or both their day and their amount differ.
+    fn another_payment(&self, other: &Facts<'_>) -> bool {
+        let other_day = match (self.booking.as_deref(), other.booking.as_deref()) {
+            (Some(a), Some(b)) => a != b,
+            _ => !agree(self.value.as_deref(), other.value.as_deref()),
+        };
+        !agree(self.end_to_end_id, other.end_to_end_id)
+            || !agree(self.iban, other.iban)
+            || (other_day && self.amount != other.amount)
+    }
+}
+
+/// Whether a statement's transaction under an id a notification (camt.054
+/// or 052) holds, or under its entry's bank reference, is another payment
+/// than the notified one: their end-to-end ids or payer IBANs contradict
+/// each other, or both their day and their amount differ. A day alone is not
+/// enough (a notification may give a day the statement books later), nor an
+/// amount alone (the booked amount replaces a notified one:
+/// `nightly::link::rebook`). Such a transaction is stored under a distinct
+/// id, and never linked to that notification.
+pub fn another_than_notified(
+    notified: (&crate::statement::Entry, &crate::statement::Transaction),
+    booked: (&crate::statement::Entry, &crate::statement::Transaction),
+) -> bool {
+    Facts::of(notified.0, notified.1).another_payment(&Facts::of(booked.0, booked.1))
+}
+
 /// Whether a transaction held in state and one arriving are the same
 /// transaction delivered twice (an intraday then an end-of-day statement, a
 /// day reissued under a new statement id): the same signed amount and
@@ -223,24 +308,6 @@ fn same_transaction(
     tx: &crate::statement::Transaction,
     currency: &str,
 ) -> bool {
-    fn known(s: Option<&str>) -> Option<&str> {
-        s.map(str::trim)
-            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NOTPROVIDED"))
-    }
-    fn agree(a: Option<&str>, b: Option<&str>) -> bool {
-        match (known(a), known(b)) {
-            (Some(a), Some(b)) => {
-                let squash = |s: &str| -> String {
-                    s.chars()
-                        .filter(|c| !c.is_whitespace())
-                        .flat_map(char::to_uppercase)
-                        .collect()
-                };
-                squash(a) == squash(b)
-            }
-            _ => true,
-        }
-    }
     let booking = entry.booking_date.map(|d| d.to_string());
     let value = entry.value_date.map(|d| d.to_string());
     let day = match (held.booking_date.as_deref(), booking.as_deref()) {
@@ -258,9 +325,10 @@ fn same_transaction(
 }
 
 /// The id a statement's transaction is stored under when `entry_id` is held
-/// by a different transaction of another statement (see the module doc), or
-/// `None` when it is that transaction, a notification's, or one the
-/// statement may replace: then the insert's own rule stands.
+/// by a different transaction of another statement, or by a notification of
+/// another payment (see the module doc), or `None` when it is that
+/// transaction, the notified one, or one the statement may replace: then the
+/// insert's own rule stands.
 fn distinct_id(
     conn: &Connection,
     account: &str,
@@ -273,7 +341,9 @@ fn distinct_id(
     let Some(h) = held(conn, account, &tx.entry_id)? else {
         return Ok(None);
     };
-    if h.notification
+    // A notification's id is the entry the statement books, unless the
+    // statement's transaction is plainly another payment.
+    if (h.notification && !Facts::of_held(&h).another_payment(&Facts::of(entry, tx)))
         || !h.booked
         || h.statement_id == statement.id
         || same_transaction(&h, entry, tx, currency)

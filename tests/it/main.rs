@@ -32,6 +32,7 @@ mod matching;
 mod nightly;
 mod notifications;
 mod notifications_nights;
+mod notified_id_reused;
 mod people_files_missing;
 mod people_files_unreadable;
 mod promise_lines;
