@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per pipeline stage.
 
 mod alerts_nights;
+mod amount_limit;
 mod batch;
 mod camt;
 mod cfonb120;
