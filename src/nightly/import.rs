@@ -427,7 +427,8 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
         // An entry's own mismatch (its details not adding up to what the
         // bank booked) is an alert of its own, beside the statement's.
         // (Line and column: a file on one line has all its entries on it.)
-        let (key, message) = if f.location.line > statement.line || f.location.column > 0 {
+        let entry_level = f.location.line > statement.line || f.location.column > 0;
+        let (key, message) = if entry_level {
             (
                 format!(
                     "{account}:{}:{}:{}",
@@ -437,10 +438,11 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
                 // it is in is said here (the statement's own mismatch
                 // already names both).
                 format!(
-                    "{} ({}): statement {} of account {account}: {}",
+                    "{} ({}): statement {} of account {}: {}",
                     file_name(&file.path),
                     f.location,
                     statement.id,
+                    crate::refs::mask_iban(&account),
                     f.message
                 ),
             )
@@ -452,6 +454,9 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
         };
         let mut a = Alert::new(kind, &key, message);
         a.currency = Some(statement.currency);
+        if entry_level {
+            super::entry_finding::describe(statement, f, &mut a);
+        }
         alerts.push(a);
     }
     if !statement.currency.is_known() {

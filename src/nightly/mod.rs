@@ -31,6 +31,7 @@ pub mod decisions;
 pub mod delivery;
 pub mod dunning_input;
 pub mod effective;
+pub mod entry_finding;
 pub mod failpoint;
 pub mod identity;
 pub mod import;
