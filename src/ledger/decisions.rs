@@ -179,7 +179,7 @@ pub fn read_decisions(bytes: &[u8], file: &Path) -> Result<Vec<Decision>, Ledger
             None => None,
             Some(a) => {
                 let v = values::parse_amount(a)
-                    .ok_or_else(|| row.invalid(AMOUNT, "an amount"))?
+                    .ok_or_else(|| row.invalid(AMOUNT, values::AMOUNT_FORMS))?
                     .money;
                 if !v.is_positive() {
                     return Err(row.invalid(AMOUNT, "a positive amount"));

@@ -59,6 +59,10 @@ pub struct ImportReport {
     /// Of those, the statements some of whose transactions state holds
     /// under another id than the file gives them (a reused reference).
     pub renamed: std::collections::BTreeSet<(usize, usize)>,
+    /// The statements refused tonight (`conflicting_statement`), as
+    /// (file, statement) positions with their alert's index in `alerts`:
+    /// [`super::refused`] holds the invoices their credits would pay.
+    pub refused: Vec<((usize, usize), usize)>,
 }
 
 fn file_name(p: &Path) -> String {
@@ -199,6 +203,7 @@ pub fn import(
                     *c = true;
                 }
                 report.conflicting += 1;
+                report.refused.push((at, report.alerts.len()));
                 report.alerts.push(Alert::new(
                     AlertKind::ConflictingStatement,
                     &format!("{account}:{}:{hash}", statement.id),
@@ -229,6 +234,7 @@ pub fn import(
                     (&reblocked, st::encode(&reblocked))
                 };
                 let conflict = conflicts.get_mut(at.0);
+                let conflicting = report.conflicting;
                 if super::delivery::delivered_before(
                     conn,
                     statement,
@@ -238,6 +244,11 @@ pub fn import(
                     conflict,
                     &mut report,
                 )? {
+                    if report.conflicting > conflicting {
+                        report
+                            .refused
+                            .push((at, report.alerts.len().saturating_sub(1)));
+                    }
                     continue;
                 }
                 let stored_as = st::import(conn, statement, &encoded, run_date)?;
@@ -438,7 +449,8 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
         // An entry's own mismatch (its details not adding up to what the
         // bank booked) is an alert of its own, beside the statement's.
         // (Line and column: a file on one line has all its entries on it.)
-        let (key, message) = if f.location.line > statement.line || f.location.column > 0 {
+        let entry_level = f.location.line > statement.line || f.location.column > 0;
+        let (key, message) = if entry_level {
             (
                 format!(
                     "{account}:{}:{}:{}",
@@ -448,10 +460,11 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
                 // it is in is said here (the statement's own mismatch
                 // already names both).
                 format!(
-                    "{} ({}): statement {} of account {account}: {}",
+                    "{} ({}): statement {} of account {}: {}",
                     file_name(&file.path),
                     f.location,
                     statement.id,
+                    crate::refs::mask_iban(&account),
                     f.message
                 ),
             )
@@ -463,6 +476,9 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
         };
         let mut a = Alert::new(kind, &key, message);
         a.currency = Some(statement.currency);
+        if entry_level {
+            super::entry_finding::describe(statement, f, &mut a);
+        }
         alerts.push(a);
     }
     if !statement.currency.is_known() {

@@ -31,6 +31,7 @@ pub mod decisions;
 pub mod delivery;
 pub mod dunning_input;
 pub mod effective;
+pub mod entry_finding;
 pub mod failpoint;
 pub mod identity;
 pub mod import;
@@ -38,6 +39,7 @@ pub mod link;
 pub mod outputs;
 pub mod people;
 pub mod phase;
+pub mod refused;
 pub mod render;
 pub mod report_input;
 pub mod summary;
@@ -326,7 +328,7 @@ fn night(
     let tx = state.conn().transaction().map_err(&e)?;
     people.keep(&tx, &rd).map_err(&e)?;
 
-    let import = import::import(&tx, &client.statements, &rd).map_err(&e)?;
+    let mut import = import::import(&tx, &client.statements, &rd).map_err(&e)?;
     let tonight = import::in_memory(&client.statements, &import);
     // A number the ERP reused, relabelled or moved: the earlier invoice's
     // history put apart before tonight's export is recorded.
@@ -367,6 +369,16 @@ fn night(
             credits::CreditError::Sql(s) => e(s),
             other => RunError::Check(other.to_string()),
         })?;
+    // The invoices a refused statement's credits would pay: held, its alert
+    // naming them (a dry run: nothing applied, no state changed).
+    let refused_holds = refused::hold(
+        &client.statements,
+        &mut import,
+        &credits,
+        &ledger,
+        config,
+        &rejected,
+    );
 
     let calendar = Calendar::new(config.dunning.days_off.iter().copied());
     let (promise_status, promise_alerts) = dunning_input::promises(
@@ -448,6 +460,7 @@ fn night(
         &alerts,
         &promise_status,
         &plan_names,
+        &refused_holds,
     )
     .map_err(&e)?;
     dunning_input::charge_as_consumers(&mut customers, &unknown);

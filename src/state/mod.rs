@@ -21,6 +21,7 @@ pub mod runs;
 pub mod schema;
 pub mod statements;
 pub mod transactions;
+mod tx_identity;
 
 use std::path::{Path, PathBuf};
 

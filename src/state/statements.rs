@@ -18,6 +18,10 @@
 //! same transaction (then that is the repeat, not stored again). The first
 //! transaction stored under an id keeps it, so ids that never collide never
 //! change; the statement's content hash is that of the statement as read.
+//! An id a notification (camt.054/052) holds is the entry the statement
+//! books — linked, not stored again — unless the statement's transaction is
+//! plainly another payment (end-to-end ids or payer IBANs that contradict,
+//! or another day and another amount): then it too gets `{id}~{day}`.
 
 use std::collections::HashMap;
 
@@ -28,6 +32,8 @@ use crate::statement::{EntryStatus, Statement};
 use super::transactions::NOT_MONEY;
 
 pub use super::canonical::{Encoded, content_hash, details_json, encode};
+pub use super::tx_identity::another_than_notified;
+use super::tx_identity::{distinct_id, held, same_transaction};
 
 /// What state knows of a statement arriving tonight.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,133 +177,6 @@ pub struct Stored {
     /// different transaction of another statement holds theirs: (position
     /// in [`Statement::transactions`] order, id in state).
     pub renamed: Vec<(usize, String)>,
-}
-
-/// A transaction held in state, as far as telling whether another
-/// delivery is the same transaction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Held {
-    statement_id: String,
-    notification: bool,
-    booked: bool,
-    booking_date: Option<String>,
-    value_date: Option<String>,
-    amount: String,
-    currency: String,
-    end_to_end_id: Option<String>,
-    counterparty_iban: Option<String>,
-}
-
-fn held(conn: &Connection, account: &str, entry_id: &str) -> rusqlite::Result<Option<Held>> {
-    conn.prepare_cached(
-        "SELECT statement_id, notification, status, booking_date, value_date, amount, currency,
-             end_to_end_id, counterparty_iban
-         FROM transactions WHERE account = ?1 AND entry_id = ?2",
-    )?
-    .query_row(params![account, entry_id], |r| {
-        Ok(Held {
-            statement_id: r.get(0)?,
-            notification: r.get(1)?,
-            booked: r.get::<_, String>(2)? == EntryStatus::Booked.as_str(),
-            booking_date: r.get(3)?,
-            value_date: r.get(4)?,
-            amount: r.get(5)?,
-            currency: r.get(6)?,
-            end_to_end_id: r.get(7)?,
-            counterparty_iban: r.get(8)?,
-        })
-    })
-    .optional()
-}
-
-/// Whether a transaction held in state and one arriving are the same
-/// transaction delivered twice (an intraday then an end-of-day statement, a
-/// day reissued under a new statement id): the same signed amount and
-/// currency, the same booking date (else value date) when both have one, and
-/// the same end-to-end id and counterparty IBAN when both have one. A bank
-/// sending a transaction again sends it as it was; another payment under a
-/// reused reference differs at least in its day or amount.
-fn same_transaction(
-    held: &Held,
-    entry: &crate::statement::Entry,
-    tx: &crate::statement::Transaction,
-    currency: &str,
-) -> bool {
-    fn known(s: Option<&str>) -> Option<&str> {
-        s.map(str::trim)
-            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NOTPROVIDED"))
-    }
-    fn agree(a: Option<&str>, b: Option<&str>) -> bool {
-        match (known(a), known(b)) {
-            (Some(a), Some(b)) => {
-                let squash = |s: &str| -> String {
-                    s.chars()
-                        .filter(|c| !c.is_whitespace())
-                        .flat_map(char::to_uppercase)
-                        .collect()
-                };
-                squash(a) == squash(b)
-            }
-            _ => true,
-        }
-    }
-    let booking = entry.booking_date.map(|d| d.to_string());
-    let value = entry.value_date.map(|d| d.to_string());
-    let day = match (held.booking_date.as_deref(), booking.as_deref()) {
-        (Some(a), Some(b)) => a == b,
-        _ => agree(held.value_date.as_deref(), value.as_deref()),
-    };
-    held.amount == tx.amount.to_plain()
-        && held.currency == currency
-        && day
-        && agree(held.end_to_end_id.as_deref(), tx.end_to_end_id.as_deref())
-        && agree(
-            held.counterparty_iban.as_deref(),
-            tx.counterparty.iban.as_deref(),
-        )
-}
-
-/// The id a statement's transaction is stored under when `entry_id` is held
-/// by a different transaction of another statement (see the module doc), or
-/// `None` when it is that transaction, a notification's, or one the
-/// statement may replace: then the insert's own rule stands.
-fn distinct_id(
-    conn: &Connection,
-    account: &str,
-    statement: &Statement,
-    entry: &crate::statement::Entry,
-    tx: &crate::statement::Transaction,
-) -> rusqlite::Result<Option<String>> {
-    let currency = statement.currency_of(entry);
-    let currency = currency.as_str();
-    let Some(h) = held(conn, account, &tx.entry_id)? else {
-        return Ok(None);
-    };
-    if h.notification
-        || !h.booked
-        || h.statement_id == statement.id
-        || same_transaction(&h, entry, tx, currency)
-    {
-        return Ok(None);
-    }
-    let day = entry
-        .booking_date
-        .or(entry.value_date)
-        .map_or_else(|| "0".to_string(), |d| d.format("%Y%m%d").to_string());
-    let base = format!("{}~{day}", tx.entry_id);
-    let mut k = 1u64;
-    loop {
-        let candidate = if k == 1 {
-            base.clone()
-        } else {
-            format!("{base}~{k}")
-        };
-        match held(conn, account, &candidate)? {
-            None => return Ok(Some(candidate)),
-            Some(h) if same_transaction(&h, entry, tx, currency) => return Ok(Some(candidate)),
-            Some(_) => k += 1,
-        }
-    }
 }
 
 /// Imports a new statement and its transactions. Booked credits and debits get

@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per pipeline stage.
 
 mod alerts_nights;
+mod amount_limit;
 mod batch;
 mod camt;
 mod cfonb120;
@@ -18,6 +19,7 @@ mod decisions_nights;
 mod determinism;
 mod dunning;
 mod dunning_notice;
+mod entry_mismatch_alert;
 mod erp_lag;
 mod firm_status;
 mod fuzz_corpus;
@@ -32,9 +34,11 @@ mod matching;
 mod nightly;
 mod notifications;
 mod notifications_nights;
+mod notified_id_reused;
 mod people_files_missing;
 mod people_files_unreadable;
 mod promise_lines;
+mod refused_holds;
 mod report;
 mod returns;
 mod returns_linking;

@@ -167,13 +167,19 @@ pub fn amount(line: &Line<'_>, decimals: u32, file: &Path) -> Result<(Money, boo
         )
     };
     let units = amount::decode(raw.as_bytes()).map_err(fail)?;
+    // Past the limit: the amount field is named, with the value it reads
+    // as under col 20's number of decimals.
     let money = amount::to_money(units.value, decimals).ok_or_else(|| {
+        let read = Money::from_scaled(units.value, decimals)
+            .map_or_else(|| raw.to_string(), |m| m.to_plain());
         ParseError::invalid(
             file,
-            line.at(20, 20),
-            "number of decimals (col 20)",
-            "a number of decimals giving an amount below 10^13 with at most 5 decimals",
-            line.col(20, 20),
+            line.at(91, 104),
+            "amount (cols 91-104)",
+            format!(
+                "an amount below 10^13 with at most 5 decimals (read with the {decimals} decimals of col 20)"
+            ),
+            &read,
         )
     })?;
     Ok((money, units.negative_zero))

@@ -30,6 +30,7 @@ pub fn customers(
     alerts: &AlertSet,
     promises: &BTreeMap<String, Promise>,
     plans: &BTreeSet<String>,
+    refused: &crate::nightly::refused::Held,
 ) -> rusqlite::Result<Vec<CustomerFile>> {
     let steps = ev::dunning_steps(conn)?;
     let notice_delays = ev::notice_delays(conn)?;
@@ -83,6 +84,13 @@ pub fn customers(
             .entry(a.payment)
             .or_default()
             .insert(item.customer_id.clone());
+    }
+
+    // An invoice a refused statement's credits would pay waits like one in
+    // a suggestion raised tonight: the hold is renewed each night the
+    // statement is read again, refused.
+    for invoice in refused.keys() {
+        suggested_since.insert(invoice.clone(), run_date);
     }
 
     // The customers whose invoices each payment paid tonight: what is left

@@ -1,0 +1,205 @@
+//! Whether a transaction arriving under an id state holds is the one held
+//! (delivered again, or the statement entry a notification detailed) or
+//! another payment under a reused reference, and the distinct id the latter
+//! is stored under (rules in [`super::statements`]'s module doc).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::statement::{EntryStatus, Statement};
+
+/// A transaction held in state, as far as telling whether another
+/// delivery is the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Held {
+    statement_id: String,
+    notification: bool,
+    booked: bool,
+    booking_date: Option<String>,
+    value_date: Option<String>,
+    amount: String,
+    currency: String,
+    end_to_end_id: Option<String>,
+    counterparty_iban: Option<String>,
+}
+
+pub(super) fn held(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+) -> rusqlite::Result<Option<Held>> {
+    conn.prepare_cached(
+        "SELECT statement_id, notification, status, booking_date, value_date, amount, currency,
+             end_to_end_id, counterparty_iban
+         FROM transactions WHERE account = ?1 AND entry_id = ?2",
+    )?
+    .query_row(params![account, entry_id], |r| {
+        Ok(Held {
+            statement_id: r.get(0)?,
+            notification: r.get(1)?,
+            booked: r.get::<_, String>(2)? == EntryStatus::Booked.as_str(),
+            booking_date: r.get(3)?,
+            value_date: r.get(4)?,
+            amount: r.get(5)?,
+            currency: r.get(6)?,
+            end_to_end_id: r.get(7)?,
+            counterparty_iban: r.get(8)?,
+        })
+    })
+    .optional()
+}
+
+/// A value a bank really gave (not empty, not `NOTPROVIDED`).
+fn known(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NOTPROVIDED"))
+}
+
+/// Two values that do not contradict each other: equal (spaces and case
+/// aside), or one of them not given.
+fn agree(a: Option<&str>, b: Option<&str>) -> bool {
+    match (known(a), known(b)) {
+        (Some(a), Some(b)) => {
+            let squash = |s: &str| -> String {
+                s.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .flat_map(char::to_uppercase)
+                    .collect()
+            };
+            squash(a) == squash(b)
+        }
+        _ => true,
+    }
+}
+
+/// What tells one payment from another under a shared id.
+struct Facts<'a> {
+    booking: Option<String>,
+    value: Option<String>,
+    amount: String,
+    end_to_end_id: Option<&'a str>,
+    iban: Option<&'a str>,
+}
+
+impl<'a> Facts<'a> {
+    fn of(entry: &crate::statement::Entry, tx: &'a crate::statement::Transaction) -> Self {
+        Facts {
+            booking: entry.booking_date.map(|d| d.to_string()),
+            value: entry.value_date.map(|d| d.to_string()),
+            amount: tx.amount.to_plain(),
+            end_to_end_id: tx.end_to_end_id.as_deref(),
+            iban: tx.counterparty.iban.as_deref(),
+        }
+    }
+
+    fn of_held(h: &'a Held) -> Self {
+        Facts {
+            booking: h.booking_date.clone(),
+            value: h.value_date.clone(),
+            amount: h.amount.clone(),
+            end_to_end_id: h.end_to_end_id.as_deref(),
+            iban: h.counterparty_iban.as_deref(),
+        }
+    }
+
+    /// Another payment than `other`: their end-to-end ids or payer IBANs
+    /// contradict each other, or both their day and their amount differ.
+    fn another_payment(&self, other: &Facts<'_>) -> bool {
+        let other_day = match (self.booking.as_deref(), other.booking.as_deref()) {
+            (Some(a), Some(b)) => a != b,
+            _ => !agree(self.value.as_deref(), other.value.as_deref()),
+        };
+        !agree(self.end_to_end_id, other.end_to_end_id)
+            || !agree(self.iban, other.iban)
+            || (other_day && self.amount != other.amount)
+    }
+}
+
+/// Whether a statement's transaction under an id a notification (camt.054
+/// or 052) holds, or under its entry's bank reference, is another payment
+/// than the notified one: their end-to-end ids or payer IBANs contradict
+/// each other, or both their day and their amount differ. A day alone is not
+/// enough (a notification may give a day the statement books later), nor an
+/// amount alone (the booked amount replaces a notified one:
+/// `nightly::link::rebook`). Such a transaction is stored under a distinct
+/// id, and never linked to that notification.
+pub fn another_than_notified(
+    notified: (&crate::statement::Entry, &crate::statement::Transaction),
+    booked: (&crate::statement::Entry, &crate::statement::Transaction),
+) -> bool {
+    Facts::of(notified.0, notified.1).another_payment(&Facts::of(booked.0, booked.1))
+}
+
+/// Whether a transaction held in state and one arriving are the same
+/// transaction delivered twice (an intraday then an end-of-day statement, a
+/// day reissued under a new statement id): the same signed amount and
+/// currency, the same booking date (else value date) when both have one, and
+/// the same end-to-end id and counterparty IBAN when both have one. A bank
+/// sending a transaction again sends it as it was; another payment under a
+/// reused reference differs at least in its day or amount.
+pub(super) fn same_transaction(
+    held: &Held,
+    entry: &crate::statement::Entry,
+    tx: &crate::statement::Transaction,
+    currency: &str,
+) -> bool {
+    let booking = entry.booking_date.map(|d| d.to_string());
+    let value = entry.value_date.map(|d| d.to_string());
+    let day = match (held.booking_date.as_deref(), booking.as_deref()) {
+        (Some(a), Some(b)) => a == b,
+        _ => agree(held.value_date.as_deref(), value.as_deref()),
+    };
+    held.amount == tx.amount.to_plain()
+        && held.currency == currency
+        && day
+        && agree(held.end_to_end_id.as_deref(), tx.end_to_end_id.as_deref())
+        && agree(
+            held.counterparty_iban.as_deref(),
+            tx.counterparty.iban.as_deref(),
+        )
+}
+
+/// The id a statement's transaction is stored under when `entry_id` is held
+/// by a different transaction of another statement, or by a notification of
+/// another payment (see the module doc), or `None` when it is that
+/// transaction, the notified one, or one the statement may replace: then the
+/// insert's own rule stands.
+pub(super) fn distinct_id(
+    conn: &Connection,
+    account: &str,
+    statement: &Statement,
+    entry: &crate::statement::Entry,
+    tx: &crate::statement::Transaction,
+) -> rusqlite::Result<Option<String>> {
+    let currency = statement.currency_of(entry);
+    let currency = currency.as_str();
+    let Some(h) = held(conn, account, &tx.entry_id)? else {
+        return Ok(None);
+    };
+    // A notification's id is the entry the statement books, unless the
+    // statement's transaction is plainly another payment.
+    if (h.notification && !Facts::of_held(&h).another_payment(&Facts::of(entry, tx)))
+        || !h.booked
+        || h.statement_id == statement.id
+        || same_transaction(&h, entry, tx, currency)
+    {
+        return Ok(None);
+    }
+    let day = entry
+        .booking_date
+        .or(entry.value_date)
+        .map_or_else(|| "0".to_string(), |d| d.format("%Y%m%d").to_string());
+    let base = format!("{}~{day}", tx.entry_id);
+    let mut k = 1u64;
+    loop {
+        let candidate = if k == 1 {
+            base.clone()
+        } else {
+            format!("{base}~{k}")
+        };
+        match held(conn, account, &candidate)? {
+            None => return Ok(Some(candidate)),
+            Some(h) if same_transaction(&h, entry, tx, currency) => return Ok(Some(candidate)),
+            Some(_) => k += 1,
+        }
+    }
+}
