@@ -6,10 +6,13 @@
 //!   and a day the bank splits into blocks (morning, afternoon) gives several
 //!   blocks that id, in one file or in several. The blocks of a day in state
 //!   are `{id}`, `{id}-2`, `{id}-3`…: a block is the one of them with its
-//!   content (delivered again: nothing imported), else — wherever it sits in
-//!   its file — when it opens with the same balance as one of them that
-//!   brought money, that block again: grown (every movement of it unchanged,
-//!   others added: the new ones are imported into it), a part of it (every
+//!   content (delivered again: nothing imported), else the day's next block
+//!   when it follows the last of them with new movements only
+//!   ([`next_block`]), else — wherever it sits in its file — when it opens
+//!   with the same balance as one of them that brought money, that block
+//!   again: grown (every movement of it and of the stored blocks of the day
+//!   it spans unchanged, others added: the new ones are imported into it), a
+//!   part of it (every
 //!   movement already there: nothing imported) or corrected (a conflict, as
 //!   for any statement whose content changed); else another block of the
 //!   day, imported under its file's id when state has none such, or the
@@ -34,8 +37,10 @@
 
 use rusqlite::Connection;
 
+mod next_block;
 mod resent;
 
+use next_block::follows_last;
 pub(super) use resent::resent_report;
 use resent::{Block, block_against};
 
@@ -67,6 +72,9 @@ pub(super) fn cfonb_block(
         return Ok(Some((Known::Same, h.id.clone())));
     }
     let opening = statement.opening.map(|b| b.amount.to_plain());
+    if follows_last(conn, statement, &family)? {
+        return Ok(Some((Known::New, free_id(&family, &statement.id, &base))));
+    }
     // A block that brought nothing (no movement, the same balance at both
     // ends) is no money a correction could count twice: the day's next
     // block may open with its balance. A block opening with the balance of
@@ -83,7 +91,8 @@ pub(super) fn cfonb_block(
             continue;
         }
         let recorded_hash = h.hash.clone();
-        let known = match block_against(conn, statement, &before)? {
+        let day = resent::day_rows(conn, account, statement, &family, h)?;
+        let known = match block_against(conn, statement, &before, &day)? {
             Block::Grew => Known::Different { recorded_hash },
             Block::Within if resent::is_part_at_end(statement, &before, true) => Known::Same,
             Block::Within => Known::Different { recorded_hash },
@@ -101,21 +110,26 @@ pub(super) fn cfonb_block(
     {
         let before = delivered::row_ids(conn, account, &h.id)?;
         if !before.is_empty()
-            && block_against(conn, statement, &before)? == Block::Within
+            && block_against(conn, statement, &before, &before)? == Block::Within
             && resent::is_part_at_end(statement, &before, false)
         {
             return Ok(Some((Known::Same, h.id.clone())));
         }
     }
+    Ok(Some((Known::New, free_id(&family, &statement.id, &base))))
+}
+
+/// `id` when state has no block of the day so, else the first `{base}-k`
+/// free.
+fn free_id(family: &[Held], id: &str, base: &str) -> String {
     let taken = |id: &str| family.iter().any(|h| h.id == id);
-    if !taken(&statement.id) {
-        return Ok(Some((Known::New, statement.id.clone())));
+    if !taken(id) {
+        return id.to_string();
     }
-    let free = (2u64..)
+    (2u64..)
         .map(|k| format!("{base}-{k}"))
         .find(|id| !taken(id))
-        .unwrap_or_else(|| format!("{base}-{}", family.len() + 1));
-    Ok(Some((Known::New, free)))
+        .unwrap_or_else(|| format!("{base}-{}", family.len() + 1))
 }
 
 /// What a new statement repeats of statements state holds under other ids.

@@ -46,5 +46,6 @@ mod returns_uncoded;
 mod sandbox;
 mod stale;
 mod statement_identity;
+mod statement_identity_day;
 mod statement_identity_resent;
 mod support;

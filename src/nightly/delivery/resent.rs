@@ -9,14 +9,15 @@
 //!   earlier snapshot re-sent, said by the import: nothing imported).
 //! - **a CFONB block** opening with the balance of a stored block of its day
 //!   that brought money ([`super::cfonb_block`]): grown when it keeps every
-//!   movement of that block unchanged and adds others (the whole day re-sent
-//!   after its morning block), a part of it when every movement of it is
-//!   there already, else corrected.
+//!   movement of that block, and of the stored blocks of the day it spans
+//!   ([`day_rows`]), unchanged and adds others (the whole day re-sent after
+//!   its morning block), a part of it when every movement of it is there
+//!   already, else corrected.
 
 use rusqlite::Connection;
 
 use super::super::import::ImportReport;
-use crate::state::delivered;
+use crate::state::delivered::{self, Held};
 use crate::state::statements as st;
 use crate::statement::{SourceFormat, Statement, Transaction};
 
@@ -36,11 +37,15 @@ pub(super) enum Block {
 }
 
 /// How `statement` (read under its file's id) compares with a stored block
-/// whose rows are `before` (their ids).
+/// whose rows are `before` (their ids). `day`: the rows of the stored blocks
+/// of its day it spans ([`day_rows`]): it grew only when it keeps every one
+/// of them, a block lacking one (the afternoon block's payment, corrected)
+/// is a correction, never money imported beside the one it corrects.
 pub(super) fn block_against(
     conn: &Connection,
     statement: &Statement,
     before: &[String],
+    day: &[String],
 ) -> rusqlite::Result<Block> {
     let mut all_held = true;
     for (entry, tx) in statement.transactions() {
@@ -57,11 +62,40 @@ pub(super) fn block_against(
         .collect();
     Ok(if all_held {
         Block::Within
-    } else if before.iter().all(|id| ids.contains(id.as_str())) {
+    } else if before.iter().chain(day).all(|id| ids.contains(id.as_str())) {
         Block::Grew
     } else {
         Block::Changed
     })
+}
+
+/// The rows of the stored blocks of `statement`'s day it spans, from
+/// `start` (the block it opens like) on in chain order: `start`, the block
+/// opening with its closing, and so on, up to the one closing as `statement`
+/// closes (or the chain's end). A block it does not reach is left out.
+pub(super) fn day_rows(
+    conn: &Connection,
+    account: &str,
+    statement: &Statement,
+    family: &[Held],
+    start: &Held,
+) -> rusqlite::Result<Vec<String>> {
+    let closing = statement.closing.map(|b| b.amount.to_plain());
+    let mut seen: Vec<&str> = vec![start.id.as_str()];
+    let mut rows = delivered::row_ids(conn, account, &start.id)?;
+    let mut at = start;
+    while at.closing.is_some() && at.closing != closing {
+        let Some(next) = family
+            .iter()
+            .find(|h| h.opening == at.closing && !seen.contains(&h.id.as_str()))
+        else {
+            break;
+        };
+        seen.push(next.id.as_str());
+        rows.extend(delivered::row_ids(conn, account, &next.id)?);
+        at = next;
+    }
+    Ok(rows)
 }
 
 /// True when `statement`'s movements are, in its order, the first
@@ -141,7 +175,13 @@ pub(in crate::nightly) fn resent_report(
     let grown;
     let (statement, encoded, found) = if statement.format == SourceFormat::Cfonb120 {
         let before = delivered::row_ids(conn, &account, id_in_state)?;
-        let found = match block_against(conn, statement, &before)? {
+        let base = crate::formats::cfonb120::statement_id(statement);
+        let family = delivered::family(conn, &account, &base)?;
+        let day = match family.iter().find(|h| h.id == id_in_state) {
+            Some(start) => day_rows(conn, &account, statement, &family, start)?,
+            None => Vec::new(),
+        };
+        let found = match block_against(conn, statement, &before, &day)? {
             Block::Grew => Some(Report::Grew),
             Block::Within | Block::Changed => None,
         };

@@ -1,0 +1,111 @@
+//! The blocks of one CFONB day told apart (review 24 #1, #2): the whole day
+//! re-sent corrected after its morning and afternoon blocks is a conflict,
+//! never imported beside them; a block following the day's last one is the
+//! next block even when the balance came back to an earlier block's opening.
+
+use crate::statement_identity::{
+    alpha, applied, beta, block, chased, client, credit, kinds, night, received, write,
+};
+
+#[test]
+fn the_whole_day_re_sent_corrected_after_its_two_blocks_is_a_conflict() {
+    // The corrected day: Beta 700.00 and Epsilon 50.00 instead of Beta
+    // 750.00 (closing 1750.00), or Beta 700.00 only (closing 1700.00).
+    let beta_700 = || credit("181126", 70_000, "VIR SEPA BETA SAS", "FACTURE F-1002");
+    let epsilon = || credit("181126", 5_000, "VIR SEPA EPSILON", "DIVERS");
+    for (moves, close) in [
+        (vec![alpha(), beta_700(), epsilon()], 175_000),
+        (vec![alpha(), beta_700()], 170_000),
+    ] {
+        let root = tempfile::tempdir().unwrap();
+        let c = client(root.path());
+        write(
+            &c,
+            "am.txt",
+            &block("171126", 0, &[alpha()], "181126", 100_000),
+        );
+        night(&c, root.path(), "2026-11-19");
+        write(
+            &c,
+            "pm.txt",
+            &block("171126", 100_000, &[beta()], "181126", 175_000),
+        );
+        let out = night(&c, root.path(), "2026-11-20");
+        assert_eq!(applied(&out), [("F-1002".into(), "750.00".into())]);
+        write(&c, "full.txt", &block("171126", 0, &moves, "181126", close));
+        let out = night(&c, root.path(), "2026-11-21");
+        // Beta's 750.00 stays; none of the corrected money is imported
+        // beside it: a person checks the day with the bank.
+        assert_eq!(
+            kinds(&out, "alerts.csv"),
+            ["conflicting_statement"],
+            "{close}"
+        );
+        assert_eq!(applied(&out), Vec::<(String, String)>::new(), "{close}");
+        assert_eq!(received(&out), "none", "{close}");
+        let out = night(&c, root.path(), "2026-11-23");
+        assert_eq!(received(&out), "none", "{close}");
+        assert!(
+            !kinds(&out, "alerts.csv").contains(&"unmatched_credit".to_string()),
+            "{close}"
+        );
+    }
+}
+
+#[test]
+fn a_block_after_an_intraday_sweep_is_the_next_block_not_the_morning_corrected() {
+    let am = block("171126", 0, &[alpha()], "181126", 100_000);
+    let sweep = credit("181126", -100_000, "PRLV CASH POOLING", "SWEEP");
+    let pm = block("171126", 100_000, &[sweep], "181126", 0);
+    let eve = block("171126", 0, &[beta()], "181126", 75_000);
+
+    // One file, three chained blocks.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    write(
+        &c,
+        "day.txt",
+        &[am.clone(), pm.clone(), eve.clone()].concat(),
+    );
+    let out = night(&c, root.path(), "2026-11-19");
+    assert_eq!(
+        applied(&out),
+        [
+            ("F-1001".into(), "1000.00".into()),
+            ("F-1002".into(), "750.00".into())
+        ]
+    );
+    assert!(
+        !kinds(&out, "alerts.csv").contains(&"conflicting_statement".to_string()),
+        "{:?}",
+        kinds(&out, "alerts.csv")
+    );
+    assert_eq!(received(&out), "1750.00");
+    assert!(!chased(&out).contains("C2"), "{}", chased(&out));
+    // The same file again is nothing new.
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(received(&out), "none");
+    assert_eq!(kinds(&out, "alerts.csv"), Vec::<String>::new());
+
+    // Three files on three nights; the morning re-sent afterwards is a part
+    // of the day already imported.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    write(&c, "am.txt", &am);
+    night(&c, root.path(), "2026-11-19");
+    write(&c, "pm.txt", &pm);
+    night(&c, root.path(), "2026-11-20");
+    write(&c, "eve.txt", &eve);
+    let out = night(&c, root.path(), "2026-11-21");
+    assert_eq!(applied(&out), [("F-1002".into(), "750.00".into())]);
+    assert_eq!(kinds(&out, "alerts.csv"), Vec::<String>::new());
+    assert_eq!(received(&out), "750.00");
+    write(&c, "am2.txt", &am);
+    let out = night(&c, root.path(), "2026-11-22");
+    assert_eq!(received(&out), "none");
+    assert!(
+        !kinds(&out, "alerts.csv").contains(&"conflicting_statement".to_string()),
+        "{:?}",
+        kinds(&out, "alerts.csv")
+    );
+}
