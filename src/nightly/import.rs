@@ -145,7 +145,7 @@ pub fn import(
                         &format!("{account}:{}:{name}", statement.id),
                         format!(
                             "statement {} of account {} was already imported; file {name} skipped",
-                            statement.id,
+                            id_in_state,
                             crate::refs::mask_iban(&account)
                         ),
                     );

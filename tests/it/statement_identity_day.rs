@@ -1,11 +1,14 @@
-//! The blocks of one CFONB day told apart (review 24 #1, #2): the whole day
-//! re-sent corrected after its morning and afternoon blocks is a conflict,
-//! never imported beside them; a block following the day's last one is the
-//! next block even when the balance came back to an earlier block's opening.
+//! The blocks of one CFONB day told apart (review 24 #1, #2, #9, #11): the
+//! whole day re-sent corrected after its morning and afternoon blocks is a
+//! conflict, never imported beside them; a block following the day's last
+//! one is the next block even when the balance came back to an earlier
+//! block's opening; the day grown over its blocks leaves no false gap; a
+//! block delivered again is named as the `-k` block it is.
 
 use crate::statement_identity::{
     alpha, applied, beta, block, chased, client, credit, kinds, night, received, write,
 };
+use crate::support::csv_rows;
 
 #[test]
 fn the_whole_day_re_sent_corrected_after_its_two_blocks_is_a_conflict() {
@@ -107,5 +110,81 @@ fn a_block_after_an_intraday_sweep_is_the_next_block_not_the_morning_corrected()
         !kinds(&out, "alerts.csv").contains(&"conflicting_statement".to_string()),
         "{:?}",
         kinds(&out, "alerts.csv")
+    );
+}
+
+/// The open alerts of a night (`open_items.csv`): kind and message.
+fn open_alerts(out: &std::path::Path) -> Vec<String> {
+    let rows = csv_rows(&out.join("open_items.csv"));
+    rows[1..].iter().map(|r| r.join(",")).collect()
+}
+
+#[test]
+fn the_whole_day_grown_over_its_blocks_leaves_no_false_gap() {
+    // Two blocks, then three, then the whole day as one block: nothing is
+    // imported twice and no `sequence_gap` (the grown morning block closes
+    // as the day, the afternoon blocks stay beside it) holds formal notices.
+    let gamma = || credit("181126", 48_000, "VIR SEPA DELTA SARL", "FACTURE F-1004");
+    for blocks in [
+        vec![
+            block("171126", 0, &[alpha()], "181126", 100_000),
+            block("171126", 100_000, &[beta()], "181126", 175_000),
+        ],
+        vec![
+            block("171126", 0, &[alpha()], "181126", 100_000),
+            block("171126", 100_000, &[beta()], "181126", 175_000),
+            block("171126", 175_000, &[gamma()], "181126", 223_000),
+        ],
+    ] {
+        let root = tempfile::tempdir().unwrap();
+        let c = client(root.path());
+        for (k, b) in blocks.iter().enumerate() {
+            write(&c, &format!("b{k}.txt"), b);
+            night(&c, root.path(), &format!("2026-11-{}", 19 + k));
+        }
+        let n = blocks.len();
+        let (moves, close) = if n == 2 {
+            (vec![alpha(), beta()], 175_000)
+        } else {
+            (vec![alpha(), beta(), gamma()], 223_000)
+        };
+        write(&c, "full.txt", &block("171126", 0, &moves, "181126", close));
+        let out = night(&c, root.path(), &format!("2026-11-{}", 19 + n));
+        assert_eq!(received(&out), "none", "{n}");
+        assert_eq!(kinds(&out, "alerts.csv"), Vec::<String>::new(), "{n}");
+        let out = night(&c, root.path(), "2026-11-30");
+        assert!(
+            !open_alerts(&out).iter().any(|a| a.contains("sequence_gap")),
+            "{n}: {:?}",
+            open_alerts(&out)
+        );
+    }
+}
+
+#[test]
+fn a_block_delivered_again_is_named_as_the_block_it_is_in_state() {
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    write(
+        &c,
+        "am.txt",
+        &block("171126", 0, &[alpha()], "181126", 100_000),
+    );
+    night(&c, root.path(), "2026-11-19");
+    let pm = block("171126", 100_000, &[beta()], "181126", 175_000);
+    write(&c, "pm.txt", &pm);
+    night(&c, root.path(), "2026-11-20");
+    write(&c, "pm-again.txt", &pm);
+    let out = night(&c, root.path(), "2026-11-21");
+    let rows = csv_rows(&out.join("alerts.csv"));
+    let duplicate: Vec<String> = rows[1..]
+        .iter()
+        .filter(|r| r[0] == "duplicate_statement")
+        .map(|r| r.join(","))
+        .collect();
+    assert_eq!(duplicate.len(), 1, "{duplicate:?}");
+    assert!(
+        duplicate[0].contains("statement 30006-00001-12345678901-20261117-20261118-2 of account"),
+        "{duplicate:?}"
     );
 }
