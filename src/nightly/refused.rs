@@ -4,9 +4,12 @@
 //! payers may well have paid, so the matcher runs on its credits in a dry
 //! run (the same rules as tonight's credits, the pairs people rejected left
 //! out) and every invoice it points at — a match or a suggestion — is held
-//! from every dunning step, the way a pending suggestion holds it
-//! (`suggestion_hold_days`, renewed each night the conflict is read again).
-//! The conflict's alert names the invoices held.
+//! from every dunning step. The conflict's alert names the invoices held
+//! and records them in its `invoice_id` (`|`-separated): dunning holds
+//! every invoice an open `conflicting_statement` names
+//! (`dunning_input::customers`), whether the file is read again or not and
+//! whatever `suggestion_hold_days` says, until a person clears the alert or
+//! the invoice is settled.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -89,6 +92,11 @@ pub fn hold(
             && !named.is_empty()
         {
             let list: Vec<&str> = named.iter().map(String::as_str).collect();
+            // Recorded with the alert: dunning holds them while it is open,
+            // whether or not the file is read again.
+            if a.invoice_id.is_empty() {
+                a.invoice_id = list.join("|");
+            }
             a.message.push_str(&format!(
                 "; its credits would pay {}: not chased while this statement is refused",
                 list.join(", ")
