@@ -218,5 +218,36 @@ fn held_while_open(hold_days: Option<u32>) {
             chased(&out)
         );
         assert_eq!(status(&out, "F-1002"), "750.00");
+        // Held, not disputed: its status says what pointage knows.
+        let rows = csv_rows(&out.join("invoice_status.csv"));
+        let col = rows[0].iter().position(|h| h == "status").unwrap();
+        let beta = rows[1..].iter().find(|r| r[0] == "F-1002").unwrap();
+        assert_eq!(beta[col], "open");
     }
+}
+
+/// A refused statement's credit that is the payment already imported (the
+/// same amount and day, the same payer) is left out of the dry run: it is
+/// never matched again to the payer's other, unpaid invoice, which goes on
+/// being chased (review 24 #10).
+#[test]
+fn a_refused_credit_repeating_an_imported_payment_holds_nothing_else() {
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let mut invoices = std::fs::read_to_string(c.join("invoices.csv")).unwrap();
+    invoices
+        .push_str("F-1005,C1,Alpha SARL,2026-10-01,2026-10-31,1000.00,1000.00,EUR,,transfer,\n");
+    std::fs::write(c.join("invoices.csv"), invoices).unwrap();
+    std::fs::write(c.join("statements/a.cfo"), cfonb_day()).unwrap();
+    std::fs::write(c.join("statements/b.xml"), camt_day(false)).unwrap();
+    let out = root.path().join("out19");
+    run_ok(&c, "2026-11-19", &out);
+    let message = alert(&out, "conflicting_statement");
+    assert!(
+        message
+            .contains("its credits would pay F-1002: not chased while this statement is refused"),
+        "{message}"
+    );
+    assert_eq!(chased(&out), ["C1", "C4"]);
+    assert_eq!(status(&out, "F-1005"), "1000.00");
 }

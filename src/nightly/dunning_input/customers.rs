@@ -228,8 +228,8 @@ pub fn customers(
                 disputed: inv.disputed
                     || disputed_by_return.contains(inv.invoice_id.as_str())
                     || credits.unexplained.contains_key(&inv.invoice_id)
-                    || held_by_change.contains(inv.invoice_id.as_str())
-                    || held_by_conflict.contains(inv.invoice_id.as_str()),
+                    || held_by_change.contains(inv.invoice_id.as_str()),
+                held: held_by_conflict.contains(inv.invoice_id.as_str()),
                 discount_percent: offered_discount(inv, run_date),
                 suggested_since: suggested_since.get(&inv.invoice_id).copied(),
                 steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),
