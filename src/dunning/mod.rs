@@ -119,6 +119,10 @@ pub struct DunningInvoice {
     pub discount_percent: Option<rust_decimal::Decimal>,
     /// Date since which a payment suggestion on this invoice waits for a person.
     pub suggested_since: Option<NaiveDate>,
+    /// Held from every step while a person decides on money that may have
+    /// paid it (a refused statement's credits: `nightly::refused`), its
+    /// status unchanged.
+    pub held: bool,
     /// Steps already issued for this invoice, with the night they were issued.
     pub steps_done: BTreeMap<String, NaiveDate>,
     /// Promise to pay.
@@ -257,6 +261,9 @@ fn chaseable(run: &DunningRun<'_>, inv: &DunningInvoice) -> bool {
 /// to pay (until its date plus the grace days) holds the invoice: the
 /// customer may well have paid, or said when they will.
 fn on_hold(run: &DunningRun<'_>, inv: &DunningInvoice) -> bool {
+    if inv.held {
+        return true;
+    }
     if let Some(since) = inv.suggested_since {
         let held = (run.run_date - since).num_days();
         if held < i64::from(run.config.suggestion_hold_days) {

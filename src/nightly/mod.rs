@@ -372,13 +372,15 @@ fn night(
     // The invoices a refused statement's credits would pay: held, its alert
     // naming them (a dry run: nothing applied, no state changed).
     let refused_holds = refused::hold(
+        &tx,
         &client.statements,
         &mut import,
         &credits,
         &ledger,
         config,
         &rejected,
-    );
+    )
+    .map_err(&e)?;
 
     let calendar = Calendar::new(config.dunning.days_off.iter().copied());
     let (promise_status, promise_alerts) = dunning_input::promises(

@@ -20,6 +20,7 @@ pub(super) struct Held {
     currency: String,
     end_to_end_id: Option<String>,
     counterparty_iban: Option<String>,
+    counterparty_name: Option<String>,
 }
 
 pub(super) fn held(
@@ -29,7 +30,7 @@ pub(super) fn held(
 ) -> rusqlite::Result<Option<Held>> {
     conn.prepare_cached(
         "SELECT statement_id, notification, status, booking_date, value_date, amount, currency,
-             end_to_end_id, counterparty_iban
+             end_to_end_id, counterparty_iban, counterparty_name
          FROM transactions WHERE account = ?1 AND entry_id = ?2",
     )?
     .query_row(params![account, entry_id], |r| {
@@ -43,6 +44,7 @@ pub(super) fn held(
             currency: r.get(6)?,
             end_to_end_id: r.get(7)?,
             counterparty_iban: r.get(8)?,
+            counterparty_name: r.get(9)?,
         })
     })
     .optional()
@@ -57,18 +59,19 @@ fn known(s: Option<&str>) -> Option<&str> {
 /// Two values that do not contradict each other: equal (spaces and case
 /// aside), or one of them not given.
 fn agree(a: Option<&str>, b: Option<&str>) -> bool {
-    match (known(a), known(b)) {
-        (Some(a), Some(b)) => {
-            let squash = |s: &str| -> String {
-                s.chars()
-                    .filter(|c| !c.is_whitespace())
-                    .flat_map(char::to_uppercase)
-                    .collect()
-            };
-            squash(a) == squash(b)
-        }
-        _ => true,
-    }
+    same(a, b).unwrap_or(true)
+}
+
+/// Whether two values both given are equal (spaces and case aside);
+/// `None` when either is not given.
+fn same(a: Option<&str>, b: Option<&str>) -> Option<bool> {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .collect()
+    };
+    Some(squash(known(a)?) == squash(known(b)?))
 }
 
 /// What tells one payment from another under a shared id.
@@ -78,6 +81,7 @@ struct Facts<'a> {
     amount: String,
     end_to_end_id: Option<&'a str>,
     iban: Option<&'a str>,
+    name: Option<&'a str>,
 }
 
 impl<'a> Facts<'a> {
@@ -88,6 +92,7 @@ impl<'a> Facts<'a> {
             amount: tx.amount.to_plain(),
             end_to_end_id: tx.end_to_end_id.as_deref(),
             iban: tx.counterparty.iban.as_deref(),
+            name: tx.counterparty.name.as_deref(),
         }
     }
 
@@ -98,26 +103,38 @@ impl<'a> Facts<'a> {
             amount: h.amount.clone(),
             end_to_end_id: h.end_to_end_id.as_deref(),
             iban: h.counterparty_iban.as_deref(),
+            name: h.counterparty_name.as_deref(),
         }
     }
 
-    /// Another payment than `other`: their end-to-end ids or payer IBANs
-    /// contradict each other, or both their day and their amount differ.
+    /// Another payment than `other`. Equal end-to-end ids or equal payer
+    /// IBANs (both given) make it the same payment, whatever else differs (a
+    /// fee taken, a day later); contradicting ones make it another. Only
+    /// when neither is given on both sides does "both the day and the
+    /// amount differ" (and the payer names, when both give one) make it
+    /// another payment.
     fn another_payment(&self, other: &Facts<'_>) -> bool {
+        let e2e = same(self.end_to_end_id, other.end_to_end_id);
+        let iban = same(self.iban, other.iban);
+        if e2e == Some(true) || iban == Some(true) {
+            return false;
+        }
+        if e2e == Some(false) || iban == Some(false) {
+            return true;
+        }
         let other_day = match (self.booking.as_deref(), other.booking.as_deref()) {
             (Some(a), Some(b)) => a != b,
             _ => !agree(self.value.as_deref(), other.value.as_deref()),
         };
-        !agree(self.end_to_end_id, other.end_to_end_id)
-            || !agree(self.iban, other.iban)
-            || (other_day && self.amount != other.amount)
+        other_day && self.amount != other.amount && !same(self.name, other.name).unwrap_or(false)
     }
 }
 
 /// Whether a statement's transaction under an id a notification (camt.054
 /// or 052) holds, or under its entry's bank reference, is another payment
 /// than the notified one: their end-to-end ids or payer IBANs contradict
-/// each other, or both their day and their amount differ. A day alone is not
+/// each other, or (neither given on both sides, and the payer names not
+/// the same) both their day and their amount differ. A day alone is not
 /// enough (a notification may give a day the statement books later), nor an
 /// amount alone (the booked amount replaces a notified one:
 /// `nightly::link::rebook`). Such a transaction is stored under a distinct

@@ -34,6 +34,7 @@ mod matching;
 mod nightly;
 mod notifications;
 mod notifications_nights;
+mod notified_fee_next_day;
 mod notified_id_reused;
 mod people_files_missing;
 mod people_files_unreadable;

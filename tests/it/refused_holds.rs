@@ -172,3 +172,82 @@ fn a_payer_in_a_statement_refused_under_a_known_id_is_not_chased() {
     run_ok(&c, "2026-11-19", &out);
     assert_beta_held(&out);
 }
+
+/// The refused statement's payer stays held while the conflict is open,
+/// once its file has left the folder and with `suggestion_hold_days = 0`
+/// (review 24 #4, #5): the alert records the invoices it holds.
+#[test]
+fn the_hold_lasts_while_the_conflict_is_open_whatever_the_file_and_settings() {
+    held_while_open(None);
+    held_while_open(Some(0));
+}
+
+fn held_while_open(hold_days: Option<u32>) {
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    if let Some(days) = hold_days {
+        std::fs::write(
+            c.join("client.toml"),
+            format!("[dunning]\nsuggestion_hold_days = {days}\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(c.join("statements/a.cfo"), cfonb_day()).unwrap();
+    std::fs::write(c.join("statements/b.xml"), camt_day(false)).unwrap();
+    let out = root.path().join("out19");
+    run_ok(&c, "2026-11-19", &out);
+    assert_beta_held(&out);
+    let rows = csv_rows(&out.join("alerts.csv"));
+    let col = rows[0].iter().position(|h| h == "invoice_id").unwrap();
+    let conflict = rows[1..]
+        .iter()
+        .find(|r| r[0] == "conflicting_statement")
+        .unwrap();
+    assert_eq!(conflict[col], "F-1002");
+    // The refused file is tidied away: the conflict stays open, and Beta
+    // is still not chased, on the next nights too.
+    std::fs::remove_file(c.join("statements/a.cfo")).unwrap();
+    for night in ["2026-11-20", "2026-11-30"] {
+        let out = root.path().join(night);
+        run_ok(&c, night, &out);
+        let open = std::fs::read_to_string(out.join("open_items.csv")).unwrap();
+        assert!(open.contains("conflicting_statement"), "{open}");
+        assert!(
+            !chased(&out).contains(&"C2".to_string()),
+            "{night}: {:?}",
+            chased(&out)
+        );
+        assert_eq!(status(&out, "F-1002"), "750.00");
+        // Held, not disputed: its status says what pointage knows.
+        let rows = csv_rows(&out.join("invoice_status.csv"));
+        let col = rows[0].iter().position(|h| h == "status").unwrap();
+        let beta = rows[1..].iter().find(|r| r[0] == "F-1002").unwrap();
+        assert_eq!(beta[col], "open");
+    }
+}
+
+/// A refused statement's credit that is the payment already imported (the
+/// same amount and day, the same payer) is left out of the dry run: it is
+/// never matched again to the payer's other, unpaid invoice, which goes on
+/// being chased (review 24 #10).
+#[test]
+fn a_refused_credit_repeating_an_imported_payment_holds_nothing_else() {
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let mut invoices = std::fs::read_to_string(c.join("invoices.csv")).unwrap();
+    invoices
+        .push_str("F-1005,C1,Alpha SARL,2026-10-01,2026-10-31,1000.00,1000.00,EUR,,transfer,\n");
+    std::fs::write(c.join("invoices.csv"), invoices).unwrap();
+    std::fs::write(c.join("statements/a.cfo"), cfonb_day()).unwrap();
+    std::fs::write(c.join("statements/b.xml"), camt_day(false)).unwrap();
+    let out = root.path().join("out19");
+    run_ok(&c, "2026-11-19", &out);
+    let message = alert(&out, "conflicting_statement");
+    assert!(
+        message
+            .contains("its credits would pay F-1002: not chased while this statement is refused"),
+        "{message}"
+    );
+    assert_eq!(chased(&out), ["C1", "C4"]);
+    assert_eq!(status(&out, "F-1005"), "1000.00");
+}

@@ -86,12 +86,17 @@ pub fn customers(
             .insert(item.customer_id.clone());
     }
 
-    // An invoice a refused statement's credits would pay waits like one in
-    // a suggestion raised tonight: the hold is renewed each night the
-    // statement is read again, refused.
-    for invoice in refused.keys() {
-        suggested_since.insert(invoice.clone(), run_date);
-    }
+    // An invoice a refused statement's credits would pay (tonight, or as
+    // recorded by a `conflicting_statement` still open): held from every
+    // step while the conflict is open (nightly::refused).
+    let held_by_conflict: BTreeSet<&str> = alerts
+        .open
+        .iter()
+        .filter(|(a, _)| a.kind == AlertKind::ConflictingStatement)
+        .flat_map(|(a, _)| a.invoice_id.split('|'))
+        .filter(|i| !i.is_empty())
+        .chain(refused.keys().map(String::as_str))
+        .collect();
 
     // The customers whose invoices each payment paid tonight: what is left
     // of it (an overpayment) is theirs.
@@ -224,6 +229,7 @@ pub fn customers(
                     || disputed_by_return.contains(inv.invoice_id.as_str())
                     || credits.unexplained.contains_key(&inv.invoice_id)
                     || held_by_change.contains(inv.invoice_id.as_str()),
+                held: held_by_conflict.contains(inv.invoice_id.as_str()),
                 discount_percent: offered_discount(inv, run_date),
                 suggested_since: suggested_since.get(&inv.invoice_id).copied(),
                 steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),

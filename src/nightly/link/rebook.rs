@@ -45,20 +45,11 @@ pub(super) fn booked_over_notified(
     if transactions::linked_to(conn, &account, &t.entry_id)? != Some(None) {
         return Ok(None);
     }
-    // The same booking (date, end-to-end id, payer IBAN agreeing), not
-    // another payment under a reused reference.
-    let agree = |a: Option<&str>, b: Option<&str>| match (a, b) {
-        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-        _ => true,
-    };
-    let day = |e: &Entry| e.booking_date.or(e.value_date);
-    if !(agree_day(day(&row.entry), day(entry))
-        && agree(row.tx.end_to_end_id.as_deref(), t.end_to_end_id.as_deref())
-        && agree(
-            row.tx.counterparty.iban.as_deref(),
-            t.counterparty.iban.as_deref(),
-        ))
-    {
+    // The same payment, not another one under a reused reference: the
+    // rule the import stored it by (`st::another_than_notified`: an equal
+    // end-to-end id or payer IBAN is the same payment, a fee taken and a
+    // day later notwithstanding).
+    if st::another_than_notified((&row.entry, &row.tx), (entry, t)) {
         return Ok(None);
     }
     let notified = format!("{} {}", row.tx.amount, row.currency);
@@ -115,13 +106,6 @@ pub(super) fn booked_over_notified(
         }
     );
     Ok(Some(a))
-}
-
-fn agree_day(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    }
 }
 
 /// Stores a statement's transaction in place of the notification's row of
