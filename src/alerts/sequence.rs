@@ -120,11 +120,7 @@ pub fn untiled(list: &[StatementHeader]) -> Vec<StatementHeader> {
     let covered: Vec<bool> = (0..list.len())
         .map(|i| {
             kept[i]
-                && (0..list.len()).any(|j| {
-                    j != i
-                        && kept[j]
-                        && (inside(&list[i], &list[j], span) || ends_grown(i, j, list, &kept))
-                })
+                && (0..list.len()).any(|j| j != i && kept[j] && inside(&list[i], &list[j], span))
         })
         .collect();
     for (k, c) in kept.iter_mut().zip(covered) {
@@ -157,43 +153,6 @@ fn inside(
         && t.opening == s.opening;
     let ends = tt == st && t.closing.is_some() && t.closing == s.closing;
     starts || ends
-}
-
-/// Whether `list[i]` is a later block of the day `list[j]` (earlier in the
-/// list, the same days) grew over: a CFONB morning block the whole day
-/// re-sent grew keeps its opening and takes the day's closing, while the
-/// afternoon blocks stay stored beside it. `list[i]` opens elsewhere than
-/// `list[j]` and, alone or chained with other kept blocks of those days,
-/// leads to `list[j]`'s closing: its continuity is `list[j]`'s, and left in
-/// it would be a false gap (the grown closing against its opening).
-fn ends_grown(i: usize, j: usize, list: &[StatementHeader], kept: &[bool]) -> bool {
-    let (t, s) = (&list[i], &list[j]);
-    let same_days = |h: &StatementHeader| {
-        h.from_date.is_some() && h.from_date == s.from_date && h.to_date == s.to_date
-    };
-    if j > i || !same_days(t) || s.closing.is_none() || t.opening == s.opening {
-        return false;
-    }
-    let mut seen = vec![i];
-    let mut at = t;
-    loop {
-        if at.closing == s.closing {
-            return true;
-        }
-        let next = (0..list.len()).find(|&k| {
-            k != j
-                && kept[k]
-                && !seen.contains(&k)
-                && same_days(&list[k])
-                && list[k].opening.is_some()
-                && list[k].opening == at.closing
-        });
-        let Some(k) = next else {
-            return false;
-        };
-        seen.push(k);
-        at = &list[k];
-    }
 }
 
 /// Whether the kept statements lead from `s`'s opening to its closing.

@@ -50,10 +50,22 @@ pub(super) fn held(
     .optional()
 }
 
-/// A value a bank really gave (not empty, not `NOTPROVIDED`).
+/// Placeholders banks and payers' software write where an end-to-end id
+/// is required but none was given: the same text on unrelated payments.
+const PLACEHOLDERS: &[&str] = &[
+    "NOTPROVIDED",
+    "NOT PROVIDED",
+    "NONREF",
+    "NONE",
+    "N/A",
+    "NA",
+    "-",
+];
+
+/// A value a bank really gave (not empty, not a placeholder).
 fn known(s: Option<&str>) -> Option<&str> {
     s.map(str::trim)
-        .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NOTPROVIDED"))
+        .filter(|s| !s.is_empty() && !PLACEHOLDERS.iter().any(|p| s.eq_ignore_ascii_case(p)))
 }
 
 /// Two values that do not contradict each other: equal (spaces and case
@@ -107,26 +119,28 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// Another payment than `other`. Equal end-to-end ids or equal payer
-    /// IBANs (both given) make it the same payment, whatever else differs (a
-    /// fee taken, a day later); contradicting ones make it another. Only
-    /// when neither is given on both sides does "both the day and the
-    /// amount differ" (and the payer names, when both give one) make it
-    /// another payment.
+    /// Another payment than `other`. Contradicting end-to-end ids or payer
+    /// IBANs (both given) make it another, first; then an equal end-to-end
+    /// id (a real one, not a placeholder) makes it the same payment whatever
+    /// else differs (a fee taken, a day later). An equal IBAN or payer name
+    /// only says the same payer, never the same payment (a customer's two
+    /// instalments): without an end-to-end id, both the day and the amount
+    /// differing make it another payment. When in doubt it is another: money
+    /// counted twice waits for a person as an unmatched credit, money merged
+    /// away leaves a paid invoice chased.
     fn another_payment(&self, other: &Facts<'_>) -> bool {
         let e2e = same(self.end_to_end_id, other.end_to_end_id);
-        let iban = same(self.iban, other.iban);
-        if e2e == Some(true) || iban == Some(true) {
-            return false;
-        }
-        if e2e == Some(false) || iban == Some(false) {
+        if e2e == Some(false) || same(self.iban, other.iban) == Some(false) {
             return true;
+        }
+        if e2e == Some(true) {
+            return false;
         }
         let other_day = match (self.booking.as_deref(), other.booking.as_deref()) {
             (Some(a), Some(b)) => a != b,
             _ => !agree(self.value.as_deref(), other.value.as_deref()),
         };
-        other_day && self.amount != other.amount && !same(self.name, other.name).unwrap_or(false)
+        other_day && self.amount != other.amount
     }
 }
 
@@ -218,5 +232,67 @@ pub(super) fn distinct_id(
             Some(h) if same_transaction(&h, entry, tx, currency) => return Ok(Some(candidate)),
             Some(_) => k += 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts<'a>(
+        day: &str,
+        amount: &str,
+        e2e: Option<&'a str>,
+        iban: Option<&'a str>,
+        name: Option<&'a str>,
+    ) -> Facts<'a> {
+        Facts {
+            booking: Some(day.into()),
+            value: None,
+            amount: amount.into(),
+            end_to_end_id: e2e,
+            iban,
+            name,
+        }
+    }
+
+    const ALPHA: Option<&str> = Some("FR7630006000011234567890189");
+    const BETA: Option<&str> = Some("DE89370400440532013000");
+
+    #[test]
+    fn one_payment_notified_then_booked_a_day_later_with_a_fee_is_one() {
+        let notified = facts("2026-11-18", "1000.00", Some("E2E-A"), ALPHA, Some("ALPHA"));
+        let booked = facts("2026-11-19", "997.50", Some("E2E-A"), ALPHA, Some("ALPHA"));
+        assert!(!notified.another_payment(&booked));
+    }
+
+    #[test]
+    fn a_placeholder_end_to_end_id_never_makes_two_payers_one() {
+        // Review 25 #1: Alpha's 1000.00 and Beta's 750.00 under one bank
+        // reference, both "NONREF": Beta's replaced Alpha's.
+        for placeholder in ["NONREF", "NOTPROVIDED", "nonref", " NONE "] {
+            let a = facts("2026-11-18", "1000.00", Some(placeholder), ALPHA, None);
+            let b = facts("2026-11-18", "750.00", Some(placeholder), BETA, None);
+            assert!(a.another_payment(&b), "{placeholder}");
+            // Same payer, no other clue, another day and amount: another.
+            let c = facts("2026-11-20", "300.00", Some(placeholder), ALPHA, None);
+            assert!(a.another_payment(&c), "{placeholder}");
+        }
+    }
+
+    #[test]
+    fn one_customers_two_instalments_are_two_payments() {
+        // Review 25 #2: 500.00 notified, 300.00 booked two days later from
+        // the same IBAN: the same payer, not the same payment.
+        let first = facts("2026-11-18", "500.00", None, ALPHA, Some("ALPHA SARL"));
+        let second = facts("2026-11-20", "300.00", None, ALPHA, Some("ALPHA SARL"));
+        assert!(first.another_payment(&second));
+        let second = facts("2026-11-20", "300.00", Some("E2E-2"), ALPHA, None);
+        let first = facts("2026-11-18", "500.00", Some("E2E-1"), ALPHA, None);
+        assert!(first.another_payment(&second));
+        // The same amount a day later with nothing else: the booking of the
+        // notified payment (a notification may give an earlier day).
+        let booked = facts("2026-11-19", "500.00", None, ALPHA, None);
+        assert!(!first.another_payment(&booked));
     }
 }

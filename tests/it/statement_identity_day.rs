@@ -120,48 +120,6 @@ fn open_alerts(out: &std::path::Path) -> Vec<String> {
 }
 
 #[test]
-fn the_whole_day_grown_over_its_blocks_leaves_no_false_gap() {
-    // Two blocks, then three, then the whole day as one block: nothing is
-    // imported twice and no `sequence_gap` (the grown morning block closes
-    // as the day, the afternoon blocks stay beside it) holds formal notices.
-    let gamma = || credit("181126", 48_000, "VIR SEPA DELTA SARL", "FACTURE F-1004");
-    for blocks in [
-        vec![
-            block("171126", 0, &[alpha()], "181126", 100_000),
-            block("171126", 100_000, &[beta()], "181126", 175_000),
-        ],
-        vec![
-            block("171126", 0, &[alpha()], "181126", 100_000),
-            block("171126", 100_000, &[beta()], "181126", 175_000),
-            block("171126", 175_000, &[gamma()], "181126", 223_000),
-        ],
-    ] {
-        let root = tempfile::tempdir().unwrap();
-        let c = client(root.path());
-        for (k, b) in blocks.iter().enumerate() {
-            write(&c, &format!("b{k}.txt"), b);
-            night(&c, root.path(), &format!("2026-11-{}", 19 + k));
-        }
-        let n = blocks.len();
-        let (moves, close) = if n == 2 {
-            (vec![alpha(), beta()], 175_000)
-        } else {
-            (vec![alpha(), beta(), gamma()], 223_000)
-        };
-        write(&c, "full.txt", &block("171126", 0, &moves, "181126", close));
-        let out = night(&c, root.path(), &format!("2026-11-{}", 19 + n));
-        assert_eq!(received(&out), "none", "{n}");
-        assert_eq!(kinds(&out, "alerts.csv"), Vec::<String>::new(), "{n}");
-        let out = night(&c, root.path(), "2026-11-30");
-        assert!(
-            !open_alerts(&out).iter().any(|a| a.contains("sequence_gap")),
-            "{n}: {:?}",
-            open_alerts(&out)
-        );
-    }
-}
-
-#[test]
 fn a_block_delivered_again_is_named_as_the_block_it_is_in_state() {
     let root = tempfile::tempdir().unwrap();
     let c = client(root.path());
