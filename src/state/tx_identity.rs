@@ -93,7 +93,6 @@ struct Facts<'a> {
     amount: String,
     end_to_end_id: Option<&'a str>,
     iban: Option<&'a str>,
-    name: Option<&'a str>,
 }
 
 impl<'a> Facts<'a> {
@@ -104,7 +103,6 @@ impl<'a> Facts<'a> {
             amount: tx.amount.to_plain(),
             end_to_end_id: tx.end_to_end_id.as_deref(),
             iban: tx.counterparty.iban.as_deref(),
-            name: tx.counterparty.name.as_deref(),
         }
     }
 
@@ -115,7 +113,6 @@ impl<'a> Facts<'a> {
             amount: h.amount.clone(),
             end_to_end_id: h.end_to_end_id.as_deref(),
             iban: h.counterparty_iban.as_deref(),
-            name: h.counterparty_name.as_deref(),
         }
     }
 
@@ -147,8 +144,8 @@ impl<'a> Facts<'a> {
 /// Whether a statement's transaction under an id a notification (camt.054
 /// or 052) holds, or under its entry's bank reference, is another payment
 /// than the notified one: their end-to-end ids or payer IBANs contradict
-/// each other, or (neither given on both sides, and the payer names not
-/// the same) both their day and their amount differ. A day alone is not
+/// each other, or (no end-to-end id on both sides) both their day and
+/// their amount differ. A day alone is not
 /// enough (a notification may give a day the statement books later), nor an
 /// amount alone (the booked amount replaces a notified one:
 /// `nightly::link::rebook`). Such a transaction is stored under a distinct
@@ -244,7 +241,6 @@ mod tests {
         amount: &str,
         e2e: Option<&'a str>,
         iban: Option<&'a str>,
-        name: Option<&'a str>,
     ) -> Facts<'a> {
         Facts {
             booking: Some(day.into()),
@@ -252,7 +248,6 @@ mod tests {
             amount: amount.into(),
             end_to_end_id: e2e,
             iban,
-            name,
         }
     }
 
@@ -261,8 +256,8 @@ mod tests {
 
     #[test]
     fn one_payment_notified_then_booked_a_day_later_with_a_fee_is_one() {
-        let notified = facts("2026-11-18", "1000.00", Some("E2E-A"), ALPHA, Some("ALPHA"));
-        let booked = facts("2026-11-19", "997.50", Some("E2E-A"), ALPHA, Some("ALPHA"));
+        let notified = facts("2026-11-18", "1000.00", Some("E2E-A"), ALPHA);
+        let booked = facts("2026-11-19", "997.50", Some("E2E-A"), ALPHA);
         assert!(!notified.another_payment(&booked));
     }
 
@@ -271,11 +266,11 @@ mod tests {
         // Review 25 #1: Alpha's 1000.00 and Beta's 750.00 under one bank
         // reference, both "NONREF": Beta's replaced Alpha's.
         for placeholder in ["NONREF", "NOTPROVIDED", "nonref", " NONE "] {
-            let a = facts("2026-11-18", "1000.00", Some(placeholder), ALPHA, None);
-            let b = facts("2026-11-18", "750.00", Some(placeholder), BETA, None);
+            let a = facts("2026-11-18", "1000.00", Some(placeholder), ALPHA);
+            let b = facts("2026-11-18", "750.00", Some(placeholder), BETA);
             assert!(a.another_payment(&b), "{placeholder}");
             // Same payer, no other clue, another day and amount: another.
-            let c = facts("2026-11-20", "300.00", Some(placeholder), ALPHA, None);
+            let c = facts("2026-11-20", "300.00", Some(placeholder), ALPHA);
             assert!(a.another_payment(&c), "{placeholder}");
         }
     }
@@ -284,15 +279,15 @@ mod tests {
     fn one_customers_two_instalments_are_two_payments() {
         // Review 25 #2: 500.00 notified, 300.00 booked two days later from
         // the same IBAN: the same payer, not the same payment.
-        let first = facts("2026-11-18", "500.00", None, ALPHA, Some("ALPHA SARL"));
-        let second = facts("2026-11-20", "300.00", None, ALPHA, Some("ALPHA SARL"));
+        let first = facts("2026-11-18", "500.00", None, ALPHA);
+        let second = facts("2026-11-20", "300.00", None, ALPHA);
         assert!(first.another_payment(&second));
-        let second = facts("2026-11-20", "300.00", Some("E2E-2"), ALPHA, None);
-        let first = facts("2026-11-18", "500.00", Some("E2E-1"), ALPHA, None);
+        let second = facts("2026-11-20", "300.00", Some("E2E-2"), ALPHA);
+        let first = facts("2026-11-18", "500.00", Some("E2E-1"), ALPHA);
         assert!(first.another_payment(&second));
         // The same amount a day later with nothing else: the booking of the
         // notified payment (a notification may give an earlier day).
-        let booked = facts("2026-11-19", "500.00", None, ALPHA, None);
+        let booked = facts("2026-11-19", "500.00", None, ALPHA);
         assert!(!first.another_payment(&booked));
     }
 }

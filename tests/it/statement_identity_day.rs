@@ -113,12 +113,6 @@ fn a_block_after_an_intraday_sweep_is_the_next_block_not_the_morning_corrected()
     );
 }
 
-/// The open alerts of a night (`open_items.csv`): kind and message.
-fn open_alerts(out: &std::path::Path) -> Vec<String> {
-    let rows = csv_rows(&out.join("open_items.csv"));
-    rows[1..].iter().map(|r| r.join(",")).collect()
-}
-
 #[test]
 fn a_block_delivered_again_is_named_as_the_block_it_is_in_state() {
     let root = tempfile::tempdir().unwrap();
