@@ -191,6 +191,29 @@ pub(super) fn same_transaction(
 /// another payment (see the module doc), or `None` when it is that
 /// transaction, the notified one, or one the statement may replace: then the
 /// insert's own rule stands.
+/// Whether `held_in` is another block of the CFONB day `statement` is a
+/// block of (`{base}` or `{base}-k`). The import only stores a block the
+/// day's other blocks do not already hold (a block re-sent, a part of the
+/// day or a corrected one never gets here: `nightly::delivery`), so a line
+/// identical to one of a sibling block — the same label, amount and blank
+/// reference, hence the same `FP-…-1` id, which counts identical lines per
+/// block — is another payment (a customer's second instalment of the day),
+/// never the first delivered again.
+fn sibling_block(held_in: &str, statement: &Statement) -> bool {
+    if statement.format != crate::statement::SourceFormat::Cfonb120 {
+        return false;
+    }
+    let base = crate::formats::cfonb120::statement_id(statement);
+    let of_day = |id: &str| {
+        id == base
+            || id
+                .strip_prefix(base.as_str())
+                .and_then(|r| r.strip_prefix('-'))
+                .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
+    };
+    held_in != statement.id && of_day(held_in) && of_day(&statement.id)
+}
+
 pub(super) fn distinct_id(
     conn: &Connection,
     account: &str,
@@ -208,7 +231,7 @@ pub(super) fn distinct_id(
     if (h.notification && !Facts::of_held(&h).another_payment(&Facts::of(entry, tx)))
         || !h.booked
         || h.statement_id == statement.id
-        || same_transaction(&h, entry, tx, currency)
+        || (same_transaction(&h, entry, tx, currency) && !sibling_block(&h.statement_id, statement))
     {
         return Ok(None);
     }

@@ -140,3 +140,44 @@ fn a_block_delivered_again_is_named_as_the_block_it_is_in_state() {
         "{duplicate:?}"
     );
 }
+
+#[test]
+fn one_customers_two_identical_instalments_in_two_blocks_of_a_day_are_two_payments() {
+    // Alpha pays F-1001 (1000.00) in two instalments of 500.00, the same
+    // label and a blank reference zone, one in the morning block and one in
+    // the afternoon block: the same `FP-…-1` id (identical lines are counted
+    // per block). The afternoon one was taken for the morning one delivered
+    // again: 500.00 lost and Alpha chased (review 24 #6).
+    let half = || credit("181126", 50_000, "VIR SEPA ALPHA SARL", "FACTURE F-1001");
+    let am = block("171126", 0, &[half()], "181126", 50_000);
+    let pm = block("171126", 50_000, &[half()], "181126", 100_000);
+    // Two files, two nights.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    write(&c, "am.txt", &am);
+    night(&c, root.path(), "2026-11-19");
+    write(&c, "pm.txt", &pm);
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(applied(&out), [("F-1001".into(), "500.00".into())]);
+    assert_eq!(received(&out), "500.00");
+    let out = night(&c, root.path(), "2026-11-30");
+    assert!(!chased(&out).contains("C1"), "{}", chased(&out));
+    // One file, both blocks; the same file again adds nothing.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    write(&c, "day.txt", &[am, pm].concat());
+    let out = night(&c, root.path(), "2026-11-19");
+    assert_eq!(received(&out), "1000.00");
+    write(
+        &c,
+        "day-again.txt",
+        &std::fs::read_to_string(c.join("statements/day.txt"))
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
+    );
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(received(&out), "none");
+    assert!(!chased(&out).contains("C1"), "{}", chased(&out));
+}
