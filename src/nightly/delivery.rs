@@ -338,10 +338,7 @@ fn same_reference(held: &str, id: &str) -> bool {
 
 /// Two end-to-end ids agree unless both are given and differ.
 fn agree(a: Option<&str>, b: Option<&str>) -> bool {
-    fn known(s: Option<&str>) -> Option<&str> {
-        s.map(str::trim)
-            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NOTPROVIDED"))
-    }
+    use crate::statement::given_reference as known;
     match (known(a), known(b)) {
         (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
         _ => true,
@@ -351,48 +348,51 @@ fn agree(a: Option<&str>, b: Option<&str>) -> bool {
 /// The `duplicate_statement` of a statement that repeats another already
 /// imported under another id (another format, say).
 fn again_in_another_form(statement: &Statement, held: &Held, file: &str) -> Alert {
-    let account = statement.account.key();
     let balances = match (statement.opening, statement.closing) {
         (Some(o), Some(c)) => format!("{} to {}", o.amount, c.amount),
         _ => String::new(),
     };
-    let mut a = Alert::new(
-        AlertKind::DuplicateStatement,
-        &format!("{account}:{}:{file}", statement.id),
+    duplicate(
+        statement,
+        file,
         format!(
-            "statement {} ({}) of account {} in {file} repeats statement {} ({}) imported on {}: the same balances ({balances}) and the same {} movement(s); it is the same day delivered again, nothing of it is imported",
-            statement.id,
-            statement.format.label(),
-            crate::refs::mask_iban(&account),
+            "repeats statement {} ({}) imported on {}: the same balances ({balances}) and the same {} movement(s); it is the same day delivered again",
             held.id,
             held.format,
             held.run_date,
             statement.transactions().count(),
         ),
-    );
-    a.entry_id = String::new();
-    a
+    )
 }
 
 /// The `duplicate_statement` of a statement whose movements are all in
 /// state already, across statements.
 fn all_there(statement: &Statement, held: &Held, file: &str) -> Alert {
-    let account = statement.account.key();
-    let mut a = Alert::new(
-        AlertKind::DuplicateStatement,
-        &format!("{account}:{}:{file}", statement.id),
+    duplicate(
+        statement,
+        file,
         format!(
-            "statement {} ({}) of account {} in {file} covers days already imported (statement {}, {}, among others): each of its {} movement(s) is in state already, under its id or with the same amount, day and end-to-end id; nothing of it is imported",
-            statement.id,
-            statement.format.label(),
-            crate::refs::mask_iban(&account),
+            "covers days already imported (statement {}, {}, among others): each of its {} movement(s) is in state already, under its id or with the same amount, day and end-to-end id",
             held.id,
             held.format,
             statement.transactions().count(),
         ),
-    );
-    a.entry_id = String::new();
-    a
+    )
+}
+
+/// A `duplicate_statement` for `statement` in `file`, saying `why`.
+fn duplicate(statement: &Statement, file: &str, why: String) -> Alert {
+    let account = statement.account.key();
+    Alert::new(
+        AlertKind::DuplicateStatement,
+        &format!("{account}:{}:{file}", statement.id),
+        format!(
+            "statement {} ({}) of account {} in {file} {why}; nothing of it is imported",
+            statement.id,
+            statement.format.label(),
+            crate::refs::mask_iban(&account),
+        ),
+    )
 }
 
 /// The `conflicting_statement` of a statement some of whose movements

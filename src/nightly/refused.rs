@@ -142,8 +142,9 @@ fn squash(s: &str) -> String {
 /// names when one contains the other, a label around a name).
 fn agree(a: Option<&str>, b: Option<&str>, contains: bool) -> bool {
     let known = |s: Option<&str>| {
-        s.map(squash)
-            .filter(|s| !s.is_empty() && s != "NOTPROVIDED")
+        crate::statement::given_reference(s)
+            .map(squash)
+            .filter(|s| !s.is_empty())
     };
     match (known(a), known(b)) {
         (Some(a), Some(b)) if contains => a.contains(&b) || b.contains(&a),

@@ -202,7 +202,7 @@ pub fn import(
 ) -> rusqlite::Result<Stored> {
     let hash = encoded.hash.as_str();
     let account = statement.account.key();
-    let money = |m: Option<crate::statement::Balance>| m.map(|b| b.amount.to_plain());
+    let [from, to, opening, closing] = period_and_balances(statement);
     conn.prepare_cached(
         "INSERT INTO statements (account, statement_id, content_hash, format, sequence,
              from_date, to_date, opening, closing, currency, run_date)
@@ -214,16 +214,10 @@ pub fn import(
         hash,
         statement.format.label(),
         statement.sequence.and_then(|s| i64::try_from(s).ok()),
-        statement
-            .from_date
-            .or(statement.opening.and_then(|b| b.date))
-            .map(|d| d.to_string()),
-        statement
-            .to_date
-            .or(statement.closing.and_then(|b| b.date))
-            .map(|d| d.to_string()),
-        money(statement.opening),
-        money(statement.closing),
+        from,
+        to,
+        opening,
+        closing,
         statement.currency.as_str(),
         run_date,
     ])?;
@@ -240,7 +234,7 @@ pub fn grow(
     encoded: &Encoded,
 ) -> rusqlite::Result<Stored> {
     let account = statement.account.key();
-    let money = |m: Option<crate::statement::Balance>| m.map(|b| b.amount.to_plain());
+    let [from, to, opening, closing] = period_and_balances(statement);
     conn.prepare_cached(
         "UPDATE statements SET content_hash = ?3, from_date = ?4, to_date = ?5, opening = ?6,
              closing = ?7
@@ -250,6 +244,19 @@ pub fn grow(
         account,
         statement.id,
         encoded.hash,
+        from,
+        to,
+        opening,
+        closing
+    ])?;
+    insert_transactions(conn, statement, encoded, true)
+}
+
+/// A statement's period as state keeps it (its `FrToDt`, else its balances'
+/// dates) and its opening and closing balances, as text.
+fn period_and_balances(statement: &Statement) -> [Option<String>; 4] {
+    let money = |m: Option<crate::statement::Balance>| m.map(|b| b.amount.to_plain());
+    [
         statement
             .from_date
             .or(statement.opening.and_then(|b| b.date))
@@ -260,8 +267,7 @@ pub fn grow(
             .map(|d| d.to_string()),
         money(statement.opening),
         money(statement.closing),
-    ])?;
-    insert_transactions(conn, statement, encoded, true)
+    ]
 }
 
 /// Whether the account holds a transaction under `tx`'s id, and if so

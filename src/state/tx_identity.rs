@@ -50,22 +50,9 @@ pub(super) fn held(
     .optional()
 }
 
-/// Placeholders banks and payers' software write where an end-to-end id
-/// is required but none was given: the same text on unrelated payments.
-const PLACEHOLDERS: &[&str] = &[
-    "NOTPROVIDED",
-    "NOT PROVIDED",
-    "NONREF",
-    "NONE",
-    "N/A",
-    "NA",
-    "-",
-];
-
 /// A value a bank really gave (not empty, not a placeholder).
 fn known(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty() && !PLACEHOLDERS.iter().any(|p| s.eq_ignore_ascii_case(p)))
+    crate::statement::given_reference(s)
 }
 
 /// Two values that do not contradict each other: equal (spaces and case

@@ -20,6 +20,27 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Money};
 
 pub use finding::{Finding, FindingKind, Location};
+
+/// Placeholders banks and payers' software write where a reference (an
+/// end-to-end id) is required but none was given: the same text on
+/// unrelated payments, so never evidence that two are one.
+const PLACEHOLDERS: &[&str] = &[
+    "NOTPROVIDED",
+    "NOT PROVIDED",
+    "NONREF",
+    "NONE",
+    "N/A",
+    "NA",
+    "-",
+];
+
+/// A reference a bank or payer really gave: trimmed, `None` when empty or a
+/// placeholder (`NOTPROVIDED`, `NONREF`…). What comparisons of two
+/// transactions' references go by (ids keep the parser's own reading).
+pub fn given_reference(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty() && !PLACEHOLDERS.iter().any(|p| s.eq_ignore_ascii_case(p)))
+}
 pub use kind::{BankCode, TxKind};
 
 /// The format a statement was read from.
