@@ -6,7 +6,9 @@
 //!   and a day the bank splits into blocks (morning, afternoon) gives several
 //!   blocks that id, in one file or in several. The blocks of a day in state
 //!   are `{id}`, `{id}-2`, `{id}-3`…: a block is the one of them with its
-//!   content (delivered again: nothing imported), else the day's next block
+//!   content (delivered again: nothing imported) unless another block of its
+//!   file got that one tonight (the parser told the two apart: a sweep day
+//!   repeating its morning block), else the day's next block
 //!   when it follows the last of them with new movements only
 //!   ([`next_block`]), else — wherever it sits in its file — when it opens
 //!   with the same balance as one of them that brought money, that block
@@ -51,12 +53,13 @@ use crate::state::statements::{self as st, Known};
 use crate::statement::{EntryStatus, SourceFormat, Statement};
 
 /// Which block of its day in state a CFONB block is (see the module doc), or
-/// `None` for a statement of another format. `first_in_file`: no earlier
-/// block of its file has its day (its id is the plain one).
+/// `None` for a statement of another format. `siblings`: the ids in state
+/// the other blocks of its file got tonight.
 pub(super) fn cfonb_block(
     conn: &Connection,
     account: &str,
     statement: &Statement,
+    siblings: &[&str],
 ) -> rusqlite::Result<Option<(Known, String)>> {
     if statement.format != SourceFormat::Cfonb120 {
         return Ok(None);
@@ -68,8 +71,18 @@ pub(super) fn cfonb_block(
         s.id = id.to_string();
         st::content_hash(&s)
     };
-    if let Some(h) = family.iter().find(|h| h.hash == hash_as(&h.id)) {
+    let (told_apart, others): (Vec<&Held>, Vec<&Held>) = family
+        .iter()
+        .filter(|h| h.hash == hash_as(&h.id))
+        .partition(|h| siblings.contains(&h.id.as_str()));
+    if let Some(h) = others.first() {
         return Ok(Some((Known::Same, h.id.clone())));
+    }
+    if !told_apart.is_empty() {
+        // The same content as another block of its file, which the parser
+        // told apart from it: the day's next block after an intraday sweep
+        // (`formats::cfonb120::block_id::tell_apart`), its money new.
+        return Ok(Some((Known::New, free_id(&family, &statement.id, &base))));
     }
     let opening = statement.opening.map(|b| b.amount.to_plain());
     if follows_last(conn, statement, &family)? {
@@ -159,7 +172,11 @@ struct Movement<'a> {
 
 /// Whether a new statement (not a notification) repeats a statement of its
 /// account already imported under another id (see the module doc).
-fn coverage(conn: &Connection, statement: &Statement) -> rusqlite::Result<Coverage> {
+fn coverage(
+    conn: &Connection,
+    statement: &Statement,
+    siblings: &[&str],
+) -> rusqlite::Result<Coverage> {
     let (Some(open), Some(close)) = (statement.opening, statement.closing) else {
         return Ok(Coverage::None);
     };
@@ -204,6 +221,10 @@ fn coverage(conn: &Connection, statement: &Statement) -> rusqlite::Result<Covera
         &to.to_string(),
     )?;
     for held in helds.iter().cloned() {
+        if siblings.contains(&held.id.as_str()) {
+            // Another block of its file, which the parser told apart.
+            continue;
+        }
         let (Some(h_open), Some(h_close)) = (held.opening.as_deref(), held.closing.as_deref())
         else {
             continue;
@@ -440,17 +461,19 @@ fn partly_again(
 
 /// A new statement that repeats one imported under another id, wholly
 /// (`duplicate_statement`) or partly (`conflicting_statement`, and its file
-/// is read again every night: `conflict`): not imported (true).
+/// is read again every night: `conflict`): not imported (true). `siblings`:
+/// the ids in state the other blocks of its file got tonight (never what it
+/// repeats); `(file, run_date)`: where it arrived, and tonight.
 pub(super) fn delivered_before(
     conn: &Connection,
     statement: &Statement,
+    siblings: &[&str],
     hash: &str,
-    file: &str,
-    run_date: &str,
+    (file, run_date): (&str, &str),
     conflict: Option<&mut bool>,
     out: &mut ImportReport,
 ) -> rusqlite::Result<bool> {
-    match coverage(conn, statement)? {
+    match coverage(conn, statement, siblings)? {
         Coverage::None => Ok(false),
         Coverage::Whole(held) => {
             out.already_imported += 1;

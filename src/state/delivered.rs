@@ -51,12 +51,7 @@ pub fn family(conn: &Connection, account: &str, base: &str) -> rusqlite::Result<
     let all: Vec<Held> = rows.collect::<rusqlite::Result<_>>()?;
     Ok(all
         .into_iter()
-        .filter(|h| {
-            h.id == base
-                || h.id
-                    .get(base.len() + 1..)
-                    .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
-        })
+        .filter(|h| crate::formats::cfonb120::is_block_of(&h.id, base))
         .collect())
 }
 

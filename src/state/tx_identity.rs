@@ -173,11 +173,6 @@ pub(super) fn same_transaction(
         )
 }
 
-/// The id a statement's transaction is stored under when `entry_id` is held
-/// by a different transaction of another statement, or by a notification of
-/// another payment (see the module doc), or `None` when it is that
-/// transaction, the notified one, or one the statement may replace: then the
-/// insert's own rule stands.
 /// Whether `held_in` is another block of the CFONB day `statement` is a
 /// block of (`{base}` or `{base}-k`). The import only stores a block the
 /// day's other blocks do not already hold (a block re-sent, a part of the
@@ -191,16 +186,15 @@ fn sibling_block(held_in: &str, statement: &Statement) -> bool {
         return false;
     }
     let base = crate::formats::cfonb120::statement_id(statement);
-    let of_day = |id: &str| {
-        id == base
-            || id
-                .strip_prefix(base.as_str())
-                .and_then(|r| r.strip_prefix('-'))
-                .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
-    };
+    let of_day = |id: &str| crate::formats::cfonb120::is_block_of(id, &base);
     held_in != statement.id && of_day(held_in) && of_day(&statement.id)
 }
 
+/// The id a statement's transaction is stored under when `entry_id` is held
+/// by a different transaction of another statement, or by a notification of
+/// another payment (see the module doc), or `None` when it is that
+/// transaction, the notified one, or one the statement may replace: then the
+/// insert's own rule stands.
 pub(super) fn distinct_id(
     conn: &Connection,
     account: &str,

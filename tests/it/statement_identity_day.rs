@@ -181,3 +181,55 @@ fn one_customers_two_identical_instalments_in_two_blocks_of_a_day_are_two_paymen
     assert_eq!(received(&out), "none");
     assert!(!chased(&out).contains("C1"), "{}", chased(&out));
 }
+
+#[test]
+fn a_sweep_days_last_block_identical_to_its_first_is_new_money() {
+    // Alpha pays F-1001 (1000.00) in two instalments of 500.00 with the same
+    // label; between them the account is swept back to 0.00, so the evening
+    // block is byte for byte the morning one (review 25 #4: the second
+    // 500.00 was dropped as the morning block delivered again, with no
+    // alert, and Alpha chased).
+    let half = || credit("181126", 50_000, "VIR SEPA ALPHA SARL", "FACTURE F-1001");
+    let sweep = || credit("181126", -50_000, "PRLV CASH POOLING", "SWEEP");
+    let am = block("171126", 0, &[half()], "181126", 50_000);
+    let pm = block("171126", 50_000, &[sweep()], "181126", 0);
+    let day = [am.clone(), pm.clone(), am.clone()].concat();
+
+    // One file: its order and balances say the third block is new.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    write(&c, "day.txt", &day);
+    let out = night(&c, root.path(), "2026-11-19");
+    assert_eq!(received(&out), "1000.00");
+    let half_applied = ("F-1001".to_string(), "500.00".to_string());
+    assert_eq!(applied(&out), [half_applied.clone(), half_applied]);
+    // The same file again, and again under another name: nothing more.
+    write(&c, "day-again.txt", &day);
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(received(&out), "none");
+    let out = night(&c, root.path(), "2026-11-30");
+    assert_eq!(received(&out), "none");
+    assert!(!chased(&out).contains("C1"), "{}", chased(&out));
+
+    // The morning and the sweep on one night, the whole day on the next.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    write(&c, "am-pm.txt", &[am.clone(), pm].concat());
+    let out = night(&c, root.path(), "2026-11-19");
+    assert_eq!(applied(&out), [("F-1001".into(), "500.00".into())]);
+    write(&c, "day.txt", &day);
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(received(&out), "500.00");
+    assert_eq!(applied(&out), [("F-1001".into(), "500.00".into())]);
+    let out = night(&c, root.path(), "2026-11-30");
+    assert_eq!(received(&out), "none");
+    assert!(!chased(&out).contains("C1"), "{}", chased(&out));
+
+    // A file listing a day's two blocks twice (no sweep) is the day once.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let pm = block("171126", 50_000, &[half()], "181126", 100_000);
+    write(&c, "twice.txt", &[am.clone(), pm.clone(), am, pm].concat());
+    let out = night(&c, root.path(), "2026-11-19");
+    assert_eq!(received(&out), "1000.00");
+}

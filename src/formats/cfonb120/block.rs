@@ -32,8 +32,8 @@ pub(super) struct Scratch {
     complements: Vec<(String, String)>,
     remittance: Vec<String>,
     /// The blocks closed so far, by id: their places in the output's
-    /// statements, one per different content.
-    blocks: std::collections::HashMap<String, Vec<usize>>,
+    /// statements.
+    blocks: std::collections::HashMap<String, block_id::DayBlocks>,
 }
 
 /// Moves `v`'s items into a vector of exactly their number; the old buffer,

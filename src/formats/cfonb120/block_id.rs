@@ -84,30 +84,71 @@ fn id_with(s: &Statement, with_currency: bool, from_movements: bool) -> String {
     )
 }
 
+/// Whether `id` is one of the blocks of the day whose id is `base`: `base`
+/// itself or `{base}-k` ([`tell_apart`], and the blocks of a day in several
+/// files, `nightly::delivery`).
+pub fn is_block_of(id: &str, base: &str) -> bool {
+    id == base
+        || id
+            .strip_prefix(base)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The blocks of one id (one day of one account) a file has closed so far.
+#[derive(Debug, Default)]
+pub(super) struct DayBlocks {
+    /// Places in the file's statements of its blocks, one per different
+    /// content (or repeat that is the day's next block, below), in file
+    /// order.
+    distinct: Vec<usize>,
+    /// Place of the day's last block in the file, and whether it was a
+    /// repeat of an earlier one.
+    last: Option<(usize, bool)>,
+}
+
 /// Another block of this file with `s`'s id (a day the bank split into two
 /// 01…07 blocks): the same block again keeps its id (it is that statement
 /// twice); a different one is `{id}-2`, `-3`… in file order. The first keeps
-/// the plain id, as every release gave it. `blocks` holds the places in
-/// `statements` (the file's statements so far) of the blocks closed so far,
-/// by id, one per different content.
+/// the plain id, as every release gave it.
+///
+/// A block identical to an earlier one is the day's next block all the same
+/// when the block just before it is another, not itself a repeat, whose
+/// closing balance it opens with: an intraday sweep (0→1000 Alpha, 1000→0
+/// swept, 0→1000 Alpha paying again), where the file's order and balances
+/// say the money came twice. A file listing its day's blocks twice repeats
+/// them in order, each after a repeat, and keeps their ids.
+/// `blocks` holds, by id, the day's blocks closed so far in `statements`
+/// (the file's statements so far).
 pub(super) fn tell_apart(
     s: &mut Statement,
-    blocks: &mut HashMap<String, Vec<usize>>,
+    blocks: &mut HashMap<String, DayBlocks>,
     statements: &[Statement],
 ) {
-    let blocks = blocks.entry(s.id.clone()).or_default();
-    let twin = blocks
+    let day = blocks.entry(s.id.clone()).or_default();
+    let next_block = match day.last {
+        Some((place, false)) => statements.get(place).is_some_and(|p| {
+            s.opening.is_some() && p.closing.map(|b| b.amount) == s.opening.map(|b| b.amount)
+        }),
+        _ => false,
+    };
+    let previous = day.last.map(|(place, _)| place);
+    let twin = day
+        .distinct
         .iter()
-        .filter_map(|&i| statements.get(i))
+        .copied()
+        .filter(|&i| !next_block || previous == Some(i))
+        .filter_map(|i| statements.get(i))
         .find(|o| same_block(o, s))
         .map(|o| o.id.clone());
+    day.last = Some((statements.len(), twin.is_some()));
     match twin {
         Some(id) => s.id = id,
         None => {
-            if !blocks.is_empty() {
-                s.id = format!("{}-{}", s.id, blocks.len() + 1);
+            if !day.distinct.is_empty() {
+                s.id = format!("{}-{}", s.id, day.distinct.len() + 1);
             }
-            blocks.push(statements.len());
+            day.distinct.push(statements.len());
         }
     }
 }
@@ -195,6 +236,51 @@ mod tests {
             ids(&file),
             [base.to_string(), format!("{base}-2"), base.to_string()]
         );
+    }
+
+    #[test]
+    fn a_repeat_after_another_block_that_it_chains_on_is_the_days_next_block() {
+        let base = "30004-00822-00012345678-20261119-20261120";
+        let am = [
+            balance("01", "191126", 0),
+            movement("201126", 100_000, "REF-A"),
+            balance("07", "201126", 100_000),
+        ];
+        // An intraday sweep back to 0.00, then Alpha's same payment again:
+        // the evening block is the morning one byte for byte.
+        let sweep = [
+            balance("01", "191126", 100_000),
+            movement("201126", 100_000, "SWEEP"),
+            balance("07", "201126", 0),
+        ];
+        let file: Vec<String> = am.iter().chain(&sweep).chain(&am).cloned().collect();
+        assert_eq!(
+            ids(&file),
+            [base.to_string(), format!("{base}-2"), format!("{base}-3")]
+        );
+        // Listed twice in order, a day stays its two blocks; a block right
+        // after itself is itself twice, whatever its balances.
+        let pm = [
+            balance("01", "191126", 100_000),
+            movement("201126", 50_000, "REF-B"),
+            balance("07", "201126", 150_000),
+        ];
+        let twice: Vec<String> = am
+            .iter()
+            .chain(&pm)
+            .chain(&am)
+            .chain(&pm)
+            .cloned()
+            .collect();
+        let pair = [base.to_string(), format!("{base}-2")];
+        assert_eq!(ids(&twice), [pair.clone(), pair].concat());
+        let flat = [
+            balance("01", "191126", 100_000),
+            movement("201126", 0, "ZERO"),
+            balance("07", "201126", 100_000),
+        ];
+        let again: Vec<String> = flat.iter().chain(&flat).cloned().collect();
+        assert_eq!(ids(&again), [base, base]);
     }
 
     #[test]

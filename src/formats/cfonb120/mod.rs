@@ -96,7 +96,7 @@ mod render;
 
 use std::path::Path;
 
-pub use block_id::{legacy_statement_id, statement_id, undated_statement_id};
+pub use block_id::{is_block_of, legacy_statement_id, statement_id, undated_statement_id};
 pub use render::render;
 
 use super::ibans::IbanChecks;

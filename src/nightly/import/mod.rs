@@ -114,6 +114,10 @@ pub fn import(
     });
 
     let mut notifications_seen = false;
+    // The id in state each CFONB block of a file got tonight, by (file,
+    // the id the parser gave it): a block the parser told apart from an
+    // identical one of its file is never that one delivered again.
+    let mut blocks_tonight: Vec<((usize, &str), String)> = Vec::new();
     for (at, file, statement) in ordered.iter().copied() {
         if statement.format.is_notification() && !notifications_seen {
             // Every statement is in: before any notification is linked, the
@@ -134,7 +138,17 @@ pub fn import(
         let encoded = st::encode(statement);
         let hash = &encoded.hash;
         let name = file_name(&file.path);
-        let (known, id_in_state) = lookup(conn, &account, statement, hash, &file.sha256)?;
+        let siblings: Vec<String> = blocks_tonight
+            .iter()
+            .filter(|((fi, id), _)| *fi == at.0 && *id != statement.id)
+            .map(|(_, in_state)| in_state.clone())
+            .collect();
+        let siblings: Vec<&str> = siblings.iter().map(String::as_str).collect();
+        let (known, id_in_state) =
+            lookup(conn, &account, statement, hash, &file.sha256, &siblings)?;
+        if statement.format == SourceFormat::Cfonb120 {
+            blocks_tonight.push(((at.0, statement.id.as_str()), id_in_state.clone()));
+        }
         match known {
             Known::Same => {
                 report.already_imported += 1;
@@ -238,9 +252,9 @@ pub fn import(
                 if super::delivery::delivered_before(
                     conn,
                     statement,
+                    &siblings,
                     &encoded.hash,
-                    &name,
-                    run_date,
+                    (&name, run_date),
                     conflict,
                     &mut report,
                 )? {
@@ -393,6 +407,7 @@ fn lookup(
     statement: &Statement,
     hash: &str,
     sha256: &str,
+    siblings: &[&str],
 ) -> rusqlite::Result<(Known, String)> {
     let known = st::lookup(conn, account, &statement.id, hash)?;
     if known == Known::New && statement.format == crate::statement::SourceFormat::Cfonb120 {
@@ -406,7 +421,12 @@ fn lookup(
         if legacy != statement.id && !old_ids.contains(&legacy) {
             old_ids.push(legacy);
         }
-        for old_id in old_ids {
+        // (Not another block of its file tonight: the parser told them
+        // apart.)
+        for old_id in old_ids
+            .into_iter()
+            .filter(|id| !siblings.contains(&id.as_str()))
+        {
             let mut old = statement.clone();
             old.id.clone_from(&old_id);
             match st::lookup(conn, account, &old_id, &st::encode(&old).hash)? {
@@ -428,7 +448,7 @@ fn lookup(
         }
     }
     if known != Known::Same
-        && let Some(found) = super::delivery::cfonb_block(conn, account, statement)?
+        && let Some(found) = super::delivery::cfonb_block(conn, account, statement, siblings)?
     {
         return Ok(found);
     }
