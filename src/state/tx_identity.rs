@@ -80,6 +80,45 @@ struct Facts<'a> {
     amount: String,
     end_to_end_id: Option<&'a str>,
     iban: Option<&'a str>,
+    name: Option<&'a str>,
+}
+
+/// Whether an end-to-end id given on both sides says "the same payment"
+/// when equal: at least four letters or digits, and six when digits only.
+/// `1`, `00001`, `REF` are set by hand or by software for every payment and
+/// prove nothing (placeholders such as `NOREF` are no id at all:
+/// [`crate::statement::given_reference`]).
+fn strong_end_to_end(id: Option<&str>) -> bool {
+    known(id).is_some_and(|id| {
+        let significant: Vec<char> = id.chars().filter(|c| c.is_alphanumeric()).collect();
+        let digits_only = significant.iter().all(char::is_ascii_digit);
+        significant.len() >= if digits_only { 6 } else { 4 }
+    })
+}
+
+/// Whether two payer names, both given, plainly name two payers: once legal
+/// forms and fillers are dropped (`matching::payer::normalize_name`),
+/// neither contains the other and they share no word of three letters or
+/// more. (`ALPHA SARL` and `SARL ALPHA`, or a name the bank cut short, are
+/// one payer; `ALPHA SARL` and `BETA SAS` are two.)
+fn names_differ(a: Option<&str>, b: Option<&str>) -> bool {
+    let (Some(a), Some(b)) = (known(a), known(b)) else {
+        return false;
+    };
+    let (a, b) = (
+        crate::matching::payer::normalize_name(a),
+        crate::matching::payer::normalize_name(b),
+    );
+    if a.is_empty() || b.is_empty() || a.contains(&b) || b.contains(&a) {
+        return false;
+    }
+    let words = |s: &str| -> std::collections::BTreeSet<String> {
+        s.split_whitespace()
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_string)
+            .collect()
+    };
+    words(&a).is_disjoint(&words(&b))
 }
 
 impl<'a> Facts<'a> {
@@ -90,6 +129,7 @@ impl<'a> Facts<'a> {
             amount: tx.amount.to_plain(),
             end_to_end_id: tx.end_to_end_id.as_deref(),
             iban: tx.counterparty.iban.as_deref(),
+            name: tx.counterparty.name.as_deref(),
         }
     }
 
@@ -100,24 +140,41 @@ impl<'a> Facts<'a> {
             amount: h.amount.clone(),
             end_to_end_id: h.end_to_end_id.as_deref(),
             iban: h.counterparty_iban.as_deref(),
+            name: h.counterparty_name.as_deref(),
         }
     }
 
-    /// Another payment than `other`. Contradicting end-to-end ids or payer
-    /// IBANs (both given) make it another, first; then an equal end-to-end
-    /// id (a real one, not a placeholder) makes it the same payment whatever
-    /// else differs (a fee taken, a day later). An equal IBAN or payer name
-    /// only says the same payer, never the same payment (a customer's two
-    /// instalments): without an end-to-end id, both the day and the amount
-    /// differing make it another payment. When in doubt it is another: money
-    /// counted twice waits for a person as an unmatched credit, money merged
-    /// away leaves a paid invoice chased.
+    /// Another payment than `other` under the bank reference they share
+    /// (the same entry, unless something says otherwise), in this order:
+    /// 1. contradicting end-to-end ids (both given) make it another;
+    /// 2. an equal end-to-end id ([`strong_end_to_end`]) makes it the same
+    ///    payment whatever else differs (a fee taken, a day later, the payer's
+    ///    account written otherwise), unless the payer's IBAN and name both
+    ///    contradict;
+    /// 3. a contradicting payer — IBANs both given and different, or names
+    ///    plainly of two payers ([`names_differ`]) — makes it another;
+    /// 4. the same payer shown (an equal IBAN, or names both given that do
+    ///    not contradict) makes it the same payment: one payer's entry under
+    ///    one bank reference, its amount or day changed by the bank (a fee,
+    ///    a later booking), which `booked_amount_differs` puts before a
+    ///    person;
+    /// 5. with nothing about the payer on one side, both the day and the
+    ///    amount differing make it another.
     fn another_payment(&self, other: &Facts<'_>) -> bool {
         let e2e = same(self.end_to_end_id, other.end_to_end_id);
-        if e2e == Some(false) || same(self.iban, other.iban) == Some(false) {
+        if e2e == Some(false) {
             return true;
         }
-        if e2e == Some(true) {
+        let iban = same(self.iban, other.iban);
+        let name_differs = names_differ(self.name, other.name);
+        if e2e == Some(true) && strong_end_to_end(self.end_to_end_id) {
+            return iban == Some(false) && name_differs;
+        }
+        if iban == Some(false) || name_differs {
+            return true;
+        }
+        let names_given = known(self.name).is_some() && known(other.name).is_some();
+        if iban == Some(true) || names_given {
             return false;
         }
         let other_day = match (self.booking.as_deref(), other.booking.as_deref()) {
@@ -130,9 +187,9 @@ impl<'a> Facts<'a> {
 
 /// Whether a statement's transaction under an id a notification (camt.054
 /// or 052) holds, or under its entry's bank reference, is another payment
-/// than the notified one: their end-to-end ids or payer IBANs contradict
-/// each other, or (no end-to-end id on both sides) both their day and
-/// their amount differ. A day alone is not
+/// than the notified one (`Facts::another_payment`: contradicting
+/// end-to-end ids; without an equal, real end-to-end id, a contradicting
+/// payer, or both the day and the amount differing). A day alone is not
 /// enough (a notification may give a day the statement books later), nor an
 /// amount alone (the booked amount replaces a notified one:
 /// `nightly::link::rebook`). Such a transaction is stored under a distinct
@@ -230,7 +287,14 @@ pub(super) fn distinct_id(
         };
         match held(conn, account, &candidate)? {
             None => return Ok(Some(candidate)),
-            Some(h) if same_transaction(&h, entry, tx, currency) => return Ok(Some(candidate)),
+            // (A sibling block's copy is another payment again: a third
+            // instalment of the day.)
+            Some(h)
+                if same_transaction(&h, entry, tx, currency)
+                    && !sibling_block(&h.statement_id, statement) =>
+            {
+                return Ok(Some(candidate));
+            }
             Some(_) => k += 1,
         }
     }
@@ -252,6 +316,7 @@ mod tests {
             amount: amount.into(),
             end_to_end_id: e2e,
             iban,
+            name: None,
         }
     }
 
@@ -273,25 +338,88 @@ mod tests {
             let a = facts("2026-11-18", "1000.00", Some(placeholder), ALPHA);
             let b = facts("2026-11-18", "750.00", Some(placeholder), BETA);
             assert!(a.another_payment(&b), "{placeholder}");
-            // Same payer, no other clue, another day and amount: another.
-            let c = facts("2026-11-20", "300.00", Some(placeholder), ALPHA);
+            // Nor one payer's two: with no id, the same payer under one
+            // bank reference is one entry (see below), and with nothing
+            // about the payer, another day and amount make two.
+            let c = facts("2026-11-20", "300.00", Some(placeholder), None);
             assert!(a.another_payment(&c), "{placeholder}");
         }
     }
 
+    fn named<'a>(mut f: Facts<'a>, name: &'a str) -> Facts<'a> {
+        f.name = Some(name);
+        f
+    }
+
     #[test]
-    fn one_customers_two_instalments_are_two_payments() {
+    fn a_real_end_to_end_id_outweighs_a_payer_account_written_otherwise() {
+        // Review 26 #3: the same reference, end-to-end id, day and amount,
+        // the payer's IBAN given otherwise: one payment, not 1000.00 twice.
+        let notified = named(
+            facts("2026-11-18", "1000.00", Some("E2E-A"), ALPHA),
+            "ALPHA SARL",
+        );
+        let booked = named(facts("2026-11-18", "1000.00", Some("E2E-A"), BETA), "Alpha");
+        assert!(!notified.another_payment(&booked));
+        // Both the account and the name of another payer: two payments.
+        let beta = named(
+            facts("2026-11-18", "1000.00", Some("E2E-A"), BETA),
+            "BETA SAS",
+        );
+        assert!(notified.another_payment(&beta));
+    }
+
+    #[test]
+    fn a_weak_end_to_end_id_never_makes_two_named_payers_one() {
+        // Review 26 #7: `1` or `NOREF` on both sides, no IBAN on one side,
+        // ALPHA and BETA: Beta's 750.00 replaced Alpha's 1000.00.
+        for weak in ["1", "NOREF", "00001", "REF"] {
+            let alpha = named(
+                facts("2026-11-18", "1000.00", Some(weak), ALPHA),
+                "ALPHA SARL",
+            );
+            let beta = named(facts("2026-11-18", "750.00", Some(weak), None), "BETA SAS");
+            assert!(alpha.another_payment(&beta), "{weak}");
+            // One payer's name written otherwise is no contradiction.
+            let again = named(
+                facts("2026-11-18", "1000.00", Some(weak), None),
+                "SARL ALPHA",
+            );
+            assert!(!alpha.another_payment(&again), "{weak}");
+        }
+        assert!(!names_differ(
+            Some("ALPHA CONSTRUCTIO"),
+            Some("ALPHA CONSTRUCTION SAS")
+        ));
+        assert!(!names_differ(Some("M. DUPONT"), Some("DUPONT JEAN")));
+        assert!(names_differ(Some("ALPHA SARL"), Some("BETA SARL")));
+        assert!(!names_differ(Some("ALPHA"), Some("NOTPROVIDED")));
+    }
+
+    #[test]
+    fn one_customers_two_instalments_are_two_payments_when_their_ids_say_so() {
         // Review 25 #2: 500.00 notified, 300.00 booked two days later from
-        // the same IBAN: the same payer, not the same payment.
-        let first = facts("2026-11-18", "500.00", None, ALPHA);
-        let second = facts("2026-11-20", "300.00", None, ALPHA);
-        assert!(first.another_payment(&second));
+        // the same IBAN with their own end-to-end ids: two payments.
         let second = facts("2026-11-20", "300.00", Some("E2E-2"), ALPHA);
         let first = facts("2026-11-18", "500.00", Some("E2E-1"), ALPHA);
         assert!(first.another_payment(&second));
+        // Without ids, the same payer under one bank reference is one entry
+        // the bank changed (review 26 #4: 1000.00 notified, 997.50 booked a
+        // day later): `booked_amount_differs` for a person, never 997.50
+        // counted beside 1000.00.
+        let notified = facts("2026-11-18", "1000.00", None, ALPHA);
+        let booked = facts("2026-11-19", "997.50", Some("NOTPROVIDED"), ALPHA);
+        assert!(!notified.another_payment(&booked));
+        let notified = named(facts("2026-11-18", "1000.00", None, None), "ALPHA SARL");
+        let booked = named(facts("2026-11-19", "997.50", None, ALPHA), "Alpha");
+        assert!(!notified.another_payment(&booked));
+        // Nothing about the payer on one side, another day and amount:
+        // another payment.
+        let bare = facts("2026-11-20", "300.00", None, None);
+        assert!(first.another_payment(&bare));
         // The same amount a day later with nothing else: the booking of the
         // notified payment (a notification may give an earlier day).
-        let booked = facts("2026-11-19", "500.00", None, ALPHA);
+        let booked = facts("2026-11-19", "500.00", None, None);
         assert!(!first.another_payment(&booked));
     }
 }

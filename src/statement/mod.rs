@@ -32,6 +32,8 @@ const PLACEHOLDERS: &[&str] = &[
     "N/A",
     "NA",
     "-",
+    "NOREF",
+    "UNKNOWN",
 ];
 
 /// A reference a bank or payer really gave: trimmed, `None` when empty or a

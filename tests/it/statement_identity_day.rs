@@ -233,3 +233,35 @@ fn a_sweep_days_last_block_identical_to_its_first_is_new_money() {
     let out = night(&c, root.path(), "2026-11-19");
     assert_eq!(received(&out), "1000.00");
 }
+
+#[test]
+fn a_third_identical_instalment_of_the_day_is_a_third_payment() {
+    // Review 26 #5: the third block's line met the second's `~day` copy and
+    // was dropped as repeated: 1,500.00 moved, 1,000.00 in state.
+    let half = || credit("181126", 50_000, "VIR SEPA ALPHA SARL", "FACTURE F-1001");
+    let blocks =
+        [0, 50_000, 100_000].map(|open| block("171126", open, &[half()], "181126", open + 50_000));
+    for split in [3, 2] {
+        let root = tempfile::tempdir().unwrap();
+        let c = client(root.path());
+        // In one file, or the first two on one night and the third on the
+        // next.
+        write(&c, "d1.txt", &blocks[..split].concat());
+        let first = night(&c, root.path(), "2026-11-19");
+        if split == 2 {
+            write(&c, "d2.txt", &blocks[2]);
+            let out = night(&c, root.path(), "2026-11-20");
+            assert_eq!(received(&out), "500.00", "{split}");
+            assert_eq!(received(&first), "1000.00", "{split}");
+        } else {
+            assert_eq!(received(&first), "1500.00", "{split}");
+        }
+        // Nothing more when the files stay (500.00 over F-1001 carried).
+        let out = night(&c, root.path(), "2026-11-23");
+        assert!(
+            ["none", "0.00"].contains(&received(&out).as_str()),
+            "{split}"
+        );
+        assert!(!kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
+    }
+}

@@ -1,0 +1,98 @@
+//! A camt.054 notifying Alpha's payment, then the camt.053 booking Beta's
+//! under the same bank reference with a weak end-to-end id (`1`, `NOREF`,
+//! set by software for every payment): the payer names contradict, so it
+//! is another payment, never booked in place of Alpha's (review 26 #7: F-1001
+//! reopened and Alpha chased for money it paid).
+
+use std::fs;
+
+use crate::support::{IBAN, Ntry, Tx, camt, column_where, csv_rows, run_ok};
+
+const INVOICES: &str = "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency,reference,payment_method,mandate_id
+F-1001,C1,Alpha SARL,2026-10-01,2026-11-10,1000.00,1000.00,EUR,,transfer,
+F-1002,C2,Beta SAS,2026-10-01,2026-11-10,750.00,750.00,EUR,,transfer,
+";
+
+fn entry(
+    date: &'static str,
+    amount: &'static str,
+    e2e: &'static str,
+    name: &'static str,
+    text: &'static str,
+) -> Ntry {
+    Ntry {
+        reference: "X1",
+        date,
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            e2e: Some(e2e),
+            name: Some(name),
+            text: Some(text),
+            ..Tx::default()
+        }],
+    }
+}
+
+#[test]
+fn a_weak_end_to_end_id_never_books_one_payers_money_for_anothers() {
+    for weak in ["1", "NOREF"] {
+        let root = tempfile::tempdir().unwrap();
+        let c = root.path().join("c");
+        fs::create_dir_all(c.join("statements")).unwrap();
+        fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+        let n = camt(
+            true,
+            "N1",
+            1,
+            IBAN,
+            "2026-11-18",
+            "2026-11-18",
+            None,
+            &[entry(
+                "2026-11-18",
+                "1000.00",
+                weak,
+                "ALPHA SARL",
+                "FACTURE F-1001",
+            )],
+        );
+        fs::write(c.join("statements/n.xml"), n).unwrap();
+        run_ok(&c, "2026-11-19", &root.path().join("o19"));
+        let s = camt(
+            false,
+            "S1",
+            1,
+            IBAN,
+            "2026-11-20",
+            "2026-11-20",
+            Some(("0.00", "750.00")),
+            &[entry(
+                "2026-11-20",
+                "750.00",
+                weak,
+                "BETA SAS",
+                "FACTURE F-1002",
+            )],
+        );
+        fs::write(c.join("statements/s.xml"), s).unwrap();
+        let out = root.path().join("o21");
+        run_ok(&c, "2026-11-21", &out);
+        let status = csv_rows(&out.join("invoice_status.csv"));
+        for invoice in ["F-1001", "F-1002"] {
+            assert_eq!(
+                column_where(&status, "invoice_id", invoice, "status"),
+                ["paid"],
+                "{weak} {invoice}"
+            );
+        }
+        let alerts = fs::read_to_string(out.join("alerts.csv")).unwrap();
+        assert!(
+            !alerts.contains("booked_amount_differs"),
+            "{weak}: {alerts}"
+        );
+        let dunning = fs::read_to_string(out.join("dunning.csv")).unwrap();
+        assert!(!dunning.contains("F-1001"), "{weak}: {dunning}");
+    }
+}
