@@ -4,6 +4,9 @@
 //! night would have left it. The notified money's applications are
 //! withdrawn and the booked amount is matched again tonight, and a critical
 //! `booked_amount_differs` says so: money is never taken back in silence.
+//! A later statement booking under its id money a notification brought and
+//! an earlier statement did not book ([`super::unbooked`]) is that money,
+//! booked: it replaces the notified row the same way.
 
 use rusqlite::Connection;
 
@@ -33,6 +36,22 @@ pub(super) fn booked_over_notified(
         return Ok(None);
     };
     let currency = s.currency_of(entry);
+    if row.notification
+        && row.entry.status == EntryStatus::Booked
+        && transactions::linked_to(conn, &account, &t.entry_id)?
+            .flatten()
+            .as_deref()
+            == Some(transactions::NOT_MONEY)
+        && !st::another_than_notified((&row.entry, &row.tx), (entry, t))
+    {
+        // Money a notification brought that a statement covering its day
+        // did not book (its applications withdrawn: [`super::unbooked`]),
+        // booked now by a later statement: the booked row is the money,
+        // matched again tonight, and the alert is answered.
+        rebook(conn, s, entry, t)?;
+        super::unbooked::answered(conn, &account, &t.entry_id, &s.id, run_date)?;
+        return Ok(None);
+    }
     if !row.notification
         || row.entry.status != EntryStatus::Booked
         || (row.tx.amount == t.amount && row.currency == currency)
