@@ -93,11 +93,14 @@ pub enum AlertKind {
     /// A statement booked another amount under the id of money a
     /// notification brought: the booked amount replaced the notified one.
     BookedAmountDiffers,
+    /// Money a notification brought that the statement covering its day
+    /// does not book: no longer counted, what it paid withdrawn.
+    NotifiedNotBooked,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 30] = [
+    pub const ALL: [AlertKind; 31] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -128,6 +131,7 @@ impl AlertKind {
         AlertKind::CustomerUnknown,
         AlertKind::AmbiguousNotification,
         AlertKind::BookedAmountDiffers,
+        AlertKind::NotifiedNotBooked,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -168,6 +172,7 @@ impl AlertKind {
             AlertKind::CustomerUnknown => "customer_unknown",
             AlertKind::AmbiguousNotification => "ambiguous_notification",
             AlertKind::BookedAmountDiffers => "booked_amount_differs",
+            AlertKind::NotifiedNotBooked => "notified_not_booked",
         }
     }
 
@@ -182,7 +187,8 @@ impl AlertKind {
             | AlertKind::SequenceGap
             | AlertKind::ConflictingStatement
             | AlertKind::StaleStatements
-            | AlertKind::BookedAmountDiffers => Severity::Critical,
+            | AlertKind::BookedAmountDiffers
+            | AlertKind::NotifiedNotBooked => Severity::Critical,
             AlertKind::UnmatchedCredit
             | AlertKind::UnmatchedDebit
             | AlertKind::SuggestedMatch

@@ -123,6 +123,11 @@ pub struct DunningInvoice {
     /// paid it (a refused statement's credits: `nightly::refused`), its
     /// status unchanged.
     pub held: bool,
+    /// Its formal notice and later steps wait, the milder ones go as
+    /// planned: the bank notified a payment of it that the statement of
+    /// that day did not book (`notified_not_booked` open), shown paid until
+    /// then; a person checks before any formal step.
+    pub formal_held: bool,
     /// Steps already issued for this invoice, with the night they were issued.
     pub steps_done: BTreeMap<String, NaiveDate>,
     /// Promise to pay.

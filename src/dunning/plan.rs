@@ -58,7 +58,7 @@ pub(super) fn candidate<'a>(
         .max(demanded);
     let held = |i: usize| {
         let late_step = i >= formal;
-        late_step && (run.hold_formal || path_today)
+        late_step && (run.hold_formal || path_today || inv.formal_held)
     };
 
     let postponed = |i: usize| {

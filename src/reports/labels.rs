@@ -67,6 +67,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         ),
         "ambiguous_notification" => ("Avis à rapprocher", "Notification to pair"),
         "booked_amount_differs" => ("Montant comptabilisé différent", "Booked amount differs"),
+        "notified_not_booked" => ("Avis non comptabilisé", "Notified, not booked"),
         other => return plain(other),
     };
     w(lang, fr, en).to_string()

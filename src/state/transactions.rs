@@ -274,6 +274,17 @@ fn notified_sql() -> String {
     )
 }
 
+/// [`notified_on`] for the days `from` to `to` (a statement's period).
+pub fn notified_between(
+    conn: &Connection,
+    account: &str,
+    from: &str,
+    to: &str,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    let sql = notified_sql().replace("booking_date IS ?2", "booking_date BETWEEN ?2 AND ?3");
+    query_stored(conn, &sql, params![account, from, to])
+}
+
 /// Marks a transaction that a statement and a notification both carry under
 /// its id as linked (to itself), its money untouched: no other entry takes
 /// it for its counterpart by amount and date, while a document detailing it

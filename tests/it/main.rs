@@ -36,6 +36,7 @@ mod notifications;
 mod notifications_nights;
 mod notified_fee_next_day;
 mod notified_id_reused;
+mod notified_not_booked;
 mod notified_other_payer;
 mod people_files_missing;
 mod people_files_unreadable;

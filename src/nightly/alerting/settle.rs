@@ -125,6 +125,7 @@ pub fn settle(
                 | AlertKind::RepeatedDirectDebitReturn
                 | AlertKind::PartialPayment
                 | AlertKind::BrokenPromise
+                | AlertKind::NotifiedNotBooked
                     if !a.invoice_id.is_empty()
                         && a.invoice_id.split('|').all(&settled_invoice) =>
                 {

@@ -212,6 +212,7 @@ pub(in crate::nightly) fn resent_report(
                     .extend(crate::nightly::link::link_to_notifications(
                         conn, statement, run_date, &stored,
                     )?);
+                out.covering.push((account, statement.id.clone()));
             }
             Ok(true)
         }

@@ -45,6 +45,15 @@ pub fn customers(
         .filter(|(a, _)| a.kind == AlertKind::InvoiceIdentityChanged)
         .map(|(a, _)| a.invoice_id.as_str())
         .collect();
+    // Invoices a notified payment paid until a statement did not book it:
+    // no formal step while its alert is open (nightly::link::unbooked).
+    let formal_held: BTreeSet<&str> = alerts
+        .open
+        .iter()
+        .filter(|(a, _)| a.kind == AlertKind::NotifiedNotBooked)
+        .flat_map(|(a, _)| a.invoice_id.split('|'))
+        .filter(|i| !i.is_empty())
+        .collect();
     let window_start = run_date
         .checked_sub_months(Months::new(config.alerts.repeat_return_months))
         .unwrap_or(NaiveDate::MIN);
@@ -230,6 +239,7 @@ pub fn customers(
                     || credits.unexplained.contains_key(&inv.invoice_id)
                     || held_by_change.contains(inv.invoice_id.as_str()),
                 held: held_by_conflict.contains(inv.invoice_id.as_str()),
+                formal_held: formal_held.contains(inv.invoice_id.as_str()),
                 discount_percent: offered_discount(inv, run_date),
                 suggested_since: suggested_since.get(&inv.invoice_id).copied(),
                 steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),

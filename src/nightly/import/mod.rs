@@ -63,6 +63,10 @@ pub struct ImportReport {
     /// (file, statement) positions with their alert's index in `alerts`:
     /// [`super::refused`] holds the invoices their credits would pay.
     pub refused: Vec<((usize, usize), usize)>,
+    /// The statements (not notifications) imported or grown tonight, as
+    /// (account key, id in state): notified rows of the days they cover
+    /// that they do not book stop counting ([`super::link::not_booked`]).
+    pub covering: Vec<(String, String)>,
 }
 
 fn file_name(p: &Path) -> String {
@@ -124,6 +128,7 @@ pub fn import(
             // statement rows any of tonight's notifications repeats under
             // their own id are marked, whatever the order of the files.
             notifications_seen = true;
+            super::link::not_booked(conn, &mut report, run_date)?;
             super::link::mark_repeated_rows(
                 conn,
                 ordered
@@ -295,9 +300,13 @@ pub fn import(
                     report.alerts.extend(super::link::link_to_notifications(
                         conn, statement, run_date, &stored,
                     )?);
+                    report.covering.push((account, statement.id.clone()));
                 }
             }
         }
+    }
+    if !notifications_seen {
+        super::link::not_booked(conn, &mut report, run_date)?;
     }
     for (f, conflict) in files.iter().zip(conflicts) {
         if f.already_imported.is_none() && !conflict {

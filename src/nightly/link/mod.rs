@@ -9,10 +9,14 @@
 //!
 //! Which entries are the same money when the references differ is
 //! [`pairs`]' job; a statement booking another amount than a notification
-//! said under its id is [`rebook`]'s.
+//! said under its id is [`rebook`]'s; a notified row the statement
+//! covering its day does not book stops counting ([`unbooked`]).
 
 mod pairs;
 mod rebook;
+mod unbooked;
+
+pub(super) use unbooked::not_booked;
 
 use rusqlite::Connection;
 

@@ -135,7 +135,24 @@ pub(super) fn notified_entries(
     amount: Money,
     currency: Currency,
 ) -> rusqlite::Result<Vec<Vec<StoredTx>>> {
-    let rows = transactions::notified_on(conn, account, date)?;
+    let mut groups = entries(transactions::notified_on(conn, account, date)?);
+    groups.retain(|g| {
+        let total = g
+            .iter()
+            .try_fold(Money::ZERO, |s, r| s.checked_add(r.tx.amount));
+        g.iter().all(|r| {
+            r.entry.status == EntryStatus::Booked
+                && r.currency == currency
+                && r.entry.amount == amount
+        }) && total == Some(amount)
+    });
+    Ok(groups)
+}
+
+/// Stored notification rows (in statement and row order) grouped into
+/// their entries: consecutive rows of one notification, entry line, bank
+/// reference and entry amount.
+pub(super) fn entries(rows: Vec<StoredTx>) -> Vec<Vec<StoredTx>> {
     let mut groups: Vec<Vec<StoredTx>> = Vec::new();
     for r in rows {
         let same_entry = groups.last().and_then(|g| g.last()).is_some_and(|p| {
@@ -150,17 +167,7 @@ pub(super) fn notified_entries(
             _ => groups.push(vec![r]),
         }
     }
-    groups.retain(|g| {
-        let total = g
-            .iter()
-            .try_fold(Money::ZERO, |s, r| s.checked_add(r.tx.amount));
-        g.iter().all(|r| {
-            r.entry.status == EntryStatus::Booked
-                && r.currency == currency
-                && r.entry.amount == amount
-        }) && total == Some(amount)
-    });
-    Ok(groups)
+    groups
 }
 
 /// The statement rows (booked, in `currency`) a notification entry details

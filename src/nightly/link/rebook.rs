@@ -4,6 +4,9 @@
 //! night would have left it. The notified money's applications are
 //! withdrawn and the booked amount is matched again tonight, and a critical
 //! `booked_amount_differs` says so: money is never taken back in silence.
+//! A later statement booking under its id money a notification brought and
+//! an earlier statement did not book ([`super::unbooked`]) is that money,
+//! booked: it replaces the notified row the same way.
 
 use rusqlite::Connection;
 
@@ -33,6 +36,22 @@ pub(super) fn booked_over_notified(
         return Ok(None);
     };
     let currency = s.currency_of(entry);
+    if row.notification
+        && row.entry.status == EntryStatus::Booked
+        && transactions::linked_to(conn, &account, &t.entry_id)?
+            .flatten()
+            .as_deref()
+            == Some(transactions::NOT_MONEY)
+        && !st::another_than_notified((&row.entry, &row.tx), (entry, t))
+    {
+        // Money a notification brought that a statement covering its day
+        // did not book (its applications withdrawn: [`super::unbooked`]),
+        // booked now by a later statement: the booked row is the money,
+        // matched again tonight, and the alert is answered.
+        rebook(conn, s, entry, t)?;
+        super::unbooked::answered(conn, &account, &t.entry_id, &s.id, run_date)?;
+        return Ok(None);
+    }
     if !row.notification
         || row.entry.status != EntryStatus::Booked
         || (row.tx.amount == t.amount && row.currency == currency)
@@ -74,22 +93,14 @@ pub(super) fn booked_over_notified(
         return Ok(Some(a));
     }
     let mut withdrawn = Vec::new();
-    for app in sl::live_applications(conn, &account, &t.entry_id)? {
-        let exported = sl::invoice_customer(conn, &app.invoice_id)?
-            .map(|(_, o)| o)
-            .unwrap_or(Money::ZERO);
-        sl::reverse_application(conn, app.id, run_date, exported)?;
+    for app in withdraw(conn, &account, &t.entry_id, run_date)? {
         if a.invoice_id.is_empty() {
             a.invoice_id.clone_from(&app.invoice_id);
             a.customer_id.clone_from(&app.customer_id);
         }
         withdrawn.push(format!("{} from {}", app.applied, app.invoice_id));
     }
-    let position = s
-        .transactions()
-        .position(|(_, x)| std::ptr::eq(x, t))
-        .unwrap_or(0);
-    rebook(conn, s, position, entry, t)?;
+    rebook(conn, s, entry, t)?;
     a.message = format!(
         "entry {} of account {}: notified as {notified} by {}, booked as {booked} by statement {}: what the bank booked stands{}; {booked} is matched again tonight",
         t.entry_id,
@@ -108,16 +119,39 @@ pub(super) fn booked_over_notified(
     Ok(Some(a))
 }
 
+/// Withdraws the live applications of a notified row whose money no
+/// statement confirms: each invoice is open again by what it paid (its
+/// exported open amount tonight recorded with the reversal). Returns what
+/// was withdrawn.
+pub(super) fn withdraw(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+    run_date: &str,
+) -> rusqlite::Result<Vec<sl::LiveApplication>> {
+    let apps = sl::live_applications(conn, account, entry_id)?;
+    for app in &apps {
+        let exported = sl::invoice_customer(conn, &app.invoice_id)?
+            .map(|(_, o)| o)
+            .unwrap_or(Money::ZERO);
+        sl::reverse_application(conn, app.id, run_date, exported)?;
+    }
+    Ok(apps)
+}
+
 /// Stores a statement's transaction in place of the notification's row of
 /// that id: a booked row of the statement, waiting to be matched.
 fn rebook(
     conn: &Connection,
     statement: &Statement,
-    position: usize,
     entry: &Entry,
     tx: &Transaction,
 ) -> rusqlite::Result<()> {
     let account = statement.account.key();
+    let position = statement
+        .transactions()
+        .position(|(_, x)| std::ptr::eq(x, tx))
+        .unwrap_or(0);
     conn.prepare_cached("DELETE FROM transactions WHERE account = ?1 AND entry_id = ?2")?
         .execute(rusqlite::params![account, tx.entry_id])?;
     let mut insert = conn.prepare_cached(st::INSERT_TX)?;

@@ -1,0 +1,171 @@
+//! A statement is what the bank booked. A notification's (camt.052/054)
+//! booked row is money only while no statement of its account covers its
+//! booking date; once one does, a row that statement did not book — no row
+//! of it linked to the notified one by id, reference or amount ([`super`],
+//! [`super::pairs`]; tonight's statements all linked first) — stops
+//! counting: its applications are withdrawn as `booked_amount_differs`
+//! withdraws them ([`super::rebook::withdraw`]: the invoices are open
+//! again), its unapplied money leaves the totals, and a critical
+//! `notified_not_booked` names it, once. A notification entry that
+//! statement entries fit with nothing telling which (`ambiguous_notification`)
+//! waits for a person instead. A later statement booking the row under its
+//! id brings the money back ([`super::rebook`]) and answers the alert.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::alerts::{Alert, AlertKind};
+use crate::money::Money;
+use crate::state::transactions::{self, NOT_MONEY, StoredTx};
+
+/// The alert key's object: the account and the notified row.
+fn object(account: &str, entry_id: &str) -> String {
+    format!("{account}:{entry_id}")
+}
+
+/// For each statement imported tonight (`report.covering`), the
+/// notification rows of its account booked on a day it covers that no
+/// statement row is linked to: no longer money, each with its alert. A
+/// notification entry a person is asked to pair (`ambiguous_notification`,
+/// raised tonight or still open) is left as it is. Run once every
+/// statement of the night is in and linked, before any notification.
+pub(in crate::nightly) fn not_booked(
+    conn: &Connection,
+    report: &mut crate::nightly::import::ImportReport,
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    if report.covering.is_empty() {
+        return Ok(());
+    }
+    let kind = AlertKind::AmbiguousNotification;
+    let mut asked: Vec<(String, String)> = report
+        .alerts
+        .iter()
+        .filter(|a| a.kind == kind)
+        .map(|a| (a.key.clone(), a.entry_id.clone()))
+        .collect();
+    asked.extend(
+        crate::state::events::open_alerts(conn)?
+            .into_iter()
+            .filter(|(_, (a, _))| a.kind == kind)
+            .map(|(k, (a, _))| (k, a.entry_id)),
+    );
+    let mut alerts = Vec::new();
+    for (account, id) in &report.covering {
+        let period: Option<(Option<String>, Option<String>)> = conn
+            .query_row(
+                "SELECT from_date, to_date FROM statements
+                 WHERE account = ?1 AND statement_id = ?2",
+                rusqlite::params![account, id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((Some(from), Some(to))) = period else {
+            continue;
+        };
+        let prefix = format!("{}:{account}:", kind.as_str());
+        let rows = transactions::notified_between(conn, account, &from, &to)?;
+        for entry in super::pairs::entries(rows) {
+            let waits = entry.iter().any(|r| {
+                asked
+                    .iter()
+                    .any(|(k, e)| k.starts_with(&prefix) && *e == r.tx.entry_id)
+            });
+            if waits {
+                continue;
+            }
+            for r in &entry {
+                alerts.push(withdraw(conn, account, r, id, run_date)?);
+            }
+        }
+    }
+    report.alerts.extend(alerts);
+    Ok(())
+}
+
+/// The notified row `r` stops counting; the alert that says so.
+fn withdraw(
+    conn: &Connection,
+    account: &str,
+    r: &StoredTx,
+    statement: &str,
+    run_date: &str,
+) -> rusqlite::Result<Alert> {
+    let id = &r.tx.entry_id;
+    let apps = super::rebook::withdraw(conn, account, id, run_date)?;
+    transactions::settle_tx(
+        conn,
+        account,
+        id,
+        Money::ZERO,
+        Some(run_date),
+        Some(NOT_MONEY),
+    )?;
+    let mut a = Alert::new(
+        AlertKind::NotifiedNotBooked,
+        &object(account, id),
+        String::new(),
+    );
+    a.entry_id.clone_from(id);
+    a.amount = Some(r.tx.amount);
+    a.currency = Some(r.currency);
+    let mut invoices: Vec<&str> = Vec::new();
+    for app in &apps {
+        if !invoices.contains(&app.invoice_id.as_str()) {
+            invoices.push(&app.invoice_id);
+        }
+    }
+    a.invoice_id = invoices.join("|");
+    if let Some(app) = apps.first() {
+        a.customer_id.clone_from(&app.customer_id);
+    }
+    let what = if !apps.is_empty() {
+        let each: Vec<String> = apps
+            .iter()
+            .map(|x| format!("{} from {}", x.applied, x.invoice_id))
+            .collect();
+        format!(
+            "; what it paid is withdrawn ({}) and {} {} open again, its formal notice waiting while this alert is open",
+            each.join(", "),
+            invoices.join(", "),
+            if invoices.len() == 1 { "is" } else { "are" }
+        )
+    } else if r.tx.amount.is_negative() && r.processed_run.is_some() {
+        "; it was processed as notified (what it undid stays undone): correct by hand if the bank did not take it".to_string()
+    } else {
+        String::new()
+    };
+    a.message = format!(
+        "entry {id} of account {}: {} {} notified by {} as booked on {}, but statement {statement}, which covers that day, does not book it: it is no longer counted as money{what}; check with the bank (booked later under its id, it is matched then); an `ignore` line for entry {id} in decisions.csv closes this alert",
+        crate::refs::mask_iban(account),
+        r.tx.amount,
+        r.currency,
+        r.statement_id,
+        r.entry
+            .booking_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    Ok(a)
+}
+
+/// A statement booked under its id the notified row [`not_booked`]
+/// withdrew: its alert is answered.
+pub(super) fn answered(
+    conn: &Connection,
+    account: &str,
+    entry_id: &str,
+    statement: &str,
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    let key = format!(
+        "{}:{}",
+        AlertKind::NotifiedNotBooked.as_str(),
+        object(account, entry_id)
+    );
+    crate::state::events::resolve_alert(
+        conn,
+        &key,
+        run_date,
+        &format!("booked by statement {statement}"),
+    )
+}
