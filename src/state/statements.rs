@@ -312,11 +312,7 @@ fn insert_transactions(
         {
             continue;
         }
-        let renamed = if statement.format.is_notification() {
-            None
-        } else {
-            distinct_id(conn, &account, statement, entry, tx)?
-        };
+        let renamed = distinct_id(conn, &account, statement, entry, tx)?;
         match renamed {
             None => out.not_stored.push(tx.entry_id.clone()),
             Some(id) => {

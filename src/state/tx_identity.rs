@@ -264,6 +264,17 @@ pub(super) fn distinct_id(
     let Some(h) = held(conn, account, &tx.entry_id)? else {
         return Ok(None);
     };
+    // A notification arriving after the statement row of its id is that
+    // row's detail, unless plainly another payment (a reused reference:
+    // Alpha notified, Beta booked): then it is stored under its own id, as
+    // in the other order.
+    if statement.format.is_notification()
+        && (h.notification
+            || !h.booked
+            || !Facts::of_held(&h).another_payment(&Facts::of(entry, tx)))
+    {
+        return Ok(None);
+    }
     // A notification's id is the entry the statement books, unless the
     // statement's transaction is plainly another payment.
     if (h.notification && !Facts::of_held(&h).another_payment(&Facts::of(entry, tx)))

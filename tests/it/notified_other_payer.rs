@@ -1,8 +1,9 @@
 //! A camt.054 notifying Alpha's payment, then the camt.053 booking Beta's
 //! under the same bank reference with a weak end-to-end id (`1`, `NOREF`,
 //! set by software for every payment): the payer names contradict, so it
-//! is another payment, never booked in place of Alpha's (review 26 #7: F-1001
-//! reopened and Alpha chased for money it paid).
+//! is another payment, never booked in place of Alpha's, in any order
+//! (review 26 #7: F-1001 reopened and Alpha chased for money it paid; #2:
+//! on one night or the statement first, the same silently).
 
 use std::fs;
 
@@ -37,62 +38,81 @@ fn entry(
 
 #[test]
 fn a_weak_end_to_end_id_never_books_one_payers_money_for_anothers() {
-    for weak in ["1", "NOREF"] {
-        let root = tempfile::tempdir().unwrap();
-        let c = root.path().join("c");
-        fs::create_dir_all(c.join("statements")).unwrap();
-        fs::write(c.join("invoices.csv"), INVOICES).unwrap();
-        let n = camt(
-            true,
-            "N1",
-            1,
-            IBAN,
-            "2026-11-18",
-            "2026-11-18",
-            None,
-            &[entry(
-                "2026-11-18",
-                "1000.00",
-                weak,
-                "ALPHA SARL",
-                "FACTURE F-1001",
-            )],
-        );
-        fs::write(c.join("statements/n.xml"), n).unwrap();
-        run_ok(&c, "2026-11-19", &root.path().join("o19"));
-        let s = camt(
-            false,
-            "S1",
-            1,
-            IBAN,
-            "2026-11-20",
-            "2026-11-20",
-            Some(("0.00", "750.00")),
-            &[entry(
-                "2026-11-20",
-                "750.00",
-                weak,
-                "BETA SAS",
-                "FACTURE F-1002",
-            )],
-        );
-        fs::write(c.join("statements/s.xml"), s).unwrap();
-        let out = root.path().join("o21");
-        run_ok(&c, "2026-11-21", &out);
-        let status = csv_rows(&out.join("invoice_status.csv"));
-        for invoice in ["F-1001", "F-1002"] {
-            assert_eq!(
-                column_where(&status, "invoice_id", invoice, "status"),
-                ["paid"],
-                "{weak} {invoice}"
-            );
+    // In every order (review 26 #2: on one night, or the statement first,
+    // Alpha's notified money was folded into Beta's booking silently).
+    for weak in ["1", "NOREF", "NONREF"] {
+        for order in ["ns", "both", "sn"] {
+            one_order(weak, order);
         }
-        let alerts = fs::read_to_string(out.join("alerts.csv")).unwrap();
-        assert!(
-            !alerts.contains("booked_amount_differs"),
-            "{weak}: {alerts}"
-        );
-        let dunning = fs::read_to_string(out.join("dunning.csv")).unwrap();
-        assert!(!dunning.contains("F-1001"), "{weak}: {dunning}");
     }
+}
+
+fn one_order(weak: &'static str, order: &str) {
+    let root = tempfile::tempdir().unwrap();
+    let c = root.path().join("c");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    let n = camt(
+        true,
+        "N1",
+        1,
+        IBAN,
+        "2026-11-18",
+        "2026-11-18",
+        None,
+        &[entry(
+            "2026-11-18",
+            "1000.00",
+            weak,
+            "ALPHA SARL",
+            "FACTURE F-1001",
+        )],
+    );
+    let s = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-11-20",
+        "2026-11-20",
+        Some(("0.00", "750.00")),
+        &[entry(
+            "2026-11-20",
+            "750.00",
+            weak,
+            "BETA SAS",
+            "FACTURE F-1002",
+        )],
+    );
+    let (first, then) = match order {
+        "ns" => (Some(("n.xml", &n)), ("s.xml", &s)),
+        "sn" => (Some(("s.xml", &s)), ("n.xml", &n)),
+        _ => (None, ("s.xml", &s)),
+    };
+    if order == "both" {
+        fs::write(c.join("statements/n.xml"), &n).unwrap();
+    }
+    if let Some((name, body)) = first {
+        fs::write(c.join("statements").join(name), body).unwrap();
+        run_ok(&c, "2026-11-20", &root.path().join("o20"));
+    }
+    fs::write(c.join("statements").join(then.0), then.1).unwrap();
+    let out = root.path().join("o21");
+    run_ok(&c, "2026-11-21", &out);
+    let what = format!("{weak} {order}");
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    for invoice in ["F-1001", "F-1002"] {
+        assert_eq!(
+            column_where(&status, "invoice_id", invoice, "status"),
+            ["paid"],
+            "{what} {invoice}"
+        );
+    }
+    let alerts = fs::read_to_string(out.join("alerts.csv")).unwrap();
+    assert!(
+        !alerts.contains("booked_amount_differs"),
+        "{what}: {alerts}"
+    );
+    let dunning = fs::read_to_string(out.join("dunning.csv")).unwrap();
+    assert!(!dunning.contains("F-1001"), "{what}: {dunning}");
 }

@@ -81,19 +81,21 @@ fn counterparts(
         .into_iter()
         .filter(|c| c.entry.status == EntryStatus::Booked && c.currency == currency)
         .collect();
-    // A notification row of the reference that is plainly another payment
-    // than every transaction of the entry (a reused reference) is not its
-    // counterpart: the entry was stored as money of its own.
+    // A row of the reference on the other side that is plainly another
+    // payment than every transaction of the entry (a reused reference) is
+    // not its counterpart: the entry was stored as money of its own.
+    let another = |c: &StoredTx, t: &Transaction| {
+        if other_side_is_notification {
+            st::another_than_notified((&c.entry, &c.tx), (entry, t))
+        } else {
+            st::another_than_notified((entry, t), (&c.entry, &c.tx))
+        }
+    };
     let by_ref: Vec<StoredTx> = all
         .iter()
         .filter(|c| c.entry.bank_ref.is_some() && c.entry.bank_ref == entry.bank_ref)
         .filter(|c| {
-            !other_side_is_notification
-                || entry.transactions.is_empty()
-                || !entry
-                    .transactions
-                    .iter()
-                    .all(|t| st::another_than_notified((&c.entry, &c.tx), (entry, t)))
+            entry.transactions.is_empty() || !entry.transactions.iter().all(|t| another(c, t))
         })
         .cloned()
         .collect();
