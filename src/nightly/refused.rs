@@ -105,7 +105,7 @@ pub fn hold(
                 a.invoice_id = list.join("|");
             }
             a.message.push_str(&format!(
-                "; its credits would pay {}: not chased while this statement is refused",
+                "; its credits would pay {0}: not chased while this statement is refused (a clear_gap on this account ends that hold: whether {0} was paid is for a person to settle with the bank first)",
                 list.join(", ")
             ));
         }

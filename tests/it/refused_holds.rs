@@ -136,6 +136,11 @@ fn assert_beta_held(out: &Path) {
             .contains("its credits would pay F-1002: not chased while this statement is refused"),
         "{message}"
     );
+    // What ends the hold is said where a person decides it (review 25 #5).
+    assert!(
+        message.contains("a clear_gap on this account ends that hold"),
+        "{message}"
+    );
 }
 
 #[test]
