@@ -14,11 +14,15 @@
 //!   with the same balance as one of them that brought money, that block
 //!   again: grown (every movement of it and of the stored blocks of the day
 //!   it spans unchanged, others added: the new ones are imported into it), a
-//!   part of it (every
-//!   movement already there: nothing imported) or corrected (a conflict, as
-//!   for any statement whose content changed); else another block of the
-//!   day, imported under its file's id when state has none such, or the
-//!   first `{id}-k` free.
+//!   part of it (its movements the first ones there: nothing imported) or
+//!   corrected (a conflict, as for any statement whose content changed);
+//!   else, when its movements are a run of a stored block's sitting where
+//!   that run does, a part of that block (the afternoon block re-sent after
+//!   the whole day: nothing imported); else another block of the day,
+//!   imported under its file's id when state has none such, or the first
+//!   `{id}-k` free. Movements are compared by content, one for one
+//!   ([`content`]), never by their ids, which count identical lines per
+//!   block.
 //! - **The same statement in another format** (or under another id): a new
 //!   statement of an account and period that a statement already imported
 //!   covers — the same opening and closing balances and, one for one, the same
@@ -39,6 +43,7 @@
 
 use rusqlite::Connection;
 
+mod content;
 mod next_block;
 mod resent;
 
@@ -93,41 +98,30 @@ pub(super) fn cfonb_block(
     // block may open with its balance. A block opening with the balance of
     // one that brought money is that block again, wherever it sits in its
     // file: grown (every movement of it unchanged, others added: its new
-    // ones are imported into it), a part of it (every movement already
-    // there: nothing to import), or corrected (a conflict).
+    // ones are imported into it), a part of it (its first movements:
+    // nothing to import), or corrected (a conflict). Else a part of a
+    // stored block when it sits where a run of its movements does.
+    let arriving = content::arriving(statement);
     for h in family
         .iter()
         .filter(|h| opening.is_some() && h.opening == opening)
     {
-        let before = delivered::row_ids(conn, account, &h.id)?;
+        let before = content::stored(conn, account, &h.id)?;
         if h.opening == h.closing && before.is_empty() {
             continue;
         }
         let recorded_hash = h.hash.clone();
         let day = resent::day_rows(conn, account, statement, &family, h)?;
-        let known = match block_against(conn, statement, &before, &day)? {
+        let known = match block_against(conn, statement, &arriving, &before, &day)? {
             Block::Grew => Known::Different { recorded_hash },
-            Block::Within if resent::is_part_at_end(statement, &before, true) => Known::Same,
+            Block::Within if resent::is_first_part(&arriving, &before) => Known::Same,
             Block::Within => Known::Different { recorded_hash },
             Block::Changed => Known::Different { recorded_hash },
         };
         return Ok(Some((known, h.id.clone())));
     }
-    // A block ending as a stored block of its day ends, every movement of
-    // it there already: its last part (the afternoon block re-sent after the
-    // whole day), nothing to import.
-    let closing = statement.closing.map(|b| b.amount.to_plain());
-    for h in family
-        .iter()
-        .filter(|h| closing.is_some() && h.closing == closing)
-    {
-        let before = delivered::row_ids(conn, account, &h.id)?;
-        if !before.is_empty()
-            && block_against(conn, statement, &before, &before)? == Block::Within
-            && resent::is_part_at_end(statement, &before, false)
-        {
-            return Ok(Some((Known::Same, h.id.clone())));
-        }
+    if let Some(id) = resent::part_of_stored(conn, account, statement, &arriving, &family)? {
+        return Ok(Some((Known::Same, id)));
     }
     Ok(Some((Known::New, free_id(&family, &statement.id, &base))))
 }

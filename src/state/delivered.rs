@@ -119,3 +119,44 @@ pub fn row_ids(conn: &Connection, account: &str, id: &str) -> rusqlite::Result<V
     let rows = stmt.query_map(params![account, id], |r| r.get(0))?;
     rows.collect()
 }
+
+/// A row a statement brought into state, as it was delivered: what
+/// telling identical lines apart by content needs.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Its id in state.
+    pub entry_id: String,
+    /// Currency.
+    pub currency: String,
+    /// Its entry (without the entry's other transactions) as delivered.
+    pub entry: crate::statement::Entry,
+    /// The transaction as delivered (its id the one state gave it).
+    pub tx: crate::statement::Transaction,
+}
+
+/// The rows (any status) statement `id` of the account brought, in its
+/// order, as delivered.
+pub fn lines(conn: &Connection, account: &str, id: &str) -> rusqlite::Result<Vec<Line>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT entry_id, currency, details FROM transactions
+         WHERE account = ?1 AND statement_id = ?2
+         ORDER BY position, entry_id",
+    )?;
+    let rows = stmt.query_map(params![account, id], |r| {
+        let details: String = r.get(2)?;
+        let (entry, tx) = serde_json::from_str(&details).map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                format!("stored transaction of statement {id}: unreadable details").into(),
+            )
+        })?;
+        Ok(Line {
+            entry_id: r.get(0)?,
+            currency: r.get(1)?,
+            entry,
+            tx,
+        })
+    })?;
+    rows.collect()
+}

@@ -221,17 +221,20 @@ pub fn import(
         statement.currency.as_str(),
         run_date,
     ])?;
-    insert_transactions(conn, statement, encoded, false)
+    insert_transactions(conn, statement, encoded, None)
 }
 
 /// A camt.052 report known under its id that grew (see
 /// [`crate::nightly::delivery`]): its header becomes tonight's, and only its
 /// transactions state does not hold yet are stored; those it holds are
-/// returned as not stored.
+/// returned as not stored, and so are those at `repeats` (places in
+/// [`Statement::transactions`] order: a grown CFONB block's lines that
+/// state holds under other ids, `nightly::delivery`).
 pub fn grow(
     conn: &Connection,
     statement: &Statement,
     encoded: &Encoded,
+    repeats: &[usize],
 ) -> rusqlite::Result<Stored> {
     let account = statement.account.key();
     let [from, to, opening, closing] = period_and_balances(statement);
@@ -249,7 +252,7 @@ pub fn grow(
         opening,
         closing
     ])?;
-    insert_transactions(conn, statement, encoded, true)
+    insert_transactions(conn, statement, encoded, Some(repeats))
 }
 
 /// A statement's period as state keeps it (its `FrToDt`, else its balances'
@@ -283,19 +286,22 @@ pub fn holds_same(
         .map(|h| same_transaction(&h, entry, tx, currency.as_str())))
 }
 
-/// Stores a statement's transactions (see [`import`]); with `skip_held`,
-/// one whose id the account holds already is left as it is.
+/// Stores a statement's transactions (see [`import`]); with `skip_held`
+/// (a grown statement), one whose id the account holds already, or at one
+/// of the places given, is left as it is.
 fn insert_transactions(
     conn: &Connection,
     statement: &Statement,
     encoded: &Encoded,
-    skip_held: bool,
+    skip_held: Option<&[usize]>,
 ) -> rusqlite::Result<Stored> {
     let account = statement.account.key();
     let mut insert = conn.prepare_cached(INSERT_TX)?;
     let mut out = Stored::default();
     for (position, (entry, tx)) in statement.transactions().enumerate() {
-        if skip_held && held(conn, &account, &tx.entry_id)?.is_some() {
+        if let Some(repeats) = skip_held
+            && (repeats.contains(&position) || held(conn, &account, &tx.entry_id)?.is_some())
+        {
             out.not_stored.push(tx.entry_id.clone());
             continue;
         }

@@ -109,17 +109,7 @@ impl IdAssigner {
 
     /// The rule-4 id of `tx` and its hash in `used`.
     fn fingerprint(&mut self, entry: &Entry, tx: &Transaction) -> (String, u64) {
-        let label = tx
-            .remittance
-            .first()
-            .map(String::as_str)
-            .or(entry.additional_info.as_deref())
-            .unwrap_or("");
-        let reference = tx
-            .end_to_end_id
-            .as_deref()
-            .or(entry.bank_ref.as_deref())
-            .unwrap_or("");
+        let (label, reference) = line_content(entry, tx);
         let text = &mut self.scratch;
         text.clear();
         text.push_str(&self.account);
@@ -129,13 +119,7 @@ impl IdAssigner {
             use chrono::Datelike;
             let _ = write!(text, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
         }
-        let _ = write!(
-            text,
-            "|{}|{}|{}",
-            tx.amount.to_plain(),
-            label.trim(),
-            reference.trim()
-        );
+        let _ = write!(text, "|{}|{label}|{reference}", tx.amount.to_plain());
         let digest = Sha256::digest(text.as_bytes());
         let mut key = [0u8; 6];
         key.copy_from_slice(&digest[..6]);
@@ -152,6 +136,27 @@ impl IdAssigner {
             }
         }
     }
+}
+
+/// The label and the reference a rule-4 fingerprint covers (beside the
+/// account, booking date and amount), trimmed: the transaction's first
+/// remittance line (else its entry's additional information) and its
+/// end-to-end id (else its entry's bank reference). Two lines with these,
+/// the day and the amount equal are identical lines, whatever id each got
+/// (`nightly::delivery` compares the blocks of a CFONB day so).
+pub fn line_content<'a>(entry: &'a Entry, tx: &'a Transaction) -> (&'a str, &'a str) {
+    let label = tx
+        .remittance
+        .first()
+        .map(String::as_str)
+        .or(entry.additional_info.as_deref())
+        .unwrap_or("");
+    let reference = tx
+        .end_to_end_id
+        .as_deref()
+        .or(entry.bank_ref.as_deref())
+        .unwrap_or("");
+    (label.trim(), reference.trim())
 }
 
 /// The ids already given in one statement: their text kept end to end in one

@@ -50,5 +50,6 @@ mod sandbox;
 mod stale;
 mod statement_identity;
 mod statement_identity_day;
+mod statement_identity_instalments;
 mod statement_identity_resent;
 mod support;

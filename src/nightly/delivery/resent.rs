@@ -11,12 +11,15 @@
 //!   that brought money ([`super::cfonb_block`]): grown when it keeps every
 //!   movement of that block, and of the stored blocks of the day it spans
 //!   ([`day_rows`]), unchanged and adds others (the whole day re-sent after
-//!   its morning block), a part of it when every movement of it is there
-//!   already, else corrected.
+//!   its morning block): only the movements none of those blocks holds are
+//!   imported; a part of it when every movement of it is there already,
+//!   else corrected. Movements compare by content, one for one
+//!   ([`super::content`]).
 
 use rusqlite::Connection;
 
 use super::super::import::ImportReport;
+use super::content::{self, Movement};
 use crate::state::delivered::{self, Held};
 use crate::state::statements as st;
 use crate::statement::{SourceFormat, Statement, Transaction};
@@ -36,40 +39,36 @@ pub(super) enum Block {
     Changed,
 }
 
-/// How `statement` (read under its file's id) compares with a stored block
-/// whose rows are `before` (their ids). `day`: the rows of the stored blocks
-/// of its day it spans ([`day_rows`]): it grew only when it keeps every one
-/// of them, a block lacking one (the afternoon block's payment, corrected)
-/// is a correction, never money imported beside the one it corrects.
+/// How `statement` (read under its file's id, its movements `arriving`)
+/// compares with a stored block whose movements are `before`. `day`: the
+/// movements of the stored blocks of its day it spans ([`day_rows`]): it
+/// grew only when it keeps every one of them, a block lacking one (the
+/// afternoon block's payment, corrected) is a correction, never money
+/// imported beside the one it corrects. Movements are compared by content,
+/// one for one ([`content`]): the same line has other ids in the whole day
+/// and in its blocks.
 pub(super) fn block_against(
     conn: &Connection,
     statement: &Statement,
-    before: &[String],
-    day: &[String],
+    arriving: &[Movement],
+    before: &[Movement],
+    day: &[Movement],
 ) -> rusqlite::Result<Block> {
-    let mut all_held = true;
     for (entry, tx) in statement.transactions() {
-        match st::holds_same(conn, statement, entry, tx)? {
-            Some(false) => return Ok(Block::Changed),
-            Some(true) if before.contains(&tx.entry_id) => {}
-            // Held, but by another statement: not this block's movement.
-            Some(true) | None => all_held = false,
+        if st::holds_same(conn, statement, entry, tx)? == Some(false) {
+            return Ok(Block::Changed);
         }
     }
-    let ids: std::collections::BTreeSet<&str> = statement
-        .transactions()
-        .map(|(_, t)| t.entry_id.as_str())
-        .collect();
-    Ok(if all_held {
+    Ok(if content::all_within(arriving, before) {
         Block::Within
-    } else if before.iter().chain(day).all(|id| ids.contains(id.as_str())) {
+    } else if content::keeps_all(arriving, day) {
         Block::Grew
     } else {
         Block::Changed
     })
 }
 
-/// The rows of the stored blocks of `statement`'s day it spans, from
+/// The movements of the stored blocks of `statement`'s day it spans, from
 /// `start` (the block it opens like) on in chain order: `start`, the block
 /// opening with its closing, and so on, up to the one closing as `statement`
 /// closes (or the chain's end). A block it does not reach is left out.
@@ -79,10 +78,10 @@ pub(super) fn day_rows(
     statement: &Statement,
     family: &[Held],
     start: &Held,
-) -> rusqlite::Result<Vec<String>> {
+) -> rusqlite::Result<Vec<Movement>> {
     let closing = statement.closing.map(|b| b.amount.to_plain());
     let mut seen: Vec<&str> = vec![start.id.as_str()];
-    let mut rows = delivered::row_ids(conn, account, &start.id)?;
+    let mut rows = content::stored(conn, account, &start.id)?;
     let mut at = start;
     while at.closing.is_some() && at.closing != closing {
         let Some(next) = family
@@ -92,32 +91,68 @@ pub(super) fn day_rows(
             break;
         };
         seen.push(next.id.as_str());
-        rows.extend(delivered::row_ids(conn, account, &next.id)?);
+        rows.extend(content::stored(conn, account, &next.id)?);
         at = next;
     }
     Ok(rows)
 }
 
-/// True when `statement`'s movements are, in its order, the first
-/// (`from_start`) or the last of the stored block's `before` (in their
-/// stored order): the morning or the afternoon part of the day re-sent. A
-/// block lacking a movement from the middle of the stored one is not a part
-/// of it but a correction (the bank took that money back): a conflict, never
-/// a duplicate that would leave the money applied.
-pub(super) fn is_part_at_end(statement: &Statement, before: &[String], from_start: bool) -> bool {
-    let ids: Vec<&str> = statement
-        .transactions()
-        .map(|(_, t)| t.entry_id.as_str())
-        .collect();
-    let Some(skip) = before.len().checked_sub(ids.len()) else {
-        return false;
-    };
-    let part = if from_start {
-        before.get(..ids.len())
-    } else {
-        before.get(skip..)
-    };
-    part.is_some_and(|p| p.iter().map(String::as_str).eq(ids.iter().copied()))
+/// True when the arriving movements are, in their order, the first of the
+/// stored block's `before` (in their stored order): the morning part of the
+/// day re-sent. A block lacking a movement from the middle of the stored
+/// one is not a part of it but a correction (the bank took that money
+/// back): a conflict, never a duplicate that would leave the money applied.
+pub(super) fn is_first_part(arriving: &[Movement], before: &[Movement]) -> bool {
+    content::runs_in(arriving, before).first() == Some(&0)
+}
+
+/// The stored block of its day (`family`) that `statement` is a part of,
+/// delivered again ([`is_part_within`]): the afternoon block re-sent after
+/// the whole day, or one between — whatever ids its lines got (identical
+/// lines are counted per block), nothing to import.
+pub(super) fn part_of_stored(
+    conn: &Connection,
+    account: &str,
+    statement: &Statement,
+    arriving: &[Movement],
+    family: &[Held],
+) -> rusqlite::Result<Option<String>> {
+    for h in family {
+        let before = content::stored(conn, account, &h.id)?;
+        if !before.is_empty()
+            && block_against(conn, statement, arriving, &before, &before)? == Block::Within
+            && is_part_within(statement, arriving, h, &before)
+        {
+            return Ok(Some(h.id.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// True when `statement` (its movements `arriving`) is a part of stored
+/// block `held` (its movements `before`) delivered again: its movements
+/// are a run of consecutive ones of the stored block, in order, and it sits
+/// where that run does — it opens with the stored block's balance before
+/// the run (the afternoon block of a day stored whole, or one between), or
+/// the run is the stored block's last movements and it closes as that
+/// block does. Never a block following it (the day's next block, a second
+/// instalment identical to the first: its balances lie past the stored
+/// block's).
+fn is_part_within(
+    statement: &Statement,
+    arriving: &[Movement],
+    held: &Held,
+    before: &[Movement],
+) -> bool {
+    let opening = statement.opening.map(|b| b.amount);
+    let closing = statement.closing.map(|b| b.amount.to_plain());
+    content::runs_in(arriving, before).into_iter().any(|at| {
+        let sits = opening.is_some()
+            && content::balance_after(held.opening.as_deref(), before, at) == opening;
+        let ends =
+            at + arriving.len() == before.len() && closing.is_some() && held.closing == closing;
+        sits || ends
+    })
 }
 
 /// What a camt.052 report known under its id with other content is.
@@ -173,18 +208,23 @@ pub(in crate::nightly) fn resent_report(
 ) -> rusqlite::Result<bool> {
     let account = statement.account.key();
     let grown;
+    let mut repeats = Vec::new();
     let (statement, encoded, found) = if statement.format == SourceFormat::Cfonb120 {
-        let before = delivered::row_ids(conn, &account, id_in_state)?;
+        let arriving = content::arriving(statement);
+        let before = content::stored(conn, &account, id_in_state)?;
         let base = crate::formats::cfonb120::statement_id(statement);
         let family = delivered::family(conn, &account, &base)?;
         let day = match family.iter().find(|h| h.id == id_in_state) {
             Some(start) => day_rows(conn, &account, statement, &family, start)?,
             None => Vec::new(),
         };
-        let found = match block_against(conn, statement, &before, &day)? {
+        let found = match block_against(conn, statement, &arriving, &before, &day)? {
             Block::Grew => Some(Report::Grew),
             Block::Within | Block::Changed => None,
         };
+        // Its movements that are lines of the day's stored blocks, under
+        // whatever id, are repeats: only the others are imported.
+        repeats = content::repeats(&arriving, &day);
         let mut s = statement.clone();
         s.id = id_in_state.to_string();
         let e = st::encode(&s);
@@ -199,7 +239,7 @@ pub(in crate::nightly) fn resent_report(
     match found {
         Some(Report::Grew) => {
             // Its new transactions are tonight's; the others are repeats.
-            let taken = st::grow(conn, statement, encoded)?.not_stored;
+            let taken = st::grow(conn, statement, encoded, &repeats)?.not_stored;
             st::record_file(conn, &account, &statement.id, file, run_date)?;
             out.imported += 1;
             out.fresh.push(at);
