@@ -319,4 +319,11 @@ ALTER TABLE dunning_steps ADD COLUMN notice_delay_days INTEGER;
 CREATE INDEX transactions_notified ON transactions(account, booking_date)
     WHERE notification = 1 AND linked_to IS NULL;
 "#,
+    // 15: a CFONB block inside another block of its day that grew over it
+    // (the whole day re-sent after its morning and afternoon blocks): its
+    // continuity is that block's, left out of the sequence check
+    // (nightly::delivery::resent).
+    r#"
+ALTER TABLE statements ADD COLUMN grown_into TEXT;
+"#,
 ];

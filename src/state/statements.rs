@@ -255,6 +255,22 @@ pub fn grow(
     insert_transactions(conn, statement, encoded, Some(repeats))
 }
 
+/// Records that the CFONB block `id` of the account is inside the block
+/// `into` of its day, grown over it (the whole day re-sent after its
+/// blocks): left out of continuity checks, its continuity being `into`'s.
+pub fn mark_grown_into(
+    conn: &Connection,
+    account: &str,
+    id: &str,
+    into: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE statements SET grown_into = ?3 WHERE account = ?1 AND statement_id = ?2",
+    )?
+    .execute(params![account, id, into])?;
+    Ok(())
+}
+
 /// A statement's period as state keeps it (its `FrToDt`, else its balances'
 /// dates) and its opening and closing balances, as text.
 fn period_and_balances(statement: &Statement) -> [Option<String>; 4] {
@@ -423,7 +439,8 @@ pub fn statement_covers(conn: &Connection, account: &str, date: &str) -> rusqlit
     )
 }
 
-/// Every statement's header, for continuity checks, by account then date.
+/// Every statement's header, for continuity checks, by account then date
+/// (a block inside another of its day grown over it left out).
 pub fn headers(
     conn: &Connection,
 ) -> rusqlite::Result<Vec<crate::alerts::sequence::StatementHeader>> {
@@ -431,6 +448,7 @@ pub fn headers(
         "SELECT account, statement_id, sequence, from_date, to_date, opening, closing, currency
          FROM statements
          WHERE format NOT LIKE 'camt.054%' AND format NOT LIKE 'camt.052%'
+             AND grown_into IS NULL
          ORDER BY account, currency, COALESCE(from_date, to_date), sequence, statement_id",
     )?;
     let rows = stmt.query_map([], |r| {

@@ -265,3 +265,71 @@ fn a_third_identical_instalment_of_the_day_is_a_third_payment() {
         assert!(!kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
     }
 }
+
+#[test]
+fn the_whole_day_grown_over_its_two_blocks_leaves_no_false_gap() {
+    // Review 24 #9, 25 #6, 26 #9: the morning block grown into the whole
+    // day (0→1750, or 0→1800 with a new payment) overlapped the afternoon
+    // block (1000→1750): a lasting critical `sequence_gap` held every
+    // formal notice until a person cleared it.
+    let epsilon = || credit("181126", 5_000, "VIR SEPA EPSILON", "DIVERS");
+    for (moves, close) in [
+        (vec![alpha(), beta()], 175_000),
+        (vec![alpha(), beta(), epsilon()], 180_000),
+    ] {
+        let root = tempfile::tempdir().unwrap();
+        let c = client(root.path());
+        write(
+            &c,
+            "am.txt",
+            &block("171126", 0, &[alpha()], "181126", 100_000),
+        );
+        night(&c, root.path(), "2026-11-19");
+        write(
+            &c,
+            "pm.txt",
+            &block("171126", 100_000, &[beta()], "181126", 175_000),
+        );
+        night(&c, root.path(), "2026-11-20");
+        write(&c, "full.txt", &block("171126", 0, &moves, "181126", close));
+        let out = night(&c, root.path(), "2026-11-21");
+        let new_money = if close == 180_000 { "50.00" } else { "none" };
+        assert_eq!(received(&out), new_money, "{close}");
+        for out in [out, night(&c, root.path(), "2026-11-23")] {
+            let kinds = kinds(&out, "alerts.csv");
+            assert!(
+                !kinds.contains(&"sequence_gap".to_string()),
+                "{close}: {kinds:?}"
+            );
+            let open = std::fs::read_to_string(out.join("open_items.csv")).unwrap();
+            assert!(!open.contains("sequence_gap"), "{close}: {open}");
+        }
+    }
+}
+
+#[test]
+fn a_block_of_the_day_never_delivered_is_a_gap() {
+    // Review 25 #3: the morning block 0→750, then a block 1750→750: the
+    // block bringing 750→1750 (Alpha's 1000.00) never came. Its gap holds
+    // formal notices until a person checks (a rule hiding the blocks of a
+    // grown day once hid it).
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    write(
+        &c,
+        "am.txt",
+        &block("171126", 0, &[beta()], "181126", 75_000),
+    );
+    night(&c, root.path(), "2026-11-19");
+    let sweep = credit("181126", -100_000, "PRLV CASH POOLING", "SWEEP");
+    write(
+        &c,
+        "eve.txt",
+        &block("171126", 175_000, &[sweep], "181126", 75_000),
+    );
+    for date in ["2026-11-20", "2026-11-26"] {
+        let out = night(&c, root.path(), date);
+        let open = std::fs::read_to_string(out.join("open_items.csv")).unwrap();
+        assert!(open.contains("sequence_gap"), "{date}: {open}");
+    }
+}

@@ -68,10 +68,8 @@ pub(super) fn block_against(
     })
 }
 
-/// The movements of the stored blocks of `statement`'s day it spans, from
-/// `start` (the block it opens like) on in chain order: `start`, the block
-/// opening with its closing, and so on, up to the one closing as `statement`
-/// closes (or the chain's end). A block it does not reach is left out.
+/// The movements of the stored blocks of `statement`'s day it spans
+/// ([`spanned`]).
 pub(super) fn day_rows(
     conn: &Connection,
     account: &str,
@@ -79,22 +77,32 @@ pub(super) fn day_rows(
     family: &[Held],
     start: &Held,
 ) -> rusqlite::Result<Vec<Movement>> {
+    let mut rows = Vec::new();
+    for h in spanned(statement, family, start) {
+        rows.extend(content::stored(conn, account, &h.id)?);
+    }
+    Ok(rows)
+}
+
+/// The stored blocks of `statement`'s day it spans, from `start` (the block
+/// it opens like) on in chain order: `start`, the block opening with its
+/// closing, and so on, up to the one closing as `statement` closes (or the
+/// chain's end). A block it does not reach is left out.
+fn spanned<'a>(statement: &Statement, family: &'a [Held], start: &'a Held) -> Vec<&'a Held> {
     let closing = statement.closing.map(|b| b.amount.to_plain());
-    let mut seen: Vec<&str> = vec![start.id.as_str()];
-    let mut rows = content::stored(conn, account, &start.id)?;
+    let mut chain = vec![start];
     let mut at = start;
     while at.closing.is_some() && at.closing != closing {
         let Some(next) = family
             .iter()
-            .find(|h| h.opening == at.closing && !seen.contains(&h.id.as_str()))
+            .find(|h| h.opening == at.closing && !chain.iter().any(|c| c.id == h.id))
         else {
             break;
         };
-        seen.push(next.id.as_str());
-        rows.extend(content::stored(conn, account, &next.id)?);
+        chain.push(next);
         at = next;
     }
-    Ok(rows)
+    chain
 }
 
 /// True when the arriving movements are, in their order, the first of the
@@ -209,15 +217,25 @@ pub(in crate::nightly) fn resent_report(
     let account = statement.account.key();
     let grown;
     let mut repeats = Vec::new();
+    let mut spanned_ids: Vec<String> = Vec::new();
     let (statement, encoded, found) = if statement.format == SourceFormat::Cfonb120 {
         let arriving = content::arriving(statement);
         let before = content::stored(conn, &account, id_in_state)?;
         let base = crate::formats::cfonb120::statement_id(statement);
         let family = delivered::family(conn, &account, &base)?;
-        let day = match family.iter().find(|h| h.id == id_in_state) {
+        let start = family.iter().find(|h| h.id == id_in_state);
+        let day = match start {
             Some(start) => day_rows(conn, &account, statement, &family, start)?,
             None => Vec::new(),
         };
+        // The other blocks it spans: grown, it holds their continuity.
+        spanned_ids = start
+            .map(|start| spanned(statement, &family, start))
+            .unwrap_or_default()
+            .iter()
+            .skip(1)
+            .map(|h| h.id.clone())
+            .collect();
         let found = match block_against(conn, statement, &arriving, &before, &day)? {
             Block::Grew => Some(Report::Grew),
             Block::Within | Block::Changed => None,
@@ -240,6 +258,11 @@ pub(in crate::nightly) fn resent_report(
         Some(Report::Grew) => {
             // Its new transactions are tonight's; the others are repeats.
             let taken = st::grow(conn, statement, encoded, &repeats)?.not_stored;
+            // The day's blocks it grew over are inside it: their continuity
+            // is its own (no false gap between it and them).
+            for id in &spanned_ids {
+                st::mark_grown_into(conn, &account, id, &statement.id)?;
+            }
             st::record_file(conn, &account, &statement.id, file, run_date)?;
             out.imported += 1;
             out.fresh.push(at);
