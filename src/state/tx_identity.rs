@@ -96,31 +96,6 @@ fn strong_end_to_end(id: Option<&str>) -> bool {
     })
 }
 
-/// Whether two payer names, both given, plainly name two payers: once legal
-/// forms and fillers are dropped (`matching::payer::normalize_name`),
-/// neither contains the other and they share no word of three letters or
-/// more. (`ALPHA SARL` and `SARL ALPHA`, or a name the bank cut short, are
-/// one payer; `ALPHA SARL` and `BETA SAS` are two.)
-fn names_differ(a: Option<&str>, b: Option<&str>) -> bool {
-    let (Some(a), Some(b)) = (known(a), known(b)) else {
-        return false;
-    };
-    let (a, b) = (
-        crate::matching::payer::normalize_name(a),
-        crate::matching::payer::normalize_name(b),
-    );
-    if a.is_empty() || b.is_empty() || a.contains(&b) || b.contains(&a) {
-        return false;
-    }
-    let words = |s: &str| -> std::collections::BTreeSet<String> {
-        s.split_whitespace()
-            .filter(|w| w.chars().count() >= 3)
-            .map(str::to_string)
-            .collect()
-    };
-    words(&a).is_disjoint(&words(&b))
-}
-
 impl<'a> Facts<'a> {
     fn of(entry: &crate::statement::Entry, tx: &'a crate::statement::Transaction) -> Self {
         Facts {
@@ -151,30 +126,42 @@ impl<'a> Facts<'a> {
     ///    payment whatever else differs (a fee taken, a day later, the payer's
     ///    account written otherwise), unless the payer's IBAN and name both
     ///    contradict;
-    /// 3. a contradicting payer — IBANs both given and different, or names
-    ///    plainly of two payers ([`names_differ`]) — makes it another;
-    /// 4. the same payer shown (an equal IBAN, or names both given that do
-    ///    not contradict) makes it the same payment: one payer's entry under
-    ///    one bank reference, its amount or day changed by the bank (a fee,
-    ///    a later booking), which `booked_amount_differs` puts before a
-    ///    person;
-    /// 5. with nothing about the payer on one side, both the day and the
-    ///    amount differing make it another.
+    /// 3. a contradicting payer — IBANs both given and different, or, without
+    ///    an equal IBAN, names plainly of two payers
+    ///    ([`super::payer_names::differ`]) — makes it another, and so do
+    ///    days more than [`MAX_BOOKING_LAG_DAYS`] apart;
+    /// 4. the same payer shown (an equal IBAN, or names plainly of one payer)
+    ///    with an amount a fee away ([`fee_apart`]) makes it the same
+    ///    payment: the bank's entry, booked net of a fee or a day later,
+    ///    which `booked_amount_differs` puts before a person;
+    /// 5. otherwise both the day and the amount differing make it another
+    ///    (a customer's second instalment).
     fn another_payment(&self, other: &Facts<'_>) -> bool {
         let e2e = same(self.end_to_end_id, other.end_to_end_id);
         if e2e == Some(false) {
             return true;
         }
         let iban = same(self.iban, other.iban);
-        let name_differs = names_differ(self.name, other.name);
+        let name_differs = super::payer_names::differ(self.name, other.name);
         if e2e == Some(true) && strong_end_to_end(self.end_to_end_id) {
             return iban == Some(false) && name_differs;
         }
-        if iban == Some(false) || name_differs {
+        if iban == Some(false) || (iban != Some(true) && name_differs) {
             return true;
         }
-        let names_given = known(self.name).is_some() && known(other.name).is_some();
-        if iban == Some(true) || names_given {
+        let day = |f: &Facts<'_>| {
+            f.booking
+                .as_deref()
+                .or(f.value.as_deref())
+                .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+        };
+        if let (Some(a), Some(b)) = (day(self), day(other))
+            && (a - b).num_days().abs() > MAX_BOOKING_LAG_DAYS
+        {
+            return true;
+        }
+        let same_payer = iban == Some(true) || super::payer_names::same(self.name, other.name);
+        if same_payer && fee_apart(&self.amount, &other.amount) {
             return false;
         }
         let other_day = match (self.booking.as_deref(), other.booking.as_deref()) {
@@ -183,6 +170,29 @@ impl<'a> Facts<'a> {
         };
         other_day && self.amount != other.amount
     }
+}
+
+/// Days between a notified payment's day and its booking beyond which they
+/// are two payments (a weekend and a bank holiday fit within).
+const MAX_BOOKING_LAG_DAYS: i64 = 5;
+
+/// Whether two amounts of one sign are a bank's fee apart: the difference at
+/// most 3 % of the larger, or 50.00 (997.50 booked for 1,000.00 notified),
+/// never a second instalment (300.00 for 500.00).
+fn fee_apart(a: &str, b: &str) -> bool {
+    let (Ok(a), Ok(b)) = (
+        a.parse::<rust_decimal::Decimal>(),
+        b.parse::<rust_decimal::Decimal>(),
+    ) else {
+        return false;
+    };
+    if a.is_sign_negative() != b.is_sign_negative() {
+        return false;
+    }
+    let (a, b) = (a.abs(), b.abs());
+    let larger = a.max(b);
+    let limit = (larger * rust_decimal::Decimal::new(3, 2)).max(rust_decimal::Decimal::new(50, 0));
+    (a - b).abs() <= limit
 }
 
 /// Whether a statement's transaction under an id a notification (camt.054
@@ -398,13 +408,26 @@ mod tests {
             );
             assert!(!alpha.another_payment(&again), "{weak}");
         }
-        assert!(!names_differ(
-            Some("ALPHA CONSTRUCTIO"),
-            Some("ALPHA CONSTRUCTION SAS")
-        ));
-        assert!(!names_differ(Some("M. DUPONT"), Some("DUPONT JEAN")));
-        assert!(names_differ(Some("ALPHA SARL"), Some("BETA SARL")));
-        assert!(!names_differ(Some("ALPHA"), Some("NOTPROVIDED")));
+    }
+
+    #[test]
+    fn one_payers_second_instalment_is_never_taken_for_a_fee() {
+        // Review 27 #2: 500.00 notified, 300.00 booked two days later, the
+        // same IBAN, no end-to-end id: two payments (200.00 left, not 700.00).
+        let first = facts("2026-11-18", "500.00", None, ALPHA);
+        let second = facts("2026-11-20", "300.00", None, ALPHA);
+        assert!(first.another_payment(&second));
+        // The same amount a week later: another payment too.
+        let week = facts("2026-11-25", "500.00", None, ALPHA);
+        assert!(first.another_payment(&week));
+        // Two customers named alike by a title: never one payer (#3).
+        let dupont = named(facts("2026-11-18", "1000.00", None, None), "MME DUPONT");
+        let martin = named(facts("2026-11-20", "750.00", None, BETA), "MME MARTIN");
+        assert!(dupont.another_payment(&martin));
+        // One IBAN, the name written otherwise, a fee a day later: one.
+        let li = named(facts("2026-11-18", "1000.00", None, ALPHA), "MME LI");
+        let xiaoming = named(facts("2026-11-19", "997.50", None, ALPHA), "XIAOMING LI");
+        assert!(!li.another_payment(&xiaoming));
     }
 
     #[test]

@@ -42,12 +42,17 @@ fn a_weak_end_to_end_id_never_books_one_payers_money_for_anothers() {
     // Alpha's notified money was folded into Beta's booking silently).
     for weak in ["1", "NOREF", "NONREF"] {
         for order in ["ns", "both", "sn"] {
-            one_order(weak, order);
+            one_order(weak, order, ("ALPHA SARL", "BETA SAS"));
         }
+    }
+    // Two customers named alike by a title, no end-to-end id (review 27 #3:
+    // Beta's 750.00 booked in place of Alpha's 1000.00, Alpha chased).
+    for order in ["ns", "both", "sn"] {
+        one_order("NOTPROVIDED", order, ("MME DUPONT", "MME MARTIN"));
     }
 }
 
-fn one_order(weak: &'static str, order: &str) {
+fn one_order(weak: &'static str, order: &str, (alpha, beta): (&'static str, &'static str)) {
     let root = tempfile::tempdir().unwrap();
     let c = root.path().join("c");
     fs::create_dir_all(c.join("statements")).unwrap();
@@ -64,7 +69,7 @@ fn one_order(weak: &'static str, order: &str) {
             "2026-11-18",
             "1000.00",
             weak,
-            "ALPHA SARL",
+            alpha,
             "FACTURE F-1001",
         )],
     );
@@ -76,13 +81,7 @@ fn one_order(weak: &'static str, order: &str) {
         "2026-11-20",
         "2026-11-20",
         Some(("0.00", "750.00")),
-        &[entry(
-            "2026-11-20",
-            "750.00",
-            weak,
-            "BETA SAS",
-            "FACTURE F-1002",
-        )],
+        &[entry("2026-11-20", "750.00", weak, beta, "FACTURE F-1002")],
     );
     let (first, then) = match order {
         "ns" => (Some(("n.xml", &n)), ("s.xml", &s)),
@@ -99,7 +98,7 @@ fn one_order(weak: &'static str, order: &str) {
     fs::write(c.join("statements").join(then.0), then.1).unwrap();
     let out = root.path().join("o21");
     run_ok(&c, "2026-11-21", &out);
-    let what = format!("{weak} {order}");
+    let what = format!("{weak} {order} {alpha}");
     let status = csv_rows(&out.join("invoice_status.csv"));
     for invoice in ["F-1001", "F-1002"] {
         assert_eq!(
@@ -115,4 +114,60 @@ fn one_order(weak: &'static str, order: &str) {
     );
     let dunning = fs::read_to_string(out.join("dunning.csv")).unwrap();
     assert!(!dunning.contains("F-1001"), "{what}: {dunning}");
+}
+
+#[test]
+fn one_payers_second_instalment_under_a_reused_reference_is_a_second_payment() {
+    // Review 27 #2: Alpha's 500.00 notified on 18/11, its 300.00 booked on
+    // 20/11 under the same bank reference, no end-to-end id: F-1001 showed
+    // 700.00 open (the 500.00 withdrawn as if the bank had taken a fee) and
+    // Alpha was chased for money it paid.
+    let root = tempfile::tempdir().unwrap();
+    let c = root.path().join("c");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    let n = camt(
+        true,
+        "N1",
+        1,
+        IBAN,
+        "2026-11-18",
+        "2026-11-18",
+        None,
+        &[entry(
+            "2026-11-18",
+            "500.00",
+            "NOTPROVIDED",
+            "ALPHA SARL",
+            "FACTURE F-1001",
+        )],
+    );
+    fs::write(c.join("statements/n.xml"), n).unwrap();
+    run_ok(&c, "2026-11-19", &root.path().join("o19"));
+    let s = camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        "2026-11-20",
+        "2026-11-20",
+        Some(("0.00", "300.00")),
+        &[entry(
+            "2026-11-20",
+            "300.00",
+            "NOTPROVIDED",
+            "ALPHA SARL",
+            "FACTURE F-1001",
+        )],
+    );
+    fs::write(c.join("statements/s.xml"), s).unwrap();
+    let out = root.path().join("o21");
+    run_ok(&c, "2026-11-21", &out);
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-1001", "open_after"),
+        ["200.00"]
+    );
+    let alerts = fs::read_to_string(out.join("alerts.csv")).unwrap();
+    assert!(!alerts.contains("booked_amount_differs"), "{alerts}");
 }
