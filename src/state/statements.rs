@@ -439,6 +439,30 @@ pub fn statement_covers(conn: &Connection, account: &str, date: &str) -> rusqlit
     )
 }
 
+/// The first statement (not a notification) of the account covering the
+/// date, by id.
+pub fn covering(conn: &Connection, account: &str, date: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT statement_id FROM statements WHERE account = ?1
+             AND format NOT LIKE 'camt.054%' AND format NOT LIKE 'camt.052%'
+             AND from_date <= ?2 AND to_date >= ?2
+         ORDER BY statement_id LIMIT 1",
+        params![account, date],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// The last day a statement (not a notification) of the account covers.
+pub fn covered_through(conn: &Connection, account: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT MAX(to_date) FROM statements WHERE account = ?1
+             AND format NOT LIKE 'camt.054%' AND format NOT LIKE 'camt.052%'",
+        params![account],
+        |r| r.get(0),
+    )
+}
+
 /// Every statement's header, for continuity checks, by account then date
 /// (a block inside another of its day grown over it left out).
 pub fn headers(

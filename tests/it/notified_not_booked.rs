@@ -1,11 +1,13 @@
 //! A camt.052 report (or camt.054) brings money for 18/11; the camt.053 of
 //! that day books some of its rows and not Gamma's 480.00 (review 24 #7).
 //! The report's row is money only while no statement covers its day: once
-//! the statement is in, Gamma's invoice is open again, what the row paid is
-//! withdrawn (once, with a critical `notified_not_booked`), and money it
-//! left unapplied leaves the totals — in every order of the two files. A row
-//! the statement books under another id, linked by its payer and amount,
-//! stays the money.
+//! the statement is in, and the account's statements reach five days past
+//! it (a bank may book a notified payment a day or a weekend later: review
+//! 27 #1), Gamma's invoice is open again, what the row paid is withdrawn
+//! (once, with a critical `notified_not_booked`), and money it left
+//! unapplied leaves the totals — in every order of the files. A row the
+//! statement books under another id, linked by its payer and amount, stays
+//! the money.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -85,26 +87,47 @@ fn statement(c: &Path) {
     fs::write(c.join("statements/s.xml"), s).unwrap();
 }
 
-/// Runs `order` ("rs": report on night 19, statement on night 20; "sr" the
-/// other way; "both": both on night 19, nothing new on night 20) and
-/// returns the client folder and night 20's output folder.
+/// The statement of 23/11, five days on, booking nothing: the bank has had
+/// time to book what was notified on 18/11.
+fn later(c: &Path, balance: &str) {
+    let s = camt(
+        false,
+        "S1123",
+        2,
+        IBAN,
+        "2026-11-23",
+        "2026-11-23",
+        Some((balance, balance)),
+        &[],
+    );
+    fs::write(c.join("statements/s23.xml"), s).unwrap();
+}
+
+/// Runs `order` ("rs": report on a first night (24/11, output `…19`), the
+/// statements of 18/11 and 23/11 on the next (25/11, `…20`); "sr" the other
+/// way; "both": all on the first night, nothing new on the next) and
+/// returns the client folder and the second night's output folder.
 fn run(root: &Path, order: &str) -> (PathBuf, PathBuf) {
     let c = root.join(order);
     fs::create_dir_all(c.join("statements")).unwrap();
     fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    let statements = |c: &Path| {
+        statement(c);
+        later(c, "1750.00");
+    };
     match order {
         "rs" => report(&c, true),
-        "sr" => statement(&c),
+        "sr" => statements(&c),
         _ => {
             report(&c, true);
-            statement(&c);
+            statements(&c);
         }
     }
-    run_ok(&c, "2026-11-19", &root.join(format!("{order}19")));
+    run_ok(&c, "2026-11-24", &root.join(format!("{order}19")));
     report(&c, true);
-    statement(&c);
+    statements(&c);
     let out = root.join(format!("{order}20"));
-    run_ok(&c, "2026-11-20", &out);
+    run_ok(&c, "2026-11-25", &out);
     (c, out)
 }
 
@@ -221,16 +244,78 @@ fn a_reported_row_the_days_statement_does_not_book_stops_counting_in_every_order
     // nothing new, the alerts stay open.
     let (c, _) = (root.path().join("rs"), ());
     let before = tree(&rs);
-    run_ok(&c, "2026-11-20", &rs);
+    run_ok(&c, "2026-11-25", &rs);
     assert_eq!(tree(&rs), before);
     let next = root.path().join("rs23");
-    run_ok(&c, "2026-11-23", &next);
+    run_ok(&c, "2026-11-26", &next);
     assert!(kinds(&next, "alerts.csv", "notified_not_booked").is_empty());
     assert_eq!(
         kinds(&next, "open_items.csv", "notified_not_booked").len(),
         2
     );
     assert_eq!(status(&next), expected);
+}
+
+#[test]
+fn a_notified_row_booked_a_day_later_is_never_withdrawn_meanwhile() {
+    // Review 27 #1: the statement of 18/11 without Gamma's 480.00, then the
+    // one of 19/11 booking it under the report's id. Withdrawn on the first
+    // night, Gamma's invoice reopened and Gamma was sent a reminder.
+    let root = tempfile::tempdir().unwrap();
+    let c = root.path().join("c");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    report(&c, false);
+    run_ok(&c, "2026-11-19", &root.path().join("o19"));
+    statement(&c);
+    let o20 = root.path().join("o20");
+    run_ok(&c, "2026-11-20", &o20);
+    let gamma = |out: &Path| {
+        column_where(
+            &csv_rows(&out.join("invoice_status.csv")),
+            "invoice_id",
+            "F-1003",
+            "status",
+        )
+    };
+    assert_eq!(gamma(&o20), ["paid"]);
+    assert!(kinds(&o20, "alerts.csv", "notified_not_booked").is_empty());
+    let dunning = fs::read_to_string(o20.join("dunning.csv")).unwrap();
+    assert!(!dunning.contains("C3"), "{dunning}");
+    fs::write(c.join("statements/s2.xml"), booked_late(false)).unwrap();
+    let o23 = root.path().join("o23");
+    run_ok(&c, "2026-11-23", &o23);
+    assert_eq!(gamma(&o23), ["paid"]);
+    let all = fs::read_to_string(o23.join("alerts.csv")).unwrap();
+    for kind in [
+        "notified_not_booked",
+        "repeated_transaction",
+        "unmatched_credit",
+    ] {
+        assert!(!all.contains(kind), "{kind}: {all}");
+    }
+}
+
+/// The statement booking Gamma's payment under the report's id after
+/// 18/11: on 19/11, or on 24/11 (`week`), after the statement of 23/11.
+fn booked_late(week: bool) -> String {
+    let mut late = credit("R3", "480.00", "GAMMA SA", "FACTURE F-1003");
+    let (id, day) = if week {
+        ("S1124", "2026-11-24")
+    } else {
+        ("S1119", "2026-11-19")
+    };
+    late.date = day;
+    camt(
+        false,
+        id,
+        3,
+        IBAN,
+        day,
+        day,
+        Some(("1750.00", "2230.00")),
+        &[late],
+    )
 }
 
 #[test]
@@ -242,8 +327,9 @@ fn a_withdrawn_notified_row_booked_by_a_later_statement_is_the_money_again() {
     report(&c, false);
     run_ok(&c, "2026-11-19", &root.path().join("o19"));
     statement(&c);
+    later(&c, "1750.00");
     let o20 = root.path().join("o20");
-    run_ok(&c, "2026-11-20", &o20);
+    run_ok(&c, "2026-11-24", &o20);
     assert_eq!(
         column_where(
             &csv_rows(&o20.join("invoice_status.csv")),
@@ -253,22 +339,10 @@ fn a_withdrawn_notified_row_booked_by_a_later_statement_is_the_money_again() {
         ),
         ["open"]
     );
-    // The bank books Gamma's payment the next day under the report's id.
-    let mut late = credit("R3", "480.00", "GAMMA SA", "FACTURE F-1003");
-    late.date = "2026-11-19";
-    let s = camt(
-        false,
-        "S1119",
-        2,
-        IBAN,
-        "2026-11-19",
-        "2026-11-19",
-        Some(("1750.00", "2230.00")),
-        &[late],
-    );
-    fs::write(c.join("statements/s2.xml"), s).unwrap();
+    // The bank books Gamma's payment on 24/11 under the report's id.
+    fs::write(c.join("statements/s2.xml"), booked_late(true)).unwrap();
     let o23 = root.path().join("o23");
-    run_ok(&c, "2026-11-23", &o23);
+    run_ok(&c, "2026-11-25", &o23);
     let rows = csv_rows(&o23.join("invoice_status.csv"));
     assert_eq!(
         column_where(&rows, "invoice_id", "F-1003", "open_after"),
@@ -296,7 +370,7 @@ fn a_withdrawn_notified_row_booked_by_a_later_statement_is_the_money_again() {
     )
     .unwrap();
     let o24 = root.path().join("o24");
-    run_ok(&c, "2026-11-24", &o24);
+    run_ok(&c, "2026-11-26", &o24);
     assert!(kinds(&o24, "open_items.csv", "notified_not_booked").is_empty());
 }
 
@@ -342,8 +416,9 @@ fn a_notified_entry_a_person_is_asked_to_pair_is_not_withdrawn() {
         &[bare("SA"), bare("SB")],
     );
     fs::write(c.join("statements/s.xml"), s).unwrap();
+    later(&c, "960.00");
     let o20 = root.path().join("o20");
-    run_ok(&c, "2026-11-20", &o20);
+    run_ok(&c, "2026-11-24", &o20);
     let asked = kinds(&o20, "alerts.csv", "ambiguous_notification");
     assert_eq!(asked.len(), 1, "{asked:?}");
     assert_eq!(asked[0][4], "X1");

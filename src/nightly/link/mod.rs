@@ -225,8 +225,19 @@ pub(super) fn link_notification(
             not_money(conn, &account, &own, run_date, &found[0].tx.entry_id)?;
             continue;
         }
+        // Covered: a statement covers its day and the account's statements
+        // reach past it by the days a bank may take to book it
+        // ([`unbooked`]); until then it is money, as before any statement.
         let covered = match entry.booking_date {
-            Some(d) => st::statement_covers(conn, &account, &d.to_string())?,
+            Some(d) => {
+                st::statement_covers(conn, &account, &d.to_string())?
+                    && st::covered_through(conn, &account)?
+                        .and_then(|t| t.parse::<chrono::NaiveDate>().ok())
+                        .is_some_and(|t| {
+                            d.checked_add_days(chrono::Days::new(unbooked::BOOKING_GRACE_DAYS))
+                                .is_some_and(|g| t >= g)
+                        })
+            }
             None => false,
         };
         for t in &own {
