@@ -275,23 +275,24 @@ pub(super) fn distinct_id(
         return Ok(None);
     };
     // A notification arriving after the statement row of its id is that
-    // row's detail, unless plainly another payment (a reused reference:
-    // Alpha notified, Beta booked): then it is stored under its own id, as
-    // in the other order.
-    if statement.format.is_notification()
-        && (h.notification
-            || !h.booked
-            || !Facts::of_held(&h).another_payment(&Facts::of(entry, tx)))
-    {
-        return Ok(None);
-    }
-    // A notification's id is the entry the statement books, unless the
-    // statement's transaction is plainly another payment.
-    if (h.notification && !Facts::of_held(&h).another_payment(&Facts::of(entry, tx)))
-        || !h.booked
-        || h.statement_id == statement.id
-        || (same_transaction(&h, entry, tx, currency) && !sibling_block(&h.statement_id, statement))
-    {
+    // row's detail, and a statement row arriving after the notification of
+    // its id the notified payment, unless plainly another payment (a reused
+    // reference: Alpha notified, Beta booked): then the newcomer is stored
+    // under its own id, in either order.
+    let another = || Facts::of_held(&h).another_payment(&Facts::of(entry, tx));
+    let same = if statement.format.is_notification() {
+        h.notification || !h.booked || !another()
+    } else if h.notification {
+        // (The statement row of a notified payment: only the identity rule
+        // decides, never the same day and amount alone, review 27 #4.)
+        !h.booked || h.statement_id == statement.id || !another()
+    } else {
+        !h.booked
+            || h.statement_id == statement.id
+            || (same_transaction(&h, entry, tx, currency)
+                && !sibling_block(&h.statement_id, statement))
+    };
+    if same {
         return Ok(None);
     }
     let day = entry

@@ -12,6 +12,7 @@ use crate::support::{IBAN, Ntry, Tx, camt, column_where, csv_rows, run_ok};
 const INVOICES: &str = "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency,reference,payment_method,mandate_id
 F-1001,C1,Alpha SARL,2026-10-01,2026-11-10,1000.00,1000.00,EUR,,transfer,
 F-1002,C2,Beta SAS,2026-10-01,2026-11-10,750.00,750.00,EUR,,transfer,
+F-1006,C2,Beta SAS,2026-10-01,2026-11-10,1000.00,1000.00,EUR,,transfer,
 ";
 
 fn entry(
@@ -52,7 +53,43 @@ fn a_weak_end_to_end_id_never_books_one_payers_money_for_anothers() {
     }
 }
 
+/// Beta's booking: 750.00 paying F-1002 on 20/11, or (`same_day`) 1000.00
+/// paying F-1006 on 18/11, Alpha's day and amount.
+fn beta_entry(weak: &'static str, beta: &'static str, same_day: bool) -> (Ntry, &'static str) {
+    if same_day {
+        let e = entry("2026-11-18", "1000.00", weak, beta, "FACTURE F-1006");
+        (e, "F-1006")
+    } else {
+        let e = entry("2026-11-20", "750.00", weak, beta, "FACTURE F-1002");
+        (e, "F-1002")
+    }
+}
+
+#[test]
+fn another_payer_on_the_same_day_for_the_same_amount_is_another_payment() {
+    // Review 27 #4: Beta's 1000.00 booked on Alpha's notified day under
+    // the same reference was taken for Alpha's (the day and amount alike),
+    // Beta's invoice left open and Beta chased, or the other way round
+    // with the files in the other order.
+    for order in ["ns", "both", "sn"] {
+        one_payer_each(order, true);
+    }
+}
+
 fn one_order(weak: &'static str, order: &str, (alpha, beta): (&'static str, &'static str)) {
+    one(weak, order, (alpha, beta), false);
+}
+
+fn one_payer_each(order: &str, same_day: bool) {
+    one("NOTPROVIDED", order, ("ALPHA SARL", "BETA SAS"), same_day);
+}
+
+fn one(
+    weak: &'static str,
+    order: &str,
+    (alpha, beta): (&'static str, &'static str),
+    same_day: bool,
+) {
     let root = tempfile::tempdir().unwrap();
     let c = root.path().join("c");
     fs::create_dir_all(c.join("statements")).unwrap();
@@ -73,15 +110,21 @@ fn one_order(weak: &'static str, order: &str, (alpha, beta): (&'static str, &'st
             "FACTURE F-1001",
         )],
     );
+    let (booked, betas) = beta_entry(weak, beta, same_day);
+    let (day, close) = if same_day {
+        ("2026-11-18", "1000.00")
+    } else {
+        ("2026-11-20", "750.00")
+    };
     let s = camt(
         false,
         "S1",
         1,
         IBAN,
-        "2026-11-20",
-        "2026-11-20",
-        Some(("0.00", "750.00")),
-        &[entry("2026-11-20", "750.00", weak, beta, "FACTURE F-1002")],
+        day,
+        day,
+        Some(("0.00", close)),
+        &[booked],
     );
     let (first, then) = match order {
         "ns" => (Some(("n.xml", &n)), ("s.xml", &s)),
@@ -100,7 +143,7 @@ fn one_order(weak: &'static str, order: &str, (alpha, beta): (&'static str, &'st
     run_ok(&c, "2026-11-21", &out);
     let what = format!("{weak} {order} {alpha}");
     let status = csv_rows(&out.join("invoice_status.csv"));
-    for invoice in ["F-1001", "F-1002"] {
+    for invoice in ["F-1001", betas] {
         assert_eq!(
             column_where(&status, "invoice_id", invoice, "status"),
             ["paid"],
