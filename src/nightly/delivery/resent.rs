@@ -268,8 +268,13 @@ pub(in crate::nightly) fn resent_report(
             out.fresh.push(at);
             let stored = |t: &&Transaction| !taken.contains(&t.entry_id);
             if statement.format.is_notification() {
-                out.notifications_linked +=
-                    crate::nightly::link::link_notification(conn, statement, run_date, &stored)?;
+                out.notifications_linked += crate::nightly::link::link_notification(
+                    conn,
+                    statement,
+                    run_date,
+                    &stored,
+                    &mut out.alerts,
+                )?;
             } else {
                 out.alerts
                     .extend(crate::nightly::link::link_to_notifications(

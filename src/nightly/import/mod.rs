@@ -294,8 +294,13 @@ pub fn import(
                 }
                 let stored = |t: &&Transaction| !taken.contains(&t.entry_id);
                 if statement.format.is_notification() {
-                    report.notifications_linked +=
-                        super::link::link_notification(conn, statement, run_date, &stored)?;
+                    report.notifications_linked += super::link::link_notification(
+                        conn,
+                        statement,
+                        run_date,
+                        &stored,
+                        &mut report.alerts,
+                    )?;
                 } else {
                     report.alerts.extend(super::link::link_to_notifications(
                         conn, statement, run_date, &stored,

@@ -117,6 +117,7 @@ pub(super) fn link_notification(
     n: &Statement,
     run_date: &str,
     stored: &impl Fn(&&Transaction) -> bool,
+    alerts: &mut Vec<Alert>,
 ) -> rusqlite::Result<usize> {
     let account = n.account.key();
     let mut linked = 0;
@@ -242,6 +243,24 @@ pub(super) fn link_notification(
         };
         for t in &own {
             if covered {
+                // The statements covering its day and the days after did
+                // not book it: no money, said as in the other order.
+                if let (Some(row), Some(day)) = (
+                    transactions::get_tx(conn, &account, &t.entry_id)?,
+                    entry.booking_date,
+                ) && let (Some(by), Some(through)) = (
+                    st::covering(conn, &account, &day.to_string())?,
+                    st::covered_through(conn, &account)?,
+                ) {
+                    alerts.push(unbooked::withdraw(
+                        conn,
+                        &account,
+                        &row,
+                        &by,
+                        (run_date, &through),
+                    )?);
+                    continue;
+                }
                 transactions::settle_tx(
                     conn,
                     &account,

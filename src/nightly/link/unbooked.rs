@@ -105,7 +105,7 @@ pub(in crate::nightly) fn not_booked(
 }
 
 /// The notified row `r` stops counting; the alert that says so.
-fn withdraw(
+pub(super) fn withdraw(
     conn: &Connection,
     account: &str,
     r: &StoredTx,
