@@ -131,6 +131,22 @@ fn run(root: &Path, order: &str) -> (PathBuf, PathBuf) {
     (c, out)
 }
 
+/// A client folder with the invoices under `root`.
+fn client(root: &Path) -> PathBuf {
+    let c = root.join("c");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    c
+}
+
+/// A client whose camt.054 report of 18/11 was read on night 19.
+fn reported(root: &Path) -> PathBuf {
+    let c = client(root);
+    report(&c, false);
+    run_ok(&c, "2026-11-19", &root.join("o19"));
+    c
+}
+
 fn status(out: &Path) -> Vec<[Vec<String>; 2]> {
     let rows = csv_rows(&out.join("invoice_status.csv"));
     ["F-1001", "F-1002", "F-1003"]
@@ -271,11 +287,7 @@ fn a_notified_row_booked_a_day_later_is_never_withdrawn_meanwhile() {
     // one of 19/11 booking it under the report's id. Withdrawn on the first
     // night, Gamma's invoice reopened and Gamma was sent a reminder.
     let root = tempfile::tempdir().unwrap();
-    let c = root.path().join("c");
-    fs::create_dir_all(c.join("statements")).unwrap();
-    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
-    report(&c, false);
-    run_ok(&c, "2026-11-19", &root.path().join("o19"));
+    let c = reported(root.path());
     statement(&c);
     let o20 = root.path().join("o20");
     run_ok(&c, "2026-11-20", &o20);
@@ -330,11 +342,7 @@ fn booked_late(week: bool) -> String {
 #[test]
 fn a_withdrawn_notified_row_booked_by_a_later_statement_is_the_money_again() {
     let root = tempfile::tempdir().unwrap();
-    let c = root.path().join("c");
-    fs::create_dir_all(c.join("statements")).unwrap();
-    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
-    report(&c, false);
-    run_ok(&c, "2026-11-19", &root.path().join("o19"));
+    let c = reported(root.path());
     statement(&c);
     later(&c, "1750.00");
     let o20 = root.path().join("o20");
@@ -386,9 +394,7 @@ fn a_withdrawn_notified_row_booked_by_a_later_statement_is_the_money_again() {
 #[test]
 fn a_notified_entry_a_person_is_asked_to_pair_is_not_withdrawn() {
     let root = tempfile::tempdir().unwrap();
-    let c = root.path().join("c");
-    fs::create_dir_all(c.join("statements")).unwrap();
-    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    let c = client(root.path());
     // 480.00 with no detail, then Omega's 300.00.
     let bare = |reference: &'static str| Ntry {
         reference,

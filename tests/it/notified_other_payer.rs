@@ -6,6 +6,7 @@
 //! on one night or the statement first, the same silently).
 
 use std::fs;
+use std::path::{Path, PathBuf};
 
 use crate::support::{IBAN, Ntry, Tx, camt, column_where, csv_rows, run_ok};
 
@@ -35,6 +36,43 @@ fn entry(
             ..Tx::default()
         }],
     }
+}
+
+/// A client folder with the invoices under `root`.
+fn client(root: &Path) -> PathBuf {
+    let c = root.join("c");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    c
+}
+
+/// The camt.054 notifying `amount` from `name` under `X1` on 18/11,
+/// paying F-1001.
+fn notified(amount: &'static str, e2e: &'static str, name: &'static str) -> String {
+    camt(
+        true,
+        "N1",
+        1,
+        IBAN,
+        "2026-11-18",
+        "2026-11-18",
+        None,
+        &[entry("2026-11-18", amount, e2e, name, "FACTURE F-1001")],
+    )
+}
+
+/// The camt.053 of `day` booking `booked` alone, from 0.00 to `close`.
+fn booking(day: &str, close: &str, booked: Ntry) -> String {
+    camt(
+        false,
+        "S1",
+        1,
+        IBAN,
+        day,
+        day,
+        Some(("0.00", close)),
+        &[booked],
+    )
 }
 
 #[test]
@@ -91,41 +129,15 @@ fn one(
     same_day: bool,
 ) {
     let root = tempfile::tempdir().unwrap();
-    let c = root.path().join("c");
-    fs::create_dir_all(c.join("statements")).unwrap();
-    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
-    let n = camt(
-        true,
-        "N1",
-        1,
-        IBAN,
-        "2026-11-18",
-        "2026-11-18",
-        None,
-        &[entry(
-            "2026-11-18",
-            "1000.00",
-            weak,
-            alpha,
-            "FACTURE F-1001",
-        )],
-    );
+    let c = client(root.path());
+    let n = notified("1000.00", weak, alpha);
     let (booked, betas) = beta_entry(weak, beta, same_day);
     let (day, close) = if same_day {
         ("2026-11-18", "1000.00")
     } else {
         ("2026-11-20", "750.00")
     };
-    let s = camt(
-        false,
-        "S1",
-        1,
-        IBAN,
-        day,
-        day,
-        Some(("0.00", close)),
-        &[booked],
-    );
+    let s = booking(day, close, booked);
     let (first, then) = match order {
         "ns" => (Some(("n.xml", &n)), ("s.xml", &s)),
         "sn" => (Some(("s.xml", &s)), ("n.xml", &n)),
@@ -166,43 +178,18 @@ fn one_payers_second_instalment_under_a_reused_reference_is_a_second_payment() {
     // 700.00 open (the 500.00 withdrawn as if the bank had taken a fee) and
     // Alpha was chased for money it paid.
     let root = tempfile::tempdir().unwrap();
-    let c = root.path().join("c");
-    fs::create_dir_all(c.join("statements")).unwrap();
-    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
-    let n = camt(
-        true,
-        "N1",
-        1,
-        IBAN,
-        "2026-11-18",
-        "2026-11-18",
-        None,
-        &[entry(
-            "2026-11-18",
-            "500.00",
-            "NOTPROVIDED",
-            "ALPHA SARL",
-            "FACTURE F-1001",
-        )],
-    );
+    let c = client(root.path());
+    let n = notified("500.00", "NOTPROVIDED", "ALPHA SARL");
     fs::write(c.join("statements/n.xml"), n).unwrap();
     run_ok(&c, "2026-11-19", &root.path().join("o19"));
-    let s = camt(
-        false,
-        "S1",
-        1,
-        IBAN,
+    let second = entry(
         "2026-11-20",
-        "2026-11-20",
-        Some(("0.00", "300.00")),
-        &[entry(
-            "2026-11-20",
-            "300.00",
-            "NOTPROVIDED",
-            "ALPHA SARL",
-            "FACTURE F-1001",
-        )],
+        "300.00",
+        "NOTPROVIDED",
+        "ALPHA SARL",
+        "FACTURE F-1001",
     );
+    let s = booking("2026-11-20", "300.00", second);
     fs::write(c.join("statements/s.xml"), s).unwrap();
     let out = root.path().join("o21");
     run_ok(&c, "2026-11-21", &out);

@@ -5,10 +5,32 @@
 //! block's opening; the day grown over its blocks leaves no false gap; a
 //! block delivered again is named as the `-k` block it is.
 
+use std::path::{Path, PathBuf};
+
 use crate::statement_identity::{
     alpha, applied, beta, block, chased, client, credit, kinds, night, received, write,
 };
 use crate::support::csv_rows;
+
+/// A client whose morning block (Alpha 1000.00, 0→1000) came on night 19
+/// and afternoon block (Beta 750.00, 1000→1750) on night 20: the client
+/// folder and night 20's outputs.
+fn am_then_pm(root: &Path) -> (PathBuf, PathBuf) {
+    let c = client(root);
+    write(
+        &c,
+        "am.txt",
+        &block("171126", 0, &[alpha()], "181126", 100_000),
+    );
+    night(&c, root, "2026-11-19");
+    write(
+        &c,
+        "pm.txt",
+        &block("171126", 100_000, &[beta()], "181126", 175_000),
+    );
+    let out = night(&c, root, "2026-11-20");
+    (c, out)
+}
 
 #[test]
 fn the_whole_day_re_sent_corrected_after_its_two_blocks_is_a_conflict() {
@@ -21,19 +43,7 @@ fn the_whole_day_re_sent_corrected_after_its_two_blocks_is_a_conflict() {
         (vec![alpha(), beta_700()], 170_000),
     ] {
         let root = tempfile::tempdir().unwrap();
-        let c = client(root.path());
-        write(
-            &c,
-            "am.txt",
-            &block("171126", 0, &[alpha()], "181126", 100_000),
-        );
-        night(&c, root.path(), "2026-11-19");
-        write(
-            &c,
-            "pm.txt",
-            &block("171126", 100_000, &[beta()], "181126", 175_000),
-        );
-        let out = night(&c, root.path(), "2026-11-20");
+        let (c, out) = am_then_pm(root.path());
         assert_eq!(applied(&out), [("F-1002".into(), "750.00".into())]);
         write(&c, "full.txt", &block("171126", 0, &moves, "181126", close));
         let out = night(&c, root.path(), "2026-11-21");
@@ -116,16 +126,8 @@ fn a_block_after_an_intraday_sweep_is_the_next_block_not_the_morning_corrected()
 #[test]
 fn a_block_delivered_again_is_named_as_the_block_it_is_in_state() {
     let root = tempfile::tempdir().unwrap();
-    let c = client(root.path());
-    write(
-        &c,
-        "am.txt",
-        &block("171126", 0, &[alpha()], "181126", 100_000),
-    );
-    night(&c, root.path(), "2026-11-19");
+    let (c, _) = am_then_pm(root.path());
     let pm = block("171126", 100_000, &[beta()], "181126", 175_000);
-    write(&c, "pm.txt", &pm);
-    night(&c, root.path(), "2026-11-20");
     write(&c, "pm-again.txt", &pm);
     let out = night(&c, root.path(), "2026-11-21");
     let rows = csv_rows(&out.join("alerts.csv"));
@@ -278,19 +280,7 @@ fn the_whole_day_grown_over_its_two_blocks_leaves_no_false_gap() {
         (vec![alpha(), beta(), epsilon()], 180_000),
     ] {
         let root = tempfile::tempdir().unwrap();
-        let c = client(root.path());
-        write(
-            &c,
-            "am.txt",
-            &block("171126", 0, &[alpha()], "181126", 100_000),
-        );
-        night(&c, root.path(), "2026-11-19");
-        write(
-            &c,
-            "pm.txt",
-            &block("171126", 100_000, &[beta()], "181126", 175_000),
-        );
-        night(&c, root.path(), "2026-11-20");
+        let (c, _) = am_then_pm(root.path());
         write(&c, "full.txt", &block("171126", 0, &moves, "181126", close));
         let out = night(&c, root.path(), "2026-11-21");
         let new_money = if close == 180_000 { "50.00" } else { "none" };
