@@ -443,3 +443,44 @@ fn a_notified_entry_a_person_is_asked_to_pair_is_not_withdrawn() {
     assert_eq!(withdrawn.len(), 1, "{withdrawn:?}");
     assert_eq!(withdrawn[0][4], "R4");
 }
+
+#[test]
+fn a_notified_row_booked_a_day_later_under_another_id_is_that_payment() {
+    // Review 28 #1: Gamma's 480.00 notified on 18/11 and booked on 19/11
+    // under the bank's own id was counted twice while the notified row
+    // waited (its copy offered to a person for another invoice), then the
+    // notified row withdrawn as never booked.
+    let root = tempfile::tempdir().unwrap();
+    let c = reported(root.path());
+    statement(&c);
+    let mut booked = credit("ZG", "480.00", "GAMMA SA", "VIREMENT");
+    booked.date = "2026-11-19";
+    let s = camt(
+        false,
+        "S1119",
+        3,
+        IBAN,
+        "2026-11-19",
+        "2026-11-19",
+        Some(("1750.00", "2230.00")),
+        &[booked],
+    );
+    fs::write(c.join("statements/s2.xml"), s).unwrap();
+    later(&c, "2230.00");
+    let out = root.path().join("o24");
+    run_ok(&c, "2026-11-24", &out);
+    let rows = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&rows, "invoice_id", "F-1003", "status"),
+        ["paid"]
+    );
+    let alerts = fs::read_to_string(out.join("alerts.csv")).unwrap();
+    // Only Omega's 300.00, never booked, is said; Gamma's is its booking.
+    let said: Vec<String> = kinds(&out, "alerts.csv", "notified_not_booked")
+        .iter()
+        .map(|r| r[4].clone())
+        .collect();
+    assert_eq!(said, ["R4"], "{alerts}");
+    assert!(!alerts.contains("unmatched_credit"), "{alerts}");
+    assert!(!alerts.contains("suggested_match"), "{alerts}");
+}

@@ -417,17 +417,47 @@ pub(super) fn link_to_notifications(
     let mut fits = Vec::new();
     for (i, entry, own) in &by_amount {
         let date = entry.booking_date.map(|d| d.to_string());
-        for g in pairs::notified_entries(
+        let mut candidates: Vec<(Vec<StoredTx>, bool)> = pairs::notified_entries(
             conn,
             &account,
             date.as_deref(),
             entry.amount,
             s.currency_of(entry),
-        )? {
+        )?
+        .into_iter()
+        .map(|g| (g, false))
+        .collect();
+        if candidates.is_empty()
+            && let Some(day) = entry.booking_date
+        {
+            // None that day: the notified payment the bank booked a day or
+            // a weekend later (the days [`unbooked`] waits), taken only when
+            // its details agree (an end-to-end id, IBAN or payer in common).
+            for back in 1..=unbooked::BOOKING_GRACE_DAYS {
+                let Some(earlier) = day.checked_sub_days(chrono::Days::new(back)) else {
+                    break;
+                };
+                candidates.extend(
+                    pairs::notified_entries(
+                        conn,
+                        &account,
+                        Some(earlier.to_string().as_str()),
+                        entry.amount,
+                        s.currency_of(entry),
+                    )?
+                    .into_iter()
+                    .map(|g| (g, true)),
+                );
+            }
+        }
+        for (g, later) in candidates {
             let rows: Vec<&Transaction> = g.iter().map(|r| &r.tx).collect();
             let Some(fit) = pairs::fit(own, &rows) else {
                 continue;
             };
+            if later && fit != pairs::Fit::Agrees {
+                continue;
+            }
             let at = match groups
                 .iter()
                 .position(|x| x[0].tx.entry_id == g[0].tx.entry_id)
