@@ -10,60 +10,39 @@
 
 use std::collections::BTreeSet;
 
-/// Words that say nothing of who pays: titles, and words of many firms'
-/// names.
-const COMMON: &[&str] = &[
-    "M",
-    "MR",
-    "MM",
-    "MME",
-    "MMES",
-    "MLLE",
-    "MRS",
-    "MS",
-    "DR",
-    "ME",
-    "MONSIEUR",
-    "MADAME",
-    "MADEMOISELLE",
-    "EPOUX",
-    "FRANCE",
-    "GROUPE",
-    "GROUP",
-    "SERVICES",
-    "SERVICE",
-    "TRANSPORTS",
-    "TRANSPORT",
-    "IMMOBILIER",
-    "IMMOBILIERE",
-    "HOLDING",
-    "INTERNATIONAL",
-    "CONSEIL",
-    "CONSEILS",
-    "CONSULTING",
-    "SOLUTIONS",
-    "ENTREPRISE",
-    "ENTREPRISES",
-    "COMPAGNIE",
-    "ASSOCIATION",
-    "INDUSTRIES",
-    "DISTRIBUTION",
-    "BATIMENT",
-    "EUROPE",
-    "PARIS",
-    "SUD",
-    "NORD",
-    "EST",
-    "OUEST",
+/// Civil titles: never a payer's name.
+#[rustfmt::skip]
+const TITLES: &[&str] = &[
+    "M", "MR", "MM", "MME", "MMES", "MLLE", "MRS", "MS", "DR", "ME", "MONSIEUR", "MADAME",
+    "MADEMOISELLE", "EPOUX",
 ];
 
-/// The words of a name that tell payers apart, in order.
+/// Words of many firms' names: a payer's name only when it has no other.
+#[rustfmt::skip]
+const COMMON: &[&str] = &[
+    "FRANCE", "GROUPE", "GROUP", "SERVICES", "SERVICE", "TRANSPORTS", "TRANSPORT",
+    "IMMOBILIER", "IMMOBILIERE", "HOLDING", "INTERNATIONAL", "CONSEIL", "CONSEILS",
+    "CONSULTING", "SOLUTIONS", "ENTREPRISE", "ENTREPRISES", "COMPAGNIE", "ASSOCIATION",
+    "INDUSTRIES", "DISTRIBUTION", "BATIMENT", "EUROPE", "PARIS", "SUD", "NORD", "EST", "OUEST",
+];
+
+/// The words of a name that tell payers apart, in order, titles aside; a
+/// name made only of common words (`FRANCE SERVICES`) keeps them.
 fn telling(name: &str) -> Vec<String> {
-    crate::matching::payer::normalize_name(name)
+    let all: Vec<String> = crate::matching::payer::normalize_name(name)
         .split_whitespace()
-        .filter(|w| !COMMON.contains(w))
         .map(str::to_string)
-        .collect()
+        .collect();
+    let named: Vec<String> = all
+        .into_iter()
+        .filter(|w| !TITLES.contains(&w.as_str()))
+        .collect();
+    let kept: Vec<String> = named
+        .iter()
+        .filter(|w| !COMMON.contains(&w.as_str()))
+        .cloned()
+        .collect();
+    if kept.is_empty() { named } else { kept }
 }
 
 /// Both names, given and not placeholders, by their telling words (`None`
@@ -74,23 +53,40 @@ fn both(a: Option<&str>, b: Option<&str>) -> Option<(Vec<String>, Vec<String>)> 
     (!a.is_empty() && !b.is_empty()).then_some((a, b))
 }
 
+/// Characters a name must have for its last word to be taken as cut short
+/// by a bank's field (`ALPHA CONSTRUCTIO`): a short name that is the start
+/// of another (`MARTIN`, `MARTINEZ`) is another name.
+const CUT_AT_LEAST: usize = 16;
+
+/// Whether the shorter of two names is the other cut short: the same words
+/// in order, its last one the start of the other's word there, itself long
+/// enough to have met a field's end.
+fn cut_short(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let Some((last, rest)) = short.split_last() else {
+        return false;
+    };
+    let joined = short.join(" ");
+    rest.iter().zip(long).all(|(x, y)| x == y)
+        && long
+            .get(rest.len())
+            .is_some_and(|w| w.starts_with(last.as_str()))
+        && (short == &long[..short.len()] || joined.chars().count() >= CUT_AT_LEAST)
+}
+
 /// Whether two names plainly name two payers: neither is the other cut
-/// short, and they share no telling word of three letters or more.
+/// short, and neither's telling words are all among the other's (`JEAN
+/// DUPONT` and `JEAN MARTIN` are two; `M. DUPONT` and `DUPONT JEAN` may be
+/// one).
 pub(super) fn differ(a: Option<&str>, b: Option<&str>) -> bool {
     let Some((a, b)) = both(a, b) else {
         return false;
     };
-    let (ja, jb) = (a.join(" "), b.join(" "));
-    if ja.starts_with(&jb) || jb.starts_with(&ja) {
+    if cut_short(&a, &b) {
         return false;
     }
-    let long = |w: &Vec<String>| -> BTreeSet<String> {
-        w.iter()
-            .filter(|w| w.chars().count() >= 3)
-            .cloned()
-            .collect()
-    };
-    long(&a).is_disjoint(&long(&b))
+    let (sa, sb): (BTreeSet<&String>, BTreeSet<&String>) = (a.iter().collect(), b.iter().collect());
+    !sa.is_subset(&sb) && !sb.is_subset(&sa)
 }
 
 /// Whether two names plainly name one payer: the same telling words, in any
@@ -99,8 +95,7 @@ pub(super) fn same(a: Option<&str>, b: Option<&str>) -> bool {
     let Some((a, b)) = both(a, b) else {
         return false;
     };
-    let (ja, jb) = (a.join(" "), b.join(" "));
-    if ja.starts_with(&jb) || jb.starts_with(&ja) {
+    if cut_short(&a, &b) {
         return true;
     }
     let set = |w: &Vec<String>| -> BTreeSet<String> { w.iter().cloned().collect() };
@@ -118,6 +113,16 @@ mod tests {
         assert!(differ(Some("ALPHA FRANCE"), Some("BETA FRANCE SAS")));
         assert!(!same(Some("MME DUPONT"), Some("MME MARTIN")));
         assert!(differ(Some("ALPHA SARL"), Some("BETA SARL")));
+    }
+
+    #[test]
+    fn a_name_that_starts_another_is_another_payer() {
+        // Review 28 #3, #4.
+        assert!(differ(Some("MARTIN"), Some("MARTINEZ SA")));
+        assert!(!same(Some("DUPONT"), Some("DUPONTEL JEAN")));
+        assert!(differ(Some("JEAN DUPONT"), Some("JEAN MARTIN")));
+        assert!(differ(Some("FRANCE SERVICES"), Some("ALPHA SARL")));
+        assert!(same(Some("FRANCE SERVICES"), Some("SERVICES FRANCE")));
     }
 
     #[test]

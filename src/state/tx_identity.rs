@@ -126,14 +126,16 @@ impl<'a> Facts<'a> {
     ///    payment whatever else differs (a fee taken, a day later, the payer's
     ///    account written otherwise), unless the payer's IBAN and name both
     ///    contradict;
-    /// 3. a contradicting payer — IBANs both given and different, or, without
-    ///    an equal IBAN, names plainly of two payers
-    ///    ([`super::payer_names::differ`]) — makes it another, and so do
-    ///    days more than [`MAX_BOOKING_LAG_DAYS`] apart;
+    /// 3. a contradicting payer — IBANs both given and different, or names
+    ///    plainly of two payers ([`super::payer_names::differ`], even from
+    ///    one account: a factor or a parent company paying for two) — makes
+    ///    it another, and so do days more than [`MAX_BOOKING_LAG_DAYS`]
+    ///    apart;
     /// 4. the same payer shown (an equal IBAN, or names plainly of one payer)
-    ///    with an amount a fee away ([`fee_apart`]) makes it the same
-    ///    payment: the bank's entry, booked net of a fee or a day later,
-    ///    which `booked_amount_differs` puts before a person;
+    ///    with the booked amount the notified one less a fee ([`fee_apart`];
+    ///    `self` is the notified side) makes it the same payment: the bank's
+    ///    entry, booked net of a fee or a day later, which
+    ///    `booked_amount_differs` puts before a person;
     /// 5. otherwise both the day and the amount differing make it another
     ///    (a customer's second instalment).
     fn another_payment(&self, other: &Facts<'_>) -> bool {
@@ -146,7 +148,7 @@ impl<'a> Facts<'a> {
         if e2e == Some(true) && strong_end_to_end(self.end_to_end_id) {
             return iban == Some(false) && name_differs;
         }
-        if iban == Some(false) || (iban != Some(true) && name_differs) {
+        if iban == Some(false) || name_differs {
             return true;
         }
         let day = |f: &Facts<'_>| {
@@ -176,23 +178,23 @@ impl<'a> Facts<'a> {
 /// are two payments (a weekend and a bank holiday fit within).
 const MAX_BOOKING_LAG_DAYS: i64 = 5;
 
-/// Whether two amounts of one sign are a bank's fee apart: the difference at
-/// most 3 % of the larger, or 50.00 (997.50 booked for 1,000.00 notified),
-/// never a second instalment (300.00 for 500.00).
-fn fee_apart(a: &str, b: &str) -> bool {
-    let (Ok(a), Ok(b)) = (
-        a.parse::<rust_decimal::Decimal>(),
-        b.parse::<rust_decimal::Decimal>(),
-    ) else {
+/// Whether the booked amount is the notified one less a bank's fee: of the
+/// same sign, no larger, and short of it by at most 1 % of it, 5.00 at
+/// least and 25.00 at most (997.50 booked for 1,000.00 notified), never a
+/// second instalment (300.00 for 500.00, 40.00 for 60.00) nor a tenth of a
+/// large payment.
+fn fee_apart(notified: &str, booked: &str) -> bool {
+    use rust_decimal::Decimal;
+    let (Ok(n), Ok(b)) = (notified.parse::<Decimal>(), booked.parse::<Decimal>()) else {
         return false;
     };
-    if a.is_sign_negative() != b.is_sign_negative() {
+    if n.is_sign_negative() != b.is_sign_negative() || b.abs() > n.abs() {
         return false;
     }
-    let (a, b) = (a.abs(), b.abs());
-    let larger = a.max(b);
-    let limit = (larger * rust_decimal::Decimal::new(3, 2)).max(rust_decimal::Decimal::new(50, 0));
-    (a - b).abs() <= limit
+    let limit = (n.abs() * Decimal::new(1, 2))
+        .max(Decimal::new(5, 0))
+        .min(Decimal::new(25, 0));
+    n.abs() - b.abs() <= limit
 }
 
 /// Whether a statement's transaction under an id a notification (camt.054
@@ -281,7 +283,8 @@ pub(super) fn distinct_id(
     // under its own id, in either order.
     let another = || Facts::of_held(&h).another_payment(&Facts::of(entry, tx));
     let same = if statement.format.is_notification() {
-        h.notification || !h.booked || !another()
+        // (The notified side first, as everywhere.)
+        h.notification || !h.booked || !Facts::of(entry, tx).another_payment(&Facts::of_held(&h))
     } else if h.notification {
         // (The statement row of a notified payment: only the identity rule
         // decides, never the same day and amount alone, review 27 #4.)
@@ -429,6 +432,24 @@ mod tests {
         let li = named(facts("2026-11-18", "1000.00", None, ALPHA), "MME LI");
         let xiaoming = named(facts("2026-11-19", "997.50", None, ALPHA), "XIAOMING LI");
         assert!(!li.another_payment(&xiaoming));
+    }
+
+    #[test]
+    fn a_fee_is_small_and_only_ever_taken_off() {
+        // Review 28 #2: 60.00 + 40.00, 1040.00 booked for 1000.00 notified,
+        // 9800.00 for 10000.00 were all taken for a fee.
+        assert!(fee_apart("1000.00", "997.50"));
+        assert!(fee_apart("100.00", "97.50"));
+        assert!(!fee_apart("60.00", "40.00"));
+        assert!(!fee_apart("1000.00", "1040.00"));
+        assert!(!fee_apart("10000.00", "9800.00"));
+        assert!(fee_apart("10000.00", "9975.00"));
+        assert!(!fee_apart("-100.00", "97.50"));
+        // One account, two payers named plainly otherwise (a factor): two
+        // payments (review 28 #5).
+        let alpha = named(facts("2026-11-18", "1000.00", None, ALPHA), "ALPHA SARL");
+        let beta = named(facts("2026-11-18", "1000.00", None, ALPHA), "BETA SAS");
+        assert!(alpha.another_payment(&beta));
     }
 
     #[test]
