@@ -96,6 +96,13 @@ fn strong_end_to_end(id: Option<&str>) -> bool {
     })
 }
 
+/// Whether two end-to-end ids are one real id ([`strong_end_to_end`]),
+/// spaces and case aside: the one payment, whatever days or ids the bank
+/// gave its notification and its booking.
+pub fn same_strong_end_to_end(a: Option<&str>, b: Option<&str>) -> bool {
+    strong_end_to_end(a) && same(a, b) == Some(true)
+}
+
 impl<'a> Facts<'a> {
     fn of(entry: &crate::statement::Entry, tx: &'a crate::statement::Transaction) -> Self {
         Facts {
@@ -178,23 +185,30 @@ impl<'a> Facts<'a> {
 /// are two payments (a weekend and a bank holiday fit within).
 const MAX_BOOKING_LAG_DAYS: i64 = 5;
 
-/// Whether the booked amount is the notified one less a bank's fee: of the
-/// same sign, no larger, and short of it by at most 1 % of it, 5.00 at
-/// least and 25.00 at most (997.50 booked for 1,000.00 notified), never a
-/// second instalment (300.00 for 500.00, 40.00 for 60.00) nor a tenth of a
-/// large payment.
+/// Whether the booked amount is the notified one with a bank's fee taken:
+/// of the same sign, a credit short of it or a debit beyond it by at most
+/// 0.5 % of it, 3.00 at least and 100.00 at most (997.50 booked for
+/// 1,000.00 notified, 9,970.00 for 10,000.00, −1,003.00 for −1,000.00),
+/// never a second instalment (300.00 for 500.00, 15.00 for 20.00) nor a
+/// fiftieth of a large payment.
 fn fee_apart(notified: &str, booked: &str) -> bool {
     use rust_decimal::Decimal;
     let (Ok(n), Ok(b)) = (notified.parse::<Decimal>(), booked.parse::<Decimal>()) else {
         return false;
     };
-    if n.is_sign_negative() != b.is_sign_negative() || b.abs() > n.abs() {
+    if n.is_sign_negative() != b.is_sign_negative() {
         return false;
     }
-    let limit = (n.abs() * Decimal::new(1, 2))
-        .max(Decimal::new(5, 0))
-        .min(Decimal::new(25, 0));
-    n.abs() - b.abs() <= limit
+    // What the fee took: off a credit, on top of a debit.
+    let fee = if n.is_sign_negative() {
+        b.abs() - n.abs()
+    } else {
+        n - b
+    };
+    let limit = (n.abs() * Decimal::new(5, 3))
+        .max(Decimal::new(3, 0))
+        .min(Decimal::new(100, 0));
+    fee >= Decimal::ZERO && fee <= limit
 }
 
 /// Whether a statement's transaction under an id a notification (camt.054
@@ -443,8 +457,13 @@ mod tests {
         assert!(!fee_apart("60.00", "40.00"));
         assert!(!fee_apart("1000.00", "1040.00"));
         assert!(!fee_apart("10000.00", "9800.00"));
-        assert!(fee_apart("10000.00", "9975.00"));
+        assert!(fee_apart("10000.00", "9970.00"));
         assert!(!fee_apart("-100.00", "97.50"));
+        // Review 29 #5, #6: a debit's fee is on top; small instalments are
+        // no fee.
+        assert!(fee_apart("-1000.00", "-1003.00"));
+        assert!(!fee_apart("-1000.00", "-997.00"));
+        assert!(!fee_apart("20.00", "15.00"));
         // One account, two payers named plainly otherwise (a factor): two
         // payments (review 28 #5).
         let alpha = named(facts("2026-11-18", "1000.00", None, ALPHA), "ALPHA SARL");

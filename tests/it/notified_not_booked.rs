@@ -40,6 +40,15 @@ fn credit(
     }
 }
 
+/// Gamma's 480.00 paying F-1003, with its end-to-end id, under `reference`
+/// on `date`.
+fn gamma(reference: &'static str, date: &'static str) -> Ntry {
+    let mut g = credit(reference, "480.00", "GAMMA SA", "FACTURE F-1003");
+    g.date = date;
+    g.txs[0].e2e = Some("E2E-GAMMA-1003");
+    g
+}
+
 /// The intraday report of 18/11: Alpha, Beta, Gamma, and 300.00 from
 /// Omega that pays no invoice.
 fn report(c: &Path, camt052: bool) {
@@ -54,7 +63,7 @@ fn report(c: &Path, camt052: bool) {
         &[
             credit("R1", "1000.00", "ALPHA SARL", "FACTURE F-1001"),
             credit("R2", "750.00", "BETA SAS", "FACTURE F-1002"),
-            credit("R3", "480.00", "GAMMA SA", "FACTURE F-1003"),
+            gamma("R3", "2026-11-18"),
             credit("R4", "300.00", "OMEGA SA", "ACOMPTE COMMANDE"),
         ],
     );
@@ -453,8 +462,7 @@ fn a_notified_row_booked_a_day_later_under_another_id_is_that_payment() {
     let root = tempfile::tempdir().unwrap();
     let c = reported(root.path());
     statement(&c);
-    let mut booked = credit("ZG", "480.00", "GAMMA SA", "VIREMENT");
-    booked.date = "2026-11-19";
+    let booked = gamma("ZG", "2026-11-19");
     let s = camt(
         false,
         "S1119",

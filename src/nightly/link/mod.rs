@@ -432,7 +432,8 @@ pub(super) fn link_to_notifications(
         {
             // None that day: the notified payment the bank booked a day or
             // a weekend later (the days [`unbooked`] waits), taken only when
-            // its details agree (an end-to-end id, IBAN or payer in common).
+            // they carry one real end-to-end id (a payer's second payment,
+            // or another payer's with a like text, never is: review 29 #1).
             for back in 1..=unbooked::BOOKING_GRACE_DAYS {
                 let Some(earlier) = day.checked_sub_days(chrono::Days::new(back)) else {
                     break;
@@ -455,7 +456,16 @@ pub(super) fn link_to_notifications(
             let Some(fit) = pairs::fit(own, &rows) else {
                 continue;
             };
-            if later && fit != pairs::Fit::Agrees {
+            if later
+                && !own.iter().any(|t| {
+                    rows.iter().any(|r| {
+                        st::same_strong_end_to_end(
+                            t.end_to_end_id.as_deref(),
+                            r.end_to_end_id.as_deref(),
+                        )
+                    })
+                })
+            {
                 continue;
             }
             let at = match groups
