@@ -421,34 +421,32 @@ fn partly_again(
 ) -> Alert {
     let account = statement.account.key();
     let list: Vec<String> = pairs.iter().map(|(a, b)| format!("{a} = {b}")).collect();
-    if pairs.is_empty() {
-        return Alert::new(
-            AlertKind::ConflictingStatement,
-            &format!("{account}:{}:{hash}", statement.id),
-            format!(
-                "statement {} ({}) of account {} in {file} covers the days of statement {} ({}, imported on {}) with the same opening and closing balances and the same booked total, its movements split otherwise (a batch detailed in one and given as one line in the other?): it may be the same money delivered again in another form; not imported, check with the bank",
-                statement.id,
-                statement.format.label(),
-                crate::refs::mask_iban(&account),
-                held.id,
-                held.format,
-                held.run_date,
-            ),
-        );
-    }
+    let how = if pairs.is_empty() {
+        "with the same opening and closing balances and the same booked total, its movements split otherwise (a batch detailed in one and given as one line in the other?)".to_string()
+    } else {
+        format!(
+            "and {} of its movements have the amount, day and end-to-end id of movements of that statement under other ids ({}), while the rest differs",
+            pairs.len(),
+            list.join(", "),
+        )
+    };
+    let covers = if pairs.is_empty() {
+        "covers the days of"
+    } else {
+        "covers days that"
+    };
+    let that = if pairs.is_empty() { "" } else { " covers," };
     Alert::new(
         AlertKind::ConflictingStatement,
         &format!("{account}:{}:{hash}", statement.id),
         format!(
-            "statement {} ({}) of account {} in {file} covers days that statement {} ({}, imported on {}) covers, and {} of its movements have the amount, day and end-to-end id of movements of that statement under other ids ({}), while the rest differs: it may be the same money delivered again in another form; not imported, check with the bank",
+            "statement {} ({}) of account {} in {file} {covers} statement {} ({}, imported on {}){that} {how}: it may be the same money delivered again in another form; not imported, check with the bank",
             statement.id,
             statement.format.label(),
             crate::refs::mask_iban(&account),
             held.id,
             held.format,
             held.run_date,
-            pairs.len(),
-            list.join(", "),
         ),
     )
 }
