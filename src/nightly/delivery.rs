@@ -421,21 +421,25 @@ fn partly_again(
 ) -> Alert {
     let account = statement.account.key();
     let list: Vec<String> = pairs.iter().map(|(a, b)| format!("{a} = {b}")).collect();
-    let how = if pairs.is_empty() {
-        "with the same opening and closing balances and the same booked total, its movements split otherwise (a batch detailed in one and given as one line in the other?)".to_string()
+    // How it overlaps the held statement: the same day split otherwise, or
+    // some movements repeated under other ids.
+    let (covers, that, how) = if pairs.is_empty() {
+        (
+            "covers the days of",
+            "",
+            "with the same opening and closing balances and the same booked total, its movements split otherwise (a batch detailed in one and given as one line in the other?)".to_string(),
+        )
     } else {
-        format!(
-            "and {} of its movements have the amount, day and end-to-end id of movements of that statement under other ids ({}), while the rest differs",
-            pairs.len(),
-            list.join(", "),
+        (
+            "covers days that",
+            " covers,",
+            format!(
+                "and {} of its movements have the amount, day and end-to-end id of movements of that statement under other ids ({}), while the rest differs",
+                pairs.len(),
+                list.join(", "),
+            ),
         )
     };
-    let covers = if pairs.is_empty() {
-        "covers the days of"
-    } else {
-        "covers days that"
-    };
-    let that = if pairs.is_empty() { "" } else { " covers," };
     Alert::new(
         AlertKind::ConflictingStatement,
         &format!("{account}:{}:{hash}", statement.id),
