@@ -48,6 +48,9 @@ pub struct Payment {
     /// complements, referred document numbers, creditor references that are
     /// not valid RF references, the end-to-end id.
     pub texts: Vec<String>,
+    /// The words around each cut of the bank's text, glued back together
+    /// ([`seams`]): searched for invoice numbers only.
+    pub seams: Vec<String>,
     /// Structured creditor references as sent.
     pub creditor_refs: Vec<String>,
     /// End-to-end id.
@@ -88,6 +91,7 @@ pub fn payment_of(
         }
     }
     texts.extend(tx.end_to_end_id.iter().cloned());
+    let seams = seams(&cut_lines(entry, tx));
     Some(Payment {
         statement_id: statement.id.clone(),
         account: statement.account.key(),
@@ -102,6 +106,7 @@ pub fn payment_of(
         counterparty_name: tx.counterparty.name.clone(),
         counterparty_iban: tx.counterparty.iban.clone(),
         texts,
+        seams,
         creditor_refs: tx
             .creditor_refs
             .iter()
@@ -111,6 +116,53 @@ pub fn payment_of(
         mandate_id: tx.mandate_id.clone(),
         remittance,
     })
+}
+
+/// Width of the CFONB 120 label (record 04, cols 49-79): a label this long
+/// was cut, and may go on in the first complement line.
+const CFONB_LABEL_WIDTH: usize = 31;
+
+/// The lines of text a bank may have cut at a fixed width, in order: a
+/// full-width label first when remittance lines follow it, then the
+/// remittance lines (`Ustrd`, CFONB `LIB` complements).
+fn cut_lines<'a>(entry: &'a Entry, tx: &'a Transaction) -> Vec<&'a str> {
+    let mut lines = Vec::with_capacity(tx.remittance.len() + 1);
+    if let Some(label) = entry.additional_info.as_deref()
+        && label.chars().count() == CFONB_LABEL_WIDTH
+        && !tx.remittance.is_empty()
+        && !tx.difference
+    {
+        lines.push(label);
+    }
+    lines.extend(tx.remittance.iter().map(String::as_str));
+    lines
+}
+
+/// A bank that wraps its text at a fixed width may cut an invoice number in
+/// two (`…FACTURE NUMERO F-10` / `01 MERCI`). For each cut between two lines
+/// with a digit on either side of it, the last two words before the cut and
+/// the first word after it, glued back together (`NUMERO F-1001`). The
+/// matcher trusts a number found only there with the exact amount alone:
+/// the bank may as well have cut between two words.
+pub fn seams(lines: &[&str]) -> Vec<String> {
+    lines
+        .windows(2)
+        .filter_map(|pair| {
+            let [before, after] = pair else { return None };
+            let last = before.chars().next_back()?;
+            let first = after.chars().next()?;
+            if last.is_whitespace() || first.is_whitespace() {
+                return None;
+            }
+            if !last.is_ascii_digit() && !first.is_ascii_digit() {
+                return None;
+            }
+            let words: Vec<&str> = before.split_whitespace().collect();
+            let tail = words.get(words.len().saturating_sub(2)..)?.join(" ");
+            let head = after.split_whitespace().next()?;
+            Some(format!("{tail}{head}"))
+        })
+        .collect()
 }
 
 /// The payments of a statement, in statement order.
@@ -194,5 +246,33 @@ mod tests {
         );
         assert_eq!(p.remittance, "FACT 12");
         assert_eq!(p.account, "FR76");
+    }
+
+    #[test]
+    fn seams_glue_the_words_around_a_cut_next_to_a_digit() {
+        assert_eq!(
+            seams(&["PAIEMENT DE LA FACTURE NUMERO F-10", "01 MERCI"]),
+            ["NUMERO F-1001"]
+        );
+        assert_eq!(seams(&["FACT", "42 ET 43"]), ["FACT42"]);
+        assert_eq!(seams(&["F-2026-", "0042"]), ["F-2026-0042"]);
+        // Cut between words, or no digit at the cut: nothing to glue.
+        assert!(seams(&["FACTURE", "MERCI"]).is_empty());
+        assert!(seams(&["FACTURE 42 ", " MERCI"]).is_empty());
+        assert!(seams(&["ONE LINE"]).is_empty());
+        assert_eq!(seams(&["A 1", "2 B 3", "4"]), ["A 12", "B 34"]);
+    }
+
+    #[test]
+    fn a_full_cfonb_label_goes_on_in_the_first_complement_line() {
+        let mut s = stmt(100, EntryStatus::Booked);
+        let e = &mut s.entries[0];
+        e.additional_info = Some("VIR SEPA ALPHA SARL FACT F-2026".into());
+        e.transactions[0].remittance = vec!["-0042 MERCI".into()];
+        let p = &payments_of_statement(&s)[0];
+        assert_eq!(p.seams, ["FACT F-2026-0042"]);
+        // A shorter label was not cut.
+        s.entries[0].additional_info = Some("VIR SEPA FACT F-2026".into());
+        assert!(payments_of_statement(&s)[0].seams.is_empty());
     }
 }

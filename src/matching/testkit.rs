@@ -51,6 +51,7 @@ pub fn payment(entry_id: &str, amount: &str) -> Payment {
         counterparty_name: None,
         counterparty_iban: None,
         texts: Vec::new(),
+        seams: Vec::new(),
         creditor_refs: Vec::new(),
         end_to_end_id: None,
         mandate_id: None,

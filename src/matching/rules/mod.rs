@@ -11,6 +11,8 @@
 //! | invoice number in text, as written (leading zeros kept) | 95 |
 //! | invoice number in text, leading zeros lost | 93 |
 //! | a short number announced by `FACT`/`N°`… (`fact 42` → `F-2026-0042`) | 85 |
+//! | invoice number cut in two where the bank wrapped its text, glued back (`F-10` / `01` → `F-1001`), with the payment exactly its open amount | as written above |
+//! | such a glued number otherwise, and every number quoted beside one | 75 |
 //! | invoice number one digit off (typo), the only open item so near with exactly the amount | 91 |
 //! | known payer IBAN + one open item of exactly the amount | 95 |
 //! | known payer IBAN + the early-payment discounted amount of one item | 93 |
@@ -52,9 +54,10 @@ use super::index::InvoiceIndex;
 use super::item::OpenItem;
 use super::payment::Payment;
 use super::rule::{Confidence, Rule};
-use super::tokens::{self, Group};
+use super::tokens;
 use crate::statement::TxKind;
 
+mod numbers;
 mod payer_fit;
 mod typo;
 
@@ -94,9 +97,6 @@ pub const C_AMBIGUOUS: Confidence = Confidence::from_hundredths(50);
 
 /// Most items one piece of evidence keeps (see `Ctx::cap`).
 const MAX_HIT_ITEMS: usize = 32;
-
-/// Most groups of text scanned per payment (bounds work on absurd input).
-const MAX_TEXT_GROUPS: usize = 512;
 
 /// One piece of evidence pointing at one or several items.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -397,136 +397,6 @@ impl Ctx<'_> {
                 amount.to_plain(),
                 all.len()
             ));
-        }
-        None
-    }
-
-    fn invoice_numbers(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
-        let k = ix.max_groups();
-        if k == 0 {
-            return None;
-        }
-        let mut hits: Vec<Hit> = Vec::new();
-        let mut budget = MAX_TEXT_GROUPS;
-        let mut buf = String::new();
-        // A valid RF that equals no reference may still carry the invoice
-        // number in its body (`RF78INV2024001`): search it as text too.
-        let rf_bodies: Vec<String> = self
-            .p
-            .creditor_refs
-            .iter()
-            .filter(|r| crate::refs::is_valid_rf(r))
-            .filter_map(|r| tokens::normalize_ref(r).get(4..).map(str::to_string))
-            .collect();
-        let texts = self.p.texts.iter().chain(&rf_bodies);
-        let mut gs = Vec::new();
-        for text in texts {
-            if budget == 0 {
-                break;
-            }
-            tokens::content_groups_into(text, &mut gs);
-            gs.truncate(budget);
-            budget -= gs.len();
-            let mut i = 0;
-            while i < gs.len() {
-                let max = k.min(gs.len() - i);
-                let mut advanced = false;
-                for len in (1..=max).rev() {
-                    let Some(run) = gs.get(i..i + len) else {
-                        continue;
-                    };
-                    if let Some(hit) = self.lookup(ix, text, run, &mut buf) {
-                        if !hits.iter().any(|h| h.items == hit.items) {
-                            hits.push(hit);
-                        }
-                        i += len;
-                        advanced = true;
-                        break;
-                    }
-                }
-                if !advanced {
-                    i += 1;
-                }
-            }
-        }
-        Self::proposal(Rule::InvoiceNumber, hits)
-    }
-
-    /// Looks one run of groups up: strict key, then loose, then (announced
-    /// single numbers only) the tail key.
-    fn lookup(
-        &mut self,
-        ix: &InvoiceIndex,
-        text: &str,
-        run: &[Group],
-        buf: &mut String,
-    ) -> Option<Hit> {
-        let first = run.first()?;
-        let last = run.last()?;
-        if !ix.has_letter_only_ids() && !run.iter().any(|g| g.digits) {
-            // Words alone cannot spell an id that has digits.
-            return None;
-        }
-        let announced = first.announced;
-        let from = if announced {
-            first.announced_from
-        } else {
-            first.start
-        };
-        let fragment = text.get(from..last.end).unwrap_or("");
-        // A short bare number is only a candidate when announced; unless the
-        // text spells the id literally (`F-0042`), it is weak evidence.
-        let mut fragment_alnum: Option<String> = None;
-        let mut judge = |ctx: &Self, i: u32, base: Confidence| -> Option<Confidence> {
-            if !ix.is_short_bare(i) {
-                return Some(base);
-            }
-            if !announced {
-                return None;
-            }
-            let frag = fragment_alnum.get_or_insert_with(|| tokens::alnum_upper(fragment));
-            let literal = ctx.item(i).is_some_and(|it| {
-                let id = tokens::alnum_upper(&it.invoice_id);
-                !id.is_empty() && frag.ends_with(&id)
-            });
-            Some(if literal { base } else { C_WEAK })
-        };
-        for tier in 0..3 {
-            let (found, base) = match tier {
-                0 => {
-                    tokens::write_strict(text, run, buf);
-                    (ix.strict(buf), C_STRICT)
-                }
-                1 => {
-                    tokens::write_loose(text, run, buf);
-                    (ix.loose(buf), C_LOOSE)
-                }
-                _ if announced && run.len() == 1 && first.digits => {
-                    (ix.tail(first.loose(text)), C_WEAK)
-                }
-                _ => break,
-            };
-            if found.is_empty() {
-                continue;
-            }
-            let mut items = Vec::with_capacity(found.len());
-            let mut conf = base;
-            for &i in found {
-                if let Some(c) = judge(self, i, base) {
-                    items.push(i);
-                    conf = conf.min(c);
-                }
-            }
-            let mut items = self.same_currency(&items);
-            if items.is_empty() {
-                continue;
-            }
-            self.cap(&mut items);
-            return Some(Hit {
-                label: format!("text token \"{fragment}\""),
-                items,
-                confidence: conf,
-            });
         }
         None
     }

@@ -80,6 +80,7 @@ impl Builder {
             counterparty_name: None,
             counterparty_iban: None,
             texts: Vec::new(),
+            seams: Vec::new(),
             creditor_refs: Vec::new(),
             end_to_end_id: None,
             mandate_id: None,
