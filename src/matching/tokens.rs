@@ -150,6 +150,61 @@ pub fn content_groups_into(text: &str, out: &mut Vec<Group>) {
     });
 }
 
+/// The runs of `groups` (content groups of `text`) that spell a date: two or
+/// three digit groups joined by one and the same mark (`-`, `/` or `.`),
+/// read as year-month(-day) or (day-)month-year with plausible values
+/// (`2026-11-18`, `18/11/2026`, `11.2026`). Each as a range of group indices.
+pub fn date_runs(text: &str, groups: &[Group]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < groups.len() {
+        // The chain of digit groups joined by one mark, from `i`.
+        let mut end = i + 1;
+        let mut mark: Option<&str> = None;
+        while let (Some(a), Some(b)) = (groups.get(end - 1), groups.get(end)) {
+            let between = text.get(a.end..b.start);
+            let joins = a.digits
+                && b.digits
+                && matches!(between, Some("-" | "/" | "."))
+                && mark.is_none_or(|m| Some(m) == between);
+            if !joins {
+                break;
+            }
+            mark = between;
+            end += 1;
+        }
+        if let Some(chain) = groups.get(i..end)
+            && is_date(text, chain)
+        {
+            out.push(i..end);
+        }
+        i = end;
+    }
+    out
+}
+
+/// Two or three digit groups read as a date (see [`date_runs`]).
+fn is_date(text: &str, chain: &[Group]) -> bool {
+    let n: Vec<(usize, u32)> = chain
+        .iter()
+        .map(|g| {
+            let raw = g.raw(text);
+            (raw.len(), raw.parse().unwrap_or(u32::MAX))
+        })
+        .collect();
+    let year = |&(len, v): &(usize, u32)| (len == 4 && (1990..=2099).contains(&v)) || len == 2;
+    let month = |&(len, v): &(usize, u32)| len <= 2 && (1..=12).contains(&v);
+    let day = |&(len, v): &(usize, u32)| len <= 2 && (1..=31).contains(&v);
+    let long_year = |&(len, v): &(usize, u32)| len == 4 && (1990..=2099).contains(&v);
+    match n.as_slice() {
+        [y, m, d] if long_year(y) => month(m) && day(d),
+        [d, m, y] => day(d) && month(m) && year(y),
+        [y, m] if long_year(y) => month(m),
+        [m, y] => month(m) && long_year(y),
+        _ => false,
+    }
+}
+
 /// The groups of an id that make its keys: leading prefix words dropped
 /// (unless that would leave nothing). `None` when empty or longer than
 /// [`MAX_ID_GROUPS`].

@@ -436,7 +436,7 @@ mod tests {
         candidates(&p, &items, &ix).proposal
     }
 
-    fn found(texts: &[&str], ids: &[&str]) -> Vec<(Vec<String>, u8)> {
+    pub(super) fn found(texts: &[&str], ids: &[&str]) -> Vec<(Vec<String>, u8)> {
         let items: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
         run(texts, ids)
             .map(|p| {

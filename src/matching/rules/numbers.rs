@@ -98,6 +98,7 @@ impl Ctx<'_> {
         tokens::content_groups_into(text, &mut gs);
         gs.truncate(scan.budget);
         scan.budget -= gs.len();
+        let dates = tokens::date_runs(text, &gs);
         let mut i = 0;
         while i < gs.len() {
             let max = k.min(gs.len() - i);
@@ -106,7 +107,17 @@ impl Ctx<'_> {
                 let Some(run) = gs.get(i..i + len) else {
                     continue;
                 };
-                if let Some(hit) = self.lookup(ix, text, run, &mut scan.buf) {
+                // Never a piece of a date (`2026-11` of `2026-11-18`); a
+                // whole date is an invoice number only when announced.
+                let date = dates.iter().find(|d| d.start < i + len && i < d.end);
+                if date.is_some_and(|d| *d != (i..i + len)) {
+                    continue;
+                }
+                if let Some(mut hit) = self.lookup(ix, text, run, &mut scan.buf) {
+                    if date.is_some() && !run.first().is_some_and(|g| g.announced) {
+                        hit.confidence = hit.confidence.min(C_WEAK);
+                        hit.label = format!("{} (but it reads as a date)", hit.label);
+                    }
                     if !scan.hits.iter().any(|h| h.items == hit.items) {
                         scan.hits.push(hit);
                     }
@@ -285,6 +296,37 @@ mod tests {
                 (vec!["F-1".to_string()], 95),
                 (vec!["F-1001".to_string()], 95)
             ]
+        );
+    }
+
+    #[test]
+    fn a_date_is_no_invoice_number_unless_announced() {
+        let ids = ["F-2026-0011", "F-2026-0012", "F-2026-11"];
+        let found = |text: &str| super::super::tests::found(&[text], &ids);
+        // A piece of a date is never taken for a number.
+        assert_eq!(found("COTISATION DU 2026-11-18"), []);
+        assert_eq!(found("LOYER DU 18/11/2026"), []);
+        // A whole date: only suggested, unless an invoice word announces it.
+        assert_eq!(
+            found("LOYER 2026-12 ACOMPTE"),
+            [(vec!["F-2026-0012".to_string()], 85)]
+        );
+        assert_eq!(
+            found("FACTURE 2026-12"),
+            [(vec!["F-2026-0012".to_string()], 93)]
+        );
+        assert_eq!(
+            found("REGLEMENT F-2026-11"),
+            [(vec!["F-2026-11".to_string()], 95)]
+        );
+        // Not a date: a month above 12, or two marks.
+        assert_eq!(
+            found("REGLT 2026-0012"),
+            [(vec!["F-2026-0012".to_string()], 95)]
+        );
+        assert_eq!(
+            found("REGLT 2026-0011/0012"),
+            [(vec!["F-2026-0011".to_string()], 95)]
         );
     }
 
