@@ -32,6 +32,8 @@ mod testkit;
 mod tests;
 #[cfg(test)]
 mod tests_recall;
+#[cfg(test)]
+mod tests_strangers;
 
 use std::collections::BTreeMap;
 

@@ -10,7 +10,7 @@ use super::testkit::{d, item, payment};
 use super::*;
 use crate::ledger::{Customer, CustomerType};
 
-fn cust(id: &str, name: &str, ibans: &[&str]) -> (String, Customer) {
+pub(super) fn cust(id: &str, name: &str, ibans: &[&str]) -> (String, Customer) {
     (
         id.to_string(),
         Customer {
@@ -29,7 +29,7 @@ fn cust(id: &str, name: &str, ibans: &[&str]) -> (String, Customer) {
     )
 }
 
-fn owned(id: &str, open: &str, customer: &str) -> OpenItem {
+pub(super) fn owned(id: &str, open: &str, customer: &str) -> OpenItem {
     let mut it = item(id, open);
     it.customer_id = customer.into();
     it
@@ -37,7 +37,7 @@ fn owned(id: &str, open: &str, customer: &str) -> OpenItem {
 
 /// `invoice applied status rule confidence write-off` per row with an item,
 /// `- amount unapplied` for the rest.
-fn rows(
+pub(super) fn rows(
     payments: &[Payment],
     items: &[OpenItem],
     customers: &BTreeMap<String, Customer>,
@@ -63,7 +63,7 @@ fn rows(
         .collect()
 }
 
-fn matched(r: &[String]) -> Vec<&String> {
+pub(super) fn matched(r: &[String]) -> Vec<&String> {
     r.iter().filter(|s| s.contains(" matched ")).collect()
 }
 

@@ -84,16 +84,9 @@ struct Facts<'a> {
 }
 
 /// Whether an end-to-end id given on both sides says "the same payment"
-/// when equal: at least four letters or digits, and six when digits only.
-/// `1`, `00001`, `REF` are set by hand or by software for every payment and
-/// prove nothing (placeholders such as `NOREF` are no id at all:
-/// [`crate::statement::given_reference`]).
+/// when equal ([`crate::statement::is_real_id`]).
 fn strong_end_to_end(id: Option<&str>) -> bool {
-    known(id).is_some_and(|id| {
-        let significant: Vec<char> = id.chars().filter(|c| c.is_alphanumeric()).collect();
-        let digits_only = significant.iter().all(char::is_ascii_digit);
-        significant.len() >= if digits_only { 6 } else { 4 }
-    })
+    crate::statement::is_real_id(id)
 }
 
 /// Whether two end-to-end ids are one real id ([`strong_end_to_end`]),

@@ -43,6 +43,20 @@ pub fn given_reference(s: Option<&str>) -> Option<&str> {
     s.map(str::trim)
         .filter(|s| !s.is_empty() && !PLACEHOLDERS.iter().any(|p| s.eq_ignore_ascii_case(p)))
 }
+
+/// Whether a reference a payer's software chose (an end-to-end id) is a real
+/// id: given ([`given_reference`]) and at least four letters or digits, six
+/// when digits only. `1`, `00001`, `REF` are set by hand or by software for
+/// every payment and prove nothing: not that two payments are one, nor that
+/// a payment pays the invoice numbered `1`.
+pub fn is_real_id(s: Option<&str>) -> bool {
+    given_reference(s).is_some_and(|id| {
+        let significant: Vec<char> = id.chars().filter(|c| c.is_alphanumeric()).collect();
+        let digits_only = significant.iter().all(char::is_ascii_digit);
+        significant.len() >= if digits_only { 6 } else { 4 }
+    })
+}
+
 pub use kind::{BankCode, TxKind};
 
 /// The format a statement was read from.

@@ -6,13 +6,14 @@
 //! | evidence | confidence |
 //! |---|---|
 //! | valid RF reference = item reference or id | 100 |
-//! | end-to-end id = item reference or id | 99 |
+//! | end-to-end id = item reference or id (a real id: ≥ 4 letters or digits, ≥ 6 digits only) | 99 |
 //! | mandate + amount equal to the open amount (or to the sum of the mandate's items) | 97 |
 //! | invoice number in text, as written (leading zeros kept) | 95 |
 //! | invoice number in text, leading zeros lost | 93 |
 //! | a short number announced by `FACT`/`N°`… (`fact 42` → `F-2026-0042`) | 85 |
 //! | invoice number cut in two where the bank wrapped its text, glued back (`F-10` / `01` → `F-1001`), with the payment exactly its open amount | as written above |
 //! | such a glued number otherwise, and every number quoted beside one | 75 |
+//! | a bare number (one digit group, no invoice word) whose invoice the payment does not pay whole and whose customer is not the known payer | at most 85 |
 //! | invoice number one digit off (typo), the only open item so near with exactly the amount | 91 |
 //! | known payer IBAN + one open item of exactly the amount | 95 |
 //! | known payer IBAN + the early-payment discounted amount of one item | 93 |
@@ -29,6 +30,7 @@
 //! | payer name ≥ 0.88 similar + one subset summing exactly | 80 |
 //! | payer name + the only item short by more than the fee tolerance but at most its absolute limit | 80 |
 //! | any payer rule above, when the text quotes an invoice number (`FACTURE F-300`) that is no open invoice of the payment's currency | at most 80, and below the threshold |
+//! | a payer-name fit when another customer named more closely fits nothing | at most 80 |
 //! | several subsets reach the amount (each set suggested) | 70 |
 //! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
 //!
@@ -189,7 +191,7 @@ pub fn candidates_with(
         .or_else(|| ctx.e2e(ix))
         .or_else(|| ctx.mandate(ix))
         .or_else(|| {
-            ctx.invoice_numbers(ix)
+            ctx.invoice_numbers(ix, cfg)
                 .map(|pr| ctx.corroborate(pr, ix, cfg))
         })
         .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr, cfg)));
@@ -328,11 +330,13 @@ impl Ctx<'_> {
     }
 
     fn e2e(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
+        // A short or placeholder id (`7`, `1042`, `NONREF`) is the payer's
+        // software numbering its own transfers: it names no invoice here.
         let e2e = self.p.end_to_end_id.as_deref()?;
-        let key = tokens::normalize_ref(e2e);
-        if key.is_empty() || key == "NOTPROVIDED" {
+        if !crate::statement::is_real_id(Some(e2e)) {
             return None;
         }
+        let key = tokens::normalize_ref(e2e);
         let mut found = self.same_currency(ix.reference(&key));
         self.cap(&mut found);
         let hits = if found.is_empty() {

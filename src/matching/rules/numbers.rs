@@ -4,7 +4,7 @@
 //! [`crate::matching::tokens`]), and numbers a bank cut in two when it wrapped
 //! its text at a fixed width, glued back ([`crate::matching::payment::seams`]).
 
-use super::{C_LOOSE, C_STRICT, C_WEAK, Ctx, Hit, Proposal};
+use super::{C_LOOSE, C_STRICT, C_WEAK, Ctx, Hit, MatchConfig, Proposal};
 use crate::matching::index::InvoiceIndex;
 use crate::matching::rule::{Confidence, Rule};
 use crate::matching::tokens::{self, Group};
@@ -24,10 +24,17 @@ struct Scan {
     budget: usize,
     buf: String,
     groups: Vec<Group>,
+    /// The hits read from a bare number: one group of digits, no invoice
+    /// word before it (`75008`, `13001`).
+    bare: Vec<usize>,
 }
 
 impl Ctx<'_> {
-    pub(super) fn invoice_numbers(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
+    pub(super) fn invoice_numbers(
+        &mut self,
+        ix: &InvoiceIndex,
+        cfg: &MatchConfig,
+    ) -> Option<Proposal> {
         let k = ix.max_groups();
         if k == 0 {
             return None;
@@ -37,6 +44,7 @@ impl Ctx<'_> {
             budget: MAX_TEXT_GROUPS,
             buf: String::new(),
             groups: Vec::new(),
+            bare: Vec::new(),
         };
         // A valid RF that equals no reference may still carry the invoice
         // number in its body (`RF78INV2024001`): search it as text too.
@@ -84,6 +92,24 @@ impl Ctx<'_> {
                 hit.confidence = hit.confidence.min(C_GLUED);
             }
         }
+        // A bare number may be a post code, a client number, an amount in
+        // cents: it names an invoice only when the payment pays that
+        // invoice or comes from its customer.
+        for &n in &scan.bare {
+            let Some(hit) = scan.hits.get(n) else {
+                continue;
+            };
+            let confirmed = hit.items.iter().filter_map(|&i| self.item(i)).all(|it| {
+                self.pays(it, cfg) || self.payer_ids(ix, cfg).contains(&it.customer_id.as_str())
+            });
+            if !confirmed && let Some(hit) = scan.hits.get_mut(n) {
+                hit.confidence = hit.confidence.min(C_WEAK);
+                hit.label = format!(
+                    "{} (a bare number: neither the amount nor the payer confirms it)",
+                    hit.label
+                );
+            }
+        }
         Self::proposal(Rule::InvoiceNumber, scan.hits)
     }
 
@@ -119,6 +145,12 @@ impl Ctx<'_> {
                         hit.label = format!("{} (but it reads as a date)", hit.label);
                     }
                     if !scan.hits.iter().any(|h| h.items == hit.items) {
+                        if let [g] = run
+                            && g.digits
+                            && !g.announced
+                        {
+                            scan.bare.push(scan.hits.len());
+                        }
                         scan.hits.push(hit);
                     }
                     i += len;

@@ -47,16 +47,12 @@ impl Ctx<'_> {
                 .filter_map(|&i| self.item(i))
                 .map(|it| it.open_amount),
         );
-        let close = |it: &OpenItem| {
-            it.open_amount == p.amount
-                || it.discounted(it.open_amount, p.booking_date) == Some(p.amount)
-                || it
-                    .open_amount
-                    .checked_sub(p.amount)
-                    .is_some_and(|d| !d.is_negative() && d <= cfg.fee_tolerance(it.open_amount))
-        };
         if total == Some(p.amount)
-            || (its.len() == 1 && its.iter().filter_map(|&i| self.item(i)).all(close))
+            || (its.len() == 1
+                && its
+                    .iter()
+                    .filter_map(|&i| self.item(i))
+                    .all(|it| self.pays(it, cfg)))
         {
             return prop;
         }
@@ -67,6 +63,21 @@ impl Ctx<'_> {
         {
             let quoted = self.item(*one).map_or("", |o| o.invoice_id.as_str());
             let fixed = self.item(j).map_or("", |o| o.invoice_id.as_str());
+            let owner = |i: u32| self.item(i).map(|o| o.customer_id.as_str());
+            let part = self.item(*one).is_some_and(|o| p.amount < o.open_amount);
+            if payers.is_empty() && owner(*one) != owner(j) && part {
+                // Nobody knows the payer: a part payment of the invoice it
+                // quotes, or another customer's invoice mistyped? A person
+                // decides; money never moves to another customer on a guess.
+                hit.label = format!(
+                    "{} (or {fixed} of another customer, one digit away and open for exactly {})",
+                    hit.label,
+                    p.amount.to_plain()
+                );
+                hit.items.push(j);
+                hit.items.sort_unstable();
+                return prop;
+            }
             hit.label = format!(
                 "{} read as {fixed}: one digit away from {quoted}, and the only such invoice open for exactly {}",
                 hit.label,
@@ -124,9 +135,21 @@ impl Ctx<'_> {
         prop
     }
 
+    /// Whether the payment pays `it` whole: exactly its open amount, its
+    /// early-payment discounted amount, or short of it by a bank's fee.
+    pub(super) fn pays(&self, it: &OpenItem, cfg: &MatchConfig) -> bool {
+        let p = self.p;
+        it.open_amount == p.amount
+            || it.discounted(it.open_amount, p.booking_date) == Some(p.amount)
+            || it
+                .open_amount
+                .checked_sub(p.amount)
+                .is_some_and(|d| !d.is_negative() && d <= cfg.fee_tolerance(it.open_amount))
+    }
+
     /// Customer ids the payer is known as: by a known IBAN, else by a name
     /// close enough (empty: unknown).
-    fn payer_ids<'i>(&self, ix: &'i InvoiceIndex, cfg: &MatchConfig) -> Vec<&'i str> {
+    pub(super) fn payer_ids<'i>(&self, ix: &'i InvoiceIndex, cfg: &MatchConfig) -> Vec<&'i str> {
         let p = self.p;
         match p.counterparty_iban.as_deref() {
             Some(iban) if !ix.payers.by_iban(iban).is_empty() => ix
@@ -195,21 +218,47 @@ impl Ctx<'_> {
             return None;
         }
         let mut fits = Vec::new();
+        // The customer named at least as closely whose items fit nothing.
+        let mut unfit: Option<(u16, &str)> = None;
         for (c, compared, score) in ix.payers.by_name(&name, cut, cfg.name_min_score) {
-            if let Some(fit) = self.fit(ix, c, cfg) {
-                let id = ix.payers.customer(c).map_or("", |c| c.customer_id.as_str());
-                fits.push((
-                    fit,
-                    format!(
-                        "payer name \"{name}\" ~ \"{compared}\" (customer {id}) score {}.{:03}",
+            let id = ix.payers.customer(c).map_or("", |c| c.customer_id.as_str());
+            let Some(fit) = self.fit(ix, c, cfg) else {
+                if unfit.is_none_or(|(s, _)| score > s) {
+                    unfit = Some((score, id));
+                }
+                continue;
+            };
+            fits.push((
+                fit,
+                format!(
+                    "payer name \"{name}\" ~ \"{compared}\" (customer {id}) score {}.{:03}",
+                    score / 1000,
+                    score % 1000
+                ),
+                score,
+            ));
+        }
+        let best_fit = fits.iter().map(|(.., score)| *score).max();
+        let proposal = self.payer_proposal(Rule::PayerName, fits, cfg);
+        match (unfit, best_fit) {
+            // The payer's name is more another customer's, whose items fit
+            // nothing: that customer paying on account, or an invoice not
+            // exported yet, as likely as this one paying. (Namesakes, equally
+            // close, are told apart by what fits, as before.)
+            (Some((score, other)), Some(best)) if score > best => proposal.map(|mut prop| {
+                for hit in &mut prop.hits {
+                    hit.confidence = hit.confidence.min(C_QUOTES_OTHER);
+                    hit.label = format!(
+                        "{} (but customer {other} is named more closely, score {}.{:03}, and nothing of its fits)",
+                        hit.label,
                         score / 1000,
                         score % 1000
-                    ),
-                    score,
-                ));
-            }
+                    );
+                }
+                prop
+            }),
+            _ => proposal,
         }
-        self.payer_proposal(Rule::PayerName, fits, cfg)
     }
 
     /// How customer `c`'s open items explain the amount, if they do.

@@ -3,7 +3,10 @@
 //! replaced, or two adjacent digits swapped) is open for exactly the
 //! amount — `FACT F-2026-00043` paying the 1,200.00 of `F-2026-00042`.
 //! That neighbour is taken, only when it is the single such item among all
-//! open items and the payer, when known, is its customer.
+//! open items and the payer, when known, is its customer; with an unknown
+//! payer, a neighbour of another customer than the quoted invoice's, while
+//! the payment could be a part payment of the quoted one, is only suggested
+//! beside it.
 //! Part of [`super`]'s candidate search.
 //!
 //! Two ways to the same answer: usually the few items open for exactly the

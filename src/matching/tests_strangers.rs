@@ -1,0 +1,90 @@
+//! Tests of what keeps a stranger's money off a customer's invoice when
+//! the evidence could be chance (review 32): a short end-to-end id the
+//! payer's software numbers its transfers with, a bare number (post code,
+//! client number), a typo reading that would move a part payment to another
+//! customer, and a payer named more closely as another customer whose
+//! items fit nothing. Each with the case that must still match.
+
+use std::collections::BTreeMap;
+
+use super::testkit::payment;
+use super::tests_recall::{cust, matched, owned, rows};
+
+#[test]
+fn a_short_end_to_end_id_names_no_invoice() {
+    let items = vec![owned("1042", "500.00", "C1"), owned("7", "700.00", "C2")];
+    for (e2e, amount) in [("1042", "120.00"), ("7", "55.00"), ("NONREF", "700.00")] {
+        let mut p = payment("E1", amount);
+        p.end_to_end_id = Some(e2e.into());
+        p.texts = vec![e2e.into()];
+        let got = rows(&[p], &items, &BTreeMap::new());
+        assert!(matched(&got).is_empty(), "{e2e}: {got:?}");
+    }
+    // A real id the payer copied from the invoice still matches.
+    let items = vec![owned("F-2026-0103", "75.50", "C1")];
+    let mut p = payment("E1", "75.50");
+    p.end_to_end_id = Some("f-2026-0103".into());
+    let got = rows(&[p], &items, &BTreeMap::new());
+    assert_eq!(got, ["F-2026-0103 75.50 matched end_to_end_id 0.99 -"]);
+}
+
+#[test]
+fn a_bare_number_needs_the_amount_or_the_payer() {
+    let items = vec![
+        owned("FA-75008", "150.00", "C5"),
+        owned("FA-13001", "99.00", "C6"),
+    ];
+    let mut p = payment("E1", "40.00");
+    p.texts = vec!["LIVRAISON 12 RUE DE RIVOLI 75008 PARIS".into()];
+    let got = rows(&[p], &items, &BTreeMap::new());
+    assert!(matched(&got).is_empty(), "{got:?}");
+    assert!(
+        got[0].starts_with("FA-75008 40.00 suggested invoice_number 0.85"),
+        "{got:?}"
+    );
+    // The exact amount confirms it; so does an invoice word before it.
+    let mut p = payment("E1", "99.00");
+    p.texts = vec!["CLIENT 13001".into()];
+    assert_eq!(
+        rows(&[p], &items, &BTreeMap::new()),
+        ["FA-13001 99.00 matched invoice_number 0.95 -"]
+    );
+    let mut p = payment("E1", "40.00");
+    p.texts = vec!["FACTURE 75008".into()];
+    assert!(rows(&[p], &items, &BTreeMap::new())[0].contains(" matched "));
+}
+
+#[test]
+fn a_part_payment_quoting_its_invoice_never_moves_to_another_customer_by_a_typo() {
+    let items = vec![
+        owned("F-2026-0051", "650.00", "C5"),
+        owned("F-2026-0015", "90.00", "C6"),
+    ];
+    let mut p = payment("E1", "90.00");
+    p.texts = vec!["ACOMPTE FACTURE F-2026-0051".into()];
+    let got = rows(&[p], &items, &BTreeMap::new());
+    assert!(matched(&got).is_empty(), "{got:?}");
+    let suggested: Vec<&String> = got.iter().filter(|r| r.contains(" suggested ")).collect();
+    assert_eq!(suggested.len(), 2, "{got:?}");
+}
+
+#[test]
+fn a_payer_named_more_closely_as_a_customer_whose_items_fit_nothing_is_only_suggested() {
+    let customers = BTreeMap::from([
+        cust("C1", "Boulangerie Martin", &[]),
+        cust("C10", "Boulangerie Martinez", &[]),
+    ]);
+    let items = vec![owned("F-1", "300.00", "C1"), owned("F-10", "350.00", "C10")];
+    let mut p = payment("E1", "300.00");
+    p.counterparty_name = Some("BOULANGERIE MARTINEZ".into());
+    let got = rows(&[p.clone()], &items, &customers);
+    assert!(matched(&got).is_empty(), "{got:?}");
+    assert!(
+        got[0].starts_with("F-1 300.00 suggested payer_name"),
+        "{got:?}"
+    );
+    // Martin itself paying its 300.00 still matches.
+    p.counterparty_name = Some("BOULANGERIE MARTIN".into());
+    let got = rows(&[p], &items, &customers);
+    assert_eq!(matched(&got).len(), 1, "{got:?}");
+}
