@@ -77,7 +77,20 @@ pub fn payment_of(
         return None;
     }
     let free = tx.texts(entry);
-    let remittance = free.join(" | ");
+    // A reference with wrong check digits matches nothing: shown with the
+    // text, so that the person placing the money sees what the payer gave.
+    let bad_rfs = tx
+        .creditor_refs
+        .iter()
+        .filter(|r| !crate::refs::is_valid_rf(&r.reference))
+        .map(|r| r.reference.as_str())
+        .filter(|r| !free.contains(r));
+    let remittance = free
+        .iter()
+        .copied()
+        .chain(bad_rfs)
+        .collect::<Vec<_>>()
+        .join(" | ");
     let mut texts: Vec<String> = free.iter().map(|s| s.to_string()).collect();
     for (q, text) in &tx.complements {
         if !NON_TEXT_QUALIFIERS.contains(&q.trim()) && !texts.iter().any(|t| t == text) {
@@ -244,7 +257,7 @@ mod tests {
             p.texts,
             ["FACT 12", "INV 7", "RF19 5390 0754 7034", "E2E-1"]
         );
-        assert_eq!(p.remittance, "FACT 12");
+        assert_eq!(p.remittance, "FACT 12 | RF19 5390 0754 7034");
         assert_eq!(p.account, "FR76");
     }
 

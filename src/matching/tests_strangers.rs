@@ -88,3 +88,47 @@ fn a_payer_named_more_closely_as_a_customer_whose_items_fit_nothing_is_only_sugg
     let got = rows(&[p], &items, &customers);
     assert_eq!(matched(&got).len(), 1, "{got:?}");
 }
+
+#[test]
+fn an_rf_reference_typed_in_the_free_text_pays_its_invoice() {
+    let mut items = vec![
+        owned("F-100", "420.00", "C1"),
+        owned("F-200", "615.00", "C2"),
+    ];
+    items[0].reference = Some("RF18539007547034".into());
+    items[1].reference = Some("RF4720260101".into());
+    let mut p = payment("E1", "420.00");
+    p.texts = vec!["RF18 5390 0754 7034".into()];
+    let mut q = payment("E2", "615.00");
+    q.texts = vec!["RF4720260101 | VIR SEPA M LEROY".into()];
+    let got = rows(&[p, q], &items, &BTreeMap::new());
+    assert_eq!(
+        got,
+        [
+            "F-100 420.00 matched rf_reference 1.00 -",
+            "F-200 615.00 matched rf_reference 1.00 -"
+        ]
+    );
+    // With a check-digit typo it is only text, and matches nothing here.
+    let mut p = payment("E1", "420.00");
+    p.texts = vec!["RF19 5390 0754 7034".into()];
+    assert!(matched(&rows(&[p], &items, &BTreeMap::new())).is_empty());
+}
+
+#[test]
+fn an_rf_reference_that_explains_nothing_is_named_for_the_person() {
+    let items = vec![owned("F-100", "420.00", "C1")];
+    let ix = super::index::InvoiceIndex::build(&items, &BTreeMap::new());
+    let mut p = payment("E1", "420.00");
+    p.creditor_refs = vec!["RF19539007547034".into()];
+    let c = super::rules::candidates(&p, &items, &ix);
+    assert_eq!(
+        c.note.as_deref(),
+        Some(
+            "the RF reference RF19539007547034 has wrong check digits (a typo?), and nothing else was found"
+        )
+    );
+    p.creditor_refs = vec!["RF18539007547034".into()];
+    let c = super::rules::candidates(&p, &items, &ix);
+    assert!(c.note.unwrap().contains("is no open invoice's reference"));
+}

@@ -10,7 +10,7 @@ pub use iban::{
     account_key, iban_from_rib, is_valid_iban, looks_like_iban, mask_iban, normalize_iban, rib_key,
     whole_account,
 };
-pub use rf::{is_valid_rf, normalize_rf, rf_from_reference};
+pub use rf::{is_valid_rf, normalize_rf, rf_from_reference, rf_in_text};
 
 /// Mod-97 of a string of ASCII letters and digits where letters count as
 /// 10…35 (the ISO 7064 MOD 97-10 core shared by IBAN and RF). `None` on any

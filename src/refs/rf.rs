@@ -39,9 +39,75 @@ pub fn rf_from_reference(reference: &str) -> Option<String> {
     Some(format!("RF{:02}{r}", 98 - rem))
 }
 
+/// The valid RF references a person typed in free text (`VIREMENT RF18 5390
+/// 0754 7034 MERCI`), normalised, in text order. An `RF` starting a word and
+/// followed by two digits starts one; it goes on over words of letters and
+/// digits separated by single spaces, and every such extent of 5 to 25
+/// characters with correct check digits is returned (a word after the
+/// reference may by chance make a longer valid one: the caller looks each up).
+pub fn rf_in_text(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        let starts = (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && b[i].eq_ignore_ascii_case(&b'R')
+            && b[i + 1].eq_ignore_ascii_case(&b'F')
+            && b[i + 2].is_ascii_digit()
+            && b[i + 3].is_ascii_digit();
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut norm = String::new();
+        let mut j = i;
+        loop {
+            let word_end = j + b[j..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+            if word_end == j {
+                break;
+            }
+            norm.extend(
+                b[j..word_end]
+                    .iter()
+                    .map(|c| char::from(c.to_ascii_uppercase())),
+            );
+            if norm.len() > 25 {
+                break;
+            }
+            if norm.len() >= 5 && is_valid_rf(&norm) && !out.contains(&norm) {
+                out.push(norm.clone());
+            }
+            j = word_end;
+            if b.get(j) != Some(&b' ') {
+                break;
+            }
+            j += 1;
+        }
+        i += 4;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_typed_in_free_text() {
+        assert_eq!(
+            rf_in_text("VIREMENT rf18 5390 0754 7034 MERCI"),
+            ["RF18539007547034"]
+        );
+        assert_eq!(rf_in_text("RF4720260101 | VIR SEPA"), ["RF4720260101"]);
+        assert_eq!(rf_in_text("REF RF18539007547034."), ["RF18539007547034"]);
+        // Wrong check digits, or inside a word: none.
+        assert!(rf_in_text("RF19 5390 0754 7034").is_empty());
+        assert!(rf_in_text("XRF18539007547034").is_empty());
+        assert!(rf_in_text("RF").is_empty());
+    }
 
     #[test]
     fn known_references() {

@@ -5,7 +5,7 @@
 //! Confidences (hundredths), documented because an accountant reads them:
 //! | evidence | confidence |
 //! |---|---|
-//! | valid RF reference = item reference or id | 100 |
+//! | valid RF reference = item reference or id (structured, or typed in the free text) | 100 |
 //! | end-to-end id = item reference or id (a real id: ≥ 4 letters or digits, ≥ 6 digits only) | 99 |
 //! | mandate + amount equal to the open amount (or to the sum of the mandate's items) | 97 |
 //! | invoice number in text, as written (leading zeros kept) | 95 |
@@ -212,9 +212,27 @@ pub fn candidates_with(
         };
     }
     Candidates {
-        note: if proposal.is_none() { ctx.note } else { None },
+        note: if proposal.is_none() {
+            ctx.note.or_else(|| rf_note(p))
+        } else {
+            None
+        },
         proposal,
     }
+}
+
+/// Why a payment quoting an RF reference was explained by nothing: the
+/// person placing the money must see the reference the payer gave.
+fn rf_note(p: &Payment) -> Option<String> {
+    let r = p
+        .creditor_refs
+        .iter()
+        .find(|r| r.to_ascii_uppercase().starts_with("RF"))?;
+    Some(if crate::refs::is_valid_rf(r) {
+        format!("the RF reference {r} is no open invoice's reference, and nothing else was found")
+    } else {
+        format!("the RF reference {r} has wrong check digits (a typo?), and nothing else was found")
+    })
 }
 
 /// Why a payment is never matched automatically when its amount has more
@@ -309,18 +327,36 @@ impl Ctx<'_> {
         })
     }
 
+    /// Valid RF references equal to an item's reference: structured, else
+    /// typed by the payer in the free text (the only field most banking apps
+    /// offer). The check digits make a chance match impossible either way.
     fn rf(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
         let mut hits = Vec::new();
-        for r in &self.p.creditor_refs {
-            if !crate::refs::is_valid_rf(r) {
+        let structured = self
+            .p
+            .creditor_refs
+            .iter()
+            .filter(|r| crate::refs::is_valid_rf(r))
+            .map(|r| (tokens::normalize_ref(r), ""));
+        let typed = self
+            .p
+            .texts
+            .iter()
+            .flat_map(|t| crate::refs::rf_in_text(t))
+            .map(|r| (tokens::normalize_ref(&r), " in the text"));
+        let refs: Vec<(String, &str)> = structured.chain(typed).collect();
+        for (n, (key, place)) in refs.iter().enumerate() {
+            if refs
+                .get(..n)
+                .is_some_and(|seen| seen.iter().any(|(k, _)| k == key))
+            {
                 continue;
             }
-            let key = tokens::normalize_ref(r);
-            let mut found = self.same_currency(ix.reference(&key));
+            let mut found = self.same_currency(ix.reference(key));
             self.cap(&mut found);
-            if !found.is_empty() {
+            if !found.is_empty() && !hits.iter().any(|h: &Hit| h.items == found) {
                 hits.push(Hit {
-                    label: format!("RF ref {key}"),
+                    label: format!("RF ref {key}{place}"),
                     items: found,
                     confidence: C_RF,
                 });
