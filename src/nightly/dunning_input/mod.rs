@@ -6,7 +6,8 @@
 //!
 //! [`promises()`] judges promises to pay (`promises`), and
 //! [`promise_row_conditions`] names the lines of `promises.csv` that match
-//! nothing (`promise_rows`); [`customers()`] builds
+//! nothing (`promise_rows`), a line naming a customer id the ERP renamed
+//! following it (`renamed`); [`customers()`] builds
 //! each customer's file (`customers`); [`hold_formal`] says whether formal
 //! notices must wait (`formal_hold`); [`unknown_customers()`] names the
 //! invoices' customer ids missing from `customers.csv` and charges those
@@ -16,6 +17,7 @@ mod customers;
 mod formal_hold;
 mod promise_rows;
 mod promises;
+mod renamed;
 #[cfg(test)]
 mod testkit;
 mod unknown_customers;
