@@ -146,3 +146,67 @@ fn a_promise_follows_a_customer_id_the_erp_renamed() {
         .collect();
     assert_eq!(steps, [("CL-0001", "formal_notice")]);
 }
+
+#[test]
+fn a_promise_line_edited_into_a_typo_holds_formal_notices_for_a_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c1");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    fs::write(
+        c.join("client.toml"),
+        "[alerts]\nstale_statement_days = 0\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount\n\
+         F-100,C1,Alpha SARL,2026-09-01,2026-10-01,1000.00,1000.00\n",
+    )
+    .unwrap();
+    let promises = |line: &str| {
+        fs::write(
+            c.join("promises.csv"),
+            format!("customer_id,invoice_id,promised_date\n{line}\n"),
+        )
+        .unwrap();
+    };
+    promises("C1,,2026-11-20");
+    for date in ["2026-10-02", "2026-11-03"] {
+        let (dunning, _, _) = night(&c, date, &dir.path().join(date));
+        assert_eq!(dunning.len(), 1, "{date}: {dunning:?}");
+    }
+    // A person moves the date and mistypes the customer: the line matches
+    // nothing. F-100 gets no formal notice that night (the milder step its
+    // plan has not sent yet goes out), and the alert says why.
+    promises("C11,,2026-11-27");
+    let (dunning, alerts, _) = night(&c, "2026-11-04", &dir.path().join("2026-11-04"));
+    let steps: Vec<(&str, &str)> = dunning[1..]
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert!(
+        steps.iter().all(|(_, s)| *s != "formal_notice"),
+        "{dunning:?}"
+    );
+    let unmatched: Vec<&str> = alerts[1..]
+        .iter()
+        .filter(|r| r[0] == "promise_unmatched")
+        .map(|r| r[8].as_str())
+        .collect();
+    assert_eq!(unmatched.len(), 1, "{alerts:?}");
+    assert!(
+        unmatched[0].starts_with("promises.csv line 2: C11 (all invoices) 2026-11-27:")
+            && unmatched[0].contains(
+                "the line read C1 (all invoices) 2026-11-20 before, which held F-100: no formal notice or later step for them tonight"
+            ),
+        "{}",
+        unmatched[0]
+    );
+    // Not corrected by the next night: the plan resumes.
+    let (dunning, _, _) = night(&c, "2026-11-05", &dir.path().join("2026-11-05"));
+    let steps: Vec<(&str, &str)> = dunning[1..]
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(steps, [("C1", "formal_notice")]);
+}

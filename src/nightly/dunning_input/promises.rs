@@ -29,7 +29,7 @@ use super::renamed::Renamed;
 /// those issued on or before the promised date and due on or
 /// before it (what the customer can have promised to pay by then; a later
 /// invoice follows its plan from its own dates).
-fn covers(p: &PromiseRow, inv: &Invoice, renamed: &Renamed) -> bool {
+pub(super) fn covers(p: &PromiseRow, inv: &Invoice, renamed: &Renamed) -> bool {
     match &p.invoice_id {
         Some(i) => *i == inv.invoice_id,
         None => {
