@@ -16,12 +16,20 @@
 //! - **another currency** (same issue date): money of one currency is never
 //!   set against an amount of another. The history is put under
 //!   `{id}~{old currency}`; the steps stay with the customer's invoice.
-//! - **another customer** (id and name both differ; an id alone renamed
-//!   under the same name is the same customer, whose payments follow it):
-//!   the invoice moved. Money applied stays applied, but the steps sent to
-//!   the first customer are put under `{id}~{old customer}` and the ladder
-//!   starts again for the new one from tonight (`invoice_moved`). Moved
-//!   and redated or relabelled at once: another invoice (a number reused).
+//! - **another customer**: the invoice moved. Money applied stays applied,
+//!   but the steps sent to the first customer are put under
+//!   `{id}~{old customer}` (state::moves remembers them, with the night the
+//!   ladder counted from) and the ladder starts again for the new one from
+//!   tonight (`invoice_moved`). Back to a customer it moved away from (an
+//!   ERP mistake corrected), that customer's steps and ladder come back
+//!   with it: no step is sent twice to anyone. Moved and redated or
+//!   relabelled at once: another invoice (a number reused).
+//! - an id alone changed under the same name, the old id gone tonight (in
+//!   neither `customers.csv` nor any invoice of tonight's export): the same
+//!   customer renamed, whose payments follow it; the rename is remembered
+//!   for `promises.csv` lines naming the old id (state::moves). While the
+//!   old id is still there it is another customer of the same name (two
+//!   consumers called Jean Martin): a move.
 //!
 //! Money applied to a relabelled invoice may have paid it: it is held from
 //! dunning and `invoice_identity_changed` asks a person ([`held`]).
@@ -29,7 +37,7 @@
 //! A night already committed is replayed, never run again, and a stored
 //! invoice compared equal once archived: nothing is archived twice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::Connection;
 
@@ -38,6 +46,7 @@ use crate::alerts::{Alert, AlertKind};
 use crate::ledger::{Invoice, Ledger};
 use crate::money::Money;
 use crate::state::incarnations as inc;
+use crate::state::moves;
 
 /// How tonight's row differs from the invoice stored under its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +85,14 @@ pub fn archive_changed(
         return Ok(alerts);
     }
     let mut previous: Option<Option<String>> = None;
+    // Customer ids still there tonight: an id changed under the same name
+    // while the old one is still there is a homonym, not a rename.
+    let live: BTreeSet<&str> = ledger
+        .customers
+        .keys()
+        .map(String::as_str)
+        .chain(ledger.invoices.iter().map(|i| i.customer_id.as_str()))
+        .collect();
     for inv in &ledger.invoices {
         let Some((customer, issue, currency)) = known.get(&inv.invoice_id) else {
             continue;
@@ -97,7 +114,10 @@ pub fn archive_changed(
         let redated = old.issue_date != issue;
         let relabelled = old.currency != inv.currency.as_str();
         let other_id = old.customer_id != inv.customer_id;
-        let moved = other_id && !same_name(&old.customer_name, &inv.customer_name);
+        let renamed = other_id
+            && same_name(&old.customer_name, &inv.customer_name)
+            && !live.contains(old.customer_id.as_str());
+        let moved = other_id && !renamed;
         let still_open =
             previous == Some(old.last_seen_run.as_str()) && !old.exported_open.is_zero();
         let reading = if !(redated || relabelled) {
@@ -136,21 +156,48 @@ pub fn archive_changed(
             Some(Reading::Redated) => alerts.push(redated_alert(inv, &old, run_date)),
             None => {}
         }
-        if other_id && !moved {
+        if renamed {
             inc::rename_customer(conn, &inv.invoice_id, &inv.customer_id)?;
+            moves::record_rename(conn, &old.customer_id, &inv.customer_id, run_date)?;
         }
         if moved {
-            let sent = inc::steps_of(conn, &inv.invoice_id)?;
-            if !sent.is_empty() {
-                let archived =
-                    inc::free_id(conn, &format!("{}~{}", inv.invoice_id, old.customer_id))?;
-                inc::archive_steps(conn, &inv.invoice_id, &archived)?;
-            }
-            inc::restart_ladder(conn, &inv.invoice_id, run_date)?;
-            alerts.push(moved_alert(inv, &old, &sent, run_date));
+            alerts.push(move_ladder(conn, inv, &old, run_date)?);
         }
     }
     Ok(alerts)
+}
+
+/// Puts the steps the invoice's first customer got aside, and starts its
+/// ladder again for the new one, unless it had the invoice before: then its
+/// steps and ladder come back. The `invoice_moved` alert says which.
+fn move_ladder(
+    conn: &Connection,
+    inv: &Invoice,
+    old: &inc::Stored,
+    run_date: &str,
+) -> rusqlite::Result<Alert> {
+    let id = &inv.invoice_id;
+    let sent = inc::steps_of(conn, id)?;
+    let archived = if sent.is_empty() {
+        None
+    } else {
+        let archived = inc::free_id(conn, &format!("{id}~{}", old.customer_id))?;
+        inc::archive_steps(conn, id, &archived)?;
+        Some(archived)
+    };
+    // Before the ladder restarts: the night it counted from is kept.
+    moves::set_aside(conn, id, &old.customer_id, archived.as_deref(), run_date)?;
+    match moves::set_aside_for(conn, id, &inv.customer_id)? {
+        Some(back) => {
+            moves::restore(conn, id, &back, run_date)?;
+            let again = inc::steps_of(conn, id)?;
+            Ok(moved_back_alert(inv, old, &sent, &again, &back, run_date))
+        }
+        None => {
+            inc::restart_ladder(conn, id, run_date)?;
+            Ok(moved_alert(inv, old, &sent, run_date))
+        }
+    }
 }
 
 /// The alert about tonight's invoice: its customer, number and amount.
@@ -236,6 +283,62 @@ fn moved_alert(
             from = who(&old.customer_id, &old.customer_name),
             to = who(&inv.customer_id, &inv.customer_name),
             new = inv.customer_id,
+        ),
+    );
+    about(a, inv)
+}
+
+/// `invoice_moved` for an invoice back with a customer it moved away from:
+/// what the customer in between got no longer counts, the steps the
+/// customer had before count again.
+fn moved_back_alert(
+    inv: &Invoice,
+    old: &inc::Stored,
+    sent: &[(String, String)],
+    again: &[(String, String)],
+    back: &moves::SetAside,
+    run_date: &str,
+) -> Alert {
+    let list = |steps: &[(String, String)]| {
+        steps
+            .iter()
+            .map(|(s, d)| format!("{s} {d}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let between = if sent.is_empty() {
+        format!("{} had been sent no reminder", old.customer_id)
+    } else {
+        format!(
+            "the reminders sent to {} ({}) no longer count",
+            old.customer_id,
+            list(sent)
+        )
+    };
+    let before = if again.is_empty() {
+        format!(
+            "{} had been sent no reminder about it: its reminders follow its plan from its due date",
+            inv.customer_id
+        )
+    } else {
+        format!(
+            "the reminders {} was sent before ({}) count again and its plan goes on from there: none is sent twice",
+            inv.customer_id,
+            list(again)
+        )
+    };
+    let a = Alert::new(
+        AlertKind::InvoiceMoved,
+        &format!(
+            "{}:{}:{}:{run_date}",
+            inv.invoice_id, old.customer_id, inv.customer_id
+        ),
+        format!(
+            "invoice {id} moved from customer {from} back to {to}, whose invoice it was until {until}: {between}; {before}; money already applied to it stays applied",
+            id = inv.invoice_id,
+            from = who(&old.customer_id, &old.customer_name),
+            to = who(&inv.customer_id, &inv.customer_name),
+            until = back.set_aside_run,
         ),
     );
     about(a, inv)

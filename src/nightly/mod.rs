@@ -383,24 +383,23 @@ fn night(
     .map_err(&e)?;
 
     let calendar = Calendar::new(config.dunning.days_off.iter().copied());
-    let (promise_status, promise_alerts) = dunning_input::promises(
-        &tx,
-        &client.ledger,
-        &people.promises,
-        &calendar,
-        config,
-        date,
-        |i| credits.open_after(i),
-    )
-    .map_err(&e)?;
+    // A promises.csv line edited into one matching nothing: what it held
+    // before gets no formal notice tonight.
+    let lines = dunning_input::Lines {
+        rows: &people.promises,
+        previous: &people.previous_promises,
+    };
+    let promised =
+        dunning_input::promise_night(&tx, &client.ledger, &lines, &calendar, config, date, |i| {
+            credits.open_after(i)
+        })
+        .map_err(&e)?;
 
     let matched_before = alerting::matched_before(&tx, &credits, &rd).map_err(&e)?;
     let mut conditions = alerting::credit_conditions(&credits, &matched_before);
     conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
     conditions.extend(identity::held(&tx, &ledger, &credits).map_err(&e)?);
-    conditions.extend(
-        dunning_input::promise_row_conditions(&tx, &client.ledger, &people.promises).map_err(&e)?,
-    );
+    conditions.extend(promised.unmatched);
     conditions.extend(people.missing_alerts(&rd));
     // Customer ids of tonight's invoices missing from customers.csv.
     let unknown = dunning_input::unknown_customers(&client.ledger);
@@ -434,7 +433,7 @@ fn night(
     events.extend(debits.alerts.iter().cloned());
     events.extend(decided.alerts.iter().cloned());
     events.extend(alerting::partial_payments(&credits));
-    events.extend(promise_alerts);
+    events.extend(promised.broken);
     // An invoice gone from the export is settled, unless a return reopened
     // it since the ERP last exported it (the ERP closed it on the collection
     // and has not booked the return yet): its alert stays open. A state that
@@ -460,12 +459,13 @@ fn night(
         date,
         &credits,
         &alerts,
-        &promise_status,
+        &promised.status,
         &plan_names,
         &refused_holds,
     )
     .map_err(&e)?;
     dunning_input::charge_as_consumers(&mut customers, &unknown);
+    dunning_input::hold_edited(&mut customers, &promised.edited_holds);
     let actions = plan_actions(&run, &customers);
     for a in &actions {
         let delay = customers

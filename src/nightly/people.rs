@@ -41,6 +41,10 @@ use super::RunError;
 pub struct People {
     /// Promises to pay.
     pub promises: Vec<PromiseRow>,
+    /// The promises of the copy kept before tonight (the file as last
+    /// read): a line edited since into one matching nothing still holds
+    /// formal notices for a night (dunning_input::edited).
+    pub previous_promises: Vec<PromiseRow>,
     /// Decisions; `None` when `decisions.csv` is missing and no copy is kept
     /// (nothing people decided changes tonight).
     pub decisions: Option<Vec<Decision>>,
@@ -74,6 +78,12 @@ impl People {
     /// Reads both files from `dir`, a missing one from the copy in `state`.
     pub fn load(dir: &Path, state: &State) -> Result<People, RunError> {
         let mut people = People::default();
+        // Read before tonight's copy replaces it; a copy an earlier release
+        // read but this one refuses holds nothing.
+        if let Some(kept) = state.kept_people_file(PROMISES_FILE)? {
+            let path = copy_path(dir, PROMISES_FILE, &kept.night);
+            people.previous_promises = read_promises(&kept.bytes, &path).unwrap_or_default();
+        }
         people.promises = people
             .read(dir, state, PROMISES_FILE, read_promises)?
             .unwrap_or_default();

@@ -15,6 +15,7 @@ pub mod events;
 pub mod incarnations;
 pub mod ledger;
 pub mod lock;
+pub mod moves;
 mod payer_names;
 pub mod people_files;
 pub mod probe;

@@ -326,4 +326,30 @@ CREATE INDEX transactions_notified ON transactions(account, booking_date)
     r#"
 ALTER TABLE statements ADD COLUMN grown_into TEXT;
 "#,
+    // 16: the ladder of an invoice put aside when it moved to another
+    // customer (its steps kept under `archived_id`, NULL when none had gone
+    // out; `ladder_from` as it was): when the invoice moves back to that
+    // customer, they come back with it (nightly::identity).
+    r#"
+CREATE TABLE ladders_set_aside (
+    invoice_id     TEXT NOT NULL,            -- the live number
+    customer_id    TEXT NOT NULL,            -- the customer the steps went to
+    archived_id    TEXT,                     -- where its steps are kept
+    ladder_from    TEXT,                     -- the invoice's ladder_from then
+    set_aside_run  TEXT NOT NULL,            -- the night it moved away
+    restored_run   TEXT                      -- the night it moved back
+);
+CREATE INDEX ladders_set_aside_invoice ON ladders_set_aside(invoice_id, customer_id);
+"#,
+    // 17: customer ids the ERP renamed (same name, the old id gone that
+    // night): a promises.csv line naming the old id still holds the
+    // customer's invoices (nightly::dunning_input::promises).
+    r#"
+CREATE TABLE customer_renames (
+    old_id    TEXT NOT NULL,
+    new_id    TEXT NOT NULL,
+    run_date  TEXT NOT NULL,                 -- the night it was seen
+    PRIMARY KEY (old_id, new_id)
+);
+"#,
 ];

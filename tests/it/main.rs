@@ -25,6 +25,7 @@ mod firm_status;
 mod fuzz_corpus;
 mod hostile;
 mod identity;
+mod identity_moves;
 mod identity_people;
 mod invoice_identity;
 mod ledger;

@@ -86,3 +86,127 @@ fn a_promise_line_matching_nothing_is_named_and_one_for_another_customer_s_invoi
     );
     assert!(dunning[1..].iter().all(|r| r[2] != "C2"), "{dunning:?}");
 }
+
+#[test]
+fn a_promise_follows_a_customer_id_the_erp_renamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c1");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    // No statement in this test: formal notices are not held for that.
+    fs::write(
+        c.join("client.toml"),
+        "[alerts]\nstale_statement_days = 0\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,,2026-11-20\n",
+    )
+    .unwrap();
+    let f100 = |who: &str| {
+        format!(
+            "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount\n\
+             F-100,{who},Alpha SARL,2026-09-01,2026-10-01,1000.00,1000.00\n"
+        )
+    };
+    fs::write(c.join("invoices.csv"), f100("C1")).unwrap();
+    for date in ["2026-10-02", "2026-10-12", "2026-11-03"] {
+        let (dunning, _, _) = night(&c, date, &dir.path().join(date));
+        assert_eq!(dunning.len(), 1, "{date}: {dunning:?}");
+    }
+    // The ERP renumbers the customer (same name, C1 gone): the promise
+    // still holds, and no line is said to match nothing.
+    fs::write(c.join("invoices.csv"), f100("CL-0001")).unwrap();
+    for date in ["2026-11-04", "2026-11-25"] {
+        let (dunning, alerts, open) = night(&c, date, &dir.path().join(date));
+        assert_eq!(dunning.len(), 1, "{date}: {dunning:?}");
+        assert!(
+            alerts[1..].iter().all(|r| r[0] != "promise_unmatched"),
+            "{date}: {alerts:?}"
+        );
+        assert!(
+            open[1..].iter().all(|r| r[0] != "promise_unmatched"),
+            "{date}: {open:?}"
+        );
+    }
+    // After the grace days it is judged for the customer under its new id.
+    let (dunning, alerts, _) = night(&c, "2026-11-26", &dir.path().join("2026-11-26"));
+    let broken: Vec<&Vec<String>> = alerts[1..]
+        .iter()
+        .filter(|r| r[0] == "broken_promise")
+        .collect();
+    assert_eq!(broken.len(), 1, "{alerts:?}");
+    assert_eq!(
+        (broken[0][2].as_str(), broken[0][3].as_str()),
+        ("CL-0001", "F-100")
+    );
+    let steps: Vec<(&str, &str)> = dunning[1..]
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(steps, [("CL-0001", "formal_notice")]);
+}
+
+#[test]
+fn a_promise_line_edited_into_a_typo_holds_formal_notices_for_a_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c1");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    fs::write(
+        c.join("client.toml"),
+        "[alerts]\nstale_statement_days = 0\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount\n\
+         F-100,C1,Alpha SARL,2026-09-01,2026-10-01,1000.00,1000.00\n",
+    )
+    .unwrap();
+    let promises = |line: &str| {
+        fs::write(
+            c.join("promises.csv"),
+            format!("customer_id,invoice_id,promised_date\n{line}\n"),
+        )
+        .unwrap();
+    };
+    promises("C1,,2026-11-20");
+    for date in ["2026-10-02", "2026-11-03"] {
+        let (dunning, _, _) = night(&c, date, &dir.path().join(date));
+        assert_eq!(dunning.len(), 1, "{date}: {dunning:?}");
+    }
+    // A person moves the date and mistypes the customer: the line matches
+    // nothing. F-100 gets no formal notice that night (the milder step its
+    // plan has not sent yet goes out), and the alert says why.
+    promises("C11,,2026-11-27");
+    let (dunning, alerts, _) = night(&c, "2026-11-04", &dir.path().join("2026-11-04"));
+    let steps: Vec<(&str, &str)> = dunning[1..]
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert!(
+        steps.iter().all(|(_, s)| *s != "formal_notice"),
+        "{dunning:?}"
+    );
+    let unmatched: Vec<&str> = alerts[1..]
+        .iter()
+        .filter(|r| r[0] == "promise_unmatched")
+        .map(|r| r[8].as_str())
+        .collect();
+    assert_eq!(unmatched.len(), 1, "{alerts:?}");
+    assert!(
+        unmatched[0].starts_with("promises.csv line 2: C11 (all invoices) 2026-11-27:")
+            && unmatched[0].contains(
+                "the line read C1 (all invoices) 2026-11-20 before, which held F-100: no formal notice or later step for them tonight"
+            ),
+        "{}",
+        unmatched[0]
+    );
+    // Not corrected by the next night: the plan resumes.
+    let (dunning, _, _) = night(&c, "2026-11-05", &dir.path().join("2026-11-05"));
+    let steps: Vec<(&str, &str)> = dunning[1..]
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(steps, [("C1", "formal_notice")]);
+}

@@ -6,21 +6,27 @@
 //!
 //! [`promises()`] judges promises to pay (`promises`), and
 //! [`promise_row_conditions`] names the lines of `promises.csv` that match
-//! nothing (`promise_rows`); [`customers()`] builds
+//! nothing (`promise_rows`), a line naming a customer id the ERP renamed
+//! following it (`renamed`), and [`promise_night`] holds formal notices for
+//! a night over a line edited into one matching nothing (`edited`);
+//! [`customers()`] builds
 //! each customer's file (`customers`); [`hold_formal`] says whether formal
 //! notices must wait (`formal_hold`); [`unknown_customers()`] names the
 //! invoices' customer ids missing from `customers.csv` and charges those
 //! near a consumer's id as consumers (`unknown_customers`).
 
 mod customers;
+mod edited;
 mod formal_hold;
 mod promise_rows;
 mod promises;
+mod renamed;
 #[cfg(test)]
 mod testkit;
 mod unknown_customers;
 
 pub use customers::customers;
+pub use edited::{Lines, PromiseNight, hold_edited, promise_night};
 pub use formal_hold::{hold_formal, holds_formal};
 pub use promise_rows::promise_row_conditions;
 pub use promises::promises;

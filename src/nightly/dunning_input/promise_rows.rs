@@ -16,10 +16,14 @@
 //!   tonight's export is settled: nothing to hold, nothing to say;
 //! - a promise on all invoices of a customer in no export and not in
 //!   `customers.csv`: it holds nothing.
+//!
+//! A customer id the ERP renamed is not a mismatch: the line follows the
+//! customer to its new id ([`Renamed`]).
 
 use rusqlite::{Connection, params};
 
 use super::promises::promise_key;
+use super::renamed::Renamed;
 use crate::alerts::{Alert, AlertKind};
 use crate::ledger::{Invoice, Ledger, PromiseRow};
 use crate::state::incarnations as inc;
@@ -36,16 +40,18 @@ fn ever_exported(conn: &Connection, column: &str, id: &str) -> rusqlite::Result<
 }
 
 /// When line `p` names an invoice that tonight's export (`tonight`, the
-/// invoice of that number) gives to another customer, and the number named
+/// invoice of that number) gives to another customer (not the line's
+/// customer under the id the ERP renamed it to), and the number named
 /// an invoice of `p`'s customer before the ERP reused it: that earlier
 /// invoice's archived id and whether it was settled. The line is about it.
 pub(super) fn earlier_invoice(
     conn: &Connection,
     tonight: Option<&Invoice>,
     p: &PromiseRow,
+    renamed: &Renamed,
 ) -> rusqlite::Result<Option<(String, bool)>> {
     match (&p.invoice_id, tonight) {
-        (Some(id), Some(inv)) if inv.customer_id != p.customer_id => {
+        (Some(id), Some(inv)) if !renamed.same(&p.customer_id, &inv.customer_id) => {
             inc::earlier_of(conn, id, &p.customer_id)
         }
         _ => Ok(None),
@@ -60,11 +66,12 @@ pub fn promise_row_conditions(
     rows: &[PromiseRow],
 ) -> rusqlite::Result<Vec<Alert>> {
     let mut out: Vec<Alert> = Vec::new();
+    let renamed = Renamed::load(conn, ledger)?;
     for p in rows {
         let what = match &p.invoice_id {
             Some(i) => match ledger.invoices.iter().find(|inv| inv.invoice_id == *i) {
-                Some(inv) if inv.customer_id != p.customer_id => {
-                    Some(match earlier_invoice(conn, Some(inv), p)? {
+                Some(inv) if !renamed.same(&p.customer_id, &inv.customer_id) => {
+                    Some(match earlier_invoice(conn, Some(inv), p, &renamed)? {
                         Some((archived, settled)) => (
                             p.customer_id.clone(),
                             format!(
@@ -101,7 +108,8 @@ pub fn promise_row_conditions(
                         .invoices
                         .iter()
                         .any(|inv| inv.customer_id == p.customer_id)
-                    || ever_exported(conn, "customer_id", &p.customer_id)?;
+                    || ever_exported(conn, "customer_id", &p.customer_id)?
+                    || renamed.current(&p.customer_id).is_some();
                 (!known).then(|| {
                     (
                         p.customer_id.clone(),

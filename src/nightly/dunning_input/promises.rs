@@ -16,6 +16,7 @@ use crate::money::{Currency, Money};
 use crate::state::events as ev;
 
 use super::promise_rows::earlier_invoice;
+use super::renamed::Renamed;
 
 /// The invoices a promise covers: the one it names, whichever customer the
 /// line names (a line whose customer is not the invoice's is held as
@@ -24,14 +25,15 @@ use super::promise_rows::earlier_invoice;
 /// invoice to another customer id; but not when the number named an invoice
 /// of the line's customer before the ERP reused it, see
 /// [`super::promise_rows::earlier_invoice`]); for a promise on all of the customer's
-/// invoices, those issued on or before the promised date and due on or
+/// invoices (under the id the ERP renamed it to, when it did: [`Renamed`]),
+/// those issued on or before the promised date and due on or
 /// before it (what the customer can have promised to pay by then; a later
 /// invoice follows its plan from its own dates).
-fn covers(p: &PromiseRow, inv: &Invoice) -> bool {
+pub(super) fn covers(p: &PromiseRow, inv: &Invoice, renamed: &Renamed) -> bool {
     match &p.invoice_id {
         Some(i) => *i == inv.invoice_id,
         None => {
-            p.customer_id == inv.customer_id
+            renamed.same(&p.customer_id, &inv.customer_id)
                 && inv.issue_date <= p.promised_date
                 && inv.due_date <= p.promised_date
         }
@@ -73,6 +75,7 @@ pub fn promises(
     let mut status = BTreeMap::new();
     let mut alerts = Vec::new();
     let action_date = calendar.next_business_day(run_date);
+    let renamed = Renamed::load(conn, ledger)?;
     // Lines about an earlier invoice of their number, now another
     // customer's: whether it was settled. They cover nothing tonight.
     let by_id: BTreeMap<&str, &Invoice> = if rows.iter().any(|p| p.invoice_id.is_some()) {
@@ -87,7 +90,7 @@ pub fn promises(
     let mut earlier: Vec<Option<bool>> = Vec::with_capacity(rows.len());
     for p in rows {
         let tonight = p.invoice_id.as_deref().and_then(|i| by_id.get(i).copied());
-        earlier.push(earlier_invoice(conn, tonight, p)?.map(|(_, settled)| settled));
+        earlier.push(earlier_invoice(conn, tonight, p, &renamed)?.map(|(_, settled)| settled));
     }
     let earlier_settled: BTreeMap<String, bool> = rows
         .iter()
@@ -103,7 +106,7 @@ pub fn promises(
         let promise = rows
             .iter()
             .zip(&earlier)
-            .filter(|(p, e)| e.is_none() && covers(p, inv))
+            .filter(|(p, e)| e.is_none() && covers(p, inv, &renamed))
             .map(|(p, _)| p)
             .max_by_key(|p| p.promised_date);
         if let Some((_, invoices)) = promise.and_then(|p| under.get_mut(&promise_key(p))) {
@@ -181,7 +184,10 @@ pub fn promises(
             ),
         );
         a.key = alert_key;
-        a.customer_id = p.customer_id.clone();
+        a.customer_id = renamed
+            .current(&p.customer_id)
+            .unwrap_or(&p.customer_id)
+            .to_string();
         a.invoice_id = overdue
             .iter()
             .map(|(inv, _)| inv.invoice_id.as_str())
