@@ -166,6 +166,10 @@ impl TxBuilder {
             ] => {
                 self.cref_kind = values::clean(text);
             }
+            // The free text of a structured remittance (Swiss QR-bill
+            // messages, several banks' additional remittance information):
+            // read as a remittance line.
+            [T::RmtInf, T::Strd, T::AddtlRmtInf] => self.remittance.extend(values::clean(text)),
             [T::RmtInf, T::Strd, T::RfrdDocInf, T::Nb] => {
                 self.document_numbers.extend(values::clean(text));
             }

@@ -87,6 +87,7 @@ pub(super) enum Tag {
     AddtlInf,
     AddtlTxInf,
     AddtlNtryInf,
+    AddtlRmtInf,
     /// Any element pointage does not read.
     Other,
 }
@@ -176,6 +177,7 @@ impl Tag {
             b"AddtlInf" => Tag::AddtlInf,
             b"AddtlTxInf" => Tag::AddtlTxInf,
             b"AddtlNtryInf" => Tag::AddtlNtryInf,
+            b"AddtlRmtInf" => Tag::AddtlRmtInf,
             _ => Tag::Other,
         }
     }
@@ -264,6 +266,7 @@ impl Tag {
             Tag::AddtlInf => "AddtlInf",
             Tag::AddtlTxInf => "AddtlTxInf",
             Tag::AddtlNtryInf => "AddtlNtryInf",
+            Tag::AddtlRmtInf => "AddtlRmtInf",
             Tag::Other => return None,
         })
     }
