@@ -231,6 +231,13 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     let client = load_client_knowing(&opts.client_dir, &|name, sha| {
         seen.get(&(name.to_string(), sha.to_string())).copied()
     })?;
+    // A `dunning_plan` naming no plan is refused, never read as the default.
+    dunning_input::check_plan_names(
+        &client.ledger.customers,
+        &config.dunning.effective_plans(),
+        &opts.client_dir.join("customers.csv"),
+    )
+    .map_err(|e| RunError::Input(e.into()))?;
     // A people's file missing tonight is read from the copy kept in state.
     let people = People::load(&opts.client_dir, &state)?;
     failpoint::hit("after_parse");

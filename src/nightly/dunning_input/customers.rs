@@ -292,6 +292,7 @@ fn choose_plan(
         if plans.contains(name) {
             return (name.to_string(), "named in customers.csv".into());
         }
+        // Not reached by a night: `check_plan_names` refused the client.
         return (
             d.default_plan.clone(),
             format!("customers.csv names unknown plan {name:?}"),

@@ -1,0 +1,94 @@
+//! Review 31's dunning findings over real nights: a `dunning_plan` naming
+//! no plan stops the client (F15); a formal notice sent under one plan
+//! counts as the formal notice of the plan the customer is moved to (F11);
+//! the customer's own money waiting for a person is deducted from what is
+//! asked and from the base of the late charges (F2).
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{csv_rows, paying, run_night, statement_night};
+
+const HEADER: &str =
+    "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency\n";
+
+/// `customer step invoice_ids amount_due penalty_amount` of tonight's rows.
+fn dunning(out: &Path) -> Vec<String> {
+    let rows = csv_rows(&out.join("dunning.csv"));
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let (c, s, i, a, p) = (
+        col("customer_id"),
+        col("step"),
+        col("invoice_ids"),
+        col("amount_due"),
+        col("penalty_amount"),
+    );
+    rows[1..]
+        .iter()
+        .map(|r| format!("{} {} {} {} {}", r[c], r[s], r[i], r[a], r[p]))
+        .collect()
+}
+
+/// Tonight's `reason` cells.
+fn reasons(out: &Path) -> Vec<String> {
+    let rows = csv_rows(&out.join("dunning.csv"));
+    let col = rows[0].iter().position(|c| c == "reason").unwrap();
+    rows[1..].iter().map(|r| r[col].clone()).collect()
+}
+
+#[test]
+fn a_dunning_plan_naming_no_plan_stops_the_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("c");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(
+        client.join("client.toml"),
+        "[alerts]\nstale_statement_days = 0\n\
+         [[dunning.plans.gentle]]\nname = \"rappel\"\noffset_days = 10\nchannel = \"email\"\n",
+    )
+    .unwrap();
+    fs::write(
+        client.join("invoices.csv"),
+        format!(
+            "{HEADER}F-100,C1,Mairie de Trifouilly,2026-08-01,2026-08-31,1000.00,1000.00,EUR\n\
+             F-200,C2,Beta SAS,2026-08-01,2026-08-31,500.00,500.00,EUR\n"
+        ),
+    )
+    .unwrap();
+    // A typo for `gentle` (no formal notice): before the fix, C1 got the
+    // default plan's formal notice with charges, and the client exit 0.
+    fs::write(
+        client.join("customers.csv"),
+        "customer_id,name,dunning_plan\nC2,Beta SAS,\nC1,Mairie de Trifouilly,gentel\n",
+    )
+    .unwrap();
+    let out = dir.path().join("o1");
+    let o = run_night(&client, "2026-10-05", &out, &[]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    for part in [
+        "customers.csv: line 3, column dunning_plan",
+        "found \"gentel\"",
+        "(default, gentle, watch)",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    assert!(!out.join("dunning.csv").exists());
+    // Corrected: C1 follows `gentle` (no formal notice); C2's empty cell
+    // still means the derived plan (`default`).
+    fs::write(
+        client.join("customers.csv"),
+        "customer_id,name,dunning_plan\nC2,Beta SAS,\nC1,Mairie de Trifouilly,gentle\n",
+    )
+    .unwrap();
+    let out = dir.path().join("o2");
+    let o = run_night(&client, "2026-10-05", &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        dunning(&out),
+        [
+            "C1 rappel F-100 1000.00 0.00",
+            "C2 formal_notice F-200 500.00 45.99"
+        ]
+    );
+}
