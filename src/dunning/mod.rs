@@ -47,7 +47,7 @@ use crate::money::{Currency, Money};
 use crate::returns::ReturnCategory;
 
 pub use action::{DUNNING_COLUMNS, DunningAction, action_id, write_csv};
-pub use plan::notice_delay;
+pub use plan::{is_formal_notice, notice_delay};
 
 /// What the whole night's dunning needs.
 #[derive(Debug, Clone)]
@@ -142,6 +142,11 @@ pub struct DunningInvoice {
     /// under): a handover never comes sooner after the notice, whatever
     /// plan the customer is on since.
     pub notice_delay: Option<u32>,
+    /// The night its first formal notice went out, under whichever plan
+    /// and step name: it counts as the formal notice of the plan the
+    /// customer is on now (the steps before it as done), and a handover
+    /// counts from it.
+    pub formal_notice_sent: Option<NaiveDate>,
 }
 
 /// A returned direct debit whose invoices follow the return path.

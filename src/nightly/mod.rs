@@ -475,11 +475,10 @@ fn night(
     dunning_input::charge_as_consumers(&mut customers, &unknown);
     let actions = plan_actions(&run, &customers);
     for a in &actions {
-        let delay = customers
-            .iter()
-            .find(|c| c.customer_id == a.customer_id)
-            .and_then(|c| crate::dunning::notice_delay(&run, c, &a.step));
-        crate::state::events::record_action(&tx, &rd, a, delay).map_err(&e)?;
+        let customer = customers.iter().find(|c| c.customer_id == a.customer_id);
+        let delay = customer.and_then(|c| crate::dunning::notice_delay(&run, c, &a.step));
+        let formal = customer.is_some_and(|c| crate::dunning::is_formal_notice(&run, c, &a.step));
+        crate::state::events::record_action(&tx, &rd, a, delay, formal).map_err(&e)?;
     }
     let last_payment = crate::state::ledger::last_payment_dates(&tx, &rd).map_err(&e)?;
     let facts =

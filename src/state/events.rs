@@ -280,13 +280,34 @@ pub fn notice_delays(conn: &Connection) -> rusqlite::Result<BTreeMap<String, u32
     Ok(out)
 }
 
+/// The night each invoice's first formal notice went out, under whichever
+/// plan and name ([`record_action`]'s `formal_notice`).
+pub fn formal_notices(conn: &Connection) -> rusqlite::Result<BTreeMap<String, NaiveDate>> {
+    let mut stmt = conn.prepare(
+        "SELECT invoice_id, MIN(run_date) FROM dunning_steps
+         WHERE formal_notice = 1 GROUP BY invoice_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (invoice, night) = row?;
+        if let Ok(d) = night.parse() {
+            out.insert(invoice, d);
+        }
+    }
+    Ok(out)
+}
+
 /// Records a dunning action and the step for each of its invoices, with
-/// the delay a formal notice gives the customer (`dunning::notice_delay`).
+/// the delay a formal notice gives the customer (`dunning::notice_delay`)
+/// and whether the step is its plan's formal notice
+/// (`dunning::is_formal_notice`).
 pub fn record_action(
     conn: &Connection,
     run_date: &str,
     a: &crate::dunning::DunningAction,
     notice_delay: Option<u32>,
+    formal_notice: bool,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO dunning_actions (action_id, run_date, action_date, customer_id,
@@ -308,13 +329,14 @@ pub fn record_action(
     // return of the same invoice) must count as done from that night on, or
     // the return path would reissue it every night.
     let mut step = conn.prepare_cached(
-        "INSERT INTO dunning_steps (invoice_id, step, run_date, notice_delay_days)
-         VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO dunning_steps (invoice_id, step, run_date, notice_delay_days, formal_notice)
+         VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (invoice_id, step) DO UPDATE SET run_date = excluded.run_date,
-             notice_delay_days = excluded.notice_delay_days",
+             notice_delay_days = excluded.notice_delay_days,
+             formal_notice = MAX(formal_notice, excluded.formal_notice)",
     )?;
     for id in &a.invoice_ids {
-        step.execute(params![id, a.step, run_date, notice_delay])?;
+        step.execute(params![id, a.step, run_date, notice_delay, formal_notice])?;
     }
     Ok(())
 }
@@ -357,6 +379,7 @@ mod tests {
             "2026-03-04",
             &action("return_call", "2026-03-05"),
             None,
+            false,
         )
         .unwrap();
         record_action(
@@ -364,6 +387,7 @@ mod tests {
             "2026-04-20",
             &action("return_call", "2026-04-21"),
             None,
+            false,
         )
         .unwrap();
         let steps = dunning_steps(conn).unwrap();

@@ -326,4 +326,14 @@ CREATE INDEX transactions_notified ON transactions(account, booking_date)
     r#"
 ALTER TABLE statements ADD COLUMN grown_into TEXT;
 "#,
+    // 16: the step was its plan's formal notice (mise en demeure), whatever
+    // its name: a customer moved to a plan whose notice has another name
+    // gets no second one, and its handover counts from this one
+    // (dunning/plan.rs). Notices recorded before: the built-in name, or a
+    // delay recorded with them (migration 13).
+    r#"
+ALTER TABLE dunning_steps ADD COLUMN formal_notice INTEGER NOT NULL DEFAULT 0;
+UPDATE dunning_steps SET formal_notice = 1
+    WHERE step = 'formal_notice' OR notice_delay_days IS NOT NULL;
+"#,
 ];

@@ -92,3 +92,54 @@ fn a_dunning_plan_naming_no_plan_stops_the_client() {
         ]
     );
 }
+
+const PME: &str = "[alerts]\nstale_statement_days = 0\n\
+[[dunning.plans.pme]]\nname = \"relance_1\"\noffset_days = 3\nchannel = \"email\"\n\
+[[dunning.plans.pme]]\nname = \"relance_2\"\noffset_days = 15\nchannel = \"letter\"\n\
+[[dunning.plans.pme]]\nname = \"mise_en_demeure\"\noffset_days = 30\nchannel = \"registered_letter\"\n\
+[[dunning.plans.pme]]\nname = \"contentieux\"\noffset_days = 60\nchannel = \"handover\"\n";
+
+#[test]
+fn a_formal_notice_sent_under_another_plan_is_the_new_plans_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let client = root.join("c");
+    fs::create_dir_all(client.join("statements")).unwrap();
+    fs::write(client.join("client.toml"), PME).unwrap();
+    let plan = |name: &str| {
+        fs::write(
+            client.join("customers.csv"),
+            format!("customer_id,name,dunning_plan\nC1,Alpha SARL,{name}\n"),
+        )
+        .unwrap();
+    };
+    plan("default");
+    let invoices = "F-100,C1,Alpha SARL,2026-09-01,2026-09-30,1000.00,1000.00,EUR\n";
+    let night =
+        |seq: u32, date: &str| dunning(&statement_night(root, HEADER, invoices, seq, date, &[]));
+    assert_eq!(
+        night(1, "2026-11-02"),
+        ["C1 formal_notice F-100 1000.00 51.32"]
+    );
+    // The accountant moves C1 to `pme`, whose notice is `mise_en_demeure`:
+    // before the fix, a second registered notice went out the next day.
+    plan("pme");
+    assert_eq!(night(2, "2026-11-03"), Vec::<String>::new());
+    assert_eq!(night(3, "2026-11-20"), Vec::<String>::new());
+    // The handover counts from the first notice (action date 11-03): 30
+    // days later, 12-03 (64 days: 21.3041… → 21.30; + 40.00).
+    assert_eq!(
+        night(4, "2026-12-02"),
+        ["C1 contentieux F-100 1000.00 61.30"]
+    );
+    // The same, back: a notice sent under `pme` is `default`'s notice.
+    let other = "F-200,C1,Alpha SARL,2026-09-01,2026-09-30,500.00,500.00,EUR\n";
+    let night =
+        |seq: u32, date: &str| dunning(&statement_night(root, HEADER, other, seq, date, &[]));
+    assert_eq!(
+        night(5, "2026-12-03"),
+        ["C1 mise_en_demeure F-200 500.00 50.82"]
+    );
+    plan("default");
+    assert_eq!(night(6, "2026-12-04"), Vec::<String>::new());
+}

@@ -34,6 +34,7 @@ pub fn customers(
 ) -> rusqlite::Result<Vec<CustomerFile>> {
     let steps = ev::dunning_steps(conn)?;
     let notice_delays = ev::notice_delays(conn)?;
+    let formal_notices = ev::formal_notices(conn)?;
     let returns = ev::returns_by_customer(conn)?;
     let lateness = sl::lateness(conn)?;
     let restarted = crate::state::incarnations::ladder_restarts(conn, &run_date.to_string())?;
@@ -246,6 +247,7 @@ pub fn customers(
                 notice_delay: notice_delays.get(&inv.invoice_id).copied(),
                 promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
                 ladder_from: restarted.get(&inv.invoice_id).copied(),
+                formal_notice_sent: formal_notices.get(&inv.invoice_id).copied(),
             })
             .collect();
         out.push(CustomerFile {
