@@ -23,6 +23,10 @@
 //!   on or before the action date: no step about an invoice due, no
 //!   full-balance demand (a preventive contact about one not yet due only
 //!   when that money covers everything open);
+//! - short of that, a row's amount and the base of its late charges are net
+//!   of that money, set against the chased invoices oldest due first, per
+//!   currency ([`netting`]): never a letter asking for money the customer
+//!   is known to have sent;
 //! - a statement gap holds formal-notice and later steps, and the
 //!   full-balance demand that stands for the formal notice;
 //! - returned direct debits follow their own path ([`returns_path`]);
@@ -31,6 +35,7 @@
 //! - B2B customers get late-payment charges from the formal notice on ([`penalty`]).
 
 mod action;
+mod netting;
 pub mod penalty;
 mod plan;
 pub mod quiet;
@@ -149,6 +154,18 @@ pub struct DunningInvoice {
     pub formal_notice_sent: Option<NaiveDate>,
 }
 
+/// A customer's money received but not yet applied, in one currency: how
+/// much, and the booking dates of the first and last payment it is from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Received {
+    /// The sum.
+    pub amount: Money,
+    /// The earliest booking date.
+    pub first: NaiveDate,
+    /// The latest booking date.
+    pub last: NaiveDate,
+}
+
 /// A returned direct debit whose invoices follow the return path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReturnCase {
@@ -186,7 +203,7 @@ pub struct CustomerFile {
     /// Open invoices (credit notes included; they are never chased).
     pub invoices: Vec<DunningInvoice>,
     /// The customer's money received but not applied, per currency.
-    pub unapplied: BTreeMap<Currency, Money>,
+    pub unapplied: BTreeMap<Currency, Received>,
     /// Returned direct debits still on their path.
     pub returns: Vec<ReturnCase>,
 }

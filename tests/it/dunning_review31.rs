@@ -143,3 +143,85 @@ fn a_formal_notice_sent_under_another_plan_is_the_new_plans_notice() {
     plan("default");
     assert_eq!(night(6, "2026-12-04"), Vec::<String>::new());
 }
+
+#[test]
+fn the_rest_of_an_overpayment_is_deducted_from_what_is_asked_and_charged() {
+    // Alpha pays 1 500.00 "FACTURE F-100" (1 000.00): 500.00 is left, its
+    // own; F-101 (800.00) is due. Before the fix the formal notice asked
+    // for 800.00 with charges on 800.00 (48.79).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    fs::write(
+        root.join("c/client.toml"),
+        "[alerts]\nstale_statement_days = 0\n",
+    )
+    .unwrap();
+    let invoices = "F-100,C1,Alpha SARL,2026-10-01,2026-10-30,1000.00,1000.00,EUR\n\
+                    F-101,C1,Alpha SARL,2026-10-02,2026-10-30,800.00,800.00,EUR\n";
+    let pay = [paying("P1", "2026-11-02", "1500.00", "FACTURE F-100")];
+    let out = statement_night(root, HEADER, invoices, 1, "2026-11-02", &pay);
+    assert_eq!(dunning(&out), ["C1 courtesy_reminder F-101 300.00 0.00"]);
+    // A month later (the money still waits; F-100 now paid in the export):
+    // 33 days, 300.00 × 12.15 % × 33 / 365 = 3.2955… → 3.30; + 40.00.
+    let invoices = "F-101,C1,Alpha SARL,2026-10-02,2026-10-30,800.00,800.00,EUR\n";
+    let out = statement_night(root, HEADER, invoices, 2, "2026-12-01", &[]);
+    assert_eq!(dunning(&out), ["C1 formal_notice F-101 300.00 43.30"]);
+    let why = reasons(&out);
+    assert!(
+        why[0].ends_with(
+            "; 800.00 less 500.00 received on 2026-11-02 and not yet applied (waiting for a person)"
+        ),
+        "{why:?}"
+    );
+}
+
+#[test]
+fn money_suggested_for_the_customers_own_invoices_is_deducted_after_the_hold() {
+    // 1 000.00 from ALPHA SARL with no reference: a suggestion among F-100
+    // and F-101 (1 000.00 each). Before the fix, once the suggestion's hold
+    // ran out, the formal notice asked for 2 000.00 with 101.96 of charges.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    fs::write(
+        root.join("c/client.toml"),
+        "[alerts]\nstale_statement_days = 0\n",
+    )
+    .unwrap();
+    let invoices = "F-100,C1,Alpha SARL,2026-10-01,2026-10-30,1000.00,1000.00,EUR\n\
+                    F-101,C1,Alpha SARL,2026-10-02,2026-10-30,1000.00,1000.00,EUR\n\
+                    F-102,C1,Alpha SARL,2026-10-02,2026-10-30,50.00,50.00,USD\n";
+    let pay = [crate::support::Ntry {
+        reference: "P1",
+        date: "2026-11-02",
+        code: "RCDT/ESCT",
+        amount: "1000.00",
+        txs: vec![crate::support::Tx {
+            amount: "1000.00",
+            name: Some("ALPHA SARL"),
+            text: Some("VIREMENT"),
+            ..Default::default()
+        }],
+    }];
+    let out = statement_night(root, HEADER, invoices, 1, "2026-11-02", &pay);
+    // The suggested invoices are held; the USD one is not netted with EUR.
+    assert_eq!(dunning(&out), ["C1 courtesy_reminder F-102 50.00 0.00"]);
+    // 33 days: F-100 (oldest, then by number) is offset whole (no charge);
+    // F-101: 40.00 + 1 000.00 × 12.15 % × 33 / 365 = 10.98 → 50.98. The
+    // USD invoice, 40.00 + 0.55.
+    let out = statement_night(root, HEADER, invoices, 2, "2026-12-01", &[]);
+    assert_eq!(
+        dunning(&out),
+        [
+            "C1 formal_notice F-100|F-101 1000.00 50.98",
+            "C1 formal_notice F-102 50.00 40.55"
+        ]
+    );
+    let why = reasons(&out);
+    assert!(
+        why[0].ends_with("; 2000.00 less 1000.00 received on 2026-11-02 and not yet applied (waiting for a person)"),
+        "{why:?}"
+    );
+    assert!(!why[1].contains("received"), "{why:?}");
+}
