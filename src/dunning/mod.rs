@@ -152,6 +152,10 @@ pub struct DunningInvoice {
     /// customer is on now (the steps before it as done), and a handover
     /// counts from it.
     pub formal_notice_sent: Option<NaiveDate>,
+    /// The night its first handover step went out, under whichever plan
+    /// and step name: it counts as the first handover step of the plan the
+    /// customer is on now (never a second handover).
+    pub handover_sent: Option<NaiveDate>,
 }
 
 /// A customer's money received but not yet applied, in one currency: how

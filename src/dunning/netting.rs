@@ -132,6 +132,7 @@ mod tests {
             ladder_from: None,
             notice_delay: None,
             formal_notice_sent: None,
+            handover_sent: None,
         }
     }
 

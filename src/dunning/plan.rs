@@ -53,13 +53,18 @@ pub(super) fn candidate<'a>(
             }
         });
     // A formal notice sent under another plan (another step name) is this
-    // plan's formal notice: never a second one, nor a milder step after it.
+    // plan's formal notice: never a second one, nor a milder step after it;
+    // a handover sent so is this plan's first handover step.
     let noticed = inv.formal_notice_sent.map(|_| formal);
+    let handed = inv
+        .handover_sent
+        .and_then(|_| steps.iter().position(|s| s.channel == Channel::Handover));
     let highest_done = steps
         .iter()
         .rposition(|s| inv.steps_done.contains_key(&s.name))
         .max(demanded)
-        .max(noticed);
+        .max(noticed)
+        .max(handed);
     let held = |i: usize| {
         let late_step = i >= formal;
         late_step && (run.hold_formal || path_today || inv.formal_held)

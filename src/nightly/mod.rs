@@ -477,8 +477,14 @@ fn night(
     for a in &actions {
         let customer = customers.iter().find(|c| c.customer_id == a.customer_id);
         let delay = customer.and_then(|c| crate::dunning::notice_delay(&run, c, &a.step));
-        let formal = customer.is_some_and(|c| crate::dunning::is_formal_notice(&run, c, &a.step));
-        crate::state::events::record_action(&tx, &rd, a, delay, formal).map_err(&e)?;
+        let role = if customer.is_some_and(|c| crate::dunning::is_formal_notice(&run, c, &a.step)) {
+            Some(crate::state::events::ROLE_FORMAL_NOTICE)
+        } else if a.channel == crate::config::Channel::Handover {
+            Some(crate::state::events::ROLE_HANDOVER)
+        } else {
+            None
+        };
+        crate::state::events::record_action(&tx, &rd, a, delay, role).map_err(&e)?;
     }
     let last_payment = crate::state::ledger::last_payment_dates(&tx, &rd).map_err(&e)?;
     let facts =

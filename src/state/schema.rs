@@ -326,14 +326,16 @@ CREATE INDEX transactions_notified ON transactions(account, booking_date)
     r#"
 ALTER TABLE statements ADD COLUMN grown_into TEXT;
 "#,
-    // 16: the step was its plan's formal notice (mise en demeure), whatever
-    // its name: a customer moved to a plan whose notice has another name
-    // gets no second one, and its handover counts from this one
-    // (dunning/plan.rs). Notices recorded before: the built-in name, or a
-    // delay recorded with them (migration 13).
+    // 16: the step's role in its plan, whatever its name: 'formal_notice'
+    // (the plan's mise en demeure) or 'handover' (a handover step), NULL
+    // for the others. A customer moved to a plan naming them otherwise gets
+    // neither a second time, and its handover counts from the first notice
+    // (dunning/plan.rs). Steps recorded before: the built-in names, or a
+    // delay recorded with a notice (migration 13).
     r#"
-ALTER TABLE dunning_steps ADD COLUMN formal_notice INTEGER NOT NULL DEFAULT 0;
-UPDATE dunning_steps SET formal_notice = 1
+ALTER TABLE dunning_steps ADD COLUMN role TEXT;
+UPDATE dunning_steps SET role = 'formal_notice'
     WHERE step = 'formal_notice' OR notice_delay_days IS NOT NULL;
+UPDATE dunning_steps SET role = 'handover' WHERE step = 'litigation_handover';
 "#,
 ];

@@ -132,16 +132,20 @@ fn a_formal_notice_sent_under_another_plan_is_the_new_plans_notice() {
         night(4, "2026-12-02"),
         ["C1 contentieux F-100 1000.00 61.30"]
     );
-    // The same, back: a notice sent under `pme` is `default`'s notice.
+    // Back on `default`: `contentieux` was its handover, no second one.
+    plan("default");
+    assert_eq!(night(5, "2026-12-03"), Vec::<String>::new());
+    // The same, the other way: a notice sent under `pme` is `default`'s.
+    plan("pme");
     let other = "F-200,C1,Alpha SARL,2026-09-01,2026-09-30,500.00,500.00,EUR\n";
     let night =
         |seq: u32, date: &str| dunning(&statement_night(root, HEADER, other, seq, date, &[]));
     assert_eq!(
-        night(5, "2026-12-03"),
-        ["C1 mise_en_demeure F-200 500.00 50.82"]
+        night(6, "2026-12-04"),
+        ["C1 mise_en_demeure F-200 500.00 51.32"]
     );
     plan("default");
-    assert_eq!(night(6, "2026-12-04"), Vec::<String>::new());
+    assert_eq!(night(7, "2026-12-07"), Vec::<String>::new());
 }
 
 #[test]

@@ -32,6 +32,7 @@ fn invoice(id: &str, due: &str, open: &str) -> DunningInvoice {
         promise: Promise::None,
         ladder_from: None,
         formal_notice_sent: None,
+        handover_sent: None,
         formal_held: false,
     }
 }

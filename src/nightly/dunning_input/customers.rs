@@ -34,7 +34,8 @@ pub fn customers(
 ) -> rusqlite::Result<Vec<CustomerFile>> {
     let steps = ev::dunning_steps(conn)?;
     let notice_delays = ev::notice_delays(conn)?;
-    let formal_notices = ev::formal_notices(conn)?;
+    let formal_notices = ev::first_by_role(conn, ev::ROLE_FORMAL_NOTICE)?;
+    let handovers = ev::first_by_role(conn, ev::ROLE_HANDOVER)?;
     let returns = ev::returns_by_customer(conn)?;
     let lateness = sl::lateness(conn)?;
     let restarted = crate::state::incarnations::ladder_restarts(conn, &run_date.to_string())?;
@@ -260,6 +261,7 @@ pub fn customers(
                 promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
                 ladder_from: restarted.get(&inv.invoice_id).copied(),
                 formal_notice_sent: formal_notices.get(&inv.invoice_id).copied(),
+                handover_sent: handovers.get(&inv.invoice_id).copied(),
             })
             .collect();
         out.push(CustomerFile {
