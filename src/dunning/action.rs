@@ -8,7 +8,7 @@ use std::io;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-use super::{Candidate, CustomerFile, DunningRun, penalty};
+use super::{Candidate, CustomerFile, DunningRun, netting, penalty};
 use crate::config::Channel;
 use crate::ledger::CustomerType;
 use crate::money::{Currency, Money};
@@ -137,8 +137,7 @@ pub(super) fn group(
         let theirs = customer
             .unapplied
             .get(&currency)
-            .copied()
-            .unwrap_or(Money::ZERO)
+            .map_or(Money::ZERO, |r| r.amount)
             .checked_add(credit.get(&currency).copied().unwrap_or(Money::ZERO))
             .unwrap_or(Money::ZERO);
         let about_what_is_due =
@@ -210,8 +209,10 @@ pub(super) fn group(
 }
 
 /// The rows for the chosen groups (one step per channel): amounts net of the
-/// open credit notes (`credit`, per currency), late charges, reasons. A group
-/// with nothing left to ask, or under its step's `min_amount`, gives no row.
+/// open credit notes (`credit`, per currency) and of the customer's money
+/// received and not yet applied ([`netting`]), late charges on what is left,
+/// reasons. A group with nothing left to ask, or under its step's
+/// `min_amount`, gives no row.
 fn rows(
     run: &DunningRun<'_>,
     action_date: NaiveDate,
@@ -219,7 +220,6 @@ fn rows(
     credit: &BTreeMap<Currency, Money>,
     groups: BTreeMap<(String, Channel, Currency), Vec<Candidate<'_>>>,
 ) -> Vec<DunningAction> {
-    let mut credit = credit.clone();
     let plan = run.plans.get(&customer.plan);
     let mut out = Vec::new();
     // Rows with the oldest invoices first.
@@ -238,35 +238,37 @@ fn rows(
         let oldest = |m: &Vec<Candidate<'_>>| m.first().map(|c| c.invoice.due_date);
         (oldest(&a.1), &a.0).cmp(&(oldest(&b.1), &b.0))
     });
-    // Each chased invoice takes its share of the credit notes once, oldest
-    // due first, so a call and a letter about the same invoices the same day
-    // state the same amount.
-    let mut chased: Vec<&super::DunningInvoice> = groups
-        .iter()
-        .flat_map(|(_, members)| members.iter().map(|m| m.invoice))
-        .collect();
-    chased.sort_by(|a, b| (a.due_date, &a.invoice_id).cmp(&(b.due_date, &b.invoice_id)));
-    chased.dedup_by(|a, b| a.invoice_id == b.invoice_id);
-    let mut credited: BTreeMap<&str, Money> = BTreeMap::new();
-    for inv in chased {
-        let left = credit.entry(inv.currency).or_insert(Money::ZERO);
-        let used = (*left).min(inv.open);
-        *left = left.checked_sub(used).unwrap_or(Money::ZERO);
-        credited.insert(inv.invoice_id.as_str(), used);
-    }
+    // Each chased invoice takes its share of the credit notes, then of the
+    // money received, once, oldest due first, so a call and a letter about
+    // the same invoices the same day state the same amount.
+    let shares = netting::shares(
+        groups
+            .iter()
+            .flat_map(|(_, members)| members.iter().map(|m| m.invoice)),
+        credit,
+        &customer.unapplied,
+    );
+    let share = |id: &str| shares.get(id).copied().unwrap_or_default();
     for ((step, channel, currency), members) in groups {
         let Some(gross) = Money::checked_sum(members.iter().map(|m| m.invoice.open)) else {
             continue;
         };
-        let Some(used) = Money::checked_sum(members.iter().map(|m| {
-            credited
-                .get(m.invoice.invoice_id.as_str())
-                .copied()
-                .unwrap_or(Money::ZERO)
-        })) else {
+        let Some(credit_used) =
+            Money::checked_sum(members.iter().map(|m| share(&m.invoice.invoice_id).credit))
+        else {
             continue;
         };
-        let Some(amount_due) = gross.checked_sub(used) else {
+        let Some(received_used) = Money::checked_sum(
+            members
+                .iter()
+                .map(|m| share(&m.invoice.invoice_id).received),
+        ) else {
+            continue;
+        };
+        let Some(amount_due) = gross
+            .checked_sub(credit_used)
+            .and_then(|a| a.checked_sub(received_used))
+        else {
             continue;
         };
         if !amount_due.is_positive() {
@@ -288,15 +290,13 @@ fn rows(
             let rate = run.config.late_interest_rate.0;
             // Per invoice: a full-balance demand charges only those overdue.
             // Interest runs on what the customer still owes for the invoice:
-            // its open amount less the credit notes set against it above.
+            // its open amount less the credit notes and the money received
+            // set against it above.
             Money::checked_sum(members.iter().filter(|m| m.charges).map(|m| {
-                let credit = credited
-                    .get(m.invoice.invoice_id.as_str())
-                    .copied()
-                    .unwrap_or(Money::ZERO);
-                let owed = m.invoice.open.checked_sub(credit).unwrap_or(m.invoice.open);
-                // An invoice the credit notes fully offset is owed nothing:
-                // no indemnity either.
+                let netted = share(&m.invoice.invoice_id).total().unwrap_or(Money::ZERO);
+                let owed = m.invoice.open.checked_sub(netted).unwrap_or(m.invoice.open);
+                // An invoice the customer's money fully offsets is owed
+                // nothing: no indemnity either.
                 if !owed.is_positive() {
                     return Money::ZERO;
                 }
@@ -327,11 +327,15 @@ fn rows(
         } else {
             format!("{} invoices; oldest {}", members.len(), first.reason)
         };
-        let reason = if used.is_positive() {
-            format!("{reason}; {gross} less {used} of open credit notes")
-        } else {
-            reason
-        };
+        let reason = format!(
+            "{reason}{}",
+            netting::note(
+                gross,
+                credit_used,
+                received_used,
+                customer.unapplied.get(&currency)
+            )
+        );
         out.push(DunningAction {
             action_id: action_id(
                 run.client_id,

@@ -23,6 +23,10 @@
 //!   on or before the action date: no step about an invoice due, no
 //!   full-balance demand (a preventive contact about one not yet due only
 //!   when that money covers everything open);
+//! - short of that, a row's amount and the base of its late charges are net
+//!   of that money, set against the chased invoices oldest due first, per
+//!   currency ([`netting`]): never a letter asking for money the customer
+//!   is known to have sent;
 //! - a statement gap holds formal-notice and later steps, and the
 //!   full-balance demand that stands for the formal notice;
 //! - returned direct debits follow their own path ([`returns_path`]);
@@ -31,6 +35,7 @@
 //! - B2B customers get late-payment charges from the formal notice on ([`penalty`]).
 
 mod action;
+mod netting;
 pub mod penalty;
 mod plan;
 pub mod quiet;
@@ -47,7 +52,7 @@ use crate::money::{Currency, Money};
 use crate::returns::ReturnCategory;
 
 pub use action::{DUNNING_COLUMNS, DunningAction, action_id, write_csv};
-pub use plan::notice_delay;
+pub use plan::{is_formal_notice, notice_delay};
 
 /// What the whole night's dunning needs.
 #[derive(Debug, Clone)]
@@ -142,6 +147,27 @@ pub struct DunningInvoice {
     /// under): a handover never comes sooner after the notice, whatever
     /// plan the customer is on since.
     pub notice_delay: Option<u32>,
+    /// The night its first formal notice went out, under whichever plan
+    /// and step name: it counts as the formal notice of the plan the
+    /// customer is on now (the steps before it as done), and a handover
+    /// counts from it.
+    pub formal_notice_sent: Option<NaiveDate>,
+    /// The night its first handover step went out, under whichever plan
+    /// and step name: it counts as the first handover step of the plan the
+    /// customer is on now (never a second handover).
+    pub handover_sent: Option<NaiveDate>,
+}
+
+/// A customer's money received but not yet applied, in one currency: how
+/// much, and the booking dates of the first and last payment it is from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Received {
+    /// The sum.
+    pub amount: Money,
+    /// The earliest booking date.
+    pub first: NaiveDate,
+    /// The latest booking date.
+    pub last: NaiveDate,
 }
 
 /// A returned direct debit whose invoices follow the return path.
@@ -181,7 +207,7 @@ pub struct CustomerFile {
     /// Open invoices (credit notes included; they are never chased).
     pub invoices: Vec<DunningInvoice>,
     /// The customer's money received but not applied, per currency.
-    pub unapplied: BTreeMap<Currency, Money>,
+    pub unapplied: BTreeMap<Currency, Received>,
     /// Returned direct debits still on their path.
     pub returns: Vec<ReturnCase>,
 }

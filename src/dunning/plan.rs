@@ -52,10 +52,19 @@ pub(super) fn candidate<'a>(
                 formal.checked_sub(1)
             }
         });
+    // A formal notice sent under another plan (another step name) is this
+    // plan's formal notice: never a second one, nor a milder step after it;
+    // a handover sent so is this plan's first handover step.
+    let noticed = inv.formal_notice_sent.map(|_| formal);
+    let handed = inv
+        .handover_sent
+        .and_then(|_| steps.iter().position(|s| s.channel == Channel::Handover));
     let highest_done = steps
         .iter()
         .rposition(|s| inv.steps_done.contains_key(&s.name))
-        .max(demanded);
+        .max(demanded)
+        .max(noticed)
+        .max(handed);
     let held = |i: usize| {
         let late_step = i >= formal;
         late_step && (run.hold_formal || path_today || inv.formal_held)
@@ -150,6 +159,17 @@ pub fn notice_delay(run: &DunningRun<'_>, customer: &CustomerFile, step: &str) -
     u32::try_from(handover.offset_days.saturating_sub(formal.offset_days)).ok()
 }
 
+/// True when `step` is the formal notice of the customer's plan (its
+/// `formal_notice` step, else its first registered letter): kept with the
+/// step in state, so a plan whose notice has another name knows it was sent.
+pub fn is_formal_notice(run: &DunningRun<'_>, customer: &CustomerFile, step: &str) -> bool {
+    run.plans
+        .get(&customer.plan)
+        .or_else(|| run.plans.get(&run.config.default_plan))
+        .and_then(|steps| steps.get(crate::config::notice_index(steps)?))
+        .is_some_and(|s| s.name == step)
+}
+
 /// How far past the formal notice an invoice may go tonight.
 struct NoticeGate {
     /// The highest step that may go out.
@@ -178,7 +198,13 @@ fn notice_gate(
     let f = crate::config::notice_index(steps)?;
     let formal = steps.get(f)?;
     let sent = |night: &NaiveDate| run.calendar.next_business_day(*night);
-    let notice = inv.steps_done.get(&formal.name).map(sent);
+    // The first formal notice, whatever plan and name it went out under.
+    let notice = match (inv.steps_done.get(&formal.name), inv.formal_notice_sent) {
+        (Some(a), Some(b)) => Some((*a).min(b)),
+        (a, b) => a.copied().or(b),
+    }
+    .as_ref()
+    .map(sent);
     let demand = inv
         .steps_done
         .get(returns_path::FULL_BALANCE_STEP)

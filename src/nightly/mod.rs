@@ -231,6 +231,13 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     let client = load_client_knowing(&opts.client_dir, &|name, sha| {
         seen.get(&(name.to_string(), sha.to_string())).copied()
     })?;
+    // A `dunning_plan` naming no plan is refused, never read as the default.
+    dunning_input::check_plan_names(
+        &client.ledger.customers,
+        &config.dunning.effective_plans(),
+        &opts.client_dir.join("customers.csv"),
+    )
+    .map_err(|e| RunError::Input(e.into()))?;
     // A people's file missing tonight is read from the copy kept in state.
     let people = People::load(&opts.client_dir, &state)?;
     failpoint::hit("after_parse");
@@ -468,11 +475,16 @@ fn night(
     dunning_input::hold_edited(&mut customers, &promised.edited_holds);
     let actions = plan_actions(&run, &customers);
     for a in &actions {
-        let delay = customers
-            .iter()
-            .find(|c| c.customer_id == a.customer_id)
-            .and_then(|c| crate::dunning::notice_delay(&run, c, &a.step));
-        crate::state::events::record_action(&tx, &rd, a, delay).map_err(&e)?;
+        let customer = customers.iter().find(|c| c.customer_id == a.customer_id);
+        let delay = customer.and_then(|c| crate::dunning::notice_delay(&run, c, &a.step));
+        let role = if customer.is_some_and(|c| crate::dunning::is_formal_notice(&run, c, &a.step)) {
+            Some(crate::state::events::ROLE_FORMAL_NOTICE)
+        } else if a.channel == crate::config::Channel::Handover {
+            Some(crate::state::events::ROLE_HANDOVER)
+        } else {
+            None
+        };
+        crate::state::events::record_action(&tx, &rd, a, delay, role).map_err(&e)?;
     }
     let last_payment = crate::state::ledger::last_payment_dates(&tx, &rd).map_err(&e)?;
     let facts =

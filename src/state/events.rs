@@ -280,13 +280,45 @@ pub fn notice_delays(conn: &Connection) -> rusqlite::Result<BTreeMap<String, u32
     Ok(out)
 }
 
+/// The role of a plan's formal notice (mise en demeure), kept with the step.
+pub const ROLE_FORMAL_NOTICE: &str = "formal_notice";
+/// The role of a handover step, kept with the step.
+pub const ROLE_HANDOVER: &str = "handover";
+
+/// The night each invoice's first step of this `role` ([`ROLE_FORMAL_NOTICE`],
+/// [`ROLE_HANDOVER`]) went out, under whichever plan and step name
+/// ([`record_action`]'s `role`).
+pub fn first_by_role(
+    conn: &Connection,
+    role: &str,
+) -> rusqlite::Result<BTreeMap<String, NaiveDate>> {
+    let mut stmt = conn.prepare(
+        "SELECT invoice_id, MIN(run_date) FROM dunning_steps
+         WHERE role = ?1 GROUP BY invoice_id",
+    )?;
+    let rows = stmt.query_map([role], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (invoice, night) = row?;
+        if let Ok(d) = night.parse() {
+            out.insert(invoice, d);
+        }
+    }
+    Ok(out)
+}
+
 /// Records a dunning action and the step for each of its invoices, with
-/// the delay a formal notice gives the customer (`dunning::notice_delay`).
+/// the delay a formal notice gives the customer (`dunning::notice_delay`)
+/// and the step's role in its plan ([`ROLE_FORMAL_NOTICE`],
+/// [`ROLE_HANDOVER`], `None` for the others).
 pub fn record_action(
     conn: &Connection,
     run_date: &str,
     a: &crate::dunning::DunningAction,
     notice_delay: Option<u32>,
+    role: Option<&str>,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO dunning_actions (action_id, run_date, action_date, customer_id,
@@ -308,13 +340,14 @@ pub fn record_action(
     // return of the same invoice) must count as done from that night on, or
     // the return path would reissue it every night.
     let mut step = conn.prepare_cached(
-        "INSERT INTO dunning_steps (invoice_id, step, run_date, notice_delay_days)
-         VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO dunning_steps (invoice_id, step, run_date, notice_delay_days, role)
+         VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (invoice_id, step) DO UPDATE SET run_date = excluded.run_date,
-             notice_delay_days = excluded.notice_delay_days",
+             notice_delay_days = excluded.notice_delay_days,
+             role = COALESCE(excluded.role, role)",
     )?;
     for id in &a.invoice_ids {
-        step.execute(params![id, a.step, run_date, notice_delay])?;
+        step.execute(params![id, a.step, run_date, notice_delay, role])?;
     }
     Ok(())
 }
@@ -348,6 +381,41 @@ mod tests {
     }
 
     #[test]
+    fn steps_recorded_before_migration_18_keep_their_role() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(crate::state::DB_FILE)).unwrap();
+            for sql in &crate::state::schema::MIGRATIONS[..15] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 15;
+                 INSERT INTO dunning_steps VALUES ('F1', 'formal_notice', '2026-11-02', NULL);
+                 INSERT INTO dunning_steps VALUES ('F2', 'mise_en_demeure', '2026-11-03', 30);
+                 INSERT INTO dunning_steps VALUES ('F2', 'relance_1', '2026-10-03', NULL);
+                 INSERT INTO dunning_steps VALUES ('F1', 'litigation_handover', '2026-12-02', NULL);",
+            )
+            .unwrap();
+        }
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let notices = first_by_role(conn, ROLE_FORMAL_NOTICE).unwrap();
+        assert_eq!(
+            notices,
+            BTreeMap::from([
+                ("F1".to_string(), day("2026-11-02")),
+                ("F2".to_string(), day("2026-11-03"))
+            ])
+        );
+        let handovers = first_by_role(conn, ROLE_HANDOVER).unwrap();
+        assert_eq!(
+            handovers,
+            BTreeMap::from([("F1".to_string(), day("2026-12-02"))])
+        );
+    }
+
+    #[test]
     fn a_step_issued_again_counts_from_its_latest_night() {
         let dir = tempfile::tempdir().unwrap();
         let mut st = crate::state::State::open(dir.path()).unwrap();
@@ -357,12 +425,14 @@ mod tests {
             "2026-03-04",
             &action("return_call", "2026-03-05"),
             None,
+            None,
         )
         .unwrap();
         record_action(
             conn,
             "2026-04-20",
             &action("return_call", "2026-04-21"),
+            None,
             None,
         )
         .unwrap();

@@ -352,4 +352,16 @@ CREATE TABLE customer_renames (
     PRIMARY KEY (old_id, new_id)
 );
 "#,
+    // 18: the step's role in its plan, whatever its name: 'formal_notice'
+    // (the plan's mise en demeure) or 'handover' (a handover step), NULL
+    // for the others. A customer moved to a plan naming them otherwise gets
+    // neither a second time, and its handover counts from the first notice
+    // (dunning/plan.rs). Steps recorded before: the built-in names, or a
+    // delay recorded with a notice (migration 13).
+    r#"
+ALTER TABLE dunning_steps ADD COLUMN role TEXT;
+UPDATE dunning_steps SET role = 'formal_notice'
+    WHERE step = 'formal_notice' OR notice_delay_days IS NOT NULL;
+UPDATE dunning_steps SET role = 'handover' WHERE step = 'litigation_handover';
+"#,
 ];

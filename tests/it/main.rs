@@ -19,6 +19,7 @@ mod decisions_nights;
 mod determinism;
 mod dunning;
 mod dunning_notice;
+mod dunning_review31;
 mod entry_mismatch_alert;
 mod erp_lag;
 mod firm_status;

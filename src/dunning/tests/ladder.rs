@@ -110,9 +110,11 @@ fn a_fresh_suggestion_holds_dunning_then_expires() {
 #[test]
 fn unapplied_money_covering_the_debt_stops_dunning() {
     let mut c = customer(vec![invoice("F1", "2026-11-01", "100")]);
-    c.unapplied.insert(Currency::EUR, m("100"));
+    c.unapplied
+        .insert(Currency::EUR, Received::on(m("100"), d("2026-11-02")));
     assert!(run("2026-11-23", std::slice::from_ref(&c)).is_empty());
-    c.unapplied.insert(Currency::EUR, m("99.99"));
+    c.unapplied
+        .insert(Currency::EUR, Received::on(m("99.99"), d("2026-11-02")));
     assert_eq!(run("2026-11-23", &[c]).len(), 1);
 }
 
@@ -362,11 +364,13 @@ fn unapplied_money_covering_what_is_due_stops_dunning() {
         invoice("F1", "2026-11-01", "100"),
         invoice("F2", "2026-12-20", "500"), // not yet due
     ]);
-    c.unapplied.insert(Currency::EUR, m("100"));
+    c.unapplied
+        .insert(Currency::EUR, Received::on(m("100"), d("2026-11-02")));
     let a = run("2026-11-23", std::slice::from_ref(&c));
     assert!(a.is_empty(), "{:?}", steps(&a));
     // Short of what is due: chased as before.
-    c.unapplied.insert(Currency::EUR, m("99.99"));
+    c.unapplied
+        .insert(Currency::EUR, Received::on(m("99.99"), d("2026-11-02")));
     assert_eq!(
         steps(&run("2026-11-23", &[c])),
         one("phone_call", "phone", "F1")

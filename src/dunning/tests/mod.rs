@@ -31,6 +31,8 @@ fn invoice(id: &str, due: &str, open: &str) -> DunningInvoice {
         notice_delay: None,
         promise: Promise::None,
         ladder_from: None,
+        formal_notice_sent: None,
+        handover_sent: None,
         formal_held: false,
     }
 }

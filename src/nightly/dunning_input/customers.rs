@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 use crate::alerts::AlertKind;
 use crate::config::ClientConfig;
-use crate::dunning::{CustomerFile, DunningInvoice, Promise, ReturnCase};
+use crate::dunning::{CustomerFile, DunningInvoice, Promise, Received, ReturnCase};
 use crate::ledger::{CustomerType, Ledger};
 use crate::matching::Status;
 use crate::money::{Currency, Money};
@@ -34,6 +34,8 @@ pub fn customers(
 ) -> rusqlite::Result<Vec<CustomerFile>> {
     let steps = ev::dunning_steps(conn)?;
     let notice_delays = ev::notice_delays(conn)?;
+    let formal_notices = ev::first_by_role(conn, ev::ROLE_FORMAL_NOTICE)?;
+    let handovers = ev::first_by_role(conn, ev::ROLE_HANDOVER)?;
     let returns = ev::returns_by_customer(conn)?;
     let lateness = sl::lateness(conn)?;
     let restarted = crate::state::incarnations::ladder_restarts(conn, &run_date.to_string())?;
@@ -119,11 +121,12 @@ pub fn customers(
         }
     }
     // Unapplied money attributable to a customer: their IBAN, the invoices
-    // the same payment paid, or suggestions pointing only at their invoices.
+    // the same payment paid (tonight or on an earlier night), or
+    // suggestions pointing only at their invoices.
     // Money that may be several customers' (an IBAN they share, a payment
     // that paid invoices of several) counts for each of them: none is
     // chased for what that money may have paid while a person decides.
-    let mut unapplied: BTreeMap<String, BTreeMap<Currency, Money>> = BTreeMap::new();
+    let mut unapplied: BTreeMap<String, BTreeMap<Currency, Received>> = BTreeMap::new();
     for a in credits
         .apps
         .iter()
@@ -145,6 +148,14 @@ pub fn customers(
         if let Some(paid) = paid_customers.get(&a.payment) {
             owners.extend(paid.iter().copied());
         }
+        // What is left of a payment that paid their invoices on an earlier
+        // night stays theirs on the nights after (the overpayment waits).
+        let earlier = if credits.is_carried_over(a.payment) {
+            sl::live_applications(conn, &p.account, &p.entry_id)?
+        } else {
+            Vec::new()
+        };
+        owners.extend(earlier.iter().map(|l| l.customer_id.as_str()));
         if let Some(one) = suggested_customers
             .get(&a.payment)
             .filter(|s| s.len() == 1)
@@ -152,13 +163,16 @@ pub fn customers(
         {
             owners.insert(one.as_str());
         }
+        // Dated by its booking (the reason of a row it is deducted from
+        // says when it came).
+        let date = p.booking_date.or(p.value_date).unwrap_or(run_date);
         for c in owners {
-            let e = unapplied
+            unapplied
                 .entry(c.to_string())
                 .or_default()
                 .entry(p.currency)
-                .or_insert(Money::ZERO);
-            *e = e.checked_add(a.applied_amount).unwrap_or(*e);
+                .and_modify(|r| r.add(a.applied_amount, date))
+                .or_insert_with(|| Received::on(a.applied_amount, date));
         }
     }
 
@@ -246,6 +260,8 @@ pub fn customers(
                 notice_delay: notice_delays.get(&inv.invoice_id).copied(),
                 promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
                 ladder_from: restarted.get(&inv.invoice_id).copied(),
+                formal_notice_sent: formal_notices.get(&inv.invoice_id).copied(),
+                handover_sent: handovers.get(&inv.invoice_id).copied(),
             })
             .collect();
         out.push(CustomerFile {
@@ -292,6 +308,7 @@ fn choose_plan(
         if plans.contains(name) {
             return (name.to_string(), "named in customers.csv".into());
         }
+        // Not reached by a night: `check_plan_names` refused the client.
         return (
             d.default_plan.clone(),
             format!("customers.csv names unknown plan {name:?}"),

@@ -13,11 +13,14 @@
 //! each customer's file (`customers`); [`hold_formal`] says whether formal
 //! notices must wait (`formal_hold`); [`unknown_customers()`] names the
 //! invoices' customer ids missing from `customers.csv` and charges those
-//! near a consumer's id as consumers (`unknown_customers`).
+//! near a consumer's id as consumers (`unknown_customers`);
+//! [`check_plan_names`] refuses a `dunning_plan` naming no plan
+//! (`plan_names`).
 
 mod customers;
 mod edited;
 mod formal_hold;
+mod plan_names;
 mod promise_rows;
 mod promises;
 mod renamed;
@@ -28,6 +31,7 @@ mod unknown_customers;
 pub use customers::customers;
 pub use edited::{Lines, PromiseNight, hold_edited, promise_night};
 pub use formal_hold::{hold_formal, holds_formal};
+pub use plan_names::check_plan_names;
 pub use promise_rows::promise_row_conditions;
 pub use promises::promises;
 pub use unknown_customers::{UnknownCustomers, charge_as_consumers, unknown_customers};
