@@ -136,6 +136,7 @@ fn customer(row: &Row<'_>) -> Result<Customer, LedgerError> {
         name,
         customer_type,
         ibans,
+        learned_ibans: Vec::new(),
         aliases: owned(ALIASES),
         mandate_ids: owned(MANDATE_IDS),
         email: row.optional(EMAIL).map(str::to_string),

@@ -148,6 +148,11 @@ pub struct Customer {
     pub customer_type: CustomerType,
     /// Known IBANs (normalised), `|`-separated in the file.
     pub ibans: Vec<String>,
+    /// IBANs a person's decision taught (`decisions.csv`, kept in state):
+    /// weaker than `ibans`, for a factor or a parent company may pay for
+    /// several customers from one account. Never in `customers.csv`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub learned_ibans: Vec<String>,
     /// Other names the customer pays under.
     pub aliases: Vec<String>,
     /// SEPA mandate ids.

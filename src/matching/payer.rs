@@ -221,6 +221,9 @@ pub struct PayerCustomer {
     /// What the payer rules read of each of `items` (same order), kept
     /// together so that trying a customer does not visit every item.
     pub open: Vec<OpenAt>,
+    /// IBANs known for this customer only from a person's decision
+    /// (normalised; not in `customers.csv`).
+    pub learned_ibans: Vec<String>,
 }
 
 /// An item's open amount and currency, and whether it has an early-payment
@@ -269,7 +272,7 @@ impl PayerIndex {
     ) -> PayerIndex {
         let mut ix = PayerIndex::default();
         // Names and IBANs normalised in parallel, kept in customer order.
-        let listed: Vec<(Vec<String>, Vec<String>)> = customers
+        let listed: Vec<(Vec<String>, Vec<String>, Vec<String>)> = customers
             .values()
             .collect::<Vec<_>>()
             .into_par_iter()
@@ -278,28 +281,38 @@ impl PayerIndex {
                 names.extend(c.aliases.iter().map(|a| normalize_name(a)));
                 names.retain(|n| !n.is_empty());
                 names.dedup();
-                let ibans = c
-                    .ibans
-                    .iter()
-                    .map(|i| crate::refs::normalize_iban(i))
-                    .filter(|k| !k.is_empty())
-                    .collect();
-                (names, ibans)
+                let norm = |list: &[String]| -> Vec<String> {
+                    list.iter()
+                        .map(|i| crate::refs::normalize_iban(i))
+                        .filter(|k| !k.is_empty())
+                        .collect()
+                };
+                let ibans = norm(&c.ibans);
+                let mut learned = norm(&c.learned_ibans);
+                learned.retain(|k| !ibans.contains(k));
+                (names, ibans, learned)
             })
             .collect();
         // Looked up, never iterated into an output.
         let mut pos: StrMap<&str, u32> = StrMap::default();
         pos.reserve(customers.len());
-        for (c, (names, ibans)) in customers.values().zip(listed) {
+        for (c, (names, ibans, learned)) in customers.values().zip(listed) {
             let Ok(n) = u32::try_from(ix.customers.len()) else {
                 break;
             };
             pos.insert(c.customer_id.as_str(), n);
+            for k in &learned {
+                let v = ix.by_iban.entry(k.clone()).or_default();
+                if v.last() != Some(&n) {
+                    v.push(n);
+                }
+            }
             ix.customers.push(PayerCustomer {
                 customer_id: c.customer_id.clone(),
                 names,
                 items: Vec::new(),
                 open: Vec::new(),
+                learned_ibans: learned,
             });
             for k in ibans {
                 let v = ix.by_iban.entry(k).or_default();
@@ -325,6 +338,7 @@ impl PayerIndex {
                         names: name.into_iter().filter(|s| !s.is_empty()).collect(),
                         items: Vec::new(),
                         open: Vec::new(),
+                        learned_ibans: Vec::new(),
                     });
                     pos.insert(it.customer_id.as_str(), n);
                     n
@@ -389,6 +403,18 @@ impl PayerIndex {
     /// The customer with this id.
     pub fn by_id(&self, customer_id: &str) -> Option<&PayerCustomer> {
         self.customer(*self.by_id.get(customer_id)?)
+    }
+
+    /// Whether customer `c` is known to pay from `iban` only by a person's
+    /// decision (not in `customers.csv`).
+    pub fn learned_only(&self, c: u32, iban: &str) -> bool {
+        let Some(cust) = self.customer(c) else {
+            return false;
+        };
+        !cust.learned_ibans.is_empty()
+            && cust
+                .learned_ibans
+                .contains(&crate::refs::normalize_iban(iban))
     }
 
     /// Customers who paid from this IBAN before (normalised lookup).

@@ -18,6 +18,7 @@ pub(super) fn cust(id: &str, name: &str, ibans: &[&str]) -> (String, Customer) {
             name: name.into(),
             customer_type: CustomerType::B2b,
             ibans: ibans.iter().map(|s| s.to_string()).collect(),
+            learned_ibans: Vec::new(),
             aliases: vec![],
             mandate_ids: vec![],
             email: None,

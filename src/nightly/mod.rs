@@ -293,6 +293,7 @@ fn with_aliases<'a>(
                 name: inv.customer_name.clone(),
                 customer_type: crate::ledger::CustomerType::B2b,
                 ibans: Vec::new(),
+                learned_ibans: Vec::new(),
                 aliases: Vec::new(),
                 mandate_ids: Vec::new(),
                 email: None,
@@ -302,8 +303,13 @@ fn with_aliases<'a>(
                 line: 0,
             });
         for a in list {
+            // A taught IBAN is kept apart from customers.csv's: weaker
+            // evidence (matching::rules::payer_fit).
             let target = if a.kind == "iban" {
-                &mut c.ibans
+                if c.ibans.contains(&a.value) {
+                    continue;
+                }
+                &mut c.learned_ibans
             } else {
                 &mut c.aliases
             };

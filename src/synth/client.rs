@@ -69,6 +69,7 @@ pub fn generate(seed: u64, n_tx: usize, n_invoices: usize) -> SynthClient {
                 name: format!("CLIENT {c} SARL"),
                 customer_type: CustomerType::B2b,
                 ibans: vec![iban(c as u64)],
+                learned_ibans: Vec::new(),
                 aliases: vec![],
                 mandate_ids: if c.is_multiple_of(4) {
                     vec![format!("RUM-{c:05}")]

@@ -71,6 +71,7 @@ pub fn customers(rng: &mut Rng, n: usize) -> Vec<Customer> {
                     CustomerType::B2b
                 },
                 ibans,
+                learned_ibans: Vec::new(),
                 mandate_ids,
                 email: rng.chance(80).then(|| format!("compta{i}@example.fr")),
                 phone: rng.chance(50).then(|| {

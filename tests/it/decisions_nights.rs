@@ -366,3 +366,49 @@ fn a_line_refused_for_good_removed_and_written_back_is_said_again_not_judged_aga
     assert_eq!(night, "2026-11-02");
     assert!(outcome.starts_with("refused for good"), "{outcome}");
 }
+
+#[test]
+fn a_factors_iban_taught_by_one_decision_does_not_make_its_next_transfer_that_customers() {
+    // EUROFACTOR pays for several customers from one account. A person
+    // assigns its first transfer to Alpha's F-100; its next one, 500.00, is
+    // for Beta's F-200, while Alpha's F-101 (not due yet) is 500.00 too.
+    const FACTOR: &str = "FR1420041010050500013M02606";
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        "F-100;C1;Alpha SARL;2026-10-01;2026-10-30;1000,00\n\
+         F-101;C1;Alpha SARL;2026-10-05;2026-11-20;500,00\n\
+         F-200;C2;Beta SAS;2026-10-01;2026-10-30;500,00\n",
+    );
+    let factor = |reference, date, amount| Ntry {
+        reference,
+        date,
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            name: Some("EUROFACTOR SA"),
+            iban: Some(FACTOR),
+            text: Some("REMISE AFFACTURAGE"),
+            ..Tx::default()
+        }],
+    };
+    write_statement(&c, 1, "2026-11-02", &[factor("FX1", "2026-11-02", "1000.00")]);
+    night(dir.path(), &c, "2026-11-02");
+    decisions(&c, "FX1;F-100;assign;;factor pays for Alpha\n");
+    write_statement(&c, 2, "2026-11-03", &[factor("FX2", "2026-11-03", "500.00")]);
+    let out = night(dir.path(), &c, "2026-11-03");
+    assert_eq!(status(&out, "F-100", "open_after"), "0.00");
+    // Not Alpha's F-101 on the strength of that one decision: a person
+    // chooses between F-101 and F-200.
+    assert_eq!(status(&out, "F-101", "open_after"), "500.00");
+    assert_eq!(status(&out, "F-200", "open_after"), "500.00");
+    let suggested = messages(&out, "alerts.csv", "suggested_match");
+    assert_eq!(suggested.len(), 1, "{suggested:?}");
+    let rows = csv_rows(&out.join("matches.csv"));
+    let evidence = column_where(&rows, "invoice_id", "F-101", "evidence");
+    assert!(
+        evidence[0].contains("only by a person's earlier decision, and customer C2 is open for exactly 500.00"),
+        "{evidence:?}"
+    );
+}

@@ -36,6 +36,8 @@ pub struct Tx {
     pub mandate: Option<&'static str>,
     /// Payer name.
     pub name: Option<&'static str>,
+    /// Payer IBAN.
+    pub iban: Option<&'static str>,
     /// Remittance line.
     pub text: Option<&'static str>,
     /// RF reference.
@@ -207,11 +209,15 @@ pub fn camt(
                     abs(t.amount),
                     ind(t.amount)
                 );
-                if let Some(n) = t.name {
-                    let _ = write!(
-                        x,
-                        "<RltdPties><Dbtr><Pty><Nm>{n}</Nm></Pty></Dbtr></RltdPties>"
-                    );
+                if t.name.is_some() || t.iban.is_some() {
+                    x.push_str("<RltdPties>");
+                    if let Some(n) = t.name {
+                        let _ = write!(x, "<Dbtr><Pty><Nm>{n}</Nm></Pty></Dbtr>");
+                    }
+                    if let Some(i) = t.iban {
+                        let _ = write!(x, "<DbtrAcct><Id><IBAN>{i}</IBAN></Id></DbtrAcct>");
+                    }
+                    x.push_str("</RltdPties>");
                 }
                 if t.text.is_some() || t.rf.is_some() {
                     x.push_str("<RmtInf>");

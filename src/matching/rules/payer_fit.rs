@@ -135,6 +135,24 @@ impl Ctx<'_> {
         prop
     }
 
+    /// Another customer than `customer_id` with an item of the payment's
+    /// currency open for exactly its amount, if any.
+    fn other_customer_open_for_amount(
+        &self,
+        ix: &InvoiceIndex,
+        customer_id: &str,
+    ) -> Option<String> {
+        let p = self.p;
+        ix.open_for(p.amount)
+            .filter_map(|i| self.item(i))
+            .find(|it| {
+                it.open_amount == p.amount
+                    && it.currency == p.currency
+                    && it.customer_id != customer_id
+            })
+            .map(|it| it.customer_id.clone())
+    }
+
     /// Whether the payment pays `it` whole: exactly its open amount, its
     /// early-payment discounted amount, or short of it by a bank's fee.
     pub(super) fn pays(&self, it: &OpenItem, cfg: &MatchConfig) -> bool {
@@ -185,9 +203,15 @@ impl Ctx<'_> {
             if !custs.is_empty() {
                 let masked = crate::refs::mask_iban(iban);
                 let mut fits = Vec::new();
+                // Another customer open for exactly the amount, when the
+                // IBAN is known only from a person's decision.
+                let mut doubt: Option<String> = None;
                 for &c in custs {
                     if let Some(fit) = self.fit(ix, c, cfg) {
                         let id = ix.payers.customer(c).map_or("", |c| c.customer_id.as_str());
+                        if doubt.is_none() && ix.payers.learned_only(c, iban) {
+                            doubt = self.other_customer_open_for_amount(ix, id);
+                        }
                         fits.push((
                             fit,
                             format!("payer IBAN {masked} known for customer {id}"),
@@ -201,7 +225,24 @@ impl Ctx<'_> {
                         p.amount.to_plain()
                     ));
                 }
-                return self.payer_proposal(Rule::PayerIban, fits, cfg);
+                let proposal = self.payer_proposal(Rule::PayerIban, fits, cfg);
+                let Some(other) = doubt else {
+                    return proposal;
+                };
+                // A factor or a parent company pays for several customers
+                // from one account: one decision does not make its every
+                // transfer this customer's.
+                return proposal.map(|mut prop| {
+                    for hit in &mut prop.hits {
+                        hit.confidence = hit.confidence.min(C_QUOTES_OTHER);
+                        hit.label = format!(
+                            "{} (but only by a person's earlier decision, and customer {other} is open for exactly {})",
+                            hit.label,
+                            p.amount.to_plain()
+                        );
+                    }
+                    prop
+                });
             }
         }
         let (name, cut) = match p.counterparty_name.as_deref() {

@@ -54,6 +54,7 @@ mod tests {
             name: id.into(),
             customer_type: crate::ledger::CustomerType::B2b,
             ibans: Vec::new(),
+            learned_ibans: Vec::new(),
             aliases: Vec::new(),
             mandate_ids: Vec::new(),
             email: None,

@@ -129,6 +129,7 @@ mod tests {
                 name: "Dupont Marie".into(),
                 customer_type: t,
                 ibans: Vec::new(),
+                learned_ibans: Vec::new(),
                 aliases: Vec::new(),
                 mandate_ids: Vec::new(),
                 email: None,

@@ -167,6 +167,7 @@ pub fn generate(seed: u64, n_customers: usize, n_payments: usize) -> QualitySet 
                 name: names.get(c).cloned().unwrap_or_default(),
                 customer_type: CustomerType::B2b,
                 ibans: ibans.get(c).cloned().into_iter().collect(),
+                learned_ibans: Vec::new(),
                 aliases: Vec::new(),
                 mandate_ids: Vec::new(),
                 email: None,
