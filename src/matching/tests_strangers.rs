@@ -132,3 +132,19 @@ fn an_rf_reference_that_explains_nothing_is_named_for_the_person() {
     let c = super::rules::candidates(&p, &items, &ix);
     assert!(c.note.unwrap().contains("is no open invoice's reference"));
 }
+
+#[test]
+fn invoices_of_several_customers_the_amount_does_not_pay_together_are_only_suggested() {
+    let items = vec![
+        owned("F-2026-0042", "420.00", "C3"),
+        owned("F-2025-0042", "300.00", "C1"),
+    ];
+    let mut p = payment("E1", "420.00");
+    p.texts = vec!["FACTURE F-2026-0042 ET F-2025-0042".into()];
+    let got = rows(&[p], &items, &BTreeMap::new());
+    assert!(matched(&got).is_empty(), "{got:?}");
+    // Paying both exactly: a grouped payment, matched.
+    let mut p = payment("E1", "720.00");
+    p.texts = vec!["FACTURE F-2026-0042 ET F-2025-0042".into()];
+    assert_eq!(matched(&rows(&[p], &items, &BTreeMap::new())).len(), 2);
+}

@@ -393,10 +393,20 @@ fn a_factors_iban_taught_by_one_decision_does_not_make_its_next_transfer_that_cu
             ..Tx::default()
         }],
     };
-    write_statement(&c, 1, "2026-11-02", &[factor("FX1", "2026-11-02", "1000.00")]);
+    write_statement(
+        &c,
+        1,
+        "2026-11-02",
+        &[factor("FX1", "2026-11-02", "1000.00")],
+    );
     night(dir.path(), &c, "2026-11-02");
     decisions(&c, "FX1;F-100;assign;;factor pays for Alpha\n");
-    write_statement(&c, 2, "2026-11-03", &[factor("FX2", "2026-11-03", "500.00")]);
+    write_statement(
+        &c,
+        2,
+        "2026-11-03",
+        &[factor("FX2", "2026-11-03", "500.00")],
+    );
     let out = night(dir.path(), &c, "2026-11-03");
     assert_eq!(status(&out, "F-100", "open_after"), "0.00");
     // Not Alpha's F-101 on the strength of that one decision: a person
@@ -408,7 +418,9 @@ fn a_factors_iban_taught_by_one_decision_does_not_make_its_next_transfer_that_cu
     let rows = csv_rows(&out.join("matches.csv"));
     let evidence = column_where(&rows, "invoice_id", "F-101", "evidence");
     assert!(
-        evidence[0].contains("only by a person's earlier decision, and customer C2 is open for exactly 500.00"),
+        evidence[0].contains(
+            "only by a person's earlier decision, and customer C2 is open for exactly 500.00"
+        ),
         "{evidence:?}"
     );
 }

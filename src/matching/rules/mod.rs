@@ -32,6 +32,7 @@
 //! | any payer rule above, when the text quotes an invoice number (`FACTURE F-300`) that is no open invoice of the payment's currency | at most 80, and below the threshold |
 //! | a payer-name fit when another customer named more closely fits nothing | at most 80 |
 //! | a payer-IBAN fit on an IBAN known only from a person's decision, when another customer is open for exactly the amount | at most 80 |
+//! | invoice numbers quoted of several customers, when the amount is not what they owe together | at most 85 |
 //! | several subsets reach the amount (each set suggested) | 70 |
 //! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
 //!

@@ -56,6 +56,26 @@ impl Ctx<'_> {
         {
             return prop;
         }
+        // Invoices of several customers that the amount does not pay
+        // together: which of them the payer meant, a person decides (the
+        // others' money is never spread over them oldest first).
+        let owners: std::collections::BTreeSet<&str> = its
+            .iter()
+            .filter_map(|&i| self.item(i))
+            .map(|it| it.customer_id.as_str())
+            .collect();
+        if owners.len() > 1 {
+            let list = owners.iter().copied().collect::<Vec<_>>().join(", ");
+            for hit in &mut prop.hits {
+                hit.confidence = hit.confidence.min(C_WEAK);
+                hit.label = format!(
+                    "{} (but the invoices quoted are of several customers, {list}, and {} is not what they owe together)",
+                    hit.label,
+                    p.amount.to_plain()
+                );
+            }
+            return prop;
+        }
         let payers = self.payer_ids(ix, cfg);
         // One digit off an item open for exactly the amount: a typo.
         if let ([one], [hit]) = (its.as_slice(), prop.hits.as_mut_slice())
