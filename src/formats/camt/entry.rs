@@ -22,8 +22,10 @@
 //!   file which payment did not come in full);
 //! * several `TxDtls` of which one or more carry no usable amount: a
 //!   `BatchWithoutAmounts` finding, and the entry is kept whole as one
-//!   transaction built from entry-level data only (no party or reference of
-//!   any single `TxDtls` is attached to the whole amount).
+//!   transaction built from entry-level data (no party or end-to-end id of
+//!   any single `TxDtls` is attached to the whole amount), with every
+//!   detail's remittance lines, document numbers and creditor references:
+//!   the invoices they quote may explain the whole.
 //!
 //! A `TxDtls` amount in another currency than the entry (an instructed amount
 //! before conversion) is never used as the transaction amount. An entry whose
@@ -444,7 +446,16 @@ impl EntryBuilder {
                     "{entry}batch of {n} transactions, {missing} without an amount in {ccy}: kept whole as one transaction of {signed}"
                 ),
             ));
-            transactions.push(self.whole(signed));
+            // No payer is given the whole amount, but what each detail
+            // quotes is kept: its invoice numbers may explain the whole
+            // (exactly, else only as suggestions), and a person reads them.
+            let mut whole = self.whole(signed);
+            for tx in txs {
+                whole.remittance.extend(tx.remittance);
+                whole.document_numbers.extend(tx.document_numbers);
+                whole.creditor_refs.extend(tx.creditor_refs);
+            }
+            transactions.push(whole);
         }
         Ok(Entry {
             booking_date: self.booking_date,
