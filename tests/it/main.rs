@@ -46,6 +46,7 @@ mod refused_holds;
 mod report;
 mod returns;
 mod returns_linking;
+mod returns_paths;
 mod returns_uncoded;
 mod sandbox;
 mod stale;

@@ -31,6 +31,7 @@ fn invoice(id: &str, due: &str, open: &str) -> DunningInvoice {
         notice_delay: None,
         promise: Promise::None,
         ladder_from: None,
+        returned_on: None,
         formal_held: false,
     }
 }
@@ -84,6 +85,7 @@ fn returned(c: &mut CustomerFile, code: &str, date: &str, repeated: bool) {
         reason_code: code.into(),
         category: crate::returns::reason(code).category,
         repeated,
+        what: "direct debit returned",
     });
 }
 

@@ -174,6 +174,7 @@ pub fn customers(
         let known = ledger.customers.get(cid);
         let recorded = returns.get(cid).map(Vec::as_slice).unwrap_or(&[]);
         let mut disputed_by_return: BTreeSet<&str> = BTreeSet::new();
+        let mut returned_on: BTreeMap<&str, NaiveDate> = BTreeMap::new();
         let mut cases = Vec::new();
         let mut seen_collections: Vec<(&str, NaiveDate)> = Vec::new();
         let mut last_collection: Option<&str> = None;
@@ -183,6 +184,12 @@ pub fn customers(
             };
             let code = r.reason_code.clone().unwrap_or_default();
             let category = reason(&code).category;
+            if category != ReturnCategory::Deceased
+                && let Some(i) = &r.invoice_id
+            {
+                let e = returned_on.entry(i.as_str()).or_insert(date);
+                *e = (*e).max(date);
+            }
             if category == ReturnCategory::Disputed
                 && let Some(i) = &r.invoice_id
             {
@@ -191,11 +198,16 @@ pub fn customers(
             let since = date
                 .checked_sub_months(Months::new(config.alerts.repeat_return_months))
                 .unwrap_or(NaiveDate::MIN);
+            // A technical rejection is the firm's own error, not the
+            // customer's return: it never makes a second one.
+            let technical = category == ReturnCategory::Technical;
             let earlier = seen_collections
                 .iter()
                 .filter(|(c, d)| *c != r.collection && *d > since)
                 .count();
-            seen_collections.push((r.collection.as_str(), date));
+            if !technical {
+                seen_collections.push((r.collection.as_str(), date));
+            }
             if date >= path_start || category == ReturnCategory::Deceased {
                 // A grouped collection's return is one row per invoice: one case.
                 if let Some(last) = cases.last_mut().filter(|c: &&mut ReturnCase| {
@@ -212,7 +224,12 @@ pub fn customers(
                     return_date: date,
                     reason_code: code,
                     category,
-                    repeated: earlier >= 1,
+                    repeated: earlier >= 1 && !technical,
+                    what: match r.kind.as_str() {
+                        "cheque_unpaid" => "cheque returned unpaid",
+                        "bill_unpaid" => "bill of exchange returned unpaid",
+                        _ => "direct debit returned",
+                    },
                 });
             }
         }
@@ -220,9 +237,11 @@ pub fn customers(
             known.and_then(|c| c.dunning_plan.as_deref()),
             plans,
             config,
-            recorded
-                .iter()
-                .rfind(|r| r.booking_date.is_some_and(|d| d > window_start)),
+            recorded.iter().rfind(|r| {
+                r.booking_date.is_some_and(|d| d > window_start)
+                    && reason(r.reason_code.as_deref().unwrap_or_default()).category
+                        != ReturnCategory::Technical
+            }),
             lateness.get(cid).copied(),
         );
         let dunning_invoices = invoices
@@ -246,6 +265,7 @@ pub fn customers(
                 notice_delay: notice_delays.get(&inv.invoice_id).copied(),
                 promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),
                 ladder_from: restarted.get(&inv.invoice_id).copied(),
+                returned_on: returned_on.get(inv.invoice_id.as_str()).copied(),
             })
             .collect();
         out.push(CustomerFile {
