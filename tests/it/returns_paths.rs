@@ -3,7 +3,8 @@
 //! letters); a technical rejection (the firm's own data) asks a person to
 //! re-present, is not the customer's return (no `watch` plan, never a
 //! second return) and, once its silent path is over, the plan starts again
-//! at its first written step; an unpaid cheque is called a cheque.
+//! at its first written step; a refusal by the debtor holds the invoice as
+//! disputed for the path only; an unpaid cheque is called a cheque.
 
 use std::path::{Path, PathBuf};
 
@@ -106,6 +107,11 @@ fn steps(out: &Path, invoice: &str) -> Vec<(String, String, String)> {
 
 fn step_names(out: &Path, invoice: &str) -> Vec<String> {
     steps(out, invoice).into_iter().map(|s| s.0).collect()
+}
+
+fn status(out: &Path, invoice: &str) -> String {
+    let rows = csv_rows(&out.join("invoice_status.csv"));
+    column_where(&rows, "invoice_id", invoice, "status").concat()
 }
 
 /// `(kind, message)` of the night's alerts about `invoice`.
@@ -242,6 +248,32 @@ fn a_technical_rejection_is_never_the_customers_second_return() {
         !kinds.iter().any(|k| k == "repeated_direct_debit_return"),
         "{kinds:?}"
     );
+}
+
+#[test]
+fn a_refused_debit_is_disputed_for_the_path_then_chased_unless_the_erp_disputes_it() {
+    for erp_disputed in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let c = client(dir.path());
+        let out = returned(&c, "MS02", "AM04");
+        assert_eq!(step_names(&out, "F-100"), ["dispute_call"]);
+        assert_eq!(status(&out, "F-100"), "disputed");
+        let out = night(&c, "2026-11-20");
+        assert_eq!(step_names(&out, "F-100"), Vec::<String>::new());
+        assert_eq!(status(&out, "F-100"), "disputed");
+        std::fs::write(c.join("invoices.csv"), invoices(erp_disputed)).unwrap();
+        night(&c, "2026-12-04");
+        // The path is over: the plan resumes at its first written step,
+        // unless the ERP says the invoice is disputed.
+        let out = night(&c, "2026-12-07");
+        if erp_disputed {
+            assert_eq!(step_names(&out, "F-100"), Vec::<String>::new());
+            assert_eq!(status(&out, "F-100"), "disputed");
+        } else {
+            assert_eq!(step_names(&out, "F-100"), ["courtesy_reminder"]);
+            assert_eq!(status(&out, "F-100"), "returned");
+        }
+    }
 }
 
 #[test]

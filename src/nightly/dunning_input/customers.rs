@@ -190,7 +190,12 @@ pub fn customers(
                 let e = returned_on.entry(i.as_str()).or_insert(date);
                 *e = (*e).max(date);
             }
+            // Disputed for the return path only: then the plan resumes
+            // (the ERP's own `disputed` column still holds it).
             if category == ReturnCategory::Disputed
+                && date
+                    .checked_add_days(Days::new(crate::dunning::RETURN_PATH_DAYS))
+                    .is_some_and(|end| run_date <= end)
                 && let Some(i) = &r.invoice_id
             {
                 disputed_by_return.insert(i.as_str());
