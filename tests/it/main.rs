@@ -43,6 +43,7 @@ mod people_files_missing;
 mod people_files_unreadable;
 mod promise_lines;
 mod refused_holds;
+mod remittance;
 mod report;
 mod returns;
 mod returns_linking;

@@ -32,6 +32,7 @@
 //! | any payer rule above, when the text quotes an invoice number (`FACTURE F-300`) that is no open invoice of the payment's currency | at most 80, and below the threshold |
 //! | a payer-name fit when another customer named more closely fits nothing | at most 80 |
 //! | several subsets reach the amount (each set suggested) | 70 |
+//! | a direct-debit collection without mandate (a remittance booked as one line): the open direct-debit items due by its booking date summing exactly to it (`remittance`; each set only suggested) | 70 |
 //! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
 //!
 //! Payer rules (after the reference rules): a known payer IBAN names its
@@ -61,6 +62,7 @@ use crate::statement::TxKind;
 
 mod numbers;
 mod payer_fit;
+pub(crate) mod remittance;
 mod typo;
 
 const C_RF: Confidence = Confidence::from_hundredths(100);
@@ -194,7 +196,8 @@ pub fn candidates_with(
             ctx.invoice_numbers(ix, cfg)
                 .map(|pr| ctx.corroborate(pr, ix, cfg))
         })
-        .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr, cfg)));
+        .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr, cfg)))
+        .or_else(|| ctx.remittance(cfg));
     if let Some(why) = sub_unit_note(p) {
         // Only ever suggested: a person decides (and the invoices it
         // points at are held from dunning while the suggestion waits).

@@ -68,7 +68,10 @@ pub fn customers(
         .filter(|(a, _)| a.kind == AlertKind::SuggestedMatch)
         .map(|(a, d)| (a.entry_id.as_str(), *d))
         .collect();
-    let mut suggested_since: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    // Held as if in a suggestion: the direct-debit invoices a remittance
+    // booked without detail, waiting for a person, may have collected.
+    let mut suggested_since =
+        super::remittance_hold::held_by_remittances(credits, alerts, run_date);
     let mut suggested_customers: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     for a in credits
         .apps

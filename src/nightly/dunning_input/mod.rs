@@ -13,13 +13,16 @@
 //! each customer's file (`customers`); [`hold_formal`] says whether formal
 //! notices must wait (`formal_hold`); [`unknown_customers()`] names the
 //! invoices' customer ids missing from `customers.csv` and charges those
-//! near a consumer's id as consumers (`unknown_customers`).
+//! near a consumer's id as consumers (`unknown_customers`). The open
+//! direct-debit invoices a remittance booked without detail may have
+//! collected are held while it waits for a person (`remittance_hold`).
 
 mod customers;
 mod edited;
 mod formal_hold;
 mod promise_rows;
 mod promises;
+mod remittance_hold;
 mod renamed;
 #[cfg(test)]
 mod testkit;
