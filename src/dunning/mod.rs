@@ -53,6 +53,7 @@ use crate::returns::ReturnCategory;
 
 pub use action::{DUNNING_COLUMNS, DunningAction, action_id, write_csv};
 pub use plan::{is_formal_notice, notice_delay};
+pub use returns_path::PATH_DAYS as RETURN_PATH_DAYS;
 
 /// What the whole night's dunning needs.
 #[derive(Debug, Clone)]
@@ -142,6 +143,11 @@ pub struct DunningInvoice {
     /// it fell due then, so the new customer gets every step in turn.
     /// Charges and days overdue still count from `due_date`.
     pub ladder_from: Option<NaiveDate>,
+    /// The booking date of the latest return of a collection that paid it
+    /// (the debtor's death aside): once that return's path is over, a plan
+    /// that had no written step out during the path starts again from the
+    /// path's end ([`returns_path::resume_from`]).
+    pub returned_on: Option<NaiveDate>,
     /// The delay its formal notice gave the customer, recorded with the
     /// notice (days to the first handover step of the plan it went out
     /// under): a handover never comes sooner after the notice, whatever
@@ -183,6 +189,9 @@ pub struct ReturnCase {
     pub category: ReturnCategory,
     /// True when this is the customer's second return within the window.
     pub repeated: bool,
+    /// What came back, in the customer's words: `direct debit returned`,
+    /// `cheque returned unpaid`, `bill of exchange returned unpaid`.
+    pub what: &'static str,
 }
 
 /// Everything dunning knows about one customer.

@@ -133,6 +133,7 @@ mod tests {
             notice_delay: None,
             formal_notice_sent: None,
             handover_sent: None,
+            returned_on: None,
         }
     }
 

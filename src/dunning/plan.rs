@@ -76,9 +76,12 @@ pub(super) fn candidate<'a>(
     };
     // A ladder that started again (the invoice moved to another customer)
     // counts its steps from that night.
+    // So does a plan resuming after a return path that sent nothing written.
     let ladder_base = inv
         .ladder_from
-        .map_or(inv.due_date, |l| l.max(inv.due_date));
+        .into_iter()
+        .chain(returns_path::resume_from(run, steps, inv))
+        .fold(inv.due_date, NaiveDate::max);
     let dates = schedule(run, ladder_base, steps);
     let reached = dates
         .iter()

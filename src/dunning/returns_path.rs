@@ -3,17 +3,20 @@
 //!
 //! | category | actions |
 //! |---|---|
-//! | insufficient funds, unspecified (AM04, MS03…) | `return_call` (phone) and `return_letter` the next business day; `return_second_letter` 15 days after the return if still unpaid |
-//! | refused or disputed by the debtor (MS02, MD06…) | `dispute_call` (phone) only; the invoice is marked disputed |
+//! | insufficient funds, unspecified, unknown or narrative (AM04, MS03, NARR, no code…) | `return_call` (phone) and `return_letter` the next business day; `return_second_letter` 15 days after the return if still unpaid |
+//! | refused or disputed by the debtor (MS02, MD06…) | `dispute_call` (phone) only; the invoice is marked disputed for the path's 30 days |
 //! | account closed, no or revoked mandate, wrong account (AC04, MD01, AC01…) | `new_details_letter` (asks for new bank details or a new mandate) and `return_call` |
 //! | debtor deceased (MD07) | nothing: an alert only |
-//! | technical (our data) | nothing: an alert only; fix and re-present |
-//! | unknown | `return_call` |
+//! | technical (our data: MD02, FF01, AG02…) | nothing: an alert asks a person to fix and re-present; not the customer's return (no `watch` plan, never a second return) |
 //! | the customer's second return within the window | `full_balance_demand` (registered letter) for every open invoice of the customer, due or not, that is chased (not disputed, promised or in a pending suggestion); held, like the formal notice it stands for, while a statement gap, balance mismatch or conflicting statement is open, then sent on a later night of the path |
 //!
 //! While on the path (30 days from the return; for ever after a death, and
 //! then for every invoice of the customer), the invoice leaves its normal plan, so a formal notice and a return call never
-//! land on the same day.
+//! land on the same day. When the path is over and no written step (a
+//! letter, an e-mail, a registered letter: the path's or the plan's) went
+//! out about the invoice during it, the normal plan starts again from the
+//! path's end ([`resume_from`]): the customer's first letter is the plan's
+//! first written step not sent yet, never straight a formal notice.
 //!
 //! As on the normal plan, per invoice and channel only the highest step due
 //! is issued, and never one below a step of that channel already issued for
@@ -42,7 +45,7 @@ use std::collections::BTreeSet;
 use chrono::{Days, NaiveDate};
 
 use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, ReturnCase, chaseable, on_hold};
-use crate::config::Channel;
+use crate::config::{Channel, PlanStep};
 use crate::returns::ReturnCategory;
 
 /// Days an invoice stays on the return path before its normal plan resumes.
@@ -136,12 +139,15 @@ pub(super) fn candidates<'c>(
         if invoices.is_empty() && !unlinked_second {
             continue;
         }
-        let why = format!(
-            "direct debit returned on {} ({} {})",
-            case.return_date,
-            case.reason_code,
-            crate::returns::reason(&case.reason_code).en
-        );
+        let words = crate::returns::reason(&case.reason_code).en;
+        let why = if case.reason_code.is_empty() {
+            format!("{} on {} ({words})", case.what, case.return_date)
+        } else {
+            format!(
+                "{} on {} ({} {words})",
+                case.what, case.return_date, case.reason_code
+            )
+        };
         // After the whole balance was demanded, the path's milder letters
         // and calls would only blur that demand, whichever invoice they name;
         // and one demand per return.
@@ -232,7 +238,7 @@ pub(super) fn candidates<'c>(
 /// (`config::plan_check::RESERVED_STEPS`).
 pub(crate) fn path_steps(category: ReturnCategory) -> &'static [(&'static str, Channel, u64)] {
     match category {
-        ReturnCategory::InsufficientFunds => &[
+        ReturnCategory::InsufficientFunds | ReturnCategory::Unknown => &[
             ("return_call", Channel::Phone, 0),
             ("return_letter", Channel::Letter, 0),
             ("return_second_letter", Channel::Letter, 15),
@@ -242,7 +248,56 @@ pub(crate) fn path_steps(category: ReturnCategory) -> &'static [(&'static str, C
             ("new_details_letter", Channel::Letter, 0),
             ("return_call", Channel::Phone, 0),
         ],
-        ReturnCategory::Unknown => &[("return_call", Channel::Phone, 0)],
         ReturnCategory::Deceased | ReturnCategory::Technical => &[],
     }
+}
+
+/// A written channel: what the customer reads (a call is not one, nor a
+/// handover).
+fn written(channel: Channel) -> bool {
+    matches!(
+        channel,
+        Channel::Email | Channel::Letter | Channel::RegisteredLetter
+    )
+}
+
+/// The night the normal plan starts again for an invoice whose return path
+/// is over with no written step about it during the path (a technical
+/// rejection, a dispute call, letters held by a promise): the path's end, so
+/// its steps fall due from then as if it fell due that day, and the first
+/// one the customer reads is the plan's first written step not sent yet
+/// (never a formal notice straight after 30 silent days). `None` while on
+/// the path, and when a written step went out during it (the plan then goes
+/// on from its own dates, as after an insufficient-funds letter).
+pub(super) fn resume_from(
+    run: &DunningRun<'_>,
+    steps: &[PlanStep],
+    inv: &DunningInvoice,
+) -> Option<NaiveDate> {
+    let returned = inv.returned_on?;
+    let end = returned.checked_add_days(Days::new(PATH_DAYS))?;
+    if run.run_date <= end {
+        return None;
+    }
+    const ALL: [ReturnCategory; 3] = [
+        ReturnCategory::InsufficientFunds,
+        ReturnCategory::Disputed,
+        ReturnCategory::AccountOrMandate,
+    ];
+    let path_written = ALL
+        .iter()
+        .flat_map(|c| path_steps(*c).iter())
+        .filter(|(_, c, _)| written(*c))
+        .map(|(n, _, _)| *n)
+        .chain([FULL_BALANCE_STEP]);
+    let plan_written = steps
+        .iter()
+        .filter(|s| written(s.channel))
+        .map(|s| s.name.as_str());
+    let wrote = path_written.chain(plan_written).any(|n| {
+        inv.steps_done
+            .get(n)
+            .is_some_and(|d| *d >= returned && *d <= end)
+    });
+    (!wrote).then_some(end)
 }

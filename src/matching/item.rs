@@ -36,6 +36,9 @@ pub struct OpenItem {
     pub discount_percent: Option<Decimal>,
     /// Last booking date on which the discount applies.
     pub discount_until: Option<NaiveDate>,
+    /// Collected by direct debit (`payment_method` direct_debit, or a
+    /// mandate): a remittance without detail may have collected it.
+    pub direct_debit: bool,
 }
 
 impl OpenItem {
@@ -54,6 +57,8 @@ impl OpenItem {
             customer_name: inv.customer_name.clone(),
             discount_percent: inv.discount_percent,
             discount_until: inv.discount_until,
+            direct_debit: inv.payment_method == Some(crate::ledger::PaymentMethod::DirectDebit)
+                || inv.mandate_id.is_some(),
         }
     }
 

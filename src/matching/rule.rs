@@ -20,6 +20,10 @@ pub enum Rule {
     PayerIban,
     /// Payer name close to the customer's, and amount (part 2).
     PayerName,
+    /// A direct-debit remittance booked without detail: the open
+    /// direct-debit items due by its date that sum exactly to it (only ever
+    /// suggested).
+    Remittance,
     /// A person's decision.
     Manual,
 }
@@ -34,6 +38,7 @@ impl Rule {
             Rule::InvoiceNumber => "invoice_number",
             Rule::PayerIban => "payer_iban",
             Rule::PayerName => "payer_name",
+            Rule::Remittance => "remittance",
             Rule::Manual => "manual",
         }
     }
@@ -49,6 +54,7 @@ impl Rule {
             Rule::InvoiceNumber => 4,
             Rule::PayerIban => 5,
             Rule::PayerName => 6,
+            Rule::Remittance => 7,
         }
     }
 }

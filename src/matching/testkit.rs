@@ -32,6 +32,7 @@ pub fn item(id: &str, open: &str) -> OpenItem {
         customer_name: "CLIENT 1".into(),
         discount_percent: None,
         discount_until: None,
+        direct_debit: false,
     }
 }
 

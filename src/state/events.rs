@@ -73,6 +73,9 @@ pub struct RecordedReturn {
     pub invoice_id: Option<String>,
     /// Reason code.
     pub reason_code: Option<String>,
+    /// The bank's kind of the returning debit (`cheque_unpaid`…; empty when
+    /// its transaction is not kept): says what came back, for wording.
+    pub kind: String,
 }
 
 /// Returns recorded for each customer, oldest first.
@@ -80,9 +83,12 @@ pub fn returns_by_customer(
     conn: &Connection,
 ) -> rusqlite::Result<BTreeMap<String, Vec<RecordedReturn>>> {
     let mut stmt = conn.prepare(
-        "SELECT customer_id, end_to_end_id, entry_id, booking_date, invoice_id, reason_code
-         FROM direct_debits WHERE event = 'returned' AND customer_id IS NOT NULL
-         ORDER BY booking_date, id",
+        "SELECT d.customer_id, d.end_to_end_id, d.entry_id, d.booking_date, d.invoice_id,
+             d.reason_code, COALESCE(t.kind, '')
+         FROM direct_debits d
+         LEFT JOIN transactions t ON t.account = d.account AND t.entry_id = d.entry_id
+         WHERE d.event = 'returned' AND d.customer_id IS NOT NULL
+         ORDER BY d.booking_date, d.id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
@@ -92,16 +98,18 @@ pub fn returns_by_customer(
             r.get::<_, Option<String>>(3)?,
             r.get::<_, Option<String>>(4)?,
             r.get::<_, Option<String>>(5)?,
+            r.get::<_, String>(6)?,
         ))
     })?;
     let mut out: BTreeMap<String, Vec<RecordedReturn>> = BTreeMap::new();
     for row in rows {
-        let (customer, collection, entry, date, invoice, reason) = row?;
+        let (customer, collection, entry, date, invoice, reason, kind) = row?;
         out.entry(customer).or_default().push(RecordedReturn {
             collection: collection.unwrap_or(entry),
             booking_date: date.and_then(|d| d.parse().ok()),
             invoice_id: invoice,
             reason_code: reason,
+            kind,
         });
     }
     Ok(out)

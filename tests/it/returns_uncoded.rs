@@ -138,7 +138,8 @@ fn a_return_netted_inside_a_collection_batch_reopens_its_invoice() {
     // with none (the detail's sign says the collection went back).
     for (reason, steps_due) in [
         (Some("AM04"), vec!["return_call", "return_letter"]),
-        (None, vec!["return_call"]),
+        // No reason: the unspecified path (call and letter), as MS03.
+        (None, vec!["return_call", "return_letter"]),
     ] {
         let dir = tempfile::tempdir().unwrap();
         collected(dir.path());
@@ -199,7 +200,11 @@ fn a_debit_of_unknown_code_naming_a_collection_is_its_return() {
         )]
     );
     assert_eq!(status(&out, "F-1"), ("750.00".into(), "returned".into()));
-    assert_eq!(steps(&out, "F-1"), ["return_call"], "unknown reason");
+    assert_eq!(
+        steps(&out, "F-1"),
+        ["return_call", "return_letter"],
+        "an unknown reason takes the unspecified path: call and letter"
+    );
 }
 
 #[test]

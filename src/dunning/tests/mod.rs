@@ -33,6 +33,7 @@ fn invoice(id: &str, due: &str, open: &str) -> DunningInvoice {
         ladder_from: None,
         formal_notice_sent: None,
         handover_sent: None,
+        returned_on: None,
         formal_held: false,
     }
 }
@@ -86,6 +87,7 @@ fn returned(c: &mut CustomerFile, code: &str, date: &str, repeated: bool) {
         reason_code: code.into(),
         category: crate::returns::reason(code).category,
         repeated,
+        what: "direct debit returned",
     });
 }
 

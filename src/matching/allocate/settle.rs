@@ -99,11 +99,13 @@ impl State<'_> {
         };
         // The payer rules fitted the amount to tonight's input open amounts:
         // if an earlier payment changed one of them, the fit no longer holds.
-        let stale = matches!(prop.rule, Rule::PayerIban | Rule::PayerName)
-            && all.iter().any(|&i| {
-                self.remaining.contains_key(&i)
-                    && Some(self.remaining(i)) != items.get(i as usize).map(|it| it.open_amount)
-            });
+        let stale = matches!(
+            prop.rule,
+            Rule::PayerIban | Rule::PayerName | Rule::Remittance
+        ) && all.iter().any(|&i| {
+            self.remaining.contains_key(&i)
+                && Some(self.remaining(i)) != items.get(i as usize).map(|it| it.open_amount)
+        });
         if stale || prop.is_ambiguous() || prop.confidence() < cfg.threshold {
             if prop.sets.is_empty() {
                 self.suggest(pi, p, items, prop, &all, cfg);

@@ -34,6 +34,7 @@
 //! | a payer-IBAN fit on an IBAN known only from a person's decision, when another customer is open for exactly the amount | at most 80 |
 //! | invoice numbers quoted of several customers, when the amount is not what they owe together | at most 85 |
 //! | several subsets reach the amount (each set suggested) | 70 |
+//! | a direct-debit collection without mandate (a remittance booked as one line): the open direct-debit items due by its booking date summing exactly to it (`remittance`; each set only suggested) | 70 |
 //! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
 //!
 //! Payer rules (after the reference rules): a known payer IBAN names its
@@ -63,6 +64,7 @@ use crate::statement::TxKind;
 
 mod numbers;
 mod payer_fit;
+pub(crate) mod remittance;
 mod typo;
 
 const C_RF: Confidence = Confidence::from_hundredths(100);
@@ -196,7 +198,8 @@ pub fn candidates_with(
             ctx.invoice_numbers(ix, cfg)
                 .map(|pr| ctx.corroborate(pr, ix, cfg))
         })
-        .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr, cfg)));
+        .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr, cfg)))
+        .or_else(|| ctx.remittance(cfg));
     if let Some(why) = sub_unit_note(p) {
         // Only ever suggested: a person decides (and the invoices it
         // points at are held from dunning while the suggestion waits).

@@ -26,17 +26,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Months, NaiveDate};
 use rusqlite::Connection;
 
 use crate::alerts::{Alert, AlertKind};
 use crate::money::{Currency, Money};
-use crate::returns::reason;
+use crate::returns::{ReturnCategory, reason};
 use crate::state::events::{self as ev, DirectDebitEvent};
 use crate::state::{ledger as sl, transactions};
 use crate::statement::TxKind;
 
 mod linking;
+mod repeated;
+use repeated::repeated_return;
 
 use linking::{Link, link_by_ids, link_coded, names_a_collection, same_e2e};
 
@@ -367,7 +368,7 @@ fn undo_collection(
         )
     } else {
         format!(
-            "{} of {} on {} (reason {}: {} / {}), collection {} of {}: {}",
+            "{} of {} on {} (reason {}: {} / {}), collection {} of {}: {}{}",
             words(undone.counted(kind)),
             amount,
             booked_on,
@@ -376,7 +377,12 @@ fn undo_collection(
             info.fr,
             c.tx.entry_id,
             collected_on,
-            invoice_list
+            invoice_list,
+            if info.category == ReturnCategory::Technical && undone == Undone::DirectDebit {
+                "; a technical rejection (the firm's own data): correct it and re-present the collection — the customer is not chased for 30 days"
+            } else {
+                ""
+            }
         )
     };
     let mut a = Alert::new(
@@ -494,58 +500,6 @@ fn unlinked(
         }
     }
     Ok(kind)
-}
-
-/// `repeated_direct_debit_return` when the customer's returns within the
-/// window, this one recorded, name two collections or more: whether or not
-/// this return could be linked to its collection (on a first night it
-/// rarely can), it is the customer's second rejection all the same.
-fn repeated_return(
-    conn: &Connection,
-    repeat_months: u32,
-    d: &transactions::StoredTx,
-    customer: &str,
-    collection_key: &str,
-    invoice: &str,
-    code: String,
-) -> rusqlite::Result<Option<Alert>> {
-    let amount = d.tx.amount.abs();
-    let Some(date) = d.entry.booking_date else {
-        return Ok(None);
-    };
-    let since = date
-        .checked_sub_months(Months::new(repeat_months))
-        .unwrap_or(NaiveDate::MIN);
-    let returns = ev::returns_by_customer(conn)?;
-    let collections: BTreeSet<&str> = returns
-        .get(customer)
-        .map(|v| {
-            v.iter()
-                .filter(|r| r.booking_date.is_some_and(|b| b > since && b <= date))
-                .map(|r| r.collection.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
-    if collections.len() < 2 {
-        return Ok(None);
-    }
-    let mut r = Alert::new(
-        AlertKind::RepeatedDirectDebitReturn,
-        &format!("{customer}:{collection_key}"),
-        format!(
-            "customer {customer}: {} direct debits returned within {repeat_months} months (latest {} on {date}, reason {}): demand the full balance instead of re-presenting",
-            collections.len(),
-            amount,
-            if code.is_empty() { "none" } else { &code }
-        ),
-    );
-    r.customer_id = customer.to_string();
-    r.entry_id = d.tx.entry_id.clone();
-    r.invoice_id = invoice.to_string();
-    r.amount = Some(d.tx.amount);
-    r.currency = Some(d.currency);
-    r.reason_code = code;
-    Ok(Some(r))
 }
 
 fn record_return(

@@ -70,7 +70,10 @@ pub fn customers(
         .filter(|(a, _)| a.kind == AlertKind::SuggestedMatch)
         .map(|(a, d)| (a.entry_id.as_str(), *d))
         .collect();
-    let mut suggested_since: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    // Held as if in a suggestion: the direct-debit invoices a remittance
+    // booked without detail, waiting for a person, may have collected.
+    let mut suggested_since =
+        super::remittance_hold::held_by_remittances(credits, alerts, run_date);
     let mut suggested_customers: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     for a in credits
         .apps
@@ -188,6 +191,7 @@ pub fn customers(
         let known = ledger.customers.get(cid);
         let recorded = returns.get(cid).map(Vec::as_slice).unwrap_or(&[]);
         let mut disputed_by_return: BTreeSet<&str> = BTreeSet::new();
+        let mut returned_on: BTreeMap<&str, NaiveDate> = BTreeMap::new();
         let mut cases = Vec::new();
         let mut seen_collections: Vec<(&str, NaiveDate)> = Vec::new();
         let mut last_collection: Option<&str> = None;
@@ -197,7 +201,18 @@ pub fn customers(
             };
             let code = r.reason_code.clone().unwrap_or_default();
             let category = reason(&code).category;
+            if category != ReturnCategory::Deceased
+                && let Some(i) = &r.invoice_id
+            {
+                let e = returned_on.entry(i.as_str()).or_insert(date);
+                *e = (*e).max(date);
+            }
+            // Disputed for the return path only: then the plan resumes
+            // (the ERP's own `disputed` column still holds it).
             if category == ReturnCategory::Disputed
+                && date
+                    .checked_add_days(Days::new(crate::dunning::RETURN_PATH_DAYS))
+                    .is_some_and(|end| run_date <= end)
                 && let Some(i) = &r.invoice_id
             {
                 disputed_by_return.insert(i.as_str());
@@ -205,11 +220,16 @@ pub fn customers(
             let since = date
                 .checked_sub_months(Months::new(config.alerts.repeat_return_months))
                 .unwrap_or(NaiveDate::MIN);
+            // A technical rejection is the firm's own error, not the
+            // customer's return: it never makes a second one.
+            let technical = category == ReturnCategory::Technical;
             let earlier = seen_collections
                 .iter()
                 .filter(|(c, d)| *c != r.collection && *d > since)
                 .count();
-            seen_collections.push((r.collection.as_str(), date));
+            if !technical {
+                seen_collections.push((r.collection.as_str(), date));
+            }
             if date >= path_start || category == ReturnCategory::Deceased {
                 // A grouped collection's return is one row per invoice: one case.
                 if let Some(last) = cases.last_mut().filter(|c: &&mut ReturnCase| {
@@ -226,7 +246,12 @@ pub fn customers(
                     return_date: date,
                     reason_code: code,
                     category,
-                    repeated: earlier >= 1,
+                    repeated: earlier >= 1 && !technical,
+                    what: match r.kind.as_str() {
+                        "cheque_unpaid" => "cheque returned unpaid",
+                        "bill_unpaid" => "bill of exchange returned unpaid",
+                        _ => "direct debit returned",
+                    },
                 });
             }
         }
@@ -234,9 +259,11 @@ pub fn customers(
             known.and_then(|c| c.dunning_plan.as_deref()),
             plans,
             config,
-            recorded
-                .iter()
-                .rfind(|r| r.booking_date.is_some_and(|d| d > window_start)),
+            recorded.iter().rfind(|r| {
+                r.booking_date.is_some_and(|d| d > window_start)
+                    && reason(r.reason_code.as_deref().unwrap_or_default()).category
+                        != ReturnCategory::Technical
+            }),
             lateness.get(cid).copied(),
         );
         let dunning_invoices = invoices
@@ -262,6 +289,7 @@ pub fn customers(
                 ladder_from: restarted.get(&inv.invoice_id).copied(),
                 formal_notice_sent: formal_notices.get(&inv.invoice_id).copied(),
                 handover_sent: handovers.get(&inv.invoice_id).copied(),
+                returned_on: returned_on.get(inv.invoice_id.as_str()).copied(),
             })
             .collect();
         out.push(CustomerFile {

@@ -15,7 +15,9 @@
 //! invoices' customer ids missing from `customers.csv` and charges those
 //! near a consumer's id as consumers (`unknown_customers`);
 //! [`check_plan_names`] refuses a `dunning_plan` naming no plan
-//! (`plan_names`).
+//! (`plan_names`). The open direct-debit invoices a remittance booked
+//! without detail may have collected are held while it waits for a
+//! person (`remittance_hold`).
 
 mod customers;
 mod edited;
@@ -23,6 +25,7 @@ mod formal_hold;
 mod plan_names;
 mod promise_rows;
 mod promises;
+mod remittance_hold;
 mod renamed;
 #[cfg(test)]
 mod testkit;
