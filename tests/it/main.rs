@@ -40,6 +40,7 @@ mod notified_fee_next_day;
 mod notified_id_reused;
 mod notified_not_booked;
 mod notified_other_payer;
+mod outputs_incomplete;
 mod people_files_missing;
 mod people_files_unreadable;
 mod promise_lines;
