@@ -23,6 +23,7 @@ mod dunning_review31;
 mod entry_mismatch_alert;
 mod erp_lag;
 mod firm_status;
+mod future_date;
 mod fuzz_corpus;
 mod hostile;
 mod identity;
