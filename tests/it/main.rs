@@ -29,6 +29,7 @@ mod hostile;
 mod identity;
 mod identity_moves;
 mod identity_people;
+mod indemnity_currency;
 mod invoice_identity;
 mod ledger;
 mod logs;
