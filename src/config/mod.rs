@@ -126,6 +126,10 @@ pub struct DunningConfig {
     pub suggestion_hold_days: u32,
     /// Business days of grace after a promised date (default 3).
     pub promise_grace_days: u32,
+    /// Days after the night a `promises.csv` line is first read beyond which
+    /// its date is taken for a typo: named, and held only until then
+    /// (default 92).
+    pub promise_max_days: u32,
     /// Fixed recovery indemnity per EUR invoice, B2B only (default 40.00:
     /// the French D441-5 indemnity is 40 EUR whatever the invoice's currency).
     pub recovery_indemnity: DecimalSetting,
@@ -156,6 +160,7 @@ impl Default for DunningConfig {
             }],
             suggestion_hold_days: 5,
             promise_grace_days: 3,
+            promise_max_days: 92,
             recovery_indemnity: DecimalSetting(Decimal::new(4000, 2)),
             recovery_indemnity_by_currency: BTreeMap::new(),
             late_interest_rate: DecimalSetting(Decimal::new(1215, 2)),
@@ -283,6 +288,9 @@ impl ClientConfig {
         if let Err(message) = indemnity::check(&d.recovery_indemnity_by_currency) {
             return fail("recovery_indemnity_by_currency", message);
         }
+        if d.promise_max_days == 0 {
+            return fail("promise_max_days", "must be at least 1".into());
+        }
         if d.late_interest_rate.0.is_sign_negative()
             || d.late_interest_rate.0 > Decimal::ONE_HUNDRED
         {
@@ -388,6 +396,13 @@ mod tests {
             c.dunning.days_off,
             vec![NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()]
         );
+    }
+
+    #[test]
+    fn promise_max_days_defaults_to_92_and_is_at_least_1() {
+        assert_eq!(parse("").unwrap().dunning.promise_max_days, 92);
+        let e = parse("[dunning]\npromise_max_days = 0\n").unwrap_err();
+        assert!(e.message.contains("promise_max_days") && e.line == 2, "{e}");
     }
 
     #[test]

@@ -45,6 +45,7 @@ mod notified_other_payer;
 mod outputs_incomplete;
 mod people_files_missing;
 mod people_files_unreadable;
+mod promise_far;
 mod promise_lines;
 mod refused_holds;
 mod report;

@@ -15,12 +15,14 @@
 //! invoices' customer ids missing from `customers.csv` and charges those
 //! near a consumer's id as consumers (`unknown_customers`);
 //! [`check_plan_names`] refuses a `dunning_plan` naming no plan
-//! (`plan_names`).
+//! (`plan_names`); a promised date more than `promise_max_days` ahead holds
+//! only until then and is named (`promise_far`).
 
 mod customers;
 mod edited;
 mod formal_hold;
 mod plan_names;
+mod promise_far;
 mod promise_rows;
 mod promises;
 mod renamed;
