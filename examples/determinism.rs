@@ -73,7 +73,13 @@ fn main() -> ExitCode {
             let status = Command::new(&bin)
                 .arg("batch")
                 .arg(&firm)
-                .args(["--date", RUN_DATE, "--quiet", "--out"])
+                .args([
+                    "--date",
+                    RUN_DATE,
+                    "--allow-future-date",
+                    "--quiet",
+                    "--out",
+                ])
                 .arg(base.join("out"))
                 .arg("--state")
                 .arg(base.join("state"))

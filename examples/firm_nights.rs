@@ -48,7 +48,13 @@ fn main() -> ExitCode {
             .arg(&bin)
             .arg("batch")
             .arg(&firm)
-            .args(["--date", &night_date(n).to_string(), "--quiet", "--out"])
+            .args([
+                "--date",
+                &night_date(n).to_string(),
+                "--allow-future-date",
+                "--quiet",
+                "--out",
+            ])
             .arg(work.join("out"))
             .arg("--state")
             .arg(work.join("state"))

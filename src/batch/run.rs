@@ -24,6 +24,9 @@ pub enum ClientStatus {
     Locked,
     /// Failed; nothing of its night was committed.
     Failed,
+    /// Its night was committed but its outputs could not all be put in
+    /// place: run this night again to write them.
+    CommittedIncomplete,
 }
 
 impl ClientStatus {
@@ -34,6 +37,7 @@ impl ClientStatus {
             ClientStatus::Replayed => "replayed",
             ClientStatus::Locked => "locked",
             ClientStatus::Failed => "failed",
+            ClientStatus::CommittedIncomplete => "committed_incomplete",
         }
     }
 }
@@ -116,6 +120,9 @@ pub fn run_one(client: &ClientDir, o: &BatchOptions) -> ClientOutcome {
             (status, summary, None)
         }
         Ok(Err(e @ RunError::Locked(_))) => (ClientStatus::Locked, None, Some(e.to_string())),
+        Ok(Err(e @ RunError::OutputsIncomplete { .. })) => {
+            (ClientStatus::CommittedIncomplete, None, Some(e.to_string()))
+        }
         Ok(Err(e)) => (ClientStatus::Failed, None, Some(e.to_string())),
         Err(_) => (
             ClientStatus::Failed,

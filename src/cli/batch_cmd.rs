@@ -140,21 +140,31 @@ pub fn run(a: BatchArgs) -> u8 {
         .iter()
         .filter(|o| o.status == ClientStatus::Failed)
         .count();
+    // Committed, outputs incomplete: a failure the operator must act on.
+    let incomplete = outcomes
+        .iter()
+        .filter(|o| o.status == ClientStatus::CommittedIncomplete)
+        .count();
     let locked = outcomes
         .iter()
         .filter(|o| o.status == ClientStatus::Locked)
         .count();
     if !a.quiet {
         eprintln!(
-            "batch {date}{}: {} clients, {} failed, {} locked; summary in {}",
+            "batch {date}{}: {} clients, {} failed, {} locked{}; summary in {}",
             shard.map(|s| format!(" shard {s}")).unwrap_or_default(),
             outcomes.len(),
             failed,
             locked,
+            if incomplete > 0 {
+                format!(", {incomplete} committed with outputs incomplete (run this night again)")
+            } else {
+                String::new()
+            },
             summary_path(&a.out, suffix.as_deref(), "csv").display()
         );
     }
-    if failed > 0 {
+    if failed + incomplete > 0 {
         exit::PARTIAL
     } else if locked > 0 {
         exit::LOCKED

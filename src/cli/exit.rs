@@ -14,3 +14,7 @@ pub const OUTPUT: u8 = 4;
 pub const LOCKED: u8 = 5;
 /// The run was refused by the state (e.g. a date before the last committed night).
 pub const REFUSED: u8 = 6;
+/// The night was committed but its outputs are incomplete (run that night
+/// again), or a later night was refused because an earlier committed
+/// night's outputs are still incomplete.
+pub const COMMITTED_INCOMPLETE: u8 = 7;

@@ -4,6 +4,7 @@
 mod batch_cmd;
 pub mod exit;
 mod firm_cmd;
+mod future_date;
 mod match_cmd;
 mod parse_cmd;
 mod progress;
@@ -59,6 +60,10 @@ pub enum Command {
         /// State folder (default: CLIENT_DIR/.pointage).
         #[arg(long)]
         state: Option<PathBuf>,
+        /// Run a --date more than one day after today (UTC): refused
+        /// otherwise, a typo would record that night's reminders as sent.
+        #[arg(long)]
+        allow_future_date: bool,
     },
     /// Run every client of a firm (each direct subfolder of ROOT holding an
     /// invoices.csv) as `pointage run` would, in parallel and isolated.
@@ -86,6 +91,10 @@ pub enum Command {
         /// No progress bars or log lines.
         #[arg(long)]
         quiet: bool,
+        /// Run a --date more than one day after today (UTC): refused
+        /// otherwise, a typo would record that night's reminders as sent.
+        #[arg(long)]
+        allow_future_date: bool,
     },
     /// Build the firm-wide files from every client's outputs under OUT
     /// (after `pointage batch`): firm_aged_balance.parquet and .csv,
@@ -118,7 +127,11 @@ pub fn main() -> ExitCode {
             date,
             out,
             state,
-        } => run_cmd::run(client_dir, date, out, state),
+            allow_future_date,
+        } => match future(date, allow_future_date) {
+            Some(code) => code,
+            None => run_cmd::run(client_dir, date, out, state),
+        },
         Command::Batch {
             root,
             date,
@@ -128,17 +141,33 @@ pub fn main() -> ExitCode {
             shard,
             shards,
             quiet,
-        } => batch_cmd::run(batch_cmd::BatchArgs {
-            root,
-            date,
-            out,
-            state,
-            jobs,
-            shard,
-            shards,
-            quiet,
-        }),
+            allow_future_date,
+        } => match future(date, allow_future_date) {
+            Some(code) => code,
+            None => batch_cmd::run(batch_cmd::BatchArgs {
+                root,
+                date,
+                out,
+                state,
+                jobs,
+                shard,
+                shards,
+                quiet,
+            }),
+        },
         Command::Firm { out } => firm_cmd::run(&out),
     };
     ExitCode::from(code)
+}
+
+/// The exit code when `--date` is too far ahead (usage), printed here.
+fn future(date: Option<chrono::NaiveDate>, allow: bool) -> Option<u8> {
+    let date = date?;
+    match future_date::check_now(date, allow) {
+        Ok(()) => None,
+        Err(e) => {
+            eprintln!("error: {e}");
+            Some(exit::USAGE)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `pointage run CLIENT_DIR --date D --out OUT_DIR [--state DIR]`: one
-//! client's night. The date defaults to today — the only place pointage
-//! reads the clock.
+//! client's night. The date defaults to today — with the check of a
+//! `--date` ahead of today ([`super::future_date`]), the only places
+//! pointage reads the clock.
 
 use std::path::PathBuf;
 

@@ -7,6 +7,7 @@
 
 mod date;
 mod decimal;
+mod indemnity;
 mod plan_check;
 mod plans;
 
@@ -125,8 +126,16 @@ pub struct DunningConfig {
     pub suggestion_hold_days: u32,
     /// Business days of grace after a promised date (default 3).
     pub promise_grace_days: u32,
-    /// Fixed recovery indemnity per invoice, B2B only (default 40.00).
+    /// Days after the night a `promises.csv` line is first read beyond which
+    /// its date is taken for a typo: named, and held only until then
+    /// (default 92).
+    pub promise_max_days: u32,
+    /// Fixed recovery indemnity per EUR invoice, B2B only (default 40.00:
+    /// the French D441-5 indemnity is 40 EUR whatever the invoice's currency).
     pub recovery_indemnity: DecimalSetting,
+    /// The indemnity of invoices in other currencies, by ISO code, in that
+    /// currency (default none: a currency not listed is charged none).
+    pub recovery_indemnity_by_currency: BTreeMap<String, DecimalSetting>,
     /// Annual late-interest rate in percent, B2B only (default 12.15: the ECB
     /// refinancing rate 2.15 plus 10 points; pointage fetches nothing).
     pub late_interest_rate: DecimalSetting,
@@ -151,7 +160,9 @@ impl Default for DunningConfig {
             }],
             suggestion_hold_days: 5,
             promise_grace_days: 3,
+            promise_max_days: 92,
             recovery_indemnity: DecimalSetting(Decimal::new(4000, 2)),
+            recovery_indemnity_by_currency: BTreeMap::new(),
             late_interest_rate: DecimalSetting(Decimal::new(1215, 2)),
             cleared_gaps: Vec::new(),
             plans: BTreeMap::new(),
@@ -274,6 +285,12 @@ impl ClientConfig {
         if d.recovery_indemnity.0.is_sign_negative() {
             return fail("recovery_indemnity", "must not be negative".into());
         }
+        if let Err(message) = indemnity::check(&d.recovery_indemnity_by_currency) {
+            return fail("recovery_indemnity_by_currency", message);
+        }
+        if d.promise_max_days == 0 {
+            return fail("promise_max_days", "must be at least 1".into());
+        }
         if d.late_interest_rate.0.is_sign_negative()
             || d.late_interest_rate.0 > Decimal::ONE_HUNDRED
         {
@@ -379,6 +396,13 @@ mod tests {
             c.dunning.days_off,
             vec![NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()]
         );
+    }
+
+    #[test]
+    fn promise_max_days_defaults_to_92_and_is_at_least_1() {
+        assert_eq!(parse("").unwrap().dunning.promise_max_days, 92);
+        let e = parse("[dunning]\npromise_max_days = 0\n").unwrap_err();
+        assert!(e.message.contains("promise_max_days") && e.line == 2, "{e}");
     }
 
     #[test]

@@ -286,7 +286,9 @@ fn rows(
         };
         let oldest = first.invoice.due_date;
         let penalty_amount = if customer.customer_type == CustomerType::B2b {
-            let indemnity = Money::new(run.config.recovery_indemnity.0);
+            // 40 EUR (D441-5) for an EUR invoice; another currency's only
+            // when configured, never 40 of that currency.
+            let indemnity = Money::new(run.config.indemnity_for(currency.as_str()));
             let rate = run.config.late_interest_rate.0;
             // Per invoice: a full-balance demand charges only those overdue.
             // Interest runs on what the customer still owes for the invoice:

@@ -17,7 +17,9 @@
 //!    write them under temporary names in OUT_DIR and fsync them — fault
 //!    point `before_commit`, commit, `after_commit`;
 //! 5. rename the files into place, `summary.json` last ([`outputs`]: fault
-//!    points `mid_rename`, `before_summary`).
+//!    points `mid_rename`, `before_summary`), then record that they all are:
+//!    until then a later night is refused, and a failure here is
+//!    [`RunError::OutputsIncomplete`] (committed; run the night again).
 //!
 //! A crash or a write error (disk full, read-only) before the commit leaves
 //! state and the previous outputs as they were, so the rerun starts clean;
@@ -32,6 +34,7 @@ pub mod delivery;
 pub mod dunning_input;
 pub mod effective;
 pub mod entry_finding;
+pub mod error;
 pub mod failpoint;
 pub mod identity;
 pub mod import;
@@ -50,12 +53,13 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
-use crate::client::{ClientError, load_client_knowing};
-use crate::config::{ClientConfig, ConfigError};
+use crate::client::load_client_knowing;
+use crate::config::ClientConfig;
 use crate::dunning::{DunningRun, plan_actions};
-use crate::ledger::LedgerError;
 use crate::state::{ClientLock, LockError, State, StateError};
 
+pub use error::RunError;
+use error::explain_disk;
 pub use outputs::Outputs;
 use people::People;
 use phase::Phase;
@@ -98,60 +102,6 @@ pub struct RunReport {
     pub outputs: Outputs,
 }
 
-/// Why a client's run failed. Nothing of the night was committed.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    /// Another run holds the client's lock.
-    #[error(transparent)]
-    Locked(LockError),
-    /// The date is before the last committed night.
-    #[error(
-        "{client}: --date {date} is before the last committed night {last}; runs go forward only"
-    )]
-    DateBeforeLast {
-        /// Client.
-        client: String,
-        /// Requested date.
-        date: NaiveDate,
-        /// Last committed night.
-        last: NaiveDate,
-    },
-    /// `client.toml` is wrong.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// An input file is wrong.
-    #[error(transparent)]
-    Input(#[from] ClientError),
-    /// `promises.csv` or `decisions.csv` is wrong.
-    #[error(transparent)]
-    PeopleInput(#[from] LedgerError),
-    /// The state database failed.
-    #[error(transparent)]
-    State(#[from] StateError),
-    /// A consistency check failed; nothing was committed.
-    #[error("{0}")]
-    Check(String),
-    /// Writing the outputs failed: under temporary names, before the commit
-    /// (nothing committed, previous outputs untouched), or renaming them
-    /// after it (a rerun writes them).
-    #[error("writing outputs: {0}")]
-    Output(#[from] std::io::Error),
-}
-
-impl RunError {
-    /// The exit code of `pointage run` for this error (README, "Exit codes").
-    pub fn exit_code(&self) -> u8 {
-        use crate::cli::exit;
-        match self {
-            RunError::Locked(_) => exit::LOCKED,
-            RunError::DateBeforeLast { .. } => exit::REFUSED,
-            RunError::Config(_) => exit::USAGE,
-            RunError::Input(_) | RunError::PeopleInput(_) => exit::BAD_INPUT,
-            RunError::State(_) | RunError::Check(_) | RunError::Output(_) => exit::OUTPUT,
-        }
-    }
-}
-
 fn client_id(dir: &Path) -> String {
     dir.canonicalize()
         .ok()
@@ -165,27 +115,6 @@ fn client_id(dir: &Path) -> String {
 /// Runs one client's night.
 pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
     run(opts).map_err(explain_disk)
-}
-
-/// A SQLite "disk I/O error" says neither full nor read-only: probe the
-/// database's folder and add what the system says.
-fn explain_disk(e: RunError) -> RunError {
-    let RunError::State(StateError::Sql { path, source }) = e else {
-        return e;
-    };
-    let probed = crate::state::probe::is_disk_failure(&source)
-        .then(|| path.parent().and_then(crate::state::probe::probe))
-        .flatten();
-    match probed {
-        Some(cause) => RunError::State(StateError::Io {
-            source: std::io::Error::new(
-                cause.kind(),
-                format!("{source}; a test write in its folder: {cause}"),
-            ),
-            path,
-        }),
-        None => RunError::State(StateError::Sql { path, source }),
-    }
 }
 
 fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
@@ -206,9 +135,16 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     if let Some(files) = state.committed_outputs(opts.date)? {
         let outputs = Outputs::from_files(files);
         phase::mark(&id, Phase::Write);
-        let staged = outputs.stage(&opts.out_dir)?;
+        // The night is committed: whatever fails now leaves it committed
+        // with its outputs (maybe) incomplete.
+        let incomplete = |source| RunError::OutputsIncomplete {
+            client: id.clone(),
+            date: opts.date,
+            source,
+        };
+        let staged = outputs.stage(&opts.out_dir).map_err(incomplete)?;
         phase::mark(&id, Phase::Rename);
-        staged.publish()?;
+        publish(&state, &id, opts.date, staged)?;
         phase::mark(&id, Phase::Done);
         return Ok(RunReport {
             kind: RunKind::Replayed,
@@ -222,6 +158,15 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
             client: id,
             date: opts.date,
             last,
+        });
+    }
+    // A committed night whose files never all reached OUT: its steps are
+    // recorded as sent. No later night until it is run again.
+    if let Some(night) = state.first_unpublished()? {
+        return Err(RunError::EarlierNightIncomplete {
+            client: id,
+            date: opts.date,
+            night,
         });
     }
 
@@ -253,12 +198,32 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     )?;
     failpoint::hit("after_commit");
     phase::mark(&id, Phase::Rename);
-    staged.publish()?;
+    publish(&state, &id, opts.date, staged)?;
     phase::mark(&id, Phase::Done);
     Ok(RunReport {
         kind: RunKind::Committed,
         outputs,
     })
+}
+
+/// Renames a committed night's files into place, then records in state
+/// that they all are. Either failing leaves the night committed with its
+/// outputs incomplete ([`RunError::OutputsIncomplete`]).
+fn publish(
+    state: &State,
+    id: &str,
+    date: NaiveDate,
+    staged: outputs::Staged,
+) -> Result<(), RunError> {
+    let incomplete = |source| RunError::OutputsIncomplete {
+        client: id.to_string(),
+        date,
+        source,
+    };
+    staged.publish().map_err(incomplete)?;
+    state
+        .mark_published(date)
+        .map_err(|e| incomplete(std::io::Error::other(e.to_string())))
 }
 
 fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> RunError + '_ {

@@ -196,6 +196,17 @@ impl State {
         self.sql(people_files::kept(&self.conn, name))
     }
 
+    /// Records that the committed night `date` has all its outputs in place.
+    pub fn mark_published(&self, date: NaiveDate) -> Result<(), StateError> {
+        self.sql(runs::mark_published(&self.conn, &date.to_string()))
+    }
+
+    /// The earliest committed night whose outputs were never all in place.
+    pub fn first_unpublished(&self) -> Result<Option<NaiveDate>, StateError> {
+        let s = self.sql(runs::first_unpublished(&self.conn))?;
+        Ok(s.and_then(|s| s.parse().ok()))
+    }
+
     /// The stored outputs of a committed night (name → bytes), if it committed.
     pub fn committed_outputs(
         &self,

@@ -34,7 +34,7 @@ pub fn record(
     files: &[FileToStore<'_>],
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO runs (run_date, outputs_hash) VALUES (?1, ?2)",
+        "INSERT INTO runs (run_date, outputs_hash, published) VALUES (?1, ?2, 0)",
         params![run_date, outputs_hash],
     )?;
     let mut insert = conn.prepare_cached(
@@ -47,6 +47,26 @@ pub fn record(
         insert.execute(params![run_date, f.name, f.sha256, packed])?;
     }
     Ok(())
+}
+
+/// Records that every output file of the committed night `run_date` is in
+/// place (migration 19).
+pub fn mark_published(conn: &Connection, run_date: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE runs SET published = 1 WHERE run_date = ?1",
+        params![run_date],
+    )?;
+    Ok(())
+}
+
+/// The earliest committed night whose outputs were never all put in place
+/// (a rename failed or the process died after the commit), if any.
+pub fn first_unpublished(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT MIN(run_date) FROM runs WHERE published = 0",
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// The output files of a committed night, by name, decompressed and checked

@@ -364,4 +364,11 @@ UPDATE dunning_steps SET role = 'formal_notice'
     WHERE step = 'formal_notice' OR notice_delay_days IS NOT NULL;
 UPDATE dunning_steps SET role = 'handover' WHERE step = 'litigation_handover';
 "#,
+    // 19: whether a committed night's outputs were all renamed into place
+    // (nightly::run). A night committed whose files could not all be
+    // published stays 0 until it is run again; a later night is refused
+    // meanwhile. Nights committed before are taken as published.
+    r#"
+ALTER TABLE runs ADD COLUMN published INTEGER NOT NULL DEFAULT 1;
+"#,
 ];

@@ -4,7 +4,9 @@
 use std::process::Command;
 
 fn pointage() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pointage"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pointage"));
+    c.env("POINTAGE_TODAY", crate::support::TODAY);
+    c
 }
 
 #[test]

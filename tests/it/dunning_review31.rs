@@ -213,13 +213,14 @@ fn money_suggested_for_the_customers_own_invoices_is_deducted_after_the_hold() {
     assert_eq!(dunning(&out), ["C1 courtesy_reminder F-102 50.00 0.00"]);
     // 33 days: F-100 (oldest, then by number) is offset whole (no charge);
     // F-101: 40.00 + 1 000.00 × 12.15 % × 33 / 365 = 10.98 → 50.98. The
-    // USD invoice, 40.00 + 0.55.
+    // USD invoice, interest only: 0.55 (the 40 EUR indemnity is not charged
+    // as 40 USD, F12).
     let out = statement_night(root, HEADER, invoices, 2, "2026-12-01", &[]);
     assert_eq!(
         dunning(&out),
         [
             "C1 formal_notice F-100|F-101 1000.00 50.98",
-            "C1 formal_notice F-102 50.00 40.55"
+            "C1 formal_notice F-102 50.00 0.55"
         ]
     );
     let why = reasons(&out);

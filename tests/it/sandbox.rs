@@ -62,7 +62,8 @@ fn sandboxed(script: &str, args: &[&Path]) -> Output {
     let mut c = Command::new("unshare");
     c.args(["-rm", "sh", "-c", script, "sh"])
         .args(args)
-        .env("BIN", bin());
+        .env("BIN", bin())
+        .env("POINTAGE_TODAY", crate::support::TODAY);
     for v in ["POINTAGE_FAILPOINT", "POINTAGE_FAILPOINT_PAUSE"] {
         c.env_remove(v);
     }
@@ -260,7 +261,8 @@ fn the_demo_needs_no_network() {
             c.args(["-rn", bin()]);
             c
         };
-        c.arg("batch")
+        c.env("POINTAGE_TODAY", crate::support::TODAY)
+            .arg("batch")
             .arg(demo())
             .args(["--date", NIGHT1, "--out"])
             .arg(t.path().join(name).join("out"))

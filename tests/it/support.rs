@@ -5,9 +5,15 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The date the tests take as today (`POINTAGE_TODAY`): later than every
+/// night they run, so that no test depends on the real clock.
+pub const TODAY: &str = "2030-12-31";
+
 /// The pointage binary under test.
 pub fn pointage() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pointage"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pointage"));
+    c.env("POINTAGE_TODAY", TODAY);
+    c
 }
 
 /// Runs `pointage run CLIENT --date D --out OUT` with extra environment.

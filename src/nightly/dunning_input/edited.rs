@@ -60,8 +60,11 @@ pub fn promise_night(
     run_date: NaiveDate,
     open_after: impl Fn(&str) -> Option<Money>,
 ) -> rusqlite::Result<PromiseNight> {
+    // A date too far ahead holds only until promise_max_days.
+    let (capped, far) =
+        super::promise_far::cap(conn, lines.rows, run_date, config.dunning.promise_max_days)?;
     let (status, broken) = super::promises(
-        conn, ledger, lines.rows, calendar, config, run_date, open_after,
+        conn, ledger, &capped, calendar, config, run_date, open_after,
     )?;
     let mut unmatched = super::promise_row_conditions(conn, ledger, lines.rows)?;
     let edited_holds = edited_holds(
@@ -72,6 +75,7 @@ pub fn promise_night(
         &mut unmatched,
         (calendar, config, run_date),
     )?;
+    unmatched.extend(far);
     Ok(PromiseNight {
         status,
         broken,

@@ -15,14 +15,16 @@
 //! invoices' customer ids missing from `customers.csv` and charges those
 //! near a consumer's id as consumers (`unknown_customers`);
 //! [`check_plan_names`] refuses a `dunning_plan` naming no plan
-//! (`plan_names`). The open direct-debit invoices a remittance booked
-//! without detail may have collected are held while it waits for a
-//! person (`remittance_hold`).
+//! (`plan_names`); a promised date more than `promise_max_days` ahead holds
+//! only until then and is named (`promise_far`). The open direct-debit
+//! invoices a remittance booked without detail may have collected are held
+//! while it waits for a person (`remittance_hold`).
 
 mod customers;
 mod edited;
 mod formal_hold;
 mod plan_names;
+mod promise_far;
 mod promise_rows;
 mod promises;
 mod remittance_hold;

@@ -1,0 +1,112 @@
+//! Review 31 F14: a promised date mistyped decades ahead (2062 for 2026)
+//! is named the night it is read (`promise_unmatched`, the line), and holds
+//! the invoice only until `promise_max_days` (92) after that night; then
+//! it is judged like any promise for that day.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{csv_rows, run_night, write_statement};
+
+const HEADER: &str =
+    "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency\n";
+
+/// `kind invoice message` of a file's rows.
+fn alerts(path: &Path) -> Vec<(String, String, String)> {
+    let rows = csv_rows(path);
+    let col = |n: &str| rows[0].iter().position(|c| c == n).unwrap();
+    rows[1..]
+        .iter()
+        .map(|r| {
+            (
+                r[col("kind")].clone(),
+                r[col("invoice_id")].clone(),
+                r[col("message")].clone(),
+            )
+        })
+        .collect()
+}
+
+fn steps(out: &Path) -> Vec<String> {
+    let rows = csv_rows(&out.join("dunning.csv"));
+    let col = |n: &str| rows[0].iter().position(|c| c == n).unwrap();
+    rows[1..]
+        .iter()
+        .map(|r| format!("{} {}", r[col("step")], r[col("invoice_ids")]))
+        .collect()
+}
+
+#[test]
+fn a_promise_decades_ahead_is_named_and_holds_only_until_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    fs::create_dir_all(c.join("statements")).unwrap();
+    fs::write(
+        c.join("client.toml"),
+        "[alerts]\nstale_statement_days = 0\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("invoices.csv"),
+        format!(
+            "{HEADER}F-100,C1,Alpha SARL,2026-09-01,2026-09-30,1000.00,1000.00,EUR\n\
+             F-200,C2,Beta SAS,2026-09-01,2026-09-30,500.00,500.00,EUR\n"
+        ),
+    )
+    .unwrap();
+    // Line 3 is 75 days ahead: within the limit, nothing to say.
+    fs::write(
+        c.join("promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,F-100,2062-10-15\nC2,F-200,2026-12-15\n",
+    )
+    .unwrap();
+    write_statement(&c, 1, "2026-10-01", &[]);
+    let night = |date: &str| {
+        let out = dir.path().join("out").join(date);
+        let o = run_night(&c, date, &out, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let out = night("2026-10-01");
+    let got = alerts(&out.join("alerts.csv"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (kind, invoice, message) = &got[0];
+    assert_eq!(
+        (kind.as_str(), invoice.as_str()),
+        ("promise_unmatched", "F-100")
+    );
+    assert!(
+        message.contains("promises.csv line 2: C1 F-100 2062-10-15")
+            && message
+                .contains("more than 92 days after the night the line was first read (2026-10-01)")
+            && message.contains("only until 2027-01-01"),
+        "{message}"
+    );
+    assert_eq!(steps(&out), Vec::<String>::new());
+
+    // Still held, still shown to a person; the limit does not move on.
+    let out = night("2026-11-02");
+    assert_eq!(steps(&out), Vec::<String>::new());
+    let open = alerts(&out.join("open_items.csv"));
+    assert!(
+        open.iter()
+            .any(|(k, _, m)| k == "promise_unmatched" && m.contains("only until 2027-01-01")),
+        "{open:?}"
+    );
+
+    // After the limit and its grace days (2027-01-01 + 3 business days),
+    // judged as a promise for that day: broken, dunning resumes for F-100;
+    // C2's real promise (2026-12-15) is judged on its own date.
+    let out = night("2027-01-07");
+    let got = alerts(&out.join("alerts.csv"));
+    assert!(
+        got.iter()
+            .any(|(k, i, _)| k == "broken_promise" && i == "F-100"),
+        "{got:?}"
+    );
+    assert!(
+        steps(&out).iter().any(|s| s.ends_with(" F-100")),
+        "{:?}",
+        steps(&out)
+    );
+}
