@@ -62,8 +62,10 @@ use super::rule::{Confidence, Rule};
 use super::tokens;
 use crate::statement::TxKind;
 
+mod corroborate;
 mod numbers;
 mod payer_fit;
+mod references;
 pub(crate) mod remittance;
 mod typo;
 
@@ -218,26 +220,12 @@ pub fn candidates_with(
     }
     Candidates {
         note: if proposal.is_none() {
-            ctx.note.or_else(|| rf_note(p))
+            ctx.note.or_else(|| references::rf_note(p))
         } else {
             None
         },
         proposal,
     }
-}
-
-/// Why a payment quoting an RF reference was explained by nothing: the
-/// person placing the money must see the reference the payer gave.
-fn rf_note(p: &Payment) -> Option<String> {
-    let r = p
-        .creditor_refs
-        .iter()
-        .find(|r| r.to_ascii_uppercase().starts_with("RF"))?;
-    Some(if crate::refs::is_valid_rf(r) {
-        format!("the RF reference {r} is no open invoice's reference, and nothing else was found")
-    } else {
-        format!("the RF reference {r} has wrong check digits (a typo?), and nothing else was found")
-    })
 }
 
 /// Why a payment is never matched automatically when its amount has more
@@ -330,120 +318,6 @@ impl Ctx<'_> {
             hits,
             sets: Vec::new(),
         })
-    }
-
-    /// Valid RF references equal to an item's reference: structured, else
-    /// typed by the payer in the free text (the only field most banking apps
-    /// offer). The check digits make a chance match impossible either way.
-    fn rf(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
-        let mut hits = Vec::new();
-        let structured = self
-            .p
-            .creditor_refs
-            .iter()
-            .filter(|r| crate::refs::is_valid_rf(r))
-            .map(|r| (tokens::normalize_ref(r), ""));
-        let typed = self
-            .p
-            .texts
-            .iter()
-            .flat_map(|t| crate::refs::rf_in_text(t))
-            .map(|r| (tokens::normalize_ref(&r), " in the text"));
-        let refs: Vec<(String, &str)> = structured.chain(typed).collect();
-        for (n, (key, place)) in refs.iter().enumerate() {
-            if refs
-                .get(..n)
-                .is_some_and(|seen| seen.iter().any(|(k, _)| k == key))
-            {
-                continue;
-            }
-            let mut found = self.same_currency(ix.reference(key));
-            self.cap(&mut found);
-            if !found.is_empty() && !hits.iter().any(|h: &Hit| h.items == found) {
-                hits.push(Hit {
-                    label: format!("RF ref {key}{place}"),
-                    items: found,
-                    confidence: C_RF,
-                });
-            }
-        }
-        Self::proposal(Rule::RfReference, hits)
-    }
-
-    fn e2e(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
-        // A short or placeholder id (`7`, `1042`, `NONREF`) is the payer's
-        // software numbering its own transfers: it names no invoice here.
-        let e2e = self.p.end_to_end_id.as_deref()?;
-        if !crate::statement::is_real_id(Some(e2e)) {
-            return None;
-        }
-        let key = tokens::normalize_ref(e2e);
-        let mut found = self.same_currency(ix.reference(&key));
-        self.cap(&mut found);
-        let hits = if found.is_empty() {
-            Vec::new()
-        } else {
-            vec![Hit {
-                label: format!("end-to-end id {key}"),
-                items: found,
-                confidence: C_E2E,
-            }]
-        };
-        Self::proposal(Rule::EndToEndId, hits)
-    }
-
-    fn mandate(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
-        if self.p.kind != TxKind::DirectDebitCollected {
-            return None;
-        }
-        let m = tokens::normalize_ref(self.p.mandate_id.as_deref()?);
-        if m.is_empty() {
-            return None;
-        }
-        let all = self.same_currency(ix.mandate(&m));
-        let amount = self.p.amount;
-        let mut equal: Vec<u32> = all
-            .iter()
-            .copied()
-            .filter(|&i| self.item(i).is_some_and(|it| it.open_amount == amount))
-            .collect();
-        self.cap(&mut equal);
-        let label = format!("mandate {m} and amount {}", amount.to_plain());
-        if !equal.is_empty() {
-            return Self::proposal(
-                Rule::Mandate,
-                vec![Hit {
-                    label,
-                    items: equal,
-                    confidence: C_MANDATE,
-                }],
-            );
-        }
-        // One collection for all of the mandate's open items.
-        let sum = crate::money::Money::checked_sum(
-            all.iter()
-                .filter_map(|&i| self.item(i))
-                .map(|it| it.open_amount),
-        );
-        if all.len() > 1 && all.len() <= MAX_HIT_ITEMS && sum == Some(amount) {
-            let hits = all
-                .into_iter()
-                .map(|i| Hit {
-                    label: format!("mandate {m}, all its open items"),
-                    items: vec![i],
-                    confidence: C_MANDATE,
-                })
-                .collect();
-            return Self::proposal(Rule::Mandate, hits);
-        }
-        if !all.is_empty() && self.note.is_none() {
-            self.note = Some(format!(
-                "mandate {m} known but {} equals no open amount of its {} item(s)",
-                amount.to_plain(),
-                all.len()
-            ));
-        }
-        None
     }
 }
 
