@@ -271,21 +271,24 @@ fn moved_alert(
             list.join(", ")
         )
     };
-    let a = Alert::new(
-        AlertKind::InvoiceMoved,
-        &format!(
-            "{}:{}:{}:{run_date}",
-            inv.invoice_id, old.customer_id, inv.customer_id
-        ),
-        format!(
-            "invoice {id} moved from customer {from} to {to}: {steps}; its reminders start again for {new} from the first step; money already applied to it stays applied",
-            id = inv.invoice_id,
-            from = who(&old.customer_id, &old.customer_name),
-            to = who(&inv.customer_id, &inv.customer_name),
-            new = inv.customer_id,
-        ),
+    let message = format!(
+        "invoice {id} moved from customer {from} to {to}: {steps}; its reminders start again for {new} from the first step; money already applied to it stays applied",
+        id = inv.invoice_id,
+        from = who(&old.customer_id, &old.customer_name),
+        to = who(&inv.customer_id, &inv.customer_name),
+        new = inv.customer_id,
     );
-    about(a, inv)
+    invoice_moved(inv, old, run_date, message)
+}
+
+/// The `invoice_moved` alert of tonight's move of `inv` away from `old`'s
+/// customer, saying `message`.
+fn invoice_moved(inv: &Invoice, old: &inc::Stored, run_date: &str, message: String) -> Alert {
+    let key = format!(
+        "{}:{}:{}:{run_date}",
+        inv.invoice_id, old.customer_id, inv.customer_id
+    );
+    about(Alert::new(AlertKind::InvoiceMoved, &key, message), inv)
 }
 
 /// `invoice_moved` for an invoice back with a customer it moved away from:
@@ -327,21 +330,14 @@ fn moved_back_alert(
             list(again)
         )
     };
-    let a = Alert::new(
-        AlertKind::InvoiceMoved,
-        &format!(
-            "{}:{}:{}:{run_date}",
-            inv.invoice_id, old.customer_id, inv.customer_id
-        ),
-        format!(
-            "invoice {id} moved from customer {from} back to {to}, whose invoice it was until {until}: {between}; {before}; money already applied to it stays applied",
-            id = inv.invoice_id,
-            from = who(&old.customer_id, &old.customer_name),
-            to = who(&inv.customer_id, &inv.customer_name),
-            until = back.set_aside_run,
-        ),
+    let message = format!(
+        "invoice {id} moved from customer {from} back to {to}, whose invoice it was until {until}: {between}; {before}; money already applied to it stays applied",
+        id = inv.invoice_id,
+        from = who(&old.customer_id, &old.customer_name),
+        to = who(&inv.customer_id, &inv.customer_name),
+        until = back.set_aside_run,
     );
-    about(a, inv)
+    invoice_moved(inv, old, run_date, message)
 }
 
 /// One `invoice_identity_changed` per invoice of tonight's export that
