@@ -59,6 +59,9 @@ pub struct Payment {
     pub mandate_id: Option<String>,
     /// The remittance shown in outputs (free text joined by ` | `).
     pub remittance: String,
+    /// A batch kept whole, its details without amounts: the invoices its
+    /// texts name pay it only when exactly its amount together.
+    pub undetailed: bool,
 }
 
 /// True for transactions the matcher looks at: booked credits.
@@ -128,6 +131,7 @@ pub fn payment_of(
         end_to_end_id: tx.end_to_end_id.clone(),
         mandate_id: tx.mandate_id.clone(),
         remittance,
+        undetailed: tx.undetailed,
     })
 }
 

@@ -57,5 +57,6 @@ pub fn payment(entry_id: &str, amount: &str) -> Payment {
         end_to_end_id: None,
         mandate_id: None,
         remittance: String::new(),
+        undetailed: false,
     }
 }

@@ -20,6 +20,12 @@ fn a_short_end_to_end_id_names_no_invoice() {
         let got = rows(&[p], &items, &BTreeMap::new());
         assert!(matched(&got).is_empty(), "{e2e}: {got:?}");
     }
+    // The customer's own software putting the invoice number there, with
+    // the exact amount: matched.
+    let mut p = payment("E1", "500.00");
+    p.end_to_end_id = Some("1042".into());
+    let got = rows(&[p], &items, &BTreeMap::new());
+    assert_eq!(got, ["1042 500.00 matched end_to_end_id 0.95 -"]);
     // A real id the payer copied from the invoice still matches.
     let items = vec![owned("F-2026-0103", "75.50", "C1")];
     let mut p = payment("E1", "75.50");
@@ -147,4 +153,32 @@ fn invoices_of_several_customers_the_amount_does_not_pay_together_are_only_sugge
     let mut p = payment("E1", "720.00");
     p.texts = vec!["FACTURE F-2026-0042 ET F-2025-0042".into()];
     assert_eq!(matched(&rows(&[p], &items, &BTreeMap::new())).len(), 2);
+}
+
+#[test]
+fn a_batch_without_amounts_pays_the_invoices_its_details_quote_only_exactly() {
+    let items = vec![
+        owned("F-1", "100.00", "C1"),
+        owned("F-2", "200.00", "C2"),
+        owned("F-3", "300.00", "C3"),
+    ];
+    let batch = |texts: &[&str]| {
+        let mut p = payment("B1", "600.00");
+        p.undetailed = true;
+        p.texts = texts.iter().map(|t| t.to_string()).collect();
+        p
+    };
+    let got = rows(
+        &[batch(&["FACTURE F-1", "FACTURE F-2", "FACTURE F-3"])],
+        &items,
+        &BTreeMap::new(),
+    );
+    assert_eq!(matched(&got).len(), 3, "{got:?}");
+    // Only one detail names an invoice: what that payer sent is unknown.
+    let got = rows(
+        &[batch(&["FACTURE F-1", "COTISATION", "DON"])],
+        &items,
+        &BTreeMap::new(),
+    );
+    assert!(matched(&got).is_empty(), "{got:?}");
 }

@@ -155,29 +155,34 @@ pub fn content_groups_into(text: &str, out: &mut Vec<Group>) {
 /// read as year-month(-day) or (day-)month-year with plausible values
 /// (`2026-11-18`, `18/11/2026`, `11.2026`). Each as a range of group indices.
 pub fn date_runs(text: &str, groups: &[Group]) -> Vec<std::ops::Range<usize>> {
+    let joined = |a: &Group, b: &Group| -> Option<&str> {
+        let between = text.get(a.end..b.start)?;
+        (a.digits && b.digits && matches!(between, "-" | "/" | ".")).then_some(between)
+    };
     let mut out = Vec::new();
     let mut i = 0;
     while i < groups.len() {
-        // The chain of digit groups joined by one mark, from `i`.
+        // The chain of digit groups joined by marks, from `i`, and how far
+        // its first mark goes on.
         let mut end = i + 1;
-        let mut mark: Option<&str> = None;
+        let mut same = i + 1;
+        let mut first_mark: Option<&str> = None;
         while let (Some(a), Some(b)) = (groups.get(end - 1), groups.get(end)) {
-            let between = text.get(a.end..b.start);
-            let joins = a.digits
-                && b.digits
-                && matches!(between, Some("-" | "/" | "."))
-                && mark.is_none_or(|m| Some(m) == between);
-            if !joins {
-                break;
+            let Some(mark) = joined(a, b) else { break };
+            if first_mark.is_none_or(|m| m == mark) && same == end {
+                first_mark = Some(mark);
+                same += 1;
             }
-            mark = between;
             end += 1;
         }
-        if let Some(chain) = groups.get(i..end)
-            && is_date(text, chain)
-        {
-            out.push(i..end);
-        }
+        // The whole chain, else its first two or three groups (a date that
+        // a reference goes on after: `2026-11-17-000123`, `2026/11-0042`).
+        let date = [end - i, 3, 2]
+            .into_iter()
+            .filter(|&k| k <= same - i)
+            .map(|k| i..i + k)
+            .find(|r| groups.get(r.clone()).is_some_and(|c| is_date(text, c)));
+        out.extend(date);
         i = end;
     }
     out

@@ -307,6 +307,11 @@ pub struct Transaction {
     /// statements without one hash as before.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub difference: bool,
+    /// A batch whose details carry no amount, kept whole: given to no
+    /// payer, with what every detail quotes (the invoices it names are paid
+    /// only when exactly its amount together). Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undetailed: bool,
 }
 
 impl Statement {

@@ -424,3 +424,37 @@ fn a_factors_iban_taught_by_one_decision_does_not_make_its_next_transfer_that_cu
         "{evidence:?}"
     );
 }
+
+#[test]
+fn an_iban_taught_by_a_decision_still_matches_when_the_payer_names_the_customer() {
+    // Alpha pays from an account a decision taught; Beta owes the same
+    // amount, but the payer's name is Alpha's: matched.
+    const ALPHA: &str = "FR1420041010050500013M02606";
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(
+        dir.path(),
+        "F-100;C1;Alpha SARL;2026-10-01;2026-10-30;1000,00\n\
+         F-101;C1;Alpha SARL;2026-10-05;2026-11-20;500,00\n\
+         F-200;C2;Beta SAS;2026-10-01;2026-10-30;500,00\n",
+    );
+    let alpha = |reference, date, amount| Ntry {
+        reference,
+        date,
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            name: Some("ALPHA SARL"),
+            iban: Some(ALPHA),
+            text: Some("VIREMENT"),
+            ..Tx::default()
+        }],
+    };
+    write_statement(&c, 1, "2026-11-02", &[alpha("A1", "2026-11-02", "1000.00")]);
+    night(dir.path(), &c, "2026-11-02");
+    decisions(&c, "A1;F-100;assign;;\n");
+    write_statement(&c, 2, "2026-11-03", &[alpha("A2", "2026-11-03", "500.00")]);
+    let out = night(dir.path(), &c, "2026-11-03");
+    assert_eq!(status(&out, "F-101", "open_after"), "0.00");
+    assert_eq!(status(&out, "F-200", "open_after"), "500.00");
+}

@@ -450,6 +450,7 @@ impl EntryBuilder {
             // quotes is kept: its invoice numbers may explain the whole
             // (exactly, else only as suggestions), and a person reads them.
             let mut whole = self.whole(signed);
+            whole.undetailed = true;
             for tx in txs {
                 whole.remittance.extend(tx.remittance);
                 whole.document_numbers.extend(tx.document_numbers);
@@ -590,6 +591,7 @@ impl EntryBuilder {
             bank_code: code.filter(|c| *c != BankCode::None && c != entry_code),
             complements: Vec::new(),
             difference: false,
+            undetailed: false,
         }
     }
 }

@@ -194,14 +194,15 @@ pub fn candidates_with(
     };
     let proposal = ctx
         .rf(ix)
-        .or_else(|| ctx.e2e(ix))
+        .or_else(|| ctx.e2e(ix, cfg))
         .or_else(|| ctx.mandate(ix))
         .or_else(|| {
             ctx.invoice_numbers(ix, cfg)
                 .map(|pr| ctx.corroborate(pr, ix, cfg))
         })
         .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr, cfg)))
-        .or_else(|| ctx.remittance(cfg));
+        .or_else(|| ctx.remittance(cfg))
+        .map(|pr| ctx.undetailed(pr));
     if let Some(why) = sub_unit_note(p) {
         // Only ever suggested: a person decides (and the invoices it
         // points at are held from dunning while the suggestion waits).
@@ -252,6 +253,35 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// A batch kept whole, its details without amounts: the invoices its
+    /// details quote pay it only when they are exactly its amount together;
+    /// otherwise which payer paid what, nobody knows.
+    fn undetailed(&self, mut prop: Proposal) -> Proposal {
+        if !self.p.undetailed {
+            return prop;
+        }
+        let all: Vec<u32> = prop
+            .hits
+            .iter()
+            .flat_map(|h| h.items.iter().copied())
+            .collect();
+        let total = crate::money::Money::checked_sum(
+            all.iter()
+                .filter_map(|&i| self.item(i))
+                .map(|it| it.open_amount),
+        );
+        if total != Some(self.p.amount) {
+            for hit in &mut prop.hits {
+                hit.confidence = hit.confidence.min(C_WEAK);
+                hit.label = format!(
+                    "{} (but a batch whose details give no amounts: what each payer sent is unknown)",
+                    hit.label
+                );
+            }
+        }
+        prop
+    }
+
     fn item(&self, i: u32) -> Option<&OpenItem> {
         self.items.get(i as usize)
     }

@@ -24,10 +24,39 @@ struct Scan {
     budget: usize,
     buf: String,
     groups: Vec<Group>,
-    /// The hits read from a bare number: one group of digits, no invoice
-    /// word before it (`75008`, `13001`).
-    bare: Vec<usize>,
+    /// The hits that need the amount or the payer to confirm them, and why.
+    doubts: Vec<(usize, Doubt)>,
 }
+
+/// Why a number read in text may name an invoice by chance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Doubt {
+    /// One group of digits, no invoice word before it (`75008` of an
+    /// address, a client number, an amount in cents).
+    Bare,
+    /// A whole date, no invoice word before it (`LOYER 2026-12`).
+    Date,
+    /// Numbers apart, no invoice word before them (`COTISATION 2026 3`).
+    Spaced,
+    /// Ending a line of a bank's full width (31, 35, 70 or 140
+    /// characters): the bank may have cut it (`…F-2026-004`).
+    CutEnd,
+}
+
+impl Doubt {
+    fn why(self) -> &'static str {
+        match self {
+            Doubt::Bare => "a bare number",
+            Doubt::Date => "it reads as a date",
+            Doubt::Spaced => "numbers apart with no invoice word",
+            Doubt::CutEnd => "it ends a full-width line the bank may have cut",
+        }
+    }
+}
+
+/// The widths at which banks cut their text: the CFONB 120 label, a SWIFT
+/// line, a CFONB complement, an ISO 20022 `Ustrd`.
+const FULL_WIDTHS: &[usize] = &[31, 35, 70, 140];
 
 impl Ctx<'_> {
     pub(super) fn invoice_numbers(
@@ -44,7 +73,7 @@ impl Ctx<'_> {
             budget: MAX_TEXT_GROUPS,
             buf: String::new(),
             groups: Vec::new(),
-            bare: Vec::new(),
+            doubts: Vec::new(),
         };
         // A valid RF that equals no reference may still carry the invoice
         // number in its body (`RF78INV2024001`): search it as text too.
@@ -62,10 +91,6 @@ impl Ctx<'_> {
         for text in &self.p.seams {
             self.scan_text(ix, text, &mut scan);
         }
-        // A number found only across a cut is trusted with the exact amount:
-        // its own, or with the other numbers quoted, theirs together.
-        // Otherwise, beside numbers the lines quote whole, nobody can tell
-        // which was meant (`F-1` / `001`: F-1, or F-1001 cut in two?).
         let amount = Some(self.p.amount);
         let open = |items: &[u32]| {
             Money::checked_sum(
@@ -75,12 +100,21 @@ impl Ctx<'_> {
                     .map(|it| it.open_amount),
             )
         };
-        let all: Vec<u32> = scan
-            .hits
-            .iter()
-            .flat_map(|h| h.items.iter().copied())
-            .collect();
-        let all_exact = scan.hits.len() > found && open(&all) == amount;
+        let together = |hits: &[Hit]| {
+            let all: Vec<u32> = hits.iter().flat_map(|h| h.items.iter().copied()).collect();
+            !all.is_empty() && open(&all) == amount
+        };
+        // Numbers the lines quote whole that together are exactly the
+        // amount: a glued number beside them is the bank's cut between two
+        // words, not a number (`FACTURE F-12` / `50 EUR`).
+        if scan.hits.len() > found && found > 0 && together(&scan.hits[..found]) {
+            scan.hits.truncate(found);
+        }
+        let all_exact = together(&scan.hits);
+        // A number found only across a cut is trusted with the exact amount:
+        // its own, or with the other numbers quoted, theirs together.
+        // Otherwise, beside numbers the lines quote whole, nobody can tell
+        // which was meant (`F-1` / `001`: F-1, or F-1001 cut in two?).
         let beside_whole = found > 0 && scan.hits.len() > found;
         for (n, hit) in scan.hits.iter_mut().enumerate() {
             let glued = n >= found;
@@ -92,21 +126,28 @@ impl Ctx<'_> {
                 hit.confidence = hit.confidence.min(C_GLUED);
             }
         }
-        // A bare number may be a post code, a client number, an amount in
-        // cents: it names an invoice only when the payment pays that
-        // invoice or comes from its customer.
-        for &n in &scan.bare {
+        // A number that may be something else names an invoice only when
+        // the payment pays that invoice (or, with the others quoted, all of
+        // them exactly) or comes from its customer.
+        for &(n, doubt) in &scan.doubts {
             let Some(hit) = scan.hits.get(n) else {
                 continue;
             };
-            let confirmed = hit.items.iter().filter_map(|&i| self.item(i)).all(|it| {
-                self.pays(it, cfg) || self.payer_ids(ix, cfg).contains(&it.customer_id.as_str())
-            });
+            let confirmed = all_exact
+                || hit.items.iter().filter_map(|&i| self.item(i)).all(|it| {
+                    self.pays(it, cfg) || self.payer_ids(ix, cfg).contains(&it.customer_id.as_str())
+                });
             if !confirmed && let Some(hit) = scan.hits.get_mut(n) {
-                hit.confidence = hit.confidence.min(C_WEAK);
+                let cap = if doubt == Doubt::CutEnd {
+                    C_GLUED
+                } else {
+                    C_WEAK
+                };
+                hit.confidence = hit.confidence.min(cap);
                 hit.label = format!(
-                    "{} (a bare number: neither the amount nor the payer confirms it)",
-                    hit.label
+                    "{} ({}: neither the amount nor the payer confirms it)",
+                    hit.label,
+                    doubt.why()
                 );
             }
         }
@@ -133,23 +174,16 @@ impl Ctx<'_> {
                 let Some(run) = gs.get(i..i + len) else {
                     continue;
                 };
-                // Never a piece of a date (`2026-11` of `2026-11-18`); a
-                // whole date is an invoice number only when announced.
-                let date = dates.iter().find(|d| d.start < i + len && i < d.end);
+                // Never a piece of a date (`2026-11` of `2026-11-18`, or of
+                // `2026-11-17-000123`); a run going on past it is no date.
+                let date = dates.iter().find(|d| d.start <= i && i + len <= d.end);
                 if date.is_some_and(|d| *d != (i..i + len)) {
                     continue;
                 }
-                if let Some(mut hit) = self.lookup(ix, text, run, &mut scan.buf) {
-                    if date.is_some() && !run.first().is_some_and(|g| g.announced) {
-                        hit.confidence = hit.confidence.min(C_WEAK);
-                        hit.label = format!("{} (but it reads as a date)", hit.label);
-                    }
+                if let Some(hit) = self.lookup(ix, text, run, &mut scan.buf) {
                     if !scan.hits.iter().any(|h| h.items == hit.items) {
-                        if let [g] = run
-                            && g.digits
-                            && !g.announced
-                        {
-                            scan.bare.push(scan.hits.len());
+                        if let Some(doubt) = doubt_of(text, run, date.is_some()) {
+                            scan.doubts.push((scan.hits.len(), doubt));
                         }
                         scan.hits.push(hit);
                     }
@@ -245,6 +279,30 @@ impl Ctx<'_> {
     }
 }
 
+/// Why `run` (of `text`) may name an invoice by chance, if it may.
+fn doubt_of(text: &str, run: &[Group], whole_date: bool) -> Option<Doubt> {
+    let (first, last) = (run.first()?, run.last()?);
+    if !first.announced {
+        if whole_date {
+            return Some(Doubt::Date);
+        }
+        if let [g] = run
+            && g.digits
+        {
+            return Some(Doubt::Bare);
+        }
+        let spaced = run.windows(2).any(|w| {
+            text.get(w[0].end..w[1].start)
+                .is_some_and(|between| between.chars().any(char::is_whitespace))
+        });
+        if spaced && run.iter().all(|g| g.digits) {
+            return Some(Doubt::Spaced);
+        }
+    }
+    (last.digits && last.end == text.len() && FULL_WIDTHS.contains(&text.chars().count()))
+        .then_some(Doubt::CutEnd)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -331,35 +389,87 @@ mod tests {
         );
     }
 
+    /// The hits for a payment of `amount` quoting `text`, against invoices
+    /// numbered like dates, of 300.00 each.
+    fn dated(text: &str, amount: &str) -> Vec<(Vec<String>, u8)> {
+        let items: Vec<OpenItem> = [
+            "F-2026-0011",
+            "F-2026-0012",
+            "F-2026-11",
+            "FA-2026/11-0042",
+            "F-2026-0001",
+        ]
+        .iter()
+        .map(|id| item(id, "300.00"))
+        .collect();
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        let mut p = payment("E1", amount);
+        p.texts = vec![text.to_string()];
+        candidates(&p, &items, &ix)
+            .proposal
+            .map(|prop| {
+                prop.hits
+                    .iter()
+                    .map(|h| {
+                        let ids = h
+                            .items
+                            .iter()
+                            .map(|&i| items[i as usize].invoice_id.clone());
+                        (ids.collect(), h.confidence.hundredths())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     #[test]
     fn a_date_is_no_invoice_number_unless_announced() {
-        let ids = ["F-2026-0011", "F-2026-0012", "F-2026-11"];
-        let found = |text: &str| super::super::tests::found(&[text], &ids);
-        // A piece of a date is never taken for a number.
-        assert_eq!(found("COTISATION DU 2026-11-18"), []);
-        assert_eq!(found("LOYER DU 18/11/2026"), []);
-        // A whole date: only suggested, unless an invoice word announces it.
+        // A piece of a date is never taken for a number, even before more
+        // digits (a payer's own reference).
+        assert_eq!(dated("COTISATION DU 2026-11-18", "120.00"), []);
+        assert_eq!(dated("LOYER DU 18/11/2026", "120.00"), []);
+        assert_eq!(dated("PAY-2026-11-17-000123", "120.00"), []);
+        // A whole date: only suggested, unless an invoice word announces
+        // it or the amount pays it.
         assert_eq!(
-            found("LOYER 2026-12 ACOMPTE"),
-            [(vec!["F-2026-0012".to_string()], 85)]
+            dated("LOYER 2026-12 ACOMPTE", "120.00"),
+            one("F-2026-0012", 85)
+        );
+        assert_eq!(dated("LOYER 2026-12", "300.00"), one("F-2026-0012", 93));
+        assert_eq!(dated("FACTURE 2026-12", "120.00"), one("F-2026-0012", 93));
+        assert_eq!(dated("REGLEMENT F-2026-11", "120.00"), one("F-2026-11", 95));
+        // An id with a year and month inside, whatever its marks.
+        assert_eq!(
+            dated("FACTURE FA-2026/11-0042", "120.00"),
+            one("FA-2026/11-0042", 95)
+        );
+        // Numbers apart, no invoice word: only with the amount.
+        assert_eq!(
+            dated("COTISATION 2026 12 ENFANTS", "120.00"),
+            one("F-2026-0012", 85)
         );
         assert_eq!(
-            found("FACTURE 2026-12"),
-            [(vec!["F-2026-0012".to_string()], 93)]
+            dated("COTISATION 2026 12", "300.00"),
+            one("F-2026-0012", 93)
         );
-        assert_eq!(
-            found("REGLEMENT F-2026-11"),
-            [(vec!["F-2026-11".to_string()], 95)]
-        );
-        // Not a date: a month above 12, or two marks.
-        assert_eq!(
-            found("REGLT 2026-0012"),
-            [(vec!["F-2026-0012".to_string()], 95)]
-        );
-        assert_eq!(
-            found("REGLT 2026-0011/0012"),
-            [(vec!["F-2026-0011".to_string()], 95)]
-        );
+    }
+
+    #[test]
+    fn a_number_ending_a_full_width_line_may_have_been_cut() {
+        // `F-2026-001…` cut at the CFONB label's 31 characters: not taken
+        // for F-2026-0001 unless the amount pays it.
+        let label = "VIR SEPA DURANDS FAC F-2026-001";
+        assert_eq!(label.len(), 31);
+        assert_eq!(dated(label, "120.00"), one("F-2026-0001", 75));
+        assert_eq!(dated(label, "300.00"), one("F-2026-0001", 93));
+        let shorter = "VIR SEPA DURAND FAC F-2026-001";
+        assert_eq!(dated(shorter, "120.00"), one("F-2026-0001", 93));
+    }
+
+    #[test]
+    fn numbers_quoted_whole_that_pay_exactly_outweigh_a_glued_one() {
+        // `FACTURE F-1` / `001 EUR`: F-1 paid exactly, F-1001 a cut between words.
+        assert_eq!(hits(&["FACTURE F-1", "001 EUR"], "100.00"), one("F-1", 95));
     }
 
     #[test]

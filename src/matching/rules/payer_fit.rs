@@ -41,6 +41,32 @@ impl Ctx<'_> {
             .map(|it| it.customer_id.clone())
     }
 
+    /// Whether the payer's name is customer `c`'s own name (close enough;
+    /// not an alias, which a decision may have taught with the IBAN).
+    fn names(&self, ix: &InvoiceIndex, cfg: &MatchConfig, c: u32) -> bool {
+        let Some(raw) = self.p.counterparty_name.as_deref() else {
+            return false;
+        };
+        let name = crate::matching::payer::normalize_name(raw);
+        !name.is_empty()
+            && ix
+                .payers
+                .by_name(
+                    &name,
+                    crate::matching::payer::may_be_truncated(raw),
+                    cfg.name_min_score,
+                )
+                .iter()
+                .any(|(n, compared, _)| {
+                    *n == c
+                        && ix
+                            .payers
+                            .customer(c)
+                            .and_then(|pc| pc.names.first())
+                            .is_some_and(|own| own == compared)
+                })
+    }
+
     /// Customer ids the payer is known as: by a known IBAN, else by a name
     /// close enough (empty: unknown).
     pub(super) fn payer_ids<'i>(&self, ix: &'i InvoiceIndex, cfg: &MatchConfig) -> Vec<&'i str> {
@@ -85,7 +111,10 @@ impl Ctx<'_> {
                 for &c in custs {
                     if let Some(fit) = self.fit(ix, c, cfg) {
                         let id = ix.payers.customer(c).map_or("", |c| c.customer_id.as_str());
-                        if doubt.is_none() && ix.payers.learned_only(c, iban) {
+                        if doubt.is_none()
+                            && ix.payers.learned_only(c, iban)
+                            && !self.names(ix, cfg, c)
+                        {
                             doubt = self.other_customer_open_for_amount(ix, id);
                         }
                         fits.push((

@@ -45,23 +45,41 @@ impl Ctx<'_> {
         Self::proposal(Rule::RfReference, hits)
     }
 
-    pub(super) fn e2e(&mut self, ix: &InvoiceIndex) -> Option<Proposal> {
-        // A short or placeholder id (`7`, `1042`, `NONREF`) is the payer's
-        // software numbering its own transfers: it names no invoice here.
-        let e2e = self.p.end_to_end_id.as_deref()?;
-        if !crate::statement::is_real_id(Some(e2e)) {
+    /// An end-to-end id equal to an item's reference or id. A short one
+    /// (`7`, `1042`: a real id has at least four letters or digits, six
+    /// when digits only) may be the payer's software numbering its own
+    /// transfers: it names an invoice only when the payment pays that
+    /// invoice whole. A placeholder (`NONREF`) names nothing.
+    pub(super) fn e2e(&mut self, ix: &InvoiceIndex, cfg: &MatchConfig) -> Option<Proposal> {
+        let e2e = crate::statement::given_reference(self.p.end_to_end_id.as_deref())?;
+        let real = crate::statement::is_real_id(Some(e2e));
+        let key = tokens::normalize_ref(e2e);
+        if key.is_empty() {
             return None;
         }
-        let key = tokens::normalize_ref(e2e);
         let mut found = self.same_currency(ix.reference(&key));
         self.cap(&mut found);
+        if !real {
+            let whole = found.len() == 1
+                && found
+                    .iter()
+                    .filter_map(|&i| self.item(i))
+                    .all(|it| self.pays(it, cfg));
+            if !whole {
+                return None;
+            }
+        }
         let hits = if found.is_empty() {
             Vec::new()
         } else {
             vec![Hit {
-                label: format!("end-to-end id {key}"),
+                label: if real {
+                    format!("end-to-end id {key}")
+                } else {
+                    format!("end-to-end id {key} (short: the amount confirms it)")
+                },
                 items: found,
-                confidence: C_E2E,
+                confidence: if real { C_E2E } else { C_STRICT },
             }]
         };
         Self::proposal(Rule::EndToEndId, hits)

@@ -85,6 +85,7 @@ impl Builder {
             end_to_end_id: None,
             mandate_id: None,
             remittance: String::new(),
+            undetailed: false,
         });
         self.truth.push(Truth {
             class,
