@@ -13,7 +13,10 @@
 //! | a short number announced by `FACT`/`N°`… (`fact 42` → `F-2026-0042`) | 85 |
 //! | invoice number cut in two where the bank wrapped its text, glued back (`F-10` / `01` → `F-1001`), with the payment exactly its open amount | as written above |
 //! | such a glued number otherwise, and every number quoted beside one | 75 |
-//! | a bare number (one digit group, no invoice word) whose invoice the payment does not pay whole and whose customer is not the known payer | at most 85 |
+//! | a bare number, a whole date or numbers apart, with no invoice word, whose invoice the payment does not pay whole (nor all quoted exactly together) and whose customer is not the known payer | at most 85 |
+//! | such a number ending a line of a bank's full width (31, 35, 70, 140 characters) | at most 75 |
+//! | a short end-to-end id (below 4 letters or digits, 6 digits only) with the payment paying its invoice whole | 95 |
+//! | a batch whose details give no amounts: its texts' invoices, unless exactly its amount together | at most 85 |
 //! | invoice number one digit off (typo), the only open item so near with exactly the amount | 91 |
 //! | known payer IBAN + one open item of exactly the amount | 95 |
 //! | known payer IBAN + the early-payment discounted amount of one item | 93 |
