@@ -24,12 +24,12 @@
 //!   ERP mistake corrected), that customer's steps and ladder come back
 //!   with it: no step is sent twice to anyone. Moved and redated or
 //!   relabelled at once: another invoice (a number reused).
-//! - an id alone changed under the same name, the old id gone tonight (in
-//!   neither `customers.csv` nor any invoice of tonight's export): the same
-//!   customer renamed, whose payments follow it; the rename is remembered
-//!   for `promises.csv` lines naming the old id (state::moves). While the
-//!   old id is still there it is another customer of the same name (two
-//!   consumers called Jean Martin): a move.
+//! - an id alone changed under the same name: the same customer renamed,
+//!   whose payments follow it; the rename is remembered for `promises.csv`
+//!   lines naming the old id (state::moves). Unless the old id still has
+//!   invoices tonight, or `customers.csv` lists both ids with contact
+//!   details that differ: another customer of the same name (two consumers
+//!   called Jean Martin), a move ([`two_customers`]).
 //!
 //! Money applied to a relabelled invoice may have paid it: it is held from
 //! dunning and `invoice_identity_changed` asks a person ([`held`]).
@@ -85,13 +85,13 @@ pub fn archive_changed(
         return Ok(alerts);
     }
     let mut previous: Option<Option<String>> = None;
-    // Customer ids still there tonight: an id changed under the same name
-    // while the old one is still there is a homonym, not a rename.
-    let live: BTreeSet<&str> = ledger
-        .customers
-        .keys()
-        .map(String::as_str)
-        .chain(ledger.invoices.iter().map(|i| i.customer_id.as_str()))
+    // Customer ids with invoices tonight: an id changed under the same name
+    // while the old one still has invoices is another customer of that
+    // name, not a rename.
+    let billed: BTreeSet<&str> = ledger
+        .invoices
+        .iter()
+        .map(|i| i.customer_id.as_str())
         .collect();
     for inv in &ledger.invoices {
         let Some((customer, issue, currency)) = known.get(&inv.invoice_id) else {
@@ -116,7 +116,7 @@ pub fn archive_changed(
         let other_id = old.customer_id != inv.customer_id;
         let renamed = other_id
             && same_name(&old.customer_name, &inv.customer_name)
-            && !live.contains(old.customer_id.as_str());
+            && !two_customers(ledger, &billed, &old.customer_id, &inv.customer_id);
         let moved = other_id && !renamed;
         let still_open =
             previous == Some(old.last_seen_run.as_str()) && !old.exported_open.is_zero();
@@ -165,6 +165,26 @@ pub fn archive_changed(
         }
     }
     Ok(alerts)
+}
+
+/// Whether the ids `old` and `new`, of one name, are two customers (two
+/// consumers called Jean Martin) rather than one renamed: the old id still
+/// has invoices tonight, or `customers.csv` lists both with contact details
+/// that differ (an e-mail, phone or address given for both, not the same).
+/// An old id left in `customers.csv` with the same details, or none, is the
+/// customer the ERP renumbered (its file not yet updated).
+fn two_customers(ledger: &Ledger, billed: &BTreeSet<&str>, old: &str, new: &str) -> bool {
+    if billed.contains(old) {
+        return true;
+    }
+    let (Some(a), Some(b)) = (ledger.customers.get(old), ledger.customers.get(new)) else {
+        return false;
+    };
+    let differ = |x: &Option<String>, y: &Option<String>| match (x, y) {
+        (Some(x), Some(y)) => !x.trim().eq_ignore_ascii_case(y.trim()),
+        _ => false,
+    };
+    differ(&a.email, &b.email) || differ(&a.phone, &b.phone) || differ(&a.address, &b.address)
 }
 
 /// Puts the steps the invoice's first customer got aside, and starts its

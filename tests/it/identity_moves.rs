@@ -128,3 +128,33 @@ fn an_invoice_corrected_to_a_homonym_is_a_move_not_a_rename() {
     let out = night(root, 6, "2026-11-02", c11);
     assert_eq!(steps(&out), [step("C11", "formal_notice")]);
 }
+
+#[test]
+fn a_customer_renumbered_while_customers_csv_still_lists_its_old_id_is_a_rename() {
+    // The ERP renumbers C1 as CL-0001; customers.csv keeps the old row (not
+    // yet updated), with the same e-mail. The same company: no ladder
+    // restarts, no second formal notice.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("c")).unwrap();
+    std::fs::write(
+        root.join("c/customers.csv"),
+        "customer_id,name,customer_type,email\n\
+         C1,Alpha SARL,b2b,compta@alpha.fr\n\
+         CL-0001,Alpha SARL,b2b,compta@alpha.fr\n",
+    )
+    .unwrap();
+    let old = "F-100,C1,Alpha SARL,2026-08-01,2026-08-31,900.00,900.00,EUR\n";
+    let new = "F-100,CL-0001,Alpha SARL,2026-08-01,2026-08-31,900.00,900.00,EUR\n";
+    for (seq, date) in [(1, "2026-09-01"), (2, "2026-09-08"), (3, "2026-09-15")] {
+        night(root, seq, date, old);
+    }
+    let out = night(root, 4, "2026-10-01", old);
+    assert_eq!(steps(&out), [step("C1", "formal_notice")]);
+    let out = night(root, 5, "2026-10-02", new);
+    assert!(steps(&out).is_empty(), "{:?}", steps(&out));
+    assert!(moved(&out).is_empty());
+    // The handover follows the first notice, to the renumbered customer.
+    let out = night(root, 6, "2026-11-02", new);
+    assert_eq!(steps(&out), [step("CL-0001", "litigation_handover")]);
+}
