@@ -367,6 +367,35 @@ fn a_line_refused_for_good_removed_and_written_back_is_said_again_not_judged_aga
     assert!(outcome.starts_with("refused for good"), "{outcome}");
 }
 
+/// Alpha's F-100 (1,000.00) and F-101 (500.00, due 2026-11-20), Beta's
+/// F-200 (500.00).
+const ALPHA_BETA: &str = "F-100;C1;Alpha SARL;2026-10-01;2026-10-30;1000,00\n\
+     F-101;C1;Alpha SARL;2026-10-05;2026-11-20;500,00\n\
+     F-200;C2;Beta SAS;2026-10-01;2026-10-30;500,00\n";
+
+/// A transfer from `name`, account `iban`, quoting no invoice.
+fn transfer(
+    reference: &'static str,
+    date: &'static str,
+    amount: &'static str,
+    name: &'static str,
+    iban: &'static str,
+) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            name: Some(name),
+            iban: Some(iban),
+            text: Some("VIREMENT"),
+            ..Tx::default()
+        }],
+    }
+}
+
 #[test]
 fn a_factors_iban_taught_by_one_decision_does_not_make_its_next_transfer_that_customers() {
     // EUROFACTOR pays for several customers from one account. A person
@@ -374,25 +403,9 @@ fn a_factors_iban_taught_by_one_decision_does_not_make_its_next_transfer_that_cu
     // for Beta's F-200, while Alpha's F-101 (not due yet) is 500.00 too.
     const FACTOR: &str = "FR1420041010050500013M02606";
     let dir = tempfile::tempdir().unwrap();
-    let c = client(
-        dir.path(),
-        "F-100;C1;Alpha SARL;2026-10-01;2026-10-30;1000,00\n\
-         F-101;C1;Alpha SARL;2026-10-05;2026-11-20;500,00\n\
-         F-200;C2;Beta SAS;2026-10-01;2026-10-30;500,00\n",
-    );
-    let factor = |reference, date, amount| Ntry {
-        reference,
-        date,
-        code: "RCDT/ESCT",
-        amount,
-        txs: vec![Tx {
-            amount,
-            name: Some("EUROFACTOR SA"),
-            iban: Some(FACTOR),
-            text: Some("REMISE AFFACTURAGE"),
-            ..Tx::default()
-        }],
-    };
+    let c = client(dir.path(), ALPHA_BETA);
+    let factor =
+        |reference, date, amount| transfer(reference, date, amount, "EUROFACTOR SA", FACTOR);
     write_statement(
         &c,
         1,
@@ -431,25 +444,8 @@ fn an_iban_taught_by_a_decision_still_matches_when_the_payer_names_the_customer(
     // amount, but the payer's name is Alpha's: matched.
     const ALPHA: &str = "FR1420041010050500013M02606";
     let dir = tempfile::tempdir().unwrap();
-    let c = client(
-        dir.path(),
-        "F-100;C1;Alpha SARL;2026-10-01;2026-10-30;1000,00\n\
-         F-101;C1;Alpha SARL;2026-10-05;2026-11-20;500,00\n\
-         F-200;C2;Beta SAS;2026-10-01;2026-10-30;500,00\n",
-    );
-    let alpha = |reference, date, amount| Ntry {
-        reference,
-        date,
-        code: "RCDT/ESCT",
-        amount,
-        txs: vec![Tx {
-            amount,
-            name: Some("ALPHA SARL"),
-            iban: Some(ALPHA),
-            text: Some("VIREMENT"),
-            ..Tx::default()
-        }],
-    };
+    let c = client(dir.path(), ALPHA_BETA);
+    let alpha = |reference, date, amount| transfer(reference, date, amount, "ALPHA SARL", ALPHA);
     write_statement(&c, 1, "2026-11-02", &[alpha("A1", "2026-11-02", "1000.00")]);
     night(dir.path(), &c, "2026-11-02");
     decisions(&c, "A1;F-100;assign;;\n");

@@ -320,25 +320,29 @@ mod tests {
             .iter()
             .map(|(id, open)| item(id, open))
             .collect();
-        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        found_in(&items, lines, amount)
+    }
+
+    /// The hits (ids, confidence) for a payment of `amount` whose bank text
+    /// came in `lines`, against `items`.
+    fn found_in(items: &[OpenItem], lines: &[&str], amount: &str) -> Vec<(Vec<String>, u8)> {
+        let ix = InvoiceIndex::build(items, &BTreeMap::new());
         let mut p = payment("E1", amount);
         p.texts = lines.iter().map(|s| s.to_string()).collect();
         p.seams = seams(lines);
-        candidates(&p, &items, &ix)
-            .proposal
-            .map(|prop| {
-                prop.hits
+        let Some(prop) = candidates(&p, items, &ix).proposal else {
+            return Vec::new();
+        };
+        prop.hits
+            .iter()
+            .map(|h| {
+                let ids = h
+                    .items
                     .iter()
-                    .map(|h| {
-                        let ids = h
-                            .items
-                            .iter()
-                            .map(|&i| items[i as usize].invoice_id.clone());
-                        (ids.collect(), h.confidence.hundredths())
-                    })
-                    .collect()
+                    .map(|&i| items[i as usize].invoice_id.clone());
+                (ids.collect(), h.confidence.hundredths())
             })
-            .unwrap_or_default()
+            .collect()
     }
 
     fn one(id: &str, c: u8) -> Vec<(Vec<String>, u8)> {
@@ -402,24 +406,7 @@ mod tests {
         .iter()
         .map(|id| item(id, "300.00"))
         .collect();
-        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
-        let mut p = payment("E1", amount);
-        p.texts = vec![text.to_string()];
-        candidates(&p, &items, &ix)
-            .proposal
-            .map(|prop| {
-                prop.hits
-                    .iter()
-                    .map(|h| {
-                        let ids = h
-                            .items
-                            .iter()
-                            .map(|&i| items[i as usize].invoice_id.clone());
-                        (ids.collect(), h.confidence.hundredths())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        found_in(&items, &[text], amount)
     }
 
     #[test]
