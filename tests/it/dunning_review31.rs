@@ -155,12 +155,7 @@ fn the_rest_of_an_overpayment_is_deducted_from_what_is_asked_and_charged() {
     // for 800.00 with charges on 800.00 (48.79).
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::create_dir_all(root.join("c")).unwrap();
-    fs::write(
-        root.join("c/client.toml"),
-        "[alerts]\nstale_statement_days = 0\n",
-    )
-    .unwrap();
+    crate::support::quiet_client(&root.join("c"), "");
     let invoices = "F-100,C1,Alpha SARL,2026-10-01,2026-10-30,1000.00,1000.00,EUR\n\
                     F-101,C1,Alpha SARL,2026-10-02,2026-10-30,800.00,800.00,EUR\n";
     let pay = [paying("P1", "2026-11-02", "1500.00", "FACTURE F-100")];
@@ -187,12 +182,7 @@ fn money_suggested_for_the_customers_own_invoices_is_deducted_after_the_hold() {
     // ran out, the formal notice asked for 2 000.00 with 101.96 of charges.
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::create_dir_all(root.join("c")).unwrap();
-    fs::write(
-        root.join("c/client.toml"),
-        "[alerts]\nstale_statement_days = 0\n",
-    )
-    .unwrap();
+    crate::support::quiet_client(&root.join("c"), "");
     let invoices = "F-100,C1,Alpha SARL,2026-10-01,2026-10-30,1000.00,1000.00,EUR\n\
                     F-101,C1,Alpha SARL,2026-10-02,2026-10-30,1000.00,1000.00,EUR\n\
                     F-102,C1,Alpha SARL,2026-10-02,2026-10-30,50.00,50.00,USD\n";

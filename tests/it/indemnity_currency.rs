@@ -14,12 +14,7 @@ const HEADER: &str =
 /// `step invoice currency penalty_amount` of the night's formal notices.
 fn penalties(root: &Path, toml: &str) -> Vec<String> {
     let c = root.join("c");
-    fs::create_dir_all(c.join("statements")).unwrap();
-    fs::write(
-        c.join("client.toml"),
-        format!("[alerts]\nstale_statement_days = 0\n{toml}"),
-    )
-    .unwrap();
+    crate::support::quiet_client(&c, toml);
     fs::write(
         c.join("invoices.csv"),
         format!(

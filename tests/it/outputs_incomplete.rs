@@ -13,12 +13,7 @@ const HEADER: &str =
 
 fn client(root: &Path) -> std::path::PathBuf {
     let c = root.join("firm").join("c");
-    fs::create_dir_all(c.join("statements")).unwrap();
-    fs::write(
-        c.join("client.toml"),
-        "[alerts]\nstale_statement_days = 0\n",
-    )
-    .unwrap();
+    crate::support::quiet_client(&c, "");
     fs::write(
         c.join("invoices.csv"),
         format!("{HEADER}F-100,C1,Alpha SARL,2026-10-01,2026-10-30,1000.00,1000.00,EUR\n"),

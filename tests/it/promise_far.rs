@@ -40,12 +40,7 @@ fn steps(out: &Path) -> Vec<String> {
 fn a_promise_decades_ahead_is_named_and_holds_only_until_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("c");
-    fs::create_dir_all(c.join("statements")).unwrap();
-    fs::write(
-        c.join("client.toml"),
-        "[alerts]\nstale_statement_days = 0\n",
-    )
-    .unwrap();
+    crate::support::quiet_client(&c, "");
     fs::write(
         c.join("invoices.csv"),
         format!(

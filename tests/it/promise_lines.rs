@@ -91,13 +91,8 @@ fn a_promise_line_matching_nothing_is_named_and_one_for_another_customer_s_invoi
 fn a_promise_follows_a_customer_id_the_erp_renamed() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("c1");
-    fs::create_dir_all(c.join("statements")).unwrap();
     // No statement in this test: formal notices are not held for that.
-    fs::write(
-        c.join("client.toml"),
-        "[alerts]\nstale_statement_days = 0\n",
-    )
-    .unwrap();
+    crate::support::quiet_client(&c, "");
     fs::write(
         c.join("promises.csv"),
         "customer_id,invoice_id,promised_date\nC1,,2026-11-20\n",
@@ -151,12 +146,7 @@ fn a_promise_follows_a_customer_id_the_erp_renamed() {
 fn a_promise_line_edited_into_a_typo_holds_formal_notices_for_a_night() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("c1");
-    fs::create_dir_all(c.join("statements")).unwrap();
-    fs::write(
-        c.join("client.toml"),
-        "[alerts]\nstale_statement_days = 0\n",
-    )
-    .unwrap();
+    crate::support::quiet_client(&c, "");
     fs::write(
         c.join("invoices.csv"),
         "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount\n\

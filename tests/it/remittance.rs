@@ -24,12 +24,7 @@ F-500,C5,Epsilon SA,2026-09-01,2026-10-01,400.00,400.00,EUR,direct_debit,RUM-5\n
 /// transaction detail, no mandate, no debtor.
 fn client(root: &Path, amount: &'static str) -> PathBuf {
     let c = root.join("c");
-    std::fs::create_dir_all(c.join("statements")).unwrap();
-    std::fs::write(
-        c.join("client.toml"),
-        "[alerts]\nstale_statement_days = 0\n",
-    )
-    .unwrap();
+    crate::support::quiet_client(&c, "");
     std::fs::write(c.join("invoices.csv"), format!("{HEADER}{INVOICES}")).unwrap();
     write_statement(
         &c,

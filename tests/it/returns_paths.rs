@@ -23,12 +23,7 @@ fn invoices(f100_disputed: bool) -> String {
 
 fn client(root: &Path) -> PathBuf {
     let c = root.join("c");
-    std::fs::create_dir_all(c.join("statements")).unwrap();
-    std::fs::write(
-        c.join("client.toml"),
-        "[alerts]\nstale_statement_days = 0\n",
-    )
-    .unwrap();
+    crate::support::quiet_client(&c, "");
     std::fs::write(
         c.join("customers.csv"),
         "customer_id,name,mandate_ids\nC1,Alpha SARL,RUM-1\nC2,Beta SAS,RUM-2\n",

@@ -16,6 +16,19 @@ pub fn pointage() -> Command {
     c
 }
 
+/// A client folder `dir` with its `statements/` folder and a `client.toml`
+/// that does not hold formal notices for lack of statements (most dunning
+/// tests have none), then `extra` settings.
+pub fn quiet_client(dir: &Path, extra: &str) -> PathBuf {
+    std::fs::create_dir_all(dir.join("statements")).unwrap();
+    std::fs::write(
+        dir.join("client.toml"),
+        format!("[alerts]\nstale_statement_days = 0\n{extra}"),
+    )
+    .unwrap();
+    dir.to_path_buf()
+}
+
 /// Runs `pointage run CLIENT --date D --out OUT` with extra environment.
 pub fn run_night(client: &Path, date: &str, out: &Path, env: &[(&str, &str)]) -> Output {
     let mut c = pointage();
