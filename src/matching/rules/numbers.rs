@@ -129,13 +129,18 @@ impl Ctx<'_> {
         // A number that may be something else names an invoice only when
         // the payment pays that invoice (or, with the others quoted, all of
         // them exactly) or comes from its customer.
+        // Who the payer is known as: looked up once, and only when needed.
+        let mut payers: Option<Vec<&str>> = None;
         for &(n, doubt) in &scan.doubts {
             let Some(hit) = scan.hits.get(n) else {
                 continue;
             };
             let confirmed = all_exact
                 || hit.items.iter().filter_map(|&i| self.item(i)).all(|it| {
-                    self.pays(it, cfg) || self.payer_ids(ix, cfg).contains(&it.customer_id.as_str())
+                    self.pays(it, cfg)
+                        || payers
+                            .get_or_insert_with(|| self.payer_ids(ix, cfg))
+                            .contains(&it.customer_id.as_str())
                 });
             if !confirmed && let Some(hit) = scan.hits.get_mut(n) {
                 let cap = if doubt == Doubt::CutEnd {
