@@ -42,7 +42,8 @@ pub fn rf_from_reference(reference: &str) -> Option<String> {
 /// The valid RF references a person typed in free text (`VIREMENT RF18 5390
 /// 0754 7034 MERCI`), normalised, in text order. An `RF` starting a word and
 /// followed by two digits starts one; it goes on over words of letters and
-/// digits separated by single spaces, and every such extent of 5 to 25
+/// digits separated by single spaces, dashes or dots (`RF18-5390-0754-7034`,
+/// as some people and some banks print it), and every such extent of 5 to 25
 /// characters with correct check digits is returned (a word after the
 /// reference may by chance make a longer valid one: the caller looks each up).
 pub fn rf_in_text(text: &str) -> Vec<String> {
@@ -81,7 +82,7 @@ pub fn rf_in_text(text: &str) -> Vec<String> {
                 out.push(norm.clone());
             }
             j = word_end;
-            if b.get(j) != Some(&b' ') {
+            if !matches!(b.get(j), Some(b' ' | b'-' | b'.')) {
                 break;
             }
             j += 1;
@@ -103,6 +104,12 @@ mod tests {
         );
         assert_eq!(rf_in_text("RF4720260101 | VIR SEPA"), ["RF4720260101"]);
         assert_eq!(rf_in_text("REF RF18539007547034."), ["RF18539007547034"]);
+        // Review 33 N8: printed with dashes or dots.
+        assert_eq!(
+            rf_in_text("VIR RF18-5390-0754-7034 FACT"),
+            ["RF18539007547034"]
+        );
+        assert_eq!(rf_in_text("RF18.5390.0754.7034."), ["RF18539007547034"]);
         // Wrong check digits, or inside a word: none.
         assert!(rf_in_text("RF19 5390 0754 7034").is_empty());
         assert!(rf_in_text("XRF18539007547034").is_empty());

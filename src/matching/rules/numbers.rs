@@ -41,6 +41,11 @@ enum Doubt {
     /// Ending a line of a bank's full width (31, 35, 70 or 140
     /// characters): the bank may have cut it (`…F-2026-004`).
     CutEnd,
+    /// Next in a list after an announced number (`FACT 123/124`): also how
+    /// people write a day and month (`FACTURE 12/11`). Kept only when all the
+    /// numbers quoted are exactly the amount together; otherwise it is left
+    /// out, as if not read.
+    Listed,
 }
 
 impl Doubt {
@@ -50,6 +55,7 @@ impl Doubt {
             Doubt::Date => "it reads as a date",
             Doubt::Spaced => "numbers apart with no invoice word",
             Doubt::CutEnd => "it ends a full-width line the bank may have cut",
+            Doubt::Listed => "it follows an announced number in a list",
         }
     }
 }
@@ -131,10 +137,17 @@ impl Ctx<'_> {
         // them exactly) or comes from its customer.
         // Who the payer is known as: looked up once, and only when needed.
         let mut payers: Option<Vec<&str>> = None;
+        let mut unread: Vec<usize> = Vec::new();
         for &(n, doubt) in &scan.doubts {
             let Some(hit) = scan.hits.get(n) else {
                 continue;
             };
+            if doubt == Doubt::Listed {
+                if !all_exact {
+                    unread.push(n);
+                }
+                continue;
+            }
             let confirmed = all_exact
                 || hit.items.iter().filter_map(|&i| self.item(i)).all(|it| {
                     self.pays(it, cfg)
@@ -156,7 +169,14 @@ impl Ctx<'_> {
                 );
             }
         }
-        Self::proposal(Rule::InvoiceNumber, scan.hits)
+        let hits = scan
+            .hits
+            .into_iter()
+            .enumerate()
+            .filter(|(n, _)| !unread.contains(n))
+            .map(|(_, hit)| hit)
+            .collect();
+        Self::proposal(Rule::InvoiceNumber, hits)
     }
 
     /// Searches one text for invoice numbers, longest run of groups first,
@@ -185,9 +205,9 @@ impl Ctx<'_> {
                 if date.is_some_and(|d| *d != (i..i + len)) {
                     continue;
                 }
-                if let Some(hit) = self.lookup(ix, text, run, &mut scan.buf) {
+                if let Some((hit, doubt)) = self.lookup_run(ix, text, run, date.is_some(), scan) {
                     if !scan.hits.iter().any(|h| h.items == hit.items) {
-                        if let Some(doubt) = doubt_of(text, run, date.is_some()) {
+                        if let Some(doubt) = doubt {
                             scan.doubts.push((scan.hits.len(), doubt));
                         }
                         scan.hits.push(hit);
@@ -202,6 +222,35 @@ impl Ctx<'_> {
             }
         }
         scan.groups = gs;
+    }
+
+    /// Looks one run of groups up ([`Self::lookup`]), with the doubt its
+    /// hit carries. A run starting with a listed number is first looked up
+    /// as if the list did not announce it; only what the list alone finds is
+    /// [`Doubt::Listed`].
+    fn lookup_run(
+        &mut self,
+        ix: &InvoiceIndex,
+        text: &str,
+        run: &[Group],
+        whole_date: bool,
+        scan: &mut Scan,
+    ) -> Option<(Hit, Option<Doubt>)> {
+        if !run.first().is_some_and(|g| g.listed) {
+            let hit = self.lookup(ix, text, run, &mut scan.buf)?;
+            return Some((hit, doubt_of(text, run, whole_date)));
+        }
+        let mut plain = run.to_vec();
+        if let Some(g) = plain.first_mut() {
+            g.announced = false;
+            g.listed = false;
+        }
+        match self.lookup(ix, text, &plain, &mut scan.buf) {
+            Some(hit) => Some((hit, doubt_of(text, &plain, whole_date))),
+            None => self
+                .lookup(ix, text, run, &mut scan.buf)
+                .map(|hit| (hit, Some(Doubt::Listed))),
+        }
     }
 
     /// Looks one run of groups up: strict key, then loose, then (announced
@@ -352,6 +401,37 @@ mod tests {
 
     fn one(id: &str, c: u8) -> Vec<(Vec<String>, u8)> {
         vec![(vec![id.to_string()], c)]
+    }
+
+    /// The invoice ids found for a payment of `amount` quoting `line`,
+    /// against invoices 123 (100.00), 124 (50.00), 11 (30.00), 12 (70.00).
+    fn listed(line: &str, amount: &str) -> Vec<String> {
+        let items: Vec<OpenItem> = [("123", "100.00"), ("124", "50.00"), ("11", "30.00")]
+            .iter()
+            .chain(&[("12", "70.00")])
+            .map(|(id, open)| item(id, open))
+            .collect();
+        found_in(&items, &[line], amount)
+            .into_iter()
+            .flat_map(|(ids, _)| ids)
+            .collect()
+    }
+
+    #[test]
+    fn numbers_listed_after_an_invoice_word_pay_all_of_them_when_exact() {
+        // Review 33: `FACT 123/124` found 123 alone.
+        assert_eq!(listed("FACT 123/124", "150.00"), ["123", "124"]);
+        assert_eq!(
+            listed("REGLEMENT FACTURES 123 ET 124", "150.00"),
+            ["123", "124"]
+        );
+        assert_eq!(listed("FACTURES 123, 124 MERCI", "150.00"), ["123", "124"]);
+        // Not their sum: the list may be something else; the first number
+        // alone is read, as before.
+        assert_eq!(listed("FACT 123/124", "100.00"), ["123"]);
+        assert_eq!(listed("FACT 123/124", "120.00"), ["123"]);
+        // A day and a month after an invoice number are no second invoice.
+        assert_eq!(listed("FACTURE 12/11", "70.00"), ["12"]);
     }
 
     #[test]
