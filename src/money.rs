@@ -110,14 +110,30 @@ impl Money {
     /// `Decimal`'s 96-bit mantissa (below 10^28, under its 7.9 × 10^28): no
     /// night's total can overflow, or be rounded, however many entries it adds.
     pub fn is_input_sized(self) -> bool {
-        let d = self.0.normalize();
-        d.scale() <= MAX_INPUT_DECIMALS
-            && d.abs() < Decimal::from(10i64.pow(MAX_INPUT_INTEGER_DIGITS))
+        // On the mantissa m and scale s (the value is m / 10^s), without
+        // `normalize` and a `Decimal` compare (every amount read is checked):
+        // below 10^13 is m < 10^(13 + s), always so from s = 16 on (m < 2^96
+        // < 10^29); at most 5 significant decimals is 10^(s - 5) dividing m.
+        let m = self.0.mantissa().unsigned_abs();
+        let s = self.0.scale();
+        let below =
+            MAX_INPUT_INTEGER_DIGITS + s >= 29 || m < 10u128.pow(MAX_INPUT_INTEGER_DIGITS + s);
+        let decimals =
+            s <= MAX_INPUT_DECIMALS || m.is_multiple_of(10u128.pow(s - MAX_INPUT_DECIMALS));
+        below && decimals
     }
 
     /// Number of decimal places actually significant (trailing zeros ignored).
     pub fn significant_decimals(self) -> u32 {
-        self.0.normalize().scale()
+        // `normalize().scale()` without building the normalized value: the
+        // scale less the mantissa's trailing zeros (0 for zero).
+        let mut m = self.0.mantissa().unsigned_abs();
+        let mut s = self.0.scale();
+        while s > 0 && m.is_multiple_of(10) {
+            m /= 10;
+            s -= 1;
+        }
+        s
     }
 
     /// The smaller of two amounts.
@@ -298,10 +314,12 @@ impl Currency {
 
     /// The currency's usual number of decimals (minor units): 2 unless listed.
     pub fn minor_units(&self) -> u32 {
-        match self.as_str() {
-            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
-            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        // On the bytes, not `as_str`: called for every amount read, and a
+        // three-byte compare needs no UTF-8 check or length test.
+        match &self.0 {
+            b"BIF" | b"CLP" | b"DJF" | b"GNF" | b"ISK" | b"JPY" | b"KMF" | b"KRW" | b"PYG"
+            | b"RWF" | b"UGX" | b"UYI" | b"VND" | b"VUV" | b"XAF" | b"XOF" | b"XPF" => 0,
+            b"BHD" | b"IQD" | b"JOD" | b"KWD" | b"LYD" | b"OMR" | b"TND" => 3,
             _ => 2,
         }
     }
@@ -420,6 +438,27 @@ mod tests {
             let sum = many.checked_add(b).unwrap();
             proptest::prop_assert_eq!(sum.checked_sub(b).unwrap(), many);
             proptest::prop_assert_eq!(sum.checked_sub(many).unwrap(), b);
+        }
+    }
+
+    proptest::proptest! {
+        /// The mantissa arithmetic says what `normalize` says, at every scale.
+        #[test]
+        fn size_checks_are_normalize_s(
+            wide in proptest::num::i128::ANY,
+            small in -10i64.pow(15)..10i64.pow(15),
+            zeros in 0u32..8,
+            scale in 0u32..=28,
+        ) {
+            let tens = 10i128.pow(zeros);
+            for mantissa in [wide % (1i128 << 96), i128::from(small) * tens, 0] {
+                let d = Decimal::from_i128_with_scale(mantissa, scale);
+                let n = d.normalize();
+                let sized = n.scale() <= MAX_INPUT_DECIMALS
+                    && n.abs() < Decimal::from(10i64.pow(MAX_INPUT_INTEGER_DIGITS));
+                proptest::prop_assert_eq!(Money::new(d).is_input_sized(), sized, "{}", d);
+                proptest::prop_assert_eq!(Money::new(d).significant_decimals(), n.scale(), "{}", d);
+            }
         }
     }
 

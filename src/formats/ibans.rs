@@ -11,9 +11,19 @@
 use std::collections::HashMap;
 
 /// Remembered answers of [`crate::refs::is_valid_iban`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct IbanChecks {
     known: HashMap<Box<str>, bool>,
+}
+
+impl Default for IbanChecks {
+    /// Sized for the few hundred payers of a file, so the table does not
+    /// grow (and hash every IBAN again) while the first ones are read.
+    fn default() -> Self {
+        IbanChecks {
+            known: HashMap::with_capacity(256),
+        }
+    }
 }
 
 impl IbanChecks {

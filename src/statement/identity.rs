@@ -162,10 +162,13 @@ pub fn line_content<'a>(entry: &'a Entry, tx: &'a Transaction) -> (&'a str, &'a 
 /// The ids already given in one statement: their text kept end to end in one
 /// string, found through a table of spans — no allocation per id. Hashed with
 /// std's randomly keyed SipHash, so a crafted file cannot make it quadratic.
+/// Each span keeps its id's hash, so the table grows without hashing every
+/// id again.
 #[derive(Debug, Default)]
 struct UsedIds {
     text: String,
-    spans: HashTable<(usize, usize)>,
+    /// `(hash, start, end)` of each id in `text`.
+    spans: HashTable<(u64, usize, usize)>,
     hasher: RandomState,
 }
 
@@ -178,7 +181,9 @@ impl UsedIds {
     fn contains(&self, id: &str, hash: u64) -> bool {
         let text = &self.text;
         self.spans
-            .find(hash, |&(start, end)| text.get(start..end) == Some(id))
+            .find(hash, |&(h, start, end)| {
+                h == hash && text.get(start..end) == Some(id)
+            })
             .is_some()
     }
 
@@ -186,11 +191,8 @@ impl UsedIds {
     fn insert(&mut self, id: &str, hash: u64) {
         let start = self.text.len();
         self.text.push_str(id);
-        let span = (start, self.text.len());
-        let (text, hasher) = (&self.text, &self.hasher);
-        self.spans.insert_unique(hash, span, |&(s, e)| {
-            hasher.hash_one(text.get(s..e).unwrap_or(""))
-        });
+        let span = (hash, start, self.text.len());
+        self.spans.insert_unique(hash, span, |&(h, _, _)| h);
     }
 }
 

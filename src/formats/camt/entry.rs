@@ -356,8 +356,10 @@ impl EntryBuilder {
             TxKind::DirectDebitCollected | TxKind::DirectDebitReturned
         ) || ((!debit) ^ (self.reversal || kind.is_receivable_debit()));
 
-        // Names the entry in its findings, which may become alerts.
-        let entry = match (&bank_ref, self.booking_date) {
+        // Names the entry in its findings, which may become alerts. Written
+        // only for a finding: most entries have none.
+        let booking_date = self.booking_date;
+        let entry = || match (&bank_ref, booking_date) {
             (Some(r), _) => format!("entry {r}: "),
             (None, Some(d)) => format!("entry booked {d}: "),
             (None, None) => String::new(),
@@ -393,7 +395,8 @@ impl EntryBuilder {
                         FindingKind::BatchSumMismatch,
                         location,
                         format!(
-                            "{entry}{n} transactions sum out of range: kept whole as one transaction of {signed}"
+                            "{}{n} transactions sum out of range: kept whole as one transaction of {signed}",
+                            entry()
                         ),
                     ));
                     transactions.push(self.whole(signed));
@@ -432,7 +435,7 @@ impl EntryBuilder {
                         if !not_taken.is_empty() {
                             message.push_str(&format!("; not taken: {}", not_taken.join(", ")));
                         }
-                        notes.push((kind, location, format!("{entry}{message}")));
+                        notes.push((kind, location, format!("{}{message}", entry())));
                     }
                     transactions.extend(self.difference(split, signed, kept));
                 }
@@ -443,7 +446,8 @@ impl EntryBuilder {
                 FindingKind::BatchWithoutAmounts,
                 self.location.clone(),
                 format!(
-                    "{entry}batch of {n} transactions, {missing} without an amount in {ccy}: kept whole as one transaction of {signed}"
+                    "{}batch of {n} transactions, {missing} without an amount in {ccy}: kept whole as one transaction of {signed}",
+                    entry()
                 ),
             ));
             // No payer is given the whole amount, but what each detail

@@ -52,6 +52,9 @@ pub(super) struct Parser<'a, S: CamtSink> {
     entry: Option<EntryBuilder>,
     amount_ccy: String,
     has_ccy: bool,
+    /// The last `Ccy` found active: a file names the same one on every
+    /// amount, so the ISO 4217 list is searched once, not per amount.
+    known_ccy: Option<Currency>,
     notes: Vec<Note>,
     ibans: IbanChecks,
 }
@@ -70,6 +73,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
             entry: None,
             amount_ccy: String::new(),
             has_ccy: false,
+            known_ccy: None,
             notes: Vec::new(),
             ibans: IbanChecks::default(),
         }
@@ -287,12 +291,16 @@ impl<'a, S: CamtSink> Parser<'a, S> {
             let c = self.amount_ccy.as_str();
             let ccy = Currency::parse(c)
                 .ok_or_else(|| xml.invalid("an ISO 4217 currency code in Ccy", c))?;
-            if !ccy.is_known() {
-                self.notes.push((
-                    FindingKind::UnknownCurrency,
-                    xml.here(),
-                    format!("currency {ccy} is not an active ISO 4217 code"),
-                ));
+            if self.known_ccy != Some(ccy) {
+                if ccy.is_known() {
+                    self.known_ccy = Some(ccy);
+                } else {
+                    self.notes.push((
+                        FindingKind::UnknownCurrency,
+                        xml.here(),
+                        format!("currency {ccy} is not an active ISO 4217 code"),
+                    ));
+                }
             }
             Some(ccy)
         } else {
