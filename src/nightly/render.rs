@@ -74,27 +74,25 @@ pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
     let mut rows = output::rows(&d.credits.payments, &d.credits.items, &d.credits.apps);
     rows.extend(manual_rows(d.decisions));
     out.add("matches.csv", output::to_csv(&rows)?);
-    let new: Vec<_> = d.alerts.new.iter().map(|a| (a.clone(), None)).collect();
     out.add(
         "alerts.csv",
-        csv_bytes(|b| alerts::write_csv(b, &new, false))?,
+        csv_bytes(|b| alerts::write_csv(b, d.alerts.new.iter().map(|a| (a, None)), false))?,
     );
-    let open: Vec<_> = d
-        .alerts
-        .open
-        .iter()
-        .map(|(a, first)| (a.clone(), Some(*first)))
-        .collect();
     out.add(
         "open_items.csv",
-        csv_bytes(|b| alerts::write_csv(b, &open, true))?,
+        csv_bytes(|b| {
+            let open = d.alerts.open.iter().map(|(a, first)| (a, Some(*first)));
+            alerts::write_csv(b, open, true)
+        })?,
     );
     out.add("invoice_status.csv", invoice_status(d)?);
     out.add(
         "dunning.csv",
         csv_bytes(|b| dunning::write_csv(b, d.actions))?,
     );
-    let report = super::report_input::build(d, d.lang, d.facts);
+    // Counted once for the report and the summary, which both show them.
+    let counts = super::summary::credit_counts(d);
+    let report = super::report_input::build(d, d.lang, d.facts, &counts);
     out.add(
         "report.html",
         crate::reports::client_html::render(&report).into_bytes(),
@@ -111,7 +109,7 @@ pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
         crate::reports::kpis::KPIS,
         crate::reports::kpis::kpis_bytes(&report),
     );
-    let summary = super::summary::summary(d, &out);
+    let summary = super::summary::summary(d, &out, &counts);
     let mut bytes = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
     bytes.push(b'\n');
     out.add(SUMMARY, bytes);
@@ -195,42 +193,45 @@ fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
         .collect();
     let mut invoices: Vec<_> = d.ledger.invoices.iter().collect();
     invoices.sort_by(|a, b| a.invoice_id.cmp(&b.invoice_id));
+    let sum = |a: Money, b: Money| a.checked_add(b).unwrap_or(a);
+    // Tonight's decisions were applied before matching: they count in
+    // tonight's columns, and open_before is the amount before them. Summed
+    // once per invoice they name (in decision order, as the per-invoice
+    // scan did), not by scanning every decision for every invoice.
+    let mut manual: BTreeMap<&str, (Money, Money)> = BTreeMap::new();
+    for m in &d.decisions.manual {
+        let (a, w) = manual
+            .entry(m.invoice_id.as_str())
+            .or_insert((Money::ZERO, Money::ZERO));
+        *a = sum(*a, m.applied);
+        *w = sum(*w, m.writeoff);
+    }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(INVOICE_STATUS_COLUMNS)
         .map_err(std::io::Error::other)?;
     for inv in invoices {
         let id = inv.invoice_id.as_str();
-        // Tonight's decisions were applied before matching: they count in
-        // tonight's columns, and open_before is the amount before them.
-        let sum = |a: Money, b: Money| a.checked_add(b).unwrap_or(a);
-        let (m_applied, m_written) = d
-            .decisions
-            .manual
-            .iter()
-            .filter(|m| m.invoice_id == id)
-            .fold((Money::ZERO, Money::ZERO), |(a, w), m| {
-                (sum(a, m.applied), sum(w, m.writeoff))
-            });
-        let matched_before = d
+        let (m_applied, m_written) = manual
+            .get(id)
+            .copied()
+            .unwrap_or((Money::ZERO, Money::ZERO));
+        // Each of tonight's maps looked up once: `after` is
+        // `CreditStep::open_after` from the same three amounts.
+        let opened = d.credits.open_before.get(id).copied();
+        let matched_before = opened.unwrap_or(Money::ZERO);
+        let c_applied = d.credits.applied.get(id).copied().unwrap_or(Money::ZERO);
+        let c_written = d
             .credits
-            .open_before
+            .written_off
             .get(id)
             .copied()
             .unwrap_or(Money::ZERO);
-        let after = d.credits.open_after(id).unwrap_or(matched_before);
+        let after = opened
+            .and_then(|b| b.checked_sub(c_applied)?.checked_sub(c_written))
+            .unwrap_or(matched_before);
         let before = sum(sum(matched_before, m_applied), m_written);
-        let applied = sum(
-            d.credits.applied.get(id).copied().unwrap_or(Money::ZERO),
-            m_applied,
-        );
-        let written = sum(
-            d.credits
-                .written_off
-                .get(id)
-                .copied()
-                .unwrap_or(Money::ZERO),
-            m_written,
-        );
+        let applied = sum(c_applied, m_applied);
+        let written = sum(c_written, m_written);
         let status = if after.is_zero() {
             "paid"
         } else if disputed.contains(id) {

@@ -128,12 +128,14 @@ fn severity_rank(s: Severity) -> u8 {
     }
 }
 
-fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
+fn figures_and_credits(
+    d: &NightData<'_>,
+    counts: &super::summary::CreditCounts,
+) -> (Figures, Vec<Waiting>) {
     let c = d.credits;
     // Tonight's credits (those people's decisions took tonight too) are the
     // night's transactions and the match rate's denominator; money of
     // earlier nights tried again is counted apart.
-    let counts = super::summary::credit_counts(d);
     let tonight = counts.tonight;
     let mut f = Figures {
         statements: d.import.imported,
@@ -210,7 +212,7 @@ fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
 }
 
 fn aged_rows(d: &NightData<'_>) -> Vec<AgedRow> {
-    let mut rows: BTreeMap<(String, Currency), AgedRow> = BTreeMap::new();
+    let mut rows: BTreeMap<(&str, Currency), AgedRow> = BTreeMap::new();
     for inv in &d.ledger.invoices {
         let open = d
             .credits
@@ -219,18 +221,19 @@ fn aged_rows(d: &NightData<'_>) -> Vec<AgedRow> {
         if open.is_zero() {
             continue;
         }
-        let name = d
-            .ledger
-            .customers
-            .get(&inv.customer_id)
-            .map(|c| c.name.clone())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| inv.customer_name.clone());
+        // The name is looked up and copied for a customer's first open
+        // invoice in a currency only, not for each of its invoices.
         let row = rows
-            .entry((inv.customer_id.clone(), inv.currency))
+            .entry((inv.customer_id.as_str(), inv.currency))
             .or_insert_with(|| AgedRow {
                 customer_id: inv.customer_id.clone(),
-                customer_name: name,
+                customer_name: d
+                    .ledger
+                    .customers
+                    .get(&inv.customer_id)
+                    .map(|c| c.name.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| inv.customer_name.clone()),
                 currency: inv.currency,
                 buckets: [Money::ZERO; 5],
             });
@@ -247,8 +250,9 @@ pub fn build(
     d: &NightData<'_>,
     lang: crate::reports::format::Lang,
     facts: &StateFacts,
+    counts: &super::summary::CreditCounts,
 ) -> ClientReport {
-    let (mut figures, mut waiting) = figures_and_credits(d);
+    let (mut figures, mut waiting) = figures_and_credits(d, counts);
     // Every return booked tonight, whether or not pointage knew the
     // collection it undoes (an unknown one is an `unmatched_debit` alert).
     figures.returns = d
