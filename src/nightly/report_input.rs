@@ -211,12 +211,16 @@ fn figures_and_credits(
     (f, waiting)
 }
 
-fn aged_rows(d: &NightData<'_>) -> Vec<AgedRow> {
+/// The aged balance by customer and currency. `open_after`: tonight's open
+/// amount of each invoice of the export, in the export's order (`None`:
+/// the export's own).
+fn aged_rows(d: &NightData<'_>, open_after: &[Option<Money>]) -> Vec<AgedRow> {
     let mut rows: BTreeMap<(&str, Currency), AgedRow> = BTreeMap::new();
-    for inv in &d.ledger.invoices {
-        let open = d
-            .credits
-            .open_after(&inv.invoice_id)
+    for (i, inv) in d.ledger.invoices.iter().enumerate() {
+        let open = open_after
+            .get(i)
+            .copied()
+            .flatten()
             .unwrap_or(inv.open_amount);
         if open.is_zero() {
             continue;
@@ -251,6 +255,7 @@ pub fn build(
     lang: crate::reports::format::Lang,
     facts: &StateFacts,
     counts: &super::summary::CreditCounts,
+    open_after: &[Option<Money>],
 ) -> ClientReport {
     let (mut figures, mut waiting) = figures_and_credits(d, counts);
     // Every return booked tonight, whether or not pointage knew the
@@ -328,7 +333,7 @@ pub fn build(
         })
         .collect();
 
-    let aged = aged_rows(d);
+    let aged = aged_rows(d, open_after);
     let mut receivables: BTreeMap<Currency, Money> = BTreeMap::new();
     for r in &aged {
         if let Some(t) = r.total() {

@@ -103,6 +103,13 @@ pub fn money(m: Money, c: Currency, lang: Lang) -> String {
 /// Escapes text for HTML element content and attribute values.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
+    push_html(&mut out, text);
+    out
+}
+
+/// Appends `text` escaped as [`html`] does, with no string of its own (the
+/// page writer escapes every cell straight into the page).
+pub fn push_html(out: &mut String, text: &str) {
     let mut from = 0;
     // The characters escaped are ASCII: cutting at them keeps UTF-8 whole.
     for (at, b) in text.bytes().enumerate() {
@@ -119,7 +126,6 @@ pub fn html(text: &str) -> String {
         from = at + 1;
     }
     out.push_str(text.get(from..).unwrap_or_default());
-    out
 }
 
 #[cfg(test)]
