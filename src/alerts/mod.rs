@@ -294,9 +294,10 @@ pub const ALERT_COLUMNS: [&str; 9] = [
 ];
 
 /// Writes alerts as CSV. With `first_raised`, adds that column (open_items.csv).
-pub fn write_csv<W: io::Write>(
+/// The alerts are borrowed: the night's sets are written as they are.
+pub fn write_csv<'a, W: io::Write>(
     w: W,
-    alerts: &[(Alert, Option<chrono::NaiveDate>)],
+    alerts: impl IntoIterator<Item = (&'a Alert, Option<chrono::NaiveDate>)>,
     with_first_raised: bool,
 ) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
@@ -306,21 +307,22 @@ pub fn write_csv<W: io::Write>(
     }
     out.write_record(&header)?;
     for (a, first) in alerts {
-        let mut row = vec![
-            a.kind.as_str().to_string(),
-            a.severity.as_str().to_string(),
-            a.customer_id.clone(),
-            a.invoice_id.clone(),
-            a.entry_id.clone(),
-            a.amount.map(Money::to_plain).unwrap_or_default(),
-            a.currency.map(|c| c.to_string()).unwrap_or_default(),
-            a.reason_code.clone(),
-            neutralize(&a.message).into_owned(),
+        let amount = a.amount.map(Money::to_plain).unwrap_or_default();
+        let first = first.map(|d| d.to_string()).unwrap_or_default();
+        let row = [
+            a.kind.as_str(),
+            a.severity.as_str(),
+            &a.customer_id,
+            &a.invoice_id,
+            &a.entry_id,
+            &amount,
+            a.currency.as_ref().map_or("", Currency::as_str),
+            &a.reason_code,
+            &neutralize(&a.message),
+            &first,
         ];
-        if with_first_raised {
-            row.push(first.map(|d| d.to_string()).unwrap_or_default());
-        }
-        out.write_record(&row)?;
+        let n = if with_first_raised { 10 } else { 9 };
+        out.write_record(row.iter().take(n))?;
     }
     out.flush()?;
     Ok(())

@@ -215,20 +215,31 @@ pub fn to_csv(rows: &[MatchRow<'_>]) -> io::Result<Vec<u8>> {
         .has_headers(false)
         .from_writer(Vec::new());
     w.write_record(COLUMNS).map_err(io::Error::other)?;
+    // The row's fields as `MatchRow` serializes them (every field a string,
+    // in `COLUMNS` order), borrowed: no copy of the row's strings.
     for r in rows {
-        let safe = MatchRow {
-            counterparty_name: &neutralize(r.counterparty_name),
-            remittance: &neutralize(r.remittance),
-            evidence: &neutralize(r.evidence),
-            booking_date: r.booking_date.clone(),
-            value_date: r.value_date.clone(),
-            amount: r.amount.clone(),
-            applied_amount: r.applied_amount.clone(),
-            writeoff_amount: r.writeoff_amount.clone(),
-            confidence: r.confidence.clone(),
-            ..*r
-        };
-        w.serialize(&safe).map_err(io::Error::other)?;
+        w.write_record([
+            r.statement_id,
+            r.entry_id,
+            &r.booking_date,
+            &r.value_date,
+            &r.amount,
+            r.currency,
+            &neutralize(r.counterparty_name),
+            r.counterparty_iban,
+            &neutralize(r.remittance),
+            r.invoice_id,
+            r.customer_id,
+            &r.applied_amount,
+            &r.writeoff_amount,
+            r.writeoff_kind,
+            r.rule,
+            &r.confidence,
+            r.status,
+            &neutralize(r.evidence),
+            r.account,
+        ])
+        .map_err(io::Error::other)?;
     }
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }

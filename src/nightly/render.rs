@@ -74,27 +74,32 @@ pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
     let mut rows = output::rows(&d.credits.payments, &d.credits.items, &d.credits.apps);
     rows.extend(manual_rows(d.decisions));
     out.add("matches.csv", output::to_csv(&rows)?);
-    let new: Vec<_> = d.alerts.new.iter().map(|a| (a.clone(), None)).collect();
     out.add(
         "alerts.csv",
-        csv_bytes(|b| alerts::write_csv(b, &new, false))?,
+        csv_bytes(|b| alerts::write_csv(b, d.alerts.new.iter().map(|a| (a, None)), false))?,
     );
-    let open: Vec<_> = d
-        .alerts
-        .open
-        .iter()
-        .map(|(a, first)| (a.clone(), Some(*first)))
-        .collect();
     out.add(
         "open_items.csv",
-        csv_bytes(|b| alerts::write_csv(b, &open, true))?,
+        csv_bytes(|b| {
+            let open = d.alerts.open.iter().map(|(a, first)| (a, Some(*first)));
+            alerts::write_csv(b, open, true)
+        })?,
     );
-    out.add("invoice_status.csv", invoice_status(d)?);
+    let tonight: Vec<InvoiceTonight> = d
+        .ledger
+        .invoices
+        .iter()
+        .map(|inv| InvoiceTonight::of(d.credits, &inv.invoice_id))
+        .collect();
+    out.add("invoice_status.csv", invoice_status(d, &tonight)?);
     out.add(
         "dunning.csv",
         csv_bytes(|b| dunning::write_csv(b, d.actions))?,
     );
-    let report = super::report_input::build(d, d.lang, d.facts);
+    // Counted once for the report and the summary, which both show them.
+    let counts = super::summary::credit_counts(d);
+    let open_after: Vec<Option<Money>> = tonight.iter().map(InvoiceTonight::after).collect();
+    let report = super::report_input::build(d, d.lang, d.facts, &counts, &open_after);
     out.add(
         "report.html",
         crate::reports::client_html::render(&report).into_bytes(),
@@ -111,7 +116,7 @@ pub fn render(d: &NightData<'_>) -> std::io::Result<Outputs> {
         crate::reports::kpis::KPIS,
         crate::reports::kpis::kpis_bytes(&report),
     );
-    let summary = super::summary::summary(d, &out);
+    let summary = super::summary::summary(d, &out, &counts);
     let mut bytes = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
     bytes.push(b'\n');
     out.add(SUMMARY, bytes);
@@ -169,7 +174,36 @@ fn manual_rows(step: &super::decisions::DecisionStep) -> Vec<output::MatchRow<'_
     rows
 }
 
-fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
+/// What tonight's matching did to one invoice of the export, read from
+/// the credit step's maps once for `invoice_status.csv` and the report
+/// (each lookup hashes and compares the invoice id).
+struct InvoiceTonight {
+    /// Effective open amount before matching (`None`: not matched on).
+    opened: Option<Money>,
+    /// Applied by the matcher.
+    applied: Money,
+    /// Written off by the matcher.
+    written: Money,
+}
+
+impl InvoiceTonight {
+    fn of(c: &CreditStep, id: &str) -> InvoiceTonight {
+        InvoiceTonight {
+            opened: c.open_before.get(id).copied(),
+            applied: c.applied.get(id).copied().unwrap_or(Money::ZERO),
+            written: c.written_off.get(id).copied().unwrap_or(Money::ZERO),
+        }
+    }
+
+    /// [`CreditStep::open_after`] from the same amounts.
+    fn after(&self) -> Option<Money> {
+        self.opened?
+            .checked_sub(self.applied)?
+            .checked_sub(self.written)
+    }
+}
+
+fn invoice_status(d: &NightData<'_>, tonight: &[InvoiceTonight]) -> std::io::Result<Vec<u8>> {
     let disputed: BTreeSet<&str> = d
         .customers
         .iter()
@@ -193,44 +227,36 @@ fn invoice_status(d: &NightData<'_>) -> std::io::Result<Vec<u8>> {
         .flat_map(|(a, _)| a.invoice_id.split('|'))
         .chain(d.debits.reopened.iter().map(String::as_str))
         .collect();
-    let mut invoices: Vec<_> = d.ledger.invoices.iter().collect();
-    invoices.sort_by(|a, b| a.invoice_id.cmp(&b.invoice_id));
+    let mut invoices: Vec<_> = d.ledger.invoices.iter().zip(tonight).collect();
+    invoices.sort_by(|(a, _), (b, _)| a.invoice_id.cmp(&b.invoice_id));
+    let sum = |a: Money, b: Money| a.checked_add(b).unwrap_or(a);
+    // Tonight's decisions were applied before matching: they count in
+    // tonight's columns, and open_before is the amount before them. Summed
+    // once per invoice they name (in decision order, as the per-invoice
+    // scan did), not by scanning every decision for every invoice.
+    let mut manual: BTreeMap<&str, (Money, Money)> = BTreeMap::new();
+    for m in &d.decisions.manual {
+        let (a, w) = manual
+            .entry(m.invoice_id.as_str())
+            .or_insert((Money::ZERO, Money::ZERO));
+        *a = sum(*a, m.applied);
+        *w = sum(*w, m.writeoff);
+    }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(INVOICE_STATUS_COLUMNS)
         .map_err(std::io::Error::other)?;
-    for inv in invoices {
+    for (inv, t) in invoices {
         let id = inv.invoice_id.as_str();
-        // Tonight's decisions were applied before matching: they count in
-        // tonight's columns, and open_before is the amount before them.
-        let sum = |a: Money, b: Money| a.checked_add(b).unwrap_or(a);
-        let (m_applied, m_written) = d
-            .decisions
-            .manual
-            .iter()
-            .filter(|m| m.invoice_id == id)
-            .fold((Money::ZERO, Money::ZERO), |(a, w), m| {
-                (sum(a, m.applied), sum(w, m.writeoff))
-            });
-        let matched_before = d
-            .credits
-            .open_before
+        let (m_applied, m_written) = manual
             .get(id)
             .copied()
-            .unwrap_or(Money::ZERO);
-        let after = d.credits.open_after(id).unwrap_or(matched_before);
+            .unwrap_or((Money::ZERO, Money::ZERO));
+        let matched_before = t.opened.unwrap_or(Money::ZERO);
+        let after = t.after().unwrap_or(matched_before);
+        let (c_applied, c_written) = (t.applied, t.written);
         let before = sum(sum(matched_before, m_applied), m_written);
-        let applied = sum(
-            d.credits.applied.get(id).copied().unwrap_or(Money::ZERO),
-            m_applied,
-        );
-        let written = sum(
-            d.credits
-                .written_off
-                .get(id)
-                .copied()
-                .unwrap_or(Money::ZERO),
-            m_written,
-        );
+        let applied = sum(c_applied, m_applied);
+        let written = sum(c_written, m_written);
         let status = if after.is_zero() {
             "paid"
         } else if disputed.contains(id) {

@@ -128,12 +128,14 @@ fn severity_rank(s: Severity) -> u8 {
     }
 }
 
-fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
+fn figures_and_credits(
+    d: &NightData<'_>,
+    counts: &super::summary::CreditCounts,
+) -> (Figures, Vec<Waiting>) {
     let c = d.credits;
     // Tonight's credits (those people's decisions took tonight too) are the
     // night's transactions and the match rate's denominator; money of
     // earlier nights tried again is counted apart.
-    let counts = super::summary::credit_counts(d);
     let tonight = counts.tonight;
     let mut f = Figures {
         statements: d.import.imported,
@@ -209,28 +211,33 @@ fn figures_and_credits(d: &NightData<'_>) -> (Figures, Vec<Waiting>) {
     (f, waiting)
 }
 
-fn aged_rows(d: &NightData<'_>) -> Vec<AgedRow> {
-    let mut rows: BTreeMap<(String, Currency), AgedRow> = BTreeMap::new();
-    for inv in &d.ledger.invoices {
-        let open = d
-            .credits
-            .open_after(&inv.invoice_id)
+/// The aged balance by customer and currency. `open_after`: tonight's open
+/// amount of each invoice of the export, in the export's order (`None`:
+/// the export's own).
+fn aged_rows(d: &NightData<'_>, open_after: &[Option<Money>]) -> Vec<AgedRow> {
+    let mut rows: BTreeMap<(&str, Currency), AgedRow> = BTreeMap::new();
+    for (i, inv) in d.ledger.invoices.iter().enumerate() {
+        let open = open_after
+            .get(i)
+            .copied()
+            .flatten()
             .unwrap_or(inv.open_amount);
         if open.is_zero() {
             continue;
         }
-        let name = d
-            .ledger
-            .customers
-            .get(&inv.customer_id)
-            .map(|c| c.name.clone())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| inv.customer_name.clone());
+        // The name is looked up and copied for a customer's first open
+        // invoice in a currency only, not for each of its invoices.
         let row = rows
-            .entry((inv.customer_id.clone(), inv.currency))
+            .entry((inv.customer_id.as_str(), inv.currency))
             .or_insert_with(|| AgedRow {
                 customer_id: inv.customer_id.clone(),
-                customer_name: name,
+                customer_name: d
+                    .ledger
+                    .customers
+                    .get(&inv.customer_id)
+                    .map(|c| c.name.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| inv.customer_name.clone()),
                 currency: inv.currency,
                 buckets: [Money::ZERO; 5],
             });
@@ -247,8 +254,10 @@ pub fn build(
     d: &NightData<'_>,
     lang: crate::reports::format::Lang,
     facts: &StateFacts,
+    counts: &super::summary::CreditCounts,
+    open_after: &[Option<Money>],
 ) -> ClientReport {
-    let (mut figures, mut waiting) = figures_and_credits(d);
+    let (mut figures, mut waiting) = figures_and_credits(d, counts);
     // Every return booked tonight, whether or not pointage knew the
     // collection it undoes (an unknown one is an `unmatched_debit` alert).
     figures.returns = d
@@ -324,7 +333,7 @@ pub fn build(
         })
         .collect();
 
-    let aged = aged_rows(d);
+    let aged = aged_rows(d, open_after);
     let mut receivables: BTreeMap<Currency, Money> = BTreeMap::new();
     for r in &aged {
         if let Some(t) = r.total() {

@@ -94,7 +94,7 @@ pub fn credit_counts(d: &NightData<'_>) -> CreditCounts {
 }
 
 /// The night's `summary.json`.
-pub fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
+pub fn summary(d: &NightData<'_>, out: &Outputs, counts: &CreditCounts) -> Value {
     let c = d.credits;
     let mut per_currency: BTreeMap<Currency, Totals> = BTreeMap::new();
     let mut status_of: BTreeMap<usize, (bool, bool, bool)> = BTreeMap::new();
@@ -202,7 +202,6 @@ pub fn summary(d: &NightData<'_>, out: &Outputs) -> Value {
         .count();
     let suggested = status_of.values().filter(|s| s.1).count();
     let unexplained = status_of.values().filter(|s| !s.0 && !s.1).count();
-    let counts = credit_counts(d);
     let outputs: BTreeMap<String, String> = out.hashes().into_iter().collect();
     json!({
         "client": d.client_id,

@@ -33,79 +33,83 @@ fn symbol(c: Currency) -> Option<&'static str> {
     }
 }
 
-/// Groups the integer digits by three with `sep`.
-fn group(int: &str, sep: &str) -> String {
-    let digits: Vec<char> = int.chars().collect();
-    let mut out = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+/// Appends the integer digits `int` (ASCII) grouped by three with `sep`.
+fn push_grouped(out: &mut String, int: &str, sep: &str) {
+    let n = int.len();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push_str(sep);
         }
-        out.push(*c);
+        out.push(c);
     }
-    out
 }
 
 /// `12 345,67 €` (fr, narrow no-break space as thousands separator) or
-/// `€12,345.67` (en). Rounded half-up to the currency's decimals.
+/// `€12,345.67` (en). Rounded half-up to the currency's decimals. Written
+/// into one string: a report writes thousands of amounts, and building the
+/// digits, their groups and the result apart cost an allocation each.
 pub fn money(m: Money, c: Currency, lang: Lang) -> String {
     let rounded = m.round_half_up(c.minor_units()).abs();
     let dp = c.minor_units() as usize;
-    let (int, frac) = digits(rounded.decimal(), dp);
-    let (int, frac) = (int.as_str(), frac.as_str());
-    let sign = if m.is_negative() && !rounded.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    match lang {
-        Lang::Fr => {
-            let num = if frac.is_empty() {
-                group(int, "\u{202f}")
-            } else {
-                format!("{},{frac}", group(int, "\u{202f}"))
-            };
-            let sym = symbol(c).unwrap_or(c.as_str());
-            format!("{sign}{num}\u{a0}{sym}")
-        }
-        Lang::En => {
-            let num = if frac.is_empty() {
-                group(int, ",")
-            } else {
-                format!("{}.{frac}", group(int, ","))
-            };
-            match symbol(c) {
-                Some(s) if s.chars().count() == 1 => format!("{sign}{s}{num}"),
-                _ => format!("{sign}{num} {}", c.as_str()),
-            }
-        }
-    }
-}
-
-/// The integer and fraction digits of a non-negative amount as `Decimal`
-/// writes it, the fraction padded with zeros to `dp` digits. Written from
-/// the mantissa: `Decimal`'s own formatting divides a 96-bit integer digit
-/// by digit, and a report writes thousands of amounts.
-fn digits(d: rust_decimal::Decimal, dp: usize) -> (String, String) {
+    let d = rounded.decimal();
     let scale = d.scale() as usize;
     let all = d.mantissa().unsigned_abs().to_string();
-    let (int, mut frac) = if all.len() <= scale {
-        let mut frac = "0".repeat(scale - all.len());
-        frac.push_str(&all);
-        ("0".to_string(), frac)
+    // The integer digits, the fraction's leading zeros and its digits, as
+    // `Decimal` writes them; the fraction then padded with zeros to `dp`.
+    let (int, zeros, frac) = if all.len() <= scale {
+        ("0", scale - all.len(), all.as_str())
     } else {
         let (i, f) = all.split_at(all.len() - scale);
-        (i.to_string(), f.to_string())
+        (i, 0, f)
     };
-    while frac.len() < dp {
-        frac.push('0');
+    let pad = dp.saturating_sub(zeros + frac.len());
+    let has_frac = zeros + frac.len() + pad > 0;
+    let negative = m.is_negative() && !rounded.is_zero();
+    let sym = symbol(c);
+    let mut out = String::with_capacity(all.len() + dp + 16);
+    let number = |out: &mut String, sep: &str, point: char| {
+        push_grouped(out, int, sep);
+        if has_frac {
+            out.push(point);
+            out.extend(std::iter::repeat_n('0', zeros));
+            out.push_str(frac);
+            out.extend(std::iter::repeat_n('0', pad));
+        }
+    };
+    if negative {
+        out.push('-');
     }
-    (int, frac)
+    match lang {
+        Lang::Fr => {
+            number(&mut out, "\u{202f}", ',');
+            out.push('\u{a0}');
+            out.push_str(sym.unwrap_or(c.as_str()));
+        }
+        Lang::En => match sym {
+            Some(s) if s.chars().count() == 1 => {
+                out.push_str(s);
+                number(&mut out, ",", '.');
+            }
+            _ => {
+                number(&mut out, ",", '.');
+                out.push(' ');
+                out.push_str(c.as_str());
+            }
+        },
+    }
+    out
 }
 
 /// Escapes text for HTML element content and attribute values.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
+    push_html(&mut out, text);
+    out
+}
+
+/// Appends `text` escaped as [`html`] does, with no string of its own (the
+/// page writer escapes every cell straight into the page).
+pub fn push_html(out: &mut String, text: &str) {
     let mut from = 0;
     // The characters escaped are ASCII: cutting at them keeps UTF-8 whole.
     for (at, b) in text.bytes().enumerate() {
@@ -122,7 +126,6 @@ pub fn html(text: &str) -> String {
         from = at + 1;
     }
     out.push_str(text.get(from..).unwrap_or_default());
-    out
 }
 
 #[cfg(test)]
@@ -168,25 +171,74 @@ mod tests {
         (int.to_string(), frac.to_string())
     }
 
+    fn group_reference(int: &str, sep: &str) -> String {
+        let digits: Vec<char> = int.chars().collect();
+        let mut out = String::new();
+        for (i, c) in digits.iter().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push_str(sep);
+            }
+            out.push(*c);
+        }
+        out
+    }
+
+    /// `money` as it was written before it built its text in one string.
+    fn money_reference(m: Money, c: Currency, lang: Lang) -> String {
+        let rounded = m.round_half_up(c.minor_units()).abs();
+        let dp = c.minor_units() as usize;
+        let (int, frac) = digits_reference(rounded.decimal(), dp);
+        let (int, frac) = (int.as_str(), frac.as_str());
+        let sign = if m.is_negative() && !rounded.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        match lang {
+            Lang::Fr => {
+                let num = if frac.is_empty() {
+                    group_reference(int, "\u{202f}")
+                } else {
+                    format!("{},{frac}", group_reference(int, "\u{202f}"))
+                };
+                let sym = symbol(c).unwrap_or(c.as_str());
+                format!("{sign}{num}\u{a0}{sym}")
+            }
+            Lang::En => {
+                let num = if frac.is_empty() {
+                    group_reference(int, ",")
+                } else {
+                    format!("{}.{frac}", group_reference(int, ","))
+                };
+                match symbol(c) {
+                    Some(s) if s.chars().count() == 1 => format!("{sign}{s}{num}"),
+                    _ => format!("{sign}{num} {}", c.as_str()),
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
-        /// Amounts of every size and scale, rounded as for currencies with
-        /// 0, 2 and 3 decimals: the same digits as `Decimal`'s own text.
+        /// Amounts of every size and scale, in currencies with 0, 2 and 3
+        /// decimals, with and without a symbol, in both languages: the same
+        /// text as `Decimal`'s own digits gave.
         #[test]
         fn money_text_is_as_before(
             mantissa in proptest::num::i64::ANY,
             wide in proptest::bool::ANY,
             scale in 0u32..=10,
-            cur in 0usize..4,
+            cur in 0usize..6,
+            en in proptest::bool::ANY,
         ) {
-            let c = Currency::parse(["EUR", "JPY", "KWD", "XYZ"][cur]).unwrap();
+            let c = Currency::parse(["EUR", "JPY", "KWD", "XYZ", "CHF", "GBP"][cur]).unwrap();
             let d = if wide {
                 rust_decimal::Decimal::from_i128_with_scale(i128::from(mantissa) << 30, scale)
             } else {
                 rust_decimal::Decimal::new(mantissa, scale)
             };
-            let rounded = Money::new(d).round_half_up(c.minor_units()).abs().decimal();
-            let dp = c.minor_units() as usize;
-            proptest::prop_assert_eq!(digits(rounded, dp), digits_reference(rounded, dp));
+            let lang = if en { Lang::En } else { Lang::Fr };
+            let m = Money::new(d);
+            proptest::prop_assert_eq!(money(m, c, lang), money_reference(m, c, lang));
         }
 
         /// Escaping cuts only at the five ASCII characters, whatever the

@@ -35,7 +35,7 @@ impl Page {
 
     /// Escaped text.
     pub fn text(&mut self, text: &str) -> &mut Self {
-        self.out.push_str(&esc(text));
+        super::format::push_html(&mut self.out, text);
         self
     }
 

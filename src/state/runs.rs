@@ -41,9 +41,13 @@ pub fn record(
         "INSERT INTO run_outputs (run_date, name, sha256, bytes, encoding)
          VALUES (?1, ?2, ?3, ?4, 'zstd')",
     )?;
+    // One compression context for the night's files: `bulk::compress`
+    // would set one up (and its tables) again for each file. The frames are
+    // the same, a context being reset between them.
+    let conversion = |e: std::io::Error| rusqlite::Error::ToSqlConversionFailure(Box::new(e));
+    let mut zstd = zstd::bulk::Compressor::new(LEVEL).map_err(conversion)?;
     for f in files {
-        let packed = zstd::bulk::compress(f.bytes, LEVEL)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let packed = zstd.compress(f.bytes).map_err(conversion)?;
         insert.execute(params![run_date, f.name, f.sha256, packed])?;
     }
     Ok(())
@@ -200,6 +204,40 @@ mod tests {
         .unwrap();
         let back = committed_files(conn, "2026-11-19").unwrap().unwrap();
         assert_eq!(back, vec![("a.csv".to_string(), b"x;y\n".to_vec())]);
+    }
+
+    #[test]
+    fn one_context_for_the_night_stores_the_frames_of_one_per_file() {
+        let (_d, mut st) = open();
+        let big: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| (i % 251).to_le_bytes())
+            .collect();
+        let (a, b) = (big.clone(), b"x;y\n".to_vec());
+        let (ha, hb) = (sha(&a), sha(&b));
+        let files = [
+            FileToStore {
+                name: "a.csv",
+                sha256: &ha,
+                bytes: &a,
+            },
+            FileToStore {
+                name: "b.csv",
+                sha256: &hb,
+                bytes: &b,
+            },
+        ];
+        record(st.conn(), "2026-11-21", "h", &files).unwrap();
+        let mut q = st
+            .conn()
+            .prepare("SELECT bytes FROM run_outputs WHERE run_date = '2026-11-21' ORDER BY name")
+            .unwrap();
+        let stored: Vec<Vec<u8>> = q
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let alone = [a, b].map(|x| zstd::bulk::compress(&x, LEVEL).unwrap());
+        assert_eq!(stored, alone);
     }
 
     #[test]
