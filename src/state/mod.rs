@@ -127,8 +127,10 @@ impl State {
             "PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
         );
-        // Per-row statements are prepared once per run, not once per row.
-        self.conn.set_prepared_statement_cache_capacity(64);
+        // Per-row statements are prepared once per run, not once per row:
+        // room for every statement a night caches, so none is evicted and
+        // prepared again.
+        self.conn.set_prepared_statement_cache_capacity(128);
         self.sql(r)
     }
 

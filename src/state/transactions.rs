@@ -316,19 +316,32 @@ pub fn settle_tx(
     processed_run: Option<&str>,
     linked_to: Option<&str>,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "UPDATE transactions SET remaining = ?3,
-             processed_run = COALESCE(processed_run, ?4),
-             linked_to = COALESCE(?5, linked_to)
-         WHERE account = ?1 AND entry_id = ?2",
-    )?
-    .execute(params![
-        account,
-        entry_id,
-        remaining.to_plain(),
-        processed_run,
-        linked_to
-    ])?;
+    let remaining = remaining.to_plain();
+    // A column the call leaves as it is stays out of the SET list: SQLite
+    // then leaves alone the indexes only it concerns (`linked_to` is in the
+    // WHERE of `transactions_notified`), which most calls (no link) spare.
+    match (processed_run, linked_to) {
+        (None, None) => conn
+            .prepare_cached(
+                "UPDATE transactions SET remaining = ?3 WHERE account = ?1 AND entry_id = ?2",
+            )?
+            .execute(params![account, entry_id, remaining])?,
+        (Some(run), None) => conn
+            .prepare_cached(
+                "UPDATE transactions SET remaining = ?3,
+                     processed_run = COALESCE(processed_run, ?4)
+                 WHERE account = ?1 AND entry_id = ?2",
+            )?
+            .execute(params![account, entry_id, remaining, run])?,
+        (processed_run, Some(link)) => conn
+            .prepare_cached(
+                "UPDATE transactions SET remaining = ?3,
+                     processed_run = COALESCE(processed_run, ?4),
+                     linked_to = ?5
+                 WHERE account = ?1 AND entry_id = ?2",
+            )?
+            .execute(params![account, entry_id, remaining, processed_run, link])?,
+    };
     Ok(())
 }
 
