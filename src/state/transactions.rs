@@ -98,6 +98,16 @@ impl<'a> InMemory<'a> {
     }
 }
 
+/// Column `i` as text borrowed from the row (no copy for what is only
+/// parsed); a column that is not text fails with the error `get::<String>`
+/// gives.
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    match r.get_ref(i)?.as_str() {
+        Ok(s) => Ok(s),
+        Err(_) => r.get::<_, String>(i).and(Err(damaged(i, "text"))),
+    }
+}
+
 fn stored(
     r: &rusqlite::Row<'_>,
     memo: Option<&InMemory<'_>>,
@@ -107,21 +117,17 @@ fn stored(
     let position = usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0);
     let (entry, tx) = match memo.and_then(|m| m.get(&account, &statement_id, position)) {
         Some(pair) => pair,
-        None => {
-            let details: String = r.get(4)?;
-            serde_json::from_str(&details).map_err(|_| damaged(4, "details"))?
-        }
+        None => serde_json::from_str(text(r, 4)?).map_err(|_| damaged(4, "details"))?,
     };
-    let currency: String = r.get(3)?;
+    let currency = text(r, 3)?;
     Ok(Some(StoredTx {
         account,
         statement_id,
         position,
-        currency: crate::money::Currency::parse(&currency).ok_or_else(|| damaged(3, "currency"))?,
+        currency: crate::money::Currency::parse(currency).ok_or_else(|| damaged(3, "currency"))?,
         entry,
         tx,
-        remaining: r
-            .get::<_, String>(5)?
+        remaining: text(r, 5)?
             .parse()
             .map_err(|_| damaged(5, "remaining amount"))?,
         processed_run: r.get(6)?,
