@@ -56,7 +56,7 @@ pub fn record_direct_debit(
         e.mandate_id,
         e.end_to_end_id,
         e.amount.to_plain(),
-        e.booking_date.map(|d| d.to_string()),
+        super::SqlDay::opt(e.booking_date),
         e.reason_code,
     ])?;
     Ok(())
@@ -336,7 +336,7 @@ pub fn record_action(
     .execute(params![
         a.action_id,
         run_date,
-        a.action_date.to_string(),
+        super::SqlDay::of(a.action_date),
         a.customer_id,
         a.step,
         a.channel.as_str(),

@@ -50,8 +50,8 @@ pub fn upsert_invoices(
             inv.invoice_id,
             inv.customer_id,
             inv.customer_name,
-            inv.issue_date.to_string(),
-            inv.due_date.to_string(),
+            super::SqlDay::of(inv.issue_date),
+            super::SqlDay::of(inv.due_date),
             inv.amount.to_plain(),
             inv.currency.as_str(),
             inv.mandate_id,
@@ -204,7 +204,7 @@ pub fn record_application(
         a.confidence,
         a.evidence,
         a.recorded_open.to_plain(),
-        a.paid_date.map(|d| d.to_string()),
+        super::SqlDay::opt(a.paid_date),
     ])?;
     Ok(())
 }

@@ -32,6 +32,62 @@ use rusqlite::Connection;
 
 pub use lock::{ClientLock, LockError};
 
+/// A day bound as SQL text exactly as `NaiveDate::to_string` writes it
+/// (`YYYY-MM-DD`), from a buffer on the stack: the per-row inserts bind
+/// several days each, and formatting them through `fmt` into a new `String`
+/// every time showed in profiles. Years outside 0–9999 (never in a bank
+/// file) fall back to `to_string`, signed as chrono writes them.
+pub(crate) enum SqlDay {
+    /// Four-digit year.
+    Short([u8; 10]),
+    /// Any other year.
+    Long(String),
+}
+
+impl SqlDay {
+    /// The text of `d`.
+    pub(crate) fn of(d: NaiveDate) -> Self {
+        use chrono::Datelike;
+        let Ok(year) = u32::try_from(d.year()) else {
+            return SqlDay::Long(d.to_string());
+        };
+        if year > 9999 {
+            return SqlDay::Long(d.to_string());
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let (m, day) = (d.month(), d.day());
+        SqlDay::Short([
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ])
+    }
+
+    /// [`SqlDay::of`] of a day that may be missing (NULL).
+    pub(crate) fn opt(d: Option<NaiveDate>) -> Option<Self> {
+        d.map(Self::of)
+    }
+}
+
+impl rusqlite::ToSql for SqlDay {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        let bytes: &[u8] = match self {
+            SqlDay::Short(b) => b,
+            SqlDay::Long(s) => s.as_bytes(),
+        };
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(bytes),
+        ))
+    }
+}
+
 /// The state file's name inside the state folder.
 pub const DB_FILE: &str = "state.sqlite";
 
@@ -127,8 +183,10 @@ impl State {
             "PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
         );
-        // Per-row statements are prepared once per run, not once per row.
-        self.conn.set_prepared_statement_cache_capacity(64);
+        // Per-row statements are prepared once per run, not once per row:
+        // room for every statement a night caches, so none is evicted and
+        // prepared again.
+        self.conn.set_prepared_statement_cache_capacity(128);
         self.sql(r)
     }
 
@@ -300,6 +358,31 @@ pub fn owner_only(path: &Path, mode: u32) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sql_day_is_the_day_as_chrono_writes_it() {
+        use rusqlite::ToSql;
+        let conn = Connection::open_in_memory().unwrap();
+        let days = [
+            "2026-11-05",
+            "0999-01-31",
+            "0001-12-09",
+            "9999-12-31",
+            "2000-02-29",
+        ]
+        .iter()
+        .map(|d| d.parse::<NaiveDate>().unwrap())
+        .chain([
+            NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(-3, 7, 4).unwrap(),
+        ]);
+        for d in days {
+            let day = SqlDay::of(d);
+            assert!(day.to_sql().is_ok());
+            let back: String = conn.query_row("SELECT ?1", [&day], |r| r.get(0)).unwrap();
+            assert_eq!(back, d.to_string());
+        }
+    }
 
     #[test]
     fn opens_migrates_and_reopens() {

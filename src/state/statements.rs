@@ -404,8 +404,8 @@ pub(crate) fn insert_tx(
         tx.entry_id,
         statement.id,
         i64::try_from(position).unwrap_or(i64::MAX),
-        entry.booking_date.map(|d| d.to_string()),
-        entry.value_date.map(|d| d.to_string()),
+        super::SqlDay::opt(entry.booking_date),
+        super::SqlDay::opt(entry.value_date),
         tx.amount.to_plain(),
         statement.currency_of(entry).as_str(),
         tx.kind(entry).as_str(),
@@ -417,12 +417,12 @@ pub(crate) fn insert_tx(
         tx.end_to_end_id,
         tx.mandate_id,
         tx.texts(entry).join(" | "),
-        tx.return_reason.as_ref().map(|r| r.code.clone()),
+        tx.return_reason.as_ref().map(|r| r.code.as_str()),
         details,
         if booked && !statement.format.is_notification() {
-            tx.amount.abs().to_plain()
+            std::borrow::Cow::Owned(tx.amount.abs().to_plain())
         } else {
-            "0.00".to_string()
+            std::borrow::Cow::Borrowed("0.00")
         },
         NOT_MONEY,
     ])

@@ -98,6 +98,16 @@ impl<'a> InMemory<'a> {
     }
 }
 
+/// Column `i` as text borrowed from the row (no copy for what is only
+/// parsed); a column that is not text fails with the error `get::<String>`
+/// gives.
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    match r.get_ref(i)?.as_str() {
+        Ok(s) => Ok(s),
+        Err(_) => r.get::<_, String>(i).and(Err(damaged(i, "text"))),
+    }
+}
+
 fn stored(
     r: &rusqlite::Row<'_>,
     memo: Option<&InMemory<'_>>,
@@ -107,21 +117,17 @@ fn stored(
     let position = usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0);
     let (entry, tx) = match memo.and_then(|m| m.get(&account, &statement_id, position)) {
         Some(pair) => pair,
-        None => {
-            let details: String = r.get(4)?;
-            serde_json::from_str(&details).map_err(|_| damaged(4, "details"))?
-        }
+        None => serde_json::from_str(text(r, 4)?).map_err(|_| damaged(4, "details"))?,
     };
-    let currency: String = r.get(3)?;
+    let currency = text(r, 3)?;
     Ok(Some(StoredTx {
         account,
         statement_id,
         position,
-        currency: crate::money::Currency::parse(&currency).ok_or_else(|| damaged(3, "currency"))?,
+        currency: crate::money::Currency::parse(currency).ok_or_else(|| damaged(3, "currency"))?,
         entry,
         tx,
-        remaining: r
-            .get::<_, String>(5)?
+        remaining: text(r, 5)?
             .parse()
             .map_err(|_| damaged(5, "remaining amount"))?,
         processed_run: r.get(6)?,
@@ -316,19 +322,32 @@ pub fn settle_tx(
     processed_run: Option<&str>,
     linked_to: Option<&str>,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "UPDATE transactions SET remaining = ?3,
-             processed_run = COALESCE(processed_run, ?4),
-             linked_to = COALESCE(?5, linked_to)
-         WHERE account = ?1 AND entry_id = ?2",
-    )?
-    .execute(params![
-        account,
-        entry_id,
-        remaining.to_plain(),
-        processed_run,
-        linked_to
-    ])?;
+    let remaining = remaining.to_plain();
+    // A column the call leaves as it is stays out of the SET list: SQLite
+    // then leaves alone the indexes only it concerns (`linked_to` is in the
+    // WHERE of `transactions_notified`), which most calls (no link) spare.
+    match (processed_run, linked_to) {
+        (None, None) => conn
+            .prepare_cached(
+                "UPDATE transactions SET remaining = ?3 WHERE account = ?1 AND entry_id = ?2",
+            )?
+            .execute(params![account, entry_id, remaining])?,
+        (Some(run), None) => conn
+            .prepare_cached(
+                "UPDATE transactions SET remaining = ?3,
+                     processed_run = COALESCE(processed_run, ?4)
+                 WHERE account = ?1 AND entry_id = ?2",
+            )?
+            .execute(params![account, entry_id, remaining, run])?,
+        (processed_run, Some(link)) => conn
+            .prepare_cached(
+                "UPDATE transactions SET remaining = ?3,
+                     processed_run = COALESCE(processed_run, ?4),
+                     linked_to = ?5
+                 WHERE account = ?1 AND entry_id = ?2",
+            )?
+            .execute(params![account, entry_id, remaining, processed_run, link])?,
+    };
     Ok(())
 }
 
