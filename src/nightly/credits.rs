@@ -3,8 +3,6 @@
 //! the applications recorded. Unapplied money is never dropped: it stays in
 //! state and is tried again every night.
 
-use std::collections::BTreeMap;
-
 use rusqlite::Connection;
 
 use super::effective::{effective_open_of, recorded_export, unexplained};
@@ -25,13 +23,11 @@ pub struct CreditStep {
     pub items: Vec<OpenItem>,
     /// The matcher's applications.
     pub apps: Vec<Application>,
-    /// Effective open amount before tonight's applications, by invoice
-    /// (looked up only, never listed: no map order reaches an output).
-    pub open_before: StrMap<String, Money>,
-    /// Money applied tonight, by invoice (looked up only).
-    pub applied: StrMap<String, Money>,
-    /// Money written off tonight, by invoice (looked up only).
-    pub written_off: StrMap<String, Money>,
+    /// Tonight's money of each invoice of the export (looked up only, never
+    /// listed: no map order reaches an output). One map, not one per
+    /// amount: every invoice's open amount after tonight is asked for by
+    /// several steps, and one lookup answers it.
+    pub money: StrMap<String, InvoiceMoney>,
     /// Credits in currencies that are not ISO 4217 (not matched).
     pub skipped_unknown_currency: usize,
     /// For each payment: true when it is money from an earlier night tried
@@ -58,14 +54,36 @@ impl CreditStep {
 
     /// Effective open amount after tonight, by invoice.
     pub fn open_after(&self, invoice_id: &str) -> Option<Money> {
-        let before = *self.open_before.get(invoice_id)?;
-        let a = self.applied.get(invoice_id).copied().unwrap_or(Money::ZERO);
-        let w = self
-            .written_off
-            .get(invoice_id)
-            .copied()
-            .unwrap_or(Money::ZERO);
-        before.checked_sub(a)?.checked_sub(w)
+        self.money.get(invoice_id)?.open_after()
+    }
+
+    /// Effective open amount before tonight's applications, by invoice.
+    pub fn open_before(&self, invoice_id: &str) -> Option<Money> {
+        self.money.get(invoice_id).map(|m| m.before)
+    }
+}
+
+/// One invoice's money tonight.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InvoiceMoney {
+    /// Effective open amount before tonight's applications.
+    pub before: Money,
+    /// Money applied tonight.
+    pub applied: Money,
+    /// Money written off tonight.
+    pub written_off: Money,
+    /// True when the matcher applied money to it tonight (even none).
+    pub matched: bool,
+    /// What an application records as the export (`None`: overflow).
+    recorded: Option<Money>,
+}
+
+impl InvoiceMoney {
+    /// Effective open amount after tonight.
+    pub fn open_after(&self) -> Option<Money> {
+        self.before
+            .checked_sub(self.applied)?
+            .checked_sub(self.written_off)
     }
 }
 
@@ -140,6 +158,9 @@ pub fn run(
     }
 
     let history = sl::app_events(conn, run_date)?;
+    let mut recorded_overflow: Option<String> = None;
+    step.money.reserve(ledger.invoices.len());
+    step.items.reserve(ledger.invoices.len());
     for inv in &ledger.invoices {
         let events = history
             .get(&inv.invoice_id)
@@ -150,7 +171,19 @@ pub fn run(
         if let Some(gap) = unexplained(inv.open_amount, events) {
             step.unexplained.insert(inv.invoice_id.clone(), gap);
         }
-        step.open_before.insert(inv.invoice_id.clone(), open);
+        // What an application records as the export: with the returned
+        // money the ERP still shows as collected added back. Read here,
+        // with the same events; its overflow is reported after matching,
+        // as before.
+        let recorded = recorded_export(inv.open_amount, events);
+        if recorded.is_none() && recorded_overflow.is_none() {
+            recorded_overflow = Some(inv.invoice_id.clone());
+        }
+        // A repeated invoice id keeps its last line's amounts, its
+        // applications summed (as the maps by id always did).
+        let m = step.money.entry(inv.invoice_id.clone()).or_default();
+        m.before = open;
+        m.recorded = recorded;
         let mut item = OpenItem::from_invoice(inv);
         item.open_amount = open;
         step.items.push(item);
@@ -188,17 +221,10 @@ pub fn run(
     matching::check_invariants(&step.payments, &step.items, &step.apps)
         .map_err(CreditError::Invariant)?;
 
-    // What an application records as the export: with the returned money
-    // the ERP still shows as collected added back.
-    let mut exported: BTreeMap<&str, Money> = BTreeMap::new();
-    for inv in &ledger.invoices {
-        let events = history
-            .get(&inv.invoice_id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let recorded = recorded_export(inv.open_amount, events)
-            .ok_or_else(|| CreditError::Overflow(inv.invoice_id.clone()))?;
-        exported.insert(inv.invoice_id.as_str(), recorded);
+    // The first invoice whose recorded export overflowed fails the night
+    // here, after matching, where it always did.
+    if let Some(id) = recorded_overflow {
+        return Err(CreditError::Overflow(id));
     }
     let mut unapplied: Vec<Money> = vec![Money::ZERO; step.payments.len()];
     for a in &step.apps {
@@ -231,12 +257,15 @@ pub fn run(
                         rule: a.rule.map(|r| r.as_str()).unwrap_or(""),
                         confidence: &a.confidence.to_string(),
                         evidence: &a.evidence,
-                        recorded_open: exported.get(id).copied().unwrap_or(item.open_amount),
+                        recorded_open: step
+                            .money
+                            .get(id)
+                            .and_then(|m| m.recorded)
+                            .unwrap_or(item.open_amount),
                         paid_date: p.booking_date,
                     },
                 )?;
-                add(&mut step.applied, id, a.applied_amount)?;
-                add(&mut step.written_off, id, a.writeoff_amount)?;
+                add(&mut step.money, id, a.applied_amount, a.writeoff_amount)?;
             }
         }
     }
@@ -249,8 +278,10 @@ pub fn run(
         transactions::settle_tx(conn, &p.account, &p.entry_id, *left, Some(run_date), None)?;
     }
     for inv in &ledger.invoices {
-        if step.applied.contains_key(&inv.invoice_id)
-            && step.open_after(&inv.invoice_id).is_some_and(Money::is_zero)
+        if step
+            .money
+            .get(&inv.invoice_id)
+            .is_some_and(|m| m.matched && m.open_after().is_some_and(Money::is_zero))
         {
             sl::mark_settled(conn, &inv.invoice_id, run_date)?;
         }
@@ -258,10 +289,25 @@ pub fn run(
     Ok(step)
 }
 
-fn add(map: &mut StrMap<String, Money>, id: &str, m: Money) -> Result<(), CreditError> {
-    let e = map.entry(id.to_string()).or_insert(Money::ZERO);
-    *e = e
-        .checked_add(m)
-        .ok_or_else(|| CreditError::Overflow(id.to_string()))?;
+/// Adds an application's money to its invoice's. Every invoice matched on
+/// is in the map already (the items are the export's invoices): no key is
+/// allocated per application.
+fn add(
+    map: &mut StrMap<String, InvoiceMoney>,
+    id: &str,
+    applied: Money,
+    written_off: Money,
+) -> Result<(), CreditError> {
+    let overflow = || CreditError::Overflow(id.to_string());
+    let e = match map.get_mut(id) {
+        Some(e) => e,
+        None => map.entry(id.to_string()).or_default(),
+    };
+    e.matched = true;
+    e.applied = e.applied.checked_add(applied).ok_or_else(overflow)?;
+    e.written_off = e
+        .written_off
+        .checked_add(written_off)
+        .ok_or_else(overflow)?;
     Ok(())
 }

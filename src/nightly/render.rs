@@ -188,10 +188,17 @@ struct InvoiceTonight {
 
 impl InvoiceTonight {
     fn of(c: &CreditStep, id: &str) -> InvoiceTonight {
-        InvoiceTonight {
-            opened: c.open_before.get(id).copied(),
-            applied: c.applied.get(id).copied().unwrap_or(Money::ZERO),
-            written: c.written_off.get(id).copied().unwrap_or(Money::ZERO),
+        match c.money.get(id) {
+            Some(m) => InvoiceTonight {
+                opened: Some(m.before),
+                applied: m.applied,
+                written: m.written_off,
+            },
+            None => InvoiceTonight {
+                opened: None,
+                applied: Money::ZERO,
+                written: Money::ZERO,
+            },
         }
     }
 

@@ -54,11 +54,7 @@ pub fn unexplained_conditions(step: &CreditStep, ledger: &crate::ledger::Ledger)
         let Some(gap) = step.unexplained.get(&inv.invoice_id) else {
             continue;
         };
-        let shown = step
-            .open_before
-            .get(&inv.invoice_id)
-            .copied()
-            .unwrap_or(inv.open_amount);
+        let shown = step.open_before(&inv.invoice_id).unwrap_or(inv.open_amount);
         let mut a = Alert::new(
             AlertKind::ErpExportUnexplained,
             &inv.invoice_id,
