@@ -12,36 +12,31 @@ use crate::config::{Channel, DunningConfig, month_day};
 /// Step name of the preventive contact before a quiet period.
 pub const PREVENTIVE_STEP: &str = "quiet_period_preventive";
 
-/// The quiet periods that contain or touch `year`, as (first, last) dates.
-fn periods(config: &DunningConfig, year: i32) -> Vec<(NaiveDate, NaiveDate)> {
-    let mut out = Vec::new();
-    for q in &config.quiet_periods {
-        let (Some((fm, fd)), Some((tm, td))) = (month_day(&q.from), month_day(&q.to)) else {
-            continue;
-        };
-        for y in [year - 1, year] {
-            // 02-29 outside a leap year: a period starting that day starts
-            // the day after 02-28 (03-01), one ending that day ends on 02-28.
-            let from = NaiveDate::from_ymd_opt(y, fm, fd)
-                .or_else(|| NaiveDate::from_ymd_opt(y, fm, fd.saturating_sub(1))?.succ_opt());
-            // A period like 12-20 → 01-05 crosses the new year.
-            let to_year = if (tm, td) < (fm, fd) { y + 1 } else { y };
-            let to = NaiveDate::from_ymd_opt(to_year, tm, td)
-                .or_else(|| NaiveDate::from_ymd_opt(to_year, tm, td.saturating_sub(1)));
-            if let (Some(from), Some(to)) = (from, to)
-                && from <= to
-            {
-                out.push((from, to));
-            }
-        }
-    }
-    out
+/// The quiet periods that contain or touch `year`, as (first, last) dates,
+/// in configuration order. An iterator, not a list: every step of every
+/// invoice's schedule asks, and a list was an allocation each time.
+fn periods(config: &DunningConfig, year: i32) -> impl Iterator<Item = (NaiveDate, NaiveDate)> {
+    config.quiet_periods.iter().flat_map(move |q| {
+        let days = month_day(&q.from).zip(month_day(&q.to));
+        days.into_iter().flat_map(move |((fm, fd), (tm, td))| {
+            [year - 1, year].into_iter().filter_map(move |y| {
+                // 02-29 outside a leap year: a period starting that day starts
+                // the day after 02-28 (03-01), one ending that day ends on 02-28.
+                let from = NaiveDate::from_ymd_opt(y, fm, fd)
+                    .or_else(|| NaiveDate::from_ymd_opt(y, fm, fd.saturating_sub(1))?.succ_opt());
+                // A period like 12-20 → 01-05 crosses the new year.
+                let to_year = if (tm, td) < (fm, fd) { y + 1 } else { y };
+                let to = NaiveDate::from_ymd_opt(to_year, tm, td)
+                    .or_else(|| NaiveDate::from_ymd_opt(to_year, tm, td.saturating_sub(1)));
+                from.zip(to).filter(|(from, to)| from <= to)
+            })
+        })
+    })
 }
 
 /// The last day of the quiet period containing `d`, if any.
 pub fn period_end_containing(config: &DunningConfig, d: NaiveDate) -> Option<NaiveDate> {
     periods(config, d.year())
-        .into_iter()
         .filter(|(from, to)| *from <= d && d <= *to)
         .map(|(_, to)| to)
         .max()
@@ -63,7 +58,6 @@ pub(super) fn preventive_candidate<'a>(
         return None;
     }
     let (from, _) = periods(run.config, inv.due_date.year())
-        .into_iter()
         .find(|(from, to)| *from <= inv.due_date && inv.due_date <= *to)?;
     let window_start = from.checked_sub_days(Days::new(28))?;
     if action_date < window_start || action_date >= from {
