@@ -72,6 +72,8 @@ pub struct DunningRun<'a> {
     pub hold_formal: bool,
     /// The plans in force (built-in ones overridden by `client.toml`).
     pub plans: BTreeMap<String, Vec<crate::config::PlanStep>>,
+    /// The quiet periods, read once.
+    pub quiet: quiet::QuietDays,
 }
 
 impl<'a> DunningRun<'a> {
@@ -90,6 +92,7 @@ impl<'a> DunningRun<'a> {
             config,
             hold_formal,
             plans: config.effective_plans(),
+            quiet: quiet::QuietDays::of(config),
         }
     }
 }

@@ -19,7 +19,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, Promise, quiet, returns_path};
+use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, Promise, returns_path};
 use crate::config::{Channel, PlanStep};
 
 /// The step this invoice should get tomorrow, if any.
@@ -71,8 +71,7 @@ pub(super) fn candidate<'a>(
     };
 
     let postponed = |i: usize| {
-        steps.get(i).is_some_and(|s| s.offset_days > 0)
-            && quiet::in_quiet_period(run.config, action_date)
+        steps.get(i).is_some_and(|s| s.offset_days > 0) && run.quiet.contains(action_date)
     };
     // A ladder that started again (the invoice moved to another customer)
     // counts its steps from that night.
@@ -279,7 +278,7 @@ fn schedule(run: &DunningRun<'_>, due: NaiveDate, steps: &[PlanStep]) -> Vec<Opt
                 return Some(raw);
             }
             let date = raw.checked_add_days(Days::new(delay))?;
-            match quiet::period_end_containing(run.config, date) {
+            match run.quiet.end_containing(date) {
                 Some(end) => {
                     let moved = run.calendar.next_business_day(end);
                     delay += u64::try_from((moved - date).num_days()).unwrap_or(0);

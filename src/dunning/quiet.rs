@@ -12,13 +12,28 @@ use crate::config::{Channel, DunningConfig, month_day};
 /// Step name of the preventive contact before a quiet period.
 pub const PREVENTIVE_STEP: &str = "quiet_period_preventive";
 
-/// The quiet periods that contain or touch `year`, as (first, last) dates,
-/// in configuration order. An iterator, not a list: every step of every
-/// invoice's schedule asks, and a list was an allocation each time.
-fn periods(config: &DunningConfig, year: i32) -> impl Iterator<Item = (NaiveDate, NaiveDate)> {
-    config.quiet_periods.iter().flat_map(move |q| {
-        let days = month_day(&q.from).zip(month_day(&q.to));
-        days.into_iter().flat_map(move |((fm, fd), (tm, td))| {
+/// The quiet periods' first and last (month, day), read from the
+/// configuration once per run: every step of every invoice's schedule asks
+/// whether its date falls in one.
+#[derive(Debug, Clone, Default)]
+pub struct QuietDays(Vec<((u32, u32), (u32, u32))>);
+
+impl QuietDays {
+    /// The periods of `config` (one whose dates do not read is left out).
+    pub fn of(config: &DunningConfig) -> QuietDays {
+        QuietDays(
+            config
+                .quiet_periods
+                .iter()
+                .filter_map(|q| month_day(&q.from).zip(month_day(&q.to)))
+                .collect(),
+        )
+    }
+
+    /// The quiet periods that contain or touch `year`, as (first, last)
+    /// dates, in configuration order.
+    fn periods(&self, year: i32) -> impl Iterator<Item = (NaiveDate, NaiveDate)> + '_ {
+        self.0.iter().flat_map(move |&((fm, fd), (tm, td))| {
             [year - 1, year].into_iter().filter_map(move |y| {
                 // 02-29 outside a leap year: a period starting that day starts
                 // the day after 02-28 (03-01), one ending that day ends on 02-28.
@@ -31,15 +46,25 @@ fn periods(config: &DunningConfig, year: i32) -> impl Iterator<Item = (NaiveDate
                 from.zip(to).filter(|(from, to)| from <= to)
             })
         })
-    })
+    }
+
+    /// The last day of the quiet period containing `d`, if any.
+    pub fn end_containing(&self, d: NaiveDate) -> Option<NaiveDate> {
+        self.periods(d.year())
+            .filter(|(from, to)| *from <= d && d <= *to)
+            .map(|(_, to)| to)
+            .max()
+    }
+
+    /// True when `d` is in a quiet period.
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.end_containing(d).is_some()
+    }
 }
 
 /// The last day of the quiet period containing `d`, if any.
 pub fn period_end_containing(config: &DunningConfig, d: NaiveDate) -> Option<NaiveDate> {
-    periods(config, d.year())
-        .filter(|(from, to)| *from <= d && d <= *to)
-        .map(|(_, to)| to)
-        .max()
+    QuietDays::of(config).end_containing(d)
 }
 
 /// True when `d` is in a quiet period.
@@ -57,7 +82,9 @@ pub(super) fn preventive_candidate<'a>(
     if inv.steps_done.contains_key(PREVENTIVE_STEP) || inv.due_date <= action_date {
         return None;
     }
-    let (from, _) = periods(run.config, inv.due_date.year())
+    let (from, _) = run
+        .quiet
+        .periods(inv.due_date.year())
         .find(|(from, to)| *from <= inv.due_date && inv.due_date <= *to)?;
     let window_start = from.checked_sub_days(Days::new(28))?;
     if action_date < window_start || action_date >= from {
