@@ -108,8 +108,9 @@ pub fn credit_conditions(
 ) -> Vec<Alert> {
     let mut out = Vec::new();
     // Per payment: money matched (tonight and before), unapplied, suggested
-    // items, and the (customer, invoice) pairs its matched money went to.
-    type PerPayment = (Money, Money, Vec<usize>, Vec<(String, String)>);
+    // items, and the (customer, invoice) pairs its matched money went to
+    // (borrowed: most payments raise no alert).
+    type PerPayment<'s> = (Money, Money, Vec<usize>, Vec<(&'s str, &'s str)>);
     let mut per_payment: BTreeMap<usize, PerPayment> = BTreeMap::new();
     for a in &step.apps {
         let e = per_payment.entry(a.payment).or_insert((
@@ -122,7 +123,7 @@ pub fn credit_conditions(
             Status::Matched => {
                 e.0 = e.0.checked_add(a.applied_amount).unwrap_or(e.0);
                 if let Some(item) = a.item.and_then(|i| step.items.get(i)) {
-                    e.3.push((item.customer_id.clone(), item.invoice_id.clone()));
+                    e.3.push((item.customer_id.as_str(), item.invoice_id.as_str()));
                 }
             }
             Status::Unapplied => e.1 = a.applied_amount,
@@ -133,7 +134,7 @@ pub fn credit_conditions(
         if let Some(e) = per_payment.get_mut(i) {
             for b in apps {
                 e.0 = e.0.checked_add(b.applied).unwrap_or(e.0);
-                e.3.push((b.customer_id.clone(), b.invoice_id.clone()));
+                e.3.push((b.customer_id.as_str(), b.invoice_id.as_str()));
             }
         }
     }
@@ -178,13 +179,13 @@ pub fn credit_conditions(
             // The customer the money came from and the invoices it paid
             // (`|`-joined, in the order applied), for the refund.
             let mut invoices: Vec<&str> = Vec::new();
-            for (_, invoice) in &paid {
-                if !invoices.contains(&invoice.as_str()) {
+            for &(_, invoice) in &paid {
+                if !invoices.contains(&invoice) {
                     invoices.push(invoice);
                 }
             }
             a.invoice_id = invoices.join("|");
-            a.customer_id = paid.first().map(|(c, _)| c.clone()).unwrap_or_default();
+            a.customer_id = paid.first().map(|(c, _)| c.to_string()).unwrap_or_default();
             a
         } else {
             Alert::new(
