@@ -47,9 +47,10 @@ pub struct Group {
     pub announced: bool,
     /// Where the announcing prefix word starts, for evidence.
     pub announced_from: usize,
-    /// True when the group is announced only as the next of a list after an
-    /// announced number (`FACT 123/124`, `FACTURES 1203 ET 1204`): `announced`
-    /// is set too, but the number is the list's only by reading.
+    /// True when the group is a number next in a list after an announced
+    /// number (`FACT 123/124`, `FACTURES 1203 ET 1204`). Not `announced`:
+    /// the number is the list's only by reading, and the invoice-number rule
+    /// decides what it may name.
     pub listed: bool,
 }
 
@@ -142,7 +143,7 @@ pub fn content_groups(text: &str) -> Vec<Group> {
 ///
 /// A number that follows an announced number with nothing but a list mark
 /// between (`/`, `,`, `;`, `&`, `+`, spaces, the word `ET` or `AND`) is
-/// announced too, and `listed`: `FACT 123/124` quotes two invoices.
+/// `listed`: `FACT 123/124` may quote two invoices.
 pub fn content_groups_into(text: &str, out: &mut Vec<Group>) {
     out.clear();
     let mut announce_from: Option<usize> = None;
@@ -159,16 +160,16 @@ pub fn content_groups_into(text: &str, out: &mut Vec<Group>) {
             g.announced = true;
             g.announced_from = from;
         } else if g.digits && between.is_some_and(is_list_mark) {
-            g.announced = true;
             g.listed = true;
         }
-        // The list goes on past an announced number, or a joining word.
+        // The list goes on past an announced or listed number, or a joining
+        // word.
         let joins = !g.digits
             && between.is_some_and(|b| b.chars().all(char::is_whitespace))
             && LIST_WORDS
                 .iter()
                 .any(|w| w.eq_ignore_ascii_case(g.raw(text)));
-        list_end = ((g.digits && g.announced) || joins).then_some(g.end);
+        list_end = ((g.digits && (g.announced || g.listed)) || joins).then_some(g.end);
         out.push(g);
     });
 }
@@ -438,7 +439,7 @@ mod tests {
         let t = |raw: &str, announced: bool, listed: bool| (raw.to_string(), announced, listed);
         assert_eq!(
             marks("FACT 123/124"),
-            [t("123", true, false), t("124", true, true)]
+            [t("123", true, false), t("124", false, true)]
         );
         assert_eq!(
             marks("REGLEMENT FACTURES 1203 ET 1204, 1205"),
@@ -446,8 +447,8 @@ mod tests {
                 t("REGLEMENT", false, false),
                 t("1203", true, false),
                 t("ET", false, false),
-                t("1204", true, true),
-                t("1205", true, true),
+                t("1204", false, true),
+                t("1205", false, true),
             ]
         );
         // A word that is not a list's breaks it; a mark that is no list

@@ -26,6 +26,9 @@ struct Scan {
     groups: Vec<Group>,
     /// The hits that need the amount or the payer to confirm them, and why.
     doubts: Vec<(usize, Doubt)>,
+    /// Invoices only a list names (`124` of `FACT 123/124`), kept apart:
+    /// see [`Ctx::with_listed`].
+    listed: Vec<Hit>,
 }
 
 /// Why a number read in text may name an invoice by chance.
@@ -41,11 +44,6 @@ enum Doubt {
     /// Ending a line of a bank's full width (31, 35, 70 or 140
     /// characters): the bank may have cut it (`…F-2026-004`).
     CutEnd,
-    /// Next in a list after an announced number (`FACT 123/124`): also how
-    /// people write a day and month (`FACTURE 12/11`). Kept only when all the
-    /// numbers quoted are exactly the amount together; otherwise it is left
-    /// out, as if not read.
-    Listed,
 }
 
 impl Doubt {
@@ -55,7 +53,6 @@ impl Doubt {
             Doubt::Date => "it reads as a date",
             Doubt::Spaced => "numbers apart with no invoice word",
             Doubt::CutEnd => "it ends a full-width line the bank may have cut",
-            Doubt::Listed => "it follows an announced number in a list",
         }
     }
 }
@@ -80,6 +77,7 @@ impl Ctx<'_> {
             buf: String::new(),
             groups: Vec::new(),
             doubts: Vec::new(),
+            listed: Vec::new(),
         };
         // A valid RF that equals no reference may still carry the invoice
         // number in its body (`RF78INV2024001`): search it as text too.
@@ -137,17 +135,10 @@ impl Ctx<'_> {
         // them exactly) or comes from its customer.
         // Who the payer is known as: looked up once, and only when needed.
         let mut payers: Option<Vec<&str>> = None;
-        let mut unread: Vec<usize> = Vec::new();
         for &(n, doubt) in &scan.doubts {
             let Some(hit) = scan.hits.get(n) else {
                 continue;
             };
-            if doubt == Doubt::Listed {
-                if !all_exact {
-                    unread.push(n);
-                }
-                continue;
-            }
             let confirmed = all_exact
                 || hit.items.iter().filter_map(|&i| self.item(i)).all(|it| {
                     self.pays(it, cfg)
@@ -169,14 +160,41 @@ impl Ctx<'_> {
                 );
             }
         }
-        let hits = scan
-            .hits
-            .into_iter()
-            .enumerate()
-            .filter(|(n, _)| !unread.contains(n))
-            .map(|(_, hit)| hit)
-            .collect();
+        let hits = self.with_listed(scan.hits, scan.listed);
         Self::proposal(Rule::InvoiceNumber, hits)
+    }
+
+    /// `hits` with the invoices only a list names (`124` of `FACT 123/124`)
+    /// when all of them are one customer's and together exactly the amount;
+    /// otherwise `hits` alone, as if the list were not read (`FACTURE 12/11`
+    /// is a day and a month, `FACT 18 27` may be a quantity).
+    fn with_listed(&self, mut hits: Vec<Hit>, mut listed: Vec<Hit>) -> Vec<Hit> {
+        listed.retain(|l| !hits.iter().any(|h| h.items == l.items));
+        if listed.is_empty() || hits.is_empty() {
+            return hits;
+        }
+        let items: Vec<u32> = hits
+            .iter()
+            .chain(&listed)
+            .flat_map(|h| h.items.iter().copied())
+            .collect();
+        let customers: Vec<&str> = items
+            .iter()
+            .filter_map(|&i| self.item(i))
+            .map(|it| it.customer_id.as_str())
+            .collect();
+        let one_customer =
+            customers.len() == items.len() && customers.windows(2).all(|w| w[0] == w[1]);
+        let total = Money::checked_sum(
+            items
+                .iter()
+                .filter_map(|&i| self.item(i))
+                .map(|it| it.open_amount),
+        );
+        if one_customer && total == Some(self.p.amount) {
+            hits.append(&mut listed);
+        }
+        hits
     }
 
     /// Searches one text for invoice numbers, longest run of groups first,
@@ -205,11 +223,13 @@ impl Ctx<'_> {
                 if date.is_some_and(|d| *d != (i..i + len)) {
                     continue;
                 }
-                if let Some((hit, doubt)) = self.lookup_run(ix, text, run, date.is_some(), scan) {
+                if let Some(hit) = self.lookup(ix, text, run, &mut scan.buf) {
                     if !scan.hits.iter().any(|h| h.items == hit.items) {
-                        if let Some(doubt) = doubt {
+                        if let Some(doubt) = doubt_of(text, run, date.is_some()) {
                             scan.doubts.push((scan.hits.len(), doubt));
                         }
+                        // Quoted in its own right: no longer the list's.
+                        scan.listed.retain(|l| l.items != hit.items);
                         scan.hits.push(hit);
                     }
                     i += len;
@@ -218,38 +238,45 @@ impl Ctx<'_> {
                 }
             }
             if !advanced {
+                self.lookup_listed(ix, text, &gs, i, &dates, scan);
                 i += 1;
             }
         }
         scan.groups = gs;
     }
 
-    /// Looks one run of groups up ([`Self::lookup`]), with the doubt its
-    /// hit carries. A run starting with a listed number is first looked up
-    /// as if the list did not announce it; only what the list alone finds is
-    /// [`Doubt::Listed`].
-    fn lookup_run(
+    /// A number at `i` nothing else reads, next in a list after an announced
+    /// one (`124` of `FACT 123/124`): looked up as announced, alone, and kept
+    /// apart in `scan.listed` (see [`Self::with_listed`]). Never a piece of
+    /// a date; the scan goes on from the next group as if it were not read.
+    fn lookup_listed(
         &mut self,
         ix: &InvoiceIndex,
         text: &str,
-        run: &[Group],
-        whole_date: bool,
+        gs: &[Group],
+        i: usize,
+        dates: &[std::ops::Range<usize>],
         scan: &mut Scan,
-    ) -> Option<(Hit, Option<Doubt>)> {
-        if !run.first().is_some_and(|g| g.listed) {
-            let hit = self.lookup(ix, text, run, &mut scan.buf)?;
-            return Some((hit, doubt_of(text, run, whole_date)));
+    ) {
+        let Some(g) = gs.get(i).filter(|g| g.listed && g.digits) else {
+            return;
+        };
+        if dates.iter().any(|d| d.start <= i && i < d.end) {
+            return;
         }
-        let mut plain = run.to_vec();
-        if let Some(g) = plain.first_mut() {
-            g.announced = false;
-            g.listed = false;
-        }
-        match self.lookup(ix, text, &plain, &mut scan.buf) {
-            Some(hit) => Some((hit, doubt_of(text, &plain, whole_date))),
-            None => self
-                .lookup(ix, text, run, &mut scan.buf)
-                .map(|hit| (hit, Some(Doubt::Listed))),
+        let announced = [Group {
+            announced: true,
+            announced_from: g.start,
+            ..*g
+        }];
+        if let Some(hit) = self.lookup(ix, text, &announced, &mut scan.buf)
+            && !scan
+                .hits
+                .iter()
+                .chain(&scan.listed)
+                .any(|h| h.items == hit.items)
+        {
+            scan.listed.push(hit);
         }
     }
 
@@ -432,6 +459,63 @@ mod tests {
         assert_eq!(listed("FACT 123/124", "120.00"), ["123"]);
         // A day and a month after an invoice number are no second invoice.
         assert_eq!(listed("FACTURE 12/11", "70.00"), ["12"]);
+    }
+
+    /// The hits (ids, confidence) for a payment of `amount` quoting `lines`,
+    /// against Alpha's 45 (100.00) and 46 (50.00), Beta's 12 (70.00) and 27
+    /// (20.00), Gamma's 11 (30.00) and 18 (80.00).
+    fn three_customers(lines: &[&str], amount: &str) -> Vec<(Vec<String>, u8)> {
+        let items: Vec<OpenItem> = [
+            ("45", "100.00", "ALPHA"),
+            ("46", "50.00", "ALPHA"),
+            ("12", "70.00", "BETA"),
+            ("27", "20.00", "BETA"),
+            ("11", "30.00", "GAMMA"),
+            ("18", "80.00", "GAMMA"),
+        ]
+        .iter()
+        .map(|(id, open, customer)| {
+            let mut it = item(id, open);
+            it.customer_id = (*customer).into();
+            it
+        })
+        .collect();
+        found_in(&items, lines, amount)
+    }
+
+    #[test]
+    fn a_list_read_or_not_never_changes_what_the_other_numbers_say() {
+        // Review 35: a listed 12 took the place of `FACTURE 12` quoted
+        // later, then was dropped: Alpha's 45 got Beta's money and Beta was
+        // chased. Both are what they were before lists were read.
+        let before = three_customers(&["CDE N 45 FACTURE 12"], "70.00");
+        assert_eq!(
+            three_customers(&["CDE N 45/12 FACTURE 12"], "70.00"),
+            before
+        );
+        assert_eq!(
+            three_customers(&["FACTURE 45 12/11", "FACTURE 12"], "70.00"),
+            three_customers(&["FACTURE 45", "FACTURE 12"], "70.00"),
+        );
+        // A dropped list no longer spoils the exact sum that confirms the
+        // other numbers (45 and 46 ending a 35-character line).
+        let line = "VIREMENT REGL FACT 45 12/11 FACT 46";
+        assert_eq!(line.len(), 35);
+        assert_eq!(
+            three_customers(&[line], "150.00"),
+            [(vec!["45".to_string()], 95), (vec!["46".to_string()], 95)]
+        );
+        // Another customer's invoices exactly the amount together are no
+        // list of the payer's (`27` may be a quantity).
+        assert_eq!(
+            three_customers(&["FACT 18 27"], "100.00"),
+            three_customers(&["FACT 18"], "100.00"),
+        );
+        // One customer's list, exactly: all of it.
+        assert_eq!(
+            three_customers(&["FACT 45/46"], "150.00"),
+            [(vec!["45".to_string()], 95), (vec!["46".to_string()], 95)]
+        );
     }
 
     #[test]
