@@ -47,11 +47,6 @@ pub struct Group {
     pub announced: bool,
     /// Where the announcing prefix word starts, for evidence.
     pub announced_from: usize,
-    /// True when the group is a number next in a list after an announced
-    /// number (`FACT 123/124`, `FACTURES 1203 ET 1204`). Not `announced`:
-    /// the number is the list's only by reading, and the invoice-number rule
-    /// decides what it may name.
-    pub listed: bool,
 }
 
 impl Group {
@@ -112,7 +107,6 @@ fn each_group(text: &str, mut f: impl FnMut(Group)) {
             end,
             announced: false,
             announced_from: start,
-            listed: false,
         });
     };
     for (i, c) in text.char_indices() {
@@ -140,49 +134,20 @@ pub fn content_groups(text: &str) -> Vec<Group> {
 }
 
 /// [`content_groups`] into `out` (cleared first), to reuse its memory.
-///
-/// A number that follows an announced number with nothing but a list mark
-/// between (`/`, `,`, `;`, `&`, `+`, spaces, the word `ET` or `AND`) is
-/// `listed`: `FACT 123/124` may quote two invoices.
 pub fn content_groups_into(text: &str, out: &mut Vec<Group>) {
     out.clear();
     let mut announce_from: Option<usize> = None;
-    // Where the list of announced numbers so far ends, if one is going on.
-    let mut list_end: Option<usize> = None;
     each_group(text, |mut g| {
         if !g.digits && is_prefix_word(g.raw(text)) {
             announce_from.get_or_insert(g.start);
-            list_end = None;
             return;
         }
-        let between = list_end.and_then(|end| text.get(end..g.start));
         if let Some(from) = announce_from.take() {
             g.announced = true;
             g.announced_from = from;
-        } else if g.digits && between.is_some_and(is_list_mark) {
-            g.listed = true;
         }
-        // The list goes on past an announced or listed number, or a joining
-        // word.
-        let joins = !g.digits
-            && between.is_some_and(|b| b.chars().all(char::is_whitespace))
-            && LIST_WORDS
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(g.raw(text)));
-        list_end = ((g.digits && (g.announced || g.listed)) || joins).then_some(g.end);
         out.push(g);
     });
-}
-
-/// Words that join the numbers of a list (`FACTURES 1203 ET 1204`).
-const LIST_WORDS: &[&str] = &["ET", "AND"];
-
-/// True when the text between two groups of a list only separates them.
-fn is_list_mark(between: &str) -> bool {
-    !between.is_empty()
-        && between
-            .chars()
-            .all(|c| c.is_whitespace() || matches!(c, '/' | ',' | ';' | '&' | '+'))
 }
 
 /// The runs of `groups` (content groups of `text`) that spell a date: two or
@@ -425,56 +390,6 @@ mod tests {
         assert_eq!(
             "paiement fact n° 42".get(g[1].announced_from..g[1].end),
             Some("fact n° 42")
-        );
-    }
-
-    #[test]
-    fn numbers_listed_after_an_announced_one_are_announced_too() {
-        let marks = |src: &str| -> Vec<(String, bool, bool)> {
-            content_groups(src)
-                .iter()
-                .map(|g| (g.raw(src).to_string(), g.announced, g.listed))
-                .collect()
-        };
-        let t = |raw: &str, announced: bool, listed: bool| (raw.to_string(), announced, listed);
-        assert_eq!(
-            marks("FACT 123/124"),
-            [t("123", true, false), t("124", false, true)]
-        );
-        assert_eq!(
-            marks("REGLEMENT FACTURES 1203 ET 1204, 1205"),
-            [
-                t("REGLEMENT", false, false),
-                t("1203", true, false),
-                t("ET", false, false),
-                t("1204", false, true),
-                t("1205", false, true),
-            ]
-        );
-        // A word that is not a list's breaks it; a mark that is no list
-        // mark (`-` joins the groups of one id) does not make a list.
-        assert_eq!(
-            marks("FACT 123 DU 15 NOV"),
-            [
-                t("123", true, false),
-                t("DU", false, false),
-                t("15", false, false),
-                t("NOV", false, false),
-            ]
-        );
-        assert_eq!(
-            marks("FACT 2026-0042"),
-            [t("2026", true, false), t("0042", false, false)]
-        );
-        // Nothing announced, nothing listed.
-        assert_eq!(
-            marks("75008 PARIS 12 13"),
-            [
-                t("75008", false, false),
-                t("PARIS", false, false),
-                t("12", false, false),
-                t("13", false, false),
-            ]
         );
     }
 

@@ -26,9 +26,6 @@ struct Scan {
     groups: Vec<Group>,
     /// The hits that need the amount or the payer to confirm them, and why.
     doubts: Vec<(usize, Doubt)>,
-    /// Invoices only a list names (`124` of `FACT 123/124`), kept apart:
-    /// see [`Ctx::with_listed`].
-    listed: Vec<Hit>,
 }
 
 /// Why a number read in text may name an invoice by chance.
@@ -77,7 +74,6 @@ impl Ctx<'_> {
             buf: String::new(),
             groups: Vec::new(),
             doubts: Vec::new(),
-            listed: Vec::new(),
         };
         // A valid RF that equals no reference may still carry the invoice
         // number in its body (`RF78INV2024001`): search it as text too.
@@ -160,41 +156,7 @@ impl Ctx<'_> {
                 );
             }
         }
-        let hits = self.with_listed(scan.hits, scan.listed);
-        Self::proposal(Rule::InvoiceNumber, hits)
-    }
-
-    /// `hits` with the invoices only a list names (`124` of `FACT 123/124`)
-    /// when all of them are one customer's and together exactly the amount;
-    /// otherwise `hits` alone, as if the list were not read (`FACTURE 12/11`
-    /// is a day and a month, `FACT 18 27` may be a quantity).
-    fn with_listed(&self, mut hits: Vec<Hit>, mut listed: Vec<Hit>) -> Vec<Hit> {
-        listed.retain(|l| !hits.iter().any(|h| h.items == l.items));
-        if listed.is_empty() || hits.is_empty() {
-            return hits;
-        }
-        let items: Vec<u32> = hits
-            .iter()
-            .chain(&listed)
-            .flat_map(|h| h.items.iter().copied())
-            .collect();
-        let customers: Vec<&str> = items
-            .iter()
-            .filter_map(|&i| self.item(i))
-            .map(|it| it.customer_id.as_str())
-            .collect();
-        let one_customer =
-            customers.len() == items.len() && customers.windows(2).all(|w| w[0] == w[1]);
-        let total = Money::checked_sum(
-            items
-                .iter()
-                .filter_map(|&i| self.item(i))
-                .map(|it| it.open_amount),
-        );
-        if one_customer && total == Some(self.p.amount) {
-            hits.append(&mut listed);
-        }
-        hits
+        Self::proposal(Rule::InvoiceNumber, scan.hits)
     }
 
     /// Searches one text for invoice numbers, longest run of groups first,
@@ -228,8 +190,6 @@ impl Ctx<'_> {
                         if let Some(doubt) = doubt_of(text, run, date.is_some()) {
                             scan.doubts.push((scan.hits.len(), doubt));
                         }
-                        // Quoted in its own right: no longer the list's.
-                        scan.listed.retain(|l| l.items != hit.items);
                         scan.hits.push(hit);
                     }
                     i += len;
@@ -238,46 +198,10 @@ impl Ctx<'_> {
                 }
             }
             if !advanced {
-                self.lookup_listed(ix, text, &gs, i, &dates, scan);
                 i += 1;
             }
         }
         scan.groups = gs;
-    }
-
-    /// A number at `i` nothing else reads, next in a list after an announced
-    /// one (`124` of `FACT 123/124`): looked up as announced, alone, and kept
-    /// apart in `scan.listed` (see [`Self::with_listed`]). Never a piece of
-    /// a date; the scan goes on from the next group as if it were not read.
-    fn lookup_listed(
-        &mut self,
-        ix: &InvoiceIndex,
-        text: &str,
-        gs: &[Group],
-        i: usize,
-        dates: &[std::ops::Range<usize>],
-        scan: &mut Scan,
-    ) {
-        let Some(g) = gs.get(i).filter(|g| g.listed && g.digits) else {
-            return;
-        };
-        if dates.iter().any(|d| d.start <= i && i < d.end) {
-            return;
-        }
-        let announced = [Group {
-            announced: true,
-            announced_from: g.start,
-            ..*g
-        }];
-        if let Some(hit) = self.lookup(ix, text, &announced, &mut scan.buf)
-            && !scan
-                .hits
-                .iter()
-                .chain(&scan.listed)
-                .any(|h| h.items == hit.items)
-        {
-            scan.listed.push(hit);
-        }
     }
 
     /// Looks one run of groups up: strict key, then loose, then (announced
@@ -428,94 +352,6 @@ mod tests {
 
     fn one(id: &str, c: u8) -> Vec<(Vec<String>, u8)> {
         vec![(vec![id.to_string()], c)]
-    }
-
-    /// The invoice ids found for a payment of `amount` quoting `line`,
-    /// against invoices 123 (100.00), 124 (50.00), 11 (30.00), 12 (70.00).
-    fn listed(line: &str, amount: &str) -> Vec<String> {
-        let items: Vec<OpenItem> = [("123", "100.00"), ("124", "50.00"), ("11", "30.00")]
-            .iter()
-            .chain(&[("12", "70.00")])
-            .map(|(id, open)| item(id, open))
-            .collect();
-        found_in(&items, &[line], amount)
-            .into_iter()
-            .flat_map(|(ids, _)| ids)
-            .collect()
-    }
-
-    #[test]
-    fn numbers_listed_after_an_invoice_word_pay_all_of_them_when_exact() {
-        // Review 33: `FACT 123/124` found 123 alone.
-        assert_eq!(listed("FACT 123/124", "150.00"), ["123", "124"]);
-        assert_eq!(
-            listed("REGLEMENT FACTURES 123 ET 124", "150.00"),
-            ["123", "124"]
-        );
-        assert_eq!(listed("FACTURES 123, 124 MERCI", "150.00"), ["123", "124"]);
-        // Not their sum: the list may be something else; the first number
-        // alone is read, as before.
-        assert_eq!(listed("FACT 123/124", "100.00"), ["123"]);
-        assert_eq!(listed("FACT 123/124", "120.00"), ["123"]);
-        // A day and a month after an invoice number are no second invoice.
-        assert_eq!(listed("FACTURE 12/11", "70.00"), ["12"]);
-    }
-
-    /// The hits (ids, confidence) for a payment of `amount` quoting `lines`,
-    /// against Alpha's 45 (100.00) and 46 (50.00), Beta's 12 (70.00) and 27
-    /// (20.00), Gamma's 11 (30.00) and 18 (80.00).
-    fn three_customers(lines: &[&str], amount: &str) -> Vec<(Vec<String>, u8)> {
-        let items: Vec<OpenItem> = [
-            ("45", "100.00", "ALPHA"),
-            ("46", "50.00", "ALPHA"),
-            ("12", "70.00", "BETA"),
-            ("27", "20.00", "BETA"),
-            ("11", "30.00", "GAMMA"),
-            ("18", "80.00", "GAMMA"),
-        ]
-        .iter()
-        .map(|(id, open, customer)| {
-            let mut it = item(id, open);
-            it.customer_id = (*customer).into();
-            it
-        })
-        .collect();
-        found_in(&items, lines, amount)
-    }
-
-    #[test]
-    fn a_list_read_or_not_never_changes_what_the_other_numbers_say() {
-        // Review 35: a listed 12 took the place of `FACTURE 12` quoted
-        // later, then was dropped: Alpha's 45 got Beta's money and Beta was
-        // chased. Both are what they were before lists were read.
-        let before = three_customers(&["CDE N 45 FACTURE 12"], "70.00");
-        assert_eq!(
-            three_customers(&["CDE N 45/12 FACTURE 12"], "70.00"),
-            before
-        );
-        assert_eq!(
-            three_customers(&["FACTURE 45 12/11", "FACTURE 12"], "70.00"),
-            three_customers(&["FACTURE 45", "FACTURE 12"], "70.00"),
-        );
-        // A dropped list no longer spoils the exact sum that confirms the
-        // other numbers (45 and 46 ending a 35-character line).
-        let line = "VIREMENT REGL FACT 45 12/11 FACT 46";
-        assert_eq!(line.len(), 35);
-        assert_eq!(
-            three_customers(&[line], "150.00"),
-            [(vec!["45".to_string()], 95), (vec!["46".to_string()], 95)]
-        );
-        // Another customer's invoices exactly the amount together are no
-        // list of the payer's (`27` may be a quantity).
-        assert_eq!(
-            three_customers(&["FACT 18 27"], "100.00"),
-            three_customers(&["FACT 18"], "100.00"),
-        );
-        // One customer's list, exactly: all of it.
-        assert_eq!(
-            three_customers(&["FACT 45/46"], "150.00"),
-            [(vec!["45".to_string()], 95), (vec!["46".to_string()], 95)]
-        );
     }
 
     #[test]
