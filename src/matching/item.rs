@@ -39,6 +39,9 @@ pub struct OpenItem {
     /// Collected by direct debit (`payment_method` direct_debit, or a
     /// mandate): a remittance without detail may have collected it.
     pub direct_debit: bool,
+    /// Payable by cheque (`payment_method` cheque): a cheque remittance
+    /// booked as its total may have gathered it.
+    pub cheque: bool,
 }
 
 impl OpenItem {
@@ -59,6 +62,7 @@ impl OpenItem {
             discount_until: inv.discount_until,
             direct_debit: inv.payment_method == Some(crate::ledger::PaymentMethod::DirectDebit)
                 || inv.mandate_id.is_some(),
+            cheque: inv.payment_method == Some(crate::ledger::PaymentMethod::Cheque),
         }
     }
 

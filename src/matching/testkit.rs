@@ -33,6 +33,7 @@ pub fn item(id: &str, open: &str) -> OpenItem {
         discount_percent: None,
         discount_until: None,
         direct_debit: false,
+        cheque: false,
     }
 }
 

@@ -1,9 +1,10 @@
-//! A direct-debit remittance booked as one line without detail: the open
-//! direct-debit invoices due by its date that sum exactly to it are
-//! suggested (never matched), and every open direct-debit invoice it may
-//! have collected is held from dunning, formal notice included, for
-//! `suggestion_hold_days` while it waits for a person. Transfers and
-//! invoices not yet due are chased as usual.
+//! A remittance booked as one line without detail — direct debits, or the
+//! cheques a firm paid in (review 37 L3) — : the open items of its kind
+//! (direct debits due by its date; invoices payable by cheque) that sum
+//! exactly to it are suggested (never matched), and every open item it may
+//! have gathered is held from dunning, formal notice included, for
+//! `suggestion_hold_days` while it waits for a person. Other invoices (and
+//! direct debits not yet due) are chased as usual.
 
 use std::path::{Path, PathBuf};
 
@@ -126,4 +127,78 @@ fn an_undetailed_remittance_no_set_explains_holds_every_direct_debit_it_may_have
             ("F-500".into(), "formal_notice".into()),
         ]
     );
+}
+
+/// Cheques F-1 (100.00), F-2 (250.00), F-3 (330.00), F-4 (90.00), all due
+/// 2026-10-01; F-5 (500.00) by transfer, due 2026-10-01.
+const CHEQUES: &str = "F-1,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR,cheque,\n\
+F-2,C2,Beta SAS,2026-09-01,2026-10-01,250.00,250.00,EUR,cheque,\n\
+F-3,C3,Gamma EURL,2026-09-01,2026-10-01,330.00,330.00,EUR,chèque,\n\
+F-4,C4,Delta SA,2026-09-01,2026-10-01,90.00,90.00,EUR,cheque,\n\
+F-5,C5,Epsilon SA,2026-09-01,2026-10-01,500.00,500.00,EUR,transfer,\n";
+
+/// A paying-in slip of `amount` booked 2026-10-28 as its total: no drawer.
+fn cheque_client(root: &Path, amount: &'static str) -> PathBuf {
+    let c = root.join("c");
+    crate::support::quiet_client(&c, "");
+    std::fs::write(c.join("invoices.csv"), format!("{HEADER}{CHEQUES}")).unwrap();
+    write_statement(
+        &c,
+        1,
+        "2026-10-28",
+        &[Ntry {
+            reference: "REMCHQ1234",
+            date: "2026-10-28",
+            code: "RCHQ/CCHQ",
+            amount,
+            txs: vec![],
+        }],
+    );
+    c
+}
+
+#[test]
+fn the_cheques_summing_to_a_paying_in_slip_are_suggested_and_nobody_it_may_have_paid_is_chased() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = cheque_client(dir.path(), "680.00");
+    let out = night(&c, "2026-10-30");
+    let rows = csv_rows(&out.join("matches.csv"));
+    let h = &rows[0];
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let mut suggested: Vec<(String, String)> = rows[1..]
+        .iter()
+        .filter(|r| r[at("status")] == "suggested" && r[at("rule")] == "remittance")
+        .map(|r| (r[at("invoice_id")].clone(), r[at("applied_amount")].clone()))
+        .collect();
+    suggested.sort();
+    assert_eq!(
+        suggested,
+        [
+            ("F-1".into(), "100.00".into()),
+            ("F-2".into(), "250.00".into()),
+            ("F-3".into(), "330.00".into()),
+        ]
+    );
+    assert!(!rows[1..].iter().any(|r| r[at("status")] == "matched"));
+    // Whoever's cheque is on the slip, no cheque invoice is chased while the
+    // money waits; the transfer is.
+    let chased = chased(&out);
+    assert_eq!(chased.len(), 1, "{chased:?}");
+    assert_eq!(chased[0].0, "F-5");
+}
+
+#[test]
+fn a_paying_in_slip_no_set_of_cheques_explains_holds_every_cheque_invoice_then_the_plans_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = cheque_client(dir.path(), "600.00");
+    let out = night(&c, "2026-10-30");
+    let chased_now = chased(&out);
+    assert_eq!(chased_now.len(), 1, "{chased_now:?}");
+    assert_eq!(chased_now[0].0, "F-5");
+    // suggestion_hold_days (5) are over: the cheque invoices are chased again.
+    let out = night(&c, "2026-11-05");
+    let ids: Vec<String> = chased(&out).into_iter().map(|(i, _)| i).collect();
+    for id in ["F-1", "F-2", "F-3", "F-4"] {
+        assert!(ids.contains(&id.to_string()), "{id} in {ids:?}");
+    }
 }

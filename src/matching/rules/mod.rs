@@ -37,7 +37,7 @@
 //! | a payer-IBAN fit on an IBAN known only from a person's decision, when another customer is open for exactly the amount | at most 80 |
 //! | invoice numbers quoted of several customers, when the amount is not what they owe together | at most 85 |
 //! | several subsets reach the amount (each set suggested) | 70 |
-//! | a direct-debit collection without mandate (a remittance booked as one line): the open direct-debit items due by its booking date summing exactly to it (`remittance`; each set only suggested) | 70 |
+//! | a remittance booked as one line (a direct-debit collection without mandate, or a cheque remittance): the open direct-debit items due by its booking date, or the open invoices payable by cheque, summing exactly to it (`remittance`; each set only suggested) | 70 |
 //! | evidence that cannot tell candidates apart | 60 (amount equal) / 50 |
 //!
 //! Payer rules (after the reference rules): a known payer IBAN names its

@@ -1,11 +1,15 @@
-//! A direct-debit remittance booked as one line (a CFONB 120 `REMISE PRLV
-//! SEPA`, a camt entry without transaction details): the bank credits the
-//! total of the firm's collections with no mandate, end-to-end id or debtor.
-//! The open direct-debit items due by its booking date that sum exactly to
-//! it may be what it collected: each such set is suggested, never applied
+//! A remittance booked as one line: the bank credits the total of what the
+//! firm paid in, with no debtor. Either a direct-debit remittance (a CFONB
+//! 120 `REMISE PRLV SEPA`, a camt entry without transaction details: no
+//! mandate, end-to-end id or debtor) or a cheque remittance (a `REMISE
+//! CHEQUES` slip booked as its total). The open items of its kind (direct
+//! debits due by its booking date; invoices payable by cheque, whatever
+//! their due date, since cheques are often sent early) that sum exactly to
+//! it may be what it gathered: each such set is suggested, never applied
 //! (amounts can add up by chance; a person checks the remittance's detail
-//! with the bank or in the collection file sent). The dunning input holds
-//! every such item while the money waits (`nightly::dunning_input`).
+//! with the bank, the collection file sent or the paying-in slip). The
+//! dunning input holds every such item while the money waits
+//! (`nightly::dunning_input`).
 
 use chrono::NaiveDate;
 
@@ -16,37 +20,83 @@ use crate::matching::payment::Payment;
 use crate::matching::rule::Rule;
 use crate::statement::TxKind;
 
-/// A collection credit without mandate: a remittance whose debtors the
-/// statement does not say. Its booking date.
-pub(crate) fn undetailed_collection(p: &Payment) -> Option<NaiveDate> {
-    (p.kind == TxKind::DirectDebitCollected && p.mandate_id.is_none())
-        .then_some(p.booking_date)
-        .flatten()
+/// What a remittance booked as one line gathered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lump {
+    /// The firm's SEPA direct debits.
+    DirectDebits,
+    /// The cheques the firm paid in.
+    Cheques,
 }
 
-/// An open direct-debit item such a remittance, booked `on`, may have
-/// collected: of its currency, due on or before that day.
-pub(crate) fn may_have_collected(p: &Payment, on: NaiveDate, it: &OpenItem) -> bool {
-    it.direct_debit
-        && it.currency == p.currency
-        && it.open_amount.is_positive()
-        && it.due_date <= on
+impl Lump {
+    /// Its name in evidence texts.
+    fn words(self) -> &'static str {
+        match self {
+            Lump::DirectDebits => "direct-debit remittance",
+            Lump::Cheques => "cheque remittance",
+        }
+    }
+
+    /// The items it may have gathered, as evidence texts say them.
+    fn items(self, on: NaiveDate) -> String {
+        match self {
+            Lump::DirectDebits => format!("open direct-debit invoices due by {on}"),
+            Lump::Cheques => "open invoices payable by cheque".to_string(),
+        }
+    }
+}
+
+/// A remittance whose debtors the statement does not say (a collection
+/// credit without mandate, or a cheque remittance): what it gathered and
+/// its booking date.
+pub(crate) fn undetailed_remittance(p: &Payment) -> Option<(Lump, NaiveDate)> {
+    let lump = match p.kind {
+        TxKind::DirectDebitCollected if p.mandate_id.is_none() => Lump::DirectDebits,
+        TxKind::ChequeRemitted => Lump::Cheques,
+        _ => return None,
+    };
+    Some((lump, p.booking_date?))
+}
+
+/// An open item such a remittance, booked `on`, may have gathered: of its
+/// currency, a direct debit due on or before that day, or an invoice
+/// payable by cheque.
+pub(crate) fn may_have_collected(
+    p: &Payment,
+    (lump, on): (Lump, NaiveDate),
+    it: &OpenItem,
+) -> bool {
+    let of_kind = match lump {
+        Lump::DirectDebits => it.direct_debit && it.due_date <= on,
+        Lump::Cheques => it.cheque,
+    };
+    of_kind && it.currency == p.currency && it.open_amount.is_positive()
 }
 
 impl Ctx<'_> {
-    /// The sets of open direct-debit items due by the remittance's date
-    /// summing exactly to it, nearest due date first, at most
+    /// The sets of open items the remittance may have gathered summing
+    /// exactly to it, due date nearest its booking date first, at most
     /// `max_invoices_per_customer` items and `max_combinations` tries: each
     /// set only suggested (the empty marker set keeps a single one
     /// ambiguous, whatever the threshold).
     pub(super) fn remittance(&mut self, cfg: &MatchConfig) -> Option<Proposal> {
         let p = self.p;
-        let on = undetailed_collection(p)?;
+        let lump = undetailed_remittance(p)?;
+        let (kind, on) = lump;
         let mut pool: Vec<u32> = (0..self.items.len())
             .filter_map(|i| u32::try_from(i).ok())
-            .filter(|&i| self.item(i).is_some_and(|it| may_have_collected(p, on, it)))
+            .filter(|&i| {
+                self.item(i)
+                    .is_some_and(|it| may_have_collected(p, lump, it))
+            })
             .collect();
-        pool.sort_by_key(|&i| (std::cmp::Reverse(self.item(i).map(|it| it.due_date)), i));
+        pool.sort_by_key(|&i| {
+            let days = self
+                .item(i)
+                .map_or(i64::MAX, |it| (on - it.due_date).num_days().abs());
+            (days, i)
+        });
         pool.truncate(cfg.max_invoices_per_customer);
         let dec = p.currency.minor_units();
         let target = crate::matching::payer::minor_units(p.amount, dec)?;
@@ -79,8 +129,10 @@ impl Ctx<'_> {
         if sets.is_empty() {
             if self.note.is_none() && !pool.is_empty() {
                 self.note = Some(format!(
-                    "a direct-debit remittance booked without detail: no set of the {} open direct-debit invoices due by {on} sums to {}; they are not chased while it waits (suggestion_hold_days)",
+                    "a {} booked without detail: no set of the {} {} sums to {}; they are not chased while it waits (suggestion_hold_days)",
+                    kind.words(),
                     pool.len(),
+                    kind.items(on),
                     p.amount.to_plain()
                 ));
             }
@@ -88,20 +140,19 @@ impl Ctx<'_> {
         }
         let id = |i: u32| self.item(i).map_or("", |it| it.invoice_id.as_str());
         let amount = p.amount.to_plain();
+        let (what, items) = (kind.words(), kind.items(on));
         let label = match (sets.len(), complete) {
             (1, true) => format!(
-                "direct-debit remittance without detail: {} (open direct-debit invoices due by {on}) sum exactly to {amount}, the only such set",
+                "{what} without detail: {} ({items}) sum exactly to {amount}, the only such set",
                 sets[0]
                     .iter()
                     .map(|&i| id(i))
                     .collect::<Vec<_>>()
                     .join(" + ")
             ),
-            (n, true) => format!(
-                "direct-debit remittance without detail: {n} sets of open direct-debit invoices due by {on} sum to {amount}"
-            ),
+            (n, true) => format!("{what} without detail: {n} sets of {items} sum to {amount}"),
             _ => format!(
-                "direct-debit remittance without detail: a set of open direct-debit invoices due by {on} sums to {amount}, but the search stopped at its bound"
+                "{what} without detail: a set of {items} sums to {amount}, but the search stopped at its bound"
             ),
         };
         let mut items: Vec<u32> = sets.iter().flatten().copied().collect();

@@ -1,10 +1,11 @@
-//! A direct-debit remittance the bank booked as one line, without detail
-//! (`matching::rules::remittance`), that no rule explained: while its money
-//! waits for a person (`unmatched_credit` or `suggested_match` open), every
-//! open direct-debit invoice of its currency due on or before its booking
-//! date may be one it collected, so none of them is chased — formal notice
-//! included — for `suggestion_hold_days` from the night the money was first
-//! told to a person, as an invoice in a suggestion is.
+//! A remittance the bank booked as one line, without detail
+//! (`matching::rules::remittance`: direct debits or cheques), that no rule
+//! explained: while its money waits for a person (`unmatched_credit` or
+//! `suggested_match` open), every open item of its currency it may have
+//! gathered (a direct debit due on or before its booking date, an invoice
+//! payable by cheque) may be paid, so none of them is chased — formal
+//! notice included — for `suggestion_hold_days` from the night the money was
+//! first told to a person, as an invoice in a suggestion is.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use chrono::NaiveDate;
 
 use crate::alerts::AlertKind;
 use crate::matching::Status;
-use crate::matching::rules::remittance::{may_have_collected, undetailed_collection};
+use crate::matching::rules::remittance::{may_have_collected, undetailed_remittance};
 use crate::nightly::alerting::AlertSet;
 use crate::nightly::credits::CreditStep;
 
@@ -35,7 +36,7 @@ pub fn held_by_remittances(
     }
     let mut out: BTreeMap<String, NaiveDate> = BTreeMap::new();
     for (pi, p) in credits.payments.iter().enumerate() {
-        let Some(on) = undetailed_collection(p) else {
+        let Some(lump) = undetailed_remittance(p) else {
             continue;
         };
         let waiting = credits.apps.iter().any(|a| {
@@ -46,7 +47,7 @@ pub fn held_by_remittances(
         }
         let since = raised.get(p.entry_id.as_str()).copied().unwrap_or(run_date);
         for it in credits.items.iter().filter(|it| {
-            may_have_collected(p, on, it)
+            may_have_collected(p, lump, it)
                 && credits
                     .open_after(&it.invoice_id)
                     .is_some_and(|o| o.is_positive())
