@@ -9,8 +9,10 @@
 //! - **another issue date**: another invoice (a number reused). Its history
 //!   is put under `{id}~{old issue date}` (state::incarnations) and tonight's
 //!   starts with no payment and no step sent; `invoice_id_reused` names both.
-//!   When the stored one was still open in the last night's export, for the
-//!   same customer and currency, it is the same invoice redated: nothing is
+//!   When the stored one was still open in the last night's export (or, in
+//!   an export that missed it since, open when last exported and back with
+//!   the same amount and due date), for the same customer and currency, it
+//!   is the same invoice redated: nothing is
 //!   put apart (its payments and steps stay with it, its open amount is
 //!   pointage's as before), and `invoice_redated` tells it once.
 //! - **another currency** (same issue date): money of one currency is never
@@ -118,8 +120,13 @@ pub fn archive_changed(
             && same_name(&old.customer_name, &inv.customer_name)
             && !two_customers(ledger, &billed, &old.customer_id, &inv.customer_id);
         let moved = other_id && !renamed;
-        let still_open =
-            previous == Some(old.last_seen_run.as_str()) && !old.exported_open.is_zero();
+        let last_night = previous == Some(old.last_seen_run.as_str());
+        // An ERP's export may miss an invoice for a night or more; back with
+        // its amount and due date unchanged, a moved issue date is a
+        // correction, not a new invoice: a number reused for a new invoice
+        // brings its own amount or due date (review life L8).
+        let back = !last_night && same_terms(inv, &old);
+        let still_open = (last_night || back) && !old.exported_open.is_zero();
         let reading = if !(redated || relabelled) {
             None
         } else if moved || (redated && !still_open) {
@@ -153,7 +160,7 @@ pub fn archive_changed(
                 }
             }
             // The same invoice: its history stays with it.
-            Some(Reading::Redated) => alerts.push(redated_alert(inv, &old, run_date)),
+            Some(Reading::Redated) => alerts.push(redated_alert(inv, &old, run_date, back)),
             None => {}
         }
         if renamed {
@@ -165,6 +172,11 @@ pub fn archive_changed(
         }
     }
     Ok(alerts)
+}
+
+/// Whether tonight's row keeps the stored invoice's amount and due date.
+fn same_terms(inv: &Invoice, old: &inc::Stored) -> bool {
+    inv.amount == old.amount && inv.due_date.to_string() == old.due_date
 }
 
 /// Whether the ids `old` and `new`, of one name, are two customers (two
@@ -257,7 +269,17 @@ fn reused_alert(inv: &Invoice, old: &inc::Stored, archived: &str) -> Alert {
     about(a, inv)
 }
 
-fn redated_alert(inv: &Invoice, old: &inc::Stored, run_date: &str) -> Alert {
+/// `invoice_redated`; `back`: the invoice was missing from the export
+/// since `old.last_seen_run`, and is back with its amount and due date.
+fn redated_alert(inv: &Invoice, old: &inc::Stored, run_date: &str, back: bool) -> Alert {
+    let state = if back {
+        format!(
+            "open when last exported on {}, is back in the export with the same amount and due date, dated",
+            old.last_seen_run
+        )
+    } else {
+        "open, is now dated".to_string()
+    };
     let a = Alert::new(
         AlertKind::InvoiceRedated,
         &format!(
@@ -265,7 +287,7 @@ fn redated_alert(inv: &Invoice, old: &inc::Stored, run_date: &str) -> Alert {
             inv.invoice_id, old.issue_date, inv.issue_date
         ),
         format!(
-            "invoice {id} of {who}, open, is now dated {issue} (was {old_issue}): taken as the same invoice, whose payments and reminders stay with it (a number reused for a new invoice while the old one is open is not expected)",
+            "invoice {id} of {who}, {state} {issue} (was {old_issue}): taken as the same invoice, whose payments and reminders stay with it (a number reused for a new invoice while the old one is open is not expected)",
             id = inv.invoice_id,
             who = who(&inv.customer_id, &inv.customer_name),
             issue = inv.issue_date,
@@ -423,3 +445,6 @@ pub fn held(conn: &Connection, ledger: &Ledger, step: &CreditStep) -> rusqlite::
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests;

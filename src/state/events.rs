@@ -27,6 +27,9 @@ pub struct DirectDebitEvent<'a> {
     pub mandate_id: Option<&'a str>,
     /// End-to-end id.
     pub end_to_end_id: Option<&'a str>,
+    /// A return's collection: its account and entry id (none when the
+    /// return is linked to no collection).
+    pub collection: Option<(&'a str, &'a str)>,
     /// Amount (absolute).
     pub amount: Money,
     /// Booking date.
@@ -43,8 +46,9 @@ pub fn record_direct_debit(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO direct_debits (run_date, event, account, entry_id, customer_id, invoice_id,
-             mandate_id, end_to_end_id, amount, booking_date, reason_code)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             mandate_id, end_to_end_id, amount, booking_date, reason_code, collection_account,
+             collection_entry)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         run_date,
@@ -58,6 +62,8 @@ pub fn record_direct_debit(
         e.amount.to_plain(),
         super::SqlDay::opt(e.booking_date),
         e.reason_code,
+        e.collection.map(|c| c.0),
+        e.collection.map(|c| c.1),
     ])?;
     Ok(())
 }
@@ -65,7 +71,11 @@ pub fn record_direct_debit(
 /// A customer's recorded return: the collection it undid and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedReturn {
-    /// The returned collection's entry id (or the return's own when unlinked).
+    /// What names the returned collection: its bank entry (account and entry
+    /// id) when the return was linked to one, else the return's end-to-end
+    /// id (or its own entry id when it has none). Two returns name the same
+    /// collection when these are equal: a re-presentation under the same
+    /// end-to-end id is another entry, so another collection.
     pub collection: String,
     /// Booking date of the return.
     pub booking_date: Option<NaiveDate>,
@@ -84,7 +94,7 @@ pub fn returns_by_customer(
 ) -> rusqlite::Result<BTreeMap<String, Vec<RecordedReturn>>> {
     let mut stmt = conn.prepare(
         "SELECT d.customer_id, d.end_to_end_id, d.entry_id, d.booking_date, d.invoice_id,
-             d.reason_code, COALESCE(t.kind, '')
+             d.reason_code, COALESCE(t.kind, ''), d.collection_account, d.collection_entry
          FROM direct_debits d
          LEFT JOIN transactions t ON t.account = d.account AND t.entry_id = d.entry_id
          WHERE d.event = 'returned' AND d.customer_id IS NOT NULL
@@ -99,13 +109,21 @@ pub fn returns_by_customer(
             r.get::<_, Option<String>>(4)?,
             r.get::<_, Option<String>>(5)?,
             r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(8)?,
         ))
     })?;
     let mut out: BTreeMap<String, Vec<RecordedReturn>> = BTreeMap::new();
     for row in rows {
-        let (customer, collection, entry, date, invoice, reason, kind) = row?;
+        let (customer, ids, entry, date, invoice, reason, kind, c_account, c_entry) = row?;
+        // Two spaces of names that never meet: a unit separator keeps an
+        // account and entry id apart from any end-to-end id.
+        let collection = match (c_account, c_entry) {
+            (Some(a), Some(e)) => format!("entry\u{1f}{a}\u{1f}{e}"),
+            _ => format!("ids\u{1f}{}", ids.unwrap_or(entry)),
+        };
         out.entry(customer).or_default().push(RecordedReturn {
-            collection: collection.unwrap_or(entry),
+            collection,
             booking_date: date.and_then(|d| d.parse().ok()),
             invoice_id: invoice,
             reason_code: reason,
@@ -448,6 +466,105 @@ mod tests {
         assert_eq!(
             steps["F1"]["return_call"],
             NaiveDate::from_ymd_opt(2026, 4, 20).unwrap()
+        );
+    }
+
+    /// A state from before migration 20: returns named their collection by
+    /// its end-to-end id only.
+    fn before_migration_20(dir: &std::path::Path) {
+        let conn = Connection::open(dir.join(crate::state::DB_FILE)).unwrap();
+        for sql in &crate::state::schema::MIGRATIONS[..19] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("PRAGMA user_version = 19;").unwrap();
+        let collected = |entry: &str, day: &str| {
+            conn.execute(
+                "INSERT INTO transactions (account, entry_id, statement_id, position,
+                     booking_date, amount, currency, kind, status, notification,
+                     end_to_end_id, mandate_id, remittance, details, remaining)
+                 VALUES ('A', ?1, 'S', 0, ?2, '600.00', 'EUR', 'direct_debit_collected',
+                     'booked', 0, 'E2E-1', 'RUM-D1', '', '{}', '0.00')",
+                params![entry, day],
+            )
+            .unwrap();
+        };
+        let returned = |entry: &str, day: &str, e2e: &str| {
+            conn.execute(
+                "INSERT INTO direct_debits (run_date, event, account, entry_id, customer_id,
+                     invoice_id, mandate_id, end_to_end_id, amount, booking_date, reason_code)
+                 VALUES (?2, 'returned', 'A', ?1, 'C4', 'F-401', 'RUM-D1', ?3, '600.00', ?2,
+                     'AM04')",
+                params![entry, day, e2e],
+            )
+            .unwrap();
+        };
+        collected("COL1", "2026-11-25");
+        returned("RET1", "2026-11-26", "E2E-1");
+        collected("COL2", "2026-11-30");
+        returned("RET2", "2026-12-01", "E2E-1");
+        // The same return booked again: the same collection.
+        returned("RET2B", "2026-12-02", "E2E-1");
+        // A return of a collection pointage never saw.
+        returned("RET0", "2026-12-03", "E2E-OLD");
+    }
+
+    #[test]
+    fn returns_recorded_before_migration_20_name_the_collection_booked_by_their_day() {
+        let dir = tempfile::tempdir().unwrap();
+        before_migration_20(dir.path());
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let returns = returns_by_customer(st.conn()).unwrap();
+        let names: Vec<&str> = returns["C4"]
+            .iter()
+            .map(|r| r.collection.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "entry\u{1f}A\u{1f}COL1",
+                "entry\u{1f}A\u{1f}COL2",
+                "entry\u{1f}A\u{1f}COL2",
+                "ids\u{1f}E2E-OLD"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_return_names_its_collection_by_its_entry_not_its_end_to_end_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let record = |entry: &str, collection: Option<(&str, &str)>| {
+            let e = DirectDebitEvent {
+                event: "returned",
+                account: "A",
+                entry_id: entry,
+                customer_id: Some("C4"),
+                invoice_id: Some("F-401"),
+                mandate_id: Some("RUM-D1"),
+                end_to_end_id: Some("E2E-1"),
+                collection,
+                amount: "600.00".parse().unwrap(),
+                booking_date: "2026-12-01".parse().ok(),
+                reason_code: Some("AM04"),
+            };
+            record_direct_debit(conn, "2026-12-01", &e).unwrap();
+        };
+        record("RET1", Some(("A", "COL1")));
+        record("RET2", Some(("A", "COL2")));
+        record("RET3", None);
+        let returns = returns_by_customer(conn).unwrap();
+        let names: Vec<&str> = returns["C4"]
+            .iter()
+            .map(|r| r.collection.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "entry\u{1f}A\u{1f}COL1",
+                "entry\u{1f}A\u{1f}COL2",
+                "ids\u{1f}E2E-1"
+            ]
         );
     }
 }

@@ -21,6 +21,8 @@ pub struct Stored {
     pub customer_name: String,
     /// Issue date (`YYYY-MM-DD`).
     pub issue_date: String,
+    /// Due date (`YYYY-MM-DD`).
+    pub due_date: String,
     /// Amount.
     pub amount: Money,
     /// Currency code.
@@ -34,18 +36,19 @@ pub struct Stored {
 /// The invoice stored under `invoice_id` (live, never an archived one).
 pub fn stored(conn: &Connection, invoice_id: &str) -> rusqlite::Result<Option<Stored>> {
     conn.prepare_cached(
-        "SELECT customer_id, customer_name, issue_date, amount, currency, last_seen_run,
-             exported_open FROM invoices WHERE invoice_id = ?1",
+        "SELECT customer_id, customer_name, issue_date, due_date, amount, currency,
+             last_seen_run, exported_open FROM invoices WHERE invoice_id = ?1",
     )?
     .query_row(params![invoice_id], |r| {
         Ok(Stored {
             customer_id: r.get(0)?,
             customer_name: r.get(1)?,
             issue_date: r.get(2)?,
-            amount: money(&r.get::<_, String>(3)?),
-            currency: r.get(4)?,
-            last_seen_run: r.get(5)?,
-            exported_open: money(&r.get::<_, String>(6)?),
+            due_date: r.get(3)?,
+            amount: money(&r.get::<_, String>(4)?),
+            currency: r.get(5)?,
+            last_seen_run: r.get(6)?,
+            exported_open: money(&r.get::<_, String>(7)?),
         })
     })
     .optional()

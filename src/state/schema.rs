@@ -371,4 +371,26 @@ UPDATE dunning_steps SET role = 'handover' WHERE step = 'litigation_handover';
     r#"
 ALTER TABLE runs ADD COLUMN published INTEGER NOT NULL DEFAULT 1;
 "#,
+    // 20: the bank entry of the collection a return undid: a customer's
+    // returns count per collection, and a re-presented collection reusing
+    // the end-to-end id (an ERP putting the invoice number or the mandate
+    // there) is another one (nightly::dunning_input::customers). NULL for a
+    // return linked to no collection (`end_to_end_id` then names it).
+    // Returns recorded before named their collection by its end-to-end id
+    // (or entry id when it had none): the latest collection booked under it
+    // by the return's day is the one the return was linked to.
+    r#"
+ALTER TABLE direct_debits ADD COLUMN collection_account TEXT;
+ALTER TABLE direct_debits ADD COLUMN collection_entry TEXT;
+UPDATE direct_debits SET (collection_account, collection_entry) = (
+    SELECT t.account, t.entry_id FROM transactions t
+    WHERE (t.end_to_end_id = direct_debits.end_to_end_id
+           OR t.entry_id = direct_debits.end_to_end_id)
+      AND t.amount NOT LIKE '-%' AND t.status = 'booked'
+      AND (direct_debits.booking_date IS NULL
+           OR t.booking_date <= direct_debits.booking_date)
+    ORDER BY t.account = direct_debits.account DESC, t.booking_date DESC, t.entry_id
+    LIMIT 1)
+WHERE event = 'returned' AND end_to_end_id IS NOT NULL;
+"#,
 ];

@@ -357,3 +357,100 @@ fn a_redated_invoice_keeps_its_payments_when_the_erp_books_something_else() {
         "{dunning:?}"
     );
 }
+
+#[test]
+fn an_invoice_back_after_a_night_missing_with_its_issue_date_corrected_keeps_its_payments() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let f1 = |issue: &str| {
+        format!("F-1,C1,Alpha Industrie SAS,{issue},2026-10-01,1000.00,1000.00,EUR\n")
+    };
+    let f2 = "F-2,C1,Alpha Industrie SAS,2026-11-20,2026-12-20,10.00,10.00,EUR\n";
+    let out = night(
+        root,
+        1,
+        "2026-10-30",
+        &format!("{}{f2}", f1("2026-09-01")),
+        &[paying("P1", "2026-10-30", "600.00", "FACTURE F-1")],
+    );
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(steps(&out, "C1"), ["formal_notice"]);
+    assert_eq!(
+        column_where(&dunning, "customer_id", "C1", "amount_due"),
+        ["400.00"]
+    );
+    // The ERP's export misses F-1 for a night, then brings it back with
+    // its issue date corrected: the same invoice, still 600.00 paid.
+    night(root, 2, "2026-11-02", f2, &[]);
+    let out = night(
+        root,
+        3,
+        "2026-11-03",
+        &format!("{}{f2}", f1("2026-09-02")),
+        &[],
+    );
+    assert!(steps(&out, "C1").is_empty());
+    assert_eq!(
+        rows_where(&out, "invoice_status.csv", "invoice_id", "F-1"),
+        ["F-1,C1,400.00,0.00,0.00,400.00,partly_paid,2026-10-30,EUR"]
+    );
+    let redated = rows_where(&out, "alerts.csv", "kind", "invoice_redated");
+    assert!(
+        redated.len() == 1
+            && redated[0].starts_with("invoice_redated,info,C1,F-1,,1000.00,EUR,,")
+            && redated[0].contains("open when last exported on 2026-10-30")
+            && redated[0].contains("dated 2026-09-02 (was 2026-09-01)"),
+        "{redated:?}"
+    );
+    assert!(rows_where(&out, "alerts.csv", "kind", "invoice_id_reused").is_empty());
+    // Its ladder goes on: no second formal notice, the handover for 400.00.
+    let out = night(
+        root,
+        4,
+        "2026-11-20",
+        &format!("{}{f2}", f1("2026-09-02")),
+        &[],
+    );
+    assert!(steps(&out, "C1").is_empty());
+    let out = night(
+        root,
+        5,
+        "2026-12-01",
+        &format!("{}{f2}", f1("2026-09-02")),
+        &[],
+    );
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(steps(&out, "C1"), ["litigation_handover"], "{dunning:?}");
+    assert_eq!(
+        column_where(&dunning, "customer_id", "C1", "amount_due"),
+        ["400.00"]
+    );
+}
+
+#[test]
+fn a_number_reused_for_the_same_customer_and_amount_after_a_gap_is_a_new_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A monthly fee: C1's F-100 of 1000.00 is paid and leaves the export;
+    // the ERP reuses the number for the next 1000.00, due another day.
+    let old = "F-100,C1,Alpha Industrie SAS,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    night(
+        root,
+        1,
+        "2026-11-02",
+        old,
+        &[paying("P1", "2026-11-02", "1000.00", "FACTURE F-100")],
+    );
+    night(root, 2, "2026-11-03", "", &[]);
+    let new = "F-100,C1,Alpha Industrie SAS,2026-10-01,2026-11-01,1000.00,1000.00,EUR\n";
+    let out = night(root, 3, "2026-11-04", new, &[]);
+    assert_eq!(
+        rows_where(&out, "invoice_status.csv", "invoice_id", "F-100"),
+        ["F-100,C1,1000.00,0.00,0.00,1000.00,open,,EUR"]
+    );
+    assert_eq!(
+        rows_where(&out, "alerts.csv", "kind", "invoice_id_reused").len(),
+        1
+    );
+    assert!(rows_where(&out, "alerts.csv", "kind", "invoice_redated").is_empty());
+}

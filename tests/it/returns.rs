@@ -8,7 +8,7 @@ use crate::support::{Ntry, Tx, column_where, csv_rows, paying, statement_night};
 
 const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
 
-fn collection(
+pub(crate) fn collection(
     reference: &'static str,
     date: &'static str,
     amount: &'static str,
@@ -29,7 +29,7 @@ fn collection(
     }
 }
 
-fn returned(
+pub(crate) fn returned(
     reference: &'static str,
     date: &'static str,
     amount: &'static str,

@@ -15,7 +15,8 @@
 //! linked collection was decides what the debit is: a collected direct debit
 //! is a return — the customer's return is recorded, its invoices go on the
 //! return path, and a second return within the window raises
-//! `repeated_direct_debit_return` (counted per collection, not per line) —
+//! `repeated_direct_debit_return` (counted per collection — its bank entry,
+//! not its end-to-end id, which a re-presentation may reuse — not per line) —
 //! while a credit transfer or other payment the bank reversed is a
 //! `payment_reversed`: its invoices reopen on their normal plan. A
 //! receivable debit nobody can link is an `unmatched_debit`. Other debits
@@ -299,10 +300,14 @@ fn undo_collection(
     if customer.is_none() {
         customer = mandate_customer(c.tx.mandate_id.as_deref().or(mandate));
     }
-    let collection_key =
+    let ids =
         c.tx.end_to_end_id
             .clone()
             .unwrap_or_else(|| c.tx.entry_id.clone());
+    // The collection is its bank entry: a re-presentation reusing the
+    // end-to-end id (the invoice number, the mandate) is another one.
+    let collection = Some((c.account.as_str(), c.tx.entry_id.as_str()));
+    let collection_key = format!("{}:{}", c.account, c.tx.entry_id);
     // One row per invoice the collection paid: the return path takes them
     // all. A reversed payment puts nobody on it: its invoices reopen on
     // their normal plan, and it is no return of the customer's.
@@ -313,7 +318,8 @@ fn undo_collection(
             d,
             customer.as_deref(),
             None,
-            &collection_key,
+            &ids,
+            collection,
             &code,
         )?;
     }
@@ -324,7 +330,8 @@ fn undo_collection(
             d,
             customer.as_deref(),
             Some(inv),
-            &collection_key,
+            &ids,
+            collection,
             &code,
         )?;
     }
@@ -485,6 +492,7 @@ fn unlinked(
             Some(&customer),
             None,
             collection_key,
+            None,
             &code,
         )?;
         if kind == TxKind::DirectDebitReturned {
@@ -502,13 +510,19 @@ fn unlinked(
     Ok(kind)
 }
 
+/// Records the customer's return of `d`: `ids` names its collection as
+/// the debit's ids do (the end-to-end id, else an entry id), `collection` is
+/// that collection's bank entry when the return is linked to one (returns
+/// count per collection: `state::events::returns_by_customer`).
+#[allow(clippy::too_many_arguments)]
 fn record_return(
     conn: &Connection,
     run_date: &str,
     d: &transactions::StoredTx,
     customer: Option<&str>,
     invoice: Option<&str>,
-    collection_key: &str,
+    ids: &str,
+    collection: Option<(&str, &str)>,
     code: &str,
 ) -> rusqlite::Result<()> {
     ev::record_direct_debit(
@@ -521,7 +535,8 @@ fn record_return(
             customer_id: customer,
             invoice_id: invoice,
             mandate_id: d.tx.mandate_id.as_deref(),
-            end_to_end_id: Some(collection_key),
+            end_to_end_id: Some(ids),
+            collection,
             amount: d.tx.amount.abs(),
             booking_date: d.entry.booking_date,
             reason_code: (!code.is_empty()).then_some(code),

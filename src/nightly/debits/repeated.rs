@@ -13,7 +13,9 @@ use crate::state::events as ev;
 use crate::state::transactions;
 
 /// `repeated_direct_debit_return` when the customer's returns within the
-/// window, this one recorded, name two collections or more: whether or not
+/// window, this one recorded, name two collections or more (`collection_key`
+/// names this one, in the alert's key: one alert per collection returned):
+/// whether or not
 /// this return could be linked to its collection (on a first night it
 /// rarely can), it is the customer's second rejection all the same.
 pub(super) fn repeated_return(

@@ -192,13 +192,23 @@ pub fn customers(
         let recorded = returns.get(cid).map(Vec::as_slice).unwrap_or(&[]);
         let mut disputed_by_return: BTreeSet<&str> = BTreeSet::new();
         let mut returned_on: BTreeMap<&str, NaiveDate> = BTreeMap::new();
-        let mut cases = Vec::new();
+        let mut cases: Vec<ReturnCase> = Vec::new();
         let mut seen_collections: Vec<(&str, NaiveDate)> = Vec::new();
-        let mut last_collection: Option<&str> = None;
+        // A collection's return is one return whatever the lines it comes
+        // in (the same line sent twice, a return split over nights): an
+        // invoice goes on its path once, dated by the first, and no step of
+        // it goes out twice. Only another reason's category (a death learnt
+        // later) is a case of its own, dated the same.
+        let mut first_for: BTreeMap<(&str, Option<&str>), NaiveDate> = BTreeMap::new();
+        let mut on_path: BTreeSet<(&str, ReturnCategory, Option<&str>)> = BTreeSet::new();
+        let mut case_of: BTreeMap<(&str, ReturnCategory, NaiveDate), usize> = BTreeMap::new();
         for r in recorded {
             let Some(date) = r.booking_date else {
                 continue;
             };
+            let first = *first_for
+                .entry((r.collection.as_str(), r.invoice_id.as_deref()))
+                .or_insert(date);
             let code = r.reason_code.clone().unwrap_or_default();
             let category = reason(&code).category;
             if category != ReturnCategory::Deceased
@@ -230,20 +240,19 @@ pub fn customers(
             if !technical {
                 seen_collections.push((r.collection.as_str(), date));
             }
-            if date >= path_start || category == ReturnCategory::Deceased {
+            if (first >= path_start || category == ReturnCategory::Deceased)
+                && on_path.insert((r.collection.as_str(), category, r.invoice_id.as_deref()))
+            {
                 // A grouped collection's return is one row per invoice: one case.
-                if let Some(last) = cases.last_mut().filter(|c: &&mut ReturnCase| {
-                    c.return_date == date
-                        && c.reason_code == code
-                        && last_collection == Some(r.collection.as_str())
-                }) {
-                    last.invoice_ids.extend(r.invoice_id.iter().cloned());
+                let key = (r.collection.as_str(), category, first);
+                if let Some(case) = case_of.get(&key).and_then(|i| cases.get_mut(*i)) {
+                    case.invoice_ids.extend(r.invoice_id.iter().cloned());
                     continue;
                 }
-                last_collection = Some(r.collection.as_str());
+                case_of.insert(key, cases.len());
                 cases.push(ReturnCase {
                     invoice_ids: r.invoice_id.iter().cloned().collect(),
-                    return_date: date,
+                    return_date: first,
                     reason_code: code,
                     category,
                     repeated: earlier >= 1 && !technical,
