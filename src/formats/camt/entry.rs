@@ -11,6 +11,10 @@
 //!   entry amount;
 //! * several `TxDtls`, each with an amount: one transaction each, signed by
 //!   `TxDtls/CdtDbtInd` else by the entry;
+//! * `TxDtls` that all say the opposite direction to the entry's (a return
+//!   batch booked DBIT whose details repeat the collections' CRDT) and add up
+//!   to it with the entry's sign: read with the entry's sign, since the
+//!   booking is the money's direction (an `Other` finding says so);
 //! * when the `TxDtls` amounts do not add up to the amount booked, each
 //!   payer keeps what the details say they sent and the difference becomes
 //!   a transaction of its own after them, so the entry's transactions add
@@ -19,7 +23,9 @@
 //!   money beyond the details (a credit for a person to place, the same
 //!   finding), or a larger shortfall (a `BalanceMismatch` finding: an alert
 //!   for a person that holds formal notices, since nobody can tell from the
-//!   file which payment did not come in full);
+//!   file which payment did not come in full); in a debit entry, a detail
+//!   that says CRDT is then not taken (no money): nobody is credited with
+//!   money that left the account;
 //! * several `TxDtls` of which one or more carry no usable amount: a
 //!   `BatchWithoutAmounts` finding, and the entry is kept whole as one
 //!   transaction built from entry-level data (no party or end-to-end id of
@@ -201,6 +207,29 @@ impl TxBuilder {
     }
 }
 
+/// Each detail's amount in the entry's currency (`None` without one), signed
+/// by its own `CdtDbtInd` else the entry's (`debit`), or by the entry's
+/// whatever it says (`as_entry`).
+fn signed_amounts(
+    txs: &[TxBuilder],
+    ccy: Currency,
+    debit: bool,
+    as_entry: bool,
+) -> Vec<Option<Money>> {
+    txs.iter()
+        .map(|t| {
+            t.usable_amount(ccy).map(|a| {
+                let d = if as_entry {
+                    debit
+                } else {
+                    t.debit.unwrap_or(debit)
+                };
+                if d { -a } else { a }
+            })
+        })
+        .collect()
+}
+
 /// An IBAN upper-case without spaces (no copy when it already is).
 pub(super) fn iban(s: String) -> String {
     if s.bytes()
@@ -364,17 +393,47 @@ impl EntryBuilder {
             (None, Some(d)) => format!("entry booked {d}: "),
             (None, None) => String::new(),
         };
-        let txs = std::mem::take(&mut self.txs);
+        let mut txs = std::mem::take(&mut self.txs);
         let n = txs.len();
-        let mut amounts: Vec<Option<Money>> = txs
-            .iter()
-            .map(|t| {
-                t.usable_amount(ccy).map(|a| {
-                    let d = t.debit.unwrap_or(debit);
-                    if d { -a } else { a }
-                })
-            })
-            .collect();
+        let mut amounts = signed_amounts(&txs, ccy, debit, false);
+        // Every detail states the direction opposite to the booking's: read
+        // with their own signs they could never add up to it. When they add
+        // up to it with the booking's sign, they repeat the original
+        // payment's direction (a return batch booked DBIT whose details say
+        // CRDT, as the collections did): the booking is the money's
+        // direction (review 14 F1, F5).
+        if n > 0 && txs.iter().all(|t| t.debit == Some(!debit)) {
+            let mut echoed = signed_amounts(&txs, ccy, debit, true);
+            if let [only @ None] = echoed.as_mut_slice() {
+                *only = Some(signed);
+            }
+            let adds_up = echoed.iter().all(Option::is_some)
+                && Money::checked_sum(echoed.iter().flatten().copied()) == Some(signed);
+            if adds_up {
+                let (says, booked) = if debit {
+                    ("CRDT", "DBIT")
+                } else {
+                    ("DBIT", "CRDT")
+                };
+                let details = if n == 1 {
+                    "its transaction says".to_string()
+                } else {
+                    format!("its {n} transactions say")
+                };
+                notes.push((
+                    FindingKind::Other,
+                    self.location.clone(),
+                    format!(
+                        "{}booked {booked}, {details} {says} (the original payment's direction): they add up to the booking read as {booked}, and are read so",
+                        entry()
+                    ),
+                ));
+                for t in &mut txs {
+                    t.debit = None;
+                }
+                amounts = echoed;
+            }
+        }
         let mut transactions = Vec::with_capacity(n.max(1));
         if n == 0 {
             transactions.push(self.whole(signed));
@@ -410,7 +469,14 @@ impl EntryBuilder {
                         // A debit that may not have happened stays in its
                         // place (ids number details by position) with no
                         // money: nothing links to it, a person sees it.
-                        let doubtful = split == Split::Doubt && amt.is_negative();
+                        // Nor is a credit in a debit booking that the
+                        // details do not settle: no customer is credited
+                        // with money that left the account.
+                        let doubtful = match split {
+                            Split::Doubt => amt.is_negative() || (debit && amt.is_positive()),
+                            Split::Short => debit && amt.is_positive(),
+                            Split::Agree | Split::Charges | Split::Excess => false,
+                        };
                         let money = if doubtful { Money::ZERO } else { amt };
                         let mut t =
                             self.transaction(tx, money, (original_credit, debit), &code, notes);
@@ -422,9 +488,15 @@ impl EntryBuilder {
                                     .map(|e| format!(" (end-to-end id {e})"))
                                     .unwrap_or_default()
                             ));
-                            t.additional_info = Some(format!(
-                                "not taken: {amt} detailed, and the bank's booking says it may not have happened"
-                            ));
+                            t.additional_info = Some(if amt.is_negative() {
+                                format!(
+                                    "not taken: {amt} detailed, and the bank's booking says it may not have happened"
+                                )
+                            } else {
+                                format!(
+                                    "not taken: {amt} detailed as a credit, and the bank booked a debit that the details do not explain"
+                                )
+                            });
                         } else if n == 1 && t.additional_info.is_none() {
                             t.additional_info = self.additional_info.clone();
                         }
@@ -620,17 +692,19 @@ enum Split {
     Charges,
     /// More came in than detailed: a credit row for a person to place.
     Excess,
-    /// The bank took more than charges: the details keep their amounts, the
-    /// difference is a row, and a `balance_mismatch` finding (an alert that
-    /// asks a person and holds formal notices): which payment fell short,
-    /// nobody can tell from the file.
+    /// The bank took more than charges: the details keep their amounts
+    /// (but a credit in a debit entry is not taken, as in [`Split::Doubt`]),
+    /// the difference is a row, and a `balance_mismatch` finding (an alert
+    /// that asks a person and holds formal notices): which payment fell
+    /// short, nobody can tell from the file.
     Short,
     /// More came in, or less went out, than details holding a debit say: a
     /// debit among them (a return, a refund) may not have happened, and
     /// nobody can tell which, so none is taken (a customer's invoice is
     /// never reopened by a return the bank may not have made): each stays
-    /// in its place with no money, the credits are kept, the rest is a row,
-    /// and a `balance_mismatch` finding names the debits not taken.
+    /// in its place with no money, the credits are kept (unless the entry is
+    /// a debit: money that left credits nobody), the rest is a row, and a
+    /// `balance_mismatch` finding names the details not taken.
     Doubt,
 }
 
