@@ -907,6 +907,84 @@ fn charges_deducted_from_a_payment_are_a_fee_and_the_invoice_is_paid() {
 }
 
 #[test]
+fn the_excess_of_a_one_payment_entry_is_its_payers_and_never_chases_them() {
+    use crate::support::{Ntry, Tx, column_where, csv_rows};
+    // Review 14 F4: Alpha's one payment is booked 1,000.00, its detail says
+    // 100.00. The 900.00 is Alpha's money: Alpha gets no reminder for it,
+    // and a person confirms where it goes.
+    let dir = tempfile::tempdir().unwrap();
+    let out = night_with(
+        dir.path(),
+        Ntry {
+            reference: "P-1",
+            date: "2026-11-20",
+            code: "RCDT/ESCT",
+            amount: "1000.00",
+            txs: vec![Tx {
+                amount: "100.00",
+                name: Some("Alpha"),
+                text: Some("FACTURE F-1"),
+                ..Tx::default()
+            }],
+        },
+    );
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert!(
+        column_where(&matches, "entry_id", "P-1/2", "counterparty_name")
+            .iter()
+            .all(|n| n == "Alpha"),
+        "{matches:?}"
+    );
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert!(
+        column_where(&dunning, "customer_id", "C1", "step").is_empty(),
+        "{dunning:?} {matches:?}"
+    );
+    // F-1 is paid: 100.00 as detailed, and the 900.00 that quotes it too.
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-1", "status"),
+        ["paid"],
+        "{matches:?}"
+    );
+    // A person is told the file contradicts itself.
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    let mismatch = column_where(&alerts, "kind", "balance_mismatch", "message");
+    assert_eq!(mismatch.len(), 1, "{alerts:?}");
+    assert!(mismatch[0].contains("its payer's"), "{}", mismatch[0]);
+}
+
+#[test]
+fn the_excess_of_a_batch_is_nobodys() {
+    use crate::support::{column_where, csv_rows};
+    // The look-alike: two payments detailed, more booked. The 200.00 left
+    // could be either payer's, or neither's: a row of nobody's, as before.
+    let dir = tempfile::tempdir().unwrap();
+    let out = night_with(
+        dir.path(),
+        detailed(
+            "1950.00",
+            &[("1000.00", "FACTURE F-1"), ("750.00", "FACTURE F-2")],
+        ),
+    );
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        column_where(&matches, "entry_id", "CH-1/3", "status"),
+        ["unapplied"],
+        "{matches:?}"
+    );
+    assert_eq!(
+        column_where(&matches, "entry_id", "CH-1/3", "counterparty_name"),
+        [""]
+    );
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert!(
+        column_where(&alerts, "kind", "balance_mismatch", "severity").is_empty(),
+        "{alerts:?}"
+    );
+}
+
+#[test]
 fn a_payment_short_by_more_than_charges_goes_to_a_person() {
     use crate::support::{column_where, csv_rows};
     // Details say 1,000.00 for F-1, the bank booked 900.00: 100.00 is no

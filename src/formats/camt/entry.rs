@@ -21,7 +21,9 @@
 //!   up to the money that moved: the bank's charges (it kept at most 1 % of
 //!   the detailed amount: `ACMT/MDOP/CHRG`, a `BatchSumMismatch` finding),
 //!   money beyond the details (a credit for a person to place, the same
-//!   finding), or a larger shortfall (a `BalanceMismatch` finding: an alert
+//!   finding; beyond a single payment's detail, it is that payer's: the row
+//!   has its counterparty and what it quotes, and the finding is a
+//!   `BalanceMismatch`), or a larger shortfall (a `BalanceMismatch` finding: an alert
 //!   for a person that holds formal notices, since nobody can tell from the
 //!   file which payment did not come in full); in a debit entry, a detail
 //!   that says CRDT is then not taken (no money): nobody is credited with
@@ -509,7 +511,15 @@ impl EntryBuilder {
                         }
                         notes.push((kind, location, format!("{}{message}", entry())));
                     }
-                    transactions.extend(self.difference(split, signed, kept));
+                    // One payment's excess is that payer's money (review
+                    // 14 F4): its row names the payer and quotes what they
+                    // quote, so that matching and the dunning's deductions
+                    // count it as theirs. A batch's excess could be anyone's.
+                    let payer = match transactions.as_slice() {
+                        [only] if split == Split::Excess => Some(only.clone()),
+                        _ => None,
+                    };
+                    transactions.extend(self.difference(split, signed, kept, payer));
                 }
             }
         } else {
@@ -552,7 +562,13 @@ impl EntryBuilder {
 
     /// The difference between the amount booked and the transactions' as a
     /// transaction of its own, numbered after them (see [`Split`]).
-    fn difference(&self, split: Split, booked: Money, detailed: Money) -> Option<Transaction> {
+    fn difference(
+        &self,
+        split: Split,
+        booked: Money,
+        detailed: Money,
+        payer: Option<Transaction>,
+    ) -> Option<Transaction> {
         let diff = booked.checked_sub(detailed)?;
         let code = |subfamily: &str| {
             Some(BankCode::Iso {
@@ -567,6 +583,10 @@ impl EntryBuilder {
             Split::Charges => (code("CHRG"), "the bank's charges"),
             // No code of the entry's own: never a collection, a return or a
             // cheque that did not happen.
+            Split::Excess if payer.is_some() => (
+                code("OTHR"),
+                "more money than the payment's detail says, from its payer",
+            ),
             Split::Excess => (
                 code("OTHR"),
                 "more money than the details say, to be placed by a person",
@@ -580,8 +600,13 @@ impl EntryBuilder {
                 "money the details do not explain (their debits not taken): a person must check",
             ),
         };
+        let payer = payer.unwrap_or_default();
         Some(Transaction {
             amount: diff,
+            counterparty: payer.counterparty,
+            remittance: payer.remittance,
+            document_numbers: payer.document_numbers,
+            creditor_refs: payer.creditor_refs,
             bank_code,
             additional_info: Some(format!(
                 "difference between the amount booked ({booked}) and the transactions' ({detailed}): {says}"
@@ -690,7 +715,8 @@ enum Split {
     /// charges, a row `ACMT/MDOP/CHRG` after the details, which keep their
     /// amounts (a customer who sent 1,000.00 paid 1,000.00).
     Charges,
-    /// More came in than detailed: a credit row for a person to place.
+    /// More came in than detailed: a credit row for a person to place (of
+    /// one payment: its payer's, and a `balance_mismatch` finding).
     Excess,
     /// The bank took more than charges: the details keep their amounts
     /// (but a credit in a debit entry is not taken, as in [`Split::Doubt`]),
@@ -741,6 +767,12 @@ impl Split {
     fn note(self, n: usize, detailed: Money, booked: Money) -> Option<(FindingKind, String)> {
         let (kind, says) = match self {
             Split::Agree => return None,
+            // One payment's excess is its payer's, yet the file contradicts
+            // itself: a person checks (formal notices wait meanwhile).
+            Split::Excess if n == 1 => (
+                FindingKind::BalanceMismatch,
+                "more came in than the payment's detail says: the difference is a transaction of its own, its payer's, and a person must check",
+            ),
             Split::Charges | Split::Excess => (
                 FindingKind::BatchSumMismatch,
                 "the difference is a transaction of its own",

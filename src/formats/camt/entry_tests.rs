@@ -2,7 +2,8 @@
 //! entry's (review 14 F1, F5): details that echo the original direction and
 //! add up to the booking are read with its sign; a mixed batch that nets to
 //! the booking keeps its signs; and when the signs cannot be settled, no
-//! customer is credited with money that left the account.
+//! customer is credited with money that left the account. And whose money
+//! a one-payment entry's excess is (review 14 F4).
 
 use std::path::Path;
 
@@ -39,7 +40,7 @@ fn doc(debit: bool, amount: &str, code: &str, details: &[Detail<'_>]) -> String 
     for (i, (amt, d, name)) in details.iter().enumerate() {
         x.push_str(&format!(
             "<TxDtls><Refs><EndToEndId>E{i}</EndToEndId></Refs><Amt Ccy=\"EUR\">{amt}</Amt>{}\
-<RltdPties><Dbtr><Nm>{name}</Nm></Dbtr></RltdPties><RtrInf><Rsn><Cd>AM04</Cd></Rsn></RtrInf></TxDtls>",
+<RltdPties><Dbtr><Nm>{name}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>FACTURE F-1</Ustrd></RmtInf><RtrInf><Rsn><Cd>AM04</Cd></Rsn></RtrInf></TxDtls>",
             d.map(|d| format!("<CdtDbtInd>{}</CdtDbtInd>", ind(d)))
                 .unwrap_or_default()
         ));
@@ -209,6 +210,38 @@ fn a_credit_in_a_debit_booking_the_details_do_not_settle_credits_nobody() {
     );
     assert_eq!(rows(&e), ["0.00 Alpha SARL", "0.00 Beta SAS", "-50.00 -"]);
     assert_eq!(mismatch.len(), 1);
+}
+
+#[test]
+fn one_payments_excess_is_its_payers_and_a_batchs_nobodys() {
+    // Review 14 F4: booked 100.00, its one detail says 10.00.
+    let (e, mismatch) = read(
+        false,
+        "100.00",
+        "RCDT/ESCT",
+        &[("10.00", None, "Alpha SARL")],
+    );
+    assert_eq!(mismatch.len(), 1, "a person is told");
+    assert_eq!(rows(&e), ["10.00 Alpha SARL", "90.00 Alpha SARL"]);
+    assert!(e.transactions[1].difference);
+    assert_eq!(e.transactions[1].remittance, ["FACTURE F-1"]);
+    // A batch's excess could be any payer's: the row names none.
+    let (e, _) = read(
+        false,
+        "100.00",
+        "RCDT/ESCT",
+        &[("10.00", None, "Alpha SARL"), ("20.00", None, "Beta SAS")],
+    );
+    assert_eq!(rows(&e), ["10.00 Alpha SARL", "20.00 Beta SAS", "70.00 -"]);
+    assert!(e.transactions[2].remittance.is_empty());
+    // Nor does a shortfall's row (money missing is nobody's payment).
+    let (e, _) = read(
+        false,
+        "10.00",
+        "RCDT/ESCT",
+        &[("100.00", None, "Alpha SARL")],
+    );
+    assert_eq!(rows(&e), ["100.00 Alpha SARL", "-90.00 -"]);
 }
 
 fn cents(c: u32) -> String {
