@@ -907,6 +907,84 @@ fn charges_deducted_from_a_payment_are_a_fee_and_the_invoice_is_paid() {
 }
 
 #[test]
+fn the_excess_of_a_one_payment_entry_is_its_payers_and_never_chases_them() {
+    use crate::support::{Ntry, Tx, column_where, csv_rows};
+    // Review 14 F4: Alpha's one payment is booked 1,000.00, its detail says
+    // 100.00. The 900.00 is Alpha's money: Alpha gets no reminder for it,
+    // and a person confirms where it goes.
+    let dir = tempfile::tempdir().unwrap();
+    let out = night_with(
+        dir.path(),
+        Ntry {
+            reference: "P-1",
+            date: "2026-11-20",
+            code: "RCDT/ESCT",
+            amount: "1000.00",
+            txs: vec![Tx {
+                amount: "100.00",
+                name: Some("Alpha"),
+                text: Some("FACTURE F-1"),
+                ..Tx::default()
+            }],
+        },
+    );
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert!(
+        column_where(&matches, "entry_id", "P-1/2", "counterparty_name")
+            .iter()
+            .all(|n| n == "Alpha"),
+        "{matches:?}"
+    );
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert!(
+        column_where(&dunning, "customer_id", "C1", "step").is_empty(),
+        "{dunning:?} {matches:?}"
+    );
+    // F-1 is paid: 100.00 as detailed, and the 900.00 that quotes it too.
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    assert_eq!(
+        column_where(&status, "invoice_id", "F-1", "status"),
+        ["paid"],
+        "{matches:?}"
+    );
+    // A person is told the file contradicts itself.
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    let mismatch = column_where(&alerts, "kind", "balance_mismatch", "message");
+    assert_eq!(mismatch.len(), 1, "{alerts:?}");
+    assert!(mismatch[0].contains("its payer's"), "{}", mismatch[0]);
+}
+
+#[test]
+fn the_excess_of_a_batch_is_nobodys() {
+    use crate::support::{column_where, csv_rows};
+    // The look-alike: two payments detailed, more booked. The 200.00 left
+    // could be either payer's, or neither's: a row of nobody's, as before.
+    let dir = tempfile::tempdir().unwrap();
+    let out = night_with(
+        dir.path(),
+        detailed(
+            "1950.00",
+            &[("1000.00", "FACTURE F-1"), ("750.00", "FACTURE F-2")],
+        ),
+    );
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        column_where(&matches, "entry_id", "CH-1/3", "status"),
+        ["unapplied"],
+        "{matches:?}"
+    );
+    assert_eq!(
+        column_where(&matches, "entry_id", "CH-1/3", "counterparty_name"),
+        [""]
+    );
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert!(
+        column_where(&alerts, "kind", "balance_mismatch", "severity").is_empty(),
+        "{alerts:?}"
+    );
+}
+
+#[test]
 fn a_payment_short_by_more_than_charges_goes_to_a_person() {
     use crate::support::{column_where, csv_rows};
     // Details say 1,000.00 for F-1, the bank booked 900.00: 100.00 is no
@@ -1053,6 +1131,195 @@ fn a_return_batch_the_bank_booked_short_reopens_nobodys_invoice() {
         column_where(&alerts, "kind", "balance_mismatch", "severity").len(),
         1,
         "{alerts:?}"
+    );
+}
+
+/// Night 1 of a client collecting F-1 (1,000.00, Alpha, M-1) and F-2
+/// (750.00, Epsilon, M-2) by direct debit; returns the client folder.
+fn collected_night(root: &Path) -> PathBuf {
+    use crate::support::{Ntry, Tx, run_ok, write_statement};
+    let c = root.join("c");
+    std::fs::create_dir_all(c.join("statements")).unwrap();
+    std::fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency,reference,payment_method,mandate_id\nF-1,C1,Alpha,2026-10-01,2026-10-31,1000.00,1000.00,EUR,,direct_debit,M-1\nF-2,C2,Epsilon,2026-10-01,2026-10-31,750.00,750.00,EUR,,direct_debit,M-2\n",
+    )
+    .unwrap();
+    let collection = |reference, amount, e2e, mandate| Ntry {
+        reference,
+        date: "2026-11-20",
+        code: "IDDT/ESDD",
+        amount,
+        txs: vec![Tx {
+            amount,
+            e2e: Some(e2e),
+            mandate: Some(mandate),
+            ..Tx::default()
+        }],
+    };
+    write_statement(
+        &c,
+        1,
+        "2026-11-20",
+        &[
+            collection("C-1", "1000.00", "COLL-1", "M-1"),
+            collection("C-2", "750.00", "COLL-2", "M-2"),
+        ],
+    );
+    run_ok(&c, "2026-11-20", &root.join("out1"));
+    c
+}
+
+#[test]
+fn a_return_batch_whose_details_say_credit_returns_both_collections() {
+    use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
+    // Review 14 F1: the bank books the return batch DBIT 1,750.00 and its
+    // details repeat the collections' direction (CRDT). They were read as
+    // two more collections paying F-1 and F-2.
+    let dir = tempfile::tempdir().unwrap();
+    let c = collected_night(dir.path());
+    let back = |amount, e2e, mandate| Tx {
+        amount,
+        e2e: Some(e2e),
+        mandate: Some(mandate),
+        reason: Some("AM04"),
+        ..Tx::default()
+    };
+    let batch = Ntry {
+        reference: "R-1",
+        date: "2026-11-23",
+        code: "IDDT/UPDD",
+        amount: "-1750.00",
+        txs: vec![
+            back("1000.00", "COLL-1", "M-1"),
+            back("750.00", "COLL-2", "M-2"),
+        ],
+    };
+    write_statement(&c, 2, "2026-11-23", &[batch]);
+    let out = dir.path().join("out2");
+    run_ok(&c, "2026-11-23", &out);
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    let mut returned = column_where(&alerts, "kind", "direct_debit_returned", "invoice_id");
+    returned.sort();
+    assert_eq!(returned, ["F-1", "F-2"], "{alerts:?}");
+    assert!(
+        column_where(&alerts, "kind", "balance_mismatch", "severity").is_empty(),
+        "{alerts:?}"
+    );
+    let status = csv_rows(&out.join("invoice_status.csv"));
+    for invoice in ["F-1", "F-2"] {
+        assert_eq!(
+            column_where(&status, "invoice_id", invoice, "status"),
+            ["returned"],
+            "{status:?}"
+        );
+    }
+    // Nothing of tonight's pays anything.
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert!(
+        !matches
+            .iter()
+            .any(|r| r.iter().any(|v| v.starts_with("R-1")) && r.iter().any(|v| v == "matched")),
+        "{matches:?}"
+    );
+}
+
+#[test]
+fn a_credit_whose_only_detail_says_debit_pays_its_invoice() {
+    use crate::support::{Ntry, Tx, column_where, csv_rows};
+    // Review 14 F5: booked CRDT 1,000.00, its one detail says DBIT: Alpha's
+    // payment of F-1, never lost (nor Alpha chased).
+    let dir = tempfile::tempdir().unwrap();
+    let out = night_with(
+        dir.path(),
+        Ntry {
+            reference: "P-1",
+            date: "2026-11-20",
+            code: "RCDT/ESCT",
+            amount: "1000.00",
+            txs: vec![Tx {
+                amount: "-1000.00",
+                name: Some("Alpha"),
+                text: Some("FACTURE F-1"),
+                ..Tx::default()
+            }],
+        },
+    );
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        column_where(&matches, "invoice_id", "F-1", "applied_amount"),
+        ["1000.00"],
+        "{matches:?}"
+    );
+    assert!(
+        column_where(
+            &csv_rows(&out.join("dunning.csv")),
+            "customer_id",
+            "C1",
+            "step"
+        )
+        .is_empty()
+    );
+    assert!(
+        column_where(
+            &csv_rows(&out.join("alerts.csv")),
+            "kind",
+            "balance_mismatch",
+            "severity"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_credit_in_a_debit_batch_that_does_not_add_up_pays_nothing() {
+    use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
+    // Booked DBIT 1,750.00, details CRDT 1,000.00 (Alpha's collection echoed)
+    // and DBIT 500.00: neither reading adds up. Alpha is not credited with
+    // money that left the account; a person is asked.
+    let dir = tempfile::tempdir().unwrap();
+    let c = collected_night(dir.path());
+    let tx = |amount, e2e, mandate| Tx {
+        amount,
+        e2e: Some(e2e),
+        mandate: Some(mandate),
+        reason: Some("AM04"),
+        ..Tx::default()
+    };
+    let batch = Ntry {
+        reference: "R-1",
+        date: "2026-11-23",
+        code: "IDDT/UPDD",
+        amount: "-1750.00",
+        txs: vec![
+            tx("1000.00", "COLL-1", "M-1"),
+            tx("-500.00", "COLL-2", "M-2"),
+        ],
+    };
+    write_statement(&c, 2, "2026-11-23", &[batch]);
+    let out = dir.path().join("out2");
+    run_ok(&c, "2026-11-23", &out);
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    let mismatch = column_where(&alerts, "kind", "balance_mismatch", "message");
+    assert_eq!(mismatch.len(), 1, "{alerts:?}");
+    assert!(
+        mismatch[0].contains("not taken: 1000.00 (end-to-end id COLL-1)"),
+        "{}",
+        mismatch[0]
+    );
+    let matches = csv_rows(&out.join("matches.csv"));
+    assert!(
+        column_where(&matches, "entry_id", "R-1/1", "status")
+            .iter()
+            .all(|s| s != "matched"),
+        "{matches:?}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert!(
+        summary["currencies"]["EUR"]["received"] == "0.00"
+            || summary["currencies"]["EUR"]["received"].is_null(),
+        "{summary}"
     );
 }
 

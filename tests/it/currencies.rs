@@ -68,9 +68,10 @@ fn cf_amount(cents: u64) -> String {
     format!("{:013}{ch}", cents / 10)
 }
 
-fn cf_balance(code: &str, date: &str, cents: u64) -> String {
+/// A 01 or 07 of cols 17-20 `ccy_dec` (currency and decimals).
+fn cf_balance(code: &str, ccy_dec: &str, date: &str, cents: u64) -> String {
     let s = format!(
-        "{code}30004    00822EUR2 00012345678  {date}{}{}{}",
+        "{code}30004    00822{ccy_dec} 00012345678  {date}{}{}{}",
         " ".repeat(50),
         cf_amount(cents),
         " ".repeat(16)
@@ -79,13 +80,14 @@ fn cf_balance(code: &str, date: &str, cents: u64) -> String {
     s
 }
 
-/// A 04 credit in `ccy` and its 05 `LCC` complement `text`.
-fn cf_movement(ccy: &str, cents: u64, label: &str, reference: &str, text: &str) -> String {
+/// A 04 credit of cols 17-20 `ccy_dec` (currency and decimals) and its 05
+/// `LCC` complement `text`.
+fn cf_movement(ccy_dec: &str, cents: u64, label: &str, reference: &str, text: &str) -> String {
     let m = format!(
-        "0430004052100822{ccy}2 0001234567805201126  201126{label:<31}  000000000{}{reference:<16}",
+        "0430004052100822{ccy_dec} 0001234567805201126  201126{label:<31}  000000000{}{reference:<16}",
         cf_amount(cents)
     );
-    let c = format!("0530004052100822{ccy}2 0001234567805201126     LCC{text:<70}  ");
+    let c = format!("0530004052100822{ccy_dec} 0001234567805201126     LCC{text:<70}  ");
     assert_eq!((m.len(), c.len()), (120, 120));
     format!("{m}\r\n{c}")
 }
@@ -222,22 +224,53 @@ fn camt053_eur_and_usd_entries_each_count_in_their_own_currency() {
 fn cfonb_usd_movement_in_an_eur_block_pays_the_usd_invoice_never_the_eur_one() {
     let tmp = tempfile::tempdir().unwrap();
     let body = [
-        cf_balance("01", "191126", 0),
+        cf_balance("01", "EUR2", "191126", 0),
         cf_movement(
-            "USD",
+            "USD2",
             120_000,
             "VIR SEPA DELTA SA",
             "REF-D",
             "FACTURE F-2026-0104",
         ),
         cf_movement(
-            "USD",
+            "USD2",
             100_000,
             "VIR SEPA ALPHA",
             "REF-A2",
             "FACTURE F-2026-0101",
         ),
-        cf_balance("07", "201126", 0),
+        cf_balance("07", "EUR2", "201126", 0),
+    ]
+    .join("\r\n")
+        + "\r\n";
+    let c = client(tmp.path(), "r.cfonb", &body);
+    let out = tmp.path().join("out");
+    run_ok(&c, "2026-11-20", &out);
+    assert_usd_stays_usd(&c.join("statements/r.cfonb"), &out, "REF-A2", "REF-D");
+}
+
+#[test]
+fn cfonb_movements_with_a_blank_currency_in_a_usd_block_are_usd() {
+    // Review 14 F2: the 01 and 07 say USD, the 04s and 05s leave cols 17-20
+    // blank: they are the block's USD (never 100 USD paying an EUR invoice).
+    let tmp = tempfile::tempdir().unwrap();
+    let body = [
+        cf_balance("01", "USD2", "191126", 0),
+        cf_movement(
+            "    ",
+            120_000,
+            "VIR SEPA DELTA SA",
+            "REF-D",
+            "FACTURE F-2026-0104",
+        ),
+        cf_movement(
+            "    ",
+            100_000,
+            "VIR SEPA ALPHA",
+            "REF-A2",
+            "FACTURE F-2026-0101",
+        ),
+        cf_balance("07", "    ", "201126", 220_000),
     ]
     .join("\r\n")
         + "\r\n";

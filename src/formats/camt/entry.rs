@@ -11,15 +11,23 @@
 //!   entry amount;
 //! * several `TxDtls`, each with an amount: one transaction each, signed by
 //!   `TxDtls/CdtDbtInd` else by the entry;
+//! * `TxDtls` that all say the opposite direction to the entry's (a return
+//!   batch booked DBIT whose details repeat the collections' CRDT) and add up
+//!   to it with the entry's sign: read with the entry's sign, since the
+//!   booking is the money's direction (an `Other` finding says so);
 //! * when the `TxDtls` amounts do not add up to the amount booked, each
 //!   payer keeps what the details say they sent and the difference becomes
 //!   a transaction of its own after them, so the entry's transactions add
 //!   up to the money that moved: the bank's charges (it kept at most 1 % of
 //!   the detailed amount: `ACMT/MDOP/CHRG`, a `BatchSumMismatch` finding),
 //!   money beyond the details (a credit for a person to place, the same
-//!   finding), or a larger shortfall (a `BalanceMismatch` finding: an alert
+//!   finding; beyond a single payment's detail, it is that payer's: the row
+//!   has its counterparty and what it quotes, and the finding is a
+//!   `BalanceMismatch`), or a larger shortfall (a `BalanceMismatch` finding: an alert
 //!   for a person that holds formal notices, since nobody can tell from the
-//!   file which payment did not come in full);
+//!   file which payment did not come in full); in a debit entry, a detail
+//!   that says CRDT is then not taken (no money): nobody is credited with
+//!   money that left the account;
 //! * several `TxDtls` of which one or more carry no usable amount: a
 //!   `BatchWithoutAmounts` finding, and the entry is kept whole as one
 //!   transaction built from entry-level data (no party or end-to-end id of
@@ -201,6 +209,29 @@ impl TxBuilder {
     }
 }
 
+/// Each detail's amount in the entry's currency (`None` without one), signed
+/// by its own `CdtDbtInd` else the entry's (`debit`), or by the entry's
+/// whatever it says (`as_entry`).
+fn signed_amounts(
+    txs: &[TxBuilder],
+    ccy: Currency,
+    debit: bool,
+    as_entry: bool,
+) -> Vec<Option<Money>> {
+    txs.iter()
+        .map(|t| {
+            t.usable_amount(ccy).map(|a| {
+                let d = if as_entry {
+                    debit
+                } else {
+                    t.debit.unwrap_or(debit)
+                };
+                if d { -a } else { a }
+            })
+        })
+        .collect()
+}
+
 /// An IBAN upper-case without spaces (no copy when it already is).
 pub(super) fn iban(s: String) -> String {
     if s.bytes()
@@ -364,17 +395,47 @@ impl EntryBuilder {
             (None, Some(d)) => format!("entry booked {d}: "),
             (None, None) => String::new(),
         };
-        let txs = std::mem::take(&mut self.txs);
+        let mut txs = std::mem::take(&mut self.txs);
         let n = txs.len();
-        let mut amounts: Vec<Option<Money>> = txs
-            .iter()
-            .map(|t| {
-                t.usable_amount(ccy).map(|a| {
-                    let d = t.debit.unwrap_or(debit);
-                    if d { -a } else { a }
-                })
-            })
-            .collect();
+        let mut amounts = signed_amounts(&txs, ccy, debit, false);
+        // Every detail states the direction opposite to the booking's: read
+        // with their own signs they could never add up to it. When they add
+        // up to it with the booking's sign, they repeat the original
+        // payment's direction (a return batch booked DBIT whose details say
+        // CRDT, as the collections did): the booking is the money's
+        // direction (review 14 F1, F5).
+        if n > 0 && txs.iter().all(|t| t.debit == Some(!debit)) {
+            let mut echoed = signed_amounts(&txs, ccy, debit, true);
+            if let [only @ None] = echoed.as_mut_slice() {
+                *only = Some(signed);
+            }
+            let adds_up = echoed.iter().all(Option::is_some)
+                && Money::checked_sum(echoed.iter().flatten().copied()) == Some(signed);
+            if adds_up {
+                let (says, booked) = if debit {
+                    ("CRDT", "DBIT")
+                } else {
+                    ("DBIT", "CRDT")
+                };
+                let details = if n == 1 {
+                    "its transaction says".to_string()
+                } else {
+                    format!("its {n} transactions say")
+                };
+                notes.push((
+                    FindingKind::Other,
+                    self.location.clone(),
+                    format!(
+                        "{}booked {booked}, {details} {says} (the original payment's direction): they add up to the booking read as {booked}, and are read so",
+                        entry()
+                    ),
+                ));
+                for t in &mut txs {
+                    t.debit = None;
+                }
+                amounts = echoed;
+            }
+        }
         let mut transactions = Vec::with_capacity(n.max(1));
         if n == 0 {
             transactions.push(self.whole(signed));
@@ -410,7 +471,14 @@ impl EntryBuilder {
                         // A debit that may not have happened stays in its
                         // place (ids number details by position) with no
                         // money: nothing links to it, a person sees it.
-                        let doubtful = split == Split::Doubt && amt.is_negative();
+                        // Nor is a credit in a debit booking that the
+                        // details do not settle: no customer is credited
+                        // with money that left the account.
+                        let doubtful = match split {
+                            Split::Doubt => amt.is_negative() || (debit && amt.is_positive()),
+                            Split::Short => debit && amt.is_positive(),
+                            Split::Agree | Split::Charges | Split::Excess => false,
+                        };
                         let money = if doubtful { Money::ZERO } else { amt };
                         let mut t =
                             self.transaction(tx, money, (original_credit, debit), &code, notes);
@@ -422,9 +490,15 @@ impl EntryBuilder {
                                     .map(|e| format!(" (end-to-end id {e})"))
                                     .unwrap_or_default()
                             ));
-                            t.additional_info = Some(format!(
-                                "not taken: {amt} detailed, and the bank's booking says it may not have happened"
-                            ));
+                            t.additional_info = Some(if amt.is_negative() {
+                                format!(
+                                    "not taken: {amt} detailed, and the bank's booking says it may not have happened"
+                                )
+                            } else {
+                                format!(
+                                    "not taken: {amt} detailed as a credit, and the bank booked a debit that the details do not explain"
+                                )
+                            });
                         } else if n == 1 && t.additional_info.is_none() {
                             t.additional_info = self.additional_info.clone();
                         }
@@ -437,7 +511,15 @@ impl EntryBuilder {
                         }
                         notes.push((kind, location, format!("{}{message}", entry())));
                     }
-                    transactions.extend(self.difference(split, signed, kept));
+                    // One payment's excess is that payer's money (review
+                    // 14 F4): its row names the payer and quotes what they
+                    // quote, so that matching and the dunning's deductions
+                    // count it as theirs. A batch's excess could be anyone's.
+                    let payer = match transactions.as_slice() {
+                        [only] if split == Split::Excess => Some(only.clone()),
+                        _ => None,
+                    };
+                    transactions.extend(self.difference(split, signed, kept, payer));
                 }
             }
         } else {
@@ -480,7 +562,13 @@ impl EntryBuilder {
 
     /// The difference between the amount booked and the transactions' as a
     /// transaction of its own, numbered after them (see [`Split`]).
-    fn difference(&self, split: Split, booked: Money, detailed: Money) -> Option<Transaction> {
+    fn difference(
+        &self,
+        split: Split,
+        booked: Money,
+        detailed: Money,
+        payer: Option<Transaction>,
+    ) -> Option<Transaction> {
         let diff = booked.checked_sub(detailed)?;
         let code = |subfamily: &str| {
             Some(BankCode::Iso {
@@ -495,6 +583,10 @@ impl EntryBuilder {
             Split::Charges => (code("CHRG"), "the bank's charges"),
             // No code of the entry's own: never a collection, a return or a
             // cheque that did not happen.
+            Split::Excess if payer.is_some() => (
+                code("OTHR"),
+                "more money than the payment's detail says, from its payer",
+            ),
             Split::Excess => (
                 code("OTHR"),
                 "more money than the details say, to be placed by a person",
@@ -508,8 +600,13 @@ impl EntryBuilder {
                 "money the details do not explain (their debits not taken): a person must check",
             ),
         };
+        let payer = payer.unwrap_or_default();
         Some(Transaction {
             amount: diff,
+            counterparty: payer.counterparty,
+            remittance: payer.remittance,
+            document_numbers: payer.document_numbers,
+            creditor_refs: payer.creditor_refs,
             bank_code,
             additional_info: Some(format!(
                 "difference between the amount booked ({booked}) and the transactions' ({detailed}): {says}"
@@ -618,19 +715,22 @@ enum Split {
     /// charges, a row `ACMT/MDOP/CHRG` after the details, which keep their
     /// amounts (a customer who sent 1,000.00 paid 1,000.00).
     Charges,
-    /// More came in than detailed: a credit row for a person to place.
+    /// More came in than detailed: a credit row for a person to place (of
+    /// one payment: its payer's, and a `balance_mismatch` finding).
     Excess,
-    /// The bank took more than charges: the details keep their amounts, the
-    /// difference is a row, and a `balance_mismatch` finding (an alert that
-    /// asks a person and holds formal notices): which payment fell short,
-    /// nobody can tell from the file.
+    /// The bank took more than charges: the details keep their amounts
+    /// (but a credit in a debit entry is not taken, as in [`Split::Doubt`]),
+    /// the difference is a row, and a `balance_mismatch` finding (an alert
+    /// that asks a person and holds formal notices): which payment fell
+    /// short, nobody can tell from the file.
     Short,
     /// More came in, or less went out, than details holding a debit say: a
     /// debit among them (a return, a refund) may not have happened, and
     /// nobody can tell which, so none is taken (a customer's invoice is
     /// never reopened by a return the bank may not have made): each stays
-    /// in its place with no money, the credits are kept, the rest is a row,
-    /// and a `balance_mismatch` finding names the debits not taken.
+    /// in its place with no money, the credits are kept (unless the entry is
+    /// a debit: money that left credits nobody), the rest is a row, and a
+    /// `balance_mismatch` finding names the details not taken.
     Doubt,
 }
 
@@ -667,6 +767,12 @@ impl Split {
     fn note(self, n: usize, detailed: Money, booked: Money) -> Option<(FindingKind, String)> {
         let (kind, says) = match self {
             Split::Agree => return None,
+            // One payment's excess is its payer's, yet the file contradicts
+            // itself: a person checks (formal notices wait meanwhile).
+            Split::Excess if n == 1 => (
+                FindingKind::BalanceMismatch,
+                "more came in than the payment's detail says: the difference is a transaction of its own, its payer's, and a person must check",
+            ),
             Split::Charges | Split::Excess => (
                 FindingKind::BatchSumMismatch,
                 "the difference is a transaction of its own",

@@ -26,6 +26,8 @@
 
 mod codes;
 mod entry;
+#[cfg(test)]
+mod entry_tests;
 mod input;
 mod parser;
 mod reader;

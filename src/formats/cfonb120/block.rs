@@ -55,6 +55,9 @@ pub(super) struct Block {
     pub(super) statement: Statement,
     /// Bank, branch and account of the 01 as written (cols 3-7, 12-16, 22-32).
     key: [String; 3],
+    /// What a blank currency or number of decimals means on its 04s and 07:
+    /// the 01's.
+    blank: record::Blank,
     findings: Vec<Finding>,
     account_mismatch_reported: bool,
     currency_mismatch_reported: bool,
@@ -64,8 +67,8 @@ pub(super) struct Block {
 impl Block {
     pub(super) fn open(line: &Line<'_>, file: &Path, expected: usize) -> Result<Block, ParseError> {
         let fields = AccountFields::of(line);
-        let (currency, known) = record::currency(line, file)?;
-        let decimals = record::decimals(line, currency, file)?;
+        let (currency, known) = record::currency(line, record::Blank::OPENING, file)?;
+        let decimals = record::decimals(line, currency, record::Blank::OPENING, file)?;
         let date = record::date(line, 35, 40, "old balance date", file)?;
         let (amount, negative_zero) = record::amount(line, decimals, file)?;
         let bank = fields.bank.trim().to_string();
@@ -117,6 +120,7 @@ impl Block {
                 fields.branch.to_string(),
                 fields.account.to_string(),
             ],
+            blank: record::Blank { currency, decimals },
             findings,
             account_mismatch_reported: false,
             currency_mismatch_reported: false,
@@ -148,9 +152,9 @@ impl Block {
     ) -> Result<(), ParseError> {
         self.fit_last(scratch);
         self.check_account(line, "movement (04)", false);
-        let (currency, _) = record::currency(line, file)?;
+        let (currency, _) = record::currency(line, self.blank, file)?;
         self.check_currency(line, currency);
-        let decimals = record::decimals(line, currency, file)?;
+        let decimals = record::decimals(line, currency, self.blank, file)?;
         let booking_date = record::date(line, 35, 40, "booking date", file)?;
         let value_date = record::date(line, 43, 48, "value date", file)?;
         let (amount, negative_zero) = record::amount(line, decimals, file)?;
@@ -248,9 +252,9 @@ impl Block {
     ) -> Result<(), ParseError> {
         self.fit_last(scratch);
         self.check_account(line, "new balance (07)", true);
-        let (currency, _) = record::currency(line, file)?;
+        let (currency, _) = record::currency(line, self.blank, file)?;
         self.check_currency(line, currency);
-        let decimals = record::decimals(line, currency, file)?;
+        let decimals = record::decimals(line, currency, self.blank, file)?;
         let date = record::date(line, 35, 40, "new balance date", file)?;
         let (amount, negative_zero) = record::amount(line, decimals, file)?;
         self.note_negative_zero(line, negative_zero);
@@ -351,5 +355,79 @@ mod tests {
         // Already exact: nothing moves.
         fit(&mut v, &mut spare);
         assert_eq!(v.capacity(), 3);
+    }
+
+    /// A record of `kind` (01, 04 or 07) with cols 17-20 `ccy_dec` and the
+    /// signed amount field `amount` (cols 91-104).
+    fn record(kind: &str, ccy_dec: &str, amount: &str) -> String {
+        let mut r = match kind {
+            "04" => "0430001000000794     1234567890105201126  201126VIR ALPHA SARL FACTURE F-1       0000000000000000001000{                ",
+            _ => "0130001    00794     12345678901  201126                                                  0000000000000{                ",
+        }
+        .to_string();
+        r.replace_range(0..2, kind);
+        r.replace_range(16..20, ccy_dec);
+        r.replace_range(90..104, amount);
+        r
+    }
+
+    fn parse(records: &[String]) -> crate::formats::Parsed {
+        let file = records.join("\r\n");
+        crate::formats::cfonb120::parse(file.as_bytes(), Path::new("f")).unwrap()
+    }
+
+    #[test]
+    fn blank_currency_and_decimals_of_a_movement_and_closing_are_their_01s() {
+        // Review 14 F2: a USD block whose 04 and 07 leave cols 17-20 blank.
+        let p = parse(&[
+            record("01", "USD2", "0000000010000{"),
+            record("04", "    ", "0000000001000{"),
+            record("07", "    ", "0000000011000{"),
+        ]);
+        let s = &p.statements[0];
+        assert_eq!(Some(s.currency), Currency::parse("USD"));
+        assert_eq!(s.entries[0].amount.to_plain(), "100.00");
+        assert_eq!(s.entries[0].currency, None);
+        assert_eq!(
+            s.closing.as_ref().map(|b| b.amount.to_plain()).as_deref(),
+            Some("1100.00")
+        );
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
+        // An XPF block has no decimals: its 04's 1000{ is 10000 XPF, never 100.00.
+        let p = parse(&[
+            record("01", "XPF0", "0000000000100{"),
+            record("04", "    ", "0000000001000{"),
+            record("07", "    ", "0000000001100{"),
+        ]);
+        let s = &p.statements[0];
+        assert_eq!(s.entries[0].amount.to_plain(), "10000.00");
+        assert_eq!(s.entries[0].currency, None);
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
+        // Only the blank field is inherited: a 04 that says its currency
+        // keeps it (with that currency's usual decimals when col 20 is blank).
+        let p = parse(&[
+            record("01", "XPF0", "0000000000100{"),
+            record("04", "EUR ", "0000000001000{"),
+            record("07", "    ", "0000000000100{"),
+        ]);
+        let e = &p.statements[0].entries[0];
+        assert_eq!(
+            (e.amount.to_plain().as_str(), e.currency),
+            ("100.00", Some(Currency::EUR))
+        );
+    }
+
+    #[test]
+    fn a_blank_01_still_reads_eur_with_2_decimals() {
+        // Banks such as LCL leave cols 17-20 blank on every record.
+        let p = parse(&[
+            record("01", "    ", "0000000010000{"),
+            record("04", "    ", "0000000001000{"),
+            record("07", "    ", "0000000011000{"),
+        ]);
+        let s = &p.statements[0];
+        assert_eq!(s.currency, Currency::EUR);
+        assert_eq!(s.entries[0].amount.to_plain(), "100.00");
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
     }
 }

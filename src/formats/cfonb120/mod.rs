@@ -12,8 +12,8 @@
 //! | 3-7 | bank code | bank code | bank code | bank code |
 //! | 8-11 | reserved | bank-internal operation code | internal op code | reserved |
 //! | 12-16 | branch code | branch code | branch code | branch code |
-//! | 17-19 | currency (blank = EUR) | currency | currency | currency |
-//! | 20 | number of decimals (blank = currency's usual) | decimals | decimals | decimals |
+//! | 17-19 | currency (blank = EUR) | currency (blank = the 01's) | currency | currency (blank = the 01's) |
+//! | 20 | number of decimals (blank = currency's usual) | decimals (blank = the 01's) | decimals | decimals (blank = the 01's) |
 //! | 21 | reserved | reserved | reserved | reserved |
 //! | 22-32 | account number | account number | account number | account number |
 //! | 33-34 | reserved | interbank operation code | interbank op code | reserved |

@@ -76,15 +76,40 @@ impl<'l> AccountFields<'l> {
     }
 }
 
-/// Currency of cols 17-19; blank means EUR. The flag is false for a code that
-/// is three letters but not an active ISO 4217 code.
-pub fn currency(line: &Line<'_>, file: &Path) -> Result<(Currency, bool), ParseError> {
+/// What a blank currency (cols 17-19) or number of decimals (col 20) means:
+/// for a 01, EUR and the currency's usual number (banks such as LCL leave
+/// them blank); for a 04 or a 07, its block's 01, whose currency and
+/// decimals they repeat (a 04 of a USD block is never relabelled EUR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blank {
+    /// The currency a blank cols 17-19 means.
+    pub currency: Currency,
+    /// The number of decimals a blank col 20 means when the record's
+    /// currency is `currency` (another currency's is its usual number).
+    pub decimals: u32,
+}
+
+impl Blank {
+    /// A 01's: EUR with 2 decimals.
+    pub const OPENING: Blank = Blank {
+        currency: Currency::EUR,
+        decimals: 2,
+    };
+}
+
+/// Currency of cols 17-19; blank means `blank.currency`. The flag is false
+/// for a code that is three letters but not an active ISO 4217 code.
+pub fn currency(
+    line: &Line<'_>,
+    blank: Blank,
+    file: &Path,
+) -> Result<(Currency, bool), ParseError> {
     let raw = line.col(17, 19);
     if raw == "EUR" {
         return Ok((Currency::EUR, true));
     }
     if raw.trim().is_empty() {
-        return Ok((Currency::EUR, true));
+        return Ok((blank.currency, blank.currency.is_known()));
     }
     match Currency::parse(raw) {
         Some(c) => Ok((c, c.is_known())),
@@ -92,22 +117,29 @@ pub fn currency(line: &Line<'_>, file: &Path) -> Result<(Currency, bool), ParseE
             file,
             line.at(17, 19),
             "currency (cols 17-19)",
-            "an ISO 4217 currency code (3 letters) or blank for EUR",
+            "an ISO 4217 currency code (3 letters) or blank for its 01's (EUR on a 01)",
             raw,
         )),
     }
 }
 
-/// Number of decimals of the amount (col 20); blank means the currency's usual.
-pub fn decimals(line: &Line<'_>, currency: Currency, file: &Path) -> Result<u32, ParseError> {
+/// Number of decimals of the amount (col 20); blank means `blank.decimals`
+/// for an amount in `blank.currency`, else the currency's usual.
+pub fn decimals(
+    line: &Line<'_>,
+    currency: Currency,
+    blank: Blank,
+    file: &Path,
+) -> Result<u32, ParseError> {
     match line.col(20, 20).as_bytes() {
         [d @ b'0'..=b'9'] => Ok(u32::from(d - b'0')),
+        [b' '] if currency == blank.currency => Ok(blank.decimals),
         [b' '] => Ok(currency.minor_units()),
         _ => Err(ParseError::invalid(
             file,
             line.at(20, 20),
             "number of decimals (col 20)",
-            "a digit (0, 2, 3…) or blank for the currency's usual number",
+            "a digit (0, 2, 3…) or blank for its 01's (the currency's usual on a 01)",
             line.col(20, 20),
         )),
     }
@@ -217,8 +249,11 @@ mod tests {
             AccountFields::of(&l).display(),
             "15589-00000-98765432100".to_string()
         );
-        assert_eq!(currency(&l, f).unwrap(), (Currency::EUR, true));
-        assert_eq!(decimals(&l, Currency::EUR, f).unwrap(), 2);
+        assert_eq!(
+            currency(&l, Blank::OPENING, f).unwrap(),
+            (Currency::EUR, true)
+        );
+        assert_eq!(decimals(&l, Currency::EUR, Blank::OPENING, f).unwrap(), 2);
         assert_eq!(
             date(&l, 35, 40, "booking date", f).unwrap(),
             NaiveDate::from_ymd_opt(2019, 5, 16)
