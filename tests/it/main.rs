@@ -18,6 +18,7 @@ mod decisions_lines;
 mod decisions_nights;
 mod determinism;
 mod dunning;
+mod dunning_named_payer;
 mod dunning_notice;
 mod dunning_review31;
 mod entry_mismatch_alert;
