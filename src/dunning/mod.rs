@@ -177,6 +177,9 @@ pub struct Received {
     pub first: NaiveDate,
     /// The latest booking date.
     pub last: NaiveDate,
+    /// Some of it is the customer's by the payer's name alone (no account
+    /// on file said so): the reason of a row it is deducted from says so.
+    pub by_name: bool,
 }
 
 /// A returned direct debit whose invoices follow the return path.

@@ -83,8 +83,13 @@ pub(super) fn note(
             Some(r) => format!(" from {} to {}", r.first, r.last),
             None => String::new(),
         };
+        let by_name = if when.is_some_and(|r| r.by_name) {
+            "; taken as theirs by the payer's name"
+        } else {
+            ""
+        };
         parts.push(format!(
-            "{received} received{dates} and not yet applied (waiting for a person)"
+            "{received} received{dates} and not yet applied (waiting for a person{by_name})"
         ));
     }
     if parts.is_empty() {
@@ -100,6 +105,7 @@ impl Received {
             amount,
             first: date,
             last: date,
+            by_name: false,
         }
     }
 
@@ -176,6 +182,13 @@ mod tests {
             note(m("500"), m("20"), m("150"), Some(&r)),
             "; 500.00 less 20.00 of open credit notes and 150.00 received from 2026-11-02 to \
              2026-11-05 and not yet applied (waiting for a person)"
+        );
+        // Review "life" L1: money the customer's by the payer's name.
+        r.by_name = true;
+        assert_eq!(
+            note(m("500"), m("0"), m("150"), Some(&r)),
+            "; 500.00 less 150.00 received from 2026-11-02 to 2026-11-05 and not yet applied \
+             (waiting for a person; taken as theirs by the payer's name)"
         );
     }
 }

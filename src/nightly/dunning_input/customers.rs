@@ -124,12 +124,14 @@ pub fn customers(
         }
     }
     // Unapplied money attributable to a customer: their IBAN, the invoices
-    // the same payment paid (tonight or on an earlier night), or
-    // suggestions pointing only at their invoices.
+    // the same payment paid (tonight or on an earlier night), suggestions
+    // pointing only at their invoices, or a payer's name that is exactly
+    // theirs and no one else's (`named_payer`).
     // Money that may be several customers' (an IBAN they share, a payment
     // that paid invoices of several) counts for each of them: none is
     // chased for what that money may have paid while a person decides.
     let mut unapplied: BTreeMap<String, BTreeMap<Currency, Received>> = BTreeMap::new();
+    let named = super::named_payer::NamedPayers::of(ledger);
     for a in credits
         .apps
         .iter()
@@ -166,16 +168,18 @@ pub fn customers(
         {
             owners.insert(one.as_str());
         }
+        let by_name = named.customer(p).filter(|c| owners.insert(c));
         // Dated by its booking (the reason of a row it is deducted from
         // says when it came).
         let date = p.booking_date.or(p.value_date).unwrap_or(run_date);
         for c in owners {
-            unapplied
+            let r = unapplied
                 .entry(c.to_string())
                 .or_default()
                 .entry(p.currency)
                 .and_modify(|r| r.add(a.applied_amount, date))
                 .or_insert_with(|| Received::on(a.applied_amount, date));
+            r.by_name |= by_name == Some(c);
         }
     }
 

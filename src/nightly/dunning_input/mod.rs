@@ -18,11 +18,14 @@
 //! (`plan_names`); a promised date more than `promise_max_days` ahead holds
 //! only until then and is named (`promise_far`). The open direct-debit
 //! invoices a remittance booked without detail may have collected are held
-//! while it waits for a person (`remittance_hold`).
+//! while it waits for a person (`remittance_hold`). Unapplied money from a
+//! payer whose name is exactly one customer's is that customer's
+//! (`named_payer`).
 
 mod customers;
 mod edited;
 mod formal_hold;
+mod named_payer;
 mod plan_names;
 mod promise_far;
 mod promise_rows;
