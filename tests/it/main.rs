@@ -4,6 +4,7 @@ mod alerts_nights;
 mod amount_limit;
 mod batch;
 mod camt;
+mod camt_charges;
 mod cfonb120;
 mod cleared_gaps;
 mod cli_parse;

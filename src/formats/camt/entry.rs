@@ -13,13 +13,15 @@
 //!   `TxDtls/CdtDbtInd` else by the entry;
 //! * `TxDtls` that all say the opposite direction to the entry's (a return
 //!   batch booked DBIT whose details repeat the collections' CRDT) and add up
-//!   to it with the entry's sign: read with the entry's sign, since the
+//!   to it with the entry's sign (or to it less the charges the file
+//!   states: a return and its fee): read with the entry's sign, since the
 //!   booking is the money's direction (an `Other` finding says so);
 //! * when the `TxDtls` amounts do not add up to the amount booked, each
 //!   payer keeps what the details say they sent and the difference becomes
 //!   a transaction of its own after them, so the entry's transactions add
 //!   up to the money that moved: the bank's charges (it kept at most 1 % of
-//!   the detailed amount: `ACMT/MDOP/CHRG`, a `BatchSumMismatch` finding),
+//!   the detailed amount, or exactly the charges the file states, see
+//!   `charges`: `ACMT/MDOP/CHRG`, a `BatchSumMismatch` finding),
 //!   money beyond the details (a credit for a person to place, the same
 //!   finding; beyond a single payment's detail, it is that payer's: the row
 //!   has its counterparty and what it quotes, and the finding is a
@@ -45,7 +47,9 @@
 
 use chrono::NaiveDate;
 
+use super::charges::Charges;
 use super::codes::{self, CodeParts};
+use super::leaf_amount::ReadAmount;
 use super::tag::Tag;
 use super::values;
 use crate::money::{Currency, Money};
@@ -101,6 +105,7 @@ pub(super) struct TxBuilder {
     return_text: Vec<String>,
     additional_info: Option<String>,
     code: CodeParts,
+    pub(super) charges: Charges,
 }
 
 impl TxBuilder {
@@ -116,7 +121,7 @@ impl TxBuilder {
         &mut self,
         rel: &[Tag],
         text: &str,
-        amount: Option<Amount>,
+        amount: &mut dyn ReadAmount,
     ) -> Result<(), Expected> {
         use Tag as T;
         match rel {
@@ -132,10 +137,11 @@ impl TxBuilder {
                     _ => {}
                 }
             }
-            [T::Amt] => self.amt = amount,
-            [T::AmtDtls, T::TxAmt, T::Amt] => self.tx_amt = amount,
-            [T::AmtDtls, T::CntrValAmt, T::Amt] => self.cntr_amt = amount,
-            [T::AmtDtls, T::InstdAmt, T::Amt] => self.instd_amt = amount,
+            [T::Amt] => self.amt = amount.get(),
+            [T::AmtDtls, T::TxAmt, T::Amt] => self.tx_amt = amount.get(),
+            [T::AmtDtls, T::CntrValAmt, T::Amt] => self.cntr_amt = amount.get(),
+            [T::AmtDtls, T::InstdAmt, T::Amt] => self.instd_amt = amount.get(),
+            [T::Chrgs, rest @ ..] => self.charges.text(rest, text, amount),
             [T::CdtDbtInd] => self.debit = Some(values::is_debit(text).ok_or("CRDT or DBIT")?),
             [T::BkTxCd, rest @ ..] => code_part(&mut self.code, rest, text),
             [T::RltdPties, party, rest @ ..] => {
@@ -276,6 +282,7 @@ pub(super) struct EntryBuilder {
     code: CodeParts,
     additional_info: Option<String>,
     batch_payment_info_id: Option<String>,
+    pub(super) charges: Charges,
     txs: Vec<TxBuilder>,
     /// The `TxDtls` being read, if any.
     pub(super) current: Option<TxBuilder>,
@@ -303,12 +310,13 @@ impl EntryBuilder {
         &mut self,
         rel: &[Tag],
         text: &str,
-        amount: Option<Amount>,
+        amount: &mut dyn ReadAmount,
     ) -> Result<(), Expected> {
         use Tag as T;
         match rel {
             [T::NtryRef] => self.ntry_ref = reference(text),
-            [T::Amt] => self.amount = amount,
+            [T::Amt] => self.amount = amount.get(),
+            [T::Chrgs, rest @ ..] => self.charges.text(rest, text, amount),
             [T::CdtDbtInd] => self.debit = Some(values::is_debit(text).ok_or("CRDT or DBIT")?),
             [T::RvslInd] => self.reversal = values::boolean(text).ok_or("true or false")?,
             [T::Sts] | [T::Sts, T::Cd | T::Prtry] if !text.trim().is_empty() => {
@@ -397,6 +405,11 @@ impl EntryBuilder {
         };
         let mut txs = std::mem::take(&mut self.txs);
         let n = txs.len();
+        let stated = self.stated_charges(&txs, ccy);
+        // Whether the charges the file states take exactly `diff` (the
+        // amount booked less the details') from the account.
+        let charged =
+            |diff: Option<Money>| diff.is_some_and(|d| d.is_negative() && stated.contains(&d));
         let mut amounts = signed_amounts(&txs, ccy, debit, false);
         // Every detail states the direction opposite to the booking's: read
         // with their own signs they could never add up to it. When they add
@@ -409,8 +422,15 @@ impl EntryBuilder {
             if let [only @ None] = echoed.as_mut_slice() {
                 *only = Some(signed);
             }
-            let adds_up = echoed.iter().all(Option::is_some)
-                && Money::checked_sum(echoed.iter().flatten().copied()) == Some(signed);
+            // Or up to it less the charges the file states (a return and
+            // its fee booked as one debit).
+            let echoed_sum = echoed
+                .iter()
+                .copied()
+                .collect::<Option<Vec<Money>>>()
+                .and_then(Money::checked_sum);
+            let adds_up =
+                echoed_sum.is_some_and(|sum| sum == signed || charged(signed.checked_sub(sum)));
             if adds_up {
                 let (says, booked) = if debit {
                     ("CRDT", "DBIT")
@@ -464,7 +484,7 @@ impl EntryBuilder {
                 }
                 Some(sum) => {
                     let has_debit = detailed.clone().any(|a| a.is_negative());
-                    let split = Split::of(signed, sum, has_debit);
+                    let split = Split::of(signed, sum, has_debit, &charged);
                     let mut kept = Money::ZERO;
                     let mut not_taken = Vec::new();
                     for (tx, amt) in txs.into_iter().zip(detailed) {
@@ -558,6 +578,25 @@ impl EntryBuilder {
             transactions,
             line: self.location.line,
         })
+    }
+
+    /// What the charges the file states took, each way it states them: the
+    /// entry's (its records' net, its total), and its transactions' together
+    /// (each one's first reading), when every one that states some can be
+    /// read. See `charges`.
+    fn stated_charges(&self, txs: &[TxBuilder], ccy: Currency) -> Vec<Money> {
+        let mut stated = self.charges.stated(ccy);
+        let mut details = Some(Money::ZERO);
+        let mut any = false;
+        for t in txs.iter().filter(|t| !t.charges.is_empty()) {
+            any = true;
+            let first = t.charges.stated(ccy).first().copied();
+            details = details.zip(first).and_then(|(s, c)| s.checked_add(c));
+        }
+        if any && let Some(d) = details {
+            stated.push(d);
+        }
+        stated
     }
 
     /// The difference between the amount booked and the transactions' as a
@@ -711,7 +750,8 @@ enum Split {
     /// The amounts agree.
     Agree,
     /// The bank took a little (less came in, or more went out, than
-    /// detailed, by at most [`CHARGES_PERCENT`] of the detailed amount): its
+    /// detailed, by at most [`CHARGES_PERCENT`] of the detailed amount, or
+    /// by exactly the charges the file states): its
     /// charges, a row `ACMT/MDOP/CHRG` after the details, which keep their
     /// amounts (a customer who sent 1,000.00 paid 1,000.00).
     Charges,
@@ -735,8 +775,14 @@ enum Split {
 }
 
 impl Split {
-    /// `has_debit`: whether a detail is a debit.
-    fn of(booked: Money, detailed: Money, has_debit: bool) -> Split {
+    /// `has_debit`: whether a detail is a debit; `charged`: whether the
+    /// charges the file states take exactly this difference.
+    fn of(
+        booked: Money,
+        detailed: Money,
+        has_debit: bool,
+        charged: &dyn Fn(Option<Money>) -> bool,
+    ) -> Split {
         let Some(diff) = booked.checked_sub(detailed) else {
             return Split::Short;
         };
@@ -755,7 +801,7 @@ impl Split {
             } else {
                 Split::Excess
             }
-        } else if charges() {
+        } else if charges() || charged(Some(diff)) {
             Split::Charges
         } else {
             Split::Short

@@ -21,14 +21,22 @@
 //!
 //! Module map: `input` (bytes, encodings, line/column counting), `reader`
 //! (XML events, path, limits), `tag` (interned names), `version`,
-//! `statement` / `entry` (builders), `codes` (bank transaction codes),
-//! `values` (leaf values), `parser` (the event loop), `sink`.
+//! `statement` / `entry` (builders), `charges` (the charges an entry
+//! states), `codes` (bank transaction codes), `values` (leaf values),
+//! `leaf_amount` (amounts, read only where a builder uses them), `parser`
+//! (the event loop), `sink`.
 
+mod charges;
+#[cfg(test)]
+mod charges_tests;
 mod codes;
 mod entry;
 #[cfg(test)]
 mod entry_tests;
 mod input;
+mod leaf_amount;
+#[cfg(test)]
+mod leaf_tests;
 mod parser;
 mod reader;
 mod sink;
@@ -128,13 +136,23 @@ mod tests {
 
     #[test]
     fn errors_name_unknown_and_prefixed_elements_at_their_tag() {
-        // An unknown element in the path, after indentation: the position is
+        // A prefixed element in the path, after indentation: the position is
         // the `<` of the element's start tag.
-        let doc =
-            format!("{HEAD}   <ns:Ntry>\n    <ns:Xtra>\n      <ns:Amt Ccy=\"EUR\">1,5</ns:Amt>\n");
+        let doc = format!(
+            "{HEAD}   <ns:Ntry>\n    <ns:NtryDtls><ns:TxDtls>\n      <ns:Amt Ccy=\"EUR\">1,5</ns:Amt>\n"
+        );
         assert_eq!(
             error(&doc),
-            "t.xml: line 7, column 7: Document/BkToCstmrStmt/Stmt/Ntry/Xtra/Amt: expected a decimal amount (digits and an optional '.'; at most 13 digits before the point and 5 after), found \"1,5\""
+            "t.xml: line 7, column 7: Document/BkToCstmrStmt/Stmt/Ntry/NtryDtls/TxDtls/Amt: expected a decimal amount (digits and an optional '.'; at most 13 digits before the point and 5 after), found \"1,5\""
+        );
+        // An amount under an unknown element is no amount of pointage's: not
+        // read (review 14 L5), the error is the truncated file's.
+        let doc =
+            format!("{HEAD}   <ns:Ntry>\n    <ns:Xtra>\n      <ns:Amt Ccy=\"EUR\">1,5</ns:Amt>\n");
+        assert!(
+            error(&doc).ends_with("Document/BkToCstmrStmt/Stmt/Ntry/Xtra is not closed"),
+            "{}",
+            error(&doc)
         );
         // An unknown element closed, then a truncated document: the path is
         // that of the open elements only.

@@ -7,12 +7,12 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::entry::{Amount, EntryBuilder, MissingElement, Note, TxBuilder};
+use super::entry::{EntryBuilder, MissingElement, Note, TxBuilder};
+use super::leaf_amount::{AmountState, LeafAmount};
 use super::reader::{Ev, Xml};
 use super::sink::{CamtSink, StatementEnd};
 use super::statement::{StatementBuilder, add_booked};
 use super::tag::Tag;
-use super::values;
 use super::version::{self, Message};
 use crate::formats::ibans::IbanChecks;
 use crate::formats::{ParseError, ParseErrorKind};
@@ -52,9 +52,7 @@ pub(super) struct Parser<'a, S: CamtSink> {
     entry: Option<EntryBuilder>,
     amount_ccy: String,
     has_ccy: bool,
-    /// The last `Ccy` found active: a file names the same one on every
-    /// amount, so the ISO 4217 list is searched once, not per amount.
-    known_ccy: Option<Currency>,
+    amounts: AmountState,
     notes: Vec<Note>,
     ibans: IbanChecks,
 }
@@ -73,7 +71,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
             entry: None,
             amount_ccy: String::new(),
             has_ccy: false,
-            known_ccy: None,
+            amounts: AmountState::default(),
             notes: Vec::new(),
             ibans: IbanChecks::default(),
         }
@@ -164,6 +162,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
             }
             BLOCK_DEPTH => {
                 if let Some(m) = self.message.filter(|m| m.block() == tag) {
+                    self.amounts.missing_ccy_said = false;
                     self.statement = Some(Open {
                         builder: StatementBuilder::new(m.format(self.format_version), xml.here()),
                         header: None,
@@ -189,7 +188,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
             }
             _ => {}
         }
-        if tag == Tag::Amt {
+        if tag.holds_amount() {
             // Kept in a reused buffer: one `Ccy` per amount, millions per file.
             self.amount_ccy.clear();
             self.has_ccy = attr.is_some();
@@ -209,6 +208,14 @@ impl<'a, S: CamtSink> Parser<'a, S> {
                     tx.close_creditor_ref();
                 }
             }
+            (_, Tag::Rcrd) => {
+                if let Some(parent) = depth.checked_sub(1)
+                    && xml.stack().get(parent) == Some(&Tag::Chrgs)
+                {
+                    self.close_charge(xml, parent);
+                }
+            }
+            (_, Tag::Chrgs) => self.close_charge(xml, depth),
             (TX_DEPTH, Tag::TxDtls) => {
                 if let Some(e) = self.entry.as_mut() {
                     e.close_tx();
@@ -229,13 +236,14 @@ impl<'a, S: CamtSink> Parser<'a, S> {
     }
 
     fn leaf<R: Read>(&mut self, xml: &Xml<R>, tag: Tag, depth: usize) -> Result<(), ParseError> {
+        let stack = xml.stack();
+        // A bank's or a scheme's own data, in its own schema: nothing
+        // pointage reads, so nothing in it can fail the file (review 14 L5).
+        if stack.contains(&Tag::SplmtryData) {
+            return Ok(());
+        }
         let text = xml.text();
-        let amount = if tag == Tag::Amt {
-            Some(self.amount(xml, text)?)
-        } else {
-            None
-        };
-        if tag == Tag::IBAN && xml.stack().get(BLOCK_DEPTH + 1) != Some(&Tag::Acct) {
+        if tag == Tag::IBAN && stack.get(BLOCK_DEPTH + 1) != Some(&Tag::Acct) {
             // Checked as `entry::iban` will store it, without a copy when the
             // text is already upper-case without spaces.
             let t = text.trim();
@@ -257,71 +265,70 @@ impl<'a, S: CamtSink> Parser<'a, S> {
                 ));
             }
         }
-        let stack = xml.stack();
+        // An amount is parsed only when a builder reads it: the same
+        // element name elsewhere is no amount of pointage's.
+        let statement_ccy = self.statement.as_ref().and_then(|s| {
+            s.header
+                .as_ref()
+                .map(|h| h.currency)
+                .or_else(|| s.builder.known_currency())
+        });
+        let fallback = match self.entry.as_ref() {
+            // Below the entry's own `Amt`: its charges, its details.
+            Some(e) if depth > ENTRY_DEPTH + 1 => ("entry", e.currency().or(statement_ccy)),
+            _ => ("statement", statement_ccy),
+        };
+        let mut amount = LeafAmount {
+            xml,
+            ccy: (tag.holds_amount() && self.has_ccy).then_some(self.amount_ccy.as_str()),
+            fallback,
+            state: &mut self.amounts,
+            notes: &mut self.notes,
+            error: None,
+        };
         let result = match self.entry.as_mut() {
             Some(e) if depth > ENTRY_DEPTH => match e.current.as_mut() {
-                Some(tx) if depth > TX_DEPTH && stack.get(TX_DEPTH) == Some(&Tag::TxDtls) => {
-                    tx.text(stack.get(TX_DEPTH + 1..).unwrap_or_default(), text, amount)
-                }
+                Some(tx) if depth > TX_DEPTH && stack.get(TX_DEPTH) == Some(&Tag::TxDtls) => tx
+                    .text(
+                        stack.get(TX_DEPTH + 1..).unwrap_or_default(),
+                        text,
+                        &mut amount,
+                    ),
                 _ => e.text(
                     stack.get(ENTRY_DEPTH + 1..).unwrap_or_default(),
                     text,
-                    amount,
+                    &mut amount,
                 ),
             },
             _ => match self.statement.as_mut() {
                 Some(open) => open.builder.text(
                     stack.get(BLOCK_DEPTH + 1..).unwrap_or_default(),
                     text,
-                    amount,
+                    &mut amount,
                 ),
                 None => Ok(()),
             },
         };
+        if let Some(e) = amount.error {
+            return Err(e);
+        }
         result.map_err(|expected| xml.invalid(expected, text))
     }
 
-    fn amount<R: Read>(&mut self, xml: &Xml<R>, text: &str) -> Result<Amount, ParseError> {
-        let value = values::amount(text)
-            .ok_or_else(|| xml.invalid(
-                "a decimal amount (digits and an optional '.'; at most 13 digits before the point and 5 after)",
-                text,
-            ))?;
-        let ccy = if std::mem::take(&mut self.has_ccy) {
-            let c = self.amount_ccy.as_str();
-            let ccy = Currency::parse(c)
-                .ok_or_else(|| xml.invalid("an ISO 4217 currency code in Ccy", c))?;
-            if self.known_ccy != Some(ccy) {
-                if ccy.is_known() {
-                    self.known_ccy = Some(ccy);
-                } else {
-                    self.notes.push((
-                        FindingKind::UnknownCurrency,
-                        xml.here(),
-                        format!("currency {ccy} is not an active ISO 4217 code"),
-                    ));
-                }
-            }
-            Some(ccy)
-        } else {
-            None
+    /// A charge record closed, in the `Chrgs` at `depth`: the entry's or
+    /// its transaction's (any other `Chrgs` is no entry's).
+    fn close_charge<R: Read>(&mut self, xml: &Xml<R>, depth: usize) {
+        let Some(e) = self.entry.as_mut() else {
+            return;
         };
-        let units = ccy
-            .or_else(|| {
-                self.statement
-                    .as_ref()
-                    .and_then(|s| s.builder.known_currency())
-            })
-            .unwrap_or(Currency::EUR)
-            .minor_units();
-        if value.significant_decimals() > units {
-            self.notes.push((
-                FindingKind::ExtraDecimals,
-                xml.here(),
-                format!("amount {} has more than {units} decimals", text.trim()),
-            ));
+        if depth == ENTRY_DEPTH + 1 {
+            e.charges.close_record();
+        } else if depth == TX_DEPTH + 1
+            && xml.stack().get(TX_DEPTH) == Some(&Tag::TxDtls)
+            && let Some(tx) = e.current.as_mut()
+        {
+            tx.charges.close_record();
         }
-        Ok(Amount { value, ccy })
     }
 
     fn ensure_header<R: Read>(

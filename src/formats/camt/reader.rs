@@ -34,8 +34,9 @@ pub(super) const MAX_DEPTH: usize = 64;
 /// What the builders see.
 #[derive(Debug)]
 pub(super) enum Ev {
-    /// An element opens. `attr`: it has [`Xml::attr`], the `Ccy` attribute of an `Amt`, or the
-    /// namespace URI of the root element; `None` otherwise.
+    /// An element opens. `attr`: it has [`Xml::attr`], the `Ccy` attribute of
+    /// an amount ([`Tag::holds_amount`]), or the namespace URI of the root
+    /// element; `None` otherwise.
     Start { tag: Tag, attr: bool },
     /// An element closes. `has_text`: it held no child element, and its whole
     /// text is [`Xml::text`].
@@ -331,7 +332,7 @@ impl State {
     /// `self.attr`, a buffer reused for every element. True when there is one.
     #[inline]
     fn read_attr(&mut self, start: &BytesStart<'_>, tag: Tag) -> bool {
-        if tag != Tag::Amt && self.stack.len() != 1 {
+        if !tag.holds_amount() && self.stack.len() != 1 {
             return false;
         }
         self.read_wanted_attr(start, tag)
@@ -339,7 +340,7 @@ impl State {
 
     #[inline(never)]
     fn read_wanted_attr(&mut self, start: &BytesStart<'_>, tag: Tag) -> bool {
-        let value = if tag == Tag::Amt {
+        let value = if tag.holds_amount() {
             start.try_get_attribute("Ccy").ok().flatten()
         } else if self.stack.len() == 1 {
             // The root: its namespace, default or bound to its own prefix.

@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 
 use super::entry::{Amount, Expected, MissingElement, Note};
+use super::leaf_amount::ReadAmount;
 use super::tag::Tag;
 use super::values;
 use crate::money::{Currency, Money};
@@ -32,6 +33,9 @@ pub(super) struct StatementBuilder {
     legal_seq: Option<String>,
     from_date: Option<NaiveDate>,
     to_date: Option<NaiveDate>,
+    /// An `Acct` with a value was read (it is mandatory: without it the
+    /// statement belongs to no account, review 14 L4).
+    has_account: bool,
     iban: Option<String>,
     other_id: Option<String>,
     bic: Option<String>,
@@ -53,6 +57,7 @@ impl StatementBuilder {
             legal_seq: None,
             from_date: None,
             to_date: None,
+            has_account: false,
             iban: None,
             other_id: None,
             bic: None,
@@ -83,9 +88,12 @@ impl StatementBuilder {
         &mut self,
         rel: &[Tag],
         text: &str,
-        amount: Option<Amount>,
+        amount: &mut dyn ReadAmount,
     ) -> Result<(), Expected> {
         use Tag as T;
+        if let [T::Acct, ..] = rel {
+            self.has_account = true;
+        }
         match rel {
             [T::Id] => self.id = values::clean(text),
             [T::ElctrncSeqNb] => self.electronic_seq = values::clean(text),
@@ -107,6 +115,7 @@ impl StatementBuilder {
                     match rest {
                         [T::Tp, T::CdOrPrtry, T::Cd | T::Prtry] => b.code = values::clean(text),
                         [T::Amt] => {
+                            let amount = amount.get();
                             b.amount = amount;
                             if self.first_balance_ccy.is_none() {
                                 self.first_balance_ccy = amount.and_then(|a| a.ccy);
@@ -202,6 +211,9 @@ impl StatementBuilder {
         notes: &mut Vec<Note>,
     ) -> Result<Statement, MissingElement> {
         let id = self.id.clone().ok_or(MissingElement("Id"))?;
+        if !self.has_account {
+            return Err(MissingElement("Acct"));
+        }
         let mut sequence = None;
         for s in [&self.electronic_seq, &self.legal_seq]
             .into_iter()

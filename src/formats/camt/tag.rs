@@ -88,6 +88,11 @@ pub(super) enum Tag {
     AddtlTxInf,
     AddtlNtryInf,
     AddtlRmtInf,
+    Chrgs,
+    TtlChrgsAndTaxAmt,
+    Rcrd,
+    ChrgInclInd,
+    SplmtryData,
     /// Any element pointage does not read.
     Other,
 }
@@ -178,9 +183,20 @@ impl Tag {
             b"AddtlTxInf" => Tag::AddtlTxInf,
             b"AddtlNtryInf" => Tag::AddtlNtryInf,
             b"AddtlRmtInf" => Tag::AddtlRmtInf,
+            b"Chrgs" => Tag::Chrgs,
+            b"TtlChrgsAndTaxAmt" => Tag::TtlChrgsAndTaxAmt,
+            b"Rcrd" => Tag::Rcrd,
+            b"ChrgInclInd" => Tag::ChrgInclInd,
+            b"SplmtryData" => Tag::SplmtryData,
             _ => Tag::Other,
         }
     }
+    /// Whether the element's text is an amount with a `Ccy` attribute
+    /// (ActiveOrHistoricCurrencyAndAmount) that a builder may read.
+    pub(super) fn holds_amount(self) -> bool {
+        matches!(self, Tag::Amt | Tag::TtlChrgsAndTaxAmt)
+    }
+
     /// The local name of a known tag (the inverse of [`Tag::intern`]);
     /// `None` for [`Tag::Other`], whose name the reader keeps itself.
     pub(super) fn name(self) -> Option<&'static str> {
@@ -267,6 +283,11 @@ impl Tag {
             Tag::AddtlTxInf => "AddtlTxInf",
             Tag::AddtlNtryInf => "AddtlNtryInf",
             Tag::AddtlRmtInf => "AddtlRmtInf",
+            Tag::Chrgs => "Chrgs",
+            Tag::TtlChrgsAndTaxAmt => "TtlChrgsAndTaxAmt",
+            Tag::Rcrd => "Rcrd",
+            Tag::ChrgInclInd => "ChrgInclInd",
+            Tag::SplmtryData => "SplmtryData",
             Tag::Other => return None,
         })
     }
@@ -285,7 +306,14 @@ mod tests {
 
     #[test]
     fn names_are_the_inverse_of_interning() {
-        for t in [Tag::Document, Tag::Ntry, Tag::BICFI, Tag::AddtlNtryInf] {
+        for t in [
+            Tag::Document,
+            Tag::Ntry,
+            Tag::BICFI,
+            Tag::AddtlNtryInf,
+            Tag::TtlChrgsAndTaxAmt,
+            Tag::SplmtryData,
+        ] {
             let name = t.name().unwrap();
             assert_eq!(Tag::intern(name.as_bytes()), t);
         }
