@@ -37,8 +37,7 @@
 //!   Statements that follow one another (one opens with the other's closing
 //!   balance) are never compared, nor movements repeated under their own ids
 //!   (or the `{id}~{day}` state gave them): README rules 5 and 6 say what
-//!   those are. Without balances to compare (either side has none), the
-//!   movements alone tell, texts and payers too: [`unbalanced`].
+//!   those are.
 //! - **A statement re-sent as the day grows** (a camt.052 report under one
 //!   id, a CFONB block): [`resent`].
 
@@ -47,7 +46,6 @@ use rusqlite::Connection;
 mod content;
 mod next_block;
 mod resent;
-mod unbalanced;
 
 use next_block::follows_last;
 pub(super) use resent::resent_report;
@@ -155,14 +153,6 @@ enum Coverage {
     /// Some of its movements coincide with this statement's under other ids:
     /// (its movement's id, the held one's).
     Partial(Held, Vec<(String, String)>),
-    /// No balances to compare (it or a statement it meets has none), and
-    /// each of its movements is in state already, most in this statement:
-    /// nothing of it to import.
-    Unbalanced(Held),
-    /// No balances to compare, and some of its movements have the money of
-    /// this statement's under other ids, not all of them its texts and
-    /// payer too (its movement's id, the held one's): for a person.
-    UnbalancedPartial(Held, Vec<(String, String)>),
 }
 
 /// One movement, as compared across deliveries.
@@ -181,15 +171,13 @@ fn coverage(
     statement: &Statement,
     siblings: &[&str],
 ) -> rusqlite::Result<Coverage> {
+    let (Some(open), Some(close)) = (statement.opening, statement.closing) else {
+        return Ok(Coverage::None);
+    };
     if statement.format.is_notification() {
         return Ok(Coverage::None);
     }
-    // Without both balances, only its movements can tell (review "life" L6:
-    // an aggregator's copy of a day, imported beside it).
-    let balances = statement
-        .opening
-        .zip(statement.closing)
-        .map(|(o, c)| (o.amount.to_plain(), c.amount.to_plain()));
+    let (open, close) = (open.amount.to_plain(), close.amount.to_plain());
     let moves: Vec<Movement> = statement
         .transactions()
         .filter(|(e, _)| e.status == EntryStatus::Booked)
@@ -217,6 +205,7 @@ fn coverage(
         return Ok(Coverage::None);
     }
     let account = statement.account.key();
+    let mut best: Option<(Held, Vec<(String, String)>)> = None;
     let helds = delivered::overlapping(
         conn,
         &account,
@@ -225,46 +214,6 @@ fn coverage(
         &from.to_string(),
         &to.to_string(),
     )?;
-    if let Some((open, close)) = &balances
-        && let Some(found) = by_balances(
-            conn,
-            statement,
-            siblings,
-            (&moves, &helds),
-            (open, close),
-            (from, to),
-        )?
-    {
-        return Ok(found);
-    }
-    // The statements it meets that balances cannot compare it with.
-    let unbalanced: Vec<Held> = helds
-        .into_iter()
-        .filter(|h| !siblings.contains(&h.id.as_str()))
-        .filter(|h| balances.is_none() || h.opening.is_none() || h.closing.is_none())
-        .collect();
-    if unbalanced.is_empty() {
-        return Ok(Coverage::None);
-    }
-    Ok(match unbalanced::compare(conn, statement, &unbalanced)? {
-        unbalanced::Verdict::Own => Coverage::None,
-        unbalanced::Verdict::Again(held) => Coverage::Unbalanced(held),
-        unbalanced::Verdict::Unsure(held, pairs) => Coverage::UnbalancedPartial(held, pairs),
-    })
-}
-
-/// What a statement with both balances repeats of `helds` (the statements
-/// of its account it meets) that have theirs, if anything.
-fn by_balances(
-    conn: &Connection,
-    statement: &Statement,
-    siblings: &[&str],
-    (moves, helds): (&[Movement], &[Held]),
-    (open, close): (&str, &str),
-    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
-) -> rusqlite::Result<Option<Coverage>> {
-    let account = statement.account.key();
-    let mut best: Option<(Held, Vec<(String, String)>)> = None;
     for held in helds.iter().cloned() {
         if siblings.contains(&held.id.as_str()) {
             // Another block of its file, which the parser told apart.
@@ -287,7 +236,7 @@ fn by_balances(
             r.amount == m.amount && r.currency == m.currency && r.booking_date == m.day
         };
         let mut left = Vec::new();
-        for m in moves {
+        for m in &moves {
             let by_id = rows
                 .iter()
                 .enumerate()
@@ -330,7 +279,7 @@ fn by_balances(
             continue;
         }
         if same_balances && paired == moves.len() && paired == rows.len() {
-            return Ok(Some(Coverage::Whole(held)));
+            return Ok(Coverage::Whole(held));
         }
         if best
             .as_ref()
@@ -340,11 +289,11 @@ fn by_balances(
         }
     }
     if let Some((held, _)) = &best
-        && all_in_state(conn, statement, moves, helds)?
+        && all_in_state(conn, statement, &moves, &helds)?
     {
-        return Ok(Some(Coverage::Spread(held.clone())));
+        return Ok(Coverage::Spread(held.clone()));
     }
-    Ok(best.map(|(h, c)| Coverage::Partial(h, c)))
+    Ok(best.map_or(Coverage::None, |(h, c)| Coverage::Partial(h, c)))
 }
 
 /// Whether every booked movement of the statement is in state already: under
@@ -541,15 +490,6 @@ pub(super) fn delivered_before(
             }
             Ok(true)
         }
-        Coverage::Unbalanced(held) => {
-            out.already_imported += 1;
-            let account = statement.account.key();
-            if st::record_file(conn, &account, &held.id, file, run_date)? {
-                out.duplicates += 1;
-                out.alerts.push(unbalanced::again(statement, &held, file));
-            }
-            Ok(true)
-        }
         Coverage::Partial(held, pairs) => {
             if let Some(c) = conflict {
                 *c = true;
@@ -557,15 +497,6 @@ pub(super) fn delivered_before(
             out.conflicting += 1;
             out.alerts
                 .push(partly_again(statement, &held, &pairs, file, hash));
-            Ok(true)
-        }
-        Coverage::UnbalancedPartial(held, pairs) => {
-            if let Some(c) = conflict {
-                *c = true;
-            }
-            out.conflicting += 1;
-            out.alerts
-                .push(unbalanced::unsure(statement, &held, &pairs, (file, hash)));
             Ok(true)
         }
     }

@@ -64,15 +64,13 @@ fn agree(a: Option<&str>, b: Option<&str>) -> bool {
 /// Whether two values both given are equal (spaces and case aside);
 /// `None` when either is not given.
 fn same(a: Option<&str>, b: Option<&str>) -> Option<bool> {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .collect()
+    };
     Some(squash(known(a)?) == squash(known(b)?))
-}
-
-/// A value without its spaces, in upper case.
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect()
 }
 
 /// What tells one payment from another under a shared id.
@@ -220,48 +218,6 @@ pub fn another_than_notified(
     booked: (&crate::statement::Entry, &crate::statement::Transaction),
 ) -> bool {
     Facts::of(notified.0, notified.1).another_payment(&Facts::of(booked.0, booked.1))
-}
-
-/// Whether two movements booked on one day for one amount under other ids
-/// show one payment (compared when no balances can say whether a statement
-/// is a day already imported, `nightly::delivery`): the same text (the
-/// first remittance line, else the entry's information: what a line's
-/// fingerprint reads, spaces and case aside) and nothing of the payer
-/// differing — IBANs equal when both are given, names plainly of one payer
-/// ([`super::payer_names::same`]) when both are. What either side leaves
-/// out says nothing against it.
-pub fn shown_alike(
-    a: (&crate::statement::Entry, &crate::statement::Transaction),
-    b: (&crate::statement::Entry, &crate::statement::Transaction),
-) -> bool {
-    let text = |(e, t)| crate::statement::identity::line_content(e, t).0;
-    let (ta, tb) = (a.1, b.1);
-    let names = (
-        ta.counterparty.name.as_deref(),
-        tb.counterparty.name.as_deref(),
-    );
-    let both_named = known(names.0).is_some() && known(names.1).is_some();
-    squash(text(a)) == squash(text(b))
-        && agree(
-            ta.counterparty.iban.as_deref(),
-            tb.counterparty.iban.as_deref(),
-        )
-        && (!both_named || super::payer_names::same(names.0, names.1))
-}
-
-/// Whether two movements plainly show two payers: IBANs both given and
-/// different, or names plainly of two ([`super::payer_names::differ`]).
-/// Two movements of one day and amount so are two payments, never one
-/// delivered again under another id (`nightly::delivery`).
-pub fn payers_differ(a: &crate::statement::Transaction, b: &crate::statement::Transaction) -> bool {
-    same(
-        a.counterparty.iban.as_deref(),
-        b.counterparty.iban.as_deref(),
-    ) == Some(false)
-        || super::payer_names::differ(
-            a.counterparty.name.as_deref(),
-            b.counterparty.name.as_deref(),
-        )
 }
 
 /// Whether a transaction held in state and one arriving are the same
@@ -533,69 +489,5 @@ mod tests {
         // notified payment (a notification may give an earlier day).
         let booked = facts("2026-11-19", "500.00", None, None);
         assert!(!first.another_payment(&booked));
-    }
-
-    fn shown(
-        text: &str,
-        name: Option<&str>,
-        iban: Option<&str>,
-    ) -> (crate::statement::Entry, crate::statement::Transaction) {
-        use crate::statement::{BankCode, Entry, EntryStatus, Party, Transaction, TxKind};
-        let tx = Transaction {
-            entry_id: "X".into(),
-            remittance: vec![text.into()],
-            counterparty: Party {
-                name: name.map(Into::into),
-                iban: iban.map(Into::into),
-                bic: None,
-            },
-            ..Default::default()
-        };
-        let entry = Entry {
-            booking_date: None,
-            value_date: None,
-            amount: tx.amount,
-            currency: None,
-            status: EntryStatus::Booked,
-            reversal: false,
-            bank_ref: None,
-            bank_code: BankCode::None,
-            kind: TxKind::CreditTransferIn,
-            additional_info: None,
-            transactions: Vec::new(),
-            line: 1,
-        };
-        (entry, tx)
-    }
-
-    #[test]
-    fn a_movement_shown_alike_has_its_text_and_no_other_payer() {
-        // Review "life" L6: the same day from another channel, no balances.
-        let bank = shown("FACTURE F-3", Some("BETA SAS"), ALPHA);
-        let copy = shown("facture  F-3", Some("SAS BETA"), None);
-        let alike = |a: &(_, _), b: &(_, _)| shown_alike((&a.0, &a.1), (&b.0, &b.1));
-        assert!(alike(&bank, &copy));
-        assert!(alike(&copy, &bank));
-        // Another text, another payer's name or account: not shown alike.
-        assert!(!alike(
-            &bank,
-            &shown("FACTURE F-4", Some("BETA SAS"), ALPHA)
-        ));
-        assert!(!alike(
-            &bank,
-            &shown("FACTURE F-3", Some("GAMMA SAS"), None)
-        ));
-        assert!(!alike(&bank, &shown("FACTURE F-3", None, BETA)));
-        // A name written otherwise but not plainly the same payer: unsure,
-        // neither alike nor two payers.
-        let written = shown("FACTURE F-3", Some("JEAN BETA"), None);
-        assert!(!alike(&bank, &written));
-        assert!(!payers_differ(&bank.1, &written.1));
-        assert!(payers_differ(
-            &bank.1,
-            &shown("", Some("GAMMA SAS"), None).1
-        ));
-        assert!(payers_differ(&bank.1, &shown("", None, BETA).1));
-        assert!(!payers_differ(&bank.1, &copy.1));
     }
 }
