@@ -62,6 +62,10 @@ pub struct Payment {
     /// A batch kept whole, its details without amounts: the invoices its
     /// texts name pay it only when exactly its amount together.
     pub undetailed: bool,
+    /// The difference between an entry's booking and its details (money
+    /// beyond what the payment's detail says): the file contradicts
+    /// itself, so whatever it pays is only suggested.
+    pub difference: bool,
 }
 
 /// True for transactions the matcher looks at: booked credits.
@@ -132,6 +136,7 @@ pub fn payment_of(
         mandate_id: tx.mandate_id.clone(),
         remittance,
         undetailed: tx.undetailed,
+        difference: tx.difference,
     })
 }
 

@@ -59,5 +59,6 @@ pub fn payment(entry_id: &str, amount: &str) -> Payment {
         mandate_id: None,
         remittance: String::new(),
         undetailed: false,
+        difference: false,
     }
 }

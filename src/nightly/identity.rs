@@ -124,7 +124,7 @@ pub fn archive_changed(
         // An ERP's export may miss an invoice for a night or more; back with
         // its amount and due date unchanged, a moved issue date is a
         // correction, not a new invoice: a number reused for a new invoice
-        // brings its own amount or due date (review life L8).
+        // brings its own amount or due date (review 37 L8).
         let back = !last_night && same_terms(inv, &old);
         let still_open = (last_night || back) && !old.exported_open.is_zero();
         let reading = if !(redated || relabelled) {

@@ -909,7 +909,7 @@ fn charges_deducted_from_a_payment_are_a_fee_and_the_invoice_is_paid() {
 #[test]
 fn the_excess_of_a_one_payment_entry_is_its_payers_and_never_chases_them() {
     use crate::support::{Ntry, Tx, column_where, csv_rows};
-    // Review 14 F4: Alpha's one payment is booked 1,000.00, its detail says
+    // Review 37 F4: Alpha's one payment is booked 1,000.00, its detail says
     // 100.00. The 900.00 is Alpha's money: Alpha gets no reminder for it,
     // and a person confirms where it goes.
     let dir = tempfile::tempdir().unwrap();
@@ -940,11 +940,18 @@ fn the_excess_of_a_one_payment_entry_is_its_payers_and_never_chases_them() {
         column_where(&dunning, "customer_id", "C1", "step").is_empty(),
         "{dunning:?} {matches:?}"
     );
-    // F-1 is paid: 100.00 as detailed, and the 900.00 that quotes it too.
+    // F-1 is paid 100.00 as detailed; the 900.00 that quotes it too is
+    // only suggested for it (review 37 verify1 R3): the file says two
+    // amounts for one payment, and a person says where the rest goes.
+    assert_eq!(
+        column_where(&matches, "entry_id", "P-1/2", "status"),
+        ["suggested", "unapplied"],
+        "{matches:?}"
+    );
     let status = csv_rows(&out.join("invoice_status.csv"));
     assert_eq!(
         column_where(&status, "invoice_id", "F-1", "status"),
-        ["paid"],
+        ["partly_paid"],
         "{matches:?}"
     );
     // A person is told the file contradicts itself.
@@ -1173,7 +1180,7 @@ fn collected_night(root: &Path) -> PathBuf {
 #[test]
 fn a_return_batch_whose_details_say_credit_returns_both_collections() {
     use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
-    // Review 14 F1: the bank books the return batch DBIT 1,750.00 and its
+    // review 37 F1: the bank books the return batch DBIT 1,750.00 and its
     // details repeat the collections' direction (CRDT). They were read as
     // two more collections paying F-1 and F-2.
     let dir = tempfile::tempdir().unwrap();
@@ -1227,7 +1234,7 @@ fn a_return_batch_whose_details_say_credit_returns_both_collections() {
 #[test]
 fn a_credit_whose_only_detail_says_debit_pays_its_invoice() {
     use crate::support::{Ntry, Tx, column_where, csv_rows};
-    // Review 14 F5: booked CRDT 1,000.00, its one detail says DBIT: Alpha's
+    // review 37 F5: booked CRDT 1,000.00, its one detail says DBIT: Alpha's
     // payment of F-1, never lost (nor Alpha chased).
     let dir = tempfile::tempdir().unwrap();
     let out = night_with(

@@ -2,7 +2,7 @@
 //! payment booked short are the bank's charges: no `balance_mismatch` alert,
 //! the payer credited what it sent, and other customers' formal notices go
 //! out; charges that do not account for it still ask a person and hold
-//! them (review 14 F3).
+//! them (review 37 F3).
 
 use std::path::Path;
 

@@ -251,7 +251,7 @@ fn cfonb_usd_movement_in_an_eur_block_pays_the_usd_invoice_never_the_eur_one() {
 
 #[test]
 fn cfonb_movements_with_a_blank_currency_in_a_usd_block_are_usd() {
-    // Review 14 F2: the 01 and 07 say USD, the 04s and 05s leave cols 17-20
+    // review 37 F2: the 01 and 07 say USD, the 04s and 05s leave cols 17-20
     // blank: they are the block's USD (never 100 USD paying an EUR invoice).
     let tmp = tempfile::tempdir().unwrap();
     let body = [

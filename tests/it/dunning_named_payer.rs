@@ -1,5 +1,5 @@
 //! Unapplied money from a payer whose name is exactly one customer's is
-//! that customer's while it waits for a person (review "life" L1): no
+//! that customer's while it waits for a person (review 37 L1): no
 //! formal notice asks for what they are known to have sent. A name two
 //! customers share, or one only similar, counts for neither.
 

@@ -1,5 +1,5 @@
 //! The charges an entry or a transaction states (`Chrgs`), read to explain
-//! a difference between the details and the amount booked (review 14 F3).
+//! a difference between the details and the amount booked (review 37 F3).
 //! Every version's shape is read: `Chrgs` 0..n each holding one charge
 //! (`Amt`, `CdtDbtInd`, .02/.03), or one `Chrgs` with `TtlChrgsAndTaxAmt`
 //! and `Rcrd` 0..n (`Amt`, `CdtDbtInd`, `ChrgInclInd`, .04 onwards).

@@ -416,8 +416,12 @@ impl EntryBuilder {
         // up to it with the booking's sign, they repeat the original
         // payment's direction (a return batch booked DBIT whose details say
         // CRDT, as the collections did): the booking is the money's
-        // direction (review 14 F1, F5).
-        if n > 0 && txs.iter().all(|t| t.debit == Some(!debit)) {
+        // direction (review 37 F1, F5). Not a credit booking that reverses
+        // or returns a debit (`RvslInd`, a return reason): that money is our
+        // own payment coming back, not a customer's (review 37 verify1 R2),
+        // and its details stay a person's question as before.
+        let comes_back = !debit && (self.reversal || txs.iter().any(|t| t.return_code.is_some()));
+        if n > 0 && !comes_back && txs.iter().all(|t| t.debit == Some(!debit)) {
             let mut echoed = signed_amounts(&txs, ccy, debit, true);
             if let [only @ None] = echoed.as_mut_slice() {
                 *only = Some(signed);

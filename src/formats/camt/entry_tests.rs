@@ -1,9 +1,9 @@
 //! How an entry's `TxDtls` are signed when their `CdtDbtInd` contradicts the
-//! entry's (review 14 F1, F5): details that echo the original direction and
+//! entry's (review 37 F1, F5): details that echo the original direction and
 //! add up to the booking are read with its sign; a mixed batch that nets to
 //! the booking keeps its signs; and when the signs cannot be settled, no
 //! customer is credited with money that left the account. And whose money
-//! a one-payment entry's excess is (review 14 F4).
+//! a one-payment entry's excess is (review 37 F4).
 
 use std::path::Path;
 
@@ -24,7 +24,7 @@ fn ind(debit: bool) -> &'static str {
 /// (`family/subfamily`), these details.
 fn doc(debit: bool, amount: &str, code: &str, details: &[Detail<'_>]) -> String {
     let (fam, sub) = code.split_once('/').unwrap_or(("RCDT", "ESCT"));
-    let rvsl = if sub == "UPDD" {
+    let rvsl = if sub == "UPDD" || sub == "RRTN" {
         "<RvslInd>true</RvslInd>"
     } else {
         ""
@@ -37,10 +37,16 @@ fn doc(debit: bool, amount: &str, code: &str, details: &[Detail<'_>]) -> String 
 <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{fam}</Cd><SubFmlyCd>{sub}</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls>",
         ind(debit)
     );
+    // A return reason on the details of a debit booking, or of a reversal.
+    let rtr = if debit || !rvsl.is_empty() {
+        "<RtrInf><Rsn><Cd>AM04</Cd></Rsn></RtrInf>"
+    } else {
+        ""
+    };
     for (i, (amt, d, name)) in details.iter().enumerate() {
         x.push_str(&format!(
             "<TxDtls><Refs><EndToEndId>E{i}</EndToEndId></Refs><Amt Ccy=\"EUR\">{amt}</Amt>{}\
-<RltdPties><Dbtr><Nm>{name}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>FACTURE F-1</Ustrd></RmtInf><RtrInf><Rsn><Cd>AM04</Cd></Rsn></RtrInf></TxDtls>",
+<RltdPties><Dbtr><Nm>{name}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>FACTURE F-1</Ustrd></RmtInf>{rtr}</TxDtls>",
             d.map(|d| format!("<CdtDbtInd>{}</CdtDbtInd>", ind(d)))
                 .unwrap_or_default()
         ));
@@ -116,6 +122,32 @@ fn a_credit_whose_only_detail_says_debit_is_its_payers_credit() {
     );
     assert_eq!(rows(&e), ["100.00 Alpha SARL"]);
     assert!(mismatch.is_empty(), "{mismatch:?}");
+}
+
+#[test]
+fn our_own_payment_coming_back_is_credited_to_nobody() {
+    // review 37 verify1 R2: a credit booking reversing our transfer to a
+    // supplier (RvslInd, ICDT/RRTN), whose detail repeats the original
+    // DBIT: money of ours coming back, no customer's payment. Its detail
+    // is not taken and the money is a row for a person, as before the
+    // echo rule.
+    let (e, mismatch) = read(
+        false,
+        "100.00",
+        "ICDT/RRTN",
+        &[("100.00", Some(true), "MA SOCIETE SAS")],
+    );
+    assert!(
+        e.transactions
+            .iter()
+            .all(|t| t.difference || !t.amount.is_positive()),
+        "{:?}",
+        rows(&e)
+    );
+    let row = e.transactions.iter().find(|t| t.difference).expect("a row");
+    assert_eq!(row.amount.to_plain(), "100.00");
+    assert!(row.counterparty.name.is_none(), "{:?}", rows(&e));
+    assert_eq!(mismatch.len(), 1, "a person is told");
 }
 
 #[test]
@@ -214,7 +246,7 @@ fn a_credit_in_a_debit_booking_the_details_do_not_settle_credits_nobody() {
 
 #[test]
 fn one_payments_excess_is_its_payers_and_a_batchs_nobodys() {
-    // Review 14 F4: booked 100.00, its one detail says 10.00.
+    // review 37 F4: booked 100.00, its one detail says 10.00.
     let (e, mismatch) = read(
         false,
         "100.00",

@@ -1,10 +1,10 @@
 //! The amount of the leaf being read (`Amt`, `TtlChrgsAndTaxAmt`), parsed
 //! only when a builder reads it: an element of the same name that pointage
 //! does not use (a bank's extension, a summary) is never validated, so it
-//! cannot fail the file (review 14 L5). An amount without its `Ccy`
+//! cannot fail the file (review 37 L5). An amount without its `Ccy`
 //! attribute (mandatory in ISO 20022) is read in the entry's, else the
 //! statement's currency, and said once per statement (`unknown_currency`,
-//! an alert in `run`): never relabelled silently (review 14 L4).
+//! an alert in `run`): never relabelled silently (review 37 L4).
 
 use std::io::Read;
 

@@ -1,6 +1,6 @@
-//! Amounts are read only where pointage uses them (review 14 L5); an amount
+//! Amounts are read only where pointage uses them (review 37 L5); an amount
 //! without `Ccy` is said, never silently taken as the statement's currency,
-//! and a statement without `Acct` is refused (review 14 L4).
+//! and a statement without `Acct` is refused (review 37 L4).
 
 use std::path::Path;
 

@@ -146,7 +146,7 @@ mod tests {
             "t.xml: line 7, column 7: Document/BkToCstmrStmt/Stmt/Ntry/NtryDtls/TxDtls/Amt: expected a decimal amount (digits and an optional '.'; at most 13 digits before the point and 5 after), found \"1,5\""
         );
         // An amount under an unknown element is no amount of pointage's: not
-        // read (review 14 L5), the error is the truncated file's.
+        // read (review 37 L5), the error is the truncated file's.
         let doc =
             format!("{HEAD}   <ns:Ntry>\n    <ns:Xtra>\n      <ns:Amt Ccy=\"EUR\">1,5</ns:Amt>\n");
         assert!(

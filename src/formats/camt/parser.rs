@@ -238,7 +238,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
     fn leaf<R: Read>(&mut self, xml: &Xml<R>, tag: Tag, depth: usize) -> Result<(), ParseError> {
         let stack = xml.stack();
         // A bank's or a scheme's own data, in its own schema: nothing
-        // pointage reads, so nothing in it can fail the file (review 14 L5).
+        // pointage reads, so nothing in it can fail the file (review 37 L5).
         if stack.contains(&Tag::SplmtryData) {
             return Ok(());
         }

@@ -34,7 +34,7 @@ pub(super) struct StatementBuilder {
     from_date: Option<NaiveDate>,
     to_date: Option<NaiveDate>,
     /// An `Acct` with a value was read (it is mandatory: without it the
-    /// statement belongs to no account, review 14 L4).
+    /// statement belongs to no account, review 37 L4).
     has_account: bool,
     iban: Option<String>,
     other_id: Option<String>,

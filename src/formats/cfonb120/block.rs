@@ -378,7 +378,7 @@ mod tests {
 
     #[test]
     fn blank_currency_and_decimals_of_a_movement_and_closing_are_their_01s() {
-        // Review 14 F2: a USD block whose 04 and 07 leave cols 17-20 blank.
+        // review 37 F2: a USD block whose 04 and 07 leave cols 17-20 blank.
         let p = parse(&[
             record("01", "USD2", "0000000010000{"),
             record("04", "    ", "0000000001000{"),

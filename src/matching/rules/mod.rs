@@ -206,7 +206,7 @@ pub fn candidates_with(
         .or_else(|| ctx.payer(ix, cfg).map(|pr| ctx.quoting_another(pr, cfg)))
         .or_else(|| ctx.remittance(cfg))
         .map(|pr| ctx.undetailed(pr));
-    if let Some(why) = sub_unit_note(p) {
+    if let Some(why) = sub_unit_note(p).or_else(|| difference_note(p)) {
         // Only ever suggested: a person decides (and the invoices it
         // points at are held from dunning while the suggestion waits).
         let below = Confidence::from_hundredths(cfg.threshold.hundredths().saturating_sub(1));
@@ -247,6 +247,17 @@ fn sub_unit_note(p: &Payment) -> Option<String> {
             )
         },
     )
+}
+
+/// Why money the bank booked beyond an entry's details (a difference row
+/// that carries its one payment's payer and texts) is never matched
+/// automatically: the file says two amounts for one payment, so where the
+/// rest goes is a person's call (review 37 verify1 R3). Its candidates are
+/// suggested, which holds them from dunning while it waits.
+fn difference_note(p: &Payment) -> Option<String> {
+    p.difference.then(|| {
+        "money was booked beyond what the payment's detail says: not matched automatically, a person checks it".to_string()
+    })
 }
 
 struct Ctx<'a> {

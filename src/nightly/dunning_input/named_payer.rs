@@ -1,4 +1,4 @@
-//! Whose unapplied money is by the payer's name (review "life" L1): money
+//! Whose unapplied money is by the payer's name (review 37 L1): money
 //! from a payer whose name is exactly one customer's is that customer's
 //! while it waits for a person, as money from their IBAN is — no letter
 //! asks for what they are known to have sent. Exactly, as the matcher's
@@ -128,6 +128,7 @@ mod tests {
             mandate_id: None,
             remittance: text.into(),
             undetailed: false,
+            difference: false,
         }
     }
 

@@ -86,6 +86,7 @@ impl Builder {
             mandate_id: None,
             remittance: String::new(),
             undetailed: false,
+            difference: false,
         });
         self.truth.push(Truth {
             class,
