@@ -5,7 +5,7 @@
 
 use rusqlite::Connection;
 
-use super::effective::{effective_open_of, recorded_export, unexplained};
+use super::effective::{beyond, effective_open_of, recorded_export, unexplained};
 use crate::config::ClientConfig;
 use crate::ledger::Ledger;
 use crate::matching::strhash::StrMap;
@@ -37,6 +37,22 @@ pub struct CreditStep {
     /// with by how much less they may owe ([`super::effective::unexplained`]):
     /// held from dunning, told to a person.
     pub unexplained: std::collections::BTreeMap<String, Money>,
+    /// Invoices pointage applied more money to than they owe now (their
+    /// amount corrected downwards since, [`super::effective::beyond`]):
+    /// the surplus, the money applied and the last night some was. The
+    /// customer's unapplied money, told to a person.
+    pub beyond: std::collections::BTreeMap<String, Beyond>,
+}
+
+/// Money applied to an invoice beyond what it owes now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Beyond {
+    /// The surplus.
+    pub surplus: Money,
+    /// All the money paid to it (live applications, write-offs left out).
+    pub applied: Money,
+    /// The last night money was applied to it, if known.
+    pub last_applied: Option<chrono::NaiveDate>,
 }
 
 impl CreditStep {
@@ -170,6 +186,22 @@ pub fn run(
             .ok_or_else(|| CreditError::Overflow(inv.invoice_id.clone()))?;
         if let Some(gap) = unexplained(inv.open_amount, events) {
             step.unexplained.insert(inv.invoice_id.clone(), gap);
+        }
+        if let Some(surplus) = beyond(inv.amount, inv.open_amount, events) {
+            step.beyond.insert(
+                inv.invoice_id.clone(),
+                Beyond {
+                    surplus,
+                    applied: Money::checked_sum(
+                        events
+                            .iter()
+                            .filter(|e| e.reversed_at_open.is_none())
+                            .map(|e| e.amount.checked_sub(e.written_off).unwrap_or(e.amount)),
+                    )
+                    .unwrap_or(surplus),
+                    last_applied: events.iter().filter_map(|e| e.applied_on).max(),
+                },
+            );
         }
         // What an application records as the export: with the returned
         // money the ERP still shows as collected added back. Read here,

@@ -376,6 +376,7 @@ fn night(
     let matched_before = alerting::matched_before(&tx, &credits, &rd).map_err(&e)?;
     let mut conditions = alerting::credit_conditions(&credits, &matched_before);
     conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
+    conditions.extend(alerting::beyond_conditions(&credits, &ledger));
     conditions.extend(identity::held(&tx, &ledger, &credits).map_err(&e)?);
     conditions.extend(promised.unmatched);
     conditions.extend(people.missing_alerts(&rd));

@@ -16,6 +16,8 @@ pub struct AppEvent {
     pub recorded_open: Money,
     /// Applied plus written off.
     pub amount: Money,
+    /// Of which written off (no money of the customer's).
+    pub written_off: Money,
     /// The exported open amount the night it was reversed, if it was.
     pub reversed_at_open: Option<Money>,
     /// The night it was applied (`None`: unknown).
@@ -126,8 +128,9 @@ fn events_where(
     for row in rows {
         let (id, recorded, applied, writeoff, reversed, amount_then, amount_now, night, undone) =
             row?;
+        let written_off = money(&writeoff);
         let amount = money(&applied)
-            .checked_add(money(&writeoff))
+            .checked_add(written_off)
             .unwrap_or(Money::ZERO);
         let mut recorded = money(&recorded);
         if let (Some(then), Some(now)) = (amount_then, amount_now)
@@ -140,6 +143,7 @@ fn events_where(
         out.entry(id).or_default().push(AppEvent {
             recorded_open: recorded,
             amount,
+            written_off,
             reversed_at_open: reversed.as_deref().map(money),
             applied_on: night.parse().ok(),
             reversed_on: undone.and_then(|d| d.parse().ok()),
