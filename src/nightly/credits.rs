@@ -5,7 +5,7 @@
 
 use rusqlite::Connection;
 
-use super::effective::{effective_open_of, recorded_export, unexplained};
+use super::effective::{beyond, effective_open_of, recorded_export, unexplained};
 use crate::config::ClientConfig;
 use crate::ledger::Ledger;
 use crate::matching::strhash::StrMap;
@@ -37,6 +37,28 @@ pub struct CreditStep {
     /// with by how much less they may owe ([`super::effective::unexplained`]):
     /// held from dunning, told to a person.
     pub unexplained: std::collections::BTreeMap<String, Money>,
+    /// Invoices pointage applied more money to than they owe now (their
+    /// amount corrected downwards since, [`super::effective::beyond`]):
+    /// the surplus, the money applied and the last night some was. The
+    /// customer's unapplied money, told to a person.
+    pub beyond: std::collections::BTreeMap<String, Beyond>,
+    /// Invoices that read settled tonight only because the ERP lettered
+    /// them when it sent a collection that came back, pointage having
+    /// applied nothing to them ([`sl::returned_never_applied`]): not
+    /// chased (pointage cannot tell they are owed), but never reported
+    /// paid, and their return's alert stays open.
+    pub unreopened: std::collections::BTreeSet<String>,
+}
+
+/// Money applied to an invoice beyond what it owes now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Beyond {
+    /// The surplus.
+    pub surplus: Money,
+    /// All the money paid to it (live applications, write-offs left out).
+    pub applied: Money,
+    /// The last night money was applied to it, if known.
+    pub last_applied: Option<chrono::NaiveDate>,
 }
 
 impl CreditStep {
@@ -171,6 +193,22 @@ pub fn run(
         if let Some(gap) = unexplained(inv.open_amount, events) {
             step.unexplained.insert(inv.invoice_id.clone(), gap);
         }
+        if let Some(surplus) = beyond(inv.amount, inv.open_amount, events) {
+            step.beyond.insert(
+                inv.invoice_id.clone(),
+                Beyond {
+                    surplus,
+                    applied: Money::checked_sum(
+                        events
+                            .iter()
+                            .filter(|e| e.reversed_at_open.is_none())
+                            .map(|e| e.amount.checked_sub(e.written_off).unwrap_or(e.amount)),
+                    )
+                    .unwrap_or(surplus),
+                    last_applied: events.iter().filter_map(|e| e.applied_on).max(),
+                },
+            );
+        }
         // What an application records as the export: with the returned
         // money the ERP still shows as collected added back. Read here,
         // with the same events; its overflow is reported after matching,
@@ -286,6 +324,10 @@ pub fn run(
             sl::mark_settled(conn, &inv.invoice_id, run_date)?;
         }
     }
+    step.unreopened = sl::returned_never_applied(conn)?
+        .into_iter()
+        .filter(|id| step.open_after(id).is_some_and(|o| o.is_zero()))
+        .collect();
     Ok(step)
 }
 

@@ -52,6 +52,23 @@
 //! The result is clamped to zero, never past it: an invoice is never owed back
 //! by the customer because of this arithmetic. Credit notes (negative amounts)
 //! are the mirror image.
+//!
+//! What the clamp cuts off is not always arithmetic: when the ERP corrects
+//! an invoice's amount downwards after pointage applied a payment (1000,
+//! 600 applied, then corrected to 500), the recorded term moves with the
+//! amount (500 − 600) and the invoice truly owes −100: money paid beyond
+//! it. [`beyond`] says how much: the signed bound (the same minimum,
+//! unclamped, of the export and the recorded terms) below what the
+//! invoice shows. It is the customer's unapplied money, told to a person
+//! and set against what they are chased for — the same as when the
+//! correction came first and the matcher left the surplus unapplied. The
+//! ERP booking the payment later changes nothing: its export falls to 0
+//! (the terms stay the lower), so the surplus is counted once. A recorded
+//! open below zero (a payment the ERP had booked before the correction)
+//! sends the invoice through the mirror reading, which shows it at most 0:
+//! [`beyond`] is whatever the shown amount does not carry, either way.
+//! Histories with a reversed application are left out (an add-back can
+//! make a term negative that owes nothing back).
 
 use crate::money::Money;
 pub use crate::state::ledger::AppEvent;
@@ -95,6 +112,7 @@ fn mirror(events: &[AppEvent]) -> Vec<AppEvent> {
         .map(|e| AppEvent {
             recorded_open: -e.recorded_open,
             amount: -e.amount,
+            written_off: -e.written_off,
             reversed_at_open: e.reversed_at_open.map(|m| -m),
             applied_on: e.applied_on,
             reversed_on: e.reversed_on,
@@ -238,6 +256,37 @@ pub fn unexplained(exported: Money, events: &[AppEvent]) -> Option<Money> {
     upper.max(Money::ZERO).checked_sub(own?)
 }
 
+/// Money paid to an invoice of `amount` beyond what it owes now (see the
+/// module doc): what the signed bound, reckoned with the money paid only,
+/// is below [`effective_open_of`].
+/// `None` when there is none, for credit notes, for histories with a
+/// reversed application, and on overflow.
+pub fn beyond(amount: Money, exported: Money, events: &[AppEvent]) -> Option<Money> {
+    if !amount.is_positive()
+        || events.is_empty()
+        || events.iter().any(|e| e.reversed_at_open.is_some())
+    {
+        return None;
+    }
+    let shown = effective_open_of(amount, exported, events)?;
+    // Written-off money is not the customer's: only money paid counts
+    // beyond (a discount written off, then booked by the ERP as a lower
+    // amount, leaves nothing over).
+    let paid: Vec<AppEvent> = events
+        .iter()
+        .map(|e| {
+            Some(AppEvent {
+                amount: e.amount.checked_sub(e.written_off)?,
+                written_off: Money::ZERO,
+                ..*e
+            })
+        })
+        .collect::<Option<_>>()?;
+    let (signed, _) = readings(exported, &paid)?;
+    let gap = shown.checked_sub(signed)?;
+    gap.is_positive().then_some(gap)
+}
+
 /// Most live applications whose sets are summed (2^12 sums); an invoice
 /// with more keeps the upper bound alone.
 const MAX_SETS_OF: usize = 12;
@@ -267,6 +316,7 @@ mod tests {
         AppEvent {
             recorded_open: m(recorded),
             amount: m(amount),
+            written_off: Money::ZERO,
             reversed_at_open: None,
             applied_on: None,
             reversed_on: None,
@@ -506,7 +556,123 @@ mod tests {
         );
     }
 
+    #[test]
+    fn money_applied_beyond_a_corrected_amount_is_told_not_dropped() {
+        // 1000, 600 applied, then corrected to 500 before the ERP booked the
+        // payment: the recorded term moved to 500 (review life L2).
+        let events = [app("500", "600")];
+        assert_eq!(effective_open(m("500"), &events), Some(m("0")));
+        assert_eq!(beyond(m("500"), m("500"), &events), Some(m("100")));
+        // The ERP books the 600: its export carries the surplus as a
+        // credit, and nothing more is beyond it (not counted twice).
+        assert_eq!(
+            effective_open_of(m("500"), m("-100"), &events),
+            Some(m("-100"))
+        );
+        assert_eq!(beyond(m("500"), m("-100"), &events), None);
+        // Or it letters 500 and keeps the 100 elsewhere: still 100 beyond.
+        assert_eq!(effective_open(m("0"), &events), Some(m("0")));
+        assert_eq!(beyond(m("500"), m("0"), &events), Some(m("100")));
+        // Corrected after the ERP booked the payment (export 400 → −100).
+        assert_eq!(beyond(m("500"), m("-100"), &[app("500", "600")]), None);
+    }
+
+    #[test]
+    fn a_write_off_is_never_money_beyond() {
+        // 1000: 980 paid and 20 of discount written off; the ERP books the
+        // discount as a lower amount (980): settled, nothing paid beyond.
+        let discount = AppEvent {
+            written_off: m("20"),
+            ..app("980", "1000")
+        };
+        assert_eq!(effective_open(m("980"), &[discount]), Some(m("0")));
+        assert_eq!(beyond(m("980"), m("980"), &[discount]), None);
+        // 995 paid and a 5 fee written off, corrected to 500: 495 paid beyond.
+        let fee = AppEvent {
+            written_off: m("5"),
+            ..app("500", "1000")
+        };
+        assert_eq!(beyond(m("500"), m("500"), &[fee]), Some(m("495")));
+    }
+
+    #[test]
+    fn a_correction_that_leaves_money_owed_is_nothing_beyond() {
+        // Upwards: 1000 paid, corrected to 1200: 200 owed, nothing beyond.
+        let up = [app("1200", "1000")];
+        assert_eq!(effective_open(m("1200"), &up), Some(m("200")));
+        assert_eq!(beyond(m("1200"), m("1200"), &up), None);
+        // Downwards but above the money applied: 200 owed.
+        let down = [app("500", "300")];
+        assert_eq!(effective_open(m("500"), &down), Some(m("200")));
+        assert_eq!(beyond(m("500"), m("500"), &down), None);
+        // Exactly the money applied: settled, nothing beyond.
+        assert_eq!(beyond(m("600"), m("600"), &[app("600", "600")]), None);
+    }
+
+    #[test]
+    fn beyond_counts_a_second_payment_the_erp_has_not_booked() {
+        // 1000: 600 applied and booked (export 400), then 300 applied
+        // (recorded 400); the amount corrected to 500 shifts both terms.
+        let events = [app("500", "600"), app("-100", "300")];
+        // Export 500 − 600 = −100 (the 300 not booked): 400 paid beyond.
+        assert_eq!(
+            effective_open_of(m("500"), m("-100"), &events),
+            Some(m("-100"))
+        );
+        assert_eq!(beyond(m("500"), m("-100"), &events), Some(m("300")));
+        // Both booked: the export carries all of it.
+        assert_eq!(
+            effective_open_of(m("500"), m("-400"), &events),
+            Some(m("-400"))
+        );
+        assert_eq!(beyond(m("500"), m("-400"), &events), None);
+    }
+
+    #[test]
+    fn nothing_is_beyond_for_credit_notes_or_returned_histories() {
+        assert_eq!(beyond(m("-50"), m("-50"), &[app("-50", "-50")]), None);
+        // Collected, returned, collected again: an add-back, not a surplus.
+        let first = returned("100", "100", "0", "", "");
+        assert_eq!(beyond(m("100"), m("0"), &[first, app("0", "100")]), None);
+        assert_eq!(beyond(m("100"), m("100"), &[]), None);
+    }
+
     proptest::proptest! {
+        /// Payments applied as the matcher does (never more than open),
+        /// the ERP booking the first `erp_lag` before the later ones were
+        /// recorded; the amount then corrected down by `cut` (the recorded
+        /// terms move with it), and the ERP booking any other set of them,
+        /// its export signed or kept at zero (the surplus elsewhere): the
+        /// invoice shows, and [`beyond`] adds, exactly what is owed —
+        /// a surplus neither lost nor counted twice.
+        #[test]
+        fn what_is_shown_less_what_is_beyond_is_what_is_owed(amount in 2i64..100_000, applied in proptest::collection::vec(1i64..50_000, 1..6), erp_lag in 0usize..6, cut in 0i64..100_000, booked_mask in 0u32..64, clamp in proptest::bool::ANY) {
+            let total = Money::from_scaled(amount, 2).unwrap();
+            let cut = Money::from_scaled(cut, 2).unwrap().min(total.checked_sub(Money::from_scaled(1, 2).unwrap()).unwrap());
+            let corrected = total.checked_sub(cut).unwrap();
+            let mut open = total;
+            let mut events = Vec::new();
+            for a in &applied {
+                let x = Money::from_scaled(*a, 2).unwrap().min(open);
+                if x.is_zero() { break; }
+                events.push(AppEvent { recorded_open: total, amount: x, written_off: Money::ZERO, reversed_at_open: None, applied_on: None, reversed_on: None });
+                open = open.checked_sub(x).unwrap();
+            }
+            let lag = erp_lag.min(events.len());
+            let early: Money = Money::checked_sum(events.iter().take(lag).map(|e| e.amount)).unwrap();
+            for e in events.iter_mut().skip(lag) { e.recorded_open = total.checked_sub(early).unwrap(); }
+            for e in &mut events { e.recorded_open = e.recorded_open.checked_sub(cut).unwrap(); }
+            let later: Money = Money::checked_sum(events.iter().enumerate().skip(lag).filter(|(i, _)| booked_mask & (1 << i) != 0).map(|(_, e)| e.amount)).unwrap();
+            let mut exported = corrected.checked_sub(early).unwrap().checked_sub(later).unwrap();
+            if clamp { exported = exported.max(Money::ZERO); }
+            let all: Money = Money::checked_sum(events.iter().map(|e| e.amount)).unwrap();
+            let owed = corrected.checked_sub(all).unwrap();
+            let shown = effective_open_of(corrected, exported, &events).unwrap();
+            let extra = beyond(corrected, exported, &events).unwrap_or(Money::ZERO);
+            proptest::prop_assert_eq!(shown.checked_sub(extra).unwrap(), owed, "shown {} beyond {}", shown, extra);
+            if cut.is_zero() { proptest::prop_assert_eq!(beyond(corrected, exported, &events), None); }
+        }
+
         /// All payments applied while the ERP lagged; it then books any of
         /// them, in any order, and lowers the invoice on its own (a credit
         /// note): pointage never says less is owed than is, nor more than
@@ -519,7 +685,7 @@ mod tests {
             for a in &applied {
                 let x = Money::from_scaled(*a, 2).unwrap().min(open);
                 if x.is_zero() { break; }
-                events.push(AppEvent { recorded_open: total, amount: x, reversed_at_open: None, applied_on: None, reversed_on: None });
+                events.push(AppEvent { recorded_open: total, amount: x, written_off: Money::ZERO, reversed_at_open: None, applied_on: None, reversed_on: None });
                 open = open.checked_sub(x).unwrap();
             }
             let booked: Money = Money::checked_sum(events.iter().enumerate().filter(|(i, _)| booked_mask & (1 << i) != 0).map(|(_, e)| e.amount)).unwrap();
@@ -530,6 +696,8 @@ mod tests {
             let eff = effective_open(exported, &events).unwrap();
             proptest::prop_assert!(eff >= owed, "{} < owed {}", eff, owed);
             proptest::prop_assert!(eff <= exported);
+            // A credit note lettered is never read as money paid beyond.
+            proptest::prop_assert_eq!(beyond(total, exported, &events), None);
         }
 
         /// Whatever the ERP shows between 0 and the invoice amount, and
@@ -543,7 +711,7 @@ mod tests {
             for a in &applied {
                 let x = Money::from_scaled(*a, 2).unwrap().min(open);
                 if x.is_zero() { break; }
-                events.push(AppEvent { recorded_open: total, amount: x, reversed_at_open: None, applied_on: None, reversed_on: None });
+                events.push(AppEvent { recorded_open: total, amount: x, written_off: Money::ZERO, reversed_at_open: None, applied_on: None, reversed_on: None });
                 open = open.checked_sub(x).unwrap();
             }
             // The ERP has booked the first `erp_lag` applications.

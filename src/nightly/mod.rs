@@ -376,6 +376,7 @@ fn night(
     let matched_before = alerting::matched_before(&tx, &credits, &rd).map_err(&e)?;
     let mut conditions = alerting::credit_conditions(&credits, &matched_before);
     conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
+    conditions.extend(alerting::beyond_conditions(&credits, &ledger));
     conditions.extend(identity::held(&tx, &ledger, &credits).map_err(&e)?);
     conditions.extend(promised.unmatched);
     conditions.extend(people.missing_alerts(&rd));
@@ -416,8 +417,11 @@ fn night(
     // it since the ERP last exported it (the ERP closed it on the collection
     // and has not booked the return yet): its alert stays open. A state that
     // cannot answer keeps the alert open too.
+    // Nor is one the ERP lettered when it sent a collection that came back
+    // (pointage applied nothing to it): its return's alert stays open until
+    // the ERP shows it open again or a payment pointage applies settles it.
     let settled = |invoice: &str| match credits.open_after(invoice) {
-        Some(open) => open.is_zero(),
+        Some(open) => open.is_zero() && !credits.unreopened.contains(invoice),
         None => !crate::state::ledger::reopened_since_exported(&tx, invoice).unwrap_or(true),
     };
     let alerts = alerting::settle(&tx, date, conditions, events, settled, &cleared).map_err(&e)?;

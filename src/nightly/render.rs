@@ -264,11 +264,14 @@ fn invoice_status(d: &NightData<'_>, tonight: &[InvoiceTonight]) -> std::io::Res
         let before = sum(sum(matched_before, m_applied), m_written);
         let applied = sum(c_applied, m_applied);
         let written = sum(c_written, m_written);
-        let status = if after.is_zero() {
+        // Zero only because the ERP lettered it on a collection that came
+        // back: not `paid` (credits::CreditStep::unreopened).
+        let unreopened = d.credits.unreopened.contains(id);
+        let status = if after.is_zero() && !unreopened {
             "paid"
         } else if disputed.contains(id) {
             "disputed"
-        } else if returned.contains(id) {
+        } else if returned.contains(id) || unreopened {
             "returned"
         } else if after.abs() < inv.amount.abs() {
             "partly_paid"

@@ -2,7 +2,7 @@
 //! return days later still finds its customer), and every application of
 //! money with the invoice's exported open amount at that time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -16,6 +16,8 @@ pub struct AppEvent {
     pub recorded_open: Money,
     /// Applied plus written off.
     pub amount: Money,
+    /// Of which written off (no money of the customer's).
+    pub written_off: Money,
     /// The exported open amount the night it was reversed, if it was.
     pub reversed_at_open: Option<Money>,
     /// The night it was applied (`None`: unknown).
@@ -75,6 +77,36 @@ pub fn reopened_since_exported(conn: &Connection, invoice_id: &str) -> rusqlite:
     .query_row(params![invoice_id], |r| r.get(0))
 }
 
+/// Invoices a returned collection was for that pointage never applied to
+/// them (the ERP had lettered the invoice when it sent the collection, so
+/// the collection found it settled), and that no live application of
+/// pointage's pays: the ERP's reading of them as settled stands on that
+/// collection alone, which came back (review life L10). Not when the
+/// collection was presented again (same mandate and amount, booked later)
+/// and that one did not come back: it may have paid the invoice.
+pub fn returned_never_applied(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
+    conn.prepare_cached(
+        "SELECT DISTINCT d.invoice_id FROM direct_debits d
+         WHERE d.event = 'returned' AND d.invoice_id IS NOT NULL
+           AND d.collection_entry IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM applications a
+               WHERE a.invoice_id = d.invoice_id AND a.account = d.collection_account
+                 AND a.entry_id = d.collection_entry)
+           AND NOT EXISTS (SELECT 1 FROM applications a
+               WHERE a.invoice_id = d.invoice_id AND a.reversed_run IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM transactions col JOIN transactions again
+               ON again.account = col.account AND again.mandate_id = col.mandate_id
+                  AND again.amount = col.amount AND again.entry_id <> col.entry_id
+                  AND again.booking_date > col.booking_date
+               WHERE col.account = d.collection_account AND col.entry_id = d.collection_entry
+                 AND NOT EXISTS (SELECT 1 FROM direct_debits r WHERE r.event = 'returned'
+                     AND r.collection_account = again.account
+                     AND r.collection_entry = again.entry_id))",
+    )?
+    .query_map([], |r| r.get::<_, String>(0))?
+    .collect()
+}
+
 /// The application history, in order, of every invoice in the export of
 /// night `run_date` (upserted first), by invoice id: through the index on
 /// applications' invoice, not the whole history of the client.
@@ -126,8 +158,9 @@ fn events_where(
     for row in rows {
         let (id, recorded, applied, writeoff, reversed, amount_then, amount_now, night, undone) =
             row?;
+        let written_off = money(&writeoff);
         let amount = money(&applied)
-            .checked_add(money(&writeoff))
+            .checked_add(written_off)
             .unwrap_or(Money::ZERO);
         let mut recorded = money(&recorded);
         if let (Some(then), Some(now)) = (amount_then, amount_now)
@@ -140,6 +173,7 @@ fn events_where(
         out.entry(id).or_default().push(AppEvent {
             recorded_open: recorded,
             amount,
+            written_off,
             reversed_at_open: reversed.as_deref().map(money),
             applied_on: night.parse().ok(),
             reversed_on: undone.and_then(|d| d.parse().ok()),
@@ -497,6 +531,80 @@ mod tests {
             .unwrap();
         }
         (dir, state)
+    }
+
+    /// A collection `entry` of 600.00 under RUM-D1 booked on `day`.
+    fn collected(conn: &Connection, entry: &str, day: &str) {
+        conn.execute(
+            "INSERT INTO transactions (account, entry_id, statement_id, position, booking_date,
+                 amount, currency, kind, status, notification, end_to_end_id, mandate_id,
+                 remittance, details, remaining)
+             VALUES ('A', ?1, 'S', 0, ?2, '600.00', 'EUR', 'direct_debit_collected', 'booked',
+                 0, ?1, 'RUM-D1', '', '{}', '600.00')",
+            params![entry, day],
+        )
+        .unwrap();
+    }
+
+    /// Collection `entry` returned for F-401 on `day`.
+    fn came_back(conn: &Connection, entry: &str, day: &str) {
+        conn.execute(
+            "INSERT INTO direct_debits (run_date, event, account, entry_id, customer_id,
+                 invoice_id, mandate_id, end_to_end_id, amount, booking_date, reason_code,
+                 collection_account, collection_entry)
+             VALUES (?2, 'returned', 'A', 'R-' || ?1, 'C4', 'F-401', 'RUM-D1', ?1, '600.00',
+                 ?2, 'AM04', 'A', ?1)",
+            params![entry, day],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn an_invoice_whose_only_collection_came_back_unapplied_is_not_read_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        collected(conn, "COL1", "2026-11-25");
+        came_back(conn, "COL1", "2026-11-26");
+        let held = |c: &Connection| returned_never_applied(c).unwrap();
+        assert_eq!(held(conn), BTreeSet::from(["F-401".to_string()]));
+        // Presented again and kept: it may have paid the invoice.
+        collected(conn, "COL2", "2026-11-30");
+        assert!(held(conn).is_empty());
+        // That one came back too: held again.
+        came_back(conn, "COL2", "2026-12-01");
+        assert_eq!(held(conn), BTreeSet::from(["F-401".to_string()]));
+        // A payment pointage applied to it: its own reading decides.
+        conn.execute(
+            "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open)
+             VALUES ('2026-12-02', 'A', 'P1', 'F-401', 'C4', '600.00', '0.00', '', 'invoice_number',
+                 '0.95', '', '600.00')",
+            [],
+        )
+        .unwrap();
+        assert!(held(conn).is_empty());
+    }
+
+    #[test]
+    fn a_returned_collection_that_was_applied_holds_nothing() {
+        // The normal return: the collection was applied, then reversed; the
+        // effective amount's add-back reopens the invoice, not this.
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        collected(conn, "COL1", "2026-11-25");
+        conn.execute(
+            "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open,
+                 reversed_run, reversed_open)
+             VALUES ('2026-11-25', 'A', 'COL1', 'F-401', 'C4', '600.00', '0.00', '', 'mandate',
+                 '0.97', '', '600.00', '2026-11-26', '0.00')",
+            [],
+        )
+        .unwrap();
+        came_back(conn, "COL1", "2026-11-26");
+        assert!(returned_never_applied(conn).unwrap().is_empty());
     }
 
     fn pick(state: &mut crate::state::State) -> String {

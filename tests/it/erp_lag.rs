@@ -126,4 +126,76 @@ fn an_invoice_amount_the_erp_corrects_moves_what_pointage_recorded() {
     let out2 = night(dir.path(), 2, "2026-11-03", &h("800,00", "800,00"), &[]);
     // What dunning chases from now on (dunning reads this open amount).
     assert_eq!(open_after(&out2, "H-2"), ["500.00"]);
+    // Nothing was paid beyond it: no overpayment.
+    let open = csv_rows(&out2.join("open_items.csv"));
+    assert!(
+        column_where(&open, "kind", "overpayment", "invoice_id").is_empty(),
+        "{open:?}"
+    );
+}
+
+/// The dunning rows about `invoices` (`|`-joined ids): their step and amount.
+fn chased(out: &Path, invoices: &str) -> Vec<(String, String)> {
+    let rows = csv_rows(&out.join("dunning.csv"));
+    let steps = column_where(&rows, "invoice_ids", invoices, "step");
+    let amounts = column_where(&rows, "invoice_ids", invoices, "amount_due");
+    steps.into_iter().zip(amounts).collect()
+}
+
+#[test]
+fn money_applied_beyond_an_amount_corrected_downwards_is_the_customers() {
+    // Review life L2: F-1 1000 and F-2 300; 600 paid quoting F-1, then the
+    // ERP corrects F-1 to 500 before booking the payment. The 100 paid
+    // beyond F-1 is told to a person and set against F-2, as when the
+    // correction comes first (the matcher then leaves it unapplied).
+    let dir = tempfile::tempdir().unwrap();
+    let inv = |f1: &str, f1_open: &str| {
+        format!(
+            "F-1;C1;Alpha;2026-10-01;2026-11-20;{f1};{f1_open};EUR;;transfer;\n\
+             F-2;C1;Alpha;2026-10-01;2026-11-20;300,00;300,00;EUR;;transfer;\n"
+        )
+    };
+    night(
+        dir.path(),
+        1,
+        "2026-11-27",
+        &inv("1000,00", "1000,00"),
+        &[paying("P1", "2026-11-27", "600.00", "FACTURE F-1")],
+    );
+    let out2 = night(dir.path(), 2, "2026-11-30", &inv("500,00", "500,00"), &[]);
+    assert_eq!(open_after(&out2, "F-1"), ["0.00"]);
+    let open = csv_rows(&out2.join("open_items.csv"));
+    assert_eq!(
+        column_where(&open, "invoice_id", "F-1", "kind"),
+        ["overpayment"],
+        "{open:?}"
+    );
+    assert_eq!(
+        column_where(&open, "invoice_id", "F-1", "amount"),
+        ["100.00"]
+    );
+    assert_eq!(
+        column_where(&open, "invoice_id", "F-1", "customer_id"),
+        ["C1"]
+    );
+    // The formal notice about F-2 asks 200, not 300.
+    let out3 = night(dir.path(), 3, "2026-12-18", &inv("500,00", "500,00"), &[]);
+    assert_eq!(
+        chased(&out3, "F-2"),
+        [("formal_notice".to_string(), "200.00".to_string())]
+    );
+    // The ERP books the 600 (F-1 at 0): the surplus is still counted once.
+    let out4 = night(dir.path(), 4, "2026-12-21", &inv("500,00", "0,00"), &[]);
+    let open = csv_rows(&out4.join("open_items.csv"));
+    assert_eq!(
+        column_where(&open, "invoice_id", "F-1", "amount"),
+        ["100.00"]
+    );
+    let dunning = csv_rows(&out4.join("dunning.csv"));
+    assert!(
+        column_where(&dunning, "invoice_ids", "F-2", "amount_due")
+            .iter()
+            .all(|a| a == "200.00"),
+        "{dunning:?}"
+    );
 }

@@ -54,6 +54,7 @@ mod remittance;
 mod report;
 mod returns;
 mod returns_collections;
+mod returns_lettered;
 mod returns_linking;
 mod returns_paths;
 mod returns_uncoded;

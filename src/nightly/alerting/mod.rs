@@ -72,6 +72,33 @@ pub fn unexplained_conditions(step: &CreditStep, ledger: &crate::ledger::Ledger)
     out
 }
 
+/// One `overpayment` per invoice pointage applied more money to than it
+/// owes now (its amount corrected downwards after the payment), re-checked
+/// every night: the surplus is the customer's unapplied money while the
+/// invoice stays in the ERP's export.
+pub fn beyond_conditions(step: &CreditStep, ledger: &crate::ledger::Ledger) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for inv in &ledger.invoices {
+        let Some(b) = step.beyond.get(&inv.invoice_id) else {
+            continue;
+        };
+        let mut a = Alert::new(
+            AlertKind::Overpayment,
+            &format!("invoice:{}", inv.invoice_id),
+            format!(
+                "invoice {} of customer {}: {} paid to it, but the ERP now says it owes {} (amount {}): {} paid beyond it: the customer's unapplied money (deducted from what they are chased for) while the invoice stays in the ERP's export; refund it or have the ERP assign it",
+                inv.invoice_id, inv.customer_id, b.applied, inv.open_amount, inv.amount, b.surplus
+            ),
+        );
+        a.customer_id = inv.customer_id.clone();
+        a.invoice_id = inv.invoice_id.clone();
+        a.amount = Some(b.surplus);
+        a.currency = Some(inv.currency);
+        out.push(a);
+    }
+    out
+}
+
 /// For each carried-over payment with money still unapplied, the
 /// applications the matcher made of it on earlier nights (by payment index):
 /// what is left of a payment that paid its invoices is an overpayment on

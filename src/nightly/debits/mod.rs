@@ -284,12 +284,21 @@ fn undo_collection(
         }
         customer.get_or_insert_with(|| app.customer_id.clone());
     }
+    let mut settled_by_erp = false;
     if invoices.is_empty()
         && let Some(m) = c.tx.mandate_id.as_deref().or(mandate)
     {
         // The collection was not applied (e.g. returned the night it was
         // booked): its invoice is the one collected under that mandate.
         if let Some((inv, cust)) = sl::invoice_of_mandate(conn, m, c.tx.amount.abs(), c.currency)? {
+            // The ERP shows it settled though pointage applied nothing to
+            // it: lettered when the collection was sent, or paid another
+            // way — the export cannot tell, so it is not reopened (a
+            // customer who paid is never chased); a person is told.
+            settled_by_erp = sl::invoice_customer(conn, &inv)?.is_some_and(|(_, o)| o.is_zero())
+                && sl::app_events_of(conn, &inv)?
+                    .iter()
+                    .all(|e| e.reversed_at_open.is_some());
             step.reopened.insert(inv.clone());
             invoices.push(inv);
             customer = Some(cust);
@@ -344,6 +353,11 @@ fn undo_collection(
             } else {
                 "collection"
             }
+        )
+    } else if settled_by_erp {
+        format!(
+            "invoice {} NOT reopened: the ERP's export shows it settled though pointage applied nothing to it (lettered when the collection was sent, or paid another way?): not chased until the ERP shows it open again (book the return); this alert stays open until then",
+            invoices.join(", ")
         )
     } else {
         format!("invoice {} open again", invoices.join(", "))

@@ -183,6 +183,22 @@ pub fn customers(
         }
     }
 
+    // Money applied to an invoice beyond what it owes now (its amount
+    // corrected downwards after the payment) is the customer's unapplied
+    // money too, dated by the night it was applied: the same as had the
+    // correction come first and the matcher left the surplus unapplied.
+    for inv in &ledger.invoices {
+        if let Some(b) = credits.beyond.get(&inv.invoice_id) {
+            let date = b.last_applied.unwrap_or(run_date);
+            unapplied
+                .entry(inv.customer_id.clone())
+                .or_default()
+                .entry(inv.currency)
+                .and_modify(|r| r.add(b.surplus, date))
+                .or_insert_with(|| Received::on(b.surplus, date));
+        }
+    }
+
     let mut by_customer: BTreeMap<&str, Vec<&crate::ledger::Invoice>> = BTreeMap::new();
     for inv in &ledger.invoices {
         by_customer
