@@ -51,6 +51,7 @@ mod refused_holds;
 mod remittance;
 mod report;
 mod returns;
+mod returns_cheques;
 mod returns_collections;
 mod returns_linking;
 mod returns_paths;

@@ -3,8 +3,9 @@
 //! A debit tied to receivables — a returned or rejected direct debit, an
 //! unpaid cheque or bill, a reversal — is linked to the collection it undoes
 //! (by end-to-end id, else by mandate and amount; never one in another
-//! currency), whose applications are reversed so the invoices are open
-//! again. A debit is tied to receivables by its bank code (a debit inside a
+//! currency; an unpaid cheque, which carries neither, to the one cheque
+//! credit its amount, date and cheque number or payer name: `cheque`),
+//! whose applications are reversed so the invoices are open again. A debit is tied to receivables by its bank code (a debit inside a
 //! collection batch included) or its reversal flag, or by its ids alone: a
 //! return reason under any code but a fee's (a proprietary-only or unknown
 //! code), or, for a debit of unknown or supplier direct-debit code, an
@@ -36,6 +37,7 @@ use crate::state::events::{self as ev, DirectDebitEvent};
 use crate::state::{ledger as sl, transactions};
 use crate::statement::TxKind;
 
+mod cheque;
 mod linking;
 mod repeated;
 use repeated::repeated_return;
@@ -213,10 +215,15 @@ fn undo_collection(
     {
         candidates.retain(|c| same_e2e(c, e));
     }
-    let link = if by_ids {
+    let link = match if by_ids {
         link_by_ids(conn, d, &candidates)?
     } else {
         link_coded(conn, &candidates)?
+    } {
+        // A cheque carries no ids: its remittance is found by amount, date,
+        // cheque number or payer, or left to a person.
+        Link::Unknown if kind == TxKind::ChequeUnpaid => cheque::link_cheque(conn, d)?,
+        other => other,
     };
     let code =
         d.tx.return_reason
