@@ -53,6 +53,7 @@ mod report;
 mod returns;
 mod returns_cheques;
 mod returns_collections;
+mod returns_late;
 mod returns_linking;
 mod returns_paths;
 mod returns_uncoded;

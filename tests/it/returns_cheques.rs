@@ -270,3 +270,44 @@ fn a_cheque_returned_unpaid_never_undoes_another_payers_cheque_or_a_later_one() 
     assert_eq!(status(&out, "F-3"), "paid");
     assert!(kinds(&out).is_empty(), "{:?}", kinds(&out));
 }
+
+#[test]
+fn a_cheque_returned_unpaid_before_its_remittance_statement_arrives_is_linked_when_it_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), F1);
+    night(&c, 1, "2026-11-24", &[]);
+    let out = night(
+        &c,
+        3,
+        "2026-11-26",
+        &[cheque(
+            "UNP1",
+            "2026-11-26",
+            "RCHQ/UPCQ",
+            "-450.00",
+            None,
+            Some("CHQ IMPAYE 7788123"),
+        )],
+    );
+    assert_eq!(kinds(&out), ["unmatched_debit", "sequence_gap"]);
+    // The remittance's statement of 11-25 comes late: the cheque is the one
+    // that bounced, never money paying F-1.
+    write_statement(
+        &c,
+        2,
+        "2026-11-25",
+        &[cheque(
+            "CHQ1",
+            "2026-11-25",
+            "RCHQ/CCHQ",
+            "450.00",
+            Some("ALPHA SARL"),
+            Some("REMISE CHQ 7788123 FACTURE F-1"),
+        )],
+    );
+    let out = night(&c, 4, "2026-11-27", &[]);
+    assert_eq!(kinds(&out), ["cheque_unpaid"]);
+    assert_eq!(status(&out, "F-1"), "open");
+    let rows = csv_rows(&out.join("open_items.csv"));
+    assert!(column_where(&rows, "kind", "unmatched_debit", "kind").is_empty());
+}
