@@ -418,25 +418,29 @@ fn collections_sql() -> String {
     )
 }
 
-/// Credits of an account of exactly `amount`, booked on or before `day`,
+/// Credits of an account of exactly `amount`, booked from `from` to `to`,
 /// newest first: the cheque remittances an unpaid cheque, which carries no
 /// end-to-end id or mandate, may undo (the caller keeps the cheques).
-pub fn credits_of_amount_until(
+pub fn credits_of_amount_between(
     conn: &Connection,
     account: &str,
     amount: &str,
-    day: &str,
+    (from, to): (&str, &str),
 ) -> rusqlite::Result<Vec<StoredTx>> {
-    query_stored(conn, &credits_until_sql(), params![account, amount, day])
+    query_stored(
+        conn,
+        &credits_between_sql(),
+        params![account, amount, from, to],
+    )
 }
 
-/// The query of [`credits_of_amount_until`]: through the index
+/// The query of [`credits_of_amount_between`]: through the index
 /// `transactions_amount` (migration 2).
-fn credits_until_sql() -> String {
+fn credits_between_sql() -> String {
     format!(
         "SELECT {STORED_COLUMNS} FROM transactions
          WHERE account = ?1 AND notification IN (0, 1) AND amount = ?2
-           AND booking_date <= ?3 AND status = 'booked'
+           AND booking_date BETWEEN ?3 AND ?4 AND status = 'booked'
          ORDER BY booking_date DESC, entry_id"
     )
 }
@@ -511,8 +515,8 @@ mod tests {
         let mut st = crate::state::State::open(dir.path()).unwrap();
         let p = crate::state::query_plan(
             st.conn(),
-            &credits_until_sql(),
-            params!["A", "450.00", "2026-11-27"],
+            &credits_between_sql(),
+            params!["A", "450.00", "2026-08-29", "2026-11-27"],
         );
         assert!(
             p.iter()

@@ -311,3 +311,39 @@ fn a_cheque_returned_unpaid_before_its_remittance_statement_arrives_is_linked_wh
     let rows = csv_rows(&out.join("open_items.csv"));
     assert!(column_where(&rows, "kind", "unmatched_debit", "kind").is_empty());
 }
+
+#[test]
+fn a_cheque_returned_unpaid_months_after_a_cheque_of_its_number_reopens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), F1);
+    night(
+        &c,
+        1,
+        "2026-07-01",
+        &[cheque(
+            "CHQ1",
+            "2026-07-01",
+            "RCHQ/CCHQ",
+            "450.00",
+            Some("ALPHA SARL"),
+            Some("REMISE CHQ 7788123 FACTURE F-1"),
+        )],
+    );
+    // Banks send an unpaid cheque back within days: five months on, the
+    // cheque paid in July is not taken for it on a guess.
+    let out = night(
+        &c,
+        2,
+        "2026-11-27",
+        &[cheque(
+            "UNP1",
+            "2026-11-27",
+            "RCHQ/UPCQ",
+            "-450.00",
+            Some("ALPHA SARL"),
+            Some("CHQ IMPAYE 7788123"),
+        )],
+    );
+    assert_eq!(kinds(&out), ["unmatched_debit"]);
+    assert_eq!(status(&out, "F-1"), "paid");
+}

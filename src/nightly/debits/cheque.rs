@@ -2,11 +2,11 @@
 //! end-to-end id or mandate, so the ids that link a direct-debit return say
 //! nothing: the unpaid cheque links to a cheque credit of its account only
 //! when that is certain enough — the same amount and currency, booked on or
-//! before it, with money still to send back (applications or an unapplied
-//! remainder), and the same cheque number in both texts or the same payer
-//! (name, or IBAN when both carry one) — and exactly one credit is such.
-//! Several, or none, are a person's to link: a paid customer's invoice is
-//! never reopened on a guess.
+//! before it (within [`CHEQUE_RETURN_DAYS`]), with money still to send back
+//! (applications or an unapplied remainder), and the same cheque number in
+//! both texts or the same payer (name, or IBAN when both carry one) — and
+//! exactly one credit is such. Several, or none, are a person's to link: a
+//! paid customer's invoice is never reopened on a guess.
 
 use std::collections::BTreeSet;
 
@@ -22,6 +22,12 @@ use crate::statement::{Transaction, TxKind};
 /// or an invoice's counter.
 const CHEQUE_NUMBER_DIGITS: usize = 6;
 
+/// How far back an unpaid cheque's remittance is looked for: banks send an
+/// unpaid cheque back within days of its remittance. An older cheque of
+/// the same amount is more likely another payment than this one, and an
+/// unpaid cheque older than that is a person's to link.
+const CHEQUE_RETURN_DAYS: u64 = 90;
+
 /// The cheque credit the unpaid cheque `d` undoes ([`Link::To`]), or why
 /// none is taken.
 pub(super) fn link_cheque(conn: &Connection, d: &transactions::StoredTx) -> rusqlite::Result<Link> {
@@ -29,11 +35,14 @@ pub(super) fn link_cheque(conn: &Connection, d: &transactions::StoredTx) -> rusq
         return Ok(Link::Unknown);
     };
     let amount = d.tx.amount.abs();
-    let credits = transactions::credits_of_amount_until(
+    let from = day
+        .checked_sub_days(chrono::Days::new(CHEQUE_RETURN_DAYS))
+        .unwrap_or(chrono::NaiveDate::MIN);
+    let credits = transactions::credits_of_amount_between(
         conn,
         &d.account,
         &amount.to_plain(),
-        &day.to_string(),
+        (&from.to_string(), &day.to_string()),
     )?;
     let mut fits: Vec<(transactions::StoredTx, Vec<sl::LiveApplication>)> = Vec::new();
     let mut seen = BTreeSet::new();
