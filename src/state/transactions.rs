@@ -418,6 +418,33 @@ fn collections_sql() -> String {
     )
 }
 
+/// Credits of an account of exactly `amount`, booked from `from` to `to`,
+/// newest first: the cheque remittances an unpaid cheque, which carries no
+/// end-to-end id or mandate, may undo (the caller keeps the cheques).
+pub fn credits_of_amount_between(
+    conn: &Connection,
+    account: &str,
+    amount: &str,
+    (from, to): (&str, &str),
+) -> rusqlite::Result<Vec<StoredTx>> {
+    query_stored(
+        conn,
+        &credits_between_sql(),
+        params![account, amount, from, to],
+    )
+}
+
+/// The query of [`credits_of_amount_between`]: through the index
+/// `transactions_amount` (migration 2).
+fn credits_between_sql() -> String {
+    format!(
+        "SELECT {STORED_COLUMNS} FROM transactions
+         WHERE account = ?1 AND notification IN (0, 1) AND amount = ?2
+           AND booking_date BETWEEN ?3 AND ?4 AND status = 'booked'
+         ORDER BY booking_date DESC, entry_id"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,6 +507,22 @@ mod tests {
             "{p:?}"
         );
         assert!(!p.iter().any(|l| l == "SCAN transactions"), "{p:?}");
+    }
+
+    #[test]
+    fn an_unpaid_cheque_finds_its_remittance_without_reading_every_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let p = crate::state::query_plan(
+            st.conn(),
+            &credits_between_sql(),
+            params!["A", "450.00", "2026-08-29", "2026-11-27"],
+        );
+        assert!(
+            p.iter()
+                .any(|l| l.contains("USING INDEX transactions_amount")),
+            "{p:?}"
+        );
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! A debit tied to receivables — a returned or rejected direct debit, an
 //! unpaid cheque or bill, a reversal — is linked to the collection it undoes
 //! (by end-to-end id, else by mandate and amount; never one in another
-//! currency), whose applications are reversed so the invoices are open
-//! again. A debit is tied to receivables by its bank code (a debit inside a
+//! currency; an unpaid cheque, which carries neither, to the one cheque
+//! credit its amount, date and cheque number or payer name: `cheque`),
+//! whose applications are reversed so the invoices are open again. A debit is tied to receivables by its bank code (a debit inside a
 //! collection batch included) or its reversal flag, or by its ids alone: a
 //! return reason under any code but a fee's (a proprietary-only or unknown
 //! code), or, for a debit of unknown or supplier direct-debit code, an
@@ -23,7 +24,9 @@
 //! (supplier payments, fees) are only counted by kind for the summary.
 //!
 //! Returns are processed before tonight's credits, so a re-presented
-//! collection booked the same night finds its invoice open again.
+//! collection booked the same night finds its invoice open again; an
+//! earlier night's return left unlinked is linked to the collection a late
+//! statement brings tonight (`late`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,6 +39,8 @@ use crate::state::events::{self as ev, DirectDebitEvent};
 use crate::state::{ledger as sl, transactions};
 use crate::statement::TxKind;
 
+mod cheque;
+mod late;
 mod linking;
 mod repeated;
 use repeated::repeated_return;
@@ -137,6 +142,9 @@ pub fn run(
     tonight: &transactions::InMemory<'_>,
 ) -> rusqlite::Result<DebitStep> {
     let mut step = DebitStep::default();
+    // An earlier night's return whose collection arrives tonight first, as
+    // the older money, and before tonight's credits match that collection.
+    late::relink(conn, run_date, repeat_months, mandate_customer, &mut step)?;
     for d in transactions::waiting_debits(conn, run_date, tonight)? {
         if !d.tx.amount.is_negative() || d.processed_run.is_some() {
             continue;
@@ -188,6 +196,41 @@ pub fn run(
     Ok(step)
 }
 
+/// The collections debit `d` may undo: those its end-to-end id, else its
+/// mandate and amount, name, in its currency, that `keep` keeps. The
+/// end-to-end id names the collection: mandate and amount only stand in
+/// when it names none kept (a monthly subscription has the same mandate and
+/// amount every month, and a refund may come for an old one).
+fn candidates(
+    conn: &Connection,
+    d: &transactions::StoredTx,
+    keep: impl Fn(&transactions::StoredTx) -> bool,
+) -> rusqlite::Result<Vec<transactions::StoredTx>> {
+    let e2e = d.tx.end_to_end_id.as_deref();
+    let mut candidates = transactions::collections_for(
+        conn,
+        e2e,
+        d.tx.mandate_id.as_deref(),
+        &d.tx.amount.abs().to_plain(),
+    )?;
+    // Money in another currency is never the money that went back.
+    candidates.retain(|c| c.tx.entry_id != d.tx.entry_id && c.currency == d.currency && keep(c));
+    if let Some(e) = e2e
+        && candidates.iter().any(|c| same_e2e(c, e))
+    {
+        candidates.retain(|c| same_e2e(c, e));
+    }
+    Ok(candidates)
+}
+
+/// The return reason's code of a debit (empty: none).
+fn code_of(d: &transactions::StoredTx) -> String {
+    d.tx.return_reason
+        .as_ref()
+        .map(|r| r.code.clone())
+        .unwrap_or_default()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn undo_collection(
     conn: &Connection,
@@ -199,34 +242,29 @@ fn undo_collection(
     mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
     step: &mut DebitStep,
 ) -> rusqlite::Result<TxKind> {
-    let amount = d.tx.amount.abs();
-    let e2e = d.tx.end_to_end_id.as_deref();
-    let mandate = d.tx.mandate_id.as_deref();
-    let mut candidates = transactions::collections_for(conn, e2e, mandate, &amount.to_plain())?;
-    // Money in another currency is never the money that went back.
-    candidates.retain(|c| c.tx.entry_id != d.tx.entry_id && c.currency == d.currency);
-    // The end-to-end id names the collection: mandate and amount only stand
-    // in when it names none we know (a monthly subscription has the same
-    // mandate and amount every month, and a refund may come for an old one).
-    if let Some(e) = e2e
-        && candidates.iter().any(|c| same_e2e(c, e))
-    {
-        candidates.retain(|c| same_e2e(c, e));
-    }
-    let link = if by_ids {
+    let candidates = candidates(conn, d, |_| true)?;
+    let link = match if by_ids {
         link_by_ids(conn, d, &candidates)?
     } else {
         link_coded(conn, &candidates)?
+    } {
+        // A cheque carries no ids: its remittance is found by amount, date,
+        // cheque number or payer, or left to a person.
+        Link::Unknown if kind == TxKind::ChequeUnpaid => cheque::link_cheque(conn, d)?,
+        other => other,
     };
-    let code =
-        d.tx.return_reason
-            .as_ref()
-            .map(|r| r.code.clone())
-            .unwrap_or_default();
-    let info = reason(&code);
-
-    let (c, live) = match link {
-        Link::To(c, live) => (*c, live),
+    match link {
+        Link::To(c, live) => undo_linked(
+            conn,
+            run_date,
+            repeat_months,
+            d,
+            kind,
+            (&c, &live),
+            mandate_customer,
+            step,
+            true,
+        ),
         other => {
             let why = match other {
                 Link::NoneFits(ids) => Some(format!(
@@ -239,7 +277,7 @@ fn undo_collection(
                 )),
                 _ => None,
             };
-            return unlinked(
+            unlinked(
                 conn,
                 run_date,
                 repeat_months,
@@ -248,10 +286,33 @@ fn undo_collection(
                 mandate_customer,
                 step,
                 why,
-            );
+            )
         }
-    };
-    let undone = Undone::of(kind, d, &c);
+    }
+}
+
+/// Undoes collection `c` (with its live applications) that debit `d` sends
+/// back: its money and applications reversed, the customer's return
+/// recorded, the alert raised; `repeat`: whether this return may raise
+/// `repeated_direct_debit_return` (not when an earlier night already did
+/// for it, unlinked).
+#[allow(clippy::too_many_arguments)]
+fn undo_linked(
+    conn: &Connection,
+    run_date: &str,
+    repeat_months: u32,
+    d: &transactions::StoredTx,
+    kind: TxKind,
+    (c, live): (&transactions::StoredTx, &[sl::LiveApplication]),
+    mandate_customer: &dyn Fn(Option<&str>) -> Option<String>,
+    step: &mut DebitStep,
+    repeat: bool,
+) -> rusqlite::Result<TxKind> {
+    let amount = d.tx.amount.abs();
+    let mandate = d.tx.mandate_id.as_deref();
+    let code = code_of(d);
+    let info = reason(&code);
+    let undone = Undone::of(kind, d, c);
 
     // The returned money leaves the collection's unapplied remainder first,
     // then its applications are reversed.
@@ -264,7 +325,7 @@ fn undo_collection(
     }
     let mut invoices = Vec::new();
     let mut customer = None;
-    for app in &live {
+    for app in live {
         // A credit note the collection was net of is reversed with it, even
         // once the invoices have taken the whole amount.
         if !to_undo.is_positive() && !app.applied.is_negative() {
@@ -423,6 +484,7 @@ fn undo_collection(
 
     if let Some(customer) = customer
         && undone == Undone::DirectDebit
+        && repeat
     {
         let invoice = invoices.first().map(String::as_str).unwrap_or_default();
         step.alerts.extend(repeated_return(
@@ -456,11 +518,7 @@ fn unlinked(
     let amount = d.tx.amount.abs();
     let e2e = d.tx.end_to_end_id.as_deref();
     let mandate = d.tx.mandate_id.as_deref();
-    let code =
-        d.tx.return_reason
-            .as_ref()
-            .map(|r| r.code.clone())
-            .unwrap_or_default();
+    let code = code_of(d);
     let info = reason(&code);
     let kind = unlinked_kind(kind, d);
 
