@@ -559,7 +559,7 @@ mod tests {
     #[test]
     fn money_applied_beyond_a_corrected_amount_is_told_not_dropped() {
         // 1000, 600 applied, then corrected to 500 before the ERP booked the
-        // payment: the recorded term moved to 500 (review life L2).
+        // payment: the recorded term moved to 500 (review 37 L2).
         let events = [app("500", "600")];
         assert_eq!(effective_open(m("500"), &events), Some(m("0")));
         assert_eq!(beyond(m("500"), m("500"), &events), Some(m("100")));

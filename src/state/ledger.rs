@@ -81,7 +81,7 @@ pub fn reopened_since_exported(conn: &Connection, invoice_id: &str) -> rusqlite:
 /// them (the ERP had lettered the invoice when it sent the collection, so
 /// the collection found it settled), and that no live application of
 /// pointage's pays: the ERP's reading of them as settled stands on that
-/// collection alone, which came back (review life L10). Not when the
+/// collection alone, which came back (review 37 L10). Not when the
 /// collection was presented again (same mandate and amount, booked later)
 /// and that one did not come back: it may have paid the invoice.
 pub fn returned_never_applied(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {

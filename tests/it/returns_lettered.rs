@@ -1,5 +1,5 @@
 //! An ERP that letters a direct-debit invoice when it sends the collection
-//! (review life L10): the invoice is exported at 0.00 before the money
+//! (review 37 L10): the invoice is exported at 0.00 before the money
 //! comes, so the collection applies to nothing. When it comes back, the
 //! export alone cannot say the invoice is owed (it may have been paid
 //! another way): it is not chased, but never reported `paid` either, and
