@@ -8,7 +8,7 @@ use std::io;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-use super::{Candidate, CustomerFile, DunningRun, netting, penalty};
+use super::{Candidate, CustomerFile, DunningInvoice, DunningRun, netting, penalty};
 use crate::config::Channel;
 use crate::ledger::CustomerType;
 use crate::money::{Currency, Money};
@@ -150,7 +150,13 @@ pub(super) fn group(
         let owed = owed.get(&currency).copied().unwrap_or(Some(Money::ZERO));
         theirs.is_positive() && owed.is_some_and(|o| theirs >= o)
     };
-    let candidates: Vec<Candidate<'_>> = candidates.into_iter().filter(|c| !covered(c)).collect();
+    // The invoices no row will chase still take their share of the
+    // customer's money first, oldest due first: the money that covers an
+    // invoice (why it is not chased) is not deducted again from another's
+    // letter (review 37 D1). So do those whose row is dropped below.
+    let (candidates, covered_ones): (Vec<Candidate<'_>>, Vec<Candidate<'_>>) =
+        candidates.into_iter().partition(|c| !covered(c));
+    let mut set_aside: Vec<&DunningInvoice> = covered_ones.iter().map(|c| c.invoice).collect();
 
     // At most one step per channel and day: the highest that is sent. A
     // step dropped when its row is built (nothing left to ask once the
@@ -182,7 +188,14 @@ pub(super) fn group(
             }
         }
         let tried: BTreeSet<Channel> = groups.keys().map(|k| k.1).collect();
-        let out = rows(run, action_date, customer, &credit, groups.clone());
+        let out = rows(
+            run,
+            action_date,
+            customer,
+            &credit,
+            &set_aside,
+            groups.clone(),
+        );
         let mut lowered = false;
         for channel in tried {
             if out.iter().any(|a| a.channel == channel) {
@@ -195,6 +208,7 @@ pub(super) fn group(
                             .iter()
                             .map(|m| (channel, m.invoice.invoice_id.as_str())),
                     );
+                    set_aside.extend(members.iter().map(|m| m.invoice));
                 }
             }
             if let Some(r) = ranks.get_mut(&channel) {
@@ -210,14 +224,16 @@ pub(super) fn group(
 
 /// The rows for the chosen groups (one step per channel): amounts net of the
 /// open credit notes (`credit`, per currency) and of the customer's money
-/// received and not yet applied ([`netting`]), late charges on what is left,
-/// reasons. A group with nothing left to ask, or under its step's
-/// `min_amount`, gives no row.
+/// received and not yet applied ([`netting`]), shared out with the invoices
+/// `set_aside` (covered by that money, or whose step gave no row), late
+/// charges on what is left, reasons. A group with nothing left to ask, or
+/// under its step's `min_amount`, gives no row.
 fn rows(
     run: &DunningRun<'_>,
     action_date: NaiveDate,
     customer: &CustomerFile,
     credit: &BTreeMap<Currency, Money>,
+    set_aside: &[&DunningInvoice],
     groups: BTreeMap<(String, Channel, Currency), Vec<Candidate<'_>>>,
 ) -> Vec<DunningAction> {
     let plan = run.plans.get(&customer.plan);
@@ -244,7 +260,8 @@ fn rows(
     let shares = netting::shares(
         groups
             .iter()
-            .flat_map(|(_, members)| members.iter().map(|m| m.invoice)),
+            .flat_map(|(_, members)| members.iter().map(|m| m.invoice))
+            .chain(set_aside.iter().copied()),
         credit,
         &customer.unapplied,
     );

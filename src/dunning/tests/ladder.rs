@@ -413,3 +413,42 @@ fn a_credit_note_smaller_than_the_debt_never_stops_a_preventive_contact() {
     assert_eq!(a.len(), 1, "{a:?}");
     assert_eq!(a[0].amount_due, m("4900.00"));
 }
+
+#[test]
+fn money_that_spares_one_invoice_its_step_is_not_deducted_again_from_another() {
+    // Review 37 D1: F1's formal notice and F2's firm reminder are due. A
+    // 100.00 credit note pays F1 (no notice: nothing left to ask); F2's
+    // letter then asks its whole 200.00, never 200.00 less the same 100.00.
+    let credit = |amount: &str| {
+        customer(vec![
+            invoice("F1", "2026-11-01", "100.00"),
+            invoice("F2", "2026-11-25", "200.00"),
+            invoice("AV1", "2026-10-01", amount),
+        ])
+    };
+    let a = run("2026-12-04", &[credit("-100.00")]);
+    assert_eq!(steps(&a), one("firm_reminder", "letter", "F2"));
+    assert_eq!(a[0].amount_due, m("200.00"));
+    // 150.00 of credit: F1 takes 100.00, F2 the 50.00 left.
+    let a = run("2026-12-04", &[credit("-150.00")]);
+    assert_eq!(steps(&a), one("firm_reminder", "letter", "F2"));
+    assert_eq!(a[0].amount_due, m("150.00"));
+    // 99.99: F1's notice asks its cent, F2 is asked in full as before.
+    let a = run("2026-12-04", &[credit("-99.99")]);
+    assert_eq!(a.len(), 2, "{:?}", steps(&a));
+}
+
+#[test]
+fn a_credit_note_covering_what_is_due_is_not_deducted_again_from_a_preventive_contact() {
+    // Review 37 D1 (cn6): the overdue F0 is covered by the credit note, so
+    // it is not chased; the preventive contact about F1 asks all of F1.
+    let mut c = customer(vec![
+        invoice("F0", "2026-11-01", "100.00"),
+        invoice("AV1", "2026-10-01", "-100.00"),
+        invoice("F1", "2026-11-26", "500.00"),
+    ]);
+    c.plan = "watch".into();
+    let a = run("2026-11-23", &[c]);
+    assert_eq!(a.len(), 1, "{:?}", steps(&a));
+    assert_eq!(a[0].amount_due, m("500.00"));
+}
