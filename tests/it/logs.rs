@@ -120,6 +120,19 @@ fn logs_and_errors_never_show_a_full_iban_or_a_name() {
     let cut = text.find("</Nm>").expect("a name in the statement");
     fs::write(&xml, &text[..cut]).unwrap();
 
+    // A payer's IBAN where a statement's amount should be (review 37 ops
+    // #7: statement errors quoted the value as found).
+    copy_dir(&demo().join("transports-moreau"), &firm.join("iban-amount"));
+    let xml = firm.join("iban-amount/statements/cic-2026-11-19.xml");
+    let text = fs::read_to_string(&xml).unwrap();
+    let at = text.find("<Amt Ccy=\"EUR\">").expect("an amount") + "<Amt Ccy=\"EUR\">".len();
+    let end = at + text[at..].find('<').unwrap();
+    fs::write(
+        &xml,
+        format!("{}FR7630001007941234567890185{}", &text[..at], &text[end..]),
+    )
+    .unwrap();
+
     let mut secrets = secrets(&firm);
     // The name the cut statement ends on is no longer between <Nm> tags.
     secrets.extend(self::secrets(&demo()));
@@ -140,9 +153,9 @@ fn logs_and_errors_never_show_a_full_iban_or_a_name() {
         .arg(t.path().join("state"))
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1), "three clients fail");
+    assert_eq!(o.status.code(), Some(1), "four clients fail");
     let log = String::from_utf8_lossy(&o.stderr).into_owned();
-    for c in ["typo-iban", "bad-amount", "cut-statement"] {
+    for c in ["typo-iban", "bad-amount", "cut-statement", "iban-amount"] {
         assert!(log.contains(&format!("client {c} failed: ")), "{c}: {log}");
     }
     assert!(log.contains("client acme done"), "{log}");
@@ -152,7 +165,13 @@ fn logs_and_errors_never_show_a_full_iban_or_a_name() {
     let summary = fs::read_to_string(t.path().join("out/batch-summary.csv")).unwrap();
     assert_clean("batch-summary.csv", &summary, &secrets);
 
-    for c in ["typo-iban", "bad-amount", "cut-statement", "acme"] {
+    for c in [
+        "typo-iban",
+        "bad-amount",
+        "cut-statement",
+        "iban-amount",
+        "acme",
+    ] {
         let o = pointage()
             .arg("run")
             .arg(firm.join(c))
