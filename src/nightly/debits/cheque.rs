@@ -4,9 +4,12 @@
 //! when that is certain enough — the same amount and currency, booked on or
 //! before it (within [`CHEQUE_RETURN_DAYS`]), with money still to send back
 //! (applications or an unapplied remainder), and the same cheque number in
-//! both texts or the same payer (name, or IBAN when both carry one) — and
-//! exactly one credit is such. Several, or none, are a person's to link: a
-//! paid customer's invoice is never reopened on a guess.
+//! both texts (a run of at least seven digits: a date or a counter is not
+//! one) from a payer the texts do not contradict, or the same payer's
+//! account when both carry one — and exactly one credit is such. A payer's
+//! name alone never links (namesakes, legal forms: review 37 verify2 N1).
+//! Several, or none, are a person's to link: a paid customer's invoice is
+//! never reopened on a guess.
 
 use std::collections::BTreeSet;
 
@@ -18,9 +21,9 @@ use crate::state::{ledger as sl, transactions};
 use crate::statement::{Transaction, TxKind};
 
 /// The shortest run of digits read as a cheque number: French cheque
-/// numbers have seven digits; a shorter run is more often a day, an amount
-/// or an invoice's counter.
-const CHEQUE_NUMBER_DIGITS: usize = 6;
+/// numbers have seven digits; a shorter run is more often a day (`201126`),
+/// an amount or an invoice's counter.
+const CHEQUE_NUMBER_DIGITS: usize = 7;
 
 /// How far back an unpaid cheque's remittance is looked for: banks send an
 /// unpaid cheque back within days of its remittance. An older cheque of
@@ -78,9 +81,10 @@ pub(super) fn link_cheque(conn: &Connection, d: &transactions::StoredTx) -> rusq
 }
 
 /// Whether the unpaid cheque `d` and the remitted cheque `c` (with their
-/// texts) are the same cheque by a cheque number or their payer. Two IBANs
-/// are the payer's account when both are given: equal, it is the payer;
-/// different, it is not (the cheque was drawn on one account).
+/// texts) are the same cheque: two IBANs are the payer's account when both
+/// are given (equal, it is the payer; different, it is not: the cheque was
+/// drawn on one account); otherwise the same cheque number in both texts,
+/// and no two payer names that differ.
 fn same_cheque(d: &Transaction, d_texts: &[&str], c: &Transaction, c_texts: &[&str]) -> bool {
     if let (Some(a), Some(b)) = (
         d.counterparty.iban.as_deref(),
@@ -89,15 +93,15 @@ fn same_cheque(d: &Transaction, d_texts: &[&str], c: &Transaction, c_texts: &[&s
         return a.eq_ignore_ascii_case(b);
     }
     let theirs = cheque_numbers(c_texts);
-    if cheque_numbers(d_texts).iter().any(|n| theirs.contains(n)) {
-        return true;
+    if !cheque_numbers(d_texts).iter().any(|n| theirs.contains(n)) {
+        return false;
     }
     match (
         d.counterparty.name.as_deref().map(normalize_name),
         c.counterparty.name.as_deref().map(normalize_name),
     ) {
-        (Some(a), Some(b)) => !a.is_empty() && a == b,
-        _ => false,
+        (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => a == b,
+        _ => true,
     }
 }
 
@@ -128,6 +132,8 @@ mod tests {
         assert_eq!(n.into_iter().collect::<Vec<_>>(), ["7788123"]);
         assert!(cheque_numbers(&["CHQ IMPAYE 12345 DU 25/11"]).is_empty());
         assert!(cheque_numbers(&["CHQ 000012"]).is_empty());
+        // A date is no cheque number (review 37 verify2 N1).
+        assert!(cheque_numbers(&["REMISE DU 201126"]).is_empty());
     }
 
     fn tx(name: Option<&str>, iban: Option<&str>) -> Transaction {
@@ -158,12 +164,26 @@ mod tests {
             &alpha,
             &["REMISE CHQ"]
         ));
-        // The payer's name, legal form and case aside.
-        assert!(same_cheque(
+        // The payer's name alone never links: a namesake's cheque of the
+        // same amount (review 37 verify2 N1).
+        assert!(!same_cheque(
             &tx(Some("ALPHA"), None),
             &["CHQ IMPAYE"],
             &alpha,
             &["REMISE"]
+        ));
+        assert!(!same_cheque(
+            &tx(Some("ALPHA SAS"), None),
+            &["CHQ IMPAYE 2222222"],
+            &alpha,
+            &["REMISE CHQ 7788123"]
+        ));
+        // Nor does a shared number when the names differ.
+        assert!(!same_cheque(
+            &tx(Some("GAMMA"), None),
+            &["CHQ IMPAYE 7788123"],
+            &alpha,
+            &["REMISE CHQ 7788123"]
         ));
         assert!(!same_cheque(
             &tx(Some("BETA SAS"), None),
