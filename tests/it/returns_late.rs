@@ -297,3 +297,50 @@ fn the_same_return_booked_on_two_nights_before_its_collection_arrives_is_one_ret
         assert_eq!(count(o, "dunning.csv", "step", "full_balance_demand"), 0);
     }
 }
+
+#[test]
+fn a_monthly_return_never_reopens_last_months_collection_under_another_end_to_end_id() {
+    // Review 37 verify2 G1: F-400 (October) was collected under `E2E-OCT`
+    // and paid; November's return (`E2E-NOV`, same mandate and amount) is
+    // booked before November's collection is seen. October's collection is
+    // not its money: a person links it (or November's statement does).
+    const F400: &str =
+        "F-400;C4;Delta;2026-10-01;2026-10-25;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let invoices = format!("{F400}{F401}");
+    night(
+        root,
+        F400,
+        1,
+        "2026-10-26",
+        &[collection(
+            "COL-OCT",
+            "2026-10-26",
+            "600.00",
+            "E2E-OCT",
+            "RUM-D1",
+        )],
+    );
+    let out = night(
+        root,
+        &invoices,
+        2,
+        "2026-11-26",
+        &[returned(
+            "RET-NOV",
+            "2026-11-26",
+            "-600.00",
+            "E2E-NOV",
+            "RUM-D1",
+            "AM04",
+        )],
+    );
+    assert_eq!(status(&out, "F-400").1, "paid");
+    assert!(
+        steps(&out, "F-400").is_empty(),
+        "{:?}",
+        steps(&out, "F-400")
+    );
+    assert_eq!(count(&out, "alerts.csv", "kind", "unmatched_debit"), 1);
+}

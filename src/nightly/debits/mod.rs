@@ -215,10 +215,17 @@ fn candidates(
     )?;
     // Money in another currency is never the money that went back.
     candidates.retain(|c| c.tx.entry_id != d.tx.entry_id && c.currency == d.currency && keep(c));
-    if let Some(e) = e2e
-        && candidates.iter().any(|c| same_e2e(c, e))
-    {
-        candidates.retain(|c| same_e2e(c, e));
+    // The end-to-end id names the collection; mandate and amount stand in
+    // only for collections that carry none of their own: a monthly direct
+    // debit under another end-to-end id is another month's collection
+    // (review 37 verify2 G1: October's, paid, was reopened by November's
+    // return booked before November's collection).
+    if let Some(e) = e2e {
+        if candidates.iter().any(|c| same_e2e(c, e)) {
+            candidates.retain(|c| same_e2e(c, e));
+        } else {
+            candidates.retain(|c| c.tx.end_to_end_id.is_none());
+        }
     }
     Ok(candidates)
 }
