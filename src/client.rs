@@ -12,7 +12,8 @@
 //! characters, no leading dot, no surrounding spaces). Statement files are
 //! read in file-name order (byte order) so every run sees them in the same
 //! order; hidden files (`.…`) and subfolders are ignored; an empty or missing
-//! `statements/` is fine. An invoice whose `customer_id` is not in
+//! `statements/` is fine. Missing means not there at all: an optional file or
+//! folder there but unreadable (a link to a share not mounted) is an error. An invoice whose `customer_id` is not in
 //! `customers.csv` is accepted: its own `customer_name` is used.
 //!
 //! Owns: finding and reading the files of one client, in a fixed order.
@@ -160,8 +161,9 @@ pub fn load_client_knowing(
     })
 }
 
-/// True for an existing file (following links), false when absent; a folder
-/// of that name, or an unreadable path, is an error.
+/// True for an existing file (following links), false when the name is not
+/// in the folder at all; a folder of that name, a link that cannot be
+/// followed (a share not mounted) or an unreadable path is an error.
 fn is_file(path: &Path) -> Result<bool, ClientError> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(true),
@@ -169,19 +171,26 @@ fn is_file(path: &Path) -> Result<bool, ClientError> {
             dir: path.parent().unwrap_or(path).to_path_buf(),
             reason: format!("{} is not a file", path.display()),
         }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(ClientError::io(path, &e)),
+        Err(e) => match crate::presence::absent_or(path, e) {
+            Ok(()) => Ok(false),
+            Err(e) => Err(ClientError::io(path, &e)),
+        },
     }
 }
 
 /// The files of `statements/` to read, sorted by name: regular files (or
 /// links to them) whose name does not start with a dot. A missing folder
-/// holds none.
+/// holds none; a link to a folder that cannot be followed (a share not
+/// mounted) is an error, never an empty folder.
 pub fn statement_files(dir: &Path) -> Result<Vec<PathBuf>, ClientError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(ClientError::io(dir, &e)),
+        Err(e) => {
+            return match crate::presence::absent_or(dir, e) {
+                Ok(()) => Ok(Vec::new()),
+                Err(e) => Err(ClientError::io(dir, &e)),
+            };
+        }
     };
     let mut files = Vec::new();
     for entry in entries {

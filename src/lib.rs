@@ -27,6 +27,7 @@ pub mod matching;
 pub mod money;
 pub mod nightly;
 pub mod output;
+pub mod presence;
 pub mod refs;
 pub mod reports;
 pub mod returns;

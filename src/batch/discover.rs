@@ -1,6 +1,6 @@
 //! Finding the clients of a firm: the direct subfolders of ROOT that hold an
-//! `invoices.csv`, sorted by name. Other entries are listed as skipped with a
-//! reason. Names that are `.`/`..`, hidden, symlinks, or hold control
+//! entry named `invoices.csv` (whatever it is: a bad one fails that client's
+//! run), sorted by name. Other entries are listed as skipped with a reason. Names that are `.`/`..`, hidden, symlinks, or hold control
 //! characters or path separators are refused: nothing may be read or written
 //! outside ROOT, `--out` and the state folder.
 
@@ -73,7 +73,13 @@ pub fn discover(root: &Path) -> std::io::Result<(Vec<ClientDir>, Vec<Skipped>)> 
             skipped.push(skip(reason));
             continue;
         }
-        if !entry.path().join("invoices.csv").is_file() {
+        // Only a folder with no `invoices.csv` entry at all is not a client.
+        // One there in any form (a folder, a link that cannot be followed, a
+        // loop) or a folder that cannot be searched is a client whose run
+        // fails naming the file: never a client silently gone from the night.
+        if let Err(e) = fs::symlink_metadata(entry.path().join("invoices.csv"))
+            && e.kind() == std::io::ErrorKind::NotFound
+        {
             skipped.push(skip("no invoices.csv"));
             continue;
         }
@@ -111,6 +117,33 @@ mod tests {
         assert!(names.contains(&("archive", "no invoices.csv")));
         #[cfg(unix)]
         assert!(names.contains(&("link", "symbolic link: refused")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_invoices_csv_there_in_any_form_makes_a_client() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = |c: &str| {
+            let d = root.path().join(c);
+            fs::create_dir(&d).unwrap();
+            d
+        };
+        fs::create_dir(dir("folder").join("invoices.csv")).unwrap();
+        std::os::unix::fs::symlink(
+            "/mnt/erp/invoices.csv",
+            dir("dangling").join("invoices.csv"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("invoices.csv", dir("looping").join("invoices.csv")).unwrap();
+        fs::write(dir("other").join("invoice.csv"), "x").unwrap();
+        let (clients, skipped) = discover(root.path()).unwrap();
+        let ids: Vec<&str> = clients.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["dangling", "folder", "looping"]);
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(
+            (skipped[0].name.as_str(), skipped[0].reason.as_str()),
+            ("other", "no invoices.csv")
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! Without `--shard`, the shard comes from the job engine: a Kubernetes Indexed
 //! Job (`JOB_COMPLETION_INDEX`, with the count from `--shards N` or
 //! `POINTAGE_SHARDS`), or a Slurm array (`SLURM_ARRAY_TASK_ID` minus
-//! `SLURM_ARRAY_TASK_MIN`, over `SLURM_ARRAY_TASK_COUNT`).
+//! `SLURM_ARRAY_TASK_MIN`, over `SLURM_ARRAY_TASK_COUNT`). Settings that
+//! contradict each other (two indexes, two counts, a count without an index,
+//! `--shard` and a job engine naming different shards) are refused.
 
 use std::fmt;
 
@@ -49,12 +51,22 @@ impl Shard {
         Ok(Shard { index, count })
     }
 
-    /// The shard a job engine assigned through its environment, if any.
-    /// `shards` is `--shards N`; `env` reads a variable.
-    pub fn from_env(
+    /// The shard of this run from `--shard` (`arg`), `--shards` and the
+    /// environment (`env` reads a variable), if any. Settings that do not
+    /// agree are refused, never one picked silently: a pod running another
+    /// pod's shard, or the whole firm, leaves clients unrun with exit 0.
+    pub fn resolve(
+        arg: Option<&str>,
         shards: Option<u64>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Option<Shard>, ShardError> {
+        let given = arg.map(Shard::parse).transpose()?;
+        if let (Some(s), Some(n)) = (given, shards) {
+            return Err(ShardError(format!(
+                "--shard {s} and --shards {n} given together: use --shard K/N alone, \
+                 or --shards N with a job engine's index"
+            )));
+        }
         let num = |name: &str| -> Result<Option<u64>, ShardError> {
             match env(name) {
                 None => Ok(None),
@@ -66,36 +78,89 @@ impl Shard {
                     .map_err(|_| ShardError(format!("{name}={v:?} is not a number"))),
             }
         };
-        if let Some(index) = num("JOB_COMPLETION_INDEX")? {
-            let count = match shards {
-                Some(n) => Some(n),
-                None => num("POINTAGE_SHARDS")?,
+        let env_count = num("POINTAGE_SHARDS")?;
+        // The shard count given beside the job engine's, and where from.
+        let count = match (shards, env_count) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(ShardError(format!(
+                    "--shards {a} and POINTAGE_SHARDS={b} disagree"
+                )));
             }
-            .ok_or_else(|| {
-                ShardError(
-                    "JOB_COMPLETION_INDEX is set (Kubernetes Indexed Job) but the shard count is not: pass --shards N or set POINTAGE_SHARDS".into(),
-                )
-            })?;
-            return Shard::checked(index, count, "JOB_COMPLETION_INDEX").map(Some);
-        }
-        if let Some(id) = num("SLURM_ARRAY_TASK_ID")? {
-            let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
-            let count = match num("SLURM_ARRAY_TASK_COUNT")? {
-                Some(c) => c,
-                None => shards.ok_or_else(|| {
-                    ShardError(
-                        "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not".into(),
-                    )
-                })?,
-            };
-            let index = id.checked_sub(min).ok_or_else(|| {
-                ShardError(format!(
-                    "SLURM_ARRAY_TASK_ID {id} is below SLURM_ARRAY_TASK_MIN {min}"
+            (Some(n), _) => Some((n, format!("--shards {n}"))),
+            (None, Some(n)) => Some((n, format!("POINTAGE_SHARDS={n}"))),
+            (None, None) => None,
+        };
+        let k8s = num("JOB_COMPLETION_INDEX")?;
+        let slurm = num("SLURM_ARRAY_TASK_ID")?;
+        let engine = match (k8s, slurm) {
+            (Some(_), Some(_)) => {
+                return Err(ShardError(
+                    "JOB_COMPLETION_INDEX (Kubernetes) and SLURM_ARRAY_TASK_ID (Slurm) are both \
+                     set: unset the one that is not this job's"
+                        .into(),
+                ));
+            }
+            (Some(index), None) => {
+                let n = count
+                    .as_ref()
+                    .map(|(n, _)| *n)
+                    .or(given.map(|g| g.count))
+                    .ok_or_else(|| {
+                        ShardError(
+                            "JOB_COMPLETION_INDEX is set (Kubernetes Indexed Job) but the shard \
+                             count is not: pass --shards N or set POINTAGE_SHARDS"
+                                .into(),
+                        )
+                    })?;
+                Some((
+                    Shard::checked(index, n, "JOB_COMPLETION_INDEX")?,
+                    format!("JOB_COMPLETION_INDEX={index}"),
                 ))
-            })?;
-            return Shard::checked(index, count, "SLURM_ARRAY_TASK_ID").map(Some);
+            }
+            (None, Some(id)) => {
+                let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+                let n = match (num("SLURM_ARRAY_TASK_COUNT")?, &count) {
+                    (Some(c), Some((n, from))) if c != *n => {
+                        return Err(ShardError(format!(
+                            "SLURM_ARRAY_TASK_COUNT={c} and {from} disagree"
+                        )));
+                    }
+                    (Some(c), _) => c,
+                    (None, Some((n, _))) => *n,
+                    (None, None) => given.map(|g| g.count).ok_or_else(|| {
+                        ShardError(
+                            "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not".into(),
+                        )
+                    })?,
+                };
+                let index = id.checked_sub(min).ok_or_else(|| {
+                    ShardError(format!(
+                        "SLURM_ARRAY_TASK_ID {id} is below SLURM_ARRAY_TASK_MIN {min}"
+                    ))
+                })?;
+                Some((
+                    Shard::checked(index, n, "SLURM_ARRAY_TASK_ID")?,
+                    format!("SLURM_ARRAY_TASK_ID={id}"),
+                ))
+            }
+            (None, None) => None,
+        };
+        match (given, engine, count) {
+            (Some(g), Some((e, from)), _) if g != e => Err(ShardError(format!(
+                "--shard {g} but {from} gives shard {e}: use one"
+            ))),
+            (Some(g), _, Some((n, from))) if n != g.count => Err(ShardError(format!(
+                "--shard {g} but {from}: the shard counts disagree"
+            ))),
+            (Some(g), _, _) => Ok(Some(g)),
+            (None, Some((e, _)), _) => Ok(Some(e)),
+            (None, None, Some((_, from))) => Err(ShardError(format!(
+                "{from} is set but no shard index is (JOB_COMPLETION_INDEX or \
+                 SLURM_ARRAY_TASK_ID; is the Kubernetes Job `completionMode: Indexed`?): \
+                 pass --shard K/N, or drop the count to run the whole firm"
+            ))),
+            (None, None, None) => Ok(None),
         }
-        Ok(None)
     }
 
     fn checked(index: u64, count: u64, from: &str) -> Result<Shard, ShardError> {
@@ -174,25 +239,124 @@ mod tests {
 
     #[test]
     fn job_engines() {
+        let from_env = |shards, vars: &[(&str, &str)]| Shard::resolve(None, shards, env(vars));
         let k8s = [("JOB_COMPLETION_INDEX", "2"), ("POINTAGE_SHARDS", "4")];
         assert_eq!(
-            Shard::from_env(None, env(&k8s)).unwrap(),
+            from_env(None, &k8s).unwrap(),
             Some(Shard { index: 2, count: 4 })
         );
         assert_eq!(
-            Shard::from_env(Some(3), env(&[("JOB_COMPLETION_INDEX", "1")])).unwrap(),
+            from_env(Some(3), &[("JOB_COMPLETION_INDEX", "1")]).unwrap(),
             Some(Shard { index: 1, count: 3 })
         );
-        assert!(Shard::from_env(None, env(&[("JOB_COMPLETION_INDEX", "1")])).is_err());
+        assert!(from_env(None, &[("JOB_COMPLETION_INDEX", "1")]).is_err());
         let slurm = [
             ("SLURM_ARRAY_TASK_ID", "11"),
             ("SLURM_ARRAY_TASK_MIN", "10"),
             ("SLURM_ARRAY_TASK_COUNT", "4"),
         ];
         assert_eq!(
-            Shard::from_env(None, env(&slurm)).unwrap(),
+            from_env(None, &slurm).unwrap(),
             Some(Shard { index: 1, count: 4 })
         );
-        assert_eq!(Shard::from_env(None, env(&[])).unwrap(), None);
+        assert_eq!(from_env(None, &[]).unwrap(), None);
+    }
+
+    #[test]
+    fn settings_that_agree_are_accepted() {
+        let one = Some(Shard { index: 1, count: 3 });
+        // --shard with an engine (or a count) naming the same shard.
+        let k8s = [("JOB_COMPLETION_INDEX", "1"), ("POINTAGE_SHARDS", "3")];
+        assert_eq!(Shard::resolve(Some("1/3"), None, env(&k8s)).unwrap(), one);
+        let slurm = [
+            ("SLURM_ARRAY_TASK_ID", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ];
+        assert_eq!(Shard::resolve(Some("1/3"), None, env(&slurm)).unwrap(), one);
+        assert_eq!(
+            Shard::resolve(Some("1/3"), None, env(&[("POINTAGE_SHARDS", "3")])).unwrap(),
+            one
+        );
+        // The same count twice.
+        assert_eq!(Shard::resolve(None, Some(3), env(&k8s)).unwrap(), one);
+        // Empty variables are unset.
+        let empty = [("JOB_COMPLETION_INDEX", ""), ("POINTAGE_SHARDS", " ")];
+        assert_eq!(Shard::resolve(Some("1/3"), None, env(&empty)).unwrap(), one);
+        assert_eq!(Shard::resolve(None, None, env(&empty)).unwrap(), None);
+    }
+
+    #[test]
+    fn contradictory_settings_are_refused_naming_them() {
+        /// `--shard`, `--shards`, variables, what the error must name.
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<u64>,
+            &'a [(&'a str, &'a str)],
+            &'a [&'a str],
+        );
+        let cases: [Case; 8] = [
+            // Another pod's index under a copied --shard.
+            (
+                Some("0/3"),
+                None,
+                &[("JOB_COMPLETION_INDEX", "1"), ("POINTAGE_SHARDS", "3")],
+                &["--shard 0/3", "JOB_COMPLETION_INDEX=1"],
+            ),
+            (
+                Some("0/3"),
+                None,
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "2"),
+                    ("SLURM_ARRAY_TASK_COUNT", "3"),
+                ],
+                &["--shard 0/3", "SLURM_ARRAY_TASK_ID=2"],
+            ),
+            // A count without an index: not the whole firm.
+            (None, Some(3), &[], &["--shards 3", "no shard index"]),
+            (
+                None,
+                None,
+                &[("POINTAGE_SHARDS", "3")],
+                &["POINTAGE_SHARDS=3", "no shard index"],
+            ),
+            (Some("0/3"), Some(5), &[], &["--shard 0/3", "--shards 5"]),
+            (
+                Some("0/3"),
+                None,
+                &[("POINTAGE_SHARDS", "5")],
+                &["--shard 0/3", "POINTAGE_SHARDS=5"],
+            ),
+            (
+                None,
+                None,
+                &[
+                    ("JOB_COMPLETION_INDEX", "0"),
+                    ("POINTAGE_SHARDS", "3"),
+                    ("SLURM_ARRAY_TASK_ID", "1"),
+                    ("SLURM_ARRAY_TASK_COUNT", "3"),
+                ],
+                &["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"],
+            ),
+            (
+                None,
+                Some(4),
+                &[("JOB_COMPLETION_INDEX", "0"), ("POINTAGE_SHARDS", "3")],
+                &["--shards 4", "POINTAGE_SHARDS=3"],
+            ),
+        ];
+        for (arg, shards, vars, named) in cases {
+            let e = Shard::resolve(arg, shards, env(vars))
+                .unwrap_err()
+                .to_string();
+            for n in named {
+                assert!(e.contains(n), "{arg:?} {shards:?} {vars:?}: {e}");
+            }
+        }
+        let slurm = [
+            ("SLURM_ARRAY_TASK_ID", "0"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+            ("POINTAGE_SHARDS", "4"),
+        ];
+        assert!(Shard::resolve(None, None, env(&slurm)).is_err());
     }
 }

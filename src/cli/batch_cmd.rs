@@ -51,21 +51,18 @@ fn default_jobs() -> usize {
 
 /// Runs the command; returns the exit code.
 pub fn run(a: BatchArgs) -> u8 {
-    let shard = match &a.shard {
-        Some(s) => Shard::parse(s).map(Some),
-        None => Shard::from_env(a.shards, |k| std::env::var(k).ok()),
-    };
+    let shard = Shard::resolve(a.shard.as_deref(), a.shards, |k| std::env::var(k).ok());
     let shard = match shard {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            elog!("error: {e}");
             return exit::USAGE;
         }
     };
     let (clients, skipped) = match discover(&a.root) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {}: cannot list clients: {e}", a.root.display());
+            elog!("error: {}: cannot list clients: {e}", a.root.display());
             return exit::USAGE;
         }
     };
@@ -82,14 +79,14 @@ pub fn run(a: BatchArgs) -> u8 {
     };
     if !a.quiet {
         for s in &skipped {
-            eprintln!("skipped {}: {}", s.name, s.reason);
+            elog!("skipped {}: {}", s.name, s.reason);
         }
     }
     let progress = Progress::new(a.quiet, clients.len());
     let outcomes = match run_clients(&clients, &opts, &|o| progress.client_done(o)) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: cannot start {} threads: {e}", opts.jobs);
+            elog!("error: cannot start {} threads: {e}", opts.jobs);
             return exit::USAGE;
         }
     };
@@ -109,7 +106,7 @@ pub fn run(a: BatchArgs) -> u8 {
     let csv_bytes = match summary::csv(&outcomes, generation) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: batch summary: {e}");
+            elog!("error: batch summary: {e}");
             return exit::OUTPUT;
         }
     };
@@ -133,7 +130,7 @@ pub fn run(a: BatchArgs) -> u8 {
         .and_then(|_| write_atomic(&csv_path, &csv_bytes))
         .and_then(|()| write_atomic(&json_path, &json_bytes));
     if let Err(e) = written {
-        eprintln!("error: writing the batch summary: {e}");
+        elog!("error: writing the batch summary: {e}");
         return exit::OUTPUT;
     }
     let failed = outcomes
@@ -150,7 +147,7 @@ pub fn run(a: BatchArgs) -> u8 {
         .filter(|o| o.status == ClientStatus::Locked)
         .count();
     if !a.quiet {
-        eprintln!(
+        elog!(
             "batch {date}{}: {} clients, {} failed, {} locked{}; summary in {}",
             shard.map(|s| format!(" shard {s}")).unwrap_or_default(),
             outcomes.len(),

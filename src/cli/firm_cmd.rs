@@ -10,12 +10,12 @@ use crate::reports::firm::{self, FirmError};
 pub fn run(out: &Path) -> u8 {
     if !out.is_dir() {
         // Usage, as for `pointage batch` with ROOT missing: nothing was run.
-        eprintln!("error: {}: not a folder", out.display());
+        elog!("error: {}: not a folder", out.display());
         return exit::USAGE;
     }
     match firm::run(out) {
         Ok(r) => {
-            eprintln!(
+            elog!(
                 "{} clients, {} aged-balance rows; wrote {}",
                 r.clients,
                 r.aged_rows,
@@ -28,7 +28,7 @@ pub fn run(out: &Path) -> u8 {
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            elog!("error: {e}");
             match e {
                 FirmError::Malformed { .. } => exit::BAD_INPUT,
                 FirmError::NoClients(_) => exit::USAGE,

@@ -16,7 +16,7 @@ pub fn run(client_dir: &Path, out_dir: &Path) -> u8 {
     let data = match client::load_client(client_dir) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            elog!("error: {e}");
             return exit::BAD_INPUT;
         }
     };
@@ -24,13 +24,13 @@ pub fn run(client_dir: &Path, out_dir: &Path) -> u8 {
         Ok(c) => c,
         Err(e) => {
             // A configuration error, as for `pointage run`.
-            eprintln!("error: {e}");
+            elog!("error: {e}");
             return exit::USAGE;
         }
     };
     for f in &data.statements {
         for finding in &f.parsed.findings {
-            eprintln!("{}: {finding}", f.path.display());
+            elog!("{}: {finding}", f.path.display());
         }
     }
     // The same statement in two files (a re-download, an old copy) must not
@@ -44,14 +44,14 @@ pub fn run(client_dir: &Path, out_dir: &Path) -> u8 {
             let hash = crate::state::statements::content_hash(s);
             match seen.get(&key) {
                 Some(h) if *h == hash => {
-                    eprintln!(
+                    elog!(
                         "{}: statement {} already read from another file: skipped",
                         f.path.display(),
                         s.id
                     );
                 }
                 Some(_) => {
-                    eprintln!(
+                    elog!(
                         "{}: statement {} differs from the one of the same id in another file: skipped, check with the bank",
                         f.path.display(),
                         s.id
@@ -78,11 +78,11 @@ pub fn run(client_dir: &Path, out_dir: &Path) -> u8 {
     );
     let rows = matching::output::rows(&payments, &items, &apps);
     if let Err(e) = std::fs::create_dir_all(out_dir) {
-        eprintln!("error: {}: {e}", out_dir.display());
+        elog!("error: {}: {e}", out_dir.display());
         return exit::OUTPUT;
     }
     if let Err(e) = matching::output::write_matches_csv(out_dir, &rows) {
-        eprintln!("error: {}: {e}", out_dir.join("matches.csv").display());
+        elog!("error: {}: {e}", out_dir.join("matches.csv").display());
         return exit::OUTPUT;
     }
     exit::OK

@@ -1,5 +1,18 @@
 //! The command line: argument parsing (clap), one function per command, and
 //! the mapping of outcomes to exit codes. Errors are printed once, here.
+// Every message goes through `elog!`: `eprintln!` panics when stderr cannot
+// be written (a closed pipe, a full log disk), turning a night into exit 101.
+#![deny(clippy::print_stderr, clippy::print_stdout)]
+
+/// `eprintln!` that never panics: a log line that cannot be written (stderr
+/// a closed pipe, a full disk) is dropped, the command goes on and keeps its
+/// documented exit code.
+macro_rules! elog {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 mod batch_cmd;
 pub mod exit;
@@ -166,7 +179,7 @@ fn future(date: Option<chrono::NaiveDate>, allow: bool) -> Option<u8> {
     match future_date::check_now(date, allow) {
         Ok(()) => None,
         Err(e) => {
-            eprintln!("error: {e}");
+            elog!("error: {e}");
             Some(exit::USAGE)
         }
     }

@@ -81,13 +81,13 @@ pub fn run(files: &[PathBuf], json: bool) -> u8 {
         let parsed = match formats::parse_file(file) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("error: {e}");
+                elog!("error: {e}");
                 failed += 1;
                 continue;
             }
         };
         for f in &parsed.findings {
-            eprintln!("{}: {f}", file.display());
+            elog!("{}: {f}", file.display());
         }
         for s in &parsed.statements {
             for (e, t) in s.transactions() {
@@ -99,7 +99,7 @@ pub fn run(files: &[PathBuf], json: bool) -> u8 {
                         .and_then(|()| out.write_all(b"\n")),
                 };
                 if let Err(e) = res {
-                    eprintln!("error: writing output: {e}");
+                    elog!("error: writing output: {e}");
                     return exit::OUTPUT;
                 }
             }
@@ -116,18 +116,18 @@ pub fn run(files: &[PathBuf], json: bool) -> u8 {
             }
             Ok(bytes) => {
                 if let Err(e) = out.write_all(&bytes) {
-                    eprintln!("error: writing output: {e}");
+                    elog!("error: writing output: {e}");
                     return exit::OUTPUT;
                 }
             }
             Err(e) => {
-                eprintln!("error: writing output: {e}");
+                elog!("error: writing output: {e}");
                 return exit::OUTPUT;
             }
         }
     }
     if let Err(e) = out.flush() {
-        eprintln!("error: writing output: {e}");
+        elog!("error: writing output: {e}");
         return exit::OUTPUT;
     }
     if failed == 0 {

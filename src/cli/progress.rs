@@ -89,7 +89,7 @@ impl Progress {
             }
             Progress::Log { lock } => {
                 let _guard = lock.lock();
-                eprintln!(
+                elog!(
                     "{} {}",
                     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
                     line(o)

@@ -34,7 +34,7 @@ pub fn run(
                 RunKind::Committed => "committed",
                 RunKind::Replayed => "already committed: outputs written again",
             };
-            eprintln!(
+            elog!(
                 "{}: night {} {what}; outputs in {}",
                 opts.client_dir.display(),
                 opts.date,
@@ -43,7 +43,7 @@ pub fn run(
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            elog!("error: {e}");
             e.exit_code()
         }
     }

@@ -239,12 +239,16 @@ impl ClientConfig {
                 })?;
                 ClientConfig::parse(&text, &file)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ClientConfig::default()),
-            Err(e) => Err(ConfigError {
-                file,
-                line: 0,
-                message: e.to_string(),
-            }),
+            // Only a name not there at all is "no client.toml": a link
+            // that cannot be followed is an error, never the defaults.
+            Err(e) => match crate::presence::absent_or(&file, e) {
+                Ok(()) => Ok(ClientConfig::default()),
+                Err(e) => Err(ConfigError {
+                    file,
+                    line: 0,
+                    message: e.to_string(),
+                }),
+            },
         }
     }
 

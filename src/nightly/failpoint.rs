@@ -17,12 +17,20 @@ pub const FAILPOINT_EXIT: i32 = 86;
 pub fn hit(name: &str) {
     #[cfg(feature = "failpoints")]
     if std::env::var("POINTAGE_FAILPOINT").is_ok_and(|v| v == name) {
-        eprintln!("failpoint {name}: stopping");
+        // Never `eprintln!`: it panics when stderr is closed.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("failpoint {name}: stopping\n").as_bytes(),
+        );
         std::process::exit(FAILPOINT_EXIT);
     }
     #[cfg(feature = "failpoints")]
     if std::env::var("POINTAGE_FAILPOINT_PAUSE").is_ok_and(|v| v == name) {
-        eprintln!("failpoint {name}: paused");
+        // Never `eprintln!`: it panics when stderr is closed.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("failpoint {name}: paused\n").as_bytes(),
+        );
         loop {
             std::thread::park();
         }

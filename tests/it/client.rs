@@ -145,3 +145,44 @@ fn folder_names_that_cannot_be_ids_are_refused() {
         assert!(matches!(e, ClientError::InvalidId { .. }), "{name:?}: {e}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_customers_csv_or_statements_link_that_cannot_be_followed_is_not_absent() {
+    use std::os::unix::fs::symlink;
+    for (name, target) in [
+        ("customers.csv", "/mnt/erp-share/customers.csv"),
+        ("statements", "/mnt/bank-share/solo"),
+        ("customers.csv", "customers.csv"),
+        ("statements", "statements"),
+    ] {
+        let (_tmp, dir) = temp_client("solo");
+        symlink(target, dir.join(name)).unwrap();
+        let e = load_client(&dir).unwrap_err();
+        let text = e.to_string();
+        assert!(matches!(e, ClientError::Io { .. }), "{name}: {text}");
+        assert!(
+            text.contains(name) && text.contains(&format!("symbolic link to {target}")),
+            "{name}: {text}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_an_existing_customers_csv_or_statements_folder_is_read() {
+    let (tmp, dir) = temp_client("solo");
+    let elsewhere = tmp.path().join("share");
+    std::fs::create_dir_all(elsewhere.join("statements")).unwrap();
+    std::fs::write(
+        elsewhere.join("customers.csv"),
+        "customer_id;name\nC1;Alpha\n",
+    )
+    .unwrap();
+    for name in ["customers.csv", "statements"] {
+        std::os::unix::fs::symlink(elsewhere.join(name), dir.join(name)).unwrap();
+    }
+    let c = load_client(&dir).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.ledger.customers.keys().collect::<Vec<_>>(), ["C1"]);
+    assert!(c.statements.is_empty());
+}

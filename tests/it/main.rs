@@ -3,6 +3,7 @@
 mod alerts_nights;
 mod amount_limit;
 mod batch;
+mod batch_ops;
 mod camt;
 mod camt_charges;
 mod cfonb120;
