@@ -1,7 +1,8 @@
 //! `client.toml` values that would silently do harm are refused (custom
 //! plans out of order or naming a step twice, a part of an IBAN in
-//! `cleared_gaps`), a quiet period starting on 02-29 still holds in a
-//! common year, and August given as two periods dates the steps as one.
+//! `cleared_gaps`, a negative `min_amount`, a `watch_plan` naming no plan),
+//! a quiet period starting on 02-29 still holds in a common year, and August
+//! given as two periods dates the steps as one.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -134,6 +135,28 @@ fn a_part_of_an_iban_in_cleared_gaps_stops_the_client() {
                 && err.contains(value),
             "{err}"
         );
+    }
+}
+
+#[test]
+fn a_missing_watch_plan_or_a_negative_min_amount_stops_the_client_naming_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), "[dunning]\nwatch_plan = \"nope\"\n");
+    let err = refused(&c, "2026-10-12", &dir.path().join("w"));
+    assert!(
+        err.contains("client.toml: line 2: watch_plan: no plan named \"nope\""),
+        "{err}"
+    );
+    let neg = "[[dunning.plans.p]]\nname = \"a\"\noffset_days = 1\nchannel = \"email\"\nmin_amount = \"-5\"\n";
+    let c = client(dir.path(), neg);
+    let err = refused(&c, "2026-10-12", &dir.path().join("m"));
+    for part in [
+        "client.toml: line 5:",
+        "dunning.plans.p",
+        "\"a\"",
+        "min_amount -5",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
     }
 }
 
