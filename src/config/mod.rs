@@ -311,9 +311,12 @@ impl ClientConfig {
             }
         }
         let plans = d.effective_plans();
-        for name in [&d.default_plan, &d.watch_plan] {
+        for (key, name) in [
+            ("default_plan", &d.default_plan),
+            ("watch_plan", &d.watch_plan),
+        ] {
             if !plans.contains_key(name) {
-                return fail("default_plan", format!("no plan named {name:?}"));
+                return fail(key, format!("no plan named {name:?}"));
             }
         }
         for (name, steps) in &plans {
@@ -451,6 +454,17 @@ mod tests {
         assert!(e.message.contains("auto_threshold"), "{}", e.message);
         let e = parse("[dunning]\nrecovery_indemnity = \"quarante\"\n").unwrap_err();
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn a_missing_default_or_watch_plan_names_its_own_key_and_line() {
+        let e = parse("[dunning]\ndefault_plan = \"nope\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert_eq!(e.message, "default_plan: no plan named \"nope\"");
+        let e =
+            parse("[dunning]\nwatch_average_days_late = 20\nwatch_plan = \"nope\"\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert_eq!(e.message, "watch_plan: no plan named \"nope\"");
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //!   quiet-period e-mail (their records would be taken for each other);
 //! - a `handover` step has no formal notice before it (the plan's
 //!   `formal_notice` step, else its first `registered_letter`,
-//!   [`super::notice_position`]): never a handover without a notice.
+//!   [`super::notice_position`]): never a handover without a notice;
+//! - a step's `min_amount` is below zero (a slip: it would be taken as no
+//!   minimum without a word).
 //!
 //! The error names the file, the line of the step at fault, the plan and the
 //! step. Steps are never re-sorted: which order a person meant is theirs to
@@ -20,6 +22,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -52,6 +55,8 @@ struct RawStep {
     name: Spanned<String>,
     offset_days: Spanned<i32>,
     channel: Spanned<super::Channel>,
+    #[serde(default)]
+    min_amount: Option<Spanned<super::DecimalSetting>>,
 }
 
 /// What is wrong with a plan: the byte offset in the file of the value at
@@ -100,6 +105,19 @@ fn check_plan(plan: &str, steps: &[RawStep]) -> Result<(), PlanFault> {
             return Err(fault(
                 step.name.span().start,
                 "this name is a step of the return path or the quiet-period e-mail: give the plan's step another name".into(),
+            ));
+        }
+        if let Some(min) = step
+            .min_amount
+            .as_ref()
+            .filter(|m| m.get_ref().0 < Decimal::ZERO)
+        {
+            return Err(fault(
+                min.span().start,
+                format!(
+                    "min_amount {} must not be negative (0, the default, sends the step whatever the amount)",
+                    min.get_ref().0
+                ),
             ));
         }
         if !names.insert(name.as_str()) {
@@ -300,6 +318,26 @@ mod tests {
             let e = parse(&t).unwrap_err();
             assert_eq!(e.line, 2, "{name}: {e}");
             assert!(e.message.contains("dunning.plans.p"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_negative_min_amount_is_refused_naming_the_line_plan_and_step() {
+        let t = "[dunning]\n[[dunning.plans.p]]\nname = \"a\"\noffset_days = 1\nchannel = \"email\"\nmin_amount = \"-5\"\n";
+        let e = parse(t).unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+        assert!(
+            e.message
+                .starts_with("dunning.plans.p: step \"a\": min_amount -5"),
+            "{e}"
+        );
+        // Inline, as a number too.
+        let inline = "[dunning.plans]\np = [\n  { name = \"a\", offset_days = 1, channel = \"email\", min_amount = -0.01 },\n]\n";
+        assert_eq!(parse(inline).unwrap_err().line, 3);
+        // Zero and a positive minimum are read.
+        for ok in ["\"0\"", "0", "\"50.00\"", "50"] {
+            let c = parse(&t.replace("\"-5\"", ok)).unwrap();
+            assert!(c.dunning.plans["p"][0].min_amount.is_some(), "{ok}");
         }
     }
 }

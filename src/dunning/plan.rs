@@ -263,7 +263,10 @@ fn formal_index(steps: &[PlanStep]) -> usize {
 /// except that a step after the due date landing in a quiet period moves to
 /// the first business day after it, and every later step moves by the same
 /// delay, keeping the plan's spacing (so August does not turn a courtesy
-/// reminder straight into a formal notice on 1 September).
+/// reminder straight into a formal notice on 1 September). The day after a
+/// period may fall in another (August given as two halves): it moves on to
+/// the first business day outside them all, else the delay would be only
+/// the first period's and a later step would catch up with it.
 fn schedule(run: &DunningRun<'_>, due: NaiveDate, steps: &[PlanStep]) -> Vec<Option<NaiveDate>> {
     let mut delay = 0u64;
     steps
@@ -278,14 +281,95 @@ fn schedule(run: &DunningRun<'_>, due: NaiveDate, steps: &[PlanStep]) -> Vec<Opt
                 return Some(raw);
             }
             let date = raw.checked_add_days(Days::new(delay))?;
-            match run.quiet.end_containing(date) {
-                Some(end) => {
-                    let moved = run.calendar.next_business_day(end);
-                    delay += u64::try_from((moved - date).num_days()).unwrap_or(0);
-                    Some(moved)
-                }
-                None => Some(date),
-            }
+            let moved = run.quiet.first_day_after(run.calendar, date)?;
+            delay += u64::try_from((moved - date).num_days()).unwrap_or(0);
+            Some(moved)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+    use crate::config::{DunningConfig, QuietPeriod};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The default plan's dates for an invoice due `due` under `periods`.
+    fn dates(periods: &[(String, String)], due: NaiveDate) -> Vec<Option<NaiveDate>> {
+        let config = DunningConfig {
+            quiet_periods: periods
+                .iter()
+                .map(|(from, to)| QuietPeriod {
+                    from: from.clone(),
+                    to: to.clone(),
+                })
+                .collect(),
+            ..DunningConfig::default()
+        };
+        let cal = Calendar::new([]);
+        let run = DunningRun::new("acme", due, &cal, &config, false);
+        schedule(&run, due, &run.plans["default"])
+    }
+
+    fn p(from: &str, to: &str) -> (String, String) {
+        (from.into(), to.into())
+    }
+
+    #[test]
+    fn august_in_two_halves_keeps_the_phone_call_and_the_notice_apart() {
+        // Due Tuesday 2027-07-20: courtesy 07-21, firm 07-28, phone +15 =
+        // 08-04 → 09-01 (28 days later), notice +30 + 28 = 09-16.
+        let one = dates(&[p("08-01", "08-31")], d("2027-07-20"));
+        let want = [
+            "2027-07-21",
+            "2027-07-28",
+            "2027-09-01",
+            "2027-09-16",
+            "2027-10-16",
+        ];
+        assert_eq!(one, want.map(|s| Some(d(s))).to_vec());
+        let halves = [p("08-01", "08-15"), p("08-16", "08-31")];
+        assert_eq!(dates(&halves, d("2027-07-20")), one);
+        let overlap = [p("08-01", "08-20"), p("08-10", "08-31")];
+        assert_eq!(dates(&overlap, d("2027-07-20")), one);
+    }
+
+    #[test]
+    fn a_business_day_between_two_periods_is_not_quiet() {
+        // 08-13 (Friday) is free: the phone call goes then, and the notice,
+        // 15 days later (08-28), moves out of the second period alone.
+        let gap = [p("08-01", "08-12"), p("08-14", "08-31")];
+        let got = dates(&gap, d("2027-07-20"));
+        assert_eq!(got[2], Some(d("2027-08-13")));
+        assert_eq!(got[3], Some(d("2027-09-01")));
+    }
+
+    proptest::proptest! {
+        /// Splitting a quiet period into touching pieces never changes an
+        /// invoice's schedule.
+        #[test]
+        fn splitting_a_quiet_period_never_changes_the_schedule(
+            start in 0u64..365,
+            len in 2u64..60,
+            cuts in proptest::collection::btree_set(0u64..59, 1..4),
+            due in 0u64..500,
+        ) {
+            let base = d("2026-01-01");
+            let md = |n: u64| base.checked_add_days(Days::new(n)).unwrap().format("%m-%d").to_string();
+            let last = start + len - 1;
+            let mut pieces = Vec::new();
+            let mut from = start;
+            for e in cuts.iter().map(|c| start + c).filter(|e| *e < last) {
+                pieces.push((md(from), md(e)));
+                from = e + 1;
+            }
+            pieces.push((md(from), md(last)));
+            let due = d("2026-03-01").checked_add_days(Days::new(due)).unwrap();
+            proptest::prop_assert_eq!(dates(&[(md(start), md(last))], due), dates(&pieces, due));
+        }
+    }
 }

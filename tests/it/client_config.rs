@@ -1,7 +1,8 @@
 //! `client.toml` values that would silently do harm are refused (custom
 //! plans out of order or naming a step twice, a part of an IBAN in
-//! `cleared_gaps`), and a quiet period starting on 02-29 still holds in a
-//! common year.
+//! `cleared_gaps`, a negative `min_amount`, a `watch_plan` naming no plan),
+//! a quiet period starting on 02-29 still holds in a common year, and August
+//! given as two periods dates the steps as one.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -138,6 +139,28 @@ fn a_part_of_an_iban_in_cleared_gaps_stops_the_client() {
 }
 
 #[test]
+fn a_missing_watch_plan_or_a_negative_min_amount_stops_the_client_naming_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path(), "[dunning]\nwatch_plan = \"nope\"\n");
+    let err = refused(&c, "2026-10-12", &dir.path().join("w"));
+    assert!(
+        err.contains("client.toml: line 2: watch_plan: no plan named \"nope\""),
+        "{err}"
+    );
+    let neg = "[[dunning.plans.p]]\nname = \"a\"\noffset_days = 1\nchannel = \"email\"\nmin_amount = \"-5\"\n";
+    let c = client(dir.path(), neg);
+    let err = refused(&c, "2026-10-12", &dir.path().join("m"));
+    for part in [
+        "client.toml: line 5:",
+        "dunning.plans.p",
+        "\"a\"",
+        "min_amount -5",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+}
+
+#[test]
 fn a_quiet_period_from_02_29_postpones_reminders_in_a_common_year() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("q");
@@ -165,4 +188,57 @@ fn a_quiet_period_from_02_29_postpones_reminders_in_a_common_year() {
     // 03-01 in 2026: it waits for the first business day after it.
     assert!(steps("2026-03-02").is_empty());
     assert_eq!(steps("2026-03-31"), ["courtesy_reminder"]);
+}
+
+/// (action date, step) of every dunning row over the nights, for one
+/// invoice due 2027-07-20 under `quiet_periods`.
+fn august_rows(dir: &Path, name: &str, periods: &str) -> Vec<(String, String)> {
+    let c = crate::support::quiet_client(
+        &dir.join(name),
+        &format!("[dunning]\nquiet_periods = {periods}\n"),
+    );
+    fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount\nF-1,C1,Alpha SAS,2027-06-20,2027-07-20,1000.00\n",
+    )
+    .unwrap();
+    let mut rows = Vec::new();
+    for date in [
+        "2027-07-21",
+        "2027-07-28",
+        "2027-08-31",
+        "2027-09-01",
+        "2027-09-06",
+        "2027-09-15",
+    ] {
+        let out = dir.join(format!("{name}-{date}"));
+        let o = run_night(&c, date, &out, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        rows.extend(
+            csv_rows(&out.join("dunning.csv"))[1..]
+                .iter()
+                .map(|r| (r[1].clone(), r[4].clone())),
+        );
+    }
+    rows
+}
+
+#[test]
+fn august_as_two_periods_keeps_the_phone_call_and_the_notice_delay() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = august_rows(dir.path(), "one", r#"[{ from = "08-01", to = "08-31" }]"#);
+    let want = [
+        ("2027-07-22", "courtesy_reminder"),
+        ("2027-07-29", "firm_reminder"),
+        ("2027-09-01", "phone_call"),
+        ("2027-09-16", "formal_notice"),
+    ]
+    .map(|(a, s)| (a.to_string(), s.to_string()));
+    assert_eq!(one, want);
+    // The phone call moved out of the first half lands in the second: it
+    // moves again, not skipped for a formal notice on 1 September.
+    let halves = r#"[{ from = "08-01", to = "08-15" }, { from = "08-16", to = "08-31" }]"#;
+    assert_eq!(august_rows(dir.path(), "halves", halves), want);
+    let overlap = r#"[{ from = "08-01", to = "08-20" }, { from = "08-10", to = "08-31" }]"#;
+    assert_eq!(august_rows(dir.path(), "overlap", overlap), want);
 }
