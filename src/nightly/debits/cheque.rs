@@ -81,19 +81,26 @@ pub(super) fn link_cheque(conn: &Connection, d: &transactions::StoredTx) -> rusq
 }
 
 /// Whether the unpaid cheque `d` and the remitted cheque `c` (with their
-/// texts) are the same cheque: two IBANs are the payer's account when both
-/// are given (equal, it is the payer; different, it is not: the cheque was
-/// drawn on one account); otherwise the same cheque number in both texts,
-/// and no two payer names that differ.
+/// texts) are the same cheque. The long numbers in their texts (cheque,
+/// slip, contract numbers) must be the same ones: a number only one side
+/// gives may be a cheque number the other contradicts (review 37 verify3
+/// V1: a slip number both shared, the cheque numbers differing). Then two
+/// IBANs are the payer's account when both are given (equal, it is the
+/// payer; different, it is not: the cheque was drawn on one account);
+/// without them, at least one shared number, and no two payer names that
+/// differ.
 fn same_cheque(d: &Transaction, d_texts: &[&str], c: &Transaction, c_texts: &[&str]) -> bool {
+    let (ours, theirs) = (cheque_numbers(d_texts), cheque_numbers(c_texts));
+    if !ours.is_empty() && !theirs.is_empty() && ours != theirs {
+        return false;
+    }
     if let (Some(a), Some(b)) = (
         d.counterparty.iban.as_deref(),
         c.counterparty.iban.as_deref(),
     ) {
         return a.eq_ignore_ascii_case(b);
     }
-    let theirs = cheque_numbers(c_texts);
-    if !cheque_numbers(d_texts).iter().any(|n| theirs.contains(n)) {
+    if ours.is_empty() || ours != theirs {
         return false;
     }
     match (
@@ -106,16 +113,16 @@ fn same_cheque(d: &Transaction, d_texts: &[&str], c: &Transaction, c_texts: &[&s
 }
 
 /// The runs of digits long enough to be a cheque number, leading zeros
-/// dropped (`0007788123` and `7788123` are one number).
+/// dropped (`0007788123` and `7788123` are one number; `0912345` is a
+/// cheque number of seven digits, kept as `912345`), but never a run of
+/// zeros and a few digits (`0000012`).
 fn cheque_numbers(texts: &[&str]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for t in texts {
         for run in t.split(|c: char| !c.is_ascii_digit()) {
-            if run.len() >= CHEQUE_NUMBER_DIGITS {
-                let n = run.trim_start_matches('0');
-                if n.len() >= CHEQUE_NUMBER_DIGITS {
-                    out.insert(n.to_string());
-                }
+            let n = run.trim_start_matches('0');
+            if run.len() >= CHEQUE_NUMBER_DIGITS && n.len() + 1 >= CHEQUE_NUMBER_DIGITS {
+                out.insert(n.to_string());
             }
         }
     }
@@ -134,6 +141,14 @@ mod tests {
         assert!(cheque_numbers(&["CHQ 000012"]).is_empty());
         // A date is no cheque number (review 37 verify2 N1).
         assert!(cheque_numbers(&["REMISE DU 201126"]).is_empty());
+        // A seven-digit number starting with 0 is one (verify3 V6).
+        assert_eq!(
+            cheque_numbers(&["CHQ 0912345"])
+                .into_iter()
+                .collect::<Vec<_>>(),
+            ["912345"]
+        );
+        assert!(cheque_numbers(&["CHQ 0000012"]).is_empty());
     }
 
     fn tx(name: Option<&str>, iban: Option<&str>) -> Transaction {
@@ -197,6 +212,21 @@ mod tests {
             &[],
             &tx(Some("SA"), None),
             &[]
+        ));
+        // A slip number both share does not make two cheque numbers one
+        // (review 37 verify3 V1), nor does the payer's account (V2).
+        assert!(!same_cheque(
+            &unpaid,
+            &["CHQ IMPAYE 2222222 REMISE 8800123"],
+            &alpha,
+            &["REMISE 8800123 CHQ 1111111"]
+        ));
+        let own = tx(None, Some("FR7630001007941234567890185"));
+        assert!(!same_cheque(
+            &own,
+            &["CHQ IMPAYE 2222222"],
+            &own.clone(),
+            &["CHQ 1111111"]
         ));
         // Two accounts: two payers, whatever the texts say.
         let a = tx(None, Some("FR7630001007941234567890185"));
