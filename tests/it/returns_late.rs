@@ -344,3 +344,55 @@ fn a_monthly_return_never_reopens_last_months_collection_under_another_end_to_en
     );
     assert_eq!(count(&out, "alerts.csv", "kind", "unmatched_debit"), 1);
 }
+
+#[test]
+fn a_bank_without_end_to_end_ids_never_links_a_return_to_an_earlier_months_collection() {
+    // Review 37 verify3 V4: no end-to-end id on either side. November's
+    // return for insufficient funds (AM04), booked before November's
+    // collection is seen, is not October's collection: SEPA returns come
+    // within days. It waits for a person, or for November's statement.
+    use crate::support::Tx;
+    const F400: &str =
+        "F-400;C4;Delta;2026-10-01;2026-10-25;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
+    let entry = |reference, date, code, amount, reason| Ntry {
+        reference,
+        date,
+        code,
+        amount,
+        txs: vec![Tx {
+            amount,
+            mandate: Some("RUM-D1"),
+            reason,
+            ..Tx::default()
+        }],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    night(
+        root,
+        F400,
+        1,
+        "2026-10-26",
+        &[entry("COL-OCT", "2026-10-26", "IDDT/ESDD", "600.00", None)],
+    );
+    let out = night(
+        root,
+        &format!("{F400}{F401}"),
+        2,
+        "2026-11-26",
+        &[entry(
+            "RET-NOV",
+            "2026-11-26",
+            "IDDT/UPDD",
+            "-600.00",
+            Some("AM04"),
+        )],
+    );
+    assert_eq!(status(&out, "F-400").1, "paid");
+    assert!(
+        steps(&out, "F-400").is_empty(),
+        "{:?}",
+        steps(&out, "F-400")
+    );
+    assert_eq!(count(&out, "alerts.csv", "kind", "unmatched_debit"), 1);
+}

@@ -220,15 +220,41 @@ fn candidates(
     // debit under another end-to-end id is another month's collection
     // (review 37 verify2 G1: October's, paid, was reopened by November's
     // return booked before November's collection).
-    if let Some(e) = e2e {
-        if candidates.iter().any(|c| same_e2e(c, e)) {
-            candidates.retain(|c| same_e2e(c, e));
-        } else {
-            candidates.retain(|c| c.tx.end_to_end_id.is_none());
-        }
+    if let Some(e) = e2e
+        && candidates.iter().any(|c| same_e2e(c, e))
+    {
+        candidates.retain(|c| same_e2e(c, e));
+        return Ok(candidates);
+    }
+    if e2e.is_some() {
+        candidates.retain(|c| c.tx.end_to_end_id.is_none());
+    }
+    // By mandate and amount alone, a return that comes within days of its
+    // collection (insufficient funds, a technical reject: SEPA returns them
+    // within five business days) is never an earlier month's collection of
+    // a monthly direct debit (review 37 verify3 V4: a bank that gives no
+    // end-to-end ids, November's return booked before November's collection
+    // reopened October's paid invoice). Refunds and disputes may come weeks
+    // later: they keep every candidate.
+    let category = reason(&code_of(d)).category;
+    if matches!(
+        category,
+        ReturnCategory::InsufficientFunds | ReturnCategory::Technical
+    ) && let Some(day) = d.entry.booking_date
+    {
+        let from = day
+            .checked_sub_days(chrono::Days::new(RETURN_WINDOW_DAYS))
+            .unwrap_or(chrono::NaiveDate::MIN);
+        candidates.retain(|c| c.entry.booking_date.is_some_and(|b| b >= from && b <= day));
     }
     Ok(candidates)
 }
+
+/// How long before a return (insufficient funds, a technical reject) its
+/// collection may have been booked when only mandate and amount link them:
+/// SEPA returns come within five business days; this leaves room for a
+/// statement booked late, and stays well short of a month.
+const RETURN_WINDOW_DAYS: u64 = 20;
 
 /// The return reason's code of a debit (empty: none).
 fn code_of(d: &transactions::StoredTx) -> String {
