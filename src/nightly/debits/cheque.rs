@@ -121,12 +121,26 @@ fn cheque_numbers(texts: &[&str]) -> BTreeSet<String> {
     for t in texts {
         for run in t.split(|c: char| !c.is_ascii_digit()) {
             let n = run.trim_start_matches('0');
-            if run.len() >= CHEQUE_NUMBER_DIGITS && n.len() + 1 >= CHEQUE_NUMBER_DIGITS {
+            if run.len() >= CHEQUE_NUMBER_DIGITS
+                && n.len() + 1 >= CHEQUE_NUMBER_DIGITS
+                && !is_date(run)
+            {
                 out.insert(n.to_string());
             }
         }
     }
     out
+}
+
+/// Whether eight digits are a date (`20112026` as 20/11/2026, `20261120`
+/// as 2026-11-20): a remittance day both labels give is no cheque number
+/// (review 37 verify4 W1).
+fn is_date(run: &str) -> bool {
+    if run.len() != 8 {
+        return false;
+    }
+    let at = |f: &str| chrono::NaiveDate::parse_from_str(run, f).is_ok();
+    at("%d%m%Y") || at("%Y%m%d")
 }
 
 #[cfg(test)]
@@ -149,6 +163,9 @@ mod tests {
             ["912345"]
         );
         assert!(cheque_numbers(&["CHQ 0000012"]).is_empty());
+        // Nor is a date of eight digits (verify4 W1).
+        assert!(cheque_numbers(&["REMISE DU 20112026", "20261120"]).is_empty());
+        assert_eq!(cheque_numbers(&["CHQ 88001234"]).len(), 1);
     }
 
     fn tx(name: Option<&str>, iban: Option<&str>) -> Transaction {

@@ -229,18 +229,17 @@ fn candidates(
     if e2e.is_some() {
         candidates.retain(|c| c.tx.end_to_end_id.is_none());
     }
-    // By mandate and amount alone, a return that comes within days of its
-    // collection (insufficient funds, a technical reject: SEPA returns them
-    // within five business days) is never an earlier month's collection of
-    // a monthly direct debit (review 37 verify3 V4: a bank that gives no
-    // end-to-end ids, November's return booked before November's collection
-    // reopened October's paid invoice). Refunds and disputes may come weeks
-    // later: they keep every candidate.
+    // By mandate and amount alone, a return (SEPA returns come within five
+    // business days of the collection) is never an earlier month's
+    // collection of a monthly direct debit (review 37 verify3 V4, verify4
+    // W2: a bank that gives no end-to-end ids, November's return booked
+    // before, or the same night as, November's collection reopened
+    // October's paid invoice). A refund the debtor disputes may come weeks
+    // later: it keeps every candidate. A return this window misses is an
+    // `unmatched_debit` for a person, never another month's money.
     let category = reason(&code_of(d)).category;
-    if matches!(
-        category,
-        ReturnCategory::InsufficientFunds | ReturnCategory::Technical
-    ) && let Some(day) = d.entry.booking_date
+    if category != ReturnCategory::Disputed
+        && let Some(day) = d.entry.booking_date
     {
         let from = day
             .checked_sub_days(chrono::Days::new(RETURN_WINDOW_DAYS))
@@ -250,11 +249,12 @@ fn candidates(
     Ok(candidates)
 }
 
-/// How long before a return (insufficient funds, a technical reject) its
-/// collection may have been booked when only mandate and amount link them:
-/// SEPA returns come within five business days; this leaves room for a
-/// statement booked late, and stays well short of a month.
-const RETURN_WINDOW_DAYS: u64 = 20;
+/// How long before a return (all but a disputed refund) its collection may
+/// have been booked when only mandate and amount link them: SEPA returns
+/// come within five business days; this leaves room for a bank booking
+/// late, and stays short of a month (the next collection of a monthly
+/// direct debit).
+const RETURN_WINDOW_DAYS: u64 = 25;
 
 /// The return reason's code of a debit (empty: none).
 fn code_of(d: &transactions::StoredTx) -> String {
