@@ -136,3 +136,37 @@ fn a_name_two_customers_share_or_only_like_one_counts_for_neither() {
         ["C1 formal_notice F-1|F-2 700.00 86.99"]
     );
 }
+
+#[test]
+fn money_suggested_for_several_customers_is_not_taken_by_the_payers_name() {
+    // A 500.00 transfer from "ALPHA SARL" fits Alpha's F-3 and Gamma's F-9
+    // (500.00 each): suggested for both, a person decides. Alpha's name
+    // does not make it Alpha's against F-1 and F-2 (found on the
+    // 100-client firm: the letter about another invoice vanished).
+    let root = tempfile::tempdir().unwrap();
+    let customers = "customer_id,name,iban\nC1,Alpha SARL,\nC3,Alfa Gamma SAS,\n";
+    let invoices = format!(
+        "{ALPHA}F-3,C1,Alpha SARL,2026-11-01,2026-11-30,500.00,500.00,EUR\n\
+         F-9,C3,Alfa Gamma SAS,2026-11-01,2026-11-30,500.00,500.00,EUR\n"
+    );
+    let rows = night(
+        root.path(),
+        customers,
+        &invoices,
+        &[Ntry {
+            reference: "P1",
+            date: "2026-11-27",
+            code: "RCDT/ESCT",
+            amount: "500.00",
+            txs: vec![Tx {
+                amount: "500.00",
+                name: Some("ALPHA SARL"),
+                text: Some("FACTURE F-3 F-9"),
+                ..Tx::default()
+            }],
+        }],
+    );
+    let alpha: Vec<&String> = rows.iter().filter(|r| r.starts_with("C1 ")).collect();
+    assert_eq!(alpha.len(), 1, "{rows:?}");
+    assert!(alpha[0].contains(" F-1|F-2 700.00 "), "{rows:?}");
+}

@@ -125,8 +125,9 @@ pub fn customers(
     }
     // Unapplied money attributable to a customer: their IBAN, the invoices
     // the same payment paid (tonight or on an earlier night), suggestions
-    // pointing only at their invoices, or a payer's name that is exactly
-    // theirs and no one else's (`named_payer`).
+    // pointing only at their invoices, or, for money nothing was suggested
+    // for, a payer's name that is exactly theirs and no one else's
+    // (`named_payer`).
     // Money that may be several customers' (an IBAN they share, a payment
     // that paid invoices of several) counts for each of them: none is
     // chased for what that money may have paid while a person decides.
@@ -168,7 +169,18 @@ pub fn customers(
         {
             owners.insert(one.as_str());
         }
-        let by_name = named.customer(p).filter(|c| owners.insert(c));
+        // By name only when nothing was suggested for it: suggestions already
+        // say whose it may be (only one customer's: theirs; several
+        // customers': a person's), and a namesake of one of them must not
+        // take it from the others (nor take it off an invoice of theirs the
+        // suggestion holds, then off another one's letter).
+        let suggested = suggested_customers
+            .get(&a.payment)
+            .is_some_and(|s| !s.is_empty());
+        let by_name = named
+            .customer(p)
+            .filter(|_| !suggested)
+            .filter(|c| owners.insert(c));
         // Dated by its booking (the reason of a row it is deducted from
         // says when it came).
         let date = p.booking_date.or(p.value_date).unwrap_or(run_date);
