@@ -40,6 +40,7 @@ mod leaf_tests;
 mod parser;
 mod reader;
 mod sink;
+mod split;
 mod statement;
 mod tag;
 mod values;
