@@ -366,8 +366,9 @@ fn a_bank_without_end_to_end_ids_never_links_a_return_to_an_earlier_months_colle
             ..Tx::default()
         }],
     };
-    // With a reason, or none (as CFONB returns often come: verify4 W2).
-    for reason in [Some("AM04"), None] {
+    // With a reason, a refusal (verify5 X1), or none (as CFONB returns
+    // often come: verify4 W2).
+    for reason in [Some("AM04"), Some("MS02"), None] {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         night(

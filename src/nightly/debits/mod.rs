@@ -234,11 +234,13 @@ fn candidates(
     // collection of a monthly direct debit (review 37 verify3 V4, verify4
     // W2: a bank that gives no end-to-end ids, November's return booked
     // before, or the same night as, November's collection reopened
-    // October's paid invoice). A refund the debtor disputes may come weeks
-    // later: it keeps every candidate. A return this window misses is an
-    // `unmatched_debit` for a person, never another month's money.
-    let category = reason(&code_of(d)).category;
-    if category != ReturnCategory::Disputed
+    // October's paid invoice). A refund may come weeks or months later (the
+    // debtor's right to one, MD06; an unauthorised debit, MD01; a CFONB
+    // return at the debtor's request): it keeps every candidate. A refusal
+    // (MS02) comes within days like any return (verify5 X1). A return this
+    // window misses is an `unmatched_debit` for a person, never another
+    // month's money.
+    if !matches!(code_of(d).as_str(), "MD06" | "MD01" | "65")
         && let Some(day) = d.entry.booking_date
     {
         let from = day
@@ -249,7 +251,7 @@ fn candidates(
     Ok(candidates)
 }
 
-/// How long before a return (all but a disputed refund) its collection may
+/// How long before a return (all but a refund) its collection may
 /// have been booked when only mandate and amount link them: SEPA returns
 /// come within five business days; this leaves room for a bank booking
 /// late, and stays short of a month (the next collection of a monthly
