@@ -12,25 +12,33 @@ use std::path::Path;
 /// its folder at all, else the error to report, a link that cannot be
 /// followed explained with its target.
 pub fn absent_or(path: &Path, err: io::Error) -> Result<(), io::Error> {
-    match std::fs::symlink_metadata(path) {
-        Err(m) if m.kind() == io::ErrorKind::NotFound => Ok(()),
-        // A dangling link reads as "not found": say what it is.
-        Ok(m) if m.file_type().is_symlink() => match std::fs::metadata(path) {
-            Err(follow) => {
-                let to = std::fs::read_link(path)
-                    .map_or_else(|_| "?".to_string(), |t| t.display().to_string());
-                Err(io::Error::new(
-                    follow.kind(),
-                    format!(
-                        "a symbolic link to {to} that cannot be followed ({follow}); \
-                         not taken for a missing file"
-                    ),
-                ))
-            }
-            Ok(_) => Err(err),
-        },
-        _ => Err(err),
+    if is_absent(path) {
+        return Ok(());
     }
+    Err(unfollowable_link(path).unwrap_or(err))
+}
+
+/// Whether the name is not in its folder at all (not even a link).
+pub fn is_absent(path: &Path) -> bool {
+    matches!(std::fs::symlink_metadata(path), Err(m) if m.kind() == io::ErrorKind::NotFound)
+}
+
+/// When `path` is a symbolic link that cannot be followed (it reads as "not
+/// found"), the error that says what it is and where it points.
+pub fn unfollowable_link(path: &Path) -> Option<io::Error> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    if !m.file_type().is_symlink() {
+        return None;
+    }
+    let follow = std::fs::metadata(path).err()?;
+    let to = std::fs::read_link(path).map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+    Some(io::Error::new(
+        follow.kind(),
+        format!(
+            "a symbolic link to {to} that cannot be followed ({follow}); \
+             not taken for a missing file"
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -28,27 +28,8 @@ pub fn read_people_file(dir: &Path, name: &str) -> Result<PeopleFile, LedgerErro
     match LedgerError::read_limited(&file, super::MAX_FILE_BYTES) {
         Ok(bytes) if bytes.is_empty() => Ok(PeopleFile::Empty),
         Ok(bytes) => Ok(PeopleFile::Read(bytes)),
-        Err(e) => match std::fs::symlink_metadata(&file) {
-            Err(m) if m.kind() == std::io::ErrorKind::NotFound => Ok(PeopleFile::Missing),
-            // A dangling link reads as "not found": say what it is.
-            Ok(m) if m.file_type().is_symlink() => match std::fs::metadata(&file) {
-                Err(follow) => {
-                    let to = std::fs::read_link(&file)
-                        .map_or_else(|_| "?".to_string(), |t| t.display().to_string());
-                    Err(LedgerError::io(
-                        &file,
-                        &std::io::Error::new(
-                            follow.kind(),
-                            format!(
-                                "a symbolic link to {to} that cannot be followed ({follow}); \
-                                 not taken for a missing file"
-                            ),
-                        ),
-                    ))
-                }
-                Ok(_) => Err(e),
-            },
-            _ => Err(e),
-        },
+        Err(_) if crate::presence::is_absent(&file) => Ok(PeopleFile::Missing),
+        Err(e) => Err(crate::presence::unfollowable_link(&file)
+            .map_or(e, |link| LedgerError::io(&file, &link))),
     }
 }
