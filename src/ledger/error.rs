@@ -93,10 +93,10 @@ impl LedgerError {
         }
     }
 
-    /// An [`LedgerErrorKind::Invalid`] error; `found` is cut to 40 characters,
-    /// and replaced by its length when it holds more than 4 letters: a value
-    /// in the wrong column is often a customer's name (a row shifted by a
-    /// stray separator), and error messages reach logs.
+    /// An [`LedgerErrorKind::Invalid`] error; `found` as
+    /// [`crate::refs::redact::shown`] shows it: a value in the wrong column
+    /// is often a customer's name or IBAN (a row shifted by a stray
+    /// separator), and error messages reach logs.
     pub fn invalid(
         file: &Path,
         line: u64,
@@ -104,12 +104,7 @@ impl LedgerError {
         expected: impl Into<String>,
         found: &str,
     ) -> Self {
-        let letters = found.chars().filter(|c| c.is_alphabetic()).count();
-        let found = if letters > 4 {
-            format!("(text of {} characters, not shown)", found.chars().count())
-        } else {
-            found.chars().take(40).collect()
-        };
+        let found = crate::refs::redact::shown(found);
         LedgerError::new(
             file,
             line,

@@ -4,6 +4,7 @@
 //! Pure functions over text; no I/O, no state.
 
 mod iban;
+pub mod redact;
 mod rf;
 
 pub use iban::{
