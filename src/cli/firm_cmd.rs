@@ -15,6 +15,12 @@ pub fn run(out: &Path) -> u8 {
     }
     match firm::run(out) {
         Ok(r) => {
+            for (client, why) in &r.without_figures {
+                elog!(
+                    "warning: client {client}: listed without figures: {}",
+                    why.describe()
+                );
+            }
             elog!(
                 "{} clients, {} aged-balance rows; wrote {}",
                 r.clients,

@@ -1,6 +1,8 @@
 //! `pointage firm` takes each client's status from its newest batch summary
 //! (the highest `generation`), not from the file whose name sorts last: an
-//! old unsharded `batch-summary.csv` must not hide a shard's later run.
+//! old unsharded `batch-summary.csv` must not hide a shard's later run. It
+//! reads a client's figures only from a complete night, and refuses an OUT
+//! with no client outputs at all.
 
 use std::fs;
 use std::path::Path;
@@ -99,4 +101,71 @@ fn the_same_batch_run_again_keeps_its_generation() {
         assert_eq!(batch(&root, &out, &["--shard", "1/2"]), 0);
         assert_eq!(generation("batch-summary.1-of-2"), 2);
     }
+}
+
+fn firm(out: &Path) -> std::process::Output {
+    pointage().arg("firm").arg(out).output().unwrap()
+}
+
+#[test]
+fn summaries_without_client_outputs_are_no_firm_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    fs::create_dir_all(root.join("acme")).unwrap();
+    fs::write(root.join("acme/invoices.csv"), GOOD).unwrap();
+    let out = dir.path().join("out");
+    assert_eq!(batch(&root, &out, &[]), 0);
+    // Only the summaries copied (the client folders on another volume).
+    let copy = dir.path().join("copy");
+    fs::create_dir_all(&copy).unwrap();
+    for f in ["batch-summary.csv", "batch-summary.json"] {
+        fs::copy(out.join(f), copy.join(f)).unwrap();
+    }
+    let o = firm(&copy);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no client outputs"));
+    assert!(!copy.join("firm_kpis.csv").exists());
+}
+
+#[test]
+fn a_client_whose_outputs_mix_two_nights_or_are_gone_has_no_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    for c in ["acme", "beta", "zeta"] {
+        fs::create_dir_all(root.join(c)).unwrap();
+        fs::write(root.join(c).join("invoices.csv"), GOOD).unwrap();
+    }
+    let out = dir.path().join("out");
+    assert_eq!(batch(&root, &out, &[]), 0);
+    // acme's aged balance is not the one its summary lists (a night whose
+    // outputs were not all put in place); beta's folder is gone.
+    let aged = out.join("acme/aged_balance.csv");
+    let text = fs::read_to_string(&aged).unwrap();
+    fs::write(&aged, text.replace("100.00", "900.00")).unwrap();
+    fs::remove_dir_all(out.join("beta")).unwrap();
+
+    let o = firm(&out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("client acme: listed without figures: outputs of two nights mixed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("client beta: listed without figures: no outputs under OUT"),
+        "{err}"
+    );
+    let kpis = csv_rows(&out.join("firm_kpis.csv"));
+    assert_eq!(column_where(&kpis, "client", "acme", "open"), [""]);
+    assert_eq!(column_where(&kpis, "client", "beta", "open"), [""]);
+    assert_eq!(column_where(&kpis, "client", "beta", "status"), ["done"]);
+    assert_eq!(column_where(&kpis, "client", "zeta", "open"), ["100.00"]);
+    let aged = csv_rows(&out.join("firm_aged_balance.csv"));
+    let clients: Vec<&str> = aged.iter().skip(1).map(|r| r[0].as_str()).collect();
+    assert_eq!(clients, ["zeta"], "{aged:?}");
 }

@@ -19,7 +19,7 @@ pub mod read;
 
 use std::path::{Path, PathBuf};
 
-pub use read::{AgedLine, ClientKpis, CurrencyKpis, FirmData};
+pub use read::{AgedLine, ClientKpis, CurrencyKpis, FirmData, Missing};
 
 /// File names written by `pointage firm`.
 pub const AGED_PARQUET: &str = "firm_aged_balance.parquet";
@@ -71,14 +71,13 @@ pub struct FirmReport {
     pub aged_rows: usize,
     /// Files written, in order.
     pub files: Vec<PathBuf>,
+    /// Clients listed without figures, and why.
+    pub without_figures: Vec<(String, Missing)>,
 }
 
 /// Reads `out`'s client folders and writes the firm files into `out`.
 pub fn run(out: &Path) -> Result<FirmReport, FirmError> {
     let data = read::read(out)?;
-    if data.clients.is_empty() {
-        return Err(FirmError::NoClients(out.to_path_buf()));
-    }
     let mut files = Vec::new();
     let parquet = frames::aged_parquet(&data.aged).map_err(|m| table(out, AGED_PARQUET, m))?;
     let aged_csv = frames::aged_csv(&data.aged).map_err(|m| table(out, AGED_CSV, m))?;
@@ -101,6 +100,7 @@ pub fn run(out: &Path) -> Result<FirmReport, FirmError> {
         clients: data.clients.len(),
         aged_rows: data.aged.len(),
         files,
+        without_figures: data.without_figures,
     })
 }
 

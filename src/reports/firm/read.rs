@@ -2,6 +2,13 @@
 //! `kpis.json` and `aged_balance.csv`, and every `batch-summary*.csv` for the
 //! clients' statuses (a failed client may have no folder). Clients sorted
 //! by id; amounts checked to be exact decimals. No polars here.
+//!
+//! A client's figures are read only from a complete night: its folder's
+//! `summary.json` (renamed into place last) lists the SHA-256 of every other
+//! file, and both files read must match it. A folder mixing two nights (a
+//! night committed but not completely written) or without outputs gives a
+//! status-only row and is named in [`FirmData::without_figures`], never a
+//! row whose amounts come from one night and its aged balance from another.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -74,6 +81,31 @@ pub struct FirmData {
     pub clients: Vec<ClientKpis>,
     /// Aged balance lines, by client, then as in each client's file.
     pub aged: Vec<AgedLine>,
+    /// Clients listed without figures, and why (sorted by client).
+    pub without_figures: Vec<(String, Missing)>,
+}
+
+/// Why a client's row has no figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// No `OUT/<client>/summary.json`: the client never ran into this OUT,
+    /// or its folder is elsewhere.
+    NoOutputs,
+    /// A file differs from the one its `summary.json` lists: its night's
+    /// outputs were not all put in place (or a file was changed since).
+    Incomplete,
+}
+
+impl Missing {
+    /// For the command's warning.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Missing::NoOutputs => "no outputs under OUT",
+            Missing::Incomplete => {
+                "outputs of two nights mixed (not all put in place: run its night again)"
+            }
+        }
+    }
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> FirmError + '_ {
@@ -142,12 +174,9 @@ fn money(path: &Path, line: u64, field: &str, text: &str) -> Result<Money, FirmE
     })
 }
 
-/// Reads one client's `aged_balance.csv` (absent: no line).
-fn aged(path: &Path, client: &str) -> Result<Vec<AgedLine>, FirmError> {
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let mut r = csv::Reader::from_path(path).map_err(|e| malformed(path, e.to_string()))?;
+/// Reads one client's `aged_balance.csv` from its bytes.
+fn aged(path: &Path, bytes: &[u8], client: &str) -> Result<Vec<AgedLine>, FirmError> {
+    let mut r = csv::Reader::from_reader(bytes);
     let head = r
         .headers()
         .map_err(|e| malformed(path, e.to_string()))?
@@ -191,16 +220,9 @@ fn aged(path: &Path, client: &str) -> Result<Vec<AgedLine>, FirmError> {
     Ok(out)
 }
 
-fn kpis(path: &Path, client: &str) -> Result<ClientKpis, FirmError> {
-    let mut k = ClientKpis {
-        client: client.to_string(),
-        ..ClientKpis::default()
-    };
-    if !path.exists() {
-        return Ok(k);
-    }
-    let bytes = fs::read(path).map_err(io(path))?;
-    let v: Value = serde_json::from_slice(&bytes)
+/// Reads one client's `kpis.json` from its bytes into `k`.
+fn kpis(path: &Path, bytes: &[u8], k: &mut ClientKpis) -> Result<(), FirmError> {
+    let v: Value = serde_json::from_slice(bytes)
         .map_err(|e| malformed(path, format!("line {}: {e}", e.line())))?;
     k.run_date = v["run_date"].as_str().unwrap_or_default().to_string();
     k.match_rate = v["match_rate"].as_str().map(str::to_string);
@@ -227,8 +249,42 @@ fn kpis(path: &Path, client: &str) -> Result<ClientKpis, FirmError> {
             });
         }
     }
-    Ok(k)
+    Ok(())
 }
+
+/// The bytes of the files of one client's night the firm reads
+/// (`kpis.json`, `aged_balance.csv`), when its folder holds a complete
+/// night: each file as its `summary.json` lists it.
+fn complete_night(dir: &Path) -> Result<Result<[Vec<u8>; 2], Missing>, FirmError> {
+    let summary = dir.join(crate::nightly::outputs::SUMMARY);
+    if !summary.is_file() {
+        return Ok(Err(Missing::NoOutputs));
+    }
+    let bytes = fs::read(&summary).map_err(io(&summary))?;
+    let v: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| malformed(&summary, format!("line {}: {e}", e.line())))?;
+    let read = |name: &str| -> Result<Option<Vec<u8>>, FirmError> {
+        let Some(listed) = v["outputs"][name].as_str() else {
+            return Ok(None);
+        };
+        let path = dir.join(name);
+        match fs::read(&path) {
+            Ok(b) if crate::nightly::outputs::sha256(&b) == listed => Ok(Some(b)),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(&path)(e)),
+        }
+    };
+    let kpis = read(crate::reports::kpis::KPIS)?;
+    let aged = read(AGED)?;
+    Ok(match (kpis, aged) {
+        (Some(k), Some(a)) => Ok([k, a]),
+        _ => Err(Missing::Incomplete),
+    })
+}
+
+/// A client's aged balance file.
+const AGED: &str = "aged_balance.csv";
 
 /// Reads every client under `out`: folders holding a `summary.json`, plus
 /// clients named in a batch summary.
@@ -241,16 +297,34 @@ pub fn read(out: &Path) -> Result<FirmData, FirmError> {
         .filter(|e| e.path().join("summary.json").is_file())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
+    if ids.is_empty() {
+        // Summaries alone (client folders not copied, another volume): no
+        // figures to report, and a firm report of blank rows would look
+        // like a firm owed nothing.
+        return Err(FirmError::NoClients(out.to_path_buf()));
+    }
     ids.extend(statuses.keys().cloned());
     ids.sort();
     ids.dedup();
     let mut data = FirmData::default();
     for id in ids {
         let dir = out.join(&id);
-        let mut k = kpis(&dir.join(crate::reports::kpis::KPIS), &id)?;
-        k.status = statuses.get(&id).cloned().unwrap_or_default();
-        k.has_report = dir.join("report.html").is_file();
-        data.aged.extend(aged(&dir.join("aged_balance.csv"), &id)?);
+        let mut k = ClientKpis {
+            client: id.clone(),
+            status: statuses.get(&id).cloned().unwrap_or_default(),
+            ..ClientKpis::default()
+        };
+        match complete_night(&dir)? {
+            Ok([kpis_bytes, aged_bytes]) => {
+                kpis(&dir.join(crate::reports::kpis::KPIS), &kpis_bytes, &mut k)?;
+                data.aged.extend(aged(&dir.join(AGED), &aged_bytes, &id)?);
+                k.has_report = dir.join("report.html").is_file();
+            }
+            // A client failed before it ever wrote outputs is expected:
+            // its row says `failed`.
+            Err(Missing::NoOutputs) if k.status == "failed" => {}
+            Err(why) => data.without_figures.push((id.clone(), why)),
+        }
         data.clients.push(k);
     }
     Ok(data)
