@@ -1,8 +1,11 @@
 //! Finding the clients of a firm: the direct subfolders of ROOT that hold an
 //! entry named `invoices.csv` (whatever it is: a bad one fails that client's
-//! run), sorted by name. Other entries are listed as skipped with a reason. Names that are `.`/`..`, hidden, symlinks, or hold control
-//! characters or path separators are refused: nothing may be read or written
-//! outside ROOT, `--out` and the state folder.
+//! run), sorted by name. Other entries are listed as skipped with a reason.
+//! Names that are `.`/`..`, hidden, symlinks, or hold control characters or
+//! path separators are refused: nothing may be read or written outside ROOT,
+//! `--out` and the state folder. So are the names of the files the batch and
+//! `pointage firm` write in OUT beside the client folders: a client
+//! `batch-summary.csv` would take the summary's place.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -38,6 +41,15 @@ pub fn refuse_name(name: &str) -> Option<&'static str> {
     }
     if name.contains(['/', '\\']) {
         return Some("name holds a path separator");
+    }
+    let firm_files = [
+        crate::reports::firm::AGED_PARQUET,
+        crate::reports::firm::AGED_CSV,
+        crate::reports::firm::KPIS_CSV,
+        crate::reports::firm::REPORT_HTML,
+    ];
+    if name.starts_with("batch-summary") || firm_files.contains(&name) {
+        return Some("the name of a file pointage writes in OUT");
     }
     None
 }
@@ -152,5 +164,11 @@ mod tests {
         assert!(refuse_name("a\u{1b}[31m").is_some());
         assert!(refuse_name("a/b").is_some());
         assert!(refuse_name("dupont-sarl").is_none());
+        // OUT/<client> beside the batch's and the firm's own files.
+        assert!(refuse_name("batch-summary.csv").is_some());
+        assert!(refuse_name("batch-summary.0-of-2.json").is_some());
+        assert!(refuse_name("firm_kpis.csv").is_some());
+        assert!(refuse_name("firm-report.html").is_some());
+        assert!(refuse_name("firm").is_none());
     }
 }
