@@ -7,7 +7,9 @@
 //! Without the feature every call compiles to nothing.
 //!
 //! Points: `after_parse`, `before_commit`, `after_commit`, `mid_rename`,
-//! `before_summary`.
+//! `before_summary`. [`fails`] instead makes one call report an error:
+//! `commit_reports_error` (the night's commit reaches its commit point, then
+//! reports an I/O error, as a failed sync after the journal's truncation does).
 
 /// Exit code of a process stopped at a fault point.
 pub const FAILPOINT_EXIT: i32 = 86;
@@ -37,4 +39,17 @@ pub fn hit(name: &str) {
     }
     #[cfg(not(feature = "failpoints"))]
     let _ = name;
+}
+
+/// True when `POINTAGE_FAILPOINT` names this point: the caller then reports
+/// the error the point stands for, and goes on as it would after one.
+#[inline]
+pub fn fails(name: &str) -> bool {
+    #[cfg(feature = "failpoints")]
+    return std::env::var("POINTAGE_FAILPOINT").is_ok_and(|v| v == name);
+    #[cfg(not(feature = "failpoints"))]
+    {
+        let _ = name;
+        false
+    }
 }

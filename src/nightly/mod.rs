@@ -507,6 +507,28 @@ fn night(
     let staged = outputs.stage(out_dir)?;
     failpoint::hit("before_commit");
     phase::mark(id, Phase::Commit);
-    tx.commit().map_err(&e)?;
+    let committed = tx.commit().and_then(|()| {
+        if failpoint::fails("commit_reports_error") {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
+                Some("disk I/O error (fault point)".into()),
+            ));
+        }
+        Ok(())
+    });
+    if let Err(error) = committed {
+        // An I/O error after SQLite's commit point (a failed sync once the
+        // journal is truncated) leaves the night committed, its steps
+        // recorded as sent: report it so (run the night again to write its
+        // files), never as a night with nothing committed.
+        if state.last_run().ok().flatten() == Some(date) {
+            return Err(RunError::OutputsIncomplete {
+                client: id.to_string(),
+                date,
+                source: std::io::Error::other(format!("{}: {error}", db_path.display())),
+            });
+        }
+        return Err(e(error));
+    }
     Ok((outputs, staged))
 }

@@ -108,3 +108,34 @@ fn a_batch_client_committed_with_outputs_incomplete_has_its_own_status() {
     assert_eq!(s, "failed");
     assert!(e.contains("run --date 2026-11-02 again"), "{e}");
 }
+
+/// Review 37 ops #9: an I/O error once the commit is durable (a failed sync
+/// after the journal's truncation) is a committed night with its outputs
+/// not written (exit 7), never exit 4 "nothing committed".
+#[cfg(feature = "failpoints")]
+#[test]
+fn an_error_after_the_commit_point_is_a_committed_night_to_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    let out = dir.path().join("out");
+    let o = run_night(
+        &c,
+        "2026-11-02",
+        &out,
+        &[("POINTAGE_FAILPOINT", "commit_reports_error")],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(7), "{err}");
+    assert!(
+        err.contains("night 2026-11-02 committed; outputs incomplete")
+            && err.contains("disk I/O error"),
+        "{err}"
+    );
+    // Its files were removed, not left half in place.
+    assert!(!out.join("dunning.csv").exists());
+    assert!(fs::read_dir(&out).unwrap().next().is_none(), "{out:?}");
+    // Run again: the night's reminder is written once, from the commit.
+    let o = run_night(&c, "2026-11-02", &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(steps(&out), ["courtesy_reminder F-100"]);
+}
