@@ -59,6 +59,12 @@ pub fn run(a: BatchArgs) -> u8 {
             return exit::USAGE;
         }
     };
+    // OUT a file (a typo, a mount point not mounted over a placeholder):
+    // every client would fail writing, then the summary; nothing is run.
+    if a.out.exists() && !a.out.is_dir() {
+        elog!("error: {}: --out is not a folder", a.out.display());
+        return exit::USAGE;
+    }
     let (clients, skipped) = match discover(&a.root) {
         Ok(x) => x,
         Err(e) => {
@@ -130,7 +136,10 @@ pub fn run(a: BatchArgs) -> u8 {
         .and_then(|_| write_atomic(&csv_path, &csv_bytes))
         .and_then(|()| write_atomic(&json_path, &json_bytes));
     if let Err(e) = written {
-        elog!("error: writing the batch summary: {e}");
+        elog!(
+            "error: writing the batch summary in {}: {e}",
+            a.out.display()
+        );
         return exit::OUTPUT;
     }
     let failed = outcomes

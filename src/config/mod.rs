@@ -197,7 +197,7 @@ impl Default for ReportConfig {
 
 /// A `client.toml` that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: line {line}: {message}", file.display())]
+#[error("{}: {}{message}", file.display(), at_line(*line))]
 pub struct ConfigError {
     /// The file.
     pub file: PathBuf,
@@ -205,6 +205,16 @@ pub struct ConfigError {
     pub line: u64,
     /// What is wrong, naming the key.
     pub message: String,
+}
+
+/// `line N: ` for a known line, nothing for a file that has none (a folder
+/// in its place, a link that cannot be followed).
+fn at_line(line: u64) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!("line {line}: ")
+    }
 }
 
 impl ClientConfig {
@@ -232,10 +242,14 @@ impl ClientConfig {
         let file = client_dir.join("client.toml");
         match std::fs::read(&file) {
             Ok(bytes) => {
-                let text = String::from_utf8(bytes).map_err(|e| ConfigError {
-                    file: file.clone(),
-                    line: 0,
-                    message: format!("not UTF-8: {e}"),
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let valid = e.utf8_error().valid_up_to();
+                    let before = e.as_bytes().get(..valid).unwrap_or_default();
+                    ConfigError {
+                        file: file.clone(),
+                        line: before.iter().filter(|&&b| b == b'\n').count() as u64 + 1,
+                        message: format!("not UTF-8: {}", e.utf8_error()),
+                    }
                 })?;
                 ClientConfig::parse(&text, &file)
             }
@@ -410,6 +424,29 @@ mod tests {
         assert_eq!(parse("").unwrap().dunning.promise_max_days, 92);
         let e = parse("[dunning]\npromise_max_days = 0\n").unwrap_err();
         assert!(e.message.contains("promise_max_days") && e.line == 2, "{e}");
+    }
+
+    #[test]
+    fn errors_name_a_line_only_when_there_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the file should be: no line to name.
+        std::fs::create_dir(dir.path().join("client.toml")).unwrap();
+        let e = ClientConfig::load(dir.path()).unwrap_err().to_string();
+        assert!(!e.contains("line"), "{e}");
+        assert!(e.contains("client.toml: "), "{e}");
+        std::fs::remove_dir(dir.path().join("client.toml")).unwrap();
+        // Bytes that are not UTF-8 on the third line: that line.
+        std::fs::write(
+            dir.path().join("client.toml"),
+            b"[dunning]\n\nlanguage = \"fran\xe7ais\"\n",
+        )
+        .unwrap();
+        let e = ClientConfig::load(dir.path()).unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(
+            e.to_string().contains("client.toml: line 3: not UTF-8"),
+            "{e}"
+        );
     }
 
     #[test]

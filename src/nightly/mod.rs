@@ -121,9 +121,14 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     // A mistyped path must not leave a state folder (with its lock and an
     // empty database) where no client is.
     if !opts.client_dir.is_dir() {
+        let reason = if opts.client_dir.exists() {
+            "a file, not a folder"
+        } else {
+            "no such folder"
+        };
         return Err(RunError::Input(crate::client::ClientError::NotAClient {
             dir: opts.client_dir.clone(),
-            reason: "no such folder".into(),
+            reason: reason.into(),
         }));
     }
     let id = client_id(&opts.client_dir);

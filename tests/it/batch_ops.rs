@@ -314,3 +314,32 @@ fn shard_settings_that_agree_still_run() {
         assert!(t.path().join("out/batch-summary.1-of-3.csv").is_file());
     }
 }
+
+/// Review 37 ops #10: a file where OUT or the client folder should be is
+/// named as such, before anything runs.
+#[test]
+fn a_file_given_as_out_or_as_a_client_folder_is_named_so() {
+    let t = tempfile::tempdir().unwrap();
+    let root = firm(t.path());
+    fs::write(t.path().join("out"), "x").unwrap();
+    let o = batch_cmd(&root, t.path(), &["--quiet"], &[])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--out is not a folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!t.path().join("state").exists());
+
+    let o = run_cmd(&root.join("acme/invoices.csv"), t.path())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a file, not a folder"),
+        "{}",
+        stderr(&o)
+    );
+}
