@@ -13,6 +13,7 @@ use crate::batch::shard::Shard;
 use crate::batch::summary;
 use crate::output::atomic::{pid_is_gone, remove_stale_temps};
 use crate::output::write_atomic;
+use crate::state::lock::{ClientLock, LockError};
 
 /// The batch command's arguments.
 #[derive(Debug, Clone)]
@@ -88,6 +89,34 @@ pub fn run(a: BatchArgs) -> u8 {
             elog!("skipped {}: {}", s.name, s.reason);
         }
     }
+    // Two copies of one batch (or shard) at once, e.g. a scheduler's retry
+    // while the first still runs: the second would find the first's clients
+    // locked and its summary would replace the first's, listing them
+    // `locked`. The second stops here instead, having run nothing.
+    let suffix = shard.map(|s| s.file_suffix());
+    let csv_path = summary_path(&a.out, suffix.as_deref(), "csv");
+    let json_path = summary_path(&a.out, suffix.as_deref(), "json");
+    let lock_name = format!(
+        ".{}.lock",
+        csv_path
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
+    let _summary_lock = match ClientLock::acquire_file(&a.out, &lock_name) {
+        Ok(l) => l,
+        Err(LockError::Busy { path }) => {
+            elog!(
+                "error: {}: another pointage batch is running this batch into the same OUT; nothing run",
+                path.display()
+            );
+            return exit::LOCKED;
+        }
+        Err(e @ LockError::Io { .. }) => {
+            elog!("error: {e}");
+            return exit::OUTPUT;
+        }
+    };
     let progress = Progress::new(a.quiet, clients.len());
     let outcomes = match run_clients(&clients, &opts, &|o| progress.client_done(o)) {
         Ok(o) => o,
@@ -98,9 +127,6 @@ pub fn run(a: BatchArgs) -> u8 {
     };
     progress.finish();
 
-    let suffix = shard.map(|s| s.file_suffix());
-    let csv_path = summary_path(&a.out, suffix.as_deref(), "csv");
-    let json_path = summary_path(&a.out, suffix.as_deref(), "json");
     // Newer than every other summary already in OUT, read when written:
     // `pointage firm` takes each client's status from its newest summary.
     // The file this run replaces does not count: a rerun writes the same bytes.

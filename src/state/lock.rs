@@ -35,12 +35,18 @@ pub enum LockError {
 impl ClientLock {
     /// Takes the lock in `state_dir` (created if needed), failing at once if busy.
     pub fn acquire(state_dir: &Path) -> Result<ClientLock, LockError> {
-        let path = state_dir.join("lock");
+        ClientLock::acquire_file(state_dir, "lock")
+    }
+
+    /// Takes the lock on the file `name` in `dir` (both created if needed),
+    /// failing at once if busy: the batch's lock on its summary.
+    pub fn acquire_file(dir: &Path, name: &str) -> Result<ClientLock, LockError> {
+        let path = dir.join(name);
         let io_err = |source| LockError::Io {
             path: path.clone(),
             source,
         };
-        std::fs::create_dir_all(state_dir).map_err(io_err)?;
+        std::fs::create_dir_all(dir).map_err(io_err)?;
         let mut opts = OpenOptions::new();
         opts.create(true).truncate(false).write(true);
         #[cfg(unix)]

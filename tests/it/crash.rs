@@ -202,4 +202,64 @@ mod fault_points {
         assert!(!t.path().join("out-a").exists(), "A never wrote");
         let _ = fs::remove_dir_all(t.path());
     }
+
+    /// Review 37 ops #11: the same batch started twice at once (a retry
+    /// while the first still runs): the second runs nothing and says so,
+    /// and the first's summary is the one written.
+    #[test]
+    fn a_second_copy_of_a_running_batch_runs_nothing() {
+        let t = tempfile::tempdir().unwrap();
+        let firm = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+        let batch = |pause: bool| {
+            let mut c = pointage();
+            c.arg("batch")
+                .arg(&firm)
+                .args(["--date", "2026-11-20", "--quiet", "--jobs", "1", "--out"])
+                .arg(t.path().join("out"))
+                .arg("--state")
+                .arg(t.path().join("state"));
+            for v in ["POINTAGE_FAILPOINT", "POINTAGE_FAILPOINT_PAUSE"] {
+                c.env_remove(v);
+            }
+            for v in [
+                "JOB_COMPLETION_INDEX",
+                "POINTAGE_SHARDS",
+                "SLURM_ARRAY_TASK_ID",
+            ] {
+                c.env_remove(v);
+            }
+            if pause {
+                c.env("POINTAGE_FAILPOINT_PAUSE", "after_parse");
+            }
+            c
+        };
+        let mut a = batch(true).stderr(Stdio::piped()).spawn().unwrap();
+        let mut lines = BufReader::new(a.stderr.take().unwrap()).lines();
+        assert_eq!(
+            lines.next().unwrap().unwrap(),
+            "failpoint after_parse: paused"
+        );
+
+        let b = batch(false).output().unwrap();
+        let msg = String::from_utf8_lossy(&b.stderr);
+        assert_eq!(b.status.code(), Some(5), "{msg}");
+        assert!(
+            msg.contains("another pointage batch is running this batch"),
+            "{msg}"
+        );
+        assert!(!t.path().join("out/batch-summary.csv").exists());
+        assert!(
+            !t.path().join("state/atelier-lefevre").exists(),
+            "B ran a client"
+        );
+
+        a.kill().unwrap();
+        a.wait().unwrap();
+        let c = batch(false).output().unwrap();
+        assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+        let rows = crate::support::csv_rows(&t.path().join("out/batch-summary.csv"));
+        let col = rows[0].iter().position(|h| h == "status").unwrap();
+        assert!(rows[1..].iter().all(|r| r[col] == "done"), "{rows:?}");
+        assert_eq!(rows.len(), 6);
+    }
 }
