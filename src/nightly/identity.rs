@@ -382,6 +382,112 @@ fn moved_back_alert(
     invoice_moved(inv, old, run_date, message)
 }
 
+/// An invoice number as a spreadsheet or an ERP's new format may rewrite
+/// it: letters and digits, upper case, each run of digits without its
+/// leading zeros, one `.` between two runs of digits a separator parted
+/// (`000042` → `42`, `f-2026-0042` → `F2026.42`).
+pub(crate) fn number_key(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if !digits.is_empty() {
+            let kept = digits.trim_start_matches('0');
+            out.push_str(if kept.is_empty() { "0" } else { kept });
+            digits.clear();
+        }
+    };
+    // Between two runs of digits a separator stays (as `.`), whatever it
+    // was: `2026-42` is not `202-642`.
+    let mut apart = false;
+    for c in id.chars() {
+        if c.is_ascii_digit() {
+            if digits.is_empty() && apart {
+                out.push('.');
+            }
+            apart = false;
+            digits.push(c);
+            continue;
+        }
+        let after_digits = !digits.is_empty();
+        flush(&mut digits, &mut out);
+        if c.is_alphanumeric() {
+            out.extend(c.to_uppercase());
+            apart = false;
+        } else if after_digits {
+            apart = true;
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
+/// One `invoice_identity_changed` per invoice of tonight's export whose
+/// number is, but for its form (leading zeros, case, separators), that of
+/// an invoice with a history in state (money applied, reminders sent) that
+/// left the export: the same customer (its id compared the same way), the
+/// same currency, amount and issue date. The ERP's numbers changed form (an
+/// export re-saved through a spreadsheet, a new numbering format): under
+/// its new number the invoice would start again, so the customer who paid
+/// would be chased and another sent a step twice. Not chased while the
+/// alert is open (re-checked every night): until the export gives the
+/// earlier number again, or the earlier invoice's history no longer
+/// applies (review 38 erp F10).
+pub fn renumbered(conn: &Connection, ledger: &Ledger) -> rusqlite::Result<Vec<Alert>> {
+    let exported: std::collections::HashSet<&str> = ledger
+        .invoices
+        .iter()
+        .map(|i| i.invoice_id.as_str())
+        .collect();
+    let gone = inc::with_history_not_in(conn, &exported)?;
+    if gone.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut by_key: BTreeMap<String, Vec<&inc::WithHistory>> = BTreeMap::new();
+    for g in &gone {
+        by_key.entry(number_key(&g.invoice_id)).or_default().push(g);
+    }
+    let mut out = Vec::new();
+    for inv in &ledger.invoices {
+        let Some(candidates) = by_key.get(&number_key(&inv.invoice_id)) else {
+            continue;
+        };
+        let issue = inv.issue_date.to_string();
+        let Some(old) = candidates.iter().find(|g| {
+            number_key(&g.stored.customer_id) == number_key(&inv.customer_id)
+                && g.stored.currency == inv.currency.as_str()
+                && g.stored.amount == inv.amount
+                && g.stored.issue_date == issue
+        }) else {
+            continue;
+        };
+        let mut history = Vec::new();
+        if !old.applied.is_zero() {
+            history.push(format!("{} {} applied", old.applied, old.stored.currency));
+        }
+        if !old.steps.is_empty() {
+            let steps: Vec<String> = old.steps.iter().map(|(s, d)| format!("{s} {d}")).collect();
+            history.push(format!("reminders sent: {}", steps.join(", ")));
+        }
+        let mut a = Alert::new(
+            AlertKind::InvoiceIdentityChanged,
+            &format!("{}:renumbered:{}", inv.invoice_id, old.invoice_id),
+            format!(
+                "invoice {id} of {who} ({issue}, {amount} {cur}) looks like invoice {old_id}, which left the export (last exported {seen}) with the same customer, amount and issue date: the ERP's numbers seem to have changed form; {old_id}'s history ({history}) stays under {old_id}, and {id} is not chased until the export gives {old_id} again or a person settles it in the ERP",
+                id = inv.invoice_id,
+                who = who(&inv.customer_id, &inv.customer_name),
+                amount = inv.amount,
+                cur = inv.currency,
+                old_id = old.invoice_id,
+                seen = old.stored.last_seen_run,
+                history = history.join("; "),
+            ),
+        );
+        a = about(a, inv);
+        out.push(a);
+    }
+    Ok(out)
+}
+
 /// One `invoice_identity_changed` per invoice of tonight's export that
 /// money applied to it under an earlier currency may have paid, while the
 /// ERP and pointage both see it open. Money of one currency cannot be

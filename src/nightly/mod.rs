@@ -383,6 +383,7 @@ fn night(
     conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
     conditions.extend(alerting::beyond_conditions(&credits, &ledger));
     conditions.extend(identity::held(&tx, &ledger, &credits).map_err(&e)?);
+    conditions.extend(identity::renumbered(&tx, &ledger).map_err(&e)?);
     conditions.extend(promised.unmatched);
     conditions.extend(people.missing_alerts(&rd));
     // Customer ids of tonight's invoices missing from customers.csv.

@@ -310,6 +310,65 @@ pub fn earlier_of(
     .map(Option::flatten)
 }
 
+/// A live invoice with a history in state: money applied to it or a
+/// dunning step sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithHistory {
+    /// Its number.
+    pub invoice_id: String,
+    /// As last exported.
+    pub stored: Stored,
+    /// Money pointage applied to it (its currency), zero when none.
+    pub applied: Money,
+    /// Dunning steps sent, with their night, in order.
+    pub steps: Vec<(String, String)>,
+}
+
+/// The live invoices with a history in state that are not in `exported`
+/// (tonight's numbers).
+pub fn with_history_not_in(
+    conn: &Connection,
+    exported: &std::collections::HashSet<&str>,
+) -> rusqlite::Result<Vec<WithHistory>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.invoice_id,
+             (SELECT group_concat(a.applied, ' ') FROM applications a
+              WHERE a.invoice_id = i.invoice_id AND a.reversed_run IS NULL)
+         FROM invoices i
+         WHERE i.archived_from IS NULL
+           AND (EXISTS (SELECT 1 FROM applications a WHERE a.invoice_id = i.invoice_id)
+                OR EXISTS (SELECT 1 FROM dunning_steps d WHERE d.invoice_id = i.invoice_id))
+         ORDER BY i.invoice_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (invoice_id, applied) = row?;
+        if exported.contains(invoice_id.as_str()) {
+            continue;
+        }
+        let Some(stored) = stored(conn, &invoice_id)? else {
+            continue;
+        };
+        let applied = applied
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .map(money)
+            .fold(Money::ZERO, |sum, m| sum.checked_add(m).unwrap_or(sum));
+        let steps = steps_of(conn, &invoice_id)?;
+        out.push(WithHistory {
+            invoice_id,
+            stored,
+            applied,
+            steps,
+        });
+    }
+    Ok(out)
+}
+
 /// The night before `run_date` that was last committed, if any.
 pub fn previous_night(conn: &Connection, run_date: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT MAX(run_date) FROM runs WHERE run_date < ?1")?

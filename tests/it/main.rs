@@ -34,6 +34,7 @@ mod identity_moves;
 mod identity_people;
 mod indemnity_currency;
 mod invoice_identity;
+mod invoice_renumbered;
 mod ledger;
 mod logs;
 mod malformed;

@@ -109,3 +109,17 @@ fn a_settled_invoice_back_after_a_gap_is_reused_as_before() {
     let (kinds, _) = read("2026-10-30", "0.00", &tonight("2026-10-01", "1000.00"));
     assert_eq!(kinds, [AlertKind::InvoiceIdReused]);
 }
+
+#[test]
+fn invoice_numbers_compare_without_their_form() {
+    use super::number_key as k;
+    assert_eq!(k("000042"), k("42"));
+    assert_eq!(k("F-2026-0042"), k("F-2026-42"));
+    assert_eq!(k("F-2026-0042"), k("f2026-0042"));
+    assert_eq!(k("F 2026.0042"), k("F-2026-42"));
+    assert_eq!(k("000"), k("0"));
+    // Digits that differ, or numbers run together, stay apart.
+    assert_ne!(k("F-2026-0042"), k("F-2026-0043"));
+    assert_ne!(k("42"), k("420"));
+    assert_ne!(k("F-2026-42"), k("F-202-642"));
+}
