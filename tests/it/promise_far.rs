@@ -105,3 +105,40 @@ fn a_promise_decades_ahead_is_named_and_holds_only_until_the_limit() {
         steps(&out)
     );
 }
+
+/// Review 38 erp F17: an export that lists no invoice at all (a failed
+/// export) on the night a promise is judged does not settle the promise
+/// for good: with the full export back, the promise is broken as it would
+/// have been.
+#[test]
+fn a_promise_is_not_judged_kept_on_an_export_listing_no_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    crate::support::quiet_client(&c, "");
+    let full = format!(
+        "{HEADER}F-100,C1,Alpha SARL,2026-09-01,2026-09-30,1000.00,1000.00,EUR\n\
+         F-200,C2,Beta SAS,2026-09-01,2026-09-30,500.00,500.00,EUR\n"
+    );
+    fs::write(
+        c.join("promises.csv"),
+        "customer_id,invoice_id,promised_date\nC1,F-100,2026-11-20\n",
+    )
+    .unwrap();
+    let night = |seq: u32, date: &str, invoices: &str| {
+        fs::write(c.join("invoices.csv"), invoices).unwrap();
+        write_statement(&c, seq, date, &[]);
+        let out = dir.path().join("out").join(date);
+        let o = run_night(&c, date, &out, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    night(1, "2026-11-20", &full);
+    night(2, "2026-11-26", HEADER);
+    let out = night(3, "2026-11-27", &full);
+    let broken: Vec<_> = alerts(&out.join("alerts.csv"))
+        .into_iter()
+        .filter(|(k, _, _)| k == "broken_promise")
+        .map(|(_, i, _)| i)
+        .collect();
+    assert_eq!(broken, ["F-100"]);
+}

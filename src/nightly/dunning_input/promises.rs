@@ -134,6 +134,13 @@ pub fn promises(
             }
             continue;
         }
+        // An export listing no invoice at all is more likely a failed
+        // export than every invoice settled: a promise whose invoices are
+        // gone is judged kept (for good) only beside invoices still
+        // exported (review 38 erp F17).
+        if invoices.is_empty() && ledger.invoices.is_empty() {
+            continue;
+        }
         let opens: Vec<(&Invoice, Option<Money>)> = invoices
             .iter()
             .map(|inv| (*inv, open_after(&inv.invoice_id)))
