@@ -438,7 +438,12 @@ pub fn renumbered(conn: &Connection, ledger: &Ledger) -> rusqlite::Result<Vec<Al
         .iter()
         .map(|i| i.invoice_id.as_str())
         .collect();
-    let gone = inc::with_history_not_in(conn, &exported)?;
+    let keys: std::collections::HashSet<String> = ledger
+        .invoices
+        .iter()
+        .map(|i| number_key(&i.invoice_id))
+        .collect();
+    let gone = inc::with_history_not_in(conn, &exported, |id| keys.contains(&number_key(id)))?;
     if gone.is_empty() {
         return Ok(Vec::new());
     }

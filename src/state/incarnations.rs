@@ -325,40 +325,44 @@ pub struct WithHistory {
 }
 
 /// The live invoices with a history in state that are not in `exported`
-/// (tonight's numbers).
+/// (tonight's numbers) and whose number `wanted` accepts: the numbers are
+/// read alone first, and only those wanted are looked at further.
 pub fn with_history_not_in(
     conn: &Connection,
     exported: &std::collections::HashSet<&str>,
+    wanted: impl Fn(&str) -> bool,
 ) -> rusqlite::Result<Vec<WithHistory>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.invoice_id,
-             (SELECT group_concat(a.applied, ' ') FROM applications a
-              WHERE a.invoice_id = i.invoice_id AND a.reversed_run IS NULL)
-         FROM invoices i
-         WHERE i.archived_from IS NULL
-           AND (EXISTS (SELECT 1 FROM applications a WHERE a.invoice_id = i.invoice_id)
-                OR EXISTS (SELECT 1 FROM dunning_steps d WHERE d.invoice_id = i.invoice_id))
-         ORDER BY i.invoice_id",
+    let mut ids =
+        conn.prepare_cached("SELECT invoice_id FROM invoices WHERE archived_from IS NULL")?;
+    let ids: Vec<String> = ids
+        .query_map([], |r| r.get::<_, String>(0))?
+        .filter(|id| {
+            id.as_ref()
+                .map_or(true, |id| !exported.contains(id.as_str()) && wanted(id))
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    let mut applied_to = conn.prepare_cached(
+        "SELECT applied FROM applications WHERE invoice_id = ?1 AND reversed_run IS NULL",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-    })?;
+    let mut any_application =
+        conn.prepare_cached("SELECT EXISTS(SELECT 1 FROM applications WHERE invoice_id = ?1)")?;
     let mut out = Vec::new();
-    for row in rows {
-        let (invoice_id, applied) = row?;
-        if exported.contains(invoice_id.as_str()) {
+    for invoice_id in ids {
+        let steps = steps_of(conn, &invoice_id)?;
+        let applied = applied_to
+            .query_map(params![invoice_id], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .iter()
+            .map(|t| money(t))
+            .fold(Money::ZERO, |sum, m| sum.checked_add(m).unwrap_or(sum));
+        let history = !steps.is_empty()
+            || any_application.query_row(params![invoice_id], |r| r.get::<_, bool>(0))?;
+        if !history {
             continue;
         }
         let Some(stored) = stored(conn, &invoice_id)? else {
             continue;
         };
-        let applied = applied
-            .unwrap_or_default()
-            .split(' ')
-            .filter(|t| !t.is_empty())
-            .map(money)
-            .fold(Money::ZERO, |sum, m| sum.checked_add(m).unwrap_or(sum));
-        let steps = steps_of(conn, &invoice_id)?;
         out.push(WithHistory {
             invoice_id,
             stored,
