@@ -142,3 +142,54 @@ fn a_promise_is_not_judged_kept_on_an_export_listing_no_invoice() {
         .collect();
     assert_eq!(broken, ["F-100"]);
 }
+
+/// Review 38 erp F6: a promised date already over (grace days included) the
+/// night its line is first read — `01/11` typed for `01/12` — is named as a
+/// line matching nothing, never a broken promise stated in a formal notice;
+/// a line read before its date and not kept is broken as before.
+#[test]
+fn a_promise_already_over_when_first_read_is_named_not_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    crate::support::quiet_client(&c, "");
+    fs::write(
+        c.join("invoices.csv"),
+        format!(
+            "{HEADER}F-100,C1,Alpha SARL,2026-09-01,2026-09-30,1000.00,1000.00,EUR\n\
+             F-200,C2,Beta SAS,2026-09-01,2026-09-30,500.00,500.00,EUR\n"
+        ),
+    )
+    .unwrap();
+    let night = |seq: u32, date: &str, promises: &str| {
+        fs::write(c.join("promises.csv"), promises).unwrap();
+        write_statement(&c, seq, date, &[]);
+        let out = dir.path().join("out").join(date);
+        let o = run_night(&c, date, &out, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        alerts(&out.join("alerts.csv"))
+    };
+    let head = "customer_id,invoice_id,promised_date\n";
+    night(1, "2026-11-10", &format!("{head}C2,F-200,2026-11-12\n"));
+    // C1's line appears on 11-20 dated 11-01; C2's (read on 11-10) is over.
+    let got = night(
+        2,
+        "2026-11-20",
+        &format!("{head}C1,F-100,2026-11-01\nC2,F-200,2026-11-12\n"),
+    );
+    let of = |kind: &str| -> Vec<String> {
+        got.iter()
+            .filter(|(k, _, _)| k == kind)
+            .map(|(_, i, _)| i.clone())
+            .collect()
+    };
+    assert_eq!(of("broken_promise"), ["F-200"]);
+    assert_eq!(of("promise_unmatched"), ["F-100"]);
+    let (_, _, message) = got
+        .iter()
+        .find(|(k, _, _)| k == "promise_unmatched")
+        .unwrap();
+    assert!(
+        message.contains("already over the night the line was first read (2026-11-20)"),
+        "{message}"
+    );
+}

@@ -63,6 +63,14 @@ pub fn promise_night(
     // A date too far ahead holds only until promise_max_days.
     let (capped, far) =
         super::promise_far::cap(conn, lines.rows, run_date, config.dunning.promise_max_days)?;
+    // One already over when first read holds nothing and is never judged.
+    let (capped, past) = super::promise_past::set_apart(
+        conn,
+        &capped,
+        calendar,
+        config.dunning.promise_grace_days,
+        run_date,
+    )?;
     let (status, broken) = super::promises(
         conn, ledger, &capped, calendar, config, run_date, open_after,
     )?;
@@ -76,6 +84,7 @@ pub fn promise_night(
         (calendar, config, run_date),
     )?;
     unmatched.extend(far);
+    unmatched.extend(past);
     Ok(PromiseNight {
         status,
         broken,

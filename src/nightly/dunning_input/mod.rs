@@ -16,7 +16,9 @@
 //! near a consumer's id as consumers (`unknown_customers`);
 //! [`check_plan_names`] refuses a `dunning_plan` naming no plan
 //! (`plan_names`); a promised date more than `promise_max_days` ahead holds
-//! only until then and is named (`promise_far`). The open direct-debit
+//! only until then and is named (`promise_far`); one already past its grace
+//! days the night it is first read holds nothing and is named
+//! (`promise_past`). The open direct-debit
 //! invoices a remittance booked without detail may have collected are held
 //! while it waits for a person (`remittance_hold`). Unapplied money from a
 //! payer whose name is exactly one customer's is that customer's
@@ -28,6 +30,7 @@ mod formal_hold;
 mod named_payer;
 mod plan_names;
 mod promise_far;
+mod promise_past;
 mod promise_rows;
 mod promises;
 mod remittance_hold;
