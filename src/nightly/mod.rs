@@ -387,7 +387,8 @@ fn night(
     conditions.extend(promised.unmatched);
     conditions.extend(people.missing_alerts(&rd));
     // Customer ids of tonight's invoices missing from customers.csv.
-    let unknown = dunning_input::unknown_customers(&client.ledger);
+    let renames = crate::state::moves::renames(&tx).map_err(&e)?;
+    let unknown = dunning_input::unknown_customers(&client.ledger, &renames);
     conditions.extend(unknown.alerts.iter().cloned());
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
     // Gaps and stopped statements cleared in client.toml or by a `clear_gap`

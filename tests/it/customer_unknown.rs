@@ -72,7 +72,7 @@ fn a_consumer_s_mistyped_id_is_named_and_never_charged_business_fees() {
         unknown(&out, "alerts.csv"),
         [
             "Z9: customer Z9 (1 invoice in invoices.csv) is not in customers.csv: no type, contacts or plan of its own; dunning treats it as a business (b2b, the default)",
-            "p01: customer p01 (2 invoices in invoices.csv) is not in customers.csv; customers.csv has P01 (b2c), differing only in case or spaces (a typo?): the ids are not merged; until they agree, p01 is charged as a consumer (no late-payment charges)",
+            "p01: customer p01 (2 invoices in invoices.csv) is not in customers.csv; customers.csv has P01 (b2c), differing only in case, spaces, separators or leading zeros (a typo?): the ids are not merged; until they agree, p01 is charged as a consumer (no late-payment charges)",
         ]
     );
     // The formal notice (+30, acting 04-02): p01 gets no late charges (before

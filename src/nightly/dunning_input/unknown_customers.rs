@@ -3,14 +3,17 @@
 //! such id is a `customer_unknown` condition, re-checked every night (it
 //! leaves `open_items.csv` once the ids agree), naming the id, how many
 //! invoices of tonight's export carry it, and the ids of `customers.csv`
-//! that differ from it only in case or spaces.
+//! that differ from it only in case, spaces, separators or leading zeros
+//! (`0012` exported as `12` or as Excel's `="0012"`), and the customer of
+//! `customers.csv` the ERP renamed to it (`nightly::identity`: same name,
+//! the old id gone).
 //!
 //! The two ids are never merged (matching, contacts and plan stay the
 //! invoice's own): a person says which one is right. But an unknown id
-//! near a consumer's (`b2c`) is charged as a consumer — no late-payment
-//! charges — until then: the 40 € indemnity and business interest are
-//! never a consumer's to pay, while a business left uncharged for a few
-//! nights loses nothing it cannot be charged later.
+//! near a consumer's (`b2c`), or a consumer renamed, is charged as a
+//! consumer — no late-payment charges — until then: the 40 € indemnity and
+//! business interest are never a consumer's to pay, while a business left
+//! uncharged for a few nights loses nothing it cannot be charged later.
 //!
 //! No `customers.csv` at all: nothing is said, every customer is the
 //! invoice's own (a business by default), as before.
@@ -30,17 +33,16 @@ pub struct UnknownCustomers {
     pub as_consumers: BTreeSet<String>,
 }
 
-/// `P 01` and `p01` are the same id to a person reading them.
+/// `P 01`, `p01`, `P-001` and `="P01"` are the same id to a person reading
+/// them (review 38 erp F11: a spreadsheet drops leading zeros).
 fn folded(id: &str) -> String {
-    id.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    crate::nightly::identity::number_key(id)
 }
 
 /// The ids of `ledger`'s invoices (as loaded: not the customers decisions
-/// taught aliases for) that `customers.csv` does not list.
-pub fn unknown_customers(ledger: &Ledger) -> UnknownCustomers {
+/// taught aliases for) that `customers.csv` does not list. `renames`: the
+/// customer ids the ERP renamed (old → new, `state::moves::renames`).
+pub fn unknown_customers(ledger: &Ledger, renames: &BTreeMap<String, String>) -> UnknownCustomers {
     let mut out = UnknownCustomers::default();
     if !ledger.customers_file {
         return out;
@@ -63,8 +65,25 @@ pub fn unknown_customers(ledger: &Ledger) -> UnknownCustomers {
             .push((c.customer_id.as_str(), c.customer_type));
     }
     for (id, n) in count {
-        let near = by_folded.get(&folded(id)).map(Vec::as_slice).unwrap_or(&[]);
-        let consumer = near.iter().any(|(_, t)| *t == CustomerType::B2c);
+        let mut near: Vec<(&str, CustomerType)> = by_folded
+            .get(&folded(id))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .to_vec();
+        // A customer of customers.csv the ERP renamed to this id (review 38
+        // erp F14): its history follows it, its type too.
+        let renamed_from: Vec<(&str, CustomerType)> = renames
+            .iter()
+            .filter(|(_, new)| new.as_str() == id)
+            .filter_map(|(old, _)| ledger.customers.get(old))
+            .map(|c| (c.customer_id.as_str(), c.customer_type))
+            .filter(|c| !near.contains(c))
+            .collect();
+        near.retain(|c| !renamed_from.contains(c));
+        let consumer = near
+            .iter()
+            .chain(&renamed_from)
+            .any(|(_, t)| *t == CustomerType::B2c);
         let invoices = if n == 1 {
             "1 invoice".to_string()
         } else {
@@ -72,19 +91,29 @@ pub fn unknown_customers(ledger: &Ledger) -> UnknownCustomers {
         };
         let mut message =
             format!("customer {id} ({invoices} in invoices.csv) is not in customers.csv");
-        if near.is_empty() {
+        let listed = |ids: &[(&str, CustomerType)]| {
+            ids.iter()
+                .map(|(other, t)| format!("{other} ({})", type_name(*t)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if near.is_empty() && renamed_from.is_empty() {
             message.push_str(
                 ": no type, contacts or plan of its own; dunning treats it as a business (b2b, the default)",
             );
         } else {
-            let names: Vec<String> = near
-                .iter()
-                .map(|(other, t)| format!("{other} ({})", type_name(*t)))
-                .collect();
-            message.push_str(&format!(
-                "; customers.csv has {}, differing only in case or spaces (a typo?): the ids are not merged",
-                names.join(", ")
-            ));
+            if !near.is_empty() {
+                message.push_str(&format!(
+                    "; customers.csv has {}, differing only in case, spaces, separators or leading zeros (a typo?): the ids are not merged",
+                    listed(&near)
+                ));
+            }
+            if !renamed_from.is_empty() {
+                message.push_str(&format!(
+                    "; the ERP renamed {} to {id} (same name): its history follows it, but customers.csv does not list {id} yet",
+                    listed(&renamed_from)
+                ));
+            }
             if consumer {
                 message.push_str(&format!(
                     "; until they agree, {id} is charged as a consumer (no late-payment charges)"
@@ -152,9 +181,12 @@ mod tests {
     }
 
     #[test]
-    fn folding_ignores_case_and_spaces_only() {
-        assert_eq!(folded(" P 01 "), "p01");
+    fn folding_ignores_case_spaces_separators_and_leading_zeros_only() {
+        assert_eq!(folded(" P 01 "), folded("p01"));
+        assert_eq!(folded("0012"), folded("12"));
+        assert_eq!(folded("=\"0012\""), folded("12"));
         assert_ne!(folded("P01"), folded("P0l"));
+        assert_ne!(folded("12"), folded("120"));
     }
 
     #[test]
@@ -164,7 +196,7 @@ mod tests {
             customers: [listed("P01", CustomerType::B2c)].into(),
             customers_file: true,
         };
-        let u = unknown_customers(&ledger);
+        let u = unknown_customers(&ledger, &BTreeMap::new());
         assert_eq!(u.alerts.len(), 2);
         assert_eq!(u.alerts[0].key, "customer_unknown:Z9");
         assert!(u.alerts[0].message.contains("treats it as a business"));
@@ -172,7 +204,7 @@ mod tests {
         assert!(
             u.alerts[1]
                 .message
-                .contains("customer p01 (2 invoices in invoices.csv) is not in customers.csv; customers.csv has P01 (b2c)"),
+                .contains("customer p01 (2 invoices in invoices.csv) is not in customers.csv; customers.csv has P01 (b2c), differing only in case"),
             "{}",
             u.alerts[1].message
         );
@@ -183,6 +215,41 @@ mod tests {
             customers: BTreeMap::new(),
             ..ledger
         };
-        assert_eq!(unknown_customers(&none), UnknownCustomers::default());
+        assert_eq!(
+            unknown_customers(&none, &BTreeMap::new()),
+            UnknownCustomers::default()
+        );
+    }
+
+    #[test]
+    fn a_consumer_the_erp_renamed_is_charged_as_one() {
+        let ledger = Ledger {
+            invoices: vec![of("CL-0001", "F-1"), of("12", "F-2")],
+            customers: [
+                listed("C1", CustomerType::B2c),
+                listed("0012", CustomerType::B2c),
+            ]
+            .into(),
+            customers_file: true,
+        };
+        let renames = BTreeMap::from([("C1".to_string(), "CL-0001".to_string())]);
+        let u = unknown_customers(&ledger, &renames);
+        assert_eq!(
+            u.as_consumers,
+            BTreeSet::from(["12".to_string(), "CL-0001".to_string()])
+        );
+        let cl = u
+            .alerts
+            .iter()
+            .find(|a| a.customer_id == "CL-0001")
+            .unwrap();
+        assert!(
+            cl.message.contains("the ERP renamed C1 (b2c) to CL-0001"),
+            "{}",
+            cl.message
+        );
+        // Without the rename, CL-0001 is a business.
+        let u = unknown_customers(&ledger, &BTreeMap::new());
+        assert_eq!(u.as_consumers, BTreeSet::from(["12".to_string()]));
     }
 }
