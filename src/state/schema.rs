@@ -393,4 +393,19 @@ UPDATE direct_debits SET (collection_account, collection_entry) = (
     LIMIT 1)
 WHERE event = 'returned' AND end_to_end_id IS NOT NULL;
 "#,
+    // 21: how much each invoice's export fell, on a night some money of an
+    // earlier night was waiting, by more than pointage's own applications
+    // explain (nightly::waiting): money left waiting that the ERP may have
+    // booked meanwhile is not applied again by the matcher.
+    r#"
+CREATE TABLE erp_moves (
+    run_date     TEXT NOT NULL,              -- the night the export showed it
+    invoice_id   TEXT NOT NULL,
+    customer_id  TEXT NOT NULL,
+    currency     TEXT NOT NULL,
+    fell         TEXT NOT NULL,              -- by how much (positive)
+    PRIMARY KEY (run_date, invoice_id)
+);
+CREATE INDEX erp_moves_customer ON erp_moves(customer_id, currency, run_date);
+"#,
 ];
