@@ -50,6 +50,9 @@ pub struct Held {
     pub moves: Vec<Move>,
     /// Their total.
     pub fell: Money,
+    /// True when the matcher would have applied some of it tonight (its
+    /// rows were turned into suggestions).
+    pub unapplied: bool,
 }
 
 /// One invoice's fall on one night.
@@ -138,7 +141,6 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
     let Some(previous) = previous else {
         return Ok(());
     };
-    let history = sl::app_events(conn, &previous)?;
     // A repeated invoice id keeps its last line, as the export's maps do.
     let tonight: HashMap<&str, &Invoice> = ledger
         .invoices
@@ -166,11 +168,14 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         let now = match tonight.get(id.as_str()) {
             // Another currency is another invoice (archived as such).
             Some(inv) if inv.currency.as_str() != currency => continue,
+            // Unchanged: the same reading both nights, nothing fell (most
+            // invoices: their history is not read).
+            Some(inv) if inv.amount == amount && inv.open_amount == exported => continue,
             Some(inv) => Some((inv.amount, inv.open_amount)),
             None => None,
         };
-        let events = history.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-        if let Some(d) = fell((amount, exported), now, events) {
+        let events = sl::app_events_of(conn, &id)?;
+        if let Some(d) = fell((amount, exported), now, &events) {
             insert.execute(params![run_date, id, customer, currency, d.to_plain()])?;
         }
     }
@@ -215,20 +220,38 @@ fn moves_of(
     Ok(out)
 }
 
-/// Holds the money of earlier nights the matcher would apply tonight when
-/// its customers' invoices fell since it first waited by at least that
-/// money (see the module doc): its matched rows become suggestions and
-/// the whole of it is left unapplied. `since[i]` is the night payment `i`
-/// first waited (`None`: tonight's money).
+/// Finds the money of earlier nights whose customers' invoices fell since
+/// it first waited by at least that money (see the module doc), told to a
+/// person ([`CreditStep::held`]) whatever the matcher made of it; what the
+/// matcher would apply of it is not: its matched rows become suggestions
+/// and the whole of it is left unapplied. `since[i]` is the night payment
+/// `i` first waited (`None`: tonight's money).
 pub fn hold(
     conn: &Connection,
     step: &mut CreditStep,
     since: &[Option<String>],
     run_date: &str,
 ) -> rusqlite::Result<()> {
-    // Per payment of an earlier night: the customers of its rows tonight,
-    // and whether any is matched.
+    // Nothing fell since the earliest money waiting: nothing to look at.
+    let Some(earliest) = since.iter().flatten().min() else {
+        return Ok(());
+    };
+    let moved: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM erp_moves WHERE run_date > ?1 AND run_date <= ?2)",
+        params![earliest, run_date],
+        |r| r.get(0),
+    )?;
+    if !moved {
+        return Ok(());
+    }
+    // Per payment of an earlier night: whether any of its rows is matched,
+    // and the customers of its rows tonight.
     let mut concerned: BTreeMap<usize, (bool, BTreeSet<&str>)> = BTreeMap::new();
+    for (i, s) in since.iter().enumerate() {
+        if s.is_some() {
+            concerned.insert(i, (false, BTreeSet::new()));
+        }
+    }
     for a in &step.apps {
         if since.get(a.payment).and_then(Option::as_deref).is_none() {
             continue;
@@ -244,9 +267,6 @@ pub fn hold(
         let (Some(p), Some(Some(first))) = (step.payments.get(i), since.get(i)) else {
             continue;
         };
-        if !matched {
-            continue;
-        }
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         customers.extend(earlier.iter().map(|a| a.customer_id.as_str()));
         let moves = moves_of(conn, &customers, p.currency.as_str(), first, run_date)?;
@@ -259,10 +279,11 @@ pub fn hold(
                 since: first.clone(),
                 moves,
                 fell,
+                unapplied: matched,
             });
         }
     }
-    for h in &held {
+    for h in held.iter().filter(|h| h.unapplied) {
         let Some(p) = step.payments.get(h.payment) else {
             continue;
         };

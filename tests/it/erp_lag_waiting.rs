@@ -110,6 +110,29 @@ fn a_suggestion_the_erp_booked_is_not_applied_again_and_tonights_money_still_is(
         ),
         ["0.00"]
     );
+    // Night 3: the person confirms the ERP booked it and takes it out.
+    std::fs::write(
+        dir.path().join("c").join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\nP1;;ignore;;booked in the ERP on N-1\n",
+    )
+    .unwrap();
+    let out3 = night(dir.path(), 3, "2026-12-03", &n("1000,00"), &[]);
+    assert!(held_entries(&out3).is_empty());
+    assert_eq!(
+        cell(
+            &out3,
+            "invoice_status.csv",
+            "invoice_id",
+            "N-1",
+            "open_after"
+        ),
+        ["1000.00"]
+    );
+    assert_eq!(
+        csv_rows(&out3.join("unmatched.csv")).len(),
+        1,
+        "header only"
+    );
 }
 
 #[test]
@@ -184,7 +207,9 @@ fn a_surplus_the_erp_booked_on_another_invoice_pays_no_new_one() {
     surplus_night1(dir.path());
     // Night 2: the ERP books the 500 on C-4 and the surplus on C-1.
     let c1 = "C-1;C;Gamma;2026-09-01;2026-11-15;234,56;134,56;EUR;;transfer;\n";
-    night(dir.path(), 2, "2026-12-02", c1, &[]);
+    let out2 = night(dir.path(), 2, "2026-12-02", c1, &[]);
+    // Told the night the ERP moved, before anything could pay it.
+    assert_eq!(held_entries(&out2), ["P1"]);
     // Night 3: a new invoice of 100: the surplus may be C-1's already.
     let out3 = night(dir.path(), 3, "2026-12-03", &format!("{c1}{C5}"), &[]);
     assert_eq!(

@@ -91,7 +91,7 @@ pub fn held_conditions(step: &CreditStep) -> Vec<Alert> {
             AlertKind::ErpExportUnexplained,
             &format!("waiting:{}:{}", p.account, p.entry_id),
             format!(
-                "{} from {payer} on {}, waiting since {}: the ERP's open amounts of the customer's invoices fell since by {} more than pointage's payments explain ({}) — maybe this payment booked in the ERP: not applied again by pointage (see matches.csv); apply it with a decision (accept/assign), or take it out (ignore) if the ERP booked it",
+                "{} from {payer} on {}, waiting since {}: the ERP's open amounts of the customer's invoices fell since by {} more than pointage's payments explain ({}) — maybe this payment booked in the ERP: pointage does not apply it (see matches.csv); apply it with a decision (accept/assign), or take it out (ignore) if the ERP booked it",
                 p.amount,
                 date(p.booking_date),
                 h.since,
