@@ -48,6 +48,11 @@ pub struct CreditStep {
     /// chased (pointage cannot tell they are owed), but never reported
     /// paid, and their return's alert stays open.
     pub unreopened: std::collections::BTreeSet<String>,
+    /// Money of earlier nights the matcher would have applied tonight,
+    /// held because its customers' invoices fell in the ERP's export since
+    /// by at least that money ([`super::waiting`]): left waiting, told to
+    /// a person.
+    pub held: Vec<super::waiting::Held>,
 }
 
 /// Money applied to an invoice beyond what it owes now.
@@ -158,6 +163,8 @@ pub fn run(
     tonight: &transactions::InMemory<'_>,
 ) -> Result<CreditStep, CreditError> {
     let mut step = CreditStep::default();
+    // The night each payment's money first waited (`None`: tonight's).
+    let mut since: Vec<Option<String>> = Vec::new();
     for stored in transactions::waiting_credits(conn, run_date, tonight)? {
         if !stored.tx.amount.is_positive() {
             continue;
@@ -169,12 +176,12 @@ pub fn run(
         if let Some(p) = payment(&stored) {
             // Processed on an earlier night: carried over. A row a person's
             // decision touched tonight is still tonight's money.
-            step.carried_over.push(
-                stored
-                    .processed_run
-                    .as_deref()
-                    .is_some_and(|night| night != run_date),
-            );
+            let earlier = stored
+                .processed_run
+                .as_deref()
+                .filter(|night| *night != run_date);
+            step.carried_over.push(earlier.is_some());
+            since.push(earlier.map(str::to_string));
             step.payments.push(p);
         }
     }
@@ -256,6 +263,9 @@ pub fn run(
         }
     }
     step.apps = matching::allocate::allocate(&step.payments, &step.items, &cands, &cfg);
+    // Money left waiting that the ERP may have booked since is not applied
+    // again (never a payment counted twice).
+    super::waiting::hold(conn, &mut step, &since, run_date)?;
     matching::check_invariants(&step.payments, &step.items, &step.apps)
         .map_err(CreditError::Invariant)?;
 

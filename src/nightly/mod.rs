@@ -46,6 +46,7 @@ pub mod refused;
 pub mod render;
 pub mod report_input;
 pub mod summary;
+pub mod waiting;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -316,6 +317,9 @@ fn night(
     // A number the ERP reused, relabelled or moved: the earlier invoice's
     // history put apart before tonight's export is recorded.
     let identity_alerts = identity::archive_changed(&tx, &client.ledger, &rd).map_err(&e)?;
+    // How the export moved since the last night, read before tonight's is
+    // recorded: money left waiting the ERP may have booked is held.
+    waiting::record_moves(&tx, &client.ledger, &rd).map_err(&e)?;
     crate::state::ledger::upsert_invoices(&tx, &client.ledger.invoices, &rd).map_err(&e)?;
     let mandate_customer = |m: Option<&str>| {
         let m = m?;
@@ -382,6 +386,7 @@ fn night(
     let mut conditions = alerting::credit_conditions(&credits, &matched_before);
     conditions.extend(alerting::unexplained_conditions(&credits, &ledger));
     conditions.extend(alerting::beyond_conditions(&credits, &ledger));
+    conditions.extend(alerting::held_conditions(&credits));
     conditions.extend(identity::held(&tx, &ledger, &credits).map_err(&e)?);
     conditions.extend(identity::renumbered(&tx, &ledger).map_err(&e)?);
     conditions.extend(promised.unmatched);

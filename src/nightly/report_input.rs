@@ -208,7 +208,53 @@ fn figures_and_credits(
             note: evidence,
         });
     }
+    // Money paid beyond an invoice the ERP lowered since: the customer's
+    // unapplied money, as its `overpayment` alert says and dunning counts
+    // it, waiting like a payment's remainder (it is no payment's: the
+    // money stays applied to the invoice).
+    for (inv, b) in paid_beyond(d) {
+        add(
+            f.unapplied_in.entry(inv.currency).or_insert(Money::ZERO),
+            b.surplus,
+        );
+        waiting.push(Waiting {
+            kind: WaitingKind::Credit,
+            entry_id: String::new(),
+            booking_date: b.last_applied,
+            amount: b.surplus,
+            currency: inv.currency,
+            counterparty_name: d
+                .ledger
+                .customers
+                .get(&inv.customer_id)
+                .map(|c| c.name.clone())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| inv.customer_name.clone()),
+            remittance: String::new(),
+            candidates: Vec::new(),
+            note: format!(
+                "paid beyond invoice {} of customer {} ({} paid to it, the ERP now says it owes {}, amount {}): the customer's unapplied money; refund it or have the ERP assign it",
+                inv.invoice_id, inv.customer_id, b.applied, inv.open_amount, inv.amount
+            ),
+        });
+    }
     (f, waiting)
+}
+
+/// The invoices of tonight's export pointage applied more money to than
+/// they owe now, with that money ([`super::credits::Beyond`]), in invoice
+/// order; a repeated invoice id is its last line, as in the credit step.
+pub fn paid_beyond<'d>(
+    d: &'d NightData<'_>,
+) -> impl Iterator<Item = (&'d crate::ledger::Invoice, &'d super::credits::Beyond)> {
+    d.credits.beyond.iter().filter_map(|(id, b)| {
+        d.ledger
+            .invoices
+            .iter()
+            .rev()
+            .find(|i| &i.invoice_id == id)
+            .map(|i| (i, b))
+    })
 }
 
 /// The aged balance by customer and currency. `open_after`: tonight's open

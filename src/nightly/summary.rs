@@ -141,6 +141,14 @@ pub fn summary(d: &NightData<'_>, out: &Outputs, counts: &CreditCounts) -> Value
             }
         }
     }
+    // Money paid beyond an invoice the ERP lowered: the customer's
+    // unapplied money, counted as the report counts it.
+    for (inv, b) in super::report_input::paid_beyond(d) {
+        add(
+            &mut per_currency.entry(inv.currency).or_default().unapplied,
+            b.surplus,
+        );
+    }
     for (i, s) in &status_of {
         if s.1
             && let Some(p) = c.payments.get(*i)

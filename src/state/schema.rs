@@ -407,4 +407,19 @@ CREATE TABLE promise_lines (
 INSERT INTO promise_lines (promise_key, first_read)
     SELECT '~upgrade', run_date FROM runs ORDER BY run_date DESC LIMIT 1;
 "#,
+    // 22: how much each invoice's export fell, on a night some money of an
+    // earlier night was waiting, by more than pointage's own applications
+    // explain (nightly::waiting): money left waiting that the ERP may have
+    // booked meanwhile is not applied again by the matcher.
+    r#"
+CREATE TABLE erp_moves (
+    run_date     TEXT NOT NULL,              -- the night the export showed it
+    invoice_id   TEXT NOT NULL,
+    customer_id  TEXT NOT NULL,
+    currency     TEXT NOT NULL,
+    fell         TEXT NOT NULL,              -- by how much (positive)
+    PRIMARY KEY (run_date, invoice_id)
+);
+CREATE INDEX erp_moves_customer ON erp_moves(customer_id, currency, run_date);
+"#,
 ];

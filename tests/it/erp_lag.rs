@@ -199,3 +199,48 @@ fn money_applied_beyond_an_amount_corrected_downwards_is_the_customers() {
         "{dunning:?}"
     );
 }
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn money_paid_beyond_a_lowered_invoice_is_counted_unapplied_like_its_alert() {
+    let dir = tempfile::tempdir().unwrap();
+    // 600 paid on F-1 (1000), then the ERP corrects F-1 to 500: the 100
+    // paid beyond it is the customer's unapplied money (review 38 reports F3).
+    let f = |amount: &str, open: &str| {
+        format!(
+            "F-1;C1;Alpha;2026-11-02;2026-11-20;{amount};{open};EUR;;transfer;\n\
+             F-2;C1;Alpha;2026-11-02;2026-11-20;50,00;50,00;EUR;;transfer;\n"
+        )
+    };
+    night(
+        dir.path(),
+        1,
+        "2026-12-01",
+        &f("1000,00", "1000,00"),
+        &[paying("P1", "2026-12-01", "600.00", "FACTURE F-1")],
+    );
+    let out = night(dir.path(), 2, "2026-12-02", &f("500,00", "500,00"), &[]);
+    let open = csv_rows(&out.join("open_items.csv"));
+    assert_eq!(
+        column_where(&open, "kind", "overpayment", "amount"),
+        ["100.00"]
+    );
+    let unmatched = csv_rows(&out.join("unmatched.csv"));
+    assert_eq!(
+        column_where(&unmatched, "kind", "credit", "amount"),
+        ["100.00"],
+        "{unmatched:?}"
+    );
+    let summary = json(&out.join("summary.json"));
+    assert_eq!(summary["currencies"]["EUR"]["unapplied"], "100.00");
+    assert_eq!(json(&out.join("kpis.json"))["unmatched_items"], 1);
+    // The report's headline says it too.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("100,00"),
+        "unapplied money missing from the report"
+    );
+}

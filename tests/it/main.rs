@@ -25,6 +25,7 @@ mod dunning_notice;
 mod dunning_review31;
 mod entry_mismatch_alert;
 mod erp_lag;
+mod erp_lag_waiting;
 mod firm_status;
 mod future_date;
 mod fuzz_corpus;

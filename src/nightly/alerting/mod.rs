@@ -72,6 +72,45 @@ pub fn unexplained_conditions(step: &CreditStep, ledger: &crate::ledger::Ledger)
     out
 }
 
+/// One `erp_export_unexplained` per payment of an earlier night held
+/// tonight ([`super::waiting`]): its customers' invoices fell in the ERP's
+/// export since it first waited by at least that money — maybe that very
+/// payment booked in the ERP. Re-checked every night while it is held.
+pub fn held_conditions(step: &CreditStep) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for h in &step.held {
+        let Some(p) = step.payments.get(h.payment) else {
+            continue;
+        };
+        let payer = p.counterparty_name.as_deref().unwrap_or("unknown payer");
+        let mut fell: Vec<String> = Vec::new();
+        for m in &h.moves {
+            fell.push(format!("{} {} on {}", m.invoice_id, m.fell, m.night));
+        }
+        let mut a = Alert::new(
+            AlertKind::ErpExportUnexplained,
+            &format!("waiting:{}:{}", p.account, p.entry_id),
+            format!(
+                "{} from {payer} on {}, waiting since {}: the ERP's open amounts of the customer's invoices fell since by {} more than pointage's payments explain ({}) — maybe this payment booked in the ERP: pointage does not apply it (see matches.csv); apply it with a decision (accept/assign), or take it out (ignore) if the ERP booked it",
+                p.amount,
+                date(p.booking_date),
+                h.since,
+                h.fell,
+                fell.join(", ")
+            ),
+        );
+        if let Some(first) = h.moves.first() {
+            a.customer_id = first.customer_id.clone();
+            a.invoice_id = first.invoice_id.clone();
+        }
+        a.entry_id = p.entry_id.clone();
+        a.amount = Some(p.amount);
+        a.currency = Some(p.currency);
+        out.push(a);
+    }
+    out
+}
+
 /// One `overpayment` per invoice pointage applied more money to than it
 /// owes now (its amount corrected downwards after the payment), re-checked
 /// every night: the surplus is the customer's unapplied money while the

@@ -143,7 +143,10 @@ mod tests {
 
     #[test]
     fn lines_there_the_first_night_after_an_upgrade_count_as_read_before() {
-        let before = MIGRATIONS.len() - 1;
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("CREATE TABLE promise_lines"))
+            .unwrap();
         let conn = state(before, Some("2026-11-19"));
         let cal = Calendar::new([]);
         let (kept, alerts) =

@@ -1,0 +1,420 @@
+//! Money left waiting on an earlier night — a suggestion no person
+//! confirmed, a customer's surplus — that the ERP may have booked since.
+//!
+//! An accountant reading "suggestions to confirm" often books the payment
+//! in the ERP instead: the next export shows the invoice lower (or gone),
+//! while pointage still holds the money as unapplied. Matched again from
+//! scratch, that money would settle a second invoice (or the same one a
+//! second time): one bank line counted twice, an unpaid invoice shown paid
+//! and not chased. [`super::effective`] keeps pointage's *own*
+//! applications from being counted twice; this module does the same for
+//! the money it left waiting.
+//!
+//! The rule. On a night some money of an earlier night waits,
+//! [`record_moves`] stores, for every invoice of the previous export, by
+//! how much it fell tonight beyond what pointage's applications explain
+//! (the lower reading of [`super::effective`]: an invoice gone from the
+//! export fell by all it owed). Then, when the matcher would apply money
+//! of an earlier night, [`hold`] looks at the customers it concerns (those
+//! of the invoices it is applied or suggested to tonight, and those its
+//! earlier applications paid): if their invoices fell, in the money's
+//! currency, on nights after the money first waited, by at least that
+//! money, the ERP may have booked it. The money is then not applied: its
+//! rows become suggestions, it stays waiting, and an
+//! `erp_export_unexplained` tells a person (who applies it with `accept`
+//! or `assign`, or, the ERP having booked it, takes it out with `ignore`).
+//! Tonight's money and money whose customers' invoices did not move are
+//! matched as before. pointage cannot prove the ERP's move was that
+//! payment (a credit note, another payment look the same): doubt goes to
+//! a person, never a guess.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rusqlite::{Connection, params};
+
+use super::credits::CreditStep;
+use super::effective::{AppEvent, effective_open_of, unexplained};
+use crate::ledger::{Invoice, Ledger};
+use crate::matching::{Application, Status};
+use crate::money::Money;
+use crate::state::ledger as sl;
+
+/// Money of an earlier night held tonight, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// The payment's index in [`CreditStep::payments`].
+    pub payment: usize,
+    /// The night the money first waited.
+    pub since: String,
+    /// The invoices that fell since (night, customer, invoice, by how much).
+    pub moves: Vec<Move>,
+    /// Their total.
+    pub fell: Money,
+    /// True when the matcher would have applied some of it tonight (its
+    /// rows were turned into suggestions).
+    pub unapplied: bool,
+}
+
+/// One invoice's fall on one night.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// The night the export showed it.
+    pub night: String,
+    /// The invoice's customer.
+    pub customer_id: String,
+    /// The invoice.
+    pub invoice_id: String,
+    /// By how much it fell.
+    pub fell: Money,
+}
+
+/// What an invoice owes at least: the effective open amount with an
+/// unexplained fall of the export read as the ERP's own move.
+fn lowest(amount: Money, exported: Money, events: &[AppEvent]) -> Option<Money> {
+    let shown = effective_open_of(amount, exported, events)?;
+    if !shown.is_positive() {
+        return Some(Money::ZERO);
+    }
+    let gap = unexplained(exported, events).unwrap_or(Money::ZERO);
+    Some(shown.checked_sub(gap)?.max(Money::ZERO))
+}
+
+/// By how much an invoice fell from last night's export (`amount`,
+/// `exported`) to tonight's (`None`: gone from the export) beyond what
+/// pointage's applications explain. `events` are read against last
+/// night's amount; tonight's reading moves them with a corrected amount,
+/// as [`sl::app_events`] does. `None` when it did not fall, for credit
+/// notes, and on overflow.
+pub fn fell(
+    before: (Money, Money),
+    tonight: Option<(Money, Money)>,
+    events: &[AppEvent],
+) -> Option<Money> {
+    let (amount, exported) = before;
+    if !amount.is_positive() {
+        return None;
+    }
+    let then = lowest(amount, exported, events)?;
+    let now = match tonight {
+        None => Money::ZERO,
+        Some((new_amount, new_exported)) => {
+            let shift = new_amount.checked_sub(amount)?;
+            let moved: Vec<AppEvent> = events
+                .iter()
+                .map(|e| {
+                    Some(AppEvent {
+                        recorded_open: e.recorded_open.checked_add(shift)?,
+                        ..*e
+                    })
+                })
+                .collect::<Option<_>>()?;
+            lowest(new_amount, new_exported, &moved)?
+        }
+    };
+    let d = then.checked_sub(now)?;
+    d.is_positive().then_some(d)
+}
+
+/// True when money of a night before `run_date` still waits.
+fn money_waits(conn: &Connection, run_date: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM transactions
+           WHERE status = 'booked' AND remaining != '0.00' AND amount NOT LIKE '-%'
+             AND processed_run IS NOT NULL AND processed_run < ?1)",
+        params![run_date],
+        |r| r.get(0),
+    )
+}
+
+/// Records how much each invoice of the previous export fell tonight
+/// beyond pointage's applications, when money of an earlier night waits
+/// (no one else reads it). Called before tonight's export is recorded.
+pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusqlite::Result<()> {
+    if !money_waits(conn, run_date)? {
+        return Ok(());
+    }
+    let previous: Option<String> = conn.query_row(
+        "SELECT MAX(last_seen_run) FROM invoices WHERE last_seen_run < ?1 AND archived_from IS NULL",
+        params![run_date],
+        |r| r.get(0),
+    )?;
+    let Some(previous) = previous else {
+        return Ok(());
+    };
+    // A repeated invoice id keeps its last line, as the export's maps do.
+    let tonight: HashMap<&str, &Invoice> = ledger
+        .invoices
+        .iter()
+        .map(|i| (i.invoice_id.as_str(), i))
+        .collect();
+    let mut stmt = conn.prepare(
+        "SELECT invoice_id, customer_id, amount, currency, exported_open FROM invoices
+         WHERE last_seen_run = ?1 AND archived_from IS NULL ORDER BY invoice_id",
+    )?;
+    let rows: Vec<(String, String, String, String, String)> = stmt
+        .query_map(params![previous], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR REPLACE INTO erp_moves (run_date, invoice_id, customer_id, currency, fell)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (id, customer, amount, currency, exported) in rows {
+        let (Ok(amount), Ok(exported)) = (amount.parse::<Money>(), exported.parse::<Money>())
+        else {
+            continue;
+        };
+        let now = match tonight.get(id.as_str()) {
+            // Another currency is another invoice (archived as such).
+            Some(inv) if inv.currency.as_str() != currency => continue,
+            // Unchanged: the same reading both nights, nothing fell (most
+            // invoices: their history is not read).
+            Some(inv) if inv.amount == amount && inv.open_amount == exported => continue,
+            Some(inv) => Some((inv.amount, inv.open_amount)),
+            None => None,
+        };
+        let events = sl::app_events_of(conn, &id)?;
+        if let Some(d) = fell((amount, exported), now, &events) {
+            insert.execute(params![run_date, id, customer, currency, d.to_plain()])?;
+        }
+    }
+    Ok(())
+}
+
+/// The falls of these customers' invoices in `currency` on nights after
+/// `since` up to `run_date`, in night and invoice order.
+fn moves_of(
+    conn: &Connection,
+    customers: &BTreeSet<&str>,
+    currency: &str,
+    since: &str,
+    run_date: &str,
+) -> rusqlite::Result<Vec<Move>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT run_date, invoice_id, fell FROM erp_moves
+         WHERE customer_id = ?1 AND currency = ?2 AND run_date > ?3 AND run_date <= ?4",
+    )?;
+    let mut out = Vec::new();
+    for c in customers {
+        let rows = stmt.query_map(params![c, currency, since, run_date], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (night, invoice_id, fell) = row?;
+            if let Ok(fell) = fell.parse::<Money>() {
+                out.push(Move {
+                    night,
+                    customer_id: (*c).to_string(),
+                    invoice_id,
+                    fell,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.night, &a.invoice_id).cmp(&(&b.night, &b.invoice_id)));
+    Ok(out)
+}
+
+/// Finds the money of earlier nights whose customers' invoices fell since
+/// it first waited by at least that money (see the module doc), told to a
+/// person ([`CreditStep::held`]) whatever the matcher made of it; what the
+/// matcher would apply of it is not: its matched rows become suggestions
+/// and the whole of it is left unapplied. `since[i]` is the night payment
+/// `i` first waited (`None`: tonight's money).
+pub fn hold(
+    conn: &Connection,
+    step: &mut CreditStep,
+    since: &[Option<String>],
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    // Nothing fell since the earliest money waiting: nothing to look at.
+    let Some(earliest) = since.iter().flatten().min() else {
+        return Ok(());
+    };
+    let moved: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM erp_moves WHERE run_date > ?1 AND run_date <= ?2)",
+        params![earliest, run_date],
+        |r| r.get(0),
+    )?;
+    if !moved {
+        return Ok(());
+    }
+    // Per payment of an earlier night: whether any of its rows is matched,
+    // and the customers of its rows tonight.
+    let mut concerned: BTreeMap<usize, (bool, BTreeSet<&str>)> = BTreeMap::new();
+    for (i, s) in since.iter().enumerate() {
+        if s.is_some() {
+            concerned.insert(i, (false, BTreeSet::new()));
+        }
+    }
+    for a in &step.apps {
+        if since.get(a.payment).and_then(Option::as_deref).is_none() {
+            continue;
+        }
+        let e = concerned.entry(a.payment).or_default();
+        e.0 |= a.status == Status::Matched;
+        if let Some(it) = a.item.and_then(|i| step.items.get(i)) {
+            e.1.insert(it.customer_id.as_str());
+        }
+    }
+    let mut held = Vec::new();
+    for (i, (matched, mut customers)) in concerned {
+        let (Some(p), Some(Some(first))) = (step.payments.get(i), since.get(i)) else {
+            continue;
+        };
+        let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
+        customers.extend(earlier.iter().map(|a| a.customer_id.as_str()));
+        let moves = moves_of(conn, &customers, p.currency.as_str(), first, run_date)?;
+        let Some(fell) = Money::checked_sum(moves.iter().map(|m| m.fell)) else {
+            continue;
+        };
+        if fell >= p.amount && !moves.is_empty() {
+            held.push(Held {
+                payment: i,
+                since: first.clone(),
+                moves,
+                fell,
+                unapplied: matched,
+            });
+        }
+    }
+    for h in held.iter().filter(|h| h.unapplied) {
+        let Some(p) = step.payments.get(h.payment) else {
+            continue;
+        };
+        let note = format!(
+            "; held: the ERP's export of the customer's invoices fell by {} since this money first waited ({}): not applied again",
+            h.fell, h.since
+        );
+        let mut last = None;
+        for (k, a) in step.apps.iter_mut().enumerate() {
+            if a.payment != h.payment {
+                continue;
+            }
+            last = Some(k);
+            if a.status == Status::Matched {
+                a.status = Status::Suggested;
+                a.applied_amount = a
+                    .applied_amount
+                    .checked_add(a.writeoff_amount)
+                    .unwrap_or(a.applied_amount);
+                a.writeoff_amount = Money::ZERO;
+                a.writeoff_kind = None;
+                a.evidence.push_str(&note);
+            }
+        }
+        let Some(last) = last else {
+            continue;
+        };
+        // The whole of the money left unapplied: one row, after its others.
+        let unapplied = Application {
+            payment: h.payment,
+            item: None,
+            applied_amount: p.amount,
+            writeoff_amount: Money::ZERO,
+            writeoff_kind: None,
+            rule: None,
+            confidence: crate::matching::Confidence::NONE,
+            status: Status::Unapplied,
+            evidence: String::new(),
+        };
+        step.apps.insert(last + 1, unapplied);
+        let mut k = 0;
+        step.apps.retain(|a| {
+            let keep = !(a.payment == h.payment && a.status == Status::Unapplied && k != last + 1);
+            k += 1;
+            keep
+        });
+    }
+    step.held = held;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    fn app(recorded: &str, amount: &str) -> AppEvent {
+        AppEvent {
+            recorded_open: m(recorded),
+            amount: m(amount),
+            written_off: Money::ZERO,
+            reversed_at_open: None,
+            applied_on: None,
+            reversed_on: None,
+        }
+    }
+
+    #[test]
+    fn an_export_lowered_with_no_application_of_pointage_fell() {
+        // 2000 open, the ERP shows 1000: it booked 1000 pointage knows nothing of.
+        assert_eq!(
+            fell((m("2000"), m("2000")), Some((m("2000"), m("1000"))), &[]),
+            Some(m("1000"))
+        );
+        // Gone from the export: all it owed.
+        assert_eq!(fell((m("777"), m("777")), None, &[]), Some(m("777")));
+    }
+
+    #[test]
+    fn the_erp_booking_pointages_own_application_is_no_fall() {
+        // 1000, 400 applied by pointage (recorded 1000); the ERP books it.
+        let events = [app("1000", "400")];
+        assert_eq!(
+            fell((m("1000"), m("1000")), Some((m("1000"), m("600"))), &events),
+            None
+        );
+        // Settled by pointage, then gone from the export: nothing fell.
+        let events = [app("1000", "1000")];
+        assert_eq!(fell((m("1000"), m("1000")), None, &events), None);
+    }
+
+    #[test]
+    fn money_booked_by_the_erp_before_pointages_own_application_fell() {
+        // 1000, 400 applied by pointage, not booked; the ERP books 300 of
+        // something else instead (export 700): 300 fell.
+        let events = [app("1000", "400")];
+        assert_eq!(
+            fell((m("1000"), m("1000")), Some((m("1000"), m("700"))), &events),
+            Some(m("300"))
+        );
+    }
+
+    #[test]
+    fn raised_or_unchanged_invoices_and_credit_notes_never_fell() {
+        assert_eq!(
+            fell((m("100"), m("100")), Some((m("100"), m("100"))), &[]),
+            None
+        );
+        assert_eq!(
+            fell((m("100"), m("100")), Some((m("150"), m("150"))), &[]),
+            None
+        );
+        assert_eq!(fell((m("-50"), m("-50")), None, &[]), None);
+    }
+
+    #[test]
+    fn a_corrected_amount_moves_what_pointage_recorded() {
+        // 1000, 600 applied (recorded 1000), corrected to 500: owed 0 now,
+        // 400 then: the correction is a fall pointage does not explain.
+        let events = [app("1000", "600")];
+        assert_eq!(
+            fell((m("1000"), m("1000")), Some((m("500"), m("500"))), &events),
+            Some(m("400"))
+        );
+        // Raised to 1200 while the ERP books the 600: nothing fell.
+        assert_eq!(
+            fell((m("1000"), m("1000")), Some((m("1200"), m("600"))), &events),
+            None
+        );
+    }
+}

@@ -1,0 +1,288 @@
+//! Money pointage left waiting (a suggestion, a customer's surplus) that the
+//! ERP may have booked since is never applied again by the matcher: a bank
+//! line is counted once (review 38 reports F1). Tonight's money, and money
+//! whose customer's invoices did not move, are matched as before.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Ntry, Tx, column_where, csv_rows, paying, statement_night};
+
+const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
+
+fn night(root: &Path, seq: u32, date: &str, invoices: &str, entries: &[Ntry]) -> PathBuf {
+    statement_night(root, HEADER, invoices, seq, date, entries)
+}
+
+fn cell(out: &Path, file: &str, key: &str, value: &str, name: &str) -> Vec<String> {
+    column_where(&csv_rows(&out.join(file)), key, value, name)
+}
+
+/// The entries of tonight's `erp_export_unexplained` alerts still open.
+fn held_entries(out: &Path) -> Vec<String> {
+    cell(
+        out,
+        "open_items.csv",
+        "kind",
+        "erp_export_unexplained",
+        "entry_id",
+    )
+    .into_iter()
+    .filter(|e| !e.is_empty())
+    .collect()
+}
+
+fn from(
+    reference: &'static str,
+    date: &'static str,
+    amount: &'static str,
+    name: &'static str,
+) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code: "RCDT/ESCT",
+        amount,
+        txs: vec![Tx {
+            amount,
+            name: Some(name),
+            ..Tx::default()
+        }],
+    }
+}
+
+#[test]
+fn a_suggestion_the_erp_booked_is_not_applied_again_and_tonights_money_still_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = |open1: &str| {
+        format!(
+            "N-1;C1;Alpha;2026-11-05;2026-11-20;2000,00;{open1};EUR;;transfer;\n\
+             N-2;C1;Alpha;2026-11-20;2026-11-25;1000,00;1000,00;EUR;;transfer;\n"
+        )
+    };
+    // Night 1: 1000 quoting N-1, the amount of N-2: only suggested.
+    let out1 = night(
+        dir.path(),
+        1,
+        "2026-12-01",
+        &n("2000,00"),
+        &[paying("P1", "2026-12-01", "1000.00", "FACTURE N-1 acompte")],
+    );
+    assert!(
+        !cell(&out1, "matches.csv", "entry_id", "P1", "status").contains(&"matched".to_string())
+    );
+    // Night 2: the accountant booked it on N-1 in the ERP (open 1000); a
+    // new payment quoting N-2 arrives.
+    let out2 = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &n("1000,00"),
+        &[paying("P2", "2026-12-02", "1000.00", "FACTURE N-2")],
+    );
+    let status = cell(&out2, "matches.csv", "entry_id", "P1", "status");
+    assert!(
+        !status.contains(&"matched".to_string()),
+        "money the ERP may have booked applied again: {status:?}"
+    );
+    assert_eq!(
+        cell(
+            &out2,
+            "invoice_status.csv",
+            "invoice_id",
+            "N-1",
+            "open_after"
+        ),
+        ["1000.00"]
+    );
+    assert_eq!(held_entries(&out2), ["P1"]);
+    // Tonight's money is matched as before, whatever the ERP moved.
+    assert_eq!(
+        cell(&out2, "matches.csv", "entry_id", "P2", "status"),
+        ["matched"]
+    );
+    assert_eq!(
+        cell(
+            &out2,
+            "invoice_status.csv",
+            "invoice_id",
+            "N-2",
+            "open_after"
+        ),
+        ["0.00"]
+    );
+    // Night 3: the person confirms the ERP booked it and takes it out.
+    std::fs::write(
+        dir.path().join("c").join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\nP1;;ignore;;booked in the ERP on N-1\n",
+    )
+    .unwrap();
+    let out3 = night(dir.path(), 3, "2026-12-03", &n("1000,00"), &[]);
+    assert!(held_entries(&out3).is_empty());
+    assert_eq!(
+        cell(
+            &out3,
+            "invoice_status.csv",
+            "invoice_id",
+            "N-1",
+            "open_after"
+        ),
+        ["1000.00"]
+    );
+    assert_eq!(
+        csv_rows(&out3.join("unmatched.csv")).len(),
+        1,
+        "header only"
+    );
+}
+
+#[test]
+fn a_suggested_invoice_gone_from_the_export_keeps_its_money_from_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let d1 = "D-1;D;Delta SARL;2026-11-01;2026-11-20;777,00;777,00;EUR;;transfer;\n";
+    let d2 = "D-2;D;Delta SARL;2026-11-02;2026-11-21;777,00;777,00;EUR;;transfer;\n";
+    let out1 = night(
+        dir.path(),
+        1,
+        "2026-12-01",
+        &format!("{d1}{d2}"),
+        &[from("P1", "2026-12-01", "777.00", "Delta SARL")],
+    );
+    assert_eq!(
+        cell(&out1, "matches.csv", "entry_id", "P1", "status")
+            .iter()
+            .filter(|s| *s == "suggested")
+            .count(),
+        2
+    );
+    // The ERP lettered the payment with D-1: D-1 leaves the export.
+    let out2 = night(dir.path(), 2, "2026-12-02", d2, &[]);
+    assert_eq!(
+        cell(
+            &out2,
+            "invoice_status.csv",
+            "invoice_id",
+            "D-2",
+            "open_after"
+        ),
+        ["777.00"]
+    );
+    assert_eq!(held_entries(&out2), ["P1"]);
+    assert_eq!(
+        cell(
+            &out2,
+            "open_items.csv",
+            "kind",
+            "erp_export_unexplained",
+            "invoice_id"
+        ),
+        ["D-1"]
+    );
+}
+
+fn surplus_night1(root: &Path) {
+    // 600 for C-4 (500): 100 of the customer's money left over; C-1 open.
+    night(
+        root,
+        1,
+        "2026-12-01",
+        "C-1;C;Gamma;2026-09-01;2026-11-15;234,56;234,56;EUR;;transfer;\n\
+         C-4;C;Gamma;2026-11-01;2026-11-30;500,00;500,00;EUR;;transfer;\n",
+        &[Ntry {
+            txs: vec![Tx {
+                amount: "600.00",
+                name: Some("Gamma"),
+                text: Some("FACTURE C-4"),
+                ..Tx::default()
+            }],
+            ..paying("P1", "2026-12-01", "600.00", "")
+        }],
+    );
+}
+
+const C5: &str = "C-5;C;Gamma;2026-12-02;2027-01-02;100,00;100,00;EUR;;transfer;\n";
+
+#[test]
+fn a_surplus_the_erp_booked_on_another_invoice_pays_no_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    surplus_night1(dir.path());
+    // Night 2: the ERP books the 500 on C-4 and the surplus on C-1.
+    let c1 = "C-1;C;Gamma;2026-09-01;2026-11-15;234,56;134,56;EUR;;transfer;\n";
+    let out2 = night(dir.path(), 2, "2026-12-02", c1, &[]);
+    // Told the night the ERP moved, before anything could pay it.
+    assert_eq!(held_entries(&out2), ["P1"]);
+    // Night 3: a new invoice of 100: the surplus may be C-1's already.
+    let out3 = night(dir.path(), 3, "2026-12-03", &format!("{c1}{C5}"), &[]);
+    assert_eq!(
+        cell(
+            &out3,
+            "invoice_status.csv",
+            "invoice_id",
+            "C-5",
+            "open_after"
+        ),
+        ["100.00"]
+    );
+    assert_eq!(held_entries(&out3), ["P1"]);
+}
+
+#[test]
+fn a_surplus_of_a_customer_whose_invoices_did_not_move_pays_the_next_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    surplus_night1(dir.path());
+    // Night 2: the ERP books pointage's 500 (C-4 leaves the export): its
+    // own application, no move; C-1 unchanged.
+    let c1 = "C-1;C;Gamma;2026-09-01;2026-11-15;234,56;234,56;EUR;;transfer;\n";
+    night(dir.path(), 2, "2026-12-02", c1, &[]);
+    let out3 = night(dir.path(), 3, "2026-12-03", &format!("{c1}{C5}"), &[]);
+    assert_eq!(
+        cell(
+            &out3,
+            "invoice_status.csv",
+            "invoice_id",
+            "C-5",
+            "open_after"
+        ),
+        ["0.00"]
+    );
+    assert!(held_entries(&out3).is_empty());
+}
+
+#[test]
+fn another_customers_credit_note_holds_no_money() {
+    let dir = tempfile::tempdir().unwrap();
+    // Night 1: 500 quoting an invoice not exported yet: unapplied.
+    let x1 =
+        |open: &str| format!("X-1;C2;Beta;2026-10-01;2026-10-31;800,00;{open};EUR;;transfer;\n");
+    night(
+        dir.path(),
+        1,
+        "2026-12-01",
+        &x1("800,00"),
+        &[paying("P1", "2026-12-01", "500.00", "FACTURE Z-9")],
+    );
+    // Night 2: the ERP lowers another customer's invoice by a 500 credit
+    // note, and exports Z-9: the waiting money pays it as before.
+    let z9 = "Z-9;C1;Alpha;2026-11-30;2026-12-30;500,00;500,00;EUR;;transfer;\n";
+    let out2 = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &format!("{}{z9}", x1("300,00")),
+        &[],
+    );
+    assert_eq!(
+        cell(&out2, "matches.csv", "entry_id", "P1", "status"),
+        ["matched"]
+    );
+    assert_eq!(
+        cell(
+            &out2,
+            "invoice_status.csv",
+            "invoice_id",
+            "Z-9",
+            "open_after"
+        ),
+        ["0.00"]
+    );
+    assert!(held_entries(&out2).is_empty());
+}
