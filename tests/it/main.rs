@@ -67,4 +67,5 @@ mod statement_identity;
 mod statement_identity_day;
 mod statement_identity_instalments;
 mod statement_identity_resent;
+mod statement_identity_reused;
 mod support;
