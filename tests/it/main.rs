@@ -6,6 +6,7 @@ mod batch;
 mod batch_ops;
 mod camt;
 mod camt_charges;
+mod camt_proxy;
 mod cfonb120;
 mod cleared_gaps;
 mod cli_parse;
