@@ -14,6 +14,7 @@ mod client;
 mod client_config;
 mod crash;
 mod currencies;
+mod currency_unknown;
 mod customer_unknown;
 mod decisions;
 mod decisions_identity;
