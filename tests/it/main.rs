@@ -56,6 +56,7 @@ mod refused_holds;
 mod remittance;
 mod report;
 mod returns;
+mod returns_cfonb_reason;
 mod returns_cheques;
 mod returns_collections;
 mod returns_late;
