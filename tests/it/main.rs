@@ -57,6 +57,7 @@ mod remittance;
 mod report;
 mod returns;
 mod returns_cfonb_reason;
+mod returns_cfonb_recall;
 mod returns_cheques;
 mod returns_collections;
 mod returns_late;

@@ -10,7 +10,7 @@ use crate::support::{csv_rows, run_ok};
 
 /// A 04 of interbank `code` on `date` (`DDMMYY`), cols 41-42 blank, and
 /// its 05 complements (`qualifier`, text).
-fn movement(
+pub(crate) fn movement(
     code: &str,
     date: &str,
     cents: i64,
