@@ -28,7 +28,8 @@ pub struct CreditStep {
     /// amount: every invoice's open amount after tonight is asked for by
     /// several steps, and one lookup answers it.
     pub money: StrMap<String, InvoiceMoney>,
-    /// Credits in currencies that are not ISO 4217 (not matched).
+    /// Credits in currencies that are not ISO 4217 (listed unmatched, never
+    /// applied).
     pub skipped_unknown_currency: usize,
     /// For each payment: true when it is money from an earlier night tried
     /// again (processed on an earlier night), false for tonight's money.
@@ -169,9 +170,10 @@ pub fn run(
         if !stored.tx.amount.is_positive() {
             continue;
         }
+        // A currency that is not ISO 4217 (`EUE`): tried like any payment
+        // so that it is listed for a person, never applied (below).
         if !stored.currency.is_known() {
             step.skipped_unknown_currency += 1;
-            continue;
         }
         if let Some(p) = payment(&stored) {
             // Processed on an earlier night: carried over. A row a person's
@@ -260,6 +262,19 @@ pub fn run(
                     c.proposal = None;
                 }
             }
+        }
+    }
+    // Money in a currency that is not ISO 4217 is never applied nor
+    // suggested: it is an unmatched credit, its amount and code shown, and
+    // a person decides with the bank (review 38 banks F3: it was dropped
+    // before matching, listed nowhere).
+    for (p, c) in step.payments.iter().zip(cands.iter_mut()) {
+        if !p.currency.is_known() {
+            c.proposal = None;
+            c.note = Some(format!(
+                "{} is not an ISO 4217 currency: never applied, check it with the bank",
+                p.currency
+            ));
         }
     }
     step.apps = matching::allocate::allocate(&step.payments, &step.items, &cands, &cfg);

@@ -9,8 +9,8 @@
 //!
 //! A transaction is known by (account, `entry_id`). A new statement's
 //! transaction whose id another statement of the account already brought is
-//! the same transaction delivered again when its content is the same (see
-//! `same_transaction`): it is not stored again. Otherwise it is another
+//! the same transaction delivered again when its content is the same,
+//! payer and texts included (see `same_transaction`): it is not stored again. Otherwise it is another
 //! payment given a reference the bank reused (many banks number `NtryRef`
 //! 1, 2, 3… in every statement): it is stored under `{id}~{day}` (`day` =
 //! its booking date, else its value date, as `YYYYMMDD`, else `0`), then
@@ -597,6 +597,59 @@ mod tests {
             )
             .unwrap();
         assert!(details.contains("\"B1~20261121~2\""), "{details}");
+    }
+
+    #[test]
+    fn a_reused_reference_with_another_payer_or_label_is_another_payment() {
+        // Review 38 banks F7, F8: `NtryRef` 1 in two statements of a day (or
+        // a CFONB reference zone of zeros), 120.50 each on 20/11: Gamma's
+        // payment was dropped as Alpha's delivered again.
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = crate::state::State::open(dir.path()).unwrap();
+        let conn = st.conn();
+        let said = |id: &str, name: &str, texts: &[&str]| {
+            let mut s = statement(1);
+            s.id = id.into();
+            let tx = &mut s.entries[0].transactions[0];
+            tx.counterparty.name = Some(name.into());
+            tx.remittance = texts.iter().map(|t| (*t).to_string()).collect();
+            s
+        };
+        let run = |s: &Statement| import(conn, s, &encode(s), "2026-11-21").unwrap();
+        assert_eq!(
+            run(&said("S-1", "ALPHA SARL", &["FACT F45"])),
+            Stored::default()
+        );
+        // Another payer: another payment.
+        let gamma = run(&said("S-2", "GAMMA SA", &["FACT F47"]));
+        assert_eq!(gamma.renamed, [(0, "B1~20261120".to_string())]);
+        assert!(gamma.not_stored.is_empty());
+        // The same payer's name, another invoice quoted: another payment.
+        let other = run(&said("S-3", "ALPHA SARL", &["FACT F46"]));
+        assert_eq!(other.renamed, [(0, "B1~20261120~2".to_string())]);
+        // No name on one side, the labels differ: another payment.
+        let mut bare = statement(1);
+        bare.id = "S-4".into();
+        bare.entries[0].additional_info = Some("VIR SEPA DELTA FACT F48".into());
+        assert_eq!(run(&bare).renamed, [(0, "B1~20261120~3".to_string())]);
+        // The look-alikes that are repeats: Alpha's statement reissued under
+        // another id, its name cut short or written in other spaces and
+        // case, a complement added; Gamma's again.
+        for again in [
+            said("S-1-BIS", "ALPHA SARL", &["FACT F45"]),
+            said("S-1-TER", "Alpha Sarl", &["FACT  F45"]),
+            said("S-1-CUT", "ALPHA", &["FACT F45", "MERCI"]),
+        ] {
+            let got = run(&again);
+            assert_eq!(got.not_stored, ["B1"], "{}", again.id);
+            assert!(got.renamed.is_empty(), "{}", again.id);
+        }
+        let got = run(&said("S-2-BIS", "GAMMA SA", &["FACT F47"]));
+        assert_eq!(got.not_stored, ["B1~20261120"]);
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM transactions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 4);
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub(super) struct Held {
     end_to_end_id: Option<String>,
     counterparty_iban: Option<String>,
     counterparty_name: Option<String>,
+    /// What the bank said of it: its texts as stored (`" | "`-joined).
+    remittance: String,
+    /// Its kind, read from the bank's transaction code.
+    kind: String,
 }
 
 pub(super) fn held(
@@ -30,7 +34,7 @@ pub(super) fn held(
 ) -> rusqlite::Result<Option<Held>> {
     conn.prepare_cached(
         "SELECT statement_id, notification, status, booking_date, value_date, amount, currency,
-             end_to_end_id, counterparty_iban, counterparty_name
+             end_to_end_id, counterparty_iban, counterparty_name, remittance, kind
          FROM transactions WHERE account = ?1 AND entry_id = ?2",
     )?
     .query_row(params![account, entry_id], |r| {
@@ -45,6 +49,8 @@ pub(super) fn held(
             end_to_end_id: r.get(7)?,
             counterparty_iban: r.get(8)?,
             counterparty_name: r.get(9)?,
+            remittance: r.get(10)?,
+            kind: r.get(11)?,
         })
     })
     .optional()
@@ -64,12 +70,6 @@ fn agree(a: Option<&str>, b: Option<&str>) -> bool {
 /// Whether two values both given are equal (spaces and case aside);
 /// `None` when either is not given.
 fn same(a: Option<&str>, b: Option<&str>) -> Option<bool> {
-    let squash = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_uppercase)
-            .collect()
-    };
     Some(squash(known(a)?) == squash(known(b)?))
 }
 
@@ -223,10 +223,13 @@ pub fn another_than_notified(
 /// Whether a transaction held in state and one arriving are the same
 /// transaction delivered twice (an intraday then an end-of-day statement, a
 /// day reissued under a new statement id): the same signed amount and
-/// currency, the same booking date (else value date) when both have one, and
-/// the same end-to-end id and counterparty IBAN when both have one. A bank
-/// sending a transaction again sends it as it was; another payment under a
-/// reused reference differs at least in its day or amount.
+/// currency, the same booking date (else value date) when both have one, the
+/// same end-to-end id and counterparty IBAN when both have one, and nothing
+/// the bank says of it contradicting ([`says_otherwise`]). A bank sending a
+/// transaction again sends it as it was; another payment under a reused
+/// reference (a CFONB reference zone of zeros, `NtryRef` numbered from 1 in
+/// every statement) differs at least in its day, amount, payer or texts
+/// (review 38 banks F7, F8).
 pub(super) fn same_transaction(
     held: &Held,
     entry: &crate::statement::Entry,
@@ -247,6 +250,50 @@ pub(super) fn same_transaction(
             held.counterparty_iban.as_deref(),
             tx.counterparty.iban.as_deref(),
         )
+        && !says_otherwise(held, entry, tx)
+}
+
+/// Whether what the bank says of two transactions under one id, where both
+/// say it, plainly differs: the counterparty's name (spaces and case aside,
+/// neither cut short from the other), the texts (label, remittance,
+/// complements: neither side's texts all among the other's — a delivery may
+/// add a complement, never change one) or the kind its bank code gives
+/// (`other` says nothing). A statement delivered again repeats all of it.
+fn says_otherwise(
+    held: &Held,
+    entry: &crate::statement::Entry,
+    tx: &crate::statement::Transaction,
+) -> bool {
+    let name = |s: Option<&str>| known(s).map(squash).filter(|n| !n.is_empty());
+    let names_differ = match (
+        name(held.counterparty_name.as_deref()),
+        name(tx.counterparty.name.as_deref()),
+    ) {
+        (Some(a), Some(b)) => !a.starts_with(&b) && !b.starts_with(&a),
+        _ => false,
+    };
+    let texts = |joined: &str| -> std::collections::BTreeSet<String> {
+        joined
+            .split(" | ")
+            .map(squash)
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    let before = texts(&held.remittance);
+    let now = texts(&tx.texts(entry).join(" | "));
+    let texts_differ = !before.is_subset(&now) && !now.is_subset(&before);
+    let other = crate::statement::TxKind::Other.as_str();
+    let kind = tx.kind(entry);
+    let kinds_differ = held.kind != other && kind.as_str() != other && held.kind != kind.as_str();
+    names_differ || texts_differ || kinds_differ
+}
+
+/// A value with its spaces dropped, in upper case.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// Whether `held_in` is another block of the CFONB day `statement` is a

@@ -176,3 +176,37 @@ fn a_statement_without_its_account_is_refused_with_its_place() {
     let p = parse(&doc(&[(other, &body)])).expect("read");
     assert_eq!(p.statements[0].account.key(), "DD01100056869");
 }
+
+#[test]
+fn an_account_known_only_by_its_proxy_is_keyed_by_it_and_two_stay_apart() {
+    // Review 38 banks F4: camt ≥ .09 allows `Acct` without `Id`; both
+    // statements became account `--`, Gamma's payment dropped as a repeat.
+    let body = ntry(" Ccy=\"EUR\">10.00", "");
+    let prxy = |tp: &str, id: &str| {
+        format!("<Acct><Prxy><Tp><Cd>{tp}</Cd></Tp><Id>{id}</Id></Prxy><Ccy>EUR</Ccy></Acct>")
+    };
+    let (a, b) = (prxy("EMAL", "a@alpha.fr"), prxy("EMAL", "b@gamma.fr"));
+    let p = parse(&doc(&[(&a, &body), (&b, &body)])).expect("read");
+    let keys: Vec<String> = p.statements.iter().map(|s| s.account.key()).collect();
+    assert_eq!(keys, ["PRXY:EMAL:a@alpha.fr", "PRXY:EMAL:b@gamma.fr"]);
+    // A proxy without its type; an IBAN beside a proxy keeps the IBAN.
+    let untyped = "<Acct><Prxy><Id>+33600000000</Id></Prxy></Acct>";
+    let p = parse(&doc(&[(untyped, &body)])).expect("read");
+    assert_eq!(p.statements[0].account.key(), "PRXY:+33600000000");
+    let both = "<Acct><Id><IBAN>FR7630001007941234567890185</IBAN></Id>\
+<Prxy><Tp><Cd>EMAL</Cd></Tp><Id>a@alpha.fr</Id></Prxy></Acct>";
+    let p = parse(&doc(&[(both, &body)])).expect("read");
+    assert_eq!(p.statements[0].account.key(), "FR7630001007941234567890185");
+    // Neither an id nor a proxy: refused with its place, never `--`.
+    for acct in [
+        "<Acct><Ccy>EUR</Ccy></Acct>",
+        "<Acct><Id></Id><Ccy>EUR</Ccy></Acct>",
+    ] {
+        let e = parse(&doc(&[(acct, &body)])).map(|_| ()).unwrap_err();
+        assert_eq!(
+            e,
+            "t.xml: line 3, column 1: Document/BkToCstmrStmt/Stmt: missing Acct/Id (or Acct/Prxy/Id)",
+            "{acct}"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! Building a statement header (`Stmt`, `Rpt` or `Ntfctn` up to its first
 //! entry) and its balances: id, sequence number (`ElctrncSeqNb` else
-//! `LglSeqNb`), account (IBAN normalised, else `Othr/Id`; servicer BIC or
-//! BICFI), currency (`Acct/Ccy`, else the first balance's, else the first
+//! `LglSeqNb`), account (IBAN normalised, else `Othr/Id`, else from .09 on
+//! its proxy as `PRXY:{type}:{id}`, else refused; servicer BIC or BICFI), currency (`Acct/Ccy`, else the first balance's, else the first
 //! entry's, else EUR), period (`FrToDt`), opening (`OPBD`, else `PRCD`) and
 //! closing (`CLBD`) booked balances, `CRDT` positive and `DBIT` negative.
 
@@ -38,6 +38,10 @@ pub(super) struct StatementBuilder {
     has_account: bool,
     iban: Option<String>,
     other_id: Option<String>,
+    /// `Acct/Prxy/Tp/Cd` (or `Prtry`) and `Acct/Prxy/Id`: from camt .09 on,
+    /// an account may be known only by a proxy (an e-mail, a phone number).
+    proxy_type: Option<String>,
+    proxy_id: Option<String>,
     bic: Option<String>,
     account_ccy: Option<Currency>,
     first_balance_ccy: Option<Currency>,
@@ -60,6 +64,8 @@ impl StatementBuilder {
             has_account: false,
             iban: None,
             other_id: None,
+            proxy_type: None,
+            proxy_id: None,
             bic: None,
             account_ccy: None,
             first_balance_ccy: None,
@@ -106,6 +112,8 @@ impl StatementBuilder {
                 self.iban = values::clean(text).map(super::entry::iban);
             }
             [T::Acct, T::Id, T::Othr, T::Id] => self.other_id = values::clean(text),
+            [T::Acct, T::Prxy, T::Id] => self.proxy_id = values::clean(text),
+            [T::Acct, T::Prxy, T::Tp, T::Cd | T::Prtry] => self.proxy_type = values::clean(text),
             [T::Acct, T::Ccy] => {
                 self.account_ccy = Some(Currency::parse(text).ok_or("an ISO 4217 currency code")?);
             }
@@ -203,6 +211,25 @@ impl StatementBuilder {
         Ok(())
     }
 
+    /// The account's other id: `Othr/Id`, else (no IBAN) its proxy as
+    /// `PRXY:{type}:{id}` (`PRXY:{id}` without a type). An account with
+    /// neither an id nor a proxy is refused: keyed by nothing, every such
+    /// statement would be one account's, another account's payment dropped
+    /// as a repeat and its payer chased (review 38 banks F4).
+    fn account_id(&self) -> Result<Option<String>, MissingElement> {
+        if self.iban.is_some() || self.other_id.is_some() {
+            return Ok(self.other_id.clone());
+        }
+        let id = self
+            .proxy_id
+            .as_deref()
+            .ok_or(MissingElement("Acct/Id (or Acct/Prxy/Id)"))?;
+        Ok(Some(match self.proxy_type.as_deref() {
+            Some(tp) => format!("PRXY:{tp}:{id}"),
+            None => format!("PRXY:{id}"),
+        }))
+    }
+
     /// The header (no entries). `entry_ccy` is the first entry's currency,
     /// used when neither the account nor a balance gave one.
     pub(super) fn header(
@@ -214,6 +241,7 @@ impl StatementBuilder {
         if !self.has_account {
             return Err(MissingElement("Acct"));
         }
+        let other_id = self.account_id()?;
         let mut sequence = None;
         for s in [&self.electronic_seq, &self.legal_seq]
             .into_iter()
@@ -244,7 +272,7 @@ impl StatementBuilder {
             sequence,
             account: Account {
                 iban: self.iban.clone(),
-                other_id: self.other_id.clone(),
+                other_id,
                 bic: self.bic.clone(),
                 ..Default::default()
             },

@@ -175,10 +175,19 @@ impl Block {
             ));
         }
         let reason = line.col(41, 42);
-        let return_reason = (!reason.trim().is_empty() && reason != "00").then(|| ReturnReason {
-            code: reason.trim().to_string(),
-            text: None,
-        });
+        let label = record::text(line, 49, 79);
+        let return_reason = if !reason.trim().is_empty() && reason != "00" {
+            Some(ReturnReason {
+                code: reason.trim().to_string(),
+                text: None,
+            })
+        } else if debit && kind.is_receivable_debit() {
+            // No reason in cols 41-42: the label may open with the ISO one
+            // (review 38 banks F5), as a 05 may (`complement`).
+            label.as_deref().and_then(complement::iso_return_reason)
+        } else {
+            None
+        };
         let transaction = Transaction {
             amount,
             return_reason,
@@ -194,7 +203,7 @@ impl Block {
             bank_ref: record::text(line, 105, 120),
             bank_code,
             kind,
-            additional_info: record::text(line, 49, 79),
+            additional_info: label,
             transactions: vec![transaction],
             line: line.number,
         });

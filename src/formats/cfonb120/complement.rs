@@ -4,7 +4,7 @@
 //!
 //! | qualifier | mapped to |
 //! |---|---|
-//! | `LIB`, `LCC`, `LC2`, blank | a remittance line (pre-2010 files put label continuations under `LIB` or no qualifier) |
+//! | `LIB`, `LCC`, `LC2`, blank | a remittance line (pre-2010 files put label continuations under `LIB` or no qualifier); on a return or unpaid whose 04 gives no reason (cols 41-42 blank or `00`), an ISO reason code opening it (`MD06 CONTESTATION`) is its `return_reason` |
 //! | `NPY` (payer name) | `counterparty.name` when the counterparty is the payer |
 //! | `NBE` (beneficiary name) | `counterparty.name` when the counterparty is the beneficiary |
 //! | `CPY` (payer account, 49-83) | `counterparty.iban` when the counterparty is the payer |
@@ -24,7 +24,7 @@
 use crate::formats::ibans::IbanChecks;
 use crate::formats::text::{trim, trim_end};
 use crate::refs;
-use crate::statement::{CreditorRef, Transaction};
+use crate::statement::{CreditorRef, ReturnReason, Transaction};
 
 /// Applies one complement to the transaction of the preceding 04. `info` is
 /// cols 49-118. Returns a message when an account in it is an invalid IBAN.
@@ -55,6 +55,12 @@ pub(crate) fn apply_checked(
             let t = trim(info);
             if !t.is_empty() {
                 tx.remittance.push(t.to_string());
+            }
+            // A return or unpaid (a debit whose counterparty is the payer)
+            // the 04 gave no reason for: banks often state it here, as camt
+            // would in `RtrInf` (review 38 banks F5).
+            if counterparty_is_payer && tx.amount.is_negative() && tx.return_reason.is_none() {
+                tx.return_reason = iso_return_reason(t);
             }
         }
         "NPY" if counterparty_is_payer => set(&mut tx.counterparty.name, info),
@@ -92,6 +98,27 @@ pub(crate) fn apply_checked(
     tx.complements
         .push((qualifier.to_string(), info.to_string()));
     warning
+}
+
+/// The ISO return reason (`formats.md` §2: `AM04`, `MD06`…) a text opens
+/// with, as a word of its own (`MD06 CONTESTATION DEBITEUR`, `AM04:`), and
+/// the rest as its text; `None` for any other text (`AM041`, `MERCI`).
+pub(crate) fn iso_return_reason(text: &str) -> Option<ReturnReason> {
+    let t = text.trim_start();
+    let code = t.get(..4)?.to_ascii_uppercase();
+    let rest = t.get(4..)?;
+    if rest.chars().next().is_some_and(char::is_alphanumeric)
+        || crate::returns::reason(&code).code != code
+    {
+        return None;
+    }
+    let rest = rest
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end();
+    Some(ReturnReason {
+        code,
+        text: (!rest.is_empty()).then(|| rest.to_string()),
+    })
 }
 
 /// Columns 49-83 and 84-118 of the record: the first 35 characters of `info`
@@ -185,6 +212,56 @@ mod tests {
         assert_eq!(debit.instruction_id.as_deref(), Some("INSTR-1"));
         assert_eq!(debit.mandate_id.as_deref(), Some("UMR-0001"));
         assert_eq!(debit.end_to_end_id, None);
+    }
+
+    #[test]
+    fn a_returns_iso_reason_in_its_label_is_read_when_the_04_gives_none() {
+        // Review 38 banks F5: MD06 stated in the 05, cols 41-42 blank: the
+        // contested debit was an "unknown reason" unpaid.
+        let returned = || Transaction {
+            amount: crate::money::Money::from_scaled(-5000, 2).unwrap(),
+            ..Transaction::default()
+        };
+        let mut t = returned();
+        apply(&mut t, "LIB", "MD06 CONTESTATION DEBITEUR", true);
+        let r = t.return_reason.unwrap();
+        assert_eq!(r.code, "MD06");
+        assert_eq!(r.text.as_deref(), Some("CONTESTATION DEBITEUR"));
+        for (q, text, code) in [
+            ("LCC", "am04: provision insuffisante", "AM04"),
+            ("", "AC04", "AC04"),
+        ] {
+            let mut t = returned();
+            apply(&mut t, q, text, true);
+            assert_eq!(
+                t.return_reason.map(|r| r.code).as_deref(),
+                Some(code),
+                "{text}"
+            );
+        }
+        // The look-alikes: no code word, another qualifier, a reason the 04
+        // gave already, a credit or a debit of ours quoting such a word.
+        for (q, text, payer) in [
+            ("LIB", "MD061 REF", true),
+            ("LIB", "MERCI MD06", true),
+            ("LIB", "ZZ99 X", true),
+            ("NPY", "MD06 SARL", true),
+            ("LIB", "MD06 X", false),
+        ] {
+            let mut t = returned();
+            apply(&mut t, q, text, payer);
+            assert_eq!(t.return_reason, None, "{q} {text}");
+        }
+        let mut t = returned();
+        t.return_reason = Some(ReturnReason {
+            code: "65".into(),
+            text: None,
+        });
+        apply(&mut t, "LIB", "MD06 X", true);
+        assert_eq!(t.return_reason.unwrap().code, "65");
+        let mut credit = Transaction::default();
+        apply(&mut credit, "LIB", "AM04 FACT F45", true);
+        assert_eq!(credit.return_reason, None);
     }
 
     #[test]

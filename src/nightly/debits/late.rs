@@ -56,6 +56,15 @@ pub(super) fn relink(
                 && e2e.is_none_or(|e| c.tx.end_to_end_id.is_none() || same_e2e(c, e))
         })?;
         let kind = d.tx.kind(&d.entry);
+        // A cancellation or recall said for a person (`recall`) is no
+        // return waiting for its collection: nothing links it by itself.
+        if super::recall::is_recall(&d)
+            && !kind.is_receivable_debit()
+            && !d.entry.reversal
+            && d.tx.return_reason.is_none()
+        {
+            continue;
+        }
         let link = if kind == TxKind::ChequeUnpaid && candidates.is_empty() {
             // No ids: the one cheque credit that fits, as on one night.
             cheque::link_cheque(conn, &d)?

@@ -20,8 +20,10 @@
 //! not its end-to-end id, which a re-presentation may reuse — not per line) —
 //! while a credit transfer or other payment the bank reversed is a
 //! `payment_reversed`: its invoices reopen on their normal plan. A
-//! receivable debit nobody can link is an `unmatched_debit`. Other debits
-//! (supplier payments, fees) are only counted by kind for the summary.
+//! receivable debit nobody can link is an `unmatched_debit`. A CFONB 99 or
+//! C4 debit naming an earlier credit is an `unmatched_debit` naming it, for a
+//! person (`recall`). Other debits (supplier payments, fees) are only
+//! counted by kind for the summary.
 //!
 //! Returns are processed before tonight's credits, so a re-presented
 //! collection booked the same night finds its invoice open again; an
@@ -42,6 +44,7 @@ use crate::statement::TxKind;
 mod cheque;
 mod late;
 mod linking;
+mod recall;
 mod repeated;
 use repeated::repeated_return;
 
@@ -176,6 +179,9 @@ pub fn run(
                 &mut step,
             )?
         } else {
+            // A CFONB cancellation or recall naming an earlier credit: said,
+            // never undone by itself (`recall`).
+            step.alerts.extend(recall::recall_alert(conn, &d)?);
             kind
         };
         let slot = step

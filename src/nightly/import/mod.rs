@@ -456,7 +456,7 @@ fn findings_to_alerts(file: &StatementFile, statement: &Statement, alerts: &mut 
             AlertKind::UnknownCurrency,
             &format!("{account}:{}", statement.id),
             format!(
-                "statement {} is in {}, not an ISO 4217 currency: its money is not matched",
+                "statement {} is in {}, not an ISO 4217 currency: its money is never applied, only listed unmatched",
                 statement.id, statement.currency
             ),
         );

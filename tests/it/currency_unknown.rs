@@ -1,0 +1,81 @@
+//! A payment in a currency that is not ISO 4217 (`EUE`, mistyped) is never
+//! applied nor suggested, and never lost: it is an unmatched credit with its
+//! amount and code, for a person (review 38 banks F3: it was dropped before
+//! matching and listed nowhere).
+
+use crate::support::{csv_rows, run_ok};
+
+const IBAN: &str = "FR7630004000031234567890143";
+
+/// A credit of `amount` in `ccy` from `name` quoting `text`.
+fn ntry(reference: &str, amount: &str, ccy: &str, name: &str, text: &str) -> String {
+    format!(
+        "<Ntry><Amt Ccy=\"{ccy}\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
+<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-20</Dt></BookgDt>\
+<AcctSvcrRef>{reference}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>\
+<NtryDtls><TxDtls><Amt Ccy=\"{ccy}\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
+<RltdPties><Dbtr><Pty><Nm>{name}</Nm></Pty></Dbtr></RltdPties><RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n"
+    )
+}
+
+#[test]
+fn a_payment_in_a_currency_that_is_not_iso_4217_is_listed_never_applied() {
+    let root = tempfile::tempdir().unwrap();
+    let c = root.path().join("c");
+    std::fs::create_dir_all(c.join("statements")).unwrap();
+    // Even an invoice written in the same non-ISO code is never paid by it.
+    std::fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency\n\
+         F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+         F-1009,C9,Zeta SA,2026-09-01,2026-10-01,100.00,100.00,EUE\n\
+         F-1004,C4,Delta SA,2026-09-01,2026-10-01,250.00,250.00,USD\n",
+    )
+    .unwrap();
+    let xml = format!(
+        "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\n\
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-20T20:00:00</CreDtTm></GrpHdr>\n\
+<Stmt><Id>S1</Id><Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n{}{}{}</Stmt></BkToCstmrStmt></Document>\n",
+        ntry("A", "100.00", "EUE", "ALPHA SARL", "FACT F-1001"),
+        ntry("Z", "100.00", "EUE", "ZETA SA", "FACT F-1009"),
+        // The look-alike: money in a real foreign currency still pays.
+        ntry("D", "250.00", "USD", "DELTA SA", "FACT F-1004"),
+    );
+    std::fs::write(c.join("statements/s.xml"), xml).unwrap();
+    let out = root.path().join("out");
+    run_ok(&c, "2026-11-21", &out);
+    let matches = csv_rows(&out.join("matches.csv"));
+    let m = |n: &str| matches[0].iter().position(|h| h == n).unwrap();
+    let applied: Vec<(String, String)> = matches[1..]
+        .iter()
+        .filter(|r| !r[m("invoice_id")].is_empty())
+        .map(|r| (r[m("invoice_id")].clone(), r[m("status")].clone()))
+        .collect();
+    assert_eq!(applied, [("F-1004".to_string(), "matched".to_string())]);
+    let unmatched = csv_rows(&out.join("unmatched.csv"));
+    let u = |n: &str| unmatched[0].iter().position(|h| h == n).unwrap();
+    let listed: Vec<(String, String, String)> = unmatched[1..]
+        .iter()
+        .map(|r| {
+            (
+                r[u("entry_id")].clone(),
+                r[u("amount")].clone(),
+                r[u("currency")].clone(),
+            )
+        })
+        .collect();
+    let want = [("A", "100.00", "EUE"), ("Z", "100.00", "EUE")];
+    assert_eq!(
+        listed,
+        want.map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    );
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    let a = |n: &str| alerts[0].iter().position(|h| h == n).unwrap();
+    let credits: Vec<(String, String)> = alerts[1..]
+        .iter()
+        .filter(|r| r[0] == "unmatched_credit")
+        .map(|r| (r[a("entry_id")].clone(), r[a("currency")].clone()))
+        .collect();
+    assert_eq!(credits.len(), 2, "{credits:?}");
+    assert!(credits.iter().all(|(_, c)| c == "EUE"), "{credits:?}");
+}

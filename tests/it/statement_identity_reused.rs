@@ -1,0 +1,112 @@
+//! A bank reference reused by another payment across statements (review 38
+//! banks F7, F8): a CFONB reference zone of zeros, or a camt `NtryRef`
+//! numbered from 1 in each statement, on two payments of one day. The
+//! second payment, whose payer and texts are another's, was dropped as the
+//! first delivered again and its payer chased; the same payment delivered
+//! again must still be counted once.
+
+use std::path::Path;
+
+use crate::statement_identity::{amount, applied, balance, chased, client, kinds, night, write};
+use crate::support::{Ntry, Tx, camt};
+
+/// A 04 credit transfer of `cents` booked on `date`, label `label`, its
+/// reference zone (cols 105-120) all zeros, and its 05 `LCC` text.
+fn zeroed(date: &str, cents: i64, label: &str, text: &str) -> [String; 2] {
+    [
+        format!(
+            "0430006000100001EUR2 1234567890105{date}  {date}{label:<31}  000000000{}0000000000000000",
+            amount(cents)
+        ),
+        format!("0530006000100001EUR2 1234567890105{date}     LCC{text:<70}  "),
+    ]
+}
+
+#[test]
+fn a_cfonb_zero_reference_zone_on_another_payers_payment_is_another_payment() {
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let alpha = zeroed("201126", 100_000, "VIR SEPA ALPHA SARL", "FACTURE F-1001");
+    let beta = zeroed("201126", 100_000, "VIR SEPA BETA SAS", "FACTURE F-1002");
+    let mut a = vec![balance("01", "191126", 0)];
+    a.extend(alpha.iter().cloned());
+    a.push(balance("07", "201126", 100_000));
+    write(&c, "a.txt", &a);
+    night(&c, root.path(), "2026-11-20");
+    // Monday's statement holds Beta's 1000.00 booked on Friday, under the
+    // same zeros, the same day and amount.
+    let mut b = vec![balance("01", "201126", 100_000)];
+    b.extend(beta.iter().cloned());
+    b.push(balance("07", "231126", 200_000));
+    write(&c, "b.txt", &b);
+    let out = night(&c, root.path(), "2026-11-23");
+    // (1000.00 for Beta's 750.00 invoice: applied, the rest left over.)
+    assert_eq!(
+        applied(&out),
+        [("F-1002".to_string(), "750.00".to_string())]
+    );
+    assert!(!kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
+    assert!(!chased(&out).contains("F-1002"), "{}", chased(&out));
+}
+
+/// Alpha's (or Beta's) 1000.00 under the entry reference `1`.
+fn one(payer: &'static str, text: &'static str) -> Ntry {
+    Ntry {
+        reference: "1",
+        date: "2026-11-20",
+        code: "RCDT/ESCT",
+        amount: "1000.00",
+        txs: vec![Tx {
+            amount: "1000.00",
+            name: Some(payer),
+            text: Some(text),
+            ..Tx::default()
+        }],
+    }
+}
+
+fn statement(c: &Path, file: &str, id: &str, seq: u32, open: &str, close: &str, e: Ntry) {
+    let iban = crate::statement_identity::IBAN;
+    let x = camt(
+        false,
+        id,
+        seq,
+        iban,
+        "2026-11-20",
+        "2026-11-20",
+        Some((open, close)),
+        &[e],
+    );
+    std::fs::write(c.join("statements").join(file), x).unwrap();
+}
+
+#[test]
+fn camt_statements_numbering_entries_from_one_keep_two_payers_apart() {
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let alpha = || one("ALPHA SARL", "FACTURE F-1001");
+    statement(&c, "a.xml", "S-1", 1, "0.00", "1000.00", alpha());
+    statement(
+        &c,
+        "b.xml",
+        "S-2",
+        2,
+        "1000.00",
+        "2000.00",
+        one("BETA SAS", "FACTURE F-1002"),
+    );
+    let out = night(&c, root.path(), "2026-11-20");
+    let mut got = applied(&out);
+    got.sort();
+    let want = [("F-1001", "1000.00"), ("F-1002", "750.00")];
+    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    assert!(!kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
+    // The look-alike: Alpha's statement reissued under another id is Alpha's
+    // payment delivered again, never a second 1000.00.
+    statement(&c, "a-bis.xml", "S-1-BIS", 3, "0.00", "1000.00", alpha());
+    let out = night(&c, root.path(), "2026-11-21");
+    assert!(applied(&out).is_empty(), "{:?}", applied(&out));
+    assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
+    let unmatched = std::fs::read_to_string(out.join("unmatched.csv")).unwrap();
+    assert!(!unmatched.contains("1000.00"), "{unmatched}");
+}
