@@ -13,6 +13,7 @@ mod client;
 mod client_config;
 mod crash;
 mod currencies;
+mod customer_several_names;
 mod customer_unknown;
 mod decisions;
 mod decisions_identity;
