@@ -9,6 +9,13 @@
 //! night committed but not completely written) or without outputs gives a
 //! status-only row and is named in [`FirmData::without_figures`], never a
 //! row whose amounts come from one night and its aged balance from another.
+//!
+//! The firm report is of one night: the newest among the batch summaries'
+//! `date` and the clients' complete nights (review 38 reports #2). A client
+//! whose outputs are of an earlier night (it failed tonight and its folder
+//! keeps the last night's files, or it left ROOT) is a status-only row too,
+//! named with its night: its figures are never added to tonight's totals
+//! and rankings as if they were tonight's.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -86,7 +93,7 @@ pub struct FirmData {
 }
 
 /// Why a client's row has no figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Missing {
     /// No `OUT/<client>/summary.json`: the client never ran into this OUT,
     /// or its folder is elsewhere.
@@ -94,16 +101,27 @@ pub enum Missing {
     /// A file differs from the one its `summary.json` lists: its night's
     /// outputs were not all put in place (or a file was changed since).
     Incomplete,
+    /// Its outputs are of another night than the firm report's (the
+    /// night they are of).
+    OtherNight(String),
 }
 
 impl Missing {
     /// For the command's warning.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(&self) -> String {
         match self {
-            Missing::NoOutputs => "no outputs under OUT",
+            Missing::NoOutputs => "no outputs under OUT".into(),
             Missing::Incomplete => {
-                "outputs of two nights mixed (not all put in place: run its night again)"
+                "outputs of two nights mixed (not all put in place: run its night again)".into()
             }
+            Missing::OtherNight(night) => format!(
+                "its outputs are of the night of {}, not of this report's night (failed tonight, or not run)",
+                if night.is_empty() {
+                    "an unknown date"
+                } else {
+                    night
+                }
+            ),
         }
     }
 }
@@ -286,6 +304,20 @@ fn complete_night(dir: &Path) -> Result<Result<[Vec<u8>; 2], Missing>, FirmError
 /// A client's aged balance file.
 const AGED: &str = "aged_balance.csv";
 
+/// The newest `date` of the batch summaries (`batch-summary*.json`, the
+/// twins of the CSV files); one unreadable says nothing (its CSV gives the
+/// statuses, and the clients' own nights still count).
+fn newest_batch_date(out: &Path) -> Result<Option<String>, FirmError> {
+    let names = crate::batch::generation::summary_files(out).map_err(io(out))?;
+    Ok(names
+        .iter()
+        .filter_map(|n| n.strip_suffix(".csv"))
+        .filter_map(|stem| fs::read(out.join(format!("{stem}.json"))).ok())
+        .filter_map(|b| serde_json::from_slice::<Value>(&b).ok())
+        .filter_map(|v| v["date"].as_str().map(str::to_string))
+        .max())
+}
+
 /// Reads every client under `out`: folders holding a `summary.json`, plus
 /// clients named in a batch summary.
 pub fn read(out: &Path) -> Result<FirmData, FirmError> {
@@ -306,7 +338,7 @@ pub fn read(out: &Path) -> Result<FirmData, FirmError> {
     ids.extend(statuses.keys().cloned());
     ids.sort();
     ids.dedup();
-    let mut data = FirmData::default();
+    let mut read_in: Vec<(ClientKpis, Result<Vec<AgedLine>, Missing>)> = Vec::new();
     for id in ids {
         let dir = out.join(&id);
         let mut k = ClientKpis {
@@ -314,16 +346,42 @@ pub fn read(out: &Path) -> Result<FirmData, FirmError> {
             status: statuses.get(&id).cloned().unwrap_or_default(),
             ..ClientKpis::default()
         };
-        match complete_night(&dir)? {
+        let lines = match complete_night(&dir)? {
             Ok([kpis_bytes, aged_bytes]) => {
                 kpis(&dir.join(crate::reports::kpis::KPIS), &kpis_bytes, &mut k)?;
-                data.aged.extend(aged(&dir.join(AGED), &aged_bytes, &id)?);
                 k.has_report = dir.join("report.html").is_file();
+                Ok(aged(&dir.join(AGED), &aged_bytes, &id)?)
+            }
+            Err(why) => Err(why),
+        };
+        read_in.push((k, lines));
+    }
+    let night = read_in
+        .iter()
+        .filter(|(_, l)| l.is_ok())
+        .map(|(k, _)| k.run_date.clone())
+        .chain(newest_batch_date(out)?)
+        .max();
+    let mut data = FirmData::default();
+    for (mut k, lines) in read_in {
+        match lines {
+            Ok(lines) if Some(&k.run_date) == night.as_ref() => data.aged.extend(lines),
+            // Another night's figures: the row keeps its status only.
+            Ok(_) => {
+                let other = std::mem::take(&mut k.run_date);
+                k = ClientKpis {
+                    client: k.client,
+                    status: k.status,
+                    has_report: k.has_report,
+                    ..ClientKpis::default()
+                };
+                data.without_figures
+                    .push((k.client.clone(), Missing::OtherNight(other)));
             }
             // A client failed before it ever wrote outputs is expected:
             // its row says `failed`.
             Err(Missing::NoOutputs) if k.status == "failed" => {}
-            Err(why) => data.without_figures.push((id.clone(), why)),
+            Err(why) => data.without_figures.push((k.client.clone(), why)),
         }
         data.clients.push(k);
     }
