@@ -31,9 +31,11 @@ use crate::money::Money;
 pub struct AgedLine {
     /// Client id (its folder name).
     pub client: String,
-    /// Customer id.
+    /// Customer id, as the ERP gives it.
     pub customer_id: String,
-    /// Customer name (as in the client's CSV, formulas neutralised).
+    /// Customer name as pointage computed it: the `'` the client's CSV put
+    /// before a cell a spreadsheet would run is taken off ([`plain`]); the
+    /// firm CSV puts it back, the parquet file keeps the text.
     pub customer_name: String,
     /// Currency.
     pub currency: String,
@@ -192,6 +194,16 @@ fn money(path: &Path, line: u64, field: &str, text: &str) -> Result<Money, FirmE
     })
 }
 
+/// A cell of a client's CSV as pointage computed it: without the `'` put
+/// before text a spreadsheet would run (`crate::output::neutralize`). A
+/// customer id written by an earlier release went through it too.
+fn plain(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if crate::output::neutralize(rest).len() != rest.len() => rest.to_string(),
+        _ => cell,
+    }
+}
+
 /// Reads one client's `aged_balance.csv` from its bytes.
 fn aged(path: &Path, bytes: &[u8], client: &str) -> Result<Vec<AgedLine>, FirmError> {
     let mut r = csv::Reader::from_reader(bytes);
@@ -228,8 +240,8 @@ fn aged(path: &Path, bytes: &[u8], client: &str) -> Result<Vec<AgedLine>, FirmEr
         }
         out.push(AgedLine {
             client: client.to_string(),
-            customer_id: get(0),
-            customer_name: get(1),
+            customer_id: plain(get(0)),
+            customer_name: plain(get(1)),
             currency: get(2),
             buckets,
             total: money(path, line, "total", &get(8))?,
@@ -386,4 +398,19 @@ pub fn read(out: &Path) -> Result<FirmData, FirmError> {
         data.clients.push(k);
     }
     Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quote_against_formulas_is_taken_off_the_text() {
+        assert_eq!(plain("'-Dupont".into()), "-Dupont");
+        assert_eq!(plain("'=HYPERLINK(1)".into()), "=HYPERLINK(1)");
+        // A name that starts with a quote of its own keeps it.
+        assert_eq!(plain("'quoted".into()), "'quoted");
+        assert_eq!(plain("Dupont".into()), "Dupont");
+        assert_eq!(plain("'".into()), "'");
+    }
 }
