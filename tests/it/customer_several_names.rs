@@ -72,3 +72,30 @@ fn a_catch_all_customer_id_gets_no_letter_and_is_named_until_split() {
     ids.sort_unstable();
     assert_eq!(ids, ["B1", "DIVERS", "G1"], "{dunning:?}");
 }
+
+#[test]
+fn a_customer_the_erp_renamed_between_nights_keeps_its_dunning() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("c")).unwrap();
+    fs::write(
+        root.join("c/client.toml"),
+        "[alerts]\nstale_statement_days = 0\n",
+    )
+    .unwrap();
+    let before = "F1;C1;Alpha SARL;2026-02-01;2026-03-02;1000,00;1000,00\n\
+                  F2;C1;Alpha SARL;2026-02-01;2026-03-02;500,00;500,00\n";
+    let out = statement_night(root, HEADER, before, 1, "2026-02-20", &[]);
+    assert!(several(&out, "alerts.csv").is_empty());
+    // Renamed in the ERP: every invoice under the new name tonight.
+    let after = before.replace("Alpha SARL", "Alpha Industries");
+    let out = statement_night(root, HEADER, &after, 2, "2026-03-04", &[]);
+    assert!(several(&out, "alerts.csv").is_empty());
+    assert!(several(&out, "open_items.csv").is_empty());
+    let dunning = csv_rows(&out.join("dunning.csv"));
+    assert_eq!(
+        column_where(&dunning, "customer_id", "C1", "customer_name"),
+        ["Alpha Industries"],
+        "{dunning:?}"
+    );
+}
