@@ -86,6 +86,9 @@ pub enum AlertKind {
     /// An invoice's customer id is not in `customers.csv` (a typo?): its
     /// type, contacts and plan are unknown.
     CustomerUnknown,
+    /// One customer id whose invoices carry several customers' names (an
+    /// ERP's catch-all account): held from dunning until each has its own id.
+    CustomerSeveralNames,
     /// A notification entry several statement entries of its amount and day
     /// could be, with nothing to tell them apart: linked to none, all counted
     /// until a person says which is the same payment.
@@ -100,7 +103,7 @@ pub enum AlertKind {
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 31] = [
+    pub const ALL: [AlertKind; 32] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -129,6 +132,7 @@ impl AlertKind {
         AlertKind::InvoiceRedated,
         AlertKind::PeopleFileMissing,
         AlertKind::CustomerUnknown,
+        AlertKind::CustomerSeveralNames,
         AlertKind::AmbiguousNotification,
         AlertKind::BookedAmountDiffers,
         AlertKind::NotifiedNotBooked,
@@ -170,6 +174,7 @@ impl AlertKind {
             AlertKind::InvoiceRedated => "invoice_redated",
             AlertKind::PeopleFileMissing => "people_file_missing",
             AlertKind::CustomerUnknown => "customer_unknown",
+            AlertKind::CustomerSeveralNames => "customer_several_names",
             AlertKind::AmbiguousNotification => "ambiguous_notification",
             AlertKind::BookedAmountDiffers => "booked_amount_differs",
             AlertKind::NotifiedNotBooked => "notified_not_booked",
@@ -206,6 +211,7 @@ impl AlertKind {
             | AlertKind::PromiseUnmatched
             | AlertKind::PeopleFileMissing
             | AlertKind::CustomerUnknown
+            | AlertKind::CustomerSeveralNames
             | AlertKind::AmbiguousNotification => Severity::Warning,
             AlertKind::PartialPayment
             | AlertKind::DuplicateStatement

@@ -395,6 +395,9 @@ fn night(
     let renames = crate::state::moves::renames(&tx).map_err(&e)?;
     let unknown = dunning_input::unknown_customers(&client.ledger, &renames);
     conditions.extend(unknown.alerts.iter().cloned());
+    // One customer id carrying several customers' names: held, named.
+    let several = dunning_input::several_names(&client.ledger);
+    conditions.extend(several.alerts.iter().cloned());
     let headers = crate::state::statements::headers(&tx).map_err(&e)?;
     // Gaps and stopped statements cleared in client.toml or by a `clear_gap`
     // decision are not raised again: the formal notices they held go out.
@@ -460,6 +463,7 @@ fn night(
     .map_err(&e)?;
     dunning_input::charge_as_consumers(&mut customers, &unknown);
     dunning_input::hold_edited(&mut customers, &promised.edited_holds);
+    dunning_input::hold_several_names(&mut customers, &several);
     let actions = plan_actions(&run, &customers);
     for a in &actions {
         let customer = customers.iter().find(|c| c.customer_id == a.customer_id);

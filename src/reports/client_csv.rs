@@ -1,6 +1,8 @@
 //! `aged_balance.csv` and `unmatched.csv`, from the same [`ClientReport`] as
 //! the page. Amounts with a dot decimal (`1234.50`), free-text cells
-//! neutralised against spreadsheet formulas.
+//! neutralised against spreadsheet formulas; ids (customer, entry, invoice)
+//! never are: they are written as the ERP or the bank gives them, in every
+//! file alike, so files join on them (`crate::output::cells`).
 //!
 //! `aged_balance.csv`: one row per customer and currency, sorted by customer
 //! id then currency. `unmatched.csv`: one row per transaction waiting for a
@@ -47,7 +49,7 @@ pub fn aged_balance(r: &ClientReport) -> csv::Result<Vec<u8>> {
     w.write_record(AGED_COLUMNS)?;
     for a in &r.aged {
         let mut rec = vec![
-            text(&a.customer_id),
+            a.customer_id.clone(),
             text(&a.customer_name),
             a.currency.as_str().to_string(),
         ];
@@ -73,13 +75,13 @@ pub fn unmatched(r: &ClientReport) -> csv::Result<Vec<u8>> {
         };
         w.write_record([
             x.kind.as_str().to_string(),
-            text(&x.entry_id),
+            x.entry_id.clone(),
             x.booking_date.map(|d| d.to_string()).unwrap_or_default(),
             x.amount.to_plain(),
             x.currency.as_str().to_string(),
             text(&x.counterparty_name),
             text(&x.remittance),
-            text(&join(&|c| c.invoice_id.clone())),
+            join(&|c| c.invoice_id.clone()),
             join(&|c| c.confidence.clone()),
             text(&evidence),
         ])?;

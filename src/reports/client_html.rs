@@ -379,7 +379,11 @@ fn top(p: &mut Page, r: &ClientReport) {
                     Cell::Num((i + 1).to_string()),
                     Cell::Text(format!("{} ({})", a.customer_name, a.customer_id)),
                     Cell::Num(a.overdue().map(|o| money(o, cur, l)).unwrap_or_default()),
-                    Cell::Num(money(a.buckets[4], cur, l)),
+                    Cell::Num(
+                        a.overdue_over_90()
+                            .map(|o| money(o, cur, l))
+                            .unwrap_or_default(),
+                    ),
                 ]
             })
             .collect();
@@ -575,6 +579,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn ids_are_written_as_given_in_every_csv_names_neutralised() {
+        // Review 38 reports #5: `'-B` in aged_balance.csv, `-B` in
+        // invoice_status.csv and dunning.csv: a join lost the customer.
+        let mut r = hostile(Lang::Fr);
+        r.aged[0].customer_id = "-B".into();
+        r.aged[0].customer_name = "-Dupont".into();
+        r.waiting[0].entry_id = "-E1".into();
+        r.waiting[0].candidates[0].invoice_id = "=F1".into();
+        let a = String::from_utf8(crate::reports::client_csv::aged_balance(&r).unwrap()).unwrap();
+        assert!(a.contains("\n-B,'-Dupont,EUR,"), "{a}");
+        let u = String::from_utf8(crate::reports::client_csv::unmatched(&r).unwrap()).unwrap();
+        assert!(u.contains("\ncredit,-E1,,"), "{u}");
+        assert!(u.contains(",=F1,0.85,"), "{u}");
+        assert!(u.contains("'=HYPERLINK"), "{u}");
+    }
+
     fn row(id: &str, currency: Currency, overdue: &str) -> AgedRow {
         AgedRow {
             customer_id: id.into(),
@@ -606,6 +627,34 @@ mod tests {
         assert!(
             jpy.contains("<td class=\"num\">1</td><td>Name B (B)</td>"),
             "{jpy}"
+        );
+    }
+
+    #[test]
+    fn the_over_90_days_part_is_never_more_than_the_overdue_amount() {
+        let row = |b: [&str; 5]| AgedRow {
+            customer_id: "A".into(),
+            customer_name: "A SARL".into(),
+            currency: Currency::EUR,
+            buckets: b.map(m),
+        };
+        // 500 over 90 days, a credit note of 300 due 11 days ago: 200 owed,
+        // all of it on the old invoice (before the fix: 500 "of which").
+        let a = row(["0", "-300", "0", "0", "500"]);
+        assert_eq!(a.overdue(), Some(m("200")));
+        assert_eq!(a.overdue_over_90(), Some(m("200")));
+        // Younger debts cover the credit note: the old debt stays whole.
+        let a = row(["0", "400", "-300", "0", "500"]);
+        assert_eq!(a.overdue_over_90(), Some(m("500")));
+        // An old credit note is no old debt.
+        let a = row(["0", "500", "0", "0", "-300"]);
+        assert_eq!(a.overdue_over_90(), Some(m("0")));
+        let mut r = hostile(Lang::Fr);
+        r.aged = vec![row(["0", "-300", "0", "0", "500"])];
+        let page = render(&r);
+        assert!(
+            page.contains("<td>A SARL (A)</td><td class=\"num\">200,00\u{a0}€</td><td class=\"num\">200,00\u{a0}€</td>"),
+            "{page}"
         );
     }
 

@@ -96,12 +96,12 @@ fn count_back_from(
                 .and_then(|r| r.checked_mul(Decimal::from(month_days)))
                 .unwrap_or(Decimal::ZERO);
             let total = days.checked_add(part).unwrap_or(days);
-            return Dso::Days(
-                total.round_dp_with_strategy(
-                    1,
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                ),
-            );
+            let mut rounded = total
+                .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            // Always one decimal written: a count-back ending on a whole
+            // month is `40.0`, not `40` (rounding keeps a smaller scale).
+            rounded.rescale(1);
+            return Dso::Days(rounded);
         }
         remaining -= sold.max(Decimal::ZERO);
         days += Decimal::from(month_days);
@@ -160,6 +160,22 @@ mod tests {
             count_back_since(m("35000"), &sales, date, (2026, 10)),
             Dso::InsufficientHistory
         );
+    }
+
+    #[test]
+    fn days_are_always_written_with_one_decimal() {
+        // Report on 2026-12-10: December (10 days) sold 1 000, November 3 000.
+        let sales = BTreeMap::from([((2026, 11), m("3000")), ((2026, 12), m("1000"))]);
+        let date = "2026-12-10".parse().unwrap();
+        let days = |r: &str| match count_back(m(r), &sales, date) {
+            Dso::Days(d) => d.to_string(),
+            other => format!("{other:?}"),
+        };
+        // November exhausted exactly: 10 + 30 (before the fix: "40").
+        assert_eq!(days("4000"), "40.0");
+        assert_eq!(days("1000"), "10.0");
+        assert_eq!(days("2000"), "20.0");
+        assert_eq!(days("2005"), "20.1");
     }
 
     #[test]

@@ -45,12 +45,16 @@ fn push_grouped(out: &mut String, int: &str, sep: &str) {
 }
 
 /// `12 345,67 €` (fr, narrow no-break space as thousands separator) or
-/// `€12,345.67` (en). Rounded half-up to the currency's decimals. Written
-/// into one string: a report writes thousands of amounts, and building the
-/// digits, their groups and the result apart cost an allocation each.
+/// `€12,345.67` (en). With the currency's decimals, or the amount's own when
+/// it has more (`100,125 XYZ`, `999,995 €`): never rounded, the page shows
+/// what the CSV files write (rounding would invent money, and a page's rows
+/// would no longer add up to its totals). Written into one string: a
+/// report writes thousands of amounts, and building the digits, their
+/// groups and the result apart cost an allocation each.
 pub fn money(m: Money, c: Currency, lang: Lang) -> String {
-    let rounded = m.round_half_up(c.minor_units()).abs();
-    let dp = c.minor_units() as usize;
+    let shown = c.minor_units().max(m.significant_decimals());
+    let rounded = m.round_half_up(shown).abs();
+    let dp = shown as usize;
     let d = rounded.decimal();
     let scale = d.scale() as usize;
     let all = d.mantissa().unsigned_abs().to_string();
@@ -144,11 +148,19 @@ mod tests {
             "12\u{202f}345,67\u{a0}€"
         );
         assert_eq!(money(m("-0.5"), eur, Lang::Fr), "-0,50\u{a0}€");
-        assert_eq!(money(m("1234567.891"), eur, Lang::En), "€1,234,567.89");
+        // More decimals than the currency has: shown, never rounded away
+        // (review 38 reports #7: `100,13 XYZ` on the page, `100.125` in
+        // aged_balance.csv).
+        assert_eq!(money(m("1234567.891"), eur, Lang::En), "€1,234,567.891");
         assert_eq!(money(m("7"), eur, Lang::En), "€7.00");
+        assert_eq!(money(m("12.500"), eur, Lang::En), "€12.50");
         let jpy = Currency::parse("JPY").unwrap();
         assert_eq!(money(m("2700"), jpy, Lang::Fr), "2\u{202f}700\u{a0}JPY");
-        assert_eq!(money(m("-0.001"), eur, Lang::Fr), "0,00\u{a0}€");
+        assert_eq!(money(m("2700.00"), jpy, Lang::Fr), "2\u{202f}700\u{a0}JPY");
+        assert_eq!(money(m("10.5"), jpy, Lang::Fr), "10,5\u{a0}JPY");
+        assert_eq!(money(m("-0.001"), eur, Lang::Fr), "-0,001\u{a0}€");
+        let xyz = Currency::parse("XYZ").unwrap();
+        assert_eq!(money(m("100.125"), xyz, Lang::Fr), "100,125\u{a0}XYZ");
         let kwd = Currency::parse("KWD").unwrap();
         assert_eq!(money(m("0"), kwd, Lang::Fr), "0,000\u{a0}KWD");
         assert_eq!(money(m("0.05"), kwd, Lang::En), "0.050 KWD");
@@ -185,8 +197,9 @@ mod tests {
 
     /// `money` as it was written before it built its text in one string.
     fn money_reference(m: Money, c: Currency, lang: Lang) -> String {
-        let rounded = m.round_half_up(c.minor_units()).abs();
-        let dp = c.minor_units() as usize;
+        let shown = c.minor_units().max(m.significant_decimals());
+        let rounded = m.round_half_up(shown).abs();
+        let dp = shown as usize;
         let (int, frac) = digits_reference(rounded.decimal(), dp);
         let (int, frac) = (int.as_str(), frac.as_str());
         let sign = if m.is_negative() && !rounded.is_zero() {

@@ -65,6 +65,10 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
             "Client absent du fichier clients",
             "Customer not in customers.csv",
         ),
+        "customer_several_names" => (
+            "Un compte client, plusieurs noms",
+            "One customer id, several names",
+        ),
         "ambiguous_notification" => ("Avis à rapprocher", "Notification to pair"),
         "booked_amount_differs" => ("Montant comptabilisé différent", "Booked amount differs"),
         "notified_not_booked" => ("Avis non comptabilisé", "Notified, not booked"),

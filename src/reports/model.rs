@@ -187,6 +187,15 @@ impl AgedRow {
             .skip(1)
             .try_fold(Money::ZERO, |acc, m| acc.checked_add(*m))
     }
+
+    /// The part of [`Self::overdue`] more than 90 days past due: the over-90
+    /// bucket, but never more than the overdue amount (a credit note of a
+    /// younger bucket left over after that bucket's debts lowers the old
+    /// debt too) nor below zero (an old credit note is no old debt).
+    pub fn overdue_over_90(&self) -> Option<Money> {
+        let overdue = self.overdue()?;
+        Some(self.buckets[4].min(overdue).max(Money::ZERO))
+    }
 }
 
 impl ClientReport {

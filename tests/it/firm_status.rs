@@ -21,7 +21,13 @@ fn batch(root: &Path, out: &Path, extra: &[&str]) -> i32 {
         .env_remove("SLURM_ARRAY_TASK_MIN")
         .arg("batch")
         .arg(root)
-        .args(["--date", "2026-11-20", "--quiet", "--out"])
+        // The night of 2026-11-20 unless `extra` names another.
+        .args(if extra.contains(&"--date") {
+            &[][..]
+        } else {
+            &["--date", "2026-11-20"][..]
+        })
+        .args(["--quiet", "--out"])
         .arg(out)
         .arg("--state")
         .arg(root.join("../state"))
@@ -168,4 +174,54 @@ fn a_client_whose_outputs_mix_two_nights_or_are_gone_has_no_figures() {
     let aged = csv_rows(&out.join("firm_aged_balance.csv"));
     let clients: Vec<&str> = aged.iter().skip(1).map(|r| r[0].as_str()).collect();
     assert_eq!(clients, ["zeta"], "{aged:?}");
+}
+
+#[test]
+fn a_client_failed_tonight_or_gone_from_root_is_not_counted_with_an_earlier_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    for c in ["acme", "beta", "zeta"] {
+        fs::create_dir_all(root.join(c)).unwrap();
+        fs::write(root.join(c).join("invoices.csv"), GOOD).unwrap();
+    }
+    let out = dir.path().join("out");
+    assert_eq!(batch(&root, &out, &[]), 0);
+    // The next night into the same OUT: acme's export is broken (its folder
+    // keeps the 2026-11-20 outputs), zeta left ROOT.
+    fs::write(
+        root.join("acme/invoices.csv"),
+        format!("{GOOD}F-2;C1;Alpha;31/11/2026;2026-12-01;5,00\n"),
+    )
+    .unwrap();
+    fs::remove_dir_all(root.join("zeta")).unwrap();
+    assert_eq!(batch(&root, &out, &["--date", "2026-11-21"]), 1);
+
+    let o = firm(&out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    for c in ["acme", "zeta"] {
+        assert!(
+            err.contains(&format!(
+                "client {c}: listed without figures: its outputs are of the night of 2026-11-20, not of this report's night"
+            )),
+            "{err}"
+        );
+    }
+    let kpis = csv_rows(&out.join("firm_kpis.csv"));
+    // Before the fix: acme `failed` and zeta `` ranked with 100.00 overdue
+    // of 2026-11-20 next to beta's 2026-11-21.
+    assert_eq!(column_where(&kpis, "client", "acme", "status"), ["failed"]);
+    assert_eq!(column_where(&kpis, "client", "acme", "overdue"), [""]);
+    assert_eq!(column_where(&kpis, "client", "zeta", "overdue"), [""]);
+    assert_eq!(column_where(&kpis, "client", "beta", "overdue"), ["100.00"]);
+    assert_eq!(
+        column_where(&kpis, "client", "beta", "run_date"),
+        ["2026-11-21"]
+    );
+    let aged = csv_rows(&out.join("firm_aged_balance.csv"));
+    let clients: Vec<&str> = aged.iter().skip(1).map(|r| r[0].as_str()).collect();
+    assert_eq!(clients, ["beta"], "{aged:?}");
+    let html = fs::read_to_string(out.join("firm-report.html")).unwrap();
+    assert!(html.contains("total échu 100,00"), "{html}");
+    assert!(!html.contains("2026-11-20"), "{html}");
 }

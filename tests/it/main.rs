@@ -15,6 +15,7 @@ mod client_config;
 mod crash;
 mod currencies;
 mod currency_unknown;
+mod customer_several_names;
 mod customer_unknown;
 mod decisions;
 mod decisions_identity;

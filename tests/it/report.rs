@@ -379,6 +379,14 @@ fn report_and_firm_pages_in_a_browser() {
             totals,
             ["700.00", "3800.00", "500.00", "700.00", "100.00", "100.00"]
         );
+        // The text as pointage computed it: the quote that keeps a
+        // spreadsheet from running a CSV cell is not data (review 38
+        // reports #5); the firm CSV keeps it.
+        let name = df.column("customer_name").unwrap().str().unwrap().clone();
+        let hyperlink = "=HYPERLINK(\"http://evil.example\";\"clic\")";
+        assert_eq!(name.get(2), Some(hyperlink));
+        let csv = crate::support::csv_rows(&firm_out.join("firm_aged_balance.csv"));
+        assert_eq!(csv[3][1..3], ["C3".to_string(), format!("'{hyperlink}")]);
     }
     let kpis = crate::support::csv_rows(&firm_out.join("firm_kpis.csv"));
     assert_eq!(

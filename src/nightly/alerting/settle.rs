@@ -25,6 +25,7 @@ fn is_condition(kind: AlertKind) -> bool {
             | AlertKind::PromiseUnmatched
             | AlertKind::PeopleFileMissing
             | AlertKind::CustomerUnknown
+            | AlertKind::CustomerSeveralNames
     )
 }
 

@@ -22,7 +22,9 @@
 //! invoices a remittance booked without detail may have collected are held
 //! while it waits for a person (`remittance_hold`). Unapplied money from a
 //! payer whose name is exactly one customer's is that customer's
-//! (`named_payer`).
+//! (`named_payer`). A customer id whose invoices carry several customers'
+//! names (a catch-all account) is held from dunning and named
+//! (`several_names`).
 
 mod customers;
 mod edited;
@@ -35,6 +37,7 @@ mod promise_rows;
 mod promises;
 mod remittance_hold;
 mod renamed;
+mod several_names;
 #[cfg(test)]
 mod testkit;
 mod unknown_customers;
@@ -45,4 +48,5 @@ pub use formal_hold::{hold_formal, holds_formal};
 pub use plan_names::check_plan_names;
 pub use promise_rows::promise_row_conditions;
 pub use promises::promises;
+pub use several_names::{SeveralNames, hold_several_names, several_names};
 pub use unknown_customers::{UnknownCustomers, charge_as_consumers, unknown_customers};

@@ -53,13 +53,29 @@ fn err(e: polars::prelude::PolarsError) -> String {
     e.to_string()
 }
 
-/// The aged balance DataFrame.
+/// The aged balance DataFrame, names as pointage computed them (parquet).
 pub fn aged_frame(lines: &[AgedLine]) -> Result<DataFrame, String> {
+    aged_frame_with(lines, false)
+}
+
+/// The aged balance DataFrame; `for_spreadsheet`: names a spreadsheet would
+/// run prefixed with `'` (the CSV file). Ids are never prefixed: they are
+/// written as the ERP gives them in every file, so they join.
+fn aged_frame_with(lines: &[AgedLine], for_spreadsheet: bool) -> Result<DataFrame, String> {
     let pick = |f: &dyn Fn(&AgedLine) -> String| lines.iter().map(f).collect::<Vec<String>>();
     let mut cols = vec![
         text_col("client", pick(&|l| l.client.clone())),
         text_col("customer_id", pick(&|l| l.customer_id.clone())),
-        text_col("customer_name", pick(&|l| l.customer_name.clone())),
+        text_col(
+            "customer_name",
+            pick(&|l| {
+                if for_spreadsheet {
+                    crate::output::neutralize(&l.customer_name).into_owned()
+                } else {
+                    l.customer_name.clone()
+                }
+            }),
+        ),
         text_col("currency", pick(&|l| l.currency.clone())),
     ];
     for (k, name) in AGED_COLUMNS.iter().skip(4).take(5).enumerate() {
@@ -142,7 +158,7 @@ fn csv_of(mut df: DataFrame) -> Result<Vec<u8>, String> {
 
 /// CSV bytes of the aged balance.
 pub fn aged_csv(lines: &[AgedLine]) -> Result<Vec<u8>, String> {
-    csv_of(aged_frame(lines)?)
+    csv_of(aged_frame_with(lines, true)?)
 }
 
 /// CSV bytes of the KPIs.

@@ -53,6 +53,9 @@ fn status_text(s: &str, l: Lang) -> String {
     match s {
         "" => w(l, "inconnu", "unknown").into(),
         "ok" => "ok".into(),
+        "done" => w(l, "terminé", "done").into(),
+        "replayed" => w(l, "rejoué", "replayed").into(),
+        "locked" => w(l, "verrouillé", "locked").into(),
         "failed" => w(l, "en échec", "failed").into(),
         other => other.replace('_', " "),
     }
@@ -238,6 +241,20 @@ pub fn render_in(d: &FirmData, l: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_batch_status_is_in_the_page_s_language() {
+        for (s, fr, en) in [
+            ("done", "terminé", "done"),
+            ("replayed", "rejoué", "replayed"),
+            ("locked", "verrouillé", "locked"),
+            ("failed", "en échec", "failed"),
+            ("", "inconnu", "unknown"),
+        ] {
+            assert_eq!(status_text(s, Lang::Fr), fr);
+            assert_eq!(status_text(s, Lang::En), en);
+        }
+    }
 
     #[test]
     fn links_are_relative_and_encoded() {

@@ -9,6 +9,13 @@
 //! night committed but not completely written) or without outputs gives a
 //! status-only row and is named in [`FirmData::without_figures`], never a
 //! row whose amounts come from one night and its aged balance from another.
+//!
+//! The firm report is of one night: the newest among the batch summaries'
+//! `date` and the clients' complete nights (review 38 reports #2). A client
+//! whose outputs are of an earlier night (it failed tonight and its folder
+//! keeps the last night's files, or it left ROOT) is a status-only row too,
+//! named with its night: its figures are never added to tonight's totals
+//! and rankings as if they were tonight's.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -24,9 +31,11 @@ use crate::money::Money;
 pub struct AgedLine {
     /// Client id (its folder name).
     pub client: String,
-    /// Customer id.
+    /// Customer id, as the ERP gives it.
     pub customer_id: String,
-    /// Customer name (as in the client's CSV, formulas neutralised).
+    /// Customer name as pointage computed it: the `'` the client's CSV put
+    /// before a cell a spreadsheet would run is taken off ([`plain`]); the
+    /// firm CSV puts it back, the parquet file keeps the text.
     pub customer_name: String,
     /// Currency.
     pub currency: String,
@@ -86,7 +95,7 @@ pub struct FirmData {
 }
 
 /// Why a client's row has no figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Missing {
     /// No `OUT/<client>/summary.json`: the client never ran into this OUT,
     /// or its folder is elsewhere.
@@ -94,16 +103,27 @@ pub enum Missing {
     /// A file differs from the one its `summary.json` lists: its night's
     /// outputs were not all put in place (or a file was changed since).
     Incomplete,
+    /// Its outputs are of another night than the firm report's (the
+    /// night they are of).
+    OtherNight(String),
 }
 
 impl Missing {
     /// For the command's warning.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(&self) -> String {
         match self {
-            Missing::NoOutputs => "no outputs under OUT",
+            Missing::NoOutputs => "no outputs under OUT".into(),
             Missing::Incomplete => {
-                "outputs of two nights mixed (not all put in place: run its night again)"
+                "outputs of two nights mixed (not all put in place: run its night again)".into()
             }
+            Missing::OtherNight(night) => format!(
+                "its outputs are of the night of {}, not of this report's night (failed tonight, or not run)",
+                if night.is_empty() {
+                    "an unknown date"
+                } else {
+                    night
+                }
+            ),
         }
     }
 }
@@ -174,6 +194,16 @@ fn money(path: &Path, line: u64, field: &str, text: &str) -> Result<Money, FirmE
     })
 }
 
+/// A cell of a client's CSV as pointage computed it: without the `'` put
+/// before text a spreadsheet would run (`crate::output::neutralize`). A
+/// customer id written by an earlier release went through it too.
+fn plain(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if crate::output::neutralize(rest).len() != rest.len() => rest.to_string(),
+        _ => cell,
+    }
+}
+
 /// Reads one client's `aged_balance.csv` from its bytes.
 fn aged(path: &Path, bytes: &[u8], client: &str) -> Result<Vec<AgedLine>, FirmError> {
     let mut r = csv::Reader::from_reader(bytes);
@@ -210,8 +240,8 @@ fn aged(path: &Path, bytes: &[u8], client: &str) -> Result<Vec<AgedLine>, FirmEr
         }
         out.push(AgedLine {
             client: client.to_string(),
-            customer_id: get(0),
-            customer_name: get(1),
+            customer_id: plain(get(0)),
+            customer_name: plain(get(1)),
             currency: get(2),
             buckets,
             total: money(path, line, "total", &get(8))?,
@@ -286,6 +316,20 @@ fn complete_night(dir: &Path) -> Result<Result<[Vec<u8>; 2], Missing>, FirmError
 /// A client's aged balance file.
 const AGED: &str = "aged_balance.csv";
 
+/// The newest `date` of the batch summaries (`batch-summary*.json`, the
+/// twins of the CSV files); one unreadable says nothing (its CSV gives the
+/// statuses, and the clients' own nights still count).
+fn newest_batch_date(out: &Path) -> Result<Option<String>, FirmError> {
+    let names = crate::batch::generation::summary_files(out).map_err(io(out))?;
+    Ok(names
+        .iter()
+        .filter_map(|n| n.strip_suffix(".csv"))
+        .filter_map(|stem| fs::read(out.join(format!("{stem}.json"))).ok())
+        .filter_map(|b| serde_json::from_slice::<Value>(&b).ok())
+        .filter_map(|v| v["date"].as_str().map(str::to_string))
+        .max())
+}
+
 /// Reads every client under `out`: folders holding a `summary.json`, plus
 /// clients named in a batch summary.
 pub fn read(out: &Path) -> Result<FirmData, FirmError> {
@@ -306,7 +350,7 @@ pub fn read(out: &Path) -> Result<FirmData, FirmError> {
     ids.extend(statuses.keys().cloned());
     ids.sort();
     ids.dedup();
-    let mut data = FirmData::default();
+    let mut read_in: Vec<(ClientKpis, Result<Vec<AgedLine>, Missing>)> = Vec::new();
     for id in ids {
         let dir = out.join(&id);
         let mut k = ClientKpis {
@@ -314,18 +358,59 @@ pub fn read(out: &Path) -> Result<FirmData, FirmError> {
             status: statuses.get(&id).cloned().unwrap_or_default(),
             ..ClientKpis::default()
         };
-        match complete_night(&dir)? {
+        let lines = match complete_night(&dir)? {
             Ok([kpis_bytes, aged_bytes]) => {
                 kpis(&dir.join(crate::reports::kpis::KPIS), &kpis_bytes, &mut k)?;
-                data.aged.extend(aged(&dir.join(AGED), &aged_bytes, &id)?);
                 k.has_report = dir.join("report.html").is_file();
+                Ok(aged(&dir.join(AGED), &aged_bytes, &id)?)
+            }
+            Err(why) => Err(why),
+        };
+        read_in.push((k, lines));
+    }
+    let night = read_in
+        .iter()
+        .filter(|(_, l)| l.is_ok())
+        .map(|(k, _)| k.run_date.clone())
+        .chain(newest_batch_date(out)?)
+        .max();
+    let mut data = FirmData::default();
+    for (mut k, lines) in read_in {
+        match lines {
+            Ok(lines) if Some(&k.run_date) == night.as_ref() => data.aged.extend(lines),
+            // Another night's figures: the row keeps its status only.
+            Ok(_) => {
+                let other = std::mem::take(&mut k.run_date);
+                k = ClientKpis {
+                    client: k.client,
+                    status: k.status,
+                    has_report: k.has_report,
+                    ..ClientKpis::default()
+                };
+                data.without_figures
+                    .push((k.client.clone(), Missing::OtherNight(other)));
             }
             // A client failed before it ever wrote outputs is expected:
             // its row says `failed`.
             Err(Missing::NoOutputs) if k.status == "failed" => {}
-            Err(why) => data.without_figures.push((id.clone(), why)),
+            Err(why) => data.without_figures.push((k.client.clone(), why)),
         }
         data.clients.push(k);
     }
     Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quote_against_formulas_is_taken_off_the_text() {
+        assert_eq!(plain("'-Dupont".into()), "-Dupont");
+        assert_eq!(plain("'=HYPERLINK(1)".into()), "=HYPERLINK(1)");
+        // A name that starts with a quote of its own keeps it.
+        assert_eq!(plain("'quoted".into()), "'quoted");
+        assert_eq!(plain("Dupont".into()), "Dupont");
+        assert_eq!(plain("'".into()), "'");
+    }
 }
