@@ -140,9 +140,28 @@ impl<'a> Lines<'a> {
             } else {
                 text.chars().count()
             };
-            if chars > RECORD {
-                return Err(too_long(self.number, byte, chars, file));
-            }
+            // Blanks or a DOS end-of-file mark (Ctrl-Z) after the 120th
+            // character are no data: the record is its first 120 (review 38
+            // banks F1). Anything else there is a record too long.
+            let text = if chars > RECORD {
+                let cut = text
+                    .char_indices()
+                    .nth(RECORD)
+                    .map_or(text.len(), |(i, _)| i);
+                if !is_blank(text[cut..].as_bytes()) {
+                    return Err(too_long(self.number, byte, chars, file));
+                }
+                match text {
+                    Cow::Borrowed(t) => Cow::Borrowed(&t[..cut]),
+                    Cow::Owned(mut t) => {
+                        t.truncate(cut);
+                        Cow::Owned(t)
+                    }
+                }
+            } else {
+                text
+            };
+            let chars = chars.min(RECORD);
             let text = if chars < RECORD {
                 self.short_line(self.number, byte, chars, findings);
                 let mut padded = text.into_owned();
@@ -229,6 +248,11 @@ impl<'a> Lines<'a> {
         } else {
             text.chars().count()
         };
+        // The stream's tail shorter than a record and blank (spaces, a DOS
+        // end-of-file mark) ends it (review 38 banks F1).
+        if chars < RECORD && self.pos >= end && is_blank(text.as_bytes()) {
+            return Ok(None);
+        }
         if chars != RECORD {
             let total = self.bytes.get(start..end).map_or(0, char_count);
             return Err(ParseError::new(
@@ -423,6 +447,30 @@ mod tests {
             "t.cfonb: line 2, column 121: line length: expected 120 characters per record, \
              found \"121 characters\""
         );
+    }
+
+    #[test]
+    fn blanks_or_a_dos_end_mark_after_a_record_are_no_data() {
+        let (a, b) = (rec('a'), rec('b'));
+        // Ctrl-Z straight after the last record, trailing spaces.
+        for text in [
+            format!("{a}\r\n{b}\x1a"),
+            format!("{a}   \r\n{b}  \x1a\r\n"),
+            format!("{a}{b}\x1a"),
+            format!("{a}{b}   \x1a"),
+        ] {
+            let (got, f) = read(text.as_bytes()).unwrap();
+            assert_eq!(got.len(), 2, "{text:?}");
+            assert_eq!(
+                (got[0].1.as_str(), got[1].1.as_str()),
+                (a.as_str(), b.as_str())
+            );
+            assert!(f.is_empty(), "{text:?}");
+        }
+        // Data after the 120th character is still a record too long, and
+        // a stream's unfinished record is still refused.
+        assert!(read(format!("{a}  x\r\n").as_bytes()).is_err());
+        assert!(read(format!("{a}{b}x\x1a").as_bytes()).is_err());
     }
 
     #[test]
