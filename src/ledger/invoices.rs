@@ -129,6 +129,15 @@ fn invoice(row: &Row<'_>, evidence: &mut SeparatorEvidence) -> Result<Invoice, L
     let customer_name = row.required(CUSTOMER_NAME)?;
     let issue_date = date(row, ISSUE_DATE)?;
     let due_date = date(row, DUE_DATE)?;
+    // Due before issued is a typo in one of the two (a day and month
+    // swapped, a year off by one): which one is a person's call, and
+    // either way the lateness charged would be wrong.
+    if due_date < issue_date {
+        return Err(row.invalid(
+            DUE_DATE,
+            &format!("a due date on or after issue_date ({issue_date})"),
+        ));
+    }
     let currency = match row.optional(CURRENCY) {
         None => Currency::EUR,
         Some(c) => Currency::parse(c)
@@ -205,7 +214,7 @@ fn payment_method(s: &str) -> Option<PaymentMethod> {
 }
 
 fn date(row: &Row<'_>, k: usize) -> Result<chrono::NaiveDate, LedgerError> {
-    values::parse_date(row.required(k)?).ok_or_else(|| row.invalid(k, values::DATE_FORMS))
+    values::parse_plausible_date(row.required(k)?).map_err(|expected| row.invalid(k, expected))
 }
 
 /// What the file's amounts say about `.` and `,`.
@@ -355,5 +364,70 @@ mod tests {
         )
         .unwrap();
         assert_eq!(inv[0].customer_name, "L’œuvre €");
+    }
+
+    const HEADER: &str =
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount\n";
+
+    fn read_rows(rows: &str) -> Result<Vec<Invoice>, LedgerError> {
+        read(format!("{HEADER}{rows}").as_bytes())
+    }
+
+    #[test]
+    fn a_year_typed_wrong_is_refused_naming_line_and_column() {
+        for (row, column) in [
+            (
+                "F1;C1;A;01/09/2026;01/10/0026;1 000,00;1 000,00\n",
+                "due_date",
+            ),
+            (
+                "F1;C1;A;01/09/2026;01/10/2206;1 000,00;1 000,00\n",
+                "due_date",
+            ),
+            (
+                "F1;C1;A;01/09/0026;01/10/2026;1 000,00;1 000,00\n",
+                "issue_date",
+            ),
+        ] {
+            let e = read_rows(row).unwrap_err();
+            assert_eq!((e.line, e.column.as_deref()), (2, Some(column)), "{row}");
+            assert!(e.to_string().contains("from 1990 to 2099"), "{e}");
+        }
+    }
+
+    #[test]
+    fn dates_within_the_window_and_due_on_issue_are_read() {
+        let inv = read_rows(
+            "F1;C1;A;01/09/1990;31/12/2099;1 000,00;\n\
+             AV1;C1;A;05/09/2026;05/09/2026;-100,00;\n",
+        )
+        .unwrap();
+        assert_eq!(inv.len(), 2);
+    }
+
+    #[test]
+    fn a_due_date_before_the_issue_date_is_refused() {
+        let e = read_rows("F1;C1;A;01/10/2026;01/09/2026;1 000,00;\n").unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("due_date")));
+        assert!(
+            e.to_string()
+                .contains("on or after issue_date (2026-10-01)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_thousands_group_cut_short_is_refused() {
+        let e = read_rows("F2;C2;B;01/09/2026;01/10/2026;12 500,00;12 5").unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("open_amount")));
+        let e = read_rows("F2;C2;B;01/09/2026;01/10/2026;1 23;\n").unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("amount")));
+        let inv = read_rows(
+            "F1;C1;A;01/09/2026;01/10/2026;12 500,00;12\u{a0}500,00\n\
+             F2;C1;A;01/09/2026;01/10/2026;1\u{202f}234,56;1'234,56\n",
+        )
+        .unwrap();
+        assert_eq!(inv[0].open_amount.to_plain(), "12500.00");
+        assert_eq!(inv[1].open_amount.to_plain(), "1234.56");
     }
 }

@@ -35,6 +35,7 @@ mod identity_people;
 mod indemnity_currency;
 mod invoice_identity;
 mod ledger;
+mod ledger_refusals;
 mod logs;
 mod malformed;
 mod matching;

@@ -1,0 +1,124 @@
+//! Inputs whose plain reading would be a wrong amount, date or customer,
+//! refused by `pointage run` (exit 3, file, line and column named) — and
+//! their legitimate look-alikes, read as before (review 38 erp).
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use crate::support::{csv_rows, quiet_client, run_night};
+
+const HEADER: &str =
+    "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount\n";
+
+/// One night of a client with these `files` (name, bytes); returns the
+/// run's output and the folder of its outputs.
+fn night(root: &Path, files: &[(&str, &[u8])]) -> (Output, std::path::PathBuf) {
+    let c = quiet_client(&root.join("c"), "");
+    for (name, bytes) in files {
+        fs::write(c.join(name), bytes).unwrap();
+    }
+    let out = root.join("out");
+    (run_night(&c, "2026-11-20", &out, &[]), out)
+}
+
+/// Refused with exit 3 and every needle in the error.
+fn refused(files: &[(&str, &[u8])], needles: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, _) = night(dir.path(), files);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "{n:?} not in {err}");
+    }
+}
+
+/// Read: exit 0; the open amounts read (`open_before` of `invoice_status.csv`) by invoice.
+fn read(files: &[(&str, &[u8])]) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, out) = night(dir.path(), files);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&out.join("invoice_status.csv"));
+    let header = &rows[0];
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let (id, open) = (col("invoice_id"), col("open_before"));
+    let mut v: Vec<(String, String)> = rows[1..]
+        .iter()
+        .map(|r| (r[id].clone(), r[open].clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Sorted, as [`read`] gives them.
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = v
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_due_date_with_year_0026_or_2206_is_refused_not_charged_two_thousand_years() {
+    for due in ["01/10/0026", "01/10/2206"] {
+        let inv = format!("{HEADER}F1;C1;Alpha SARL;01/09/2026;{due};1 000,00;1 000,00\n");
+        refused(
+            &[("invoices.csv", inv.as_bytes())],
+            &[
+                "invoices.csv: line 2, column due_date",
+                "from 1990 to 2099",
+                due,
+            ],
+        );
+    }
+    let inv = format!("{HEADER}F1;C1;Alpha SARL;01/10/2026;01/09/2026;1 000,00;\n");
+    refused(
+        &[("invoices.csv", inv.as_bytes())],
+        &[
+            "invoices.csv: line 2, column due_date",
+            "on or after issue_date (2026-10-01)",
+        ],
+    );
+}
+
+#[test]
+fn a_due_date_on_its_issue_date_and_old_invoices_are_read() {
+    let inv = format!(
+        "{HEADER}F1;C1;Alpha SARL;15/06/1999;15/07/1999;100,00;\n\
+         AV1;C1;Alpha SARL;05/09/2026;05/09/2026;-40,00;\n"
+    );
+    assert_eq!(
+        read(&[("invoices.csv", inv.as_bytes())]),
+        pairs(&[("F1", "100.00"), ("AV1", "-40.00")])
+    );
+}
+
+#[test]
+fn an_amount_cut_inside_its_thousands_is_refused_not_read_125() {
+    let inv = format!(
+        "{HEADER}F1;C1;Alpha SARL;01/09/2026;01/10/2026;1 000,00;1 000,00\n\
+         F2;C2;Beta SARL;01/09/2026;01/10/2026;12 500,00;12 5"
+    );
+    refused(
+        &[("invoices.csv", inv.as_bytes())],
+        &[
+            "invoices.csv: line 3, column open_amount",
+            "groups of three digits",
+            "12 5",
+        ],
+    );
+}
+
+#[test]
+fn thousands_in_groups_of_three_are_read() {
+    let inv = format!(
+        "{HEADER}F1;C1;Alpha SARL;01/09/2026;01/10/2026;12 500,00;12\u{a0}500,00\n\
+         F2;C2;Beta SARL;01/09/2026;01/10/2026;1\u{202f}234 567,89;1'234'567,89\n"
+    );
+    assert_eq!(
+        read(&[("invoices.csv", inv.as_bytes())]),
+        pairs(&[("F1", "12500.00"), ("F2", "1234567.89")])
+    );
+}
