@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::money::{Currency, Money};
 
+mod amount_cells;
 mod customers;
 mod decisions;
 mod error;

@@ -122,3 +122,48 @@ fn thousands_in_groups_of_three_are_read() {
         pairs(&[("F1", "12500.00"), ("F2", "1234567.89")])
     );
 }
+
+const TWO_INVOICES: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount\n\
+                            F1;C1;Alpha SARL;01/09/2026;01/10/2026;1 500,00;\n\
+                            F2;C2;Beta SARL;01/09/2026;01/10/2026;2 000,00;\n";
+
+#[test]
+fn a_decision_amount_1_000_is_refused_as_invoices_csv_refuses_it() {
+    for amount in ["1,000", "1.000"] {
+        let dec =
+            format!("entry_id;invoice_id;decision;amount;note\n;F1;writeoff;{amount};geste\n");
+        refused(
+            &[
+                ("invoices.csv", TWO_INVOICES.as_bytes()),
+                ("decisions.csv", dec.as_bytes()),
+            ],
+            &[
+                "decisions.csv: line 2, column amount",
+                "unambiguous",
+                amount,
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_decision_amount_written_unambiguously_is_applied() {
+    let dec = "entry_id;invoice_id;decision;amount;note\n\
+               ;F1;writeoff;1 000,00;geste\n\
+               ;F2;writeoff;1000;geste\n";
+    let dir = tempfile::tempdir().unwrap();
+    let (o, out) = night(
+        dir.path(),
+        &[
+            ("invoices.csv", TWO_INVOICES.as_bytes()),
+            ("decisions.csv", dec.as_bytes()),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&out.join("invoice_status.csv"));
+    let written: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| format!("{} {}", r[0], r[4]))
+        .collect();
+    assert_eq!(written, ["F1 1000.00", "F2 1000.00"]);
+}
