@@ -25,7 +25,8 @@
 use std::path::Path;
 
 use super::amount_cells::SeparatorEvidence;
-use super::load::{Column, Table};
+use super::load::{Column, Schema, Table};
+use super::lookalike;
 use super::{LedgerError, LedgerErrorKind};
 use crate::money::Money;
 
@@ -164,6 +165,13 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
+/// The columns, and the headers refused in their place (`lookalike`).
+const SCHEMA: Schema = Schema {
+    columns: COLUMNS,
+    lookalikes: lookalike::DECISIONS,
+    closed: true,
+};
+
 /// The file's name in the client folder.
 pub const DECISIONS_FILE: &str = "decisions.csv";
 
@@ -172,7 +180,7 @@ pub fn read_decisions(bytes: &[u8], file: &Path) -> Result<Vec<Decision>, Ledger
     let table = Table::new(bytes, file);
     let mut out = Vec::new();
     let mut evidence = SeparatorEvidence::default();
-    table.for_each_row(COLUMNS, |row| {
+    table.for_each_row(&SCHEMA, |row| {
         let kind = DecisionKind::parse(row.get(DECISION)).ok_or_else(|| {
             row.invalid(
                 DECISION,
@@ -307,5 +315,35 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.column.as_deref(), Some("amount"));
+    }
+
+    #[test]
+    fn an_amount_under_another_header_or_an_unknown_column_is_refused() {
+        let p = Path::new("acme/decisions.csv");
+        for header in ["montant", "Amount (EUR)", "amt", "value"] {
+            let text =
+                format!("entry_id;invoice_id;decision;{header};note\nE1;F1;assign;100,00;x\n");
+            let e = read_decisions(text.as_bytes(), p).unwrap_err();
+            assert_eq!(
+                (e.line, e.column.as_deref()),
+                (1, Some("amount")),
+                "{header}"
+            );
+            assert!(e.to_string().contains("did you mean amount?"), "{e}");
+        }
+        let e = read_decisions(
+            b"entry_id;invoice_id;decision;amount;who\nE1;F1;accept;;me\n",
+            p,
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.to_string().contains("unknown column \"who\""), "{e}");
+        // The documented columns, and a comment column, are read.
+        let rows = read_decisions(
+            b"entry_id;invoice_id;decision;amount;note;account;Commentaire\nE1;F1;accept;;n;;c\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 1);
     }
 }

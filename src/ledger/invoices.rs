@@ -16,7 +16,8 @@ use std::path::Path;
 use crate::money::Currency;
 
 use super::amount_cells::SeparatorEvidence;
-use super::load::{Column, Row, Table};
+use super::load::{Column, Row, Schema, Table};
+use super::lookalike;
 use super::values;
 use super::{Invoice, LedgerError, LedgerErrorKind, PaymentMethod};
 
@@ -100,6 +101,13 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
+/// The columns, and the headers refused in their place (`lookalike`).
+const SCHEMA: Schema = Schema {
+    columns: COLUMNS,
+    lookalikes: lookalike::INVOICES,
+    closed: false,
+};
+
 /// Loads `invoices.csv` from disk.
 pub fn load_invoices(path: &Path) -> Result<Vec<Invoice>, LedgerError> {
     let bytes = LedgerError::read_limited(path, super::MAX_FILE_BYTES)?;
@@ -114,8 +122,17 @@ pub fn read_invoices(bytes: &[u8], file: &Path) -> Result<Vec<Invoice>, LedgerEr
     // Six required cells, two of them dates: no row is shorter than 24 bytes.
     let mut invoices = Vec::with_capacity(table.max_rows(24));
     let mut evidence = SeparatorEvidence::default();
-    table.for_each_row(COLUMNS, |row| {
-        invoices.push(invoice(row, &mut evidence)?);
+    // Columns the schema does not read that name a document type (`type`,
+    // `sens`): found on the first row, the header being the same for all.
+    let mut doc_types: Option<Vec<(usize, String)>> = None;
+    table.for_each_row(&SCHEMA, |row| {
+        let doc_types = doc_types.get_or_insert_with(|| {
+            row.other_columns()
+                .filter(|(_, h)| lookalike::is_document_type(h))
+                .map(|(i, h)| (i, h.to_string()))
+                .collect()
+        });
+        invoices.push(invoice(row, &mut evidence, doc_types)?);
         Ok(())
     })?;
     evidence.check()?;
@@ -123,8 +140,12 @@ pub fn read_invoices(bytes: &[u8], file: &Path) -> Result<Vec<Invoice>, LedgerEr
     Ok(invoices)
 }
 
-/// One row to an invoice.
-fn invoice(row: &Row<'_>, evidence: &mut SeparatorEvidence) -> Result<Invoice, LedgerError> {
+/// One row to an invoice; `doc_types` are the columns naming a document type.
+fn invoice(
+    row: &Row<'_>,
+    evidence: &mut SeparatorEvidence,
+    doc_types: &[(usize, String)],
+) -> Result<Invoice, LedgerError> {
     let invoice_id = row.required(INVOICE_ID)?;
     let customer_id = row.required(CUSTOMER_ID)?;
     let customer_name = row.required(CUSTOMER_NAME)?;
@@ -146,6 +167,22 @@ fn invoice(row: &Row<'_>, evidence: &mut SeparatorEvidence) -> Result<Invoice, L
     };
     row.required(AMOUNT)?;
     let amount = evidence.amount(row, AMOUNT)?;
+    // An export writing every amount positive and telling credit notes by
+    // a column: read as is, the credit note is chased as an invoice.
+    if amount.is_positive() {
+        for (i, header) in doc_types {
+            let mark = row.at(*i);
+            if values::marks_credit_note(mark) {
+                return Err(row.invalid(
+                    AMOUNT,
+                    &format!(
+                        "a negative amount: column {header:?} says this row is a credit note \
+                         ({mark:?}), and invoices.csv takes a credit note as a negative amount"
+                    ),
+                ));
+            }
+        }
+    }
     let open_amount = match row.optional(OPEN_AMOUNT) {
         None => amount,
         Some(_) => evidence.amount(row, OPEN_AMOUNT)?,
@@ -367,5 +404,72 @@ mod tests {
         .unwrap();
         assert_eq!(inv[0].open_amount.to_plain(), "12500.00");
         assert_eq!(inv[1].open_amount.to_plain(), "1234.56");
+    }
+
+    #[test]
+    fn a_known_column_under_another_header_is_refused() {
+        for (header, column) in [
+            ("Open amount (EUR)", "open_amount"),
+            ("solde", "open_amount"),
+            ("amount_open", "open_amount"),
+            ("outstanding", "open_amount"),
+            ("reste_du", "open_amount"),
+            ("devise", "currency"),
+            ("currency_code", "currency"),
+            ("litige", "disputed"),
+            ("contested", "disputed"),
+        ] {
+            let text = format!(
+                "invoice_id;customer_id;customer_name;issue_date;due_date;amount;{header}\n\
+                 F1;C1;A;01/09/2026;01/10/2026;100,00;x\n"
+            );
+            let e = read(text.as_bytes()).unwrap_err();
+            assert_eq!((e.line, e.column.as_deref()), (1, Some(column)), "{header}");
+            assert!(
+                e.to_string().contains(&format!("did you mean {column}?")),
+                "{e}"
+            );
+        }
+        // Next to the real column, or not like one, it is another column.
+        let inv = read(
+            b"invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;solde;\
+              open_date;project\nF1;C1;A;01/09/2026;01/10/2026;100,00;40,00;x;y;z\n",
+        )
+        .unwrap();
+        assert_eq!(inv[0].open_amount.to_plain(), "40.00");
+    }
+
+    #[test]
+    fn a_positive_credit_note_told_by_a_type_column_is_refused() {
+        for (header, mark) in [
+            ("sens", "C"),
+            ("type", "Avoir"),
+            ("document_type", "Credit note"),
+            ("Nature", "AV"),
+        ] {
+            let text = format!(
+                "invoice_id;customer_id;customer_name;issue_date;due_date;amount;{header}\n\
+                 F1;C1;A;01/09/2026;01/10/2026;1 000,00;D\n\
+                 AV1;C1;A;05/09/2026;05/09/2026;1 000,00;{mark}\n"
+            );
+            let e = read(text.as_bytes()).unwrap_err();
+            assert_eq!(
+                (e.line, e.column.as_deref()),
+                (3, Some("amount")),
+                "{header}"
+            );
+            assert!(e.to_string().contains("credit note"), "{e}");
+        }
+        // Written negative, or a harmless type: read.
+        let inv = read(
+            "invoice_id;customer_id;customer_name;issue_date;due_date;amount;type\n\
+             F1;C1;A;01/09/2026;01/10/2026;1 000,00;service\n\
+             F2;C1;A;01/09/2026;01/10/2026;500,00;goods\n\
+             AV1;C1;A;05/09/2026;05/09/2026;-1 000,00;Avoir\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(inv.len(), 3);
+        assert!(inv[2].is_credit_note());
     }
 }

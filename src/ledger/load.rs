@@ -13,33 +13,8 @@ use std::path::Path;
 
 use csv::StringRecord;
 
+use super::lookalike::{self, Lookalike};
 use super::{LedgerError, LedgerErrorKind};
-
-/// Other names a person may well give a known column, refused like a
-/// misspelling when that column is absent: a `Type client` column ignored
-/// would leave every consumer of `customers.csv` a business, charged late
-/// fees. Refused rather than read as the column: such a column may hold
-/// anything (a sector, a category), and which column it is, is the
-/// person's call. Per column: fragments a header containing one is taken
-/// for it (`type`: `type_client`, `customer type`, `typeclient`), then whole
-/// words (`nature`, not `signature`; `categorie`, `catégorie`, `category`).
-const SHORT_FORMS: &[(&str, &[&str], &[&str])] = &[(
-    "customer_type",
-    &["type"],
-    &["nature", "categorie", "catégorie", "category"],
-)];
-
-/// Whether the header `name` (normalised) is one a person may mean for the
-/// column `column` ([`SHORT_FORMS`]).
-fn short_form_of(name: &str, column: &str) -> bool {
-    SHORT_FORMS.iter().any(|(c, fragments, words)| {
-        *c == column
-            && (fragments.iter().any(|f| name.contains(f))
-                || name
-                    .split(|ch: char| !ch.is_alphanumeric())
-                    .any(|w| words.contains(&w)))
-    })
-}
 
 /// A column a loader knows: its canonical (header) name and whether the file
 /// must have it.
@@ -49,6 +24,19 @@ pub(crate) struct Column {
     pub name: &'static str,
     /// A required column must be in the header.
     pub required: bool,
+}
+
+/// What a loader reads of its file: its columns, the headers taken for
+/// them when absent ([`lookalike`]), and whether other columns are refused.
+pub(crate) struct Schema {
+    /// The known columns, in the loader's index order.
+    pub columns: &'static [Column],
+    /// The file's look-alike headers.
+    pub lookalikes: &'static [Lookalike],
+    /// A people's file (pointage's own schema): a column neither known nor
+    /// free ([`lookalike::FREE_COLUMNS`]) is refused — `amount_eur` in
+    /// `decisions.csv`, ignored, would make every row "all".
+    pub closed: bool,
 }
 
 /// A decoded CSV file ready to be read row by row.
@@ -88,7 +76,7 @@ impl<'a> Table<'a> {
     /// error, which names file, line and (when one is at fault) column.
     pub fn for_each_row(
         &self,
-        columns: &[Column],
+        schema: &Schema,
         mut on_row: impl FnMut(&Row<'_>) -> Result<(), LedgerError>,
     ) -> Result<(), LedgerError> {
         let text = self.text.as_bytes();
@@ -102,6 +90,8 @@ impl<'a> Table<'a> {
         let mut mapping: Option<Vec<Option<usize>>> = None;
         let mut n_fields = 0;
         let mut skip_sep_line = self.sep_line;
+        let columns = schema.columns;
+        let mut names: Vec<String> = Vec::new();
         loop {
             let more = reader.read_record(&mut record).map_err(|e| {
                 LedgerError::new(
@@ -130,7 +120,8 @@ impl<'a> Table<'a> {
                 continue;
             }
             let Some(map) = &mapping else {
-                let m = self.map_header(&record, line, columns)?;
+                names = record.iter().map(normalize_header).collect();
+                let m = self.map_header(&names, line, schema)?;
                 n_fields = record.len();
                 mapping = Some(m);
                 continue;
@@ -144,6 +135,7 @@ impl<'a> Table<'a> {
                 record: &record,
                 map,
                 columns,
+                names: &names,
             })?;
         }
         if mapping.is_none() {
@@ -157,15 +149,16 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
-    /// Maps each known column to its field position in the header (on
-    /// `line`: 1 unless blank lines or a `sep=` line come first).
+    /// Maps each known column to its field position in the header `names`
+    /// (normalised; on `line`: 1 unless blank lines or a `sep=` line come
+    /// first).
     fn map_header(
         &self,
-        header: &StringRecord,
+        names: &[String],
         line: u64,
-        columns: &[Column],
+        schema: &Schema,
     ) -> Result<Vec<Option<usize>>, LedgerError> {
-        let names: Vec<String> = header.iter().map(normalize_header).collect();
+        let columns = schema.columns;
         let mut map = vec![None; columns.len()];
         for (pos, name) in names.iter().enumerate() {
             if let Some(k) = columns.iter().position(|c| c.name == name) {
@@ -182,8 +175,9 @@ impl<'a> Table<'a> {
                 }
             }
         }
-        // A misspelt column would be ignored and its default used: refuse.
-        for name in &names {
+        // A misspelt or look-alike column would be ignored and its default
+        // used: refuse.
+        for name in names {
             if name.is_empty() || columns.iter().any(|c| c.name == name) {
                 continue;
             }
@@ -192,7 +186,7 @@ impl<'a> Table<'a> {
                 // The distance is at least the difference in length: skip
                 // the quadratic computation for names that cannot be close.
                 found.is_none()
-                    && (short_form_of(name, c.name)
+                    && (lookalike::looks_like(schema.lookalikes, name, c.name)
                         || len.abs_diff(c.name.len()) <= 2 && {
                             let d = strsim::levenshtein(c.name, name);
                             d <= 2 && d * 4 <= c.name.len()
@@ -206,6 +200,22 @@ impl<'a> Table<'a> {
                     LedgerErrorKind::Misspelled {
                         known: c.name.to_string(),
                         found: name.clone(),
+                    },
+                ));
+            }
+            if schema.closed && !lookalike::is_free(name) {
+                let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
+                return Err(LedgerError::new(
+                    self.file,
+                    line,
+                    None,
+                    LedgerErrorKind::UnknownColumn {
+                        found: name.clone(),
+                        known: format!(
+                            "{} (and, for notes, {})",
+                            known.join(", "),
+                            lookalike::FREE_COLUMNS.join(", ")
+                        ),
                     },
                 ));
             }
@@ -273,6 +283,8 @@ pub(crate) struct Row<'r> {
     record: &'r StringRecord,
     map: &'r [Option<usize>],
     columns: &'r [Column],
+    /// The header's names, normalised.
+    names: &'r [String],
 }
 
 impl Row<'_> {
@@ -302,6 +314,21 @@ impl Row<'_> {
     /// The cell of column `k`, `None` when empty.
     pub fn optional(&self, k: usize) -> Option<&str> {
         Some(self.get(k)).filter(|v| !v.is_empty())
+    }
+
+    /// The columns of the file its schema does not know: position and
+    /// header (normalised).
+    pub fn other_columns(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.names
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| !n.is_empty() && !self.map.contains(&Some(*i)))
+            .map(|(i, n)| (i, n.as_str()))
+    }
+
+    /// The trimmed cell at field position `i` (of [`Row::other_columns`]).
+    pub fn at(&self, i: usize) -> &str {
+        self.field(i)
     }
 
     /// Name of known column `k`.

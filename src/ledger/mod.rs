@@ -23,6 +23,7 @@ mod decisions;
 mod error;
 mod invoices;
 mod load;
+mod lookalike;
 mod people_file;
 mod promises;
 mod values;

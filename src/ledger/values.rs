@@ -207,6 +207,35 @@ pub(crate) fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// Whether a document-type cell (`type`, `sens`… of `invoices.csv`) says
+/// the row is a credit note: `Avoir`, `AV`, `C` (of D/C), `Credit note`,
+/// `CN`, `Note de crédit`… A harmless type (`service`, `goods`, `Facture`)
+/// is not one.
+pub(crate) fn marks_credit_note(s: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "av",
+        "c",
+        "cr",
+        "cn",
+        "nc",
+        "credit",
+        "credits",
+        "credit_note",
+        "credit_notes",
+        "creditnote",
+        "credit_memo",
+        "note_de_credit",
+        "note_credit",
+        "gutschrift",
+        "refund",
+    ];
+    let folded = super::lookalike::fold(s);
+    EXACT.contains(&folded.as_str())
+        || folded
+            .split('_')
+            .any(|w| matches!(w, "avoir" | "avoirs" | "creditnote"))
+}
+
 /// What a customer-type cell accepts, for error messages.
 pub(crate) const CUSTOMER_TYPE_FORMS: &str = "b2b or b2c (professionnel / particulier)";
 
@@ -447,6 +476,36 @@ mod tests {
         ];
         for (text, want) in table {
             assert_eq!(parse_bool(text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn credit_note_marks() {
+        for yes in [
+            "Avoir",
+            "AV",
+            "C",
+            "credit",
+            "Crédit",
+            "Credit note",
+            "CN",
+            "Note de crédit",
+            "Avoir client",
+        ] {
+            assert!(marks_credit_note(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "Facture",
+            "F",
+            "D",
+            "Débit",
+            "service",
+            "goods",
+            "Crédit-bail",
+            "invoice",
+        ] {
+            assert!(!marks_credit_note(no), "{no}");
         }
     }
 

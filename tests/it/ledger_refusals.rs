@@ -167,3 +167,81 @@ fn a_decision_amount_written_unambiguously_is_applied() {
         .collect();
     assert_eq!(written, ["F1 1000.00", "F2 1000.00"]);
 }
+
+#[test]
+fn a_known_column_under_another_header_is_refused_naming_both() {
+    let invoices = |h: &str| {
+        format!(
+            "invoice_id;customer_id;customer_name;issue_date;due_date;amount;{h}\n\
+             F1;C1;Alpha SARL;01/09/2026;01/10/2026;1 000,00;0,00\n"
+        )
+    };
+    for (header, found, known) in [
+        ("Open amount (EUR)", "open_amount_(eur)", "open_amount"),
+        ("reste_du", "reste_du", "open_amount"),
+        ("devise", "devise", "currency"),
+        ("litige", "litige", "disputed"),
+    ] {
+        refused(
+            &[("invoices.csv", invoices(header).as_bytes())],
+            &[&format!(
+                "invoices.csv: line 1, column {known}: unknown column {found:?}: did you mean {known}?"
+            )],
+        );
+    }
+    let customers = "customer_id;name;IBAN client\nC1;Alpha SARL;DE89 3704 0044 0532 0130 00\n";
+    refused(
+        &[
+            ("invoices.csv", invoices("open_amount").as_bytes()),
+            ("customers.csv", customers.as_bytes()),
+        ],
+        &["customers.csv: line 1, column iban: unknown column \"iban_client\": did you mean iban?"],
+    );
+    let decisions = "entry_id;invoice_id;decision;montant;note\nBQ-1;F1;assign;100,00;x\n";
+    refused(
+        &[
+            ("invoices.csv", invoices("open_amount").as_bytes()),
+            ("decisions.csv", decisions.as_bytes()),
+        ],
+        &["decisions.csv: line 1, column amount: unknown column \"montant\": did you mean amount?"],
+    );
+}
+
+#[test]
+fn other_columns_of_an_erp_export_are_still_ignored() {
+    let inv = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;\
+               currency;montant_ht;type;commercial\n\
+               F1;C1;Alpha SARL;01/09/2026;01/10/2026;1 200,00;200,00;EUR;1 000,00;service;Paul\n";
+    let customers = "customer_id;name;customer_type;segment;account_manager\n\
+                     C1;Alpha SARL;b2b;PME;Paul\n";
+    assert_eq!(
+        read(&[
+            ("invoices.csv", inv.as_bytes()),
+            ("customers.csv", customers.as_bytes())
+        ]),
+        pairs(&[("F1", "200.00")])
+    );
+}
+
+#[test]
+fn a_credit_note_written_positive_with_a_sens_column_is_refused() {
+    let inv = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;sens\n\
+               F1;C1;Alpha SARL;01/09/2026;01/10/2026;1 000,00;1 000,00;D\n\
+               AV1;C1;Alpha SARL;05/09/2026;05/09/2026;1 000,00;1 000,00;C\n";
+    refused(
+        &[("invoices.csv", inv.as_bytes())],
+        &[
+            "invoices.csv: line 3, column amount",
+            "\"sens\"",
+            "credit note",
+            "negative",
+        ],
+    );
+    let inv = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;sens\n\
+               F1;C1;Alpha SARL;01/09/2026;01/10/2026;1 000,00;1 000,00;D\n\
+               AV1;C1;Alpha SARL;05/09/2026;05/09/2026;-1 000,00;-1 000,00;C\n";
+    assert_eq!(
+        read(&[("invoices.csv", inv.as_bytes())]),
+        pairs(&[("AV1", "-1000.00"), ("F1", "1000.00")])
+    );
+}
