@@ -46,19 +46,25 @@ pub(crate) struct Table<'a> {
     separator: u8,
     /// True when the first line is Excel's `sep=;` hint (not a header).
     sep_line: bool,
+    /// The file mixes encodings: the error, given instead of any row.
+    mixed: Option<LedgerError>,
 }
 
 impl<'a> Table<'a> {
     /// Decodes `bytes` and sniffs the separator. Never fails: problems show
     /// when the header is read.
     pub fn new(bytes: &'a [u8], file: &'a Path) -> Table<'a> {
-        let text = decode(bytes);
+        let (text, mixed) = match decode(bytes) {
+            Ok(text) => (text, None),
+            Err(at) => (Cow::Borrowed(""), Some(mixed_encoding(bytes, at, file))),
+        };
         let (separator, sep_line) = sniff(text.as_bytes());
         Table {
             file,
             text,
             separator,
             sep_line,
+            mixed,
         }
     }
 
@@ -79,6 +85,9 @@ impl<'a> Table<'a> {
         schema: &Schema,
         mut on_row: impl FnMut(&Row<'_>) -> Result<(), LedgerError>,
     ) -> Result<(), LedgerError> {
+        if let Some(e) = &self.mixed {
+            return Err(e.clone());
+        }
         let text = self.text.as_bytes();
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(self.separator)
@@ -407,28 +416,61 @@ impl<'t> LineCounter<'t> {
     }
 }
 
-/// Decodes a ledger CSV: UTF-8 (BOM stripped; with a BOM, invalid bytes
-/// become U+FFFD); UTF-16 with a BOM (Excel's
+/// Decodes a ledger CSV: UTF-8 (BOM stripped); UTF-16 with a BOM (Excel's
 /// "Unicode text"); otherwise windows-1252, the superset of ISO-8859-1 that
 /// Excel and French ERPs write (so `€`, `’`, `œ` come out right; every other
 /// byte reads as in ISO-8859-1).
-pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
+///
+/// A file that is UTF-8 but for some bytes — a BOM, or a valid multi-byte
+/// sequence (`é` as two bytes), and invalid bytes elsewhere: a row appended
+/// by a Latin-1 tool — is neither: read as windows-1252 every correct
+/// accent would turn to mojibake (`SociÃ©tÃ©`) and the payer's name match
+/// no more. `Err` gives the offset of its first invalid byte.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, usize> {
     if let Some(b) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        // The BOM says UTF-8: a stray invalid byte shows as U+FFFD.
-        return String::from_utf8_lossy(b);
+        return std::str::from_utf8(b)
+            .map(Cow::Borrowed)
+            .map_err(|e| e.valid_up_to() + 3);
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let (s, _, _) = encoding_rs::UTF_16LE.decode(bytes);
-        return s;
+        return Ok(s);
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => {
-            encoding_rs::WINDOWS_1252
+        Ok(s) => Ok(Cow::Borrowed(s)),
+        Err(e) => {
+            let some_utf8 = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+            if some_utf8 {
+                return Err(e.valid_up_to());
+            }
+            Ok(encoding_rs::WINDOWS_1252
                 .decode_without_bom_handling(bytes)
-                .0
+                .0)
         }
     }
+}
+
+/// The error for a file mixing encodings, naming the line of the byte at
+/// `at` (lines as [`LineCounter`] counts them).
+fn mixed_encoding(bytes: &[u8], at: usize, file: &Path) -> LedgerError {
+    let before = bytes.get(..at).unwrap_or(bytes);
+    let eol = if memchr::memchr(b'\n', bytes).is_none() {
+        b'\r'
+    } else {
+        b'\n'
+    };
+    let line = 1 + memchr::memchr_iter(eol, before).count() as u64;
+    let byte = bytes.get(at).copied().unwrap_or(0);
+    LedgerError::new(
+        file,
+        line,
+        None,
+        LedgerErrorKind::Csv(format!(
+            "byte 0x{byte:02X} is not UTF-8, while the file holds UTF-8 text elsewhere: \
+             the file mixes encodings (a row added by another tool?); save it whole \
+             in UTF-8 (or whole in windows-1252)"
+        )),
+    )
 }
 
 /// Finds the separator from the header line: the most frequent of `;`, `,`
@@ -545,11 +587,27 @@ mod tests {
 
     #[test]
     fn decoding() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa;b"), "a;b");
-        assert_eq!(decode(b"Soci\xe9t\xe9 G\xe9n\xe9rale"), "Société Générale");
-        assert_eq!(decode(b"C\x9cur \x80"), "Cœur €");
-        assert_eq!(decode(b"\xFF\xFEa\0;\0\xe9\0"), "a;é");
-        assert_eq!(decode(b"\xEF\xBB\xBF\xe9;a"), "\u{fffd};a");
+        assert_eq!(decode(b"\xEF\xBB\xBFa;b").unwrap(), "a;b");
+        assert_eq!(
+            decode(b"Soci\xe9t\xe9 G\xe9n\xe9rale").unwrap(),
+            "Société Générale"
+        );
+        assert_eq!(decode(b"C\x9cur \x80").unwrap(), "Cœur €");
+        assert_eq!(decode(b"\xFF\xFEa\0;\0\xe9\0").unwrap(), "a;é");
+        assert_eq!(decode("Société".as_bytes()).unwrap(), "Société");
+    }
+
+    #[test]
+    fn utf8_with_some_other_bytes_is_refused_at_the_first() {
+        assert_eq!(decode(b"\xEF\xBB\xBF\xe9;a"), Err(3));
+        assert_eq!(decode(b"Soci\xc3\xa9t\xc3\xa9\nCaf\xe9"), Err(13));
+        let e = mixed_encoding(
+            b"h\nSoci\xc3\xa9t\xc3\xa9\nCaf\xe9\n",
+            15,
+            Path::new("i.csv"),
+        );
+        assert_eq!(e.line, 3);
+        assert!(e.to_string().contains("0xE9"), "{e}");
     }
 
     #[test]

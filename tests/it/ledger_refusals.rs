@@ -245,3 +245,38 @@ fn a_credit_note_written_positive_with_a_sens_column_is_refused() {
         pairs(&[("AV1", "-1000.00"), ("F1", "1000.00")])
     );
 }
+
+#[test]
+fn a_utf8_file_with_one_latin1_row_is_refused_naming_the_line() {
+    let mut inv =
+        format!("{HEADER}F1;C1;Société Générale d’Équipements;01/09/2026;01/10/2026;1 234,56;\n")
+            .into_bytes();
+    inv.extend_from_slice(b"F2;C2;Caf\xe9 du Pont;01/09/2026;01/10/2026;100,00;\n");
+    refused(
+        &[("invoices.csv", &inv)],
+        &["invoices.csv: line 3", "0xE9", "mixes encodings"],
+    );
+    let customers = b"customer_id;name\nC1;Soci\xc3\xa9t\xc3\xa9\nC2;Caf\xe9\n";
+    refused(
+        &[
+            ("invoices.csv", HEADER.as_bytes()),
+            ("customers.csv", customers),
+        ],
+        &["customers.csv: line 3", "mixes encodings"],
+    );
+}
+
+#[test]
+fn a_file_wholly_in_windows_1252_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inv = HEADER.as_bytes().to_vec();
+    inv.extend_from_slice(
+        b"F1;C1;Soci\xe9t\xe9 G\xe9n\xe9rale d\x92\xc9quipements;01/09/2026;01/10/2026;1 234,56;\n",
+    );
+    let (o, out) = night(dir.path(), &[("invoices.csv", &inv)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let open = std::fs::read_to_string(out.join("open_items.csv")).unwrap_or_default()
+        + &std::fs::read_to_string(out.join("dunning.csv")).unwrap_or_default()
+        + &std::fs::read_to_string(out.join("aged_balance.csv")).unwrap_or_default();
+    assert!(open.contains("Société Générale d’Équipements"), "{open}");
+}
