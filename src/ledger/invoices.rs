@@ -187,6 +187,15 @@ fn invoice(
         None => amount,
         Some(_) => evidence.amount(row, OPEN_AMOUNT)?,
     };
+    // A currency without minor units (JPY, XOF…) has no 1.25: such a value
+    // is a thousands separator read as a decimal one (`1,250`) or a typo.
+    if currency.minor_units() == 0 {
+        for (k, money) in [(AMOUNT, amount), (OPEN_AMOUNT, open_amount)] {
+            if !money.decimal().fract().is_zero() {
+                return Err(row.invalid(k, &format!("a whole amount: {currency} has no decimals")));
+            }
+        }
+    }
     let same_sign = open_amount.is_zero() || open_amount.is_negative() == amount.is_negative();
     if !same_sign || open_amount.abs() > amount.abs() {
         return Err(row.invalid(
@@ -471,5 +480,23 @@ mod tests {
         .unwrap();
         assert_eq!(inv.len(), 3);
         assert!(inv[2].is_credit_note());
+    }
+
+    #[test]
+    fn decimals_in_a_currency_without_minor_units_are_refused() {
+        let head = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency\n";
+        let e = read(format!("{head}F1;C1;A;01/09/2026;01/10/2026;1,250;;JPY\nF2;C1;A;01/09/2026;01/10/2026;99,5;;EUR\n").as_bytes())
+            .unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("amount")));
+        assert!(e.to_string().contains("JPY has no decimals"), "{e}");
+        let e = read(format!("{head}F1;C1;A;01/09/2026;01/10/2026;1 250;0,5;XOF\n").as_bytes())
+            .unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("open_amount"));
+        let inv = read(
+            format!("{head}F1;C1;A;01/09/2026;01/10/2026;1 250,00;1250;JPY\nF2;C1;A;01/09/2026;01/10/2026;99,5;;EUR\n")
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(inv[0].amount.to_plain(), "1250.00");
     }
 }

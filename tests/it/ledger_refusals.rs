@@ -280,3 +280,25 @@ fn a_file_wholly_in_windows_1252_is_read() {
         + &std::fs::read_to_string(out.join("aged_balance.csv")).unwrap_or_default();
     assert!(open.contains("Société Générale d’Équipements"), "{open}");
 }
+
+#[test]
+fn decimals_in_yen_are_refused_and_whole_yen_read() {
+    let head =
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency\n";
+    let inv = format!(
+        "{head}F1;C1;Alpha SARL;01/09/2026;01/10/2026;1,250;;JPY\n\
+         F2;C2;Beta SARL;01/09/2026;01/10/2026;99,5;;EUR\n"
+    );
+    refused(
+        &[("invoices.csv", inv.as_bytes())],
+        &["invoices.csv: line 2, column amount", "JPY has no decimals"],
+    );
+    let inv = format!(
+        "{head}F1;C1;Alpha SARL;01/09/2026;01/10/2026;1 250,00;;JPY\n\
+         F2;C2;Beta SARL;01/09/2026;01/10/2026;99,5;;EUR\n"
+    );
+    assert_eq!(
+        read(&[("invoices.csv", inv.as_bytes())]),
+        pairs(&[("F1", "1250.00"), ("F2", "99.50")])
+    );
+}
