@@ -56,6 +56,14 @@ pub struct MatchingConfig {
     pub name_min_score: f64,
 }
 
+/// The largest `recovery_indemnity` (EUR) taken: the legal one is 40.00,
+/// and 4000 is that typed without its separator.
+const MAX_RECOVERY_INDEMNITY: u32 = 1000;
+
+/// The most days `promise_grace_days` and `promise_max_days` may hold: a
+/// year; 100000 is a typo.
+const MAX_PROMISE_DAYS: u32 = 366;
+
 /// The lowest `auto_threshold` accepted, in hundredths (see README, the
 /// confidence table: 0.80 and below is ambiguous evidence).
 const MIN_AUTO_HUNDREDTHS: f64 = 81.0;
@@ -299,9 +307,34 @@ impl ClientConfig {
         if m.max_suggestions == 0 {
             return fail("max_suggestions", "must be at least 1".into());
         }
+        // Values no one can mean (review 38 erp F9): refused, never applied
+        // to a night's letters or write-offs.
+        let pct = m.fee_tolerance_percent.0;
+        if pct.is_sign_negative() || pct > Decimal::ONE_HUNDRED {
+            return fail(
+                "fee_tolerance_percent",
+                "must be a percentage of the open amount between 0 and 100".into(),
+            );
+        }
         let d = &self.dunning;
         if d.recovery_indemnity.0.is_sign_negative() {
             return fail("recovery_indemnity", "must not be negative".into());
+        }
+        if d.recovery_indemnity.0 > Decimal::from(MAX_RECOVERY_INDEMNITY) {
+            return fail(
+                "recovery_indemnity",
+                format!(
+                    "must be at most {MAX_RECOVERY_INDEMNITY}: the legal indemnity is \"40.00\" (4000 is 40.00 typed without its separator?)"
+                ),
+            );
+        }
+        for (key, days) in [
+            ("promise_grace_days", d.promise_grace_days),
+            ("promise_max_days", d.promise_max_days),
+        ] {
+            if days > MAX_PROMISE_DAYS {
+                return fail(key, format!("must be at most {MAX_PROMISE_DAYS} days"));
+            }
         }
         if let Err(message) = indemnity::check(&d.recovery_indemnity_by_currency) {
             return fail("recovery_indemnity_by_currency", message);
@@ -309,12 +342,19 @@ impl ClientConfig {
         if d.promise_max_days == 0 {
             return fail("promise_max_days", "must be at least 1".into());
         }
-        if d.late_interest_rate.0.is_sign_negative()
-            || d.late_interest_rate.0 > Decimal::ONE_HUNDRED
-        {
+        let rate = d.late_interest_rate.0;
+        if rate.is_sign_negative() || rate > Decimal::ONE_HUNDRED {
             return fail(
                 "late_interest_rate",
                 "must be a percentage between 0 and 100".into(),
+            );
+        }
+        // Above 0 and below 1 % is a rate written as a fraction (0.1215 for
+        // 12.15 %): French late interest is never that low.
+        if !rate.is_zero() && rate < Decimal::ONE {
+            return fail(
+                "late_interest_rate",
+                "must be 0 or a percentage of at least 1 (\"12.15\" for 12.15 %; 0.1215 is a fraction?)".into(),
             );
         }
         for q in &d.quiet_periods {
@@ -417,6 +457,46 @@ mod tests {
             c.dunning.days_off,
             vec![NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()]
         );
+    }
+
+    #[test]
+    fn values_no_one_can_mean_are_refused() {
+        for (toml, key) in [
+            (
+                "[dunning]\nrecovery_indemnity = \"4000\"\n",
+                "recovery_indemnity",
+            ),
+            (
+                "[dunning]\nlate_interest_rate = \"0.1215\"\n",
+                "late_interest_rate",
+            ),
+            (
+                "[matching]\nfee_tolerance_percent = \"150\"\n",
+                "fee_tolerance_percent",
+            ),
+            (
+                "[matching]\nfee_tolerance_percent = \"-1\"\n",
+                "fee_tolerance_percent",
+            ),
+            (
+                "[dunning]\npromise_grace_days = 100000\n",
+                "promise_grace_days",
+            ),
+            ("[dunning]\npromise_max_days = 5000\n", "promise_max_days"),
+        ] {
+            let e = parse(toml).unwrap_err();
+            assert!(e.message.starts_with(key) && e.line == 2, "{toml}: {e}");
+        }
+        // The legitimate neighbours.
+        for toml in [
+            "[dunning]\nrecovery_indemnity = \"40.00\"\nlate_interest_rate = \"0\"\n",
+            "[dunning]\nrecovery_indemnity = \"1000\"\nlate_interest_rate = \"1\"\n",
+            "[dunning]\nlate_interest_rate = \"12.15\"\npromise_grace_days = 366\npromise_max_days = 366\n",
+            "[matching]\nfee_tolerance_percent = \"100\"\n",
+            "[matching]\nfee_tolerance_percent = \"0\"\n",
+        ] {
+            assert!(parse(toml).is_ok(), "{toml}");
+        }
     }
 
     #[test]

@@ -14,7 +14,8 @@ use std::path::Path;
 
 use crate::refs::{is_valid_iban, normalize_iban};
 
-use super::load::{Column, Row, Table};
+use super::load::{Column, Row, Schema, Table};
+use super::lookalike;
 use super::values;
 use super::{Customer, LedgerError, LedgerErrorKind};
 
@@ -73,6 +74,13 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
+/// The columns, and the headers refused in their place (`lookalike`).
+const SCHEMA: Schema = Schema {
+    columns: COLUMNS,
+    lookalikes: lookalike::CUSTOMERS,
+    closed: false,
+};
+
 /// Loads `customers.csv` from disk.
 pub fn load_customers(path: &Path) -> Result<BTreeMap<String, Customer>, LedgerError> {
     let bytes = LedgerError::read_limited(path, super::MAX_FILE_BYTES)?;
@@ -87,7 +95,7 @@ pub fn read_customers(
 ) -> Result<BTreeMap<String, Customer>, LedgerError> {
     let table = Table::new(bytes, file);
     let mut customers = BTreeMap::new();
-    table.for_each_row(COLUMNS, |row| {
+    table.for_each_row(&SCHEMA, |row| {
         let c = customer(row)?;
         match customers.entry(c.customer_id.clone()) {
             Entry::Occupied(first) => {
@@ -150,4 +158,33 @@ fn customer(row: &Row<'_>) -> Result<Customer, LedgerError> {
 /// `a | b||c` → `a`, `b`, `c`.
 fn split_list(cell: &str) -> impl Iterator<Item = &str> {
     cell.split('|').map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<BTreeMap<String, Customer>, LedgerError> {
+        read_customers(text.as_bytes(), Path::new("customers.csv"))
+    }
+
+    #[test]
+    fn an_iban_or_a_type_under_another_header_is_refused() {
+        for (header, column) in [
+            ("IBAN client", "iban"),
+            ("bank_account", "iban"),
+            ("segment", "customer_type"),
+            ("b2c", "customer_type"),
+            ("kind", "customer_type"),
+        ] {
+            let e = read(&format!("customer_id;name;{header}\nC1;Alpha;x\n")).unwrap_err();
+            assert_eq!((e.line, e.column.as_deref()), (1, Some(column)), "{header}");
+        }
+        let c = read(
+            "customer_id;name;iban;customer_type;IBAN client;segment;account_manager\n\
+             C1;Alpha;DE89 3704 0044 0532 0130 00;b2c;x;y;z\n",
+        )
+        .unwrap();
+        assert_eq!(c["C1"].ibans, ["DE89370400440532013000"]);
+    }
 }

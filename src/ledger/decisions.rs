@@ -12,7 +12,9 @@
 //! | `writeoff` | settle the rest of this invoice without money | invoice_id |
 //! | `clear_gap` | release dunning held by a statement gap, balance mismatch or conflicting statement on the account in `entry_id` (an IBAN; empty = every account) | — |
 //!
-//! Read like the other ledger files. A row missing what its decision needs is
+//! Read like the other ledger files; amounts by the same rules as
+//! `invoices.csv`'s (`amount_cells`: `1,000` refused unless another amount
+//! of the file proves the separator). A row missing what its decision needs is
 //! an error naming the file, line and column. Each line is a decision: a line
 //! identical to an earlier one of the file (same decision, entry, account,
 //! invoice and amount, `100` and `100.00` alike) is a further decision, known
@@ -22,8 +24,10 @@
 
 use std::path::Path;
 
-use super::load::{Column, Table};
-use super::{LedgerError, LedgerErrorKind, values};
+use super::amount_cells::SeparatorEvidence;
+use super::load::{Column, Schema, Table};
+use super::lookalike;
+use super::{LedgerError, LedgerErrorKind};
 use crate::money::Money;
 
 /// A kind of decision.
@@ -161,6 +165,13 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
+/// The columns, and the headers refused in their place (`lookalike`).
+const SCHEMA: Schema = Schema {
+    columns: COLUMNS,
+    lookalikes: lookalike::DECISIONS,
+    closed: true,
+};
+
 /// The file's name in the client folder.
 pub const DECISIONS_FILE: &str = "decisions.csv";
 
@@ -168,7 +179,8 @@ pub const DECISIONS_FILE: &str = "decisions.csv";
 pub fn read_decisions(bytes: &[u8], file: &Path) -> Result<Vec<Decision>, LedgerError> {
     let table = Table::new(bytes, file);
     let mut out = Vec::new();
-    table.for_each_row(COLUMNS, |row| {
+    let mut evidence = SeparatorEvidence::default();
+    table.for_each_row(&SCHEMA, |row| {
         let kind = DecisionKind::parse(row.get(DECISION)).ok_or_else(|| {
             row.invalid(
                 DECISION,
@@ -177,10 +189,8 @@ pub fn read_decisions(bytes: &[u8], file: &Path) -> Result<Vec<Decision>, Ledger
         })?;
         let amount = match row.optional(AMOUNT) {
             None => None,
-            Some(a) => {
-                let v = values::parse_amount(a)
-                    .ok_or_else(|| row.invalid(AMOUNT, values::AMOUNT_FORMS))?
-                    .money;
+            Some(_) => {
+                let v = evidence.amount(row, AMOUNT)?;
                 if !v.is_positive() {
                     return Err(row.invalid(AMOUNT, "a positive amount"));
                 }
@@ -207,6 +217,7 @@ pub fn read_decisions(bytes: &[u8], file: &Path) -> Result<Vec<Decision>, Ledger
         });
         Ok(())
     })?;
+    evidence.check()?;
     let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     for d in &mut out {
         let n = seen.entry(d.base_key()).or_insert(0);
@@ -273,5 +284,66 @@ mod tests {
         // A file without the column reads as before.
         let rows = read_decisions(b"entry_id,invoice_id,decision\nE1,F-1,accept\n", p).unwrap();
         assert_eq!((rows[0].account.as_str(), rows[0].rank), ("", 1));
+    }
+
+    #[test]
+    fn a_thousands_separator_is_refused_as_in_invoices_csv() {
+        let p = Path::new("acme/decisions.csv");
+        for amount in ["1,000", "1.000"] {
+            let text =
+                format!("entry_id;invoice_id;decision;amount;note\n;F1;writeoff;{amount};x\n");
+            let e = read_decisions(text.as_bytes(), p).unwrap_err();
+            assert_eq!(
+                (e.line, e.column.as_deref()),
+                (2, Some("amount")),
+                "{amount}"
+            );
+            assert!(e.to_string().contains("unambiguous"), "{e}");
+        }
+        // Proven by another amount of the file, or written unambiguously.
+        let rows = read_decisions(
+            b"entry_id;invoice_id;decision;amount;note\n;F1;writeoff;1,000;x\n;F2;writeoff;2,5;y\n\
+              ;F3;writeoff;1 000,00;z\n",
+            p,
+        )
+        .unwrap();
+        let amounts: Vec<String> = rows.iter().map(|d| d.amount.unwrap().to_plain()).collect();
+        assert_eq!(amounts, ["1.00", "2.50", "1000.00"]);
+        let e = read_decisions(
+            b"entry_id;invoice_id;decision;amount\n;F1;writeoff;1 0\n",
+            p,
+        )
+        .unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("amount"));
+    }
+
+    #[test]
+    fn an_amount_under_another_header_or_an_unknown_column_is_refused() {
+        let p = Path::new("acme/decisions.csv");
+        for header in ["montant", "Amount (EUR)", "amt", "value"] {
+            let text =
+                format!("entry_id;invoice_id;decision;{header};note\nE1;F1;assign;100,00;x\n");
+            let e = read_decisions(text.as_bytes(), p).unwrap_err();
+            assert_eq!(
+                (e.line, e.column.as_deref()),
+                (1, Some("amount")),
+                "{header}"
+            );
+            assert!(e.to_string().contains("did you mean amount?"), "{e}");
+        }
+        let e = read_decisions(
+            b"entry_id;invoice_id;decision;amount;who\nE1;F1;accept;;me\n",
+            p,
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.to_string().contains("unknown column \"who\""), "{e}");
+        // The documented columns, and a comment column, are read.
+        let rows = read_decisions(
+            b"entry_id;invoice_id;decision;amount;note;account;Commentaire\nE1;F1;accept;;n;;c\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 1);
     }
 }

@@ -6,17 +6,19 @@
 //! (default EUR), `reference`, `payment_method`, `mandate_id`, `disputed`,
 //! `installment`, `discount_percent`, `discount_until` optional.
 //!
-//! Owns: the meaning and validation of each invoice cell, duplicate ids, and
-//! the file-wide decimal-separator evidence (see [`SeparatorEvidence`]).
+//! Owns: the meaning and validation of each invoice cell and duplicate ids
+//! (amounts are read by `amount_cells`, as in `decisions.csv`).
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::Path;
 
-use crate::money::{Currency, Money};
+use crate::money::Currency;
 
-use super::load::{Column, Row, Table};
-use super::values::{self, Amount};
+use super::amount_cells::SeparatorEvidence;
+use super::load::{Column, Row, Schema, Table};
+use super::lookalike;
+use super::values;
 use super::{Invoice, LedgerError, LedgerErrorKind, PaymentMethod};
 
 const INVOICE_ID: usize = 0;
@@ -99,6 +101,13 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
+/// The columns, and the headers refused in their place (`lookalike`).
+const SCHEMA: Schema = Schema {
+    columns: COLUMNS,
+    lookalikes: lookalike::INVOICES,
+    closed: false,
+};
+
 /// Loads `invoices.csv` from disk.
 pub fn load_invoices(path: &Path) -> Result<Vec<Invoice>, LedgerError> {
     let bytes = LedgerError::read_limited(path, super::MAX_FILE_BYTES)?;
@@ -113,8 +122,17 @@ pub fn read_invoices(bytes: &[u8], file: &Path) -> Result<Vec<Invoice>, LedgerEr
     // Six required cells, two of them dates: no row is shorter than 24 bytes.
     let mut invoices = Vec::with_capacity(table.max_rows(24));
     let mut evidence = SeparatorEvidence::default();
-    table.for_each_row(COLUMNS, |row| {
-        invoices.push(invoice(row, &mut evidence)?);
+    // Columns the schema does not read that name a document type (`type`,
+    // `sens`): found on the first row, the header being the same for all.
+    let mut doc_types: Option<Vec<(usize, String)>> = None;
+    table.for_each_row(&SCHEMA, |row| {
+        let doc_types = doc_types.get_or_insert_with(|| {
+            row.other_columns()
+                .filter(|(_, h)| lookalike::is_document_type(h))
+                .map(|(i, h)| (i, h.to_string()))
+                .collect()
+        });
+        invoices.push(invoice(row, &mut evidence, doc_types)?);
         Ok(())
     })?;
     evidence.check()?;
@@ -122,13 +140,26 @@ pub fn read_invoices(bytes: &[u8], file: &Path) -> Result<Vec<Invoice>, LedgerEr
     Ok(invoices)
 }
 
-/// One row to an invoice.
-fn invoice(row: &Row<'_>, evidence: &mut SeparatorEvidence) -> Result<Invoice, LedgerError> {
+/// One row to an invoice; `doc_types` are the columns naming a document type.
+fn invoice(
+    row: &Row<'_>,
+    evidence: &mut SeparatorEvidence,
+    doc_types: &[(usize, String)],
+) -> Result<Invoice, LedgerError> {
     let invoice_id = row.required(INVOICE_ID)?;
     let customer_id = row.required(CUSTOMER_ID)?;
     let customer_name = row.required(CUSTOMER_NAME)?;
     let issue_date = date(row, ISSUE_DATE)?;
     let due_date = date(row, DUE_DATE)?;
+    // Due before issued is a typo in one of the two (a day and month
+    // swapped, a year off by one): which one is a person's call, and
+    // either way the lateness charged would be wrong.
+    if due_date < issue_date {
+        return Err(row.invalid(
+            DUE_DATE,
+            &format!("a due date on or after issue_date ({issue_date})"),
+        ));
+    }
     let currency = match row.optional(CURRENCY) {
         None => Currency::EUR,
         Some(c) => Currency::parse(c)
@@ -136,10 +167,35 @@ fn invoice(row: &Row<'_>, evidence: &mut SeparatorEvidence) -> Result<Invoice, L
     };
     row.required(AMOUNT)?;
     let amount = evidence.amount(row, AMOUNT)?;
+    // An export writing every amount positive and telling credit notes by
+    // a column: read as is, the credit note is chased as an invoice.
+    if amount.is_positive() {
+        for (i, header) in doc_types {
+            let mark = row.at(*i);
+            if values::marks_credit_note(mark) {
+                return Err(row.invalid(
+                    AMOUNT,
+                    &format!(
+                        "a negative amount: column {header:?} says this row is a credit note \
+                         ({mark:?}), and invoices.csv takes a credit note as a negative amount"
+                    ),
+                ));
+            }
+        }
+    }
     let open_amount = match row.optional(OPEN_AMOUNT) {
         None => amount,
         Some(_) => evidence.amount(row, OPEN_AMOUNT)?,
     };
+    // A currency without minor units (JPY, XOF…) has no 1.25: such a value
+    // is a thousands separator read as a decimal one (`1,250`) or a typo.
+    if currency.minor_units() == 0 {
+        for (k, money) in [(AMOUNT, amount), (OPEN_AMOUNT, open_amount)] {
+            if !money.decimal().fract().is_zero() {
+                return Err(row.invalid(k, &format!("a whole amount: {currency} has no decimals")));
+            }
+        }
+    }
     let same_sign = open_amount.is_zero() || open_amount.is_negative() == amount.is_negative();
     if !same_sign || open_amount.abs() > amount.abs() {
         return Err(row.invalid(
@@ -205,70 +261,7 @@ fn payment_method(s: &str) -> Option<PaymentMethod> {
 }
 
 fn date(row: &Row<'_>, k: usize) -> Result<chrono::NaiveDate, LedgerError> {
-    values::parse_date(row.required(k)?).ok_or_else(|| row.invalid(k, values::DATE_FORMS))
-}
-
-/// What the file's amounts say about `.` and `,`.
-///
-/// `1,234` or `12.500` (one to three integer digits, exactly three decimals)
-/// would be written the same by an export that uses that character between
-/// thousands. Such a value is read as a decimal only if another amount of the
-/// same file uses the same character unambiguously as a decimal separator
-/// (`1234,5`, `0,125`, `1 234,567`…); otherwise the file is refused at the
-/// first ambiguous value: a wrong amount is worse than no amount.
-#[derive(Debug, Default)]
-struct SeparatorEvidence {
-    /// `[.]`, `[,]`: some amount used it unambiguously as a decimal separator.
-    proof: [bool; 2],
-    /// `[.]`, `[,]`: the first ambiguous amount using it.
-    first_ambiguous: [Option<LedgerError>; 2],
-}
-
-impl SeparatorEvidence {
-    /// Parses the amount in column `k` and records its evidence.
-    fn amount(&mut self, row: &Row<'_>, k: usize) -> Result<Money, LedgerError> {
-        let text = row.get(k);
-        let Some(Amount {
-            money,
-            separator,
-            ambiguous,
-        }) = values::parse_amount(text)
-        else {
-            return Err(row.invalid(k, values::AMOUNT_FORMS));
-        };
-        if let Some(sep) = separator {
-            let i = usize::from(sep == b',');
-            if ambiguous {
-                if let Some(slot @ None) = self.first_ambiguous.get_mut(i) {
-                    *slot = Some(row.invalid(
-                        k,
-                        "an amount whose decimal separator is unambiguous \
-                         (1,234 could mean 1234: write 1234 or 1234,000, \
-                         or give two decimals)",
-                    ));
-                }
-            } else if let Some(p) = self.proof.get_mut(i) {
-                *p = true;
-            }
-        }
-        Ok(money)
-    }
-
-    /// The first ambiguous amount whose separator no other amount proves.
-    fn check(self) -> Result<(), LedgerError> {
-        let [dot, comma] = self.first_ambiguous;
-        let unproven = |e: Option<LedgerError>, proof: bool| e.filter(|_| !proof);
-        let mut errors: Vec<LedgerError> =
-            [unproven(dot, self.proof[0]), unproven(comma, self.proof[1])]
-                .into_iter()
-                .flatten()
-                .collect();
-        errors.sort_by_key(|e| e.line);
-        match errors.into_iter().next() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
+    values::parse_plausible_date(row.required(k)?).map_err(|expected| row.invalid(k, expected))
 }
 
 /// The first row (in file order) whose `invoice_id` an earlier row already has.
@@ -355,5 +348,155 @@ mod tests {
         )
         .unwrap();
         assert_eq!(inv[0].customer_name, "L’œuvre €");
+    }
+
+    const HEADER: &str =
+        "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount\n";
+
+    fn read_rows(rows: &str) -> Result<Vec<Invoice>, LedgerError> {
+        read(format!("{HEADER}{rows}").as_bytes())
+    }
+
+    #[test]
+    fn a_year_typed_wrong_is_refused_naming_line_and_column() {
+        for (row, column) in [
+            (
+                "F1;C1;A;01/09/2026;01/10/0026;1 000,00;1 000,00\n",
+                "due_date",
+            ),
+            (
+                "F1;C1;A;01/09/2026;01/10/2206;1 000,00;1 000,00\n",
+                "due_date",
+            ),
+            (
+                "F1;C1;A;01/09/0026;01/10/2026;1 000,00;1 000,00\n",
+                "issue_date",
+            ),
+        ] {
+            let e = read_rows(row).unwrap_err();
+            assert_eq!((e.line, e.column.as_deref()), (2, Some(column)), "{row}");
+            assert!(e.to_string().contains("from 1990 to 2099"), "{e}");
+        }
+    }
+
+    #[test]
+    fn dates_within_the_window_and_due_on_issue_are_read() {
+        let inv = read_rows(
+            "F1;C1;A;01/09/1990;31/12/2099;1 000,00;\n\
+             AV1;C1;A;05/09/2026;05/09/2026;-100,00;\n",
+        )
+        .unwrap();
+        assert_eq!(inv.len(), 2);
+    }
+
+    #[test]
+    fn a_due_date_before_the_issue_date_is_refused() {
+        let e = read_rows("F1;C1;A;01/10/2026;01/09/2026;1 000,00;\n").unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("due_date")));
+        assert!(
+            e.to_string()
+                .contains("on or after issue_date (2026-10-01)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_thousands_group_cut_short_is_refused() {
+        let e = read_rows("F2;C2;B;01/09/2026;01/10/2026;12 500,00;12 5").unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("open_amount")));
+        let e = read_rows("F2;C2;B;01/09/2026;01/10/2026;1 23;\n").unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("amount")));
+        let inv = read_rows(
+            "F1;C1;A;01/09/2026;01/10/2026;12 500,00;12\u{a0}500,00\n\
+             F2;C1;A;01/09/2026;01/10/2026;1\u{202f}234,56;1'234,56\n",
+        )
+        .unwrap();
+        assert_eq!(inv[0].open_amount.to_plain(), "12500.00");
+        assert_eq!(inv[1].open_amount.to_plain(), "1234.56");
+    }
+
+    #[test]
+    fn a_known_column_under_another_header_is_refused() {
+        for (header, column) in [
+            ("Open amount (EUR)", "open_amount"),
+            ("solde", "open_amount"),
+            ("amount_open", "open_amount"),
+            ("outstanding", "open_amount"),
+            ("reste_du", "open_amount"),
+            ("devise", "currency"),
+            ("currency_code", "currency"),
+            ("litige", "disputed"),
+            ("contested", "disputed"),
+        ] {
+            let text = format!(
+                "invoice_id;customer_id;customer_name;issue_date;due_date;amount;{header}\n\
+                 F1;C1;A;01/09/2026;01/10/2026;100,00;x\n"
+            );
+            let e = read(text.as_bytes()).unwrap_err();
+            assert_eq!((e.line, e.column.as_deref()), (1, Some(column)), "{header}");
+            assert!(
+                e.to_string().contains(&format!("did you mean {column}?")),
+                "{e}"
+            );
+        }
+        // Next to the real column, or not like one, it is another column.
+        let inv = read(
+            b"invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;solde;\
+              open_date;project\nF1;C1;A;01/09/2026;01/10/2026;100,00;40,00;x;y;z\n",
+        )
+        .unwrap();
+        assert_eq!(inv[0].open_amount.to_plain(), "40.00");
+    }
+
+    #[test]
+    fn a_positive_credit_note_told_by_a_type_column_is_refused() {
+        for (header, mark) in [
+            ("sens", "C"),
+            ("type", "Avoir"),
+            ("document_type", "Credit note"),
+            ("Nature", "AV"),
+        ] {
+            let text = format!(
+                "invoice_id;customer_id;customer_name;issue_date;due_date;amount;{header}\n\
+                 F1;C1;A;01/09/2026;01/10/2026;1 000,00;D\n\
+                 AV1;C1;A;05/09/2026;05/09/2026;1 000,00;{mark}\n"
+            );
+            let e = read(text.as_bytes()).unwrap_err();
+            assert_eq!(
+                (e.line, e.column.as_deref()),
+                (3, Some("amount")),
+                "{header}"
+            );
+            assert!(e.to_string().contains("credit note"), "{e}");
+        }
+        // Written negative, or a harmless type: read.
+        let inv = read(
+            "invoice_id;customer_id;customer_name;issue_date;due_date;amount;type\n\
+             F1;C1;A;01/09/2026;01/10/2026;1 000,00;service\n\
+             F2;C1;A;01/09/2026;01/10/2026;500,00;goods\n\
+             AV1;C1;A;05/09/2026;05/09/2026;-1 000,00;Avoir\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(inv.len(), 3);
+        assert!(inv[2].is_credit_note());
+    }
+
+    #[test]
+    fn decimals_in_a_currency_without_minor_units_are_refused() {
+        let head = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency\n";
+        let e = read(format!("{head}F1;C1;A;01/09/2026;01/10/2026;1,250;;JPY\nF2;C1;A;01/09/2026;01/10/2026;99,5;;EUR\n").as_bytes())
+            .unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("amount")));
+        assert!(e.to_string().contains("JPY has no decimals"), "{e}");
+        let e = read(format!("{head}F1;C1;A;01/09/2026;01/10/2026;1 250;0,5;XOF\n").as_bytes())
+            .unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("open_amount"));
+        let inv = read(
+            format!("{head}F1;C1;A;01/09/2026;01/10/2026;1 250,00;1250;JPY\nF2;C1;A;01/09/2026;01/10/2026;99,5;;EUR\n")
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(inv[0].amount.to_plain(), "1250.00");
     }
 }

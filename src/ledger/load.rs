@@ -13,33 +13,8 @@ use std::path::Path;
 
 use csv::StringRecord;
 
+use super::lookalike::{self, Lookalike};
 use super::{LedgerError, LedgerErrorKind};
-
-/// Other names a person may well give a known column, refused like a
-/// misspelling when that column is absent: a `Type client` column ignored
-/// would leave every consumer of `customers.csv` a business, charged late
-/// fees. Refused rather than read as the column: such a column may hold
-/// anything (a sector, a category), and which column it is, is the
-/// person's call. Per column: fragments a header containing one is taken
-/// for it (`type`: `type_client`, `customer type`, `typeclient`), then whole
-/// words (`nature`, not `signature`; `categorie`, `catégorie`, `category`).
-const SHORT_FORMS: &[(&str, &[&str], &[&str])] = &[(
-    "customer_type",
-    &["type"],
-    &["nature", "categorie", "catégorie", "category"],
-)];
-
-/// Whether the header `name` (normalised) is one a person may mean for the
-/// column `column` ([`SHORT_FORMS`]).
-fn short_form_of(name: &str, column: &str) -> bool {
-    SHORT_FORMS.iter().any(|(c, fragments, words)| {
-        *c == column
-            && (fragments.iter().any(|f| name.contains(f))
-                || name
-                    .split(|ch: char| !ch.is_alphanumeric())
-                    .any(|w| words.contains(&w)))
-    })
-}
 
 /// A column a loader knows: its canonical (header) name and whether the file
 /// must have it.
@@ -51,6 +26,19 @@ pub(crate) struct Column {
     pub required: bool,
 }
 
+/// What a loader reads of its file: its columns, the headers taken for
+/// them when absent ([`lookalike`]), and whether other columns are refused.
+pub(crate) struct Schema {
+    /// The known columns, in the loader's index order.
+    pub columns: &'static [Column],
+    /// The file's look-alike headers.
+    pub lookalikes: &'static [Lookalike],
+    /// A people's file (pointage's own schema): a column neither known nor
+    /// free ([`lookalike::FREE_COLUMNS`]) is refused — `amount_eur` in
+    /// `decisions.csv`, ignored, would make every row "all".
+    pub closed: bool,
+}
+
 /// A decoded CSV file ready to be read row by row.
 pub(crate) struct Table<'a> {
     file: &'a Path,
@@ -58,19 +46,25 @@ pub(crate) struct Table<'a> {
     separator: u8,
     /// True when the first line is Excel's `sep=;` hint (not a header).
     sep_line: bool,
+    /// The file mixes encodings: the error, given instead of any row.
+    mixed: Option<LedgerError>,
 }
 
 impl<'a> Table<'a> {
     /// Decodes `bytes` and sniffs the separator. Never fails: problems show
     /// when the header is read.
     pub fn new(bytes: &'a [u8], file: &'a Path) -> Table<'a> {
-        let text = decode(bytes);
+        let (text, mixed) = match decode(bytes) {
+            Ok(text) => (text, None),
+            Err(at) => (Cow::Borrowed(""), Some(mixed_encoding(bytes, at, file))),
+        };
         let (separator, sep_line) = sniff(text.as_bytes());
         Table {
             file,
             text,
             separator,
             sep_line,
+            mixed,
         }
     }
 
@@ -88,9 +82,12 @@ impl<'a> Table<'a> {
     /// error, which names file, line and (when one is at fault) column.
     pub fn for_each_row(
         &self,
-        columns: &[Column],
+        schema: &Schema,
         mut on_row: impl FnMut(&Row<'_>) -> Result<(), LedgerError>,
     ) -> Result<(), LedgerError> {
+        if let Some(e) = &self.mixed {
+            return Err(e.clone());
+        }
         let text = self.text.as_bytes();
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(self.separator)
@@ -102,6 +99,8 @@ impl<'a> Table<'a> {
         let mut mapping: Option<Vec<Option<usize>>> = None;
         let mut n_fields = 0;
         let mut skip_sep_line = self.sep_line;
+        let columns = schema.columns;
+        let mut names: Vec<String> = Vec::new();
         loop {
             let more = reader.read_record(&mut record).map_err(|e| {
                 LedgerError::new(
@@ -130,7 +129,8 @@ impl<'a> Table<'a> {
                 continue;
             }
             let Some(map) = &mapping else {
-                let m = self.map_header(&record, line, columns)?;
+                names = record.iter().map(normalize_header).collect();
+                let m = self.map_header(&names, line, schema)?;
                 n_fields = record.len();
                 mapping = Some(m);
                 continue;
@@ -144,6 +144,7 @@ impl<'a> Table<'a> {
                 record: &record,
                 map,
                 columns,
+                names: &names,
             })?;
         }
         if mapping.is_none() {
@@ -157,15 +158,16 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
-    /// Maps each known column to its field position in the header (on
-    /// `line`: 1 unless blank lines or a `sep=` line come first).
+    /// Maps each known column to its field position in the header `names`
+    /// (normalised; on `line`: 1 unless blank lines or a `sep=` line come
+    /// first).
     fn map_header(
         &self,
-        header: &StringRecord,
+        names: &[String],
         line: u64,
-        columns: &[Column],
+        schema: &Schema,
     ) -> Result<Vec<Option<usize>>, LedgerError> {
-        let names: Vec<String> = header.iter().map(normalize_header).collect();
+        let columns = schema.columns;
         let mut map = vec![None; columns.len()];
         for (pos, name) in names.iter().enumerate() {
             if let Some(k) = columns.iter().position(|c| c.name == name) {
@@ -182,8 +184,9 @@ impl<'a> Table<'a> {
                 }
             }
         }
-        // A misspelt column would be ignored and its default used: refuse.
-        for name in &names {
+        // A misspelt or look-alike column would be ignored and its default
+        // used: refuse.
+        for name in names {
             if name.is_empty() || columns.iter().any(|c| c.name == name) {
                 continue;
             }
@@ -192,7 +195,7 @@ impl<'a> Table<'a> {
                 // The distance is at least the difference in length: skip
                 // the quadratic computation for names that cannot be close.
                 found.is_none()
-                    && (short_form_of(name, c.name)
+                    && (lookalike::looks_like(schema.lookalikes, name, c.name)
                         || len.abs_diff(c.name.len()) <= 2 && {
                             let d = strsim::levenshtein(c.name, name);
                             d <= 2 && d * 4 <= c.name.len()
@@ -206,6 +209,22 @@ impl<'a> Table<'a> {
                     LedgerErrorKind::Misspelled {
                         known: c.name.to_string(),
                         found: name.clone(),
+                    },
+                ));
+            }
+            if schema.closed && !lookalike::is_free(name) {
+                let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
+                return Err(LedgerError::new(
+                    self.file,
+                    line,
+                    None,
+                    LedgerErrorKind::UnknownColumn {
+                        found: name.clone(),
+                        known: format!(
+                            "{} (and, for notes, {})",
+                            known.join(", "),
+                            lookalike::FREE_COLUMNS.join(", ")
+                        ),
                     },
                 ));
             }
@@ -273,6 +292,8 @@ pub(crate) struct Row<'r> {
     record: &'r StringRecord,
     map: &'r [Option<usize>],
     columns: &'r [Column],
+    /// The header's names, normalised.
+    names: &'r [String],
 }
 
 impl Row<'_> {
@@ -302,6 +323,21 @@ impl Row<'_> {
     /// The cell of column `k`, `None` when empty.
     pub fn optional(&self, k: usize) -> Option<&str> {
         Some(self.get(k)).filter(|v| !v.is_empty())
+    }
+
+    /// The columns of the file its schema does not know: position and
+    /// header (normalised).
+    pub fn other_columns(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.names
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| !n.is_empty() && !self.map.contains(&Some(*i)))
+            .map(|(i, n)| (i, n.as_str()))
+    }
+
+    /// The trimmed cell at field position `i` (of [`Row::other_columns`]).
+    pub fn at(&self, i: usize) -> &str {
+        self.field(i)
     }
 
     /// Name of known column `k`.
@@ -380,28 +416,61 @@ impl<'t> LineCounter<'t> {
     }
 }
 
-/// Decodes a ledger CSV: UTF-8 (BOM stripped; with a BOM, invalid bytes
-/// become U+FFFD); UTF-16 with a BOM (Excel's
+/// Decodes a ledger CSV: UTF-8 (BOM stripped); UTF-16 with a BOM (Excel's
 /// "Unicode text"); otherwise windows-1252, the superset of ISO-8859-1 that
 /// Excel and French ERPs write (so `€`, `’`, `œ` come out right; every other
 /// byte reads as in ISO-8859-1).
-pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
+///
+/// A file that is UTF-8 but for some bytes — a BOM, or a valid multi-byte
+/// sequence (`é` as two bytes), and invalid bytes elsewhere: a row appended
+/// by a Latin-1 tool — is neither: read as windows-1252 every correct
+/// accent would turn to mojibake (`SociÃ©tÃ©`) and the payer's name match
+/// no more. `Err` gives the offset of its first invalid byte.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, usize> {
     if let Some(b) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        // The BOM says UTF-8: a stray invalid byte shows as U+FFFD.
-        return String::from_utf8_lossy(b);
+        return std::str::from_utf8(b)
+            .map(Cow::Borrowed)
+            .map_err(|e| e.valid_up_to() + 3);
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let (s, _, _) = encoding_rs::UTF_16LE.decode(bytes);
-        return s;
+        return Ok(s);
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => {
-            encoding_rs::WINDOWS_1252
+        Ok(s) => Ok(Cow::Borrowed(s)),
+        Err(e) => {
+            let some_utf8 = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+            if some_utf8 {
+                return Err(e.valid_up_to());
+            }
+            Ok(encoding_rs::WINDOWS_1252
                 .decode_without_bom_handling(bytes)
-                .0
+                .0)
         }
     }
+}
+
+/// The error for a file mixing encodings, naming the line of the byte at
+/// `at` (lines as [`LineCounter`] counts them).
+fn mixed_encoding(bytes: &[u8], at: usize, file: &Path) -> LedgerError {
+    let before = bytes.get(..at).unwrap_or(bytes);
+    let eol = if memchr::memchr(b'\n', bytes).is_none() {
+        b'\r'
+    } else {
+        b'\n'
+    };
+    let line = 1 + memchr::memchr_iter(eol, before).count() as u64;
+    let byte = bytes.get(at).copied().unwrap_or(0);
+    LedgerError::new(
+        file,
+        line,
+        None,
+        LedgerErrorKind::Csv(format!(
+            "byte 0x{byte:02X} is not UTF-8, while the file holds UTF-8 text elsewhere: \
+             the file mixes encodings (a row added by another tool?); save it whole \
+             in UTF-8 (or whole in windows-1252)"
+        )),
+    )
 }
 
 /// Finds the separator from the header line: the most frequent of `;`, `,`
@@ -518,11 +587,27 @@ mod tests {
 
     #[test]
     fn decoding() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa;b"), "a;b");
-        assert_eq!(decode(b"Soci\xe9t\xe9 G\xe9n\xe9rale"), "Société Générale");
-        assert_eq!(decode(b"C\x9cur \x80"), "Cœur €");
-        assert_eq!(decode(b"\xFF\xFEa\0;\0\xe9\0"), "a;é");
-        assert_eq!(decode(b"\xEF\xBB\xBF\xe9;a"), "\u{fffd};a");
+        assert_eq!(decode(b"\xEF\xBB\xBFa;b").unwrap(), "a;b");
+        assert_eq!(
+            decode(b"Soci\xe9t\xe9 G\xe9n\xe9rale").unwrap(),
+            "Société Générale"
+        );
+        assert_eq!(decode(b"C\x9cur \x80").unwrap(), "Cœur €");
+        assert_eq!(decode(b"\xFF\xFEa\0;\0\xe9\0").unwrap(), "a;é");
+        assert_eq!(decode("Société".as_bytes()).unwrap(), "Société");
+    }
+
+    #[test]
+    fn utf8_with_some_other_bytes_is_refused_at_the_first() {
+        assert_eq!(decode(b"\xEF\xBB\xBF\xe9;a"), Err(3));
+        assert_eq!(decode(b"Soci\xc3\xa9t\xc3\xa9\nCaf\xe9"), Err(13));
+        let e = mixed_encoding(
+            b"h\nSoci\xc3\xa9t\xc3\xa9\nCaf\xe9\n",
+            15,
+            Path::new("i.csv"),
+        );
+        assert_eq!(e.line, 3);
+        assert!(e.to_string().contains("0xE9"), "{e}");
     }
 
     #[test]

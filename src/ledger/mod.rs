@@ -17,11 +17,13 @@ use serde::Serialize;
 
 use crate::money::{Currency, Money};
 
+mod amount_cells;
 mod customers;
 mod decisions;
 mod error;
 mod invoices;
 mod load;
+mod lookalike;
 mod people_file;
 mod promises;
 mod values;

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::load::{Column, Table};
+use super::load::{Column, Schema, Table};
+use super::lookalike;
 use super::{LedgerError, values};
 
 /// One promise to pay.
@@ -43,6 +44,13 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
+/// The columns, and the headers refused in their place (`lookalike`).
+const SCHEMA: Schema = Schema {
+    columns: COLUMNS,
+    lookalikes: lookalike::PROMISES,
+    closed: true,
+};
+
 /// The file's name in the client folder.
 pub const PROMISES_FILE: &str = "promises.csv";
 
@@ -50,10 +58,10 @@ pub const PROMISES_FILE: &str = "promises.csv";
 pub fn read_promises(bytes: &[u8], file: &Path) -> Result<Vec<PromiseRow>, LedgerError> {
     let table = Table::new(bytes, file);
     let mut out = Vec::new();
-    table.for_each_row(COLUMNS, |row| {
+    table.for_each_row(&SCHEMA, |row| {
         let customer_id = row.required(CUSTOMER_ID)?.to_string();
-        let promised_date = values::parse_date(row.required(PROMISED_DATE)?)
-            .ok_or_else(|| row.invalid(PROMISED_DATE, values::DATE_FORMS))?;
+        let promised_date = values::parse_plausible_date(row.required(PROMISED_DATE)?)
+            .map_err(|expected| row.invalid(PROMISED_DATE, expected))?;
         out.push(PromiseRow {
             customer_id,
             invoice_id: row.optional(INVOICE_ID).map(str::to_string),
@@ -88,5 +96,40 @@ mod tests {
             read_promises(b"customer_id,invoice_id,promised_date\nC1,F1,soon\n", p).unwrap_err();
         assert_eq!(e.line, 2);
         assert_eq!(e.column.as_deref(), Some("promised_date"));
+    }
+
+    #[test]
+    fn a_promised_year_typed_wrong_is_refused() {
+        let p = Path::new("acme/promises.csv");
+        let e = read_promises(
+            b"customer_id;invoice_id;promised_date\nC2;F2;01/12/0026\n",
+            p,
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("promised_date")));
+        assert!(e.to_string().contains("from 1990 to 2099"), "{e}");
+        let rows = read_promises(
+            b"customer_id;invoice_id;promised_date\nC2;F2;01/12/2026\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 1);
+    }
+
+    #[test]
+    fn an_unknown_column_is_refused_and_a_comment_is_read() {
+        let p = Path::new("acme/promises.csv");
+        let e = read_promises(
+            b"customer_id;invoice_id;promised_date;amount\nC1;F1;01/12/2026;100\n",
+            p,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("unknown column \"amount\""), "{e}");
+        let rows = read_promises(
+            b"customer_id;invoice_id;promised_date;comment\nC1;F1;01/12/2026;called\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 1);
     }
 }

@@ -14,6 +14,25 @@ use super::CustomerType;
 /// What a date cell accepts, for error messages.
 pub(crate) const DATE_FORMS: &str = "a date (YYYY-MM-DD, DD/MM/YYYY or DD.MM.YYYY)";
 
+/// The years a date cell may hold. A year outside (`0026`, `2206`, typed
+/// for 2026) is a typo, never an invoice: read, it would charge two
+/// thousand years of interest or never chase the invoice at all.
+pub(crate) const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1990..=2099;
+
+/// What a date cell with an implausible year is asked for.
+pub(crate) const PLAUSIBLE_DATE_FORMS: &str =
+    "a date from 1990 to 2099 (a year outside is taken for a typo)";
+
+/// Why a date cell is refused: what it should have held.
+pub(crate) fn parse_plausible_date(s: &str) -> Result<NaiveDate, &'static str> {
+    let d = parse_date(s).ok_or(DATE_FORMS)?;
+    if PLAUSIBLE_YEARS.contains(&chrono::Datelike::year(&d)) {
+        Ok(d)
+    } else {
+        Err(PLAUSIBLE_DATE_FORMS)
+    }
+}
+
 /// Parses `2026-01-31`, `31/01/2026` or `31.01.2026` (day and month may have
 /// one digit; the year always has four).
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -58,7 +77,7 @@ fn digits_value(d: &[u8]) -> u64 {
 }
 
 /// What an amount cell accepts, for error messages.
-pub(crate) const AMOUNT_FORMS: &str = "an amount (1234.56 or 1234,56; spaces between thousands; no currency sign; below 10^13, at most 5 decimals)";
+pub(crate) const AMOUNT_FORMS: &str = "an amount (1234.56 or 1234,56; spaces between thousands, in groups of three digits; no currency sign; below 10^13, at most 5 decimals)";
 
 /// An amount and what its text says about the decimal separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +96,11 @@ pub(crate) struct Amount {
 /// `+12`, `1 234,56`, `1'234.5`; spaces, non-breaking spaces or apostrophes
 /// between thousands, before the decimal separator only), without allocating;
 /// `None` for one a file may not hold ([`Money::is_input_sized`]).
+///
+/// Stricter than `Money`'s parse on grouping: after a first group of one to
+/// three digits, every group has exactly three (`12 500,00`). `12 5` (an
+/// export cut inside `12 500,00`) or `1 23` is refused: read, it would be
+/// 125.00 or 123.00.
 pub(crate) fn parse_amount(s: &str) -> Option<Amount> {
     parse_number(s).filter(|a| a.money.is_input_sized())
 }
@@ -99,6 +123,8 @@ fn parse_number(s: &str) -> Option<Amount> {
     let mut separator = None;
     let mut grouped = false;
     let mut leading_zero_only = true;
+    // Digits since the last thousands separator (or the start).
+    let mut group = 0u32;
     for c in body.chars() {
         match c {
             '0'..='9' => {
@@ -108,19 +134,34 @@ fn parse_number(s: &str) -> Option<Amount> {
                     frac_digits += 1;
                 } else {
                     int_digits += 1;
+                    group += 1;
                     if d != 0 {
                         leading_zero_only = false;
                     }
                 }
             }
-            '.' | ',' if separator.is_none() => separator = Some(c as u8),
+            '.' | ',' if separator.is_none() => {
+                if grouped && group != 3 {
+                    return None;
+                }
+                separator = Some(c as u8);
+            }
             ' ' | '\u{a0}' | '\u{202f}' | '\'' if int_digits > 0 && separator.is_none() => {
+                // The first group has one to three digits, the others three.
+                let well_sized = if grouped { group == 3 } else { group <= 3 };
+                if !well_sized {
+                    return None;
+                }
                 grouped = true;
+                group = 0;
             }
             _ => return None,
         }
     }
-    if int_digits + frac_digits == 0 || frac_digits > 28 {
+    if int_digits + frac_digits == 0
+        || frac_digits > 28
+        || grouped && separator.is_none() && group != 3
+    {
         return None;
     }
     if negative {
@@ -164,6 +205,35 @@ pub(crate) fn parse_bool(s: &str) -> Option<bool> {
     } else {
         None
     }
+}
+
+/// Whether a document-type cell (`type`, `sens`… of `invoices.csv`) says
+/// the row is a credit note: `Avoir`, `AV`, `C` (of D/C), `Credit note`,
+/// `CN`, `Note de crédit`… A harmless type (`service`, `goods`, `Facture`)
+/// is not one.
+pub(crate) fn marks_credit_note(s: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "av",
+        "c",
+        "cr",
+        "cn",
+        "nc",
+        "credit",
+        "credits",
+        "credit_note",
+        "credit_notes",
+        "creditnote",
+        "credit_memo",
+        "note_de_credit",
+        "note_credit",
+        "gutschrift",
+        "refund",
+    ];
+    let folded = super::lookalike::fold(s);
+    EXACT.contains(&folded.as_str())
+        || folded
+            .split('_')
+            .any(|w| matches!(w, "avoir" | "avoirs" | "creditnote"))
 }
 
 /// What a customer-type cell accepts, for error messages.
@@ -249,6 +319,11 @@ mod tests {
             ("1 234,56", "1234.56", Some(b','), false),
             ("1\u{a0}234,5", "1234.50", Some(b','), false),
             ("1\u{202f}234 567,5", "1234567.50", Some(b','), false),
+            ("12 500,00", "12500.00", Some(b','), false),
+            ("12 500.00", "12500.00", Some(b'.'), false),
+            ("12 500", "12500.00", None, false),
+            ("123 456 789", "123456789.00", None, false),
+            ("1'234'567,89", "1234567.89", Some(b','), false),
             ("1'234.50", "1234.50", Some(b'.'), false),
             ("-12.5", "-12.50", Some(b'.'), false),
             ("+7", "7.00", None, false),
@@ -287,6 +362,16 @@ mod tests {
             "-",
             " 12",
             "1,5 0",
+            // thousands groups of other than three digits: a cut or a typo
+            "12 5",
+            "1 23",
+            "12 34,56",
+            "1 2345,00",
+            "1234 567",
+            "1 234 5",
+            "1  234",
+            "1 234 ,56",
+            "1.2345,00",
             "99999999999999999999999999999999",
             "0.00000000000000000000000000001",
             "10000000000000",
@@ -298,16 +383,55 @@ mod tests {
 
     proptest::proptest! {
         /// Same answer as `Money::from_str` on anything amount-like, within
-        /// what a file may hold.
+        /// what a file may hold, but for thousands groups not of three digits.
         #[test]
         fn amounts_agree_with_money(s in "[-+]?[0-9 ',.\u{a0}]{0,30}") {
             let ours = parse_amount(&s).map(|a| a.money);
             let theirs = s.parse::<Money>().ok().filter(|m| m.is_input_sized());
             // Money trims; the loader hands us trimmed cells.
             if s.trim() == s {
-                proptest::prop_assert_eq!(ours, theirs);
+                if well_grouped(&s) {
+                    proptest::prop_assert_eq!(ours, theirs);
+                } else {
+                    proptest::prop_assert_eq!(ours, None);
+                }
             }
         }
+    }
+
+    /// The integer part's groups: none, or a first of 1–3 digits and then
+    /// threes (an independent statement of the rule).
+    fn well_grouped(s: &str) -> bool {
+        let body = s.trim_start_matches(['-', '+']);
+        let int = body.split(['.', ',']).next().unwrap_or("");
+        let groups: Vec<&str> = int.split([' ', '\'', '\u{a0}', '\u{202f}']).collect();
+        groups.len() == 1
+            || groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+                && groups.iter().skip(1).all(|g| g.len() == 3)
+    }
+
+    #[test]
+    fn implausible_years_are_refused() {
+        assert_eq!(
+            parse_plausible_date("01/10/2026"),
+            Ok(date(2026, 10, 1).unwrap())
+        );
+        assert_eq!(
+            parse_plausible_date("1990-01-01"),
+            Ok(date(1990, 1, 1).unwrap())
+        );
+        assert_eq!(
+            parse_plausible_date("31.12.2099"),
+            Ok(date(2099, 12, 31).unwrap())
+        );
+        for typo in ["01/10/0026", "01/10/2206", "1989-12-31", "2100-01-01"] {
+            assert_eq!(
+                parse_plausible_date(typo),
+                Err(PLAUSIBLE_DATE_FORMS),
+                "{typo}"
+            );
+        }
+        assert_eq!(parse_plausible_date("31/02/2026"), Err(DATE_FORMS));
     }
 
     #[test]
@@ -352,6 +476,36 @@ mod tests {
         ];
         for (text, want) in table {
             assert_eq!(parse_bool(text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn credit_note_marks() {
+        for yes in [
+            "Avoir",
+            "AV",
+            "C",
+            "credit",
+            "Crédit",
+            "Credit note",
+            "CN",
+            "Note de crédit",
+            "Avoir client",
+        ] {
+            assert!(marks_credit_note(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "Facture",
+            "F",
+            "D",
+            "Débit",
+            "service",
+            "goods",
+            "Crédit-bail",
+            "invoice",
+        ] {
+            assert!(!marks_credit_note(no), "{no}");
         }
     }
 

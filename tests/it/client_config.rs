@@ -242,3 +242,41 @@ fn august_as_two_periods_keeps_the_phone_call_and_the_notice_delay() {
     let overlap = r#"[{ from = "08-01", to = "08-20" }, { from = "08-10", to = "08-31" }]"#;
     assert_eq!(august_rows(dir.path(), "overlap", overlap), want);
 }
+
+/// Review 38 erp F9: a value no one can mean is refused (exit 2, file,
+/// line, key), its legitimate neighbour read.
+#[test]
+fn an_indemnity_of_4000_or_a_rate_as_a_fraction_is_refused() {
+    for (extra, said) in [
+        (
+            "[dunning]\nrecovery_indemnity = \"4000\"\n",
+            "client.toml: line 4: recovery_indemnity: must be at most 1000",
+        ),
+        (
+            "[dunning]\nlate_interest_rate = \"0.1215\"\n",
+            "client.toml: line 4: late_interest_rate: must be 0 or a percentage of at least 1",
+        ),
+        (
+            "[matching]\nfee_tolerance_percent = \"150\"\n",
+            "client.toml: line 4: fee_tolerance_percent",
+        ),
+        (
+            "[dunning]\npromise_grace_days = 100000\n",
+            "client.toml: line 4: promise_grace_days: must be at most 366 days",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let c = crate::support::quiet_client(&dir.path().join("c"), extra);
+        fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+        let err = refused(&c, "2026-11-20", &dir.path().join("out"));
+        assert!(err.contains(said), "{extra}: {err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let c = crate::support::quiet_client(
+        &dir.path().join("c"),
+        "[dunning]\nrecovery_indemnity = \"40.00\"\nlate_interest_rate = \"12.15\"\n",
+    );
+    fs::write(c.join("invoices.csv"), INVOICES).unwrap();
+    let o = run_night(&c, "2026-11-20", &dir.path().join("out"), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

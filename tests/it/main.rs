@@ -40,6 +40,7 @@ mod indemnity_currency;
 mod invoice_identity;
 mod invoice_renumbered;
 mod ledger;
+mod ledger_refusals;
 mod logs;
 mod malformed;
 mod matching;
