@@ -23,8 +23,6 @@ pub(super) struct Held {
     counterparty_name: Option<String>,
     /// What the bank said of it: its texts as stored (`" | "`-joined).
     remittance: String,
-    /// Its kind, read from the bank's transaction code.
-    kind: String,
 }
 
 pub(super) fn held(
@@ -34,7 +32,7 @@ pub(super) fn held(
 ) -> rusqlite::Result<Option<Held>> {
     conn.prepare_cached(
         "SELECT statement_id, notification, status, booking_date, value_date, amount, currency,
-             end_to_end_id, counterparty_iban, counterparty_name, remittance, kind
+             end_to_end_id, counterparty_iban, counterparty_name, remittance
          FROM transactions WHERE account = ?1 AND entry_id = ?2",
     )?
     .query_row(params![account, entry_id], |r| {
@@ -50,7 +48,6 @@ pub(super) fn held(
             counterparty_iban: r.get(8)?,
             counterparty_name: r.get(9)?,
             remittance: r.get(10)?,
-            kind: r.get(11)?,
         })
     })
     .optional()
@@ -224,12 +221,12 @@ pub fn another_than_notified(
 /// transaction delivered twice (an intraday then an end-of-day statement, a
 /// day reissued under a new statement id): the same signed amount and
 /// currency, the same booking date (else value date) when both have one, the
-/// same end-to-end id and counterparty IBAN when both have one, and nothing
-/// the bank says of it contradicting ([`says_otherwise`]). A bank sending a
-/// transaction again sends it as it was; another payment under a reused
-/// reference (a CFONB reference zone of zeros, `NtryRef` numbered from 1 in
-/// every statement) differs at least in its day, amount, payer or texts
-/// (review 38 banks F7, F8).
+/// same end-to-end id and counterparty IBAN when both have one, and not
+/// plainly another payer ([`says_otherwise`]). A bank sending a transaction
+/// again sends the same payment, maybe worded otherwise; another payment
+/// under a reused reference (a CFONB reference zone of zeros, `NtryRef`
+/// numbered from 1 in every statement) differs at least in its day, amount
+/// or payer (review 38 banks F7, F8).
 pub(super) fn same_transaction(
     held: &Held,
     entry: &crate::statement::Entry,
@@ -253,39 +250,57 @@ pub(super) fn same_transaction(
         && !says_otherwise(held, entry, tx)
 }
 
-/// Whether what the bank says of two transactions under one id, where both
-/// say it, plainly differs: the counterparty's name (spaces and case aside,
-/// neither cut short from the other), the texts (label, remittance,
-/// complements: neither side's texts all among the other's — a delivery may
-/// add a complement, never change one) or the kind its bank code gives
-/// (`other` says nothing). A statement delivered again repeats all of it.
+/// Whether the payer plainly differs between two transactions under one id:
+/// their payer names (the counterparty's, else the one a transfer label
+/// such as `VIR SEPA ALPHA SARL` gives), both given, name two payers once
+/// case, accents, punctuation, legal forms and word order are put aside, and
+/// neither is the other cut short. Only the payer: the texts and codes of
+/// one payment are worded differently from one delivery to the next (a
+/// label split over two lines, a complement reworded: verify 38 V1), and a
+/// real end-to-end id or payer IBAN both sides give alike says it is one
+/// payment whatever its names.
 fn says_otherwise(
     held: &Held,
     entry: &crate::statement::Entry,
     tx: &crate::statement::Transaction,
 ) -> bool {
-    let name = |s: Option<&str>| known(s).map(squash).filter(|n| !n.is_empty());
-    let names_differ = match (
-        name(held.counterparty_name.as_deref()),
-        name(tx.counterparty.name.as_deref()),
+    if same_strong_end_to_end(held.end_to_end_id.as_deref(), tx.end_to_end_id.as_deref())
+        || same(
+            held.counterparty_iban.as_deref(),
+            tx.counterparty.iban.as_deref(),
+        ) == Some(true)
+    {
+        return false;
+    }
+    let given = |s: Option<&str>| {
+        known(s)
+            .map(crate::matching::payer::normalize_name)
+            .filter(|n| !n.is_empty())
+    };
+    let from_label = |texts: Vec<&str>| -> Option<String> {
+        texts
+            .into_iter()
+            .find_map(crate::matching::payer::name_in_label)
+    };
+    let pair: Option<(String, String)> = match (
+        given(held.counterparty_name.as_deref()),
+        given(tx.counterparty.name.as_deref()),
     ) {
-        (Some(a), Some(b)) => !a.starts_with(&b) && !b.starts_with(&a),
-        _ => false,
+        (Some(a), Some(b)) => Some((a, b)),
+        _ => from_label(held.remittance.split(" | ").collect()).zip(from_label(tx.texts(entry))),
     };
-    let texts = |joined: &str| -> std::collections::BTreeSet<String> {
-        joined
-            .split(" | ")
-            .map(squash)
-            .filter(|t| !t.is_empty())
-            .collect()
+    pair.is_some_and(|(a, b)| two_payers(&a, &b))
+}
+
+/// Whether two normalised payer names are two payers: not the same words,
+/// and neither the other cut short.
+fn two_payers(a: &str, b: &str) -> bool {
+    let sorted = |n: &str| {
+        let mut w: Vec<&str> = n.split_whitespace().collect();
+        w.sort_unstable();
+        w.join(" ")
     };
-    let before = texts(&held.remittance);
-    let now = texts(&tx.texts(entry).join(" | "));
-    let texts_differ = !before.is_subset(&now) && !now.is_subset(&before);
-    let other = crate::statement::TxKind::Other.as_str();
-    let kind = tx.kind(entry);
-    let kinds_differ = held.kind != other && kind.as_str() != other && held.kind != kind.as_str();
-    names_differ || texts_differ || kinds_differ
+    !(sorted(a) == sorted(b) || a.starts_with(b) || b.starts_with(a))
 }
 
 /// A value with its spaces dropped, in upper case.
@@ -401,6 +416,30 @@ mod tests {
 
     const ALPHA: Option<&str> = Some("FR7630006000011234567890189");
     const BETA: Option<&str> = Some("DE89370400440532013000");
+
+    #[test]
+    fn payer_names_are_two_payers_only_when_plainly_two() {
+        let n = crate::matching::payer::normalize_name;
+        for (a, b) in [
+            ("ALPHA SARL", "ALPHA S.A.R.L."),
+            ("ALPHA SARL", "SARL ALPHA"),
+            ("ALPHA SARL", "Alpha SàRL"),
+            ("ALPHA INDUSTRIE", "ALPHA INDUS"),
+        ] {
+            assert!(!two_payers(&n(a), &n(b)), "{a} / {b}");
+        }
+        assert!(two_payers(&n("ALPHA SARL"), &n("GAMMA SA")));
+        // From transfer labels when no name is given.
+        let label = |t: &str| crate::matching::payer::name_in_label(t).unwrap();
+        assert!(!two_payers(
+            &label("VIR SEPA ALPHA SARL"),
+            &label("VIR SEPA ALPHA SARL.")
+        ));
+        assert!(two_payers(
+            &label("VIR SEPA ALPHA SARL"),
+            &label("VIR SEPA GAMMA SA")
+        ));
+    }
 
     #[test]
     fn one_payment_notified_then_booked_a_day_later_with_a_fee_is_one() {

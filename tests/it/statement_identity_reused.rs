@@ -1,9 +1,9 @@
 //! A bank reference reused by another payment across statements (review 38
 //! banks F7, F8): a CFONB reference zone of zeros, or a camt `NtryRef`
 //! numbered from 1 in each statement, on two payments of one day. The
-//! second payment, whose payer and texts are another's, was dropped as the
-//! first delivered again and its payer chased; the same payment delivered
-//! again must still be counted once.
+//! second payment, whose payer is another's, was dropped as the first
+//! delivered again and its payer chased; the same payment delivered again,
+//! even worded otherwise, must still be counted once.
 
 use std::path::Path;
 
@@ -109,4 +109,18 @@ fn camt_statements_numbering_entries_from_one_keep_two_payers_apart() {
     assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
     let unmatched = std::fs::read_to_string(out.join("unmatched.csv")).unwrap();
     assert!(!unmatched.contains("1000.00"), "{unmatched}");
+    // Reissued again worded otherwise (verify 38 V1): the payer's name
+    // written with dots, the text reworded. Still Alpha's one payment.
+    statement(
+        &c,
+        "a-ter.xml",
+        "S-1-TER",
+        4,
+        "0.00",
+        "1000.00",
+        one("ALPHA S.A.R.L.", "FACT. F-1001 MERCI"),
+    );
+    let out = night(&c, root.path(), "2026-11-22");
+    assert!(applied(&out).is_empty(), "{:?}", applied(&out));
+    assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
 }
