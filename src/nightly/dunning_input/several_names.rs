@@ -11,7 +11,9 @@
 //! Names are compared as the matcher reads a payer's name
 //! ([`normalize_name`]: case, spaces, punctuation, accents, legal forms and
 //! fillers aside), words in any order: `Alpha SARL`, `ALPHA S.A.R.L.` and
-//! `alpha` are one customer. Names `customers.csv` gives the id (its name and
+//! `alpha` are one customer, and so are names one of which holds the
+//! other's words (or their initials): `Jean Dupont`, `M. Jean Dupont`,
+//! `J. Dupont`; `Alpha`, `Alpha Lyon`, `Alpha SARL (M. Dupont)`. Names `customers.csv` gives the id (its name and
 //! aliases) are one customer too: a customer renamed whose older invoices
 //! keep the old name is released by listing the old name as an alias. Only
 //! tonight's export is compared: a customer the ERP renamed between nights
@@ -70,7 +72,10 @@ pub fn several_names(ledger: &Ledger) -> SeveralNames {
         e.1.push(inv.invoice_id.as_str());
     }
     let mut out = SeveralNames::default();
-    for (id, names) in by_id.into_iter().filter(|(_, n)| n.len() > 1) {
+    for (id, names) in by_id
+        .into_iter()
+        .filter(|(_, n)| !connected(&n.keys().map(String::as_str).collect::<Vec<_>>()))
+    {
         let listed: Vec<String> = names
             .values()
             .map(|(written, invoices)| {
@@ -89,6 +94,45 @@ pub fn several_names(ledger: &Ledger) -> SeveralNames {
         out.held.insert(id.to_string());
     }
     out
+}
+
+/// Whether two names as compared can be one customer's: every word of the
+/// one with fewer words is a word of the other, or one is the other's start
+/// (an initial, a cut): `JEAN DUPONT` and `M JEAN DUPONT` or `J DUPONT`, `ALPHA` and
+/// `ALPHA LYON` (a branch) or `ALPHA M DUPONT` (a contact person in the
+/// name field) are one customer; `BOULANGERIE MARTIN` and `BOULANGERIE
+/// DURAND` are two (verify 38 V2).
+fn one_customer(a: &str, b: &str) -> bool {
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (
+        a.split_whitespace().collect(),
+        b.split_whitespace().collect(),
+    );
+    let (few, many) = if wa.len() <= wb.len() {
+        (wa, wb)
+    } else {
+        (wb, wa)
+    };
+    few.iter()
+        .all(|w| many.iter().any(|m| m.starts_with(w) || w.starts_with(m)))
+}
+
+/// Whether names are all one customer's: each reached from the first by
+/// steps between names [`one_customer`] takes for one (`Alpha`, `Alpha
+/// Lyon` and `Alpha (M. Dupont)` are one through `Alpha`).
+fn connected(names: &[&str]) -> bool {
+    let mut reached = vec![false; names.len()];
+    let mut todo = vec![0usize];
+    while let Some(i) = todo.pop() {
+        if std::mem::replace(&mut reached[i], true) {
+            continue;
+        }
+        for (j, other) in names.iter().enumerate() {
+            if !reached[j] && one_customer(names[i], other) {
+                todo.push(j);
+            }
+        }
+    }
+    reached.iter().all(|r| *r)
 }
 
 /// Holds every invoice of the ids carrying several names from every step.
@@ -167,12 +211,12 @@ mod tests {
     #[test]
     fn names_customers_csv_gives_the_id_are_its_own() {
         let mut l = ledger(vec![
-            of("C1", "Alpha Industries", "F1"),
+            of("C1", "Omega Industries", "F1"),
             of("C1", "Alpha SARL", "F2"),
         ]);
         // Renamed, the old invoices keeping the old name: held until told.
         assert_eq!(several_names(&l).held.len(), 1);
-        let mut c = customer("C1", "Alpha Industries");
+        let mut c = customer("C1", "Omega Industries");
         c.aliases.push("Alpha SARL".into());
         l.customers.insert("C1".into(), c);
         assert_eq!(several_names(&l), SeveralNames::default());
@@ -230,5 +274,27 @@ mod tests {
             unapplied: BTreeMap::new(),
             returns: Vec::new(),
         }
+    }
+
+    #[test]
+    fn names_one_of_which_holds_the_others_words_are_one_customer() {
+        for names in [
+            ["Jean Dupont", "M. Jean Dupont", "J. Dupont"],
+            ["Alpha SARL", "Alpha SARL Lyon", "Alpha SARL (M. Dupont)"],
+        ] {
+            let l = ledger(
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| of("C1", n, &format!("F{i}")))
+                    .collect(),
+            );
+            assert!(several_names(&l).held.is_empty(), "{names:?}");
+        }
+        let l = ledger(vec![
+            of("DIVERS", "Boulangerie Martin", "F1"),
+            of("DIVERS", "Boulangerie Durand", "F2"),
+        ]);
+        assert_eq!(several_names(&l).held.len(), 1);
     }
 }
