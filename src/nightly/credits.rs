@@ -160,7 +160,10 @@ pub fn run(
     ledger: &Ledger,
     config: &ClientConfig,
     run_date: &str,
-    rejected: &crate::state::decisions::Rejections,
+    (rejected, takes_no_money): (
+        &crate::state::decisions::Rejections,
+        &std::collections::BTreeSet<&str>,
+    ),
     tonight: &transactions::InMemory<'_>,
 ) -> Result<CreditStep, CreditError> {
     let mut step = CreditStep::default();
@@ -237,8 +240,7 @@ pub fn run(
     }
 
     let cfg = MatchConfig::from_settings(&config.matching);
-    // The matcher's stages, with the pairs people rejected taken out of the
-    // proposals before allocation.
+    // The matcher's stages.
     let ix = matching::index::InvoiceIndex::build(&step.items, &ledger.customers);
     let mut cands: Vec<matching::rules::Candidates> = {
         use rayon::prelude::*;
@@ -247,13 +249,17 @@ pub fn run(
             .map(|p| matching::rules::candidates_with(p, &step.items, &ix, &cfg))
             .collect()
     };
-    if !rejected.is_empty() {
+    // Pairs people rejected, and invoices that take no money (a number that
+    // only changed form, held: nightly::identity::renumbered), leave the
+    // proposals before allocation.
+    if !rejected.is_empty() || !takes_no_money.is_empty() {
         for (p, c) in step.payments.iter().zip(cands.iter_mut()) {
             if let Some(prop) = c.proposal.as_mut() {
                 for hit in &mut prop.hits {
                     hit.items.retain(|&i| {
                         step.items.get(i as usize).is_none_or(|it| {
-                            !rejected.contains(&p.account, &p.entry_id, &it.invoice_id)
+                            !takes_no_money.contains(it.invoice_id.as_str())
+                                && !rejected.contains(&p.account, &p.entry_id, &it.invoice_id)
                         })
                     });
                 }

@@ -351,11 +351,23 @@ fn night(
     let ledger = with_aliases(&client.ledger, &aliases);
     let rejected = crate::state::decisions::rejections(&tx).map_err(&e)?;
     crate::state::cleared::remember(&tx, &config.dunning.cleared_gaps, &rd).map_err(&e)?;
-    let credits =
-        credits::run(&tx, &ledger, config, &rd, &rejected, &tonight).map_err(|err| match err {
-            credits::CreditError::Sql(s) => e(s),
-            other => RunError::Check(other.to_string()),
-        })?;
+    // An invoice whose number only changed form is held, and takes no money
+    // (its look-alike's history is where money belongs).
+    let renumbered = identity::renumbered(&tx, &ledger).map_err(&e)?;
+    let takes_no_money: std::collections::BTreeSet<&str> =
+        renumbered.iter().map(|a| a.invoice_id.as_str()).collect();
+    let credits = credits::run(
+        &tx,
+        &ledger,
+        config,
+        &rd,
+        (&rejected, &takes_no_money),
+        &tonight,
+    )
+    .map_err(|err| match err {
+        credits::CreditError::Sql(s) => e(s),
+        other => RunError::Check(other.to_string()),
+    })?;
     // The invoices a refused statement's credits would pay: held, its alert
     // naming them (a dry run: nothing applied, no state changed).
     let refused_holds = refused::hold(
@@ -388,7 +400,7 @@ fn night(
     conditions.extend(alerting::beyond_conditions(&credits, &ledger));
     conditions.extend(alerting::held_conditions(&credits));
     conditions.extend(identity::held(&tx, &ledger, &credits).map_err(&e)?);
-    conditions.extend(identity::renumbered(&tx, &ledger).map_err(&e)?);
+    conditions.extend(renumbered);
     conditions.extend(promised.unmatched);
     conditions.extend(people.missing_alerts(&rd));
     // Customer ids of tonight's invoices missing from customers.csv.

@@ -99,3 +99,29 @@ fn a_new_number_looking_like_a_settled_one_of_another_amount_is_chased() {
         Vec::<String>::new()
     );
 }
+
+/// Verify 38 V0: an invoice held because its number changed form takes no
+/// money: the customer's surplus waiting from the night it paid the
+/// earlier number is not applied to it (it would be stuck there once the
+/// export gives the earlier number again).
+#[test]
+fn a_renumbered_invoice_takes_no_money() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let first = "000042,C1,Alpha SARL,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    night(
+        root,
+        1,
+        "2026-11-20",
+        first,
+        &[paying("P1", "2026-11-20", "1100.00", "Facture 000042")],
+    );
+    let second = "42,C1,Alpha SARL,2026-09-01,2026-10-01,1000.00,1000.00,EUR\n";
+    let out = night(root, 2, "2026-11-23", second, &[]);
+    let rows = csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        column_where(&rows, "invoice_id", "42", "status"),
+        Vec::<String>::new()
+    );
+    assert_eq!(alerts(&out, "invoice_identity_changed"), ["42"]);
+}
