@@ -115,6 +115,31 @@ pub fn fell(
     d.is_positive().then_some(d)
 }
 
+/// By how much an invoice of last night's export (`amount`, `exported`)
+/// rose back tonight: what it owes at least, beyond last night's reading
+/// (the same readings as [`fell`], the other way).
+fn rose(before: (Money, Money), tonight: (Money, Money), events: &[AppEvent]) -> Option<Money> {
+    let (amount, exported) = before;
+    if !amount.is_positive() {
+        return None;
+    }
+    let then = lowest(amount, exported, events)?;
+    let (new_amount, new_exported) = tonight;
+    let shift = new_amount.checked_sub(amount)?;
+    let moved: Vec<AppEvent> = events
+        .iter()
+        .map(|e| {
+            Some(AppEvent {
+                recorded_open: e.recorded_open.checked_add(shift)?,
+                ..*e
+            })
+        })
+        .collect::<Option<_>>()?;
+    let now = lowest(new_amount, new_exported, &moved)?;
+    let d = now.checked_sub(then)?;
+    d.is_positive().then_some(d)
+}
+
 /// True when money of a night before `run_date` still waits.
 fn money_waits(conn: &Connection, run_date: &str) -> rusqlite::Result<bool> {
     conn.query_row(
@@ -133,11 +158,10 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
     if !money_waits(conn, run_date)? {
         return Ok(());
     }
-    let previous: Option<String> = conn.query_row(
-        "SELECT MAX(last_seen_run) FROM invoices WHERE last_seen_run < ?1 AND archived_from IS NULL",
-        params![run_date],
-        |r| r.get(0),
-    )?;
+    // The last night run: its export is what tonight's is compared with
+    // (an export that listed nothing that night lists nothing here, and
+    // what it left out comes back below as risen).
+    let previous = crate::state::incarnations::previous_night(conn, run_date)?;
     let Some(previous) = previous else {
         return Ok(());
     };
@@ -160,7 +184,9 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         "INSERT OR REPLACE INTO erp_moves (run_date, invoice_id, customer_id, currency, fell)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
+    let mut in_previous: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (id, customer, amount, currency, exported) in rows {
+        in_previous.insert(id.clone());
         let (Ok(amount), Ok(exported)) = (amount.parse::<Money>(), exported.parse::<Money>())
         else {
             continue;
@@ -177,7 +203,64 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         let events = sl::app_events_of(conn, &id)?;
         if let Some(d) = fell((amount, exported), now, &events) {
             insert.execute(params![run_date, id, customer, currency, d.to_plain()])?;
+        } else if let Some(tonight) = now
+            && let Some(up) = rose((amount, exported), tonight, &events)
+        {
+            // Risen back (an amount mistyped one night, corrected the
+            // next): it undoes what it fell before (verify 38 V1).
+            record_rise(conn, &mut insert, run_date, (&id, &customer, &currency), up)?;
         }
+    }
+    // Back in the export after nights missing from it: what it owes again
+    // undoes the fall its leaving recorded (verify 38 V1).
+    for inv in &ledger.invoices {
+        if in_previous.contains(inv.invoice_id.as_str()) {
+            continue;
+        }
+        if !inv.amount.is_positive() {
+            continue;
+        }
+        let events = sl::app_events_of(conn, &inv.invoice_id)?;
+        if let Some(owed) = lowest(inv.amount, inv.open_amount, &events).filter(|o| o.is_positive())
+        {
+            record_rise(
+                conn,
+                &mut insert,
+                run_date,
+                (&inv.invoice_id, &inv.customer_id, inv.currency.as_str()),
+                owed,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Records that an invoice rose by `up` tonight, as a negative fall, up to
+/// what its recorded falls add up to (nothing when they add up to none).
+fn record_rise(
+    conn: &Connection,
+    insert: &mut rusqlite::CachedStatement<'_>,
+    run_date: &str,
+    (id, customer, currency): (&str, &str, &str),
+    up: Money,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT fell FROM erp_moves WHERE customer_id = ?1 AND currency = ?2 AND invoice_id = ?3
+           AND run_date < ?4",
+    )?;
+    let recorded: Vec<String> = stmt
+        .query_map(params![customer, currency, id, run_date], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let net = recorded
+        .iter()
+        .filter_map(|t| t.parse::<Money>().ok())
+        .fold(Money::ZERO, |sum, m| sum.checked_add(m).unwrap_or(sum));
+    if !net.is_positive() {
+        return Ok(());
+    }
+    let undo = up.min(net);
+    if let Some(neg) = Money::ZERO.checked_sub(undo) {
+        insert.execute(params![run_date, id, customer, currency, neg.to_plain()])?;
     }
     Ok(())
 }
@@ -218,6 +301,32 @@ fn moves_of(
     }
     out.sort_by(|a, b| (&a.night, &a.invoice_id).cmp(&(&b.night, &b.invoice_id)));
     Ok(out)
+}
+
+/// Each invoice's falls netted against its rises (an invoice missing one
+/// night and back the next fell by nothing): one move per invoice that fell
+/// overall, on the last night it fell, in night and invoice order.
+fn net_moves(moves: Vec<Move>) -> Vec<Move> {
+    let mut by_invoice: BTreeMap<String, Move> = BTreeMap::new();
+    for m in moves {
+        match by_invoice.get_mut(&m.invoice_id) {
+            Some(net) => {
+                net.fell = net.fell.checked_add(m.fell).unwrap_or(net.fell);
+                if m.fell.is_positive() {
+                    net.night = m.night;
+                }
+            }
+            None => {
+                by_invoice.insert(m.invoice_id.clone(), m);
+            }
+        }
+    }
+    let mut out: Vec<Move> = by_invoice
+        .into_values()
+        .filter(|m| m.fell.is_positive())
+        .collect();
+    out.sort_by(|a, b| (&a.night, &a.invoice_id).cmp(&(&b.night, &b.invoice_id)));
+    out
 }
 
 /// Finds the money of earlier nights whose customers' invoices fell since
@@ -269,7 +378,13 @@ pub fn hold(
         };
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         customers.extend(earlier.iter().map(|a| a.customer_id.as_str()));
-        let moves = moves_of(conn, &customers, p.currency.as_str(), first, run_date)?;
+        let moves = net_moves(moves_of(
+            conn,
+            &customers,
+            p.currency.as_str(),
+            first,
+            run_date,
+        )?);
         let Some(fell) = Money::checked_sum(moves.iter().map(|m| m.fell)) else {
             continue;
         };

@@ -247,6 +247,36 @@ fn a_surplus_of_a_customer_whose_invoices_did_not_move_pays_the_next_invoice() {
     assert!(held_entries(&out3).is_empty());
 }
 
+/// Verify 38 V1: an invoice missing from one night's export (or a whole
+/// export listing nothing) and back unchanged the next fell by nothing:
+/// the customer's surplus pays the next invoice as if nothing had happened.
+#[test]
+fn an_invoice_missing_one_night_and_back_holds_no_money() {
+    for gap in [
+        "",
+        "C-4;C;Gamma;2026-11-01;2026-11-30;500,00;0,00;EUR;;transfer;\n",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        surplus_night1(dir.path());
+        // Night 2: C-1 missing (with C-4 booked, or nothing exported).
+        night(dir.path(), 2, "2026-12-02", gap, &[]);
+        let c1 = "C-1;C;Gamma;2026-09-01;2026-11-15;234,56;234,56;EUR;;transfer;\n";
+        let out3 = night(dir.path(), 3, "2026-12-03", &format!("{c1}{C5}"), &[]);
+        assert_eq!(
+            cell(
+                &out3,
+                "invoice_status.csv",
+                "invoice_id",
+                "C-5",
+                "open_after"
+            ),
+            ["0.00"],
+            "{gap:?}"
+        );
+        assert!(held_entries(&out3).is_empty(), "{gap:?}");
+    }
+}
+
 #[test]
 fn another_customers_credit_note_holds_no_money() {
     let dir = tempfile::tempdir().unwrap();
