@@ -78,7 +78,6 @@ const COLUMNS: &[Column] = &[
 const SCHEMA: Schema = Schema {
     columns: COLUMNS,
     lookalikes: lookalike::CUSTOMERS,
-    closed: false,
 };
 
 /// Loads `customers.csv` from disk.

@@ -60,15 +60,6 @@ pub enum LedgerErrorKind {
     /// A known column named twice in the header: which one to use is unclear.
     #[error("column appears more than once in the header")]
     DuplicateColumn,
-    /// A column a people's file does not have: pointage's own schema, where
-    /// an extra column may hold what was meant (`montant` for `amount`).
-    #[error("unknown column {found:?}: this file's columns are {known}; rename or remove it")]
-    UnknownColumn {
-        /// The header name as found (normalised).
-        found: String,
-        /// The columns the file has, and the free ones for notes.
-        known: String,
-    },
     /// A header name one or two letters away from a known column that is
     /// absent, or one taken for it (`ledger::lookalike`): refused, because
     /// the column would otherwise be ignored and its default (e.g.

@@ -105,7 +105,6 @@ const COLUMNS: &[Column] = &[
 const SCHEMA: Schema = Schema {
     columns: COLUMNS,
     lookalikes: lookalike::INVOICES,
-    closed: false,
 };
 
 /// Loads `invoices.csv` from disk.
@@ -151,15 +150,10 @@ fn invoice(
     let customer_name = row.required(CUSTOMER_NAME)?;
     let issue_date = date(row, ISSUE_DATE)?;
     let due_date = date(row, DUE_DATE)?;
-    // Due before issued is a typo in one of the two (a day and month
-    // swapped, a year off by one): which one is a person's call, and
-    // either way the lateness charged would be wrong.
-    if due_date < issue_date {
-        return Err(row.invalid(
-            DUE_DATE,
-            &format!("a due date on or after issue_date ({issue_date})"),
-        ));
-    }
+    // A due date before the issue date is read as written: ERPs date some
+    // invoices from delivery, and a credit note's due date is no one's
+    // (verify 38 V2); the window of plausible years above catches the typos
+    // that would charge years of interest.
     let currency = match row.optional(CURRENCY) {
         None => Currency::EUR,
         Some(c) => Currency::parse(c)
@@ -172,7 +166,7 @@ fn invoice(
     if amount.is_positive() {
         for (i, header) in doc_types {
             let mark = row.at(*i);
-            if values::marks_credit_note(mark) {
+            if values::marks_credit_note(header, mark) {
                 return Err(row.invalid(
                     AMOUNT,
                     &format!(
@@ -221,8 +215,11 @@ fn invoice(
                 .ok_or_else(|| row.invalid(DISCOUNT_PERCENT, values::PERCENT_FORMS))?,
         ),
     };
+    // The null dates SQL Server ERPs write for "none" (1900-01-01,
+    // 1753-01-01, 9999-12-31) are no discount date (verify 38 V8).
     let discount_until = match row.optional(DISCOUNT_UNTIL) {
         None => None,
+        Some(text) if values::is_null_date(text) => None,
         Some(_) => Some(date(row, DISCOUNT_UNTIL)?),
     };
     Ok(Invoice {
@@ -390,14 +387,9 @@ mod tests {
     }
 
     #[test]
-    fn a_due_date_before_the_issue_date_is_refused() {
-        let e = read_rows("F1;C1;A;01/10/2026;01/09/2026;1 000,00;\n").unwrap_err();
-        assert_eq!((e.line, e.column.as_deref()), (2, Some("due_date")));
-        assert!(
-            e.to_string()
-                .contains("on or after issue_date (2026-10-01)"),
-            "{e}"
-        );
+    fn a_due_date_before_the_issue_date_is_read_as_written() {
+        let inv = read_rows("F1;C1;A;01/10/2026;01/09/2026;1 000,00;\n").unwrap();
+        assert_eq!(inv[0].due_date.to_string(), "2026-09-01");
     }
 
     #[test]

@@ -33,10 +33,6 @@ pub(crate) struct Schema {
     pub columns: &'static [Column],
     /// The file's look-alike headers.
     pub lookalikes: &'static [Lookalike],
-    /// A people's file (pointage's own schema): a column neither known nor
-    /// free ([`lookalike::FREE_COLUMNS`]) is refused — `amount_eur` in
-    /// `decisions.csv`, ignored, would make every row "all".
-    pub closed: bool,
 }
 
 /// A decoded CSV file ready to be read row by row.
@@ -209,22 +205,6 @@ impl<'a> Table<'a> {
                     LedgerErrorKind::Misspelled {
                         known: c.name.to_string(),
                         found: name.clone(),
-                    },
-                ));
-            }
-            if schema.closed && !lookalike::is_free(name) {
-                let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
-                return Err(LedgerError::new(
-                    self.file,
-                    line,
-                    None,
-                    LedgerErrorKind::UnknownColumn {
-                        found: name.clone(),
-                        known: format!(
-                            "{} (and, for notes, {})",
-                            known.join(", "),
-                            lookalike::FREE_COLUMNS.join(", ")
-                        ),
                     },
                 ));
             }
@@ -439,7 +419,17 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, usize> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(Cow::Borrowed(s)),
         Err(e) => {
-            let some_utf8 = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+            // UTF-8 as French and European text writes it: accented
+            // letters, no-break spaces, quotes and dashes, the euro sign. A
+            // windows-1252 file holds such byte pairs only by chance, and
+            // mostly of other characters (`É` then a no-break space reads
+            // as U+0260: verify 38 V1).
+            let some_utf8 = bytes.utf8_chunks().any(|chunk| {
+                chunk
+                    .valid()
+                    .chars()
+                    .any(|c| matches!(u32::from(c), 0xA0..=0x17F | 0x2000..=0x206F | 0x20AC))
+            });
             if some_utf8 {
                 return Err(e.valid_up_to());
             }
@@ -595,6 +585,12 @@ mod tests {
         assert_eq!(decode(b"C\x9cur \x80").unwrap(), "Cœur €");
         assert_eq!(decode(b"\xFF\xFEa\0;\0\xe9\0").unwrap(), "a;é");
         assert_eq!(decode("Société".as_bytes()).unwrap(), "Société");
+        // Whole windows-1252 whose byte pairs happen to be UTF-8 of other
+        // characters (`É` + no-break space, `Ê` + `’`): windows-1252.
+        assert_eq!(
+            decode(b"CAF\xc9\xa0DU PORT;\xca\x92A;Soci\xe9t\xe9").unwrap(),
+            "CAF\u{c9}\u{a0}DU PORT;\u{ca}\u{2019}A;Soci\u{e9}t\u{e9}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Owns: what each cell form means. Does not: know about files, lines or
 //! columns (the loaders add those to the error).
 
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::money::Money;
@@ -18,6 +18,17 @@ pub(crate) const DATE_FORMS: &str = "a date (YYYY-MM-DD, DD/MM/YYYY or DD.MM.YYY
 /// for 2026) is a typo, never an invoice: read, it would charge two
 /// thousand years of interest or never chase the invoice at all.
 pub(crate) const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1990..=2099;
+
+/// Whether a date cell holds one of the dates SQL Server ERPs write for
+/// "no date": 1900-01-01, 1753-01-01 or 9999-12-31, in any form read.
+pub(crate) fn is_null_date(s: &str) -> bool {
+    parse_date(s).is_some_and(|d| {
+        matches!(
+            (d.year(), d.month(), d.day()),
+            (1900, 1, 1) | (1753, 1, 1) | (9999, 12, 31)
+        )
+    })
+}
 
 /// What a date cell with an implausible year is asked for.
 pub(crate) const PLAUSIBLE_DATE_FORMS: &str =
@@ -207,19 +218,18 @@ pub(crate) fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Whether a document-type cell (`type`, `sens`… of `invoices.csv`) says
-/// the row is a credit note: `Avoir`, `AV`, `C` (of D/C), `Credit note`,
-/// `CN`, `Note de crédit`… A harmless type (`service`, `goods`, `Facture`)
-/// is not one.
-pub(crate) fn marks_credit_note(s: &str) -> bool {
+/// Whether a document-type cell (`type`, `sens`… of `invoices.csv`, the
+/// header folded) says the row is a credit note: `Avoir`, `AV`, `Credit
+/// note`, `CN`, `Note de crédit`, Odoo's `out_refund`… A harmless type
+/// (`service`, `goods`, `Facture`) is not one. A lone `C`, `Cr`, `Crédit` or
+/// SAP's `H` (Haben) is one only under a debit/credit header (`sens`,
+/// `D/C`, `Debit/Credit ind.`): under `type` it may be a credit sale
+/// (verify 38 V3).
+pub(crate) fn marks_credit_note(header: &str, s: &str) -> bool {
     const EXACT: &[&str] = &[
         "av",
-        "c",
-        "cr",
         "cn",
         "nc",
-        "credit",
-        "credits",
         "credit_note",
         "credit_notes",
         "creditnote",
@@ -228,12 +238,30 @@ pub(crate) fn marks_credit_note(s: &str) -> bool {
         "note_credit",
         "gutschrift",
         "refund",
+        "out_refund",
+    ];
+    const DEBIT_CREDIT: &[&str] = &[
+        "sens",
+        "dc",
+        "d_c",
+        "debit_credit",
+        "debit_credit_ind",
+        "debit_credit_indicator",
+        "dc_indicator",
+        "shkzg",
     ];
     let folded = super::lookalike::fold(s);
+    if DEBIT_CREDIT.contains(&super::lookalike::fold(header).as_str())
+        && matches!(folded.as_str(), "c" | "cr" | "credit" | "h")
+    {
+        return true;
+    }
     EXACT.contains(&folded.as_str())
+        || folded.contains("credit_note")
+        || folded.contains("refund")
         || folded
             .split('_')
-            .any(|w| matches!(w, "avoir" | "avoirs" | "creditnote"))
+            .any(|w| matches!(w, "avoir" | "avoirs" | "creditnote" | "gutschrift"))
 }
 
 /// What a customer-type cell accepts, for error messages.
@@ -484,15 +512,19 @@ mod tests {
         for yes in [
             "Avoir",
             "AV",
-            "C",
-            "credit",
-            "Crédit",
             "Credit note",
+            "Customer Credit Note",
+            "out_refund",
             "CN",
             "Note de crédit",
             "Avoir client",
         ] {
-            assert!(marks_credit_note(yes), "{yes}");
+            assert!(marks_credit_note("type", yes), "{yes}");
+        }
+        for yes in ["C", "credit", "Crédit", "H"] {
+            assert!(marks_credit_note("Débit/Crédit", yes), "{yes}");
+            assert!(marks_credit_note("sens", yes), "{yes}");
+            assert!(!marks_credit_note("type", yes), "{yes}");
         }
         for no in [
             "",
@@ -505,7 +537,8 @@ mod tests {
             "Crédit-bail",
             "invoice",
         ] {
-            assert!(!marks_credit_note(no), "{no}");
+            assert!(!marks_credit_note("type", no), "{no}");
+            assert!(!marks_credit_note("sens", no), "{no}");
         }
     }
 
