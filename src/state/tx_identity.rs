@@ -250,28 +250,29 @@ pub(super) fn same_transaction(
         && !says_otherwise(held, entry, tx)
 }
 
-/// Whether the payer plainly differs between two transactions under one id:
-/// their payer names (the counterparty's, else the one a transfer label
-/// such as `VIR SEPA ALPHA SARL` gives), both given, name two payers once
-/// case, accents, punctuation, legal forms and word order are put aside, and
-/// neither is the other cut short. Only the payer: the texts and codes of
-/// one payment are worded differently from one delivery to the next (a
-/// label split over two lines, a complement reworded: verify 38 V1), and a
-/// real end-to-end id or payer IBAN both sides give alike says it is one
-/// payment whatever its names.
+/// Whether two transactions under one id are plainly two payments: their
+/// payer names (the counterparty's, else the one a transfer label such as
+/// `VIR SEPA ALPHA SARL` gives), both given, name two payers once case,
+/// accents, punctuation, legal forms and word order are put aside, and
+/// neither is the other cut short; or their texts quote numbers (invoices,
+/// references) and none in common. Not the wording: one payment's texts and
+/// codes are worded otherwise from one delivery to the next (a label split
+/// over two lines, a complement reworded: verify 38 V1). A real end-to-end
+/// id both sides give alike says it is one payment whatever else; a payer
+/// IBAN both give alike, one payer whatever its names.
 fn says_otherwise(
     held: &Held,
     entry: &crate::statement::Entry,
     tx: &crate::statement::Transaction,
 ) -> bool {
-    if same_strong_end_to_end(held.end_to_end_id.as_deref(), tx.end_to_end_id.as_deref())
-        || same(
-            held.counterparty_iban.as_deref(),
-            tx.counterparty.iban.as_deref(),
-        ) == Some(true)
-    {
+    if same_strong_end_to_end(held.end_to_end_id.as_deref(), tx.end_to_end_id.as_deref()) {
         return false;
     }
+    // The same payer account: one payer, whatever its names say.
+    let one_payer = same(
+        held.counterparty_iban.as_deref(),
+        tx.counterparty.iban.as_deref(),
+    ) == Some(true);
     let given = |s: Option<&str>| {
         known(s)
             .map(crate::matching::payer::normalize_name)
@@ -289,7 +290,29 @@ fn says_otherwise(
         (Some(a), Some(b)) => Some((a, b)),
         _ => from_label(held.remittance.split(" | ").collect()).zip(from_label(tx.texts(entry))),
     };
-    pair.is_some_and(|(a, b)| two_payers(&a, &b))
+    if !one_payer && pair.is_some_and(|(a, b)| two_payers(&a, &b)) {
+        return true;
+    }
+    // The numbers the texts quote (invoices, references), when both quote
+    // some and none in common: another invoice paid, another payment. A
+    // delivery reworded keeps the numbers it quotes.
+    let before = numbers(held.remittance.split(" | "));
+    let now = numbers(tx.texts(entry).into_iter());
+    !before.is_empty() && !now.is_empty() && before.is_disjoint(&now)
+}
+
+/// The runs of two digits or more in `texts`, without leading zeros.
+fn numbers<'a>(texts: impl Iterator<Item = &'a str>) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for t in texts {
+        for run in t.split(|c: char| !c.is_ascii_digit()) {
+            if run.len() >= 2 {
+                let kept = run.trim_start_matches('0');
+                out.insert(if kept.is_empty() { "0" } else { kept }.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// Whether two normalised payer names are two payers: not the same words,
@@ -416,6 +439,14 @@ mod tests {
 
     const ALPHA: Option<&str> = Some("FR7630006000011234567890189");
     const BETA: Option<&str> = Some("DE89370400440532013000");
+
+    #[test]
+    fn the_numbers_texts_quote() {
+        let n = |t: &[&str]| numbers(t.iter().copied());
+        assert_eq!(n(&["FACT F45 ACOMPTE", "1/2"]), n(&["FACT. F045"]));
+        assert!(n(&["FACT F45"]).is_disjoint(&n(&["FACTURE F46"])));
+        assert!(n(&["VIR SEPA ALPHA"]).is_empty());
+    }
 
     #[test]
     fn payer_names_are_two_payers_only_when_plainly_two() {
