@@ -90,6 +90,20 @@ pub fn fell(
     tonight: Option<(Money, Money)>,
     events: &[AppEvent],
 ) -> Option<Money> {
+    let (then, now) = readings(before, tonight, events)?;
+    let d = then.checked_sub(now)?;
+    d.is_positive().then_some(d)
+}
+
+/// What an invoice owed at least last night (`before`: amount, exported)
+/// and owes tonight (`None`: gone from the export), `events` read against
+/// last night's amount and moved with a corrected one, as
+/// [`sl::app_events`] does. `None` for credit notes and on overflow.
+fn readings(
+    before: (Money, Money),
+    tonight: Option<(Money, Money)>,
+    events: &[AppEvent],
+) -> Option<(Money, Money)> {
     let (amount, exported) = before;
     if !amount.is_positive() {
         return None;
@@ -111,31 +125,14 @@ pub fn fell(
             lowest(new_amount, new_exported, &moved)?
         }
     };
-    let d = then.checked_sub(now)?;
-    d.is_positive().then_some(d)
+    Some((then, now))
 }
 
 /// By how much an invoice of last night's export (`amount`, `exported`)
 /// rose back tonight: what it owes at least, beyond last night's reading
 /// (the same readings as [`fell`], the other way).
 fn rose(before: (Money, Money), tonight: (Money, Money), events: &[AppEvent]) -> Option<Money> {
-    let (amount, exported) = before;
-    if !amount.is_positive() {
-        return None;
-    }
-    let then = lowest(amount, exported, events)?;
-    let (new_amount, new_exported) = tonight;
-    let shift = new_amount.checked_sub(amount)?;
-    let moved: Vec<AppEvent> = events
-        .iter()
-        .map(|e| {
-            Some(AppEvent {
-                recorded_open: e.recorded_open.checked_add(shift)?,
-                ..*e
-            })
-        })
-        .collect::<Option<_>>()?;
-    let now = lowest(new_amount, new_exported, &moved)?;
+    let (then, now) = readings(before, Some(tonight), events)?;
     let d = now.checked_sub(then)?;
     d.is_positive().then_some(d)
 }
