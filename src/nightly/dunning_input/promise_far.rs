@@ -28,6 +28,25 @@ fn first_seen(conn: &Connection, p: &PromiseRow) -> rusqlite::Result<Option<Naiv
     Ok(s.and_then(|s| s.parse().ok()))
 }
 
+/// The `promise_unmatched` of a line whose date is a typo (`why`: `far`,
+/// `past`), saying `what` after naming the line.
+pub(super) fn line_alert(p: &PromiseRow, why: &str, what: &str) -> Alert {
+    let mut a = Alert::new(
+        AlertKind::PromiseUnmatched,
+        &format!("{why}:{}", promise_key(p)),
+        format!(
+            "promises.csv line {}: {} {} {}: {what}",
+            p.line,
+            p.customer_id,
+            p.invoice_id.as_deref().unwrap_or("(all invoices)"),
+            p.promised_date,
+        ),
+    );
+    a.customer_id = p.customer_id.clone();
+    a.invoice_id = p.invoice_id.clone().unwrap_or_default();
+    a
+}
+
 /// `rows` with every promised date capped at `promise_max_days` after the
 /// night its line was first read, and one condition per capped line.
 pub fn cap(
@@ -48,20 +67,13 @@ pub fn cap(
             capped.push(p.clone());
             continue;
         }
-        let mut a = Alert::new(
-            AlertKind::PromiseUnmatched,
-            &format!("far:{}", promise_key(p)),
-            format!(
-                "promises.csv line {}: {} {} {}: the promised date is more than {max_days} days after the night the line was first read ({seen}) — a typo? It holds the invoices only until {limit} (promise_max_days), then is judged as if promised for that day",
-                p.line,
-                p.customer_id,
-                p.invoice_id.as_deref().unwrap_or("(all invoices)"),
-                p.promised_date,
+        alerts.push(line_alert(
+            p,
+            "far",
+            &format!(
+                "the promised date is more than {max_days} days after the night the line was first read ({seen}) — a typo? It holds the invoices only until {limit} (promise_max_days), then is judged as if promised for that day"
             ),
-        );
-        a.customer_id = p.customer_id.clone();
-        a.invoice_id = p.invoice_id.clone().unwrap_or_default();
-        alerts.push(a);
+        ));
         capped.push(PromiseRow {
             promised_date: limit,
             ..p.clone()

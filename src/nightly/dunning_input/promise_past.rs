@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::promises::promise_key;
-use crate::alerts::{Alert, AlertKind};
+use crate::alerts::Alert;
 use crate::calendar::Calendar;
 use crate::ledger::PromiseRow;
 
@@ -65,20 +65,13 @@ pub fn set_apart(
             kept.push(p.clone());
             continue;
         }
-        let mut a = Alert::new(
-            AlertKind::PromiseUnmatched,
-            &format!("past:{key}"),
-            format!(
-                "promises.csv line {}: {} {} {}: the promised date and its grace days were already over the night the line was first read ({first}) — a typo? It holds nothing and is not judged: correct the date or remove the line",
-                p.line,
-                p.customer_id,
-                p.invoice_id.as_deref().unwrap_or("(all invoices)"),
-                p.promised_date,
+        alerts.push(super::promise_far::line_alert(
+            p,
+            "past",
+            &format!(
+                "the promised date and its grace days were already over the night the line was first read ({first}) — a typo? It holds nothing and is not judged: correct the date or remove the line"
             ),
-        );
-        a.customer_id = p.customer_id.clone();
-        a.invoice_id = p.invoice_id.clone().unwrap_or_default();
-        alerts.push(a);
+        ));
     }
     Ok((kept, alerts))
 }
@@ -127,7 +120,7 @@ mod tests {
             set_apart(&conn, &[line("2026-11-01")], &cal, 3, d("2026-11-20")).unwrap();
         assert!(kept.is_empty());
         assert_eq!(alerts.len(), 1);
-        assert_eq!(alerts[0].kind, AlertKind::PromiseUnmatched);
+        assert_eq!(alerts[0].kind, crate::alerts::AlertKind::PromiseUnmatched);
         // The next night too: first read is still 11-20.
         let (kept, alerts) =
             set_apart(&conn, &[line("2026-11-01")], &cal, 3, d("2026-11-21")).unwrap();
