@@ -240,20 +240,15 @@ pub(crate) fn marks_credit_note(header: &str, s: &str) -> bool {
         "refund",
         "out_refund",
     ];
-    const DEBIT_CREDIT: &[&str] = &[
-        "sens",
-        "dc",
-        "d_c",
-        "debit_credit",
-        "debit_credit_ind",
-        "debit_credit_indicator",
-        "dc_indicator",
-        "shkzg",
-    ];
     let folded = super::lookalike::fold(s);
-    if DEBIT_CREDIT.contains(&super::lookalike::fold(header).as_str())
-        && matches!(folded.as_str(), "c" | "cr" | "credit" | "h")
-    {
+    let head = super::lookalike::fold(header);
+    let has = |w: &str| head.split('_').any(|x| x == w);
+    // `Sens`, `Sens écriture`, `D/C`, `Debit/Credit ind.`, SAP's `SHKZG`,
+    // `Nature` (DR/CR).
+    let debit_credit = ["sens", "dc", "shkzg", "nature"].iter().any(|w| has(w))
+        || head.contains("d_c")
+        || has("debit") && has("credit");
+    if debit_credit && matches!(folded.as_str(), "c" | "cr" | "credit" | "h") {
         return true;
     }
     EXACT.contains(&folded.as_str())
