@@ -51,8 +51,8 @@ pub(crate) const INVOICES: &[Lookalike] = &[
             "impaye",
         ],
         words: &[
-            "open", "solde", "soldee", "reste", "balance", "paid", "paye", "payee", "regle",
-            "reglee", "settled",
+            "open", "ouvert", "solde", "soldee", "reste", "balance", "paid", "paye", "payee",
+            "regle", "reglee", "settled", "encours", "lettre",
         ],
         pairs: &[
             ("amount", "due"),
@@ -61,11 +61,12 @@ pub(crate) const INVOICES: &[Lookalike] = &[
             ("montant", "due"),
             ("en", "cours"),
         ],
-        // `Solde client` (a customer's balance), `Open item` (a flag):
-        // other data (verify 38 V4).
+        // `Open item` (a flag), `Balance sheet account`, `Commande en
+        // cours`, `Règle de gestion`: other data (verify 38 V4, round 3).
+        // `Solde client` stays refused: it may be the invoice's open amount.
         unless: &[
-            "date", "le", "jour", "jours", "day", "days", "by", "par", "client", "customer",
-            "item", "items",
+            "date", "jour", "jours", "day", "days", "item", "items", "sheet", "account", "compte",
+            "commande", "order", "gestion",
         ],
     },
     Lookalike {
@@ -75,8 +76,11 @@ pub(crate) const INVOICES: &[Lookalike] = &[
             "ccy", "cur", "curr", "monnaie", "divisa", "moneda", "valuta",
         ],
         pairs: &[],
-        // `Currency rate`, `Devise de tenue` (the books' currency).
-        unless: &["rate", "taux", "tenue", "change", "exchange"],
+        // `Currency rate`, `Devise de tenue` (the books' currency), an
+        // amount in a currency (`Montant devise`).
+        unless: &[
+            "rate", "taux", "tenue", "change", "exchange", "montant", "amount",
+        ],
     },
     Lookalike {
         column: "disputed",
@@ -110,7 +114,8 @@ pub(crate) const CUSTOMERS: &[Lookalike] = &[
         // `Forme juridique` (SARL, SAS) is no customer type; `statut
         // juridique` may be (verify 38 V4).
         pairs: &[("statut", "juridique")],
-        unless: &[],
+        // `Consumer credit`: credit terms, not a type (verify 38 round 3).
+        unless: &["credit"],
     },
     Lookalike {
         column: "iban",
@@ -122,7 +127,8 @@ pub(crate) const CUSTOMERS: &[Lookalike] = &[
             ("coordonnees", "bancaires"),
             ("bank", "details"),
         ],
-        unless: &[],
+        // `Clé RIB`: the RIB's check digits, not the account.
+        unless: &["cle", "key"],
     },
 ];
 
@@ -281,6 +287,13 @@ mod tests {
             (DECISIONS, "value", "amount"),
             // Verify 38 round 2: headers real exports use.
             (INVOICES, "Montant restant dû", "open_amount"),
+            (INVOICES, "Montant restant dû client", "open_amount"),
+            (INVOICES, "Solde dû client", "open_amount"),
+            (INVOICES, "Montant ouvert", "open_amount"),
+            (INVOICES, "Montant non lettré", "open_amount"),
+            (INVOICES, "Montant dû par le client", "open_amount"),
+            (INVOICES, "Amount due by customer", "open_amount"),
+            (INVOICES, "Encours", "open_amount"),
             (INVOICES, "Reste à payer TTC", "open_amount"),
             (INVOICES, "Residual Amount", "open_amount"),
             (INVOICES, "Open amount in EUR", "open_amount"),
@@ -308,12 +321,17 @@ mod tests {
             (CUSTOMERS, "compte", "iban"),
             (DECISIONS, "who", "amount"),
             // Other data (verify 38 V4).
-            (INVOICES, "Solde client", "open_amount"),
             (INVOICES, "Open item", "open_amount"),
             (INVOICES, "Currency rate", "currency"),
             (INVOICES, "Devise de tenue", "currency"),
             (INVOICES, "Credit hold", "disputed"),
             (CUSTOMERS, "Forme juridique", "customer_type"),
+            (INVOICES, "Montant devise", "currency"),
+            (INVOICES, "Balance sheet account", "open_amount"),
+            (INVOICES, "Commande en cours", "open_amount"),
+            (INVOICES, "Règle de gestion", "open_amount"),
+            (CUSTOMERS, "Clé RIB", "iban"),
+            (CUSTOMERS, "Consumer credit", "customer_type"),
         ];
         for (table, header, column) in no {
             assert!(!looks_like(table, header, column), "{header} for {column}");

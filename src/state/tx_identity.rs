@@ -296,23 +296,39 @@ fn says_otherwise(
     // The numbers the texts quote (invoices, references), when both quote
     // some and none in common: another invoice paid, another payment. A
     // delivery reworded keeps the numbers it quotes.
-    let before = numbers(held.remittance.split(" | "));
-    let now = numbers(tx.texts(entry).into_iter());
-    !before.is_empty() && !now.is_empty() && before.is_disjoint(&now)
+    let before = Numbers::of(held.remittance.split(" | "));
+    let now = Numbers::of(tx.texts(entry).into_iter());
+    !before.runs.is_empty() && !now.runs.is_empty() && !before.shares(&now)
 }
 
-/// The runs of two digits or more in `texts`, without leading zeros.
-fn numbers<'a>(texts: impl Iterator<Item = &'a str>) -> std::collections::BTreeSet<String> {
-    let mut out = std::collections::BTreeSet::new();
-    for t in texts {
-        for run in t.split(|c: char| !c.is_ascii_digit()) {
-            if run.len() >= 2 {
-                let kept = run.trim_start_matches('0');
-                out.insert(if kept.is_empty() { "0" } else { kept }.to_string());
+/// The numbers texts quote: each run of two digits or more, and all their
+/// digits run together (a reference cut otherwise from one delivery to the
+/// next: `RF18539007547034` and `RF18 5390 0754 7034`, verify 38 round 3).
+struct Numbers {
+    runs: Vec<String>,
+    all: String,
+}
+
+impl Numbers {
+    fn of<'a>(texts: impl Iterator<Item = &'a str>) -> Numbers {
+        let mut runs = Vec::new();
+        let mut all = String::new();
+        for t in texts {
+            for run in t.split(|c: char| !c.is_ascii_digit()) {
+                all.push_str(run);
+                if run.len() >= 2 {
+                    runs.push(run.to_string());
+                }
             }
         }
+        Numbers { runs, all }
     }
-    out
+
+    /// Whether a number of one is among the other's digits.
+    fn shares(&self, other: &Numbers) -> bool {
+        self.runs.iter().any(|r| other.all.contains(r.as_str()))
+            || other.runs.iter().any(|r| self.all.contains(r.as_str()))
+    }
 }
 
 /// Whether two normalised payer names are two payers: not the same words,
@@ -442,10 +458,13 @@ mod tests {
 
     #[test]
     fn the_numbers_texts_quote() {
-        let n = |t: &[&str]| numbers(t.iter().copied());
-        assert_eq!(n(&["FACT F45 ACOMPTE", "1/2"]), n(&["FACT. F045"]));
-        assert!(n(&["FACT F45"]).is_disjoint(&n(&["FACTURE F46"])));
-        assert!(n(&["VIR SEPA ALPHA"]).is_empty());
+        let n = |t: &[&str]| Numbers::of(t.iter().copied());
+        assert!(n(&["FACT F45 ACOMPTE", "1/2"]).shares(&n(&["FACT. F045"])));
+        assert!(!n(&["FACT F45"]).shares(&n(&["FACTURE F46"])));
+        // One reference cut otherwise.
+        assert!(n(&["RF18539007547034"]).shares(&n(&["RF18 5390 0754 7034"])));
+        assert!(n(&["FA20261", "10045"]).shares(&n(&["FA2026110045"])));
+        assert!(n(&["VIR SEPA ALPHA"]).runs.is_empty());
     }
 
     #[test]

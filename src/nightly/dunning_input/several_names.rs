@@ -11,9 +11,10 @@
 //! Names are compared as the matcher reads a payer's name
 //! ([`normalize_name`]: case, spaces, punctuation, accents, legal forms and
 //! fillers aside), words in any order: `Alpha SARL`, `ALPHA S.A.R.L.` and
-//! `alpha` are one customer, and so are names one of which holds the
-//! other's words (or their initials): `Jean Dupont`, `M. Jean Dupont`,
-//! `J. Dupont`; `Alpha`, `Alpha Lyon`. Every two names must be so. Names `customers.csv` gives the id (its name and
+//! `alpha` are one customer, and so are names differing by initials and
+//! honorifics: `Jean Dupont`, `M. Jean Dupont`, `J. Dupont`. Every two
+//! names must be so: a name plus other words (`Alpha Lyon`) is held until
+//! `customers.csv` lists it as an alias. Names `customers.csv` gives the id (its name and
 //! aliases) are one customer too: a customer renamed whose older invoices
 //! keep the old name is released by listing the old name as an alias. Only
 //! tonight's export is compared: a customer the ERP renamed between nights
@@ -96,28 +97,31 @@ pub fn several_names(ledger: &Ledger) -> SeveralNames {
     out
 }
 
-/// Whether two names as compared can be one customer's: every word of the
-/// one with fewer words is a word of the other, or its initial: `JEAN
-/// DUPONT` and `M JEAN DUPONT` or `J DUPONT`, `ALPHA` and `ALPHA LYON` (a
-/// branch) are one customer (verify 38 V2); `BOULANGERIE MARTIN` and
-/// `BOULANGERIE DURAND`, `GARAGE MARTIN` and `GARAGE MARTINEZ`, `JEAN` and
-/// `JEANNE` are two. Every two names of an id must be one customer's: one
-/// short name does not join two others (verify 38 round 2).
+/// Whether two names as compared can be one customer's: the same words,
+/// but for initials (`J` for `JEAN`) and honorifics or initials one of them
+/// adds (`M`, `MME`, `MONSIEUR`): `JEAN DUPONT`, `M JEAN DUPONT` and `J
+/// DUPONT` are one customer (verify 38 V2). A name plus other words is not:
+/// `BOULANGERIE` and `BOULANGERIE MARTIN`, `CLIENT DIVERS` and `CLIENT
+/// DIVERS MARTIN` are a catch-all's two customers, and so are `ALPHA` and
+/// `ALPHA LYON` unless `customers.csv` lists the other as an alias (verify
+/// 38 round 3: a catch-all released is a letter to the wrong customer).
 fn one_customer(a: &str, b: &str) -> bool {
+    const HONORIFICS: &[&str] = &["MR", "MME", "MLLE", "MONSIEUR", "MADAME", "DR", "ME"];
+    let spare = |w: &str| w.len() == 1 || HONORIFICS.contains(&w);
     let (wa, wb): (Vec<&str>, Vec<&str>) = (
         a.split_whitespace().collect(),
         b.split_whitespace().collect(),
     );
-    let (few, many) = if wa.len() <= wb.len() {
-        (wa, wb)
-    } else {
-        (wb, wa)
+    let matches = |w: &str, m: &str| {
+        w == m || (w.len() == 1 || m.len() == 1) && (m.starts_with(w) || w.starts_with(m))
     };
-    let initial = |short: &str, long: &str| short.len() == 1 && long.starts_with(short);
-    few.iter().all(|w| {
-        many.iter()
-            .any(|m| m == w || initial(w, m) || initial(m, w))
-    })
+    // Every word of each, but spare ones, has its match in the other.
+    let covered = |xs: &[&str], ys: &[&str]| {
+        xs.iter().all(|w| {
+            spare(w) && !ys.iter().any(|m| matches(w, m)) || ys.iter().any(|m| matches(w, m))
+        })
+    };
+    covered(&wa, &wb) && covered(&wb, &wa)
 }
 
 /// Holds every invoice of the ids carrying several names from every step.
@@ -262,11 +266,10 @@ mod tests {
     }
 
     #[test]
-    fn names_one_of_which_holds_the_others_words_are_one_customer() {
+    fn names_differing_by_initials_and_honorifics_only_are_one_customer() {
         for names in [
             &["Jean Dupont", "M. Jean Dupont", "J. Dupont"][..],
-            &["Alpha SARL", "Alpha SARL Lyon"],
-            &["Alpha SARL", "Alpha SARL (M. Dupont)"],
+            &["Marie Dupont", "Mme Marie DUPONT"],
         ] {
             let l = ledger(
                 names
@@ -283,6 +286,9 @@ mod tests {
             &["Garage Martin", "Garage Martinez"],
             &["Jean Martin", "Jeanne Martin"],
             &["Jacques Dupont", "J. Dupont", "Jean Dupont"],
+            &["Client divers", "Client divers Martin"],
+            &["Boulangerie", "Boulangerie Martin"],
+            &["Alpha SARL", "Alpha SARL Lyon"],
         ] {
             let l = ledger(
                 names
