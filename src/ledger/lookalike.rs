@@ -52,7 +52,7 @@ pub(crate) const INVOICES: &[Lookalike] = &[
         ],
         words: &[
             "open", "ouvert", "solde", "soldee", "reste", "balance", "paid", "paye", "payee",
-            "regle", "reglee", "settled", "encours", "lettre",
+            "regle", "reglee", "settled", "encaisse", "acompte", "encours", "lettre",
         ],
         pairs: &[
             ("amount", "due"),
@@ -60,13 +60,15 @@ pub(crate) const INVOICES: &[Lookalike] = &[
             ("montant", "du"),
             ("montant", "due"),
             ("en", "cours"),
+            ("du", "client"),
         ],
         // `Open item` (a flag), `Balance sheet account`, `Commande en
         // cours`, `Règle de gestion`: other data (verify 38 V4, round 3).
         // `Solde client` stays refused: it may be the invoice's open amount.
         unless: &[
             "date", "jour", "jours", "day", "days", "item", "items", "sheet", "account", "compte",
-            "commande", "order", "gestion",
+            "commande", "order", "gestion", "autorise", "plafond", "limite", "limit", "maximum",
+            "max", "assure",
         ],
     },
     Lookalike {
@@ -294,6 +296,9 @@ mod tests {
             (INVOICES, "Montant dû par le client", "open_amount"),
             (INVOICES, "Amount due by customer", "open_amount"),
             (INVOICES, "Encours", "open_amount"),
+            (INVOICES, "Montant encaissé", "open_amount"),
+            (INVOICES, "Acompte", "open_amount"),
+            (INVOICES, "Dû client", "open_amount"),
             (INVOICES, "Reste à payer TTC", "open_amount"),
             (INVOICES, "Residual Amount", "open_amount"),
             (INVOICES, "Open amount in EUR", "open_amount"),
@@ -330,6 +335,9 @@ mod tests {
             (INVOICES, "Balance sheet account", "open_amount"),
             (INVOICES, "Commande en cours", "open_amount"),
             (INVOICES, "Règle de gestion", "open_amount"),
+            (INVOICES, "Encours autorisé", "open_amount"),
+            (INVOICES, "Plafond encours", "open_amount"),
+            (INVOICES, "Encours maximum", "open_amount"),
             (CUSTOMERS, "Clé RIB", "iban"),
             (CUSTOMERS, "Consumer credit", "customer_type"),
         ];

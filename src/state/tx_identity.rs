@@ -324,10 +324,21 @@ impl Numbers {
         Numbers { runs, all }
     }
 
-    /// Whether a number of one is among the other's digits.
+    /// Whether they quote a number in common: the same run (leading zeros
+    /// aside), all the digits alike, or a long number (6 digits or more: a
+    /// reference, not a day or an invoice's short number) among the other's
+    /// digits run together (verify 38 round 4: `45` is not in `145`).
     fn shares(&self, other: &Numbers) -> bool {
-        self.runs.iter().any(|r| other.all.contains(r.as_str()))
-            || other.runs.iter().any(|r| self.all.contains(r.as_str()))
+        let trim = |r: &str| r.trim_start_matches('0').to_string();
+        let mine: std::collections::BTreeSet<String> = self.runs.iter().map(|r| trim(r)).collect();
+        let long_in = |runs: &[String], all: &str| {
+            runs.iter()
+                .any(|r| r.len() >= 6 && all.contains(r.as_str()))
+        };
+        other.runs.iter().any(|r| mine.contains(&trim(r)))
+            || (!self.all.is_empty() && self.all == other.all)
+            || long_in(&self.runs, &other.all)
+            || long_in(&other.runs, &self.all)
     }
 }
 
@@ -465,6 +476,11 @@ mod tests {
         assert!(n(&["RF18539007547034"]).shares(&n(&["RF18 5390 0754 7034"])));
         assert!(n(&["FA20261", "10045"]).shares(&n(&["FA2026110045"])));
         assert!(n(&["VIR SEPA ALPHA"]).runs.is_empty());
+        // Short numbers are not looked for inside others.
+        assert!(!n(&["FACT F45"]).shares(&n(&["FACT F145"])));
+        assert!(!n(&["FACT F12"]).shares(&n(&["FACT F31 F23"])));
+        assert!(!n(&["FACT F20"]).shares(&n(&["FACT F46 NOV 2026"])));
+        assert!(!n(&["RF18539007547034"]).shares(&n(&["RF71 5390 0754 7035"])));
     }
 
     #[test]

@@ -124,20 +124,34 @@ pub fn several_names(ledger: &Ledger) -> SeveralNames {
 /// `ALPHA LYON` unless `customers.csv` lists the other as an alias (verify
 /// 38 round 3: a catch-all released is a letter to the wrong customer).
 fn one_customer(a: &str, b: &str) -> bool {
-    const HONORIFICS: &[&str] = &["MR", "MME", "MLLE", "MONSIEUR", "MADAME", "DR", "ME"];
-    let spare = |w: &str| w.len() == 1 || HONORIFICS.contains(&w);
+    const HONORIFICS: &[&str] = &["M", "MR", "MME", "MLLE", "MONSIEUR", "MADAME", "DR", "ME"];
     let (wa, wb): (Vec<&str>, Vec<&str>) = (
         a.split_whitespace().collect(),
         b.split_whitespace().collect(),
     );
-    let matches = |w: &str, m: &str| {
-        w == m || (w.len() == 1 || m.len() == 1) && (m.starts_with(w) || w.starts_with(m))
+    let titles = |ws: &[&str]| -> Vec<String> {
+        let mut t: Vec<String> = ws
+            .iter()
+            .filter(|w| HONORIFICS.contains(w))
+            .map(|w| (*w).to_string())
+            .collect();
+        t.sort();
+        t
     };
-    // Every word of each, but spare ones, has its match in the other.
+    // `Dr Martin` and `Me Martin`: two people.
+    let (ta, tb) = (titles(&wa), titles(&wb));
+    if !ta.is_empty() && !tb.is_empty() && ta != tb {
+        return false;
+    }
+    // A word matches itself, or is an initial of the other's word.
+    let matches = |w: &str, m: &str| {
+        w == m || w.len() == 1 && w.chars().all(char::is_alphabetic) && m.starts_with(w)
+    };
+    // Every word of each, but an honorific, has its match in the other
+    // (an initial `A` must be some word's: `A Martin` and `B Martin` are two).
     let covered = |xs: &[&str], ys: &[&str]| {
-        xs.iter().all(|w| {
-            spare(w) && !ys.iter().any(|m| matches(w, m)) || ys.iter().any(|m| matches(w, m))
-        })
+        xs.iter()
+            .all(|w| HONORIFICS.contains(w) || ys.iter().any(|m| matches(w, m) || matches(m, w)))
     };
     covered(&wa, &wb) && covered(&wb, &wa)
 }
@@ -307,6 +321,9 @@ mod tests {
             &["Client divers", "Client divers Martin"],
             &["Boulangerie", "Boulangerie Martin"],
             &["Alpha SARL", "Alpha SARL Lyon"],
+            &["A. Martin", "B. Martin"],
+            &["SCI Les Pins 1", "SCI Les Pins 2"],
+            &["Dr Martin", "Me Martin"],
         ] {
             let l = ledger(
                 names
