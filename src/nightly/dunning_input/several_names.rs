@@ -124,18 +124,42 @@ pub fn several_names(ledger: &Ledger) -> SeveralNames {
 /// `ALPHA LYON` unless `customers.csv` lists the other as an alias (verify
 /// 38 round 3: a catch-all released is a letter to the wrong customer).
 fn one_customer(a: &str, b: &str) -> bool {
-    const HONORIFICS: &[&str] = &["M", "MR", "MME", "MLLE", "MONSIEUR", "MADAME", "DR", "ME"];
+    const HONORIFICS: &[&str] = &[
+        "M",
+        "MR",
+        "MME",
+        "MLLE",
+        "MONSIEUR",
+        "MADAME",
+        "MADEMOISELLE",
+        "DR",
+        "DOCTEUR",
+        "ME",
+        "MAITRE",
+    ];
     let (wa, wb): (Vec<&str>, Vec<&str>) = (
         a.split_whitespace().collect(),
         b.split_whitespace().collect(),
     );
+    // One title however written: `M`, `MR`, `MONSIEUR` (verify 38 round 5).
+    fn title(w: &str) -> &str {
+        match w {
+            "MR" | "MONSIEUR" => "M",
+            "MADAME" => "MME",
+            "MADEMOISELLE" => "MLLE",
+            "DOCTEUR" => "DR",
+            "MAITRE" => "ME",
+            other => other,
+        }
+    }
     let titles = |ws: &[&str]| -> Vec<String> {
         let mut t: Vec<String> = ws
             .iter()
             .filter(|w| HONORIFICS.contains(w))
-            .map(|w| (*w).to_string())
+            .map(|w| title(w).to_string())
             .collect();
         t.sort();
+        t.dedup();
         t
     };
     // `Dr Martin` and `Me Martin`: two people.
@@ -302,6 +326,8 @@ mod tests {
         for names in [
             &["Jean Dupont", "M. Jean Dupont", "J. Dupont"][..],
             &["Marie Dupont", "Mme Marie DUPONT"],
+            &["M. Jean Dupont", "Monsieur Jean Dupont", "Mr Jean Dupont"],
+            &["Mme Jeanne Dupont", "Madame Jeanne Dupont"],
         ] {
             let l = ledger(
                 names
