@@ -223,13 +223,7 @@ fn figures_and_credits(
             booking_date: b.last_applied,
             amount: b.surplus,
             currency: inv.currency,
-            counterparty_name: d
-                .ledger
-                .customers
-                .get(&inv.customer_id)
-                .map(|c| c.name.clone())
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| inv.customer_name.clone()),
+            counterparty_name: customer_name(d, inv),
             remittance: String::new(),
             candidates: Vec::new(),
             note: format!(
@@ -260,6 +254,17 @@ pub fn paid_beyond<'d>(
 /// The aged balance by customer and currency. `open_after`: tonight's open
 /// amount of each invoice of the export, in the export's order (`None`:
 /// the export's own).
+/// The name a report gives an invoice's customer: `customers.csv`'s, else
+/// the invoice's own.
+fn customer_name(d: &NightData<'_>, inv: &crate::ledger::Invoice) -> String {
+    d.ledger
+        .customers
+        .get(&inv.customer_id)
+        .map(|c| c.name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| inv.customer_name.clone())
+}
+
 fn aged_rows(d: &NightData<'_>, open_after: &[Option<Money>]) -> Vec<AgedRow> {
     let mut rows: BTreeMap<(&str, Currency), AgedRow> = BTreeMap::new();
     for (i, inv) in d.ledger.invoices.iter().enumerate() {
@@ -277,13 +282,7 @@ fn aged_rows(d: &NightData<'_>, open_after: &[Option<Money>]) -> Vec<AgedRow> {
             .entry((inv.customer_id.as_str(), inv.currency))
             .or_insert_with(|| AgedRow {
                 customer_id: inv.customer_id.clone(),
-                customer_name: d
-                    .ledger
-                    .customers
-                    .get(&inv.customer_id)
-                    .map(|c| c.name.clone())
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| inv.customer_name.clone()),
+                customer_name: customer_name(d, inv),
                 currency: inv.currency,
                 buckets: [Money::ZERO; 5],
             });
