@@ -68,6 +68,14 @@ pub struct Payment {
     pub difference: bool,
 }
 
+impl Payment {
+    /// The day its money came: the booking date, else the value date
+    /// ([`Entry::day`]).
+    pub fn day(&self) -> Option<NaiveDate> {
+        self.booking_date.or(self.value_date)
+    }
+}
+
 /// True for transactions the matcher looks at: booked credits.
 pub fn is_matchable(entry: &Entry, tx: &Transaction) -> bool {
     entry.status == EntryStatus::Booked && tx.amount.is_positive()

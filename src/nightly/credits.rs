@@ -331,7 +331,7 @@ pub fn run(
                             .get(id)
                             .and_then(|m| m.recorded)
                             .unwrap_or(item.open_amount),
-                        paid_date: p.booking_date,
+                        paid_date: p.day(),
                     },
                 )?;
                 add(&mut step.money, id, a.applied_amount, a.writeoff_amount)?;

@@ -97,7 +97,8 @@ pub fn returned_never_applied(conn: &Connection) -> rusqlite::Result<BTreeSet<St
            AND NOT EXISTS (SELECT 1 FROM transactions col JOIN transactions again
                ON again.account = col.account AND again.mandate_id = col.mandate_id
                   AND again.amount = col.amount AND again.entry_id <> col.entry_id
-                  AND again.booking_date > col.booking_date
+                  AND COALESCE(again.booking_date, again.value_date)
+                      > COALESCE(col.booking_date, col.value_date)
                WHERE col.account = d.collection_account AND col.entry_id = d.collection_entry
                  AND NOT EXISTS (SELECT 1 FROM direct_debits r WHERE r.event = 'returned'
                      AND r.collection_account = again.account

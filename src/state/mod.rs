@@ -483,6 +483,55 @@ mod tests {
     }
 
     #[test]
+    fn returns_and_payments_kept_without_a_day_get_their_value_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        let mut old = Connection::open(&path).unwrap();
+        let tx = old.transaction().unwrap();
+        for sql in &schema::MIGRATIONS[..22] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 22).unwrap();
+        // A return and a payment of a bank giving value dates only, and a
+        // write-off (no money: no day).
+        tx.execute_batch(
+            "INSERT INTO transactions (account, entry_id, statement_id, position, booking_date,
+                 value_date, amount, currency, kind, status, notification, remittance, details,
+                 remaining)
+             VALUES ('A', 'RET', 'S', 0, NULL, '2026-03-04', '-90.00', 'EUR', 'k', 'booked', 0,
+                     '', '{}', '0.00'),
+                    ('A', 'PAY', 'S', 1, NULL, '2026-03-05', '50.00', 'EUR', 'k', 'booked', 0,
+                     '', '{}', '0.00');
+             INSERT INTO direct_debits (run_date, event, account, entry_id, amount, booking_date)
+             VALUES ('2026-03-05', 'returned', 'A', 'RET', '90.00', NULL);
+             INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open,
+                 paid_date)
+             VALUES ('2026-03-05', 'A', 'PAY', 'F-1', 'C1', '50.00', '0.00', '', 'r', '1', '',
+                     '50.00', NULL),
+                    ('2026-03-05', 'A', 'PAY', 'F-2', 'C1', '0.00', '0.40', 'small', 'r', '1',
+                     '', '0.40', NULL);",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        drop(old);
+        let mut s = State::open(dir.path()).unwrap();
+        assert_eq!(
+            answer(s.conn(), "SELECT booking_date FROM direct_debits"),
+            "2026-03-04"
+        );
+        let paid: Vec<Option<String>> = s
+            .conn()
+            .prepare("SELECT paid_date FROM applications ORDER BY invoice_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(paid, [Some("2026-03-05".to_string()), None]);
+    }
+
+    #[test]
     fn a_journal_left_without_its_database_is_not_played_into_a_new_one() {
         let dir = tempfile::tempdir().unwrap();
         // A crash mid-commit leaves a hot journal; then someone removes the

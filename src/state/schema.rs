@@ -422,4 +422,19 @@ CREATE TABLE erp_moves (
 );
 CREATE INDEX erp_moves_customer ON erp_moves(customer_id, currency, run_date);
 "#,
+    // 23: a booked entry's day is its booking date, else its value date
+    // (statement::Entry::day). Returns and payments earlier releases kept
+    // with no day, their bank having given a value date only, get it: such a
+    // return counts towards a second one, such a payment is an invoice's last.
+    r#"
+UPDATE direct_debits SET booking_date = (
+    SELECT t.value_date FROM transactions t
+    WHERE t.account = direct_debits.account AND t.entry_id = direct_debits.entry_id)
+WHERE booking_date IS NULL;
+UPDATE applications SET paid_date = (
+    SELECT t.value_date FROM transactions t
+    WHERE t.account = applications.account AND t.entry_id = applications.entry_id
+      AND t.booking_date IS NULL)
+WHERE paid_date IS NULL AND applied != '0.00';
+"#,
 ];

@@ -414,12 +414,12 @@ fn collections_sql() -> String {
          WHERE amount NOT LIKE '-%' AND status = 'booked'
            AND ((?1 IS NOT NULL AND end_to_end_id = ?1)
                 OR (?2 IS NOT NULL AND mandate_id = ?2 AND amount = ?3))
-         ORDER BY booking_date DESC, entry_id"
+         ORDER BY COALESCE(booking_date, value_date) DESC, entry_id"
     )
 }
 
-/// Credits of an account of exactly `amount`, booked from `from` to `to`,
-/// newest first: the cheque remittances an unpaid cheque, which carries no
+/// Credits of an account of exactly `amount`, booked from `from` to `to`
+/// (their day: [`crate::statement::Entry::day`]), newest first: the cheque remittances an unpaid cheque, which carries no
 /// end-to-end id or mandate, may undo (the caller keeps the cheques).
 pub fn credits_of_amount_between(
     conn: &Connection,
@@ -440,8 +440,8 @@ fn credits_between_sql() -> String {
     format!(
         "SELECT {STORED_COLUMNS} FROM transactions
          WHERE account = ?1 AND notification IN (0, 1) AND amount = ?2
-           AND booking_date BETWEEN ?3 AND ?4 AND status = 'booked'
-         ORDER BY booking_date DESC, entry_id"
+           AND COALESCE(booking_date, value_date) BETWEEN ?3 AND ?4 AND status = 'booked'
+         ORDER BY COALESCE(booking_date, value_date) DESC, entry_id"
     )
 }
 

@@ -314,6 +314,16 @@ pub struct Transaction {
     pub undetailed: bool,
 }
 
+impl Entry {
+    /// The day its money moved: the booking date, else the value date (a
+    /// bank may give only one of them, even on a booked entry). What a
+    /// payment's day, a return's day or a window of days is reckoned on;
+    /// outputs still show the booking date as the bank gave it.
+    pub fn day(&self) -> Option<NaiveDate> {
+        self.booking_date.or(self.value_date)
+    }
+}
+
 impl Statement {
     /// The currency of an entry's money: its own, else the statement's.
     pub fn currency_of(&self, entry: &Entry) -> Currency {

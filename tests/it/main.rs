@@ -69,6 +69,7 @@ mod returns_lettered;
 mod returns_linking;
 mod returns_paths;
 mod returns_uncoded;
+mod returns_value_dates;
 mod sandbox;
 mod stale;
 mod statement_identity;

@@ -88,7 +88,7 @@ pub fn allocate(
             (
                 prop.map_or(u8::MAX, |pr| pr.rule.rank()),
                 Reverse(prop.map_or(Confidence::NONE, Proposal::confidence)),
-                (p.booking_date.is_none(), p.booking_date),
+                (p.day().is_none(), p.day()),
                 p.entry_id.as_str(),
                 p.statement_id.as_str(),
                 i,

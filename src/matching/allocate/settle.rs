@@ -389,7 +389,7 @@ fn writeoff_for(
 ) -> Option<(Money, WriteoffKind, String)> {
     let it = it?;
     let short = open.checked_sub(p.amount).filter(|s| s.is_positive())?;
-    if it.discounted(open, p.booking_date) == Some(p.amount) {
+    if it.discounted(open, p.day()) == Some(p.amount) {
         let pct = it
             .discount_percent
             .map(|d| d.normalize().to_string())

@@ -144,7 +144,7 @@ impl Ctx<'_> {
     pub(super) fn pays(&self, it: &OpenItem, cfg: &MatchConfig) -> bool {
         let p = self.p;
         it.open_amount == p.amount
-            || it.discounted(it.open_amount, p.booking_date) == Some(p.amount)
+            || it.discounted(it.open_amount, p.day()) == Some(p.amount)
             || it
                 .open_amount
                 .checked_sub(p.amount)

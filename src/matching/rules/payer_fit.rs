@@ -235,7 +235,7 @@ impl Ctx<'_> {
                 discount
                     && self
                         .item(i)
-                        .is_some_and(|it| it.discounted(open, p.booking_date) == Some(p.amount))
+                        .is_some_and(|it| it.discounted(open, p.day()) == Some(p.amount))
             })
             .map(|(i, ..)| *i)
             .collect();

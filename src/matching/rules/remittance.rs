@@ -49,14 +49,14 @@ impl Lump {
 
 /// A remittance whose debtors the statement does not say (a collection
 /// credit without mandate, or a cheque remittance): what it gathered and
-/// its booking date.
+/// its day ([`Payment::day`]).
 pub(crate) fn undetailed_remittance(p: &Payment) -> Option<(Lump, NaiveDate)> {
     let lump = match p.kind {
         TxKind::DirectDebitCollected if p.mandate_id.is_none() => Lump::DirectDebits,
         TxKind::ChequeRemitted => Lump::Cheques,
         _ => return None,
     };
-    Some((lump, p.booking_date?))
+    Some((lump, p.day()?))
 }
 
 /// An open item such a remittance, booked `on`, may have gathered: of its

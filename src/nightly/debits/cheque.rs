@@ -34,7 +34,7 @@ const CHEQUE_RETURN_DAYS: u64 = 90;
 /// The cheque credit the unpaid cheque `d` undoes ([`Link::To`]), or why
 /// none is taken.
 pub(super) fn link_cheque(conn: &Connection, d: &transactions::StoredTx) -> rusqlite::Result<Link> {
-    let Some(day) = d.entry.booking_date else {
+    let Some(day) = d.entry.day() else {
         return Ok(Link::Unknown);
     };
     let amount = d.tx.amount.abs();

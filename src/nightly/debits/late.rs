@@ -40,8 +40,7 @@ pub(super) fn relink(
         };
         // Tonight's debits are the debit step's own; a debit booked on no
         // day cannot say which collections came before it.
-        let (Some(processed), Some(day)) = (d.processed_run.as_deref(), d.entry.booking_date)
-        else {
+        let (Some(processed), Some(day)) = (d.processed_run.as_deref(), d.entry.day()) else {
             continue;
         };
         if processed == run_date || !d.tx.amount.is_negative() {
@@ -51,7 +50,7 @@ pub(super) fn relink(
             |c: &transactions::StoredTx| c.processed_run.as_deref().is_some_and(|r| r != run_date);
         let e2e = d.tx.end_to_end_id.as_deref();
         let candidates = candidates(conn, &d, |c| {
-            c.entry.booking_date.is_some_and(|b| b <= day)
+            c.entry.day().is_some_and(|b| b <= day)
                 && !(c.account == d.account && c.tx.entry_id == d.tx.entry_id)
                 && e2e.is_none_or(|e| c.tx.end_to_end_id.is_none() || same_e2e(c, e))
         })?;

@@ -247,12 +247,12 @@ fn candidates(
     // window misses is an `unmatched_debit` for a person, never another
     // month's money.
     if !matches!(code_of(d).as_str(), "MD06" | "MD01" | "65")
-        && let Some(day) = d.entry.booking_date
+        && let Some(day) = d.entry.day()
     {
         let from = day
             .checked_sub_days(chrono::Days::new(RETURN_WINDOW_DAYS))
             .unwrap_or(chrono::NaiveDate::MIN);
-        candidates.retain(|c| c.entry.booking_date.is_some_and(|b| b >= from && b <= day));
+        candidates.retain(|c| c.entry.day().is_some_and(|b| b >= from && b <= day));
     }
     Ok(candidates)
 }
@@ -464,16 +464,8 @@ fn undo_linked(
     } else {
         format!("invoice {} open again", invoices.join(", "))
     };
-    let booked_on = d
-        .entry
-        .booking_date
-        .map(|x| x.to_string())
-        .unwrap_or_default();
-    let collected_on = c
-        .entry
-        .booking_date
-        .map(|x| x.to_string())
-        .unwrap_or_default();
+    let booked_on = d.entry.day().map(|x| x.to_string()).unwrap_or_default();
+    let collected_on = c.entry.day().map(|x| x.to_string()).unwrap_or_default();
     let message = if undone == Undone::Payment {
         let original = match c.tx.kind(&c.entry) {
             TxKind::CreditTransferIn => "credit transfer",
@@ -575,10 +567,7 @@ fn unlinked(
             "{} of {} on {}: {}{}",
             words(kind),
             amount,
-            d.entry
-                .booking_date
-                .map(|x| x.to_string())
-                .unwrap_or_default(),
+            d.entry.day().map(|x| x.to_string()).unwrap_or_default(),
             why.as_deref()
                 .unwrap_or("no collection found to link it to"),
             if code.is_empty() {
@@ -651,7 +640,7 @@ fn record_return(
             end_to_end_id: Some(ids),
             collection,
             amount: d.tx.amount.abs(),
-            booking_date: d.entry.booking_date,
+            booking_date: d.entry.day(),
             reason_code: (!code.is_empty()).then_some(code),
         },
     )

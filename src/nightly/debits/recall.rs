@@ -60,7 +60,7 @@ fn named(
             return Ok((found, "its end-to-end id"));
         }
     }
-    let (Some(iban), Some(day)) = (payer_account(d), d.entry.booking_date) else {
+    let (Some(iban), Some(day)) = (payer_account(d), d.entry.day()) else {
         return Ok((Vec::new(), ""));
     };
     let from = day
@@ -108,11 +108,7 @@ pub(super) fn recall_alert(
                 customers.push(l.customer_id);
             }
         }
-        let day = c
-            .entry
-            .booking_date
-            .map(|x| x.to_string())
-            .unwrap_or_default();
+        let day = c.entry.day().map(|x| x.to_string()).unwrap_or_default();
         payments.push(format!("{} of {day}", c.tx.entry_id));
     }
     let paid = if invoices.is_empty() {
@@ -127,10 +123,7 @@ pub(super) fn recall_alert(
         format!(
             "debit of {} on {} coded {code} (a cancellation or recall) names by {by} the payment {} ({paid}): if the bank took that payment back, it is unpaid again; nothing was reopened, check with the bank",
             d.tx.amount.abs(),
-            d.entry
-                .booking_date
-                .map(|x| x.to_string())
-                .unwrap_or_default(),
+            d.entry.day().map(|x| x.to_string()).unwrap_or_default(),
             payments.join(" or "),
         ),
     );

@@ -28,7 +28,7 @@ pub(super) fn repeated_return(
     code: String,
 ) -> rusqlite::Result<Option<Alert>> {
     let amount = d.tx.amount.abs();
-    let Some(date) = d.entry.booking_date else {
+    let Some(date) = d.entry.day() else {
         return Ok(None);
     };
     // A technical rejection is the firm's own error: never the customer's

@@ -139,7 +139,7 @@ pub(super) fn money(
             confidence: "1.00",
             evidence: &evidence,
             recorded_open: export,
-            paid_date: tx.entry.booking_date,
+            paid_date: tx.entry.day(),
         },
     )?;
     settled(conn, inv, open, amount, run_date)?;

@@ -1,0 +1,159 @@
+//! A bank that gives booked entries a value date and no booking date
+//! (`BookgDt` is optional in camt): a return's day is its value date, so
+//! the return window, the second return and the payment's day all still
+//! hold (review 38 banks F10).
+
+use std::path::{Path, PathBuf};
+
+use crate::returns::returned;
+use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
+
+const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
+
+/// One night of the client `root/c` whose statement gives value dates only.
+fn night(root: &Path, invoices: &str, seq: u32, date: &str, entries: &[Ntry]) -> PathBuf {
+    let client = root.join("c");
+    std::fs::create_dir_all(client.join("statements")).unwrap();
+    std::fs::write(client.join("invoices.csv"), format!("{HEADER}{invoices}")).unwrap();
+    write_statement(&client, seq, date, entries);
+    let file = client.join(format!("statements/{date}.xml"));
+    let xml = std::fs::read_to_string(&file).unwrap();
+    let mut without = String::new();
+    let mut rest = xml.as_str();
+    while let Some(start) = rest.find("<BookgDt>") {
+        let end = rest[start..].find("</BookgDt>").unwrap() + start + "</BookgDt>".len();
+        without.push_str(&rest[..start]);
+        rest = &rest[end..];
+    }
+    without.push_str(rest);
+    assert!(without.contains("<ValDt>") && !without.contains("BookgDt"));
+    std::fs::write(&file, without).unwrap();
+    let out = root.join("out").join(date);
+    run_ok(&client, date, &out);
+    out
+}
+
+fn column(out: &Path, file: &str, key: &str, value: &str, column: &str) -> Vec<String> {
+    column_where(&csv_rows(&out.join(file)), key, value, column)
+}
+
+#[test]
+fn a_return_dated_by_its_value_date_never_takes_last_months_collection() {
+    // No end-to-end ids: November's return (AM04) is not October's
+    // collection, which paid F-400 a month before (SEPA returns come within
+    // days). Without a day, the window used to be skipped and October's
+    // paid invoice reopened and chased.
+    const F400: &str =
+        "F-400;C4;Delta;2026-10-01;2026-10-25;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
+    const F401: &str =
+        "F-401;C4;Delta;2026-11-01;2026-11-25;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
+    let entry = |reference, date, code, amount, reason| Ntry {
+        reference,
+        date,
+        code,
+        amount,
+        txs: vec![Tx {
+            amount,
+            mandate: Some("RUM-D1"),
+            reason,
+            ..Tx::default()
+        }],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    night(
+        root,
+        F400,
+        1,
+        "2026-10-26",
+        &[entry("COL-OCT", "2026-10-26", "IDDT/ESDD", "600.00", None)],
+    );
+    let out = night(
+        root,
+        &format!("{F400}{F401}"),
+        2,
+        "2026-11-26",
+        &[entry(
+            "RET-NOV",
+            "2026-11-26",
+            "IDDT/UPDD",
+            "-600.00",
+            Some("AM04"),
+        )],
+    );
+    assert_eq!(
+        column(&out, "invoice_status.csv", "invoice_id", "F-400", "status"),
+        ["paid"]
+    );
+    assert!(
+        column(&out, "dunning.csv", "invoice_ids", "F-400", "step").is_empty(),
+        "October's paid invoice is never chased"
+    );
+    assert_eq!(
+        column(&out, "alerts.csv", "kind", "unmatched_debit", "kind").len(),
+        1
+    );
+}
+
+#[test]
+fn a_second_return_dated_by_its_value_date_is_the_customers_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = "F-MAR;C1;Alpha;2026-02-01;2026-03-01;120,00;120,00;EUR;;direct_debit;M-1\n";
+    let out = night(
+        dir.path(),
+        open,
+        1,
+        "2026-03-04",
+        &[
+            returned("D1", "2026-01-12", "-80.00", "E-OLD1", "M-1", "AM04"),
+            returned("D2", "2026-03-04", "-90.00", "E-OLD2", "M-1", "AM04"),
+        ],
+    );
+    assert_eq!(
+        column(
+            &out,
+            "alerts.csv",
+            "kind",
+            "repeated_direct_debit_return",
+            "customer_id"
+        ),
+        ["C1"]
+    );
+    assert_eq!(
+        column(&out, "dunning.csv", "customer_id", "C1", "step"),
+        ["full_balance_demand"]
+    );
+}
+
+#[test]
+fn a_payment_dated_by_its_value_date_is_the_invoices_last_payment() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = "F-1;C1;Alpha;2026-02-01;2026-03-01;120,00;120,00;EUR;;transfer;\n\
+                F-2;C1;Alpha;2026-02-01;2026-03-01;100,00;100,00;EUR;;transfer;\n";
+    let paid = Ntry {
+        reference: "P1",
+        date: "2026-03-04",
+        code: "RCDT/ESCT",
+        amount: "50.00",
+        txs: vec![Tx {
+            amount: "50.00",
+            text: Some("FACTURE F-1"),
+            ..Tx::default()
+        }],
+    };
+    let out = night(dir.path(), open, 1, "2026-03-04", &[paid]);
+    assert_eq!(
+        column(&out, "matches.csv", "entry_id", "P1", "invoice_id"),
+        ["F-1"]
+    );
+    assert_eq!(
+        column(
+            &out,
+            "invoice_status.csv",
+            "invoice_id",
+            "F-1",
+            "last_payment_date"
+        ),
+        ["2026-03-04"]
+    );
+}
