@@ -33,6 +33,7 @@ struct Row<'a> {
     status: &'static str,
     reversal: bool,
     format: String,
+    document_numbers: String,
 }
 
 fn row<'a>(file: &Path, s: &'a Statement, e: &'a Entry, t: &'a Transaction) -> Row<'a> {
@@ -68,6 +69,7 @@ fn row<'a>(file: &Path, s: &'a Statement, e: &'a Entry, t: &'a Transaction) -> R
         status: e.status.as_str(),
         reversal: e.reversal,
         format: s.format.label(),
+        document_numbers: t.document_numbers.join(" | "),
     }
 }
 
@@ -139,7 +141,7 @@ pub fn run(files: &[PathBuf], json: bool) -> u8 {
     }
 }
 
-const COLUMNS: [&str; 20] = [
+const COLUMNS: [&str; 21] = [
     "file",
     "statement_id",
     "account",
@@ -160,4 +162,5 @@ const COLUMNS: [&str; 20] = [
     "status",
     "reversal",
     "format",
+    "document_numbers",
 ];
