@@ -124,3 +124,38 @@ fn camt_statements_numbering_entries_from_one_keep_two_payers_apart() {
     assert!(applied(&out).is_empty(), "{:?}", applied(&out));
     assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
 }
+
+#[test]
+fn one_payer_paying_twice_a_day_in_two_statements_is_paid_twice() {
+    // Alpha pays two invoices on one day, each text quoting its customer
+    // number (a number in common), and the bank issues two statements that
+    // day, numbering `NtryRef` from 1 in each. The second opens where the
+    // first closed: it cannot hold the first's payment again.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    std::fs::write(
+        c.join("invoices.csv"),
+        format!(
+            "{}F-1003,C1,Alpha SARL,2026-10-01,2026-10-31,1000.00,1000.00,EUR,,transfer,\n",
+            crate::statement_identity::INVOICES
+        ),
+    )
+    .unwrap();
+    let first = || one("ALPHA SARL", "FACTURE F-1001 CLIENT 4711");
+    statement(&c, "a.xml", "S-1", 1, "0.00", "1000.00", first());
+    let second = one("ALPHA SARL", "FACTURE F-1003 CLIENT 4711");
+    statement(&c, "b.xml", "S-2", 2, "1000.00", "2000.00", second);
+    let out = night(&c, root.path(), "2026-11-20");
+    let mut got = applied(&out);
+    got.sort();
+    let want = [("F-1001", "1000.00"), ("F-1003", "1000.00")];
+    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    assert!(!kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
+    assert!(!chased(&out).contains("F-1003"), "{}", chased(&out));
+    // The look-alike: the first statement sent again under another id
+    // opens where it opened. Alpha's first payment, counted once.
+    statement(&c, "a-bis.xml", "S-1-BIS", 3, "0.00", "1000.00", first());
+    let out = night(&c, root.path(), "2026-11-21");
+    assert!(applied(&out).is_empty(), "{:?}", applied(&out));
+    assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
+}
