@@ -268,8 +268,13 @@ mod tests {
             reverse in proptest::bool::ANY,
         ) {
             let cal = Calendar::new([]);
-            let base = d("2026-01-01");
-            let md = |n: u64| base.checked_add_days(Days::new(n)).unwrap().format("%m-%d").to_string();
+            // The days of a leap year, over and over: pieces cut at 02-28 /
+            // 02-29 still touch in every year (a piece from 02-29 starts on
+            // 03-01 outside leap years). Cut from a common year, 02-28 /
+            // 03-01 would leave a leap year's 02-29 out of the pieces, as
+            // a user writing them would.
+            let base = d("2028-01-01");
+            let md = |n: u64| base.checked_add_days(Days::new(n % 366)).unwrap().format("%m-%d").to_string();
             let (first, last) = (start, start + len - 1);
             // Each cut ends a piece at `first + c` and starts the next one
             // up to 4 days earlier (overlap) or the day after (touching).
