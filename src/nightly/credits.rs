@@ -54,6 +54,10 @@ pub struct CreditStep {
     /// by at least that money ([`super::waiting`]): left waiting, told to
     /// a person.
     pub held: Vec<super::waiting::Held>,
+    /// For each payment: the items its texts quote that are in another
+    /// currency than it (indexes into `items`, ascending), when nothing
+    /// else was found for it ([`matching::rules::Candidates::other_currency`]).
+    pub other_currency: Vec<Vec<u32>>,
 }
 
 /// Money applied to an invoice beyond what it owes now.
@@ -284,6 +288,10 @@ pub fn run(
         }
     }
     step.apps = matching::allocate::allocate(&step.payments, &step.items, &cands, &cfg);
+    step.other_currency = cands
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.other_currency))
+        .collect();
     // Money left waiting that the ERP may have booked since is not applied
     // again (never a payment counted twice).
     super::waiting::hold(conn, &mut step, &since, run_date)?;

@@ -167,9 +167,12 @@ fn assert_usd_stays_usd(statement: &Path, out: &Path, usd_paying_eur: &str, usd_
         column_where(&d, "customer_id", "C04", "invoice_ids").is_empty(),
         "Delta paid its USD invoice: {d:?}"
     );
-    assert_eq!(
-        column_where(&d, "customer_id", "C01", "invoice_ids"),
-        ["F-2026-0101"]
+    // Alpha's EUR invoice, which the USD money quotes, is never paid by it,
+    // but Alpha may well have paid it: not chased while that money waits
+    // for a person (suggestion_hold_days), as an invoice in a suggestion.
+    assert!(
+        column_where(&d, "customer_id", "C01", "invoice_ids").is_empty(),
+        "{d:?}"
     );
 
     let p = parse_rows(statement);

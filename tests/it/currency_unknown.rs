@@ -79,3 +79,51 @@ fn a_payment_in_a_currency_that_is_not_iso_4217_is_listed_never_applied() {
     assert_eq!(credits.len(), 2, "{credits:?}");
     assert!(credits.iter().all(|(_, c)| c == "EUE"), "{credits:?}");
 }
+
+#[test]
+fn invoices_quoted_by_money_in_another_currency_are_not_chased_while_it_waits() {
+    // The customers may well have paid, in a currency pointage never sets
+    // against the invoice's: held as an invoice in a suggestion is, for
+    // `suggestion_hold_days` (5) from the night the money was first told.
+    let root = tempfile::tempdir().unwrap();
+    let c = root.path().join("c");
+    std::fs::create_dir_all(c.join("statements")).unwrap();
+    std::fs::write(
+        c.join("invoices.csv"),
+        "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency\n\
+         F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+         F-1002,C2,Beta SA,2026-09-01,2026-10-01,250.00,250.00,EUR\n\
+         F-1003,C3,Gamma SA,2026-09-01,2026-10-01,300.00,300.00,EUR\n",
+    )
+    .unwrap();
+    let xml = format!(
+        "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\n\
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-20T20:00:00</CreDtTm></GrpHdr>\n\
+<Stmt><Id>S1</Id><Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n{}{}</Stmt></BkToCstmrStmt></Document>\n",
+        ntry("A", "100.00", "EUE", "ALPHA SARL", "FACT F-1001"),
+        ntry("B", "290.00", "USD", "BETA SA", "FACT F-1002"),
+    );
+    std::fs::write(c.join("statements/s.xml"), xml).unwrap();
+    let chased = |out: &std::path::Path| -> Vec<String> {
+        let rows = csv_rows(&out.join("dunning.csv"));
+        let k = rows[0].iter().position(|h| h == "invoice_ids").unwrap();
+        let mut ids: Vec<String> = rows[1..].iter().map(|r| r[k].clone()).collect();
+        ids.sort();
+        ids
+    };
+    let out = root.path().join("out1");
+    run_ok(&c, "2026-11-21", &out);
+    assert_eq!(chased(&out), ["F-1003"]);
+    // Still waiting the next night: still held.
+    let out = root.path().join("out2");
+    run_ok(&c, "2026-11-24", &out);
+    assert!(!chased(&out).iter().any(|i| i == "F-1001" || i == "F-1002"));
+    // Once the hold is over, a person has had the alert for days: chased.
+    let out = root.path().join("out3");
+    run_ok(&c, "2026-11-27", &out);
+    let later = chased(&out);
+    assert!(
+        later.iter().any(|i| i == "F-1001") && later.iter().any(|i| i == "F-1002"),
+        "{later:?}"
+    );
+}

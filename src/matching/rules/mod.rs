@@ -175,6 +175,11 @@ pub struct Candidates {
     /// Why nothing was found, when there is something to say (an item quoted
     /// in another currency).
     pub note: Option<String>,
+    /// The items a rule found but left for being in another currency than
+    /// the payment (indexes into the items, ascending): with no proposal,
+    /// the payment may well have paid them, in a currency pointage never
+    /// sets against theirs.
+    pub other_currency: Vec<u32>,
 }
 
 /// [`candidates_with`] under the default settings.
@@ -194,6 +199,7 @@ pub fn candidates_with(
         p,
         items,
         note: None,
+        other_currency: Vec::new(),
     };
     let proposal = ctx
         .rf(ix)
@@ -219,15 +225,25 @@ pub fn candidates_with(
         });
         return Candidates {
             note: proposal.is_none().then(|| format!("the {why}")),
+            other_currency: if proposal.is_none() {
+                ctx.other_currency
+            } else {
+                Vec::new()
+            },
             proposal,
         };
     }
+    let (note, other_currency) = if proposal.is_none() {
+        (
+            ctx.note.or_else(|| references::rf_note(p)),
+            ctx.other_currency,
+        )
+    } else {
+        (None, Vec::new())
+    };
     Candidates {
-        note: if proposal.is_none() {
-            ctx.note.or_else(|| references::rf_note(p))
-        } else {
-            None
-        },
+        note,
+        other_currency,
         proposal,
     }
 }
@@ -264,6 +280,8 @@ struct Ctx<'a> {
     p: &'a Payment,
     items: &'a [OpenItem],
     note: Option<String>,
+    /// Items found in another currency ([`Candidates::other_currency`]).
+    other_currency: Vec<u32>,
 }
 
 impl Ctx<'_> {
@@ -329,10 +347,22 @@ impl Ctx<'_> {
     fn same_currency(&mut self, found: &[u32]) -> Vec<u32> {
         let mut keep = Vec::with_capacity(found.len());
         for &i in found {
-            let Some(it) = self.item(i) else { continue };
+            let items = self.items;
+            let Some(it) = items.get(i as usize) else {
+                continue;
+            };
             if it.currency == self.p.currency {
                 keep.push(i);
-            } else if self.note.is_none() {
+                continue;
+            }
+            // (As many as one hit may name: a loose number's look-alikes
+            // in another currency are no payment's.)
+            if let Err(at) = self.other_currency.binary_search(&i)
+                && self.other_currency.len() < MAX_HIT_ITEMS
+            {
+                self.other_currency.insert(at, i);
+            }
+            if self.note.is_none() {
                 self.note = Some(format!(
                     "{} quoted but it is in {}, the payment in {}",
                     it.invoice_id, it.currency, self.p.currency
@@ -512,5 +542,6 @@ mod tests {
             c.note.as_deref(),
             Some("F-2026-0042 quoted but it is in USD, the payment in EUR")
         );
+        assert_eq!(c.other_currency, [0]);
     }
 }

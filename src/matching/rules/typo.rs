@@ -226,6 +226,7 @@ mod tests {
                 p: &p,
                 items: &items,
                 note: None,
+                other_currency: Vec::new(),
             };
             for q in 0..items.len() as u32 {
                 let Some((key, digits)) = ctx.typo_key(q) else {

@@ -181,9 +181,9 @@ pub fn customers(
             .customer(p)
             .filter(|_| !suggested)
             .filter(|c| owners.insert(c));
-        // Dated by its booking (the reason of a row it is deducted from
+        // Dated by its day (the reason of a row it is deducted from
         // says when it came).
-        let date = p.booking_date.or(p.value_date).unwrap_or(run_date);
+        let date = p.day().unwrap_or(run_date);
         for c in owners {
             let r = unapplied
                 .entry(c.to_string())

@@ -1,11 +1,16 @@
-//! A remittance the bank booked as one line, without detail
-//! (`matching::rules::remittance`: direct debits or cheques), that no rule
-//! explained: while its money waits for a person (`unmatched_credit` or
-//! `suggested_match` open), every open item of its currency it may have
-//! gathered (a direct debit due on or before its booking date, an invoice
-//! payable by cheque) may be paid, so none of them is chased — formal
-//! notice included — for `suggestion_hold_days` from the night the money was
-//! first told to a person, as an invoice in a suggestion is.
+//! Money waiting for a person that may have paid invoices no rule could
+//! give it: while it waits (`unmatched_credit` or `suggested_match` open),
+//! those invoices are not chased — formal notice included — for
+//! `suggestion_hold_days` from the night the money was first told to a
+//! person, as an invoice in a suggestion is. Such money is:
+//! - a remittance the bank booked as one line, without detail
+//!   (`matching::rules::remittance`: direct debits or cheques): every open
+//!   item of its currency it may have gathered (a direct debit due on or
+//!   before its booking date, an invoice payable by cheque);
+//! - a payment in another currency than the invoices its texts quote
+//!   (`matching::rules::Candidates::other_currency`; a code that is no ISO
+//!   currency included): money is never set against an amount of another
+//!   currency, but the customer may well have paid them.
 
 use std::collections::BTreeMap;
 
@@ -17,8 +22,8 @@ use crate::matching::rules::remittance::{may_have_collected, undetailed_remittan
 use crate::nightly::alerting::AlertSet;
 use crate::nightly::credits::CreditStep;
 
-/// The invoices such waiting remittances may have collected, each with the
-/// night the earliest of them was first raised (the start of its hold).
+/// The invoices such waiting money may have paid, each with the night the
+/// earliest of it was first raised (the start of its hold).
 pub fn held_by_remittances(
     credits: &CreditStep,
     alerts: &AlertSet,
@@ -36,9 +41,15 @@ pub fn held_by_remittances(
     }
     let mut out: BTreeMap<String, NaiveDate> = BTreeMap::new();
     for (pi, p) in credits.payments.iter().enumerate() {
-        let Some(lump) = undetailed_remittance(p) else {
+        let lump = undetailed_remittance(p);
+        let quoted = credits
+            .other_currency
+            .get(pi)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if lump.is_none() && quoted.is_empty() {
             continue;
-        };
+        }
         let waiting = credits.apps.iter().any(|a| {
             a.payment == pi && a.status == Status::Unapplied && a.applied_amount.is_positive()
         });
@@ -46,8 +57,9 @@ pub fn held_by_remittances(
             continue;
         }
         let since = raised.get(p.entry_id.as_str()).copied().unwrap_or(run_date);
-        for it in credits.items.iter().filter(|it| {
-            may_have_collected(p, lump, it)
+        let is_quoted = |i: usize| u32::try_from(i).is_ok_and(|i| quoted.binary_search(&i).is_ok());
+        for (_, it) in credits.items.iter().enumerate().filter(|(i, it)| {
+            (lump.is_some_and(|l| may_have_collected(p, l, it)) || is_quoted(*i))
                 && credits
                     .open_after(&it.invoice_id)
                     .is_some_and(|o| o.is_positive())
