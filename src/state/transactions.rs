@@ -419,8 +419,9 @@ fn collections_sql() -> String {
 }
 
 /// Credits of an account of exactly `amount`, booked from `from` to `to`
-/// (their day: [`crate::statement::Entry::day`]), newest first: the cheque remittances an unpaid cheque, which carries no
-/// end-to-end id or mandate, may undo (the caller keeps the cheques).
+/// (their day: [`crate::statement::Entry::day`]), newest first: the cheque
+/// remittances an unpaid cheque, which carries no end-to-end id or mandate,
+/// may undo (the caller keeps the cheques).
 pub fn credits_of_amount_between(
     conn: &Connection,
     account: &str,

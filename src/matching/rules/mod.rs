@@ -346,8 +346,8 @@ impl Ctx<'_> {
     /// Keeps the items of the payment's currency; remembers the others.
     fn same_currency(&mut self, found: &[u32]) -> Vec<u32> {
         let mut keep = Vec::with_capacity(found.len());
+        let items = self.items;
         for &i in found {
-            let items = self.items;
             let Some(it) = items.get(i as usize) else {
                 continue;
             };
