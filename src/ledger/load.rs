@@ -14,6 +14,7 @@ use std::path::Path;
 use csv::StringRecord;
 
 use super::lookalike::{self, Lookalike};
+use super::quotes;
 use super::{LedgerError, LedgerErrorKind};
 
 /// A column a loader knows: its canonical (header) name and whether the file
@@ -114,6 +115,9 @@ impl<'a> Table<'a> {
             let end = reader.position().byte();
             if end >= text.len() as u64 {
                 self.check_quotes(lines.byte, line, mapping.as_deref(), columns)?;
+            }
+            if mapping.is_some() {
+                self.check_stray_quote(start, end, line, n_fields)?;
             }
             if skip_sep_line {
                 skip_sep_line = false;
@@ -234,6 +238,36 @@ impl<'a> Table<'a> {
         LedgerError::new(self.file, line, None, LedgerErrorKind::Csv(msg))
     }
 
+    /// A quote that runs a field over line breaks into what reads as rows of
+    /// their own (a lone `"` closed rows later): refused, never one row
+    /// made of several (an invoice given another's amount).
+    fn check_stray_quote(
+        &self,
+        start: u64,
+        end: u64,
+        line: u64,
+        fields: usize,
+    ) -> Result<(), LedgerError> {
+        let text = self.text.as_bytes();
+        let raw = usize::try_from(start)
+            .ok()
+            .zip(usize::try_from(end).ok())
+            .and_then(|(a, b)| text.get(a..b))
+            .unwrap_or_default();
+        let Some(k) = quotes::stray_quote_line(raw, self.separator, fields) else {
+            return Ok(());
+        };
+        let next = line + k as u64;
+        Err(LedgerError::new(
+            self.file,
+            line,
+            None,
+            LedgerErrorKind::Csv(format!(
+                "a quote (\") opened on this line runs into line {next}, which reads as a row of its own: a stray quote would merge those rows into one; remove it, or double it (\"\") inside a quoted field"
+            )),
+        ))
+    }
+
     /// Called for a record that reaches the end of the file: an unclosed
     /// quote makes the csv reader swallow everything after it into one field.
     fn check_quotes(
@@ -244,7 +278,7 @@ impl<'a> Table<'a> {
         columns: &[Column],
     ) -> Result<(), LedgerError> {
         let raw = self.text.as_bytes().get(start..).unwrap_or_default();
-        let Some(field) = unclosed_quote_field(raw, self.separator) else {
+        let Some(field) = quotes::unclosed_quote_field(raw, self.separator) else {
             return Ok(());
         };
         let column = mapping.and_then(|m| {
@@ -518,39 +552,6 @@ fn normalize_header(s: &str) -> String {
         .collect()
 }
 
-/// Reads one CSV record from `raw` the way the csv reader does (RFC 4180
-/// quotes, doubled quotes inside) and returns the 0-based field index where a
-/// quote is opened and never closed before the end, if any.
-fn unclosed_quote_field(raw: &[u8], sep: u8) -> Option<usize> {
-    #[derive(PartialEq)]
-    enum S {
-        Start,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
-    }
-    let mut state = S::Start;
-    let mut field = 0usize;
-    for &b in raw {
-        state = match state {
-            S::Start | S::Unquoted | S::QuoteInQuoted if b == sep => {
-                field += 1;
-                S::Start
-            }
-            S::Start | S::Unquoted | S::QuoteInQuoted if matches!(b, b'\r' | b'\n') => {
-                return None;
-            }
-            S::Start if b == b'"' => S::Quoted,
-            S::Start | S::Unquoted => S::Unquoted,
-            S::Quoted if b == b'"' => S::QuoteInQuoted,
-            S::Quoted => S::Quoted,
-            S::QuoteInQuoted if b == b'"' => S::Quoted,
-            S::QuoteInQuoted => S::Unquoted,
-        };
-    }
-    (state == S::Quoted).then_some(field)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,16 +612,6 @@ mod tests {
         assert_eq!(normalize_header("  Invoice ID "), "invoice_id");
         assert_eq!(normalize_header("OPEN-AMOUNT"), "open_amount");
         assert_eq!(normalize_header("\u{feff}invoice_id"), "invoice_id");
-    }
-
-    #[test]
-    fn unclosed_quotes() {
-        assert_eq!(unclosed_quote_field(b"a;\"b\nc", b';'), Some(1));
-        assert_eq!(unclosed_quote_field(b"a;\"b\"\"c", b';'), Some(1));
-        assert_eq!(unclosed_quote_field(b"a;\"b\"\"\"", b';'), None);
-        assert_eq!(unclosed_quote_field(b"a;b\"c", b';'), None);
-        assert_eq!(unclosed_quote_field(b"\"a\nb\";c\n", b';'), None);
-        assert_eq!(unclosed_quote_field(b"\"a\"x;\"c", b';'), Some(1));
     }
 
     #[test]

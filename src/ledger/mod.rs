@@ -26,6 +26,7 @@ mod load;
 mod lookalike;
 mod people_file;
 mod promises;
+mod quotes;
 mod values;
 
 use std::path::Path;

@@ -301,3 +301,34 @@ fn decimals_in_yen_are_refused_and_whole_yen_read() {
         pairs(&[("F1", "1250.00"), ("F2", "99.50")])
     );
 }
+
+#[test]
+fn a_stray_quote_merging_rows_is_refused_never_one_invoice_with_anothers_amount() {
+    // Alpha's name opens a quote that Gamma's row closes: read as written,
+    // F-1 took F-3's 300.00 and Beta's F-2 vanished (review 38 erp F7).
+    let stray = format!(
+        "{HEADER}F-1;C1;\"Alpha SARL;2026-09-01;2026-10-01;100,00;100,00\n\
+         F-2;C2;Beta SA;2026-09-01;2026-10-01;200,00;200,00\n\
+         F-3;C3;Gamma\" SA;2026-09-01;2026-10-01;300,00;300,00\n"
+    );
+    refused(
+        &[("invoices.csv", stray.as_bytes())],
+        &["invoices.csv", "line 2", "line 3", "stray quote"],
+    );
+    // Closed on the next row at a field's end: as wrong, as refused.
+    let next = format!(
+        "{HEADER}F-1;C1;\"Alpha SARL;2026-09-01;2026-10-01;100,00;100,00\n\
+         F-2;C2;Beta SA\";2026-09-01;2026-10-01;200,00;200,00\n"
+    );
+    refused(&[("invoices.csv", next.as_bytes())], &["line 2", "line 3"]);
+    // The look-alikes: a name quoted with its separator, a customer's
+    // address over two lines, quotes doubled inside.
+    let fine = format!(
+        "{HEADER}F-1;C1;\"Alpha; SARL\";2026-09-01;2026-10-01;100,00;100,00\n\
+         F-2;C2;\"Beta \"\"Le Gourmet\"\"\nSA\";2026-09-01;2026-10-01;200,00;200,00\n"
+    );
+    assert_eq!(
+        read(&[("invoices.csv", fine.as_bytes())]),
+        pairs(&[("F-1", "100.00"), ("F-2", "200.00")])
+    );
+}
