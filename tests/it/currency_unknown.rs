@@ -18,30 +18,44 @@ fn ntry(reference: &str, amount: &str, ccy: &str, name: &str, text: &str) -> Str
     )
 }
 
-#[test]
-fn a_payment_in_a_currency_that_is_not_iso_4217_is_listed_never_applied() {
-    let root = tempfile::tempdir().unwrap();
-    let c = root.path().join("c");
+/// A client `root/c` with these invoice rows (after the header) and one
+/// EUR camt.053 statement of these entries.
+fn client(root: &std::path::Path, invoices: &str, entries: &[String]) -> std::path::PathBuf {
+    let c = root.join("c");
     std::fs::create_dir_all(c.join("statements")).unwrap();
-    // Even an invoice written in the same non-ISO code is never paid by it.
     std::fs::write(
         c.join("invoices.csv"),
-        "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency\n\
-         F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
-         F-1009,C9,Zeta SA,2026-09-01,2026-10-01,100.00,100.00,EUE\n\
-         F-1004,C4,Delta SA,2026-09-01,2026-10-01,250.00,250.00,USD\n",
+        format!(
+            "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency\n{invoices}"
+        ),
     )
     .unwrap();
     let xml = format!(
         "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\n\
 <GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-20T20:00:00</CreDtTm></GrpHdr>\n\
-<Stmt><Id>S1</Id><Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n{}{}{}</Stmt></BkToCstmrStmt></Document>\n",
-        ntry("A", "100.00", "EUE", "ALPHA SARL", "FACT F-1001"),
-        ntry("Z", "100.00", "EUE", "ZETA SA", "FACT F-1009"),
-        // The look-alike: money in a real foreign currency still pays.
-        ntry("D", "250.00", "USD", "DELTA SA", "FACT F-1004"),
+<Stmt><Id>S1</Id><Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n{}</Stmt></BkToCstmrStmt></Document>\n",
+        entries.concat(),
     );
     std::fs::write(c.join("statements/s.xml"), xml).unwrap();
+    c
+}
+
+#[test]
+fn a_payment_in_a_currency_that_is_not_iso_4217_is_listed_never_applied() {
+    let root = tempfile::tempdir().unwrap();
+    // Even an invoice written in the same non-ISO code is never paid by it.
+    let c = client(
+        root.path(),
+        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+         F-1009,C9,Zeta SA,2026-09-01,2026-10-01,100.00,100.00,EUE\n\
+         F-1004,C4,Delta SA,2026-09-01,2026-10-01,250.00,250.00,USD\n",
+        &[
+            ntry("A", "100.00", "EUE", "ALPHA SARL", "FACT F-1001"),
+            ntry("Z", "100.00", "EUE", "ZETA SA", "FACT F-1009"),
+            // The look-alike: money in a real foreign currency still pays.
+            ntry("D", "250.00", "USD", "DELTA SA", "FACT F-1004"),
+        ],
+    );
     let out = root.path().join("out");
     run_ok(&c, "2026-11-21", &out);
     let matches = csv_rows(&out.join("matches.csv"));
@@ -86,24 +100,16 @@ fn invoices_quoted_by_money_in_another_currency_are_not_chased_while_it_waits() 
     // against the invoice's: held as an invoice in a suggestion is, for
     // `suggestion_hold_days` (5) from the night the money was first told.
     let root = tempfile::tempdir().unwrap();
-    let c = root.path().join("c");
-    std::fs::create_dir_all(c.join("statements")).unwrap();
-    std::fs::write(
-        c.join("invoices.csv"),
-        "invoice_id,customer_id,customer_name,issue_date,due_date,amount,open_amount,currency\n\
-         F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+    let c = client(
+        root.path(),
+        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
          F-1002,C2,Beta SA,2026-09-01,2026-10-01,250.00,250.00,EUR\n\
          F-1003,C3,Gamma SA,2026-09-01,2026-10-01,300.00,300.00,EUR\n",
-    )
-    .unwrap();
-    let xml = format!(
-        "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\n\
-<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-20T20:00:00</CreDtTm></GrpHdr>\n\
-<Stmt><Id>S1</Id><Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n{}{}</Stmt></BkToCstmrStmt></Document>\n",
-        ntry("A", "100.00", "EUE", "ALPHA SARL", "FACT F-1001"),
-        ntry("B", "290.00", "USD", "BETA SA", "FACT F-1002"),
+        &[
+            ntry("A", "100.00", "EUE", "ALPHA SARL", "FACT F-1001"),
+            ntry("B", "290.00", "USD", "BETA SA", "FACT F-1002"),
+        ],
     );
-    std::fs::write(c.join("statements/s.xml"), xml).unwrap();
     let chased = |out: &std::path::Path| -> Vec<String> {
         let rows = csv_rows(&out.join("dunning.csv"));
         let k = rows[0].iter().position(|h| h == "invoice_ids").unwrap();

@@ -52,6 +52,29 @@ pub(crate) fn returned(
     }
 }
 
+/// An entry under mandate `RUM-D1` with no end-to-end id (a bank that gives
+/// none), coded `code`, with return `reason` if any.
+pub(crate) fn mandate_only(
+    reference: &'static str,
+    date: &'static str,
+    code: &'static str,
+    amount: &'static str,
+    reason: Option<&'static str>,
+) -> Ntry {
+    Ntry {
+        reference,
+        date,
+        code,
+        amount,
+        txs: vec![Tx {
+            amount,
+            mandate: Some("RUM-D1"),
+            reason,
+            ..Tx::default()
+        }],
+    }
+}
+
 fn night(root: &Path, seq: u32, date: &str, invoices: &str, entries: &[Ntry]) -> PathBuf {
     statement_night(root, HEADER, invoices, seq, date, entries)
 }

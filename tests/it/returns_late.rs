@@ -351,21 +351,9 @@ fn a_bank_without_end_to_end_ids_never_links_a_return_to_an_earlier_months_colle
     // return for insufficient funds (AM04), booked before November's
     // collection is seen, is not October's collection: SEPA returns come
     // within days. It waits for a person, or for November's statement.
-    use crate::support::Tx;
     const F400: &str =
         "F-400;C4;Delta;2026-10-01;2026-10-25;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
-    let entry = |reference, date, code, amount, reason| Ntry {
-        reference,
-        date,
-        code,
-        amount,
-        txs: vec![Tx {
-            amount,
-            mandate: Some("RUM-D1"),
-            reason,
-            ..Tx::default()
-        }],
-    };
+    let entry = crate::returns::mandate_only;
     // With a reason, a refusal (verify5 X1), or none (as CFONB returns
     // often come: verify4 W2).
     for reason in [Some("AM04"), Some("MS02"), None] {

@@ -47,18 +47,7 @@ fn a_return_dated_by_its_value_date_never_takes_last_months_collection() {
         "F-400;C4;Delta;2026-10-01;2026-10-25;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
     const F401: &str =
         "F-401;C4;Delta;2026-11-01;2026-11-25;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
-    let entry = |reference, date, code, amount, reason| Ntry {
-        reference,
-        date,
-        code,
-        amount,
-        txs: vec![Tx {
-            amount,
-            mandate: Some("RUM-D1"),
-            reason,
-            ..Tx::default()
-        }],
-    };
+    let entry = crate::returns::mandate_only;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     night(
