@@ -116,8 +116,8 @@ impl<'a> Table<'a> {
             if end >= text.len() as u64 {
                 self.check_quotes(lines.byte, line, mapping.as_deref(), columns)?;
             }
-            if mapping.is_some() {
-                self.check_stray_quote(start, end, line, n_fields)?;
+            if let Some(map) = &mapping {
+                self.check_stray_quote(start, end, line, n_fields, map, columns)?;
             }
             if skip_sep_line {
                 skip_sep_line = false;
@@ -129,6 +129,18 @@ impl<'a> Table<'a> {
                 continue;
             }
             let Some(map) = &mapping else {
+                // A column name over lines is a stray quote swallowing the
+                // first rows into the header (never read, never told).
+                if record.iter().any(|f| f.contains(['\n', '\r'])) {
+                    return Err(LedgerError::new(
+                        self.file,
+                        line,
+                        None,
+                        LedgerErrorKind::Csv(
+                            "a quote (\") in the header runs over the next lines, taking rows for a column name: remove the stray quote".into(),
+                        ),
+                    ));
+                }
                 names = record.iter().map(normalize_header).collect();
                 let m = self.map_header(&names, line, schema)?;
                 n_fields = record.len();
@@ -247,6 +259,8 @@ impl<'a> Table<'a> {
         end: u64,
         line: u64,
         fields: usize,
+        map: &[Option<usize>],
+        columns: &[Column],
     ) -> Result<(), LedgerError> {
         let text = self.text.as_bytes();
         let raw = usize::try_from(start)
@@ -254,7 +268,18 @@ impl<'a> Table<'a> {
             .zip(usize::try_from(end).ok())
             .and_then(|(a, b)| text.get(a..b))
             .unwrap_or_default();
-        let Some(k) = quotes::stray_quote_line(raw, self.separator, fields) else {
+        let ids: Vec<usize> = columns
+            .iter()
+            .zip(map)
+            .filter(|(c, _)| c.name.ends_with("_id"))
+            .filter_map(|(_, p)| *p)
+            .collect();
+        let shape = quotes::RowShape {
+            sep: self.separator,
+            fields,
+            ids: &ids,
+        };
+        let Some(k) = quotes::stray_quote_line(raw, &shape) else {
             return Ok(());
         };
         let next = line + k as u64;

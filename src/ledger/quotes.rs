@@ -3,7 +3,7 @@
 //! its start, `""` inside is a quote): the checks that keep a lone quote from
 //! swallowing rows into one field.
 //!
-//! Owns: [`unclosed_quote_field`], [`stray_quote_line`]. Does not: read
+//! Owns: [`unclosed_quote_field`], [`stray_quote_line`], [`RowShape`]. Does not: read
 //! records or report errors (`load`).
 
 /// Where a byte leaves the reader.
@@ -46,64 +46,133 @@ pub(super) fn unclosed_quote_field(raw: &[u8], sep: u8) -> Option<usize> {
     (state == S::Quoted).then_some(field)
 }
 
-/// Reads one CSV record from `raw`, of a file whose rows have `fields`
-/// fields, and returns, when a quoted field runs over a line break, the
-/// number of line breaks before the first sign that its quote is a stray
-/// one swallowing rows: its first line and a later one each holding a row's
-/// worth of separators (`fields - 1`, quoted or not: whole rows of the file
-/// joined), or text after the closing quote of a field written over lines
-/// (`Gamma" SA`). A field legitimately written over lines (an address, a
-/// comma or two in it) shows neither. `None` when the record has no such
+/// What a row of the file looks like, for telling a row swallowed by a
+/// stray quote from text written over lines.
+pub(super) struct RowShape<'a> {
+    /// The separator.
+    pub sep: u8,
+    /// Fields per row (the header's).
+    pub fields: usize,
+    /// The positions of the id columns (`invoice_id`, `customer_id`…).
+    pub ids: &'a [usize],
+}
+
+impl RowShape<'_> {
+    /// Whether a physical line reads as a whole row: a row's worth of
+    /// separators, and a value shaped like an id (one word) in every id
+    /// column. A line of an address or a comment (`ZI Nord, 75001 Paris`,
+    /// `she says: 100 sent, rest on 15/12`) has no such ids.
+    fn reads_as_row(&self, line: &[u8]) -> bool {
+        let pieces: Vec<&[u8]> = line.split(|&b| b == self.sep).collect();
+        self.fields >= 2
+            && pieces.len() >= self.fields
+            && self.ids.iter().all(|&k| {
+                pieces.get(k).is_some_and(|p| {
+                    let v = p.trim_ascii();
+                    let v = v.strip_prefix(b"\"").unwrap_or(v);
+                    let v = v.strip_suffix(b"\"").unwrap_or(v);
+                    !v.is_empty() && !v.iter().any(u8::is_ascii_whitespace)
+                })
+            })
+    }
+}
+
+/// The physical lines of `raw` (line ends `\n`, `\r\n` or a lone `\r`).
+fn physical_lines(raw: &[u8]) -> Vec<&[u8]> {
+    let mut lines = Vec::new();
+    let mut from = 0;
+    let mut i = 0;
+    while i < raw.len() {
+        match raw.get(i) {
+            Some(b'\n') => {
+                lines.push(raw.get(from..i).unwrap_or_default());
+                from = i + 1;
+            }
+            Some(b'\r') => {
+                lines.push(raw.get(from..i).unwrap_or_default());
+                if raw.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                from = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    lines.push(raw.get(from..).unwrap_or_default());
+    lines
+}
+
+/// Reads one CSV record from `raw` (a row of the shape `row`) and returns,
+/// when a quoted field runs over a line break, the number of lines from the
+/// record's first to the first sign that its quote is a stray one
+/// swallowing rows: its first line and a later one both reading as whole
+/// rows ([`RowShape::reads_as_row`]), or text after the closing quote of a
+/// field written over lines (`Gamma" SA`; blanks before the separator are
+/// allowed). A field legitimately written over lines (an address, a
+/// comment, commas in it) shows neither. `None` when the record has no such
 /// field.
-pub(super) fn stray_quote_line(raw: &[u8], sep: u8, fields: usize) -> Option<usize> {
+pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> {
     // Most records hold no quote at all: one fast look.
     memchr::memchr(b'"', raw)?;
+    // The reader's offset may sit on the line end before the record.
+    let start = raw.iter().position(|&b| !matches!(b, b'\r' | b'\n'))?;
+    let raw = raw.get(start..)?;
     let mut state = S::Start;
     let mut field = 0usize;
     let mut breaks = 0usize;
     // Line breaks inside the current quoted field; inside any.
     let (mut spanning, mut spanned) = (false, false);
+    // Just after the closing quote of a field written over lines.
+    let mut after_close = false;
     let mut text_after_close = None;
+    let mut prev = 0u8;
     for &b in raw {
-        match state {
-            S::Quoted if b == b'\n' => {
-                breaks += 1;
-                spanning = true;
-                spanned = true;
+        if after_close {
+            match b {
+                b' ' | b'\t' => {}
+                b'"' | b'\r' | b'\n' => after_close = false,
+                _ if b == row.sep => after_close = false,
+                _ => {
+                    text_after_close.get_or_insert(breaks);
+                    after_close = false;
+                }
             }
-            S::QuoteInQuoted
-                if spanning
-                    && text_after_close.is_none()
-                    && !matches!(b, b'"' | b'\r' | b'\n')
-                    && b != sep =>
-            {
-                text_after_close = Some(breaks);
-            }
-            _ => {}
+        }
+        if state == S::Quoted && (b == b'\r' || (b == b'\n' && prev != b'\r')) {
+            breaks += 1;
+            spanning = true;
+            spanned = true;
+        }
+        if state == S::Quoted && b == b'"' && spanning {
+            after_close = true;
         }
         let before = field;
-        match step(state, b, sep, &mut field) {
+        match step(state, b, row.sep, &mut field) {
             Some(next) => state = next,
             None => break,
         }
         if field != before {
             spanning = false;
         }
+        prev = b;
     }
     if !spanned {
         return None;
     }
-    // Lines holding a row's worth of separators, quoted or not: the first
-    // one and a later one both, when a stray quote joined whole rows.
-    let a_row =
-        |line: &[u8]| fields >= 2 && line.iter().filter(|&&b| b == sep).count() >= fields - 1;
-    let mut lines = raw.split(|&b| b == b'\n');
-    let row = lines
-        .next()
-        .is_some_and(a_row)
-        .then(|| lines.position(a_row).map(|k| k + 1))
+    let lines = physical_lines(raw);
+    let swallowed = lines
+        .first()
+        .is_some_and(|l| row.reads_as_row(l))
+        .then(|| {
+            lines
+                .iter()
+                .skip(1)
+                .position(|l| row.reads_as_row(l))
+                .map(|k| k + 1)
+        })
         .flatten();
-    match (row, text_after_close) {
+    match (swallowed, text_after_close) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
@@ -125,21 +194,43 @@ mod tests {
 
     #[test]
     fn stray_quotes_swallowing_rows() {
-        let stray = |raw: &[u8]| stray_quote_line(raw, b';', 4);
-        // Fields written over lines, as an address is: no stray quote.
+        // An invoices-like file: 4 fields, the id first.
+        let shape = RowShape {
+            sep: b';',
+            fields: 4,
+            ids: &[0],
+        };
+        let stray = |raw: &[u8]| stray_quote_line(raw, &shape);
+        // Fields written over lines, as an address or a comment is: no
+        // stray quote.
         assert_eq!(stray(b"C1;\"12 rue X\nParis\";FR;x\n"), None);
         assert_eq!(stray(b"C1;\"12 \"\"X\"\"\nParis\";FR;x\n"), None);
         assert_eq!(stray(b"C1;\"Bat B; 3e\n75001; Paris\";FR;x\n"), None);
-        let comma = |raw: &[u8]| stray_quote_line(raw, b',', 4);
+        assert_eq!(stray(b"F-1;\"Alpha; SARL\";100;x\n"), None);
         assert_eq!(
-            comma(b"C1,\"12 rue X, Bat B\n75001 Paris, France\",FR,x\n"),
+            stray(b"C1;x;y;\"she said: 100 sent;\nrest on 15/12; by cheque; ok\"\n"),
             None
         );
-        assert_eq!(stray(b"F-1;\"Alpha; SARL\";100;x\n"), None);
-        // A lone quote closed rows later: the rows it swallowed hold a row's
-        // separators, and text follows the quote that closes it.
-        let raw = b"F-1;C1;\"Alpha;100\nF-2;C2;Beta;200\nF-3;Gamma\" SA;300\n";
-        assert_eq!(stray(raw), Some(1));
+        // Blanks between a closing quote and the separator.
+        assert_eq!(stray(b"C1;\"Alpha\r\nCompta\" ;x;y\r\n"), None);
+        let comma = RowShape {
+            sep: b',',
+            fields: 3,
+            ids: &[0],
+        };
+        let addr = b"C1,Alpha SARL,\"12 rue X, Bat B\nZI Nord, 75001 Paris, France\"\n";
+        assert_eq!(stray_quote_line(addr, &comma), None);
+        // A lone quote closed rows later: the rows it swallowed read as
+        // rows, and text follows the quote that closes it; whatever the
+        // line ends, and after the line end the reader leaves before.
+        for raw in [
+            &b"F-1;C1;\"Alpha;100\nF-2;C2;Beta;200\nF-3;Gamma\" SA;300\n"[..],
+            b"F-1;C1;\"Alpha;100\r\nF-2;C2;Beta;200\r\nF-3;Gamma\" SA;300\r\n",
+            b"\r\n\r\nF-1;C1;\"Alpha;100\r\nF-2;C2;Beta;200\r\nF-3;Gamma\" SA;300\r\n",
+            b"F-1;C1;\"Alpha;100\rF-2;C2;Beta;200\rF-3;Gamma\" SA;300\r",
+        ] {
+            assert_eq!(stray(raw), Some(1), "{}", String::from_utf8_lossy(raw));
+        }
         assert_eq!(stray(b"F-1;C1;\"Alpha\nF-2 Beta\" SA;300\n"), Some(1));
         // Closed at a field's end on the next row.
         assert_eq!(stray(b"F-1;C1;\"Alpha;100\nF-2;C2;Beta\";200\n"), Some(1));

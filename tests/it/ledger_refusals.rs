@@ -332,3 +332,36 @@ fn a_stray_quote_merging_rows_is_refused_never_one_invoice_with_anothers_amount(
         pairs(&[("F-1", "100.00"), ("F-2", "200.00")])
     );
 }
+
+#[test]
+fn stray_quotes_are_refused_whatever_the_line_ends_and_legit_fields_over_lines_read() {
+    // Review 39 erp F3, F2: CRLF (the usual Windows export), a blank line
+    // before the row, and a stray quote in the header.
+    let crlf = format!(
+        "{}F-1;C1;\"Alpha SARL;2026-09-01;2026-10-01;100,00;100,00\r\n\r\n\
+         F-2;C2;Beta SA;2026-09-01;2026-10-01;200,00;200,00\r\n\
+         F-3;C3;Gamma\" SA;2026-09-01;2026-10-01;300,00;300,00\r\n",
+        HEADER.replace('\n', "\r\n")
+    );
+    refused(&[("invoices.csv", crlf.as_bytes())], &["line 2", "stray quote"]);
+    let header = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;\"notes\n\
+                  F-1;C1;Alpha;2026-09-01;2026-10-01;100,00;100,00;relance faite\"\n\
+                  F-2;C2;Beta;2026-09-01;2026-10-01;200,00;200,00;\n";
+    refused(&[("invoices.csv", header.as_bytes())], &["line 1", "header"]);
+    // Review 39 erp F1, F7: a customers.csv address over lines with its
+    // commas, a promise's comment over lines, blanks after a closing quote.
+    let invoices = format!("{HEADER}F-1;C1;Alpha;2026-09-01;2026-10-01;100,00;100,00\n");
+    let customers = "customer_id,name,address\n\
+                     C1,Alpha SARL,\"12 rue X, Bat B\r\nZI Nord, 75001 Paris, France\"\r\n";
+    let promises = "customer_id,invoice_id,promised_date,comment\n\
+                    C1,F-1,2026-12-15,\"called on 18/11\n\
+                    she says: 100 sent, rest on 15/12, by cheque, to confirm\" \n";
+    assert_eq!(
+        read(&[
+            ("invoices.csv", invoices.as_bytes()),
+            ("customers.csv", customers.as_bytes()),
+            ("promises.csv", promises.as_bytes()),
+        ]),
+        pairs(&[("F-1", "100.00")])
+    );
+}
