@@ -54,9 +54,9 @@ pub struct CreditStep {
     /// by at least that money ([`super::waiting`]): left waiting, told to
     /// a person.
     pub held: Vec<super::waiting::Held>,
-    /// For each payment: the items its texts quote that are in another
-    /// currency than it (indexes into `items`, ascending), when nothing
-    /// else was found for it ([`matching::rules::Candidates::other_currency`]).
+    /// For each payment: the items it names that are in another currency
+    /// than it (indexes into `items`, ascending), less those a person
+    /// rejected for it ([`matching::rules::Candidates::other_currency`]).
     pub other_currency: Vec<Vec<u32>>,
 }
 
@@ -288,9 +288,20 @@ pub fn run(
         }
     }
     step.apps = matching::allocate::allocate(&step.payments, &step.items, &cands, &cfg);
-    step.other_currency = cands
-        .iter_mut()
-        .map(|c| std::mem::take(&mut c.other_currency))
+    // (Less the invoices a person said a payment did not pay.)
+    step.other_currency = step
+        .payments
+        .iter()
+        .zip(cands.iter_mut())
+        .map(|(p, c)| {
+            let mut quoted = std::mem::take(&mut c.other_currency);
+            quoted.retain(|&i| {
+                step.items
+                    .get(i as usize)
+                    .is_some_and(|it| !rejected.contains(&p.account, &p.entry_id, &it.invoice_id))
+            });
+            quoted
+        })
         .collect();
     // Money left waiting that the ERP may have booked since is not applied
     // again (never a payment counted twice).

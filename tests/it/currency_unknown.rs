@@ -133,3 +133,37 @@ fn invoices_quoted_by_money_in_another_currency_are_not_chased_while_it_waits() 
         "{later:?}"
     );
 }
+
+#[test]
+fn the_hold_follows_what_the_customer_named_and_what_a_person_decided() {
+    let chased = |c: &std::path::Path, out: &std::path::Path| -> Vec<String> {
+        run_ok(c, "2026-11-21", out);
+        let rows = csv_rows(&out.join("dunning.csv"));
+        let k = rows[0].iter().position(|h| h == "invoice_ids").unwrap();
+        rows[1..].iter().map(|r| r[k].clone()).collect()
+    };
+    // A customer with invoices in two currencies pays USD quoting its EUR
+    // invoice: the payer's USD invoice is only suggested, and the EUR one
+    // it named is held as well (verify 39 erp F4).
+    let root = tempfile::tempdir().unwrap();
+    let c = client(
+        root.path(),
+        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        &[ntry("A", "110.00", "USD", "ALPHA SARL", "FACT F-1001")],
+    );
+    assert!(chased(&c, &root.path().join("out")).is_empty());
+    // A person said that money did not pay F-1001: chased (erp F6).
+    let root = tempfile::tempdir().unwrap();
+    let c = client(
+        root.path(),
+        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n",
+        &[ntry("A", "110.00", "USD", "ALPHA SARL", "FACT F-1001")],
+    );
+    std::fs::write(
+        c.join("decisions.csv"),
+        "entry_id,invoice_id,decision,amount,note\nA,F-1001,reject,,not for this invoice\n",
+    )
+    .unwrap();
+    assert_eq!(chased(&c, &root.path().join("out")), ["F-1001"]);
+}

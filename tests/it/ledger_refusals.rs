@@ -343,11 +343,17 @@ fn stray_quotes_are_refused_whatever_the_line_ends_and_legit_fields_over_lines_r
          F-3;C3;Gamma\" SA;2026-09-01;2026-10-01;300,00;300,00\r\n",
         HEADER.replace('\n', "\r\n")
     );
-    refused(&[("invoices.csv", crlf.as_bytes())], &["line 2", "stray quote"]);
+    refused(
+        &[("invoices.csv", crlf.as_bytes())],
+        &["line 2", "stray quote"],
+    );
     let header = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;\"notes\n\
                   F-1;C1;Alpha;2026-09-01;2026-10-01;100,00;100,00;relance faite\"\n\
                   F-2;C2;Beta;2026-09-01;2026-10-01;200,00;200,00;\n";
-    refused(&[("invoices.csv", header.as_bytes())], &["line 1", "header"]);
+    refused(
+        &[("invoices.csv", header.as_bytes())],
+        &["line 1", "header"],
+    );
     // Review 39 erp F1, F7: a customers.csv address over lines with its
     // commas, a promise's comment over lines, blanks after a closing quote.
     let invoices = format!("{HEADER}F-1;C1;Alpha;2026-09-01;2026-10-01;100,00;100,00\n");

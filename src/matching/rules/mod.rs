@@ -175,10 +175,11 @@ pub struct Candidates {
     /// Why nothing was found, when there is something to say (an item quoted
     /// in another currency).
     pub note: Option<String>,
-    /// The items a rule found but left for being in another currency than
-    /// the payment (indexes into the items, ascending): with no proposal,
-    /// the payment may well have paid them, in a currency pointage never
-    /// sets against theirs.
+    /// The items a rule found (by a reference, an end-to-end id, a mandate
+    /// or an invoice number, not a loose one) but left for being in another
+    /// currency than the payment (indexes into the items, ascending): while
+    /// its money waits for a person, the payment may well have paid them,
+    /// in a currency pointage never sets against theirs.
     pub other_currency: Vec<u32>,
 }
 
@@ -225,25 +226,17 @@ pub fn candidates_with(
         });
         return Candidates {
             note: proposal.is_none().then(|| format!("the {why}")),
-            other_currency: if proposal.is_none() {
-                ctx.other_currency
-            } else {
-                Vec::new()
-            },
+            other_currency: ctx.other_currency,
             proposal,
         };
     }
-    let (note, other_currency) = if proposal.is_none() {
-        (
-            ctx.note.or_else(|| references::rf_note(p)),
-            ctx.other_currency,
-        )
-    } else {
-        (None, Vec::new())
-    };
     Candidates {
-        note,
-        other_currency,
+        note: if proposal.is_none() {
+            ctx.note.or_else(|| references::rf_note(p))
+        } else {
+            None
+        },
+        other_currency: ctx.other_currency,
         proposal,
     }
 }
@@ -345,6 +338,14 @@ impl Ctx<'_> {
 
     /// Keeps the items of the payment's currency; remembers the others.
     fn same_currency(&mut self, found: &[u32]) -> Vec<u32> {
+        self.keep_currency(found, true)
+    }
+
+    /// [`Ctx::same_currency`], the others remembered as items the payment
+    /// may have paid ([`Candidates::other_currency`]) only when `strong`:
+    /// a loose number's look-alikes in another currency (a tail, `INV 7`)
+    /// are no payment's.
+    fn keep_currency(&mut self, found: &[u32], strong: bool) -> Vec<u32> {
         let mut keep = Vec::with_capacity(found.len());
         let items = self.items;
         for &i in found {
@@ -357,7 +358,8 @@ impl Ctx<'_> {
             }
             // (As many as one hit may name: a loose number's look-alikes
             // in another currency are no payment's.)
-            if let Err(at) = self.other_currency.binary_search(&i)
+            if strong
+                && let Err(at) = self.other_currency.binary_search(&i)
                 && self.other_currency.len() < MAX_HIT_ITEMS
             {
                 self.other_currency.insert(at, i);
@@ -543,5 +545,18 @@ mod tests {
             Some("F-2026-0042 quoted but it is in USD, the payment in EUR")
         );
         assert_eq!(c.other_currency, [0]);
+    }
+
+    #[test]
+    fn only_a_number_given_whole_names_items_of_another_currency() {
+        let items = vec![item("F-2025-0007", "100.00"), item("F-2026-0007", "100.00")];
+        let ix = InvoiceIndex::build(&items, &BTreeMap::new());
+        let mut p = payment("E1", "1.00");
+        p.currency = crate::money::Currency::parse("USD").unwrap();
+        // A tail (`INV 7`) fits many invoices of anyone's: none is named.
+        p.texts = vec!["INV 7".into()];
+        assert!(candidates(&p, &items, &ix).other_currency.is_empty());
+        p.texts = vec!["FACTURE F-2026-0007".into()];
+        assert_eq!(candidates(&p, &items, &ix).other_currency, [1]);
     }
 }

@@ -269,7 +269,7 @@ impl Ctx<'_> {
                     conf = conf.min(c);
                 }
             }
-            let mut items = self.same_currency(&items);
+            let mut items = self.keep_currency(&items, base > C_WEAK);
             if items.is_empty() {
                 continue;
             }

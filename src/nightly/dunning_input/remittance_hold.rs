@@ -7,10 +7,12 @@
 //!   (`matching::rules::remittance`: direct debits or cheques): every open
 //!   item of its currency it may have gathered (a direct debit due on or
 //!   before its booking date, an invoice payable by cheque);
-//! - a payment in another currency than the invoices its texts quote
+//! - a payment in another currency than invoices it names
 //!   (`matching::rules::Candidates::other_currency`; a code that is no ISO
-//!   currency included): money is never set against an amount of another
-//!   currency, but the customer may well have paid them.
+//!   currency included; not by a loose number, nor those a person rejected
+//!   for it), whether or not something of its currency is suggested: money
+//!   is never set against an amount of another currency, but the customer
+//!   may well have paid them.
 
 use std::collections::BTreeMap;
 
@@ -50,8 +52,11 @@ pub fn held_by_remittances(
         if lump.is_none() && quoted.is_empty() {
             continue;
         }
+        // Left for a person: unapplied, or only suggested.
         let waiting = credits.apps.iter().any(|a| {
-            a.payment == pi && a.status == Status::Unapplied && a.applied_amount.is_positive()
+            a.payment == pi
+                && (a.status == Status::Suggested
+                    || (a.status == Status::Unapplied && a.applied_amount.is_positive()))
         });
         if !waiting {
             continue;
