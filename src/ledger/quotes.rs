@@ -130,9 +130,10 @@ pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> 
     for &b in raw {
         if after_close {
             match b {
+                // (The separator first: a tab may be one.)
+                _ if b == row.sep => after_close = false,
                 b' ' | b'\t' => {}
                 b'"' | b'\r' | b'\n' => after_close = false,
-                _ if b == row.sep => after_close = false,
                 _ => {
                     text_after_close.get_or_insert(breaks);
                     after_close = false;
@@ -234,5 +235,14 @@ mod tests {
         assert_eq!(stray(b"F-1;C1;\"Alpha\nF-2 Beta\" SA;300\n"), Some(1));
         // Closed at a field's end on the next row.
         assert_eq!(stray(b"F-1;C1;\"Alpha;100\nF-2;C2;Beta\";200\n"), Some(1));
+        // A tab-separated file: the tab after a closing quote is the
+        // separator, not a blank before it.
+        let tabs = RowShape {
+            sep: b'\t',
+            fields: 4,
+            ids: &[0],
+        };
+        let raw = b"0-A\t\"x\ny\"\t1990-01-01\t0.00\n";
+        assert_eq!(stray_quote_line(raw, &tabs), None);
     }
 }

@@ -392,9 +392,9 @@ fn sibling_block(held_in: &str, statement: &Statement) -> bool {
 }
 
 /// Whether `statement` starts where the statement `held_in` of its account
-/// ended: it opens at the balance that one closed at, in the same currency,
-/// that one moved its balance (its opening and closing differ), and it comes
-/// after it (a later sequence number and a period starting no earlier than
+/// ended: its balances add up, it opens at the balance that one closed at,
+/// in the same currency, that one moved its balance (its opening and
+/// closing differ), and it comes after it (a later sequence number and a period starting no earlier than
 /// that one's end, where both are given). Such a statement covers the time
 /// after the other: it cannot hold that one's movements again, whatever the
 /// reference they share says (a bank issuing two statements a day and
@@ -410,6 +410,14 @@ fn continues(
     let Some(opening) = statement.opening else {
         return Ok(false);
     };
+    // Only a statement whose own movements add up to its closing balance
+    // says where it starts: one that lists the other's movement again
+    // does not close (verify 39 banks F3).
+    if crate::statement::check::check_balances(statement)
+        != crate::statement::check::BalanceCheck::Closes
+    {
+        return Ok(false);
+    }
     type Header = (
         Option<String>,
         Option<String>,

@@ -5,13 +5,24 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::returns::returned;
+use crate::returns::{mandate_only, returned};
 use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
 
 const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
 
 /// One night of the client `root/c` whose statement gives value dates only.
 fn night(root: &Path, invoices: &str, seq: u32, date: &str, entries: &[Ntry]) -> PathBuf {
+    night_on(root, invoices, (seq, date), date, entries)
+}
+
+/// [`night`] run on `run`, the statement (number, day) `stmt`.
+fn night_on(
+    root: &Path,
+    invoices: &str,
+    (seq, date): (u32, &str),
+    run: &str,
+    entries: &[Ntry],
+) -> PathBuf {
     let client = root.join("c");
     std::fs::create_dir_all(client.join("statements")).unwrap();
     std::fs::write(client.join("invoices.csv"), format!("{HEADER}{invoices}")).unwrap();
@@ -28,8 +39,8 @@ fn night(root: &Path, invoices: &str, seq: u32, date: &str, entries: &[Ntry]) ->
     without.push_str(rest);
     assert!(without.contains("<ValDt>") && !without.contains("BookgDt"));
     std::fs::write(&file, without).unwrap();
-    let out = root.join("out").join(date);
-    run_ok(&client, date, &out);
+    let out = root.join("out").join(run);
+    run_ok(&client, run, &out);
     out
 }
 
@@ -144,5 +155,45 @@ fn a_payment_dated_by_its_value_date_is_the_invoices_last_payment() {
             "last_payment_date"
         ),
         ["2026-03-04"]
+    );
+}
+
+#[test]
+fn a_return_value_dated_back_to_its_collection_still_undoes_it() {
+    // The collection booked 11-03 (value 11-02); its return, a mandate and
+    // no end-to-end id, gives only a value date: 11-02, its collection's.
+    // Set against the collection's booking day it fell outside the window,
+    // and the unpaid invoice read paid (verify 39 banks F4).
+    const F500: &str =
+        "F-500;C5;Epsilon;2026-10-01;2026-11-01;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let client = root.join("c");
+    std::fs::create_dir_all(client.join("statements")).unwrap();
+    std::fs::write(client.join("invoices.csv"), format!("{HEADER}{F500}")).unwrap();
+    let col = mandate_only("COL1", "2026-11-03", "IDDT/ESDD", "600.00", None);
+    write_statement(&client, 1, "2026-11-03", &[col]);
+    let file = client.join("statements/2026-11-03.xml");
+    let xml = std::fs::read_to_string(&file).unwrap().replace(
+        "<ValDt><Dt>2026-11-03</Dt></ValDt>",
+        "<ValDt><Dt>2026-11-02</Dt></ValDt>",
+    );
+    std::fs::write(&file, xml).unwrap();
+    run_ok(&client, "2026-11-03", &root.join("out1"));
+    let ret = mandate_only("RET1", "2026-11-02", "IDDT/UPDD", "-600.00", Some("AM04"));
+    let out = night_on(root, F500, (2, "2026-11-02"), "2026-11-04", &[ret]);
+    assert_eq!(
+        column(&out, "invoice_status.csv", "invoice_id", "F-500", "status"),
+        ["returned"]
+    );
+    assert_eq!(
+        column(
+            &out,
+            "alerts.csv",
+            "kind",
+            "direct_debit_returned",
+            "invoice_id"
+        ),
+        ["F-500"]
     );
 }

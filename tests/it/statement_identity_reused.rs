@@ -159,3 +159,21 @@ fn one_payer_paying_twice_a_day_in_two_statements_is_paid_twice() {
     assert!(applied(&out).is_empty(), "{:?}", applied(&out));
     assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
 }
+
+#[test]
+fn a_statement_listing_the_held_payment_again_does_not_follow_it() {
+    // It opens where the first closed, but lists Alpha's 1000.00 again: its
+    // balances do not add up (`balance_mismatch`), so it is no proof of a
+    // later period, and the payment is counted once (verify 39 banks F3).
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let alpha = || one("ALPHA SARL", "FACTURE F-1001 CLIENT 4711");
+    statement(&c, "a.xml", "S-1", 1, "0.00", "1000.00", alpha());
+    statement(&c, "b.xml", "S-2", 2, "1000.00", "1000.00", alpha());
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(
+        applied(&out),
+        [("F-1001".to_string(), "1000.00".to_string())]
+    );
+    assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
+}

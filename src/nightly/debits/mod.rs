@@ -252,9 +252,24 @@ fn candidates(
         let from = day
             .checked_sub_days(chrono::Days::new(RETURN_WINDOW_DAYS))
             .unwrap_or(chrono::NaiveDate::MIN);
-        candidates.retain(|c| c.entry.day().is_some_and(|b| b >= from && b <= day));
+        candidates.retain(|c| day_against(d, c).is_some_and(|b| b >= from && b <= day));
     }
     Ok(candidates)
+}
+
+/// The day of the collection `c` to set against the day of the return `d`,
+/// like for like: its value date when `d` gives only a value date (a
+/// return's may be back-dated to its collection's: verify 39 banks F4),
+/// else its day ([`crate::statement::Entry::day`]).
+pub(super) fn day_against(
+    d: &transactions::StoredTx,
+    c: &transactions::StoredTx,
+) -> Option<chrono::NaiveDate> {
+    if d.entry.booking_date.is_none() {
+        c.entry.value_date.or(c.entry.booking_date)
+    } else {
+        c.entry.day()
+    }
 }
 
 /// How long before a return (all but a refund) its collection may
