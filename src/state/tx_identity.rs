@@ -392,7 +392,8 @@ fn sibling_block(held_in: &str, statement: &Statement) -> bool {
 }
 
 /// Whether `statement` starts where the statement `held_in` of its account
-/// ended: its balances add up, it opens at the balance that one closed at,
+/// ended, for a transaction in `currency`, the statement's own: its
+/// balances add up, it opens at the balance that one closed at,
 /// in the same currency, that one moved its balance (its opening and
 /// closing differ), and it comes after it (a later sequence number and a period starting no earlier than
 /// that one's end, where both are given). Such a statement covers the time
@@ -406,7 +407,13 @@ fn continues(
     account: &str,
     held_in: &str,
     statement: &Statement,
+    currency: &str,
 ) -> rusqlite::Result<bool> {
+    // The balances say nothing of money in another currency than theirs
+    // (verify 39 round 2 G1).
+    if currency != statement.currency.as_str() {
+        return Ok(false);
+    }
     let Some(opening) = statement.opening else {
         return Ok(false);
     };
@@ -496,7 +503,7 @@ pub(super) fn distinct_id(
     } else {
         same_transaction(&h, entry, tx, currency)
             && !sibling_block(&h.statement_id, statement)
-            && !continues(conn, account, &h.statement_id, statement)?
+            && !continues(conn, account, &h.statement_id, statement, currency)?
     };
     if same {
         return Ok(None);
@@ -520,7 +527,7 @@ pub(super) fn distinct_id(
             Some(h)
                 if same_transaction(&h, entry, tx, currency)
                     && !sibling_block(&h.statement_id, statement)
-                    && !continues(conn, account, &h.statement_id, statement)? =>
+                    && !continues(conn, account, &h.statement_id, statement, currency)? =>
             {
                 return Ok(Some(candidate));
             }

@@ -197,3 +197,33 @@ fn a_return_value_dated_back_to_its_collection_still_undoes_it() {
         ["F-500"]
     );
 }
+
+#[test]
+fn a_value_date_only_return_finds_a_collection_value_dated_before_its_window() {
+    // The collection booked 11-08, value 11-04; the return, value date
+    // only, 12-01: within 25 days of the booking, not of the value date.
+    // The collection is before the return by its value date and within the
+    // window by its booking (verify 39 round 2 G3).
+    const F500: &str =
+        "F-500;C5;Epsilon;2026-10-01;2026-11-01;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let client = root.join("c");
+    std::fs::create_dir_all(client.join("statements")).unwrap();
+    std::fs::write(client.join("invoices.csv"), format!("{HEADER}{F500}")).unwrap();
+    let col = mandate_only("COL1", "2026-11-08", "IDDT/ESDD", "600.00", None);
+    write_statement(&client, 1, "2026-11-08", &[col]);
+    let file = client.join("statements/2026-11-08.xml");
+    let xml = std::fs::read_to_string(&file).unwrap().replace(
+        "<ValDt><Dt>2026-11-08</Dt></ValDt>",
+        "<ValDt><Dt>2026-11-04</Dt></ValDt>",
+    );
+    std::fs::write(&file, xml).unwrap();
+    run_ok(&client, "2026-11-08", &root.join("out1"));
+    let ret = mandate_only("RET1", "2026-12-01", "IDDT/UPDD", "-600.00", Some("AM04"));
+    let out = night_on(root, F500, (2, "2026-12-01"), "2026-12-01", &[ret]);
+    assert_eq!(
+        column(&out, "invoice_status.csv", "invoice_id", "F-500", "status"),
+        ["returned"]
+    );
+}

@@ -50,7 +50,7 @@ pub(super) fn relink(
             |c: &transactions::StoredTx| c.processed_run.as_deref().is_some_and(|r| r != run_date);
         let e2e = d.tx.end_to_end_id.as_deref();
         let candidates = candidates(conn, &d, |c| {
-            super::day_against(&d, c).is_some_and(|b| b <= day)
+            super::days_against(&d, c).is_some_and(|(first, _)| first <= day)
                 && !(c.account == d.account && c.tx.entry_id == d.tx.entry_id)
                 && e2e.is_none_or(|e| c.tx.end_to_end_id.is_none() || same_e2e(c, e))
         })?;

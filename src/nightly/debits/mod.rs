@@ -252,24 +252,29 @@ fn candidates(
         let from = day
             .checked_sub_days(chrono::Days::new(RETURN_WINDOW_DAYS))
             .unwrap_or(chrono::NaiveDate::MIN);
-        candidates.retain(|c| day_against(d, c).is_some_and(|b| b >= from && b <= day));
+        candidates.retain(|c| {
+            days_against(d, c).is_some_and(|(first, last)| last >= from && first <= day)
+        });
     }
     Ok(candidates)
 }
 
-/// The day of the collection `c` to set against the day of the return `d`,
-/// like for like: its value date when `d` gives only a value date (a
-/// return's may be back-dated to its collection's: verify 39 banks F4),
-/// else its day ([`crate::statement::Entry::day`]).
-pub(super) fn day_against(
+/// The days of the collection `c` to set against the day of the return
+/// `d` (its first and last): its day ([`crate::statement::Entry::day`]),
+/// or, when `d` gives only a value date (a return's may be back-dated to
+/// its collection's value date: verify 39 banks F4), both its value and
+/// booking dates, so that the collection is before the return by the
+/// first and within the window by the last (round 2 G3).
+pub(super) fn days_against(
     d: &transactions::StoredTx,
     c: &transactions::StoredTx,
-) -> Option<chrono::NaiveDate> {
-    if d.entry.booking_date.is_none() {
-        c.entry.value_date.or(c.entry.booking_date)
-    } else {
-        c.entry.day()
+) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let day = c.entry.day()?;
+    if d.entry.booking_date.is_some() {
+        return Some((day, day));
     }
+    let other = c.entry.value_date.unwrap_or(day);
+    Some((day.min(other), day.max(other)))
 }
 
 /// How long before a return (all but a refund) its collection may
