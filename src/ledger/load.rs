@@ -268,16 +268,26 @@ impl<'a> Table<'a> {
             .zip(usize::try_from(end).ok())
             .and_then(|(a, b)| text.get(a..b))
             .unwrap_or_default();
-        let ids: Vec<usize> = columns
+        // The required dates and amounts: where a row swallowed shows one.
+        let typed: Vec<(usize, quotes::Typed)> = columns
             .iter()
             .zip(map)
-            .filter(|(c, _)| c.name.ends_with("_id"))
-            .filter_map(|(_, p)| *p)
+            .filter(|(c, _)| c.required)
+            .filter_map(|(c, p)| {
+                let kind = if c.name.contains("date") {
+                    quotes::Typed::Date
+                } else if c.name.contains("amount") {
+                    quotes::Typed::Amount
+                } else {
+                    return None;
+                };
+                Some(((*p)?, kind))
+            })
             .collect();
         let shape = quotes::RowShape {
             sep: self.separator,
             fields,
-            ids: &ids,
+            typed: &typed,
         };
         let Some(k) = quotes::stray_quote_line(raw, &shape) else {
             return Ok(());

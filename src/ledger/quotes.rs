@@ -3,7 +3,8 @@
 //! its start, `""` inside is a quote): the checks that keep a lone quote from
 //! swallowing rows into one field.
 //!
-//! Owns: [`unclosed_quote_field`], [`stray_quote_line`], [`RowShape`]. Does not: read
+//! Owns: [`unclosed_quote_field`], [`stray_quote_line`], [`RowShape`],
+//! [`Typed`]. Does not: read
 //! records or report errors (`load`).
 
 /// Where a byte leaves the reader.
@@ -53,25 +54,40 @@ pub(super) struct RowShape<'a> {
     pub sep: u8,
     /// Fields per row (the header's).
     pub fields: usize,
-    /// The positions of the id columns (`invoice_id`, `customer_id`…).
-    pub ids: &'a [usize],
+    /// The required columns holding a date or an amount: their positions
+    /// and kinds. None: rows are not told by their shape (a file of names
+    /// and addresses), only by text after a closing quote.
+    pub typed: &'a [(usize, Typed)],
+}
+
+/// The kind of a typed column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Typed {
+    /// A date (`issue_date`, `promised_date`…).
+    Date,
+    /// An amount (`amount`).
+    Amount,
 }
 
 impl RowShape<'_> {
     /// Whether a physical line reads as a whole row: a row's worth of
-    /// separators, and a value shaped like an id (one word) in every id
-    /// column. A line of an address or a comment (`ZI Nord, 75001 Paris`,
-    /// `she says: 100 sent, rest on 15/12`) has no such ids.
+    /// separators, and a date or an amount where the file's required dates
+    /// and amounts are. A line of an address or a comment (`Lyon, Rhône,
+    /// France`, `she says: 100 sent, rest on 15/12`) has none there.
     fn reads_as_row(&self, line: &[u8]) -> bool {
-        let pieces: Vec<&[u8]> = line.split(|&b| b == self.sep).collect();
-        self.fields >= 2
+        let Ok(line) = std::str::from_utf8(line) else {
+            return false;
+        };
+        let pieces: Vec<&str> = line.split(char::from(self.sep)).collect();
+        !self.typed.is_empty()
             && pieces.len() >= self.fields
-            && self.ids.iter().all(|&k| {
+            && self.typed.iter().all(|&(k, kind)| {
                 pieces.get(k).is_some_and(|p| {
-                    let v = p.trim_ascii();
-                    let v = v.strip_prefix(b"\"").unwrap_or(v);
-                    let v = v.strip_suffix(b"\"").unwrap_or(v);
-                    !v.is_empty() && !v.iter().any(u8::is_ascii_whitespace)
+                    let v = p.trim().trim_matches('"').trim();
+                    match kind {
+                        Typed::Date => super::values::parse_date(v).is_some(),
+                        Typed::Amount => super::values::parse_amount(v).is_some(),
+                    }
                 })
             })
     }
@@ -195,11 +211,11 @@ mod tests {
 
     #[test]
     fn stray_quotes_swallowing_rows() {
-        // An invoices-like file: 4 fields, the id first.
+        // An invoices-like file: 4 fields, an amount last.
         let shape = RowShape {
             sep: b';',
             fields: 4,
-            ids: &[0],
+            typed: &[(3, Typed::Amount)],
         };
         let stray = |raw: &[u8]| stray_quote_line(raw, &shape);
         // Fields written over lines, as an address or a comment is: no
@@ -217,7 +233,7 @@ mod tests {
         let comma = RowShape {
             sep: b',',
             fields: 3,
-            ids: &[0],
+            typed: &[],
         };
         let addr = b"C1,Alpha SARL,\"12 rue X, Bat B\nZI Nord, 75001 Paris, France\"\n";
         assert_eq!(stray_quote_line(addr, &comma), None);
@@ -240,7 +256,7 @@ mod tests {
         let tabs = RowShape {
             sep: b'\t',
             fields: 4,
-            ids: &[0],
+            typed: &[(2, Typed::Date)],
         };
         let raw = b"0-A\t\"x\ny\"\t1990-01-01\t0.00\n";
         assert_eq!(stray_quote_line(raw, &tabs), None);

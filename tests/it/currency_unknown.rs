@@ -166,4 +166,20 @@ fn the_hold_follows_what_the_customer_named_and_what_a_person_decided() {
     )
     .unwrap();
     assert_eq!(chased(&c, &root.path().join("out")), ["F-1001"]);
+    // The USD money paid the USD invoice it named; 0.50 over is an
+    // overpayment, never a reason to hold the EUR one (round 2 C5).
+    let root = tempfile::tempdir().unwrap();
+    let c = client(
+        root.path(),
+        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        &[ntry(
+            "A",
+            "500.50",
+            "USD",
+            "ALPHA SARL",
+            "FACT U-1001 F-1001",
+        )],
+    );
+    assert_eq!(chased(&c, &root.path().join("out")), ["F-1001"]);
 }

@@ -44,9 +44,19 @@ pub fn held_by_remittances(
     let mut out: BTreeMap<String, NaiveDate> = BTreeMap::new();
     for (pi, p) in credits.payments.iter().enumerate() {
         let lump = undetailed_remittance(p);
+        // Named in another currency: only money told to a person (its
+        // alert's first night starts the hold, so it ends), none of it
+        // applied (a leftover of a payment that paid what it named in its
+        // own currency is an overpayment: verify 39 round 2 C5).
+        let told = raised.contains_key(p.entry_id.as_str())
+            && !credits
+                .apps
+                .iter()
+                .any(|a| a.payment == pi && a.status == Status::Matched);
         let quoted = credits
             .other_currency
             .get(pi)
+            .filter(|_| told)
             .map(Vec::as_slice)
             .unwrap_or_default();
         if lump.is_none() && quoted.is_empty() {
