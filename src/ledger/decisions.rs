@@ -60,7 +60,8 @@ impl DecisionKind {
         }
     }
 
-    fn parse(s: &str) -> Option<DecisionKind> {
+    /// The decision a cell names (`assign`, `write-off`…), if any.
+    pub(super) fn parse(s: &str) -> Option<DecisionKind> {
         Some(
             match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
                 "accept" => DecisionKind::Accept,

@@ -268,26 +268,31 @@ impl<'a> Table<'a> {
             .zip(usize::try_from(end).ok())
             .and_then(|(a, b)| text.get(a..b))
             .unwrap_or_default();
-        // The required dates and amounts: where a row swallowed shows one.
-        let typed: Vec<(usize, quotes::Typed)> = columns
-            .iter()
-            .zip(map)
-            .filter(|(c, _)| c.required)
-            .filter_map(|(c, p)| {
-                let kind = if c.name.contains("date") {
-                    quotes::Typed::Date
-                } else if c.name.contains("amount") {
-                    quotes::Typed::Amount
-                } else {
-                    return None;
-                };
-                Some(((*p)?, kind))
-            })
-            .collect();
+        // The columns a swallowed row shows itself by: its required dates,
+        // amounts and decisions; else an IBAN or an e-mail address.
+        let kind_of = |name: &str| match name {
+            n if n.contains("date") => Some(quotes::Typed::Date),
+            n if n.contains("amount") => Some(quotes::Typed::Amount),
+            "decision" => Some(quotes::Typed::Decision),
+            "iban" => Some(quotes::Typed::Iban),
+            "email" => Some(quotes::Typed::Email),
+            _ => None,
+        };
+        let (mut typed, mut markers) = (Vec::new(), Vec::new());
+        for (c, p) in columns.iter().zip(map) {
+            if let (Some(kind), Some(p)) = (kind_of(c.name), *p) {
+                if c.required {
+                    typed.push((p, kind));
+                } else if matches!(kind, quotes::Typed::Iban | quotes::Typed::Email) {
+                    markers.push((p, kind));
+                }
+            }
+        }
         let shape = quotes::RowShape {
             sep: self.separator,
             fields,
             typed: &typed,
+            markers: &markers,
         };
         let Some(k) = quotes::stray_quote_line(raw, &shape) else {
             return Ok(());

@@ -54,42 +54,73 @@ pub(super) struct RowShape<'a> {
     pub sep: u8,
     /// Fields per row (the header's).
     pub fields: usize,
-    /// The required columns holding a date or an amount: their positions
-    /// and kinds. None: rows are not told by their shape (a file of names
-    /// and addresses), only by text after a closing quote.
+    /// The required columns of a known kind (dates, amounts, decisions):
+    /// their positions and kinds; a row shows every one.
     pub typed: &'a [(usize, Typed)],
+    /// When no column is `typed`: optional columns that mark a row (an
+    /// IBAN, an e-mail address); a row shows one at least. Neither: rows
+    /// are told only by text after a closing quote.
+    pub markers: &'a [(usize, Typed)],
 }
 
-/// The kind of a typed column.
+/// The kind of a column a row is told by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Typed {
     /// A date (`issue_date`, `promised_date`…).
     Date,
     /// An amount (`amount`).
     Amount,
+    /// A decision keyword (`decisions.csv`).
+    Decision,
+    /// A valid IBAN.
+    Iban,
+    /// An e-mail address.
+    Email,
+}
+
+impl Typed {
+    fn fits(self, v: &str) -> bool {
+        match self {
+            Typed::Date => super::values::parse_date(v).is_some(),
+            Typed::Amount => super::values::parse_amount(v).is_some(),
+            Typed::Decision => super::decisions::DecisionKind::parse(v).is_some(),
+            Typed::Iban => crate::refs::is_valid_iban(v),
+            Typed::Email => {
+                v.contains('@') && !v.contains(char::is_whitespace) && !v.starts_with('@')
+            }
+        }
+    }
 }
 
 impl RowShape<'_> {
     /// Whether a physical line reads as a whole row: a row's worth of
-    /// separators, and a date or an amount where the file's required dates
-    /// and amounts are. A line of an address or a comment (`Lyon, Rhône,
-    /// France`, `she says: 100 sent, rest on 15/12`) has none there.
+    /// separators, and in the columns of a known kind values of that kind,
+    /// the columns counted from the line's start or from its end (a quoted
+    /// value holding the separator, `"Alpha, SARL`, shifts those after it).
+    /// A line of an address or a comment (`Lyon, Rhône, France`, `she says:
+    /// 100 sent, rest on 15/12`) has none there.
     fn reads_as_row(&self, line: &[u8]) -> bool {
         let Ok(line) = std::str::from_utf8(line) else {
             return false;
         };
         let pieces: Vec<&str> = line.split(char::from(self.sep)).collect();
-        !self.typed.is_empty()
-            && pieces.len() >= self.fields
-            && self.typed.iter().all(|&(k, kind)| {
-                pieces.get(k).is_some_and(|p| {
-                    let v = p.trim().trim_matches('"').trim();
-                    match kind {
-                        Typed::Date => super::values::parse_date(v).is_some(),
-                        Typed::Amount => super::values::parse_amount(v).is_some(),
-                    }
-                })
-            })
+        if self.fields < 2 || pieces.len() < self.fields {
+            return false;
+        }
+        let value = |shift: usize, k: usize| {
+            pieces
+                .get(k + shift)
+                .map(|p| p.trim().trim_matches('"').trim())
+        };
+        let shifts = [0, pieces.len() - self.fields];
+        shifts.iter().any(|&shift| {
+            let fits = |&(k, kind): &(usize, Typed)| value(shift, k).is_some_and(|v| kind.fits(v));
+            if self.typed.is_empty() {
+                self.markers.iter().any(fits)
+            } else {
+                self.typed.iter().all(fits)
+            }
+        })
     }
 }
 
@@ -216,6 +247,7 @@ mod tests {
             sep: b';',
             fields: 4,
             typed: &[(3, Typed::Amount)],
+            markers: &[],
         };
         let stray = |raw: &[u8]| stray_quote_line(raw, &shape);
         // Fields written over lines, as an address or a comment is: no
@@ -234,6 +266,7 @@ mod tests {
             sep: b',',
             fields: 3,
             typed: &[],
+            markers: &[],
         };
         let addr = b"C1,Alpha SARL,\"12 rue X, Bat B\nZI Nord, 75001 Paris, France\"\n";
         assert_eq!(stray_quote_line(addr, &comma), None);
@@ -251,12 +284,36 @@ mod tests {
         assert_eq!(stray(b"F-1;C1;\"Alpha\nF-2 Beta\" SA;300\n"), Some(1));
         // Closed at a field's end on the next row.
         assert_eq!(stray(b"F-1;C1;\"Alpha;100\nF-2;C2;Beta\";200\n"), Some(1));
+        // A quoted name holding the separator on the stray quote's line
+        // (round 3 Q1); a decisions file, told by its keywords (D1); a
+        // customers file, by its IBANs and e-mails (K1).
+        let raw = b"F-1;C1;\"Alpha; SARL;100\nF-2;C2;Beta;200\";\n";
+        assert_eq!(stray(raw), Some(1));
+        let decisions = RowShape {
+            sep: b';',
+            fields: 4,
+            typed: &[(2, Typed::Decision)],
+            markers: &[],
+        };
+        let raw = b"E1;F-1;assign;\"called\nE2;F-2;assign;ok\nE3;F-3;assign;end\"\n";
+        assert_eq!(stray_quote_line(raw, &decisions), Some(1));
+        let customers = RowShape {
+            sep: b',',
+            fields: 4,
+            typed: &[],
+            markers: &[(2, Typed::Iban), (3, Typed::Email)],
+        };
+        let raw = b"C1,\"Alpha,FR7630006000011234567890189,a@alpha.fr\nC2,Gamma SA\",,g@gamma.fr\n";
+        assert_eq!(stray_quote_line(raw, &customers), Some(1));
+        let addr = b"C1,Alpha,\"12 rue X, Lyon\nRhone, France, Europe, Terre\"\n";
+        assert_eq!(stray_quote_line(addr, &customers), None);
         // A tab-separated file: the tab after a closing quote is the
         // separator, not a blank before it.
         let tabs = RowShape {
             sep: b'\t',
             fields: 4,
             typed: &[(2, Typed::Date)],
+            markers: &[],
         };
         let raw = b"0-A\t\"x\ny\"\t1990-01-01\t0.00\n";
         assert_eq!(stray_quote_line(raw, &tabs), None);

@@ -354,6 +354,32 @@ fn stray_quotes_are_refused_whatever_the_line_ends_and_legit_fields_over_lines_r
         &[("invoices.csv", header.as_bytes())],
         &["line 1", "header"],
     );
+    // Round 3 K1, D1: customers.csv (C1 would take Gamma's IBAN, and
+    // Gamma's transfer Alpha's invoice), decisions.csv (the rows between
+    // lost, paid invoices chased).
+    let invoices = format!("{HEADER}F-1;C1;Alpha;2026-09-01;2026-10-01;100,00;100,00\n");
+    let customers = "customer_id,name,iban,email\n\
+                     C1,\"Alpha SARL,,a@alpha.fr\n\
+                     C2,Beta SA,FR7630006000011234567890189,b@beta.fr\n\
+                     C3,Gamma SA\",DE89370400440532013000,g@gamma.fr\n";
+    refused(
+        &[
+            ("invoices.csv", invoices.as_bytes()),
+            ("customers.csv", customers.as_bytes()),
+        ],
+        &["customers.csv", "line 2", "stray quote"],
+    );
+    let decisions = "entry_id;invoice_id;decision;amount;note\n\
+                     E1;F-1;assign;;\"called\n\
+                     E2;F-2;assign;;ok\n\
+                     E3;F-3;assign;;end\"\n";
+    refused(
+        &[
+            ("invoices.csv", invoices.as_bytes()),
+            ("decisions.csv", decisions.as_bytes()),
+        ],
+        &["decisions.csv", "line 2", "stray quote"],
+    );
     // Review 39 erp F1, F7: a customers.csv address over lines with its
     // commas, a promise's comment over lines, blanks after a closing quote.
     let invoices = format!("{HEADER}F-1;C1;Alpha;2026-09-01;2026-10-01;100,00;100,00\n");
