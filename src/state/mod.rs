@@ -9,6 +9,7 @@
 
 pub mod canonical;
 pub mod cleared;
+mod continuation;
 pub mod decisions;
 pub mod delivered;
 pub mod events;

@@ -158,28 +158,36 @@ fn a_payment_dated_by_its_value_date_is_the_invoices_last_payment() {
     );
 }
 
+/// F-500, collected under mandate `RUM-D1` by a statement booking it on
+/// `booked` with value date `value`, run that night: the client folder.
+const F500: &str =
+    "F-500;C5;Epsilon;2026-10-01;2026-11-01;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
+
+fn collected(root: &Path, booked: &'static str, value: &str) -> PathBuf {
+    let client = root.join("c");
+    std::fs::create_dir_all(client.join("statements")).unwrap();
+    std::fs::write(client.join("invoices.csv"), format!("{HEADER}{F500}")).unwrap();
+    let col = mandate_only("COL1", booked, "IDDT/ESDD", "600.00", None);
+    write_statement(&client, 1, booked, &[col]);
+    let file = client.join(format!("statements/{booked}.xml"));
+    let xml = std::fs::read_to_string(&file).unwrap().replace(
+        &format!("<ValDt><Dt>{booked}</Dt></ValDt>"),
+        &format!("<ValDt><Dt>{value}</Dt></ValDt>"),
+    );
+    std::fs::write(&file, xml).unwrap();
+    run_ok(&client, booked, &root.join("out1"));
+    client
+}
+
 #[test]
 fn a_return_value_dated_back_to_its_collection_still_undoes_it() {
     // The collection booked 11-03 (value 11-02); its return, a mandate and
     // no end-to-end id, gives only a value date: 11-02, its collection's.
     // Set against the collection's booking day it fell outside the window,
     // and the unpaid invoice read paid (verify 39 banks F4).
-    const F500: &str =
-        "F-500;C5;Epsilon;2026-10-01;2026-11-01;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let client = root.join("c");
-    std::fs::create_dir_all(client.join("statements")).unwrap();
-    std::fs::write(client.join("invoices.csv"), format!("{HEADER}{F500}")).unwrap();
-    let col = mandate_only("COL1", "2026-11-03", "IDDT/ESDD", "600.00", None);
-    write_statement(&client, 1, "2026-11-03", &[col]);
-    let file = client.join("statements/2026-11-03.xml");
-    let xml = std::fs::read_to_string(&file).unwrap().replace(
-        "<ValDt><Dt>2026-11-03</Dt></ValDt>",
-        "<ValDt><Dt>2026-11-02</Dt></ValDt>",
-    );
-    std::fs::write(&file, xml).unwrap();
-    run_ok(&client, "2026-11-03", &root.join("out1"));
+    collected(root, "2026-11-03", "2026-11-02");
     let ret = mandate_only("RET1", "2026-11-02", "IDDT/UPDD", "-600.00", Some("AM04"));
     let out = night_on(root, F500, (2, "2026-11-02"), "2026-11-04", &[ret]);
     assert_eq!(
@@ -204,22 +212,9 @@ fn a_value_date_only_return_finds_a_collection_value_dated_before_its_window() {
     // only, 12-01: within 25 days of the booking, not of the value date.
     // The collection is before the return by its value date and within the
     // window by its booking (verify 39 round 2 G3).
-    const F500: &str =
-        "F-500;C5;Epsilon;2026-10-01;2026-11-01;600,00;600,00;EUR;;direct_debit;RUM-D1\n";
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let client = root.join("c");
-    std::fs::create_dir_all(client.join("statements")).unwrap();
-    std::fs::write(client.join("invoices.csv"), format!("{HEADER}{F500}")).unwrap();
-    let col = mandate_only("COL1", "2026-11-08", "IDDT/ESDD", "600.00", None);
-    write_statement(&client, 1, "2026-11-08", &[col]);
-    let file = client.join("statements/2026-11-08.xml");
-    let xml = std::fs::read_to_string(&file).unwrap().replace(
-        "<ValDt><Dt>2026-11-08</Dt></ValDt>",
-        "<ValDt><Dt>2026-11-04</Dt></ValDt>",
-    );
-    std::fs::write(&file, xml).unwrap();
-    run_ok(&client, "2026-11-08", &root.join("out1"));
+    collected(root, "2026-11-08", "2026-11-04");
     let ret = mandate_only("RET1", "2026-12-01", "IDDT/UPDD", "-600.00", Some("AM04"));
     let out = night_on(root, F500, (2, "2026-12-01"), "2026-12-01", &[ret]);
     assert_eq!(
