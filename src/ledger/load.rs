@@ -288,11 +288,18 @@ impl<'a> Table<'a> {
                 }
             }
         }
+        let ids: Vec<usize> = columns
+            .iter()
+            .zip(map)
+            .filter(|(c, _)| c.required && c.name.ends_with("_id"))
+            .filter_map(|(_, p)| *p)
+            .collect();
         let shape = quotes::RowShape {
             sep: self.separator,
             fields,
             typed: &typed,
             markers: &markers,
+            ids: &ids,
         };
         let Some(k) = quotes::stray_quote_line(raw, &shape) else {
             return Ok(());

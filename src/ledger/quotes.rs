@@ -61,6 +61,10 @@ pub(super) struct RowShape<'a> {
     /// IBAN, an e-mail address); a row shows one at least. Neither: rows
     /// are told only by text after a closing quote.
     pub markers: &'a [(usize, Typed)],
+    /// The required id columns: a swallowed row has a digit in one of them
+    /// (`F-1002`, `C3`, `BQ-7`), where a line of a note does not (`accept,
+    /// ignore, assign`, `Paul, 21/11, assign`: round 4 R2, P2).
+    pub ids: &'a [usize],
 }
 
 /// The kind of a column a row is told by.
@@ -93,6 +97,37 @@ impl Typed {
 }
 
 impl RowShape<'_> {
+    /// Whether the first line of a record, whose field `from` opens the
+    /// quote run over lines, reads as the start of a whole row: a row's
+    /// worth of separators, and values of their kinds in the columns from
+    /// `from` on, counted from the line's end (those before it are the
+    /// row's own whatever the quote: round 4 B1, R1). With no such column,
+    /// the separators alone.
+    fn starts_a_row(&self, line: &[u8], from: usize) -> bool {
+        let Ok(line) = std::str::from_utf8(line) else {
+            return false;
+        };
+        let pieces: Vec<&str> = line.split(char::from(self.sep)).collect();
+        if self.fields < 2 || pieces.len() < self.fields {
+            return false;
+        }
+        let shift = pieces.len() - self.fields;
+        let fits = |&&(k, kind): &&(usize, Typed)| {
+            pieces
+                .get(k + shift)
+                .is_some_and(|p| kind.fits(p.trim().trim_matches('"').trim()))
+        };
+        let after = |list: &[(usize, Typed)]| -> Vec<(usize, Typed)> {
+            list.iter().copied().filter(|&(k, _)| k >= from).collect()
+        };
+        let (typed, markers) = (after(self.typed), after(self.markers));
+        if !self.typed.is_empty() {
+            typed.iter().all(|t| fits(&t))
+        } else {
+            markers.is_empty() || markers.iter().any(|t| fits(&t))
+        }
+    }
+
     /// Whether a physical line reads as a whole row: a row's worth of
     /// separators, and in the columns of a known kind values of that kind,
     /// the columns counted from the line's start or from its end (a quoted
@@ -115,11 +150,16 @@ impl RowShape<'_> {
         let shifts = [0, pieces.len() - self.fields];
         shifts.iter().any(|&shift| {
             let fits = |&(k, kind): &(usize, Typed)| value(shift, k).is_some_and(|v| kind.fits(v));
-            if self.typed.is_empty() {
-                self.markers.iter().any(fits)
-            } else {
-                self.typed.iter().all(fits)
-            }
+            let an_id = self.ids.is_empty()
+                || self.ids.iter().any(|&k| {
+                    value(shift, k).is_some_and(|v| v.bytes().any(|b| b.is_ascii_digit()))
+                });
+            an_id
+                && if self.typed.is_empty() {
+                    self.markers.iter().any(fits)
+                } else {
+                    self.typed.iter().all(fits)
+                }
         })
     }
 }
@@ -168,8 +208,10 @@ pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> 
     let mut state = S::Start;
     let mut field = 0usize;
     let mut breaks = 0usize;
-    // Line breaks inside the current quoted field; inside any.
+    // Line breaks inside the current quoted field; inside any; the field
+    // the first such quote opened.
     let (mut spanning, mut spanned) = (false, false);
+    let mut opened_in = None;
     // Just after the closing quote of a field written over lines.
     let mut after_close = false;
     let mut text_after_close = None;
@@ -191,6 +233,7 @@ pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> 
             breaks += 1;
             spanning = true;
             spanned = true;
+            opened_in.get_or_insert(field);
         }
         if state == S::Quoted && b == b'"' && spanning {
             after_close = true;
@@ -211,7 +254,7 @@ pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> 
     let lines = physical_lines(raw);
     let swallowed = lines
         .first()
-        .is_some_and(|l| row.reads_as_row(l))
+        .is_some_and(|l| row.starts_a_row(l, opened_in.unwrap_or(0)))
         .then(|| {
             lines
                 .iter()
@@ -248,6 +291,7 @@ mod tests {
             fields: 4,
             typed: &[(3, Typed::Amount)],
             markers: &[],
+            ids: &[],
         };
         let stray = |raw: &[u8]| stray_quote_line(raw, &shape);
         // Fields written over lines, as an address or a comment is: no
@@ -267,6 +311,7 @@ mod tests {
             fields: 3,
             typed: &[],
             markers: &[],
+            ids: &[],
         };
         let addr = b"C1,Alpha SARL,\"12 rue X, Bat B\nZI Nord, 75001 Paris, France\"\n";
         assert_eq!(stray_quote_line(addr, &comma), None);
@@ -294,6 +339,7 @@ mod tests {
             fields: 4,
             typed: &[(2, Typed::Decision)],
             markers: &[],
+            ids: &[],
         };
         let raw = b"E1;F-1;assign;\"called\nE2;F-2;assign;ok\nE3;F-3;assign;end\"\n";
         assert_eq!(stray_quote_line(raw, &decisions), Some(1));
@@ -302,11 +348,49 @@ mod tests {
             fields: 4,
             typed: &[],
             markers: &[(2, Typed::Iban), (3, Typed::Email)],
+            ids: &[0],
         };
         let raw = b"C1,\"Alpha,FR7630006000011234567890189,a@alpha.fr\nC2,Gamma SA\",,g@gamma.fr\n";
         assert_eq!(stray_quote_line(raw, &customers), Some(1));
         let addr = b"C1,Alpha,\"12 rue X, Lyon\nRhone, France, Europe, Terre\"\n";
         assert_eq!(stray_quote_line(addr, &customers), None);
+        // Round 4: a date before the name holding the separator (B1); an
+        // address over lines before the IBAN column, its last line holding
+        // the row's own IBAN (R1).
+        let dated = RowShape {
+            sep: b',',
+            fields: 5,
+            typed: &[(1, Typed::Date), (4, Typed::Amount)],
+            markers: &[],
+            ids: &[],
+        };
+        let raw = b"F-1,2026-09-01,C1,\"Alpha, SARL,100\nF-2,2026-09-01,C2,Beta,200\",\n";
+        assert_eq!(stray_quote_line(raw, &dated), Some(1));
+        let addr = b"C1,a@alpha.fr,\"12 rue X, Bat B, 3e\nCS 40012, 69001 Lyon\",FR7630006000011234567890189\n";
+        assert_eq!(
+            stray_quote_line(
+                addr,
+                &RowShape {
+                    sep: b',',
+                    fields: 4,
+                    typed: &[],
+                    markers: &[(1, Typed::Email), (3, Typed::Iban)],
+                    ids: &[0],
+                }
+            ),
+            None
+        );
+        // A note over lines listing decisions, in a decisions file: its
+        // lines have no id (round 4 R2).
+        let decisions = RowShape {
+            sep: b',',
+            fields: 5,
+            typed: &[(2, Typed::Decision)],
+            markers: &[],
+            ids: &[0, 1],
+        };
+        let note = b"BQ-1,F-1,assign,,\"options: see below,\naccept, ignore, assign, reject, write-off\"\n";
+        assert_eq!(stray_quote_line(note, &decisions), None);
         // A tab-separated file: the tab after a closing quote is the
         // separator, not a blank before it.
         let tabs = RowShape {
@@ -314,6 +398,7 @@ mod tests {
             fields: 4,
             typed: &[(2, Typed::Date)],
             markers: &[],
+            ids: &[],
         };
         let raw = b"0-A\t\"x\ny\"\t1990-01-01\t0.00\n";
         assert_eq!(stray_quote_line(raw, &tabs), None);
