@@ -40,6 +40,15 @@ fn client(root: &std::path::Path, invoices: &str, entries: &[String]) -> std::pa
     c
 }
 
+/// The invoices of `dunning.csv` in `out`, sorted.
+fn chased(out: &std::path::Path) -> Vec<String> {
+    let rows = csv_rows(&out.join("dunning.csv"));
+    let k = rows[0].iter().position(|h| h == "invoice_ids").unwrap();
+    let mut ids: Vec<String> = rows[1..].iter().map(|r| r[k].clone()).collect();
+    ids.sort();
+    ids
+}
+
 #[test]
 fn a_payment_in_a_currency_that_is_not_iso_4217_is_listed_never_applied() {
     let root = tempfile::tempdir().unwrap();
@@ -110,13 +119,6 @@ fn invoices_quoted_by_money_in_another_currency_are_not_chased_while_it_waits() 
             ntry("B", "290.00", "USD", "BETA SA", "FACT F-1002"),
         ],
     );
-    let chased = |out: &std::path::Path| -> Vec<String> {
-        let rows = csv_rows(&out.join("dunning.csv"));
-        let k = rows[0].iter().position(|h| h == "invoice_ids").unwrap();
-        let mut ids: Vec<String> = rows[1..].iter().map(|r| r[k].clone()).collect();
-        ids.sort();
-        ids
-    };
     let out = root.path().join("out1");
     run_ok(&c, "2026-11-21", &out);
     assert_eq!(chased(&out), ["F-1003"]);
@@ -136,11 +138,9 @@ fn invoices_quoted_by_money_in_another_currency_are_not_chased_while_it_waits() 
 
 #[test]
 fn the_hold_follows_what_the_customer_named_and_what_a_person_decided() {
-    let chased = |c: &std::path::Path, out: &std::path::Path| -> Vec<String> {
+    let chased = |c: &std::path::Path, out: &std::path::Path| {
         run_ok(c, "2026-11-21", out);
-        let rows = csv_rows(&out.join("dunning.csv"));
-        let k = rows[0].iter().position(|h| h == "invoice_ids").unwrap();
-        rows[1..].iter().map(|r| r[k].clone()).collect()
+        chased(out)
     };
     // A customer with invoices in two currencies pays USD quoting its EUR
     // invoice: the payer's USD invoice is only suggested, and the EUR one
