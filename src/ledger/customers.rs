@@ -155,7 +155,7 @@ fn customer(row: &Row<'_>) -> Result<Customer, LedgerError> {
 }
 
 /// `a | b||c` → `a`, `b`, `c`.
-fn split_list(cell: &str) -> impl Iterator<Item = &str> {
+pub(super) fn split_list(cell: &str) -> impl Iterator<Item = &str> {
     cell.split('|').map(str::trim).filter(|s| !s.is_empty())
 }
 

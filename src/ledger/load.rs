@@ -294,12 +294,21 @@ impl<'a> Table<'a> {
             .filter(|(c, _)| c.required && c.name.ends_with("_id"))
             .filter_map(|(_, p)| *p)
             .collect();
+        // Free text may run over lines: addresses, notes, and the columns
+        // pointage does not read.
+        let strict: Vec<usize> = columns
+            .iter()
+            .zip(map)
+            .filter(|(c, _)| !matches!(c.name, "address" | "note"))
+            .filter_map(|(_, p)| *p)
+            .collect();
         let shape = quotes::RowShape {
             sep: self.separator,
             fields,
             typed: &typed,
             markers: &markers,
             ids: &ids,
+            strict: &strict,
         };
         let Some(k) = quotes::stray_quote_line(raw, &shape) else {
             return Ok(());

@@ -65,6 +65,12 @@ pub(super) struct RowShape<'a> {
     /// (`F-1002`, `C3`, `BQ-7`), where a line of a note does not (`accept,
     /// ignore, assign`, `Paul, 21/11, assign`: round 4 R2, P2).
     pub ids: &'a [usize],
+    /// The columns no value is written over lines in (ids, names, IBANs,
+    /// dates, amounts: all but addresses, notes and columns pointage does
+    /// not read). A quote opened in one of them is a stray as soon as a
+    /// later line reads as a row, whatever its first line shows (a
+    /// customer with a phone only, or two IBANs: round 4 B2).
+    pub strict: &'a [usize],
 }
 
 /// The kind of a column a row is told by.
@@ -88,7 +94,10 @@ impl Typed {
             Typed::Date => super::values::parse_date(v).is_some(),
             Typed::Amount => super::values::parse_amount(v).is_some(),
             Typed::Decision => super::decisions::DecisionKind::parse(v).is_some(),
-            Typed::Iban => crate::refs::is_valid_iban(v),
+            Typed::Iban => {
+                let mut ibans = super::customers::split_list(v).peekable();
+                ibans.peek().is_some() && ibans.all(crate::refs::is_valid_iban)
+            }
             Typed::Email => {
                 v.contains('@') && !v.contains(char::is_whitespace) && !v.starts_with('@')
             }
@@ -252,17 +261,19 @@ pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> 
         return None;
     }
     let lines = physical_lines(raw);
-    let swallowed = lines
-        .first()
-        .is_some_and(|l| row.starts_a_row(l, opened_in.unwrap_or(0)))
-        .then(|| {
-            lines
-                .iter()
-                .skip(1)
-                .position(|l| row.reads_as_row(l))
-                .map(|k| k + 1)
-        })
-        .flatten();
+    let opened_in = opened_in.unwrap_or(0);
+    let swallowed = (row.strict.contains(&opened_in)
+        || lines
+            .first()
+            .is_some_and(|l| row.starts_a_row(l, opened_in)))
+    .then(|| {
+        lines
+            .iter()
+            .skip(1)
+            .position(|l| row.reads_as_row(l))
+            .map(|k| k + 1)
+    })
+    .flatten();
     match (swallowed, text_after_close) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -292,6 +303,7 @@ mod tests {
             typed: &[(3, Typed::Amount)],
             markers: &[],
             ids: &[],
+            strict: &[],
         };
         let stray = |raw: &[u8]| stray_quote_line(raw, &shape);
         // Fields written over lines, as an address or a comment is: no
@@ -312,6 +324,7 @@ mod tests {
             typed: &[],
             markers: &[],
             ids: &[],
+            strict: &[],
         };
         let addr = b"C1,Alpha SARL,\"12 rue X, Bat B\nZI Nord, 75001 Paris, France\"\n";
         assert_eq!(stray_quote_line(addr, &comma), None);
@@ -340,6 +353,7 @@ mod tests {
             typed: &[(2, Typed::Decision)],
             markers: &[],
             ids: &[],
+            strict: &[],
         };
         let raw = b"E1;F-1;assign;\"called\nE2;F-2;assign;ok\nE3;F-3;assign;end\"\n";
         assert_eq!(stray_quote_line(raw, &decisions), Some(1));
@@ -349,11 +363,27 @@ mod tests {
             typed: &[],
             markers: &[(2, Typed::Iban), (3, Typed::Email)],
             ids: &[0],
+            strict: &[],
         };
         let raw = b"C1,\"Alpha,FR7630006000011234567890189,a@alpha.fr\nC2,Gamma SA\",,g@gamma.fr\n";
         assert_eq!(stray_quote_line(raw, &customers), Some(1));
         let addr = b"C1,Alpha,\"12 rue X, Lyon\nRhone, France, Europe, Terre\"\n";
         assert_eq!(stray_quote_line(addr, &customers), None);
+        // A quote opened in a name (a column no value runs over lines in):
+        // the first line need not read as a row (round 4 B2), and a name
+        // written over lines still reads.
+        let strict = RowShape {
+            strict: &[0, 1, 2, 3],
+            ..customers
+        };
+        let raw = b"C1,\"Alpha,,\nC2,Beta SA,,b@beta.fr\nC3,Gamma SA\",,g@gamma.fr\n";
+        assert_eq!(stray_quote_line(raw, &customers), None);
+        assert_eq!(stray_quote_line(raw, &strict), Some(1));
+        let raw =
+            b"C1,\"Alpha,A|B,\nC2,Beta SA,FR7630006000011234567890189|DE89370400440532013000,\"\n";
+        assert_eq!(stray_quote_line(raw, &strict), Some(1));
+        let name = b"C1,\"Alpha SARL\nService compta\",,a@alpha.fr\n";
+        assert_eq!(stray_quote_line(name, &strict), None);
         // Round 4: a date before the name holding the separator (B1); an
         // address over lines before the IBAN column, its last line holding
         // the row's own IBAN (R1).
@@ -363,6 +393,7 @@ mod tests {
             typed: &[(1, Typed::Date), (4, Typed::Amount)],
             markers: &[],
             ids: &[],
+            strict: &[],
         };
         let raw = b"F-1,2026-09-01,C1,\"Alpha, SARL,100\nF-2,2026-09-01,C2,Beta,200\",\n";
         assert_eq!(stray_quote_line(raw, &dated), Some(1));
@@ -376,6 +407,7 @@ mod tests {
                     typed: &[],
                     markers: &[(1, Typed::Email), (3, Typed::Iban)],
                     ids: &[0],
+                    strict: &[],
                 }
             ),
             None
@@ -388,6 +420,7 @@ mod tests {
             typed: &[(2, Typed::Decision)],
             markers: &[],
             ids: &[0, 1],
+            strict: &[],
         };
         let note = b"BQ-1,F-1,assign,,\"options: see below,\naccept, ignore, assign, reject, write-off\"\n";
         assert_eq!(stray_quote_line(note, &decisions), None);
@@ -399,6 +432,7 @@ mod tests {
             typed: &[(2, Typed::Date)],
             markers: &[],
             ids: &[],
+            strict: &[],
         };
         let raw = b"0-A\t\"x\ny\"\t1990-01-01\t0.00\n";
         assert_eq!(stray_quote_line(raw, &tabs), None);

@@ -369,6 +369,26 @@ fn stray_quotes_are_refused_whatever_the_line_ends_and_legit_fields_over_lines_r
         ],
         &["customers.csv", "line 2", "stray quote"],
     );
+    // Round 4 B2: the stray's own row shows no IBAN or e-mail (a phone
+    // only, or two IBANs joined by `|`): a quote opened in a name is a
+    // stray as soon as a later line reads as a row.
+    for first in [
+        "C1,\"Alpha SARL,,,0102030405",
+        "C1,\"Alpha SARL,DE89370400440532013000|FR7630006000011234567890189,,",
+    ] {
+        let customers = format!(
+            "customer_id,name,iban,email,phone\n{first}\n\
+             C2,Beta SA,,b@beta.fr,\n\
+             C3,Gamma SA\",FR7630006000011234567890189,g@gamma.fr,\n"
+        );
+        refused(
+            &[
+                ("invoices.csv", invoices.as_bytes()),
+                ("customers.csv", customers.as_bytes()),
+            ],
+            &["customers.csv", "line 2", "stray quote"],
+        );
+    }
     let decisions = "entry_id;invoice_id;decision;amount;note\n\
                      E1;F-1;assign;;\"called\n\
                      E2;F-2;assign;;ok\n\
@@ -383,8 +403,9 @@ fn stray_quotes_are_refused_whatever_the_line_ends_and_legit_fields_over_lines_r
     // Review 39 erp F1, F7: a customers.csv address over lines with its
     // commas, a promise's comment over lines, blanks after a closing quote.
     let invoices = format!("{HEADER}F-1;C1;Alpha;2026-09-01;2026-10-01;100,00;100,00\n");
-    let customers = "customer_id,name,address\n\
-                     C1,Alpha SARL,\"12 rue X, Bat B\r\nZI Nord, 75001 Paris, France\"\r\n";
+    let customers = "customer_id,name,address,iban\n\
+                     C1,Alpha SARL,\"12 rue X, Bat B\r\nZI Nord, 75001 Paris, France\",\r\n\
+                     C2,\"Beta SA\nService comptable\",,FR7630006000011234567890189\n";
     let promises = "customer_id,invoice_id,promised_date,comment\n\
                     C1,F-1,2026-12-15,\"called on 18/11\n\
                     she says: 100 sent, rest on 15/12, by cheque, to confirm\" \n";
