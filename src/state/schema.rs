@@ -437,4 +437,13 @@ UPDATE applications SET paid_date = (
       AND t.booking_date IS NULL)
 WHERE paid_date IS NULL AND applied != '0.00';
 "#,
+    // 24: the notified rows a statement entry may be are looked for by the
+    // entry's day, booking date else value date, as their own: a statement
+    // giving a value date only still finds the camt.054 row of its payment
+    // (never counted twice).
+    r#"
+DROP INDEX transactions_notified;
+CREATE INDEX transactions_notified ON transactions(account, COALESCE(booking_date, value_date))
+    WHERE notification = 1 AND linked_to IS NULL;
+"#,
 ];

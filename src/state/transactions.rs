@@ -227,7 +227,8 @@ pub fn has_unlinked(
 }
 
 /// Unlinked transactions of an account that share the bank reference, or the
-/// amount and booking date, from statements (`notification = false`) or from
+/// amount and day (booking date, else value date: a bank may give a booked
+/// entry only one of them), from statements (`notification = false`) or from
 /// notifications. The caller decides which of them really correspond.
 pub fn counterpart_candidates(
     conn: &Connection,
@@ -235,7 +236,7 @@ pub fn counterpart_candidates(
     notification: bool,
     bank_ref: Option<&str>,
     amount: &str,
-    booking_date: Option<&str>,
+    day: Option<&str>,
 ) -> rusqlite::Result<Vec<StoredTx>> {
     query_stored(
         conn,
@@ -251,31 +252,31 @@ pub fn counterpart_candidates(
                     AND (linked_to IS NULL OR linked_to = entry_id)
                  UNION
                  SELECT rowid FROM transactions
-                  WHERE account = ?1 AND notification = ?2 AND amount = ?4 AND booking_date IS ?5
+                  WHERE account = ?1 AND notification = ?2 AND amount = ?4 AND COALESCE(booking_date, value_date) IS ?5
                     AND linked_to IS NULL)
              ORDER BY statement_id, position"
         ),
-        params![account, notification, bank_ref, amount, booking_date],
+        params![account, notification, bank_ref, amount, day],
     )
 }
 
-/// The booked notification rows of an account booked on `booking_date`
-/// (none: without one) not linked to any statement, in statement and row
+/// The booked notification rows of an account of the day `day` (booking
+/// date, else value date; none: without either) not linked to any statement, in statement and row
 /// order: the notification entries a statement entry may be, whatever their
 /// split. Through the partial index `transactions_notified` (migration 14).
 pub fn notified_on(
     conn: &Connection,
     account: &str,
-    booking_date: Option<&str>,
+    day: Option<&str>,
 ) -> rusqlite::Result<Vec<StoredTx>> {
-    query_stored(conn, &notified_sql(), params![account, booking_date])
+    query_stored(conn, &notified_sql(), params![account, day])
 }
 
 fn notified_sql() -> String {
     format!(
         "SELECT {STORED_COLUMNS} FROM transactions
          WHERE notification = 1 AND linked_to IS NULL
-           AND account = ?1 AND booking_date IS ?2 AND status = 'booked'
+           AND account = ?1 AND COALESCE(booking_date, value_date) IS ?2 AND status = 'booked'
          ORDER BY statement_id, position"
     )
 }
@@ -287,7 +288,7 @@ pub fn notified_between(
     from: &str,
     to: &str,
 ) -> rusqlite::Result<Vec<StoredTx>> {
-    let sql = notified_sql().replace("booking_date IS ?2", "booking_date BETWEEN ?2 AND ?3");
+    let sql = notified_sql().replace("IS ?2", "BETWEEN ?2 AND ?3");
     query_stored(conn, &sql, params![account, from, to])
 }
 

@@ -1,12 +1,13 @@
 //! A bank that gives booked entries a value date and no booking date
 //! (`BookgDt` is optional in camt): a return's day is its value date, so
 //! the return window, the second return and the payment's day all still
-//! hold (review 38 banks F10).
+//! hold (review 38 banks F10), and a payment a camt.054 notified is paired
+//! with its statement row by that day (review 39 banks F5).
 
 use std::path::{Path, PathBuf};
 
 use crate::returns::{mandate_only, returned};
-use crate::support::{Ntry, Tx, column_where, csv_rows, run_ok, write_statement};
+use crate::support::{IBAN, Ntry, Tx, camt, column_where, csv_rows, run_ok, write_statement};
 
 const HEADER: &str = "invoice_id;customer_id;customer_name;issue_date;due_date;amount;open_amount;currency;reference;payment_method;mandate_id\n";
 
@@ -220,5 +221,70 @@ fn a_value_date_only_return_finds_a_collection_value_dated_before_its_window() {
     assert_eq!(
         column(&out, "invoice_status.csv", "invoice_id", "F-500", "status"),
         ["returned"]
+    );
+}
+
+#[test]
+fn a_value_date_only_statement_books_the_notified_payment_once() {
+    // Review 39 banks F5: a camt.054 notifies Alpha's 1000.00 (N-1); the
+    // next night's statement books it under its own reference with a value
+    // date only. Paired by its day, it adds no money: never a second 1000.00
+    // suggested against Alpha's other invoice.
+    let dir = tempfile::tempdir().unwrap();
+    let open = "F-1;C1;Alpha;2026-10-01;2026-11-10;1000,00;1000,00;EUR;;transfer;\n\
+                F-2;C1;Alpha;2026-10-01;2026-11-10;1000,00;1000,00;EUR;;transfer;\n";
+    let paid = |reference| Ntry {
+        reference,
+        date: "2026-11-20",
+        code: "RCDT/ESCT",
+        amount: "1000.00",
+        txs: vec![Tx {
+            amount: "1000.00",
+            e2e: Some("E2E-ALPHA-1"),
+            name: Some("ALPHA SARL"),
+            text: Some("FACTURE F-1"),
+            ..Tx::default()
+        }],
+    };
+    let client = dir.path().join("c");
+    std::fs::create_dir_all(client.join("statements")).unwrap();
+    std::fs::write(client.join("invoices.csv"), format!("{HEADER}{open}")).unwrap();
+    let notice = camt(
+        true,
+        "N1",
+        1,
+        IBAN,
+        "2026-11-20",
+        "2026-11-20",
+        None,
+        &[paid("N-1")],
+    );
+    std::fs::write(client.join("statements/notice.xml"), notice).unwrap();
+    let first = dir.path().join("out").join("2026-11-20");
+    run_ok(&client, "2026-11-20", &first);
+    assert_eq!(
+        column(&first, "matches.csv", "entry_id", "N-1", "invoice_id"),
+        ["F-1"]
+    );
+    let out = night_on(
+        dir.path(),
+        open,
+        (1, "2026-11-20"),
+        "2026-11-21",
+        &[paid("S-77")],
+    );
+    let alerts = csv_rows(&out.join("alerts.csv"));
+    assert!(
+        column_where(&alerts, "entry_id", "S-77", "kind").is_empty(),
+        "{alerts:?}"
+    );
+    assert!(column(&out, "matches.csv", "entry_id", "S-77", "invoice_id").is_empty());
+    assert_eq!(
+        column(&out, "invoice_status.csv", "invoice_id", "F-2", "status"),
+        ["open"]
+    );
+    assert_eq!(
+        column(&out, "invoice_status.csv", "invoice_id", "F-1", "status"),
+        ["paid"]
     );
 }

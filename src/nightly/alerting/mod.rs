@@ -93,7 +93,7 @@ pub fn held_conditions(step: &CreditStep) -> Vec<Alert> {
             format!(
                 "{} from {payer} on {}, waiting since {}: the ERP's open amounts of the customer's invoices fell since by {} more than pointage's payments explain ({}) — maybe this payment booked in the ERP: pointage does not apply it (see matches.csv); apply it with a decision (accept/assign), or take it out (ignore) if the ERP booked it",
                 p.amount,
-                date(p.booking_date),
+                date(p.day()),
                 h.since,
                 h.fell,
                 fell.join(", ")
@@ -221,7 +221,7 @@ pub fn credit_conditions(
                 format!(
                     "{} from {payer} on {}: candidates {} need a person's confirmation (see matches.csv)",
                     p.amount,
-                    date(p.booking_date),
+                    date(p.day()),
                     ids.join(", ")
                 ),
             );
@@ -239,7 +239,7 @@ pub fn credit_conditions(
                 format!(
                     "{} from {payer} on {}: {matched} applied, {unapplied} more than the invoices it pays",
                     p.tx_amount,
-                    date(p.booking_date)
+                    date(p.day())
                 ),
             );
             // The customer the money came from and the invoices it paid
@@ -260,7 +260,7 @@ pub fn credit_conditions(
                 format!(
                     "{} from {payer} on {}: nobody explained it ({})",
                     unapplied,
-                    date(p.booking_date),
+                    date(p.day()),
                     if p.remittance.is_empty() {
                         "no remittance text"
                     } else {
@@ -302,7 +302,7 @@ pub fn partial_payments(step: &CreditStep) -> Vec<Alert> {
                 "invoice {}: {} received on {}, {} still open",
                 item.invoice_id,
                 a.applied_amount,
-                date(p.booking_date),
+                date(p.day()),
                 still
             ),
         );

@@ -68,7 +68,7 @@ fn counterparts(
     entry: &Entry,
     currency: crate::money::Currency,
 ) -> rusqlite::Result<Vec<StoredTx>> {
-    let date = entry.booking_date.map(|d| d.to_string());
+    let date = entry.day().map(|d| d.to_string());
     let all = transactions::counterpart_candidates(
         conn,
         account,
@@ -158,7 +158,7 @@ pub(super) fn link_notification(
                     && r.entry.bank_ref.is_some()
                     && r.entry.bank_ref == entry.bank_ref
                     && r.entry.amount == entry.amount
-                    && r.entry.booking_date == entry.booking_date
+                    && r.entry.day() == entry.day()
             });
         }
         if let [lump] = found.as_slice() {
@@ -416,7 +416,7 @@ pub(super) fn link_to_notifications(
     let mut groups: Vec<Vec<StoredTx>> = Vec::new();
     let mut fits = Vec::new();
     for (i, entry, own) in &by_amount {
-        let date = entry.booking_date.map(|d| d.to_string());
+        let date = entry.day().map(|d| d.to_string());
         let mut candidates: Vec<(Vec<StoredTx>, bool)> = pairs::notified_entries(
             conn,
             &account,
@@ -428,7 +428,7 @@ pub(super) fn link_to_notifications(
         .map(|g| (g, false))
         .collect();
         if candidates.is_empty()
-            && let Some(day) = entry.booking_date
+            && let Some(day) = entry.day()
         {
             // None that day: the notified payment the bank booked a day or
             // a weekend later (the days [`unbooked`] waits), taken only when

@@ -125,8 +125,8 @@ pub(super) fn fit(entry: &[&Transaction], rows: &[&Transaction]) -> Option<Fit> 
 }
 
 /// The stored notification entries (their rows, in order) of an account
-/// booked on `date` not linked to any statement, whose entry total is
-/// `amount` in `currency`. An entry whose rows do not all wait unlinked
+/// of the day `date` (booking date, else value date) not linked to any
+/// statement, whose entry total is `amount` in `currency`. An entry whose rows do not all wait unlinked
 /// (one of them linked already) is left out.
 pub(super) fn notified_entries(
     conn: &Connection,
@@ -180,7 +180,7 @@ pub(super) fn statement_row_by_amount(
     let mine: Vec<&Transaction> = entry.transactions.iter().collect();
     let scored: Vec<(Fit, StoredTx)> = candidates
         .into_iter()
-        .filter(|c| c.entry.amount == entry.amount && c.entry.booking_date == entry.booking_date)
+        .filter(|c| c.entry.amount == entry.amount && c.entry.day() == entry.day())
         .filter_map(|c| Some((fit(&mine, &[&c.tx])?, c)))
         .collect();
     single_best(scored)
