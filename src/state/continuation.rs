@@ -1,22 +1,121 @@
-//! Whether a statement follows another of its account: it starts where
-//! that one ended, so it cannot hold that one's movements again. Read by
+//! Whether two statements of an account follow one another: one starts
+//! where the other ended, directly or through the account's statements
+//! between them, so neither can hold the other's movements again. Read by
 //! [`super::tx_identity`] for transactions under a reused reference.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use rust_decimal::Decimal;
 
 use crate::statement::Statement;
 
-/// Whether `statement` starts where the statement `held_in` of its account
-/// ended, for a transaction in `currency`, the statement's own: its
-/// balances add up, it opens at the balance that one closed at,
-/// in the same currency, that one moved its balance (its opening and
-/// closing differ), and it comes after it (a later sequence number and a period starting no earlier than
-/// that one's end, where both are given). Such a statement covers the time
-/// after the other: it cannot hold that one's movements again, whatever the
-/// reference they share says (a bank issuing two statements a day and
-/// numbering `NtryRef` from 1 in each, one payer paying twice that day
-/// quoting its customer number: review 38 banks F7 left over). A statement
-/// reissued, corrected or sent again opens where the first one opened.
+/// At most this many statements are walked between two (a bank's
+/// statements of a few weeks): the walk stays cheap whatever the history.
+const MAX_CHAIN: usize = 64;
+
+/// A stored statement's place in its account's balances.
+#[derive(Debug, Clone, PartialEq)]
+struct Link {
+    id: String,
+    opening: Decimal,
+    closing: Decimal,
+    sequence: Option<i64>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+impl Link {
+    /// Whether `next` starts where this one ended and comes after it: this
+    /// one moved its balance (a statement reissued, corrected or sent again
+    /// opens where the first one opened, never where it closed), `next`
+    /// opens at this one's closing, with a later sequence number and a
+    /// period starting no earlier than this one's end, where both are
+    /// given.
+    fn precedes(&self, next: &Link) -> bool {
+        let later_number = match (self.sequence, next.sequence) {
+            (Some(a), Some(b)) => b > a,
+            _ => true,
+        };
+        let later_period = match (self.end, next.start) {
+            (Some(end), Some(start)) => start >= end,
+            _ => true,
+        };
+        self.id != next.id
+            && self.opening != self.closing
+            && self.closing == next.opening
+            && later_number
+            && later_period
+    }
+}
+
+/// Whether `to` follows `from` through the chain of `links`: `from`
+/// precedes it, or precedes a statement that does, and so on.
+fn chained(from: &Link, to: &Link, links: &[Link]) -> bool {
+    let mut frontier = vec![to];
+    let mut seen: Vec<&str> = vec![to.id.as_str()];
+    while let Some(node) = frontier.pop() {
+        if from.precedes(node) {
+            return true;
+        }
+        for p in links {
+            if seen.len() > MAX_CHAIN {
+                return false;
+            }
+            if p.id != from.id && !seen.contains(&p.id.as_str()) && p.precedes(node) {
+                seen.push(&p.id);
+                frontier.push(p);
+            }
+        }
+    }
+    false
+}
+
+/// The account's stored statements in `currency` that give both balances.
+fn links(conn: &Connection, account: &str, currency: &str) -> rusqlite::Result<Vec<Link>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT statement_id, opening, closing, sequence, from_date, to_date FROM statements
+         WHERE account = ?1 AND currency = ?2 AND opening IS NOT NULL AND closing IS NOT NULL
+         ORDER BY statement_id",
+    )?;
+    let rows = stmt.query_map(params![account, currency], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<i64>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    let date = |d: Option<String>| d.and_then(|d| d.parse::<NaiveDate>().ok());
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, opening, closing, sequence, start, end) = row?;
+        if let (Ok(opening), Ok(closing)) = (opening.parse(), closing.parse()) {
+            out.push(Link {
+                id,
+                opening,
+                closing,
+                sequence,
+                start: date(start),
+                end: date(end),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `statement` (stored already) and the statement `held_in` of its
+/// account follow one another, for a transaction in `currency`, the
+/// statement's own: `statement`'s balances add up, and one of the two
+/// starts where the other ended, directly or through the account's
+/// statements between them ([`Link::precedes`]), in either order of
+/// arrival. Each covers a time the other does not: neither holds the
+/// other's movements again, whatever the reference they share says (a bank
+/// issuing two or three statements a day and numbering `NtryRef` from 1 in
+/// each, one payer paying in each quoting its customer number: review 38
+/// banks F7 left over; verify 39 banks F1, a day's first statement arriving
+/// after its second; F2, three of them).
 pub(super) fn continues(
     conn: &Connection,
     account: &str,
@@ -29,56 +128,65 @@ pub(super) fn continues(
     if currency != statement.currency.as_str() {
         return Ok(false);
     }
-    let Some(opening) = statement.opening else {
-        return Ok(false);
-    };
     // Only a statement whose own movements add up to its closing balance
-    // says where it starts: one that lists the other's movement again
-    // does not close (verify 39 banks F3).
+    // says where it starts and ends: one that lists the other's movement
+    // again does not close (verify 39 banks F3).
     if crate::statement::check::check_balances(statement)
         != crate::statement::check::BalanceCheck::Closes
     {
         return Ok(false);
     }
-    type Header = (
-        Option<String>,
-        Option<String>,
-        String,
-        Option<i64>,
-        Option<String>,
-    );
-    let held: Option<Header> = conn
-        .prepare_cached(
-            "SELECT opening, closing, currency, sequence, to_date FROM statements
-             WHERE account = ?1 AND statement_id = ?2",
-        )?
-        .query_row(params![account, held_in], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
-    let Some((Some(held_opening), Some(held_closing), held_currency, sequence, to_date)) = held
-    else {
+    let links = links(conn, account, currency)?;
+    let find = |id: &str| links.iter().find(|l| l.id == id);
+    let (Some(held), Some(new)) = (find(held_in), find(&statement.id)) else {
         return Ok(false);
     };
-    let money = |s: &str| s.parse::<rust_decimal::Decimal>().ok();
-    let (Some(held_opening), Some(held_closing)) = (money(&held_opening), money(&held_closing))
-    else {
-        return Ok(false);
-    };
-    let later_number = match (sequence, statement.sequence) {
-        (Some(held), Some(now)) => u64::try_from(held).is_ok_and(|held| now > held),
-        _ => true,
-    };
-    let later_period = match (
-        to_date.and_then(|d| d.parse::<chrono::NaiveDate>().ok()),
-        statement.from_date.or(opening.date),
-    ) {
-        (Some(held_end), Some(start)) => start >= held_end,
-        _ => true,
-    };
-    Ok(held_currency == statement.currency.as_str()
-        && held_opening != held_closing
-        && held_closing == opening.amount.decimal()
-        && later_number
-        && later_period)
+    Ok(chained(held, new, &links) || chained(new, held, &links))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(id: &str, seq: i64, opening: i64, closing: i64) -> Link {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20);
+        Link {
+            id: id.into(),
+            opening: Decimal::from(opening),
+            closing: Decimal::from(closing),
+            sequence: Some(seq),
+            start: day,
+            end: day,
+        }
+    }
+
+    #[test]
+    fn statements_follow_one_another_along_their_balances() {
+        let (s1, s2, s3) = (
+            link("S-1", 1, 0, 1000),
+            link("S-2", 2, 1000, 2000),
+            link("S-3", 3, 2000, 3000),
+        );
+        let all = [s1.clone(), s2.clone(), s3.clone()];
+        assert!(chained(&s1, &s2, &all));
+        assert!(chained(&s1, &s3, &all), "through S-2");
+        assert!(!chained(&s3, &s1, &all), "never backwards");
+        assert!(!chained(&s1, &s3, &[s1.clone(), s3.clone()]), "S-2 missing");
+        // Sent again, or corrected: it opens where the first one opened.
+        let again = link("S-1b", 2, 0, 1000);
+        assert!(!chained(&s1, &again, &all) && !chained(&again, &s1, &all));
+        // A statement that did not move its balance says nothing.
+        let flat = link("S-0", 1, 1000, 1000);
+        assert!(!chained(&flat, &s2, &[flat.clone(), s2.clone()]));
+        // An earlier number does not follow.
+        let back = link("S-9", 0, 1000, 2000);
+        assert!(!chained(&s1, &back, &all));
+    }
+
+    #[test]
+    fn a_cycle_of_balances_ends() {
+        let (a, b) = (link("A", 1, 0, 10), link("B", 2, 10, 0));
+        let c = link("C", 3, 5, 6);
+        assert!(!chained(&c, &a, &[a.clone(), b.clone(), c.clone()]));
+    }
 }

@@ -177,3 +177,83 @@ fn a_statement_listing_the_held_payment_again_does_not_follow_it() {
     );
     assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
 }
+
+#[test]
+fn a_days_statements_follow_one_another_in_any_order_and_any_number() {
+    // Verify 39 banks F1, F2: Alpha pays in each of a day's statements,
+    // `NtryRef` 1 in each, quoting its customer number. The first one
+    // arriving second (its id sorting after, or a night late), or a third
+    // one, still follows along the balances: every payment is counted.
+    let invoices = format!(
+        "{}F-1003,C1,Alpha SARL,2026-10-01,2026-10-31,1000.00,1000.00,EUR,,transfer,\n\
+         F-1005,C1,Alpha SARL,2026-10-01,2026-10-31,1000.00,1000.00,EUR,,transfer,\n",
+        crate::statement_identity::INVOICES
+    );
+    let paid = |out: &Path| {
+        let mut got: Vec<String> = applied(out).into_iter().map(|(i, _)| i).collect();
+        got.sort();
+        got
+    };
+    // (file, id, number, opening, closing, Alpha's text) per night.
+    type Stmt = (
+        &'static str,
+        &'static str,
+        u32,
+        &'static str,
+        &'static str,
+        &'static str,
+    );
+    let day_one: Stmt = (
+        "z.xml",
+        "Z-1",
+        1,
+        "0.00",
+        "1000.00",
+        "FACTURE F-1001 CLIENT 4711",
+    );
+    let day_two: Stmt = (
+        "a.xml",
+        "A-2",
+        2,
+        "1000.00",
+        "2000.00",
+        "FACTURE F-1003 CLIENT 4711",
+    );
+    let day_three: Stmt = (
+        "m.xml",
+        "M-3",
+        3,
+        "2000.00",
+        "3000.00",
+        "FACTURE F-1005 CLIENT 4711",
+    );
+    let cases: [&[&[Stmt]]; 3] = [
+        &[&[day_one, day_two]],
+        &[&[day_two], &[day_one]],
+        &[&[day_one, day_two, day_three]],
+    ];
+    for nights in cases {
+        let root = tempfile::tempdir().unwrap();
+        let c = client(root.path());
+        std::fs::write(c.join("invoices.csv"), &invoices).unwrap();
+        let mut got = Vec::new();
+        for (k, stmts) in nights.iter().enumerate() {
+            for &(file, id, seq, open, close, text) in *stmts {
+                statement(&c, file, id, seq, open, close, one("ALPHA SARL", text));
+            }
+            let out = night(&c, root.path(), &format!("2026-11-2{k}"));
+            assert!(
+                !kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()),
+                "{nights:?}"
+            );
+            got.extend(paid(&out));
+        }
+        got.sort();
+        let mut want: Vec<String> = nights
+            .iter()
+            .flat_map(|s| s.iter().map(|s| s.5[8..14].to_string()))
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "{nights:?}");
+    }
+}
