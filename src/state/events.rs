@@ -176,6 +176,38 @@ pub fn open_alerts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Store
     Ok(out)
 }
 
+/// For each entry, the first night an alert of one of `kinds` was raised
+/// for it, resolved since or not: the night its money was first told to a
+/// person, whatever the alert became.
+pub fn first_raised_by_entry(
+    conn: &Connection,
+    kinds: &[AlertKind],
+) -> rusqlite::Result<BTreeMap<String, NaiveDate>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, entry_id, MIN(first_raised) FROM alerts
+         WHERE entry_id != '' GROUP BY kind, entry_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    for row in rows {
+        let (kind, entry, first) = row?;
+        let (Some(kind), Ok(first)) = (AlertKind::parse(&kind), first.parse::<NaiveDate>()) else {
+            continue;
+        };
+        if kinds.contains(&kind) {
+            let e = out.entry(entry).or_insert(first);
+            *e = (*e).min(first);
+        }
+    }
+    Ok(out)
+}
+
 /// All alert keys ever raised (resolved or not).
 pub fn alert_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
     let mut stmt = conn.prepare("SELECT alert_key FROM alerts")?;

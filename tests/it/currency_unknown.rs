@@ -182,4 +182,50 @@ fn the_hold_follows_what_the_customer_named_and_what_a_person_decided() {
         )],
     );
     assert_eq!(chased(&c, &root.path().join("out")), ["F-1001"]);
+    // 110.00 left over after the USD invoice, about what the EUR one
+    // asks: that may have paid it, held (round 3 H1).
+    let root = tempfile::tempdir().unwrap();
+    let c = client(
+        root.path(),
+        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        &[ntry(
+            "A",
+            "610.00",
+            "USD",
+            "ALPHA SARL",
+            "FACT U-1001 F-1001",
+        )],
+    );
+    assert!(chased(&c, &root.path().join("out")).is_empty());
+}
+
+#[test]
+fn the_hold_runs_from_the_night_the_money_was_first_told_whatever_became_of_it() {
+    // Verify 39 erp2 C2: USD 110.00 quoting EUR F-1001, the payer's USD
+    // invoice suggested on 21/11; a person rejects the suggestion on 24/11,
+    // the money now an unmatched credit. F-1001's hold still ends 5 days
+    // after 21/11, never restarted by the alert's new kind.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(
+        root.path(),
+        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        &[ntry("A", "110.00", "USD", "ALPHA SARL", "FACT F-1001")],
+    );
+    let night = |date: &str| {
+        let out = root.path().join(date);
+        run_ok(&c, date, &out);
+        chased(&out)
+    };
+    let held = |chased: Vec<String>| !chased.iter().any(|i| i == "F-1001");
+    assert!(held(night("2026-11-21")));
+    std::fs::write(
+        c.join("decisions.csv"),
+        "entry_id,invoice_id,decision,amount,note\nA,U-1001,reject,,not this one\n",
+    )
+    .unwrap();
+    assert!(held(night("2026-11-24")));
+    assert!(held(night("2026-11-25")));
+    assert!(!held(night("2026-11-26")));
 }

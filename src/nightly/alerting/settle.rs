@@ -145,7 +145,19 @@ pub fn settle(
     new.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     let mut still: Vec<(Alert, NaiveDate)> = ev::open_alerts(conn)?.into_values().collect();
     still.sort_by(|a, b| (a.1, a.0.kind, &a.0.key).cmp(&(b.1, b.0.kind, &b.0.key)));
-    Ok(AlertSet { new, open: still })
+    let first_told = ev::first_raised_by_entry(
+        conn,
+        &[
+            AlertKind::UnmatchedCredit,
+            AlertKind::SuggestedMatch,
+            AlertKind::Overpayment,
+        ],
+    )?;
+    Ok(AlertSet {
+        new,
+        open: still,
+        first_told,
+    })
 }
 
 #[cfg(test)]

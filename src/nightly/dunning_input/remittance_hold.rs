@@ -2,7 +2,8 @@
 //! give it: while it waits (`unmatched_credit` or `suggested_match` open),
 //! those invoices are not chased — formal notice included — for
 //! `suggestion_hold_days` from the night the money was first told to a
-//! person, as an invoice in a suggestion is. Such money is:
+//! person (whatever its alert became since), as an invoice in a suggestion
+//! is. Such money is:
 //! - a remittance the bank booked as one line, without detail
 //!   (`matching::rules::remittance`: direct debits or cheques): every open
 //!   item of its currency it may have gathered (a direct debit due on or
@@ -12,7 +13,11 @@
 //!   currency included; not by a loose number, nor those a person rejected
 //!   for it), whether or not something of its currency is suggested: money
 //!   is never set against an amount of another currency, but the customer
-//!   may well have paid them.
+//!   may well have paid them. When part of it paid invoices of its own
+//!   currency, the rest waiting as an `overpayment`, only the invoices that
+//!   rest may have paid are held: at least half their open amount, the
+//!   figures compared whatever their currencies (110 USD left for a 100
+//!   EUR invoice, never 5 USD: verify 39 round 3 H1, round 2 C4).
 
 use std::collections::BTreeMap;
 
@@ -31,53 +36,78 @@ pub fn held_by_remittances(
     alerts: &AlertSet,
     run_date: NaiveDate,
 ) -> BTreeMap<String, NaiveDate> {
-    let mut raised: BTreeMap<&str, NaiveDate> = BTreeMap::new();
-    for (a, d) in alerts.open.iter().filter(|(a, _)| {
-        matches!(
-            a.kind,
-            AlertKind::UnmatchedCredit | AlertKind::SuggestedMatch
-        )
-    }) {
-        let e = raised.entry(a.entry_id.as_str()).or_insert(*d);
-        *e = (*e).min(*d);
-    }
+    // The first night each entry's money was told to a person, waiting
+    // whole (unmatched or suggested), or its rest (an overpayment).
+    let first_night = |kinds: &[AlertKind]| {
+        let mut raised: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+        for (a, d) in alerts.open.iter().filter(|(a, _)| kinds.contains(&a.kind)) {
+            let e = raised.entry(a.entry_id.as_str()).or_insert(*d);
+            *e = (*e).min(*d);
+        }
+        raised
+    };
+    let raised = first_night(&[AlertKind::UnmatchedCredit, AlertKind::SuggestedMatch]);
+    let overpaid = first_night(&[AlertKind::Overpayment]);
     let mut out: BTreeMap<String, NaiveDate> = BTreeMap::new();
     for (pi, p) in credits.payments.iter().enumerate() {
         let lump = undetailed_remittance(p);
         // Named in another currency: only money told to a person (its
-        // alert's first night starts the hold, so it ends), none of it
-        // applied (a leftover of a payment that paid what it named in its
-        // own currency is an overpayment: verify 39 round 2 C5).
-        let told = raised.contains_key(p.entry_id.as_str())
-            && !credits
-                .apps
-                .iter()
-                .any(|a| a.payment == pi && a.status == Status::Matched);
+        // alert's first night starts the hold, so it ends). When some of it
+        // paid invoices of its own currency, the rest is an overpayment,
+        // and holds only what it may have paid (below).
+        let paid_some = credits
+            .apps
+            .iter()
+            .any(|a| a.payment == pi && a.status == Status::Matched);
+        let told = if paid_some {
+            overpaid.get(p.entry_id.as_str())
+        } else {
+            raised.get(p.entry_id.as_str())
+        };
         let quoted = credits
             .other_currency
             .get(pi)
-            .filter(|_| told)
+            .filter(|_| told.is_some())
             .map(Vec::as_slice)
             .unwrap_or_default();
         if lump.is_none() && quoted.is_empty() {
             continue;
         }
         // Left for a person: unapplied, or only suggested.
-        let waiting = credits.apps.iter().any(|a| {
-            a.payment == pi
-                && (a.status == Status::Suggested
-                    || (a.status == Status::Unapplied && a.applied_amount.is_positive()))
-        });
+        let left = credits
+            .apps
+            .iter()
+            .filter(|a| a.payment == pi && a.status == Status::Unapplied)
+            .map(|a| a.applied_amount.decimal())
+            .sum::<rust_decimal::Decimal>();
+        let waiting = left > rust_decimal::Decimal::ZERO
+            || credits
+                .apps
+                .iter()
+                .any(|a| a.payment == pi && a.status == Status::Suggested);
         if !waiting {
             continue;
         }
-        let since = raised.get(p.entry_id.as_str()).copied().unwrap_or(run_date);
+        // From the night the money was first told to a person, whatever
+        // its alert has become since (a suggestion rejected: verify 39
+        // erp2 C2, C3).
+        let since = told
+            .or(raised.get(p.entry_id.as_str()))
+            .copied()
+            .unwrap_or(run_date);
+        let since = alerts
+            .first_told
+            .get(p.entry_id.as_str())
+            .map_or(since, |&first| first.min(since));
         let is_quoted = |i: usize| u32::try_from(i).is_ok_and(|i| quoted.binary_search(&i).is_ok());
+        // (A rest too small to have paid it does not hold it.)
+        let may_pay =
+            |open: rust_decimal::Decimal| !paid_some || left * rust_decimal::Decimal::TWO >= open;
         for (_, it) in credits.items.iter().enumerate().filter(|(i, it)| {
-            (lump.is_some_and(|l| may_have_collected(p, l, it)) || is_quoted(*i))
-                && credits
-                    .open_after(&it.invoice_id)
-                    .is_some_and(|o| o.is_positive())
+            let open = credits.open_after(&it.invoice_id);
+            (lump.is_some_and(|l| may_have_collected(p, l, it))
+                || (is_quoted(*i) && open.is_some_and(|o| may_pay(o.decimal()))))
+                && open.is_some_and(|o| o.is_positive())
         }) {
             let e = out.entry(it.invoice_id.clone()).or_insert(since);
             *e = (*e).min(since);
