@@ -68,8 +68,11 @@ pub(super) struct RowShape<'a> {
     /// The columns no value is written over lines in (ids, names, IBANs,
     /// dates, amounts: all but addresses, notes and columns pointage does
     /// not read). A quote opened in one of them is a stray as soon as a
-    /// later line reads as a row, whatever its first line shows (a
-    /// customer with a phone only, or two IBANs: round 4 B2).
+    /// line between its first and the one closing it reads as a row,
+    /// whatever its first line shows and whatever its ids (a customer with
+    /// a phone only, or two IBANs: round 4 B2; ids without a digit: verify
+    /// 40 S1). The closing line holds the record's own last columns: a
+    /// name legitimately on two lines is no stray (verify 40 L1).
     pub strict: &'a [usize],
 }
 
@@ -143,7 +146,7 @@ impl RowShape<'_> {
     /// value holding the separator, `"Alpha, SARL`, shifts those after it).
     /// A line of an address or a comment (`Lyon, Rhône, France`, `she says:
     /// 100 sent, rest on 15/12`) has none there.
-    fn reads_as_row(&self, line: &[u8]) -> bool {
+    fn reads_as_row(&self, line: &[u8], need_id: bool) -> bool {
         let Ok(line) = std::str::from_utf8(line) else {
             return false;
         };
@@ -159,7 +162,8 @@ impl RowShape<'_> {
         let shifts = [0, pieces.len() - self.fields];
         shifts.iter().any(|&shift| {
             let fits = |&(k, kind): &(usize, Typed)| value(shift, k).is_some_and(|v| kind.fits(v));
-            let an_id = self.ids.is_empty()
+            let an_id = !need_id
+                || self.ids.is_empty()
                 || self.ids.iter().any(|&k| {
                     value(shift, k).is_some_and(|v| v.bytes().any(|b| b.is_ascii_digit()))
                 });
@@ -221,8 +225,10 @@ pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> 
     // the first such quote opened.
     let (mut spanning, mut spanned) = (false, false);
     let mut opened_in = None;
-    // Just after the closing quote of a field written over lines.
+    // Just after the closing quote of a field written over lines; the
+    // line the first such quote is on.
     let mut after_close = false;
+    let mut close_line = None;
     let mut text_after_close = None;
     let mut prev = 0u8;
     for &b in raw {
@@ -246,6 +252,7 @@ pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> 
         }
         if state == S::Quoted && b == b'"' && spanning {
             after_close = true;
+            close_line.get_or_insert(breaks);
         }
         let before = field;
         match step(state, b, row.sep, &mut field) {
@@ -262,22 +269,34 @@ pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> 
     }
     let lines = physical_lines(raw);
     let opened_in = opened_in.unwrap_or(0);
-    let swallowed = (row.strict.contains(&opened_in)
-        || lines
-            .first()
-            .is_some_and(|l| row.starts_a_row(l, opened_in)))
-    .then(|| {
-        lines
-            .iter()
-            .skip(1)
-            .position(|l| row.reads_as_row(l))
-            .map(|k| k + 1)
-    })
-    .flatten();
-    match (swallowed, text_after_close) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+    let inside = row
+        .strict
+        .contains(&opened_in)
+        .then(|| {
+            let close = close_line.unwrap_or(lines.len());
+            lines
+                .iter()
+                .take(close)
+                .skip(1)
+                .position(|l| row.reads_as_row(l, false))
+                .map(|k| k + 1)
+        })
+        .flatten();
+    let swallowed = lines
+        .first()
+        .is_some_and(|l| row.starts_a_row(l, opened_in))
+        .then(|| {
+            lines
+                .iter()
+                .skip(1)
+                .position(|l| row.reads_as_row(l, true))
+                .map(|k| k + 1)
+        })
+        .flatten();
+    [inside, swallowed, text_after_close]
+        .into_iter()
+        .flatten()
+        .min()
 }
 
 #[cfg(test)]
@@ -379,10 +398,17 @@ mod tests {
         let raw = b"C1,\"Alpha,,\nC2,Beta SA,,b@beta.fr\nC3,Gamma SA\",,g@gamma.fr\n";
         assert_eq!(stray_quote_line(raw, &customers), None);
         assert_eq!(stray_quote_line(raw, &strict), Some(1));
-        let raw =
-            b"C1,\"Alpha,A|B,\nC2,Beta SA,FR7630006000011234567890189|DE89370400440532013000,\"\n";
+        let raw = b"C1,\"Alpha,A|B,\nC2,Beta SA,FR7630006000011234567890189|DE89370400440532013000,\nC3,Gamma\",,\n";
         assert_eq!(stray_quote_line(raw, &strict), Some(1));
+        // Ids without a digit (verify 40 S1).
+        let raw = b"ALPHA,\"Alpha,,\nBETA,Beta SA,,b@beta.fr\nGAMMA,Gamma SA\",,g@gamma.fr\n";
+        assert_eq!(stray_quote_line(raw, &strict), Some(1));
+        // A name written over two lines, its second holding the separator
+        // and a digit: the closing line is the record's own (verify 40 L1).
         let name = b"C1,\"Alpha SARL\nService compta\",,a@alpha.fr\n";
+        assert_eq!(stray_quote_line(name, &strict), None);
+        let name =
+            b"C1,\"Alpha SARL\nSite 2, Service compta\",FR7630006000011234567890189,a@alpha.fr\n";
         assert_eq!(stray_quote_line(name, &strict), None);
         // Round 4: a date before the name holding the separator (B1); an
         // address over lines before the IBAN column, its last line holding

@@ -401,11 +401,13 @@ fn stray_quotes_are_refused_whatever_the_line_ends_and_legit_fields_over_lines_r
         &["decisions.csv", "line 2", "stray quote"],
     );
     // Review 39 erp F1, F7: a customers.csv address over lines with its
-    // commas, a promise's comment over lines, blanks after a closing quote.
+    // commas, a promise's comment over lines, blanks after a closing quote;
+    // verify 40 L1: a name over two lines, its second holding a comma and a
+    // digit.
     let invoices = format!("{HEADER}F-1;C1;Alpha;2026-09-01;2026-10-01;100,00;100,00\n");
     let customers = "customer_id,name,address,iban\n\
                      C1,Alpha SARL,\"12 rue X, Bat B\r\nZI Nord, 75001 Paris, France\",\r\n\
-                     C2,\"Beta SA\nService comptable\",,FR7630006000011234567890189\n";
+                     C2,\"Beta SA\nSite 2, Service comptable\",,FR7630006000011234567890189\n";
     let promises = "customer_id,invoice_id,promised_date,comment\n\
                     C1,F-1,2026-12-15,\"called on 18/11\n\
                     she says: 100 sent, rest on 15/12, by cheque, to confirm\" \n";
