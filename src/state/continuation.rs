@@ -22,6 +22,8 @@ struct Link {
     sequence: Option<i64>,
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
+    /// Its own movements add up to its closing balance.
+    closes: bool,
 }
 
 impl Link {
@@ -30,7 +32,9 @@ impl Link {
     /// opens where the first one opened, never where it closed), `next`
     /// opens at this one's closing, with a later sequence number and a
     /// period starting no earlier than this one's end, where both are
-    /// given.
+    /// given. Only statements whose movements add up say where the balance
+    /// went (one listing another's movement again does not: verify 39
+    /// banks F3, verify 40 B4).
     fn precedes(&self, next: &Link) -> bool {
         let later_number = match (self.sequence, next.sequence) {
             (Some(a), Some(b)) => b > a,
@@ -41,11 +45,19 @@ impl Link {
             _ => true,
         };
         self.id != next.id
+            && self.closes
+            && next.closes
             && self.opening != self.closing
             && self.closing == next.opening
             && later_number
             && later_period
     }
+}
+
+/// Whether the periods of two statements share a day (unknown: they may).
+fn overlap(a: &Link, b: &Link) -> bool {
+    let before = |x: &Link, y: &Link| matches!((x.end, y.start), (Some(e), Some(s)) if e < s);
+    !before(a, b) && !before(b, a)
 }
 
 /// Whether `to` follows `from` through the chain of `links`: `from`
@@ -73,7 +85,7 @@ fn chained(from: &Link, to: &Link, links: &[Link]) -> bool {
 /// The account's stored statements in `currency` that give both balances.
 fn links(conn: &Connection, account: &str, currency: &str) -> rusqlite::Result<Vec<Link>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT statement_id, opening, closing, sequence, from_date, to_date FROM statements
+        "SELECT statement_id, opening, closing, sequence, from_date, to_date, closes FROM statements
          WHERE account = ?1 AND currency = ?2 AND opening IS NOT NULL AND closing IS NOT NULL
          ORDER BY statement_id",
     )?;
@@ -85,12 +97,13 @@ fn links(conn: &Connection, account: &str, currency: &str) -> rusqlite::Result<V
             r.get::<_, Option<i64>>(3)?,
             r.get::<_, Option<String>>(4)?,
             r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<bool>>(6)?,
         ))
     })?;
     let date = |d: Option<String>| d.and_then(|d| d.parse::<NaiveDate>().ok());
     let mut out = Vec::new();
     for row in rows {
-        let (id, opening, closing, sequence, start, end) = row?;
+        let (id, opening, closing, sequence, start, end, closes) = row?;
         if let (Ok(opening), Ok(closing)) = (opening.parse(), closing.parse()) {
             out.push(Link {
                 id,
@@ -99,6 +112,7 @@ fn links(conn: &Connection, account: &str, currency: &str) -> rusqlite::Result<V
                 sequence,
                 start: date(start),
                 end: date(end),
+                closes: closes == Some(true),
             });
         }
     }
@@ -107,10 +121,10 @@ fn links(conn: &Connection, account: &str, currency: &str) -> rusqlite::Result<V
 
 /// Whether `statement` (stored already) and the statement `held_in` of its
 /// account follow one another, for a transaction in `currency`, the
-/// statement's own: `statement`'s balances add up, and one of the two
-/// starts where the other ended, directly or through the account's
-/// statements between them ([`Link::precedes`]), in either order of
-/// arrival. Each covers a time the other does not: neither holds the
+/// statement's own: one of the two starts where the other ended, directly
+/// or through the account's statements between them ([`Link::precedes`]:
+/// each adding up), in either order of arrival, and `statement` opens
+/// where no other statement of its days opened. Each covers a time the other does not: neither holds the
 /// other's movements again, whatever the reference they share says (a bank
 /// issuing two or three statements a day and numbering `NtryRef` from 1 in
 /// each, one payer paying in each quoting its customer number: review 38
@@ -128,19 +142,20 @@ pub(super) fn continues(
     if currency != statement.currency.as_str() {
         return Ok(false);
     }
-    // Only a statement whose own movements add up to its closing balance
-    // says where it starts and ends: one that lists the other's movement
-    // again does not close (verify 39 banks F3).
-    if crate::statement::check::check_balances(statement)
-        != crate::statement::check::BalanceCheck::Closes
-    {
-        return Ok(false);
-    }
     let links = links(conn, account, currency)?;
     let find = |id: &str| links.iter().find(|l| l.id == id);
     let (Some(held), Some(new)) = (find(held_in), find(&statement.id)) else {
         return Ok(false);
     };
+    // Opening where another statement of its days opened, it covers that
+    // one's time again (the day's whole statement after its intraday ones,
+    // one sent again after the balance came back: verify 40 B1, B2).
+    if links
+        .iter()
+        .any(|l| l.id != new.id && l.opening == new.opening && overlap(l, new))
+    {
+        return Ok(false);
+    }
     Ok(chained(held, new, &links) || chained(new, held, &links))
 }
 
@@ -157,6 +172,7 @@ mod tests {
             sequence: Some(seq),
             start: day,
             end: day,
+            closes: true,
         }
     }
 
@@ -175,6 +191,13 @@ mod tests {
         // Sent again, or corrected: it opens where the first one opened.
         let again = link("S-1b", 2, 0, 1000);
         assert!(!chained(&s1, &again, &all) && !chained(&again, &s1, &all));
+        // Nor one whose movements do not add up.
+        let off = Link {
+            closes: false,
+            ..s2.clone()
+        };
+        assert!(!chained(&s1, &off, &[s1.clone(), off.clone()]));
+        assert!(!chained(&s1, &s3, &[s1.clone(), off.clone(), s3.clone()]));
         // A statement that did not move its balance says nothing.
         let flat = link("S-0", 1, 1000, 1000);
         assert!(!chained(&flat, &s2, &[flat.clone(), s2.clone()]));

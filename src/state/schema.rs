@@ -446,4 +446,11 @@ DROP INDEX transactions_notified;
 CREATE INDEX transactions_notified ON transactions(account, COALESCE(booking_date, value_date))
     WHERE notification = 1 AND linked_to IS NULL;
 "#,
+    // 25: whether a statement's own movements add up to its closing
+    // balance (1), or not (0); NULL for those imported before: only
+    // statements known to add up say where the account's balance went
+    // (state::continuation).
+    r#"
+ALTER TABLE statements ADD COLUMN closes INTEGER;
+"#,
 ];

@@ -32,7 +32,7 @@ use crate::statement::{EntryStatus, Statement};
 use super::transactions::NOT_MONEY;
 
 pub use super::canonical::{Encoded, content_hash, details_json, encode};
-pub use super::tx_identity::{another_than_notified, same_strong_end_to_end};
+pub use super::tx_identity::{another_than_notified, quote_other_numbers, same_strong_end_to_end};
 use super::tx_identity::{distinct_id, held, same_transaction};
 
 /// What state knows of a statement arriving tonight.
@@ -205,8 +205,8 @@ pub fn import(
     let [from, to, opening, closing] = period_and_balances(statement);
     conn.prepare_cached(
         "INSERT INTO statements (account, statement_id, content_hash, format, sequence,
-             from_date, to_date, opening, closing, currency, run_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             from_date, to_date, opening, closing, currency, run_date, closes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         account,
@@ -220,6 +220,7 @@ pub fn import(
         closing,
         statement.currency.as_str(),
         run_date,
+        closes(statement),
     ])?;
     insert_transactions(conn, statement, encoded, None)
 }
@@ -240,7 +241,7 @@ pub fn grow(
     let [from, to, opening, closing] = period_and_balances(statement);
     conn.prepare_cached(
         "UPDATE statements SET content_hash = ?3, from_date = ?4, to_date = ?5, opening = ?6,
-             closing = ?7
+             closing = ?7, closes = ?8
          WHERE account = ?1 AND statement_id = ?2",
     )?
     .execute(params![
@@ -250,7 +251,8 @@ pub fn grow(
         from,
         to,
         opening,
-        closing
+        closing,
+        closes(statement)
     ])?;
     insert_transactions(conn, statement, encoded, Some(repeats))
 }
@@ -273,6 +275,12 @@ pub fn mark_grown_into(
 
 /// A statement's period as state keeps it (its `FrToDt`, else its balances'
 /// dates) and its opening and closing balances, as text.
+/// Whether the statement's own movements add up to its closing balance.
+fn closes(statement: &Statement) -> bool {
+    crate::statement::check::check_balances(statement)
+        == crate::statement::check::BalanceCheck::Closes
+}
+
 fn period_and_balances(statement: &Statement) -> [Option<String>; 4] {
     let money = |m: Option<crate::statement::Balance>| m.map(|b| b.amount.to_plain());
     [

@@ -296,9 +296,18 @@ fn says_otherwise(
     // The numbers the texts quote (invoices, references), when both quote
     // some and none in common: another invoice paid, another payment. A
     // delivery reworded keeps the numbers it quotes.
-    let before = Numbers::of(held.remittance.split(" | "));
-    let now = Numbers::of(tx.texts(entry).into_iter());
-    before.runs().next().is_some() && now.runs().next().is_some() && !before.shares(&now)
+    quote_other_numbers(held.remittance.split(" | "), tx.texts(entry).into_iter())
+}
+
+/// Whether two payments' texts both quote numbers (invoices, references)
+/// and none in common: another invoice paid, so another payment, even from
+/// the same payer (a delivery reworded keeps the numbers it quotes).
+pub fn quote_other_numbers<'a, 'b>(
+    a: impl Iterator<Item = &'a str>,
+    b: impl Iterator<Item = &'b str>,
+) -> bool {
+    let (a, b) = (Numbers::of(a), Numbers::of(b));
+    a.runs().next().is_some() && b.runs().next().is_some() && !a.shares(&b)
 }
 
 /// The numbers texts quote: every run of digits, in order (a reference cut

@@ -224,29 +224,32 @@ fn a_value_date_only_return_finds_a_collection_value_dated_before_its_window() {
     );
 }
 
-#[test]
-fn a_value_date_only_statement_books_the_notified_payment_once() {
-    // Review 39 banks F5: a camt.054 notifies Alpha's 1000.00 (N-1); the
-    // next night's statement books it under its own reference with a value
-    // date only. Paired by its day, it adds no money: never a second 1000.00
-    // suggested against Alpha's other invoice.
-    let dir = tempfile::tempdir().unwrap();
-    let open = "F-1;C1;Alpha;2026-10-01;2026-11-10;1000,00;1000,00;EUR;;transfer;\n\
-                F-2;C1;Alpha;2026-10-01;2026-11-10;1000,00;1000,00;EUR;;transfer;\n";
-    let paid = |reference| Ntry {
+/// Alpha's 1000.00 from its IBAN quoting `text`, no end-to-end id.
+fn alpha_paying(text: &'static str) -> Tx {
+    Tx {
+        amount: "1000.00",
+        name: Some("ALPHA SARL"),
+        iban: Some("FR7630004000031234567890143"),
+        text: Some(text),
+        ..Tx::default()
+    }
+}
+
+/// [`alpha_paying`] as the entry `reference` of 20/11.
+fn alpha_paying_entry(reference: &'static str, text: &'static str) -> Ntry {
+    Ntry {
         reference,
         date: "2026-11-20",
         code: "RCDT/ESCT",
         amount: "1000.00",
-        txs: vec![Tx {
-            amount: "1000.00",
-            e2e: Some("E2E-ALPHA-1"),
-            name: Some("ALPHA SARL"),
-            text: Some("FACTURE F-1"),
-            ..Tx::default()
-        }],
-    };
-    let client = dir.path().join("c");
+        txs: vec![alpha_paying(text)],
+    }
+}
+
+/// A client `root/c` with Alpha's two open invoices of 1000.00 and the
+/// camt.054 notifying `notified` on 20/11, run that night.
+fn notified_night(root: &Path, open: &str, notified: Ntry) -> PathBuf {
+    let client = root.join("c");
     std::fs::create_dir_all(client.join("statements")).unwrap();
     std::fs::write(client.join("invoices.csv"), format!("{HEADER}{open}")).unwrap();
     let notice = camt(
@@ -257,14 +260,75 @@ fn a_value_date_only_statement_books_the_notified_payment_once() {
         "2026-11-20",
         "2026-11-20",
         None,
-        &[paid("N-1")],
+        &[notified],
     );
     std::fs::write(client.join("statements/notice.xml"), notice).unwrap();
-    let first = dir.path().join("out").join("2026-11-20");
+    let first = root.join("out").join("2026-11-20");
     run_ok(&client, "2026-11-20", &first);
+    first
+}
+
+const ALPHA_TWO: &str = "F-1001;C1;Alpha;2026-10-01;2026-11-10;1000,00;1000,00;EUR;;transfer;\n\
+                         F-1002;C1;Alpha;2026-10-01;2026-11-10;1000,00;1000,00;EUR;;transfer;\n";
+
+#[test]
+fn a_payers_other_payment_of_the_day_is_never_its_notified_one() {
+    // Verify 40 N1: Alpha's F-1001 payment notified by camt.054; the next
+    // night's value-date-only statement books Alpha's F-1002 payment, same
+    // IBAN, amount and day, no end-to-end id, its own F-1001 row to come a day
+    // later. Its text quotes another invoice: another payment, F-1002 paid.
+    let dir = tempfile::tempdir().unwrap();
+    let first = notified_night(
+        dir.path(),
+        ALPHA_TWO,
+        alpha_paying_entry("N-1", "FACTURE F-1001"),
+    );
     assert_eq!(
         column(&first, "matches.csv", "entry_id", "N-1", "invoice_id"),
-        ["F-1"]
+        ["F-1001"]
+    );
+    let out = night_on(
+        dir.path(),
+        ALPHA_TWO,
+        (1, "2026-11-20"),
+        "2026-11-21",
+        &[alpha_paying_entry("S-X", "FACTURE F-1002")],
+    );
+    assert_eq!(
+        column(&out, "invoice_status.csv", "invoice_id", "F-1002", "status"),
+        ["paid"]
+    );
+    assert!(
+        !chased_any(&out),
+        "{}",
+        std::fs::read_to_string(out.join("dunning.csv")).unwrap()
+    );
+}
+
+/// Whether dunning.csv chases anything.
+fn chased_any(out: &Path) -> bool {
+    csv_rows(&out.join("dunning.csv")).len() > 1
+}
+
+#[test]
+fn a_value_date_only_statement_books_the_notified_payment_once() {
+    // Review 39 banks F5: a camt.054 notifies Alpha's 1000.00 (N-1); the
+    // next night's statement books it under its own reference with a value
+    // date only. Paired by its day, it adds no money: never a second 1000.00
+    // suggested against Alpha's other invoice.
+    let dir = tempfile::tempdir().unwrap();
+    let open = ALPHA_TWO;
+    let paid = |reference| Ntry {
+        txs: vec![Tx {
+            e2e: Some("E2E-ALPHA-1"),
+            ..alpha_paying("FACTURE F-1001")
+        }],
+        ..alpha_paying_entry(reference, "FACTURE F-1001")
+    };
+    let first = notified_night(dir.path(), open, paid("N-1"));
+    assert_eq!(
+        column(&first, "matches.csv", "entry_id", "N-1", "invoice_id"),
+        ["F-1001"]
     );
     let out = night_on(
         dir.path(),
@@ -280,11 +344,11 @@ fn a_value_date_only_statement_books_the_notified_payment_once() {
     );
     assert!(column(&out, "matches.csv", "entry_id", "S-77", "invoice_id").is_empty());
     assert_eq!(
-        column(&out, "invoice_status.csv", "invoice_id", "F-2", "status"),
+        column(&out, "invoice_status.csv", "invoice_id", "F-1002", "status"),
         ["open"]
     );
     assert_eq!(
-        column(&out, "invoice_status.csv", "invoice_id", "F-1", "status"),
+        column(&out, "invoice_status.csv", "invoice_id", "F-1001", "status"),
         ["paid"]
     );
 }

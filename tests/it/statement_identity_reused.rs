@@ -7,7 +7,9 @@
 
 use std::path::Path;
 
-use crate::statement_identity::{amount, applied, balance, chased, client, kinds, night, write};
+use crate::statement_identity::{
+    amount, applied, balance, chased, client, kinds, night, received, write,
+};
 use crate::support::{Ntry, Tx, camt};
 
 /// A 04 credit transfer of `cents` booked on `date`, label `label`, its
@@ -256,4 +258,76 @@ fn a_days_statements_follow_one_another_in_any_order_and_any_number() {
         want.sort();
         assert_eq!(got, want, "{nights:?}");
     }
+}
+
+#[test]
+fn a_statement_that_does_not_add_up_or_opens_again_never_follows() {
+    // Alpha's one 1000.00, counted once whatever comes around it.
+    let iban = crate::statement_identity::IBAN;
+    let alpha = || one("ALPHA SARL", "FACTURE F-1001 CLIENT 4711");
+    let write = |c: &Path, file: &str, id: &str, seq: u32, balances: (&str, &str), e: &[Ntry]| {
+        let x = camt(
+            false,
+            id,
+            seq,
+            iban,
+            "2026-11-20",
+            "2026-11-20",
+            Some(balances),
+            e,
+        );
+        std::fs::write(c.join("statements").join(file), x).unwrap();
+    };
+    // Verify 40 B4: the day's second statement re-lists Alpha's payment
+    // beside Beta's and does not add up; it comes first (its id sorts
+    // first). It says nothing of where the balance went.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let beta = Ntry {
+        reference: "2",
+        amount: "750.00",
+        txs: vec![Tx {
+            amount: "750.00",
+            name: Some("BETA SAS"),
+            text: Some("FACTURE F-1002"),
+            ..Tx::default()
+        }],
+        ..alpha()
+    };
+    write(
+        &c,
+        "a.xml",
+        "A-2",
+        2,
+        ("1000.00", "1750.00"),
+        &[alpha(), beta],
+    );
+    write(&c, "z.xml", "Z-1", 1, ("0.00", "1000.00"), &[alpha()]);
+    let out = night(&c, root.path(), "2026-11-20");
+    assert_eq!(received(&out), "1750.00");
+    assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
+    // Verify 40 B2: the balance came back to where the day opened, and the
+    // first statement is sent again under another id: it opens where a
+    // statement of its day opened, so it follows none.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let sweep = Ntry {
+        reference: "2",
+        code: "ICDT/ESCT",
+        amount: "-1000.00",
+        txs: vec![Tx {
+            amount: "-1000.00",
+            name: Some("CASH POOL"),
+            ..Tx::default()
+        }],
+        ..alpha()
+    };
+    write(&c, "s1.xml", "S-1", 1, ("0.00", "1000.00"), &[alpha()]);
+    write(&c, "s2.xml", "S-2", 2, ("1000.00", "0.00"), &[sweep]);
+    let first = night(&c, root.path(), "2026-11-20");
+    assert_eq!(received(&first), "1000.00");
+    write(&c, "s3.xml", "S-1-BIS", 3, ("0.00", "1000.00"), &[alpha()]);
+    let out = night(&c, root.path(), "2026-11-21");
+    assert_ne!(received(&out), "1000.00");
+    assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
 }

@@ -13,6 +13,7 @@ use rusqlite::Connection;
 
 use crate::alerts::{Alert, AlertKind};
 use crate::money::{Currency, Money};
+use crate::state::statements as st;
 use crate::state::transactions::{self, StoredTx};
 use crate::statement::{Entry, EntryStatus, Statement, Transaction};
 
@@ -67,6 +68,19 @@ fn fit_tx(a: &Transaction, b: &Transaction) -> Option<Fit> {
         }
     }
     if agrees {
+        // One payer, not one payment: the same IBAN paying two invoices
+        // whose texts quote different numbers is two payments (verify 40
+        // N1), unless one real end-to-end id says they are one.
+        let one_id =
+            st::same_strong_end_to_end(a.end_to_end_id.as_deref(), b.end_to_end_id.as_deref());
+        if !one_id
+            && st::quote_other_numbers(
+                a.remittance.iter().map(String::as_str),
+                b.remittance.iter().map(String::as_str),
+            )
+        {
+            return Some(Fit::Disagrees);
+        }
         return Some(Fit::Agrees);
     }
     let name = match (
