@@ -176,17 +176,15 @@ pub fn open_alerts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Store
     Ok(out)
 }
 
-/// For each entry, the first night an alert of one of `kinds` was raised
-/// for it, resolved since or not: the night its money was first told to a
-/// person, whatever the alert became.
-pub fn first_raised_by_entry(
+/// For each object an alert of one of `kinds` was raised for (its key
+/// without the kind: `{account}:{entry_id}` for money), the first night
+/// one was, resolved since or not: the night that money was first told to
+/// a person, whatever the alert became.
+pub fn first_raised_by_object(
     conn: &Connection,
     kinds: &[AlertKind],
 ) -> rusqlite::Result<BTreeMap<String, NaiveDate>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, entry_id, MIN(first_raised) FROM alerts
-         WHERE entry_id != '' GROUP BY kind, entry_id",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT kind, alert_key, first_raised FROM alerts")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -196,12 +194,18 @@ pub fn first_raised_by_entry(
     })?;
     let mut out: BTreeMap<String, NaiveDate> = BTreeMap::new();
     for row in rows {
-        let (kind, entry, first) = row?;
+        let (kind, key, first) = row?;
         let (Some(kind), Ok(first)) = (AlertKind::parse(&kind), first.parse::<NaiveDate>()) else {
             continue;
         };
+        let Some(object) = key
+            .strip_prefix(kind.as_str())
+            .and_then(|k| k.strip_prefix(':'))
+        else {
+            continue;
+        };
         if kinds.contains(&kind) {
-            let e = out.entry(entry).or_insert(first);
+            let e = out.entry(object.to_string()).or_insert(first);
             *e = (*e).min(first);
         }
     }

@@ -30,14 +30,22 @@ fn client(root: &std::path::Path, invoices: &str, entries: &[String]) -> std::pa
         ),
     )
     .unwrap();
-    let xml = format!(
+    std::fs::write(
+        c.join("statements/s.xml"),
+        statement("S1", IBAN, "EUR", entries),
+    )
+    .unwrap();
+    c
+}
+
+/// A camt.053 statement `id` of the account `iban` in `ccy`.
+fn statement(id: &str, iban: &str, ccy: &str, entries: &[String]) -> String {
+    format!(
         "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\n\
 <GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-20T20:00:00</CreDtTm></GrpHdr>\n\
-<Stmt><Id>S1</Id><Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n{}</Stmt></BkToCstmrStmt></Document>\n",
+<Stmt><Id>{id}</Id><Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>{ccy}</Ccy></Acct>\n{}</Stmt></BkToCstmrStmt></Document>\n",
         entries.concat(),
-    );
-    std::fs::write(c.join("statements/s.xml"), xml).unwrap();
-    c
+    )
 }
 
 /// The invoices of `dunning.csv` in `out`, sorted.
@@ -198,6 +206,11 @@ fn the_hold_follows_what_the_customer_named_and_what_a_person_decided() {
         )],
     );
     assert!(chased(&c, &root.path().join("out")).is_empty());
+    // Still held the next night, the USD invoice paid on an earlier night
+    // (verify 40 H2).
+    let out = root.path().join("out-22");
+    run_ok(&c, "2026-11-22", &out);
+    assert!(crate::currency_unknown::chased(&out).is_empty());
 }
 
 #[test]
@@ -228,4 +241,34 @@ fn the_hold_runs_from_the_night_the_money_was_first_told_whatever_became_of_it()
     assert!(held(night("2026-11-24")));
     assert!(held(night("2026-11-25")));
     assert!(!held(night("2026-11-26")));
+}
+
+#[test]
+fn a_hold_is_dated_by_its_own_accounts_entry_never_anothers_of_the_same_id() {
+    // Verify 40 E1: entry ids are per account. The EUR account's entry `1`
+    // was an unmatched credit on 1/10; on 21/11 the USD account's own
+    // entry `1` is Alpha's USD 110.00 quoting EUR F-1001: held from 21/11.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(
+        root.path(),
+        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        &[ntry("1", "50.00", "EUR", "ZETA SARL", "VIREMENT ZETA")
+            .replace("2026-11-20", "2026-09-30")],
+    );
+    run_ok(&c, "2026-10-01", &root.path().join("out1"));
+    let usd = statement(
+        "U1",
+        "FR7430004000039876543210163",
+        "USD",
+        &[ntry("1", "110.00", "USD", "ALPHA SARL", "FACT F-1001")],
+    );
+    std::fs::write(c.join("statements/u.xml"), usd).unwrap();
+    let out = root.path().join("out2");
+    run_ok(&c, "2026-11-21", &out);
+    assert!(
+        !chased(&out).iter().any(|i| i == "F-1001"),
+        "{:?}",
+        chased(&out)
+    );
 }

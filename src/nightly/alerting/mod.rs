@@ -43,9 +43,10 @@ pub struct AlertSet {
     pub new: Vec<Alert>,
     /// Still open after tonight, with the night first raised.
     pub open: Vec<(Alert, NaiveDate)>,
-    /// For each entry, the first night its money was told to a person as
-    /// waiting (`unmatched_credit`, `suggested_match`, `overpayment`), even
-    /// if that alert has since become another (a suggestion rejected).
+    /// For each entry (`{account}:{entry_id}`: ids are per account), the
+    /// first night its money was told to a person as waiting
+    /// (`unmatched_credit`, `suggested_match`, `overpayment`), even if that
+    /// alert has since become another (a suggestion rejected).
     pub first_told: std::collections::BTreeMap<String, NaiveDate>,
 }
 

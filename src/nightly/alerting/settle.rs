@@ -145,7 +145,7 @@ pub fn settle(
     new.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
     let mut still: Vec<(Alert, NaiveDate)> = ev::open_alerts(conn)?.into_values().collect();
     still.sort_by(|a, b| (a.1, a.0.kind, &a.0.key).cmp(&(b.1, b.0.kind, &b.0.key)));
-    let first_told = ev::first_raised_by_entry(
+    let first_told = ev::first_raised_by_object(
         conn,
         &[
             AlertKind::UnmatchedCredit,

@@ -36,12 +36,20 @@ pub fn held_by_remittances(
     alerts: &AlertSet,
     run_date: NaiveDate,
 ) -> BTreeMap<String, NaiveDate> {
-    // The first night each entry's money was told to a person, waiting
+    // The first night each entry's money (`{account}:{entry_id}`, the
+    // alert's object: ids are per account) was told to a person, waiting
     // whole (unmatched or suggested), or its rest (an overpayment).
     let first_night = |kinds: &[AlertKind]| {
         let mut raised: BTreeMap<&str, NaiveDate> = BTreeMap::new();
         for (a, d) in alerts.open.iter().filter(|(a, _)| kinds.contains(&a.kind)) {
-            let e = raised.entry(a.entry_id.as_str()).or_insert(*d);
+            let Some(object) = a
+                .key
+                .strip_prefix(a.kind.as_str())
+                .and_then(|k| k.strip_prefix(':'))
+            else {
+                continue;
+            };
+            let e = raised.entry(object).or_insert(*d);
             *e = (*e).min(*d);
         }
         raised
@@ -51,18 +59,21 @@ pub fn held_by_remittances(
     let mut out: BTreeMap<String, NaiveDate> = BTreeMap::new();
     for (pi, p) in credits.payments.iter().enumerate() {
         let lump = undetailed_remittance(p);
+        let object = format!("{}:{}", p.account, p.entry_id);
         // Named in another currency: only money told to a person (its
         // alert's first night starts the hold, so it ends). When some of it
-        // paid invoices of its own currency, the rest is an overpayment,
-        // and holds only what it may have paid (below).
-        let paid_some = credits
-            .apps
-            .iter()
-            .any(|a| a.payment == pi && a.status == Status::Matched);
+        // paid invoices of its own currency, tonight or on an earlier night
+        // (verify 40 H2), the rest is an overpayment, and holds only what it
+        // may have paid (below).
+        let paid_some = p.amount < p.tx_amount
+            || credits
+                .apps
+                .iter()
+                .any(|a| a.payment == pi && a.status == Status::Matched);
         let told = if paid_some {
-            overpaid.get(p.entry_id.as_str())
+            overpaid.get(object.as_str())
         } else {
-            raised.get(p.entry_id.as_str())
+            raised.get(object.as_str())
         };
         let quoted = credits
             .other_currency
@@ -92,12 +103,12 @@ pub fn held_by_remittances(
         // its alert has become since (a suggestion rejected: verify 39
         // erp2 C2, C3).
         let since = told
-            .or(raised.get(p.entry_id.as_str()))
+            .or(raised.get(object.as_str()))
             .copied()
             .unwrap_or(run_date);
         let since = alerts
             .first_told
-            .get(p.entry_id.as_str())
+            .get(object.as_str())
             .map_or(since, |&first| first.min(since));
         let is_quoted = |i: usize| u32::try_from(i).is_ok_and(|i| quoted.binary_search(&i).is_ok());
         // (A rest too small to have paid it does not hold it.)
