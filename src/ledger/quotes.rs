@@ -177,6 +177,51 @@ impl RowShape<'_> {
     }
 }
 
+/// The shape of an id: letters, digits and the rest as classes, runs of
+/// one class as one (`C1` and `C3`, `F-1001` and `F-1003`, `ALPHA` and
+/// `GAMMA` alike; `Site 2` not like `C1`).
+fn id_shape(v: &str) -> Vec<u8> {
+    let mut shape: Vec<u8> = Vec::new();
+    for c in v.trim().trim_matches('"').trim().chars() {
+        let class = if c.is_alphabetic() {
+            b'A'
+        } else if c.is_ascii_digit() {
+            b'9'
+        } else if c.is_whitespace() {
+            b' '
+        } else {
+            u8::try_from(c).unwrap_or(b'?')
+        };
+        if shape.last() != Some(&class) {
+            shape.push(class);
+        }
+    }
+    shape
+}
+
+impl RowShape<'_> {
+    /// Whether the line closing a quote opened in a strict column reads
+    /// as a row of its own: as [`Self::reads_as_row`], its required ids
+    /// shaped as the record's own on its first line (`C3` after `C1`: a
+    /// row swallowed; `Site 2, Service compta` after `C1`: the rest of a
+    /// name on two lines). With no required id, nothing tells.
+    fn closes_a_row(&self, first: &[u8], closing: &[u8]) -> bool {
+        let (Ok(first), Ok(closing)) = (std::str::from_utf8(first), std::str::from_utf8(closing))
+        else {
+            return false;
+        };
+        let sep = char::from(self.sep);
+        let (a, b): (Vec<&str>, Vec<&str>) =
+            (first.split(sep).collect(), closing.split(sep).collect());
+        !self.ids.is_empty()
+            && self.ids.iter().all(|&k| {
+                matches!((a.get(k), b.get(k)), (Some(x), Some(y))
+                    if !id_shape(x).is_empty() && id_shape(x) == id_shape(y))
+            })
+            && self.reads_as_row(closing.as_bytes(), false)
+    }
+}
+
 /// The physical lines of `raw` (line ends `\n`, `\r\n` or a lone `\r`).
 fn physical_lines(raw: &[u8]) -> Vec<&[u8]> {
     let mut lines = Vec::new();
@@ -274,12 +319,19 @@ pub(super) fn stray_quote_line(raw: &[u8], row: &RowShape<'_>) -> Option<usize> 
         .contains(&opened_in)
         .then(|| {
             let close = close_line.unwrap_or(lines.len());
+            let first = lines.first().copied().unwrap_or_default();
             lines
                 .iter()
                 .take(close)
                 .skip(1)
                 .position(|l| row.reads_as_row(l, false))
                 .map(|k| k + 1)
+                .or_else(|| {
+                    lines
+                        .get(close)
+                        .filter(|l| close > 0 && row.closes_a_row(first, l))
+                        .map(|_| close)
+                })
         })
         .flatten();
     let swallowed = lines
@@ -400,6 +452,16 @@ mod tests {
         assert_eq!(stray_quote_line(raw, &strict), Some(1));
         let raw = b"C1,\"Alpha,A|B,\nC2,Beta SA,FR7630006000011234567890189|DE89370400440532013000,\nC3,Gamma\",,\n";
         assert_eq!(stray_quote_line(raw, &strict), Some(1));
+        // Closed on the very next line, in a row of its own: its id shaped
+        // as the record's (verify 40 Q1), whatever the first line shows.
+        let raw = b"C1,\"Alpha SARL,,,01 23 45 67 89\nC3,Gamma SA\",FR7630006000011234567890189,g@gamma.fr,\n";
+        let five = RowShape {
+            fields: 5,
+            ..strict
+        };
+        assert_eq!(stray_quote_line(raw, &five), Some(1));
+        let raw = b"ALPHA,\"Alpha SARL,,,\nGAMMA,Gamma SA\",,g@gamma.fr,\n";
+        assert_eq!(stray_quote_line(raw, &five), Some(1));
         // Ids without a digit (verify 40 S1).
         let raw = b"ALPHA,\"Alpha,,\nBETA,Beta SA,,b@beta.fr\nGAMMA,Gamma SA\",,g@gamma.fr\n";
         assert_eq!(stray_quote_line(raw, &strict), Some(1));
