@@ -112,7 +112,9 @@ fn links(conn: &Connection, account: &str, currency: &str) -> rusqlite::Result<V
                 sequence,
                 start: date(start),
                 end: date(end),
-                closes: closes == Some(true),
+                // (Unknown for statements imported before migration 25:
+                // taken as adding up, as they were then: verify 40 C2.)
+                closes: closes != Some(false),
             });
         }
     }
@@ -147,13 +149,13 @@ pub(super) fn continues(
     let (Some(held), Some(new)) = (find(held_in), find(&statement.id)) else {
         return Ok(false);
     };
-    // Opening where another statement of its days opened, it covers that
-    // one's time again (the day's whole statement after its intraday ones,
-    // one sent again after the balance came back: verify 40 B1, B2).
-    if links
-        .iter()
-        .any(|l| l.id != new.id && l.opening == new.opening && overlap(l, new))
-    {
+    // Opening where another statement of its days that moved opened, it
+    // covers that one's time again (the day's whole statement after its
+    // intraday ones, one sent again after the balance came back: verify 40
+    // B1, B2; an intraday statement with no movement covers no time: C1).
+    if links.iter().any(|l| {
+        l.id != new.id && l.opening != l.closing && l.opening == new.opening && overlap(l, new)
+    }) {
         return Ok(false);
     }
     Ok(chained(held, new, &links) || chained(new, held, &links))

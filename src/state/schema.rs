@@ -447,8 +447,9 @@ CREATE INDEX transactions_notified ON transactions(account, COALESCE(booking_dat
     WHERE notification = 1 AND linked_to IS NULL;
 "#,
     // 25: whether a statement's own movements add up to its closing
-    // balance (1), or not (0); NULL for those imported before: only
-    // statements known to add up say where the account's balance went
+    // balance (1), or not (0); NULL for those imported before (taken as
+    // adding up, as they were then): a statement that does not add up
+    // says nothing of where the account's balance went
     // (state::continuation).
     r#"
 ALTER TABLE statements ADD COLUMN closes INTEGER;

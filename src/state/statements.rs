@@ -32,7 +32,7 @@ use crate::statement::{EntryStatus, Statement};
 use super::transactions::NOT_MONEY;
 
 pub use super::canonical::{Encoded, content_hash, details_json, encode};
-pub use super::tx_identity::{another_than_notified, quote_other_numbers, same_strong_end_to_end};
+pub use super::tx_identity::{another_than_notified, same_strong_end_to_end};
 use super::tx_identity::{distinct_id, held, same_transaction};
 
 /// What state knows of a statement arriving tonight.

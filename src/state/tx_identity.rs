@@ -302,7 +302,7 @@ fn says_otherwise(
 /// Whether two payments' texts both quote numbers (invoices, references)
 /// and none in common: another invoice paid, so another payment, even from
 /// the same payer (a delivery reworded keeps the numbers it quotes).
-pub fn quote_other_numbers<'a, 'b>(
+fn quote_other_numbers<'a, 'b>(
     a: impl Iterator<Item = &'a str>,
     b: impl Iterator<Item = &'b str>,
 ) -> bool {

@@ -331,3 +331,46 @@ fn a_statement_that_does_not_add_up_or_opens_again_never_follows() {
     assert_ne!(received(&out), "1000.00");
     assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
 }
+
+#[test]
+fn a_statement_with_no_movement_between_two_keeps_both_payments() {
+    // Verify 40 C1: an intraday statement with no entry (1000.00 to
+    // 1000.00) opens where the next one opens; it covers no time, so the
+    // next still follows the first: Alpha's two payments both count.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(root.path());
+    let iban = crate::statement_identity::IBAN;
+    let day = "2026-11-20";
+    statement(
+        &c,
+        "a.xml",
+        "S-1",
+        1,
+        "0.00",
+        "1000.00",
+        one("ALPHA SARL", "FACTURE F-1001 CLIENT 4711"),
+    );
+    let flat = camt(
+        false,
+        "S-2",
+        2,
+        iban,
+        day,
+        day,
+        Some(("1000.00", "1000.00")),
+        &[],
+    );
+    std::fs::write(c.join("statements/b.xml"), flat).unwrap();
+    statement(
+        &c,
+        "c.xml",
+        "S-3",
+        3,
+        "1000.00",
+        "2000.00",
+        one("ALPHA SARL", "FACTURE F-1001 CLIENT 4711"),
+    );
+    let out = night(&c, root.path(), day);
+    assert_eq!(received(&out), "2000.00");
+    assert!(!kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
+}

@@ -456,16 +456,12 @@ pub(super) fn link_to_notifications(
             let Some(fit) = pairs::fit(own, &rows) else {
                 continue;
             };
-            if later
-                && !own.iter().any(|t| {
-                    rows.iter().any(|r| {
-                        st::same_strong_end_to_end(
-                            t.end_to_end_id.as_deref(),
-                            r.end_to_end_id.as_deref(),
-                        )
-                    })
-                })
-            {
+            // Days told by a value date (a bank giving no booking date) are
+            // loose too: a payer's other payment of the day fits as well
+            // (verify 40 N1, P3). Only one real end-to-end id joins them.
+            let by_value =
+                entry.booking_date.is_none() || g.iter().any(|r| r.entry.booking_date.is_none());
+            if (later || by_value) && !pairs::one_strong_id(own, &rows) {
                 continue;
             }
             let at = match groups

@@ -49,6 +49,16 @@ fn texts_agree(a: &str, b: &str) -> Option<bool> {
     Some(a.contains(&b) || b.contains(&a))
 }
 
+/// Whether one real end-to-end id is on both sides (`a`'s transactions and
+/// `b`'s): the one payment, whatever its days.
+pub(super) fn one_strong_id(a: &[&Transaction], b: &[&Transaction]) -> bool {
+    a.iter().any(|t| {
+        b.iter().any(|r| {
+            st::same_strong_end_to_end(t.end_to_end_id.as_deref(), r.end_to_end_id.as_deref())
+        })
+    })
+}
+
 /// Two transactions' details compared; None when an end-to-end id or IBAN
 /// contradicts (never the same payment).
 fn fit_tx(a: &Transaction, b: &Transaction) -> Option<Fit> {
@@ -68,19 +78,6 @@ fn fit_tx(a: &Transaction, b: &Transaction) -> Option<Fit> {
         }
     }
     if agrees {
-        // One payer, not one payment: the same IBAN paying two invoices
-        // whose texts quote different numbers is two payments (verify 40
-        // N1), unless one real end-to-end id says they are one.
-        let one_id =
-            st::same_strong_end_to_end(a.end_to_end_id.as_deref(), b.end_to_end_id.as_deref());
-        if !one_id
-            && st::quote_other_numbers(
-                a.remittance.iter().map(String::as_str),
-                b.remittance.iter().map(String::as_str),
-            )
-        {
-            return Some(Fit::Disagrees);
-        }
         return Some(Fit::Agrees);
     }
     let name = match (
@@ -192,9 +189,16 @@ pub(super) fn statement_row_by_amount(
     entry: &Entry,
 ) -> Option<StoredTx> {
     let mine: Vec<&Transaction> = entry.transactions.iter().collect();
+    // (By a value date, only one real end-to-end id joins them: see
+    // `link_to_notifications`.)
+    let by_value = |c: &StoredTx| {
+        (entry.booking_date.is_none() || c.entry.booking_date.is_none())
+            && !one_strong_id(&mine, &[&c.tx])
+    };
     let scored: Vec<(Fit, StoredTx)> = candidates
         .into_iter()
         .filter(|c| c.entry.amount == entry.amount && c.entry.day() == entry.day())
+        .filter(|c| !by_value(c))
         .filter_map(|c| Some((fit(&mine, &[&c.tx])?, c)))
         .collect();
     single_best(scored)
