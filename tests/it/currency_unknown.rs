@@ -272,3 +272,31 @@ fn a_hold_is_dated_by_its_own_accounts_entry_never_anothers_of_the_same_id() {
         chased(&out)
     );
 }
+
+#[test]
+fn a_rest_left_by_a_persons_decision_still_holds_what_it_may_have_paid() {
+    // Verify 40 H3: USD 610.00 quoting EUR F-1001, only suggested for the
+    // payer's USD U-1001; a person accepts U-1001 on 22/11 and the 110.00
+    // left waits as an unmatched credit: F-1001 stays held until 26/11.
+    let root = tempfile::tempdir().unwrap();
+    let c = client(
+        root.path(),
+        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        &[ntry("A", "610.00", "USD", "ALPHA SARL", "FACT F-1001")],
+    );
+    let night = |date: &str| {
+        let out = root.path().join(date);
+        run_ok(&c, date, &out);
+        chased(&out).iter().any(|i| i == "F-1001")
+    };
+    assert!(!night("2026-11-21"));
+    std::fs::write(
+        c.join("decisions.csv"),
+        "entry_id,invoice_id,decision,amount,note\nA,U-1001,accept,,\n",
+    )
+    .unwrap();
+    assert!(!night("2026-11-22"));
+    assert!(!night("2026-11-25"));
+    assert!(night("2026-11-26"));
+}

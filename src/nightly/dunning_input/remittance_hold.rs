@@ -70,8 +70,12 @@ pub fn held_by_remittances(
                 .apps
                 .iter()
                 .any(|a| a.payment == pi && a.status == Status::Matched);
+        // (The rest of it may wait as an overpayment, or as an unmatched
+        // credit when a person assigned part of it: verify 40 H3.)
         let told = if paid_some {
-            overpaid.get(object.as_str())
+            overpaid
+                .get(object.as_str())
+                .or(raised.get(object.as_str()))
         } else {
             raised.get(object.as_str())
         };
