@@ -23,8 +23,12 @@
 //! rows become suggestions, it stays waiting, and an
 //! `erp_export_unexplained` tells a person (who applies it with `accept`
 //! or `assign`, or, the ERP having booked it, takes it out with `ignore`).
-//! Tonight's money and money whose customers' invoices did not move are
-//! matched as before. pointage cannot prove the ERP's move was that
+//! Tonight's money is held the same way when the invoices it pays fell in
+//! tonight's export by at least it, beyond pointage's applications (an ERP
+//! lettering payments from its own bank feed the day pointage first sees
+//! them: applied again, one payment would count twice, an invoice still
+//! owing shown paid: verify 38 vmoney V5). Money whose invoices did not
+//! move is matched as before. pointage cannot prove the ERP's move was that
 //! payment (a credit note, another payment look the same): doubt goes to
 //! a person, never a guess.
 
@@ -137,20 +141,21 @@ fn rose(before: (Money, Money), tonight: (Money, Money), events: &[AppEvent]) ->
     d.is_positive().then_some(d)
 }
 
-/// True when money of a night before `run_date` still waits.
+/// True when money waits to be matched tonight: of an earlier night, or
+/// tonight's own.
 fn money_waits(conn: &Connection, run_date: &str) -> rusqlite::Result<bool> {
     conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM transactions
            WHERE status = 'booked' AND remaining != '0.00' AND amount NOT LIKE '-%'
-             AND processed_run IS NOT NULL AND processed_run < ?1)",
+             AND (processed_run IS NULL OR processed_run <= ?1))",
         params![run_date],
         |r| r.get(0),
     )
 }
 
 /// Records how much each invoice of the previous export fell tonight
-/// beyond pointage's applications, when money of an earlier night waits
-/// (no one else reads it). Called before tonight's export is recorded.
+/// beyond pointage's applications, when money waits to be matched (no one
+/// else reads it). Called before tonight's export is recorded.
 pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusqlite::Result<()> {
     if !money_waits(conn, run_date)? {
         return Ok(());
@@ -262,8 +267,9 @@ fn record_rise(
     Ok(())
 }
 
-/// The falls of these customers' invoices in `currency` on nights after
-/// `since` up to `run_date`, in night and invoice order.
+/// The falls of these customers' invoices in `currency` on the nights from
+/// `since` (the export that came with the money included) to `run_date`,
+/// in night and invoice order.
 fn moves_of(
     conn: &Connection,
     customers: &BTreeSet<&str>,
@@ -273,7 +279,7 @@ fn moves_of(
 ) -> rusqlite::Result<Vec<Move>> {
     let mut stmt = conn.prepare_cached(
         "SELECT run_date, invoice_id, fell FROM erp_moves
-         WHERE customer_id = ?1 AND currency = ?2 AND run_date > ?3 AND run_date <= ?4",
+         WHERE customer_id = ?1 AND currency = ?2 AND run_date >= ?3 AND run_date <= ?4",
     )?;
     let mut out = Vec::new();
     for c in customers {
@@ -331,57 +337,74 @@ fn net_moves(moves: Vec<Move>) -> Vec<Move> {
 /// person ([`CreditStep::held`]) whatever the matcher made of it; what the
 /// matcher would apply of it is not: its matched rows become suggestions
 /// and the whole of it is left unapplied. `since[i]` is the night payment
-/// `i` first waited (`None`: tonight's money).
+/// `i` first waited (`None`: tonight's money, whose night's export counts
+/// as well: the ERP booking a payment from its own bank feed the day
+/// pointage first sees it, verify 38 vmoney V5).
 pub fn hold(
     conn: &Connection,
     step: &mut CreditStep,
     since: &[Option<String>],
     run_date: &str,
 ) -> rusqlite::Result<()> {
+    // Tonight's money: only the invoices it pays tonight, fallen in
+    // tonight's export by at least it, are a sign the ERP booked it (the
+    // customer's other invoices moving say nothing of it).
+    let tonight: Vec<bool> = since.iter().map(Option::is_none).collect();
+    let since: Vec<String> = since
+        .iter()
+        .map(|s| s.clone().unwrap_or_else(|| run_date.to_string()))
+        .collect();
     // Nothing fell since the earliest money waiting: nothing to look at.
-    let Some(earliest) = since.iter().flatten().min() else {
+    let Some(earliest) = since.iter().min() else {
         return Ok(());
     };
     let moved: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM erp_moves WHERE run_date > ?1 AND run_date <= ?2)",
+        "SELECT EXISTS(SELECT 1 FROM erp_moves WHERE run_date >= ?1 AND run_date <= ?2)",
         params![earliest, run_date],
         |r| r.get(0),
     )?;
     if !moved {
         return Ok(());
     }
-    // Per payment of an earlier night: whether any of its rows is matched,
-    // and the customers of its rows tonight.
-    let mut concerned: BTreeMap<usize, (bool, BTreeSet<&str>)> = BTreeMap::new();
-    for (i, s) in since.iter().enumerate() {
-        if s.is_some() {
-            concerned.insert(i, (false, BTreeSet::new()));
-        }
-    }
+    // Per payment: whether any of its rows is matched, and the customers
+    // and invoices of its rows tonight (those matched, for tonight's money).
+    type Concerned<'a> = (bool, BTreeSet<&'a str>, BTreeSet<&'a str>);
+    let mut concerned: BTreeMap<usize, Concerned<'_>> = (0..since.len())
+        .map(|i| (i, (false, BTreeSet::new(), BTreeSet::new())))
+        .collect();
     for a in &step.apps {
-        if since.get(a.payment).and_then(Option::as_deref).is_none() {
+        let Some(e) = concerned.get_mut(&a.payment) else {
             continue;
-        }
-        let e = concerned.entry(a.payment).or_default();
+        };
         e.0 |= a.status == Status::Matched;
         if let Some(it) = a.item.and_then(|i| step.items.get(i)) {
             e.1.insert(it.customer_id.as_str());
+            if a.status == Status::Matched {
+                e.2.insert(it.invoice_id.as_str());
+            }
         }
     }
     let mut held = Vec::new();
-    for (i, (matched, mut customers)) in concerned {
-        let (Some(p), Some(Some(first))) = (step.payments.get(i), since.get(i)) else {
+    for (i, (matched, mut customers, paid)) in concerned {
+        let (Some(p), Some(first)) = (step.payments.get(i), since.get(i)) else {
             continue;
         };
+        let new = tonight.get(i).copied().unwrap_or(false);
+        if new && !matched {
+            continue;
+        }
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         customers.extend(earlier.iter().map(|a| a.customer_id.as_str()));
-        let moves = net_moves(moves_of(
+        let mut moves = net_moves(moves_of(
             conn,
             &customers,
             p.currency.as_str(),
             first,
             run_date,
         )?);
+        if new {
+            moves.retain(|m| paid.contains(m.invoice_id.as_str()));
+        }
         let Some(fell) = Money::checked_sum(moves.iter().map(|m| m.fell)) else {
             continue;
         };
@@ -399,10 +422,17 @@ pub fn hold(
         let Some(p) = step.payments.get(h.payment) else {
             continue;
         };
-        let note = format!(
-            "; held: the ERP's export of the customer's invoices fell by {} since this money first waited ({}): not applied again",
-            h.fell, h.since
-        );
+        let note = if h.since == run_date {
+            format!(
+                "; held: the ERP's export of the invoices it pays fell by {} tonight, as this money came: the ERP may have booked it; not applied",
+                h.fell
+            )
+        } else {
+            format!(
+                "; held: the ERP's export of the customer's invoices fell by {} since this money first waited ({}): not applied again",
+                h.fell, h.since
+            )
+        };
         let mut last = None;
         for (k, a) in step.apps.iter_mut().enumerate() {
             if a.payment != h.payment {

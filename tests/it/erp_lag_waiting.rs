@@ -1,7 +1,8 @@
 //! Money pointage left waiting (a suggestion, a customer's surplus) that the
 //! ERP may have booked since is never applied again by the matcher: a bank
-//! line is counted once (review 38 reports F1). Tonight's money, and money
-//! whose customer's invoices did not move, are matched as before.
+//! line is counted once (review 38 reports F1). So is tonight's money when
+//! the invoices it pays fell by it in tonight's export (verify 38 vmoney
+//! V5); money whose invoices did not move is matched as before.
 
 use std::path::{Path, PathBuf};
 
@@ -315,4 +316,68 @@ fn another_customers_credit_note_holds_no_money() {
         ["0.00"]
     );
     assert!(held_entries(&out2).is_empty());
+}
+
+#[test]
+fn tonights_money_the_erp_booked_the_same_night_is_not_applied_again() {
+    // Verify 38 vmoney V5: an ERP lettering payments from its own bank feed
+    // shows FA1001 lowered by the very payment pointage first sees tonight.
+    // Applied again, FA1001 would read paid while 1000.00 is still owed.
+    let invoices = |open1: &str, open2: &str| {
+        format!(
+            "FA1001;A;Alpha;2026-11-05;2026-11-20;2000,00;{open1};EUR;;transfer;\n\
+             FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;{open2};EUR;;transfer;\n"
+        )
+    };
+    let acompte = || paying("P1", "2026-12-02", "1000.00", "Facture FA1001 acompte");
+    let dir = tempfile::tempdir().unwrap();
+    night(
+        dir.path(),
+        1,
+        "2026-12-01",
+        &invoices("2000,00", "1000,00"),
+        &[],
+    );
+    let out = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &invoices("1000,00", "1000,00"),
+        &[acompte()],
+    );
+    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
+    assert!(!status.contains(&"matched".to_string()), "{status:?}");
+    assert_eq!(
+        cell(
+            &out,
+            "invoice_status.csv",
+            "invoice_id",
+            "FA1001",
+            "open_after"
+        ),
+        ["1000.00"]
+    );
+    assert_eq!(held_entries(&out), ["P1"]);
+    // Another invoice of the customer moving (a credit note on FA1002)
+    // says nothing of tonight's payment of FA1001: applied.
+    let dir = tempfile::tempdir().unwrap();
+    night(
+        dir.path(),
+        1,
+        "2026-12-01",
+        &invoices("2000,00", "1000,00"),
+        &[],
+    );
+    let out = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &invoices("2000,00", "0,00"),
+        &[acompte()],
+    );
+    assert_eq!(
+        cell(&out, "matches.csv", "entry_id", "P1", "status"),
+        ["matched"]
+    );
+    assert!(held_entries(&out).is_empty());
 }
