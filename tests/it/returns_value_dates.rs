@@ -316,39 +316,43 @@ fn a_value_date_only_statement_books_the_notified_payment_once() {
     // next night's statement books it under its own reference with a value
     // date only. Paired by its day, it adds no money: never a second 1000.00
     // suggested against Alpha's other invoice.
-    let dir = tempfile::tempdir().unwrap();
     let open = ALPHA_TWO;
-    let paid = |reference| Ntry {
-        txs: vec![Tx {
-            e2e: Some("E2E-ALPHA-1"),
-            ..alpha_paying("FACTURE F-1001")
-        }],
-        ..alpha_paying_entry(reference, "FACTURE F-1001")
-    };
-    let first = notified_night(dir.path(), open, paid("N-1"));
-    assert_eq!(
-        column(&first, "matches.csv", "entry_id", "N-1", "invoice_id"),
-        ["F-1001"]
-    );
-    let out = night_on(
-        dir.path(),
-        open,
-        (1, "2026-11-20"),
-        "2026-11-21",
-        &[paid("S-77")],
-    );
-    let alerts = csv_rows(&out.join("alerts.csv"));
-    assert!(
-        column_where(&alerts, "entry_id", "S-77", "kind").is_empty(),
-        "{alerts:?}"
-    );
-    assert!(column(&out, "matches.csv", "entry_id", "S-77", "invoice_id").is_empty());
-    assert_eq!(
-        column(&out, "invoice_status.csv", "invoice_id", "F-1002", "status"),
-        ["open"]
-    );
-    assert_eq!(
-        column(&out, "invoice_status.csv", "invoice_id", "F-1001", "status"),
-        ["paid"]
-    );
+    // With a real end-to-end id, or without one (most transfers), the
+    // same text on both sides (verify 40 R1).
+    for e2e in [Some("E2E-ALPHA-1"), None] {
+        let dir = tempfile::tempdir().unwrap();
+        let paid = |reference| Ntry {
+            txs: vec![Tx {
+                e2e,
+                ..alpha_paying("FACTURE F-1001")
+            }],
+            ..alpha_paying_entry(reference, "FACTURE F-1001")
+        };
+        let first = notified_night(dir.path(), open, paid("N-1"));
+        assert_eq!(
+            column(&first, "matches.csv", "entry_id", "N-1", "invoice_id"),
+            ["F-1001"]
+        );
+        let out = night_on(
+            dir.path(),
+            open,
+            (1, "2026-11-20"),
+            "2026-11-21",
+            &[paid("S-77")],
+        );
+        let alerts = csv_rows(&out.join("alerts.csv"));
+        assert!(
+            column_where(&alerts, "entry_id", "S-77", "kind").is_empty(),
+            "{alerts:?}"
+        );
+        assert!(column(&out, "matches.csv", "entry_id", "S-77", "invoice_id").is_empty());
+        assert_eq!(
+            column(&out, "invoice_status.csv", "invoice_id", "F-1002", "status"),
+            ["open"]
+        );
+        assert_eq!(
+            column(&out, "invoice_status.csv", "invoice_id", "F-1001", "status"),
+            ["paid"]
+        );
+    }
 }

@@ -457,11 +457,17 @@ pub(super) fn link_to_notifications(
                 continue;
             };
             // Days told by a value date (a bank giving no booking date) are
-            // loose too: a payer's other payment of the day fits as well
-            // (verify 40 N1, P3). Only one real end-to-end id joins them.
+            // loose too: a payer's other payment of the day fits as well by
+            // IBAN (verify 40 N1, P3); one real end-to-end id, or texts that
+            // agree, join them ([`pairs::one_payment`]).
             let by_value =
                 entry.booking_date.is_none() || g.iter().any(|r| r.entry.booking_date.is_none());
-            if (later || by_value) && !pairs::one_strong_id(own, &rows) {
+            // (A lump and its detail: several payments adding up to it,
+            // which no other payment of the day does by chance.)
+            let lump = own.len() > 1 || rows.len() > 1;
+            if (later && !pairs::one_strong_id(own, &rows))
+                || (by_value && !lump && !pairs::one_payment(own, &rows))
+            {
                 continue;
             }
             let at = match groups

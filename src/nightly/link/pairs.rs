@@ -59,6 +59,20 @@ pub(super) fn one_strong_id(a: &[&Transaction], b: &[&Transaction]) -> bool {
     })
 }
 
+/// Whether two entries are told to be one payment by more than a payer: one
+/// real end-to-end id, or remittance texts that agree (one holds the
+/// other). What a day told by a value date alone needs: one payer's two
+/// payments of one amount that day fit alike by IBAN and name (verify 40
+/// N1, P3), while the one payment carries its text on both sides (R1).
+pub(super) fn one_payment(a: &[&Transaction], b: &[&Transaction]) -> bool {
+    one_strong_id(a, b)
+        || a.iter().any(|t| {
+            b.iter().any(|r| {
+                texts_agree(&t.remittance.join(" "), &r.remittance.join(" ")) == Some(true)
+            })
+        })
+}
+
 /// Two transactions' details compared; None when an end-to-end id or IBAN
 /// contradicts (never the same payment).
 fn fit_tx(a: &Transaction, b: &Transaction) -> Option<Fit> {
@@ -189,11 +203,12 @@ pub(super) fn statement_row_by_amount(
     entry: &Entry,
 ) -> Option<StoredTx> {
     let mine: Vec<&Transaction> = entry.transactions.iter().collect();
-    // (By a value date, only one real end-to-end id joins them: see
-    // `link_to_notifications`.)
+    // (By a value date, only one real end-to-end id or their texts join
+    // them, or a lump its several payments: see [`one_payment`].)
     let by_value = |c: &StoredTx| {
         (entry.booking_date.is_none() || c.entry.booking_date.is_none())
-            && !one_strong_id(&mine, &[&c.tx])
+            && mine.len() < 2
+            && !one_payment(&mine, &[&c.tx])
     };
     let scored: Vec<(Fit, StoredTx)> = candidates
         .into_iter()
