@@ -346,9 +346,7 @@ pub fn hold(
     since: &[Option<String>],
     run_date: &str,
 ) -> rusqlite::Result<()> {
-    // Tonight's money: only the invoices it pays tonight, fallen in
-    // tonight's export by at least it, are a sign the ERP booked it (the
-    // customer's other invoices moving say nothing of it).
+    // Tonight's money is held only when what it would apply is at stake.
     let tonight: Vec<bool> = since.iter().map(Option::is_none).collect();
     let since: Vec<String> = since
         .iter()
@@ -395,16 +393,13 @@ pub fn hold(
         }
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         customers.extend(earlier.iter().map(|a| a.customer_id.as_str()));
-        let mut moves = net_moves(moves_of(
-            conn,
-            &customers,
-            p.currency.as_str(),
-            first,
-            run_date,
-        )?);
-        if new {
-            moves.retain(|m| paid.contains(m.invoice_id.as_str()));
-        }
+        let mut moves = moves_of(conn, &customers, p.currency.as_str(), first, run_date)?;
+        // The night the money came, only the invoices it pays count: the
+        // ERP booking that very payment lowers them; the customer's other
+        // invoices moving that night (a cheque, a credit note) say nothing
+        // of it (verify 40 R4).
+        moves.retain(|m| m.night.as_str() > first.as_str() || paid.contains(m.invoice_id.as_str()));
+        let moves = net_moves(moves);
         let Some(fell) = Money::checked_sum(moves.iter().map(|m| m.fell)) else {
             continue;
         };

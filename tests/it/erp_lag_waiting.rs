@@ -381,3 +381,38 @@ fn tonights_money_the_erp_booked_the_same_night_is_not_applied_again() {
     );
     assert!(held_entries(&out).is_empty());
 }
+
+#[test]
+fn money_waiting_for_its_invoice_is_not_held_by_another_invoice_falling_that_night() {
+    // Verify 40 R4: A's 1000.00 quoting FA1009 comes before FA1009 is
+    // exported, the night the ERP books A's cheque on FA1001. The next
+    // night FA1009 is exported: the transfer paid it, whatever FA1001 did.
+    let invoices = |open1: &str, new: &str| {
+        format!("FA1001;A;Alpha;2026-11-05;2026-11-20;2000,00;{open1};EUR;;transfer;\n{new}")
+    };
+    let fa1009 = "FA1009;A;Alpha;2026-11-25;2026-12-25;1000,00;1000,00;EUR;;transfer;\n";
+    let dir = tempfile::tempdir().unwrap();
+    night(dir.path(), 1, "2026-12-01", &invoices("2000,00", ""), &[]);
+    let out = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &invoices("1000,00", ""),
+        &[paying("P1", "2026-12-02", "1000.00", "Facture FA1009")],
+    );
+    assert!(
+        !cell(&out, "matches.csv", "entry_id", "P1", "status").contains(&"matched".to_string())
+    );
+    let out = night(
+        dir.path(),
+        3,
+        "2026-12-03",
+        &invoices("1000,00", fa1009),
+        &[],
+    );
+    assert_eq!(
+        cell(&out, "matches.csv", "entry_id", "P1", "status"),
+        ["matched"]
+    );
+    assert!(held_entries(&out).is_empty());
+}
