@@ -7,6 +7,10 @@ use crate::support::{csv_rows, run_ok};
 
 const IBAN: &str = "FR7630004000031234567890143";
 
+/// Alpha's EUR F-1001 (100.00) and USD U-1001 (500.00), both overdue.
+const TWO_CURRENCIES: &str = "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
+                              U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n";
+
 /// A credit of `amount` in `ccy` from `name` quoting `text`.
 fn ntry(reference: &str, amount: &str, ccy: &str, name: &str, text: &str) -> String {
     format!(
@@ -156,8 +160,7 @@ fn the_hold_follows_what_the_customer_named_and_what_a_person_decided() {
     let root = tempfile::tempdir().unwrap();
     let c = client(
         root.path(),
-        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
-         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        TWO_CURRENCIES,
         &[ntry("A", "110.00", "USD", "ALPHA SARL", "FACT F-1001")],
     );
     assert!(chased(&c, &root.path().join("out")).is_empty());
@@ -179,8 +182,7 @@ fn the_hold_follows_what_the_customer_named_and_what_a_person_decided() {
     let root = tempfile::tempdir().unwrap();
     let c = client(
         root.path(),
-        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
-         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        TWO_CURRENCIES,
         &[ntry(
             "A",
             "500.50",
@@ -195,8 +197,7 @@ fn the_hold_follows_what_the_customer_named_and_what_a_person_decided() {
     let root = tempfile::tempdir().unwrap();
     let c = client(
         root.path(),
-        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
-         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        TWO_CURRENCIES,
         &[ntry(
             "A",
             "610.00",
@@ -213,34 +214,55 @@ fn the_hold_follows_what_the_customer_named_and_what_a_person_decided() {
     assert!(crate::currency_unknown::chased(&out).is_empty());
 }
 
+/// Alpha's USD `amount` quoting EUR F-1001 on the first of `nights`, a
+/// person's `decision` on U-1001 written before the others: whether
+/// F-1001 is chased each night.
+fn f1001_chased(amount: &'static str, decision: &str, nights: &[&str]) -> Vec<bool> {
+    let root = tempfile::tempdir().unwrap();
+    let c = client(
+        root.path(),
+        TWO_CURRENCIES,
+        &[ntry("A", amount, "USD", "ALPHA SARL", "FACT F-1001")],
+    );
+    let mut out = Vec::new();
+    for (k, date) in nights.iter().enumerate() {
+        if k == 1 {
+            std::fs::write(
+                c.join("decisions.csv"),
+                format!("entry_id,invoice_id,decision,amount,note\nA,U-1001,{decision},,\n"),
+            )
+            .unwrap();
+        }
+        let dir = root.path().join(date);
+        run_ok(&c, date, &dir);
+        out.push(chased(&dir).iter().any(|i| i == "F-1001"));
+    }
+    out
+}
+
 #[test]
 fn the_hold_runs_from_the_night_the_money_was_first_told_whatever_became_of_it() {
     // Verify 39 erp2 C2: USD 110.00 quoting EUR F-1001, the payer's USD
     // invoice suggested on 21/11; a person rejects the suggestion on 24/11,
     // the money now an unmatched credit. F-1001's hold still ends 5 days
     // after 21/11, never restarted by the alert's new kind.
-    let root = tempfile::tempdir().unwrap();
-    let c = client(
-        root.path(),
-        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
-         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
-        &[ntry("A", "110.00", "USD", "ALPHA SARL", "FACT F-1001")],
+    let nights = ["2026-11-21", "2026-11-24", "2026-11-25", "2026-11-26"];
+    assert_eq!(
+        f1001_chased("110.00", "reject", &nights),
+        [false, false, false, true]
     );
-    let night = |date: &str| {
-        let out = root.path().join(date);
-        run_ok(&c, date, &out);
-        chased(&out)
-    };
-    let held = |chased: Vec<String>| !chased.iter().any(|i| i == "F-1001");
-    assert!(held(night("2026-11-21")));
-    std::fs::write(
-        c.join("decisions.csv"),
-        "entry_id,invoice_id,decision,amount,note\nA,U-1001,reject,,not this one\n",
-    )
-    .unwrap();
-    assert!(held(night("2026-11-24")));
-    assert!(held(night("2026-11-25")));
-    assert!(!held(night("2026-11-26")));
+}
+
+#[test]
+fn a_rest_left_by_a_persons_decision_still_holds_what_it_may_have_paid() {
+    // Verify 40 H3: USD 610.00 quoting EUR F-1001, only suggested for the
+    // payer's USD U-1001; a person accepts U-1001 on 22/11 and the 110.00
+    // left waits as an unmatched credit: F-1001 stays held until 26/11.
+    let nights = ["2026-11-21", "2026-11-22", "2026-11-25", "2026-11-26"];
+    assert_eq!(
+        f1001_chased("610.00", "accept", &nights),
+        [false, false, false, true]
+    );
 }
 
 #[test]
@@ -251,8 +273,7 @@ fn a_hold_is_dated_by_its_own_accounts_entry_never_anothers_of_the_same_id() {
     let root = tempfile::tempdir().unwrap();
     let c = client(
         root.path(),
-        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
-         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
+        TWO_CURRENCIES,
         &[ntry("1", "50.00", "EUR", "ZETA SARL", "VIREMENT ZETA")
             .replace("2026-11-20", "2026-09-30")],
     );
@@ -271,32 +292,4 @@ fn a_hold_is_dated_by_its_own_accounts_entry_never_anothers_of_the_same_id() {
         "{:?}",
         chased(&out)
     );
-}
-
-#[test]
-fn a_rest_left_by_a_persons_decision_still_holds_what_it_may_have_paid() {
-    // Verify 40 H3: USD 610.00 quoting EUR F-1001, only suggested for the
-    // payer's USD U-1001; a person accepts U-1001 on 22/11 and the 110.00
-    // left waits as an unmatched credit: F-1001 stays held until 26/11.
-    let root = tempfile::tempdir().unwrap();
-    let c = client(
-        root.path(),
-        "F-1001,C1,Alpha SARL,2026-09-01,2026-10-01,100.00,100.00,EUR\n\
-         U-1001,C1,Alpha SARL,2026-09-01,2026-10-01,500.00,500.00,USD\n",
-        &[ntry("A", "610.00", "USD", "ALPHA SARL", "FACT F-1001")],
-    );
-    let night = |date: &str| {
-        let out = root.path().join(date);
-        run_ok(&c, date, &out);
-        chased(&out).iter().any(|i| i == "F-1001")
-    };
-    assert!(!night("2026-11-21"));
-    std::fs::write(
-        c.join("decisions.csv"),
-        "entry_id,invoice_id,decision,amount,note\nA,U-1001,accept,,\n",
-    )
-    .unwrap();
-    assert!(!night("2026-11-22"));
-    assert!(!night("2026-11-25"));
-    assert!(night("2026-11-26"));
 }

@@ -329,22 +329,32 @@ fn tonights_money_the_erp_booked_the_same_night_is_not_applied_again() {
              FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;{open2};EUR;;transfer;\n"
         )
     };
-    let acompte = || paying("P1", "2026-12-02", "1000.00", "Facture FA1001 acompte");
-    let dir = tempfile::tempdir().unwrap();
-    night(
-        dir.path(),
-        1,
-        "2026-12-01",
-        &invoices("2000,00", "1000,00"),
-        &[],
-    );
-    let out = night(
-        dir.path(),
-        2,
-        "2026-12-02",
-        &invoices("1000,00", "1000,00"),
-        &[acompte()],
-    );
+    // Night 1 as exported; night 2 exported with these open amounts, the
+    // payment of FA1001 arriving.
+    let second_night = |open1: &str, open2: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        night(
+            dir.path(),
+            1,
+            "2026-12-01",
+            &invoices("2000,00", "1000,00"),
+            &[],
+        );
+        let out = night(
+            dir.path(),
+            2,
+            "2026-12-02",
+            &invoices(open1, open2),
+            &[paying(
+                "P1",
+                "2026-12-02",
+                "1000.00",
+                "Facture FA1001 acompte",
+            )],
+        );
+        (dir, out)
+    };
+    let (_dir, out) = second_night("1000,00", "1000,00");
     let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
     assert!(!status.contains(&"matched".to_string()), "{status:?}");
     assert_eq!(
@@ -360,21 +370,7 @@ fn tonights_money_the_erp_booked_the_same_night_is_not_applied_again() {
     assert_eq!(held_entries(&out), ["P1"]);
     // Another invoice of the customer moving (a credit note on FA1002)
     // says nothing of tonight's payment of FA1001: applied.
-    let dir = tempfile::tempdir().unwrap();
-    night(
-        dir.path(),
-        1,
-        "2026-12-01",
-        &invoices("2000,00", "1000,00"),
-        &[],
-    );
-    let out = night(
-        dir.path(),
-        2,
-        "2026-12-02",
-        &invoices("2000,00", "0,00"),
-        &[acompte()],
-    );
+    let (_dir, out) = second_night("2000,00", "0,00");
     assert_eq!(
         cell(&out, "matches.csv", "entry_id", "P1", "status"),
         ["matched"]
