@@ -151,8 +151,8 @@ pub(super) fn fit(entry: &[&Transaction], rows: &[&Transaction]) -> Option<Fit> 
 
 /// The stored notification entries (their rows, in order) of an account
 /// of the day `date` (booking date, else value date) not linked to any
-/// statement, whose entry total is `amount` in `currency`. An entry whose rows do not all wait unlinked
-/// (one of them linked already) is left out.
+/// statement, whose entry total is `amount` in `currency`. An entry whose
+/// rows do not all wait unlinked (one of them linked already) is left out.
 pub(super) fn notified_entries(
     conn: &Connection,
     account: &str,
