@@ -126,8 +126,9 @@ fn links(conn: &Connection, account: &str, currency: &str) -> rusqlite::Result<V
 /// statement's own: one of the two starts where the other ended, directly
 /// or through the account's statements between them ([`Link::precedes`]:
 /// each adding up), in either order of arrival, and `statement` opens
-/// where no other statement of its days opened. Each covers a time the other does not: neither holds the
-/// other's movements again, whatever the reference they share says (a bank
+/// where no other statement of its days that moved its balance opened.
+/// Each covers a time the other does not: neither holds the other's
+/// movements again, whatever the reference they share says (a bank
 /// issuing two or three statements a day and numbering `NtryRef` from 1 in
 /// each, one payer paying in each quoting its customer number: review 38
 /// banks F7 left over; verify 39 banks F1, a day's first statement arriving

@@ -252,7 +252,8 @@ pub fn counterpart_candidates(
                     AND (linked_to IS NULL OR linked_to = entry_id)
                  UNION
                  SELECT rowid FROM transactions
-                  WHERE account = ?1 AND notification = ?2 AND amount = ?4 AND COALESCE(booking_date, value_date) IS ?5
+                  WHERE account = ?1 AND notification = ?2 AND amount = ?4
+                    AND COALESCE(booking_date, value_date) IS ?5
                     AND linked_to IS NULL)
              ORDER BY statement_id, position"
         ),
