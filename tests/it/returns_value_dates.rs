@@ -274,35 +274,40 @@ const ALPHA_TWO: &str = "F-1001;C1;Alpha;2026-10-01;2026-11-10;1000,00;1000,00;E
 #[test]
 fn a_payers_other_payment_of_the_day_is_never_its_notified_one() {
     // Verify 40 N1: Alpha's F-1001 payment notified by camt.054; the next
-    // night's value-date-only statement books Alpha's F-1002 payment, same
-    // IBAN, amount and day, no end-to-end id, its own F-1001 row to come a day
-    // later. Its text quotes another invoice: another payment, F-1002 paid.
-    let dir = tempfile::tempdir().unwrap();
-    let first = notified_night(
-        dir.path(),
-        ALPHA_TWO,
-        alpha_paying_entry("N-1", "FACTURE F-1001"),
-    );
-    assert_eq!(
-        column(&first, "matches.csv", "entry_id", "N-1", "invoice_id"),
-        ["F-1001"]
-    );
-    let out = night_on(
-        dir.path(),
-        ALPHA_TWO,
-        (1, "2026-11-20"),
-        "2026-11-21",
-        &[alpha_paying_entry("S-X", "FACTURE F-1002")],
-    );
-    assert_eq!(
-        column(&out, "invoice_status.csv", "invoice_id", "F-1002", "status"),
-        ["paid"]
-    );
-    assert!(
-        !chased_any(&out),
-        "{}",
-        std::fs::read_to_string(out.join("dunning.csv")).unwrap()
-    );
+    // night's value-date-only statement books Alpha's other payment, same
+    // IBAN, amount and day, no end-to-end id, its own F-1001 row to come a
+    // day later. Its text quotes another invoice (N1), or is the start of
+    // the notified one's (round 4 F1): another payment, counted, and Alpha
+    // chased for nothing.
+    for other in ["VIREMENT ALPHA SARL FACTURE F-1002", "VIREMENT ALPHA SARL"] {
+        let dir = tempfile::tempdir().unwrap();
+        let first = notified_night(
+            dir.path(),
+            ALPHA_TWO,
+            alpha_paying_entry("N-1", "VIREMENT ALPHA SARL FACTURE F-1001"),
+        );
+        assert_eq!(
+            column(&first, "matches.csv", "entry_id", "N-1", "invoice_id"),
+            ["F-1001"]
+        );
+        let out = night_on(
+            dir.path(),
+            ALPHA_TWO,
+            (1, "2026-11-20"),
+            "2026-11-21",
+            &[alpha_paying_entry("S-X", other)],
+        );
+        assert_eq!(
+            column(&out, "matches.csv", "entry_id", "S-X", "invoice_id"),
+            ["F-1002"],
+            "{other}"
+        );
+        assert!(
+            !chased_any(&out),
+            "{other}: {}",
+            std::fs::read_to_string(out.join("dunning.csv")).unwrap()
+        );
+    }
 }
 
 /// Whether dunning.csv chases anything.

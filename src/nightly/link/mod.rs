@@ -458,15 +458,14 @@ pub(super) fn link_to_notifications(
             };
             // Days told by a value date (a bank giving no booking date) are
             // loose too: a payer's other payment of the day fits as well by
-            // IBAN (verify 40 N1, P3); one real end-to-end id, or texts that
-            // agree, join them ([`pairs::one_payment`]).
+            // IBAN (verify 40 N1, P3); one real end-to-end id, the same
+            // text, or a bare batch line and its detail join them.
             let by_value =
                 entry.booking_date.is_none() || g.iter().any(|r| r.entry.booking_date.is_none());
-            // (A lump and its detail: several payments adding up to it,
-            // which no other payment of the day does by chance.)
-            let lump = own.len() > 1 || rows.len() > 1;
             if (later && !pairs::one_strong_id(own, &rows))
-                || (by_value && !lump && !pairs::one_payment(own, &rows))
+                || (by_value
+                    && !pairs::lump_and_detail(own, &rows)
+                    && !pairs::one_payment(own, &rows))
             {
                 continue;
             }

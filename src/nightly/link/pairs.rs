@@ -59,18 +59,55 @@ pub(super) fn one_strong_id(a: &[&Transaction], b: &[&Transaction]) -> bool {
     })
 }
 
+/// The numbers a text quotes (runs of two digits or more, leading zeros
+/// aside), in order.
+fn numbers(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|r| r.len() >= 2)
+        .map(|r| r.trim_start_matches('0'))
+        .collect()
+}
+
+/// Whether two remittance texts are the one payment's: the same once
+/// normalised, or one a bank's cut of the other quoting the same numbers
+/// (`FACTURE F-1001 ACOMPTE`, `FACTURE F-1001`). One holding the other by
+/// chance is not enough (`VIREMENT ALPHA SARL` inside `VIREMENT ALPHA
+/// SARL FACTURE F-1001`: verify 40 round 4 F1).
+fn same_text(a: &str, b: &str) -> bool {
+    let (na, nb) = (norm(a), norm(b));
+    if na.is_empty() || nb.is_empty() {
+        return false;
+    }
+    na == nb
+        || ((na.contains(&nb) || nb.contains(&na))
+            && !numbers(a).is_empty()
+            && numbers(a) == numbers(b))
+}
+
 /// Whether two entries are told to be one payment by more than a payer: one
-/// real end-to-end id, or remittance texts that agree (one holds the
-/// other). What a day told by a value date alone needs: one payer's two
-/// payments of one amount that day fit alike by IBAN and name (verify 40
-/// N1, P3), while the one payment carries its text on both sides (R1).
+/// real end-to-end id, or the same remittance text ([`same_text`]). What a
+/// day told by a value date alone needs: one payer's two payments of one
+/// amount that day fit alike by IBAN and name (verify 40 N1, P3), while
+/// the one payment carries its text on both sides (R1).
 pub(super) fn one_payment(a: &[&Transaction], b: &[&Transaction]) -> bool {
     one_strong_id(a, b)
         || a.iter().any(|t| {
-            b.iter().any(|r| {
-                texts_agree(&t.remittance.join(" "), &r.remittance.join(" ")) == Some(true)
-            })
+            b.iter()
+                .any(|r| same_text(&t.remittance.join(" "), &r.remittance.join(" ")))
         })
+}
+
+/// Whether one side is a bank's bare batch line (one row with no text and
+/// no payer account) and the other its several payments: the detail of a
+/// lump, which no other payment of the day adds up to by chance. A
+/// payment of its own beside a lump of the same total is not one (verify
+/// 40 round 4 F2).
+pub(super) fn lump_and_detail(a: &[&Transaction], b: &[&Transaction]) -> bool {
+    let bare = |t: &&Transaction| t.remittance.is_empty() && t.counterparty.iban.is_none();
+    match (a, b) {
+        ([one], many) | (many, [one]) => many.len() > 1 && bare(one),
+        _ => false,
+    }
 }
 
 /// Two transactions' details compared; None when an end-to-end id or IBAN
@@ -207,7 +244,7 @@ pub(super) fn statement_row_by_amount(
     // them, or a lump its several payments: see [`one_payment`].)
     let by_value = |c: &StoredTx| {
         (entry.booking_date.is_none() || c.entry.booking_date.is_none())
-            && mine.len() < 2
+            && !lump_and_detail(&mine, &[&c.tx])
             && !one_payment(&mine, &[&c.tx])
     };
     let scored: Vec<(Fit, StoredTx)> = candidates
@@ -365,5 +402,41 @@ mod tests {
         // Another payer's entry is never linked.
         let (pairs, left) = pair(&[(0, 0, Disagrees)]);
         assert!(pairs.is_empty() && left.is_empty());
+    }
+
+    #[test]
+    fn a_value_date_pairs_only_the_same_text_or_a_bare_batch_line() {
+        // The same text, or a bank's cut of it quoting the same numbers.
+        assert!(same_text("FACTURE F-1001", "Facture F 1001"));
+        assert!(same_text("FACTURE F-1001 ACOMPTE", "FACTURE F-1001"));
+        // One holding the other by chance, or nothing to compare.
+        assert!(!same_text(
+            "VIREMENT ALPHA SARL FACTURE F-1001",
+            "VIREMENT ALPHA SARL"
+        ));
+        assert!(!same_text("VIREMENT", "VIREMENT FACTURE F-1001"));
+        assert!(!same_text("", ""));
+        // A bare batch line and its detail; not a payment with a text.
+        let tx = |text: &str, iban: Option<&str>| Transaction {
+            remittance: if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![text.to_string()]
+            },
+            counterparty: crate::statement::Party {
+                iban: iban.map(str::to_string),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let (bare, alpha, beta) = (
+            tx("", None),
+            tx("FACTURE F-1001", Some("FR76")),
+            tx("FACTURE F-1002", Some("DE89")),
+        );
+        assert!(lump_and_detail(&[&bare], &[&alpha, &beta]));
+        let alone = tx("FACTURE F-1005", Some("FR76"));
+        assert!(!lump_and_detail(&[&alone], &[&alpha, &beta]));
+        assert!(!lump_and_detail(&[&bare], &[&alpha]));
     }
 }
