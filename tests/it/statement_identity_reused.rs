@@ -68,6 +68,11 @@ fn one(payer: &'static str, text: &'static str) -> Ntry {
 }
 
 fn statement(c: &Path, file: &str, id: &str, seq: u32, open: &str, close: &str, e: Ntry) {
+    statement_of(c, file, id, seq, (open, close), &[e]);
+}
+
+/// The camt.053 `id` of 20/11 in `file`, its balances and entries.
+fn statement_of(c: &Path, file: &str, id: &str, seq: u32, balances: (&str, &str), e: &[Ntry]) {
     let iban = crate::statement_identity::IBAN;
     let x = camt(
         false,
@@ -76,8 +81,8 @@ fn statement(c: &Path, file: &str, id: &str, seq: u32, open: &str, close: &str, 
         iban,
         "2026-11-20",
         "2026-11-20",
-        Some((open, close)),
-        &[e],
+        Some(balances),
+        e,
     );
     std::fs::write(c.join("statements").join(file), x).unwrap();
 }
@@ -263,21 +268,7 @@ fn a_days_statements_follow_one_another_in_any_order_and_any_number() {
 #[test]
 fn a_statement_that_does_not_add_up_or_opens_again_never_follows() {
     // Alpha's one 1000.00, counted once whatever comes around it.
-    let iban = crate::statement_identity::IBAN;
     let alpha = || one("ALPHA SARL", "FACTURE F-1001 CLIENT 4711");
-    let write = |c: &Path, file: &str, id: &str, seq: u32, balances: (&str, &str), e: &[Ntry]| {
-        let x = camt(
-            false,
-            id,
-            seq,
-            iban,
-            "2026-11-20",
-            "2026-11-20",
-            Some(balances),
-            e,
-        );
-        std::fs::write(c.join("statements").join(file), x).unwrap();
-    };
     // Verify 40 B4: the day's second statement re-lists Alpha's payment
     // beside Beta's and does not add up; it comes first (its id sorts
     // first). It says nothing of where the balance went.
@@ -294,7 +285,7 @@ fn a_statement_that_does_not_add_up_or_opens_again_never_follows() {
         }],
         ..alpha()
     };
-    write(
+    statement_of(
         &c,
         "a.xml",
         "A-2",
@@ -302,7 +293,7 @@ fn a_statement_that_does_not_add_up_or_opens_again_never_follows() {
         ("1000.00", "1750.00"),
         &[alpha(), beta],
     );
-    write(&c, "z.xml", "Z-1", 1, ("0.00", "1000.00"), &[alpha()]);
+    statement_of(&c, "z.xml", "Z-1", 1, ("0.00", "1000.00"), &[alpha()]);
     let out = night(&c, root.path(), "2026-11-20");
     assert_eq!(received(&out), "1750.00");
     assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
@@ -322,11 +313,11 @@ fn a_statement_that_does_not_add_up_or_opens_again_never_follows() {
         }],
         ..alpha()
     };
-    write(&c, "s1.xml", "S-1", 1, ("0.00", "1000.00"), &[alpha()]);
-    write(&c, "s2.xml", "S-2", 2, ("1000.00", "0.00"), &[sweep]);
+    statement_of(&c, "s1.xml", "S-1", 1, ("0.00", "1000.00"), &[alpha()]);
+    statement_of(&c, "s2.xml", "S-2", 2, ("1000.00", "0.00"), &[sweep]);
     let first = night(&c, root.path(), "2026-11-20");
     assert_eq!(received(&first), "1000.00");
-    write(&c, "s3.xml", "S-1-BIS", 3, ("0.00", "1000.00"), &[alpha()]);
+    statement_of(&c, "s3.xml", "S-1-BIS", 3, ("0.00", "1000.00"), &[alpha()]);
     let out = night(&c, root.path(), "2026-11-21");
     assert_ne!(received(&out), "1000.00");
     assert!(kinds(&out, "alerts.csv").contains(&"repeated_transaction".to_string()));
@@ -339,7 +330,6 @@ fn a_statement_with_no_movement_between_two_keeps_both_payments() {
     // next still follows the first: Alpha's two payments both count.
     let root = tempfile::tempdir().unwrap();
     let c = client(root.path());
-    let iban = crate::statement_identity::IBAN;
     let day = "2026-11-20";
     statement(
         &c,
@@ -350,17 +340,7 @@ fn a_statement_with_no_movement_between_two_keeps_both_payments() {
         "1000.00",
         one("ALPHA SARL", "FACTURE F-1001 CLIENT 4711"),
     );
-    let flat = camt(
-        false,
-        "S-2",
-        2,
-        iban,
-        day,
-        day,
-        Some(("1000.00", "1000.00")),
-        &[],
-    );
-    std::fs::write(c.join("statements/b.xml"), flat).unwrap();
+    statement_of(&c, "b.xml", "S-2", 2, ("1000.00", "1000.00"), &[]);
     statement(
         &c,
         "c.xml",
