@@ -45,7 +45,7 @@ pub struct CreditStep {
     pub beyond: std::collections::BTreeMap<String, Beyond>,
     /// Invoices that read settled tonight only because the ERP lettered
     /// them when it sent a collection that came back, pointage having
-    /// applied nothing to them ([`sl::returned_never_applied`]): not
+    /// applied nothing to them ([`crate::state::mandates::returned_never_applied`]): not
     /// chased (pointage cannot tell they are owed), but never reported
     /// paid, and their return's alert stays open.
     pub unreopened: std::collections::BTreeSet<String>,
@@ -374,7 +374,7 @@ pub fn run(
             sl::mark_settled(conn, &inv.invoice_id, run_date)?;
         }
     }
-    step.unreopened = sl::returned_never_applied(conn)?
+    step.unreopened = crate::state::mandates::returned_never_applied(conn)?
         .into_iter()
         .filter(|id| step.open_after(id).is_some_and(|o| o.is_zero()))
         .collect();

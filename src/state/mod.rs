@@ -16,6 +16,7 @@ pub mod events;
 pub mod incarnations;
 pub mod ledger;
 pub mod lock;
+pub mod mandates;
 pub mod moves;
 mod payer_names;
 pub mod people_files;

@@ -412,7 +412,9 @@ fn undo_linked(
     {
         // The collection was not applied (e.g. returned the night it was
         // booked): its invoice is the one collected under that mandate.
-        if let Some((inv, cust)) = sl::invoice_of_mandate(conn, m, c.tx.amount.abs(), c.currency)? {
+        if let Some((inv, cust)) =
+            crate::state::mandates::invoice_of_mandate(conn, m, c.tx.amount.abs(), c.currency)?
+        {
             // The ERP shows it settled though pointage applied nothing to
             // it: lettered when the collection was sent, or paid another
             // way — the export cannot tell, so it is not reopened (a
@@ -425,7 +427,7 @@ fn undo_linked(
             invoices.push(inv);
             customer = Some(cust);
         } else {
-            customer = sl::customer_of_mandate(conn, m)?;
+            customer = crate::state::mandates::customer_of_mandate(conn, m)?;
         }
     }
     if customer.is_none() {
@@ -576,7 +578,7 @@ fn unlinked(
     let kind = unlinked_kind(kind, d);
 
     let customer = match mandate {
-        Some(m) => sl::customer_of_mandate(conn, m)?,
+        Some(m) => crate::state::mandates::customer_of_mandate(conn, m)?,
         None => None,
     }
     .or_else(|| mandate_customer(mandate));
