@@ -175,6 +175,27 @@ impl RowShape<'_> {
                 }
         })
     }
+
+    /// Whether the line closing a quote opened in a strict column reads
+    /// as a row of its own: as [`Self::reads_as_row`], its required ids
+    /// shaped as the record's own on its first line (`C3` after `C1`: a
+    /// row swallowed; `Site 2, Service compta` after `C1`: the rest of a
+    /// name on two lines). With no required id, nothing tells.
+    fn closes_a_row(&self, first: &[u8], closing: &[u8]) -> bool {
+        let (Ok(first), Ok(closing)) = (std::str::from_utf8(first), std::str::from_utf8(closing))
+        else {
+            return false;
+        };
+        let sep = char::from(self.sep);
+        let (a, b): (Vec<&str>, Vec<&str>) =
+            (first.split(sep).collect(), closing.split(sep).collect());
+        !self.ids.is_empty()
+            && self.ids.iter().all(|&k| {
+                matches!((a.get(k), b.get(k)), (Some(x), Some(y))
+                    if !id_shape(x).is_empty() && id_shape(x) == id_shape(y))
+            })
+            && self.reads_as_row(closing.as_bytes(), false)
+    }
 }
 
 /// The shape of an id: letters, digits and the rest as classes, runs of
@@ -197,29 +218,6 @@ fn id_shape(v: &str) -> Vec<u8> {
         }
     }
     shape
-}
-
-impl RowShape<'_> {
-    /// Whether the line closing a quote opened in a strict column reads
-    /// as a row of its own: as [`Self::reads_as_row`], its required ids
-    /// shaped as the record's own on its first line (`C3` after `C1`: a
-    /// row swallowed; `Site 2, Service compta` after `C1`: the rest of a
-    /// name on two lines). With no required id, nothing tells.
-    fn closes_a_row(&self, first: &[u8], closing: &[u8]) -> bool {
-        let (Ok(first), Ok(closing)) = (std::str::from_utf8(first), std::str::from_utf8(closing))
-        else {
-            return false;
-        };
-        let sep = char::from(self.sep);
-        let (a, b): (Vec<&str>, Vec<&str>) =
-            (first.split(sep).collect(), closing.split(sep).collect());
-        !self.ids.is_empty()
-            && self.ids.iter().all(|&k| {
-                matches!((a.get(k), b.get(k)), (Some(x), Some(y))
-                    if !id_shape(x).is_empty() && id_shape(x) == id_shape(y))
-            })
-            && self.reads_as_row(closing.as_bytes(), false)
-    }
 }
 
 /// The physical lines of `raw` (line ends `\n`, `\r\n` or a lone `\r`).
