@@ -184,8 +184,13 @@ pub fn first_raised_by_object(
     conn: &Connection,
     kinds: &[AlertKind],
 ) -> rusqlite::Result<BTreeMap<String, NaiveDate>> {
-    let mut stmt = conn.prepare_cached("SELECT kind, alert_key, first_raised FROM alerts")?;
-    let rows = stmt.query_map([], |r| {
+    // (Only those kinds are read: the table keeps every alert ever raised.)
+    let marks = vec!["?"; kinds.len()].join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT kind, alert_key, first_raised FROM alerts WHERE kind IN ({marks})"
+    ))?;
+    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let rows = stmt.query_map(rusqlite::params_from_iter(names), |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -204,10 +209,8 @@ pub fn first_raised_by_object(
         else {
             continue;
         };
-        if kinds.contains(&kind) {
-            let e = out.entry(object.to_string()).or_insert(first);
-            *e = (*e).min(first);
-        }
+        let e = out.entry(object.to_string()).or_insert(first);
+        *e = (*e).min(first);
     }
     Ok(out)
 }
