@@ -306,6 +306,9 @@ pub fn run(
     // Money left waiting that the ERP may have booked since is not applied
     // again (never a payment counted twice).
     super::waiting::hold(conn, &mut step, &since, run_date)?;
+    // Money a notification and a statement may both have brought, told
+    // apart by nothing, is not applied on a guess.
+    super::link::hold_twins(conn, &mut step, run_date)?;
     matching::check_invariants(&step.payments, &step.items, &step.apps)
         .map_err(CreditError::Invariant)?;
 

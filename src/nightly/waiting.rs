@@ -428,48 +428,60 @@ pub fn hold(
                 h.fell, h.since
             )
         };
-        let mut last = None;
-        for (k, a) in step.apps.iter_mut().enumerate() {
-            if a.payment != h.payment {
-                continue;
-            }
-            last = Some(k);
-            if a.status == Status::Matched {
-                a.status = Status::Suggested;
-                a.applied_amount = a
-                    .applied_amount
-                    .checked_add(a.writeoff_amount)
-                    .unwrap_or(a.applied_amount);
-                a.writeoff_amount = Money::ZERO;
-                a.writeoff_kind = None;
-                a.evidence.push_str(&note);
-            }
-        }
-        let Some(last) = last else {
-            continue;
-        };
-        // The whole of the money left unapplied: one row, after its others.
-        let unapplied = Application {
-            payment: h.payment,
-            item: None,
-            applied_amount: p.amount,
-            writeoff_amount: Money::ZERO,
-            writeoff_kind: None,
-            rule: None,
-            confidence: crate::matching::Confidence::NONE,
-            status: Status::Unapplied,
-            evidence: String::new(),
-        };
-        step.apps.insert(last + 1, unapplied);
-        let mut k = 0;
-        step.apps.retain(|a| {
-            let keep = !(a.payment == h.payment && a.status == Status::Unapplied && k != last + 1);
-            k += 1;
-            keep
-        });
+        leave_unapplied(&mut step.apps, h.payment, p.amount, &note);
     }
     step.held = held;
     Ok(())
+}
+
+/// Payment `payment`'s matched rows (all `amount` of it) become
+/// suggestions, `note` added to their evidence, and the whole of it is left
+/// unapplied: one row, after its others. Nothing changes for a payment with
+/// no row.
+pub(super) fn leave_unapplied(
+    apps: &mut Vec<Application>,
+    payment: usize,
+    amount: Money,
+    note: &str,
+) {
+    let mut last = None;
+    for (k, a) in apps.iter_mut().enumerate() {
+        if a.payment != payment {
+            continue;
+        }
+        last = Some(k);
+        if a.status == Status::Matched {
+            a.status = Status::Suggested;
+            a.applied_amount = a
+                .applied_amount
+                .checked_add(a.writeoff_amount)
+                .unwrap_or(a.applied_amount);
+            a.writeoff_amount = Money::ZERO;
+            a.writeoff_kind = None;
+            a.evidence.push_str(note);
+        }
+    }
+    let Some(last) = last else {
+        return;
+    };
+    let unapplied = Application {
+        payment,
+        item: None,
+        applied_amount: amount,
+        writeoff_amount: Money::ZERO,
+        writeoff_kind: None,
+        rule: None,
+        confidence: crate::matching::Confidence::NONE,
+        status: Status::Unapplied,
+        evidence: String::new(),
+    };
+    apps.insert(last + 1, unapplied);
+    let mut k = 0;
+    apps.retain(|a| {
+        let keep = !(a.payment == payment && a.status == Status::Unapplied && k != last + 1);
+        k += 1;
+        keep
+    });
 }
 
 #[cfg(test)]

@@ -226,6 +226,39 @@ pub fn has_unlinked(
     .query_row(params![account, notification], |r| r.get(0))
 }
 
+/// Whether any booked notification row, of any account, is linked to no
+/// statement row: when none is, no payment can be one a notification
+/// already counted. Through the partial index `transactions_notified`.
+pub fn any_unlinked_notification(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM transactions
+             WHERE notification = 1 AND linked_to IS NULL AND status = 'booked')",
+    )?
+    .query_row([], |r| r.get(0))
+}
+
+/// The booked rows of an account on one side (notifications when
+/// `notification` is true) of this transaction amount (signed, as stored)
+/// linked to nothing, whatever their day, in statement and row order.
+/// Through the index `transactions_amount`.
+pub fn unlinked_of_amount(
+    conn: &Connection,
+    account: &str,
+    notification: bool,
+    amount: &str,
+) -> rusqlite::Result<Vec<StoredTx>> {
+    query_stored(
+        conn,
+        &format!(
+            "SELECT {STORED_COLUMNS} FROM transactions
+             WHERE account = ?1 AND notification = ?2 AND amount = ?3
+               AND linked_to IS NULL AND status = 'booked'
+             ORDER BY statement_id, position"
+        ),
+        params![account, notification, amount],
+    )
+}
+
 /// Unlinked transactions of an account that share the bank reference, or the
 /// amount and day (booking date, else value date: a bank may give a booked
 /// entry only one of them), from statements (`notification = false`) or from

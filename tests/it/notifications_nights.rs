@@ -465,3 +465,78 @@ fn the_one_statement_entry_of_a_notified_payment_links_though_its_text_is_worded
     assert!(alerts(&o2, "unmatched_credit").is_empty());
     assert!(alerts(&o2, "ambiguous_notification").is_empty());
 }
+
+#[test]
+fn a_copy_a_person_took_out_frees_the_payers_other_payment() {
+    // Alpha's 500.00 notified (F-1005 paid by it), then the statement
+    // booking two 500.00 from Alpha, no text: one is the notified payment,
+    // nothing tells which. Both used to be applied, the copy paying
+    // Alpha's other 500.00 invoice (F-1007, then never chased); both wait
+    // for a person now. Once the person takes one out as the copy, the
+    // other is Alpha's own payment and is applied.
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    fs::write(
+        c.join("invoices.csv"),
+        format!(
+            "{INVOICES}F-1007,C1,Alpha SARL,2026-10-01,2026-10-31,500.00,500.00,EUR,,transfer,\n"
+        ),
+    )
+    .unwrap();
+    let alpha = |r: &'static str, text: Option<&'static str>| {
+        entry(
+            r,
+            "RCDT/ESCT",
+            "500.00",
+            vec![Tx {
+                amount: "500.00",
+                name: Some("Alpha SARL"),
+                text,
+                ..Tx::default()
+            }],
+        )
+    };
+    file(
+        &c,
+        "a.xml",
+        true,
+        "NTF-1",
+        None,
+        &[alpha("N-1", Some("Facture F-1005"))],
+    );
+    let o1 = night(&c, dir.path(), "2026-11-18");
+    assert_eq!(status(&o1, "F-1005").1, "paid");
+    file(
+        &c,
+        "b.xml",
+        false,
+        "STM-1",
+        Some(("0.00", "1000.00")),
+        &[alpha("BK-1", None), alpha("BK-2", None)],
+    );
+    let o2 = night(&c, dir.path(), "2026-11-19");
+    assert_eq!(alerts(&o2, "ambiguous_notification").len(), 1);
+    let m2 = csv_rows(&o2.join("matches.csv"));
+    assert!(
+        column_where(&m2, "status", "matched", "entry_id").is_empty(),
+        "{m2:?}"
+    );
+    assert_eq!(
+        column_where(&m2, "entry_id", "BK-1", "status"),
+        ["suggested", "unapplied"]
+    );
+    assert_eq!(status(&o2, "F-1007"), ("500.00".into(), "open".into()));
+    fs::write(
+        c.join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\nBK-1;;ignore;;the notified payment\n",
+    )
+    .unwrap();
+    let o3 = night(&c, dir.path(), "2026-11-20");
+    let m3 = csv_rows(&o3.join("matches.csv"));
+    assert_eq!(
+        column_where(&m3, "entry_id", "BK-2", "invoice_id"),
+        ["F-1007"],
+        "{m3:?}"
+    );
+    assert_eq!(status(&o3, "F-1007"), ("0.00".into(), "paid".into()));
+}

@@ -275,11 +275,16 @@ const ALPHA_TWO: &str = "F-1001;C1;Alpha;2026-10-01;2026-11-10;1000,00;1000,00;E
 fn a_payers_other_payment_of_the_day_is_never_its_notified_one() {
     // Verify 40 N1: Alpha's F-1001 payment notified by camt.054; the next
     // night's value-date-only statement books Alpha's other payment, same
-    // IBAN, amount and day, no end-to-end id, its own F-1001 row to come a
-    // day later. Its text quotes another invoice (N1), or is the start of
-    // the notified one's (round 4 F1): another payment, counted, and Alpha
-    // chased for nothing.
-    for other in ["VIREMENT ALPHA SARL FACTURE F-1002", "VIREMENT ALPHA SARL"] {
+    // IBAN, amount and day, no end-to-end id, its own F-1001 row to come
+    // later. Its text quotes another invoice (N1): another payment,
+    // applied. Or it is the start of the notified one's (round 4 F1): as
+    // well the bank's cut of the notified payment's text (round 5 G1), so
+    // a suggestion for a person until the notified payment's own row comes.
+    // Alpha is chased for nothing either way.
+    for (other, status) in [
+        ("VIREMENT ALPHA SARL FACTURE F-1002", vec!["matched"]),
+        ("VIREMENT ALPHA SARL", vec!["suggested", "unapplied"]),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let first = notified_night(
             dir.path(),
@@ -298,8 +303,13 @@ fn a_payers_other_payment_of_the_day_is_never_its_notified_one() {
             &[alpha_paying_entry("S-X", other)],
         );
         assert_eq!(
-            column(&out, "matches.csv", "entry_id", "S-X", "invoice_id"),
-            ["F-1002"],
+            column(&out, "matches.csv", "entry_id", "S-X", "status"),
+            status,
+            "{other}"
+        );
+        assert_eq!(
+            column(&out, "matches.csv", "entry_id", "S-X", "invoice_id")[0],
+            "F-1002",
             "{other}"
         );
         assert!(
@@ -307,6 +317,24 @@ fn a_payers_other_payment_of_the_day_is_never_its_notified_one() {
             "{other}: {}",
             std::fs::read_to_string(out.join("dunning.csv")).unwrap()
         );
+        // The notified payment's own row: paired with it, the other payment
+        // is no copy of anything and is applied.
+        let out = night_on(
+            dir.path(),
+            ALPHA_TWO,
+            (2, "2026-11-20"),
+            "2026-11-22",
+            &[alpha_paying_entry(
+                "S-Y",
+                "VIREMENT ALPHA SARL FACTURE F-1001",
+            )],
+        );
+        assert_eq!(
+            column(&out, "invoice_status.csv", "invoice_id", "F-1002", "status"),
+            ["paid"],
+            "{other}"
+        );
+        assert!(column(&out, "matches.csv", "entry_id", "S-Y", "invoice_id").is_empty());
     }
 }
 
@@ -360,4 +388,52 @@ fn a_value_date_only_statement_books_the_notified_payment_once() {
             ["paid"]
         );
     }
+}
+
+#[test]
+fn a_notified_payment_booked_under_a_cut_text_is_never_applied_twice() {
+    // Verify 40 round 5 G1: Alpha's 1000.00 notified by camt.054 quoting
+    // F-1001 (applied to it); the next night's value-date-only statement
+    // books it with the bank's cut of its text, the invoice number gone.
+    // Nothing pairs the two, and the copy was applied to Alpha's other
+    // invoice of 1000.00: one payment settling two invoices, F-1002 never
+    // chased. Now the copy waits for a person, as a suggestion saying why.
+    let dir = tempfile::tempdir().unwrap();
+    let first = notified_night(
+        dir.path(),
+        ALPHA_TWO,
+        alpha_paying_entry("N-1", "VIREMENT DE ALPHA SARL FACTURE F-1001"),
+    );
+    assert_eq!(
+        column(&first, "matches.csv", "entry_id", "N-1", "invoice_id"),
+        ["F-1001"]
+    );
+    let out = night_on(
+        dir.path(),
+        ALPHA_TWO,
+        (1, "2026-11-20"),
+        "2026-11-21",
+        &[alpha_paying_entry("S-77", "VIREMENT DE ALPHA SARL FACT")],
+    );
+    let rows = csv_rows(&out.join("matches.csv"));
+    assert_eq!(
+        column_where(&rows, "entry_id", "S-77", "status"),
+        ["suggested", "unapplied"]
+    );
+    let evidence = column_where(&rows, "entry_id", "S-77", "evidence");
+    assert!(
+        evidence[0]
+            .contains("notification N1 brought 1000.00 from this payer on 2026-11-20 (entry N-1)")
+            && evidence[0].contains("`ignore` line for entry S-77"),
+        "{evidence:?}"
+    );
+    assert_eq!(
+        column(&out, "invoice_status.csv", "invoice_id", "F-1002", "status"),
+        ["open"]
+    );
+    assert_eq!(
+        column(&out, "invoice_status.csv", "invoice_id", "F-1001", "status"),
+        ["paid"]
+    );
+    assert!(!chased_any(&out));
 }

@@ -14,8 +14,10 @@
 
 mod pairs;
 mod rebook;
+mod twins;
 mod unbooked;
 
+pub(super) use twins::hold as hold_twins;
 pub(super) use unbooked::not_booked;
 
 use rusqlite::Connection;

@@ -32,7 +32,7 @@ pub(super) enum Fit {
 }
 
 /// Upper-case letters and digits only: "Beta SAS" and "BETA S.A.S." agree.
-fn norm(s: &str) -> String {
+pub(super) fn norm(s: &str) -> String {
     s.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
