@@ -24,11 +24,15 @@
 //! `erp_export_unexplained` tells a person (who applies it with `accept`
 //! or `assign`, or, the ERP having booked it, takes it out with `ignore`).
 //! Tonight's money is held the same way when the invoices it pays fell in
-//! tonight's export by at least it, beyond pointage's applications (an ERP
-//! lettering payments from its own bank feed the day pointage first sees
-//! them: applied again, one payment would count twice, an invoice still
-//! owing shown paid: verify 38 vmoney V5). Money whose invoices did not
-//! move is matched as before. pointage cannot prove the ERP's move was that
+//! tonight's export by at least what it would apply, beyond pointage's
+//! applications (an ERP lettering payments from its own bank feed the day
+//! pointage first sees them: applied again, one payment would count twice,
+//! an invoice still owing shown paid: verify 38 vmoney V5; lettered in
+//! part: verify 40 R6), or, applied by its payer alone (no invoice named),
+//! when another invoice of the customer fell that night by exactly that
+//! much (lettered on another invoice than the matcher's). What the ERP
+//! booked before the bank line reached pointage is not seen. Money whose
+//! invoices did not move is matched as before. pointage cannot prove the ERP's move was that
 //! payment (a credit note, another payment look the same): doubt goes to
 //! a person, never a guess.
 
@@ -39,7 +43,7 @@ use rusqlite::{Connection, params};
 use super::credits::CreditStep;
 use super::effective::{AppEvent, effective_open_of, unexplained};
 use crate::ledger::{Invoice, Ledger};
-use crate::matching::{Application, Status};
+use crate::matching::{Application, Rule, Status};
 use crate::money::Money;
 use crate::state::ledger as sl;
 
@@ -332,6 +336,22 @@ fn net_moves(moves: Vec<Move>) -> Vec<Move> {
     out
 }
 
+/// What the matcher made of one payment tonight.
+#[derive(Default)]
+struct Concerned<'a> {
+    /// Some of it is applied.
+    matched: bool,
+    /// The customers of its rows (and of its earlier applications).
+    customers: BTreeSet<&'a str>,
+    /// The invoices it is applied to.
+    paid: BTreeSet<&'a str>,
+    /// How much of it is applied.
+    applied: Money,
+    /// Some of it is applied by a rule naming an invoice (not by the
+    /// payer's IBAN or name alone).
+    names_an_invoice: bool,
+}
+
 /// Finds the money of earlier nights whose customers' invoices fell since
 /// it first waited by at least that money (see the module doc), told to a
 /// person ([`CreditStep::held`]) whatever the matcher made of it; what the
@@ -364,46 +384,65 @@ pub fn hold(
     if !moved {
         return Ok(());
     }
-    // Per payment: whether any of its rows is matched, and the customers
-    // and invoices of its rows tonight (those matched, for tonight's money).
-    type Concerned<'a> = (bool, BTreeSet<&'a str>, BTreeSet<&'a str>);
     let mut concerned: BTreeMap<usize, Concerned<'_>> = (0..since.len())
-        .map(|i| (i, (false, BTreeSet::new(), BTreeSet::new())))
+        .map(|i| (i, Concerned::default()))
         .collect();
     for a in &step.apps {
         let Some(e) = concerned.get_mut(&a.payment) else {
             continue;
         };
-        e.0 |= a.status == Status::Matched;
+        let matched = a.status == Status::Matched;
+        e.matched |= matched;
+        if matched {
+            e.applied = e.applied.checked_add(a.applied_amount).unwrap_or(e.applied);
+            e.names_an_invoice |= !matches!(a.rule, Some(Rule::PayerIban | Rule::PayerName));
+        }
         if let Some(it) = a.item.and_then(|i| step.items.get(i)) {
-            e.1.insert(it.customer_id.as_str());
-            if a.status == Status::Matched {
-                e.2.insert(it.invoice_id.as_str());
+            e.customers.insert(it.customer_id.as_str());
+            if matched {
+                e.paid.insert(it.invoice_id.as_str());
             }
         }
     }
     let mut held = Vec::new();
-    for (i, (matched, mut customers, paid)) in concerned {
+    for (i, mut c) in concerned {
         let (Some(p), Some(first)) = (step.payments.get(i), since.get(i)) else {
             continue;
         };
         let new = tonight.get(i).copied().unwrap_or(false);
-        if new && !matched {
+        if new && !c.matched {
             continue;
         }
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
-        customers.extend(earlier.iter().map(|a| a.customer_id.as_str()));
-        let mut moves = moves_of(conn, &customers, p.currency.as_str(), first, run_date)?;
+        c.customers
+            .extend(earlier.iter().map(|a| a.customer_id.as_str()));
+        let mut moves = moves_of(conn, &c.customers, p.currency.as_str(), first, run_date)?;
         // The night the money came, only the invoices it pays count: the
         // ERP booking that very payment lowers them; the customer's other
         // invoices moving that night (a cheque, a credit note) say nothing
-        // of it (verify 40 R4).
-        moves.retain(|m| m.night.as_str() > first.as_str() || paid.contains(m.invoice_id.as_str()));
+        // of it (verify 40 R4). But money applied by its payer alone (no
+        // invoice named) may be the ERP's lettering of another invoice of
+        // the customer that fell by exactly that much (verify 40 R6
+        // v5other).
+        let by_payer_alone = c.matched && !c.names_an_invoice;
+        moves.retain(|m| {
+            m.night.as_str() > first.as_str()
+                || c.paid.contains(m.invoice_id.as_str())
+                || (by_payer_alone && m.night == *first && m.fell == c.applied)
+        });
         let moves = net_moves(moves);
         let Some(fell) = Money::checked_sum(moves.iter().map(|m| m.fell)) else {
             continue;
         };
-        if fell >= p.amount && !moves.is_empty() {
+        // What would be counted twice is what the matcher applies of it
+        // (a payment the ERP lettered in part: verify 40 R6 v5split).
+        let at_stake = if c.matched {
+            c.applied.min(p.amount)
+        } else {
+            p.amount
+        };
+        let matched = c.matched;
+        if fell >= at_stake && !moves.is_empty() {
             held.push(Held {
                 payment: i,
                 since: first.clone(),

@@ -412,3 +412,71 @@ fn money_waiting_for_its_invoice_is_not_held_by_another_invoice_falling_that_nig
     );
     assert!(held_entries(&out).is_empty());
 }
+
+#[test]
+fn tonights_money_the_erp_lettered_in_part_or_on_another_invoice_is_not_applied_again() {
+    // Verify 40 R6. Night 1 as exported; on night 2 the ERP has lettered
+    // tonight's payment from its own bank feed before pointage sees it.
+    let invoices = |open1: Option<&str>, open2: &str| {
+        let first = open1
+            .map(|o| format!("FA1001;A;Alpha;2026-11-05;2026-11-20;1000,00;{o};EUR;;transfer;\n"))
+            .unwrap_or_default();
+        format!("{first}FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;{open2};EUR;;transfer;\n")
+    };
+    let second_night = |open1: Option<&str>, open2: &str, paid: Ntry| {
+        let dir = tempfile::tempdir().unwrap();
+        night(
+            dir.path(),
+            1,
+            "2026-12-01",
+            &invoices(Some("1000,00"), "1000,00"),
+            &[],
+        );
+        let out = night(
+            dir.path(),
+            2,
+            "2026-12-02",
+            &invoices(open1, open2),
+            &[paid],
+        );
+        (dir, out)
+    };
+    let open_after =
+        |out: &Path, id: &str| cell(out, "invoice_status.csv", "invoice_id", id, "open_after");
+    // v5split: 1500.00 for both; the ERP lettered 1000.00 on FA1001 and
+    // 500.00 on FA1002. Applying the 500.00 again read FA1002 paid.
+    let (_d, out) = second_night(
+        Some("0,00"),
+        "500,00",
+        paying("P1", "2026-12-02", "1500.00", "Factures FA1001 FA1002"),
+    );
+    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
+    assert!(!status.contains(&"matched".to_string()), "{status:?}");
+    assert_eq!(open_after(&out, "FA1002"), ["500.00"]);
+    assert_eq!(held_entries(&out), ["P1"]);
+    // v5other: 1000.00 naming no invoice; the ERP lettered it on FA1001,
+    // gone from the export. Matched by the payer's name to FA1002, it read
+    // FA1002 paid, never chased.
+    let (_d, out) = second_night(
+        None,
+        "1000,00",
+        from("P1", "2026-12-02", "1000.00", "ALPHA"),
+    );
+    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
+    assert!(!status.contains(&"matched".to_string()), "{status:?}");
+    assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
+    assert_eq!(held_entries(&out), ["P1"]);
+    // Another invoice of the customer falling by another amount (a credit
+    // note of 300.00) says nothing of it: applied.
+    let (_d, out) = second_night(
+        Some("700,00"),
+        "1000,00",
+        from("P1", "2026-12-02", "1000.00", "ALPHA"),
+    );
+    assert_eq!(
+        cell(&out, "matches.csv", "entry_id", "P1", "invoice_id"),
+        ["FA1002"]
+    );
+    assert_eq!(open_after(&out, "FA1002"), ["0.00"]);
+    assert!(held_entries(&out).is_empty());
+}
