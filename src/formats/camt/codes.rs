@@ -3,6 +3,7 @@
 //! deciding whether pointage knows an ISO code (unknown ones become an
 //! `UnknownCode` finding; the entry is still read).
 
+use super::tag::Tag;
 use crate::statement::BankCode;
 
 /// The pieces of one `BkTxCd` as they are read.
@@ -65,6 +66,20 @@ pub(super) fn is_known(code: &BankCode) -> bool {
                     || FAMILIES.contains(&family.as_str()))
         }
         _ => true,
+    }
+}
+
+/// One leaf under `BkTxCd` (`rest` below it) into its piece.
+pub(super) fn code_part(code: &mut CodeParts, rest: &[Tag], text: &str) {
+    use Tag as T;
+    let v = super::values::clean(text);
+    match rest {
+        [T::Domn, T::Cd] => code.domain = v,
+        [T::Domn, T::Fmly, T::Cd] => code.family = v,
+        [T::Domn, T::Fmly, T::SubFmlyCd] => code.subfamily = v,
+        [T::Prtry, T::Cd] => code.proprietary = v,
+        [T::Prtry, T::Issr] => code.issuer = v,
+        _ => {}
     }
 }
 

@@ -1,8 +1,7 @@
-//! Building one [`Entry`] (`Ntry`) and its [`Transaction`]s (`TxDtls`) from
-//! the leaf values the reader hands over, by path relative to the `Ntry` or
-//! `TxDtls` element, absorbing the version differences (`Sts` text or
-//! `Sts/Cd`, `Dbtr/Nm` or `Dbtr/Pty/Nm`, `BIC` or `BICFI`, `TxDtls/Amt` or
-//! `AmtDtls/…/Amt`).
+//! Building one [`Entry`] (`Ntry`) from the leaf values the reader hands
+//! over, by path relative to the `Ntry` element, absorbing the version
+//! differences (`Sts` text or `Sts/Cd`), and its [`Transaction`]s from its
+//! `TxDtls`, each read by [`super::tx_builder`].
 //!
 //! How an entry becomes transactions:
 //! * no `TxDtls`: one transaction from the entry's own data (its amount, its
@@ -52,12 +51,10 @@ use super::codes::{self, CodeParts};
 use super::leaf_amount::ReadAmount;
 use super::split::Split;
 use super::tag::Tag;
+use super::tx_builder::{TxBuilder, signed_amounts};
 use super::values;
 use crate::money::{Currency, Money};
-use crate::statement::{
-    BankCode, CreditorRef, Entry, EntryStatus, FindingKind, Location, Party, ReturnReason,
-    Transaction, TxKind,
-};
+use crate::statement::{BankCode, Entry, EntryStatus, FindingKind, Location, Transaction, TxKind};
 
 /// An amount as read, with its `Ccy` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,202 +68,6 @@ pub(super) type Note = (FindingKind, Location, String);
 
 /// What is wrong with a leaf value: the expected form.
 pub(super) type Expected = &'static str;
-
-#[derive(Debug, Default)]
-struct Side {
-    name: Option<String>,
-    account: Option<String>,
-    bic: Option<String>,
-}
-
-/// One `TxDtls` being read.
-#[derive(Debug, Default)]
-pub(super) struct TxBuilder {
-    location: Location,
-    amt: Option<Amount>,
-    tx_amt: Option<Amount>,
-    cntr_amt: Option<Amount>,
-    instd_amt: Option<Amount>,
-    debit: Option<bool>,
-    bank_ref: Option<String>,
-    end_to_end_id: Option<String>,
-    mandate_id: Option<String>,
-    instruction_id: Option<String>,
-    transaction_id: Option<String>,
-    payment_info_id: Option<String>,
-    debtor: Side,
-    creditor: Side,
-    ultimate_debtor: Option<String>,
-    remittance: Vec<String>,
-    creditor_refs: Vec<CreditorRef>,
-    cref_kind: Option<String>,
-    cref_ref: Option<String>,
-    document_numbers: Vec<String>,
-    return_code: Option<String>,
-    return_text: Vec<String>,
-    additional_info: Option<String>,
-    code: CodeParts,
-    pub(super) charges: Charges,
-}
-
-impl TxBuilder {
-    pub(super) fn new(location: Location) -> Self {
-        TxBuilder {
-            location,
-            ..Default::default()
-        }
-    }
-
-    /// A leaf under `TxDtls`; `rel` starts below `TxDtls`.
-    pub(super) fn text(
-        &mut self,
-        rel: &[Tag],
-        text: &str,
-        amount: &mut dyn ReadAmount,
-    ) -> Result<(), Expected> {
-        use Tag as T;
-        match rel {
-            [T::Refs, leaf] => {
-                let v = reference(text);
-                match leaf {
-                    T::AcctSvcrRef => self.bank_ref = v,
-                    T::EndToEndId => self.end_to_end_id = v,
-                    T::MndtId => self.mandate_id = v,
-                    T::InstrId => self.instruction_id = v,
-                    T::TxId => self.transaction_id = v,
-                    T::PmtInfId => self.payment_info_id = v,
-                    _ => {}
-                }
-            }
-            [T::Amt] => self.amt = amount.get(),
-            [T::AmtDtls, T::TxAmt, T::Amt] => self.tx_amt = amount.get(),
-            [T::AmtDtls, T::CntrValAmt, T::Amt] => self.cntr_amt = amount.get(),
-            [T::AmtDtls, T::InstdAmt, T::Amt] => self.instd_amt = amount.get(),
-            [T::Chrgs, rest @ ..] => self.charges.text(rest, text, amount),
-            [T::CdtDbtInd] => self.debit = Some(values::is_debit(text).ok_or("CRDT or DBIT")?),
-            [T::BkTxCd, rest @ ..] => code_part(&mut self.code, rest, text),
-            [T::RltdPties, party, rest @ ..] => {
-                let v = values::clean(text);
-                match (party, rest) {
-                    (T::Dbtr, [T::Nm] | [T::Pty, T::Nm]) => self.debtor.name = v,
-                    (T::Cdtr, [T::Nm] | [T::Pty, T::Nm]) => self.creditor.name = v,
-                    (T::UltmtDbtr, [T::Nm] | [T::Pty, T::Nm]) => self.ultimate_debtor = v,
-                    (T::DbtrAcct, [T::Id, T::IBAN]) => {
-                        self.debtor.account = v.map(iban);
-                    }
-                    (T::CdtrAcct, [T::Id, T::IBAN]) => {
-                        self.creditor.account = v.map(iban);
-                    }
-                    (T::DbtrAcct, [T::Id, T::Othr, T::Id]) if self.debtor.account.is_none() => {
-                        self.debtor.account = v;
-                    }
-                    (T::CdtrAcct, [T::Id, T::Othr, T::Id]) if self.creditor.account.is_none() => {
-                        self.creditor.account = v;
-                    }
-                    _ => {}
-                }
-            }
-            [T::RltdAgts, agent, T::FinInstnId, T::BIC | T::BICFI] => match agent {
-                T::DbtrAgt => self.debtor.bic = values::clean(text),
-                T::CdtrAgt => self.creditor.bic = values::clean(text),
-                _ => {}
-            },
-            [T::RmtInf, T::Ustrd] => self.remittance.extend(values::clean(text)),
-            [T::RmtInf, T::Strd, T::CdtrRefInf, T::Ref] => self.cref_ref = values::clean(text),
-            [
-                T::RmtInf,
-                T::Strd,
-                T::CdtrRefInf,
-                T::Tp,
-                T::CdOrPrtry,
-                T::Cd | T::Prtry,
-            ] => {
-                self.cref_kind = values::clean(text);
-            }
-            // The free text of a structured remittance (Swiss QR-bill
-            // messages, several banks' additional remittance information):
-            // read as a remittance line.
-            [T::RmtInf, T::Strd, T::AddtlRmtInf] => self.remittance.extend(values::clean(text)),
-            [T::RmtInf, T::Strd, T::RfrdDocInf, T::Nb] => {
-                self.document_numbers.extend(values::clean(text));
-            }
-            [T::RtrInf, T::Rsn, T::Cd | T::Prtry] => self.return_code = values::clean(text),
-            [T::RtrInf, T::AddtlInf] => self.return_text.extend(values::clean(text)),
-            [T::AddtlTxInf] => self.additional_info = values::clean(text),
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// A `CdtrRefInf` closed: keep its reference with its type.
-    pub(super) fn close_creditor_ref(&mut self) {
-        let kind = self.cref_kind.take().unwrap_or_default();
-        if let Some(reference) = self.cref_ref.take() {
-            self.creditor_refs.push(CreditorRef { kind, reference });
-        }
-    }
-
-    /// The first amount in the entry's currency: `Amt`, `TxAmt`, `CntrValAmt`, `InstdAmt`.
-    fn usable_amount(&self, ccy: Currency) -> Option<Money> {
-        [self.amt, self.tx_amt, self.cntr_amt, self.instd_amt]
-            .into_iter()
-            .flatten()
-            .find(|a| a.ccy.is_none_or(|c| c == ccy))
-            .map(|a| a.value)
-    }
-}
-
-/// Each detail's amount in the entry's currency (`None` without one), signed
-/// by its own `CdtDbtInd` else the entry's (`debit`), or by the entry's
-/// whatever it says (`as_entry`).
-fn signed_amounts(
-    txs: &[TxBuilder],
-    ccy: Currency,
-    debit: bool,
-    as_entry: bool,
-) -> Vec<Option<Money>> {
-    txs.iter()
-        .map(|t| {
-            t.usable_amount(ccy).map(|a| {
-                let d = if as_entry {
-                    debit
-                } else {
-                    t.debit.unwrap_or(debit)
-                };
-                if d { -a } else { a }
-            })
-        })
-        .collect()
-}
-
-/// An IBAN upper-case without spaces (no copy when it already is).
-pub(super) fn iban(s: String) -> String {
-    if s.bytes()
-        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
-        s
-    } else {
-        crate::refs::normalize_iban(&s)
-    }
-}
-
-/// A reference value: trimmed, `NOTPROVIDED` dropped.
-fn reference(text: &str) -> Option<String> {
-    values::clean(text).filter(|s| !s.eq_ignore_ascii_case("NOTPROVIDED"))
-}
-
-fn code_part(code: &mut CodeParts, rest: &[Tag], text: &str) {
-    use Tag as T;
-    let v = values::clean(text);
-    match rest {
-        [T::Domn, T::Cd] => code.domain = v,
-        [T::Domn, T::Fmly, T::Cd] => code.family = v,
-        [T::Domn, T::Fmly, T::SubFmlyCd] => code.subfamily = v,
-        [T::Prtry, T::Cd] => code.proprietary = v,
-        [T::Prtry, T::Issr] => code.issuer = v,
-        _ => {}
-    }
-}
 
 /// One `Ntry` being read.
 #[derive(Debug, Default)]
@@ -315,7 +116,7 @@ impl EntryBuilder {
     ) -> Result<(), Expected> {
         use Tag as T;
         match rel {
-            [T::NtryRef] => self.ntry_ref = reference(text),
+            [T::NtryRef] => self.ntry_ref = values::reference(text),
             [T::Amt] => self.amount = amount.get(),
             [T::Chrgs, rest @ ..] => self.charges.text(rest, text, amount),
             [T::CdtDbtInd] => self.debit = Some(values::is_debit(text).ok_or("CRDT or DBIT")?),
@@ -329,10 +130,12 @@ impl EntryBuilder {
             [T::ValDt, T::Dt | T::DtTm] => {
                 self.value_date = Some(values::date(text).ok_or("a date (YYYY-MM-DD)")?);
             }
-            [T::AcctSvcrRef] => self.acct_svcr_ref = reference(text),
-            [T::BkTxCd, rest @ ..] => code_part(&mut self.code, rest, text),
+            [T::AcctSvcrRef] => self.acct_svcr_ref = values::reference(text),
+            [T::BkTxCd, rest @ ..] => codes::code_part(&mut self.code, rest, text),
             [T::AddtlNtryInf] => self.additional_info = values::clean(text),
-            [T::NtryDtls, T::Btch, T::PmtInfId] => self.batch_payment_info_id = reference(text),
+            [T::NtryDtls, T::Btch, T::PmtInfId] => {
+                self.batch_payment_info_id = values::reference(text)
+            }
             _ => {}
         }
         Ok(())
@@ -505,8 +308,13 @@ impl EntryBuilder {
                             Split::Agree | Split::Charges | Split::Excess => false,
                         };
                         let money = if doubtful { Money::ZERO } else { amt };
-                        let mut t =
-                            self.transaction(tx, money, (original_credit, debit), &code, notes);
+                        let mut t = tx.into_transaction(
+                            money,
+                            (original_credit, debit),
+                            &code,
+                            self.batch_payment_info_id.as_deref(),
+                            notes,
+                        );
                         if doubtful {
                             not_taken.push(format!(
                                 "{amt}{}",
@@ -667,76 +475,6 @@ impl EntryBuilder {
             payment_info_id: self.batch_payment_info_id.clone(),
             additional_info: self.additional_info.clone(),
             ..Default::default()
-        }
-    }
-
-    fn transaction(
-        &self,
-        tx: TxBuilder,
-        amount: Money,
-        (original_credit, entry_debit): (bool, bool),
-        entry_code: &BankCode,
-        notes: &mut Vec<Note>,
-    ) -> Transaction {
-        // A TxDtls that states its own direction against the entry's (a credit
-        // line inside a debit batch) keeps the same reading of the parties.
-        let own_credit = match tx.debit {
-            Some(d) if d != entry_debit => !original_credit,
-            _ => original_credit,
-        };
-        let (primary, other) = if own_credit {
-            (tx.debtor, tx.creditor)
-        } else {
-            (tx.creditor, tx.debtor)
-        };
-        let side = if primary.name.is_none() && primary.account.is_none() {
-            other
-        } else {
-            primary
-        };
-        let code = if tx.code.is_empty() {
-            None
-        } else {
-            let c = tx.code.build();
-            if !codes::is_known(&c) {
-                notes.push((
-                    FindingKind::UnknownCode,
-                    tx.location.clone(),
-                    format!("unknown bank transaction code {}", c.raw()),
-                ));
-            }
-            Some(c)
-        };
-        let return_reason = tx.return_code.map(|code| ReturnReason {
-            code,
-            text: (!tx.return_text.is_empty()).then(|| tx.return_text.join(" ")),
-        });
-        Transaction {
-            entry_id: String::new(),
-            amount,
-            bank_ref: tx.bank_ref,
-            end_to_end_id: tx.end_to_end_id,
-            mandate_id: tx.mandate_id,
-            instruction_id: tx.instruction_id,
-            transaction_id: tx.transaction_id,
-            payment_info_id: tx
-                .payment_info_id
-                .or_else(|| self.batch_payment_info_id.clone()),
-            counterparty: Party {
-                name: side.name,
-                iban: side.account,
-                bic: side.bic,
-            },
-            ultimate_debtor: tx.ultimate_debtor,
-            remittance: tx.remittance,
-            creditor_refs: tx.creditor_refs,
-            document_numbers: tx.document_numbers,
-            return_reason,
-            additional_info: tx.additional_info,
-            bank_code: code.filter(|c| *c != BankCode::None && c != entry_code),
-            complements: Vec::new(),
-            difference: false,
-            undetailed: false,
         }
     }
 }

@@ -43,6 +43,7 @@ mod sink;
 mod split;
 mod statement;
 mod tag;
+mod tx_builder;
 mod values;
 mod version;
 

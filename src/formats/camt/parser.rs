@@ -7,12 +7,13 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::entry::{EntryBuilder, MissingElement, Note, TxBuilder};
+use super::entry::{EntryBuilder, MissingElement, Note};
 use super::leaf_amount::{AmountState, LeafAmount};
 use super::reader::{Ev, Xml};
 use super::sink::{CamtSink, StatementEnd};
 use super::statement::{StatementBuilder, add_booked};
 use super::tag::Tag;
+use super::tx_builder::TxBuilder;
 use super::version::{self, Message};
 use crate::formats::ibans::IbanChecks;
 use crate::formats::{ParseError, ParseErrorKind};
@@ -244,7 +245,7 @@ impl<'a, S: CamtSink> Parser<'a, S> {
         }
         let text = xml.text();
         if tag == Tag::IBAN && stack.get(BLOCK_DEPTH + 1) != Some(&Tag::Acct) {
-            // Checked as `entry::iban` will store it, without a copy when the
+            // Checked as `values::iban` will store it, without a copy when the
             // text is already upper-case without spaces.
             let t = text.trim();
             let normalized;

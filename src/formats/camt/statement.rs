@@ -109,7 +109,7 @@ impl StatementBuilder {
             }
             [T::FrToDt, T::ToDtTm] => self.to_date = Some(values::date(text).ok_or("a date-time")?),
             [T::Acct, T::Id, T::IBAN] => {
-                self.iban = values::clean(text).map(super::entry::iban);
+                self.iban = values::clean(text).map(values::iban);
             }
             [T::Acct, T::Id, T::Othr, T::Id] => self.other_id = values::clean(text),
             [T::Acct, T::Prxy, T::Id] => self.proxy_id = values::clean(text),

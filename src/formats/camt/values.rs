@@ -1,7 +1,7 @@
 //! Leaf values as CAMT writes them: `xs:decimal` amounts, ISO dates (a `Dt`
 //! that holds a date-time is accepted), `CRDT`/`DBIT`, booleans, entry status
-//! codes and sequence numbers. Pure functions; the caller turns `None` into a
-//! located error.
+//! codes, sequence numbers, IBANs and references. Pure functions; the caller
+//! turns `None` into a located error.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -107,6 +107,22 @@ pub(super) fn sequence(text: &str) -> Option<u64> {
 pub(super) fn clean(text: &str) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_string())
+}
+
+/// An IBAN upper-case without spaces (no copy when it already is).
+pub(super) fn iban(s: String) -> String {
+    if s.bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        s
+    } else {
+        crate::refs::normalize_iban(&s)
+    }
+}
+
+/// A reference value: trimmed, `NOTPROVIDED` dropped.
+pub(super) fn reference(text: &str) -> Option<String> {
+    clean(text).filter(|s| !s.eq_ignore_ascii_case("NOTPROVIDED"))
 }
 
 #[cfg(test)]
