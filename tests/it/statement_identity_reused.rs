@@ -234,10 +234,18 @@ fn a_days_statements_follow_one_another_in_any_order_and_any_number() {
         "3000.00",
         "FACTURE F-1005 CLIENT 4711",
     );
-    let cases: [&[&[Stmt]]; 3] = [
+    // The day's first and last statements with ids sorting before the
+    // middle one's: they go in along their balances, not by id (verify 40
+    // banks B3: the last one met the first before the middle was stored,
+    // and its payment was taken for a repeat).
+    let first: Stmt = ("a1.xml", "A-1", 1, "0.00", "1000.00", day_one.5);
+    let middle: Stmt = ("c2.xml", "C-2", 2, "1000.00", "2000.00", day_two.5);
+    let last: Stmt = ("b3.xml", "B-3", 3, "2000.00", "3000.00", day_three.5);
+    let cases: [&[&[Stmt]]; 4] = [
         &[&[day_one, day_two]],
         &[&[day_two], &[day_one]],
         &[&[day_one, day_two, day_three]],
+        &[&[first, middle, last]],
     ];
     for nights in cases {
         let root = tempfile::tempdir().unwrap();

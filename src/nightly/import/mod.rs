@@ -20,7 +20,8 @@
 //! - Statements go in before notifications, so a camt.054 finds the booked
 //!   entry it details; how the two are linked is [`super::link`]'s job.
 //!   Statements go in by account, day and id (then file order), so which of
-//!   two statements keeps a reused reference does not depend on file names.
+//!   two statements keeps a reused reference does not depend on file names,
+//!   and an account's statements of a day along their balances ([`order`]).
 //! - A new statement's transaction whose id another statement already brought
 //!   is not stored again when it is that same transaction:
 //!   `repeated_transaction`. A different transaction under a reused
@@ -28,6 +29,7 @@
 //!   says which) and matched like any other.
 
 mod lookup;
+mod order;
 
 use std::path::Path;
 
@@ -104,21 +106,7 @@ pub fn import(
                 .map(move |(si, s)| ((fi, si), f, s))
         })
         .collect();
-    // Statements before notifications. Statements by account, then day,
-    // then id, so that of two statements reusing a bank reference the earlier
-    // day keeps it whatever the files are called; otherwise file order
-    // (files are sorted; the sort is stable).
-    ordered.sort_by_cached_key(|(_, _, s)| {
-        let notification = s.format.is_notification();
-        let day = s
-            .from_date
-            .or(s.opening.and_then(|b| b.date))
-            .or_else(|| s.entries.iter().filter_map(|e| e.booking_date).min());
-        (
-            notification,
-            (!notification).then(|| (s.account.key(), day, s.id.clone())),
-        )
-    });
+    order::sort(&mut ordered, |(_, _, s)| s);
 
     let mut notifications_seen = false;
     // The id in state each CFONB block of a file got tonight, by (file,
