@@ -100,7 +100,9 @@ pub fn may_be_truncated(raw: &str) -> bool {
     !LEGAL_FORMS.contains(&last.as_str())
 }
 
-fn fold(c: char) -> char {
+/// A character of a name or text upper-case ASCII, accents folded (`é` →
+/// `E`); anything but a letter or digit a space.
+pub fn fold(c: char) -> char {
     match c {
         'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'A',
         'Ç' | 'ç' => 'C',

@@ -540,3 +540,125 @@ fn a_copy_a_person_took_out_frees_the_payers_other_payment() {
     );
     assert_eq!(status(&o3, "F-1007"), ("0.00".into(), "paid".into()));
 }
+
+#[test]
+fn one_copy_taken_out_leaves_the_other_copy_held() {
+    // Verify 41 T1: Alpha's two 500.00 notified (F-1005 and F-1007 paid),
+    // then booked by the statement without text (BK-1, BK-2), Alpha
+    // owing F-1008 too. The person takes BK-1 out as a copy: BK-2 is the
+    // other notified payment's copy and stays held (it paid F-1008 once).
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    fs::write(
+        c.join("invoices.csv"),
+        format!(
+            "{INVOICES}F-1007,C1,Alpha SARL,2026-10-01,2026-10-31,500.00,500.00,EUR,,transfer,\n\
+             F-1008,C1,Alpha SARL,2026-10-01,2026-10-31,500.00,500.00,EUR,,transfer,\n"
+        ),
+    )
+    .unwrap();
+    let alpha = |r: &'static str, text: Option<&'static str>| {
+        entry(
+            r,
+            "RCDT/ESCT",
+            "500.00",
+            vec![Tx {
+                amount: "500.00",
+                name: Some("Alpha SARL"),
+                text,
+                ..Tx::default()
+            }],
+        )
+    };
+    file(
+        &c,
+        "a.xml",
+        true,
+        "NTF-1",
+        None,
+        &[
+            alpha("N-1", Some("Facture F-1005")),
+            alpha("N-2", Some("Facture F-1007")),
+        ],
+    );
+    night(&c, dir.path(), "2026-11-18");
+    file(
+        &c,
+        "b.xml",
+        false,
+        "STM-1",
+        Some(("0.00", "1000.00")),
+        &[alpha("BK-1", None), alpha("BK-2", None)],
+    );
+    night(&c, dir.path(), "2026-11-19");
+    fs::write(
+        c.join("decisions.csv"),
+        "entry_id;invoice_id;decision;amount;note\nBK-1;;ignore;;a copy\n",
+    )
+    .unwrap();
+    let o3 = night(&c, dir.path(), "2026-11-20");
+    let m3 = csv_rows(&o3.join("matches.csv"));
+    assert!(
+        column_where(&m3, "status", "matched", "entry_id").is_empty(),
+        "{m3:?}"
+    );
+    assert_eq!(status(&o3, "F-1008"), ("500.00".into(), "open".into()));
+}
+
+#[test]
+fn a_payer_named_with_accents_on_one_side_is_the_same_payer() {
+    // Verify 41 T6: the camt.054 names "SOCIÉTÉ ALPHA" with its IBAN, the
+    // statement of the same day "SOCIETE ALPHA" without (a CFONB line with
+    // no account record). Read as two payers, the two were not paired and
+    // the copy paid Alpha's other invoice of the amount.
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(dir.path());
+    fs::write(
+        c.join("invoices.csv"),
+        format!(
+            "{INVOICES}F-1007,C1,Alpha SARL,2026-10-01,2026-10-31,500.00,500.00,EUR,,transfer,\n"
+        ),
+    )
+    .unwrap();
+    let paid = |r: &'static str, name: &'static str, iban: Option<&'static str>| {
+        entry(
+            r,
+            "RCDT/ESCT",
+            "500.00",
+            vec![Tx {
+                amount: "500.00",
+                name: Some(name),
+                iban,
+                ..Tx::default()
+            }],
+        )
+    };
+    file(
+        &c,
+        "a.xml",
+        true,
+        "NTF-1",
+        None,
+        &[paid(
+            "N-1",
+            "SOCIÉTÉ ALPHA",
+            Some("FR7630004000031234567890143"),
+        )],
+    );
+    night(&c, dir.path(), "2026-11-18");
+    file(
+        &c,
+        "b.xml",
+        false,
+        "STM-1",
+        Some(("0.00", "500.00")),
+        &[paid("BK-1", "SOCIETE ALPHA", None)],
+    );
+    let o2 = night(&c, dir.path(), "2026-11-19");
+    let m2 = csv_rows(&o2.join("matches.csv"));
+    assert!(
+        column_where(&m2, "entry_id", "BK-1", "status").is_empty(),
+        "{m2:?}"
+    );
+    assert_eq!(received(&o2), "0.00");
+}

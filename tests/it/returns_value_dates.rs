@@ -437,3 +437,54 @@ fn a_notified_payment_booked_under_a_cut_text_is_never_applied_twice() {
     );
     assert!(!chased_any(&out));
 }
+
+#[test]
+fn a_notified_payment_booked_days_later_or_quoting_nothing_is_never_applied_twice() {
+    // Verify 41 T3: the notified payment (F-1001 paid) is booked by the
+    // statement three days later (a weekend), its text cut. T4: notified
+    // without any text (F-1001, Alpha's only invoice of the amount then,
+    // paid by its IBAN), booked the next night quoting F-1002, exported
+    // since: quoting an invoice the notification did not is no proof of
+    // another payment when the notification quotes nothing. Either way
+    // the copy used to pay F-1002, never chased.
+    let quiet = |reference| Ntry {
+        txs: vec![Tx {
+            text: None,
+            ..alpha_paying("")
+        }],
+        ..alpha_paying_entry(reference, "")
+    };
+    let f1001 = "F-1001;C1;Alpha;2026-10-01;2026-11-10;1000,00;1000,00;EUR;;transfer;\n";
+    let cases = [
+        (
+            alpha_paying_entry("N-1", "VIREMENT DE ALPHA SARL FACTURE F-1001"),
+            ALPHA_TWO,
+            (1, "2026-11-23"),
+            alpha_paying_entry("S-77", "VIREMENT DE ALPHA SARL FACT"),
+        ),
+        (
+            quiet("N-1"),
+            f1001,
+            (1, "2026-11-20"),
+            alpha_paying_entry("S-77", "VIREMENT ALPHA SARL FACTURE F-1002"),
+        ),
+    ];
+    for (notified, first_export, statement, copy) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let first = notified_night(dir.path(), first_export, notified);
+        assert_eq!(
+            column(&first, "matches.csv", "entry_id", "N-1", "invoice_id"),
+            ["F-1001"]
+        );
+        let out = night_on(dir.path(), ALPHA_TWO, statement, "2026-11-23", &[copy]);
+        assert_eq!(
+            column(&out, "matches.csv", "entry_id", "S-77", "status"),
+            ["suggested", "unapplied"],
+            "{statement:?}"
+        );
+        assert_eq!(
+            column(&out, "invoice_status.csv", "invoice_id", "F-1002", "status"),
+            ["open"]
+        );
+    }
+}

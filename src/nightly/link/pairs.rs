@@ -12,6 +12,7 @@
 use rusqlite::Connection;
 
 use crate::alerts::{Alert, AlertKind};
+use crate::matching::payer::{fold, normalize_name};
 use crate::money::{Currency, Money};
 use crate::state::statements as st;
 use crate::state::transactions::{self, StoredTx};
@@ -31,12 +32,10 @@ pub(super) enum Fit {
     Agrees,
 }
 
-/// Upper-case letters and digits only: "Beta SAS" and "BETA S.A.S." agree.
+/// Upper-case letters and digits only, accents folded: "Beta SAS" and
+/// "BETA S.A.S." agree, and so do "Société" and "SOCIETE" (verify 41 T6).
 pub(super) fn norm(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    s.chars().map(fold).filter(|c| *c != ' ').collect()
 }
 
 /// Some(true) when both texts are given and one holds the other (a bank
@@ -135,7 +134,9 @@ fn fit_tx(a: &Transaction, b: &Transaction) -> Option<Fit> {
         a.counterparty.name.as_deref(),
         b.counterparty.name.as_deref(),
     ) {
-        (Some(x), Some(y)) => texts_agree(x, y),
+        // Compared as the matcher compares payers: accents, legal forms
+        // and fillers aside ("SOCIÉTÉ ALPHA", "ALPHA SARL").
+        (Some(x), Some(y)) => texts_agree(&normalize_name(x), &normalize_name(y)),
         _ => None,
     };
     let text = texts_agree(&a.remittance.join(" "), &b.remittance.join(" "));

@@ -10,22 +10,27 @@
 //! chased (verify 40 round 5 G1, round 4 F3). So a payment the matcher
 //! would apply is held — its rows become suggestions, all of it waits —
 //! while a row on the other side of its account, booked, of its amount and
-//! currency, of one of its days (booking or value date), linked to nothing
-//! and still money, could be the same payment: its details do not
-//! contradict (another IBAN, end-to-end id or payer name), and it came no
+//! currency, linked to nothing, could be the same payment: the statement's
+//! day (booking or value date) is the notification's or up to five days
+//! after it (a bank books a notified payment a day or a weekend later),
+//! their details do not contradict (another IBAN, end-to-end id or payer
+//! name), and it is money already applied, or money waiting that came no
 //! later (two of one night hold each other). A person says which it is
-//! (`ignore` for a copy, `accept` for a payment of its own).
+//! (`ignore` for a copy, `accept` for a payment of its own); each copy a
+//! person takes out answers for one such row.
 //!
 //! A payment applied by the invoice number, RF reference or end-to-end id
-//! it quotes, to invoices the other row neither quotes nor paid, is
-//! another payment of the payer (verify 40 N1: Alpha's second transfer,
-//! naming F-1002, beside its notified F-1001 one) and is applied.
+//! it quotes, to invoices the other row neither quotes nor paid, while the
+//! other row quotes an invoice it paid, is another payment of the payer
+//! (verify 40 N1: Alpha's second transfer, naming F-1002, beside its
+//! notified F-1001 one) and is applied.
 
 use std::collections::BTreeSet;
 
 use rusqlite::Connection;
 
 use super::pairs::{self, Fit};
+use super::unbooked;
 use crate::matching::{Application, OpenItem, Rule, Status};
 use crate::nightly::credits::CreditStep;
 use crate::state::ledger as sl;
@@ -88,7 +93,9 @@ fn side(notification: bool) -> &'static str {
 }
 
 /// The first row on the other side that may be `me`'s money counted again
-/// (see the module doc), `mine` being what the matcher would apply of it.
+/// (see the module doc), `mine` being what the matcher would apply of it;
+/// none when people took out as copies (`ignore`) as many rows of `me`'s
+/// side as there are such rows.
 fn twin_of(
     conn: &Connection,
     me: &StoredTx,
@@ -106,64 +113,79 @@ fn twin_of(
         !me.notification,
         &me.tx.amount.to_plain(),
     )?;
+    let mut twins = Vec::new();
     for other in others {
         if other.tx.entry_id == me.tx.entry_id
             || other.currency != me.currency
-            || !shares_a_day(me, &other)
-            || came(&other) > came(me)
+            || !booked_after(me, &other)
             || !may_be_one(me, &other)
         {
             continue;
         }
         let paid = sl::live_applications(conn, &other.account, &other.tx.entry_id)?;
-        if !other.remaining.is_positive() && paid.is_empty() {
-            // Ignored by a person, or no money any more.
+        // Money already applied is counted, whenever it came (verify 41
+        // T2); money waiting as well is a copy of `me` only if it came no
+        // later (two of one night hold each other).
+        if paid.is_empty() && (!other.remaining.is_positive() || came(&other) > came(me)) {
+            // Ignored by a person, no money any more, or later money.
             continue;
         }
         let paid: BTreeSet<&str> = paid.iter().map(|a| a.invoice_id.as_str()).collect();
-        if quotes_its_own(mine, &other, &paid) || copy_ignored(conn, me, &other)? {
-            continue;
+        if !quotes_its_own(mine, &other, &paid) {
+            twins.push(other);
         }
-        return Ok(Some(other));
     }
-    Ok(None)
+    if twins.is_empty() || copies_ignored(conn, me, &twins)? >= twins.len() {
+        return Ok(None);
+    }
+    Ok(twins.into_iter().next())
 }
 
-/// Whether another row on `me`'s side that `other` could be the same
-/// payment as was taken out by a person (`ignore`: processed, no money
-/// left, nothing applied): the copy of `other` is gone, `me` is money of
-/// its own (an `ambiguous_notification` answered for one of its rows).
-fn copy_ignored(conn: &Connection, me: &StoredTx, other: &StoredTx) -> rusqlite::Result<bool> {
+/// How many other rows of `me`'s side that one of `twins` could be the
+/// same payment as were taken out by a person (`ignore`: processed, no
+/// money left, nothing applied): each is the copy of one of them (an
+/// `ambiguous_notification` answered for one of its rows; one copy taken
+/// out leaves the other twins' copies in: verify 41 T1).
+fn copies_ignored(conn: &Connection, me: &StoredTx, twins: &[StoredTx]) -> rusqlite::Result<usize> {
     let rows = transactions::unlinked_of_amount(
         conn,
         &me.account,
         me.notification,
         &me.tx.amount.to_plain(),
     )?;
+    let mut n = 0;
     for r in rows {
         if r.tx.entry_id == me.tx.entry_id
             || r.currency != me.currency
             || r.processed_run.is_none()
             || r.remaining.is_positive()
-            || !shares_a_day(&r, other)
-            || !may_be_one(&r, other)
+            || !twins
+                .iter()
+                .any(|t| booked_after(&r, t) && may_be_one(&r, t))
         {
             continue;
         }
         if sl::live_applications(conn, &r.account, &r.tx.entry_id)?.is_empty() {
-            return Ok(true);
+            n += 1;
         }
     }
-    Ok(false)
+    Ok(n)
 }
 
-/// Whether two rows have a day in common (booking or value date).
-fn shares_a_day(a: &StoredTx, b: &StoredTx) -> bool {
-    let days = [b.entry.booking_date, b.entry.value_date];
-    [a.entry.booking_date, a.entry.value_date]
-        .iter()
-        .flatten()
-        .any(|d| days.contains(&Some(*d)))
+/// Whether one of the two rows, a statement's and a notification's, may
+/// be the other booked: the statement's day (booking or value date) on the
+/// notification's or up to [`unbooked::BOOKING_GRACE_DAYS`] after it (a
+/// bank books a notified payment a day or a weekend later: verify 41 T3).
+fn booked_after(a: &StoredTx, b: &StoredTx) -> bool {
+    let (statement, notification) = if a.notification { (b, a) } else { (a, b) };
+    let days = |r: &StoredTx| [r.entry.booking_date, r.entry.value_date];
+    days(notification).iter().flatten().any(|n| {
+        days(statement).iter().flatten().any(|s| {
+            *s >= *n
+                && n.checked_add_days(chrono::Days::new(unbooked::BOOKING_GRACE_DAYS))
+                    .is_some_and(|last| *s <= last)
+        })
+    })
 }
 
 /// Whether two rows' details do not tell them apart as two payments.
@@ -172,7 +194,8 @@ fn may_be_one(a: &StoredTx, b: &StoredTx) -> bool {
 }
 
 /// Whether every application is by a reference the payment quotes, to an
-/// invoice `other` neither quotes nor paid: another payment of the payer.
+/// invoice `other` neither quotes nor paid, while `other` quotes an invoice
+/// it paid: another payment of the payer.
 fn quotes_its_own(
     mine: &[(&Application, &OpenItem)],
     other: &StoredTx,
@@ -186,7 +209,10 @@ fn quotes_its_own(
         let s = pairs::norm(s);
         !s.is_empty() && theirs.contains(&s)
     };
+    // The other row must quote a reference of its own (an invoice it paid):
+    // one quoting nothing tells no payment from another (verify 41 T4).
     !mine.is_empty()
+        && paid.iter().any(|id| quoted(id))
         && mine.iter().all(|(a, item)| {
             matches!(
                 a.rule,
