@@ -23,15 +23,17 @@
 //! rows become suggestions, it stays waiting, and an
 //! `erp_export_unexplained` tells a person (who applies it with `accept`
 //! or `assign`, or, the ERP having booked it, takes it out with `ignore`).
-//! Tonight's money is held the same way when the invoices it pays fell in
-//! tonight's export by at least what it would apply, beyond pointage's
+//! Tonight's money is held the same way ([`booked_with_it`]) when the
+//! invoices it pays fell in tonight's export by at least what it would
+//! apply to them, written-off rest included, beyond pointage's
 //! applications (an ERP lettering payments from its own bank feed the day
 //! pointage first sees them: applied again, one payment would count twice,
 //! an invoice still owing shown paid: verify 38 vmoney V5; lettered in
 //! part: verify 40 R6), or, applied by its payer alone (no invoice named),
-//! when another invoice of the customer fell that night by exactly that
-//! much (lettered on another invoice than the matcher's). What the ERP
-//! booked before the bank line reached pointage is not seen. Money whose
+//! when the customer's invoices fell that night by that much (lettered on
+//! others than the matcher's); money applied only in part (an
+//! overpayment) only when they fell by all of it. What the ERP booked
+//! before the bank line reached pointage is not seen. Money whose
 //! invoices did not move is matched as before. pointage cannot prove the ERP's move was that
 //! payment (a credit note, another payment look the same): doubt goes to
 //! a person, never a guess.
@@ -347,9 +349,44 @@ struct Concerned<'a> {
     paid: BTreeSet<&'a str>,
     /// How much of it is applied.
     applied: Money,
+    /// How much is written off beside it (a fee, a discount).
+    written_off: Money,
     /// Some of it is applied by a rule naming an invoice (not by the
     /// payer's IBAN or name alone).
     names_an_invoice: bool,
+}
+
+/// Whether the ERP may have booked money `amount` itself since it came, the
+/// matcher applying `c` of it tonight (`theirs`: the falls of the
+/// invoices it pays, the night it came, and of its customers' invoices
+/// after; `all`: of its customers' invoices since it came): the invoices
+/// it pays fell by at least what it applies to them, written-off rest
+/// included (an ERP
+/// lettering from its own bank feed, in whole or in part: verify 38 V5,
+/// verify 40 R6 v5split); or, applied by the payer alone (no invoice
+/// named), its customers' invoices fell by that much (lettered on others
+/// than the matcher's: verify 40 R6 v5other, verify 41 F1). Applying less
+/// than all of it (an overpayment), only when they fell by all of it: a
+/// credit note lowering the invoice it pays says nothing of it (verify 41
+/// F2). The moves to tell a person, and their total.
+fn booked_with_it(
+    amount: Money,
+    c: &Concerned<'_>,
+    (theirs, fell): (&[Move], Money),
+    (all, fell_all): (&[Move], Money),
+) -> Option<(Vec<Move>, Money)> {
+    let stake = c.applied.checked_add(c.written_off)?;
+    let by_theirs = fell >= stake;
+    let by_payer = !c.names_an_invoice && fell_all >= stake;
+    let whole = stake >= amount || fell_all >= amount;
+    if !(by_theirs || by_payer) || !whole {
+        return None;
+    }
+    Some(if by_theirs && stake >= amount {
+        (theirs.to_vec(), fell)
+    } else {
+        (all.to_vec(), fell_all)
+    })
 }
 
 /// Finds the money of earlier nights whose customers' invoices fell since
@@ -395,6 +432,10 @@ pub fn hold(
         e.matched |= matched;
         if matched {
             e.applied = e.applied.checked_add(a.applied_amount).unwrap_or(e.applied);
+            e.written_off = e
+                .written_off
+                .checked_add(a.writeoff_amount)
+                .unwrap_or(e.written_off);
             e.names_an_invoice |= !matches!(a.rule, Some(Rule::PayerIban | Rule::PayerName));
         }
         if let Some(it) = a.item.and_then(|i| step.items.get(i)) {
@@ -416,39 +457,46 @@ pub fn hold(
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         c.customers
             .extend(earlier.iter().map(|a| a.customer_id.as_str()));
-        let mut moves = moves_of(conn, &c.customers, p.currency.as_str(), first, run_date)?;
+        let all = moves_of(conn, &c.customers, p.currency.as_str(), first, run_date)?;
         // The night the money came, only the invoices it pays count: the
         // ERP booking that very payment lowers them; the customer's other
         // invoices moving that night (a cheque, a credit note) say nothing
-        // of it (verify 40 R4). But money applied by its payer alone (no
-        // invoice named) may be the ERP's lettering of another invoice of
-        // the customer that fell by exactly that much (verify 40 R6
-        // v5other).
-        let by_payer_alone = c.matched && !c.names_an_invoice;
-        moves.retain(|m| {
-            m.night.as_str() > first.as_str()
-                || c.paid.contains(m.invoice_id.as_str())
-                || (by_payer_alone && m.night == *first && m.fell == c.applied)
-        });
-        let moves = net_moves(moves);
-        let Some(fell) = Money::checked_sum(moves.iter().map(|m| m.fell)) else {
+        // of it (verify 40 R4).
+        let theirs = net_moves(
+            all.iter()
+                .filter(|m| {
+                    m.night.as_str() > first.as_str() || c.paid.contains(m.invoice_id.as_str())
+                })
+                .cloned()
+                .collect(),
+        );
+        let Some(fell) = Money::checked_sum(theirs.iter().map(|m| m.fell)) else {
             continue;
         };
-        // What would be counted twice is what the matcher applies of it
-        // (a payment the ERP lettered in part: verify 40 R6 v5split).
-        let at_stake = if c.matched {
-            c.applied.min(p.amount)
-        } else {
-            p.amount
+        let all = net_moves(all);
+        let Some(fell_all) = Money::checked_sum(all.iter().map(|m| m.fell)) else {
+            continue;
         };
-        let matched = c.matched;
-        if fell >= at_stake && !moves.is_empty() {
+        // Money of an earlier night: held as before when its customers'
+        // invoices fell since by all of it; and, what the matcher applies
+        // of it tonight, as tonight's money is (the night it came counts
+        // alike: verify 41 R6 on the nights after).
+        let found = if !new && fell >= p.amount {
+            Some((theirs, fell))
+        } else if c.matched {
+            booked_with_it(p.amount, &c, (&theirs, fell), (&all, fell_all))
+        } else {
+            None
+        };
+        if let Some((moves, fell)) = found
+            && !moves.is_empty()
+        {
             held.push(Held {
                 payment: i,
                 since: first.clone(),
                 moves,
                 fell,
-                unapplied: matched,
+                unapplied: c.matched,
             });
         }
     }
@@ -457,9 +505,11 @@ pub fn hold(
             continue;
         };
         let note = if h.since == run_date {
+            let ids: Vec<&str> = h.moves.iter().map(|m| m.invoice_id.as_str()).collect();
             format!(
-                "; held: the ERP's export of the invoices it pays fell by {} tonight, as this money came: the ERP may have booked it; not applied",
-                h.fell
+                "; held: the ERP's export fell by {} tonight ({}), as this money came: the ERP may have booked it; not applied",
+                h.fell,
+                ids.join(", ")
             )
         } else {
             format!(

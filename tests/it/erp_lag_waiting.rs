@@ -466,6 +466,38 @@ fn tonights_money_the_erp_lettered_in_part_or_on_another_invoice_is_not_applied_
     assert!(!status.contains(&"matched".to_string()), "{status:?}");
     assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
     assert_eq!(held_entries(&out), ["P1"]);
+    // The same with a bank fee the matcher writes off (verify 41 F1):
+    // 995.00 paid 1000.00 of FA1002, which the ERP lettered on FA1001.
+    let (_d, out) = second_night(None, "1000,00", from("P1", "2026-12-02", "995.00", "ALPHA"));
+    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
+    assert!(!status.contains(&"matched".to_string()), "{status:?}");
+    assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
+    // An overpayment: FA1001 lowered to 500.00 by a credit note, paid
+    // 1000.00 all the same (verify 41 F2). The fall is the credit note's,
+    // not the payment's: 500.00 applied, 500.00 the customer's surplus.
+    let dir = tempfile::tempdir().unwrap();
+    let fa1001 = |open: &str| {
+        invoices(Some(open), "0,00")
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+            + "\n"
+    };
+    night(dir.path(), 1, "2026-12-01", &fa1001("1000,00"), &[]);
+    let out = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &fa1001("500,00"),
+        &[paying("P1", "2026-12-02", "1000.00", "Facture FA1001")],
+    );
+    assert_eq!(
+        cell(&out, "matches.csv", "entry_id", "P1", "status"),
+        ["matched", "unapplied"]
+    );
+    assert_eq!(open_after(&out, "FA1001"), ["0.00"]);
+    assert!(held_entries(&out).is_empty());
     // Another invoice of the customer falling by another amount (a credit
     // note of 300.00) says nothing of it: applied.
     let (_d, out) = second_night(
