@@ -100,6 +100,12 @@ pub fn may_be_truncated(raw: &str) -> bool {
     !LEGAL_FORMS.contains(&last.as_str())
 }
 
+/// A text's letters and digits only, upper-case, accents folded: `"Fact.
+/// n° FA-1001"` → `"FACTNFA1001"`.
+pub fn compact(s: &str) -> String {
+    s.chars().map(fold).filter(|c| *c != ' ').collect()
+}
+
 /// A character of a name or text upper-case ASCII, accents folded (`é` →
 /// `E`); anything but a letter or digit a space.
 pub fn fold(c: char) -> char {

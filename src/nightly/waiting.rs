@@ -24,19 +24,19 @@
 //! `erp_export_unexplained` tells a person (who applies it with `accept`
 //! or `assign`, or, the ERP having booked it, takes it out with `ignore`).
 //! Tonight's money is held the same way ([`booked_with_it`]) when the
-//! invoices it pays fell in tonight's export by at least what it would
-//! apply to them, written-off rest included, beyond pointage's
-//! applications (an ERP lettering payments from its own bank feed the day
-//! pointage first sees them: applied again, one payment would count twice,
-//! an invoice still owing shown paid: verify 38 vmoney V5; lettered in
-//! part: verify 40 R6), or, applied by its payer alone (no invoice named),
-//! when the customer's invoices fell that night by that much (lettered on
-//! others than the matcher's); money applied only in part (an
-//! overpayment) only when they fell by all of it. What the ERP booked
-//! before the bank line reached pointage is not seen. Money whose
-//! invoices did not move is matched as before. pointage cannot prove the ERP's move was that
-//! payment (a credit note, another payment look the same): doubt goes to
-//! a person, never a guess.
+//! invoices it pays or quotes fell in tonight's export by at least the
+//! money it applies, beyond pointage's applications (an ERP lettering
+//! payments from its own bank feed the day pointage first sees them:
+//! applied again, one payment would count twice, an invoice still owing
+//! shown paid: verify 38 vmoney V5; lettered in part or elsewhere: verify
+//! 40 R6, verify 41), or, applied by its payer alone (no invoice named),
+//! when the customer's invoices fell that night by exactly that money;
+//! money applied only in part (an overpayment) only when they fell by all
+//! of it. Money of earlier nights the matcher would apply tonight, the
+//! same. What the ERP booked before the bank line reached pointage is not
+//! seen. Money whose invoices did not move is matched as before. pointage
+//! cannot prove the ERP's move was that payment (a credit note, another
+//! payment look the same): doubt goes to a person, never a guess.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -45,7 +45,8 @@ use rusqlite::{Connection, params};
 use super::credits::CreditStep;
 use super::effective::{AppEvent, effective_open_of, unexplained};
 use crate::ledger::{Invoice, Ledger};
-use crate::matching::{Application, Rule, Status};
+use crate::matching::payer::compact;
+use crate::matching::{Application, Payment, Rule, Status};
 use crate::money::Money;
 use crate::state::ledger as sl;
 
@@ -354,39 +355,67 @@ struct Concerned<'a> {
     /// Some of it is applied by a rule naming an invoice (not by the
     /// payer's IBAN or name alone).
     names_an_invoice: bool,
+    /// The night it came.
+    came: String,
 }
 
 /// Whether the ERP may have booked money `amount` itself since it came, the
 /// matcher applying `c` of it tonight (`theirs`: the falls of the
-/// invoices it pays, the night it came, and of its customers' invoices
-/// after; `all`: of its customers' invoices since it came): the invoices
-/// it pays fell by at least what it applies to them, written-off rest
-/// included (an ERP
-/// lettering from its own bank feed, in whole or in part: verify 38 V5,
-/// verify 40 R6 v5split); or, applied by the payer alone (no invoice
-/// named), its customers' invoices fell by that much (lettered on others
-/// than the matcher's: verify 40 R6 v5other, verify 41 F1). Applying less
-/// than all of it (an overpayment), only when they fell by all of it: a
-/// credit note lowering the invoice it pays says nothing of it (verify 41
-/// F2). The moves to tell a person, and their total.
+/// invoices it pays or quotes, the night it came, and of its customers'
+/// invoices after; `all`: of its customers' invoices since it came):
+/// - the invoices it pays or quotes fell by at least the money it applies
+///   (an ERP lettering from its own bank feed, in whole or in part, or on
+///   another invoice it quotes: verify 38 V5, verify 40 R6 v5split,
+///   verify 41 H1, H2);
+/// - applied by the payer alone (no invoice named), its customers'
+///   invoices fell, one or all together, by exactly that money, with or
+///   without the rest the matcher writes off (lettered on others than the
+///   matcher's: verify 40 R6 v5other, verify 41 F1; another amount is a
+///   cheque, a credit note, another payment: verify 41 M1).
+///
+/// Or an invoice it quotes that the matcher does not pay fell the night it
+/// came (lettered with it: verify 41 H2). Applying less than all of it
+/// (an overpayment), only when those falls
+/// (of the invoices it pays or quotes, when it names one) reach all of it:
+/// a credit note lowering the invoice it pays says nothing of it (verify
+/// 41 F2, M2). The moves to tell a person, and their total.
 fn booked_with_it(
     amount: Money,
     c: &Concerned<'_>,
     (theirs, fell): (&[Move], Money),
     (all, fell_all): (&[Move], Money),
 ) -> Option<(Vec<Move>, Money)> {
-    let stake = c.applied.checked_add(c.written_off)?;
-    let by_theirs = fell >= stake;
-    let by_payer = !c.names_an_invoice && fell_all >= stake;
-    let whole = stake >= amount || fell_all >= amount;
-    if !(by_theirs || by_payer) || !whole {
+    let cash = c.applied;
+    let with_rest = cash.checked_add(c.written_off)?;
+    let exactly = |m: Money| m == cash || m == with_rest;
+    // An invoice it quotes fell the night it came and the matcher does not
+    // pay it: lettered with this money, whose rest would be applied again
+    // (verify 41 H2).
+    if theirs
+        .iter()
+        .any(|m| m.night == c.came && !c.paid.contains(m.invoice_id.as_str()))
+    {
+        return Some((theirs.to_vec(), fell));
+    }
+    let by_theirs = fell >= cash;
+    let by_payer =
+        !c.names_an_invoice && (exactly(fell_all) || all.iter().any(|m| exactly(m.fell)));
+    let reach = if c.names_an_invoice { fell } else { fell_all };
+    if !(by_theirs || by_payer) || (cash < amount && reach < amount) {
         return None;
     }
-    Some(if by_theirs && stake >= amount {
+    Some(if by_theirs && c.names_an_invoice {
         (theirs.to_vec(), fell)
     } else {
         (all.to_vec(), fell_all)
     })
+}
+
+/// Whether the payment's texts quote the invoice number (letters and
+/// digits compared, case and separators aside).
+fn quotes(p: &Payment, invoice_id: &str) -> bool {
+    let id = compact(invoice_id);
+    id.len() >= 3 && p.texts.iter().any(|t| compact(t).contains(&id))
 }
 
 /// Finds the money of earlier nights whose customers' invoices fell since
@@ -454,6 +483,7 @@ pub fn hold(
         if new && !c.matched {
             continue;
         }
+        c.came = first.clone();
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         c.customers
             .extend(earlier.iter().map(|a| a.customer_id.as_str()));
@@ -465,7 +495,9 @@ pub fn hold(
         let theirs = net_moves(
             all.iter()
                 .filter(|m| {
-                    m.night.as_str() > first.as_str() || c.paid.contains(m.invoice_id.as_str())
+                    m.night.as_str() > first.as_str()
+                        || c.paid.contains(m.invoice_id.as_str())
+                        || quotes(p, &m.invoice_id)
                 })
                 .cloned()
                 .collect(),

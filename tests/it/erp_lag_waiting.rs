@@ -472,6 +472,22 @@ fn tonights_money_the_erp_lettered_in_part_or_on_another_invoice_is_not_applied_
     let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
     assert!(!status.contains(&"matched".to_string()), "{status:?}");
     assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
+    // The ERP booked the 995.00 cash on FA1001 and left the fee open there
+    // (verify 41 H1); and a payment quoting both invoices the ERP lettered
+    // on FA1001, gone, its rest left unallocated (H2): the matcher would
+    // pay FA1002 with it.
+    for (open1, paid) in [
+        (Some("5,00"), from("P1", "2026-12-02", "995.00", "ALPHA")),
+        (
+            None,
+            paying("P1", "2026-12-02", "1500.00", "Factures FA1001 FA1002"),
+        ),
+    ] {
+        let (_d, out) = second_night(open1, "1000,00", paid);
+        let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
+        assert!(!status.contains(&"matched".to_string()), "{status:?}");
+        assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
+    }
     // An overpayment: FA1001 lowered to 500.00 by a credit note, paid
     // 1000.00 all the same (verify 41 F2). The fall is the credit note's,
     // not the payment's: 500.00 applied, 500.00 the customer's surplus.

@@ -12,7 +12,7 @@
 use rusqlite::Connection;
 
 use crate::alerts::{Alert, AlertKind};
-use crate::matching::payer::{fold, normalize_name};
+use crate::matching::payer::compact;
 use crate::money::{Currency, Money};
 use crate::state::statements as st;
 use crate::state::transactions::{self, StoredTx};
@@ -35,7 +35,7 @@ pub(super) enum Fit {
 /// Upper-case letters and digits only, accents folded: "Beta SAS" and
 /// "BETA S.A.S." agree, and so do "Société" and "SOCIETE" (verify 41 T6).
 pub(super) fn norm(s: &str) -> String {
-    s.chars().map(fold).filter(|c| *c != ' ').collect()
+    compact(s)
 }
 
 /// Some(true) when both texts are given and one holds the other (a bank
@@ -134,9 +134,9 @@ fn fit_tx(a: &Transaction, b: &Transaction) -> Option<Fit> {
         a.counterparty.name.as_deref(),
         b.counterparty.name.as_deref(),
     ) {
-        // Compared as the matcher compares payers: accents, legal forms
-        // and fillers aside ("SOCIÉTÉ ALPHA", "ALPHA SARL").
-        (Some(x), Some(y)) => texts_agree(&normalize_name(x), &normalize_name(y)),
+        // Accents aside ("SOCIÉTÉ ALPHA", "SOCIETE ALPHA"); legal forms
+        // kept: "DUPONT SARL" is not "DUPONT FRERES" (verify 41 P1).
+        (Some(x), Some(y)) => texts_agree(x, y),
         _ => None,
     };
     let text = texts_agree(&a.remittance.join(" "), &b.remittance.join(" "));
