@@ -23,6 +23,34 @@ fn client(root: &Path) -> PathBuf {
     c
 }
 
+/// [`client`] with Alpha owing these invoices of 500.00 too.
+fn client_owing(root: &Path, more: &[&str]) -> PathBuf {
+    let c = client(root);
+    let extra: String = more
+        .iter()
+        .map(|id| {
+            format!("{id},C1,Alpha SARL,2026-10-01,2026-10-31,500.00,500.00,EUR,,transfer,\n")
+        })
+        .collect();
+    fs::write(c.join("invoices.csv"), format!("{INVOICES}{extra}")).unwrap();
+    c
+}
+
+/// Alpha's 500.00 as entry `r` quoting `text`, no IBAN.
+fn alpha_500(r: &'static str, text: Option<&'static str>) -> Ntry {
+    entry(
+        r,
+        "RCDT/ESCT",
+        "500.00",
+        vec![Tx {
+            amount: "500.00",
+            name: Some("Alpha SARL"),
+            text,
+            ..Tx::default()
+        }],
+    )
+}
+
 /// Writes `statements/{name}` (a camt.054 when `notification`) of 2026-11-18.
 fn file(c: &Path, name: &str, notification: bool, id: &str, bal: Option<(&str, &str)>, e: &[Ntry]) {
     let x = camt(
@@ -475,34 +503,14 @@ fn a_copy_a_person_took_out_frees_the_payers_other_payment() {
     // for a person now. Once the person takes one out as the copy, the
     // other is Alpha's own payment and is applied.
     let dir = tempfile::tempdir().unwrap();
-    let c = client(dir.path());
-    fs::write(
-        c.join("invoices.csv"),
-        format!(
-            "{INVOICES}F-1007,C1,Alpha SARL,2026-10-01,2026-10-31,500.00,500.00,EUR,,transfer,\n"
-        ),
-    )
-    .unwrap();
-    let alpha = |r: &'static str, text: Option<&'static str>| {
-        entry(
-            r,
-            "RCDT/ESCT",
-            "500.00",
-            vec![Tx {
-                amount: "500.00",
-                name: Some("Alpha SARL"),
-                text,
-                ..Tx::default()
-            }],
-        )
-    };
+    let c = client_owing(dir.path(), &["F-1007"]);
     file(
         &c,
         "a.xml",
         true,
         "NTF-1",
         None,
-        &[alpha("N-1", Some("Facture F-1005"))],
+        &[alpha_500("N-1", Some("Facture F-1005"))],
     );
     let o1 = night(&c, dir.path(), "2026-11-18");
     assert_eq!(status(&o1, "F-1005").1, "paid");
@@ -512,7 +520,7 @@ fn a_copy_a_person_took_out_frees_the_payers_other_payment() {
         false,
         "STM-1",
         Some(("0.00", "1000.00")),
-        &[alpha("BK-1", None), alpha("BK-2", None)],
+        &[alpha_500("BK-1", None), alpha_500("BK-2", None)],
     );
     let o2 = night(&c, dir.path(), "2026-11-19");
     assert_eq!(alerts(&o2, "ambiguous_notification").len(), 1);
@@ -548,28 +556,7 @@ fn one_copy_taken_out_leaves_the_other_copy_held() {
     // owing F-1008 too. The person takes BK-1 out as a copy: BK-2 is the
     // other notified payment's copy and stays held (it paid F-1008 once).
     let dir = tempfile::tempdir().unwrap();
-    let c = client(dir.path());
-    fs::write(
-        c.join("invoices.csv"),
-        format!(
-            "{INVOICES}F-1007,C1,Alpha SARL,2026-10-01,2026-10-31,500.00,500.00,EUR,,transfer,\n\
-             F-1008,C1,Alpha SARL,2026-10-01,2026-10-31,500.00,500.00,EUR,,transfer,\n"
-        ),
-    )
-    .unwrap();
-    let alpha = |r: &'static str, text: Option<&'static str>| {
-        entry(
-            r,
-            "RCDT/ESCT",
-            "500.00",
-            vec![Tx {
-                amount: "500.00",
-                name: Some("Alpha SARL"),
-                text,
-                ..Tx::default()
-            }],
-        )
-    };
+    let c = client_owing(dir.path(), &["F-1007", "F-1008"]);
     file(
         &c,
         "a.xml",
@@ -577,8 +564,8 @@ fn one_copy_taken_out_leaves_the_other_copy_held() {
         "NTF-1",
         None,
         &[
-            alpha("N-1", Some("Facture F-1005")),
-            alpha("N-2", Some("Facture F-1007")),
+            alpha_500("N-1", Some("Facture F-1005")),
+            alpha_500("N-2", Some("Facture F-1007")),
         ],
     );
     night(&c, dir.path(), "2026-11-18");
@@ -588,7 +575,7 @@ fn one_copy_taken_out_leaves_the_other_copy_held() {
         false,
         "STM-1",
         Some(("0.00", "1000.00")),
-        &[alpha("BK-1", None), alpha("BK-2", None)],
+        &[alpha_500("BK-1", None), alpha_500("BK-2", None)],
     );
     night(&c, dir.path(), "2026-11-19");
     fs::write(
@@ -612,14 +599,7 @@ fn a_payer_named_with_accents_on_one_side_is_the_same_payer() {
     // no account record). Read as two payers, the two were not paired and
     // the copy paid Alpha's other invoice of the amount.
     let dir = tempfile::tempdir().unwrap();
-    let c = client(dir.path());
-    fs::write(
-        c.join("invoices.csv"),
-        format!(
-            "{INVOICES}F-1007,C1,Alpha SARL,2026-10-01,2026-10-31,500.00,500.00,EUR,,transfer,\n"
-        ),
-    )
-    .unwrap();
+    let c = client_owing(dir.path(), &["F-1007"]);
     let paid = |r: &'static str, name: &'static str, iban: Option<&'static str>| {
         entry(
             r,
