@@ -103,7 +103,19 @@ pub fn may_be_truncated(raw: &str) -> bool {
 /// A text's letters and digits only, upper-case, accents folded: `"Fact.
 /// n° FA-1001"` → `"FACTNFA1001"`.
 pub fn compact(s: &str) -> String {
-    s.chars().map(fold).filter(|c| *c != ' ').collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'Œ' | 'œ' => out.push_str("OE"),
+            'Æ' | 'æ' => out.push_str("AE"),
+            'ß' => out.push_str("SS"),
+            c => match fold(c) {
+                ' ' => {}
+                c => out.push(c),
+            },
+        }
+    }
+    out
 }
 
 /// A character of a name or text upper-case ASCII, accents folded (`é` →

@@ -45,7 +45,7 @@ use rusqlite::{Connection, params};
 use super::credits::CreditStep;
 use super::effective::{AppEvent, effective_open_of, unexplained};
 use crate::ledger::{Invoice, Ledger};
-use crate::matching::payer::compact;
+use crate::matching::payer::{compact, fold};
 use crate::matching::{Application, Payment, Rule, Status};
 use crate::money::Money;
 use crate::state::ledger as sl;
@@ -387,19 +387,23 @@ fn booked_with_it(
 ) -> Option<(Vec<Move>, Money)> {
     let cash = c.applied;
     let with_rest = cash.checked_add(c.written_off)?;
-    let exactly = |m: Money| m == cash || m == with_rest;
-    // An invoice it quotes fell the night it came and the matcher does not
-    // pay it: lettered with this money, whose rest would be applied again
-    // (verify 41 H2).
-    if theirs
-        .iter()
-        .any(|m| m.night == c.came && !c.paid.contains(m.invoice_id.as_str()))
+    // An invoice it quotes fell the night it came and the matcher, leaving
+    // some of it unapplied, does not pay it: lettered with this money,
+    // whose rest would be applied again (verify 41 H2; applied whole, it
+    // paid what it quotes: verify 41 erp3 M2).
+    if cash < amount
+        && theirs
+            .iter()
+            .any(|m| m.night == c.came && !c.paid.contains(m.invoice_id.as_str()))
     {
         return Some((theirs.to_vec(), fell));
     }
     let by_theirs = fell >= cash;
-    let by_payer =
-        !c.names_an_invoice && (exactly(fell_all) || all.iter().any(|m| exactly(m.fell)));
+    // Some of the falls (a cheque or a credit note may fall beside them:
+    // verify 41 erp3 H1) add up to exactly the money.
+    let falls: Vec<Money> = all.iter().map(|m| m.fell).collect();
+    let by_payer = !c.names_an_invoice
+        && (some_sum_is(&falls, cash) || (with_rest != cash && some_sum_is(&falls, with_rest)));
     let reach = if c.names_an_invoice { fell } else { fell_all };
     if !(by_theirs || by_payer) || (cash < amount && reach < amount) {
         return None;
@@ -411,11 +415,71 @@ fn booked_with_it(
     })
 }
 
-/// Whether the payment's texts quote the invoice number (letters and
-/// digits compared, case and separators aside).
+/// Up to this many falls, every set of them is tried; beyond, each alone
+/// and all together.
+const MAX_FALLS: usize = 12;
+
+/// Whether one of the falls, or a set of them, sums to exactly `target`.
+fn some_sum_is(falls: &[Money], target: Money) -> bool {
+    if falls.len() > MAX_FALLS {
+        return falls.contains(&target)
+            || Money::checked_sum(falls.iter().copied()) == Some(target);
+    }
+    (1u32..(1 << falls.len())).any(|set| {
+        Money::checked_sum(
+            falls
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| set & (1 << k) != 0)
+                .map(|(_, m)| *m),
+        ) == Some(target)
+    })
+}
+
+/// Whether the payment's texts quote the invoice number: its letters and
+/// digits, case and separators aside, not inside a longer number (`FA101`
+/// is not in `FA1011`, nor `2026-12` in a date `2026-12-01`: verify 41
+/// erp3 M1; a space ends a number: `FA1001 1500,00`).
 fn quotes(p: &Payment, invoice_id: &str) -> bool {
+    p.texts.iter().any(|t| quoted_in(t, invoice_id))
+}
+
+/// [`quotes`] for one text.
+fn quoted_in(text: &str, invoice_id: &str) -> bool {
     let id = compact(invoice_id);
-    id.len() >= 3 && p.texts.iter().any(|t| compact(t).contains(&id))
+    if id.len() < 3 {
+        return false;
+    }
+    let (starts, ends) = (
+        id.starts_with(|c: char| c.is_ascii_digit()),
+        id.ends_with(|c: char| c.is_ascii_digit()),
+    );
+    // The text's letters and digits, each with its place in the text.
+    let kept: Vec<(usize, char)> = text
+        .char_indices()
+        .map(|(i, c)| (i, fold(c)))
+        .filter(|(_, c)| *c != ' ')
+        .collect();
+    let flat: String = kept.iter().map(|(_, c)| *c).collect();
+    flat.match_indices(&id).any(|(at, _)| {
+        let (Some(&(first, _)), Some(&(last, _))) = (kept.get(at), kept.get(at + id.len() - 1))
+        else {
+            return false;
+        };
+        let before = text[..first].chars().rev();
+        let after = text[last..].chars().skip(1);
+        !((starts && digit_next(before)) || (ends && digit_next(after)))
+    })
+}
+
+/// Whether a number goes on from here: a digit next, or one after a `-`,
+/// `/` or `.` (a date, a longer reference).
+fn digit_next(mut chars: impl Iterator<Item = char>) -> bool {
+    match chars.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some('-' | '/' | '.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
 }
 
 /// Finds the money of earlier nights whose customers' invoices fell since
@@ -622,6 +686,17 @@ mod tests {
             applied_on: None,
             reversed_on: None,
         }
+    }
+
+    #[test]
+    fn an_invoice_number_is_quoted_whole_never_inside_a_longer_number() {
+        assert!(quoted_in("Factures FA-1001 FA1002", "FA1001"));
+        assert!(quoted_in("FACTURE FA1001 1500,00 EUR", "FA1001"));
+        assert!(quoted_in("fact. n° fa 1001", "FA-1001"));
+        assert!(!quoted_in("FACTURE FA1011", "FA101"));
+        assert!(!quoted_in("VIREMENT DU 2026-12-01", "2026-12"));
+        assert!(!quoted_in("E2E 1947112", "4711"));
+        assert!(quoted_in("REF 4711/A", "4711"));
     }
 
     #[test]

@@ -38,14 +38,28 @@ pub(super) fn norm(s: &str) -> String {
     compact(s)
 }
 
+/// Upper-case ASCII letters and digits only, anything else dropped: how a
+/// bank that blanks or drops accented letters (`CAF  DE LA GARE`) writes
+/// a name another writes with them.
+fn ascii_only(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 /// Some(true) when both texts are given and one holds the other (a bank
-/// may cut one), Some(false) when both are given and differ, None otherwise.
+/// may cut one), accents folded (`SOCIÉTÉ`, `SOCIETE`) or accented letters
+/// dropped (`CAFÉ`, `CAF?`: verify 41 twins3 H1); Some(false) when both
+/// are given and differ, None otherwise.
 fn texts_agree(a: &str, b: &str) -> Option<bool> {
-    let (a, b) = (norm(a), norm(b));
-    if a.is_empty() || b.is_empty() {
+    let holds = |a: &str, b: &str| a.contains(b) || b.contains(a);
+    let (fa, fb) = (norm(a), norm(b));
+    if fa.is_empty() || fb.is_empty() {
         return None;
     }
-    Some(a.contains(&b) || b.contains(&a))
+    let (da, db) = (ascii_only(a), ascii_only(b));
+    Some(holds(&fa, &fb) || (!da.is_empty() && !db.is_empty() && holds(&da, &db)))
 }
 
 /// Whether one real end-to-end id is on both sides (`a`'s transactions and
@@ -357,6 +371,20 @@ mod tests {
             t.remittance = vec![text.to_string()];
         }
         t
+    }
+
+    #[test]
+    fn a_name_with_its_accents_folded_blanked_or_dropped_is_one_name() {
+        for other in [
+            "SOCIETE ALPHA",
+            "SOCI T  ALPHA",
+            "SOCI?T? ALPHA",
+            "Société Alpha",
+        ] {
+            assert_eq!(texts_agree("SOCIÉTÉ ALPHA", other), Some(true), "{other}");
+        }
+        assert_eq!(texts_agree("CŒUR DE PIERRE", "COEUR DE PIERRE"), Some(true));
+        assert_eq!(texts_agree("DUPONT SARL", "DUPONT FRERES"), Some(false));
     }
 
     #[test]

@@ -141,8 +141,8 @@ fn twin_of(
     Ok(twins.into_iter().next())
 }
 
-/// How many other rows of `me`'s side that one of `twins` could be the
-/// same payment as were taken out by a person (`ignore`: processed, no
+/// How many other rows of `me`'s side whose details say they are one of
+/// `twins` (name, IBAN or text in common) were taken out by a person (`ignore`: processed, no
 /// money left, nothing applied): each is the copy of one of them (an
 /// `ambiguous_notification` answered for one of its rows; one copy taken
 /// out leaves the other twins' copies in: verify 41 T1).
@@ -159,9 +159,13 @@ fn copies_ignored(conn: &Connection, me: &StoredTx, twins: &[StoredTx]) -> rusql
             || r.currency != me.currency
             || r.processed_run.is_none()
             || r.remaining.is_positive()
-            || !twins
-                .iter()
-                .any(|t| booked_after(&r, t) && may_be_one(&r, t))
+            || !twins.iter().any(|t| {
+                // Told to be that payment by its details (name, IBAN,
+                // text), not merely not contradicting them: a bare credit
+                // or an own transfer of the amount taken out says nothing
+                // of the copy (verify 41 twins3 H3).
+                booked_after(&r, t) && pairs::fit(&[&r.tx], &[&t.tx]) == Some(Fit::Agrees)
+            })
         {
             continue;
         }
