@@ -142,7 +142,8 @@ fn twin_of(
 }
 
 /// How many other rows of `me`'s side whose details say they are one of
-/// `twins` (name, IBAN or text in common) were taken out by a person (`ignore`: processed, no
+/// `twins` (name, IBAN or text in common; or no details at all) were taken
+/// out by a person (`ignore`: processed, no
 /// money left, nothing applied): each is the copy of one of them (an
 /// `ambiguous_notification` answered for one of its rows; one copy taken
 /// out leaves the other twins' copies in: verify 41 T1).
@@ -161,10 +162,16 @@ fn copies_ignored(conn: &Connection, me: &StoredTx, twins: &[StoredTx]) -> rusql
             || r.remaining.is_positive()
             || !twins.iter().any(|t| {
                 // Told to be that payment by its details (name, IBAN,
-                // text), not merely not contradicting them: a bare credit
-                // or an own transfer of the amount taken out says nothing
-                // of the copy (verify 41 twins3 H3).
-                booked_after(&r, t) && pairs::fit(&[&r.tx], &[&t.tx]) == Some(Fit::Agrees)
+                // text), not merely not contradicting them: an own transfer
+                // of the amount taken out says nothing of the copy (verify
+                // 41 twins3 H3). A row with no details at all is the bank's
+                // bare booking of it (verify 41 twins4 H1).
+                booked_after(&r, t)
+                    && match pairs::fit(&[&r.tx], &[&t.tx]) {
+                        Some(Fit::Agrees) => true,
+                        Some(Fit::Neutral) => bare(&r),
+                        _ => false,
+                    }
             })
         {
             continue;
@@ -174,6 +181,13 @@ fn copies_ignored(conn: &Connection, me: &StoredTx, twins: &[StoredTx]) -> rusql
         }
     }
     Ok(n)
+}
+
+/// Whether a row says nothing of its payer: no name, account or text.
+fn bare(r: &StoredTx) -> bool {
+    r.tx.counterparty.name.is_none()
+        && r.tx.counterparty.iban.is_none()
+        && r.tx.free_text().iter().all(|t| t.trim().is_empty())
 }
 
 /// Whether one of the two rows, a statement's and a notification's, may
