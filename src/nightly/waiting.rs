@@ -357,6 +357,9 @@ struct Concerned<'a> {
     names_an_invoice: bool,
     /// The night it came.
     came: String,
+    /// The invoices of its customers that owe nothing tonight (gone from
+    /// the export, or nothing left open).
+    closed: BTreeSet<String>,
 }
 
 /// Whether the ERP may have booked money `amount` itself since it came, the
@@ -387,23 +390,28 @@ fn booked_with_it(
 ) -> Option<(Vec<Move>, Money)> {
     let cash = c.applied;
     let with_rest = cash.checked_add(c.written_off)?;
-    // An invoice it quotes fell the night it came and the matcher, leaving
-    // some of it unapplied, does not pay it: lettered with this money,
-    // whose rest would be applied again (verify 41 H2; applied whole, it
-    // paid what it quotes: verify 41 erp3 M2).
-    if cash < amount
-        && theirs
-            .iter()
-            .any(|m| m.night == c.came && !c.paid.contains(m.invoice_id.as_str()))
-    {
+    // An invoice it quotes fell the night it came and the matcher does not
+    // pay it: lettered with this money, whose rest would be applied again
+    // (verify 41 H2) — when the matcher leaves some of it unapplied, or
+    // that invoice owes nothing now, gone by no more than the payment
+    // (verify 41 erp4 M1: the matcher would apply it all to the others
+    // again; a quoted invoice a credit note cancelled the same night looks
+    // alike and is held too); one still owing fell by something else (a
+    // credit note: verify 41 erp3 M2).
+    if theirs.iter().any(|m| {
+        m.night == c.came
+            && !c.paid.contains(m.invoice_id.as_str())
+            && (cash < amount || (c.closed.contains(&m.invoice_id) && m.fell <= amount))
+    }) {
         return Some((theirs.to_vec(), fell));
     }
     let by_theirs = fell >= cash;
-    // Some of the falls (a cheque or a credit note may fall beside them:
-    // verify 41 erp3 H1) add up to exactly the money.
-    let falls: Vec<Money> = all.iter().map(|m| m.fell).collect();
-    let by_payer = !c.names_an_invoice
-        && (some_sum_is(&falls, cash) || (with_rest != cash && some_sum_is(&falls, with_rest)));
+    // One fall, or all together, exactly the money: any set of them would
+    // find most real payments in a busy night's falls by chance (verify 41
+    // erp4 M2).
+    let exactly = |m: Money| m == cash || m == with_rest;
+    let by_payer =
+        !c.names_an_invoice && (exactly(fell_all) || all.iter().any(|m| exactly(m.fell)));
     let reach = if c.names_an_invoice { fell } else { fell_all };
     if !(by_theirs || by_payer) || (cash < amount && reach < amount) {
         return None;
@@ -412,27 +420,6 @@ fn booked_with_it(
         (theirs.to_vec(), fell)
     } else {
         (all.to_vec(), fell_all)
-    })
-}
-
-/// Up to this many falls, every set of them is tried; beyond, each alone
-/// and all together.
-const MAX_FALLS: usize = 12;
-
-/// Whether one of the falls, or a set of them, sums to exactly `target`.
-fn some_sum_is(falls: &[Money], target: Money) -> bool {
-    if falls.len() > MAX_FALLS {
-        return falls.contains(&target)
-            || Money::checked_sum(falls.iter().copied()) == Some(target);
-    }
-    (1u32..(1 << falls.len())).any(|set| {
-        Money::checked_sum(
-            falls
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| set & (1 << k) != 0)
-                .map(|(_, m)| *m),
-        ) == Some(target)
     })
 }
 
@@ -454,7 +441,10 @@ fn quoted_in(text: &str, invoice_id: &str) -> bool {
         id.starts_with(|c: char| c.is_ascii_digit()),
         id.ends_with(|c: char| c.is_ascii_digit()),
     );
-    // The text's letters and digits, each with its place in the text.
+    // A number of digits alone goes on past a separator (`2026-12` in the
+    // date `2026-12-01`); one with letters ends there (`FA1001/15.11.2026`,
+    // `FA1001-1000.00`: verify 41 erp4 H1).
+    let digits_only = id.bytes().all(|b| b.is_ascii_digit());
     let kept: Vec<(usize, char)> = text
         .char_indices()
         .map(|(i, c)| (i, fold(c)))
@@ -468,16 +458,16 @@ fn quoted_in(text: &str, invoice_id: &str) -> bool {
         };
         let before = text[..first].chars().rev();
         let after = text[last..].chars().skip(1);
-        !((starts && digit_next(before)) || (ends && digit_next(after)))
+        !((starts && digit_next(before, digits_only)) || (ends && digit_next(after, digits_only)))
     })
 }
 
-/// Whether a number goes on from here: a digit next, or one after a `-`,
-/// `/` or `.` (a date, a longer reference).
-fn digit_next(mut chars: impl Iterator<Item = char>) -> bool {
+/// Whether a number goes on from here: a digit next, or, `past` a
+/// separator, one after a `-`, `/` or `.` (a date, a longer reference).
+fn digit_next(mut chars: impl Iterator<Item = char>, past: bool) -> bool {
     match chars.next() {
         Some(c) if c.is_ascii_digit() => true,
-        Some('-' | '/' | '.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        Some('-' | '/' | '.') if past => chars.next().is_some_and(|c| c.is_ascii_digit()),
         _ => false,
     }
 }
@@ -552,6 +542,15 @@ pub fn hold(
         c.customers
             .extend(earlier.iter().map(|a| a.customer_id.as_str()));
         let all = moves_of(conn, &c.customers, p.currency.as_str(), first, run_date)?;
+        c.closed = all
+            .iter()
+            .filter(|m| {
+                step.money
+                    .get(m.invoice_id.as_str())
+                    .is_none_or(|money| !money.before.is_positive())
+            })
+            .map(|m| m.invoice_id.clone())
+            .collect();
         // The night the money came, only the invoices it pays count: the
         // ERP booking that very payment lowers them; the customer's other
         // invoices moving that night (a cheque, a credit note) say nothing
@@ -697,6 +696,8 @@ mod tests {
         assert!(!quoted_in("VIREMENT DU 2026-12-01", "2026-12"));
         assert!(!quoted_in("E2E 1947112", "4711"));
         assert!(quoted_in("REF 4711/A", "4711"));
+        assert!(quoted_in("FA1001/15.11.2026", "FA1001"));
+        assert!(quoted_in("FACTURE FA1001-1000.00", "FA1001"));
     }
 
     #[test]

@@ -482,6 +482,11 @@ fn tonights_money_the_erp_lettered_in_part_or_on_another_invoice_is_not_applied_
             None,
             paying("P1", "2026-12-02", "1500.00", "Factures FA1001 FA1002"),
         ),
+        // All of it would go to FA1002 (verify 41 erp4 M1).
+        (
+            None,
+            paying("P1", "2026-12-02", "1000.00", "Factures FA1001 FA1002"),
+        ),
     ] {
         let (_d, out) = second_night(open1, "1000,00", paid);
         let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
