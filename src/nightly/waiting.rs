@@ -432,7 +432,7 @@ fn quotes(p: &Payment, invoice_id: &str) -> bool {
 }
 
 /// [`quotes`] for one text.
-fn quoted_in(text: &str, invoice_id: &str) -> bool {
+pub(super) fn quoted_in(text: &str, invoice_id: &str) -> bool {
     let id = compact(invoice_id);
     if id.len() < 3 {
         return false;

@@ -34,7 +34,7 @@ pub(super) enum Fit {
 
 /// Upper-case letters and digits only, accents folded: "Beta SAS" and
 /// "BETA S.A.S." agree, and so do "Société" and "SOCIETE" (verify 41 T6).
-pub(super) fn norm(s: &str) -> String {
+fn norm(s: &str) -> String {
     compact(s)
 }
 

@@ -33,6 +33,7 @@ use super::pairs::{self, Fit};
 use super::unbooked;
 use crate::matching::{Application, OpenItem, Rule, Status};
 use crate::nightly::credits::CreditStep;
+use crate::nightly::waiting::quoted_in;
 use crate::state::ledger as sl;
 use crate::state::transactions::{self, StoredTx};
 
@@ -143,10 +144,10 @@ fn twin_of(
 
 /// How many other rows of `me`'s side whose details say they are one of
 /// `twins` (name, IBAN or text in common; or no details at all) were taken
-/// out by a person (`ignore`: processed, no
-/// money left, nothing applied): each is the copy of one of them (an
-/// `ambiguous_notification` answered for one of its rows; one copy taken
-/// out leaves the other twins' copies in: verify 41 T1).
+/// out by a person (`ignore`: processed, no money left, nothing applied):
+/// each is the copy of one of them (an `ambiguous_notification` answered
+/// for one of its rows; one copy taken out leaves the other twins' copies
+/// in: verify 41 T1).
 fn copies_ignored(conn: &Connection, me: &StoredTx, twins: &[StoredTx]) -> rusqlite::Result<usize> {
     let rows = transactions::unlinked_of_amount(
         conn,
@@ -222,11 +223,8 @@ fn quotes_its_own(
     let mut text: Vec<&str> = other.tx.free_text();
     text.extend(other.tx.end_to_end_id.as_deref());
     text.extend(other.tx.creditor_refs.iter().map(|r| r.reference.as_str()));
-    let theirs = pairs::norm(&text.join(" "));
-    let quoted = |s: &str| {
-        let s = pairs::norm(s);
-        !s.is_empty() && theirs.contains(&s)
-    };
+    let theirs = text.join(" ");
+    let quoted = |s: &str| quoted_in(&theirs, s);
     // The other row must quote a reference of its own (an invoice it paid):
     // one quoting nothing tells no payment from another (verify 41 T4).
     !mine.is_empty()
