@@ -33,8 +33,12 @@
 //! when the customer's invoices fell that night by exactly that money;
 //! money applied only in part (an overpayment) only when they fell by all
 //! of it. Money of earlier nights the matcher would apply tonight, the
-//! same. What the ERP booked before the bank line reached pointage is not
-//! seen. Money whose invoices did not move is matched as before. pointage
+//! same. What the ERP booked before the bank line reached pointage counts
+//! as booked the night the money came: the exports from the day the bank
+//! booked it are read (an ERP lettering from its own bank feed or the
+//! online bank, the bank file a night or a weekend later: verify 41
+//! v5early); so [`record_moves`] records every night's falls. Money whose
+//! invoices did not move is matched as before. pointage
 //! cannot prove the ERP's move was that payment (a credit note, another
 //! payment look the same): doubt goes to a person, never a guess.
 
@@ -152,25 +156,11 @@ fn rose(before: (Money, Money), tonight: (Money, Money), events: &[AppEvent]) ->
     d.is_positive().then_some(d)
 }
 
-/// True when money waits to be matched tonight: of an earlier night, or
-/// tonight's own.
-fn money_waits(conn: &Connection, run_date: &str) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM transactions
-           WHERE status = 'booked' AND remaining != '0.00' AND amount NOT LIKE '-%'
-             AND (processed_run IS NULL OR processed_run <= ?1))",
-        params![run_date],
-        |r| r.get(0),
-    )
-}
-
 /// Records how much each invoice of the previous export fell tonight
-/// beyond pointage's applications, when money waits to be matched (no one
-/// else reads it). Called before tonight's export is recorded.
+/// beyond pointage's applications, every night: money the bank file brings
+/// on a later night may be what the ERP booked tonight. Called before
+/// tonight's export is recorded.
 pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusqlite::Result<()> {
-    if !money_waits(conn, run_date)? {
-        return Ok(());
-    }
     // The last night run: its export is what tonight's is compared with
     // (an export that listed nothing that night lists nothing here, and
     // what it left out comes back below as risen).
@@ -363,8 +353,21 @@ pub fn hold(
         .iter()
         .map(|s| s.clone().unwrap_or_else(|| run_date.to_string()))
         .collect();
-    // Nothing fell since the earliest money waiting: nothing to look at.
-    let Some(earliest) = since.iter().min() else {
+    // The exports read for each: since the bank booked it, when that is
+    // before it first waited (an ERP lettering it from its own bank feed
+    // before the bank file reached pointage: verify 41 v5early; held on
+    // the night it came, held on the nights after alike).
+    let from: Vec<String> = since
+        .iter()
+        .zip(&step.payments)
+        .map(|(first, p)| {
+            booked_day(p)
+                .filter(|d| d.as_str() < first.as_str())
+                .unwrap_or_else(|| first.clone())
+        })
+        .collect();
+    // Nothing fell since the earliest of them: nothing to look at.
+    let Some(earliest) = from.iter().min() else {
         return Ok(());
     };
     let moved: bool = conn.query_row(
@@ -401,7 +404,8 @@ pub fn hold(
     }
     let mut held = Vec::new();
     for (i, mut c) in concerned {
-        let (Some(p), Some(first)) = (step.payments.get(i), since.get(i)) else {
+        let (Some(p), Some(first), Some(from)) = (step.payments.get(i), since.get(i), from.get(i))
+        else {
             continue;
         };
         let new = tonight.get(i).copied().unwrap_or(false);
@@ -412,7 +416,7 @@ pub fn hold(
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         c.customers
             .extend(earlier.iter().map(|a| a.customer_id.as_str()));
-        let all = moves_of(conn, &c.customers, p.currency.as_str(), first, run_date)?;
+        let all = moves_of(conn, &c.customers, p.currency.as_str(), from, run_date)?;
         c.closed = all
             .iter()
             .filter(|m| {
@@ -470,7 +474,15 @@ pub fn hold(
         let Some(p) = step.payments.get(h.payment) else {
             continue;
         };
-        let note = if h.since == run_date {
+        let earliest = h.moves.iter().map(|m| m.night.as_str()).min();
+        let note = if let Some(night) = earliest.filter(|n| *n < h.since.as_str()) {
+            let ids: Vec<&str> = h.moves.iter().map(|m| m.invoice_id.as_str()).collect();
+            format!(
+                "; held: the ERP's export fell by {} since {night} ({}), after the bank booked this money and before its file came: the ERP may have booked it; not applied",
+                h.fell,
+                ids.join(", ")
+            )
+        } else if h.since == run_date {
             let ids: Vec<&str> = h.moves.iter().map(|m| m.invoice_id.as_str()).collect();
             format!(
                 "; held: the ERP's export fell by {} tonight ({}), as this money came: the ERP may have booked it; not applied",
@@ -487,6 +499,12 @@ pub fn hold(
     }
     step.held = held;
     Ok(())
+}
+
+/// The day the bank booked a payment (its value date when it has no
+/// booking date), as state writes nights.
+fn booked_day(p: &crate::matching::Payment) -> Option<String> {
+    p.booking_date.or(p.value_date).map(|d| d.to_string())
 }
 
 /// Payment `payment`'s matched rows (all `amount` of it) become

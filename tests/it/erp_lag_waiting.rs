@@ -2,7 +2,8 @@
 //! ERP may have booked since is never applied again by the matcher: a bank
 //! line is counted once (review 38 reports F1). So is tonight's money when
 //! the invoices it pays fell by it in tonight's export (verify 38 vmoney
-//! V5); money whose invoices did not move is matched as before.
+//! V5), or fell after the bank booked it and before its file came (verify
+//! 41 v5early); money whose invoices did not move is matched as before.
 
 use std::path::{Path, PathBuf};
 
@@ -532,4 +533,76 @@ fn tonights_money_the_erp_lettered_in_part_or_on_another_invoice_is_not_applied_
     );
     assert_eq!(open_after(&out, "FA1002"), ["0.00"]);
     assert!(held_entries(&out).is_empty());
+}
+
+#[test]
+fn money_the_erp_booked_before_its_bank_file_came_is_not_applied_again() {
+    // Verify 41 v5early: the ERP lettered A's payment from its own bank
+    // feed the day the bank booked it (12-02); the bank file bringing it
+    // reaches pointage a night later. Applied again, the invoice the ERP
+    // left open read paid and was never chased.
+    let invoices = |open1: Option<&str>, amount1: &str| {
+        let first = open1
+            .map(|o| format!("FA1001;A;Alpha;2026-11-05;2026-11-20;{amount1};{o};EUR;;transfer;\n"))
+            .unwrap_or_default();
+        format!("{first}FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
+    };
+    let open_after =
+        |out: &Path, id: &str| cell(out, "invoice_status.csv", "invoice_id", id, "open_after");
+    // Nights 12-01 as exported; `lettered` the night the ERP lettered it,
+    // with its export; then the bank file with the payment, booked
+    // `booked`, on the two nights after.
+    let nights = |amount1: &str, lettered: &str, open1: Option<&str>, paid: Ntry| {
+        let dir = tempfile::tempdir().unwrap();
+        let before = invoices(Some(amount1), amount1);
+        let after = invoices(open1, amount1);
+        night(dir.path(), 1, "2026-12-01", &before, &[]);
+        let mut seq = 2;
+        if lettered != "2026-12-01" {
+            night(dir.path(), seq, lettered, &after, &[]);
+            seq += 1;
+        }
+        let first = night(dir.path(), seq, "2026-12-04", &after, &[paid]);
+        let second = night(dir.path(), seq + 1, "2026-12-05", &after, &[]);
+        (dir, first, second)
+    };
+    // v5other a night early: naming no invoice, lettered on FA1001 (gone).
+    let (_d, n1, n2) = nights(
+        "1000,00",
+        "2026-12-02",
+        None,
+        from("P1", "2026-12-02", "1000.00", "ALPHA"),
+    );
+    for out in [&n1, &n2] {
+        let status = cell(out, "matches.csv", "entry_id", "P1", "status");
+        assert!(!status.contains(&"matched".to_string()), "{status:?}");
+        assert_eq!(open_after(out, "FA1002"), ["1000.00"]);
+        assert_eq!(held_entries(out), ["P1"]);
+    }
+    // v5early: an instalment quoting FA1001 (2000.00), lettered on it.
+    let (_d, n1, n2) = nights(
+        "2000,00",
+        "2026-12-03",
+        Some("1000,00"),
+        paying("P1", "2026-12-02", "1000.00", "Facture FA1001 acompte"),
+    );
+    for out in [&n1, &n2] {
+        let status = cell(out, "matches.csv", "entry_id", "P1", "status");
+        assert!(!status.contains(&"matched".to_string()), "{status:?}");
+        assert_eq!(open_after(out, "FA1001"), ["1000.00"]);
+    }
+    // FA1001 went before the bank booked the payment (12-03, after the
+    // export of 12-02): not this money, which pays FA1002.
+    let (_d, n1, _) = nights(
+        "1000,00",
+        "2026-12-02",
+        None,
+        from("P1", "2026-12-03", "1000.00", "ALPHA"),
+    );
+    assert_eq!(
+        cell(&n1, "matches.csv", "entry_id", "P1", "status"),
+        ["matched"]
+    );
+    assert_eq!(open_after(&n1, "FA1002"), ["0.00"]);
+    assert!(held_entries(&n1).is_empty());
 }

@@ -92,11 +92,17 @@ pub fn held_conditions(step: &CreditStep) -> Vec<Alert> {
         for m in &h.moves {
             fell.push(format!("{} {} on {}", m.invoice_id, m.fell, m.night));
         }
+        // Falls before it first waited: the ERP booked it before the bank
+        // file came (see `waiting::hold`).
+        let since = match h.moves.iter().map(|m| m.night.as_str()).min() {
+            Some(night) if night < h.since.as_str() => format!("since {night}"),
+            _ => "since".to_string(),
+        };
         let mut a = Alert::new(
             AlertKind::ErpExportUnexplained,
             &format!("waiting:{}:{}", p.account, p.entry_id),
             format!(
-                "{} from {payer} on {}, waiting since {}: the ERP's open amounts of the customer's invoices fell since by {} more than pointage's payments explain ({}) — maybe this payment booked in the ERP: pointage does not apply it (see matches.csv); apply it with a decision (accept/assign), or take it out (ignore) if the ERP booked it",
+                "{} from {payer} on {}, waiting since {}: the ERP's open amounts of the customer's invoices fell {since} by {} more than pointage's payments explain ({}) — maybe this payment booked in the ERP: pointage does not apply it (see matches.csv); apply it with a decision (accept/assign), or take it out (ignore) if the ERP booked it",
                 p.amount,
                 date(p.day()),
                 h.since,

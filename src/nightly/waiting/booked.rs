@@ -1,4 +1,4 @@
-//! Whether the ERP may have booked a payment itself the night it came
+//! Whether the ERP may have booked a payment itself by the night it came
 //! ([`booked_with_it`]): the falls of the export's invoices read against
 //! what the matcher would apply of it, and which invoices a payment quotes
 //! ([`quoted_in`]). See [`super`] for the rule's place in the night.
@@ -26,7 +26,8 @@ pub(super) struct Concerned<'a> {
     /// Some of it is applied by a rule naming an invoice (not by the
     /// payer's IBAN or name alone).
     pub(super) names_an_invoice: bool,
-    /// The night it came.
+    /// The night it came (the falls read go back to the day the bank
+    /// booked it, when earlier).
     pub(super) came: String,
     /// The invoices of its customers that owe nothing tonight (gone from
     /// the export, or nothing left open).
@@ -35,8 +36,9 @@ pub(super) struct Concerned<'a> {
 
 /// Whether the ERP may have booked money `amount` itself since it came, the
 /// matcher applying `c` of it tonight (`theirs`: the falls of the
-/// invoices it pays or quotes, the night it came, and of its customers'
-/// invoices after; `all`: of its customers' invoices since it came):
+/// invoices it pays or quotes, from the day the bank booked it to the
+/// night it came, and of its customers' invoices after; `all`: of its
+/// customers' invoices since the bank booked it):
 /// - the invoices it pays or quotes fell by at least the money it applies
 ///   (an ERP lettering from its own bank feed, in whole or in part, or on
 ///   another invoice it quotes: verify 38 V5, verify 40 R6 v5split,
@@ -61,7 +63,7 @@ pub(super) fn booked_with_it(
 ) -> Option<(Vec<Move>, Money)> {
     let cash = c.applied;
     let with_rest = cash.checked_add(c.written_off)?;
-    // An invoice it quotes fell the night it came and the matcher does not
+    // An invoice it quotes fell by the night it came and the matcher does not
     // pay it: lettered with this money, whose rest would be applied again
     // (verify 41 H2) — when the matcher leaves some of it unapplied, or
     // that invoice owes nothing now, gone by no more than the payment
@@ -70,7 +72,7 @@ pub(super) fn booked_with_it(
     // alike and is held too); one still owing fell by something else (a
     // credit note: verify 41 erp3 M2).
     if theirs.iter().any(|m| {
-        m.night == c.came
+        m.night <= c.came
             && !c.paid.contains(m.invoice_id.as_str())
             && (cash < amount || (c.closed.contains(&m.invoice_id) && m.fell <= amount))
     }) {
