@@ -27,7 +27,7 @@ pub mod strhash;
 pub mod tokens;
 
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

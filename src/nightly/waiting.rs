@@ -309,20 +309,27 @@ fn moves_of(
 
 /// Each invoice's falls netted against its rises (an invoice missing one
 /// night and back the next fell by nothing): one move per invoice that fell
-/// overall, on the last night it fell, in night and invoice order.
+/// overall, on the last night it fell, in night and invoice order. Moves
+/// are read in night order and a rise undoes only falls read before it: a
+/// rise undoing a fall of a night before those read (an invoice back, an
+/// amount typed wrong and corrected, just before the window) never hides
+/// a fall after it (verify 42 H1).
 fn net_moves(moves: Vec<Move>) -> Vec<Move> {
+    let mut moves = moves;
+    moves.sort_by(|a, b| (&a.night, &a.invoice_id).cmp(&(&b.night, &b.invoice_id)));
     let mut by_invoice: BTreeMap<String, Move> = BTreeMap::new();
     for m in moves {
-        match by_invoice.get_mut(&m.invoice_id) {
-            Some(net) => {
-                net.fell = net.fell.checked_add(m.fell).unwrap_or(net.fell);
-                if m.fell.is_positive() {
-                    net.night = m.night;
-                }
-            }
-            None => {
-                by_invoice.insert(m.invoice_id.clone(), m);
-            }
+        let net = by_invoice.entry(m.invoice_id.clone()).or_insert(Move {
+            fell: Money::ZERO,
+            ..m.clone()
+        });
+        net.fell = net
+            .fell
+            .checked_add(m.fell)
+            .unwrap_or(net.fell)
+            .max(Money::ZERO);
+        if m.fell.is_positive() {
+            net.night = m.night;
         }
     }
     let mut out: Vec<Move> = by_invoice
@@ -443,6 +450,18 @@ pub fn hold(
         let Some(fell) = Money::checked_sum(theirs.iter().map(|m| m.fell)) else {
             continue;
         };
+        // Since it first waited: the falls up to the night it came were
+        // read against it that night, as tonight's money (a credit note
+        // lettered before it came is not its surplus: verify 42 M2).
+        let after = net_moves(
+            all.iter()
+                .filter(|m| m.night.as_str() > first.as_str())
+                .cloned()
+                .collect(),
+        );
+        let Some(fell_after) = Money::checked_sum(after.iter().map(|m| m.fell)) else {
+            continue;
+        };
         let all = net_moves(all);
         let Some(fell_all) = Money::checked_sum(all.iter().map(|m| m.fell)) else {
             continue;
@@ -451,8 +470,8 @@ pub fn hold(
         // invoices fell since by all of it; and, what the matcher applies
         // of it tonight, as tonight's money is (the night it came counts
         // alike: verify 41 R6 on the nights after).
-        let found = if !new && fell >= p.amount {
-            Some((theirs, fell))
+        let found = if !new && fell_after >= p.amount {
+            Some((after, fell_after))
         } else if c.matched {
             booked_with_it(p.amount, &c, (&theirs, fell), (&all, fell_all))
         } else {
@@ -501,10 +520,16 @@ pub fn hold(
     Ok(())
 }
 
-/// The day the bank booked a payment (its value date when it has no
-/// booking date), as state writes nights.
+/// The day the bank booked a payment, or its value date when earlier or
+/// alone, as state writes nights.
 fn booked_day(p: &crate::matching::Payment) -> Option<String> {
-    p.booking_date.or(p.value_date).map(|d| d.to_string())
+    let day = match (p.booking_date, p.value_date) {
+        // An ERP may letter it on its value date, before the bank booked
+        // it (verify 42 L1).
+        (Some(b), Some(v)) => b.min(v),
+        (b, v) => b.or(v)?,
+    };
+    Some(day.to_string())
 }
 
 /// Payment `payment`'s matched rows (all `amount` of it) become
@@ -574,6 +599,49 @@ mod tests {
             applied_on: None,
             reversed_on: None,
         }
+    }
+
+    fn mv(night: &str, invoice: &str, fell: &str) -> Move {
+        Move {
+            night: night.to_string(),
+            customer_id: "A".to_string(),
+            invoice_id: invoice.to_string(),
+            fell: m(fell),
+        }
+    }
+
+    #[test]
+    fn a_rise_undoes_only_the_falls_read_before_it() {
+        // Missing one night and back the next: it fell by nothing.
+        let net = net_moves(vec![mv("12-01", "F1", "1000"), mv("12-02", "F1", "-1000")]);
+        assert!(net.is_empty());
+        // Back (or corrected) on the first night read, its fall before the
+        // window: the ERP's lettering after it still fell (verify 42 H1).
+        let net = net_moves(vec![mv("12-03", "F1", "1000"), mv("12-02", "F1", "-1800")]);
+        assert_eq!(net, [mv("12-03", "F1", "1000")]);
+        // Partly back: what is left of the fall, on the night it fell.
+        let net = net_moves(vec![
+            mv("12-01", "F1", "1000"),
+            mv("12-02", "F1", "-400"),
+            mv("12-02", "F2", "50"),
+        ]);
+        assert_eq!(net, [mv("12-01", "F1", "600"), mv("12-02", "F2", "50")]);
+    }
+
+    #[test]
+    fn a_payment_counts_from_its_booking_or_earlier_value_date() {
+        use chrono::NaiveDate;
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let mut p = crate::matching::testkit::payment("P1", "1000");
+        p.booking_date = d("2026-12-02");
+        p.value_date = d("2026-12-01");
+        assert_eq!(booked_day(&p).as_deref(), Some("2026-12-01"));
+        p.value_date = d("2026-12-04");
+        assert_eq!(booked_day(&p).as_deref(), Some("2026-12-02"));
+        p.booking_date = None;
+        assert_eq!(booked_day(&p).as_deref(), Some("2026-12-04"));
+        p.value_date = None;
+        assert_eq!(booked_day(&p), None);
     }
 
     #[test]

@@ -606,3 +606,93 @@ fn money_the_erp_booked_before_its_bank_file_came_is_not_applied_again() {
     assert_eq!(open_after(&n1, "FA1002"), ["0.00"]);
     assert!(held_entries(&n1).is_empty());
 }
+
+#[test]
+fn an_amount_corrected_just_before_the_money_came_hides_no_lettering() {
+    // Verify 42 H1: FA1001 typed 200.00 one night and corrected the next
+    // (a rise), then lowered by the ERP booking tonight's payment of it.
+    // The rise undoes the typo's fall, of a night before the payment: it
+    // hid the lettering, and FA1001 read paid while 1000.00 is owed.
+    let invoices = |amount1: &str, open1: &str| {
+        format!(
+            "FA1001;A;Alpha;2026-11-05;2026-11-20;{amount1};{open1};EUR;;transfer;\n\
+             FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    night(
+        dir.path(),
+        1,
+        "2026-12-01",
+        &invoices("2000,00", "2000,00"),
+        &[],
+    );
+    night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &invoices("200,00", "200,00"),
+        &[],
+    );
+    night(
+        dir.path(),
+        3,
+        "2026-12-03",
+        &invoices("2000,00", "2000,00"),
+        &[],
+    );
+    for (seq, date) in [(4, "2026-12-04"), (5, "2026-12-05")] {
+        let out = night(
+            dir.path(),
+            seq,
+            date,
+            &invoices("2000,00", "1000,00"),
+            &[paying(
+                "P1",
+                "2026-12-03",
+                "1000.00",
+                "Facture FA1001 acompte",
+            )],
+        );
+        let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
+        assert!(!status.contains(&"matched".to_string()), "{status:?}");
+        assert_eq!(
+            cell(
+                &out,
+                "invoice_status.csv",
+                "invoice_id",
+                "FA1001",
+                "open_after"
+            ),
+            ["1000.00"]
+        );
+    }
+}
+
+#[test]
+fn a_surplus_is_not_held_for_a_credit_note_lettered_before_it_came() {
+    // Verify 42 M2: a 500.00 credit note lowers FA1001 (2000.00) on 12-01;
+    // the customer pays the whole 2000.00 that day, the file comes on
+    // 12-02: 1500.00 applied, 500.00 the customer's surplus. The credit
+    // note was read against the payment the night it came: the next night
+    // it does not make the surplus look booked by the ERP.
+    let fa1001 = |open: &str| {
+        format!("FA1001;A;Alpha;2026-11-05;2026-11-20;2000,00;{open};EUR;;transfer;\n")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    night(dir.path(), 1, "2026-11-30", &fa1001("2000,00"), &[]);
+    night(dir.path(), 2, "2026-12-01", &fa1001("1500,00"), &[]);
+    let out = night(
+        dir.path(),
+        3,
+        "2026-12-02",
+        &fa1001("1500,00"),
+        &[paying("P1", "2026-12-01", "2000.00", "Facture FA1001")],
+    );
+    assert_eq!(
+        cell(&out, "matches.csv", "entry_id", "P1", "status"),
+        ["matched", "unapplied"]
+    );
+    let out = night(dir.path(), 4, "2026-12-03", &fa1001("1500,00"), &[]);
+    assert!(held_entries(&out).is_empty());
+}
