@@ -99,11 +99,14 @@ pub enum AlertKind {
     /// Money a notification brought that the statement covering its day
     /// does not book: no longer counted, what it paid withdrawn.
     NotifiedNotBooked,
+    /// The ERP's export lists no invoice tonight though an earlier night's
+    /// listed some: more likely a failed export than everything settled.
+    ErpExportEmpty,
 }
 
 impl AlertKind {
     /// Every kind, in output order.
-    pub const ALL: [AlertKind; 32] = [
+    pub const ALL: [AlertKind; 33] = [
         AlertKind::UnmatchedCredit,
         AlertKind::UnmatchedDebit,
         AlertKind::SuggestedMatch,
@@ -136,6 +139,7 @@ impl AlertKind {
         AlertKind::AmbiguousNotification,
         AlertKind::BookedAmountDiffers,
         AlertKind::NotifiedNotBooked,
+        AlertKind::ErpExportEmpty,
     ];
 
     /// The kind named `s` (its snake-case name).
@@ -178,6 +182,7 @@ impl AlertKind {
             AlertKind::AmbiguousNotification => "ambiguous_notification",
             AlertKind::BookedAmountDiffers => "booked_amount_differs",
             AlertKind::NotifiedNotBooked => "notified_not_booked",
+            AlertKind::ErpExportEmpty => "erp_export_empty",
         }
     }
 
@@ -193,7 +198,8 @@ impl AlertKind {
             | AlertKind::ConflictingStatement
             | AlertKind::StaleStatements
             | AlertKind::BookedAmountDiffers
-            | AlertKind::NotifiedNotBooked => Severity::Critical,
+            | AlertKind::NotifiedNotBooked
+            | AlertKind::ErpExportEmpty => Severity::Critical,
             AlertKind::UnmatchedCredit
             | AlertKind::UnmatchedDebit
             | AlertKind::SuggestedMatch

@@ -320,6 +320,13 @@ fn night(
     // How the export moved since the last night, read before tonight's is
     // recorded: money left waiting the ERP may have booked is held.
     waiting::record_moves(&tx, &client.ledger, &rd).map_err(&e)?;
+    // An export listing nothing, read against the last that listed
+    // invoices, before tonight's is recorded.
+    let last_export = if client.ledger.invoices.is_empty() {
+        crate::state::ledger::last_export(&tx).map_err(&e)?
+    } else {
+        None
+    };
     crate::state::ledger::upsert_invoices(&tx, &client.ledger.invoices, &rd).map_err(&e)?;
     let mandate_customer = |m: Option<&str>| {
         let m = m?;
@@ -403,6 +410,10 @@ fn night(
     conditions.extend(renumbered);
     conditions.extend(promised.unmatched);
     conditions.extend(people.missing_alerts(&rd));
+    conditions.extend(alerting::empty_export_condition(
+        &client.ledger,
+        last_export.as_ref(),
+    ));
     // Customer ids of tonight's invoices missing from customers.csv.
     let renames = crate::state::moves::renames(&tx).map_err(&e)?;
     let unknown = dunning_input::unknown_customers(&client.ledger, &renames);

@@ -57,6 +57,7 @@ pub fn alert_kind(lang: Lang, kind: &str) -> String {
         ),
         "promise_unmatched" => ("Promesse à vérifier", "Promise to check"),
         "invoice_redated" => ("Facture redatée", "Invoice redated"),
+        "erp_export_empty" => ("Export ERP vide", "ERP export empty"),
         "people_file_missing" => (
             "Fichier absent : copie conservée utilisée",
             "File missing: kept copy used",

@@ -64,6 +64,22 @@ pub fn upsert_invoices(
     Ok(())
 }
 
+/// The last night an export listed invoices (before tonight's is recorded)
+/// and how many it listed: what an export listing none tonight is read
+/// against.
+pub fn last_export(conn: &Connection) -> rusqlite::Result<Option<(String, usize)>> {
+    conn.prepare_cached(
+        "SELECT last_seen_run, COUNT(*) FROM invoices
+         WHERE archived_from IS NULL
+           AND last_seen_run = (SELECT MAX(last_seen_run) FROM invoices WHERE archived_from IS NULL)",
+    )?
+    .query_row([], |r| {
+        let night: Option<String> = r.get(0)?;
+        let n: i64 = r.get(1)?;
+        Ok(night.map(|night| (night, usize::try_from(n).unwrap_or(0))))
+    })
+}
+
 /// True when a return reversed one of the invoice's applications on or
 /// after the last night the ERP exported it: an invoice the ERP closed (so
 /// gone from its export of open items) that the return reopened, until the

@@ -244,3 +244,58 @@ fn money_paid_beyond_a_lowered_invoice_is_counted_unapplied_like_its_alert() {
         "unapplied money missing from the report"
     );
 }
+
+#[test]
+fn an_export_listing_no_invoice_says_so_until_the_invoices_are_back() {
+    // Verify 42: a failed ERP export (a header, no line) was taken
+    // silently: every invoice read as closed in the ERP, nobody told.
+    let dir = tempfile::tempdir().unwrap();
+    let f1 = "F-1;C1;Alpha;2026-09-01;2026-10-01;1000,00;1000,00;EUR;;transfer;\n";
+    let kinds = |out: &Path, file: &str| {
+        column_where(
+            &csv_rows(&out.join(file)),
+            "kind",
+            "erp_export_empty",
+            "severity",
+        )
+    };
+    // A first night listing nothing says nothing: no export to read it
+    // against.
+    let first = night(dir.path(), 1, "2026-11-01", "", &[]);
+    assert!(kinds(&first, "open_items.csv").is_empty());
+    night(dir.path(), 2, "2026-11-02", f1, &[]);
+    let empty = night(
+        dir.path(),
+        3,
+        "2026-11-03",
+        "",
+        &[paying("P1", "2026-11-03", "1000.00", "FACTURE F-1")],
+    );
+    assert_eq!(kinds(&empty, "alerts.csv"), ["critical"]);
+    let message = column_where(
+        &csv_rows(&empty.join("alerts.csv")),
+        "kind",
+        "erp_export_empty",
+        "message",
+    );
+    assert!(
+        message[0].contains("export of 2026-11-02 listed 1"),
+        "{message:?}"
+    );
+    // Still empty the next night: the same alert, still open.
+    let again = night(dir.path(), 4, "2026-11-04", "", &[]);
+    assert!(kinds(&again, "alerts.csv").is_empty());
+    assert_eq!(kinds(&again, "open_items.csv"), ["critical"]);
+    // Back: resolved, and the money that came meanwhile pays F-1.
+    let back = night(dir.path(), 5, "2026-11-05", f1, &[]);
+    assert!(kinds(&back, "open_items.csv").is_empty());
+    assert_eq!(
+        column_where(
+            &csv_rows(&back.join("matches.csv")),
+            "entry_id",
+            "P1",
+            "status"
+        ),
+        ["matched"]
+    );
+}

@@ -11,7 +11,9 @@
 //!   `promise_unmatched` (a `promises.csv` line matching nothing),
 //!   `people_file_missing` (a people's file read from its kept copy: keyed
 //!   by the night, so new every night the file is missing);
-//!   `customer_unknown` (an invoice's customer id missing from `customers.csv`);
+//!   `customer_unknown` (an invoice's customer id missing from `customers.csv`),
+//!   `erp_export_empty` (`invoices.csv` lists no invoice, an earlier export
+//!   did);
 //! - events, raised the night they happen: returns and unpaid items (resolved
 //!   when the invoice is settled), `partial_payment` (resolved when settled),
 //!   `duplicate_statement` (information: resolved at once), and the rest, which
@@ -35,6 +37,26 @@ use crate::state::ledger as sl;
 mod settle;
 
 pub use settle::settle;
+
+/// `erp_export_empty` when tonight's export lists no invoice while the last
+/// export that listed any (`last`: its night and count) did: more likely a
+/// failed export than every invoice settled. Open while it lasts.
+pub fn empty_export_condition(
+    ledger: &crate::ledger::Ledger,
+    last: Option<&(String, usize)>,
+) -> Option<Alert> {
+    let (night, n) = last.filter(|(_, n)| *n > 0 && ledger.invoices.is_empty())?;
+    Some(Alert::new(
+        AlertKind::ErpExportEmpty,
+        "erp_export_empty",
+        format!(
+            "invoices.csv lists no invoice, while the ERP's export of {night} listed {n}: \
+             more likely a failed export than every invoice settled — check the ERP's export; \
+             meanwhile its invoices are read as closed in the ERP (no reminder goes out for \
+             them) and tonight's money waits unmatched, matched again the night they are back"
+        ),
+    ))
+}
 
 /// The night's alert files.
 #[derive(Debug, Clone, Default)]

@@ -24,6 +24,7 @@ fn is_condition(kind: AlertKind) -> bool {
             | AlertKind::InvoiceIdentityChanged
             | AlertKind::PromiseUnmatched
             | AlertKind::PeopleFileMissing
+            | AlertKind::ErpExportEmpty
             | AlertKind::CustomerUnknown
             | AlertKind::CustomerSeveralNames
     )
