@@ -44,7 +44,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 mod booked;
 
@@ -214,25 +214,53 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
             record_rise(conn, &mut insert, run_date, (&id, &customer, &currency), up)?;
         }
     }
-    // Back in the export after nights missing from it: what it owes again
-    // undoes the fall its leaving recorded (verify 38 V1).
+    // Back in the export after nights missing from it: read against its
+    // last reading before it left, as if it had never left — the fall its
+    // leaving recorded is taken back, and what it owes less now falls
+    // tonight (lettered while it was missing: a payment the bank booked
+    // meanwhile reads it from that night on, verify 42 early2 M3); what it
+    // owes more undoes earlier falls (verify 38 V1).
+    let mut last = conn.prepare_cached(
+        "SELECT customer_id, amount, currency, exported_open, last_seen_run FROM invoices
+         WHERE invoice_id = ?1 AND archived_from IS NULL",
+    )?;
+    let mut take_back = conn.prepare_cached(
+        "DELETE FROM erp_moves WHERE invoice_id = ?1 AND run_date > ?2 AND run_date < ?3",
+    )?;
     for inv in &ledger.invoices {
-        if in_previous.contains(inv.invoice_id.as_str()) {
+        if in_previous.contains(inv.invoice_id.as_str()) || !inv.amount.is_positive() {
             continue;
         }
-        if !inv.amount.is_positive() {
+        let row = last
+            .query_row(params![inv.invoice_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .optional()?;
+        // New tonight: nothing fell.
+        let Some((customer, amount, currency, exported, left_after)) = row else {
+            continue;
+        };
+        let (Ok(amount), Ok(exported)) = (amount.parse::<Money>(), exported.parse::<Money>())
+        else {
+            continue;
+        };
+        if currency != inv.currency.as_str() {
             continue;
         }
+        take_back.execute(params![inv.invoice_id, left_after, run_date])?;
         let events = sl::app_events_of(conn, &inv.invoice_id)?;
-        if let Some(owed) = lowest(inv.amount, inv.open_amount, &events).filter(|o| o.is_positive())
-        {
-            record_rise(
-                conn,
-                &mut insert,
-                run_date,
-                (&inv.invoice_id, &inv.customer_id, inv.currency.as_str()),
-                owed,
-            )?;
+        let now = (inv.amount, inv.open_amount);
+        let id = inv.invoice_id.as_str();
+        if let Some(d) = fell((amount, exported), Some(now), &events) {
+            insert.execute(params![run_date, id, customer, currency, d.to_plain()])?;
+        } else if let Some(up) = rose((amount, exported), now, &events) {
+            record_rise(conn, &mut insert, run_date, (id, &customer, &currency), up)?;
         }
     }
     Ok(())
@@ -311,31 +339,41 @@ fn moves_of(
 /// night and back the next fell by nothing): one move per invoice that fell
 /// overall, on the last night it fell, in night and invoice order. Moves
 /// are read in night order and a rise undoes only falls read before it: a
-/// rise undoing a fall of a night before those read (an invoice back, an
-/// amount typed wrong and corrected, just before the window) never hides
-/// a fall after it (verify 42 H1).
-fn net_moves(moves: Vec<Move>) -> Vec<Move> {
-    let mut moves = moves;
-    moves.sort_by(|a, b| (&a.night, &a.invoice_id).cmp(&(&b.night, &b.invoice_id)));
-    let mut by_invoice: BTreeMap<String, Move> = BTreeMap::new();
-    for m in moves {
-        let net = by_invoice.entry(m.invoice_id.clone()).or_insert(Move {
-            fell: Money::ZERO,
-            ..m.clone()
-        });
-        net.fell = net
-            .fell
-            .checked_add(m.fell)
-            .unwrap_or(net.fell)
-            .max(Money::ZERO);
-        if m.fell.is_positive() {
-            net.night = m.night;
+/// rise undoing a fall of a night before the window (an invoice back, an
+/// amount typed wrong and corrected, just before it) never hides a fall
+/// after it (verify 42 H1). An invoice whose nights up to `first` do not
+/// count (`early` false) is netted all the same, from the window's start,
+/// and counts by what its net grew after `first`: a lettering undone
+/// after it and done again fell by nothing (verify 42 early2 L1).
+fn net_moves(moves: &[Move], first: &str, early: impl Fn(&str) -> bool) -> Vec<Move> {
+    let mut moves: Vec<&Move> = moves.iter().collect();
+    moves.sort_by(|a, b| (&a.invoice_id, &a.night).cmp(&(&b.invoice_id, &b.night)));
+    let mut out: Vec<Move> = Vec::new();
+    for group in moves.chunk_by(|a, b| a.invoice_id == b.invoice_id) {
+        let Some(head) = group.first() else {
+            continue;
+        };
+        let counts_early = early(&head.invoice_id);
+        let (mut total, mut base) = (Money::ZERO, Money::ZERO);
+        let mut night = &head.night;
+        for m in group {
+            total = total.checked_add(m.fell).unwrap_or(total).max(Money::ZERO);
+            if m.fell.is_positive() {
+                night = &m.night;
+            }
+            if !counts_early && m.night.as_str() <= first {
+                base = total;
+            }
         }
+        let Some(grew) = total.checked_sub(base).filter(|g| g.is_positive()) else {
+            continue;
+        };
+        out.push(Move {
+            night: night.clone(),
+            fell: grew,
+            ..(*head).clone()
+        });
     }
-    let mut out: Vec<Move> = by_invoice
-        .into_values()
-        .filter(|m| m.fell.is_positive())
-        .collect();
     out.sort_by(|a, b| (&a.night, &a.invoice_id).cmp(&(&b.night, &b.invoice_id)));
     out
 }
@@ -433,36 +471,30 @@ pub fn hold(
             })
             .map(|m| m.invoice_id.clone())
             .collect();
-        // The night the money came, only the invoices it pays count: the
-        // ERP booking that very payment lowers them; the customer's other
-        // invoices moving that night (a cheque, a credit note) say nothing
-        // of it (verify 40 R4).
-        let theirs = net_moves(
-            all.iter()
-                .filter(|m| {
-                    m.night.as_str() > first.as_str()
-                        || c.paid.contains(m.invoice_id.as_str())
-                        || quotes(p, &m.invoice_id)
-                })
-                .cloned()
-                .collect(),
-        );
+        // The night the money came (and the nights before, since the bank
+        // booked it), only the invoices it pays or quotes count: the ERP
+        // booking that very payment lowers them; the customer's other
+        // invoices moving then (a cheque, a credit note) say nothing of it
+        // (verify 40 R4).
+        let paid_or_quoted = |id: &str| c.paid.contains(id) || quotes(p, id);
+        let theirs = net_moves(&all, first, paid_or_quoted);
         let Some(fell) = Money::checked_sum(theirs.iter().map(|m| m.fell)) else {
             continue;
         };
-        // Since it first waited: the falls up to the night it came were
-        // read against it that night, as tonight's money (a credit note
-        // lettered before it came is not its surplus: verify 42 M2).
-        let after = net_moves(
-            all.iter()
-                .filter(|m| m.night.as_str() > first.as_str())
-                .cloned()
-                .collect(),
-        );
+        // Held as before: those falls, but for the invoices its earlier
+        // applications paid, whose falls up to the night it came were read
+        // against it that night (a credit note lettered before it came is
+        // not its surplus: verify 42 M2; a quoted invoice the ERP lettered
+        // while the matcher only suggested another still counts: verify 42
+        // early2 M1).
+        let paid_before: BTreeSet<&str> = earlier.iter().map(|a| a.invoice_id.as_str()).collect();
+        let after = net_moves(&all, first, |id| {
+            paid_or_quoted(id) && !paid_before.contains(id)
+        });
         let Some(fell_after) = Money::checked_sum(after.iter().map(|m| m.fell)) else {
             continue;
         };
-        let all = net_moves(all);
+        let all = net_moves(&all, first, |_| true);
         let Some(fell_all) = Money::checked_sum(all.iter().map(|m| m.fell)) else {
             continue;
         };
@@ -520,13 +552,19 @@ pub fn hold(
     Ok(())
 }
 
-/// The day the bank booked a payment, or its value date when earlier or
-/// alone, as state writes nights.
+/// How many days before its booking date a payment's value date may start
+/// the exports read for it: a weekend and a bank holiday.
+const VALUE_DATE_DAYS: i64 = 4;
+
+/// The day the bank booked a payment, or its value date when a few days
+/// earlier or alone, as state writes nights.
 fn booked_day(p: &crate::matching::Payment) -> Option<String> {
     let day = match (p.booking_date, p.value_date) {
         // An ERP may letter it on its value date, before the bank booked
-        // it (verify 42 L1).
-        (Some(b), Some(v)) => b.min(v),
+        // it (verify 42 L1): a few days before, not a credit dated back a
+        // month, whose window would take in a month of the customer's
+        // moves (verify 42 early2 L2).
+        (Some(b), Some(v)) if v < b && (b - v).num_days() <= VALUE_DATE_DAYS => v,
         (b, v) => b.or(v)?,
     };
     Some(day.to_string())
@@ -612,20 +650,38 @@ mod tests {
 
     #[test]
     fn a_rise_undoes_only_the_falls_read_before_it() {
+        let net = |moves: &[Move]| net_moves(moves, "", |_| true);
         // Missing one night and back the next: it fell by nothing.
-        let net = net_moves(vec![mv("12-01", "F1", "1000"), mv("12-02", "F1", "-1000")]);
-        assert!(net.is_empty());
+        assert!(net(&[mv("12-01", "F1", "1000"), mv("12-02", "F1", "-1000")]).is_empty());
         // Back (or corrected) on the first night read, its fall before the
         // window: the ERP's lettering after it still fell (verify 42 H1).
-        let net = net_moves(vec![mv("12-03", "F1", "1000"), mv("12-02", "F1", "-1800")]);
-        assert_eq!(net, [mv("12-03", "F1", "1000")]);
+        let got = net(&[mv("12-03", "F1", "1000"), mv("12-02", "F1", "-1800")]);
+        assert_eq!(got, [mv("12-03", "F1", "1000")]);
         // Partly back: what is left of the fall, on the night it fell.
-        let net = net_moves(vec![
+        let got = net(&[
             mv("12-01", "F1", "1000"),
             mv("12-02", "F1", "-400"),
             mv("12-02", "F2", "50"),
         ]);
-        assert_eq!(net, [mv("12-01", "F1", "600"), mv("12-02", "F2", "50")]);
+        assert_eq!(got, [mv("12-01", "F1", "600"), mv("12-02", "F2", "50")]);
+    }
+
+    #[test]
+    fn an_invoice_whose_early_nights_do_not_count_counts_what_it_fell_after() {
+        // Lettered the night the money came, undone, lettered again: the
+        // net grew by nothing after that night (verify 42 early2 L1).
+        let moves = [
+            mv("12-02", "F1", "1000"),
+            mv("12-03", "F1", "-1000"),
+            mv("12-07", "F1", "1000"),
+            mv("12-02", "F2", "300"),
+            mv("12-05", "F2", "200"),
+        ];
+        let got = net_moves(&moves, "12-02", |_| false);
+        assert_eq!(got, [mv("12-05", "F2", "200")]);
+        // Its early nights counting: all it fell.
+        let got = net_moves(&moves, "12-02", |id| id == "F1");
+        assert_eq!(got, [mv("12-05", "F2", "200"), mv("12-07", "F1", "1000")]);
     }
 
     #[test]
@@ -638,6 +694,10 @@ mod tests {
         assert_eq!(booked_day(&p).as_deref(), Some("2026-12-01"));
         p.value_date = d("2026-12-04");
         assert_eq!(booked_day(&p).as_deref(), Some("2026-12-02"));
+        // Dated back a month: from its booking date.
+        p.value_date = d("2026-11-02");
+        assert_eq!(booked_day(&p).as_deref(), Some("2026-12-02"));
+        p.value_date = d("2026-12-04");
         p.booking_date = None;
         assert_eq!(booked_day(&p).as_deref(), Some("2026-12-04"));
         p.value_date = None;

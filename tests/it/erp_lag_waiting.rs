@@ -696,3 +696,78 @@ fn a_surplus_is_not_held_for_a_credit_note_lettered_before_it_came() {
     let out = night(dir.path(), 4, "2026-12-03", &fa1001("1500,00"), &[]);
     assert!(held_entries(&out).is_empty());
 }
+
+#[test]
+fn money_whose_quoted_invoice_the_erp_lettered_the_night_it_came_is_told_to_a_person() {
+    // Verify 42 early2 M1: 1000.00 quoting FA1001 comes the night the ERP
+    // lettered FA1001 from its own feed: FA1001 owes nothing, the matcher
+    // only suggests FA1002. Accepting that suggestion would count the
+    // payment twice: the next night says the ERP may have booked it.
+    let invoices = |open1: &str| {
+        format!(
+            "FA1001;A;Alpha;2026-11-05;2026-11-20;1000,00;{open1};EUR;;transfer;\n\
+             FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    night(dir.path(), 1, "2026-12-01", &invoices("1000,00"), &[]);
+    let out = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &invoices("0,00"),
+        &[Ntry {
+            txs: vec![Tx {
+                amount: "1000.00",
+                name: Some("ALPHA"),
+                text: Some("Facture FA1001"),
+                ..Tx::default()
+            }],
+            ..from("P1", "2026-12-02", "1000.00", "ALPHA")
+        }],
+    );
+    assert_eq!(
+        cell(&out, "matches.csv", "entry_id", "P1", "status"),
+        ["suggested", "unapplied"]
+    );
+    let out = night(dir.path(), 3, "2026-12-03", &invoices("0,00"), &[]);
+    assert_eq!(held_entries(&out), ["P1"]);
+}
+
+#[test]
+fn an_invoice_back_in_the_export_already_lettered_fell_the_night_it_is_back() {
+    // Verify 42 early2 M3: FA1001 missing from the export on 12-02, back
+    // on 12-03 owing nothing (the ERP lettered A's payment booked that
+    // day). Its fall was recorded the night it left, before the payment's
+    // window: applied again to FA1002, shown paid, never chased.
+    let invoices = |open1: Option<&str>| {
+        let first = open1
+            .map(|o| format!("FA1001;A;Alpha;2026-11-05;2026-11-20;1000,00;{o};EUR;;transfer;\n"))
+            .unwrap_or_default();
+        format!("{first}FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    night(dir.path(), 1, "2026-12-01", &invoices(Some("1000,00")), &[]);
+    night(dir.path(), 2, "2026-12-02", &invoices(None), &[]);
+    night(dir.path(), 3, "2026-12-03", &invoices(Some("0,00")), &[]);
+    let out = night(
+        dir.path(),
+        4,
+        "2026-12-04",
+        &invoices(Some("0,00")),
+        &[from("P1", "2026-12-03", "1000.00", "ALPHA")],
+    );
+    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
+    assert!(!status.contains(&"matched".to_string()), "{status:?}");
+    assert_eq!(
+        cell(
+            &out,
+            "invoice_status.csv",
+            "invoice_id",
+            "FA1002",
+            "open_after"
+        ),
+        ["1000.00"]
+    );
+    assert_eq!(held_entries(&out), ["P1"]);
+}
