@@ -33,6 +33,28 @@ fn held_entries(out: &Path) -> Vec<String> {
     .collect()
 }
 
+/// Customer A's FA1001 (its amount and open amount; `None`: not in the
+/// export) and FA1002 (1000.00 open).
+fn alpha(fa1001: Option<(&str, &str)>) -> String {
+    let first = fa1001
+        .map(|(amount, open)| {
+            format!("FA1001;A;Alpha;2026-11-05;2026-11-20;{amount};{open};EUR;;transfer;\n")
+        })
+        .unwrap_or_default();
+    format!("{first}FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
+}
+
+/// Nothing of payment `entry` is applied tonight.
+fn assert_not_applied(out: &Path, entry: &str) {
+    let status = cell(out, "matches.csv", "entry_id", entry, "status");
+    assert!(!status.contains(&"matched".to_string()), "{status:?}");
+}
+
+/// An invoice's open amount after tonight.
+fn open_after(out: &Path, id: &str) -> Vec<String> {
+    cell(out, "invoice_status.csv", "invoice_id", id, "open_after")
+}
+
 fn from(
     reference: &'static str,
     date: &'static str,
@@ -86,32 +108,14 @@ fn a_suggestion_the_erp_booked_is_not_applied_again_and_tonights_money_still_is(
         !status.contains(&"matched".to_string()),
         "money the ERP may have booked applied again: {status:?}"
     );
-    assert_eq!(
-        cell(
-            &out2,
-            "invoice_status.csv",
-            "invoice_id",
-            "N-1",
-            "open_after"
-        ),
-        ["1000.00"]
-    );
+    assert_eq!(open_after(&out2, "N-1"), ["1000.00"]);
     assert_eq!(held_entries(&out2), ["P1"]);
     // Tonight's money is matched as before, whatever the ERP moved.
     assert_eq!(
         cell(&out2, "matches.csv", "entry_id", "P2", "status"),
         ["matched"]
     );
-    assert_eq!(
-        cell(
-            &out2,
-            "invoice_status.csv",
-            "invoice_id",
-            "N-2",
-            "open_after"
-        ),
-        ["0.00"]
-    );
+    assert_eq!(open_after(&out2, "N-2"), ["0.00"]);
     // Night 3: the person confirms the ERP booked it and takes it out.
     std::fs::write(
         dir.path().join("c").join("decisions.csv"),
@@ -120,16 +124,7 @@ fn a_suggestion_the_erp_booked_is_not_applied_again_and_tonights_money_still_is(
     .unwrap();
     let out3 = night(dir.path(), 3, "2026-12-03", &n("1000,00"), &[]);
     assert!(held_entries(&out3).is_empty());
-    assert_eq!(
-        cell(
-            &out3,
-            "invoice_status.csv",
-            "invoice_id",
-            "N-1",
-            "open_after"
-        ),
-        ["1000.00"]
-    );
+    assert_eq!(open_after(&out3, "N-1"), ["1000.00"]);
     assert_eq!(
         csv_rows(&out3.join("unmatched.csv")).len(),
         1,
@@ -158,16 +153,7 @@ fn a_suggested_invoice_gone_from_the_export_keeps_its_money_from_the_other() {
     );
     // The ERP lettered the payment with D-1: D-1 leaves the export.
     let out2 = night(dir.path(), 2, "2026-12-02", d2, &[]);
-    assert_eq!(
-        cell(
-            &out2,
-            "invoice_status.csv",
-            "invoice_id",
-            "D-2",
-            "open_after"
-        ),
-        ["777.00"]
-    );
+    assert_eq!(open_after(&out2, "D-2"), ["777.00"]);
     assert_eq!(held_entries(&out2), ["P1"]);
     assert_eq!(
         cell(
@@ -214,16 +200,7 @@ fn a_surplus_the_erp_booked_on_another_invoice_pays_no_new_one() {
     assert_eq!(held_entries(&out2), ["P1"]);
     // Night 3: a new invoice of 100: the surplus may be C-1's already.
     let out3 = night(dir.path(), 3, "2026-12-03", &format!("{c1}{C5}"), &[]);
-    assert_eq!(
-        cell(
-            &out3,
-            "invoice_status.csv",
-            "invoice_id",
-            "C-5",
-            "open_after"
-        ),
-        ["100.00"]
-    );
+    assert_eq!(open_after(&out3, "C-5"), ["100.00"]);
     assert_eq!(held_entries(&out3), ["P1"]);
 }
 
@@ -236,16 +213,7 @@ fn a_surplus_of_a_customer_whose_invoices_did_not_move_pays_the_next_invoice() {
     let c1 = "C-1;C;Gamma;2026-09-01;2026-11-15;234,56;234,56;EUR;;transfer;\n";
     night(dir.path(), 2, "2026-12-02", c1, &[]);
     let out3 = night(dir.path(), 3, "2026-12-03", &format!("{c1}{C5}"), &[]);
-    assert_eq!(
-        cell(
-            &out3,
-            "invoice_status.csv",
-            "invoice_id",
-            "C-5",
-            "open_after"
-        ),
-        ["0.00"]
-    );
+    assert_eq!(open_after(&out3, "C-5"), ["0.00"]);
     assert!(held_entries(&out3).is_empty());
 }
 
@@ -264,17 +232,7 @@ fn an_invoice_missing_one_night_and_back_holds_no_money() {
         night(dir.path(), 2, "2026-12-02", gap, &[]);
         let c1 = "C-1;C;Gamma;2026-09-01;2026-11-15;234,56;234,56;EUR;;transfer;\n";
         let out3 = night(dir.path(), 3, "2026-12-03", &format!("{c1}{C5}"), &[]);
-        assert_eq!(
-            cell(
-                &out3,
-                "invoice_status.csv",
-                "invoice_id",
-                "C-5",
-                "open_after"
-            ),
-            ["0.00"],
-            "{gap:?}"
-        );
+        assert_eq!(open_after(&out3, "C-5"), ["0.00"], "{gap:?}");
         assert!(held_entries(&out3).is_empty(), "{gap:?}");
     }
 }
@@ -306,16 +264,7 @@ fn another_customers_credit_note_holds_no_money() {
         cell(&out2, "matches.csv", "entry_id", "P1", "status"),
         ["matched"]
     );
-    assert_eq!(
-        cell(
-            &out2,
-            "invoice_status.csv",
-            "invoice_id",
-            "Z-9",
-            "open_after"
-        ),
-        ["0.00"]
-    );
+    assert_eq!(open_after(&out2, "Z-9"), ["0.00"]);
     assert!(held_entries(&out2).is_empty());
 }
 
@@ -356,18 +305,8 @@ fn tonights_money_the_erp_booked_the_same_night_is_not_applied_again() {
         (dir, out)
     };
     let (_dir, out) = second_night("1000,00", "1000,00");
-    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
-    assert!(!status.contains(&"matched".to_string()), "{status:?}");
-    assert_eq!(
-        cell(
-            &out,
-            "invoice_status.csv",
-            "invoice_id",
-            "FA1001",
-            "open_after"
-        ),
-        ["1000.00"]
-    );
+    assert_not_applied(&out, "P1");
+    assert_eq!(open_after(&out, "FA1001"), ["1000.00"]);
     assert_eq!(held_entries(&out), ["P1"]);
     // Another invoice of the customer moving (a credit note on FA1002)
     // says nothing of tonight's payment of FA1001: applied.
@@ -442,8 +381,6 @@ fn tonights_money_the_erp_lettered_in_part_or_on_another_invoice_is_not_applied_
         );
         (dir, out)
     };
-    let open_after =
-        |out: &Path, id: &str| cell(out, "invoice_status.csv", "invoice_id", id, "open_after");
     // v5split: 1500.00 for both; the ERP lettered 1000.00 on FA1001 and
     // 500.00 on FA1002. Applying the 500.00 again read FA1002 paid.
     let (_d, out) = second_night(
@@ -451,8 +388,7 @@ fn tonights_money_the_erp_lettered_in_part_or_on_another_invoice_is_not_applied_
         "500,00",
         paying("P1", "2026-12-02", "1500.00", "Factures FA1001 FA1002"),
     );
-    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
-    assert!(!status.contains(&"matched".to_string()), "{status:?}");
+    assert_not_applied(&out, "P1");
     assert_eq!(open_after(&out, "FA1002"), ["500.00"]);
     assert_eq!(held_entries(&out), ["P1"]);
     // v5other: 1000.00 naming no invoice; the ERP lettered it on FA1001,
@@ -463,15 +399,13 @@ fn tonights_money_the_erp_lettered_in_part_or_on_another_invoice_is_not_applied_
         "1000,00",
         from("P1", "2026-12-02", "1000.00", "ALPHA"),
     );
-    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
-    assert!(!status.contains(&"matched".to_string()), "{status:?}");
+    assert_not_applied(&out, "P1");
     assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
     assert_eq!(held_entries(&out), ["P1"]);
     // The same with a bank fee the matcher writes off (verify 41 F1):
     // 995.00 paid 1000.00 of FA1002, which the ERP lettered on FA1001.
     let (_d, out) = second_night(None, "1000,00", from("P1", "2026-12-02", "995.00", "ALPHA"));
-    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
-    assert!(!status.contains(&"matched".to_string()), "{status:?}");
+    assert_not_applied(&out, "P1");
     assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
     // The ERP booked the 995.00 cash on FA1001 and left the fee open there
     // (verify 41 H1); and a payment quoting both invoices the ERP lettered
@@ -490,8 +424,7 @@ fn tonights_money_the_erp_lettered_in_part_or_on_another_invoice_is_not_applied_
         ),
     ] {
         let (_d, out) = second_night(open1, "1000,00", paid);
-        let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
-        assert!(!status.contains(&"matched".to_string()), "{status:?}");
+        assert_not_applied(&out, "P1");
         assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
     }
     // An overpayment: FA1001 lowered to 500.00 by a credit note, paid
@@ -541,14 +474,7 @@ fn money_the_erp_booked_before_its_bank_file_came_is_not_applied_again() {
     // feed the day the bank booked it (12-02); the bank file bringing it
     // reaches pointage a night later. Applied again, the invoice the ERP
     // left open read paid and was never chased.
-    let invoices = |open1: Option<&str>, amount1: &str| {
-        let first = open1
-            .map(|o| format!("FA1001;A;Alpha;2026-11-05;2026-11-20;{amount1};{o};EUR;;transfer;\n"))
-            .unwrap_or_default();
-        format!("{first}FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
-    };
-    let open_after =
-        |out: &Path, id: &str| cell(out, "invoice_status.csv", "invoice_id", id, "open_after");
+    let invoices = |open1: Option<&str>, amount1: &str| alpha(open1.map(|o| (amount1, o)));
     // Nights 12-01 as exported; `lettered` the night the ERP lettered it,
     // with its export; then the bank file with the payment, booked
     // `booked`, on the two nights after.
@@ -574,8 +500,7 @@ fn money_the_erp_booked_before_its_bank_file_came_is_not_applied_again() {
         from("P1", "2026-12-02", "1000.00", "ALPHA"),
     );
     for out in [&n1, &n2] {
-        let status = cell(out, "matches.csv", "entry_id", "P1", "status");
-        assert!(!status.contains(&"matched".to_string()), "{status:?}");
+        assert_not_applied(out, "P1");
         assert_eq!(open_after(out, "FA1002"), ["1000.00"]);
         assert_eq!(held_entries(out), ["P1"]);
     }
@@ -587,8 +512,7 @@ fn money_the_erp_booked_before_its_bank_file_came_is_not_applied_again() {
         paying("P1", "2026-12-02", "1000.00", "Facture FA1001 acompte"),
     );
     for out in [&n1, &n2] {
-        let status = cell(out, "matches.csv", "entry_id", "P1", "status");
-        assert!(!status.contains(&"matched".to_string()), "{status:?}");
+        assert_not_applied(out, "P1");
         assert_eq!(open_after(out, "FA1001"), ["1000.00"]);
     }
     // FA1001 went before the bank booked the payment (12-03, after the
@@ -613,12 +537,7 @@ fn an_amount_corrected_just_before_the_money_came_hides_no_lettering() {
     // (a rise), then lowered by the ERP booking tonight's payment of it.
     // The rise undoes the typo's fall, of a night before the payment: it
     // hid the lettering, and FA1001 read paid while 1000.00 is owed.
-    let invoices = |amount1: &str, open1: &str| {
-        format!(
-            "FA1001;A;Alpha;2026-11-05;2026-11-20;{amount1};{open1};EUR;;transfer;\n\
-             FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n"
-        )
-    };
+    let invoices = |amount1: &str, open1: &str| alpha(Some((amount1, open1)));
     let dir = tempfile::tempdir().unwrap();
     night(
         dir.path(),
@@ -654,18 +573,8 @@ fn an_amount_corrected_just_before_the_money_came_hides_no_lettering() {
                 "Facture FA1001 acompte",
             )],
         );
-        let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
-        assert!(!status.contains(&"matched".to_string()), "{status:?}");
-        assert_eq!(
-            cell(
-                &out,
-                "invoice_status.csv",
-                "invoice_id",
-                "FA1001",
-                "open_after"
-            ),
-            ["1000.00"]
-        );
+        assert_not_applied(&out, "P1");
+        assert_eq!(open_after(&out, "FA1001"), ["1000.00"]);
     }
 }
 
@@ -703,12 +612,7 @@ fn money_whose_quoted_invoice_the_erp_lettered_the_night_it_came_is_told_to_a_pe
     // lettered FA1001 from its own feed: FA1001 owes nothing, the matcher
     // only suggests FA1002. Accepting that suggestion would count the
     // payment twice: the next night says the ERP may have booked it.
-    let invoices = |open1: &str| {
-        format!(
-            "FA1001;A;Alpha;2026-11-05;2026-11-20;1000,00;{open1};EUR;;transfer;\n\
-             FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n"
-        )
-    };
+    let invoices = |open1: &str| alpha(Some(("1000,00", open1)));
     let dir = tempfile::tempdir().unwrap();
     night(dir.path(), 1, "2026-12-01", &invoices("1000,00"), &[]);
     let out = night(
@@ -740,12 +644,7 @@ fn an_invoice_back_in_the_export_already_lettered_fell_the_night_it_is_back() {
     // on 12-03 owing nothing (the ERP lettered A's payment booked that
     // day). Its fall was recorded the night it left, before the payment's
     // window: applied again to FA1002, shown paid, never chased.
-    let invoices = |open1: Option<&str>| {
-        let first = open1
-            .map(|o| format!("FA1001;A;Alpha;2026-11-05;2026-11-20;1000,00;{o};EUR;;transfer;\n"))
-            .unwrap_or_default();
-        format!("{first}FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
-    };
+    let invoices = |open1: Option<&str>| alpha(open1.map(|o| ("1000,00", o)));
     let dir = tempfile::tempdir().unwrap();
     night(dir.path(), 1, "2026-12-01", &invoices(Some("1000,00")), &[]);
     night(dir.path(), 2, "2026-12-02", &invoices(None), &[]);
@@ -757,17 +656,7 @@ fn an_invoice_back_in_the_export_already_lettered_fell_the_night_it_is_back() {
         &invoices(Some("0,00")),
         &[from("P1", "2026-12-03", "1000.00", "ALPHA")],
     );
-    let status = cell(&out, "matches.csv", "entry_id", "P1", "status");
-    assert!(!status.contains(&"matched".to_string()), "{status:?}");
-    assert_eq!(
-        cell(
-            &out,
-            "invoice_status.csv",
-            "invoice_id",
-            "FA1002",
-            "open_after"
-        ),
-        ["1000.00"]
-    );
+    assert_not_applied(&out, "P1");
+    assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
     assert_eq!(held_entries(&out), ["P1"]);
 }
