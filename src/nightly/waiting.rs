@@ -205,7 +205,12 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         };
         let events = sl::app_events_of(conn, &id)?;
         if let Some(d) = fell((amount, exported), now, &events) {
-            insert.execute(params![run_date, id, customer, currency, d.to_plain()])?;
+            // Under tonight's customer when the ERP moved it: the payment
+            // it was lettered with is theirs (verify 42 early3 M1).
+            let to = tonight
+                .get(id.as_str())
+                .map_or(customer.as_str(), |i| &i.customer_id);
+            insert.execute(params![run_date, id, to, currency, d.to_plain()])?;
         } else if let Some(tonight) = now
             && let Some(up) = rose((amount, exported), tonight, &events)
         {
@@ -214,9 +219,9 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
             record_rise(conn, &mut insert, run_date, (&id, &customer, &currency), up)?;
         }
     }
-    // Back in the export after nights missing from it: read against its
-    // last reading before it left, as if it had never left — the fall its
-    // leaving recorded is taken back, and what it owes less now falls
+    // Back in the export after a few nights missing from it: read against
+    // its last reading before it left, as if it had never left — the fall
+    // its leaving recorded is taken back, and what it owes less now falls
     // tonight (lettered while it was missing: a payment the bank booked
     // meanwhile reads it from that night on, verify 42 early2 M3); what it
     // owes more undoes earlier falls (verify 38 V1).
@@ -253,12 +258,31 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         if currency != inv.currency.as_str() {
             continue;
         }
-        take_back.execute(params![inv.invoice_id, left_after, run_date])?;
         let events = sl::app_events_of(conn, &inv.invoice_id)?;
-        let now = (inv.amount, inv.open_amount);
         let id = inv.invoice_id.as_str();
+        if !missing_a_few_days(&left_after, run_date) {
+            // Back after a long absence (a bounced cheque reopening it
+            // weeks later, an export listing paid invoices again): its
+            // leaving stands; what it owes again undoes it (verify 42
+            // early3 M2).
+            if let Some(owed) =
+                lowest(inv.amount, inv.open_amount, &events).filter(|o| o.is_positive())
+            {
+                record_rise(
+                    conn,
+                    &mut insert,
+                    run_date,
+                    (id, &customer, &currency),
+                    owed,
+                )?;
+            }
+            continue;
+        }
+        take_back.execute(params![inv.invoice_id, left_after, run_date])?;
+        let now = (inv.amount, inv.open_amount);
         if let Some(d) = fell((amount, exported), Some(now), &events) {
-            insert.execute(params![run_date, id, customer, currency, d.to_plain()])?;
+            let to = inv.customer_id.as_str();
+            insert.execute(params![run_date, id, to, currency, d.to_plain()])?;
         } else if let Some(up) = rose((amount, exported), now, &events) {
             record_rise(conn, &mut insert, run_date, (id, &customer, &currency), up)?;
         }
@@ -275,9 +299,14 @@ fn record_rise(
     (id, customer, currency): (&str, &str, &str),
     up: Money,
 ) -> rusqlite::Result<()> {
+    // Falls of this invoice only, not of an earlier one under its number
+    // (reused: the new invoice's correction never undoes the old one's
+    // lettering, verify 42 early3 L3).
     let mut stmt = conn.prepare_cached(
         "SELECT fell FROM erp_moves WHERE customer_id = ?1 AND currency = ?2 AND invoice_id = ?3
-           AND run_date < ?4",
+           AND run_date < ?4
+           AND run_date >= COALESCE((SELECT first_seen_run FROM invoices
+                 WHERE invoice_id = ?3 AND archived_from IS NULL), '')",
     )?;
     let recorded: Vec<String> = stmt
         .query_map(params![customer, currency, id, run_date], |r| r.get(0))?
@@ -553,8 +582,19 @@ pub fn hold(
 }
 
 /// How many days before its booking date a payment's value date may start
-/// the exports read for it: a weekend and a bank holiday.
-const VALUE_DATE_DAYS: i64 = 4;
+/// the exports read for it: a weekend and two bank holidays (Thursday
+/// before Easter to the Tuesday after: verify 42 early3 L1).
+const VALUE_DATE_DAYS: i64 = 5;
+
+/// Whether an invoice last exported on `last_seen` and back tonight was
+/// missing only a few days (as many as a value date may precede a booking).
+fn missing_a_few_days(last_seen: &str, run_date: &str) -> bool {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    match (day(last_seen), day(run_date)) {
+        (Some(a), Some(b)) => (b - a).num_days() <= VALUE_DATE_DAYS,
+        _ => false,
+    }
+}
 
 /// The day the bank booked a payment, or its value date when a few days
 /// earlier or alone, as state writes nights.
@@ -694,6 +734,9 @@ mod tests {
         assert_eq!(booked_day(&p).as_deref(), Some("2026-12-01"));
         p.value_date = d("2026-12-04");
         assert_eq!(booked_day(&p).as_deref(), Some("2026-12-02"));
+        // Thursday before Easter to the Tuesday after: 5 days.
+        p.value_date = d("2026-11-27");
+        assert_eq!(booked_day(&p).as_deref(), Some("2026-11-27"));
         // Dated back a month: from its booking date.
         p.value_date = d("2026-11-02");
         assert_eq!(booked_day(&p).as_deref(), Some("2026-12-02"));

@@ -279,7 +279,7 @@ fn an_export_listing_no_invoice_says_so_until_the_invoices_are_back() {
         "message",
     );
     assert!(
-        message[0].contains("export of 2026-11-02 listed 1"),
+        message[0].contains("export of 2026-11-02 listed 1 not settled"),
         "{message:?}"
     );
     // Still empty the next night: the same alert, still open.
@@ -298,4 +298,28 @@ fn an_export_listing_no_invoice_says_so_until_the_invoices_are_back() {
         ),
         ["matched"]
     );
+}
+
+#[test]
+fn an_export_emptied_by_pointages_own_payments_says_nothing() {
+    // Verify 42 early3 L2: a small client's only invoice paid by a
+    // transfer pointage applied; the open-items export then lists nothing,
+    // as it should.
+    let dir = tempfile::tempdir().unwrap();
+    let f1 = "F-1;C1;Alpha;2026-09-01;2026-10-01;1000,00;1000,00;EUR;;transfer;\n";
+    night(
+        dir.path(),
+        1,
+        "2026-11-02",
+        f1,
+        &[paying("P1", "2026-11-02", "1000.00", "FACTURE F-1")],
+    );
+    let out = night(dir.path(), 2, "2026-11-03", "", &[]);
+    let kinds = column_where(
+        &csv_rows(&out.join("open_items.csv")),
+        "kind",
+        "erp_export_empty",
+        "kind",
+    );
+    assert!(kinds.is_empty(), "{kinds:?}");
 }

@@ -660,3 +660,61 @@ fn an_invoice_back_in_the_export_already_lettered_fell_the_night_it_is_back() {
     assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
     assert_eq!(held_entries(&out), ["P1"]);
 }
+
+#[test]
+fn a_payment_lettered_on_an_invoice_the_erp_moved_to_its_payer_is_not_applied_again() {
+    // Verify 42 early3 M1: FA1001 was filed under A; the ERP moves it to
+    // B and letters B's payment on it the night it comes. The fall was
+    // recorded under A: B's payment went to B's FB01, shown paid, never
+    // chased.
+    let invoices = |fa1001: &str| {
+        format!("{fa1001}FB01;B;Beta;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    night(
+        dir.path(),
+        1,
+        "2026-12-01",
+        &invoices("FA1001;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n"),
+        &[],
+    );
+    let out = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &invoices("FA1001;B;Beta;2026-11-05;2026-11-20;1000,00;0,00;EUR;;transfer;\n"),
+        &[from("P1", "2026-12-02", "1000.00", "BETA")],
+    );
+    assert_not_applied(&out, "P1");
+    assert_eq!(open_after(&out, "FB01"), ["1000.00"]);
+    assert_eq!(held_entries(&out), ["P1"]);
+}
+
+#[test]
+fn an_invoice_listed_again_long_after_it_left_holds_no_payment() {
+    // Verify 42 early3 M2: FA0901, lettered by a cheque, left the export
+    // in October; in December the export lists it again at 0 (it now
+    // lists paid invoices). Its October leaving stands: the customer's
+    // transfer booked that day pays FA1101.
+    let fa0901 = |open: &str| {
+        format!("FA0901;A;Alpha;2026-09-01;2026-10-01;1000,00;{open};EUR;;transfer;\n")
+    };
+    let fa1101 = "FA1101;A;Alpha;2026-11-01;2026-12-31;1000,00;1000,00;EUR;;transfer;\n";
+    let dir = tempfile::tempdir().unwrap();
+    night(dir.path(), 1, "2026-10-15", &fa0901("1000,00"), &[]);
+    night(dir.path(), 2, "2026-10-20", "", &[]);
+    night(dir.path(), 3, "2026-12-01", fa1101, &[]);
+    let out = night(
+        dir.path(),
+        4,
+        "2026-12-02",
+        &format!("{}{fa1101}", fa0901("0,00")),
+        &[from("P1", "2026-12-02", "1000.00", "ALPHA")],
+    );
+    assert_eq!(
+        cell(&out, "matches.csv", "entry_id", "P1", "status"),
+        ["matched"]
+    );
+    assert_eq!(open_after(&out, "FA1101"), ["0.00"]);
+    assert!(held_entries(&out).is_empty());
+}

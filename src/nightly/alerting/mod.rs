@@ -50,7 +50,7 @@ pub fn empty_export_condition(
         AlertKind::ErpExportEmpty,
         "erp_export_empty",
         format!(
-            "invoices.csv lists no invoice, while the ERP's export of {night} listed {n}: \
+            "invoices.csv lists no invoice, while the ERP's export of {night} listed {n} not settled: \
              more likely a failed export than every invoice settled — check the ERP's export; \
              meanwhile its invoices are read as closed in the ERP (no reminder goes out for \
              them) and tonight's money waits unmatched, matched again the night they are back"
