@@ -1,0 +1,489 @@
+//! How the ERP's export moved, night after night: by how much each
+//! invoice fell (or rose back) beyond pointage's own applications
+//! ([`record_moves`], kept in `erp_moves` every night), and those moves
+//! read back per customer and netted per invoice ([`moves_of`],
+//! [`net_moves`]) for [`super::hold`].
+
+use std::collections::{BTreeSet, HashMap};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::ledger::{Invoice, Ledger};
+use crate::money::Money;
+use crate::nightly::effective::{AppEvent, effective_open_of, unexplained};
+use crate::state::ledger as sl;
+
+/// One invoice's fall on one night.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// The night the export showed it.
+    pub night: String,
+    /// The invoice's customer.
+    pub customer_id: String,
+    /// The invoice.
+    pub invoice_id: String,
+    /// By how much it fell.
+    pub fell: Money,
+}
+
+/// What an invoice owes at least: the effective open amount with an
+/// unexplained fall of the export read as the ERP's own move.
+fn lowest(amount: Money, exported: Money, events: &[AppEvent]) -> Option<Money> {
+    let shown = effective_open_of(amount, exported, events)?;
+    if !shown.is_positive() {
+        return Some(Money::ZERO);
+    }
+    let gap = unexplained(exported, events).unwrap_or(Money::ZERO);
+    Some(shown.checked_sub(gap)?.max(Money::ZERO))
+}
+
+/// By how much an invoice fell from last night's export (`amount`,
+/// `exported`) to tonight's (`None`: gone from the export) beyond what
+/// pointage's applications explain. `events` are read against last
+/// night's amount; tonight's reading moves them with a corrected amount,
+/// as [`sl::app_events`] does. `None` when it did not fall, for credit
+/// notes, and on overflow.
+pub fn fell(
+    before: (Money, Money),
+    tonight: Option<(Money, Money)>,
+    events: &[AppEvent],
+) -> Option<Money> {
+    let (then, now) = readings(before, tonight, events)?;
+    let d = then.checked_sub(now)?;
+    d.is_positive().then_some(d)
+}
+
+/// What an invoice owed at least last night (`before`: amount, exported)
+/// and owes tonight (`None`: gone from the export), `events` read against
+/// last night's amount and moved with a corrected one, as
+/// [`sl::app_events`] does. `None` for credit notes and on overflow.
+fn readings(
+    before: (Money, Money),
+    tonight: Option<(Money, Money)>,
+    events: &[AppEvent],
+) -> Option<(Money, Money)> {
+    let (amount, exported) = before;
+    if !amount.is_positive() {
+        return None;
+    }
+    let then = lowest(amount, exported, events)?;
+    let now = match tonight {
+        None => Money::ZERO,
+        Some((new_amount, new_exported)) => {
+            let shift = new_amount.checked_sub(amount)?;
+            let moved: Vec<AppEvent> = events
+                .iter()
+                .map(|e| {
+                    Some(AppEvent {
+                        recorded_open: e.recorded_open.checked_add(shift)?,
+                        ..*e
+                    })
+                })
+                .collect::<Option<_>>()?;
+            lowest(new_amount, new_exported, &moved)?
+        }
+    };
+    Some((then, now))
+}
+
+/// By how much an invoice of last night's export (`amount`, `exported`)
+/// rose back tonight: what it owes at least, beyond last night's reading
+/// (the same readings as [`fell`], the other way).
+fn rose(before: (Money, Money), tonight: (Money, Money), events: &[AppEvent]) -> Option<Money> {
+    let (then, now) = readings(before, Some(tonight), events)?;
+    let d = now.checked_sub(then)?;
+    d.is_positive().then_some(d)
+}
+
+/// Records how much each invoice of the previous export fell tonight
+/// beyond pointage's applications, every night: money the bank file brings
+/// on a later night may be what the ERP booked tonight. Called before
+/// tonight's export is recorded.
+pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusqlite::Result<()> {
+    // The last night run: its export is what tonight's is compared with
+    // (an export that listed nothing that night lists nothing here, and
+    // what it left out comes back below as risen).
+    let previous = crate::state::incarnations::previous_night(conn, run_date)?;
+    let Some(previous) = previous else {
+        return Ok(());
+    };
+    // A repeated invoice id keeps its last line, as the export's maps do.
+    let tonight: HashMap<&str, &Invoice> = ledger
+        .invoices
+        .iter()
+        .map(|i| (i.invoice_id.as_str(), i))
+        .collect();
+    let mut stmt = conn.prepare(
+        "SELECT invoice_id, customer_id, amount, currency, exported_open FROM invoices
+         WHERE last_seen_run = ?1 AND archived_from IS NULL ORDER BY invoice_id",
+    )?;
+    let rows: Vec<(String, String, String, String, String)> = stmt
+        .query_map(params![previous], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR REPLACE INTO erp_moves (run_date, invoice_id, customer_id, currency, fell)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut in_previous: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (id, customer, amount, currency, exported) in rows {
+        in_previous.insert(id.clone());
+        let (Ok(amount), Ok(exported)) = (amount.parse::<Money>(), exported.parse::<Money>())
+        else {
+            continue;
+        };
+        let now = match tonight.get(id.as_str()) {
+            // Another currency is another invoice (archived as such).
+            Some(inv) if inv.currency.as_str() != currency => continue,
+            // Unchanged: the same reading both nights, nothing fell (most
+            // invoices: their history is not read).
+            Some(inv) if inv.amount == amount && inv.open_amount == exported => continue,
+            Some(inv) => Some((inv.amount, inv.open_amount)),
+            None => None,
+        };
+        let events = sl::app_events_of(conn, &id)?;
+        if let Some(d) = fell((amount, exported), now, &events) {
+            // Under tonight's customer when the ERP moved it: the payment
+            // it was lettered with is theirs (verify 42 early3 M1).
+            let to = tonight
+                .get(id.as_str())
+                .map_or(customer.as_str(), |i| &i.customer_id);
+            insert.execute(params![run_date, id, to, currency, d.to_plain()])?;
+        } else if let Some(tonight) = now
+            && let Some(up) = rose((amount, exported), tonight, &events)
+        {
+            // Risen back (an amount mistyped one night, corrected the
+            // next): it undoes what it fell before (verify 38 V1).
+            record_rise(conn, &mut insert, run_date, (&id, &customer, &currency), up)?;
+        }
+    }
+    // Back in the export after a few nights missing from it: read against
+    // its last reading before it left, as if it had never left — the fall
+    // its leaving recorded is taken back, and what it owes less now falls
+    // tonight (lettered while it was missing: a payment the bank booked
+    // meanwhile reads it from that night on, verify 42 early2 M3); what it
+    // owes more undoes earlier falls (verify 38 V1).
+    let mut last = conn.prepare_cached(
+        "SELECT customer_id, amount, currency, exported_open, last_seen_run FROM invoices
+         WHERE invoice_id = ?1 AND archived_from IS NULL",
+    )?;
+    let mut take_back = conn.prepare_cached(
+        "DELETE FROM erp_moves WHERE invoice_id = ?1 AND run_date > ?2 AND run_date < ?3",
+    )?;
+    for inv in &ledger.invoices {
+        if in_previous.contains(inv.invoice_id.as_str()) || !inv.amount.is_positive() {
+            continue;
+        }
+        let row = last
+            .query_row(params![inv.invoice_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .optional()?;
+        // New tonight: nothing fell.
+        let Some((customer, amount, currency, exported, left_after)) = row else {
+            continue;
+        };
+        let (Ok(amount), Ok(exported)) = (amount.parse::<Money>(), exported.parse::<Money>())
+        else {
+            continue;
+        };
+        if currency != inv.currency.as_str() {
+            continue;
+        }
+        let events = sl::app_events_of(conn, &inv.invoice_id)?;
+        let id = inv.invoice_id.as_str();
+        if !missing_a_few_days(&left_after, run_date) {
+            // Back after a long absence (a bounced cheque reopening it
+            // weeks later, an export listing paid invoices again): its
+            // leaving stands; what it owes again undoes it (verify 42
+            // early3 M2).
+            if let Some(owed) =
+                lowest(inv.amount, inv.open_amount, &events).filter(|o| o.is_positive())
+            {
+                record_rise(
+                    conn,
+                    &mut insert,
+                    run_date,
+                    (id, &customer, &currency),
+                    owed,
+                )?;
+            }
+            continue;
+        }
+        take_back.execute(params![inv.invoice_id, left_after, run_date])?;
+        let now = (inv.amount, inv.open_amount);
+        if let Some(d) = fell((amount, exported), Some(now), &events) {
+            let to = inv.customer_id.as_str();
+            insert.execute(params![run_date, id, to, currency, d.to_plain()])?;
+        } else if let Some(up) = rose((amount, exported), now, &events) {
+            record_rise(conn, &mut insert, run_date, (id, &customer, &currency), up)?;
+        }
+    }
+    Ok(())
+}
+
+/// Records that an invoice rose by `up` tonight, as a negative fall, up to
+/// what its recorded falls add up to (nothing when they add up to none).
+fn record_rise(
+    conn: &Connection,
+    insert: &mut rusqlite::CachedStatement<'_>,
+    run_date: &str,
+    (id, customer, currency): (&str, &str, &str),
+    up: Money,
+) -> rusqlite::Result<()> {
+    // Falls of this invoice only, not of an earlier one under its number
+    // (reused: the new invoice's correction never undoes the old one's
+    // lettering, verify 42 early3 L3).
+    let mut stmt = conn.prepare_cached(
+        "SELECT fell FROM erp_moves WHERE customer_id = ?1 AND currency = ?2 AND invoice_id = ?3
+           AND run_date < ?4
+           AND run_date >= COALESCE((SELECT first_seen_run FROM invoices
+                 WHERE invoice_id = ?3 AND archived_from IS NULL), '')",
+    )?;
+    let recorded: Vec<String> = stmt
+        .query_map(params![customer, currency, id, run_date], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let net = recorded
+        .iter()
+        .filter_map(|t| t.parse::<Money>().ok())
+        .fold(Money::ZERO, |sum, m| sum.checked_add(m).unwrap_or(sum));
+    if !net.is_positive() {
+        return Ok(());
+    }
+    let undo = up.min(net);
+    if let Some(neg) = Money::ZERO.checked_sub(undo) {
+        insert.execute(params![run_date, id, customer, currency, neg.to_plain()])?;
+    }
+    Ok(())
+}
+
+/// The falls of these customers' invoices in `currency` on the nights from
+/// `since` (the export that came with the money included) to `run_date`,
+/// in night and invoice order.
+pub(super) fn moves_of(
+    conn: &Connection,
+    customers: &BTreeSet<&str>,
+    currency: &str,
+    since: &str,
+    run_date: &str,
+) -> rusqlite::Result<Vec<Move>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT run_date, invoice_id, fell FROM erp_moves
+         WHERE customer_id = ?1 AND currency = ?2 AND run_date >= ?3 AND run_date <= ?4",
+    )?;
+    let mut out = Vec::new();
+    for c in customers {
+        let rows = stmt.query_map(params![c, currency, since, run_date], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (night, invoice_id, fell) = row?;
+            if let Ok(fell) = fell.parse::<Money>() {
+                out.push(Move {
+                    night,
+                    customer_id: (*c).to_string(),
+                    invoice_id,
+                    fell,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.night, &a.invoice_id).cmp(&(&b.night, &b.invoice_id)));
+    Ok(out)
+}
+
+/// Each invoice's falls netted against its rises (an invoice missing one
+/// night and back the next fell by nothing): one move per invoice that fell
+/// overall, on the last night it fell, in night and invoice order. Moves
+/// are read in night order and a rise undoes only falls read before it: a
+/// rise undoing a fall of a night before the window (an invoice back, an
+/// amount typed wrong and corrected, just before it) never hides a fall
+/// after it (verify 42 H1). An invoice whose nights up to `first` do not
+/// count (`early` false) is netted all the same, from the window's start,
+/// and counts by what its net grew after `first`: a lettering undone
+/// after it and done again fell by nothing (verify 42 early2 L1).
+pub(super) fn net_moves(moves: &[Move], first: &str, early: impl Fn(&str) -> bool) -> Vec<Move> {
+    let mut moves: Vec<&Move> = moves.iter().collect();
+    moves.sort_by(|a, b| (&a.invoice_id, &a.night).cmp(&(&b.invoice_id, &b.night)));
+    let mut out: Vec<Move> = Vec::new();
+    for group in moves.chunk_by(|a, b| a.invoice_id == b.invoice_id) {
+        let Some(head) = group.first() else {
+            continue;
+        };
+        let counts_early = early(&head.invoice_id);
+        let (mut total, mut base) = (Money::ZERO, Money::ZERO);
+        let mut night = &head.night;
+        for m in group {
+            total = total.checked_add(m.fell).unwrap_or(total).max(Money::ZERO);
+            if m.fell.is_positive() {
+                night = &m.night;
+            }
+            if !counts_early && m.night.as_str() <= first {
+                base = total;
+            }
+        }
+        let Some(grew) = total.checked_sub(base).filter(|g| g.is_positive()) else {
+            continue;
+        };
+        out.push(Move {
+            night: night.clone(),
+            fell: grew,
+            ..(*head).clone()
+        });
+    }
+    out.sort_by(|a, b| (&a.night, &a.invoice_id).cmp(&(&b.night, &b.invoice_id)));
+    out
+}
+
+/// How many days before its booking date a payment's value date may start
+/// the exports read for it: a weekend and two bank holidays (Thursday
+/// before Easter to the Tuesday after: verify 42 early3 L1).
+pub(super) const VALUE_DATE_DAYS: i64 = 5;
+
+/// Whether an invoice last exported on `last_seen` and back tonight was
+/// missing only a few days (as many as a value date may precede a booking).
+fn missing_a_few_days(last_seen: &str, run_date: &str) -> bool {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    match (day(last_seen), day(run_date)) {
+        (Some(a), Some(b)) => (b - a).num_days() <= VALUE_DATE_DAYS,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    fn app(recorded: &str, amount: &str) -> AppEvent {
+        AppEvent {
+            recorded_open: m(recorded),
+            amount: m(amount),
+            written_off: Money::ZERO,
+            reversed_at_open: None,
+            applied_on: None,
+            reversed_on: None,
+        }
+    }
+
+    fn mv(night: &str, invoice: &str, fell: &str) -> Move {
+        Move {
+            night: night.to_string(),
+            customer_id: "A".to_string(),
+            invoice_id: invoice.to_string(),
+            fell: m(fell),
+        }
+    }
+    #[test]
+    fn a_rise_undoes_only_the_falls_read_before_it() {
+        let net = |moves: &[Move]| net_moves(moves, "", |_| true);
+        // Missing one night and back the next: it fell by nothing.
+        assert!(net(&[mv("12-01", "F1", "1000"), mv("12-02", "F1", "-1000")]).is_empty());
+        // Back (or corrected) on the first night read, its fall before the
+        // window: the ERP's lettering after it still fell (verify 42 H1).
+        let got = net(&[mv("12-03", "F1", "1000"), mv("12-02", "F1", "-1800")]);
+        assert_eq!(got, [mv("12-03", "F1", "1000")]);
+        // Partly back: what is left of the fall, on the night it fell.
+        let got = net(&[
+            mv("12-01", "F1", "1000"),
+            mv("12-02", "F1", "-400"),
+            mv("12-02", "F2", "50"),
+        ]);
+        assert_eq!(got, [mv("12-01", "F1", "600"), mv("12-02", "F2", "50")]);
+    }
+
+    #[test]
+    fn an_invoice_whose_early_nights_do_not_count_counts_what_it_fell_after() {
+        // Lettered the night the money came, undone, lettered again: the
+        // net grew by nothing after that night (verify 42 early2 L1).
+        let moves = [
+            mv("12-02", "F1", "1000"),
+            mv("12-03", "F1", "-1000"),
+            mv("12-07", "F1", "1000"),
+            mv("12-02", "F2", "300"),
+            mv("12-05", "F2", "200"),
+        ];
+        let got = net_moves(&moves, "12-02", |_| false);
+        assert_eq!(got, [mv("12-05", "F2", "200")]);
+        // Its early nights counting: all it fell.
+        let got = net_moves(&moves, "12-02", |id| id == "F1");
+        assert_eq!(got, [mv("12-05", "F2", "200"), mv("12-07", "F1", "1000")]);
+    }
+    #[test]
+    fn an_export_lowered_with_no_application_of_pointage_fell() {
+        // 2000 open, the ERP shows 1000: it booked 1000 pointage knows nothing of.
+        assert_eq!(
+            fell((m("2000"), m("2000")), Some((m("2000"), m("1000"))), &[]),
+            Some(m("1000"))
+        );
+        // Gone from the export: all it owed.
+        assert_eq!(fell((m("777"), m("777")), None, &[]), Some(m("777")));
+    }
+
+    #[test]
+    fn the_erp_booking_pointages_own_application_is_no_fall() {
+        // 1000, 400 applied by pointage (recorded 1000); the ERP books it.
+        let events = [app("1000", "400")];
+        assert_eq!(
+            fell((m("1000"), m("1000")), Some((m("1000"), m("600"))), &events),
+            None
+        );
+        // Settled by pointage, then gone from the export: nothing fell.
+        let events = [app("1000", "1000")];
+        assert_eq!(fell((m("1000"), m("1000")), None, &events), None);
+    }
+
+    #[test]
+    fn money_booked_by_the_erp_before_pointages_own_application_fell() {
+        // 1000, 400 applied by pointage, not booked; the ERP books 300 of
+        // something else instead (export 700): 300 fell.
+        let events = [app("1000", "400")];
+        assert_eq!(
+            fell((m("1000"), m("1000")), Some((m("1000"), m("700"))), &events),
+            Some(m("300"))
+        );
+    }
+
+    #[test]
+    fn raised_or_unchanged_invoices_and_credit_notes_never_fell() {
+        assert_eq!(
+            fell((m("100"), m("100")), Some((m("100"), m("100"))), &[]),
+            None
+        );
+        assert_eq!(
+            fell((m("100"), m("100")), Some((m("150"), m("150"))), &[]),
+            None
+        );
+        assert_eq!(fell((m("-50"), m("-50")), None, &[]), None);
+    }
+
+    #[test]
+    fn a_corrected_amount_moves_what_pointage_recorded() {
+        // 1000, 600 applied (recorded 1000), corrected to 500: owed 0 now,
+        // 400 then: the correction is a fall pointage does not explain.
+        let events = [app("1000", "600")];
+        assert_eq!(
+            fell((m("1000"), m("1000")), Some((m("500"), m("500"))), &events),
+            Some(m("400"))
+        );
+        // Raised to 1200 while the ERP books the 600: nothing fell.
+        assert_eq!(
+            fell((m("1000"), m("1000")), Some((m("1200"), m("600"))), &events),
+            None
+        );
+    }
+}
