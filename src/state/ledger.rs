@@ -65,14 +65,16 @@ pub fn upsert_invoices(
 }
 
 /// The last night an export listed invoices (before tonight's is recorded)
-/// and how many of them pointage had not seen settled: what an export
+/// and how many of them pointage had not seen settled (`None`: none): what an export
 /// listing none tonight is read against (invoices pointage's own payments
 /// settled leave an open-items export as they should: verify 42 early3
-/// L2).
+/// L2; one a return reopened since does not: verify 42 early4 L1).
 pub fn last_export(conn: &Connection) -> rusqlite::Result<Option<(String, usize)>> {
     conn.prepare_cached(
-        "SELECT last_seen_run, COUNT(*) FROM invoices
-         WHERE archived_from IS NULL AND settled_run IS NULL
+        "SELECT last_seen_run, COUNT(*) FROM invoices i
+         WHERE archived_from IS NULL
+           AND (settled_run IS NULL OR EXISTS(SELECT 1 FROM applications a
+                 WHERE a.invoice_id = i.invoice_id AND a.reversed_run >= i.settled_run))
            AND last_seen_run = (SELECT MAX(last_seen_run) FROM invoices WHERE archived_from IS NULL)",
     )?
     .query_row([], |r| {
@@ -401,6 +403,41 @@ pub fn mark_settled(conn: &Connection, invoice_id: &str, run_date: &str) -> rusq
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_export_counts_invoices_pointage_did_not_settle_or_a_return_reopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = crate::state::State::open(dir.path()).unwrap();
+        let conn = state.conn();
+        assert_eq!(last_export(conn).unwrap(), None);
+        let invoice = |id: &str, seen: &str, settled: Option<&str>| {
+            conn.execute(
+                "INSERT INTO invoices (invoice_id, customer_id, customer_name, issue_date,
+                     due_date, amount, currency, exported_open, first_seen_run, last_seen_run,
+                     settled_run)
+                 VALUES (?1, 'C1', 'A', '2026-11-01', '2026-11-30', '100.00', 'EUR', '100.00',
+                     '2026-11-01', ?2, ?3)",
+                params![id, seen, settled],
+            )
+            .unwrap();
+        };
+        invoice("F-0", "2026-11-02", None);
+        invoice("F-1", "2026-11-03", Some("2026-11-03"));
+        invoice("F-2", "2026-11-03", Some("2026-11-03"));
+        // Both of the last export settled by pointage: nothing owed there.
+        assert_eq!(last_export(conn).unwrap(), None);
+        // A return reopened F-2 after it was settled.
+        conn.execute(
+            "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open,
+                 reversed_run)
+             VALUES ('2026-11-03', 'A', 'E1', 'F-2', 'C1', '100.00', '0.00', '', 'rf', '1',
+                 '', '100.00', '2026-11-04')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(last_export(conn).unwrap(), Some(("2026-11-03".into(), 1)));
+    }
 
     #[test]
     fn what_the_matcher_applied_before_is_read_through_the_entry_index() {

@@ -155,7 +155,7 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         {
             // Risen back (an amount mistyped one night, corrected the
             // next): it undoes what it fell before (verify 38 V1).
-            record_rise(conn, &mut insert, run_date, (&id, &customer, &currency), up)?;
+            record_rise(conn, &mut insert, run_date, (&id, &currency), up)?;
         }
     }
     // Back in the export after a few nights missing from it: read against
@@ -165,7 +165,7 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
     // meanwhile reads it from that night on, verify 42 early2 M3); what it
     // owes more undoes earlier falls (verify 38 V1).
     let mut last = conn.prepare_cached(
-        "SELECT customer_id, amount, currency, exported_open, last_seen_run FROM invoices
+        "SELECT amount, currency, exported_open, last_seen_run FROM invoices
          WHERE invoice_id = ?1 AND archived_from IS NULL",
     )?;
     let mut take_back = conn.prepare_cached(
@@ -182,12 +182,11 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
                 ))
             })
             .optional()?;
         // New tonight: nothing fell.
-        let Some((customer, amount, currency, exported, left_after)) = row else {
+        let Some((amount, currency, exported, left_after)) = row else {
             continue;
         };
         let (Ok(amount), Ok(exported)) = (amount.parse::<Money>(), exported.parse::<Money>())
@@ -207,13 +206,7 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
             if let Some(owed) =
                 lowest(inv.amount, inv.open_amount, &events).filter(|o| o.is_positive())
             {
-                record_rise(
-                    conn,
-                    &mut insert,
-                    run_date,
-                    (id, &customer, &currency),
-                    owed,
-                )?;
+                record_rise(conn, &mut insert, run_date, (id, &currency), owed)?;
             }
             continue;
         }
@@ -223,40 +216,53 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
             let to = inv.customer_id.as_str();
             insert.execute(params![run_date, id, to, currency, d.to_plain()])?;
         } else if let Some(up) = rose((amount, exported), now, &events) {
-            record_rise(conn, &mut insert, run_date, (id, &customer, &currency), up)?;
+            record_rise(conn, &mut insert, run_date, (id, &currency), up)?;
         }
     }
     Ok(())
 }
 
 /// Records that an invoice rose by `up` tonight, as a negative fall, up to
-/// what its recorded falls add up to (nothing when they add up to none).
+/// what its recorded falls add up to (nothing when they add up to none),
+/// under the customer its last fall was recorded for (the ERP may have
+/// moved it since: a rise read by another customer's payments than its
+/// fall's would never undo it, verify 42 early4 L2).
 fn record_rise(
     conn: &Connection,
     insert: &mut rusqlite::CachedStatement<'_>,
     run_date: &str,
-    (id, customer, currency): (&str, &str, &str),
+    (id, currency): (&str, &str),
     up: Money,
 ) -> rusqlite::Result<()> {
     // Falls of this invoice only, not of an earlier one under its number
     // (reused: the new invoice's correction never undoes the old one's
     // lettering, verify 42 early3 L3).
     let mut stmt = conn.prepare_cached(
-        "SELECT fell FROM erp_moves WHERE customer_id = ?1 AND currency = ?2 AND invoice_id = ?3
-           AND run_date < ?4
+        "SELECT customer_id, fell FROM erp_moves WHERE invoice_id = ?1 AND currency = ?2
+           AND run_date < ?3
            AND run_date >= COALESCE((SELECT first_seen_run FROM invoices
-                 WHERE invoice_id = ?3 AND archived_from IS NULL), '')",
+                 WHERE invoice_id = ?1 AND archived_from IS NULL), '')
+         ORDER BY run_date",
     )?;
-    let recorded: Vec<String> = stmt
-        .query_map(params![customer, currency, id, run_date], |r| r.get(0))?
+    let recorded: Vec<(String, String)> = stmt
+        .query_map(params![id, currency, run_date], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let net = recorded
-        .iter()
-        .filter_map(|t| t.parse::<Money>().ok())
-        .fold(Money::ZERO, |sum, m| sum.checked_add(m).unwrap_or(sum));
-    if !net.is_positive() {
-        return Ok(());
+    let mut net = Money::ZERO;
+    let mut customer = None;
+    for (who, fell) in &recorded {
+        let Ok(fell) = fell.parse::<Money>() else {
+            continue;
+        };
+        net = net.checked_add(fell).unwrap_or(net);
+        if fell.is_positive() {
+            customer = Some(who.as_str());
+        }
     }
+    let Some(customer) = customer.filter(|_| net.is_positive()) else {
+        return Ok(());
+    };
     let undo = up.min(net);
     if let Some(neg) = Money::ZERO.checked_sub(undo) {
         insert.execute(params![run_date, id, customer, currency, neg.to_plain()])?;
@@ -351,12 +357,18 @@ pub(super) fn net_moves(moves: &[Move], first: &str, early: impl Fn(&str) -> boo
 /// before Easter to the Tuesday after: verify 42 early3 L1).
 pub(super) const VALUE_DATE_DAYS: i64 = 5;
 
+/// How many days an invoice may be missing from the export and be read on
+/// its return against its last reading before it left: a week of failed
+/// exports over a weekend (verify 42 early4 M1), not an export listing
+/// paid invoices again months later (verify 42 early3 M2).
+const RETURN_DAYS: i64 = 10;
+
 /// Whether an invoice last exported on `last_seen` and back tonight was
-/// missing only a few days (as many as a value date may precede a booking).
+/// missing only a few days ([`RETURN_DAYS`]).
 fn missing_a_few_days(last_seen: &str, run_date: &str) -> bool {
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     match (day(last_seen), day(run_date)) {
-        (Some(a), Some(b)) => (b - a).num_days() <= VALUE_DATE_DAYS,
+        (Some(a), Some(b)) => (b - a).num_days() <= RETURN_DAYS,
         _ => false,
     }
 }
