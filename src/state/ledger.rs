@@ -68,13 +68,17 @@ pub fn upsert_invoices(
 /// and how many of them pointage had not seen settled (`None`: none): what an export
 /// listing none tonight is read against (invoices pointage's own payments
 /// settled leave an open-items export as they should: verify 42 early3
-/// L2; one a return reopened since does not: verify 42 early4 L1).
+/// L2; one a return reopened since does not, until money is applied to it
+/// again: verify 42 early4 L1, early5 L1).
 pub fn last_export(conn: &Connection) -> rusqlite::Result<Option<(String, usize)>> {
     conn.prepare_cached(
         "SELECT last_seen_run, COUNT(*) FROM invoices i
          WHERE archived_from IS NULL
            AND (settled_run IS NULL OR EXISTS(SELECT 1 FROM applications a
-                 WHERE a.invoice_id = i.invoice_id AND a.reversed_run >= i.settled_run))
+                 WHERE a.invoice_id = i.invoice_id AND a.reversed_run >= i.settled_run
+                   AND NOT EXISTS(SELECT 1 FROM applications b
+                     WHERE b.invoice_id = i.invoice_id AND b.reversed_run IS NULL
+                       AND b.run_date >= a.reversed_run)))
            AND last_seen_run = (SELECT MAX(last_seen_run) FROM invoices WHERE archived_from IS NULL)",
     )?
     .query_row([], |r| {
@@ -437,6 +441,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(last_export(conn).unwrap(), Some(("2026-11-03".into(), 1)));
+        // The customer's replacement applied to it: settled again.
+        conn.execute(
+            "INSERT INTO applications (run_date, account, entry_id, invoice_id, customer_id,
+                 applied, writeoff, writeoff_kind, rule, confidence, evidence, recorded_open)
+             VALUES ('2026-11-05', 'A', 'E2', 'F-2', 'C1', '100.00', '0.00', '', 'rf', '1',
+                 '', '100.00')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(last_export(conn).unwrap(), None);
     }
 
     #[test]
