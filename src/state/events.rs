@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::alerts::{Alert, AlertKind};
 use crate::money::{Currency, Money};
@@ -213,6 +213,15 @@ pub fn first_raised_by_object(
         *e = (*e).min(first);
     }
     Ok(out)
+}
+
+/// The night the alert `key` was first raised, while it is open.
+pub fn open_since(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT first_raised FROM alerts WHERE alert_key = ?1 AND resolved_run IS NULL",
+    )?
+    .query_row(params![key], |r| r.get(0))
+    .optional()
 }
 
 /// All alert keys ever raised (resolved or not).

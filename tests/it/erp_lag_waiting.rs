@@ -663,6 +663,22 @@ fn an_invoice_back_in_the_export_already_lettered_fell_the_night_it_is_back() {
         assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
         assert_eq!(held_entries(&out), ["P1"]);
     }
+    // Two weeks of failed exports (listing nothing) over the holidays are
+    // no absence (verify 42 early5 M1).
+    let dir = tempfile::tempdir().unwrap();
+    night(dir.path(), 1, "2026-12-22", &invoices(Some("1000,00")), &[]);
+    night(dir.path(), 2, "2026-12-23", "", &[]);
+    night(dir.path(), 3, "2027-01-04", "", &[]);
+    night(dir.path(), 4, "2027-01-05", &invoices(Some("0,00")), &[]);
+    let out = night(
+        dir.path(),
+        5,
+        "2027-01-06",
+        &invoices(Some("0,00")),
+        &[from("P1", "2027-01-05", "1000.00", "ALPHA")],
+    );
+    assert_not_applied(&out, "P1");
+    assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
 }
 
 #[test]

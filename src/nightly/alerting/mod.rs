@@ -38,6 +38,9 @@ mod settle;
 
 pub use settle::settle;
 
+/// What an `erp_export_empty` alert is about (its key's object).
+pub const EMPTY_EXPORT: &str = "invoices.csv";
+
 /// `erp_export_empty` when tonight's export lists no invoice while the last
 /// export that listed any (`last`: its night and count) did: more likely a
 /// failed export than every invoice settled. Open while it lasts.
@@ -48,7 +51,7 @@ pub fn empty_export_condition(
     let (night, n) = last.filter(|(_, n)| *n > 0 && ledger.invoices.is_empty())?;
     Some(Alert::new(
         AlertKind::ErpExportEmpty,
-        "erp_export_empty",
+        EMPTY_EXPORT,
         format!(
             "invoices.csv lists no invoice, while the ERP's export of {night} listed {n} not settled: \
              more likely a failed export than every invoice settled — check the ERP's export; \

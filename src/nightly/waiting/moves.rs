@@ -168,6 +168,15 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         "SELECT amount, currency, exported_open, last_seen_run FROM invoices
          WHERE invoice_id = ?1 AND archived_from IS NULL",
     )?;
+    // Nights the export listed nothing (a failed export, said by an open
+    // `erp_export_empty`) are no absence: an invoice missing since is
+    // read as missing only until the export failed (verify 42 early5 M1).
+    let empty_key = format!(
+        "{}:{}",
+        crate::alerts::AlertKind::ErpExportEmpty.as_str(),
+        crate::nightly::alerting::EMPTY_EXPORT
+    );
+    let empty_since = crate::state::events::open_since(conn, &empty_key)?;
     let mut take_back = conn.prepare_cached(
         "DELETE FROM erp_moves WHERE invoice_id = ?1 AND run_date > ?2 AND run_date < ?3",
     )?;
@@ -198,7 +207,7 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         }
         let events = sl::app_events_of(conn, &inv.invoice_id)?;
         let id = inv.invoice_id.as_str();
-        if !missing_a_few_days(&left_after, run_date) {
+        if !missing_a_few_days(&left_after, run_date, empty_since.as_deref()) {
             // Back after a long absence (a bounced cheque reopening it
             // weeks later, an export listing paid invoices again): its
             // leaving stands; what it owes again undoes it (verify 42
@@ -364,10 +373,15 @@ pub(super) const VALUE_DATE_DAYS: i64 = 5;
 const RETURN_DAYS: i64 = 10;
 
 /// Whether an invoice last exported on `last_seen` and back tonight was
-/// missing only a few days ([`RETURN_DAYS`]).
-fn missing_a_few_days(last_seen: &str, run_date: &str) -> bool {
+/// missing only a few days ([`RETURN_DAYS`]) from exports that listed
+/// anything: the nights from `empty_since` (exports listing nothing) on
+/// do not count.
+fn missing_a_few_days(last_seen: &str, run_date: &str, empty_since: Option<&str>) -> bool {
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    match (day(last_seen), day(run_date)) {
+    let until = empty_since
+        .filter(|e| *e > last_seen && *e < run_date)
+        .unwrap_or(run_date);
+    match (day(last_seen), day(until)) {
         (Some(a), Some(b)) => (b - a).num_days() <= RETURN_DAYS,
         _ => false,
     }
