@@ -679,6 +679,22 @@ fn an_invoice_back_in_the_export_already_lettered_fell_the_night_it_is_back() {
     );
     assert_not_applied(&out, "P1");
     assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
+    // An open-items export failing one night, back without FA1001: the
+    // ERP settled it with A's payment booked the night it came back
+    // (verify 42 early6 H1).
+    let dir = tempfile::tempdir().unwrap();
+    night(dir.path(), 1, "2026-12-22", &invoices(Some("1000,00")), &[]);
+    night(dir.path(), 2, "2026-12-23", "", &[]);
+    night(dir.path(), 3, "2026-12-24", &invoices(None), &[]);
+    let out = night(
+        dir.path(),
+        4,
+        "2026-12-28",
+        &invoices(None),
+        &[from("P1", "2026-12-24", "1000.00", "ALPHA")],
+    );
+    assert_not_applied(&out, "P1");
+    assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
 }
 
 #[test]
