@@ -698,6 +698,32 @@ fn an_invoice_back_in_the_export_already_lettered_fell_the_night_it_is_back() {
 }
 
 #[test]
+fn a_prepayment_waiting_while_the_export_lists_nothing_pays_the_next_invoice() {
+    // Verify 41 erp3 L1 against verify 42 early6 H1: the ERP lettered A's
+    // cheque on its only invoice, so the export lists nothing the night
+    // A's prepayment comes (not a failed export: no invoice of before
+    // comes back). FA1009 is exported the next night: the prepayment
+    // pays it.
+    let fa1001 = "FA1001;A;Alpha;2026-11-05;2026-11-20;1500,00;1500,00;EUR;;transfer;\n";
+    let fa1009 = "FA1009;A;Alpha;2026-12-03;2026-12-03;1000,00;1000,00;EUR;;transfer;\n";
+    let dir = tempfile::tempdir().unwrap();
+    night(dir.path(), 1, "2026-12-01", fa1001, &[]);
+    night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        "",
+        &[from("P1", "2026-12-02", "1000.00", "ALPHA")],
+    );
+    let out = night(dir.path(), 3, "2026-12-03", fa1009, &[]);
+    assert_eq!(
+        cell(&out, "matches.csv", "entry_id", "P1", "status"),
+        ["matched"]
+    );
+    assert_eq!(open_after(&out, "FA1009"), ["0.00"]);
+}
+
+#[test]
 fn a_payment_lettered_on_an_invoice_the_erp_moved_to_its_payer_is_not_applied_again() {
     // Verify 42 early3 M1: FA1001 was filed under A; the ERP moves it to
     // B and letters B's payment on it the night it comes. The fall was

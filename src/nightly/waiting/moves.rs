@@ -180,6 +180,8 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
     let mut take_back = conn.prepare_cached(
         "DELETE FROM erp_moves WHERE invoice_id = ?1 AND run_date > ?2 AND run_date < ?3",
     )?;
+    // Whether an invoice exported before comes back tonight.
+    let mut any_back = false;
     for inv in &ledger.invoices {
         if in_previous.contains(inv.invoice_id.as_str()) || !inv.amount.is_positive() {
             continue;
@@ -198,6 +200,7 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         let Some((amount, currency, exported, left_after)) = row else {
             continue;
         };
+        any_back = true;
         let (Ok(amount), Ok(exported)) = (amount.parse::<Money>(), exported.parse::<Money>())
         else {
             continue;
@@ -228,12 +231,14 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
             record_rise(conn, &mut insert, run_date, (id, &currency), up)?;
         }
     }
-    // The export back after nights it listed nothing: the invoices it still
-    // leaves out fell tonight, not the night it failed (what the ERP
-    // settled meanwhile, with a payment the bank booked then, is read by
-    // that payment: verify 42 early6 H1).
+    // The export back after nights it listed nothing, invoices of before
+    // in it (a failed export, not the last invoice closed and new ones
+    // since: verify 41 erp3 L1): the invoices it still leaves out fell
+    // tonight, not the night it failed (what the ERP settled meanwhile,
+    // with a payment the bank booked then, is read by that payment: verify
+    // 42 early6 H1).
     if let Some(since) = empty_since.as_deref()
-        && !ledger.invoices.is_empty()
+        && any_back
     {
         conn.prepare_cached(
             "UPDATE OR IGNORE erp_moves SET run_date = ?2 WHERE run_date >= ?1 AND run_date < ?2",
