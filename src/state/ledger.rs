@@ -26,6 +26,22 @@ pub struct AppEvent {
     pub reversed_on: Option<chrono::NaiveDate>,
 }
 
+#[cfg(test)]
+impl AppEvent {
+    /// `amount` applied (nothing written off, never reversed, night
+    /// unknown) when the export showed `recorded_open`, both as text.
+    pub(crate) fn applied(recorded_open: &str, amount: &str) -> AppEvent {
+        AppEvent {
+            recorded_open: money(recorded_open),
+            amount: money(amount),
+            written_off: Money::ZERO,
+            reversed_at_open: None,
+            applied_on: None,
+            reversed_on: None,
+        }
+    }
+}
+
 fn money(s: &str) -> Money {
     s.parse().unwrap_or(Money::ZERO)
 }

@@ -7,14 +7,7 @@ fn m(s: &str) -> Money {
 }
 
 fn app(recorded: &str, amount: &str) -> AppEvent {
-    AppEvent {
-        recorded_open: m(recorded),
-        amount: m(amount),
-        written_off: Money::ZERO,
-        reversed_at_open: None,
-        applied_on: None,
-        reversed_on: None,
-    }
+    AppEvent::applied(recorded, amount)
 }
 
 fn night(s: &str) -> Option<chrono::NaiveDate> {

@@ -421,14 +421,7 @@ mod tests {
     }
 
     fn app(recorded: &str, amount: &str) -> AppEvent {
-        AppEvent {
-            recorded_open: m(recorded),
-            amount: m(amount),
-            written_off: Money::ZERO,
-            reversed_at_open: None,
-            applied_on: None,
-            reversed_on: None,
-        }
+        AppEvent::applied(recorded, amount)
     }
 
     fn mv(night: &str, invoice: &str, fell: &str) -> Move {
