@@ -780,3 +780,39 @@ fn an_invoice_listed_again_long_after_it_left_holds_no_payment() {
     assert_eq!(open_after(&out, "FA1101"), ["0.00"]);
     assert!(held_entries(&out).is_empty());
 }
+
+#[test]
+fn an_invoice_raised_after_the_erp_lettered_its_payment_does_not_free_the_payment() {
+    // Verify 42 early2 M2: the ERP letters 1000.00 on FA1001 from its own
+    // feed the day the bank books it (12-02); the next night FA1001 is
+    // raised to 1200.00 (open 200.00) and the bank file comes. The raise
+    // netted the lettering down to 800.00 and the payment was applied
+    // again: to FA1001 (shown paid, 200.00 still owed) or to FA1002 (shown
+    // paid, never chased).
+    let invoices = |fa1001: (&str, &str), fa1002: &str| {
+        let (amount, open) = fa1001;
+        format!(
+            "FA1001;A;Alpha;2026-11-05;2026-11-20;{amount};{open};EUR;;transfer;\n\
+             FA1002;A;Alpha;2026-11-05;2026-11-20;{fa1002};{fa1002};EUR;;transfer;\n"
+        )
+    };
+    for (paid, fa1002) in [
+        (
+            paying("P1", "2026-12-02", "1000.00", "Facture FA1001"),
+            "700,00",
+        ),
+        (from("P1", "2026-12-02", "1000.00", "ALPHA"), "1000,00"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let before = invoices(("1000,00", "1000,00"), fa1002);
+        night(dir.path(), 1, "2026-12-01", &before, &[]);
+        let lettered = invoices(("1000,00", "0,00"), fa1002);
+        night(dir.path(), 2, "2026-12-02", &lettered, &[]);
+        let raised = invoices(("1200,00", "200,00"), fa1002);
+        let out = night(dir.path(), 3, "2026-12-03", &raised, &[paid]);
+        assert_not_applied(&out, "P1");
+        assert_eq!(open_after(&out, "FA1001"), ["200.00"]);
+        assert_eq!(open_after(&out, "FA1002"), [fa1002.replace(',', ".")]);
+        assert_eq!(held_entries(&out), ["P1"]);
+    }
+}

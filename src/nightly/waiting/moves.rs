@@ -22,8 +22,78 @@ pub struct Move {
     pub customer_id: String,
     /// The invoice.
     pub invoice_id: String,
-    /// By how much it fell.
+    /// By how much it fell (negative: rose back).
     pub fell: Money,
+    /// The part of `fell` (same sign) a change of the invoice's amount
+    /// explains: a corrected amount, not a lettering.
+    pub by_amount: Money,
+}
+
+/// What an invoice's moves add up to, read in night order: the falls a
+/// lettering explains and those its amount explains apart. A rise its
+/// amount explains (the invoice raised) undoes only falls an amount
+/// explains (a typo corrected back, verify 38 V1), never a lettering
+/// (the payment the ERP booked stays booked, verify 42 early2 M2); any
+/// other rise (a lettering undone) undoes the letterings first. Never
+/// below zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Net {
+    lettered: Money,
+    by_amount: Money,
+}
+
+impl Net {
+    /// What fell in all.
+    fn total(self) -> Money {
+        self.lettered
+            .checked_add(self.by_amount)
+            .unwrap_or(self.lettered)
+    }
+
+    /// Reads one move: `fell` (negative: a rise) of which `by_amount`
+    /// (same sign) a change of the amount explains.
+    fn read(&mut self, fell: Money, by_amount: Money) {
+        let sub = |a: Money, b: Money| a.checked_sub(b.min(a)).unwrap_or(Money::ZERO);
+        if fell.is_positive() {
+            let amount = by_amount.max(Money::ZERO).min(fell);
+            self.by_amount = self.by_amount.checked_add(amount).unwrap_or(self.by_amount);
+            let lettered = fell.checked_sub(amount).unwrap_or(Money::ZERO);
+            self.lettered = self.lettered.checked_add(lettered).unwrap_or(self.lettered);
+            return;
+        }
+        let (Some(up), Some(raised)) = (
+            Money::ZERO.checked_sub(fell),
+            Money::ZERO.checked_sub(by_amount.min(Money::ZERO)),
+        ) else {
+            return;
+        };
+        let raised = raised.min(up);
+        self.by_amount = sub(self.by_amount, raised);
+        let rest = up.checked_sub(raised).unwrap_or(Money::ZERO);
+        let from_lettered = rest.min(self.lettered);
+        self.lettered = sub(self.lettered, from_lettered);
+        let rest = rest.checked_sub(from_lettered).unwrap_or(Money::ZERO);
+        self.by_amount = sub(self.by_amount, rest);
+    }
+}
+
+/// The part of a move a change of the invoice's amount from `before` to
+/// `tonight` (`None`: gone from the export) explains: of a fall (`fell`
+/// positive), what the amount was lowered by; of a rise, what it was
+/// raised by; same sign as `fell`.
+fn by_amount(fell: Money, before: Money, tonight: Option<Money>) -> Money {
+    let Some(changed) = tonight.and_then(|t| t.checked_sub(before)) else {
+        return Money::ZERO;
+    };
+    let Some(lowered) = Money::ZERO.checked_sub(changed) else {
+        return Money::ZERO;
+    };
+    if fell.is_positive() {
+        lowered.max(Money::ZERO).min(fell)
+    } else {
+        // Raised by `changed`: at most the rise.
+        lowered.min(Money::ZERO).max(fell)
+    }
 }
 
 /// What an invoice owes at least: the effective open amount with an
@@ -123,8 +193,9 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut insert = conn.prepare_cached(
-        "INSERT OR REPLACE INTO erp_moves (run_date, invoice_id, customer_id, currency, fell)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO erp_moves
+             (run_date, invoice_id, customer_id, currency, fell, by_amount)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     let mut in_previous: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (id, customer, amount, currency, exported) in rows {
@@ -149,13 +220,22 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
             let to = tonight
                 .get(id.as_str())
                 .map_or(customer.as_str(), |i| &i.customer_id);
-            insert.execute(params![run_date, id, to, currency, d.to_plain()])?;
+            let part = by_amount(d, amount, now.map(|n| n.0));
+            insert.execute(params![
+                run_date,
+                id,
+                to,
+                currency,
+                d.to_plain(),
+                part.to_plain()
+            ])?;
         } else if let Some(tonight) = now
             && let Some(up) = rose((amount, exported), tonight, &events)
         {
             // Risen back (an amount mistyped one night, corrected the
             // next): it undoes what it fell before (verify 38 V1).
-            record_rise(conn, &mut insert, run_date, (&id, &currency), up)?;
+            let rise = Rise::of(up, amount, tonight.0);
+            record_rise(conn, &mut insert, run_date, (&id, &currency), rise)?;
         }
     }
     // Back in the export after a few nights missing from it: read against
@@ -218,7 +298,11 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
             if let Some(owed) =
                 lowest(inv.amount, inv.open_amount, &events).filter(|o| o.is_positive())
             {
-                record_rise(conn, &mut insert, run_date, (id, &currency), owed)?;
+                let rise = Rise {
+                    up: owed,
+                    raised: Money::ZERO,
+                };
+                record_rise(conn, &mut insert, run_date, (id, &currency), rise)?;
             }
             continue;
         }
@@ -226,9 +310,18 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         let now = (inv.amount, inv.open_amount);
         if let Some(d) = fell((amount, exported), Some(now), &events) {
             let to = inv.customer_id.as_str();
-            insert.execute(params![run_date, id, to, currency, d.to_plain()])?;
+            let part = by_amount(d, amount, Some(inv.amount));
+            insert.execute(params![
+                run_date,
+                id,
+                to,
+                currency,
+                d.to_plain(),
+                part.to_plain()
+            ])?;
         } else if let Some(up) = rose((amount, exported), now, &events) {
-            record_rise(conn, &mut insert, run_date, (id, &currency), up)?;
+            let rise = Rise::of(up, amount, inv.amount);
+            record_rise(conn, &mut insert, run_date, (id, &currency), rise)?;
         }
     }
     // The export back after nights it listed nothing, invoices of before
@@ -248,52 +341,100 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
     Ok(())
 }
 
-/// Records that an invoice rose by `up` tonight, as a negative fall, up to
-/// what its recorded falls add up to (nothing when they add up to none),
-/// under the customer its last fall was recorded for (the ERP may have
-/// moved it since: a rise read by another customer's payments than its
-/// fall's would never undo it, verify 42 early4 L2).
+/// How much an invoice rose back tonight, and by how much of it its
+/// amount was raised.
+#[derive(Debug, Clone, Copy)]
+struct Rise {
+    up: Money,
+    raised: Money,
+}
+
+impl Rise {
+    /// A rise of `up` from an invoice of amount `before` to one of `tonight`.
+    fn of(up: Money, before: Money, tonight: Money) -> Self {
+        let neg = Money::ZERO.checked_sub(up).unwrap_or(Money::ZERO);
+        let part = by_amount(neg, before, Some(tonight));
+        Rise {
+            up,
+            raised: Money::ZERO.checked_sub(part).unwrap_or(Money::ZERO),
+        }
+    }
+}
+
+/// Records that an invoice rose tonight, as a negative fall, up to what
+/// its recorded falls add up to and what the rise may undo of them
+/// ([`Net`]: a raised amount never undoes a lettering), under the
+/// customer its last fall was recorded for (the ERP may have moved it
+/// since: a rise read by another customer's payments than its fall's
+/// would never undo it, verify 42 early4 L2).
 fn record_rise(
     conn: &Connection,
     insert: &mut rusqlite::CachedStatement<'_>,
     run_date: &str,
     (id, currency): (&str, &str),
-    up: Money,
+    rise: Rise,
 ) -> rusqlite::Result<()> {
     // Falls of this invoice only, not of an earlier one under its number
     // (reused: the new invoice's correction never undoes the old one's
     // lettering, verify 42 early3 L3).
     let mut stmt = conn.prepare_cached(
-        "SELECT customer_id, fell FROM erp_moves WHERE invoice_id = ?1 AND currency = ?2
-           AND run_date < ?3
+        "SELECT customer_id, fell, by_amount FROM erp_moves WHERE invoice_id = ?1
+           AND currency = ?2 AND run_date < ?3
            AND run_date >= COALESCE((SELECT first_seen_run FROM invoices
                  WHERE invoice_id = ?1 AND archived_from IS NULL), '')
          ORDER BY run_date",
     )?;
-    let recorded: Vec<(String, String)> = stmt
+    let recorded: Vec<(String, String, Option<String>)> = stmt
         .query_map(params![id, currency, run_date], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut net = Money::ZERO;
+    let mut net = Net::default();
     let mut customer = None;
-    for (who, fell) in &recorded {
+    for (who, fell, part) in &recorded {
         let Ok(fell) = fell.parse::<Money>() else {
             continue;
         };
-        net = net.checked_add(fell).unwrap_or(net);
+        net.read(fell, recorded_part(part.as_deref()));
         if fell.is_positive() {
             customer = Some(who.as_str());
         }
     }
-    let Some(customer) = customer.filter(|_| net.is_positive()) else {
+    let Some(customer) = customer else {
         return Ok(());
     };
-    let undo = up.min(net);
-    if let Some(neg) = Money::ZERO.checked_sub(undo) {
-        insert.execute(params![run_date, id, customer, currency, neg.to_plain()])?;
+    // What the rise takes back of them, by kind.
+    let mut after = net;
+    let neg = |m: Money| Money::ZERO.checked_sub(m).unwrap_or(Money::ZERO);
+    after.read(neg(rise.up), neg(rise.raised));
+    let (Some(undo), Some(undo_amount)) = (
+        net.total().checked_sub(after.total()),
+        net.by_amount.checked_sub(after.by_amount),
+    ) else {
+        return Ok(());
+    };
+    if !undo.is_positive() {
+        return Ok(());
     }
+    // Recorded so that [`Net`] reads it back alike: the amount falls it
+    // took back as raised, the rest as undone letterings (taken from the
+    // letterings first, which it had all of before the amount falls).
+    let raised = undo_amount.min(rise.raised);
+    insert.execute(params![
+        run_date,
+        id,
+        customer,
+        currency,
+        neg(undo).to_plain(),
+        neg(raised).to_plain()
+    ])?;
     Ok(())
+}
+
+/// A recorded move's `by_amount`: none for the moves recorded before it
+/// was (NULL: falls read as letterings, rises undoing any fall, as then).
+fn recorded_part(text: Option<&str>) -> Money {
+    text.and_then(|t| t.parse().ok()).unwrap_or(Money::ZERO)
 }
 
 /// The falls of these customers' invoices in `currency` on the nights from
@@ -307,7 +448,7 @@ pub(super) fn moves_of(
     run_date: &str,
 ) -> rusqlite::Result<Vec<Move>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT run_date, invoice_id, fell FROM erp_moves
+        "SELECT run_date, invoice_id, fell, by_amount FROM erp_moves
          WHERE customer_id = ?1 AND currency = ?2 AND run_date >= ?3 AND run_date <= ?4",
     )?;
     let mut out = Vec::new();
@@ -317,16 +458,18 @@ pub(super) fn moves_of(
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
         for row in rows {
-            let (night, invoice_id, fell) = row?;
+            let (night, invoice_id, fell, part) = row?;
             if let Ok(fell) = fell.parse::<Money>() {
                 out.push(Move {
                     night,
                     customer_id: (*c).to_string(),
                     invoice_id,
                     fell,
+                    by_amount: recorded_part(part.as_deref()),
                 });
             }
         }
@@ -336,8 +479,10 @@ pub(super) fn moves_of(
 }
 
 /// Each invoice's falls netted against its rises (an invoice missing one
-/// night and back the next fell by nothing): one move per invoice that fell
-/// overall, on the last night it fell, in night and invoice order. Moves
+/// night and back the next fell by nothing; a raised amount takes back no
+/// lettering: [`Net`]): one move per invoice that fell overall, on the
+/// last night it fell, in night and invoice order (`by_amount` what an
+/// amount explains of it). Moves
 /// are read in night order and a rise undoes only falls read before it: a
 /// rise undoing a fall of a night before the window (an invoice back, an
 /// amount typed wrong and corrected, just before it) never hides a fall
@@ -354,23 +499,24 @@ pub(super) fn net_moves(moves: &[Move], first: &str, early: impl Fn(&str) -> boo
             continue;
         };
         let counts_early = early(&head.invoice_id);
-        let (mut total, mut base) = (Money::ZERO, Money::ZERO);
+        let (mut net, mut base) = (Net::default(), Money::ZERO);
         let mut night = &head.night;
         for m in group {
-            total = total.checked_add(m.fell).unwrap_or(total).max(Money::ZERO);
+            net.read(m.fell, m.by_amount);
             if m.fell.is_positive() {
                 night = &m.night;
             }
             if !counts_early && m.night.as_str() <= first {
-                base = total;
+                base = net.total();
             }
         }
-        let Some(grew) = total.checked_sub(base).filter(|g| g.is_positive()) else {
+        let Some(grew) = net.total().checked_sub(base).filter(|g| g.is_positive()) else {
             continue;
         };
         out.push(Move {
             night: night.clone(),
             fell: grew,
+            by_amount: net.by_amount.min(grew),
             ..(*head).clone()
         });
     }
@@ -430,6 +576,7 @@ mod tests {
             customer_id: "A".to_string(),
             invoice_id: invoice.to_string(),
             fell: m(fell),
+            by_amount: Money::ZERO,
         }
     }
     #[test]
@@ -448,6 +595,64 @@ mod tests {
             mv("12-02", "F2", "50"),
         ]);
         assert_eq!(got, [mv("12-01", "F1", "600"), mv("12-02", "F2", "50")]);
+    }
+
+    /// A move whose `by_amount` part a change of the amount explains.
+    fn mva(night: &str, invoice: &str, fell: &str, by_amount: &str) -> Move {
+        Move {
+            by_amount: m(by_amount),
+            ..mv(night, invoice, fell)
+        }
+    }
+
+    #[test]
+    fn a_raised_amount_takes_back_no_lettering() {
+        let net = |moves: &[Move]| net_moves(moves, "", |_| true);
+        // Verify 42 early2 M2: 1000 lettered, then the invoice raised to
+        // 1200 (open 200): the lettering still fell whole.
+        let got = net(&[
+            mv("12-02", "F1", "1000"),
+            mva("12-03", "F1", "-200", "-200"),
+        ]);
+        assert_eq!(got, [mv("12-02", "F1", "1000")]);
+        // An amount typed low one night and corrected the next fell by
+        // nothing (verify 38 V1), a lettering after it still counts.
+        let got = net(&[
+            mva("12-01", "F1", "1800", "1800"),
+            mva("12-02", "F1", "-1800", "-1800"),
+            mv("12-03", "F1", "1000"),
+        ]);
+        assert_eq!(got, [mv("12-03", "F1", "1000")]);
+        // A lettering undone takes back the lettering first, then what an
+        // amount explains.
+        let got = net(&[
+            mva("12-01", "F1", "300", "300"),
+            mv("12-02", "F1", "1000"),
+            mv("12-03", "F1", "-1000"),
+        ]);
+        assert_eq!(got, [mva("12-02", "F1", "300", "300")]);
+        let got = net(&[
+            mva("12-01", "F1", "300", "300"),
+            mv("12-02", "F1", "1000"),
+            mv("12-03", "F1", "-1200"),
+        ]);
+        assert_eq!(got, [mva("12-02", "F1", "100", "100")]);
+    }
+
+    #[test]
+    fn what_an_amount_explains_of_a_move() {
+        // Lowered 1000 -> 800 and lettered 500: 200 of the 700 fall.
+        assert_eq!(by_amount(m("700"), m("1000"), Some(m("800"))), m("200"));
+        // Lowered by more than it fell: all of it.
+        assert_eq!(by_amount(m("100"), m("1000"), Some(m("500"))), m("100"));
+        // Gone from the export, or raised while it fell: none.
+        assert_eq!(by_amount(m("1000"), m("1000"), None), Money::ZERO);
+        assert_eq!(by_amount(m("400"), m("1000"), Some(m("1200"))), Money::ZERO);
+        // Raised 1000 -> 1200, risen 300: 200 of it.
+        assert_eq!(by_amount(m("-300"), m("1000"), Some(m("1200"))), m("-200"));
+        assert_eq!(by_amount(m("-300"), m("1000"), Some(m("900"))), Money::ZERO);
+        let rise = Rise::of(m("300"), m("1000"), m("1200"));
+        assert_eq!((rise.up, rise.raised), (m("300"), m("200")));
     }
 
     #[test]
