@@ -36,12 +36,18 @@ fn held_entries(out: &Path) -> Vec<String> {
 /// Customer A's FA1001 (its amount and open amount; `None`: not in the
 /// export) and FA1002 (1000.00 open).
 fn alpha(fa1001: Option<(&str, &str)>) -> String {
+    alpha_with(fa1001, "1000,00")
+}
+
+/// Customer A's FA1001 (amount, open; `None`: not in the export) and
+/// FA1002 (`fa1002` open).
+fn alpha_with(fa1001: Option<(&str, &str)>, fa1002: &str) -> String {
     let first = fa1001
         .map(|(amount, open)| {
             format!("FA1001;A;Alpha;2026-11-05;2026-11-20;{amount};{open};EUR;;transfer;\n")
         })
         .unwrap_or_default();
-    format!("{first}FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
+    format!("{first}FA1002;A;Alpha;2026-11-05;2026-11-20;{fa1002};{fa1002};EUR;;transfer;\n")
 }
 
 /// Nothing of payment `entry` is applied tonight.
@@ -781,38 +787,81 @@ fn an_invoice_listed_again_long_after_it_left_holds_no_payment() {
     assert!(held_entries(&out).is_empty());
 }
 
+/// Nights from 12-01, FA1001 as each export shows it, the payment coming
+/// with the last; the last night's outputs.
+fn fa1001_nights(
+    fa1001: &[Option<(&str, &str)>],
+    fa1002: &str,
+    paid: Ntry,
+) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut out = PathBuf::new();
+    for (k, reading) in fa1001.iter().enumerate() {
+        let date = format!("2026-12-{:02}", k + 1);
+        let last = k + 1 == fa1001.len();
+        let entries = if last { vec![paid.clone()] } else { vec![] };
+        let invoices = alpha_with(*reading, fa1002);
+        out = night(dir.path(), k as u32 + 1, &date, &invoices, &entries);
+    }
+    (dir, out)
+}
+
 #[test]
 fn an_invoice_raised_after_the_erp_lettered_its_payment_does_not_free_the_payment() {
     // Verify 42 early2 M2: the ERP letters 1000.00 on FA1001 from its own
-    // feed the day the bank books it (12-02); the next night FA1001 is
-    // raised to 1200.00 (open 200.00) and the bank file comes. The raise
-    // netted the lettering down to 800.00 and the payment was applied
-    // again: to FA1001 (shown paid, 200.00 still owed) or to FA1002 (shown
-    // paid, never chased).
-    let invoices = |fa1001: (&str, &str), fa1002: &str| {
-        let (amount, open) = fa1001;
-        format!(
-            "FA1001;A;Alpha;2026-11-05;2026-11-20;{amount};{open};EUR;;transfer;\n\
-             FA1002;A;Alpha;2026-11-05;2026-11-20;{fa1002};{fa1002};EUR;;transfer;\n"
-        )
-    };
-    for (paid, fa1002) in [
-        (
-            paying("P1", "2026-12-02", "1000.00", "Facture FA1001"),
-            "700,00",
-        ),
-        (from("P1", "2026-12-02", "1000.00", "ALPHA"), "1000,00"),
-    ] {
-        let dir = tempfile::tempdir().unwrap();
-        let before = invoices(("1000,00", "1000,00"), fa1002);
-        night(dir.path(), 1, "2026-12-01", &before, &[]);
-        let lettered = invoices(("1000,00", "0,00"), fa1002);
-        night(dir.path(), 2, "2026-12-02", &lettered, &[]);
-        let raised = invoices(("1200,00", "200,00"), fa1002);
-        let out = night(dir.path(), 3, "2026-12-03", &raised, &[paid]);
+    // feed the day the bank books it (12-02); FA1001 is then raised to
+    // 1200.00 (open 200.00) and the bank file comes. The raise netted the
+    // lettering down to 800.00 and the payment was applied again: to
+    // FA1001 (shown paid, 200.00 still owed) or to FA1002 (shown paid,
+    // never chased). Verify 43 raise: the same when the export shows the
+    // lettering and the raise in one reading (H1), or leaves the lettered
+    // invoice out until it is raised (an export of open items), or when
+    // the raise is corrected back before the file comes (M1).
+    let open = Some(("1000,00", "1000,00"));
+    let lettered = Some(("1000,00", "0,00"));
+    let raised = Some(("1200,00", "200,00"));
+    let stories: [&[Option<(&str, &str)>]; 4] = [
+        &[open, lettered, raised],
+        &[open, open, raised],
+        &[open, None, raised],
+        &[open, lettered, raised, lettered],
+    ];
+    for story in stories {
+        let quoting = paying("P1", "2026-12-02", "1000.00", "Facture FA1001");
+        let (_d, out) = fa1001_nights(story, "700,00", quoting);
         assert_not_applied(&out, "P1");
-        assert_eq!(open_after(&out, "FA1001"), ["200.00"]);
-        assert_eq!(open_after(&out, "FA1002"), [fa1002.replace(',', ".")]);
-        assert_eq!(held_entries(&out), ["P1"]);
+        let owed = if story.last() == Some(&lettered) {
+            "0.00"
+        } else {
+            "200.00"
+        };
+        assert_eq!(open_after(&out, "FA1001"), [owed], "{story:?}");
+        if owed != "0.00" {
+            assert_eq!(held_entries(&out), ["P1"], "{story:?}");
+        }
+        let payer = from("P1", "2026-12-02", "1000.00", "ALPHA");
+        let (_d, out) = fa1001_nights(story, "1000,00", payer);
+        assert_not_applied(&out, "P1");
+        assert_eq!(open_after(&out, "FA1002"), ["1000.00"], "{story:?}");
+        assert_eq!(held_entries(&out), ["P1"], "{story:?}");
     }
+}
+
+#[test]
+fn an_amount_raised_by_mistake_and_corrected_back_holds_no_payment() {
+    // Verify 43 raise L2: FA1001 raised to 1200.00 one night, back to
+    // 1000.00 the next, nothing lettered: A's transfer for FA1002 is paid.
+    let story = [
+        Some(("1000,00", "1000,00")),
+        Some(("1200,00", "1200,00")),
+        Some(("1000,00", "1000,00")),
+    ];
+    let payer = from("P1", "2026-12-03", "200.00", "ALPHA");
+    let (_d, out) = fa1001_nights(&story, "200,00", payer);
+    assert_eq!(
+        cell(&out, "matches.csv", "entry_id", "P1", "status"),
+        ["matched"]
+    );
+    assert_eq!(open_after(&out, "FA1002"), ["0.00"]);
+    assert!(held_entries(&out).is_empty());
 }

@@ -29,13 +29,14 @@ pub struct Move {
     pub by_amount: Money,
 }
 
-/// What an invoice's moves add up to, read in night order: the falls a
-/// lettering explains and those its amount explains apart. A rise its
-/// amount explains (the invoice raised) undoes only falls an amount
-/// explains (a typo corrected back, verify 38 V1), never a lettering
-/// (the payment the ERP booked stays booked, verify 42 early2 M2); any
-/// other rise (a lettering undone) undoes the letterings first. Never
-/// below zero.
+/// What an invoice's moves add up to, read in night order: what the ERP
+/// lettered and what it lowered the amount by, apart. Letterings net in
+/// night order, never below zero (a lettering undone takes back only what
+/// was lettered before it, verify 42 H1); the amount nets signed (raised
+/// one night and lowered back, or lowered by a typo and corrected: nothing,
+/// verify 38 V1, verify 43 raise M1). A raised amount never takes back a
+/// lettering (the payment the ERP booked stays booked, verify 42 early2
+/// M2). What fell in all: the letterings and what the amount is lower by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Net {
     lettered: Money,
@@ -45,54 +46,49 @@ struct Net {
 impl Net {
     /// What fell in all.
     fn total(self) -> Money {
-        self.lettered
-            .checked_add(self.by_amount)
-            .unwrap_or(self.lettered)
+        let lowered = self.by_amount.max(Money::ZERO);
+        self.lettered.checked_add(lowered).unwrap_or(self.lettered)
     }
 
-    /// Reads one move: `fell` (negative: a rise) of which `by_amount`
-    /// (same sign) a change of the amount explains.
+    /// Reads one move: `fell` (negative: a rise), of which `by_amount`
+    /// (signed alike) the amount's change explains and the rest a
+    /// lettering (negative: one undone).
     fn read(&mut self, fell: Money, by_amount: Money) {
-        let sub = |a: Money, b: Money| a.checked_sub(b.min(a)).unwrap_or(Money::ZERO);
-        if fell.is_positive() {
-            let amount = by_amount.max(Money::ZERO).min(fell);
-            self.by_amount = self.by_amount.checked_add(amount).unwrap_or(self.by_amount);
-            let lettered = fell.checked_sub(amount).unwrap_or(Money::ZERO);
-            self.lettered = self.lettered.checked_add(lettered).unwrap_or(self.lettered);
-            return;
-        }
-        let (Some(up), Some(raised)) = (
-            Money::ZERO.checked_sub(fell),
-            Money::ZERO.checked_sub(by_amount.min(Money::ZERO)),
+        let (Some(lettered), Some(amount)) = (
+            fell.checked_sub(by_amount)
+                .and_then(|l| self.lettered.checked_add(l)),
+            self.by_amount.checked_add(by_amount),
         ) else {
             return;
         };
-        let raised = raised.min(up);
-        self.by_amount = sub(self.by_amount, raised);
-        let rest = up.checked_sub(raised).unwrap_or(Money::ZERO);
-        let from_lettered = rest.min(self.lettered);
-        self.lettered = sub(self.lettered, from_lettered);
-        let rest = rest.checked_sub(from_lettered).unwrap_or(Money::ZERO);
-        self.by_amount = sub(self.by_amount, rest);
+        self.lettered = lettered.max(Money::ZERO);
+        self.by_amount = amount;
     }
 }
 
-/// The part of a move a change of the invoice's amount from `before` to
-/// `tonight` (`None`: gone from the export) explains: of a fall (`fell`
-/// positive), what the amount was lowered by; of a rise, what it was
-/// raised by; same sign as `fell`.
-fn by_amount(fell: Money, before: Money, tonight: Option<Money>) -> Money {
-    let Some(changed) = tonight.and_then(|t| t.checked_sub(before)) else {
-        return Money::ZERO;
-    };
-    let Some(lowered) = Money::ZERO.checked_sub(changed) else {
-        return Money::ZERO;
-    };
-    if fell.is_positive() {
-        lowered.max(Money::ZERO).min(fell)
-    } else {
-        // Raised by `changed`: at most the rise.
-        lowered.min(Money::ZERO).max(fell)
+/// One invoice's move from last night's reading to tonight's: by how much
+/// what it owes at least fell (negative: rose), and how much of that the
+/// change of its amount explains (the rest: what the ERP lettered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Step {
+    fell: Money,
+    by_amount: Money,
+}
+
+impl Step {
+    /// What the ERP lettered in this move (negative: undone).
+    fn lettered(self) -> Money {
+        self.fell.checked_sub(self.by_amount).unwrap_or(Money::ZERO)
+    }
+
+    /// Whether it fell or the ERP lettered anything in it.
+    fn fell_or_lettered(self) -> bool {
+        self.fell.is_positive() || self.lettered().is_positive()
+    }
+
+    /// Whether it records anything.
+    fn moved(self) -> bool {
+        !self.fell.is_zero() || !self.by_amount.is_zero()
     }
 }
 
@@ -107,38 +103,26 @@ fn lowest(amount: Money, exported: Money, events: &[AppEvent]) -> Option<Money> 
     Some(shown.checked_sub(gap)?.max(Money::ZERO))
 }
 
-/// By how much an invoice fell from last night's export (`amount`,
-/// `exported`) to tonight's (`None`: gone from the export) beyond what
-/// pointage's applications explain. `events` are read against last
-/// night's amount; tonight's reading moves them with a corrected amount,
-/// as [`sl::app_events`] does. `None` when it did not fall, for credit
-/// notes, and on overflow.
-pub fn fell(
+/// How an invoice moved from last night's export (`amount`, `exported`)
+/// to tonight's (`None`: gone from the export) beyond what pointage's
+/// applications explain: what it owes at least then and now, and what it
+/// would owe with tonight's amount and last night's lettering (the part
+/// the amount explains; none when it is gone). `events` are read against
+/// last night's amount; tonight's reading moves them with a corrected
+/// amount, as [`sl::app_events`] does. `None` for credit notes and on
+/// overflow.
+fn step(
     before: (Money, Money),
     tonight: Option<(Money, Money)>,
     events: &[AppEvent],
-) -> Option<Money> {
-    let (then, now) = readings(before, tonight, events)?;
-    let d = then.checked_sub(now)?;
-    d.is_positive().then_some(d)
-}
-
-/// What an invoice owed at least last night (`before`: amount, exported)
-/// and owes tonight (`None`: gone from the export), `events` read against
-/// last night's amount and moved with a corrected one, as
-/// [`sl::app_events`] does. `None` for credit notes and on overflow.
-fn readings(
-    before: (Money, Money),
-    tonight: Option<(Money, Money)>,
-    events: &[AppEvent],
-) -> Option<(Money, Money)> {
+) -> Option<Step> {
     let (amount, exported) = before;
     if !amount.is_positive() {
         return None;
     }
     let then = lowest(amount, exported, events)?;
-    let now = match tonight {
-        None => Money::ZERO,
+    let (mid, now) = match tonight {
+        None => (then, Money::ZERO),
         Some((new_amount, new_exported)) => {
             let shift = new_amount.checked_sub(amount)?;
             let moved: Vec<AppEvent> = events
@@ -150,18 +134,26 @@ fn readings(
                     })
                 })
                 .collect::<Option<_>>()?;
-            lowest(new_amount, new_exported, &moved)?
+            let unlettered = exported.checked_add(shift)?;
+            let mid = lowest(new_amount, unlettered, &moved)?;
+            (mid, lowest(new_amount, new_exported, &moved)?)
         }
     };
-    Some((then, now))
+    Some(Step {
+        fell: then.checked_sub(now)?,
+        by_amount: then.checked_sub(mid)?,
+    })
 }
 
-/// By how much an invoice of last night's export (`amount`, `exported`)
-/// rose back tonight: what it owes at least, beyond last night's reading
-/// (the same readings as [`fell`], the other way).
-fn rose(before: (Money, Money), tonight: (Money, Money), events: &[AppEvent]) -> Option<Money> {
-    let (then, now) = readings(before, Some(tonight), events)?;
-    let d = now.checked_sub(then)?;
+/// By how much an invoice fell from last night's export to tonight's
+/// ([`step`]); `None` when it did not fall.
+#[cfg(test)]
+fn fell(
+    before: (Money, Money),
+    tonight: Option<(Money, Money)>,
+    events: &[AppEvent],
+) -> Option<Money> {
+    let d = step(before, tonight, events)?.fell;
     d.is_positive().then_some(d)
 }
 
@@ -214,29 +206,15 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
             None => None,
         };
         let events = sl::app_events_of(conn, &id)?;
-        if let Some(d) = fell((amount, exported), now, &events) {
-            // Under tonight's customer when the ERP moved it: the payment
-            // it was lettered with is theirs (verify 42 early3 M1).
-            let to = tonight
-                .get(id.as_str())
-                .map_or(customer.as_str(), |i| &i.customer_id);
-            let part = by_amount(d, amount, now.map(|n| n.0));
-            insert.execute(params![
-                run_date,
-                id,
-                to,
-                currency,
-                d.to_plain(),
-                part.to_plain()
-            ])?;
-        } else if let Some(tonight) = now
-            && let Some(up) = rose((amount, exported), tonight, &events)
-        {
-            // Risen back (an amount mistyped one night, corrected the
-            // next): it undoes what it fell before (verify 38 V1).
-            let rise = Rise::of(up, amount, tonight.0);
-            record_rise(conn, &mut insert, run_date, (&id, &currency), rise)?;
-        }
+        let Some(step) = step((amount, exported), now, &events) else {
+            continue;
+        };
+        // Under tonight's customer when the ERP moved it: the payment it
+        // was lettered with is theirs (verify 42 early3 M1).
+        let to = tonight
+            .get(id.as_str())
+            .map_or(customer.as_str(), |i| &i.customer_id);
+        record_step(conn, &mut insert, run_date, (&id, &currency, to), step)?;
     }
     // Back in the export after a few nights missing from it: read against
     // its last reading before it left, as if it had never left — the fall
@@ -290,38 +268,31 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         }
         let events = sl::app_events_of(conn, &inv.invoice_id)?;
         let id = inv.invoice_id.as_str();
+        let to = inv.customer_id.as_str();
+        let now = (inv.amount, inv.open_amount);
         if !missing_a_few_days(&left_after, run_date, empty_since.as_deref()) {
             // Back after a long absence (a bounced cheque reopening it
             // weeks later, an export listing paid invoices again): its
             // leaving stands; what it owes again undoes it (verify 42
-            // early3 M2).
-            if let Some(owed) =
-                lowest(inv.amount, inv.open_amount, &events).filter(|o| o.is_positive())
-            {
-                let rise = Rise {
-                    up: owed,
-                    raised: Money::ZERO,
+            // early3 M2), but for what a raised amount explains (verify 43
+            // raise M2); nothing is lettered tonight.
+            if let Some(back) = step((amount, exported), Some(now), &events) {
+                let raised = back.by_amount.min(Money::ZERO);
+                let Some(owed) = lowest(inv.amount, inv.open_amount, &events) else {
+                    continue;
                 };
-                record_rise(conn, &mut insert, run_date, (id, &currency), rise)?;
+                let rose = Money::ZERO.checked_sub(owed).unwrap_or(Money::ZERO);
+                let back = Step {
+                    fell: rose.min(raised),
+                    by_amount: raised,
+                };
+                record_step(conn, &mut insert, run_date, (id, &currency, to), back)?;
             }
             continue;
         }
         take_back.execute(params![inv.invoice_id, left_after, run_date])?;
-        let now = (inv.amount, inv.open_amount);
-        if let Some(d) = fell((amount, exported), Some(now), &events) {
-            let to = inv.customer_id.as_str();
-            let part = by_amount(d, amount, Some(inv.amount));
-            insert.execute(params![
-                run_date,
-                id,
-                to,
-                currency,
-                d.to_plain(),
-                part.to_plain()
-            ])?;
-        } else if let Some(up) = rose((amount, exported), now, &events) {
-            let rise = Rise::of(up, amount, inv.amount);
-            record_rise(conn, &mut insert, run_date, (id, &currency), rise)?;
+        if let Some(step) = step((amount, exported), Some(now), &events) {
+            record_step(conn, &mut insert, run_date, (id, &currency, to), step)?;
         }
     }
     // The export back after nights it listed nothing, invoices of before
@@ -341,105 +312,87 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
     Ok(())
 }
 
-/// How much an invoice rose back tonight, and by how much of it its
-/// amount was raised.
-#[derive(Debug, Clone, Copy)]
-struct Rise {
-    up: Money,
-    raised: Money,
-}
-
-impl Rise {
-    /// A rise of `up` from an invoice of amount `before` to one of `tonight`.
-    fn of(up: Money, before: Money, tonight: Money) -> Self {
-        let neg = Money::ZERO.checked_sub(up).unwrap_or(Money::ZERO);
-        let part = by_amount(neg, before, Some(tonight));
-        Rise {
-            up,
-            raised: Money::ZERO.checked_sub(part).unwrap_or(Money::ZERO),
-        }
-    }
-}
-
-/// Records that an invoice rose tonight, as a negative fall, up to what
-/// its recorded falls add up to and what the rise may undo of them
-/// ([`Net`]: a raised amount never undoes a lettering), under the
-/// customer its last fall was recorded for (the ERP may have moved it
-/// since: a rise read by another customer's payments than its fall's
-/// would never undo it, verify 42 early4 L2).
-fn record_rise(
+/// Records an invoice's move tonight, when it moved: a fall or a
+/// lettering under `customer`, the invoice's customer tonight; a rise
+/// under the customer its last fall was recorded for (the ERP may have
+/// moved it since: a rise read by another customer's payments than its
+/// fall's would never undo it, verify 42 early4 L2).
+fn record_step(
     conn: &Connection,
     insert: &mut rusqlite::CachedStatement<'_>,
     run_date: &str,
-    (id, currency): (&str, &str),
-    rise: Rise,
+    (id, currency, customer): (&str, &str, &str),
+    step: Step,
 ) -> rusqlite::Result<()> {
-    // Falls of this invoice only, not of an earlier one under its number
-    // (reused: the new invoice's correction never undoes the old one's
-    // lettering, verify 42 early3 L3).
-    let mut stmt = conn.prepare_cached(
-        "SELECT customer_id, fell, by_amount FROM erp_moves WHERE invoice_id = ?1
-           AND currency = ?2 AND run_date < ?3
-           AND run_date >= COALESCE((SELECT first_seen_run FROM invoices
-                 WHERE invoice_id = ?1 AND archived_from IS NULL), '')
-         ORDER BY run_date",
-    )?;
-    let recorded: Vec<(String, String, Option<String>)> = stmt
-        .query_map(params![id, currency, run_date], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut net = Net::default();
-    let mut customer = None;
-    for (who, fell, part) in &recorded {
-        let Ok(fell) = fell.parse::<Money>() else {
-            continue;
-        };
-        net.read(fell, recorded_part(part.as_deref()));
-        if fell.is_positive() {
-            customer = Some(who.as_str());
-        }
-    }
-    let Some(customer) = customer else {
-        return Ok(());
-    };
-    // What the rise takes back of them, by kind.
-    let mut after = net;
-    let neg = |m: Money| Money::ZERO.checked_sub(m).unwrap_or(Money::ZERO);
-    after.read(neg(rise.up), neg(rise.raised));
-    let (Some(undo), Some(undo_amount)) = (
-        net.total().checked_sub(after.total()),
-        net.by_amount.checked_sub(after.by_amount),
-    ) else {
-        return Ok(());
-    };
-    if !undo.is_positive() {
+    if !step.moved() {
         return Ok(());
     }
-    // Recorded so that [`Net`] reads it back alike: the amount falls it
-    // took back as raised, the rest as undone letterings (taken from the
-    // letterings first, which it had all of before the amount falls).
-    let raised = undo_amount.min(rise.raised);
+    let customer = if step.fell_or_lettered() {
+        customer.to_string()
+    } else {
+        last_fall_customer(conn, run_date, id, currency)?.unwrap_or_else(|| customer.to_string())
+    };
     insert.execute(params![
         run_date,
         id,
         customer,
         currency,
-        neg(undo).to_plain(),
-        neg(raised).to_plain()
+        step.fell.to_plain(),
+        step.by_amount.to_plain()
     ])?;
     Ok(())
 }
 
+/// The customer the last fall (or lettering) of invoice `id` before
+/// tonight was recorded for: of this invoice only, not of an earlier one
+/// under its number (reused, verify 42 early3 L3).
+fn last_fall_customer(
+    conn: &Connection,
+    run_date: &str,
+    id: &str,
+    currency: &str,
+) -> rusqlite::Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id, fell, by_amount FROM erp_moves WHERE invoice_id = ?1
+           AND currency = ?2 AND run_date < ?3
+           AND run_date >= COALESCE((SELECT first_seen_run FROM invoices
+                 WHERE invoice_id = ?1 AND archived_from IS NULL), '')
+         ORDER BY run_date DESC",
+    )?;
+    let rows = stmt.query_map(params![id, currency, run_date], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (who, fell, part) = row?;
+        let Ok(fell) = fell.parse::<Money>() else {
+            continue;
+        };
+        let step = Step {
+            fell,
+            by_amount: recorded_part(part.as_deref()),
+        };
+        if step.fell_or_lettered() {
+            return Ok(Some(who));
+        }
+    }
+    Ok(None)
+}
+
 /// A recorded move's `by_amount`: none for the moves recorded before it
-/// was (NULL: falls read as letterings, rises undoing any fall, as then).
+/// was (NULL: falls read as letterings, rises as letterings undone, as
+/// then).
 fn recorded_part(text: Option<&str>) -> Money {
     text.and_then(|t| t.parse().ok()).unwrap_or(Money::ZERO)
 }
 
 /// The falls of these customers' invoices in `currency` on the nights from
 /// `since` (the export that came with the money included) to `run_date`,
-/// in night and invoice order.
+/// in night and invoice order; first (night ""), what an invoice's amount
+/// was raised by before, as one raise.
 pub(super) fn moves_of(
     conn: &Connection,
     customers: &BTreeSet<&str>,
@@ -474,6 +427,37 @@ pub(super) fn moves_of(
             }
         }
     }
+    // An amount raised before the window and lowered back in it fell by
+    // nothing (verify 43 raise L2, C13): what the invoice's amount is
+    // still raised by from before opens its reading (a lowering before
+    // the window is no fall in it).
+    let ids: BTreeSet<String> = out.iter().map(|m| m.invoice_id.clone()).collect();
+    let mut prior = conn.prepare_cached(
+        "SELECT by_amount FROM erp_moves WHERE invoice_id = ?1 AND currency = ?2
+           AND run_date < ?3 AND by_amount IS NOT NULL
+           AND run_date >= COALESCE((SELECT first_seen_run FROM invoices
+                 WHERE invoice_id = ?1 AND archived_from IS NULL), '')",
+    )?;
+    for id in ids {
+        let parts = prior.query_map(params![id, currency, since], |r| r.get::<_, String>(0))?;
+        let mut raised = Money::ZERO;
+        for part in parts {
+            raised = raised
+                .checked_add(recorded_part(Some(&part?)))
+                .unwrap_or(raised);
+        }
+        if raised.is_negative()
+            && let Some(first) = out.iter().find(|m| m.invoice_id == id)
+        {
+            out.push(Move {
+                night: String::new(),
+                customer_id: first.customer_id.clone(),
+                invoice_id: id,
+                fell: raised,
+                by_amount: raised,
+            });
+        }
+    }
     out.sort_by(|a, b| (&a.night, &a.invoice_id).cmp(&(&b.night, &b.invoice_id)));
     Ok(out)
 }
@@ -503,7 +487,11 @@ pub(super) fn net_moves(moves: &[Move], first: &str, early: impl Fn(&str) -> boo
         let mut night = &head.night;
         for m in group {
             net.read(m.fell, m.by_amount);
-            if m.fell.is_positive() {
+            let step = Step {
+                fell: m.fell,
+                by_amount: m.by_amount,
+            };
+            if step.fell_or_lettered() {
                 night = &m.night;
             }
             if !counts_early && m.night.as_str() <= first {
@@ -516,7 +504,7 @@ pub(super) fn net_moves(moves: &[Move], first: &str, early: impl Fn(&str) -> boo
         out.push(Move {
             night: night.clone(),
             fell: grew,
-            by_amount: net.by_amount.min(grew),
+            by_amount: net.by_amount.max(Money::ZERO).min(grew),
             ..(*head).clone()
         });
     }
@@ -623,36 +611,60 @@ mod tests {
             mv("12-03", "F1", "1000"),
         ]);
         assert_eq!(got, [mv("12-03", "F1", "1000")]);
-        // A lettering undone takes back the lettering first, then what an
-        // amount explains.
+        // Lettered, raised, then lowered back: the lettering still fell
+        // whole, no more (verify 43 raise M1); a raise typed and
+        // corrected back fell by nothing (raise L2).
         let got = net(&[
-            mva("12-01", "F1", "300", "300"),
             mv("12-02", "F1", "1000"),
-            mv("12-03", "F1", "-1000"),
+            mva("12-03", "F1", "-200", "-200"),
+            mva("12-07", "F1", "200", "200"),
         ]);
-        assert_eq!(got, [mva("12-02", "F1", "300", "300")]);
+        assert_eq!(got, [mv("12-07", "F1", "1000")]);
+        let got = net(&[
+            mva("12-03", "F1", "-200", "-200"),
+            mva("12-04", "F1", "200", "200"),
+        ]);
+        assert!(got.is_empty());
+        // A lettering undone takes back only what was lettered; what the
+        // amount was lowered by still fell.
         let got = net(&[
             mva("12-01", "F1", "300", "300"),
             mv("12-02", "F1", "1000"),
             mv("12-03", "F1", "-1200"),
         ]);
-        assert_eq!(got, [mva("12-02", "F1", "100", "100")]);
+        assert_eq!(got, [mva("12-02", "F1", "300", "300")]);
+    }
+
+    fn step_of(before: (&str, &str), tonight: Option<(&str, &str)>) -> (Money, Money, Money) {
+        let s = step(
+            (m(before.0), m(before.1)),
+            tonight.map(|(a, o)| (m(a), m(o))),
+            &[],
+        )
+        .unwrap();
+        (s.fell, s.by_amount, s.lettered())
     }
 
     #[test]
-    fn what_an_amount_explains_of_a_move() {
-        // Lowered 1000 -> 800 and lettered 500: 200 of the 700 fall.
-        assert_eq!(by_amount(m("700"), m("1000"), Some(m("800"))), m("200"));
-        // Lowered by more than it fell: all of it.
-        assert_eq!(by_amount(m("100"), m("1000"), Some(m("500"))), m("100"));
-        // Gone from the export, or raised while it fell: none.
-        assert_eq!(by_amount(m("1000"), m("1000"), None), Money::ZERO);
-        assert_eq!(by_amount(m("400"), m("1000"), Some(m("1200"))), Money::ZERO);
-        // Raised 1000 -> 1200, risen 300: 200 of it.
-        assert_eq!(by_amount(m("-300"), m("1000"), Some(m("1200"))), m("-200"));
-        assert_eq!(by_amount(m("-300"), m("1000"), Some(m("900"))), Money::ZERO);
-        let rise = Rise::of(m("300"), m("1000"), m("1200"));
-        assert_eq!((rise.up, rise.raised), (m("300"), m("200")));
+    fn a_move_is_what_the_erp_lettered_and_what_it_changed_the_amount_by() {
+        // Lettered 1000 and raised 200 in one reading (verify 43 raise H1).
+        let got = step_of(("1000", "1000"), Some(("1200", "200")));
+        assert_eq!(got, (m("800"), m("-200"), m("1000")));
+        // Lowered 1000 -> 800 and lettered 500.
+        let got = step_of(("1000", "1000"), Some(("800", "300")));
+        assert_eq!(got, (m("700"), m("200"), m("500")));
+        // A typo, lettering nothing.
+        let got = step_of(("2000", "2000"), Some(("200", "200")));
+        assert_eq!(got, (m("1800"), m("1800"), Money::ZERO));
+        // Gone from the export: all it owed, lettered.
+        let got = step_of(("1000", "1000"), None);
+        assert_eq!(got, (m("1000"), Money::ZERO, m("1000")));
+        // Paid, then its amount lowered: nothing moved.
+        let got = step_of(("1000", "0"), Some(("800", "0")));
+        assert_eq!(got, (Money::ZERO, Money::ZERO, Money::ZERO));
+        // A lettering undone with a raise: all of it undone.
+        let got = step_of(("1000", "0"), Some(("1200", "1200")));
+        assert_eq!(got, (m("-1200"), m("-200"), m("-1000")));
     }
 
     #[test]
