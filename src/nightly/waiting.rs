@@ -155,6 +155,15 @@ pub fn hold(
             continue;
         }
         c.came = first.clone();
+        if !new {
+            let key = format!(
+                "{}:waiting:{}:{}",
+                crate::alerts::AlertKind::ErpExportUnexplained.as_str(),
+                p.account,
+                p.entry_id
+            );
+            c.held_before = crate::state::events::open_since(conn, &key)?.is_some();
+        }
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         c.customers
             .extend(earlier.iter().map(|a| a.customer_id.as_str()));

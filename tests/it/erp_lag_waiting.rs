@@ -865,3 +865,37 @@ fn an_amount_raised_by_mistake_and_corrected_back_holds_no_payment() {
     assert_eq!(open_after(&out, "FA1002"), ["0.00"]);
     assert!(held_entries(&out).is_empty());
 }
+
+#[test]
+fn a_payment_held_as_lettered_stays_held_when_its_invoice_falls_again() {
+    // Verify 43 raise M2: A's 1000.00 naming no invoice is held, the ERP
+    // having lettered exactly 1000.00 on FA1001 (1500.00) the day the bank
+    // booked it; the next night the ERP letters the rest of FA1001. The
+    // fall no longer being exactly the money released it, and it paid
+    // FA1002, shown paid while still owed.
+    let dir = tempfile::tempdir().unwrap();
+    let readings = [("1500,00", "1500,00"), ("1500,00", "500,00")];
+    night(dir.path(), 1, "2026-12-01", &alpha(Some(readings[0])), &[]);
+    let paid = from("P1", "2026-12-02", "1000.00", "ALPHA");
+    let out = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &alpha(Some(readings[1])),
+        &[paid],
+    );
+    assert_not_applied(&out, "P1");
+    assert_eq!(held_entries(&out), ["P1"]);
+    for (seq, date) in [(3, "2026-12-03"), (4, "2026-12-04")] {
+        let out = night(
+            dir.path(),
+            seq,
+            date,
+            &alpha(Some(("1500,00", "0,00"))),
+            &[],
+        );
+        assert_not_applied(&out, "P1");
+        assert_eq!(open_after(&out, "FA1002"), ["1000.00"]);
+        assert_eq!(held_entries(&out), ["P1"]);
+    }
+}
