@@ -268,6 +268,11 @@ impl<'a> Table<'a> {
             .zip(usize::try_from(end).ok())
             .and_then(|(a, b)| text.get(a..b))
             .unwrap_or_default();
+        // Most records hold no quote at all: nothing to look at, and the
+        // row's shape is not worth building (it showed in profiles).
+        if memchr::memchr(b'"', raw).is_none() {
+            return Ok(());
+        }
         // The columns a swallowed row shows itself by: its required dates,
         // amounts and decisions; else an IBAN or an e-mail address.
         let kind_of = |name: &str| match name {
