@@ -162,7 +162,7 @@ pub fn hold(
                 p.account,
                 p.entry_id
             );
-            c.held_before = crate::state::events::open_since(conn, &key)?.is_some();
+            c.held_before = crate::state::events::ever_raised(conn, &key)?;
         }
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         c.customers

@@ -32,8 +32,9 @@ pub(super) struct Concerned<'a> {
     /// The invoices of its customers that owe nothing tonight (gone from
     /// the export, or nothing left open).
     pub(super) closed: BTreeSet<String>,
-    /// It was held on an earlier night (its `erp_export_unexplained` is
-    /// still open).
+    /// It was held on an earlier night (its `erp_export_unexplained` was
+    /// raised, open or not: a night it waited unmatched resolves it,
+    /// verify 43 raise2 M1).
     pub(super) held_before: bool,
 }
 
@@ -91,9 +92,13 @@ pub(super) fn booked_with_it(
     // ERP lettering the rest of that invoice, or the customer paying what
     // a raise added, is no sign the money was not booked (verify 43 raise
     // M2); an invoice back in the export frees it.
+    // What the ERP lettered of an invoice counts alike (lowered by a
+    // discount and lettered with the rest in one export: verify 43 raise2
+    // L2).
+    let lettered = |m: &Move| m.fell.checked_sub(m.by_amount).unwrap_or(m.fell);
     let by_payer = !c.names_an_invoice
         && (exactly(fell_all)
-            || all.iter().any(|m| exactly(m.fell))
+            || all.iter().any(|m| exactly(m.fell) || exactly(lettered(m)))
             || (c.held_before && fell_all >= cash));
     let reach = if c.names_an_invoice { fell } else { fell_all };
     if !(by_theirs || by_payer) || (cash < amount && reach < amount) {
