@@ -155,15 +155,6 @@ pub fn hold(
             continue;
         }
         c.came = first.clone();
-        if !new {
-            let key = format!(
-                "{}:waiting:{}:{}",
-                crate::alerts::AlertKind::ErpExportUnexplained.as_str(),
-                p.account,
-                p.entry_id
-            );
-            c.held_before = crate::state::events::ever_raised(conn, &key)?;
-        }
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         c.customers
             .extend(earlier.iter().map(|a| a.customer_id.as_str()));

@@ -224,12 +224,6 @@ pub fn open_since(conn: &Connection, key: &str) -> rusqlite::Result<Option<Strin
     .optional()
 }
 
-/// Whether the alert `key` was ever raised (resolved or not).
-pub fn ever_raised(conn: &Connection, key: &str) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT EXISTS(SELECT 1 FROM alerts WHERE alert_key = ?1)")?
-        .query_row(params![key], |r| r.get(0))
-}
-
 /// All alert keys ever raised (resolved or not).
 pub fn alert_keys(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
     let mut stmt = conn.prepare("SELECT alert_key FROM alerts")?;

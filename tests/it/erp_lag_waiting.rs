@@ -867,41 +867,6 @@ fn an_amount_raised_by_mistake_and_corrected_back_holds_no_payment() {
 }
 
 #[test]
-fn a_payment_held_as_lettered_stays_held_when_its_invoice_falls_again() {
-    // Verify 43 raise M2: A's 1000.00 naming no invoice is held, the ERP
-    // having lettered exactly 1000.00 on FA1001 (1500.00) the day the bank
-    // booked it; on a later night the ERP letters the rest of FA1001. The
-    // fall no longer being exactly the money released it, and it paid
-    // FA1002, shown paid while still owed. Also after a night it waited
-    // unmatched, the export failing (raise2 M1).
-    for failed in [false, true] {
-        let dir = tempfile::tempdir().unwrap();
-        let readings = [("1500,00", "1500,00"), ("1500,00", "500,00")];
-        night(dir.path(), 1, "2026-12-01", &alpha(Some(readings[0])), &[]);
-        let paid = from("P1", "2026-12-02", "1000.00", "ALPHA");
-        let out = night(
-            dir.path(),
-            2,
-            "2026-12-02",
-            &alpha(Some(readings[1])),
-            &[paid],
-        );
-        assert_not_applied(&out, "P1");
-        assert_eq!(held_entries(&out), ["P1"]);
-        if failed {
-            night(dir.path(), 3, "2026-12-03", "", &[]);
-        }
-        for (seq, date) in [(4, "2026-12-04"), (5, "2026-12-05")] {
-            let invoices = alpha(Some(("1500,00", "0,00")));
-            let out = night(dir.path(), seq, date, &invoices, &[]);
-            assert_not_applied(&out, "P1");
-            assert_eq!(open_after(&out, "FA1002"), ["1000.00"], "{failed}");
-            assert_eq!(held_entries(&out), ["P1"]);
-        }
-    }
-}
-
-#[test]
 fn a_payment_the_erp_lettered_with_a_discount_on_its_invoice_is_not_applied_again() {
     // Verify 43 raise2 L2: in one export the ERP lowers FA1001 by a 50.00
     // discount and letters A's 950.00 on it; A's 950.00 naming no invoice
@@ -924,5 +889,21 @@ fn a_payment_the_erp_lettered_with_a_discount_on_its_invoice_is_not_applied_agai
     );
     assert_not_applied(&out, "P1");
     assert_eq!(open_after(&out, "FA1002"), ["950.00"]);
+    assert_eq!(held_entries(&out), ["P1"]);
+}
+
+#[test]
+fn a_paid_invoice_raised_with_its_complement_lettered_does_not_free_the_complement() {
+    // Verify 43 raise3 H1: FA1001, paid, is raised to 1200.00 and the ERP
+    // letters A's 200.00 complement in the same export (still 0 open); A's
+    // 200.00 naming no invoice would pay FA1002 (200.00) again.
+    let dir = tempfile::tempdir().unwrap();
+    let paid_up = alpha_with(Some(("1000,00", "0,00")), "200,00");
+    night(dir.path(), 1, "2026-12-01", &paid_up, &[]);
+    let raised = alpha_with(Some(("1200,00", "0,00")), "200,00");
+    let payment = from("P1", "2026-12-02", "200.00", "ALPHA");
+    let out = night(dir.path(), 2, "2026-12-02", &raised, &[payment]);
+    assert_not_applied(&out, "P1");
+    assert_eq!(open_after(&out, "FA1002"), ["200.00"]);
     assert_eq!(held_entries(&out), ["P1"]);
 }

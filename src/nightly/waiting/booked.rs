@@ -32,10 +32,6 @@ pub(super) struct Concerned<'a> {
     /// The invoices of its customers that owe nothing tonight (gone from
     /// the export, or nothing left open).
     pub(super) closed: BTreeSet<String>,
-    /// It was held on an earlier night (its `erp_export_unexplained` was
-    /// raised, open or not: a night it waited unmatched resolves it,
-    /// verify 43 raise2 M1).
-    pub(super) held_before: bool,
 }
 
 /// Whether the ERP may have booked money `amount` itself since it came, the
@@ -51,8 +47,8 @@ pub(super) struct Concerned<'a> {
 ///   invoices fell, one or all together, by exactly that money, with or
 ///   without the rest the matcher writes off (lettered on others than the
 ///   matcher's: verify 40 R6 v5other, verify 41 F1; another amount is a
-///   cheque, a credit note, another payment: verify 41 M1); held so on
-///   an earlier night, by at least it.
+///   cheque, a credit note, another payment: verify 41 M1), or lettered
+///   by exactly it on one (a discount beside: verify 43 raise2 L2).
 ///
 /// Or an invoice it quotes that the matcher does not pay fell the night it
 /// came (lettered with it: verify 41 H2). Applying less than all of it
@@ -88,18 +84,12 @@ pub(super) fn booked_with_it(
     // find most real payments in a busy night's falls by chance (verify 41
     // erp4 M2).
     let exactly = |m: Money| m == cash || m == with_rest;
-    // Held before, it stays held while they still fell by at least it: the
-    // ERP lettering the rest of that invoice, or the customer paying what
-    // a raise added, is no sign the money was not booked (verify 43 raise
-    // M2); an invoice back in the export frees it.
     // What the ERP lettered of an invoice counts alike (lowered by a
     // discount and lettered with the rest in one export: verify 43 raise2
     // L2).
     let lettered = |m: &Move| m.fell.checked_sub(m.by_amount).unwrap_or(m.fell);
     let by_payer = !c.names_an_invoice
-        && (exactly(fell_all)
-            || all.iter().any(|m| exactly(m.fell) || exactly(lettered(m)))
-            || (c.held_before && fell_all >= cash));
+        && (exactly(fell_all) || all.iter().any(|m| exactly(m.fell) || exactly(lettered(m))));
     let reach = if c.names_an_invoice { fell } else { fell_all };
     if !(by_theirs || by_payer) || (cash < amount && reach < amount) {
         return None;

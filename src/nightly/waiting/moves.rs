@@ -139,16 +139,14 @@ fn step(
             (mid, lowest(new_amount, new_exported, &moved)?)
         }
     };
-    let fell = then.checked_sub(now)?;
-    let mut by_amount = then.checked_sub(mid)?;
-    // Owing nothing last night (paid, its open amount shown capped at
-    // zero), the amount's change explains no more than the rise: an amount
-    // typed down on a paid invoice and corrected back letters nothing
-    // (verify 43 raise2 L1).
-    if then.is_zero() {
-        by_amount = by_amount.max(fell);
-    }
-    Some(Step { fell, by_amount })
+    // A paid invoice (shown 0) raised reads as lettered up to its new
+    // amount: the ERP lettering the complement of a raise in the same
+    // export (verify 43 raise3 H1) cannot be told from an amount typed
+    // down and corrected back (raise2 L1, a needless hold).
+    Some(Step {
+        fell: then.checked_sub(now)?,
+        by_amount: then.checked_sub(mid)?,
+    })
 }
 
 /// By how much an invoice fell from last night's export to tonight's
@@ -665,12 +663,12 @@ mod tests {
         // Gone from the export: all it owed, lettered.
         let got = step_of(("1000", "1000"), None);
         assert_eq!(got, (m("1000"), Money::ZERO, m("1000")));
-        // Paid (shown 0), its amount typed down and corrected back:
-        // nothing lettered either night (verify 43 raise2 L1).
+        // Paid (shown 0), its amount lowered: nothing moved; raised, the
+        // complement lettered in the same export (verify 43 raise3 H1).
         let got = step_of(("1000", "0"), Some(("800", "0")));
         assert_eq!(got, (Money::ZERO, Money::ZERO, Money::ZERO));
-        let got = step_of(("800", "0"), Some(("1000", "0")));
-        assert_eq!(got, (Money::ZERO, Money::ZERO, Money::ZERO));
+        let got = step_of(("1000", "0"), Some(("1200", "0")));
+        assert_eq!(got, (Money::ZERO, m("-200"), m("200")));
         // A lettering undone with a raise: all of it undone.
         let got = step_of(("1000", "0"), Some(("1200", "1200")));
         assert_eq!(got, (m("-1200"), m("-200"), m("-1000")));
