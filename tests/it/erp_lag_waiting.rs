@@ -56,6 +56,14 @@ fn assert_not_applied(out: &Path, entry: &str) {
     assert!(!status.contains(&"matched".to_string()), "{status:?}");
 }
 
+/// Payment `entry` is applied tonight, pays `invoice` off, and is not held.
+fn assert_pays(out: &Path, entry: &str, invoice: &str) {
+    let status = cell(out, "matches.csv", "entry_id", entry, "status");
+    assert_eq!(status, ["matched"]);
+    assert_eq!(open_after(out, invoice), ["0.00"]);
+    assert!(held_entries(out).is_empty());
+}
+
 /// An invoice's open amount after tonight.
 fn open_after(out: &Path, id: &str) -> Vec<String> {
     cell(out, "invoice_status.csv", "invoice_id", id, "open_after")
@@ -266,12 +274,7 @@ fn another_customers_credit_note_holds_no_money() {
         &format!("{}{z9}", x1("300,00")),
         &[],
     );
-    assert_eq!(
-        cell(&out2, "matches.csv", "entry_id", "P1", "status"),
-        ["matched"]
-    );
-    assert_eq!(open_after(&out2, "Z-9"), ["0.00"]);
-    assert!(held_entries(&out2).is_empty());
+    assert_pays(&out2, "P1", "Z-9");
 }
 
 #[test]
@@ -529,12 +532,7 @@ fn money_the_erp_booked_before_its_bank_file_came_is_not_applied_again() {
         None,
         from("P1", "2026-12-03", "1000.00", "ALPHA"),
     );
-    assert_eq!(
-        cell(&n1, "matches.csv", "entry_id", "P1", "status"),
-        ["matched"]
-    );
-    assert_eq!(open_after(&n1, "FA1002"), ["0.00"]);
-    assert!(held_entries(&n1).is_empty());
+    assert_pays(&n1, "P1", "FA1002");
 }
 
 #[test]
@@ -779,12 +777,7 @@ fn an_invoice_listed_again_long_after_it_left_holds_no_payment() {
         &format!("{}{fa1101}", fa0901("0,00")),
         &[from("P1", "2026-12-02", "1000.00", "ALPHA")],
     );
-    assert_eq!(
-        cell(&out, "matches.csv", "entry_id", "P1", "status"),
-        ["matched"]
-    );
-    assert_eq!(open_after(&out, "FA1101"), ["0.00"]);
-    assert!(held_entries(&out).is_empty());
+    assert_pays(&out, "P1", "FA1101");
 }
 
 /// Nights from 12-01, FA1001 as each export shows it, the payment coming
@@ -858,12 +851,7 @@ fn an_amount_raised_by_mistake_and_corrected_back_holds_no_payment() {
     ];
     let payer = from("P1", "2026-12-03", "200.00", "ALPHA");
     let (_d, out) = fa1001_nights(&story, "200,00", payer);
-    assert_eq!(
-        cell(&out, "matches.csv", "entry_id", "P1", "status"),
-        ["matched"]
-    );
-    assert_eq!(open_after(&out, "FA1002"), ["0.00"]);
-    assert!(held_entries(&out).is_empty());
+    assert_pays(&out, "P1", "FA1002");
 }
 
 #[test]
