@@ -148,7 +148,11 @@ pub(super) fn group(
             &owed_all
         };
         let owed = owed.get(&currency).copied().unwrap_or(Some(Money::ZERO));
-        theirs.is_positive() && owed.is_some_and(|o| theirs >= o)
+        // Money waiting for a person, suggested for this invoice alone,
+        // covers it (the customer may have paid exactly it).
+        let waiting = c.invoice.waiting_for_it;
+        (theirs.is_positive() && owed.is_some_and(|o| theirs >= o))
+            || (waiting.is_positive() && waiting >= c.invoice.open && theirs >= waiting)
     };
     // The invoices no row will chase still take their share of the
     // customer's money first, oldest due first: the money that covers an

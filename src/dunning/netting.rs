@@ -2,7 +2,8 @@
 //! notes first, then money received but not yet applied (waiting for a
 //! person: a suggestion among only their invoices, the rest of an
 //! overpayment, a transfer from their IBAN that fits nothing). Each is set
-//! against the chased invoices once, oldest due first, per currency (never
+//! against the chased invoices once — money suggested for one invoice alone
+//! against that invoice first — then oldest due first, per currency (never
 //! across currencies), so a call and a letter about the same invoices the
 //! same day state the same amount, and the late charges run on what is left.
 
@@ -42,17 +43,35 @@ pub(super) fn shares<'a>(
     let mut credit = credit.clone();
     let mut received: BTreeMap<Currency, Money> =
         received.iter().map(|(c, r)| (*c, r.amount)).collect();
+    let take = |pool: &mut BTreeMap<Currency, Money>, currency: Currency, owed: Money| {
+        let left = pool.entry(currency).or_insert(Money::ZERO);
+        let used = (*left).min(owed).max(Money::ZERO);
+        *left = left.checked_sub(used).unwrap_or(Money::ZERO);
+        used
+    };
+    // Money waiting for a person that is suggested for one invoice alone
+    // goes to that invoice first: the letter never names the invoice the
+    // customer paid while taking the money off an older one.
+    let mut first: BTreeMap<&str, Money> = BTreeMap::new();
+    for inv in &chased {
+        let owed = inv.waiting_for_it.min(inv.open);
+        first.insert(
+            inv.invoice_id.as_str(),
+            take(&mut received, inv.currency, owed),
+        );
+    }
     let mut out = BTreeMap::new();
     for inv in chased {
-        let take = |pool: &mut BTreeMap<Currency, Money>, owed: Money| {
-            let left = pool.entry(inv.currency).or_insert(Money::ZERO);
-            let used = (*left).min(owed).max(Money::ZERO);
-            *left = left.checked_sub(used).unwrap_or(Money::ZERO);
-            used
-        };
-        let credit_used = take(&mut credit, inv.open);
-        let rest = inv.open.checked_sub(credit_used).unwrap_or(Money::ZERO);
-        let received_used = take(&mut received, rest);
+        let pre = first
+            .get(inv.invoice_id.as_str())
+            .copied()
+            .unwrap_or(Money::ZERO);
+        let owed = inv.open.checked_sub(pre).unwrap_or(Money::ZERO);
+        let credit_used = take(&mut credit, inv.currency, owed);
+        let rest = owed.checked_sub(credit_used).unwrap_or(Money::ZERO);
+        let received_used = take(&mut received, inv.currency, rest)
+            .checked_add(pre)
+            .unwrap_or(pre);
         out.insert(
             inv.invoice_id.as_str(),
             Share {
@@ -131,6 +150,7 @@ mod tests {
             disputed: false,
             discount_percent: None,
             suggested_since: None,
+            waiting_for_it: Money::ZERO,
             held: false,
             formal_held: false,
             steps_done: BTreeMap::new(),
@@ -167,6 +187,33 @@ mod tests {
         assert_eq!(got("A"), (m("50"), m("250")));
         assert_eq!(got("C"), (m("0"), m("150")));
         assert_eq!(got("U"), (m("0"), m("0")));
+    }
+
+    #[test]
+    fn money_suggested_for_one_invoice_goes_to_it_first() {
+        // Verify 43 raise4 H1: 200 held, suggested for C (200) alone; B,
+        // older, is owed in full and C, which the customer paid, nothing.
+        let b = inv("B", "2026-09-01", "1500", Currency::EUR);
+        let mut c = inv("C", "2026-11-01", "200", Currency::EUR);
+        c.waiting_for_it = m("200");
+        let received = BTreeMap::from([(
+            Currency::EUR,
+            Received::on(m("300"), "2026-11-02".parse().unwrap()),
+        )]);
+        let s = shares([&b, &c], &BTreeMap::new(), &received);
+        assert_eq!(s["C"].received, m("200"));
+        // The rest of the money, oldest first.
+        assert_eq!(s["B"].received, m("100"));
+        // Never more than the invoice owes, nor than the money there is.
+        c.waiting_for_it = m("900");
+        let s = shares([&b, &c], &BTreeMap::new(), &received);
+        assert_eq!((s["C"].received, s["B"].received), (m("200"), m("100")));
+        let little = BTreeMap::from([(
+            Currency::EUR,
+            Received::on(m("50"), "2026-11-02".parse().unwrap()),
+        )]);
+        let s = shares([&b, &c], &BTreeMap::new(), &little);
+        assert_eq!((s["C"].received, s["B"].received), (m("50"), m("0")));
     }
 
     #[test]

@@ -895,3 +895,56 @@ fn a_paid_invoice_raised_with_its_complement_lettered_does_not_free_the_compleme
     assert_eq!(open_after(&out, "FA1002"), ["200.00"]);
     assert_eq!(held_entries(&out), ["P1"]);
 }
+
+#[test]
+fn money_held_for_one_invoice_is_set_against_it_in_dunning() {
+    // Verify 43 raise4 H1: A's 200.00 naming no invoice is held (FA1001,
+    // paid, raised with its complement lettered) and suggested for FA1003
+    // alone. Once the suggestion's hold is over, dunning set it against
+    // A's older FA1000 and named FA1003, which A paid, in the letter.
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("c");
+    std::fs::create_dir_all(&client).unwrap();
+    std::fs::write(
+        client.join("client.toml"),
+        "[dunning]\nsuggestion_hold_days = 0\n",
+    )
+    .unwrap();
+    let invoices = |fa1001: &str| {
+        format!(
+            "FA1000;A;Alpha;2026-08-01;2026-09-01;1500,00;1500,00;EUR;;transfer;\n\
+             FA1001;A;Alpha;2026-10-01;2026-10-31;{fa1001};0,00;EUR;;transfer;\n\
+             FA1003;A;Alpha;2026-10-20;2026-11-20;200,00;200,00;EUR;;transfer;\n"
+        )
+    };
+    night(dir.path(), 1, "2026-12-01", &invoices("1000,00"), &[]);
+    let payment = from("P1", "2026-12-02", "200.00", "ALPHA");
+    let out = night(
+        dir.path(),
+        2,
+        "2026-12-02",
+        &invoices("1200,00"),
+        &[payment],
+    );
+    assert_not_applied(&out, "P1");
+    let mut fa1000 = Vec::new();
+    for (seq, date) in [
+        (3, "2026-12-09"),
+        (4, "2026-12-16"),
+        (5, "2026-12-23"),
+        (6, "2026-12-30"),
+        (7, "2027-01-06"),
+        (8, "2027-01-13"),
+    ] {
+        let out = night(dir.path(), seq, date, &invoices("1200,00"), &[]);
+        let rows = csv_rows(&out.join("dunning.csv"));
+        let named = column_where(&rows, "customer_id", "A", "invoice_ids");
+        assert!(
+            named.iter().all(|ids| !ids.contains("FA1003")),
+            "{date}: {named:?}"
+        );
+        fa1000.extend(named);
+    }
+    // A is still chased for what it owes.
+    assert!(fa1000.iter().any(|ids| ids == "FA1000"), "{fa1000:?}");
+}

@@ -26,6 +26,7 @@ fn invoice(id: &str, due: &str, open: &str) -> DunningInvoice {
         disputed: false,
         discount_percent: None,
         suggested_since: None,
+        waiting_for_it: Money::ZERO,
         held: false,
         steps_done: BTreeMap::new(),
         notice_delay: None,

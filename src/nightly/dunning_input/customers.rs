@@ -75,6 +75,8 @@ pub fn customers(
     let mut suggested_since =
         super::remittance_hold::held_by_remittances(credits, alerts, run_date);
     let mut suggested_customers: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    // What each payment is suggested for, per invoice.
+    let mut suggested_for: BTreeMap<usize, BTreeMap<&str, Money>> = BTreeMap::new();
     for a in credits
         .apps
         .iter()
@@ -98,6 +100,33 @@ pub fn customers(
             .entry(a.payment)
             .or_default()
             .insert(item.customer_id.clone());
+        let e = suggested_for
+            .entry(a.payment)
+            .or_default()
+            .entry(item.invoice_id.as_str())
+            .or_insert(Money::ZERO);
+        *e = e.checked_add(a.applied_amount).unwrap_or(*e);
+    }
+    // Money waiting for a person that is suggested for one invoice alone
+    // (a payment held as maybe booked in the ERP, a suggestion): set
+    // against that invoice first in dunning, never named in a letter
+    // while it covers it, once the suggestion's hold is over (verify 43
+    // raise4 H1, H2: the invoice the customer paid went to a formal
+    // notice, the money taken off an older one).
+    let mut waiting_for: BTreeMap<&str, Money> = BTreeMap::new();
+    for a in credits
+        .apps
+        .iter()
+        .filter(|a| a.status == Status::Unapplied)
+    {
+        let Some(only) = suggested_for.get(&a.payment).filter(|s| s.len() == 1) else {
+            continue;
+        };
+        for (invoice, suggested) in only {
+            let e = waiting_for.entry(invoice).or_insert(Money::ZERO);
+            let money = a.applied_amount.min(*suggested);
+            *e = e.checked_add(money).unwrap_or(*e);
+        }
     }
 
     // An invoice a refused statement's credits would pay (tonight, or as
@@ -324,6 +353,10 @@ pub fn customers(
                 formal_held: formal_held.contains(inv.invoice_id.as_str()),
                 discount_percent: offered_discount(inv, run_date),
                 suggested_since: suggested_since.get(&inv.invoice_id).copied(),
+                waiting_for_it: waiting_for
+                    .get(inv.invoice_id.as_str())
+                    .copied()
+                    .unwrap_or(Money::ZERO),
                 steps_done: steps.get(&inv.invoice_id).cloned().unwrap_or_default(),
                 notice_delay: notice_delays.get(&inv.invoice_id).copied(),
                 promise: promises.get(&inv.invoice_id).copied().unwrap_or_default(),

@@ -308,6 +308,7 @@ mod tests {
                 formal_held: false,
                 discount_percent: None,
                 suggested_since: None,
+                waiting_for_it: crate::money::Money::ZERO,
                 steps_done: BTreeMap::new(),
                 notice_delay: None,
                 promise: Default::default(),
