@@ -454,12 +454,12 @@ CREATE INDEX transactions_notified ON transactions(account, COALESCE(booking_dat
     r#"
 ALTER TABLE statements ADD COLUMN closes INTEGER;
 "#,
-    // 26: the part of an ERP move its invoice's amount explains (same sign
-    // as `fell`: lowered for a fall, raised for a rise), apart from a
-    // lettering: an invoice raised after the ERP lettered its payment
-    // takes back no lettering (nightly::waiting::moves). NULL for the
-    // moves recorded before (falls read as letterings, rises undoing any
-    // fall, as then).
+    // 26: the part of an ERP move the change of its invoice's amount
+    // explains (positive: lowered, negative: raised); the rest of `fell`
+    // is what the ERP lettered (negative: undone). An invoice raised after
+    // the ERP lettered its payment takes back no lettering
+    // (nightly::waiting::moves). NULL for the moves recorded before (read
+    // as letterings, as then).
     r#"
 ALTER TABLE erp_moves ADD COLUMN by_amount TEXT;
 "#,

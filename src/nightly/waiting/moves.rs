@@ -24,8 +24,9 @@ pub struct Move {
     pub invoice_id: String,
     /// By how much it fell (negative: rose back).
     pub fell: Money,
-    /// The part of `fell` (same sign) a change of the invoice's amount
-    /// explains: a corrected amount, not a lettering.
+    /// The part of `fell` the change of the invoice's amount explains
+    /// (positive: lowered, negative: raised); the rest is what the ERP
+    /// lettered (negative: a lettering undone).
     pub by_amount: Money,
 }
 
@@ -51,7 +52,7 @@ impl Net {
     }
 
     /// Reads one move: `fell` (negative: a rise), of which `by_amount`
-    /// (signed alike) the amount's change explains and the rest a
+    /// the amount's change explains (positive: lowered) and the rest a
     /// lettering (negative: one undone).
     fn read(&mut self, fell: Money, by_amount: Money) {
         let (Some(lettered), Some(amount)) = (
