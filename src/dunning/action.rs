@@ -152,7 +152,7 @@ pub(super) fn group(
         // covers it (the customer may have paid exactly it).
         let waiting = c.invoice.waiting_for_it;
         (theirs.is_positive() && owed.is_some_and(|o| theirs >= o))
-            || (waiting.is_positive() && waiting >= c.invoice.open && theirs >= waiting)
+            || (theirs.is_positive() && waiting >= c.invoice.open)
     };
     // The invoices no row will chase still take their share of the
     // customer's money first, oldest due first: the money that covers an
@@ -266,6 +266,7 @@ fn rows(
             .iter()
             .flat_map(|(_, members)| members.iter().map(|m| m.invoice))
             .chain(set_aside.iter().copied()),
+        &customer.invoices,
         credit,
         &customer.unapplied,
     );

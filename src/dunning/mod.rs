@@ -128,10 +128,11 @@ pub struct DunningInvoice {
     pub discount_percent: Option<rust_decimal::Decimal>,
     /// Date since which a payment suggestion on this invoice waits for a person.
     pub suggested_since: Option<NaiveDate>,
-    /// Money waiting for a person that is suggested for this invoice
-    /// alone (a payment held as maybe booked in the ERP, a suggestion):
-    /// the customer's money received is set against this invoice first,
-    /// and it is not chased while that covers it ([`netting`]).
+    /// What money waiting for a person that is suggested for this invoice
+    /// alone would settle of it (a payment held as maybe booked in the
+    /// ERP, a suggestion; a fee or discount it writes off included): the
+    /// customer's money received is set against this invoice first, and
+    /// it is not chased while that covers it ([`netting`]).
     pub waiting_for_it: Money,
     /// Held from every step while a person decides on money that may have
     /// paid it (a refused statement's credits: `nightly::refused`), its

@@ -901,13 +901,28 @@ fn money_held_for_one_invoice_is_set_against_it_in_dunning() {
     // Verify 43 raise4 H1: A's 200.00 naming no invoice is held (FA1001,
     // paid, raised with its complement lettered) and suggested for FA1003
     // alone. Once the suggestion's hold is over, dunning set it against
-    // A's older FA1000 and named FA1003, which A paid, in the letter.
+    // A's older FA1000 and named FA1003, which A paid, in the letter; and
+    // (dun5 H1) paid less a 0.50 bank fee, the fee went to a formal notice.
+    for (paid, raised) in [("200.00", "1200,00"), ("199.50", "1199,50")] {
+        held_for_fa1003(paid, raised);
+    }
+}
+
+/// Customer A's account, in `customers.csv`.
+const ALPHA_IBAN: &str = "FR1420041010050500013M02606";
+
+fn held_for_fa1003(paid: &'static str, raised: &str) {
     let dir = tempfile::tempdir().unwrap();
     let client = dir.path().join("c");
     std::fs::create_dir_all(&client).unwrap();
     std::fs::write(
         client.join("client.toml"),
         "[dunning]\nsuggestion_hold_days = 0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        client.join("customers.csv"),
+        format!("customer_id;name;customer_type;iban\nA;Alpha;b2b;{ALPHA_IBAN}\n"),
     )
     .unwrap();
     let invoices = |fa1001: &str| {
@@ -918,14 +933,9 @@ fn money_held_for_one_invoice_is_set_against_it_in_dunning() {
         )
     };
     night(dir.path(), 1, "2026-12-01", &invoices("1000,00"), &[]);
-    let payment = from("P1", "2026-12-02", "200.00", "ALPHA");
-    let out = night(
-        dir.path(),
-        2,
-        "2026-12-02",
-        &invoices("1200,00"),
-        &[payment],
-    );
+    let mut payment = from("P1", "2026-12-02", paid, "ALPHA");
+    payment.txs[0].iban = Some(ALPHA_IBAN);
+    let out = night(dir.path(), 2, "2026-12-02", &invoices(raised), &[payment]);
     assert_not_applied(&out, "P1");
     let mut fa1000 = Vec::new();
     for (seq, date) in [
@@ -936,13 +946,16 @@ fn money_held_for_one_invoice_is_set_against_it_in_dunning() {
         (7, "2027-01-06"),
         (8, "2027-01-13"),
     ] {
-        let out = night(dir.path(), seq, date, &invoices("1200,00"), &[]);
+        let out = night(dir.path(), seq, date, &invoices(raised), &[]);
         let rows = csv_rows(&out.join("dunning.csv"));
         let named = column_where(&rows, "customer_id", "A", "invoice_ids");
         assert!(
             named.iter().all(|ids| !ids.contains("FA1003")),
-            "{date}: {named:?}"
+            "{paid} {date}: {named:?}"
         );
+        // FA1000 is owed whole: the money is FA1003's.
+        let due = column_where(&rows, "customer_id", "A", "amount_due");
+        assert!(due.iter().all(|d| d == "1500.00"), "{paid} {date}: {due:?}");
         fa1000.extend(named);
     }
     // A is still chased for what it owes.

@@ -100,12 +100,18 @@ pub fn customers(
             .entry(a.payment)
             .or_default()
             .insert(item.customer_id.clone());
+        // What it would settle: the money and the fee or discount written
+        // off beside it (a held payment's suggestion has it in its amount).
+        let settles = a
+            .applied_amount
+            .checked_add(a.writeoff_amount)
+            .unwrap_or(a.applied_amount);
         let e = suggested_for
             .entry(a.payment)
             .or_default()
             .entry(item.invoice_id.as_str())
             .or_insert(Money::ZERO);
-        *e = e.checked_add(a.applied_amount).unwrap_or(*e);
+        *e = e.checked_add(settles).unwrap_or(*e);
     }
     // Money waiting for a person that is suggested for one invoice alone
     // (a payment held as maybe booked in the ERP, a suggestion): set
@@ -122,10 +128,11 @@ pub fn customers(
         let Some(only) = suggested_for.get(&a.payment).filter(|s| s.len() == 1) else {
             continue;
         };
-        for (invoice, suggested) in only {
+        // What the suggestion would settle of it: a fee or a discount the
+        // match writes off is no debt left to chase (verify 43 dun5 H1).
+        for (invoice, settles) in only {
             let e = waiting_for.entry(invoice).or_insert(Money::ZERO);
-            let money = a.applied_amount.min(*suggested);
-            *e = e.checked_add(money).unwrap_or(*e);
+            *e = e.checked_add(*settles).unwrap_or(*e);
         }
     }
 
