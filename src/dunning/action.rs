@@ -266,7 +266,6 @@ fn rows(
             .iter()
             .flat_map(|(_, members)| members.iter().map(|m| m.invoice))
             .chain(set_aside.iter().copied()),
-        &customer.invoices,
         credit,
         &customer.unapplied,
     );

@@ -31,12 +31,9 @@ impl Share {
 }
 
 /// Each chased invoice's share (by invoice id). `chased` need not be sorted
-/// or unique. Money suggested for one invoice alone is kept for it among
-/// `all` the customer's invoices, chased tonight or not: the money taken
-/// off the others is the same every night (verify 43 dun5 L1).
+/// or unique.
 pub(super) fn shares<'a>(
     chased: impl IntoIterator<Item = &'a DunningInvoice>,
-    all: &[DunningInvoice],
     credit: &BTreeMap<Currency, Money>,
     received: &BTreeMap<Currency, Received>,
 ) -> BTreeMap<&'a str, Share> {
@@ -56,13 +53,7 @@ pub(super) fn shares<'a>(
     // goes to that invoice first: the letter never names the invoice the
     // customer paid while taking the money off an older one.
     let mut first: BTreeMap<&str, Money> = BTreeMap::new();
-    let mut kept: Vec<&DunningInvoice> = all
-        .iter()
-        .filter(|i| i.waiting_for_it.is_positive() && i.open.is_positive())
-        .collect();
-    kept.sort_by(|a, b| (a.due_date, &a.invoice_id).cmp(&(b.due_date, &b.invoice_id)));
-    kept.dedup_by(|a, b| a.invoice_id == b.invoice_id);
-    for inv in kept {
+    for inv in &chased {
         let owed = inv.waiting_for_it.min(inv.open);
         first.insert(
             inv.invoice_id.as_str(),
@@ -188,7 +179,7 @@ mod tests {
             Currency::EUR,
             Received::on(m("400"), "2026-11-02".parse().unwrap()),
         )]);
-        let s = shares([&a, &c, &b, &a, &u], &[], &credit, &received);
+        let s = shares([&a, &c, &b, &a, &u], &credit, &received);
         let got = |id: &str| (s[id].credit, s[id].received);
         // B (oldest): 200 of credit notes; A: the 50 left of them, then 250
         // received; C: the 150 received left. USD: nothing (no USD money).
@@ -209,34 +200,20 @@ mod tests {
             Currency::EUR,
             Received::on(m("300"), "2026-11-02".parse().unwrap()),
         )]);
-        let s = shares(
-            [&b, &c],
-            &[b.clone(), c.clone()],
-            &BTreeMap::new(),
-            &received,
-        );
+        let s = shares([&b, &c], &BTreeMap::new(), &received);
         assert_eq!(s["C"].received, m("200"));
         // The rest of the money, oldest first.
         assert_eq!(s["B"].received, m("100"));
         // Never more than the invoice owes, nor than the money there is.
         c.waiting_for_it = m("900");
-        let s = shares(
-            [&b, &c],
-            &[b.clone(), c.clone()],
-            &BTreeMap::new(),
-            &received,
-        );
+        let s = shares([&b, &c], &BTreeMap::new(), &received);
         assert_eq!((s["C"].received, s["B"].received), (m("200"), m("100")));
         let little = BTreeMap::from([(
             Currency::EUR,
             Received::on(m("50"), "2026-11-02".parse().unwrap()),
         )]);
-        let s = shares([&b, &c], &[b.clone(), c.clone()], &BTreeMap::new(), &little);
+        let s = shares([&b, &c], &BTreeMap::new(), &little);
         assert_eq!((s["C"].received, s["B"].received), (m("50"), m("0")));
-        // Kept for C on a night only B is chased (verify 43 dun5 L1).
-        let s = shares([&b], &[b.clone(), c.clone()], &BTreeMap::new(), &received);
-        assert_eq!(s["B"].received, m("100"));
-        assert!(!s.contains_key("C"));
     }
 
     #[test]
