@@ -87,9 +87,8 @@ pub(super) fn booked_with_it(
     // What the ERP lettered of an invoice counts alike (lowered by a
     // discount and lettered with the rest in one export: verify 43 raise2
     // L2).
-    let lettered = |m: &Move| m.fell.checked_sub(m.by_amount).unwrap_or(m.fell);
     let by_payer = !c.names_an_invoice
-        && (exactly(fell_all) || all.iter().any(|m| exactly(m.fell) || exactly(lettered(m))));
+        && (exactly(fell_all) || all.iter().any(|m| exactly(m.fell) || exactly(m.lettered())));
     let reach = if c.names_an_invoice { fell } else { fell_all };
     if !(by_theirs || by_payer) || (cash < amount && reach < amount) {
         return None;

@@ -30,6 +30,21 @@ pub struct Move {
     pub by_amount: Money,
 }
 
+impl Move {
+    /// Its fall and the part its amount explains.
+    fn step(&self) -> Step {
+        Step {
+            fell: self.fell,
+            by_amount: self.by_amount,
+        }
+    }
+
+    /// What the ERP lettered in it (negative: a lettering undone).
+    pub fn lettered(&self) -> Money {
+        self.step().lettered()
+    }
+}
+
 /// What an invoice's moves add up to, read in night order: what the ERP
 /// lettered and what it lowered the amount by, apart. Letterings net in
 /// night order, never below zero (a lettering undone takes back only what
@@ -492,11 +507,7 @@ pub(super) fn net_moves(moves: &[Move], first: &str, early: impl Fn(&str) -> boo
         let mut night = &head.night;
         for m in group {
             net.read(m.fell, m.by_amount);
-            let step = Step {
-                fell: m.fell,
-                by_amount: m.by_amount,
-            };
-            if step.fell_or_lettered() {
+            if m.step().fell_or_lettered() {
                 night = &m.night;
             }
             if !counts_early && m.night.as_str() <= first {
