@@ -1,17 +1,20 @@
 //! Running many clients: each exactly as `pointage run` would (outputs in
 //! `OUT/<client>/`, state in `STATE_ROOT/<client>/` or the client's own
-//! `.pointage/`), in parallel on one rayon pool of `jobs` threads that the
-//! clients' own matching shares (no oversubscription), reported in client
-//! order. A client that fails — bad files, a lock, even a panic — fails alone.
+//! `.pointage/`), computed in parallel on one rayon pool of `jobs` threads
+//! that the clients' own matching shares (no oversubscription), each one's
+//! durable end (fsyncs and commits) on writer threads meanwhile, reported in
+//! client order. A client that fails — bad files, a lock, even a panic —
+//! fails alone.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError, mpsc};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::discover::ClientDir;
-use crate::nightly::{RunError, RunKind, RunOptions, run_client};
+use crate::nightly::{Prepared, RunError, RunKind, RunOptions, RunReport, prepare_client};
 
 /// How one client's night ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,8 +108,28 @@ fn options(client: &ClientDir, o: &BatchOptions) -> RunOptions {
 
 /// Runs one client, never letting its failure escape.
 pub fn run_one(client: &ClientDir, o: &BatchOptions) -> ClientOutcome {
+    match prepare_one(client, o) {
+        Ok(prepared) => finish_one(&client.id, prepared),
+        Err(outcome) => outcome,
+    }
+}
+
+/// A client's night up to its durable end, or how it ended before that.
+fn prepare_one(client: &ClientDir, o: &BatchOptions) -> Result<Prepared, ClientOutcome> {
     let opts = options(client, o);
-    let result = catch_unwind(AssertUnwindSafe(|| run_client(&opts)));
+    match catch_unwind(AssertUnwindSafe(|| prepare_client(&opts))) {
+        Ok(Ok(prepared)) => Ok(prepared),
+        Ok(Err(e)) => Err(outcome(&client.id, Ok(Err(e)))),
+        Err(panic) => Err(outcome(&client.id, Err(panic))),
+    }
+}
+
+/// A prepared night's durable end, never letting its failure escape.
+fn finish_one(id: &str, prepared: Prepared) -> ClientOutcome {
+    outcome(id, catch_unwind(AssertUnwindSafe(|| prepared.finish())))
+}
+
+fn outcome(id: &str, result: std::thread::Result<Result<RunReport, RunError>>) -> ClientOutcome {
     let (status, summary, error) = match result {
         Ok(Ok(report)) => {
             let summary = report
@@ -124,44 +147,89 @@ pub fn run_one(client: &ClientDir, o: &BatchOptions) -> ClientOutcome {
             (ClientStatus::CommittedIncomplete, None, Some(e.to_string()))
         }
         Ok(Err(e)) => (ClientStatus::Failed, None, Some(e.to_string())),
-        Err(_) => (
-            ClientStatus::Failed,
-            None,
-            Some(format!(
-                "internal error while running {} (a bug): nothing committed",
-                client.id
-            )),
-        ),
+        Err(_) => (ClientStatus::Failed, None, Some(internal_error(id))),
     };
     ClientOutcome {
-        id: client.id.clone(),
+        id: id.to_string(),
         status,
         summary,
         error,
     }
 }
 
-/// Runs every client on a pool of `jobs` threads; `on_done` is called as each
-/// finishes (any order); the result is in client order.
+fn internal_error(id: &str) -> String {
+    format!("internal error while running {id} (a bug): nothing committed")
+}
+
+/// Runs every client; `on_done` is called as each finishes (any order); the
+/// result is in client order.
+///
+/// `jobs` rayon threads compute clients (load, match, render), and the
+/// clients' own matching shares them: no oversubscription. Each client's
+/// durable end (fsyncs of its files, its commits: [`Prepared::finish`])
+/// goes to one of `jobs` writer threads, so the computing thread starts the
+/// next client instead of waiting on the disk. At most `jobs` prepared
+/// clients wait for a writer: computing pauses when the disk is behind.
 pub fn run_clients(
     clients: &[ClientDir],
     o: &BatchOptions,
     on_done: &(dyn Fn(&ClientOutcome) + Sync),
 ) -> Result<Vec<ClientOutcome>, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(o.jobs.max(1))
-        .build()?;
-    Ok(pool.install(|| {
-        clients
-            .par_iter()
-            .with_max_len(1)
-            .map(|c| {
-                let outcome = run_one(c, o);
-                on_done(&outcome);
-                outcome
-            })
-            .collect()
-    }))
+    let jobs = o.jobs.max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
+    let results: Vec<Mutex<Option<ClientOutcome>>> =
+        clients.iter().map(|_| Mutex::new(None)).collect();
+    let done = |i: usize, outcome: ClientOutcome| {
+        on_done(&outcome);
+        *lock(&results[i]) = Some(outcome);
+    };
+    let (send, receive) = mpsc::sync_channel::<(usize, Prepared)>(jobs);
+    let receive = Mutex::new(receive);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                // The lock is held only while waiting for the next client.
+                while let Ok((i, prepared)) = lock(&receive).recv() {
+                    done(i, finish_one(&clients[i].id, prepared));
+                }
+            });
+        }
+        pool.install(|| {
+            clients
+                .par_iter()
+                .enumerate()
+                .with_max_len(1)
+                .for_each(|(i, c)| match prepare_one(c, o) {
+                    Ok(prepared) => {
+                        // No writer left (they only stop once this
+                        // sender is dropped): finish here.
+                        if let Err(mpsc::SendError((i, prepared))) = send.send((i, prepared)) {
+                            done(i, finish_one(&clients[i].id, prepared));
+                        }
+                    }
+                    Err(outcome) => done(i, outcome),
+                })
+        });
+        drop(send);
+    });
+    Ok(clients
+        .iter()
+        .zip(results)
+        .map(|(c, r)| {
+            r.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .unwrap_or_else(|| ClientOutcome {
+                    id: c.id.clone(),
+                    status: ClientStatus::Failed,
+                    summary: None,
+                    error: Some(internal_error(&c.id)),
+                })
+        })
+        .collect())
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `OUT/batch-summary.csv` (or `.K-of-N.csv`) path for a shard suffix.

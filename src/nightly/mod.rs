@@ -13,9 +13,10 @@
 //!    customer ([`identity`]), process
 //!    debits ([`debits`]: returns reopen invoices), match credits
 //!    ([`credits`]), settle alerts ([`alerting`]), plan dunning
-//!    ([`dunning_input`]), render the files ([`render`]) and store them,
-//!    write them under temporary names in OUT_DIR and fsync them — fault
-//!    point `before_commit`, commit, `after_commit`;
+//!    ([`dunning_input`]), render the files ([`render`]) and store them
+//!    ([`prepare_client`] ends here, the transaction open); then
+//!    ([`finish`]) write them under temporary names in OUT_DIR and fsync
+//!    them — fault point `before_commit`, commit, `after_commit`;
 //! 5. rename the files into place, `summary.json` last ([`outputs`]: fault
 //!    points `mid_rename`, `before_summary`), then record that they all are:
 //!    until then a later night is refused, and a failure here is
@@ -36,6 +37,7 @@ pub mod effective;
 pub mod entry_finding;
 pub mod error;
 pub mod failpoint;
+pub mod finish;
 pub mod identity;
 pub mod import;
 pub mod link;
@@ -61,6 +63,7 @@ use crate::state::{ClientLock, LockError, State, StateError};
 
 pub use error::RunError;
 use error::explain_disk;
+pub use finish::Prepared;
 pub use outputs::Outputs;
 use people::People;
 use phase::Phase;
@@ -113,12 +116,18 @@ fn client_id(dir: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Runs one client's night.
+/// Runs one client's night: [`prepare_client`], then [`Prepared::finish`].
 pub fn run_client(opts: &RunOptions) -> Result<RunReport, RunError> {
-    run(opts).map_err(explain_disk)
+    prepare_client(opts)?.finish()
 }
 
-fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
+/// Steps 1 to 4 of a client's night up to its files rendered and stored in
+/// the open transaction: everything but the durable end ([`finish`]).
+pub fn prepare_client(opts: &RunOptions) -> Result<Prepared, RunError> {
+    prepare(opts).map_err(explain_disk)
+}
+
+fn prepare(opts: &RunOptions) -> Result<Prepared, RunError> {
     // A mistyped path must not leave a state folder (with its lock and an
     // empty database) where no client is.
     if !opts.client_dir.is_dir() {
@@ -133,28 +142,20 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
         }));
     }
     let id = client_id(&opts.client_dir);
-    let _lock = ClientLock::acquire(&opts.state_dir).map_err(|e| match e {
+    let lock = ClientLock::acquire(&opts.state_dir).map_err(|e| match e {
         LockError::Io { path, source } => RunError::State(StateError::Io { path, source }),
         busy => RunError::Locked(busy),
     })?;
     let mut state = State::open(&opts.state_dir)?;
     if let Some(files) = state.committed_outputs(opts.date)? {
-        let outputs = Outputs::from_files(files);
-        phase::mark(&id, Phase::Write);
-        // The night is committed: whatever fails now leaves it committed
-        // with its outputs (maybe) incomplete.
-        let incomplete = |source| RunError::OutputsIncomplete {
-            client: id.clone(),
+        return Ok(Prepared {
+            state,
+            lock,
+            id,
             date: opts.date,
-            source,
-        };
-        let staged = outputs.stage(&opts.out_dir).map_err(incomplete)?;
-        phase::mark(&id, Phase::Rename);
-        publish(&state, &id, opts.date, staged)?;
-        phase::mark(&id, Phase::Done);
-        return Ok(RunReport {
+            out_dir: opts.out_dir.clone(),
+            outputs: Outputs::from_files(files),
             kind: RunKind::Replayed,
-            outputs,
         });
     }
     if let Some(last) = state.last_run()?
@@ -193,43 +194,16 @@ fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     let people = People::load(&opts.client_dir, &state)?;
     failpoint::hit("after_parse");
 
-    let (outputs, staged) = night(
-        &mut state,
-        &id,
-        opts.date,
-        &config,
-        &client,
-        &people,
-        &opts.out_dir,
-    )?;
-    failpoint::hit("after_commit");
-    phase::mark(&id, Phase::Rename);
-    publish(&state, &id, opts.date, staged)?;
-    phase::mark(&id, Phase::Done);
-    Ok(RunReport {
-        kind: RunKind::Committed,
+    let outputs = night(&mut state, &id, opts.date, &config, &client, &people)?;
+    Ok(Prepared {
+        state,
+        lock,
+        id,
+        date: opts.date,
+        out_dir: opts.out_dir.clone(),
         outputs,
+        kind: RunKind::Committed,
     })
-}
-
-/// Renames a committed night's files into place, then records in state
-/// that they all are. Either failing leaves the night committed with its
-/// outputs incomplete ([`RunError::OutputsIncomplete`]).
-fn publish(
-    state: &State,
-    id: &str,
-    date: NaiveDate,
-    staged: outputs::Staged,
-) -> Result<(), RunError> {
-    let incomplete = |source| RunError::OutputsIncomplete {
-        client: id.to_string(),
-        date,
-        source,
-    };
-    staged.publish().map_err(incomplete)?;
-    state
-        .mark_published(date)
-        .map_err(|e| incomplete(std::io::Error::other(e.to_string())))
 }
 
 fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> RunError + '_ {
@@ -292,10 +266,10 @@ fn with_aliases<'a>(
     std::borrow::Cow::Owned(out)
 }
 
-/// Everything between loading and publishing, in one transaction: the
-/// files are staged in `out_dir` (written under temporary names) before the
-/// commit, so a write error leaves the night uncommitted.
-#[allow(clippy::too_many_arguments)]
+/// Everything between loading and the durable end, in one transaction left
+/// open for [`Prepared::finish`]: it stages the files in OUT_DIR (written
+/// under temporary names) before the commit, so a write error leaves the
+/// night uncommitted. On an error here the transaction is rolled back.
 fn night(
     state: &mut State,
     id: &str,
@@ -303,13 +277,12 @@ fn night(
     config: &ClientConfig,
     client: &crate::client::ClientData,
     people: &People,
-    out_dir: &Path,
-) -> Result<(Outputs, outputs::Staged), RunError> {
+) -> Result<Outputs, RunError> {
     let db_path = state.path().to_path_buf();
     let e = sql(&db_path);
     let rd = date.to_string();
     phase::mark(id, Phase::Match);
-    let tx = state.conn().transaction().map_err(&e)?;
+    let mut tx = state.conn().transaction().map_err(&e)?;
     people.keep(&tx, &rd).map_err(&e)?;
 
     let mut import = import::import(&tx, &client.statements, &rd).map_err(&e)?;
@@ -542,32 +515,9 @@ fn night(
         &files,
     )
     .map_err(&e)?;
-    phase::mark(id, Phase::Write);
-    let staged = outputs.stage(out_dir)?;
-    failpoint::hit("before_commit");
-    phase::mark(id, Phase::Commit);
-    let committed = tx.commit().and_then(|()| {
-        if failpoint::fails("commit_reports_error") {
-            return Err(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
-                Some("disk I/O error (fault point)".into()),
-            ));
-        }
-        Ok(())
-    });
-    if let Err(error) = committed {
-        // An I/O error after SQLite's commit point (a failed sync once the
-        // journal is truncated) leaves the night committed, its steps
-        // recorded as sent: report it so (run the night again to write its
-        // files), never as a night with nothing committed.
-        if state.last_run().ok().flatten() == Some(date) {
-            return Err(RunError::OutputsIncomplete {
-                client: id.to_string(),
-                date,
-                source: std::io::Error::other(format!("{}: {error}", db_path.display())),
-            });
-        }
-        return Err(e(error));
-    }
-    Ok((outputs, staged))
+    // The transaction stays open on the connection, which `Prepared` owns
+    // until `finish` commits it.
+    tx.set_drop_behavior(rusqlite::DropBehavior::Ignore);
+    drop(tx);
+    Ok(outputs)
 }

@@ -480,3 +480,90 @@ fn the_number_of_threads_changes_no_byte() {
         assert_eq!(t, reference, "{name} differs from {first}");
     }
 }
+
+#[test]
+fn a_client_whose_files_cannot_be_written_fails_alone_with_nothing_committed() {
+    // Its files are written by a writer thread while the next clients are
+    // computed: the failure still lands on it alone, its night uncommitted.
+    let t = tempfile::tempdir().unwrap();
+    let (out, state) = (t.path().join("out"), t.path().join("state"));
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("hotel-des-alpes"), "not a folder").unwrap();
+    let o = batch(&demo(), DATE, &out, &state, &["--jobs", "2"], &[]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let summary = csv_rows(&out.join("batch-summary.csv"));
+    assert_eq!(summary_clients(&out.join("batch-summary.csv")), CLIENTS);
+    for c in CLIENTS {
+        let expected = if c == "hotel-des-alpes" {
+            "failed"
+        } else {
+            "done"
+        };
+        assert_eq!(
+            column_where(&summary, "client", c, "status"),
+            [expected],
+            "{c}"
+        );
+    }
+    let e = column_where(&summary, "client", "hotel-des-alpes", "error").join("");
+    assert!(e.contains("hotel-des-alpes"), "{e}");
+    // Nothing of its night was committed: once OUT is mended, the same
+    // night runs as new and gives what the client gets alone.
+    let db = state.join("hotel-des-alpes/state.sqlite");
+    assert!(
+        !dump_state(&db).contains(DATE),
+        "night committed:\n{}",
+        dump_state(&db)
+    );
+    fs::remove_file(out.join("hotel-des-alpes")).unwrap();
+    let o = batch(&demo(), DATE, &out, &state, &[], &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let summary = csv_rows(&out.join("batch-summary.csv"));
+    assert_eq!(
+        column_where(&summary, "client", "hotel-des-alpes", "status"),
+        ["done"]
+    );
+    assert_same_as_alone(&demo(), &out, DATE, &["hotel-des-alpes"]);
+}
+
+#[test]
+fn a_night_prepared_but_never_finished_commits_and_writes_nothing() {
+    use pointage::nightly::{RunError, RunKind, RunOptions, prepare_client};
+
+    let t = tempfile::tempdir().unwrap();
+    let opts = RunOptions {
+        client_dir: demo().join("acme"),
+        date: DATE.parse().unwrap(),
+        out_dir: t.path().join("out"),
+        state_dir: t.path().join("state"),
+    };
+    let prepared = prepare_client(&opts).unwrap();
+    // Prepared, the night holds the client's lock.
+    assert!(matches!(prepare_client(&opts), Err(RunError::Locked(_))));
+    drop(prepared);
+    assert!(!opts.out_dir.exists() || tree(&opts.out_dir).is_empty());
+    let db = opts.state_dir.join("state.sqlite");
+    assert!(!dump_state(&db).contains(DATE), "{}", dump_state(&db));
+
+    // The lock is free again and the night runs as new, finished on another
+    // thread as a batch does.
+    let prepared = prepare_client(&opts).unwrap();
+    let report = std::thread::spawn(move || prepared.finish())
+        .join()
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.kind, RunKind::Committed);
+    let solo = t.path().join("solo");
+    let o = run_alone(
+        &demo().join("acme"),
+        DATE,
+        &solo.join("out"),
+        &solo.join("state"),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(tree(&opts.out_dir), tree(&solo.join("out")));
+    assert_eq!(
+        dump_state(&db),
+        dump_state(&solo.join("state/state.sqlite"))
+    );
+}
