@@ -33,7 +33,8 @@
 //! when the customer's invoices fell that night by exactly that money;
 //! money applied only in part (an overpayment) only when they fell by all
 //! of it. Money of earlier nights the matcher would apply tonight, the
-//! same. What the ERP booked before the bank line reached pointage counts
+//! same, and as on the night it came (`booked_on_arrival`: the ERP
+//! lettering more of the invoice later frees nothing). What the ERP booked before the bank line reached pointage counts
 //! as booked the night the money came: the exports from the day the bank
 //! booked it are read (an ERP lettering from its own bank feed or the
 //! online bank, the bank file a night or a weekend later: verify 41
@@ -158,8 +159,8 @@ pub fn hold(
         let earlier = sl::live_applications(conn, &p.account, &p.entry_id)?;
         c.customers
             .extend(earlier.iter().map(|a| a.customer_id.as_str()));
-        let all = moves_of(conn, &c.customers, p.currency.as_str(), from, run_date)?;
-        c.closed = all
+        let read = moves_of(conn, &c.customers, p.currency.as_str(), from, run_date)?;
+        c.closed = read
             .iter()
             .filter(|m| {
                 step.money
@@ -174,7 +175,7 @@ pub fn hold(
         // invoices moving then (a cheque, a credit note) say nothing of it
         // (verify 40 R4).
         let paid_or_quoted = |id: &str| c.paid.contains(id) || quotes(p, id);
-        let theirs = net_moves(&all, first, paid_or_quoted);
+        let theirs = net_moves(&read, first, paid_or_quoted);
         let Some(fell) = Money::checked_sum(theirs.iter().map(|m| m.fell)) else {
             continue;
         };
@@ -185,13 +186,13 @@ pub fn hold(
         // while the matcher only suggested another still counts: verify 42
         // early2 M1).
         let paid_before: BTreeSet<&str> = earlier.iter().map(|a| a.invoice_id.as_str()).collect();
-        let after = net_moves(&all, first, |id| {
+        let after = net_moves(&read, first, |id| {
             paid_or_quoted(id) && !paid_before.contains(id)
         });
         let Some(fell_after) = Money::checked_sum(after.iter().map(|m| m.fell)) else {
             continue;
         };
-        let all = net_moves(&all, first, |_| true);
+        let all = net_moves(&read, first, |_| true);
         let Some(fell_all) = Money::checked_sum(all.iter().map(|m| m.fell)) else {
             continue;
         };
@@ -202,7 +203,13 @@ pub fn hold(
         let found = if !new && fell_after >= p.amount {
             Some((after, fell_after))
         } else if c.matched {
-            booked_with_it(p.amount, &c, (&theirs, fell), (&all, fell_all))
+            booked_with_it(p.amount, &c, (&theirs, fell), (&all, fell_all)).or_else(|| {
+                if new {
+                    None
+                } else {
+                    booked_on_arrival(&read, first, &c, p)
+                }
+            })
         } else {
             None
         };
@@ -247,6 +254,34 @@ pub fn hold(
     }
     step.held = held;
     Ok(())
+}
+
+/// Money of an earlier night judged as on the night it came: by the falls
+/// read up to that night, less what the ERP undid since (a lettering taken
+/// back, an invoice back in the export), never by what it lettered since.
+/// The ERP lettering this payment from its own bank feed, then the rest of
+/// the invoice (or what a raise added) on a later night, leaves the
+/// invoice's net fall no longer "exactly the money" that held it: without
+/// this, the money would then be applied to another invoice, counted twice
+/// (verify 43 raise M2, raise2 M1). Falls after it came that reach the money
+/// hold it by the rule before this one.
+fn booked_on_arrival(
+    read: &[Move],
+    first: &str,
+    c: &Concerned<'_>,
+    p: &crate::matching::Payment,
+) -> Option<(Vec<Move>, Money)> {
+    let kept: Vec<Move> = read
+        .iter()
+        .filter(|m| m.night.as_str() <= first || !m.fell.is_positive())
+        .cloned()
+        .collect();
+    let paid_or_quoted = |id: &str| c.paid.contains(id) || quotes(p, id);
+    let theirs = net_moves(&kept, first, paid_or_quoted);
+    let fell = Money::checked_sum(theirs.iter().map(|m| m.fell))?;
+    let all = net_moves(&kept, first, |_| true);
+    let fell_all = Money::checked_sum(all.iter().map(|m| m.fell))?;
+    booked_with_it(p.amount, c, (&theirs, fell), (&all, fell_all))
 }
 
 /// The day the bank booked a payment, or its value date when a few days

@@ -961,3 +961,53 @@ fn held_for_fa1003(paid: &'static str, raised: &str) {
     // A is still chased for what it owes.
     assert!(fa1000.iter().any(|ids| ids == "FA1000"), "{fa1000:?}");
 }
+
+#[test]
+fn money_held_for_a_lettering_stays_held_when_the_erp_letters_more_on_that_invoice() {
+    // Verify 43 raise M2, raise2 M1: the ERP letters A's 1000.00 on FA1001
+    // (1500.00) from its own feed the night the transfer, naming no
+    // invoice, comes: held. Then it letters FA1001's 500.00 rest: the
+    // invoice's fall (1500.00) was no longer "exactly the money", and the
+    // transfer paid FA1002 too, also after a night the export failed or
+    // left FA1002 out (the hold's alert resolved). The lettering undone
+    // instead frees it.
+    let export = |fa1001: &str, fa1002: bool| {
+        let mut s =
+            format!("FA1001;A;Alpha;2026-11-05;2026-11-20;1500,00;{fa1001};EUR;;transfer;\n");
+        if fa1002 {
+            s.push_str("FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n");
+        }
+        s
+    };
+    let betweens = [None, Some(String::new()), Some(export("500,00", false))];
+    for between in &betweens {
+        for (last, freed) in [("0,00", false), ("1500,00", true)] {
+            let dir = tempfile::tempdir().unwrap();
+            night(dir.path(), 1, "2026-12-01", &export("1500,00", true), &[]);
+            let payment = from("P1", "2026-12-02", "1000.00", "ALPHA");
+            let out = night(
+                dir.path(),
+                2,
+                "2026-12-02",
+                &export("500,00", true),
+                &[payment],
+            );
+            assert_not_applied(&out, "P1");
+            assert_eq!(held_entries(&out), ["P1"]);
+            let mut seq = 3;
+            if let Some(e) = between {
+                night(dir.path(), seq, "2026-12-03", e, &[]);
+                seq += 1;
+            }
+            let out = night(dir.path(), seq, "2026-12-04", &export(last, true), &[]);
+            let story = format!("{between:?} then FA1001 open {last}");
+            if freed {
+                assert_pays(&out, "P1", "FA1002");
+            } else {
+                assert_not_applied(&out, "P1");
+                assert_eq!(open_after(&out, "FA1002"), ["1000.00"], "{story}");
+                assert_eq!(held_entries(&out), ["P1"], "{story}");
+            }
+        }
+    }
+}
