@@ -463,4 +463,13 @@ ALTER TABLE statements ADD COLUMN closes INTEGER;
     r#"
 ALTER TABLE erp_moves ADD COLUMN by_amount TEXT;
 "#,
+    // 27: the customer an invoice belonged to before the ERP moved it to
+    // another the night it fell: its fall is read by both customers'
+    // payments (the ERP may have lettered either's: verify 42 early3 M1,
+    // early4 M2). NULL when it did not move.
+    r#"
+ALTER TABLE erp_moves ADD COLUMN moved_from TEXT;
+CREATE INDEX erp_moves_moved_from ON erp_moves(moved_from, currency, run_date)
+    WHERE moved_from IS NOT NULL;
+"#,
 ];

@@ -757,6 +757,38 @@ fn a_payment_lettered_on_an_invoice_the_erp_moved_to_its_payer_is_not_applied_ag
 }
 
 #[test]
+fn a_payment_lettered_on_an_invoice_the_erp_moved_away_from_its_payer_is_not_applied_again() {
+    // Verify 42 early4 M2, the mirror: the ERP letters A's payment on
+    // FA1001 and moves FA1001 to B the same night. The fall was recorded
+    // under B only: A's payment, naming no invoice, went to A's FA1002,
+    // shown paid, never chased. The file the same night or the next.
+    let invoices = |fa1001: &str| {
+        format!("{fa1001}FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
+    };
+    let moved = invoices("FA1001;B;Beta;2026-11-05;2026-11-20;1000,00;0,00;EUR;;transfer;\n");
+    for file_later in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        night(
+            dir.path(),
+            1,
+            "2026-12-01",
+            &invoices("FA1001;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n"),
+            &[],
+        );
+        let payment = from("P1", "2026-12-02", "1000.00", "ALPHA");
+        let out = if file_later {
+            night(dir.path(), 2, "2026-12-02", &moved, &[]);
+            night(dir.path(), 3, "2026-12-03", &moved, &[payment])
+        } else {
+            night(dir.path(), 2, "2026-12-02", &moved, &[payment])
+        };
+        assert_not_applied(&out, "P1");
+        assert_eq!(open_after(&out, "FA1002"), ["1000.00"], "{file_later}");
+        assert_eq!(held_entries(&out), ["P1"], "{file_later}");
+    }
+}
+
+#[test]
 fn an_invoice_listed_again_long_after_it_left_holds_no_payment() {
     // Verify 42 early3 M2: FA0901, lettered by a cheque, left the export
     // in October; in December the export lists it again at 0 (it now

@@ -206,8 +206,8 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         .collect::<rusqlite::Result<_>>()?;
     let mut insert = conn.prepare_cached(
         "INSERT OR REPLACE INTO erp_moves
-             (run_date, invoice_id, customer_id, currency, fell, by_amount)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             (run_date, invoice_id, customer_id, currency, fell, by_amount, moved_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     let mut in_previous: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (id, customer, amount, currency, exported) in rows {
@@ -229,12 +229,14 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         let Some(step) = step((amount, exported), now, &events) else {
             continue;
         };
-        // Under tonight's customer when the ERP moved it: the payment it
-        // was lettered with is theirs (verify 42 early3 M1).
+        // Under tonight's customer when the ERP moved it, and the one it
+        // left: the payment it was lettered with is either's (verify 42
+        // early3 M1, early4 M2).
         let to = tonight
             .get(id.as_str())
             .map_or(customer.as_str(), |i| &i.customer_id);
-        record_step(conn, &mut insert, run_date, (&id, &currency, to), step)?;
+        let who = Who::moved(to, &customer);
+        record_step(conn, &mut insert, run_date, (&id, &currency, who), step)?;
     }
     // Back in the export after a few nights missing from it: read against
     // its last reading before it left, as if it had never left — the fall
@@ -243,7 +245,7 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
     // meanwhile reads it from that night on, verify 42 early2 M3); what it
     // owes more undoes earlier falls (verify 38 V1).
     let mut last = conn.prepare_cached(
-        "SELECT amount, currency, exported_open, last_seen_run FROM invoices
+        "SELECT amount, currency, exported_open, last_seen_run, customer_id FROM invoices
          WHERE invoice_id = ?1 AND archived_from IS NULL",
     )?;
     // Nights the export listed nothing (a failed export, said by an open
@@ -271,11 +273,12 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
                 ))
             })
             .optional()?;
         // New tonight: nothing fell.
-        let Some((amount, currency, exported, left_after)) = row else {
+        let Some((amount, currency, exported, left_after, before)) = row else {
             continue;
         };
         any_back = true;
@@ -288,7 +291,7 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         }
         let events = sl::app_events_of(conn, &inv.invoice_id)?;
         let id = inv.invoice_id.as_str();
-        let to = inv.customer_id.as_str();
+        let to = Who::moved(&inv.customer_id, &before);
         let now = (inv.amount, inv.open_amount);
         if !missing_a_few_days(&left_after, run_date, empty_since.as_deref()) {
             // Back after a long absence (a bounced cheque reopening it
@@ -332,25 +335,45 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
     Ok(())
 }
 
+/// Whom an invoice's move is recorded for: its customer, and the one the
+/// ERP moved it from that night, if it did.
+#[derive(Debug, Clone, Copy)]
+struct Who<'a> {
+    customer: &'a str,
+    moved_from: Option<&'a str>,
+}
+
+impl<'a> Who<'a> {
+    /// `to`, tonight's customer; `from`, the customer of its last reading.
+    fn moved(to: &'a str, from: &'a str) -> Self {
+        Who {
+            customer: to,
+            moved_from: (from != to).then_some(from),
+        }
+    }
+}
+
 /// Records an invoice's move tonight, when it moved: a fall or a
-/// lettering under `customer`, the invoice's customer tonight; a rise
-/// under the customer its last fall was recorded for (the ERP may have
-/// moved it since: a rise read by another customer's payments than its
-/// fall's would never undo it, verify 42 early4 L2).
+/// lettering under `who`, the invoice's customer tonight (and the one the
+/// ERP moved it from); a rise under the customers its last fall was
+/// recorded for (the ERP may have moved it since: a rise read by another
+/// customer's payments than its fall's would never undo it, verify 42
+/// early4 L2).
 fn record_step(
     conn: &Connection,
     insert: &mut rusqlite::CachedStatement<'_>,
     run_date: &str,
-    (id, currency, customer): (&str, &str, &str),
+    (id, currency, who): (&str, &str, Who<'_>),
     step: Step,
 ) -> rusqlite::Result<()> {
     if !step.moved() {
         return Ok(());
     }
-    let customer = if step.fell_or_lettered() {
-        customer.to_string()
+    let (customer, moved_from) = if step.fell_or_lettered() {
+        (who.customer.to_string(), who.moved_from.map(str::to_string))
     } else {
-        last_fall_customer(conn, run_date, id, currency)?.unwrap_or_else(|| customer.to_string())
+        last_fall_customer(conn, run_date, id, currency)?
+            .unwrap_or_else(|| (who.customer.to_string(), who.moved_from.map(str::to_string)))
     };
     insert.execute(params![
         run_date,
@@ -358,22 +381,24 @@ fn record_step(
         customer,
         currency,
         step.fell.to_plain(),
-        step.by_amount.to_plain()
+        step.by_amount.to_plain(),
+        moved_from,
     ])?;
     Ok(())
 }
 
-/// The customer the last fall (or lettering) of invoice `id` before
-/// tonight was recorded for: of this invoice only, not of an earlier one
-/// under its number (reused, verify 42 early3 L3).
+/// The customers the last fall (or lettering) of invoice `id` before
+/// tonight was recorded for (its customer, the one it was moved from): of
+/// this invoice only, not of an earlier one under its number (reused,
+/// verify 42 early3 L3).
 fn last_fall_customer(
     conn: &Connection,
     run_date: &str,
     id: &str,
     currency: &str,
-) -> rusqlite::Result<Option<String>> {
+) -> rusqlite::Result<Option<(String, Option<String>)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT customer_id, fell, by_amount FROM erp_moves WHERE invoice_id = ?1
+        "SELECT customer_id, fell, by_amount, moved_from FROM erp_moves WHERE invoice_id = ?1
            AND currency = ?2 AND run_date < ?3
            AND run_date >= COALESCE((SELECT first_seen_run FROM invoices
                  WHERE invoice_id = ?1 AND archived_from IS NULL), '')
@@ -384,10 +409,11 @@ fn last_fall_customer(
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
         ))
     })?;
     for row in rows {
-        let (who, fell, part) = row?;
+        let (who, fell, part, moved_from) = row?;
         let Ok(fell) = fell.parse::<Money>() else {
             continue;
         };
@@ -396,7 +422,7 @@ fn last_fall_customer(
             by_amount: recorded_part(part.as_deref()),
         };
         if step.fell_or_lettered() {
-            return Ok(Some(who));
+            return Ok(Some((who, moved_from)));
         }
     }
     Ok(None)
@@ -409,6 +435,12 @@ fn recorded_part(text: Option<&str>) -> Money {
     text.and_then(|t| t.parse().ok()).unwrap_or(Money::ZERO)
 }
 
+/// A customer's moves in a currency over some nights, those of the
+/// invoices the ERP moved away from it included.
+const MOVES_OF: &str = "SELECT run_date, invoice_id, fell, by_amount FROM erp_moves
+     WHERE (customer_id = ?1 OR moved_from = ?1)
+       AND currency = ?2 AND run_date >= ?3 AND run_date <= ?4";
+
 /// The falls of these customers' invoices in `currency` on the nights from
 /// `since` (the export that came with the money included) to `run_date`,
 /// in night and invoice order; first (night ""), what an invoice's amount
@@ -420,11 +452,10 @@ pub(super) fn moves_of(
     since: &str,
     run_date: &str,
 ) -> rusqlite::Result<Vec<Move>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT run_date, invoice_id, fell, by_amount FROM erp_moves
-         WHERE customer_id = ?1 AND currency = ?2 AND run_date >= ?3 AND run_date <= ?4",
-    )?;
+    let mut stmt = conn.prepare_cached(MOVES_OF)?;
     let mut out = Vec::new();
+    // A move read by both customers of an invoice the ERP moved is one.
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     for c in customers {
         let rows = stmt.query_map(params![c, currency, since, run_date], |r| {
             Ok((
@@ -436,6 +467,9 @@ pub(super) fn moves_of(
         })?;
         for row in rows {
             let (night, invoice_id, fell, part) = row?;
+            if !seen.insert((night.clone(), invoice_id.clone())) {
+                continue;
+            }
             if let Ok(fell) = fell.parse::<Money>() {
                 out.push(Move {
                     night,

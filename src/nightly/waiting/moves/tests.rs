@@ -202,3 +202,41 @@ fn a_corrected_amount_moves_what_pointage_recorded() {
         None
     );
 }
+
+#[test]
+fn a_move_of_an_invoice_the_erp_moved_is_read_once_by_both_customers_by_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut st = crate::state::State::open(dir.path()).unwrap();
+    let conn = st.conn();
+    // FA1001 moved from A to B the night it fell; FB01 always B's.
+    conn.execute_batch(
+        "INSERT INTO erp_moves (run_date, invoice_id, customer_id, currency, fell, by_amount, moved_from)
+         VALUES ('2026-12-02', 'FA1001', 'B', 'EUR', '1000.00', '0.00', 'A'),
+                ('2026-12-02', 'FB01', 'B', 'EUR', '300.00', '0.00', NULL);",
+    )
+    .unwrap();
+    let read = |who: &[&str]| {
+        let who: BTreeSet<&str> = who.iter().copied().collect();
+        let got = moves_of(conn, &who, "EUR", "2026-12-01", "2026-12-31").unwrap();
+        got.iter()
+            .map(|m| (m.invoice_id.clone(), m.fell.to_plain()))
+            .collect::<Vec<_>>()
+    };
+    let fa1001 = || ("FA1001".to_string(), "1000.00".to_string());
+    let fb01 = || ("FB01".to_string(), "300.00".to_string());
+    assert_eq!(read(&["A"]), [fa1001()]);
+    assert_eq!(read(&["B"]), [fa1001(), fb01()]);
+    assert_eq!(read(&["A", "B"]), [fa1001(), fb01()]);
+    // Read through the two customer indexes, never a scan of the history.
+    let plan = crate::state::query_plan(
+        conn,
+        MOVES_OF,
+        params!["A", "EUR", "2026-12-01", "2026-12-31"],
+    );
+    let uses = |index: &str| plan.iter().any(|l| l.contains(index));
+    assert!(
+        uses("erp_moves_customer") && uses("erp_moves_moved_from"),
+        "{plan:?}"
+    );
+    assert!(!plan.iter().any(|l| l.starts_with("SCAN")), "{plan:?}");
+}
