@@ -728,63 +728,39 @@ fn a_prepayment_waiting_while_the_export_lists_nothing_pays_the_next_invoice() {
 }
 
 #[test]
-fn a_payment_lettered_on_an_invoice_the_erp_moved_to_its_payer_is_not_applied_again() {
-    // Verify 42 early3 M1: FA1001 was filed under A; the ERP moves it to
-    // B and letters B's payment on it the night it comes. The fall was
-    // recorded under A: B's payment went to B's FB01, shown paid, never
-    // chased.
-    let invoices = |fa1001: &str| {
-        format!("{fa1001}FB01;B;Beta;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
+fn a_payment_lettered_on_an_invoice_the_erp_moved_between_customers_is_not_applied_again() {
+    // FA1001 is A's; the ERP moves it to B the night it letters a 1000.00
+    // payment naming no invoice on it. Verify 42 early3 M1: B's payment
+    // (the fall was recorded under A only) went to B's FB01; early4 M2,
+    // the mirror: A's payment (the fall under B only) went to A's FA1002.
+    // Either shown paid, never chased. The file the same night or the next.
+    let fa1001 = |customer: &str, open: &str| {
+        let name = if customer == "A" { "Alpha" } else { "Beta" };
+        format!("FA1001;{customer};{name};2026-11-05;2026-11-20;1000,00;{open};EUR;;transfer;\n")
     };
-    let dir = tempfile::tempdir().unwrap();
-    night(
-        dir.path(),
-        1,
-        "2026-12-01",
-        &invoices("FA1001;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n"),
-        &[],
-    );
-    let out = night(
-        dir.path(),
-        2,
-        "2026-12-02",
-        &invoices("FA1001;B;Beta;2026-11-05;2026-11-20;1000,00;0,00;EUR;;transfer;\n"),
-        &[from("P1", "2026-12-02", "1000.00", "BETA")],
-    );
-    assert_not_applied(&out, "P1");
-    assert_eq!(open_after(&out, "FB01"), ["1000.00"]);
-    assert_eq!(held_entries(&out), ["P1"]);
-}
-
-#[test]
-fn a_payment_lettered_on_an_invoice_the_erp_moved_away_from_its_payer_is_not_applied_again() {
-    // Verify 42 early4 M2, the mirror: the ERP letters A's payment on
-    // FA1001 and moves FA1001 to B the same night. The fall was recorded
-    // under B only: A's payment, naming no invoice, went to A's FA1002,
-    // shown paid, never chased. The file the same night or the next.
-    let invoices = |fa1001: &str| {
-        format!("{fa1001}FA1002;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n")
-    };
-    let moved = invoices("FA1001;B;Beta;2026-11-05;2026-11-20;1000,00;0,00;EUR;;transfer;\n");
-    for file_later in [false, true] {
-        let dir = tempfile::tempdir().unwrap();
-        night(
-            dir.path(),
-            1,
-            "2026-12-01",
-            &invoices("FA1001;A;Alpha;2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n"),
-            &[],
-        );
-        let payment = from("P1", "2026-12-02", "1000.00", "ALPHA");
-        let out = if file_later {
-            night(dir.path(), 2, "2026-12-02", &moved, &[]);
-            night(dir.path(), 3, "2026-12-03", &moved, &[payment])
-        } else {
-            night(dir.path(), 2, "2026-12-02", &moved, &[payment])
-        };
-        assert_not_applied(&out, "P1");
-        assert_eq!(open_after(&out, "FA1002"), ["1000.00"], "{file_later}");
-        assert_eq!(held_entries(&out), ["P1"], "{file_later}");
+    let stories = [
+        ("FB01;B;Beta", "BETA", "FB01"),
+        ("FA1002;A;Alpha", "ALPHA", "FA1002"),
+    ];
+    for (other, payer, other_id) in stories {
+        for file_later in [false, true] {
+            let other = format!("{other};2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n");
+            let moved = format!("{}{other}", fa1001("B", "0,00"));
+            let dir = tempfile::tempdir().unwrap();
+            let before = format!("{}{other}", fa1001("A", "1000,00"));
+            night(dir.path(), 1, "2026-12-01", &before, &[]);
+            let payment = from("P1", "2026-12-02", "1000.00", payer);
+            let out = if file_later {
+                night(dir.path(), 2, "2026-12-02", &moved, &[]);
+                night(dir.path(), 3, "2026-12-03", &moved, &[payment])
+            } else {
+                night(dir.path(), 2, "2026-12-02", &moved, &[payment])
+            };
+            let story = format!("{payer} paying, file later: {file_later}");
+            assert_not_applied(&out, "P1");
+            assert_eq!(open_after(&out, other_id), ["1000.00"], "{story}");
+            assert_eq!(held_entries(&out), ["P1"], "{story}");
+        }
     }
 }
 
