@@ -464,12 +464,20 @@ ALTER TABLE statements ADD COLUMN closes INTEGER;
 ALTER TABLE erp_moves ADD COLUMN by_amount TEXT;
 "#,
     // 27: the customer an invoice belonged to before the ERP moved it to
-    // another the night it fell: its fall is read by both customers'
-    // payments (the ERP may have lettered either's: verify 42 early3 M1,
-    // early4 M2). NULL when it did not move.
+    // another, that night or a few nights before it fell: its fall is read
+    // by both customers' payments (the ERP may have lettered either's:
+    // verify 42 early3 M1, early4 M2, verify 44 moved M1). NULL when it did
+    // not move. `invoice_owners`: each night the export showed an invoice
+    // under another customer than the night before, and which.
     r#"
 ALTER TABLE erp_moves ADD COLUMN moved_from TEXT;
 CREATE INDEX erp_moves_moved_from ON erp_moves(moved_from, currency, run_date)
     WHERE moved_from IS NOT NULL;
+CREATE TABLE invoice_owners (
+    invoice_id  TEXT NOT NULL,
+    left_from   TEXT NOT NULL,               -- the customer it was under
+    run_date    TEXT NOT NULL,               -- the night it showed under another
+    PRIMARY KEY (invoice_id, run_date)
+);
 "#,
 ];

@@ -738,25 +738,45 @@ fn a_payment_lettered_on_an_invoice_the_erp_moved_between_customers_is_not_appli
         let name = if customer == "A" { "Alpha" } else { "Beta" };
         format!("FA1001;{customer};{name};2026-11-05;2026-11-20;1000,00;{open};EUR;;transfer;\n")
     };
+    // Verify 44 moved M1: moved one night, lettered a later one (missing
+    // from the export between, or not) — A's payment went to FA1002 again.
     let stories = [
         ("FB01;B;Beta", "BETA", "FB01"),
         ("FA1002;A;Alpha", "ALPHA", "FA1002"),
     ];
     for (other, payer, other_id) in stories {
-        for file_later in [false, true] {
+        for (file_later, moved_before) in [
+            (false, None),
+            (true, None),
+            (true, Some(true)),
+            (true, Some(false)),
+        ] {
             let other = format!("{other};2026-11-05;2026-11-20;1000,00;1000,00;EUR;;transfer;\n");
             let moved = format!("{}{other}", fa1001("B", "0,00"));
             let dir = tempfile::tempdir().unwrap();
             let before = format!("{}{other}", fa1001("A", "1000,00"));
             night(dir.path(), 1, "2026-12-01", &before, &[]);
             let payment = from("P1", "2026-12-02", "1000.00", payer);
-            let out = if file_later {
-                night(dir.path(), 2, "2026-12-02", &moved, &[]);
-                night(dir.path(), 3, "2026-12-03", &moved, &[payment])
-            } else {
-                night(dir.path(), 2, "2026-12-02", &moved, &[payment])
+            let out = match moved_before {
+                // Moved on 12-02, still open (or left out of the export),
+                // lettered on 12-03, the file that night.
+                Some(listed) => {
+                    let open = if listed {
+                        fa1001("B", "1000,00")
+                    } else {
+                        String::new()
+                    };
+                    night(dir.path(), 2, "2026-12-02", &format!("{open}{other}"), &[]);
+                    night(dir.path(), 3, "2026-12-03", &moved, &[payment])
+                }
+                None if file_later => {
+                    night(dir.path(), 2, "2026-12-02", &moved, &[]);
+                    night(dir.path(), 3, "2026-12-03", &moved, &[payment])
+                }
+                None => night(dir.path(), 2, "2026-12-02", &moved, &[payment]),
             };
-            let story = format!("{payer} paying, file later: {file_later}");
+            let story =
+                format!("{payer} paying, file later: {file_later}, moved before: {moved_before:?}");
             assert_not_applied(&out, "P1");
             assert_eq!(open_after(&out, other_id), ["1000.00"], "{story}");
             assert_eq!(held_entries(&out), ["P1"], "{story}");

@@ -212,6 +212,9 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
     let mut in_previous: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (id, customer, amount, currency, exported) in rows {
         in_previous.insert(id.clone());
+        if let Some(inv) = tonight.get(id.as_str()) {
+            record_owner(conn, &id, &customer, &inv.customer_id, run_date)?;
+        }
         let (Ok(amount), Ok(exported)) = (amount.parse::<Money>(), exported.parse::<Money>())
         else {
             continue;
@@ -235,7 +238,8 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         let to = tonight
             .get(id.as_str())
             .map_or(customer.as_str(), |i| &i.customer_id);
-        let who = Who::moved(to, &customer);
+        let left = left_from(conn, &id, to, run_date)?;
+        let who = Who::moved(to, left.as_deref().unwrap_or(&customer));
         record_step(conn, &mut insert, run_date, (&id, &currency, who), step)?;
     }
     // Back in the export after a few nights missing from it: read against
@@ -291,7 +295,9 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
         }
         let events = sl::app_events_of(conn, &inv.invoice_id)?;
         let id = inv.invoice_id.as_str();
-        let to = Who::moved(&inv.customer_id, &before);
+        record_owner(conn, id, &before, &inv.customer_id, run_date)?;
+        let left = left_from(conn, id, &inv.customer_id, run_date)?;
+        let to = Who::moved(&inv.customer_id, left.as_deref().unwrap_or(&before));
         let now = (inv.amount, inv.open_amount);
         if !missing_a_few_days(&left_after, run_date, empty_since.as_deref()) {
             // Back after a long absence (a bounced cheque reopening it
@@ -351,6 +357,54 @@ impl<'a> Who<'a> {
             moved_from: (from != to).then_some(from),
         }
     }
+}
+
+/// Records that the export shows invoice `id` under customer `to`
+/// tonight, where its last reading had `from`, when they differ.
+fn record_owner(
+    conn: &Connection,
+    id: &str,
+    from: &str,
+    to: &str,
+    run_date: &str,
+) -> rusqlite::Result<()> {
+    if from == to {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO invoice_owners (invoice_id, left_from, run_date)
+         VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![id, from, run_date])?;
+    Ok(())
+}
+
+/// The customer invoice `id` (under `to` tonight) last left, tonight or on
+/// the [`RETURN_DAYS`] before: the ERP may move an invoice one night and
+/// letter the payment of the customer it left on it a few nights later
+/// (verify 44 moved M1). Of this invoice only, not of an earlier one under
+/// its number.
+fn left_from(
+    conn: &Connection,
+    id: &str,
+    to: &str,
+    run_date: &str,
+) -> rusqlite::Result<Option<String>> {
+    let Some(since) = chrono::NaiveDate::parse_from_str(run_date, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.checked_sub_days(chrono::Days::new(RETURN_DAYS as u64)))
+    else {
+        return Ok(None);
+    };
+    conn.prepare_cached(
+        "SELECT left_from FROM invoice_owners WHERE invoice_id = ?1 AND left_from != ?2
+           AND run_date >= ?3 AND run_date <= ?4
+           AND run_date >= COALESCE((SELECT first_seen_run FROM invoices
+                 WHERE invoice_id = ?1 AND archived_from IS NULL), '')
+         ORDER BY run_date DESC LIMIT 1",
+    )?
+    .query_row(params![id, to, since.to_string(), run_date], |r| r.get(0))
+    .optional()
 }
 
 /// Records an invoice's move tonight, when it moved: a fall or a
