@@ -780,6 +780,20 @@ fn a_payment_lettered_on_an_invoice_the_erp_moved_between_customers_is_not_appli
             assert_not_applied(&out, "P1");
             assert_eq!(open_after(&out, other_id), ["1000.00"], "{story}");
             assert_eq!(held_entries(&out), ["P1"], "{story}");
+            // The person told sees the lettering may be the other's.
+            let said = cell(
+                &out,
+                "alerts.csv",
+                "kind",
+                "erp_export_unexplained",
+                "message",
+            );
+            assert!(
+                said.iter()
+                    .any(|m| m.contains("FA1001 1000.00 on 2026-12-0")
+                        && m.contains(", moved from customer A to B)")),
+                "{story}: {said:?}"
+            );
         }
     }
 }

@@ -115,7 +115,14 @@ pub fn held_conditions(step: &CreditStep) -> Vec<Alert> {
         let payer = p.counterparty_name.as_deref().unwrap_or("unknown payer");
         let mut fell: Vec<String> = Vec::new();
         for m in &h.moves {
-            fell.push(format!("{} {} on {}", m.invoice_id, m.fell, m.night));
+            // An invoice the ERP moved between customers: the lettering may
+            // be the other customer's payment (verify 44 moved M2).
+            let moved = m
+                .moved
+                .as_ref()
+                .map(|(from, to)| format!(", moved from customer {from} to {to}"))
+                .unwrap_or_default();
+            fell.push(format!("{} {} on {}{moved}", m.invoice_id, m.fell, m.night));
         }
         // Falls before it first waited: the ERP booked it before the bank
         // file came (see `waiting::hold`).

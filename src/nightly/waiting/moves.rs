@@ -28,6 +28,9 @@ pub struct Move {
     /// (positive: lowered, negative: raised); the rest is what the ERP
     /// lettered (negative: a lettering undone).
     pub by_amount: Money,
+    /// The customers the ERP moved the invoice from and to, that night or
+    /// a few before (its fall read by both), if it did.
+    pub moved: Option<(String, String)>,
 }
 
 impl Move {
@@ -491,7 +494,8 @@ fn recorded_part(text: Option<&str>) -> Money {
 
 /// A customer's moves in a currency over some nights, those of the
 /// invoices the ERP moved away from it included.
-const MOVES_OF: &str = "SELECT run_date, invoice_id, fell, by_amount FROM erp_moves
+const MOVES_OF: &str =
+    "SELECT run_date, invoice_id, fell, by_amount, customer_id, moved_from FROM erp_moves
      WHERE (customer_id = ?1 OR moved_from = ?1)
        AND currency = ?2 AND run_date >= ?3 AND run_date <= ?4";
 
@@ -517,10 +521,12 @@ pub(super) fn moves_of(
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
         for row in rows {
-            let (night, invoice_id, fell, part) = row?;
+            let (night, invoice_id, fell, part, to, moved_from) = row?;
             if !seen.insert((night.clone(), invoice_id.clone())) {
                 continue;
             }
@@ -531,6 +537,7 @@ pub(super) fn moves_of(
                     invoice_id,
                     fell,
                     by_amount: recorded_part(part.as_deref()),
+                    moved: moved_from.map(|from| (from, to)),
                 });
             }
         }
@@ -563,6 +570,7 @@ pub(super) fn moves_of(
                 invoice_id: id,
                 fell: raised,
                 by_amount: raised,
+                moved: None,
             });
         }
     }
@@ -609,6 +617,7 @@ pub(super) fn net_moves(moves: &[Move], first: &str, early: impl Fn(&str) -> boo
             night: night.clone(),
             fell: grew,
             by_amount: net.by_amount.max(Money::ZERO).min(grew),
+            moved: group.iter().rev().find_map(|m| m.moved.clone()),
             ..(*head).clone()
         });
     }

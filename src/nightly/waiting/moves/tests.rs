@@ -17,6 +17,7 @@ fn mv(night: &str, invoice: &str, fell: &str) -> Move {
         invoice_id: invoice.to_string(),
         fell: m(fell),
         by_amount: Money::ZERO,
+        moved: None,
     }
 }
 #[test]
