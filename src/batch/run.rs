@@ -188,8 +188,14 @@ pub fn run_clients(
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
-                // The lock is held only while waiting for the next client.
-                while let Ok((i, prepared)) = lock(&receive).recv() {
+                loop {
+                    // The lock is held only while waiting for the next
+                    // client (a `while let` would hold it through the body:
+                    // one writer at a time).
+                    let next = lock(&receive).recv();
+                    let Ok((i, prepared)) = next else {
+                        break;
+                    };
                     done(i, finish_one(&clients[i].id, prepared));
                 }
             });
