@@ -267,8 +267,8 @@ fn with_aliases<'a>(
 }
 
 /// Everything between loading and the durable end, in one transaction left
-/// open for [`Prepared::finish`]: it stages the files in OUT_DIR (written
-/// under temporary names) before the commit, so a write error leaves the
+/// open for [`Prepared::finish`], which stages the files in OUT_DIR (written
+/// under temporary names) before it commits, so a write error leaves the
 /// night uncommitted. On an error here the transaction is rolled back.
 fn night(
     state: &mut State,

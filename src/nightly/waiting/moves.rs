@@ -345,7 +345,7 @@ pub fn record_moves(conn: &Connection, ledger: &Ledger, run_date: &str) -> rusql
 }
 
 /// Whom an invoice's move is recorded for: its customer, and the one the
-/// ERP moved it from that night, if it did.
+/// ERP moved it from that night or a few before ([`left_from`]), if it did.
 #[derive(Debug, Clone, Copy)]
 struct Who<'a> {
     customer: &'a str,
@@ -353,7 +353,7 @@ struct Who<'a> {
 }
 
 impl<'a> Who<'a> {
-    /// `to`, tonight's customer; `from`, the customer of its last reading.
+    /// `to`, tonight's customer; `from`, the customer it left.
     fn moved(to: &'a str, from: &'a str) -> Self {
         Who {
             customer: to,
