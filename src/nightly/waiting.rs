@@ -276,6 +276,10 @@ fn booked_on_arrival(
         .filter(|m| m.night.as_str() <= first || !m.fell.is_positive())
         .cloned()
         .collect();
+    // Nothing lettered since it came: the judgement `hold` just made.
+    if kept.len() == read.len() {
+        return None;
+    }
     let paid_or_quoted = |id: &str| c.paid.contains(id) || quotes(p, id);
     let theirs = net_moves(&kept, first, paid_or_quoted);
     let fell = Money::checked_sum(theirs.iter().map(|m| m.fell))?;
